@@ -1,0 +1,298 @@
+"""Read the catalog data files, check them, and convert them to SI records.
+
+Errors name the file, the key path and the problem, e.g.
+``threats.yaml: shahed-136.parameters.speed.unit: expected unit one of km/h, m/s, mach, got 'mph'``.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Hashable, Mapping
+from importlib import resources
+from importlib.resources.abc import Traversable
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import RootModel, ValidationError
+
+from skyshield.catalog.models import (
+    RULE_ERROR,
+    DoctrineParameter,
+    Quantity,
+    SourcesFile,
+    SystemParameters,
+    SystemsFile,
+    ThreatParameters,
+    ThreatsFile,
+)
+from skyshield.catalog.types import (
+    Catalog,
+    ParameterEntry,
+    Source,
+    SystemType,
+    ThreatType,
+)
+from skyshield.errors import CatalogError, FieldProblem
+from skyshield.units import KM_TO_M, MIN_TO_S, kmh_to_mps, mach_to_mps
+
+__all__ = ["DATA_FILES", "SI_UNITS", "load_catalog", "parse_catalog", "read_catalog"]
+
+SOURCES_FILE = "sources.yaml"
+THREATS_FILE = "threats.yaml"
+SYSTEMS_FILE = "systems.yaml"
+DATA_FILES = (SOURCES_FILE, THREATS_FILE, SYSTEMS_FILE)
+
+
+def _same(value: float) -> float:
+    return value
+
+
+# File unit -> (SI unit, conversion). Factors come from skyshield.units only.
+SI_UNITS: Mapping[str, tuple[str, Callable[[float], float]]] = MappingProxyType(
+    {
+        "km/h": ("m/s", kmh_to_mps),
+        "m/s": ("m/s", _same),
+        "mach": ("m/s", mach_to_mps),
+        "km": ("m", lambda v: v * KM_TO_M),
+        "m": ("m", _same),
+        "m2": ("m2", _same),
+        "usd": ("usd", _same),
+        "probability": ("1", _same),
+        "count": ("1", _same),
+        "min": ("s", lambda v: v * MIN_TO_S),
+        "s": ("s", _same),
+    }
+)
+
+_REPR_MAX = 60
+_FileModel = TypeVar("_FileModel", bound=RootModel[Any])
+
+
+@functools.cache
+def load_catalog() -> Catalog:
+    """Load the catalog shipped with skyshield (read once, then cached; it is immutable).
+
+    Raises
+    ------
+    CatalogError
+        A data file is unreadable or breaks a catalog rule (file, key path and problem).
+    """
+    return read_catalog(resources.files("skyshield.catalog") / "data")
+
+
+def read_catalog(directory: Traversable | Path) -> Catalog:
+    """Read ``sources.yaml``, ``threats.yaml`` and ``systems.yaml`` from ``directory``."""
+    texts: dict[str, str] = {}
+    for name in DATA_FILES:
+        try:
+            texts[name] = (directory / name).read_text(encoding="utf-8")
+        except OSError as exc:
+            raise CatalogError(f"{name}: cannot read catalog file: {exc}") from exc
+    return parse_catalog(
+        sources_yaml=texts[SOURCES_FILE],
+        threats_yaml=texts[THREATS_FILE],
+        systems_yaml=texts[SYSTEMS_FILE],
+    )
+
+
+def parse_catalog(*, sources_yaml: str, threats_yaml: str, systems_yaml: str) -> Catalog:
+    """Build a catalog from the text of its three data files.
+
+    Units: file units in (km/h, km, min, ...), SI out (m/s, m, s, ...).
+
+    Raises
+    ------
+    CatalogError
+        One line per problem: ``file: key.path: expected X, got Y``.
+    """
+    sources = _validate(SourcesFile, SOURCES_FILE, sources_yaml).root
+    threats = _validate(ThreatsFile, THREATS_FILE, threats_yaml).root
+    systems = _validate(SystemsFile, SYSTEMS_FILE, systems_yaml).root
+
+    problems: list[tuple[str, FieldProblem]] = []
+    for file, specs in ((THREATS_FILE, threats), (SYSTEMS_FILE, systems)):
+        for key, spec in specs.items():
+            for name, param in _parameters(spec.parameters):
+                for i, source_id in enumerate(param.sources):
+                    if source_id not in sources:
+                        path = f"{key}.parameters.{name}.sources[{i}]"
+                        expected = f"a source id defined in {SOURCES_FILE}"
+                        problems.append((file, FieldProblem(path, expected, repr(source_id))))
+    if problems:
+        raise CatalogError("\n".join(p.render(file) for file, p in problems))
+
+    entries: list[ParameterEntry] = []
+    threat_types: dict[str, ThreatType] = {}
+    for key, threat in threats.items():
+        si = _si_values(threat.parameters)
+        speed_mps = si["speed"]
+        threat_types[key] = ThreatType(
+            key=key,
+            name=threat.name,
+            threat_class=threat.threat_class,
+            speed_mps=speed_mps,
+            altitude_m=si["altitude"],
+            rcs_m2=si["rcs"],
+            range_m=si["range"],
+            unit_cost_usd=si["unit_cost"],
+            ew_loss_probability=si["ew_loss_probability"],
+            terminal_speed_mps=si.get("terminal_speed", speed_mps),
+        )
+        entries.extend(_entries("threat", key, threat.name, threat.parameters))
+
+    system_types: dict[str, SystemType] = {}
+    for key, system in systems.items():
+        p = system.parameters
+        si = _si_values(p)
+        system_types[key] = SystemType(
+            key=key,
+            name=system.name,
+            min_range_m=si["min_range"],
+            max_range_m=si["max_range"],
+            min_altitude_m=si["min_altitude"],
+            max_altitude_m=si["max_altitude"],
+            radar_range_m=si["radar_range"],
+            radar_reference_rcs_m2=si["radar_reference_rcs"],
+            radar_height_m=si["radar_height"],
+            channels=int(si["channels"]),
+            launchers=int(si["launchers"]),
+            rounds_per_launcher=int(si["rounds_per_launcher"]),
+            reload_s=si["reload_time"],
+            interceptor_speed_mps=si["interceptor_speed"],
+            cost_per_shot_usd=si["cost_per_shot"],
+            pk=(
+                si["pk_drone"],
+                si["pk_decoy"],
+                si["pk_cruise"],
+                si["pk_supersonic"],
+                si["pk_ballistic"],
+            ),
+            doctrine=p.doctrine.value,
+            shots_per_engagement=int(si["shots_per_engagement"]),
+        )
+        entries.extend(_entries("system", key, system.name, p))
+
+    return Catalog(
+        threats=MappingProxyType(threat_types),
+        systems=MappingProxyType(system_types),
+        sources=MappingProxyType(
+            {
+                key: Source(
+                    key=key,
+                    title=s.title,
+                    organisation=s.organisation,
+                    date=s.date,
+                    url=s.url,
+                    relayed_from=s.relayed_from,
+                )
+                for key, s in sources.items()
+            }
+        ),
+        entries=tuple(entries),
+    )
+
+
+def _parameters(
+    params: ThreatParameters | SystemParameters,
+) -> list[tuple[str, Quantity | DoctrineParameter]]:
+    """List the parameters present in ``params``, in schema order."""
+    found = ((name, getattr(params, name)) for name in type(params).model_fields)
+    return [(name, value) for name, value in found if value is not None]
+
+
+def _to_si(quantity: Quantity) -> tuple[float, str]:
+    si_unit, convert = SI_UNITS[quantity.unit]
+    return convert(quantity.value), si_unit
+
+
+def _si_values(params: ThreatParameters | SystemParameters) -> dict[str, float]:
+    return {
+        name: _to_si(param)[0] for name, param in _parameters(params) if isinstance(param, Quantity)
+    }
+
+
+def _entries(
+    kind: str, key: str, type_name: str, params: ThreatParameters | SystemParameters
+) -> list[ParameterEntry]:
+    rows = []
+    for name, param in _parameters(params):
+        if isinstance(param, Quantity):
+            si_value, si_unit = _to_si(param)
+            value: float | str = param.value
+            unit = param.unit
+        else:
+            si_value, si_unit, value, unit = None, "", str(param.value), "category"
+        rows.append(
+            ParameterEntry(
+                kind=kind,
+                type_key=key,
+                type_name=type_name,
+                parameter=name,
+                value=value,
+                unit=unit,
+                si_value=si_value,
+                si_unit=si_unit,
+                confidence=param.confidence,
+                basis=param.basis,
+                sources=param.sources,
+                note=param.note,
+            )
+        )
+    return rows
+
+
+_SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _StrictLoader(_SafeLoader):  # type: ignore[valid-type,misc]
+    """Safe YAML loader that refuses duplicate mapping keys (silent overrides hide numbers)."""
+
+
+def _mapping_without_duplicates(
+    loader: _StrictLoader, node: yaml.MappingNode, deep: bool = False
+) -> dict[Hashable, Any]:
+    seen: set[Hashable] = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=deep)
+        if key in seen:
+            mark = key_node.start_mark
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key {key!r} (line {mark.line + 1})", mark
+            )
+        seen.add(key)
+    mapping: dict[Hashable, Any] = loader.construct_mapping(node, deep=deep)
+    return mapping
+
+
+_StrictLoader.add_constructor(
+    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping_without_duplicates
+)
+
+
+def _validate(model: type[_FileModel], file: str, text: str) -> _FileModel:
+    try:
+        raw = yaml.load(text, Loader=_StrictLoader)  # a SafeLoader subclass
+    except yaml.YAMLError as exc:
+        detail = " ".join(str(exc).split())
+        raise CatalogError(f"{file}: invalid YAML: {detail}") from exc
+    try:
+        return model.model_validate(raw)
+    except ValidationError as exc:
+        lines = [_problem(error).render(file) for error in exc.errors()]
+        raise CatalogError("\n".join(lines)) from None
+
+
+def _problem(error: Any) -> FieldProblem:
+    """Turn one pydantic error into a FieldProblem with a dotted key path."""
+    path = ".".join(str(part) for part in error["loc"] if part != "root")
+    if error["type"] == RULE_ERROR:
+        ctx = error["ctx"]
+        return FieldProblem(path, str(ctx["expected"]), str(ctx["found"]))
+    if error["type"] == "missing":
+        return FieldProblem(path, "this field (it is required)", "nothing")
+    if error["type"] == "extra_forbidden":
+        return FieldProblem(path, "no such field", repr(error["input"])[:_REPR_MAX])
+    message = str(error["msg"]).removeprefix("Value error, ").removeprefix("Input should be ")
+    return FieldProblem(path, message, repr(error["input"])[:_REPR_MAX])

@@ -1,0 +1,295 @@
+"""Pydantic schema of the catalog data files (``catalog/data/*.yaml``), in file units.
+
+Each file is a mapping from a slug key to an entry. Every number is a :class:`Quantity`: a value
+with its unit, at least one source id, a confidence, a basis and, for derived figures and
+assumptions, a note with the arithmetic or the reasoning. Rule violations raise
+:class:`pydantic_core.PydanticCustomError` of type ``catalog_rule`` whose context holds
+``expected`` and ``found``, so the loader can render ``file: path: expected X, got Y``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Annotated, Any
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    RootModel,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from skyshield.catalog.types import Basis, Confidence, Doctrine, ThreatClass
+from skyshield.units import M_TO_KM
+
+__all__ = [
+    "RULE_ERROR",
+    "SYSTEM_UNITS",
+    "THREAT_UNITS",
+    "DoctrineParameter",
+    "Quantity",
+    "SourceSpec",
+    "SourcesFile",
+    "SystemParameters",
+    "SystemSpec",
+    "SystemsFile",
+    "ThreatParameters",
+    "ThreatSpec",
+    "ThreatsFile",
+    "rule_error",
+]
+
+RULE_ERROR = "catalog_rule"
+_REPR_MAX = 60
+
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
+_SPEED = frozenset({"km/h", "m/s", "mach"})
+_LENGTH = frozenset({"m", "km"})
+_KM = frozenset({"km"})
+_METRE = frozenset({"m"})
+_AREA = frozenset({"m2"})
+_USD = frozenset({"usd"})
+_PROBABILITY = frozenset({"probability"})
+_COUNT = frozenset({"count"})
+_TIME = frozenset({"min", "s"})
+
+# Units each parameter may be written in (conversion to SI: skyshield.catalog.load).
+THREAT_UNITS: Mapping[str, frozenset[str]] = {
+    "speed": _SPEED,
+    "altitude": _LENGTH,
+    "rcs": _AREA,
+    "range": _KM,
+    "unit_cost": _USD,
+    "ew_loss_probability": _PROBABILITY,
+    "terminal_speed": _SPEED,
+}
+SYSTEM_UNITS: Mapping[str, frozenset[str]] = {
+    "min_range": _KM,
+    "max_range": _KM,
+    "min_altitude": _LENGTH,
+    "max_altitude": _LENGTH,
+    "radar_range": _KM,
+    "radar_reference_rcs": _AREA,
+    "radar_height": _METRE,
+    "channels": _COUNT,
+    "launchers": _COUNT,
+    "rounds_per_launcher": _COUNT,
+    "reload_time": _TIME,
+    "interceptor_speed": _SPEED,
+    "cost_per_shot": _USD,
+    "pk_drone": _PROBABILITY,
+    "pk_decoy": _PROBABILITY,
+    "pk_cruise": _PROBABILITY,
+    "pk_supersonic": _PROBABILITY,
+    "pk_ballistic": _PROBABILITY,
+    "shots_per_engagement": _COUNT,
+}
+# Parameters that must be strictly positive (all others only >= 0).
+_POSITIVE = frozenset(
+    {
+        "speed",
+        "terminal_speed",
+        "rcs",
+        "range",
+        "max_range",
+        "max_altitude",
+        "radar_reference_rcs",
+        "channels",
+        "launchers",
+        "rounds_per_launcher",
+        "interceptor_speed",
+        "shots_per_engagement",
+    }
+)
+
+
+def _short(found: object) -> str:
+    text = repr(found)
+    return text if len(text) <= _REPR_MAX else text[: _REPR_MAX - 3] + "..."
+
+
+def rule_error(expected: str, found: object) -> PydanticCustomError:
+    """Build the error raised for a broken catalog rule (rendered ``expected X, got Y``)."""
+    return PydanticCustomError(
+        RULE_ERROR,
+        "expected {expected}, got {found}",
+        {"expected": expected, "found": _short(found)},
+    )
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class _Sourced(_Frozen):
+    """Provenance shared by numeric and categorical parameters."""
+
+    sources: tuple[Slug, ...] = Field(min_length=1)
+    confidence: Confidence
+    basis: Basis
+    note: str | None = Field(default=None, min_length=1)
+
+    @model_validator(mode="after")
+    def _note_when_not_reported(self) -> _Sourced:
+        if self.basis is not Basis.REPORTED and self.note is None:
+            raise rule_error(f"a note (arithmetic or reasoning) when basis is {self.basis}", None)
+        return self
+
+
+class Quantity(_Sourced):
+    """A number with unit and provenance, as written in a data file."""
+
+    value: float
+    unit: str
+
+    @field_validator("value", mode="before")
+    @classmethod
+    def _plain_number(cls, value: object) -> object:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise rule_error("a number (write 1e6 as 1000000)", value)
+        return value
+
+    @model_validator(mode="after")
+    def _value_fits_unit(self) -> Quantity:
+        if not math.isfinite(self.value) or self.value < 0:
+            raise rule_error("a finite value >= 0", self.value)
+        if self.unit == "probability" and self.value > 1:
+            raise rule_error("a probability in [0, 1]", self.value)
+        if self.unit == "count" and not self.value.is_integer():
+            raise rule_error("a whole count", self.value)
+        return self
+
+
+class DoctrineParameter(_Sourced):
+    """The categorical ``doctrine`` parameter of a system."""
+
+    value: Doctrine
+
+
+def _check_quantity(
+    units: Mapping[str, frozenset[str]], value: Quantity | None, info: ValidationInfo
+) -> Quantity | None:
+    if value is None:
+        return None
+    name = info.field_name or ""
+    allowed = units[name]
+    if value.unit not in allowed:
+        raise rule_error(f"unit one of {', '.join(sorted(allowed))}", value.unit)
+    if name in _POSITIVE and value.value <= 0:
+        raise rule_error("a value > 0", value.value)
+    return value
+
+
+class ThreatParameters(_Frozen):
+    """Parameters of a threat type (units: :data:`THREAT_UNITS`)."""
+
+    speed: Quantity
+    altitude: Quantity
+    rcs: Quantity
+    range: Quantity
+    unit_cost: Quantity
+    ew_loss_probability: Quantity
+    terminal_speed: Quantity | None = None
+
+    @field_validator("*")
+    @classmethod
+    def _unit_allowed(cls, value: Quantity | None, info: ValidationInfo) -> Quantity | None:
+        return _check_quantity(THREAT_UNITS, value, info)
+
+
+class ThreatSpec(_Frozen):
+    """One threat type as written in ``threats.yaml``."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+    name: str = Field(min_length=1)
+    threat_class: ThreatClass = Field(alias="class")
+    parameters: ThreatParameters
+
+    @model_validator(mode="after")
+    def _terminal_speed_when_fast(self) -> ThreatSpec:
+        needs = {ThreatClass.BALLISTIC, ThreatClass.SUPERSONIC}
+        if self.threat_class in needs and self.parameters.terminal_speed is None:
+            raise rule_error(
+                f"parameters.terminal_speed for a {self.threat_class} threat", "no terminal_speed"
+            )
+        return self
+
+
+class SystemParameters(_Frozen):
+    """Parameters of a system type (units: :data:`SYSTEM_UNITS`)."""
+
+    min_range: Quantity
+    max_range: Quantity
+    min_altitude: Quantity
+    max_altitude: Quantity
+    radar_range: Quantity
+    radar_reference_rcs: Quantity
+    radar_height: Quantity
+    channels: Quantity
+    launchers: Quantity
+    rounds_per_launcher: Quantity
+    reload_time: Quantity
+    interceptor_speed: Quantity
+    cost_per_shot: Quantity
+    pk_drone: Quantity
+    pk_decoy: Quantity
+    pk_cruise: Quantity
+    pk_supersonic: Quantity
+    pk_ballistic: Quantity
+    doctrine: DoctrineParameter
+    shots_per_engagement: Quantity
+
+    @field_validator("*")
+    @classmethod
+    def _unit_allowed(cls, value: Any, info: ValidationInfo) -> Any:
+        if isinstance(value, DoctrineParameter):
+            return value
+        return _check_quantity(SYSTEM_UNITS, value, info)
+
+    @model_validator(mode="after")
+    def _envelope_ordered(self) -> SystemParameters:
+        pairs = (
+            ("min_range", "max_range", self.min_range, self.max_range),
+            ("min_altitude", "max_altitude", self.min_altitude, self.max_altitude),
+        )
+        for low_name, high_name, low, high in pairs:
+            if _in_km(low) >= _in_km(high):
+                raise rule_error(
+                    f"{low_name} < {high_name}",
+                    f"{low.value:g} {low.unit} >= {high.value:g} {high.unit}",
+                )
+        return self
+
+
+def _in_km(quantity: Quantity) -> float:
+    # Only to compare two lengths of one system; SI conversion proper lives in load.py.
+    return quantity.value if quantity.unit == "km" else quantity.value * M_TO_KM
+
+
+class SystemSpec(_Frozen):
+    """One system type as written in ``systems.yaml``."""
+
+    name: str = Field(min_length=1)
+    parameters: SystemParameters
+
+
+class SourceSpec(_Frozen):
+    """One source as written in ``sources.yaml``."""
+
+    title: str = Field(min_length=1)
+    organisation: str = Field(min_length=1)
+    date: Annotated[str, StringConstraints(pattern=r"^(\d{4}(-\d{2}(-\d{2})?)?|n\.d\.)$")]
+    url: Annotated[str, StringConstraints(pattern=r"^https://\S+\.\S+$")]
+    relayed_from: str | None = Field(default=None, min_length=1)
+
+
+SourcesFile = RootModel[dict[Slug, SourceSpec]]
+ThreatsFile = RootModel[dict[Slug, ThreatSpec]]
+SystemsFile = RootModel[dict[Slug, SystemSpec]]

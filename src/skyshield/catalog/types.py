@@ -1,0 +1,185 @@
+"""Typed, SI-unit records of the parameter catalog: what the engine and the scenario compiler read.
+
+Every quantity is SI (m, s, m/s, m², USD) and carries its unit in its name. The records are
+built by :func:`skyshield.catalog.load_catalog` from the YAML files in ``catalog/data``, where
+each number also carries its sources, confidence and basis (see :class:`ParameterEntry`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+
+from skyshield.errors import CatalogError
+
+__all__ = [
+    "Basis",
+    "Catalog",
+    "Confidence",
+    "Doctrine",
+    "ParameterEntry",
+    "Source",
+    "SystemType",
+    "ThreatClass",
+    "ThreatType",
+]
+
+
+class ThreatClass(StrEnum):
+    """Class of a threat; the member order is the index used in arrays (``pk`` tuples)."""
+
+    DRONE = "drone"
+    DECOY = "decoy"
+    CRUISE = "cruise"
+    SUPERSONIC = "supersonic"
+    BALLISTIC = "ballistic"
+
+    @property
+    def position(self) -> int:
+        """Position of this class in :class:`ThreatClass` order (the array index)."""
+        return _CLASS_POSITION[self]
+
+
+_CLASS_POSITION: dict[ThreatClass, int] = {c: i for i, c in enumerate(ThreatClass)}
+
+
+class Doctrine(StrEnum):
+    """Firing doctrine of a fire unit."""
+
+    SHOOT_SHOOT = "shoot-shoot"
+    SHOOT_LOOK_SHOOT = "shoot-look-shoot"
+
+
+class Confidence(StrEnum):
+    """How far a catalog figure can be trusted (see ``/work/shared/SOURCES.md`` for the scale)."""
+
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+
+
+class Basis(StrEnum):
+    """Where a catalog figure comes from."""
+
+    REPORTED = "reported"  # stated by a cited public source
+    DERIVED = "derived"  # arithmetic on cited figures (the note shows it)
+    ASSUMPTION = "assumption"  # no public figure: reasoned guess, to be calibrated
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """One public source cited by catalog parameters.
+
+    Attributes
+    ----------
+    key : slug used in the data files, e.g. ``euronews-2023-shahed``
+    title : title or short description of the page
+    organisation : site or outlet that published it
+    date : ``YYYY-MM``, ``YYYY-MM-DD`` or ``n.d.``
+    url : full https URL
+    relayed_from : original outlet when the page relays another (e.g. ``Reuters``), else None
+    """
+
+    key: str
+    title: str
+    organisation: str
+    date: str
+    url: str
+    relayed_from: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ThreatType:
+    """One type of attacking weapon, in SI units."""
+
+    key: str
+    name: str
+    threat_class: ThreatClass
+    speed_mps: float  # cruise speed; for ballistic: mean speed over the flight
+    altitude_m: float  # cruise altitude; for ballistic: apogee
+    rcs_m2: float  # frontal radar cross-section, for detection range R ∝ σ^¼
+    range_m: float  # maximum range
+    unit_cost_usd: float
+    ew_loss_probability: float  # chance per flight of being lost to electronic warfare
+    terminal_speed_mps: float  # speed in the last phase (== speed_mps when not ballistic)
+
+
+@dataclass(frozen=True, slots=True)
+class SystemType:
+    """One type of air-defence fire unit (battery, fire group, fighter station), in SI units.
+
+    Units without an organic radar (guns or interceptor drones cued by the network) have
+    ``radar_range_m == 0``.
+    """
+
+    key: str
+    name: str
+    min_range_m: float
+    max_range_m: float
+    min_altitude_m: float
+    max_altitude_m: float
+    radar_range_m: float  # organic sensor range against radar_reference_rcs_m2; 0 = none
+    radar_reference_rcs_m2: float
+    radar_height_m: float  # antenna height above ground (patrol altitude for fighters)
+    channels: int  # simultaneous engagements
+    launchers: int
+    rounds_per_launcher: int
+    reload_s: float
+    interceptor_speed_mps: float
+    cost_per_shot_usd: float
+    pk: tuple[float, float, float, float, float]  # single-shot Pk in ThreatClass order
+    doctrine: Doctrine
+    shots_per_engagement: int  # rounds fired per engagement before looking again
+
+    def pk_against(self, threat_class: ThreatClass) -> float:
+        """Single-shot kill probability of one round against a threat of ``threat_class``."""
+        return self.pk[threat_class.position]
+
+
+@dataclass(frozen=True, slots=True)
+class ParameterEntry:
+    """One catalog parameter as a flat row (for the ``skyshield catalog`` table).
+
+    ``value``/``unit`` are as written in the data file; ``si_value``/``si_unit`` as used
+    inside skyshield (``si_value`` is None for categorical parameters such as ``doctrine``).
+    """
+
+    kind: str  # "threat" or "system"
+    type_key: str
+    type_name: str
+    parameter: str
+    value: float | str
+    unit: str
+    si_value: float | None
+    si_unit: str
+    confidence: Confidence
+    basis: Basis
+    sources: tuple[str, ...]
+    note: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Catalog:
+    """All threat and system types with their sources (read-only mappings)."""
+
+    threats: Mapping[str, ThreatType]
+    systems: Mapping[str, SystemType]
+    sources: Mapping[str, Source]
+    entries: tuple[ParameterEntry, ...]
+
+    def threat(self, key: str) -> ThreatType:
+        """Threat type ``key``; raises CatalogError listing the known keys if unknown."""
+        try:
+            return self.threats[key]
+        except KeyError:
+            known = ", ".join(sorted(self.threats))
+            raise CatalogError(f"unknown threat type {key!r}; known: {known}") from None
+
+    def system(self, key: str) -> SystemType:
+        """System type ``key``; raises CatalogError listing the known keys if unknown."""
+        try:
+            return self.systems[key]
+        except KeyError:
+            known = ", ".join(sorted(self.systems))
+            raise CatalogError(f"unknown system type {key!r}; known: {known}") from None
