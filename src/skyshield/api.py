@@ -1,0 +1,93 @@
+"""Python API mirroring the CLI: ``skyshield.run(...)`` returns tidy pandas tables."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from skyshield.metrics.summary import by_class, by_target, interceptors
+from skyshield.runner.montecarlo import EngineKind, ProgressCallback, Run, run_replications
+from skyshield.scenario import Scenario, load_scenario
+
+__all__ = ["RunSummary", "run"]
+
+
+@dataclass(frozen=True, slots=True)
+class RunSummary:
+    """What ``skyshield run`` reports, as DataFrames, plus the raw outcome tables.
+
+    Attributes
+    ----------
+    threats : one row per threat per replication (fate, where, by whom)
+    shots : one row per interceptor fired
+    by_class : per threat class and quantity, per-night mean with 95% intervals
+    by_target : impacts per target per night
+    interceptors : rounds and cost per night by nation and system
+    """
+
+    scenario_name: str
+    notional: bool
+    replications: int
+    seed: int
+    engine: str
+    threats: pd.DataFrame
+    shots: pd.DataFrame
+    by_class: pd.DataFrame
+    by_target: pd.DataFrame
+    interceptors: pd.DataFrame
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready summary (without the per-threat and per-shot tables)."""
+        return {
+            "scenario": self.scenario_name,
+            "notional_positions": self.notional,
+            "replications": self.replications,
+            "seed": self.seed,
+            "engine": self.engine,
+            "by_class": self.by_class.to_dict(orient="records"),
+            "by_target": self.by_target.to_dict(orient="records"),
+            "interceptors": self.interceptors.to_dict(orient="records"),
+        }
+
+
+def summarize(result: Run) -> RunSummary:
+    """Summary tables of a finished run."""
+    reps = np.arange(result.replications)
+    return RunSummary(
+        scenario_name=result.scenario.name,
+        notional=result.scenario.notional,
+        replications=result.replications,
+        seed=result.seed,
+        engine=result.engine.value,
+        threats=result.outcomes.threats,
+        shots=result.outcomes.shots,
+        by_class=by_class(result.outcomes, reps),
+        by_target=by_target(result.outcomes, reps),
+        interceptors=interceptors(result.outcomes, reps),
+    )
+
+
+def run(
+    scenario: Scenario | str | Path | None = None,
+    *,
+    replications: int | None = None,
+    seed: int | None = None,
+    workers: int = 1,
+    engine: EngineKind | str = EngineKind.FAST,
+    progress: ProgressCallback | None = None,
+) -> RunSummary:
+    """Run a scenario (object, file, built-in name, or the default) and summarise it."""
+    loaded = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+    result = run_replications(
+        loaded,
+        replications=replications,
+        seed=seed,
+        workers=workers,
+        engine=EngineKind(engine),
+        progress=progress,
+    )
+    return summarize(result)

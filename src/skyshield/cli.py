@@ -1,0 +1,219 @@
+"""Command line: ``skyshield VERB``. Parse, call one API function, print.
+
+Errors raised on purpose (:class:`SkyshieldError`) are printed as one line per problem on
+stderr and exit with status 2; no traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+from rich.table import Table
+
+from skyshield.api import RunSummary, run
+from skyshield.catalog import catalog_frame, load_catalog
+from skyshield.errors import SkyshieldError
+from skyshield.runner.montecarlo import EngineKind
+from skyshield.scenario import builtin_scenario_names, load_scenario, scenario_json_schema
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    help="Monte Carlo simulator of multinational air and missile defence.",
+)
+out = Console()
+err = Console(stderr=True)
+
+ScenarioArg = Annotated[
+    str | None,
+    typer.Argument(
+        help="Scenario YAML file or built-in name; default: the built-in default scenario."
+    ),
+]
+
+
+@app.command("run")
+def run_command(
+    scenario: ScenarioArg = None,
+    replications: Annotated[
+        int | None,
+        typer.Option(
+            "--replications", "-n", min=1, help="Override the scenario's replication count."
+        ),
+    ] = None,
+    seed: Annotated[
+        int | None, typer.Option(min=0, help="Override the scenario's run seed.")
+    ] = None,
+    workers: Annotated[int, typer.Option(min=1, help="Worker processes.")] = 1,
+    engine: Annotated[
+        EngineKind, typer.Option(help="fast (default) or reference (slow, small scenarios).")
+    ] = EngineKind.FAST,
+    as_json: Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")] = False,
+) -> None:
+    """Simulate a raid many times and report what gets through."""
+    loaded = load_scenario(scenario)
+    with Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+        disable=as_json or not err.is_terminal,
+    ) as bar:
+        task = bar.add_task("replications", total=replications or loaded.monte_carlo.replications)
+        summary = run(
+            loaded,
+            replications=replications,
+            seed=seed,
+            workers=workers,
+            engine=engine,
+            progress=lambda done, total: bar.update(task, completed=done, total=total),
+        )
+    if as_json:
+        out.print_json(json.dumps(summary.to_dict()))
+        return
+    _print_summary(summary)
+
+
+def _fmt(mean: float, low: float, high: float, digits: int = 1) -> str:
+    return f"{mean:.{digits}f} [{low:.{digits}f}, {high:.{digits}f}]"
+
+
+def _print_summary(summary: RunSummary) -> None:
+    s = summary
+    out.print(
+        f"[bold]{s.scenario_name}[/]: {s.replications} replications, seed {s.seed}, "
+        f"{s.engine} engine" + (" — defending positions are NOTIONAL" if s.notional else "")
+    )
+    table = Table(title="Threats per night: mean [95% CI of the mean]", title_justify="left")
+    table.add_column("class")
+    quantities = ["launched", "intercepted", "lost_to_ew", "impacted"]
+    for q in quantities:
+        table.add_column(q.replace("_", " "), justify="right")
+    for cls, group in s.by_class.groupby("threat_class", sort=False):
+        cells = {r.quantity: _fmt(r.mean, r.ci95_low, r.ci95_high) for r in group.itertuples()}
+        table.add_row(
+            str(cls), *(cells[q] for q in quantities), style="bold" if cls == "all" else None
+        )
+    out.print(table)
+    table = Table(
+        title="Impacts per target per night (95% of nights between)", title_justify="left"
+    )
+    for col in ("target", "mean [95% CI]", "nights 2.5–97.5%"):
+        table.add_column(col, justify="right" if col != "target" else "left")
+    for r in s.by_target.itertuples():
+        table.add_row(
+            str(r.target),
+            _fmt(r.mean, r.ci95_low, r.ci95_high),
+            f"{r.night_p2_5:.0f}–{r.night_p97_5:.0f}",
+        )
+    out.print(table)
+    table = Table(title="Interceptors per night, by nation and system", title_justify="left")
+    for col in ("nation", "system", "rounds [95% CI]", "cost USD M [95% CI]"):
+        table.add_column(col, justify="left" if col in ("nation", "system") else "right")
+    rounds = s.interceptors[s.interceptors["quantity"] == "rounds"].set_index(["nation", "system"])
+    cost = s.interceptors[s.interceptors["quantity"] == "cost_usd"].set_index(["nation", "system"])
+    for key, r in rounds.iterrows():
+        c = cost.loc[key]
+        table.add_row(
+            *map(str, key),
+            _fmt(r["mean"], r["ci95_low"], r["ci95_high"]),
+            _fmt(c["mean"] / 1e6, c["ci95_low"] / 1e6, c["ci95_high"] / 1e6, 2),
+        )
+    out.print(table)
+
+
+@app.command()
+def validate(files: Annotated[list[Path], typer.Argument(help="Scenario YAML files.")]) -> None:
+    """Check scenario files; print every problem with its field path."""
+    failed = False
+    for path in files:
+        try:
+            load_scenario(path)
+        except SkyshieldError as exc:
+            err.print(str(exc), markup=False, highlight=False)
+            failed = True
+        else:
+            out.print(f"{path}: valid", markup=False, highlight=False)
+    if failed:
+        raise typer.Exit(2)
+
+
+@app.command()
+def schema(
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")
+    ] = None,
+) -> None:
+    """Write the JSON Schema of scenario files (for editor completion)."""
+    text = json.dumps(scenario_json_schema(), indent=2) + "\n"
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        output.write_text(text, encoding="utf-8")
+        err.print(f"wrote {output}")
+
+
+@app.command()
+def catalog(
+    as_json: Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")] = False,
+) -> None:
+    """List every threat and system type with each parameter's value, unit and sources."""
+    cat = load_catalog()
+    frame = catalog_frame(cat)
+    if as_json:
+        sources = {
+            k: {"title": v.title, "organisation": v.organisation, "date": v.date, "url": v.url}
+            for k, v in cat.sources.items()
+        }
+        out.print_json(
+            json.dumps(
+                {"parameters": json.loads(frame.to_json(orient="records")), "sources": sources}
+            )
+        )
+        return
+    for kind, group in frame.groupby("kind", sort=False):
+        table = Table(title=f"{kind} types", title_justify="left", show_lines=False)
+        for col in ("type", "parameter", "value", "unit", "confidence", "basis", "sources"):
+            table.add_column(col, justify="right" if col == "value" else "left", overflow="fold")
+        previous = None
+        for r in group.itertuples():
+            name = "" if r.type_key == previous else str(r.type_key)
+            previous = r.type_key
+            table.add_row(
+                name,
+                str(r.parameter),
+                f"{r.value:g}" if isinstance(r.value, float) else str(r.value),
+                str(r.unit),
+                str(r.confidence),
+                str(r.basis),
+                str(r.sources),
+            )
+        out.print(table)
+    out.print(
+        f"{len(cat.sources)} sources; `skyshield catalog --json` lists their titles and URLs."
+    )
+
+
+@app.command("scenarios")
+def scenarios() -> None:
+    """List the built-in example scenarios."""
+    for name in builtin_scenario_names():
+        out.print(f"{name}: {load_scenario(name).description}", markup=False, highlight=False)
+
+
+def main() -> None:
+    """Entry point: run the app; turn on-purpose errors into a clean message and exit 2."""
+    try:
+        app()
+    except SkyshieldError as exc:
+        err.print(str(exc), markup=False, highlight=False)
+        sys.exit(2)

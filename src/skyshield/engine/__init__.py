@@ -1,0 +1,1 @@
+"""Engines: compile a scenario to arrays, build engagement geometry, simulate replications."""

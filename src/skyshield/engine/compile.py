@@ -1,0 +1,203 @@
+"""Compile a validated :class:`Scenario` against the catalog and geography into arrays."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from shapely.geometry import Polygon
+
+from skyshield.catalog import Catalog, Doctrine, ThreatClass, load_catalog
+from skyshield.engine.compiled import CompiledScenario, readonly
+from skyshield.geo import NATION_CODES, find_city, nation_index
+from skyshield.scenario.models import Assignment, Scenario, ZoneKind
+from skyshield.units import KM_TO_M, MIN_TO_S
+
+__all__ = ["compile_scenario"]
+
+_ZONE_CODES = {ZoneKind.OWN: 0, ZoneKind.BUFFER: 1, ZoneKind.POLYGON: 2}
+_CLASSES = tuple(ThreatClass)
+
+
+def _arr(values: Sequence[object], dtype: type | str) -> np.ndarray:
+    return readonly(np.asarray(values, dtype=dtype))
+
+
+def compile_scenario(scenario: Scenario, catalog: Catalog | None = None) -> CompiledScenario:
+    """Turn a scenario into read-only SI arrays (threats expanded one row per weapon)."""
+    catalog = catalog or load_catalog()
+    nation_codes = tuple(scenario.nations)
+    nation_pos = {code: i for i, code in enumerate(nation_codes)}
+    nations = [scenario.nations[c] for c in nation_codes]
+    n_geo = len(NATION_CODES)
+
+    buffer_into = np.zeros((len(nations), n_geo), dtype=bool)
+    for i, nation in enumerate(nations):
+        for code in nation.roe.zone.into:
+            buffer_into[i, nation_index(code)] = True
+    polygons = tuple(
+        Polygon([(p.lon_deg, p.lat_deg) for p in n.roe.zone.polygon])
+        if n.roe.zone.kind is ZoneKind.POLYGON
+        else None
+        for n in nations
+    )
+
+    asset_names = tuple(scenario.assets)
+    asset_lon, asset_lat = [], []
+    for asset in scenario.assets.values():
+        if asset.position is not None:
+            asset_lon.append(asset.position.lon_deg)
+            asset_lat.append(asset.position.lat_deg)
+        else:
+            city = find_city(str(asset.city), asset.country)
+            asset_lon.append(city.lon_deg)
+            asset_lat.append(city.lat_deg)
+    asset_pos = {name: i for i, name in enumerate(asset_names)}
+
+    type_keys = tuple(dict.fromkeys(w.threat for w in scenario.raid.waves))
+    t_type: list[int] = []
+    t_wave: list[int] = []
+    t_target: list[int] = []
+    t_launch: list[float] = []
+    route_lon: list[float] = []
+    route_lat: list[float] = []
+    route_offset = [0]
+    for w_index, wave in enumerate(scenario.raid.waves):
+        site = scenario.raid.launch_sites[wave.launch_site]
+        for k in range(wave.count):
+            target = asset_pos[wave.targets[k % len(wave.targets)]]
+            t_type.append(type_keys.index(wave.threat))
+            t_wave.append(w_index)
+            t_target.append(target)
+            t_launch.append(wave.launch_time_min * MIN_TO_S + k * wave.launch_spacing_s)
+            points = [site, *wave.route]
+            route_lon += [p.lon_deg for p in points] + [asset_lon[target]]
+            route_lat += [p.lat_deg for p in points] + [asset_lat[target]]
+            route_offset.append(len(route_lon))
+    threat_types = [catalog.threat(type_keys[i]) for i in t_type]
+    waves = [scenario.raid.waves[w] for w in t_wave]
+
+    units = scenario.fire_units
+    systems = [catalog.system(u.system) for u in units]
+    networks = tuple(scenario.networks)
+
+    def membership(names: tuple[str, ...]) -> list[bool]:
+        return [net in names for net in networks]
+
+    sensors = scenario.sensors
+    return CompiledScenario(
+        name=scenario.name,
+        time_step_s=scenario.engine.time_step_s,
+        optimal_assignment=scenario.engine.assignment is Assignment.OPTIMAL,
+        nation_codes=nation_codes,
+        nation_territory=_arr([nation_index(c) for c in nation_codes], np.int16),
+        nation_allied=_arr([bool(n.alliances) for n in nations], bool),
+        roe_classes=_arr([[c in n.roe.classes for c in _CLASSES] for n in nations], bool),
+        roe_zone_kind=_arr([_ZONE_CODES[n.roe.zone.kind] for n in nations], np.int8),
+        roe_buffer_m=_arr([n.roe.zone.buffer_km * KM_TO_M for n in nations], np.float64),
+        roe_buffer_into=readonly(buffer_into),
+        roe_polygons=polygons,
+        roe_must_head=_arr([n.roe.must_head_to_own_territory for n in nations], bool),
+        roe_heading_horizon_m=_arr(
+            [n.roe.heading_horizon_km * KM_TO_M for n in nations], np.float64
+        ),
+        roe_delay_s=_arr([n.roe.authorization_delay_s for n in nations], np.float64),
+        roe_cap_outside=_arr(
+            [
+                -1 if (c := n.roe.max_engagements_outside_own_airspace) is None else c
+                for n in nations
+            ],
+            np.int64,
+        ),
+        roe_no_populated=_arr([n.roe.no_intercept_over_own_populated_area for n in nations], bool),
+        roe_populated_min=_arr([n.roe.populated_min_population for n in nations], np.int64),
+        roe_populated_radius_m=_arr(
+            [n.roe.populated_radius_km * KM_TO_M for n in nations], np.float64
+        ),
+        asset_names=asset_names,
+        asset_lon_deg=_arr(asset_lon, np.float64),
+        asset_lat_deg=_arr(asset_lat, np.float64),
+        asset_value=_arr([a.value for a in scenario.assets.values()], np.float64),
+        threat_type_keys=type_keys,
+        threat_type=_arr(t_type, np.int32),
+        threat_class=_arr([_CLASSES.index(t.threat_class) for t in threat_types], np.int8),
+        threat_wave=_arr(t_wave, np.int32),
+        threat_target=_arr(t_target, np.int32),
+        threat_launch_s=_arr(t_launch, np.float64),
+        threat_launch_jitter_s=_arr([w.launch_jitter_s for w in waves], np.float64),
+        threat_route_jitter_m=_arr([w.route_jitter_km * KM_TO_M for w in waves], np.float64),
+        threat_speed_mps=_arr([t.speed_mps for t in threat_types], np.float64),
+        threat_altitude_m=_arr([t.altitude_m for t in threat_types], np.float64),
+        threat_range_m=_arr([t.range_m for t in threat_types], np.float64),
+        threat_ballistic=_arr(
+            [t.threat_class is ThreatClass.BALLISTIC for t in threat_types], bool
+        ),
+        threat_rcs_m2=_arr([t.rcs_m2 for t in threat_types], np.float64),
+        threat_cost_usd=_arr([t.unit_cost_usd for t in threat_types], np.float64),
+        threat_ew_p=_arr([t.ew_loss_probability for t in threat_types], np.float64),
+        route_offset=_arr(route_offset, np.int64),
+        route_lon_deg=_arr(route_lon, np.float64),
+        route_lat_deg=_arr(route_lat, np.float64),
+        unit_ids=tuple(u.id for u in units),
+        unit_system_keys=tuple(u.system for u in units),
+        unit_nation=_arr([nation_pos[u.nation] for u in units], np.int32),
+        unit_lon_deg=_arr([u.position.lon_deg for u in units], np.float64),
+        unit_lat_deg=_arr([u.position.lat_deg for u in units], np.float64),
+        unit_min_range_m=_arr([s.min_range_m for s in systems], np.float64),
+        unit_max_range_m=_arr([s.max_range_m for s in systems], np.float64),
+        unit_min_alt_m=_arr([s.min_altitude_m for s in systems], np.float64),
+        unit_max_alt_m=_arr([s.max_altitude_m for s in systems], np.float64),
+        unit_channels=_arr([s.channels for s in systems], np.int64),
+        unit_ready_capacity=_arr([s.launchers * s.rounds_per_launcher for s in systems], np.int64),
+        unit_stock=_arr(
+            [
+                s.launchers * s.rounds_per_launcher if u.stock is None else u.stock
+                for u, s in zip(units, systems, strict=True)
+            ],
+            np.int64,
+        ),
+        unit_reload_s=_arr([s.reload_s for s in systems], np.float64),
+        unit_interceptor_mps=_arr([s.interceptor_speed_mps for s in systems], np.float64),
+        unit_cost_usd=_arr([s.cost_per_shot_usd for s in systems], np.float64),
+        unit_pk=readonly(
+            np.asarray([list(s.pk) for s in systems], dtype=np.float64).reshape(
+                len(units), len(_CLASSES)
+            )
+        ),
+        unit_tasked=_arr(
+            [[u.engages is None or c in u.engages for c in _CLASSES] for u in units], bool
+        ).reshape(len(units), len(_CLASSES)),
+        unit_rounds_per_engagement=_arr(
+            [s.shots_per_engagement if s.doctrine is Doctrine.SHOOT_SHOOT else 1 for s in systems],
+            np.int64,
+        ),
+        unit_networks=readonly(
+            np.asarray([membership(u.networks) for u in units], dtype=bool).reshape(
+                len(units), len(networks)
+            )
+        ),
+        sensor_lon_deg=_arr(
+            [s.position.lon_deg for s in sensors] + [u.position.lon_deg for u in units], np.float64
+        ),
+        sensor_lat_deg=_arr(
+            [s.position.lat_deg for s in sensors] + [u.position.lat_deg for u in units], np.float64
+        ),
+        sensor_height_m=_arr(
+            [s.height_m for s in sensors] + [s.radar_height_m for s in systems], np.float64
+        ),
+        sensor_range_m=_arr(
+            [s.radar_range_km * KM_TO_M for s in sensors] + [s.radar_range_m for s in systems],
+            np.float64,
+        ),
+        sensor_reference_rcs_m2=_arr(
+            [s.reference_rcs_m2 for s in sensors] + [s.radar_reference_rcs_m2 for s in systems],
+            np.float64,
+        ),
+        sensor_networks=readonly(
+            np.asarray(
+                [membership(s.networks) for s in sensors] + [membership(u.networks) for u in units],
+                dtype=bool,
+            ).reshape(-1, len(networks))
+        ),
+        network_names=networks,
+    )

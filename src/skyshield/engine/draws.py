@@ -1,0 +1,99 @@
+"""Random inputs of a replication, drawn from streams derived from the run seed.
+
+Replication ``r`` draws from ``SeedSequence(run_seed, spawn_key=(r, stream))``, one stream per
+kind of randomness, so results do not depend on how replications are split among workers,
+and two policies run with one seed share their raid (common random numbers): the same launch
+times, routes, electronic-warfare losses and, for the n-th interceptor fired at a threat, the
+same uniform draw whichever unit fires it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import IntEnum
+
+import numpy as np
+
+from skyshield.engine.compiled import CompiledScenario, readonly
+
+__all__ = [
+    "MAX_ROUNDS_PER_THREAT",
+    "ReplicationDraws",
+    "Stream",
+    "draw_replications",
+    "realization_rng",
+    "replication_rng",
+]
+
+# Interceptors that can be fired at one threat in one replication; the kill draws are
+# pre-drawn per (threat, round), and further rounds at the same threat are not fired.
+MAX_ROUNDS_PER_THREAT = 16
+
+
+class Stream(IntEnum):
+    """Spawn-key suffixes of a replication's independent random streams."""
+
+    TIMING = 0
+    ROUTE = 1
+    EW = 2
+    KILL = 3
+
+
+def replication_rng(run_seed: int, replication: int, stream: Stream) -> np.random.Generator:
+    """Return the generator of one stream of one replication."""
+    return np.random.default_rng(
+        np.random.SeedSequence(run_seed, spawn_key=(replication, int(stream)))
+    )
+
+
+def realization_rng(run_seed: int, realization: int) -> np.random.Generator:
+    """Return the route-jitter generator of one route realization (shared by all replications)."""
+    return np.random.default_rng(
+        np.random.SeedSequence(run_seed, spawn_key=(2**32 - 1, realization))
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class ReplicationDraws:
+    """Random inputs of a block of replications (rows) for every threat (columns)."""
+
+    replications: np.ndarray  # (n_reps,) int64: replication indices
+    launch_step: np.ndarray  # (n_reps, n_threats) int64: launch time on the step grid
+    realization: np.ndarray  # (n_reps, n_threats) int64: route realization flown
+    ew_fraction: np.ndarray  # (n_reps, n_threats) float64: flight fraction where lost to EW, or 2.0
+    kill_u: np.ndarray  # (n_reps, n_threats, MAX_ROUNDS_PER_THREAT) float64: uniform per round
+
+
+def draw_replications(
+    compiled: CompiledScenario, run_seed: int, replications: np.ndarray, n_realizations: int
+) -> ReplicationDraws:
+    """Draw the random inputs of the given replication indices."""
+    n = compiled.n_threats
+    reps = np.asarray(replications, dtype=np.int64)
+    launch = np.empty((reps.size, n), dtype=np.int64)
+    realization = np.empty((reps.size, n), dtype=np.int64)
+    ew = np.empty((reps.size, n), dtype=np.float64)
+    kill = np.empty((reps.size, n, MAX_ROUNDS_PER_THREAT), dtype=np.float64)
+    for row, rep in enumerate(reps):
+        timing = replication_rng(run_seed, int(rep), Stream.TIMING)
+        launch_s = (
+            compiled.threat_launch_s + timing.normal(size=n) * compiled.threat_launch_jitter_s
+        )
+        launch[row] = np.maximum(np.rint(launch_s / compiled.time_step_s), 0).astype(np.int64)
+        realization[row] = replication_rng(run_seed, int(rep), Stream.ROUTE).integers(
+            0, n_realizations, size=n
+        )
+        ew_rng = replication_rng(run_seed, int(rep), Stream.EW)
+        lost = ew_rng.random(n) < compiled.threat_ew_p
+        where = ew_rng.random(n)
+        ew[row] = np.where(lost, where, 2.0)
+        kill[row] = replication_rng(run_seed, int(rep), Stream.KILL).random(
+            (n, MAX_ROUNDS_PER_THREAT)
+        )
+    return ReplicationDraws(
+        replications=readonly(reps.copy()),
+        launch_step=readonly(launch),
+        realization=readonly(realization),
+        ew_fraction=readonly(ew),
+        kill_u=readonly(kill),
+    )

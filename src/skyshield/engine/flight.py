@@ -1,0 +1,137 @@
+"""Threat flight: route realizations and trajectories sampled on the engine's time grid.
+
+A threat's trajectory is sampled every ``time_step_s`` from its launch: sample ``k`` is where it
+is ``k * time_step_s`` seconds after launch; the last sample is the impact at its target.
+Air-breathing threats fly the geodesic legs launch site → waypoints → target at constant speed
+and altitude. Ballistic threats fly the geodesic launch site → target with a parabolic altitude
+profile whose apogee scales with the distance flown (catalog apogee at the type's full range),
+at the catalog mean speed: a public-information approximation of a ballistic profile.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from skyshield.engine.compiled import CompiledScenario, readonly
+from skyshield.geo import (
+    destination_lonlat,
+    geodesic_distance_m,
+    initial_bearing_rad,
+    lonlat_to_ecef_m,
+    territory_codes,
+)
+
+__all__ = ["Trajectories", "realize_routes", "sample_trajectories"]
+
+
+@dataclass(frozen=True, slots=True)
+class Trajectories:
+    """All threats' sampled trajectories for one route realization.
+
+    Samples of threat ``i`` are ``[sample_offset[i], sample_offset[i + 1])``; the last one is
+    the impact.
+    """
+
+    sample_offset: np.ndarray  # (n_threats + 1,) int64
+    lon_deg: np.ndarray  # (n_samples,) float64
+    lat_deg: np.ndarray  # (n_samples,) float64
+    alt_m: np.ndarray  # (n_samples,) float64
+    heading_rad: np.ndarray  # (n_samples,) float64: course over ground, clockwise from north
+    ecef_m: np.ndarray  # (n_samples, 3) float64
+    territory: np.ndarray  # (n_samples,) int16: geo nation index, -1 none
+
+    @property
+    def last_sample(self) -> np.ndarray:
+        """(n_threats,) int64: index, counted from launch, of each threat's impact sample."""
+        return np.diff(self.sample_offset) - 1
+
+
+def realize_routes(compiled: CompiledScenario, *, rng: np.random.Generator) -> np.ndarray:
+    """Jitter every threat's intermediate waypoints; return (lon_deg, lat_deg) stacked (2, n).
+
+    Each waypoint other than the launch site and the target moves by a normal offset of the
+    wave's ``route_jitter_km`` standard deviation in each of two horizontal directions.
+    """
+    lon = compiled.route_lon_deg.copy()
+    lat = compiled.route_lat_deg.copy()
+    offsets = compiled.route_offset
+    owner = np.repeat(np.arange(compiled.n_threats), np.diff(offsets))
+    position = np.arange(lon.shape[0]) - offsets[owner]
+    inner = (position > 0) & (position < np.diff(offsets)[owner] - 1)
+    sigma = compiled.threat_route_jitter_m[owner]
+    east_north = rng.normal(size=(2, lon.shape[0])) * sigma
+    move = inner & (sigma > 0)
+    distance = np.hypot(east_north[0], east_north[1])[move]
+    bearing = np.arctan2(east_north[0], east_north[1])[move]
+    lon[move], lat[move] = destination_lonlat(lon[move], lat[move], bearing, distance)
+    return np.stack([lon, lat])
+
+
+def sample_trajectories(compiled: CompiledScenario, route_lonlat: np.ndarray) -> Trajectories:
+    """Sample every threat's flight on the time grid for one set of (jittered) routes.
+
+    Vectorized over all threats: legs and samples of every threat are laid end to end, each
+    threat's distances shifted by a large per-threat offset so one ``searchsorted`` finds
+    every sample's leg.
+    """
+    dt = compiled.time_step_s
+    route_lon, route_lat = route_lonlat
+    offsets = compiled.route_offset
+    n = compiled.n_threats
+    owner = np.repeat(np.arange(n), np.diff(offsets))
+    position = np.arange(route_lon.shape[0]) - offsets[owner]
+    is_last = position == np.diff(offsets)[owner] - 1
+    # ballistic threats fly straight from the launch site (first point) to the target (last)
+    keep = ~compiled.threat_ballistic[owner] | (position == 0) | is_last
+    lon, lat, owner, is_last = route_lon[keep], route_lat[keep], owner[keep], is_last[keep]
+    leg = np.flatnonzero(~is_last)  # a leg starts at every point but a threat's last
+    leg_owner = owner[leg]
+    leg_m = np.asarray(
+        geodesic_distance_m(lon[leg], lat[leg], lon[leg + 1], lat[leg + 1]), dtype=np.float64
+    )
+    leg_bearing = np.asarray(
+        initial_bearing_rad(lon[leg], lat[leg], lon[leg + 1], lat[leg + 1]), dtype=np.float64
+    )
+    total_m = np.bincount(leg_owner, weights=leg_m, minlength=n)
+    first_leg = np.searchsorted(leg_owner, np.arange(n))
+    leg_start_m = np.cumsum(leg_m) - leg_m
+    leg_start_m -= leg_start_m[first_leg][leg_owner]
+    step_m = compiled.threat_speed_mps * dt
+    n_steps = np.maximum(1, np.ceil(total_m / step_m).astype(np.int64))
+    counts = n_steps + 1
+    sample_offset = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+    s_owner = np.repeat(np.arange(n), counts)
+    k = np.arange(int(sample_offset[-1])) - sample_offset[s_owner]
+    along_m = np.minimum(k * step_m[s_owner], total_m[s_owner])
+    shift = np.cumsum(np.concatenate([[0.0], total_m[:-1] + 1.0]))  # separates threats
+    s_leg = (
+        np.searchsorted(leg_start_m + shift[leg_owner], along_m + shift[s_owner], side="right") - 1
+    )
+    s_leg = np.clip(s_leg, first_leg[s_owner], np.append(first_leg[1:], leg.size)[s_owner] - 1)
+    s_lon, s_lat = destination_lonlat(
+        lon[leg[s_leg]], lat[leg[s_leg]], leg_bearing[s_leg], along_m - leg_start_m[s_leg]
+    )
+    s_lon = np.asarray(s_lon, dtype=np.float64)
+    s_lat = np.asarray(s_lat, dtype=np.float64)
+    end = sample_offset[1:] - 1
+    target = np.flatnonzero(is_last)
+    s_lon[end], s_lat[end] = lon[target], lat[target]
+    heading = np.empty_like(s_lon)
+    heading[:-1] = initial_bearing_rad(s_lon[:-1], s_lat[:-1], s_lon[1:], s_lat[1:])
+    heading[end] = heading[end - 1]
+    ballistic = compiled.threat_ballistic[s_owner]
+    apogee_m = compiled.threat_altitude_m * np.minimum(1.0, total_m / compiled.threat_range_m)
+    flight = total_m[s_owner]
+    parabola = 4.0 * apogee_m[s_owner] * along_m * (flight - along_m) / np.maximum(flight, 1.0) ** 2
+    alt = np.where(ballistic, parabola, compiled.threat_altitude_m[s_owner])
+    return Trajectories(
+        sample_offset=readonly(sample_offset),
+        lon_deg=readonly(s_lon),
+        lat_deg=readonly(s_lat),
+        alt_m=readonly(alt),
+        heading_rad=readonly(heading),
+        ecef_m=readonly(np.asarray(lonlat_to_ecef_m(s_lon, s_lat, alt), dtype=np.float64)),
+        territory=readonly(np.asarray(territory_codes(s_lon, s_lat), dtype=np.int16)),
+    )

@@ -1,0 +1,81 @@
+"""The deterministic part of a run: route realizations, trajectories and engagement windows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from skyshield.engine.compiled import CompiledScenario, readonly
+from skyshield.engine.draws import realization_rng
+from skyshield.engine.flight import Trajectories, realize_routes, sample_trajectories
+from skyshield.engine.windows import Windows, engagement_windows
+
+__all__ = ["RaidGeometry", "build_geometry"]
+
+
+@dataclass(frozen=True, slots=True)
+class RaidGeometry:
+    """Trajectories and windows of every route realization, plus flat arrays for the kernel.
+
+    Windows of all realizations are concatenated; those of threat ``i`` in realization ``r``
+    are ``[threat_window_start[r, i], threat_window_end[r, i])``.
+    """
+
+    trajectories: tuple[Trajectories, ...]
+    windows: tuple[Windows, ...]
+    last_sample: np.ndarray  # (n_realizations, n_threats) int64: impact step after launch
+    threat_window_start: np.ndarray  # (n_realizations, n_threats) int64
+    threat_window_end: np.ndarray  # (n_realizations, n_threats) int64
+    unit: np.ndarray  # (n_windows_all,) int64
+    k0: np.ndarray  # (n_windows_all,) int64
+    k1: np.ndarray  # (n_windows_all,) int64
+    offset: np.ndarray  # (n_windows_all,) int64: into intercept_k / outside_own
+    intercept_k: np.ndarray  # (n_steps_all,) int64
+    outside_own: np.ndarray  # (n_steps_all,) bool
+
+    @property
+    def n_realizations(self) -> int:
+        """Number of route realizations."""
+        return len(self.trajectories)
+
+
+def build_geometry(compiled: CompiledScenario, run_seed: int, n_realizations: int) -> RaidGeometry:
+    """Realize routes, sample trajectories and compute windows for each realization."""
+    trajectories = []
+    windows = []
+    for r in range(n_realizations):
+        routes = realize_routes(compiled, rng=realization_rng(run_seed, r))
+        traj = sample_trajectories(compiled, routes)
+        trajectories.append(traj)
+        windows.append(engagement_windows(compiled, traj))
+    n = compiled.n_threats
+    start = np.zeros((n_realizations, n), dtype=np.int64)
+    end = np.zeros((n_realizations, n), dtype=np.int64)
+    base_window = 0
+    base_step = 0
+    offsets = []
+    for r, win in enumerate(windows):
+        counts = np.bincount(win.threat, minlength=n)
+        end[r] = base_window + np.cumsum(counts)
+        start[r] = end[r] - counts
+        offsets.append(win.offset[:-1] + base_step)
+        base_window += win.n_windows
+        base_step += int(win.intercept_k.shape[0])
+
+    def cat(parts: list[np.ndarray], dtype: type) -> np.ndarray:
+        return readonly(np.concatenate(parts).astype(dtype) if parts else np.zeros(0, dtype=dtype))
+
+    return RaidGeometry(
+        trajectories=tuple(trajectories),
+        windows=tuple(windows),
+        last_sample=readonly(np.stack([t.last_sample for t in trajectories]).astype(np.int64)),
+        threat_window_start=readonly(start),
+        threat_window_end=readonly(end),
+        unit=cat([w.unit for w in windows], np.int64),
+        k0=cat([w.k0 for w in windows], np.int64),
+        k1=cat([w.k1 for w in windows], np.int64),
+        offset=cat(offsets, np.int64),
+        intercept_k=cat([w.intercept_k for w in windows], np.int64),
+        outside_own=cat([w.outside_own for w in windows], np.bool_),
+    )

@@ -1,0 +1,172 @@
+"""Outcomes of replications as tidy tables: one row per threat, one row per interceptor.
+
+Both engines return :class:`RawOutcomes` (integer arrays, engine-neutral); :func:`tabulate`
+turns them into pandas DataFrames with names, times in seconds and positions in degrees.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import IntEnum
+
+import numpy as np
+import pandas as pd
+
+from skyshield.catalog import ThreatClass
+from skyshield.engine.compiled import CompiledScenario
+from skyshield.engine.geometry import RaidGeometry
+from skyshield.geo import NATION_CODES
+
+__all__ = ["Fate", "Outcomes", "RawOutcomes", "concat_raw", "tabulate"]
+
+
+class Fate(IntEnum):
+    """How a threat ended; every threat has exactly one."""
+
+    INTERCEPTED = 0
+    LOST_TO_EW = 1
+    IMPACTED = 2
+
+    @property
+    def label(self) -> str:
+        """Lower-case label used in tables."""
+        return self.name.lower()
+
+
+@dataclass(frozen=True, slots=True)
+class RawOutcomes:
+    """Engine output for a block of replications, as integer-coded arrays."""
+
+    replications: np.ndarray  # (n_reps,) int64
+    realization: np.ndarray  # (n_reps, n_threats) int64
+    fate: np.ndarray  # (n_reps, n_threats) int8: Fate
+    fate_step: np.ndarray  # (n_reps, n_threats) int64: global step of the fate
+    fate_unit: np.ndarray  # (n_reps, n_threats) int32: intercepting unit or -1
+    fate_k: np.ndarray  # (n_reps, n_threats) int64: trajectory sample of the fate
+    shot_rep: np.ndarray  # (n_shots,) int32: row in ``replications``
+    shot_unit: np.ndarray  # (n_shots,) int32
+    shot_threat: np.ndarray  # (n_shots,) int32
+    shot_step: np.ndarray  # (n_shots,) int64: global fire step
+    shot_k: np.ndarray  # (n_shots,) int64: threat sample at the intercept
+    shot_hit: np.ndarray  # (n_shots,) bool
+
+
+def concat_raw(blocks: list[RawOutcomes]) -> RawOutcomes:
+    """Join blocks of replications (in the given order) into one."""
+    base = np.cumsum([0] + [b.replications.shape[0] for b in blocks[:-1]])
+    return RawOutcomes(
+        replications=np.concatenate([b.replications for b in blocks]),
+        realization=np.concatenate([b.realization for b in blocks]),
+        fate=np.concatenate([b.fate for b in blocks]),
+        fate_step=np.concatenate([b.fate_step for b in blocks]),
+        fate_unit=np.concatenate([b.fate_unit for b in blocks]),
+        fate_k=np.concatenate([b.fate_k for b in blocks]),
+        shot_rep=np.concatenate([b.shot_rep + o for b, o in zip(blocks, base, strict=True)]).astype(
+            np.int32
+        ),
+        shot_unit=np.concatenate([b.shot_unit for b in blocks]),
+        shot_threat=np.concatenate([b.shot_threat for b in blocks]),
+        shot_step=np.concatenate([b.shot_step for b in blocks]),
+        shot_k=np.concatenate([b.shot_k for b in blocks]),
+        shot_hit=np.concatenate([b.shot_hit for b in blocks]),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Outcomes:
+    """Tidy outcome tables of a run.
+
+    Attributes
+    ----------
+    threats : one row per threat per replication (columns in :func:`tabulate`)
+    shots : one row per interceptor fired
+    """
+
+    threats: pd.DataFrame
+    shots: pd.DataFrame
+
+
+def _locate(
+    geometry: RaidGeometry, realization: np.ndarray, threat: np.ndarray, k: np.ndarray
+) -> tuple[np.ndarray, ...]:
+    sample_base = np.cumsum([0] + [t.lon_deg.shape[0] for t in geometry.trajectories[:-1]])
+    offsets = np.stack([t.sample_offset[:-1] for t in geometry.trajectories])
+    index = sample_base[realization] + offsets[realization, threat] + k
+    lon = np.concatenate([t.lon_deg for t in geometry.trajectories])[index]
+    lat = np.concatenate([t.lat_deg for t in geometry.trajectories])[index]
+    terr = np.concatenate([t.territory for t in geometry.trajectories])[index]
+    return lon, lat, terr
+
+
+def _territory_labels(codes: np.ndarray) -> pd.Categorical:
+    labels = np.asarray([*NATION_CODES, "none"], dtype=object)
+    return pd.Categorical(
+        labels[np.where(codes < 0, len(NATION_CODES), codes)], categories=[*NATION_CODES, "none"]
+    )
+
+
+def tabulate(compiled: CompiledScenario, geometry: RaidGeometry, raw: RawOutcomes) -> Outcomes:
+    """Turn raw engine output into the threat and shot tables."""
+    dt = compiled.time_step_s
+    n_reps, n = raw.fate.shape
+    threat = np.tile(np.arange(n), n_reps)
+    realization = raw.realization.ravel()
+    k = raw.fate_k.ravel()
+    lon, lat, terr = _locate(geometry, realization, threat, k)
+    unit = raw.fate_unit.ravel()
+    unit_ids = np.asarray([*compiled.unit_ids, ""], dtype=object)
+    unit_nation = np.asarray(
+        [*(compiled.nation_codes[i] for i in compiled.unit_nation), ""], dtype=object
+    )
+    classes = [c.value for c in ThreatClass]
+    threats = pd.DataFrame(
+        {
+            "replication": np.repeat(raw.replications, n),
+            "threat": threat,
+            "type": pd.Categorical.from_codes(
+                compiled.threat_type[threat], categories=list(compiled.threat_type_keys)
+            ),
+            "threat_class": pd.Categorical.from_codes(
+                compiled.threat_class[threat], categories=classes
+            ),
+            "wave": compiled.threat_wave[threat],
+            "target": pd.Categorical.from_codes(
+                compiled.threat_target[threat], categories=list(compiled.asset_names)
+            ),
+            "fate": pd.Categorical.from_codes(raw.fate.ravel(), categories=[f.label for f in Fate]),
+            "time_s": raw.fate_step.ravel() * dt,
+            "unit": unit_ids[unit],
+            "nation": unit_nation[unit],
+            "lon_deg": lon,
+            "lat_deg": lat,
+            "territory": _territory_labels(terr),
+            "realization": realization,
+        }
+    )
+    s_threat = raw.shot_threat.astype(np.int64)
+    s_unit = raw.shot_unit.astype(np.int64)
+    s_real = raw.realization[raw.shot_rep, s_threat]
+    s_lon, s_lat, s_terr = _locate(geometry, s_real, s_threat, raw.shot_k)
+    s_nation = compiled.unit_nation[s_unit]
+    launch_step = raw.fate_step[raw.shot_rep, s_threat] - raw.fate_k[raw.shot_rep, s_threat]
+    shots = pd.DataFrame(
+        {
+            "replication": raw.replications[raw.shot_rep],
+            "unit": pd.Categorical.from_codes(s_unit, categories=list(compiled.unit_ids)),
+            "system": np.asarray(compiled.unit_system_keys, dtype=object)[s_unit],
+            "nation": np.asarray(compiled.nation_codes, dtype=object)[s_nation],
+            "threat": s_threat,
+            "threat_class": pd.Categorical.from_codes(
+                compiled.threat_class[s_threat], categories=classes
+            ),
+            "fire_time_s": raw.shot_step * dt,
+            "intercept_time_s": (launch_step + raw.shot_k) * dt,
+            "lon_deg": s_lon,
+            "lat_deg": s_lat,
+            "territory": _territory_labels(s_terr),
+            "outside_own_airspace": s_terr != compiled.nation_territory[s_nation],
+            "hit": raw.shot_hit,
+            "cost_usd": compiled.unit_cost_usd[s_unit],
+        }
+    )
+    return Outcomes(threats=threats, shots=shots)

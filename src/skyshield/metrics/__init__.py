@@ -1,0 +1,1 @@
+"""Metrics: summaries of outcome tables with confidence intervals."""

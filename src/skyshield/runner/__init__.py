@@ -1,0 +1,1 @@
+"""Runners: Monte Carlo replications over worker processes."""

@@ -1,0 +1,123 @@
+"""Cross-reference checks a schema cannot express: names that must exist somewhere else.
+
+Unknown system or threat types (catalog), unknown nations (shipped borders), unknown cities
+(shipped GeoNames list), networks, launch sites and targets that are not declared, duplicate ids.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from skyshield.catalog import load_catalog
+from skyshield.errors import FieldProblem, GeographyError
+from skyshield.geo import NATION_CODES, find_city
+from skyshield.scenario.models import FireUnit, Scenario, Sensor
+
+__all__ = ["check_references"]
+
+_MAX_LISTED = 12
+
+
+def _one_of(names: Iterable[str]) -> str:
+    names = sorted(names)
+    shown = ", ".join(names[:_MAX_LISTED]) + (", ..." if len(names) > _MAX_LISTED else "")
+    return f"one of: {shown}"
+
+
+def check_references(scenario: Scenario) -> list[FieldProblem]:
+    """Every dangling or duplicate reference in ``scenario``, in file order."""
+    catalog = load_catalog()
+    problems: list[FieldProblem] = []
+    known_nations = set(NATION_CODES)
+
+    def need(ok: bool, path: str, expected: str, found: str) -> None:
+        if not ok:
+            problems.append(FieldProblem(path, expected, repr(found)))
+
+    for code, nation in scenario.nations.items():
+        need(
+            code in known_nations,
+            f"nations.{code}",
+            f"a nation in the shipped borders ({_one_of(known_nations)})",
+            code,
+        )
+        for i, into in enumerate(nation.roe.zone.into):
+            need(
+                into in known_nations and into != code,
+                f"nations.{code}.roe.zone.into[{i}]",
+                "a neighbouring nation code other than its own",
+                into,
+            )
+
+    for name, asset in scenario.assets.items():
+        if asset.country is not None:
+            need(
+                asset.country in known_nations,
+                f"assets.{name}.country",
+                "a known nation code",
+                asset.country,
+            )
+        if asset.city is not None:
+            try:
+                find_city(asset.city, asset.country)
+            except GeographyError as exc:
+                problems.append(
+                    FieldProblem(
+                        f"assets.{name}.city",
+                        "a city in the shipped GeoNames list",
+                        f"{asset.city!r} ({exc})",
+                    )
+                )
+
+    placed: tuple[tuple[str, tuple[Sensor, ...] | tuple[FireUnit, ...]], ...] = (
+        ("sensors", scenario.sensors),
+        ("fire_units", scenario.fire_units),
+    )
+    for kind, items in placed:
+        seen: set[str] = set()
+        for i, item in enumerate[Sensor | FireUnit](items):
+            need(item.id not in seen, f"{kind}[{i}].id", "an id not used before", item.id)
+            seen.add(item.id)
+            need(
+                item.nation in scenario.nations,
+                f"{kind}[{i}].nation",
+                f"a nation declared under `nations` ({_one_of(scenario.nations)})",
+                item.nation,
+            )
+            for j, net in enumerate(item.networks):
+                need(
+                    net in scenario.networks,
+                    f"{kind}[{i}].networks[{j}]",
+                    f"a network declared under `networks` ({_one_of(scenario.networks)})",
+                    net,
+                )
+    for i, unit in enumerate(scenario.fire_units):
+        need(
+            unit.system in catalog.systems,
+            f"fire_units[{i}].system",
+            f"a catalog system type ({_one_of(catalog.systems)})",
+            unit.system,
+        )
+
+    for i, wave in enumerate(scenario.raid.waves):
+        path = f"raid.waves[{i}]"
+        need(
+            wave.threat in catalog.threats,
+            f"{path}.threat",
+            f"a catalog threat type ({_one_of(catalog.threats)})",
+            wave.threat,
+        )
+        need(
+            wave.launch_site in scenario.raid.launch_sites,
+            f"{path}.launch_site",
+            f"a site declared under `raid.launch_sites` ({_one_of(scenario.raid.launch_sites)})",
+            wave.launch_site,
+        )
+        for j, target in enumerate(wave.targets):
+            need(
+                target in scenario.assets,
+                f"{path}.targets[{j}]",
+                f"an asset declared under `assets` ({_one_of(scenario.assets)})",
+                target,
+            )
+    return problems

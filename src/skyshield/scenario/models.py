@@ -1,0 +1,213 @@
+"""Typed, immutable scenario objects: what a scenario YAML file means.
+
+Units are in field names (``range_km``, ``delay_s``, ``lon_deg``); the compiler converts them to
+SI through :mod:`skyshield.units`. Every model forbids unknown fields, so a typo in a file is an
+error naming the field, never a silently ignored setting.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated, Self
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from skyshield.catalog import ThreatClass
+
+__all__ = [
+    "Asset",
+    "Assignment",
+    "EngineSettings",
+    "FireUnit",
+    "MonteCarloSettings",
+    "Nation",
+    "Network",
+    "Position",
+    "Raid",
+    "RulesOfEngagement",
+    "Scenario",
+    "Sensor",
+    "Wave",
+    "Zone",
+    "ZoneKind",
+]
+
+Name = Annotated[
+    str, Field(min_length=1, max_length=80, pattern=r"^[A-Za-z0-9][A-Za-z0-9 _.'()/-]*$")
+]
+NationCode = Annotated[str, Field(pattern=r"^[A-Z]{2}$")]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+
+class Position(_Frozen):
+    """A point on the WGS84 ellipsoid, degrees."""
+
+    lon_deg: float = Field(ge=-180.0, le=180.0, allow_inf_nan=False)
+    lat_deg: float = Field(ge=-90.0, le=90.0, allow_inf_nan=False)
+
+
+class ZoneKind(StrEnum):
+    """Where a nation may engage: see :class:`Zone`."""
+
+    OWN = "own"
+    BUFFER = "buffer"
+    POLYGON = "polygon"
+
+
+class Zone(_Frozen):
+    """The area in which a nation's intercept points may lie.
+
+    ``own``: its own territory only. ``buffer``: its own territory plus up to ``buffer_km``
+    into each of the neighbours named in ``into``. ``polygon``: its own territory plus the
+    explicit polygon (lon/lat vertices, closed automatically).
+    """
+
+    kind: ZoneKind = ZoneKind.OWN
+    buffer_km: float = Field(default=0.0, ge=0.0, le=1000.0, allow_inf_nan=False)
+    into: tuple[NationCode, ...] = ()
+    polygon: tuple[Position, ...] = ()
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Self:
+        if self.kind is ZoneKind.BUFFER and not self.into:
+            raise ValueError("a buffer zone names the neighbours it extends into, in `into`")
+        if self.kind is ZoneKind.POLYGON and len(self.polygon) < 3:  # noqa: PLR2004
+            raise ValueError("a polygon zone needs at least 3 vertices in `polygon`")
+        return self
+
+
+class RulesOfEngagement(_Frozen):
+    """One nation's rules of engagement: every shot of its units obeys all of them."""
+
+    zone: Zone = Zone()
+    classes: tuple[ThreatClass, ...] = tuple(ThreatClass)
+    must_head_to_own_territory: bool = False
+    heading_horizon_km: float = Field(default=150.0, gt=0.0, le=3000.0, allow_inf_nan=False)
+    authorization_delay_s: float = Field(default=0.0, ge=0.0, le=86400.0, allow_inf_nan=False)
+    max_engagements_outside_own_airspace: int | None = Field(default=None, ge=0)
+    no_intercept_over_own_populated_area: bool = False
+    populated_min_population: int = Field(default=50_000, ge=0)
+    populated_radius_km: float = Field(default=5.0, ge=0.0, le=100.0, allow_inf_nan=False)
+
+
+class Nation(_Frozen):
+    """A nation taking part: its alliances and its rules of engagement."""
+
+    name: str = ""
+    alliances: tuple[Name, ...] = ()
+    roe: RulesOfEngagement = RulesOfEngagement()
+
+
+class Asset(_Frozen):
+    """Something threats are aimed at: a city from the shipped GeoNames list, or a position."""
+
+    city: str | None = None
+    country: NationCode | None = None
+    position: Position | None = None
+    value: float = Field(default=1.0, ge=0.0, allow_inf_nan=False)
+
+    @model_validator(mode="after")
+    def _located(self) -> Self:
+        if (self.city is None) == (self.position is None):
+            raise ValueError("an asset has exactly one of `city` or `position`")
+        return self
+
+
+class Network(_Frozen):
+    """A track-sharing network: every member sees every track any member's sensor holds."""
+
+    description: str = ""
+
+
+class Sensor(_Frozen):
+    """A stand-alone radar (fire units also carry their system's own radar)."""
+
+    id: Name
+    nation: NationCode
+    position: Position
+    radar_range_km: float = Field(gt=0.0, le=1000.0, allow_inf_nan=False)
+    reference_rcs_m2: float = Field(gt=0.0, le=1000.0, allow_inf_nan=False)
+    height_m: float = Field(ge=0.0, le=20000.0, allow_inf_nan=False)
+    networks: tuple[Name, ...] = Field(min_length=1)
+    label: str = "notional position"
+
+
+class FireUnit(_Frozen):
+    """One fire unit (battery, fire group, fighter station) of a catalog system type."""
+
+    id: Name
+    system: str
+    nation: NationCode
+    position: Position
+    stock: int | None = Field(default=None, ge=0, le=1_000_000)
+    engages: tuple[ThreatClass, ...] | None = Field(
+        default=None,
+        description="Threat classes this unit is tasked against (default: all its system can "
+        "engage); e.g. keep Patriot interceptors for missiles.",
+    )
+    networks: tuple[Name, ...] = Field(min_length=1)
+    label: str = "notional position"
+
+
+class Wave(_Frozen):
+    """A group of threats of one type launched from one site along one route."""
+
+    threat: str
+    count: int = Field(ge=1, le=100_000)
+    launch_site: Name
+    launch_time_min: float = Field(default=0.0, ge=0.0, le=24 * 60.0, allow_inf_nan=False)
+    launch_spacing_s: float = Field(default=0.0, ge=0.0, le=3600.0, allow_inf_nan=False)
+    launch_jitter_s: float = Field(default=0.0, ge=0.0, le=3600.0, allow_inf_nan=False)
+    route: tuple[Position, ...] = ()
+    route_jitter_km: float = Field(default=0.0, ge=0.0, le=200.0, allow_inf_nan=False)
+    targets: tuple[Name, ...] = Field(min_length=1)
+
+
+class Raid(_Frozen):
+    """The attack: named launch sites and waves of threats."""
+
+    launch_sites: dict[Name, Position] = Field(min_length=1)
+    waves: tuple[Wave, ...] = Field(min_length=1)
+
+
+class MonteCarloSettings(_Frozen):
+    """How many replications and from which run seed."""
+
+    replications: int = Field(default=1000, ge=1, le=1_000_000)
+    seed: int = Field(default=0, ge=0, le=2**63 - 1)
+    route_realizations: int = Field(default=8, ge=1, le=256)
+
+
+class Assignment(StrEnum):
+    """Weapon-target assignment rule."""
+
+    GREEDY = "greedy"
+    OPTIMAL = "optimal"
+
+
+class EngineSettings(_Frozen):
+    """Discretisation and decision rules of the engagement engine."""
+
+    time_step_s: float = Field(default=5.0, gt=0.0, le=60.0, allow_inf_nan=False)
+    assignment: Assignment = Assignment.GREEDY
+
+
+class Scenario(_Frozen):
+    """A whole scenario: raid, defences, nations and their rules, Monte Carlo settings."""
+
+    name: Name
+    description: str = ""
+    notional: bool = Field(
+        default=True, description="Positions of defending units are notional (not real)."
+    )
+    nations: dict[NationCode, Nation] = Field(min_length=1)
+    assets: dict[Name, Asset] = Field(min_length=1)
+    networks: dict[Name, Network] = Field(min_length=1)
+    sensors: tuple[Sensor, ...] = ()
+    fire_units: tuple[FireUnit, ...] = ()
+    raid: Raid
+    monte_carlo: MonteCarloSettings = MonteCarloSettings()
+    engine: EngineSettings = EngineSettings()
