@@ -139,7 +139,7 @@ def validate(files: Annotated[list[Path], typer.Argument(help="Scenario YAML fil
         try:
             load_scenario(path)
         except SkyshieldError as exc:
-            err.print(str(exc), markup=False, highlight=False)
+            sys.stderr.write(f"{exc}\n")
             failed = True
         else:
             out.print(f"{path}: valid", markup=False, highlight=False)
@@ -215,5 +215,5 @@ def main() -> None:
     try:
         app()
     except SkyshieldError as exc:
-        err.print(str(exc), markup=False, highlight=False)
+        sys.stderr.write(f"{exc}\n")
         sys.exit(2)

@@ -16,10 +16,10 @@ McGraw-Hill, 2001, ch. 2. 4/3-Earth radar line of sight: ATIS Telecom Glossary (
 from __future__ import annotations
 
 import numpy as np
-from scipy.spatial import cKDTree
 
 from skyshield.engine.compiled import CompiledScenario, readonly
 from skyshield.engine.flight import Trajectories
+from skyshield.engine.nearby import SampleIndex
 from skyshield.geo import lonlat_to_ecef_m, radar_horizon_m
 
 __all__ = ["detection_range_m", "network_track_times_s"]
@@ -40,7 +40,9 @@ def detection_range_m(
     return np.asarray(reference_range_m, dtype=np.float64) * ratio**0.25
 
 
-def network_track_times_s(compiled: CompiledScenario, trajectories: Trajectories) -> np.ndarray:
+def network_track_times_s(
+    compiled: CompiledScenario, trajectories: Trajectories, index: SampleIndex | None = None
+) -> np.ndarray:
     """First time after launch each network holds a track on each threat.
 
     Units: seconds after the threat's own launch; ``inf`` when never tracked.
@@ -52,7 +54,8 @@ def network_track_times_s(compiled: CompiledScenario, trajectories: Trajectories
     n_net = len(compiled.network_names)
     track = np.full((n_net, compiled.n_threats), np.inf)
     offsets = trajectories.sample_offset
-    tree = cKDTree(trajectories.ecef_m)
+    if index is None:
+        index = SampleIndex(trajectories.lon_deg, trajectories.lat_deg, trajectories.ecef_m)
     sensor_ecef = np.asarray(
         lonlat_to_ecef_m(
             compiled.sensor_lon_deg, compiled.sensor_lat_deg, compiled.sensor_height_m
@@ -60,16 +63,22 @@ def network_track_times_s(compiled: CompiledScenario, trajectories: Trajectories
         dtype=np.float64,
     ).reshape(-1, 3)
     max_rcs = float(compiled.threat_rcs_m2.max()) if compiled.n_threats else 1.0
+    max_alt = float(trajectories.alt_m.max()) if trajectories.alt_m.size else 0.0
     for s in range(sensor_ecef.shape[0]):
         nets = np.flatnonzero(compiled.sensor_networks[s])
         if compiled.sensor_range_m[s] <= 0 or nets.size == 0:
             continue
-        reach = float(
-            detection_range_m(
-                compiled.sensor_range_m[s], compiled.sensor_reference_rcs_m2[s], max_rcs
-            )
+        free_space_max = detection_range_m(
+            compiled.sensor_range_m[s], compiled.sensor_reference_rcs_m2[s], max_rcs
         )
-        idx = np.asarray(tree.query_ball_point(sensor_ecef[s], r=reach), dtype=np.int64)
+        horizon_max = radar_horizon_m(compiled.sensor_height_m[s], max_alt)
+        reach = float(min(free_space_max, horizon_max))
+        idx = index.within(
+            float(compiled.sensor_lon_deg[s]),
+            float(compiled.sensor_lat_deg[s]),
+            sensor_ecef[s],
+            reach,
+        )
         if idx.size == 0:
             continue
         owner = np.searchsorted(offsets, idx, side="right") - 1

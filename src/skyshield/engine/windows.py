@@ -31,10 +31,10 @@ from dataclasses import dataclass
 
 import numpy as np
 import shapely
-from scipy.spatial import cKDTree
 
 from skyshield.engine.compiled import CompiledScenario, readonly
 from skyshield.engine.flight import Trajectories
+from skyshield.engine.nearby import SampleIndex
 from skyshield.engine.sensors import network_track_times_s
 from skyshield.geo import (
     NATION_CODES,
@@ -136,10 +136,10 @@ def _heads_to_own(
 def engagement_windows(compiled: CompiledScenario, traj: Trajectories) -> Windows:
     """All engagement windows of one route realization (see the module docstring)."""
     dt = compiled.time_step_s
-    track_s = network_track_times_s(compiled, traj)
+    index = SampleIndex(traj.lon_deg, traj.lat_deg, traj.ecef_m)
+    track_s = network_track_times_s(compiled, traj, index)
     offsets = traj.sample_offset
     last = traj.last_sample
-    tree = cKDTree(traj.ecef_m)
     unit_ecef = np.asarray(
         lonlat_to_ecef_m(compiled.unit_lon_deg, compiled.unit_lat_deg, np.zeros(compiled.n_units)),
         dtype=np.float64,
@@ -154,7 +154,9 @@ def engagement_windows(compiled: CompiledScenario, traj: Trajectories) -> Window
         v_int = float(compiled.unit_interceptor_mps[u])
         max_r = float(compiled.unit_max_range_m[u])
         reach = max_r + max_speed * (max_r / v_int + 2 * dt)
-        idx = np.asarray(tree.query_ball_point(unit_ecef[u], r=reach), dtype=np.int64)
+        idx = index.within(
+            float(compiled.unit_lon_deg[u]), float(compiled.unit_lat_deg[u]), unit_ecef[u], reach
+        )
         if idx.size == 0:
             continue
         threat = np.searchsorted(offsets, idx, side="right") - 1
@@ -217,7 +219,7 @@ def _runs(
     new_run = np.ones(k.shape[0], dtype=bool)
     new_run[1:] = (threat[1:] != threat[:-1]) | (unit[1:] != unit[:-1]) | (k[1:] != k[:-1] + 1)
     starts = np.flatnonzero(new_run)
-    ends = np.append(starts[1:], k.shape[0])
+    ends = np.append(starts[1:], k.shape[0]) if starts.size else starts
     own = compiled.nation_territory[compiled.unit_nation[unit]]
     outside = traj.territory[traj.sample_offset[threat] + j] != own
     return Windows(

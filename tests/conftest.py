@@ -1,0 +1,51 @@
+"""Fixtures for every test: a seeded ``rng``, and a guard against global random state changes."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+from typing import Any
+
+import numpy as np
+import pytest
+
+RNG_SEED = 20240708  # the seed of the default scenario (scenario/examples/default.yaml)
+
+
+@pytest.fixture
+def rng() -> np.random.Generator:
+    """A fresh generator with a fixed seed; tests never touch the global RNGs."""
+    return np.random.default_rng(RNG_SEED)
+
+
+def _same_numpy_state(before: tuple[Any, ...], after: tuple[Any, ...]) -> bool:
+    # ("MT19937", keys: (624,) uint32, pos, has_gauss, cached_gaussian)
+    return (
+        before[0] == after[0]
+        and np.array_equal(before[1], after[1])
+        and tuple(before[2:]) == tuple(after[2:])
+    )
+
+
+@pytest.fixture(autouse=True)
+def _global_random_state_unchanged() -> Iterator[None]:
+    """Fail a test that seeds or draws from ``random`` or the legacy ``np.random`` state.
+
+    The state is put back before failing, so one offender does not fail the tests after it.
+    """
+    python_before = random.getstate()
+    numpy_before = np.random.get_state()  # noqa: NPY002 (the legacy state is what we guard)
+    yield
+    python_changed = random.getstate() != python_before
+    numpy_changed = not _same_numpy_state(numpy_before, np.random.get_state())  # noqa: NPY002
+    random.setstate(python_before)
+    np.random.set_state(numpy_before)  # noqa: NPY002
+    changed = [
+        name for name, flag in (("random", python_changed), ("np.random", numpy_changed)) if flag
+    ]
+    if changed:
+        pytest.fail(
+            f"the test changed the global {' and '.join(changed)} state; "
+            "take an `rng` (np.random.Generator) argument instead",
+            pytrace=False,
+        )

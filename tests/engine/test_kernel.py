@@ -1,0 +1,105 @@
+"""Closed-form checks of the fast engine's event loop (:mod:`skyshield.engine.kernel`).
+
+One Kh-101 flies ~180 km straight to Kyiv, tracked from launch by a high stand-alone radar;
+one unit sits ~45 km short of Kyiv on the route. With ``route_jitter_km: 0`` and
+``launch_jitter_s: 0`` the geometry is fixed; the unit's windows span ~60 steps of 5 s and
+one engagement takes ~8 steps, so a shoot-look-shoot unit gets ~7 engagements: enough to fire
+3 rounds whatever happens, and enough that stopping short of a kill is negligible (0.3^7).
+The cruise Pk is set to 0.7 on the compiled arrays.
+
+Statistical tolerances are 4 standard errors of the estimate (two-sided false-alarm rate
+~6e-5 per check), computed from the closed-form variance.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from skyshield.catalog import ThreatClass
+from skyshield.engine.compile import compile_scenario
+from skyshield.engine.outcomes import Fate
+
+from ._build import one_on_one, prepare, scenario, with_pk
+
+PK = 0.7
+N_REPS = 2000
+SEED = 20240708
+Z = 4.0  # tolerance in standard errors
+
+
+def _run(system: str, stock: int | None, n_reps: int = N_REPS, seed: int = SEED):
+    compiled = compile_scenario(scenario(one_on_one(system=system, stock=stock)))
+    prepared = prepare(with_pk(compiled, ThreatClass.CRUISE, PK), seed=seed, n_reps=n_reps)
+    return prepared, prepared.fast()
+
+
+@pytest.mark.parametrize("n_rounds", [1, 2, 3])
+def test_simulate_fast__sls_leak_probability_is_one_minus_pk_to_the_n(n_rounds: int) -> None:
+    """P(leak) = (1 − Pk)^n: 0.3, 0.09, 0.027 (SE at 2,000 reps: 0.0102, 0.0064, 0.0036)."""
+    prepared, raw = _run("iris-t-slm", stock=n_rounds)
+    leaked = raw.fate[:, 0] == Fate.IMPACTED
+    expected = (1.0 - PK) ** n_rounds
+    se = np.sqrt(expected * (1.0 - expected) / N_REPS)
+    assert abs(leaked.mean() - expected) <= Z * se, (leaked.mean(), expected, se)
+    # Exactly, draw by draw: round m uses the threat's m-th uniform, and the unit keeps
+    # firing (one round per look) until a hit or an empty magazine.
+    u = prepared.draws.kill_u[:, 0, :n_rounds]
+    hits = u < PK
+    np.testing.assert_array_equal(leaked, ~hits.any(axis=1))
+    first_hit = np.where(hits.any(axis=1), hits.argmax(axis=1) + 1, n_rounds)
+    np.testing.assert_array_equal(np.bincount(raw.shot_rep, minlength=N_REPS), first_hit)
+    assert (raw.fate_unit[~leaked, 0] == 0).all()
+
+
+def test_simulate_fast__sls_rounds_per_kill_is_one_over_pk() -> None:
+    """Unlimited stock: rounds fired ~ Geometric(Pk), mean 1/0.7 = 1.4286.
+
+    Var = (1 − Pk)/Pk² = 0.612; SE at 2,000 reps = 0.0175.
+    """
+    _, raw = _run("iris-t-slm", stock=None)
+    assert (raw.fate[:, 0] == Fate.INTERCEPTED).all()
+    rounds = np.bincount(raw.shot_rep, minlength=N_REPS)
+    se = np.sqrt((1 - PK) / PK**2 / N_REPS)
+    assert abs(rounds.mean() - 1 / PK) <= Z * se, (rounds.mean(), 1 / PK, se)
+
+
+def test_simulate_fast__shoot_shoot_first_engagement_kills_with_two_round_probability() -> None:
+    """Shoot-shoot, 2 rounds: P(kill per engagement) = 1 − 0.3² = 0.91 (SE 0.0064).
+
+    Rounds until kill = 2 × Geometric(0.91): mean 2/0.91 = 2.198, Var = 4·0.09/0.91² = 0.4347,
+    SE 0.0147. Shoot-look-shoot needs fewer rounds per kill (1/0.7 = 1.43).
+    """
+    prepared, raw = _run("patriot-gem-t", stock=None)
+    assert (raw.fate[:, 0] == Fate.INTERCEPTED).all()
+    rounds = np.bincount(raw.shot_rep, minlength=N_REPS)
+    assert (rounds % 2 == 0).all()
+    # first engagement: the first two shots of every replication, fired in the same step
+    first = np.searchsorted(raw.shot_rep, np.arange(N_REPS))
+    assert (raw.shot_step[first] == raw.shot_step[first + 1]).all()
+    first_kill = raw.shot_hit[first] | raw.shot_hit[first + 1]
+    p = 1 - (1 - PK) ** 2
+    se = np.sqrt(p * (1 - p) / N_REPS)
+    assert abs(first_kill.mean() - p) <= Z * se, (first_kill.mean(), p, se)
+    np.testing.assert_array_equal(first_kill, (prepared.draws.kill_u[:, 0, :2] < PK).any(axis=1))
+    mean_rounds = 2 / p
+    se_rounds = np.sqrt(4 * (1 - p) / p**2 / N_REPS)
+    assert abs(rounds.mean() - mean_rounds) <= Z * se_rounds, (rounds.mean(), mean_rounds)
+    _, raw_sls = _run("iris-t-slm", stock=None)
+    assert np.bincount(raw_sls.shot_rep).mean() < rounds.mean()
+
+
+def test_simulate_fast__stock_zero_fires_nothing() -> None:
+    _, raw = _run("iris-t-slm", stock=0, n_reps=50)
+    assert raw.shot_rep.size == 0
+    assert (raw.fate == Fate.IMPACTED).all()
+
+
+def test_simulate_fast__each_shot_resolves_before_the_next_look() -> None:
+    """Shoot-look-shoot: the next round is fired no earlier than the previous intercept."""
+    prepared, raw = _run("iris-t-slm", stock=None, n_reps=200)
+    launch = prepared.draws.launch_step[raw.shot_rep, raw.shot_threat]
+    intercept = launch + raw.shot_k
+    same_rep = raw.shot_rep[1:] == raw.shot_rep[:-1]
+    assert (raw.shot_step[1:][same_rep] >= intercept[:-1][same_rep]).all()
+    assert (raw.shot_k > raw.shot_step - launch).all()

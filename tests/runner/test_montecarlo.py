@@ -1,0 +1,109 @@
+"""Reproducibility of :func:`skyshield.runner.montecarlo.run_replications`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from skyshield.runner.montecarlo import BLOCK_SIZE, EngineKind, run_replications
+from skyshield.scenario import Scenario
+
+N_REPS = 60  # three blocks of 25, 25 and 10 replications
+
+
+def _raid() -> Scenario:
+    """Shaheds and Kh-101s on Kyiv with launch and route jitter, three systems, 2 realizations."""
+
+    def unit(uid: str, system: str, lon: float, lat: float) -> dict[str, Any]:
+        pos = {"lon_deg": lon, "lat_deg": lat}
+        return {"id": uid, "system": system, "nation": "UA", "position": pos, "networks": ["ua"]}
+
+    wave = {
+        "launch_site": "east",
+        "launch_jitter_s": 60,
+        "route_jitter_km": 10,
+        "targets": ["Kyiv"],
+    }
+    d = {
+        "name": "repro",
+        "nations": {"UA": {}},
+        "assets": {"Kyiv": {"city": "Kyiv", "country": "UA"}},
+        "networks": {"ua": {}},
+        "sensors": [
+            {
+                "id": "eye",
+                "nation": "UA",
+                "position": {"lon_deg": 31.0, "lat_deg": 50.3},
+                "radar_range_km": 500,
+                "reference_rcs_m2": 1,
+                "height_m": 3000,
+                "networks": ["ua"],
+            }
+        ],
+        "fire_units": [
+            unit("iris", "iris-t-slm", 30.9, 50.4),
+            unit("gepard", "gepard", 30.8, 50.45),
+            unit("nasams", "nasams", 31.3, 50.35),
+        ],
+        "raid": {
+            "launch_sites": {"east": {"lon_deg": 32.5, "lat_deg": 50.1}},
+            "waves": [
+                {"threat": "shahed-136", "count": 6, "launch_spacing_s": 30, **wave},
+                {"threat": "kh-101", "count": 3, "launch_spacing_s": 20, **wave},
+            ],
+        },
+        "monte_carlo": {"replications": N_REPS, "seed": 4242, "route_realizations": 2},
+    }
+    return Scenario.model_validate(d)
+
+
+@pytest.fixture(scope="module")
+def one_worker():
+    return run_replications(_raid(), replications=N_REPS, workers=1)
+
+
+def test_run_replications__two_workers_give_the_same_tables(one_worker) -> None:
+    assert N_REPS > 2 * BLOCK_SIZE
+    two = run_replications(_raid(), replications=N_REPS, workers=2)
+    pd.testing.assert_frame_equal(one_worker.outcomes.threats, two.outcomes.threats)
+    pd.testing.assert_frame_equal(one_worker.outcomes.shots, two.outcomes.shots)
+    assert len(one_worker.outcomes.shots) > 0
+
+
+def test_run_replications__same_seed_same_tables(one_worker) -> None:
+    again = run_replications(_raid(), replications=N_REPS, workers=1)
+    pd.testing.assert_frame_equal(one_worker.outcomes.threats, again.outcomes.threats)
+    pd.testing.assert_frame_equal(one_worker.outcomes.shots, again.outcomes.shots)
+    assert again.seed == 4242
+
+
+def test_run_replications__different_seed_differs(one_worker) -> None:
+    other = run_replications(_raid(), replications=N_REPS, seed=4243, workers=1)
+    assert other.seed == 4243
+    assert not one_worker.outcomes.threats.equals(other.outcomes.threats)
+
+
+def test_run_replications__prefix_of_a_longer_run_is_identical(one_worker) -> None:
+    """Replication r depends only on (seed, r): the first 30 of 60 equal a 30-replication run."""
+    short = run_replications(_raid(), replications=30, workers=1).outcomes
+    long = one_worker.outcomes
+    pd.testing.assert_frame_equal(short.threats, long.threats[long.threats["replication"] < 30])
+    long_shots = long.shots[long.shots["replication"] < 30].reset_index(drop=True)
+    pd.testing.assert_frame_equal(short.shots, long_shots)
+
+
+def test_run_replications__threat_table_has_one_row_per_threat_and_replication(one_worker) -> None:
+    threats = one_worker.outcomes.threats
+    assert len(threats) == 9 * N_REPS
+    assert not threats.duplicated(["replication", "threat"]).any()
+    np.testing.assert_array_equal(np.unique(threats["replication"]), np.arange(N_REPS))
+
+
+def test_run_replications__reference_engine_gives_the_same_tables() -> None:
+    fast = run_replications(_raid(), replications=3, workers=1)
+    ref = run_replications(_raid(), replications=3, workers=1, engine=EngineKind.REFERENCE)
+    pd.testing.assert_frame_equal(fast.outcomes.threats, ref.outcomes.threats)
+    pd.testing.assert_frame_equal(fast.outcomes.shots, ref.outcomes.shots)

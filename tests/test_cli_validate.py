@@ -1,0 +1,122 @@
+"""Tests of the ``skyshield validate`` and ``skyshield schema`` verbs (skyshield.cli).
+
+The CLI runs as ``python -m skyshield`` in a subprocess, as a user would run it: exit status,
+stdout and stderr are checked, and a broken file must never show a Python traceback.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from skyshield.scenario import DEFAULT_SCENARIO, builtin_scenario_path
+
+DEFAULT_DICT: dict[str, Any] = yaml.safe_load(
+    builtin_scenario_path(DEFAULT_SCENARIO).read_text(encoding="utf-8")
+)
+EXIT_INPUT_ERROR = 2  # cli.py: on-purpose errors exit with status 2
+
+
+def _skyshield(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k not in {"COLUMNS", "LINES"}}
+    return subprocess.run(
+        [sys.executable, "-m", "skyshield", *map(str, args)],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def _unknown_system(d: dict[str, Any]) -> None:
+    d["fire_units"][0]["system"] = "patriot-pac9"
+
+
+def _latitude_out_of_range(d: dict[str, Any]) -> None:
+    d["sensors"][0]["position"]["lat_deg"] = 95
+
+
+def _unknown_field(d: dict[str, Any]) -> None:
+    wave = d["raid"]["waves"][0]
+    wave["lauch_site"] = wave.pop("launch_site")
+
+
+BROKEN: dict[str, tuple[Callable[[dict[str, Any]], None], str, str]] = {
+    # file name: (edit, field path, words of the message)
+    "unknown_system.yaml": (_unknown_system, "fire_units[0].system", "'patriot-pac9'"),
+    "bad_latitude.yaml": (_latitude_out_of_range, "sensors[0].position.lat_deg", "90"),
+    "typo.yaml": (_unknown_field, "raid.waves[0]", "'lauch_site'"),
+}
+
+
+def _write_broken(directory: Path, name: str) -> Path:
+    data = copy.deepcopy(DEFAULT_DICT)
+    BROKEN[name][0](data)
+    path = directory / name
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def test_validate__default_example(tmp_path: Path) -> None:
+    path = builtin_scenario_path(DEFAULT_SCENARIO)
+    result = _skyshield("validate", path, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == f"{path}: valid"
+    assert result.stderr == ""
+
+
+@pytest.mark.parametrize("name", sorted(BROKEN))
+def test_validate__broken_file(tmp_path: Path, name: str) -> None:
+    _write_broken(tmp_path, name)
+    result = _skyshield("validate", name, cwd=tmp_path)
+    assert result.returncode == EXIT_INPUT_ERROR
+    assert result.stdout == ""
+    _, field, words = BROKEN[name]
+    assert f"{name}: {field}: expected " in result.stderr
+    assert words in result.stderr
+    assert "got" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_validate__every_file_checked(tmp_path: Path) -> None:
+    # Valid, broken and missing files together: each is reported, the run fails.
+    good = builtin_scenario_path(DEFAULT_SCENARIO)
+    broken = _write_broken(tmp_path, "unknown_system.yaml").name
+    result = _skyshield("validate", broken, good, "missing.yaml", cwd=tmp_path)
+    assert result.returncode == EXIT_INPUT_ERROR
+    assert result.stdout.strip() == f"{good}: valid"
+    assert result.stderr.startswith(f"{broken}: fire_units[0].system: expected ")
+    assert result.stderr.splitlines()[-1] == (
+        "missing.yaml: expected an existing file, got no such file"
+    )
+    assert "Traceback" not in result.stderr
+
+
+def test_validate__one_line_per_problem(tmp_path: Path) -> None:
+    _write_broken(tmp_path, "unknown_system.yaml")
+    result = _skyshield("validate", "unknown_system.yaml", cwd=tmp_path)
+    assert result.returncode == EXIT_INPUT_ERROR
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, lines
+    assert lines[0].startswith("unknown_system.yaml: fire_units[0].system: expected ")
+    assert lines[0].endswith(", got 'patriot-pac9'")
+
+
+def test_schema__json_with_raid(tmp_path: Path) -> None:
+    result = _skyshield("schema", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    schema = json.loads(result.stdout)
+    assert "raid" in schema["properties"]
+    assert set(schema["required"]) >= {"name", "nations", "assets", "networks", "raid"}
+    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
