@@ -207,12 +207,12 @@ def main() -> None:
 
     print("== fast vs reference engine (same draws, 40 threats, 10 units)")
     c, g = prepare(small, 7)
-    d = draw_replications(c, 7, np.arange(4), g.n_realizations)
-    ref, t_ref = timed("  reference engine, 4 reps", simulate_reference, c, g, d)
-    fast, _ = timed("  fast engine event loop, 4 reps", simulate_fast, c, g, d)
+    d = draw_replications(c, 7, np.arange(2), g.n_realizations)
+    ref, t_ref = timed("  reference engine, 2 reps", simulate_reference, c, g, d)
+    fast, _ = timed("  fast engine event loop, 2 reps", simulate_fast, c, g, d)
     d100 = draw_replications(c, 7, np.arange(400), g.n_realizations)
     _, t_fast100 = timed("  fast engine event loop, 400 reps", simulate_fast, c, g, d100)
-    per_ref = t_ref / 4
+    per_ref = t_ref / 2
     per_fast = t_fast100 / 400
     same = np.array_equal(ref.fate, fast.fate) and np.array_equal(ref.fate_unit, fast.fate_unit)
     print(

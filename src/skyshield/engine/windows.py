@@ -147,15 +147,31 @@ def engagement_windows(compiled: CompiledScenario, traj: Trajectories) -> Window
     target_terr = territory_codes(compiled.asset_lon_deg, compiled.asset_lat_deg)[
         compiled.threat_target
     ]
-    max_speed = float(compiled.threat_speed_mps.max()) if compiled.n_threats else 0.0
+    # One sample index per threat type, so each type's fly-out margin uses its own speed.
+    sample_type = compiled.threat_type[np.repeat(np.arange(compiled.n_threats), np.diff(offsets))]
+    by_type = []
+    for t in np.unique(sample_type):
+        members = np.flatnonzero(sample_type == t)
+        type_index = SampleIndex(traj.lon_deg[members], traj.lat_deg[members], traj.ecef_m[members])
+        speed = float(compiled.threat_speed_mps[compiled.threat_type == t].max())
+        by_type.append((type_index, members, speed))
     parts: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
     for u in range(compiled.n_units):
         nation = int(compiled.unit_nation[u])
         v_int = float(compiled.unit_interceptor_mps[u])
         max_r = float(compiled.unit_max_range_m[u])
-        reach = max_r + max_speed * (max_r / v_int + 2 * dt)
-        idx = index.within(
-            float(compiled.unit_lon_deg[u]), float(compiled.unit_lat_deg[u]), unit_ecef[u], reach
+        lon_u, lat_u = float(compiled.unit_lon_deg[u]), float(compiled.unit_lat_deg[u])
+        idx = np.sort(
+            np.concatenate(
+                [
+                    members[
+                        type_index.within(
+                            lon_u, lat_u, unit_ecef[u], max_r + speed * (max_r / v_int + 2 * dt)
+                        )
+                    ]
+                    for type_index, members, speed in by_type
+                ]
+            )
         )
         if idx.size == 0:
             continue
