@@ -84,7 +84,8 @@ def run_command(
 
 
 def _fmt(mean: float, low: float, high: float, digits: int = 1) -> str:
-    return f"{mean:.{digits}f} [{low:.{digits}f}, {high:.{digits}f}]"
+    """Mean ± half-width of its 95% confidence interval."""
+    return f"{mean:.{digits}f} ± {(high - low) / 2:.{digits}f}"
 
 
 def _print_summary(summary: RunSummary) -> None:
@@ -93,7 +94,7 @@ def _print_summary(summary: RunSummary) -> None:
         f"[bold]{s.scenario_name}[/]: {s.replications} replications, seed {s.seed}, "
         f"{s.engine} engine" + (" — defending positions are NOTIONAL" if s.notional else "")
     )
-    table = Table(title="Threats per night: mean [95% CI of the mean]", title_justify="left")
+    table = Table(title="Threats per night: mean ± 95% CI of the mean", title_justify="left")
     table.add_column("class")
     quantities = ["launched", "intercepted", "lost_to_ew", "impacted"]
     for q in quantities:
@@ -107,7 +108,7 @@ def _print_summary(summary: RunSummary) -> None:
     table = Table(
         title="Impacts per target per night (95% of nights between)", title_justify="left"
     )
-    for col in ("target", "mean [95% CI]", "nights 2.5–97.5%"):
+    for col in ("target", "mean ± 95% CI", "nights 2.5–97.5%"):
         table.add_column(col, justify="right" if col != "target" else "left")
     for r in s.by_target.itertuples():
         table.add_row(
@@ -117,7 +118,7 @@ def _print_summary(summary: RunSummary) -> None:
         )
     out.print(table)
     table = Table(title="Interceptors per night, by nation and system", title_justify="left")
-    for col in ("nation", "system", "rounds [95% CI]", "cost USD M [95% CI]"):
+    for col in ("nation", "system", "rounds ± 95% CI", "cost USD M ± 95% CI"):
         table.add_column(col, justify="left" if col in ("nation", "system") else "right")
     rounds = s.interceptors[s.interceptors["quantity"] == "rounds"].set_index(["nation", "system"])
     cost = s.interceptors[s.interceptors["quantity"] == "cost_usd"].set_index(["nation", "system"])
