@@ -57,7 +57,7 @@ def simulate_fast(
         compiled.roe_cap_outside,
         max(per_rep * n_reps, 1),
     )
-    fate, fate_step, fate_unit, fate_k, s_rep, s_unit, s_threat, s_step, s_k, _, s_hit = out
+    fate, fate_step, fate_unit, fate_k, s_rep, s_unit, s_threat, s_step, s_k, s_hit = out
     return RawOutcomes(
         replications=draws.replications,
         realization=np.asarray(draws.realization),

@@ -23,7 +23,7 @@ from skyshield.geo import (
     territory_codes,
 )
 
-__all__ = ["Trajectories", "realize_routes", "sample_trajectories"]
+__all__ = ["Trajectories", "course_rad", "realize_routes", "sample_trajectories"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,7 +38,6 @@ class Trajectories:
     lon_deg: np.ndarray  # (n_samples,) float64
     lat_deg: np.ndarray  # (n_samples,) float64
     alt_m: np.ndarray  # (n_samples,) float64
-    heading_rad: np.ndarray  # (n_samples,) float64: course over ground, clockwise from north
     ecef_m: np.ndarray  # (n_samples, 3) float64
     territory: np.ndarray  # (n_samples,) int16: geo nation index, -1 none
 
@@ -46,6 +45,24 @@ class Trajectories:
     def last_sample(self) -> np.ndarray:
         """(n_threats,) int64: index, counted from launch, of each threat's impact sample."""
         return np.diff(self.sample_offset) - 1
+
+
+def course_rad(trajectories: Trajectories, samples: np.ndarray) -> np.ndarray:
+    """Course over ground at the given samples, clockwise from north.
+
+    The bearing from each sample to the next of the same threat; at the impact sample, the
+    bearing over the last step. Computed only where needed (the heading rule of some nations).
+
+    Units: radians. ``samples`` are global sample indices, (n,) int64.
+    """
+    samples = np.asarray(samples, dtype=np.int64)
+    owner = np.searchsorted(trajectories.sample_offset, samples, side="right") - 1
+    start = np.where(samples == trajectories.sample_offset[owner + 1] - 1, samples - 1, samples)
+    lon, lat = trajectories.lon_deg, trajectories.lat_deg
+    return np.asarray(
+        initial_bearing_rad(lon[start], lat[start], lon[start + 1], lat[start + 1]),
+        dtype=np.float64,
+    )
 
 
 def realize_routes(compiled: CompiledScenario, *, rng: np.random.Generator) -> np.ndarray:
@@ -118,9 +135,6 @@ def sample_trajectories(compiled: CompiledScenario, route_lonlat: np.ndarray) ->
     end = sample_offset[1:] - 1
     target = np.flatnonzero(is_last)
     s_lon[end], s_lat[end] = lon[target], lat[target]
-    heading = np.empty_like(s_lon)
-    heading[:-1] = initial_bearing_rad(s_lon[:-1], s_lat[:-1], s_lon[1:], s_lat[1:])
-    heading[end] = heading[end - 1]
     ballistic = compiled.threat_ballistic[s_owner]
     apogee_m = compiled.threat_altitude_m * np.minimum(1.0, total_m / compiled.threat_range_m)
     flight = total_m[s_owner]
@@ -131,7 +145,6 @@ def sample_trajectories(compiled: CompiledScenario, route_lonlat: np.ndarray) ->
         lon_deg=readonly(s_lon),
         lat_deg=readonly(s_lat),
         alt_m=readonly(alt),
-        heading_rad=readonly(heading),
         ecef_m=readonly(np.asarray(lonlat_to_ecef_m(s_lon, s_lat, alt), dtype=np.float64)),
         territory=readonly(np.asarray(territory_codes(s_lon, s_lat), dtype=np.int16)),
     )

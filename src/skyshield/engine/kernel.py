@@ -70,7 +70,6 @@ def simulate_block(
     shot_threat = np.empty(shot_capacity, dtype=np.int32)
     shot_step = np.empty(shot_capacity, dtype=np.int64)
     shot_k = np.empty(shot_capacity, dtype=np.int64)
-    shot_window_step = np.empty(shot_capacity, dtype=np.int64)
     shot_hit = np.empty(shot_capacity, dtype=np.bool_)
     n_shots = 0
 
@@ -212,7 +211,6 @@ def simulate_block(
                         shot_threat[n_shots] = i
                         shot_step[n_shots] = s
                         shot_k[n_shots] = j
-                        shot_window_step[n_shots] = idx
                         shot_hit[n_shots] = h
                         n_shots += 1
                     ready[u] -= n_rounds
@@ -259,6 +257,5 @@ def simulate_block(
         shot_threat[:n_shots],
         shot_step[:n_shots],
         shot_k[:n_shots],
-        shot_window_step[:n_shots],
         shot_hit[:n_shots],
     )

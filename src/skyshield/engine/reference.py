@@ -17,7 +17,7 @@ from scipy.optimize import linear_sum_assignment
 from skyshield.engine.compiled import CompiledScenario
 from skyshield.engine.draws import ReplicationDraws
 from skyshield.engine.fast import threat_priority
-from skyshield.engine.flight import Trajectories
+from skyshield.engine.flight import Trajectories, course_rad
 from skyshield.engine.geometry import RaidGeometry
 from skyshield.engine.outcomes import Fate, RawOutcomes
 from skyshield.engine.sensors import detection_range_m
@@ -46,6 +46,12 @@ class _Rules:
             for lon, lat in zip(compiled.unit_lon_deg, compiled.unit_lat_deg, strict=True)
         ]
         self.target_terr = territory_codes(compiled.asset_lon_deg, compiled.asset_lat_deg)
+        sensors = np.asarray(
+            lonlat_to_ecef_m(
+                compiled.sensor_lon_deg, compiled.sensor_lat_deg, compiled.sensor_height_m
+            )
+        ).reshape(-1, 3)
+        self.sensor_xyz = [tuple(float(v) for v in row) for row in sensors]
 
     def xyz(self, i: int, k: int) -> tuple[float, float, float]:
         row = self.t.ecef_m[int(self.t.sample_offset[i]) + k]
@@ -122,9 +128,10 @@ class _Rules:
             return True
         sk = int(self.t.sample_offset[i]) + k
         horizon = float(self.c.roe_heading_horizon_m[nation])
+        course = course_rad(self.t, np.array([sk]))
         for fraction in HEADING_FRACTIONS:
             lon, lat = destination_lonlat(
-                self.t.lon_deg[sk], self.t.lat_deg[sk], self.t.heading_rad[sk], horizon * fraction
+                self.t.lon_deg[sk], self.t.lat_deg[sk], course[0], horizon * fraction
             )
             if int(territory_codes(np.atleast_1d(lon), np.atleast_1d(lat))[0]) == own:
                 return True
@@ -133,10 +140,7 @@ class _Rules:
     def detects(self, s: int, i: int, k: int) -> bool:
         c, t = self.c, self.t
         sk = int(t.sample_offset[i]) + k
-        sensor = np.asarray(
-            lonlat_to_ecef_m(c.sensor_lon_deg[s], c.sensor_lat_deg[s], c.sensor_height_m[s])
-        ).ravel()
-        slant = math.dist(tuple(float(v) for v in sensor), self.xyz(i, k))
+        slant = math.dist(self.sensor_xyz[s], self.xyz(i, k))
         free_space = float(
             detection_range_m(c.sensor_range_m[s], c.sensor_reference_rcs_m2[s], c.threat_rcs_m2[i])
         )

@@ -33,7 +33,7 @@ import numpy as np
 import shapely
 
 from skyshield.engine.compiled import CompiledScenario, readonly
-from skyshield.engine.flight import Trajectories
+from skyshield.engine.flight import Trajectories, course_rad
 from skyshield.engine.nearby import SampleIndex
 from skyshield.engine.sensors import network_track_times_s
 from skyshield.geo import (
@@ -126,7 +126,7 @@ def _heads_to_own(
         lon, lat = destination_lonlat(
             traj.lon_deg[samples],
             traj.lat_deg[samples],
-            traj.heading_rad[samples],
+            course_rad(traj, samples),
             horizon * fraction,
         )
         ok |= territory_codes(lon, lat) == own
