@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -40,15 +41,30 @@ class RaidGeometry:
         return len(self.trajectories)
 
 
-def build_geometry(compiled: CompiledScenario, run_seed: int, n_realizations: int) -> RaidGeometry:
-    """Realize routes, sample trajectories and compute windows for each realization."""
-    trajectories = []
-    windows = []
-    for r in range(n_realizations):
-        routes = realize_routes(compiled, rng=realization_rng(run_seed, r))
-        traj = sample_trajectories(compiled, routes)
-        trajectories.append(traj)
-        windows.append(engagement_windows(compiled, traj))
+def _realization(compiled: CompiledScenario, run_seed: int, r: int) -> tuple[Trajectories, Windows]:
+    routes = realize_routes(compiled, rng=realization_rng(run_seed, r))
+    traj = sample_trajectories(compiled, routes)
+    return traj, engagement_windows(compiled, traj)
+
+
+def build_geometry(
+    compiled: CompiledScenario, run_seed: int, n_realizations: int, threads: int = 1
+) -> RaidGeometry:
+    """Realize routes, sample trajectories and compute windows for each realization.
+
+    Realizations are independent; with ``threads`` > 1 they are built concurrently in threads
+    (the work is in large numpy operations, which release the GIL). The result does not depend
+    on ``threads``.
+    """
+    if threads > 1 and n_realizations > 1:
+        with ThreadPoolExecutor(max_workers=threads) as pool:
+            built = list(
+                pool.map(lambda r: _realization(compiled, run_seed, r), range(n_realizations))
+            )
+    else:
+        built = [_realization(compiled, run_seed, r) for r in range(n_realizations)]
+    trajectories = [traj for traj, _ in built]
+    windows = [win for _, win in built]
     n = compiled.n_threats
     start = np.zeros((n_realizations, n), dtype=np.int64)
     end = np.zeros((n_realizations, n), dtype=np.int64)

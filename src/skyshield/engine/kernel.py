@@ -1,7 +1,8 @@
 """The stochastic event loop of the fast engine, compiled with numba.
 
 It walks the global step grid of each replication over the engagement windows of the route
-realization each threat flies, skipping idle stretches. Every step, in this order:
+realization each threat flies, visiting only steps where something can change (a window opens,
+an engagement resolves, a reload completes). Every visited step, in this order:
 
 1. engagements whose interceptors arrive now resolve: the threat dies if a round hit and it has
    not been lost to electronic warfare before the intercept; the unit's channel is freed;
@@ -30,7 +31,7 @@ _LOST_TO_EW = 1
 _IMPACTED = 2
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def simulate_block(
     launch_step: np.ndarray,
     realization: np.ndarray,
@@ -159,12 +160,12 @@ def simulate_block(
                 w = win[a]
                 i = win_threat[a]
                 k = s - launch_step[rep, i]
-                if killed[i] or k >= w_k1[w] or k >= dead_at[i]:
+                u = w_unit[w]
+                if killed[i] or k >= w_k1[w] or k >= dead_at[i] or stock[u] == 0:
                     n_active -= 1
                     active[q] = active[n_active]
                     continue
                 q += 1
-                u = w_unit[w]
                 if pending[i] >= 0 or free[u] <= 0 or ready[u] <= 0 or rounds_at[i] >= max_rounds:
                     continue
                 nation = unit_nation[u]
@@ -228,16 +229,18 @@ def simulate_block(
                         reload_at[u] = s + unit_reload_steps[u]
                         reloading[n_reloading] = u
                         n_reloading += 1
-            # advance: one step while anything is open, else jump to the next event
-            if n_active > 0:
-                s += 1
-            else:
-                nxt = gstart[order[p]] if p < n_windows else np.iinfo(np.int64).max
-                for q in range(n_pending):
-                    nxt = min(nxt, pending[pend_list[q]])
-                if nxt == np.iinfo(np.int64).max:
-                    break
-                s = max(s + 1, nxt)
+            # advance to the next step where something can change: every candidate of this
+            # step either fired or is blocked by a busy unit, an empty launcher, a threat
+            # under engagement or a reached cap, and those change only when a window opens,
+            # an engagement resolves or a reload completes
+            nxt = gstart[order[p]] if p < n_windows else np.iinfo(np.int64).max
+            for q in range(n_pending):
+                nxt = min(nxt, pending[pend_list[q]])
+            for q in range(n_reloading):
+                nxt = min(nxt, reload_at[reloading[q]])
+            if nxt == np.iinfo(np.int64).max:
+                break
+            s = max(s + 1, nxt)
         for i in range(n_threats):
             if killed[i]:
                 continue

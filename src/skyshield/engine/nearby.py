@@ -10,12 +10,13 @@ lists.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
 
-from skyshield.engine.compiled import readonly
+from skyshield.engine.compiled import CompiledScenario, readonly
 
-__all__ = ["SampleIndex"]
+__all__ = ["SampleIndex", "TypeSamples", "samples_by_type"]
 
 # Metres per degree of latitude, a lower bound over the WGS84 ellipsoid (110,574 m at the
 # equator; NIMA TR8350.2), so the bounding box never cuts a sample within the radius.
@@ -63,3 +64,53 @@ class SampleIndex:
         idx = np.concatenate([self._order[a:b] for a, b in zip(lo, hi, strict=True)])
         d2 = ((self._ecef[idx] - ecef_m) ** 2).sum(axis=1)
         return np.sort(idx[d2 <= radius_m * radius_m])
+
+
+@dataclass(frozen=True, slots=True)
+class TypeSamples:
+    """The samples of one threat type, indexed, with the type's bounds used for culling."""
+
+    index: SampleIndex
+    members: np.ndarray  # (n,) int64: global sample indices, ascending
+    speed_mps: float  # fastest threat of the type
+    rcs_m2: float  # largest radar cross-section of the type
+    max_alt_m: float  # highest sample of the type
+
+    def within(
+        self, lon_deg: float, lat_deg: float, ecef_m: np.ndarray, radius_m: float
+    ) -> np.ndarray:
+        """Return global indices (ascending) of this type's samples within ``radius_m``."""
+        found: np.ndarray = self.members[self.index.within(lon_deg, lat_deg, ecef_m, radius_m)]
+        return found
+
+
+def samples_by_type(
+    compiled: CompiledScenario,
+    sample_offset: np.ndarray,
+    lon_deg: np.ndarray,
+    lat_deg: np.ndarray,
+    alt_m: np.ndarray,
+    ecef_m: np.ndarray,
+) -> tuple[TypeSamples, ...]:
+    """Index trajectory samples separately per threat type.
+
+    Culling radii depend on a threat's speed (fly-out margin), radar cross-section and altitude
+    (detection range, radar horizon); per type they stay tight for slow, low, small threats.
+    """
+    sample_type = compiled.threat_type[
+        np.repeat(np.arange(compiled.n_threats), np.diff(sample_offset))
+    ]
+    groups = []
+    for t in np.unique(sample_type):
+        members = np.flatnonzero(sample_type == t)
+        of_type = compiled.threat_type == t
+        groups.append(
+            TypeSamples(
+                index=SampleIndex(lon_deg[members], lat_deg[members], ecef_m[members]),
+                members=readonly(members),
+                speed_mps=float(compiled.threat_speed_mps[of_type].max()),
+                rcs_m2=float(compiled.threat_rcs_m2[of_type].max()),
+                max_alt_m=float(alt_m[members].max()),
+            )
+        )
+    return tuple(groups)

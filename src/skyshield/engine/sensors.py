@@ -19,7 +19,7 @@ import numpy as np
 
 from skyshield.engine.compiled import CompiledScenario, readonly
 from skyshield.engine.flight import Trajectories
-from skyshield.engine.nearby import SampleIndex
+from skyshield.engine.nearby import TypeSamples, samples_by_type
 from skyshield.geo import lonlat_to_ecef_m, radar_horizon_m
 
 __all__ = ["detection_range_m", "network_track_times_s"]
@@ -40,8 +40,19 @@ def detection_range_m(
     return np.asarray(reference_range_m, dtype=np.float64) * ratio**0.25
 
 
+def _reach_m(compiled: CompiledScenario, sensor: int, group: TypeSamples) -> float:
+    """Farthest a sensor can see any threat of a type: free-space range within the horizon."""
+    free_space = detection_range_m(
+        compiled.sensor_range_m[sensor], compiled.sensor_reference_rcs_m2[sensor], group.rcs_m2
+    )
+    horizon = radar_horizon_m(compiled.sensor_height_m[sensor], max(group.max_alt_m, 0.0))
+    return float(min(free_space, horizon))
+
+
 def network_track_times_s(
-    compiled: CompiledScenario, trajectories: Trajectories, index: SampleIndex | None = None
+    compiled: CompiledScenario,
+    trajectories: Trajectories,
+    groups: tuple[TypeSamples, ...] | None = None,
 ) -> np.ndarray:
     """First time after launch each network holds a track on each threat.
 
@@ -54,30 +65,24 @@ def network_track_times_s(
     n_net = len(compiled.network_names)
     track = np.full((n_net, compiled.n_threats), np.inf)
     offsets = trajectories.sample_offset
-    if index is None:
-        index = SampleIndex(trajectories.lon_deg, trajectories.lat_deg, trajectories.ecef_m)
+    t = trajectories
+    if groups is None:
+        groups = samples_by_type(compiled, t.sample_offset, t.lon_deg, t.lat_deg, t.alt_m, t.ecef_m)
     sensor_ecef = np.asarray(
         lonlat_to_ecef_m(
             compiled.sensor_lon_deg, compiled.sensor_lat_deg, compiled.sensor_height_m
         ),
         dtype=np.float64,
     ).reshape(-1, 3)
-    max_rcs = float(compiled.threat_rcs_m2.max()) if compiled.n_threats else 1.0
-    max_alt = float(trajectories.alt_m.max()) if trajectories.alt_m.size else 0.0
     for s in range(sensor_ecef.shape[0]):
         nets = np.flatnonzero(compiled.sensor_networks[s])
         if compiled.sensor_range_m[s] <= 0 or nets.size == 0:
             continue
-        free_space_max = detection_range_m(
-            compiled.sensor_range_m[s], compiled.sensor_reference_rcs_m2[s], max_rcs
-        )
-        horizon_max = radar_horizon_m(compiled.sensor_height_m[s], max_alt)
-        reach = float(min(free_space_max, horizon_max))
-        idx = index.within(
-            float(compiled.sensor_lon_deg[s]),
-            float(compiled.sensor_lat_deg[s]),
-            sensor_ecef[s],
-            reach,
+        lon_s, lat_s = float(compiled.sensor_lon_deg[s]), float(compiled.sensor_lat_deg[s])
+        idx = np.sort(
+            np.concatenate(
+                [g.within(lon_s, lat_s, sensor_ecef[s], _reach_m(compiled, s, g)) for g in groups]
+            )
         )
         if idx.size == 0:
             continue

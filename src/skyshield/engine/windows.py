@@ -34,7 +34,7 @@ import shapely
 
 from skyshield.engine.compiled import CompiledScenario, readonly
 from skyshield.engine.flight import Trajectories, course_rad
-from skyshield.engine.nearby import SampleIndex
+from skyshield.engine.nearby import samples_by_type
 from skyshield.engine.sensors import network_track_times_s
 from skyshield.geo import (
     NATION_CODES,
@@ -136,8 +136,10 @@ def _heads_to_own(
 def engagement_windows(compiled: CompiledScenario, traj: Trajectories) -> Windows:
     """All engagement windows of one route realization (see the module docstring)."""
     dt = compiled.time_step_s
-    index = SampleIndex(traj.lon_deg, traj.lat_deg, traj.ecef_m)
-    track_s = network_track_times_s(compiled, traj, index)
+    groups = samples_by_type(
+        compiled, traj.sample_offset, traj.lon_deg, traj.lat_deg, traj.alt_m, traj.ecef_m
+    )
+    track_s = network_track_times_s(compiled, traj, groups)
     offsets = traj.sample_offset
     last = traj.last_sample
     unit_ecef = np.asarray(
@@ -147,14 +149,6 @@ def engagement_windows(compiled: CompiledScenario, traj: Trajectories) -> Window
     target_terr = territory_codes(compiled.asset_lon_deg, compiled.asset_lat_deg)[
         compiled.threat_target
     ]
-    # One sample index per threat type, so each type's fly-out margin uses its own speed.
-    sample_type = compiled.threat_type[np.repeat(np.arange(compiled.n_threats), np.diff(offsets))]
-    by_type = []
-    for t in np.unique(sample_type):
-        members = np.flatnonzero(sample_type == t)
-        type_index = SampleIndex(traj.lon_deg[members], traj.lat_deg[members], traj.ecef_m[members])
-        speed = float(compiled.threat_speed_mps[compiled.threat_type == t].max())
-        by_type.append((type_index, members, speed))
     parts: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
     for u in range(compiled.n_units):
         nation = int(compiled.unit_nation[u])
@@ -164,12 +158,10 @@ def engagement_windows(compiled: CompiledScenario, traj: Trajectories) -> Window
         idx = np.sort(
             np.concatenate(
                 [
-                    members[
-                        type_index.within(
-                            lon_u, lat_u, unit_ecef[u], max_r + speed * (max_r / v_int + 2 * dt)
-                        )
-                    ]
-                    for type_index, members, speed in by_type
+                    g.within(
+                        lon_u, lat_u, unit_ecef[u], max_r + g.speed_mps * (max_r / v_int + 2 * dt)
+                    )
+                    for g in groups
                 ]
             )
         )

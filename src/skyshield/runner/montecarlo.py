@@ -1,4 +1,4 @@
-"""Monte Carlo replications of one scenario, on one or several worker processes.
+"""Monte Carlo replications of one scenario, on one or several worker threads.
 
 Replications are cut into fixed blocks; each block's random inputs derive from the run seed and
 the replication indices alone, and blocks are joined in index order, so the tables are identical
@@ -8,7 +8,7 @@ whatever the number of workers.
 from __future__ import annotations
 
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -59,10 +59,14 @@ class Run:
     outcomes: Outcomes
 
 
-def prepare(scenario: Scenario, seed: int) -> tuple[CompiledScenario, RaidGeometry]:
+def prepare(
+    scenario: Scenario, seed: int, workers: int = 1
+) -> tuple[CompiledScenario, RaidGeometry]:
     """Compile a scenario and build its route realizations and engagement windows."""
     compiled = compile_scenario(scenario)
-    geometry = build_geometry(compiled, seed, scenario.monte_carlo.route_realizations)
+    geometry = build_geometry(
+        compiled, seed, scenario.monte_carlo.route_realizations, threads=workers
+    )
     return compiled, geometry
 
 
@@ -80,27 +84,6 @@ def simulate_replications(
     return simulate_fast(compiled, geometry, draws)
 
 
-_WORKER_STATE: dict[str, object] = {}
-
-
-def _init_worker(
-    compiled: CompiledScenario, geometry: RaidGeometry, seed: int, engine: EngineKind
-) -> None:
-    # Each worker process keeps its own read-only copy of the run's inputs.
-    _WORKER_STATE.update(compiled=compiled, geometry=geometry, seed=seed, engine=engine)
-
-
-def _run_block(replications: np.ndarray) -> RawOutcomes:
-    state = _WORKER_STATE
-    return simulate_replications(
-        state["compiled"],  # type: ignore[arg-type]
-        state["geometry"],  # type: ignore[arg-type]
-        state["seed"],  # type: ignore[arg-type]
-        replications,
-        state["engine"],  # type: ignore[arg-type]
-    )
-
-
 def run_replications(
     scenario: Scenario,
     *,
@@ -116,26 +99,22 @@ def run_replications(
     """
     n_reps = scenario.monte_carlo.replications if replications is None else replications
     run_seed = scenario.monte_carlo.seed if seed is None else seed
-    compiled, geometry = prepare(scenario, run_seed)
+    compiled, geometry = prepare(scenario, run_seed, workers)
     blocks = [np.arange(a, min(a + BLOCK_SIZE, n_reps)) for a in range(0, n_reps, BLOCK_SIZE)]
     results: list[RawOutcomes] = []
-    if workers <= 1 or len(blocks) == 1:
-        for block in blocks:
-            results.append(simulate_replications(compiled, geometry, run_seed, block, engine))
+
+    def block(replications: np.ndarray) -> RawOutcomes:
+        return simulate_replications(compiled, geometry, run_seed, replications, engine)
+
+    # Threads, not processes: the numba event loop and the large numpy operations release
+    # the GIL, and threads share the run's geometry instead of pickling it to every worker.
+    with ThreadPoolExecutor(max_workers=max(workers, 1)) as pool:
+        done = 0
+        for replications_done, raw in zip(blocks, pool.map(block, blocks), strict=True):
+            results.append(raw)
+            done += replications_done.size
             if progress is not None:
-                progress(int(block[-1]) + 1, n_reps)
-    else:
-        with ProcessPoolExecutor(
-            max_workers=workers,
-            initializer=_init_worker,
-            initargs=(compiled, geometry, run_seed, engine),
-        ) as pool:
-            done = 0
-            for block, raw in zip(blocks, pool.map(_run_block, blocks), strict=True):
-                results.append(raw)
-                done += block.size
-                if progress is not None:
-                    progress(done, n_reps)
+                progress(done, n_reps)
     outcomes = tabulate(compiled, geometry, concat_raw(results))
     return Run(
         scenario=scenario,
