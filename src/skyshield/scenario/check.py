@@ -1,17 +1,21 @@
 """Cross-reference checks a schema cannot express: names that must exist somewhere else.
 
 Unknown system or threat types (catalog), unknown nations (shipped borders), unknown cities
-(shipped GeoNames list), networks, launch sites and targets that are not declared, duplicate ids.
+(shipped GeoNames list), networks, launch sites and targets that are not declared, duplicate ids,
+and targets beyond the range of the threat type flying the route.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from skyshield.catalog import load_catalog
+import numpy as np
+
+from skyshield.catalog import ThreatClass, load_catalog
 from skyshield.errors import FieldProblem, GeographyError
-from skyshield.geo import NATION_CODES, find_city
-from skyshield.scenario.models import FireUnit, Scenario, Sensor
+from skyshield.geo import NATION_CODES, find_city, geodesic_distance_m
+from skyshield.scenario.models import FireUnit, Position, Scenario, Sensor
+from skyshield.units import KM_TO_M
 
 __all__ = ["check_references"]
 
@@ -120,4 +124,41 @@ def check_references(scenario: Scenario) -> list[FieldProblem]:
                 f"an asset declared under `assets` ({_one_of(scenario.assets)})",
                 target,
             )
+            site = scenario.raid.launch_sites.get(wave.launch_site)
+            end = _asset_position(scenario, target)
+            if wave.threat in catalog.threats and site is not None and end is not None:
+                threat = catalog.threat(wave.threat)
+                ballistic = threat.threat_class is ThreatClass.BALLISTIC
+                points = [site, end] if ballistic else [site, *wave.route, end]
+                flight_m = float(
+                    np.sum(
+                        geodesic_distance_m(
+                            [p.lon_deg for p in points[:-1]],
+                            [p.lat_deg for p in points[:-1]],
+                            [p.lon_deg for p in points[1:]],
+                            [p.lat_deg for p in points[1:]],
+                        )
+                    )
+                )
+                if flight_m > threat.range_m:
+                    problems.append(
+                        FieldProblem(
+                            f"{path}.targets[{j}]",
+                            f"a flight within the {wave.threat} range "
+                            f"of {threat.range_m / KM_TO_M:,.0f} km",
+                            f"{target!r}, {flight_m / KM_TO_M:,.0f} km away along the route",
+                        )
+                    )
     return problems
+
+
+def _asset_position(scenario: Scenario, name: str) -> Position | None:
+    """Where an asset is, or ``None`` when it is undeclared or its city is unknown."""
+    asset = scenario.assets.get(name)
+    if asset is None or asset.position is not None:
+        return None if asset is None else asset.position
+    try:
+        city = find_city(str(asset.city), asset.country)
+    except GeographyError:
+        return None
+    return Position(lon_deg=city.lon_deg, lat_deg=city.lat_deg)

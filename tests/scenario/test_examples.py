@@ -1,0 +1,62 @@
+"""Shipped policy examples match scripts/build_scenarios.py and pair with their base."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+import yaml
+
+from skyshield.errors import ScenarioError
+from skyshield.scenario import builtin_scenario_path, load_scenario, parse_scenario
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _generator() -> ModuleType:
+    spec = importlib.util.spec_from_file_location(
+        "build_scenarios", ROOT / "scripts" / "build_scenarios.py"
+    )
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+GENERATOR = _generator()
+
+
+@pytest.mark.parametrize("stem", sorted(GENERATOR.scenarios()))
+def test_render__shipped_file_is_up_to_date(stem: str) -> None:
+    shipped = builtin_scenario_path(stem).read_text(encoding="utf-8")
+    assert shipped == GENERATOR.render(stem), (
+        f"run scripts/build_scenarios.py ({stem}.yaml is stale)"
+    )
+
+
+@pytest.mark.parametrize("stem", sorted(GENERATOR.scenarios()))
+def test_scenarios__variant_keeps_the_base_raid(stem: str) -> None:
+    base_name, _ = GENERATOR.scenarios()[stem]
+    variant, base = load_scenario(stem), load_scenario(base_name)
+    assert variant.raid == base.raid
+    assert variant.assets == base.assets
+    assert variant.nations["UA"] == base.nations["UA"]
+    assert variant.fire_units[: len(base.fire_units)] == base.fire_units
+
+
+def test_check_references__target_beyond_range() -> None:
+    data = yaml.safe_load(builtin_scenario_path("default").read_text(encoding="utf-8"))
+    gerbera = next(w for w in data["raid"]["waves"] if w["threat"] == "gerbera")
+    gerbera["launch_site"] = "primorsko-akhtarsk"
+    gerbera["route"] = [{"lon_deg": 34.2, "lat_deg": 48.4}, {"lon_deg": 32.0, "lat_deg": 49.2}]
+    with pytest.raises(ScenarioError) as err:
+        parse_scenario(yaml.safe_dump(data), source="far.yaml")
+    message = str(err.value)
+    assert message.startswith("far.yaml: raid.waves[")
+    assert (
+        ".targets[0]: expected a flight within the gerbera range of 600 km, got 'Kyiv', 7"
+        in message
+    )
