@@ -22,17 +22,24 @@ import yaml
 EXAMPLES = Path(__file__).resolve().parents[1] / "src" / "skyshield" / "scenario" / "examples"
 
 
+# Allied Patriot and NASAMS interceptors are kept for missiles (as Ukraine's in the bases);
+# Gepards and Narew (CAMM) also take drones.
+MISSILE_DEFENCE = {"patriot-gem-t", "patriot-pac3-mse", "nasams"}
+
+
 def _unit(
     uid: str, system: str, nation: str, lon: float, lat: float, networks: list[str]
 ) -> dict[str, Any]:
-    return {
-        "id": uid,
-        "system": system,
+    unit: dict[str, Any] = {"id": uid, "system": system}
+    if system in MISSILE_DEFENCE:
+        unit["engages"] = ["cruise", "supersonic", "ballistic"]
+    unit |= {
         "nation": nation,
         "position": {"lon_deg": lon, "lat_deg": lat},
         "networks": networks,
         "label": "notional position",
     }
+    return unit
 
 
 def _radar(uid: str, nation: str, lon: float, lat: float, networks: list[str]) -> dict[str, Any]:

@@ -19,6 +19,8 @@ from rich.table import Table
 from skyshield.api import RunSummary, run
 from skyshield.catalog import catalog_frame, load_catalog
 from skyshield.errors import SkyshieldError
+from skyshield.metrics.policy import MASSED_RAIDS_PER_MONTH
+from skyshield.runner.compare import PolicyComparison, compare, parse_variation
 from skyshield.runner.montecarlo import EngineKind
 from skyshield.scenario import builtin_scenario_names, load_scenario, scenario_json_schema
 
@@ -130,6 +132,151 @@ def _print_summary(summary: RunSummary) -> None:
             _fmt(c["mean"] / 1e6, c["ci95_low"] / 1e6, c["ci95_high"] / 1e6, 2),
         )
     out.print(table)
+
+
+@app.command("compare")
+def compare_command(
+    scenarios: Annotated[
+        list[str],
+        typer.Argument(
+            help="Two or more scenario files or built-in names; the first is the baseline."
+        ),
+    ],
+    replications: Annotated[
+        int | None,
+        typer.Option("--replications", "-n", min=1, help="Override the replication count."),
+    ] = None,
+    seed: Annotated[int | None, typer.Option(min=0, help="Override the run seed.")] = None,
+    workers: Annotated[int, typer.Option(min=1, help="Worker threads.")] = 1,
+    raids_per_month: Annotated[
+        float,
+        typer.Option(
+            min=0.0,
+            help="Raid tempo for per-month figures (default: massed raids per month, H1 2025).",
+        ),
+    ] = MASSED_RAIDS_PER_MONTH,
+    vary: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="Vary a field of every non-baseline policy: path=value1,value2 (repeatable)."
+        ),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")] = False,
+) -> None:
+    """Compare policies on the same raid nights (paired differences with 95% intervals)."""
+    loaded = [load_scenario(s) for s in scenarios]
+    variations = [parse_variation(v) for v in vary or []]
+    result = compare(
+        loaded,
+        names=[Path(s).stem for s in scenarios],
+        replications=replications,
+        seed=seed,
+        workers=workers,
+        raids_per_month=raids_per_month,
+        variations=variations,
+        progress=None if as_json else lambda label: err.print(f"running {label}", highlight=False),
+    )
+    if as_json:
+        out.print_json(json.dumps(result.to_dict(), default=float))
+        return
+    _print_comparison(result)
+
+
+def _label(measure: str) -> str:
+    kind, _, key = measure.partition("/")
+    return f"{kind.replace('_', ' ')}: {key}" if key else kind.replace("_", " ")
+
+
+def _pm(diff: float, half_width: float) -> str:
+    return f"{diff:+.2f} ± {half_width:.2f}"
+
+
+def _scale(measure: str) -> tuple[float, str]:
+    return (1e-6, " (USD M)") if "cost" in measure else (1.0, "")
+
+
+def _print_comparison(result: PolicyComparison) -> None:
+    out.print(
+        f"[bold]compare[/]: baseline {result.names[0]} vs {', '.join(result.names[1:])}; "
+        f"{result.replications} paired nights, seed {result.seed}; per month at "
+        f"{result.raids_per_month:g} massed raids"
+    )
+    shown = result.summary.groupby("measure")["mean"].apply(lambda m: bool((m.abs() > 0).any()))
+    measures = [m for m in shown.index if shown[m]]
+    table = Table(title="Per night: mean ± 95% CI", title_justify="left")
+    table.add_column("measure")
+    for name in result.names:
+        table.add_column(name, justify="right")
+    summary = result.summary.set_index(["measure", "policy"])
+    for m in measures:
+        factor, unit = _scale(m)
+        cells = []
+        for name in result.names:
+            if (m, name) in summary.index:
+                r = summary.loc[(m, name)]
+                cells.append(f"{r['mean'] * factor:.2f} ± {r['ci95'] * factor:.2f}")
+            else:
+                cells.append("0")
+        table.add_row(_label(m) + unit, *cells)
+    out.print(table)
+    table = Table(
+        title=f"Difference vs {result.names[0]} per night: paired mean ± 95% CI (unpaired CI)",
+        title_justify="left",
+    )
+    table.add_column("measure")
+    for name in result.names[1:]:
+        table.add_column(name, justify="right")
+    diffs = result.differences.set_index(["measure", "policy"])
+    for m in measures:
+        factor, unit = _scale(m)
+        cells = []
+        for name in result.names[1:]:
+            r = diffs.loc[(m, name)]
+            cells.append(
+                f"{_pm(r['diff'] * factor, r['paired_ci95'] * factor)} "
+                f"({r['unpaired_ci95'] * factor:.2f})"
+            )
+        table.add_row(_label(m) + unit, *cells)
+    out.print(table)
+    table = Table(
+        title="Cost exchange: interceptor cost / cost of threats destroyed (ratio of means)",
+        title_justify="left",
+    )
+    for col in ("policy", "interceptors USD M", "destroyed USD M", "ratio"):
+        table.add_column(col, justify="left" if col == "policy" else "right")
+    for r in result.cost_exchange.itertuples():
+        table.add_row(
+            str(r.policy),
+            f"{r.interceptor_cost_usd / 1e6:.1f}",
+            f"{r.threat_cost_destroyed_usd / 1e6:.1f}",
+            f"{r.cost_exchange_ratio:.2f}",
+        )
+    out.print(table)
+    if not result.sensitivity.empty:
+        table = Table(
+            title=f"Which assumptions matter: difference vs {result.names[0]} per night (± 95% CI)",
+            title_justify="left",
+        )
+        for col in (
+            "policy",
+            "parameter = value",
+            "leakers",
+            "allied engagements over non-allied",
+            "interceptor cost USD M",
+        ):
+            table.add_column(
+                col, justify="left" if col in ("policy", "parameter = value") else "right"
+            )
+        for (policy, parameter, value), group in result.sensitivity.groupby(
+            ["policy", "parameter", "value"], sort=False
+        ):
+            cells = group.set_index("measure")
+            row = [
+                _pm(cells.loc[m, "diff"] * _scale(m)[0], cells.loc[m, "paired_ci95"] * _scale(m)[0])
+                for m in cells.index
+            ]
+            table.add_row(str(policy), f"{parameter} = {value}", *row)
+        out.print(table)
 
 
 @app.command()

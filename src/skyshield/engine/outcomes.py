@@ -134,6 +134,7 @@ def tabulate(compiled: CompiledScenario, geometry: RaidGeometry, raw: RawOutcome
                 compiled.threat_target[threat], categories=list(compiled.asset_names)
             ),
             "fate": pd.Categorical.from_codes(raw.fate.ravel(), categories=[f.label for f in Fate]),
+            "launch_time_s": (raw.fate_step - raw.fate_k).ravel() * dt,
             "time_s": raw.fate_step.ravel() * dt,
             "unit": unit_ids[unit],
             "nation": unit_nation[unit],

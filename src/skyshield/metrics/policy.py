@@ -1,0 +1,210 @@
+"""Per-replication measures for the policy question: leakers, cost, escalation exposure, debris.
+
+Every measure is a column of one table with a row per replication (a simulated night), so that
+policies run on the same raid realizations can be differenced night by night (paired).
+Column names are ``measure/key``: ``leakers/cruise``, ``impacts/Lviv``, ``rounds/PL``,
+``allied_engagements_over_non_allied/PL``, ``intercepts_over/UA``, ``debris_near_populated/UA``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from skyshield.engine.compiled import CompiledScenario
+from skyshield.engine.geometry import RaidGeometry
+from skyshield.engine.outcomes import Fate, Outcomes
+from skyshield.geo import NATION_CODES, near_populated_place_mask
+from skyshield.scenario import Scenario
+from skyshield.units import KM_TO_M
+
+__all__ = [
+    "DEFAULT_DEBRIS",
+    "MASSED_RAIDS_PER_MONTH",
+    "NATO_MEMBERS",
+    "DebrisRule",
+    "per_replication_measures",
+]
+
+# The 32 NATO member states (ISO 3166-1 alpha-2), as listed by NATO, "NATO member countries",
+# https://www.nato.int/cps/en/natohq/topics_52044.htm (Sweden joined on 2024-03-07).
+NATO_MEMBERS = frozenset(
+    [
+        "AL",
+        "BE",
+        "BG",
+        "CA",
+        "HR",
+        "CZ",
+        "DK",
+        "EE",
+        "FI",
+        "FR",
+        "DE",
+        "GR",
+        "HU",
+        "IS",
+        "IT",
+        "LV",
+        "LT",
+        "LU",
+        "ME",
+        "NL",
+        "MK",
+        "NO",
+        "PL",
+        "PT",
+        "RO",
+        "SK",
+        "SI",
+        "ES",
+        "SE",
+        "TR",
+        "GB",
+        "US",
+    ]
+)
+
+# Nights per month with at least 100 Shahed-type drones launched, mean of January–June 2025
+# (9, 22, 24, 10, 21, 16 nights): derived from "Massive Missile Attacks on Ukraine" (Petro
+# Ivaniuk, Kaggle; Ukrainian Air Force reports), rows whose model names Shahed, largest
+# `launched` per report morning (`time_end` date). The default tempo for "per month" figures.
+MASSED_RAIDS_PER_MONTH = 17.0
+
+
+@dataclass(frozen=True, slots=True)
+class DebrisRule:
+    """What counts as an intercept (debris) near a populated place."""
+
+    radius_km: float = 10.0
+    min_population: int = 50_000
+
+
+DEFAULT_DEBRIS = DebrisRule()
+
+
+def _counts(
+    frame: pd.DataFrame, replications: np.ndarray, column: str, prefix: str
+) -> pd.DataFrame:
+    """Rows per replication and value of ``column``, as ``prefix/value`` columns (0 when none)."""
+    if frame.empty:
+        return pd.DataFrame(index=pd.Index(replications, name="replication"))
+    wide = frame.groupby(["replication", column], observed=True).size().unstack(column)
+    wide = wide.reindex(pd.Index(replications, name="replication"), fill_value=0).fillna(0)
+    wide.columns = [f"{prefix}/{c}" for c in wide.columns]
+    return wide
+
+
+def _sums(
+    frame: pd.DataFrame, replications: np.ndarray, column: str, value: str, prefix: str
+) -> pd.DataFrame:
+    if frame.empty:
+        return pd.DataFrame(index=pd.Index(replications, name="replication"))
+    wide = frame.groupby(["replication", column], observed=True)[value].sum().unstack(column)
+    wide = wide.reindex(pd.Index(replications, name="replication"), fill_value=0).fillna(0)
+    wide.columns = [f"{prefix}/{c}" for c in wide.columns]
+    return wide
+
+
+def _first_nato_sample(geometry: RaidGeometry, n_threats: int) -> np.ndarray:
+    """(n_realizations, n_threats) first sample over a NATO member, or a huge value if none."""
+    nato = np.asarray([code in NATO_MEMBERS for code in NATION_CODES] + [False])
+    out = np.full((geometry.n_realizations, n_threats), np.iinfo(np.int64).max)
+    for r, traj in enumerate(geometry.trajectories):
+        over = nato[np.where(traj.territory < 0, len(NATION_CODES), traj.territory)]
+        owner = np.repeat(np.arange(n_threats), np.diff(traj.sample_offset))
+        k = np.arange(traj.territory.shape[0]) - traj.sample_offset[owner]
+        np.minimum.at(out[r], owner[over], k[over])
+    return out
+
+
+def per_replication_measures(
+    scenario: Scenario,
+    compiled: CompiledScenario,
+    geometry: RaidGeometry,
+    outcomes: Outcomes,
+    replications: int,
+    debris: DebrisRule = DEFAULT_DEBRIS,
+) -> pd.DataFrame:
+    """One row per replication, one column per measure (see the module docstring)."""
+    threats, shots = outcomes.threats, outcomes.shots
+    reps = np.arange(replications)
+    index = pd.Index(reps, name="replication")
+    impacted = threats[threats["fate"] == Fate.IMPACTED.label]
+    intercepted = threats[threats["fate"] == Fate.INTERCEPTED.label]
+    parts = [
+        _counts(impacted, reps, "threat_class", "leakers"),
+        _counts(impacted, reps, "target", "impacts"),
+        _counts(shots, reps, "nation", "rounds"),
+        _sums(shots, reps, "nation", "cost_usd", "cost_usd"),
+        _counts(intercepted, reps, "territory", "intercepts_over"),
+    ]
+    measures = pd.concat(parts, axis=1).reindex(index).fillna(0.0)
+    measures["leakers/all"] = impacted.groupby("replication").size().reindex(index, fill_value=0)
+    measures["intercepted/all"] = (
+        intercepted.groupby("replication").size().reindex(index, fill_value=0)
+    )
+    destroyed_cost = compiled.threat_cost_usd[intercepted["threat"].to_numpy()]
+    measures["threat_cost_destroyed_usd"] = (
+        pd.Series(destroyed_cost, index=intercepted["replication"].to_numpy())
+        .groupby(level=0)
+        .sum()
+        .reindex(index, fill_value=0.0)
+    )
+    measures["interceptor_cost_usd"] = (
+        shots.groupby("replication")["cost_usd"].sum().reindex(index, fill_value=0.0)
+    )
+
+    # escalation exposure: engagements by an allied nation over a country outside its alliances
+    engagements = shots.drop_duplicates(["replication", "unit", "threat", "fire_time_s"])
+    for code, nation in scenario.nations.items():
+        if not nation.alliances:
+            continue
+        partners = {
+            c for c, n in scenario.nations.items() if set(n.alliances) & set(nation.alliances)
+        }
+        if "NATO" in nation.alliances:
+            partners |= NATO_MEMBERS
+        mine = engagements[
+            (engagements["nation"] == code) & ~engagements["territory"].astype(str).isin(partners)
+        ]
+        measures[f"allied_engagements_over_non_allied/{code}"] = (
+            mine.groupby("replication").size().reindex(index, fill_value=0)
+        )
+
+    # debris: intercepts within the radius of a populated place, by country of the intercept
+    if not intercepted.empty:
+        near = near_populated_place_mask(
+            intercepted["lon_deg"].to_numpy(),
+            intercepted["lat_deg"].to_numpy(),
+            debris.radius_km * KM_TO_M,
+            debris.min_population,
+        )
+        parts_debris = _counts(intercepted[near], reps, "territory", "debris_near_populated")
+        measures = measures.join(parts_debris.reindex(index).fillna(0.0))
+
+    # threats bound for NATO airspace, and those stopped before they got there
+    first_nato = _first_nato_sample(geometry, compiled.n_threats)
+    dt = compiled.time_step_s
+    fate_k = np.rint((threats["time_s"] - threats["launch_time_s"]).to_numpy() / dt).astype(
+        np.int64
+    )
+    real = threats["realization"].to_numpy()
+    bound_k = first_nato[real, threats["threat"].to_numpy()]
+    bound = bound_k < np.iinfo(np.int64).max
+    stopped = bound & (threats["fate"].to_numpy() != Fate.IMPACTED.label) & (fate_k < bound_k)
+    measures["nato_bound/all"] = (
+        pd.Series(bound, index=threats["replication"].to_numpy())
+        .groupby(level=0)
+        .sum()
+        .reindex(index, fill_value=0)
+    )
+    measures["nato_bound_stopped_before/all"] = (
+        pd.Series(stopped, index=threats["replication"].to_numpy())
+        .groupby(level=0)
+        .sum()
+        .reindex(index, fill_value=0)
+    )
+    return measures.astype(float).sort_index(axis=1)

@@ -1,0 +1,293 @@
+"""Compare policies on the same raid, night by night (common random numbers).
+
+Every scenario is run with the same seed. Their raids must be identical, so replication ``r``
+of each policy flies the same launch times, routes and electronic-warfare losses, and the n-th
+interceptor fired at a threat draws the same uniform whichever unit fires it. Differences are
+then taken per replication (paired), which removes the raid-to-raid variation that both share:
+the paired 95% interval is mean ± 1.96·s_d/√n of the per-night differences; the unpaired one,
+shown for comparison, is ± 1.96·√(s_a² + s_b²)/√n.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import yaml
+from pydantic import ValidationError
+
+from skyshield.errors import FieldProblem, ScenarioError
+from skyshield.metrics.policy import (
+    DEFAULT_DEBRIS,
+    MASSED_RAIDS_PER_MONTH,
+    DebrisRule,
+    per_replication_measures,
+)
+from skyshield.metrics.summary import Z95
+from skyshield.runner.montecarlo import EngineKind, run_replications
+from skyshield.scenario import Scenario
+from skyshield.scenario.check import check_references
+from skyshield.scenario.load import format_path
+
+__all__ = ["PolicyComparison", "Variation", "apply_variation", "compare", "parse_variation"]
+
+ESCALATION = "allied_engagements_over_non_allied"
+# Measures shown for each value of a varied parameter.
+SENSITIVITY_MEASURES = ("leakers/all", f"{ESCALATION}/all", "interceptor_cost_usd")
+
+
+@dataclass(frozen=True, slots=True)
+class Variation:
+    """A scenario field (dotted path) and the values to try, from ``--vary path=a,b``."""
+
+    path: str
+    values: tuple[Any, ...]
+
+
+def parse_variation(text: str) -> Variation:
+    """Parse ``path=value1,value2`` (values read as YAML scalars: ``60``, ``true``, ``own``)."""
+    path, sep, values = text.partition("=")
+    items = [v.strip() for v in values.split(",") if v.strip()]
+    if not sep or not path.strip() or not items:
+        raise ScenarioError("--vary", [FieldProblem("", "path=value1,value2", repr(text))])
+    return Variation(path.strip(), tuple(yaml.safe_load(v) for v in items))
+
+
+def _path_keys(path: str) -> list[str | int]:
+    keys: list[str | int] = []
+    for part in path.split("."):
+        name, _, rest = part.partition("[")
+        if name:
+            keys.append(name)
+        while rest:
+            index, _, rest = rest.partition("]")
+            keys.append(int(index))
+            rest = rest.removeprefix("[")
+    return keys
+
+
+def apply_variation(scenario: Scenario, path: str, value: Any, *, source: str) -> Scenario:
+    """Return ``scenario`` with the field at dotted ``path`` set to ``value``, revalidated."""
+    data = scenario.model_dump(mode="json", exclude_defaults=False)
+    node: Any = data
+    try:
+        keys = _path_keys(path)
+        for key in keys[:-1]:
+            node = node[key]
+        if keys[-1] not in (node if isinstance(node, dict) else range(len(node))):
+            raise KeyError(keys[-1])
+        node[keys[-1]] = value
+    except (KeyError, IndexError, TypeError, ValueError):
+        raise ScenarioError(
+            source, [FieldProblem(path, "the path of a field in the scenario", "no such field")]
+        ) from None
+    try:
+        varied = Scenario.model_validate(data)
+    except ValidationError as exc:
+        problems = [
+            FieldProblem(format_path(tuple(e["loc"])), e["msg"], repr(value)) for e in exc.errors()
+        ]
+        raise ScenarioError(source, problems) from None
+    problems = check_references(varied)
+    if problems:
+        raise ScenarioError(source, problems)
+    return varied
+
+
+@dataclass(frozen=True, slots=True)
+class PolicyComparison:
+    """Result of :func:`compare`; every table is tidy (one row per measure and policy).
+
+    Attributes
+    ----------
+    summary : measure, policy, mean per night, ci95 (half width of the 95% CI of the mean)
+    differences : measure, policy, baseline, mean, diff, paired_ci95, unpaired_ci95
+    cost_exchange : policy, interceptor cost, threat cost destroyed, their ratio (of means)
+    sensitivity : policy, parameter, value, measure, diff vs baseline, paired_ci95
+    """
+
+    names: tuple[str, ...]
+    replications: int
+    seed: int
+    raids_per_month: float
+    measures: dict[str, pd.DataFrame]
+    summary: pd.DataFrame
+    differences: pd.DataFrame
+    cost_exchange: pd.DataFrame
+    sensitivity: pd.DataFrame
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready tables (without the per-replication measures)."""
+        return {
+            "policies": list(self.names),
+            "baseline": self.names[0],
+            "replications": self.replications,
+            "seed": self.seed,
+            "raids_per_month": self.raids_per_month,
+            "summary": self.summary.to_dict(orient="records"),
+            "differences": self.differences.to_dict(orient="records"),
+            "cost_exchange": self.cost_exchange.to_dict(orient="records"),
+            "sensitivity": self.sensitivity.to_dict(orient="records"),
+        }
+
+
+def _check_pairable(scenarios: Sequence[Scenario], names: Sequence[str]) -> None:
+    first = scenarios[0]
+    for name, other in zip(names[1:], scenarios[1:], strict=True):
+        for field in ("raid", "monte_carlo", "engine"):
+            if getattr(other, field) != getattr(first, field):
+                expected = f"the same {field} as {names[0]} (compare pairs the nights of one raid)"
+                raise ScenarioError(name, [FieldProblem(field, expected, "a different one")])
+
+
+def _measures(
+    scenario: Scenario,
+    replications: int,
+    seed: int,
+    workers: int,
+    engine: EngineKind,
+    raids_per_month: float,
+    debris: DebrisRule,
+) -> pd.DataFrame:
+    run = run_replications(
+        scenario, replications=replications, seed=seed, workers=workers, engine=engine
+    )
+    table = per_replication_measures(
+        run.scenario, run.compiled, run.geometry, run.outcomes, run.replications, debris
+    )
+    escalation = [c for c in table.columns if c.startswith(f"{ESCALATION}/")]
+    table[f"{ESCALATION}/all"] = table[escalation].sum(axis=1) if escalation else 0.0
+    for column in [*escalation, f"{ESCALATION}/all"]:
+        table[column.replace(ESCALATION, f"{ESCALATION}_per_month")] = (
+            table[column] * raids_per_month
+        )
+    return table.sort_index(axis=1)
+
+
+def _half_width(values: pd.DataFrame | pd.Series) -> Any:
+    n = len(values)
+    return Z95 * values.std(ddof=1) / np.sqrt(n) if n > 1 else values.mean() * np.nan
+
+
+def _differences(
+    base_name: str, base: pd.DataFrame, name: str, other: pd.DataFrame
+) -> pd.DataFrame:
+    columns = sorted(set(base.columns) | set(other.columns))
+    a = base.reindex(columns=columns, fill_value=0.0)
+    b = other.reindex(columns=columns, fill_value=0.0)
+    n = len(a)
+    diff = b - a
+    return pd.DataFrame(
+        {
+            "measure": columns,
+            "policy": name,
+            "baseline": base_name,
+            "baseline_mean": a.mean().to_numpy(),
+            "mean": b.mean().to_numpy(),
+            "diff": diff.mean().to_numpy(),
+            "paired_ci95": _half_width(diff).to_numpy(),
+            "unpaired_ci95": (Z95 * np.sqrt(a.var(ddof=1) + b.var(ddof=1)) / np.sqrt(n)).to_numpy(),
+        }
+    )
+
+
+def compare(
+    scenarios: Sequence[Scenario],
+    *,
+    names: Sequence[str] | None = None,
+    replications: int | None = None,
+    seed: int | None = None,
+    workers: int = 1,
+    engine: EngineKind = EngineKind.FAST,
+    raids_per_month: float = MASSED_RAIDS_PER_MONTH,
+    variations: Sequence[Variation] = (),
+    debris: DebrisRule = DEFAULT_DEBRIS,
+    progress: Callable[[str], None] | None = None,
+) -> PolicyComparison:
+    """Run each policy on the same raid nights and difference them against the first."""
+    if len(scenarios) < 2:  # noqa: PLR2004
+        raise ScenarioError(
+            "compare", [FieldProblem("", "at least two scenarios", f"{len(scenarios)}")]
+        )
+    names = tuple(names or (s.name for s in scenarios))
+    _check_pairable(scenarios, names)
+    n_reps = replications or scenarios[0].monte_carlo.replications
+    run_seed = scenarios[0].monte_carlo.seed if seed is None else seed
+
+    def measure(scenario: Scenario, label: str) -> pd.DataFrame:
+        if progress is not None:
+            progress(label)
+        return _measures(scenario, n_reps, run_seed, workers, engine, raids_per_month, debris)
+
+    tables = {name: measure(s, name) for name, s in zip(names, scenarios, strict=True)}
+    # a measure one policy has (an ally's rounds, say) is zero for the others
+    columns = sorted(set().union(*(t.columns for t in tables.values())))
+    tables = {name: t.reindex(columns=columns, fill_value=0.0) for name, t in tables.items()}
+    base_name, base = names[0], tables[names[0]]
+    summary = pd.concat(
+        [
+            pd.DataFrame(
+                {
+                    "measure": t.columns,
+                    "policy": n,
+                    "mean": t.mean().to_numpy(),
+                    "ci95": _half_width(t).to_numpy(),
+                }
+            )
+            for n, t in tables.items()
+        ],
+        ignore_index=True,
+    )
+    differences = pd.concat(
+        [_differences(base_name, base, n, tables[n]) for n in names[1:]], ignore_index=True
+    )
+    cost = pd.DataFrame(
+        {
+            "policy": list(tables),
+            "interceptor_cost_usd": [t["interceptor_cost_usd"].mean() for t in tables.values()],
+            "threat_cost_destroyed_usd": [
+                t["threat_cost_destroyed_usd"].mean() for t in tables.values()
+            ],
+        }
+    )
+    cost["cost_exchange_ratio"] = cost["interceptor_cost_usd"] / cost[
+        "threat_cost_destroyed_usd"
+    ].where(cost["threat_cost_destroyed_usd"] > 0)
+    rows = []
+    for variation in variations:
+        for name, scenario in zip(names[1:], scenarios[1:], strict=True):
+            for value in variation.values:
+                varied = apply_variation(
+                    scenario, variation.path, value, source=f"--vary {variation.path}"
+                )
+                table = measure(varied, f"{name} with {variation.path}={value}")
+                diff = _differences(base_name, base, name, table).set_index("measure")
+                for m in SENSITIVITY_MEASURES:
+                    row = diff.loc[m] if m in diff.index else None
+                    rows.append(
+                        {
+                            "policy": name,
+                            "parameter": variation.path,
+                            "value": value,
+                            "measure": m,
+                            "diff": np.nan if row is None else row["diff"],
+                            "paired_ci95": np.nan if row is None else row["paired_ci95"],
+                        }
+                    )
+    sensitivity = pd.DataFrame(
+        rows, columns=["policy", "parameter", "value", "measure", "diff", "paired_ci95"]
+    )
+    return PolicyComparison(
+        names=names,
+        replications=n_reps,
+        seed=run_seed,
+        raids_per_month=raids_per_month,
+        measures=tables,
+        summary=summary,
+        differences=differences,
+        cost_exchange=cost,
+        sensitivity=sensitivity,
+    )
