@@ -1,0 +1,177 @@
+"""Policy comparison: ROE invariants on every built-in scenario, monotonicity, pairing."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from skyshield.catalog import ThreatClass
+from skyshield.engine.draws import draw_replications
+from skyshield.engine.fast import simulate_fast
+from skyshield.engine.flight import course_rad
+from skyshield.engine.outcomes import tabulate
+from skyshield.engine.windows import HEADING_FRACTIONS
+from skyshield.errors import ScenarioError
+from skyshield.geo import NATION_CODES, destination_lonlat, distance_to_territory_m, territory_codes
+from skyshield.runner.compare import apply_variation, compare, parse_variation
+from skyshield.runner.montecarlo import prepare, run_replications
+from skyshield.scenario import builtin_scenario_names, load_scenario
+
+N_REPS = 4
+
+
+@pytest.mark.parametrize("name", builtin_scenario_names())
+def test_compare__builtin_scenarios_obey_their_rules(name: str) -> None:
+    """No shot outside its zone, before its delay, at a barred class, or not heading home."""
+    scenario = load_scenario(name)
+    compiled, geometry = prepare(scenario, 11)
+    draws = draw_replications(compiled, 11, np.arange(N_REPS), geometry.n_realizations)
+    raw = simulate_fast(compiled, geometry, draws)
+    shots = tabulate(compiled, geometry, raw).shots
+    classes = list(ThreatClass)
+    dt = compiled.time_step_s
+    targets_terr = territory_codes(compiled.asset_lon_deg, compiled.asset_lat_deg)
+    for s in range(raw.shot_rep.size):
+        u, i = int(raw.shot_unit[s]), int(raw.shot_threat[s])
+        nation = int(compiled.unit_nation[u])
+        code = compiled.nation_codes[nation]
+        roe = scenario.nations[code].roe
+        assert classes[compiled.threat_class[i]] in roe.classes
+        real = int(draws.realization[raw.shot_rep[s], i])
+        traj, windows = geometry.trajectories[real], geometry.windows[real]
+        k = int(raw.shot_step[s] - draws.launch_step[raw.shot_rep[s], i])
+        first_track = windows.track_s[compiled.unit_networks[u], i].min()
+        assert k * dt >= first_track + roe.authorization_delay_s
+        row = shots.iloc[s]
+        if row["territory"] != code:
+            assert roe.zone.kind.value == "buffer"
+            assert str(row["territory"]) in roe.zone.into
+            assert (
+                distance_to_territory_m(row["lon_deg"], row["lat_deg"], code)
+                <= roe.zone.buffer_km * 1000
+            )
+        if (
+            roe.must_head_to_own_territory
+            and NATION_CODES[targets_terr[compiled.threat_target[i]]] != code
+        ):
+            sample = int(traj.sample_offset[i]) + k
+            course = course_rad(traj, np.array([sample]))
+            heads = False
+            for fraction in HEADING_FRACTIONS:
+                lon, lat = destination_lonlat(
+                    traj.lon_deg[sample],
+                    traj.lat_deg[sample],
+                    course,
+                    roe.heading_horizon_km * 1000 * fraction,
+                )
+                heads |= NATION_CODES[int(territory_codes(lon, lat)[0])] == code
+            assert heads, (name, s)
+
+
+def _pl_engagements_over_ua(buffer_km: float, reps: int) -> pd.Series:
+    base = load_scenario("western-raid-poland-100km")
+    scenario = apply_variation(
+        base, "nations.PL.roe.must_head_to_own_territory", False, source="test"
+    )
+    scenario = apply_variation(scenario, "nations.PL.roe.zone.buffer_km", buffer_km, source="test")
+    shots = run_replications(scenario, replications=reps, seed=3).outcomes.shots
+    mine = shots[(shots["nation"] == "PL") & (shots["territory"] == "UA")]
+    engagements = mine.drop_duplicates(["replication", "unit", "threat", "fire_time_s"])
+    return engagements.groupby("replication").size().reindex(range(reps), fill_value=0)
+
+
+def test_compare__larger_buffer_never_fewer_allied_engagements() -> None:
+    reps = 40
+    counts = {b: _pl_engagements_over_ua(b, reps) for b in (0.0, 25.0, 150.0)}
+    assert counts[0.0].sum() == 0
+    for small, large in ((0.0, 25.0), (25.0, 150.0)):
+        diff = counts[large] - counts[small]
+        se = diff.std(ddof=1) / np.sqrt(reps) if diff.std(ddof=1) > 0 else 0.0
+        assert diff.mean() >= -3 * se, (small, large, diff.mean(), se)
+    assert counts[150.0].mean() > counts[0.0].mean()
+
+
+def test_compare__zero_buffer_without_sharing_equals_baseline() -> None:
+    """Poland present with zero buffer and its own network changes nothing on the default raid."""
+    policy = apply_variation(
+        load_scenario("poland-100km"), "nations.PL.roe.zone.buffer_km", 0.0, source="test"
+    )
+    base_run = run_replications(load_scenario("baseline"), replications=20, seed=5)
+    policy_run = run_replications(policy, replications=20, seed=5)
+    columns = ["replication", "threat", "fate", "time_s", "unit", "lon_deg", "lat_deg"]
+    pd.testing.assert_frame_equal(
+        base_run.outcomes.threats[columns].astype({"fate": str}),
+        policy_run.outcomes.threats[columns].astype({"fate": str}),
+    )
+    assert (policy_run.outcomes.shots["nation"] != "PL").all()
+    assert len(policy_run.outcomes.shots) == len(base_run.outcomes.shots)
+
+
+def test_compare__paired_intervals_narrower_than_unpaired() -> None:
+    result = compare(
+        [load_scenario("western-raid"), load_scenario("western-raid-poland-100km")], replications=60
+    )
+    diffs = result.differences.set_index("measure")
+    assert diffs.loc["rounds/UA", "paired_ci95"] < diffs.loc["rounds/UA", "unpaired_ci95"]
+    assert diffs.loc["leakers/all", "paired_ci95"] <= diffs.loc["leakers/all", "unpaired_ci95"]
+    # the policy adds Polish engagements over Ukraine, counted per night and per month
+    per_night = diffs.loc["allied_engagements_over_non_allied/PL", "diff"]
+    per_month = diffs.loc["allied_engagements_over_non_allied_per_month/PL", "diff"]
+    assert per_night > 0
+    assert per_month == pytest.approx(per_night * result.raids_per_month)
+
+
+def test_compare__different_raids_refused() -> None:
+    with pytest.raises(ScenarioError) as err:
+        compare([load_scenario("default"), load_scenario("western-raid")], replications=2)
+    assert str(err.value) == (
+        "western-raid: raid: expected the same raid as default "
+        "(compare pairs the nights of one raid), got a different one"
+    )
+
+
+def test_apply_variation__unknown_path() -> None:
+    with pytest.raises(ScenarioError) as err:
+        apply_variation(
+            load_scenario("poland-100km"), "nations.PL.roe.bufer_km", 5, source="--vary"
+        )
+    assert str(err.value) == (
+        "--vary: nations.PL.roe.bufer_km: expected the path of a field in the scenario, "
+        "got no such field"
+    )
+
+
+def test_apply_variation__invalid_value() -> None:
+    with pytest.raises(ScenarioError) as err:
+        apply_variation(
+            load_scenario("poland-100km"), "nations.PL.roe.zone.buffer_km", -5, source="--vary"
+        )
+    assert "nations.PL.roe.zone.buffer_km" in str(err.value)
+    assert "-5" in str(err.value)
+
+
+def test_parse_variation__values_and_errors() -> None:
+    v = parse_variation("nations.PL.roe.authorization_delay_s=60,600")
+    assert v.path == "nations.PL.roe.authorization_delay_s"
+    assert v.values == (60, 600)
+    assert parse_variation("a.b=false").values == (False,)
+    with pytest.raises(ScenarioError):
+        parse_variation("nations.PL.roe.authorization_delay_s")
+
+
+def test_compare__cli_refuses_different_raids_without_traceback(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "skyshield", "compare", "default", "western-raid", "-n", "2"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert "western-raid: raid: expected the same raid as default" in result.stderr
+    assert "Traceback" not in result.stderr
