@@ -5,7 +5,7 @@ An analysis tool at the level of public information; it takes no live data and c
 
 from __future__ import annotations
 
-from skyshield.api import RunSummary, run
+from skyshield.api import RunSummary, compare, run
 from skyshield.errors import CatalogError, GeographyError, ScenarioError, SkyshieldError
 from skyshield.scenario import Scenario, load_scenario
 
@@ -16,6 +16,7 @@ __all__ = [
     "Scenario",
     "ScenarioError",
     "SkyshieldError",
+    "compare",
     "load_scenario",
     "run",
 ]

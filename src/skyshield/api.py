@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -10,10 +11,12 @@ import numpy as np
 import pandas as pd
 
 from skyshield.metrics.summary import by_class, by_target, interceptors
+from skyshield.runner.compare import PolicyComparison, Variation, parse_variation
+from skyshield.runner.compare import compare as compare_scenarios
 from skyshield.runner.montecarlo import EngineKind, ProgressCallback, Run, run_replications
 from skyshield.scenario import Scenario, load_scenario
 
-__all__ = ["RunSummary", "run"]
+__all__ = ["RunSummary", "compare", "run"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,3 +94,30 @@ def run(
         progress=progress,
     )
     return summarize(result)
+
+
+def compare(
+    *scenarios: Scenario | str | Path,
+    replications: int | None = None,
+    seed: int | None = None,
+    workers: int = 1,
+    vary: Sequence[str | Variation] = (),
+    **options: Any,
+) -> PolicyComparison:
+    """Compare policies (objects, files or built-in names; the first is the baseline).
+
+    ``vary`` takes ``"path=value1,value2"`` strings as ``skyshield compare --vary`` does; other
+    keyword options go to :func:`skyshield.runner.compare.compare`.
+    """
+    loaded = [s if isinstance(s, Scenario) else load_scenario(s) for s in scenarios]
+    names = [s.name if isinstance(s, Scenario) else Path(str(s)).stem for s in scenarios]
+    variations = [v if isinstance(v, Variation) else parse_variation(v) for v in vary]
+    return compare_scenarios(
+        loaded,
+        names=names,
+        replications=replications,
+        seed=seed,
+        workers=workers,
+        variations=variations,
+        **options,
+    )

@@ -275,7 +275,8 @@ def _print_comparison(result: PolicyComparison) -> None:
                 _pm(cells.loc[m, "diff"] * _scale(m)[0], cells.loc[m, "paired_ci95"] * _scale(m)[0])
                 for m in cells.index
             ]
-            table.add_row(str(policy), f"{parameter} = {value}", *row)
+            short = str(parameter).removeprefix("nations.").replace(".roe.", ".")
+            table.add_row(str(policy), f"{short} = {value}", *row)
         out.print(table)
 
 
