@@ -16,11 +16,11 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 from rich.table import Table
 
-from skyshield.api import RunSummary, run
+from skyshield.api import RunSummary, compare, run
 from skyshield.catalog import catalog_frame, load_catalog
 from skyshield.errors import SkyshieldError
 from skyshield.metrics.policy import MASSED_RAIDS_PER_MONTH
-from skyshield.runner.compare import PolicyComparison, compare, parse_variation
+from skyshield.runner.compare import PolicyComparison
 from skyshield.runner.montecarlo import EngineKind
 from skyshield.scenario import builtin_scenario_names, load_scenario, scenario_json_schema
 
@@ -164,16 +164,13 @@ def compare_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")] = False,
 ) -> None:
     """Compare policies on the same raid nights (paired differences with 95% intervals)."""
-    loaded = [load_scenario(s) for s in scenarios]
-    variations = [parse_variation(v) for v in vary or []]
     result = compare(
-        loaded,
-        names=[Path(s).stem for s in scenarios],
+        *scenarios,
         replications=replications,
         seed=seed,
         workers=workers,
+        vary=vary or [],
         raids_per_month=raids_per_month,
-        variations=variations,
         progress=None if as_json else lambda label: err.print(f"running {label}", highlight=False),
     )
     if as_json:

@@ -217,17 +217,26 @@ def _runs(
     parts: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]],
     track_s: np.ndarray,
 ) -> Windows:
-    """Group feasible (unit, threat, k) steps into runs of consecutive k."""
+    """Group feasible (unit, threat, k) steps into runs of consecutive k.
+
+    Each unit's steps arrive sorted by (threat, k), so runs are found in unit-major order and
+    only the runs (not every step) are sorted into (threat, unit, k) order.
+    """
     if parts:
         unit, threat, k, j = (np.concatenate(x) for x in zip(*parts, strict=True))
     else:
         unit = threat = k = j = np.zeros(0, dtype=np.int64)
-    order = np.lexsort((k, unit, threat))
-    unit, threat, k, j = unit[order], threat[order], k[order], j[order]
     new_run = np.ones(k.shape[0], dtype=bool)
     new_run[1:] = (threat[1:] != threat[:-1]) | (unit[1:] != unit[:-1]) | (k[1:] != k[:-1] + 1)
-    starts = np.flatnonzero(new_run)
-    ends = np.append(starts[1:], k.shape[0]) if starts.size else starts
+    run_start = np.flatnonzero(new_run)
+    run_length = np.diff(np.append(run_start, k.shape[0]))
+    by_threat = np.lexsort((k[run_start], unit[run_start], threat[run_start]))
+    run_start, run_length = run_start[by_threat], run_length[by_threat]
+    # steps of the sorted runs, laid end to end
+    starts = (np.cumsum(run_length) - run_length).astype(np.int64)
+    order = np.repeat(run_start - starts, run_length) + np.arange(k.shape[0])
+    unit, threat, k, j = unit[order], threat[order], k[order], j[order]
+    ends = starts + run_length
     own = compiled.nation_territory[compiled.unit_nation[unit]]
     outside = traj.territory[traj.sample_offset[threat] + j] != own
     return Windows(
