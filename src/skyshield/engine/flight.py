@@ -86,6 +86,44 @@ def realize_routes(compiled: CompiledScenario, *, rng: np.random.Generator) -> n
     return np.stack([lon, lat])
 
 
+# Spacing of exact geodesic points along a leg; samples in between are interpolated linearly in
+# longitude and latitude. The chord of a geodesic of length L departs from it by at most about
+# L² tan(φ) / (8 R): 0.2 m for L = 2 km at 70° N (R = 6,371 km), far below any other error here.
+ANCHOR_SPACING_M = 2000.0
+
+
+def _along_legs(
+    start_lon: np.ndarray,
+    start_lat: np.ndarray,
+    bearing: np.ndarray,
+    length_m: np.ndarray,
+    leg: np.ndarray,
+    distance_m: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Points at ``distance_m`` along geodesic legs ``leg``: exact anchors, interpolated between.
+
+    Units: degrees, radians, metres. Leg arrays are (n_legs,); ``leg`` and ``distance_m`` (n,).
+    """
+    n_anchor = np.ceil(length_m / ANCHOR_SPACING_M).astype(np.int64) + 1
+    anchor_offset = np.cumsum(n_anchor) - n_anchor
+    anchor_leg = np.repeat(np.arange(length_m.shape[0]), n_anchor)
+    anchor_m = np.minimum(
+        (np.arange(anchor_leg.shape[0]) - anchor_offset[anchor_leg]) * ANCHOR_SPACING_M,
+        length_m[anchor_leg],
+    )
+    a_lon, a_lat = destination_lonlat(
+        start_lon[anchor_leg], start_lat[anchor_leg], bearing[anchor_leg], anchor_m
+    )
+    a_lon = np.asarray(a_lon, dtype=np.float64)
+    a_lat = np.asarray(a_lat, dtype=np.float64)
+    a = np.minimum(np.floor(distance_m / ANCHOR_SPACING_M).astype(np.int64), n_anchor[leg] - 2)
+    lo = anchor_offset[leg] + np.maximum(a, 0)
+    hi = np.minimum(lo + 1, anchor_offset[leg] + n_anchor[leg] - 1)
+    span = anchor_m[hi] - anchor_m[lo]
+    w = np.where(span > 0, (distance_m - anchor_m[lo]) / np.where(span > 0, span, 1.0), 0.0)
+    return a_lon[lo] + w * (a_lon[hi] - a_lon[lo]), a_lat[lo] + w * (a_lat[hi] - a_lat[lo])
+
+
 def sample_trajectories(compiled: CompiledScenario, route_lonlat: np.ndarray) -> Trajectories:
     """Sample every threat's flight on the time grid for one set of (jittered) routes.
 
@@ -127,11 +165,9 @@ def sample_trajectories(compiled: CompiledScenario, route_lonlat: np.ndarray) ->
         np.searchsorted(leg_start_m + shift[leg_owner], along_m + shift[s_owner], side="right") - 1
     )
     s_leg = np.clip(s_leg, first_leg[s_owner], np.append(first_leg[1:], leg.size)[s_owner] - 1)
-    s_lon, s_lat = destination_lonlat(
-        lon[leg[s_leg]], lat[leg[s_leg]], leg_bearing[s_leg], along_m - leg_start_m[s_leg]
+    s_lon, s_lat = _along_legs(
+        lon[leg], lat[leg], leg_bearing, leg_m, s_leg, along_m - leg_start_m[s_leg]
     )
-    s_lon = np.asarray(s_lon, dtype=np.float64)
-    s_lat = np.asarray(s_lat, dtype=np.float64)
     end = sample_offset[1:] - 1
     target = np.flatnonzero(is_last)
     s_lon[end], s_lat[end] = lon[target], lat[target]
