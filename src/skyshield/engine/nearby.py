@@ -16,13 +16,23 @@ import numpy as np
 
 from skyshield.engine.compiled import CompiledScenario, readonly
 
-__all__ = ["SampleIndex", "TypeSamples", "samples_by_type"]
+__all__ = ["SampleIndex", "TypeSamples", "samples_by_type", "straight_line_m"]
 
 # Metres per degree of latitude, a lower bound over the WGS84 ellipsoid (110,574 m at the
 # equator; NIMA TR8350.2), so the bounding box never cuts a sample within the radius.
 _MIN_M_PER_DEG_LAT = 110_500.0
 _CELL_DEG = 0.25
 _MAX_ABS_LAT_DEG = 89.0
+
+
+def straight_line_m(points_ecef_m: np.ndarray, point_ecef_m: np.ndarray) -> np.ndarray:
+    """Straight-line (ECEF chord) distance from each of ``points_ecef_m`` to one point.
+
+    Units: metres. ``points_ecef_m`` (n, 3) float64, ``point_ecef_m`` (3,). Returns (n,).
+    """
+    d = points_ecef_m - point_ecef_m
+    distance: np.ndarray = np.sqrt(np.einsum("ij,ij->i", d, d))
+    return distance
 
 
 class SampleIndex:
@@ -47,7 +57,9 @@ class SampleIndex:
     def within(
         self, lon_deg: float, lat_deg: float, ecef_m: np.ndarray, radius_m: float
     ) -> np.ndarray:
-        """Return indices (ascending) of samples within ``radius_m`` (straight line) of a point.
+        """Return indices (in no particular order) of samples within ``radius_m`` of a point.
+
+        The distance is the straight line between ECEF positions.
 
         Units: degrees, metres. Returns (n,) int64.
         """
@@ -62,8 +74,9 @@ class SampleIndex:
         lo = np.searchsorted(self._keys, rows * self._n_cols + c0)
         hi = np.searchsorted(self._keys, rows * self._n_cols + c1 + 1)
         idx = np.concatenate([self._order[a:b] for a, b in zip(lo, hi, strict=True)])
-        d2 = ((self._ecef[idx] - ecef_m) ** 2).sum(axis=1)
-        return np.sort(idx[d2 <= radius_m * radius_m])
+        d = self._ecef[idx] - ecef_m
+        found: np.ndarray = idx[np.einsum("ij,ij->i", d, d) <= radius_m * radius_m]
+        return found
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +92,7 @@ class TypeSamples:
     def within(
         self, lon_deg: float, lat_deg: float, ecef_m: np.ndarray, radius_m: float
     ) -> np.ndarray:
-        """Return global indices (ascending) of this type's samples within ``radius_m``."""
+        """Return global indices (unordered) of this type's samples within ``radius_m``."""
         found: np.ndarray = self.members[self.index.within(lon_deg, lat_deg, ecef_m, radius_m)]
         return found
 

@@ -34,7 +34,7 @@ import shapely
 
 from skyshield.engine.compiled import CompiledScenario, readonly
 from skyshield.engine.flight import Trajectories, course_rad
-from skyshield.engine.nearby import samples_by_type
+from skyshield.engine.nearby import samples_by_type, straight_line_m
 from skyshield.engine.sensors import network_track_times_s
 from skyshield.geo import (
     NATION_CODES,
@@ -88,9 +88,9 @@ def intercept_steps(
 
     Units: metres, m/s, s. Returns (n,) int64, clipped to the impact step ``last_k``.
     """
-    d0 = np.linalg.norm(ecef_m[sample_start + k] - unit_ecef_m, axis=-1)
+    d0 = straight_line_m(ecef_m[sample_start + k], unit_ecef_m)
     j1 = np.minimum(k + np.rint(d0 / speed_mps / dt_s).astype(np.int64), last_k)
-    d1 = np.linalg.norm(ecef_m[sample_start + j1] - unit_ecef_m, axis=-1)
+    d1 = straight_line_m(ecef_m[sample_start + j1], unit_ecef_m)
     flyout = np.maximum(np.rint(d1 / speed_mps / dt_s).astype(np.int64), 1)
     return np.asarray(np.minimum(k + flyout, last_k), dtype=np.int64)
 
@@ -181,7 +181,7 @@ def engagement_windows(compiled: CompiledScenario, traj: Trajectories) -> Window
         threat, k = threat[keep], k[keep]
         j = intercept_steps(unit_ecef[u], traj.ecef_m, offsets[threat], k, last[threat], v_int, dt)
         sj = offsets[threat] + j
-        slant = np.linalg.norm(traj.ecef_m[sj] - unit_ecef[u], axis=1)
+        slant = straight_line_m(traj.ecef_m[sj], unit_ecef[u])
         alt = traj.alt_m[sj]
         keep = (
             (j < last[threat])
