@@ -36,17 +36,28 @@ def straight_line_m(points_ecef_m: np.ndarray, point_ecef_m: np.ndarray) -> np.n
 
 
 class SampleIndex:
-    """Grid index over trajectory samples (positions in degrees and ECEF metres)."""
+    """Grid index over trajectory samples (positions in degrees and ECEF metres).
 
-    def __init__(self, lon_deg: np.ndarray, lat_deg: np.ndarray, ecef_m: np.ndarray) -> None:
+    ``ids`` name the samples in query results (default: their positions in the arrays given).
+    Positions are stored in cell order, so a query reads contiguous slices.
+    """
+
+    def __init__(
+        self,
+        lon_deg: np.ndarray,
+        lat_deg: np.ndarray,
+        ecef_m: np.ndarray,
+        ids: np.ndarray | None = None,
+    ) -> None:
         self._lon0 = float(lon_deg.min()) if lon_deg.size else 0.0
         self._lat0 = float(lat_deg.min()) if lat_deg.size else 0.0
         span = float(lon_deg.max()) - self._lon0 if lon_deg.size else 0.0
         self._n_cols = int(span / _CELL_DEG) + 2
         key = self._row(lat_deg) * self._n_cols + self._col(lon_deg)
-        self._order = readonly(np.argsort(key, kind="stable"))
-        self._keys = readonly(key[self._order])
-        self._ecef = ecef_m
+        order = np.argsort(key, kind="stable")
+        self._keys = readonly(key[order])
+        self._ids = readonly(order if ids is None else np.asarray(ids)[order])
+        self._ecef = readonly(np.ascontiguousarray(ecef_m[order]))
 
     def _row(self, lat_deg: np.ndarray | float) -> np.ndarray:
         return np.floor((np.asarray(lat_deg) - self._lat0) / _CELL_DEG).astype(np.int64)
@@ -56,12 +67,12 @@ class SampleIndex:
 
     def within(
         self, lon_deg: float, lat_deg: float, ecef_m: np.ndarray, radius_m: float
-    ) -> np.ndarray:
-        """Return indices (in no particular order) of samples within ``radius_m`` of a point.
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Find the samples within ``radius_m`` of a point (unordered) and their distances.
 
         The distance is the straight line between ECEF positions.
 
-        Units: degrees, metres. Returns (n,) int64.
+        Units: degrees, metres. Returns ids (n,) int64 and distances (n,) float64.
         """
         dlat = radius_m / _MIN_M_PER_DEG_LAT
         max_lat = min(abs(lat_deg) + dlat, _MAX_ABS_LAT_DEG)
@@ -70,31 +81,27 @@ class SampleIndex:
         c0 = max(int(self._col(lon_deg - dlon)), 0)
         c1 = min(int(self._col(lon_deg + dlon)), self._n_cols - 1)
         if c1 < c0:
-            return np.zeros(0, dtype=np.int64)
+            return np.zeros(0, dtype=np.int64), np.zeros(0)
         lo = np.searchsorted(self._keys, rows * self._n_cols + c0)
         hi = np.searchsorted(self._keys, rows * self._n_cols + c1 + 1)
-        idx = np.concatenate([self._order[a:b] for a, b in zip(lo, hi, strict=True)])
-        d = self._ecef[idx] - ecef_m
-        found: np.ndarray = idx[np.einsum("ij,ij->i", d, d) <= radius_m * radius_m]
-        return found
+        slices = [slice(a, b) for a, b in zip(lo, hi, strict=True) if b > a]
+        if not slices:
+            return np.zeros(0, dtype=np.int64), np.zeros(0)
+        d = np.concatenate([self._ecef[sl] for sl in slices]) - ecef_m
+        d2 = np.einsum("ij,ij->i", d, d)
+        near = d2 <= radius_m * radius_m
+        ids = np.concatenate([self._ids[sl] for sl in slices])[near]
+        return ids, np.sqrt(d2[near])
 
 
 @dataclass(frozen=True, slots=True)
 class TypeSamples:
     """The samples of one threat type, indexed, with the type's bounds used for culling."""
 
-    index: SampleIndex
-    members: np.ndarray  # (n,) int64: global sample indices, ascending
+    index: SampleIndex  # ids are global sample indices
     speed_mps: float  # fastest threat of the type
     rcs_m2: float  # largest radar cross-section of the type
     max_alt_m: float  # highest sample of the type
-
-    def within(
-        self, lon_deg: float, lat_deg: float, ecef_m: np.ndarray, radius_m: float
-    ) -> np.ndarray:
-        """Return global indices (unordered) of this type's samples within ``radius_m``."""
-        found: np.ndarray = self.members[self.index.within(lon_deg, lat_deg, ecef_m, radius_m)]
-        return found
 
 
 def samples_by_type(
@@ -119,8 +126,7 @@ def samples_by_type(
         of_type = compiled.threat_type == t
         groups.append(
             TypeSamples(
-                index=SampleIndex(lon_deg[members], lat_deg[members], ecef_m[members]),
-                members=readonly(members),
+                index=SampleIndex(lon_deg[members], lat_deg[members], ecef_m[members], members),
                 speed_mps=float(compiled.threat_speed_mps[of_type].max()),
                 rcs_m2=float(compiled.threat_rcs_m2[of_type].max()),
                 max_alt_m=float(alt_m[members].max()),

@@ -19,7 +19,7 @@ import numpy as np
 
 from skyshield.engine.compiled import CompiledScenario, readonly
 from skyshield.engine.flight import Trajectories
-from skyshield.engine.nearby import TypeSamples, samples_by_type, straight_line_m
+from skyshield.engine.nearby import TypeSamples, samples_by_type
 from skyshield.geo import lonlat_to_ecef_m, radar_horizon_m
 
 __all__ = ["detection_range_m", "network_track_times_s"]
@@ -79,13 +79,14 @@ def network_track_times_s(
         if compiled.sensor_range_m[s] <= 0 or nets.size == 0:
             continue
         lon_s, lat_s = float(compiled.sensor_lon_deg[s]), float(compiled.sensor_lat_deg[s])
-        idx = np.concatenate(
-            [g.within(lon_s, lat_s, sensor_ecef[s], _reach_m(compiled, s, g)) for g in groups]
-        )
+        found = [
+            g.index.within(lon_s, lat_s, sensor_ecef[s], _reach_m(compiled, s, g)) for g in groups
+        ]
+        idx = np.concatenate([ids for ids, _ in found])
         if idx.size == 0:
             continue
+        slant = np.concatenate([dist for _, dist in found])
         owner = np.searchsorted(offsets, idx, side="right") - 1
-        slant = straight_line_m(trajectories.ecef_m[idx], sensor_ecef[s])
         free_space = detection_range_m(
             compiled.sensor_range_m[s],
             compiled.sensor_reference_rcs_m2[s],

@@ -81,15 +81,16 @@ def intercept_steps(
     sample_start: np.ndarray,
     k: np.ndarray,
     last_k: np.ndarray,
+    fire_m: np.ndarray,
     speed_mps: float,
     dt_s: float,
 ) -> np.ndarray:
     """Intercept step for a shot fired at step ``k`` (two fixed-point iterations on the grid).
 
+    ``fire_m`` is the distance from the unit to the threat at step ``k``.
     Units: metres, m/s, s. Returns (n,) int64, clipped to the impact step ``last_k``.
     """
-    d0 = straight_line_m(ecef_m[sample_start + k], unit_ecef_m)
-    j1 = np.minimum(k + np.rint(d0 / speed_mps / dt_s).astype(np.int64), last_k)
+    j1 = np.minimum(k + np.rint(fire_m / speed_mps / dt_s).astype(np.int64), last_k)
     d1 = straight_line_m(ecef_m[sample_start + j1], unit_ecef_m)
     flyout = np.maximum(np.rint(d1 / speed_mps / dt_s).astype(np.int64), 1)
     return np.asarray(np.minimum(k + flyout, last_k), dtype=np.int64)
@@ -155,18 +156,16 @@ def engagement_windows(compiled: CompiledScenario, traj: Trajectories) -> Window
         v_int = float(compiled.unit_interceptor_mps[u])
         max_r = float(compiled.unit_max_range_m[u])
         lon_u, lat_u = float(compiled.unit_lon_deg[u]), float(compiled.unit_lat_deg[u])
-        idx = np.sort(
-            np.concatenate(
-                [
-                    g.within(
-                        lon_u, lat_u, unit_ecef[u], max_r + g.speed_mps * (max_r / v_int + 2 * dt)
-                    )
-                    for g in groups
-                ]
+        found = [
+            g.index.within(
+                lon_u, lat_u, unit_ecef[u], max_r + g.speed_mps * (max_r / v_int + 2 * dt)
             )
-        )
+            for g in groups
+        ]
+        idx = np.concatenate([ids for ids, _ in found])
         if idx.size == 0:
             continue
+        fire_m = np.concatenate([dist for _, dist in found])
         threat = np.searchsorted(offsets, idx, side="right") - 1
         k = idx - offsets[threat]
         cls = compiled.threat_class[threat]
@@ -178,8 +177,10 @@ def engagement_windows(compiled: CompiledScenario, traj: Trajectories) -> Window
             & (k < last[threat])
             & (k * dt >= unit_track[threat] + compiled.roe_delay_s[nation])
         )
-        threat, k = threat[keep], k[keep]
-        j = intercept_steps(unit_ecef[u], traj.ecef_m, offsets[threat], k, last[threat], v_int, dt)
+        threat, k, fire_m = threat[keep], k[keep], fire_m[keep]
+        j = intercept_steps(
+            unit_ecef[u], traj.ecef_m, offsets[threat], k, last[threat], fire_m, v_int, dt
+        )
         sj = offsets[threat] + j
         slant = straight_line_m(traj.ecef_m[sj], unit_ecef[u])
         alt = traj.alt_m[sj]
@@ -207,7 +208,9 @@ def engagement_windows(compiled: CompiledScenario, traj: Trajectories) -> Window
                     NATION_CODES[own],
                 )
                 keep[np.flatnonzero(over_own)[crowded]] = False
-        parts.append((np.full(int(keep.sum()), u, dtype=np.int64), threat[keep], k[keep], j[keep]))
+        threat, k, j = threat[keep], k[keep], j[keep]
+        order = np.argsort(offsets[threat] + k, kind="stable")  # (threat, k) order for _runs
+        parts.append((np.full(order.size, u, dtype=np.int64), threat[order], k[order], j[order]))
     return _runs(compiled, traj, parts, track_s)
 
 
