@@ -75,7 +75,7 @@ def build_geometry(
         counts = np.bincount(win.threat, minlength=n)
         end[r] = base_window + np.cumsum(counts)
         start[r] = end[r] - counts
-        offsets.append(win.offset[:-1] + base_step)
+        offsets.append(win.offset + base_step)
         base_window += win.n_windows
         base_step += int(win.intercept_k.shape[0])
 

@@ -64,7 +64,7 @@ class Windows:
     threat: np.ndarray  # (n_windows,) int32
     k0: np.ndarray  # (n_windows,) int64
     k1: np.ndarray  # (n_windows,) int64
-    offset: np.ndarray  # (n_windows + 1,) int64
+    offset: np.ndarray  # (n_windows,) int64: first step of each window in the step arrays
     intercept_k: np.ndarray  # (n_window_steps,) int64
     outside_own: np.ndarray  # (n_window_steps,) bool: intercept point outside own airspace
     track_s: np.ndarray  # (n_networks, n_threats) float64
@@ -222,8 +222,9 @@ def _runs(
 ) -> Windows:
     """Group feasible (unit, threat, k) steps into runs of consecutive k.
 
-    Each unit's steps arrive sorted by (threat, k), so runs are found in unit-major order and
-    only the runs (not every step) are sorted into (threat, unit, k) order.
+    Each unit's steps arrive sorted by (threat, k). Runs are found in that unit-major order and
+    only the window records are sorted into (threat, unit, k) order; steps stay where they are,
+    each window pointing at its own.
     """
     if parts:
         unit, threat, k, j = (np.concatenate(x) for x in zip(*parts, strict=True))
@@ -232,14 +233,9 @@ def _runs(
     new_run = np.ones(k.shape[0], dtype=bool)
     new_run[1:] = (threat[1:] != threat[:-1]) | (unit[1:] != unit[:-1]) | (k[1:] != k[:-1] + 1)
     run_start = np.flatnonzero(new_run)
-    run_length = np.diff(np.append(run_start, k.shape[0]))
+    run_end = np.append(run_start[1:], k.shape[0]).astype(np.int64)
     by_threat = np.lexsort((k[run_start], unit[run_start], threat[run_start]))
-    run_start, run_length = run_start[by_threat], run_length[by_threat]
-    # steps of the sorted runs, laid end to end
-    starts = (np.cumsum(run_length) - run_length).astype(np.int64)
-    order = np.repeat(run_start - starts, run_length) + np.arange(k.shape[0])
-    unit, threat, k, j = unit[order], threat[order], k[order], j[order]
-    ends = starts + run_length
+    starts, ends = run_start[by_threat], run_end[by_threat]
     own = compiled.nation_territory[compiled.unit_nation[unit]]
     outside = traj.territory[traj.sample_offset[threat] + j] != own
     return Windows(
@@ -247,7 +243,7 @@ def _runs(
         threat=readonly(threat[starts].astype(np.int32)),
         k0=readonly(k[starts].astype(np.int64)),
         k1=readonly(k[ends - 1].astype(np.int64) + 1),
-        offset=readonly(np.append(starts, k.shape[0]).astype(np.int64)),
+        offset=readonly(starts.astype(np.int64)),
         intercept_k=readonly(j.astype(np.int64)),
         outside_own=readonly(outside),
         track_s=track_s,
