@@ -79,29 +79,25 @@ def network_track_times_s(
         if compiled.sensor_range_m[s] <= 0 or nets.size == 0:
             continue
         lon_s, lat_s = float(compiled.sensor_lon_deg[s]), float(compiled.sensor_lat_deg[s])
-        found = [
-            g.index.within(lon_s, lat_s, sensor_ecef[s], _reach_m(compiled, s, g)) for g in groups
-        ]
-        idx = np.concatenate([ids for ids, _ in found])
+        seen_parts = []
+        for g in groups:
+            ids, slant = g.index.within(lon_s, lat_s, sensor_ecef[s], _reach_m(compiled, s, g))
+            # threats of one type share its catalog radar cross-section: one range per group
+            free_space = float(
+                detection_range_m(
+                    compiled.sensor_range_m[s], compiled.sensor_reference_rcs_m2[s], g.rcs_m2
+                )
+            )
+            horizon = radar_horizon_m(
+                compiled.sensor_height_m[s], np.maximum(trajectories.alt_m[ids], 0.0)
+            )
+            seen_parts.append(ids[slant <= np.minimum(free_space, horizon)])
+        idx = np.concatenate(seen_parts)
         if idx.size == 0:
             continue
-        slant = np.concatenate([dist for _, dist in found])
         owner = np.searchsorted(offsets, idx, side="right") - 1
-        free_space = detection_range_m(
-            compiled.sensor_range_m[s],
-            compiled.sensor_reference_rcs_m2[s],
-            compiled.threat_rcs_m2[owner],
-        )
-        horizon = radar_horizon_m(
-            compiled.sensor_height_m[s], np.maximum(trajectories.alt_m[idx], 0.0)
-        )
-        seen = slant <= np.minimum(free_space, horizon)
-        if not seen.any():
-            continue
         first_s = np.full(compiled.n_threats, np.inf)
-        np.minimum.at(
-            first_s, owner[seen], (idx[seen] - offsets[owner[seen]]) * compiled.time_step_s
-        )
+        np.minimum.at(first_s, owner, (idx - offsets[owner]) * compiled.time_step_s)
         for net in nets:
             np.minimum(track[net], first_s, out=track[net])
     return readonly(track)

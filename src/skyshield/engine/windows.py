@@ -84,16 +84,21 @@ def intercept_steps(
     fire_m: np.ndarray,
     speed_mps: float,
     dt_s: float,
-) -> np.ndarray:
+) -> tuple[np.ndarray, np.ndarray]:
     """Intercept step for a shot fired at step ``k`` (two fixed-point iterations on the grid).
 
     ``fire_m`` is the distance from the unit to the threat at step ``k``.
-    Units: metres, m/s, s. Returns (n,) int64, clipped to the impact step ``last_k``.
+    Units: metres, m/s, s. Returns the intercept steps (n,) int64, clipped to the impact step
+    ``last_k``, and the distance from the unit to the threat there (n,) float64.
     """
     j1 = np.minimum(k + np.rint(fire_m / speed_mps / dt_s).astype(np.int64), last_k)
     d1 = straight_line_m(ecef_m[sample_start + j1], unit_ecef_m)
     flyout = np.maximum(np.rint(d1 / speed_mps / dt_s).astype(np.int64), 1)
-    return np.asarray(np.minimum(k + flyout, last_k), dtype=np.int64)
+    j = np.asarray(np.minimum(k + flyout, last_k), dtype=np.int64)
+    moved = j != j1
+    slant_m = d1.copy()
+    slant_m[moved] = straight_line_m(ecef_m[sample_start[moved] + j[moved]], unit_ecef_m)
+    return j, slant_m
 
 
 def _in_zone(
@@ -178,11 +183,10 @@ def engagement_windows(compiled: CompiledScenario, traj: Trajectories) -> Window
             & (k * dt >= unit_track[threat] + compiled.roe_delay_s[nation])
         )
         threat, k, fire_m = threat[keep], k[keep], fire_m[keep]
-        j = intercept_steps(
+        j, slant = intercept_steps(
             unit_ecef[u], traj.ecef_m, offsets[threat], k, last[threat], fire_m, v_int, dt
         )
         sj = offsets[threat] + j
-        slant = straight_line_m(traj.ecef_m[sj], unit_ecef[u])
         alt = traj.alt_m[sj]
         keep = (
             (j < last[threat])
