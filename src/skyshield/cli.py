@@ -19,7 +19,7 @@ from rich.table import Table
 from skyshield.api import RunSummary, compare, run
 from skyshield.catalog import catalog_frame, load_catalog
 from skyshield.errors import SkyshieldError
-from skyshield.metrics.policy import MASSED_RAIDS_PER_MONTH
+from skyshield.metrics.policy import DEFAULT_DEBRIS, MASSED_RAIDS_PER_MONTH, DebrisRule
 from skyshield.runner.compare import PolicyComparison
 from skyshield.runner.montecarlo import EngineKind
 from skyshield.scenario import builtin_scenario_names, load_scenario, scenario_json_schema
@@ -155,6 +155,15 @@ def compare_command(
             help="Raid tempo for per-month figures (default: massed raids per month, H1 2025).",
         ),
     ] = MASSED_RAIDS_PER_MONTH,
+    debris_radius_km: Annotated[
+        float,
+        typer.Option(
+            min=0.0, help="Intercepts this close to a populated place count as debris risk."
+        ),
+    ] = DEFAULT_DEBRIS.radius_km,
+    debris_min_population: Annotated[
+        int, typer.Option(min=0, help="Smallest population of a place counted for debris risk.")
+    ] = DEFAULT_DEBRIS.min_population,
     vary: Annotated[
         list[str] | None,
         typer.Option(
@@ -171,6 +180,7 @@ def compare_command(
         workers=workers,
         vary=vary or [],
         raids_per_month=raids_per_month,
+        debris=DebrisRule(radius_km=debris_radius_km, min_population=debris_min_population),
         progress=None if as_json else lambda label: err.print(f"running {label}", highlight=False),
     )
     if as_json:
@@ -196,7 +206,8 @@ def _print_comparison(result: PolicyComparison) -> None:
     out.print(
         f"[bold]compare[/]: baseline {result.names[0]} vs {', '.join(result.names[1:])}; "
         f"{result.replications} paired nights, seed {result.seed}; per month at "
-        f"{result.raids_per_month:g} massed raids"
+        f"{result.raids_per_month:g} massed raids; debris: intercepts within "
+        f"{result.debris.radius_km:g} km of places of {result.debris.min_population:,}+"
     )
     shown = result.summary.groupby("measure")["mean"].apply(lambda m: bool((m.abs() > 0).any()))
     measures = [m for m in shown.index if shown[m]]

@@ -18,9 +18,10 @@ from skyshield.engine.outcomes import tabulate
 from skyshield.engine.windows import HEADING_FRACTIONS
 from skyshield.errors import ScenarioError
 from skyshield.geo import NATION_CODES, destination_lonlat, distance_to_territory_m, territory_codes
+from skyshield.metrics.policy import per_replication_measures
 from skyshield.runner.compare import apply_variation, compare, parse_variation
 from skyshield.runner.montecarlo import prepare, run_replications
-from skyshield.scenario import builtin_scenario_names, load_scenario
+from skyshield.scenario import Scenario, builtin_scenario_names, load_scenario
 
 N_REPS = 4
 
@@ -175,3 +176,29 @@ def test_compare__cli_refuses_different_raids_without_traceback(tmp_path: Path) 
     assert result.returncode == 2
     assert "western-raid: raid: expected the same raid as default" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_per_replication_measures__asset_value_hit_is_impacts_times_values() -> None:
+    scenario = load_scenario("western-raid")
+    run = run_replications(scenario, replications=10, seed=2)
+    table = per_replication_measures(run.scenario, run.compiled, run.geometry, run.outcomes, 10)
+    expected = sum(
+        table[f"impacts/{name}"] * asset.value
+        for name, asset in scenario.assets.items()
+        if f"impacts/{name}" in table
+    )
+    pd.testing.assert_series_equal(table["asset_value_hit/all"], expected, check_names=False)
+    assert (
+        table["leakers/all"] == table[[c for c in table if c.startswith("impacts/")]].sum(axis=1)
+    ).all()
+
+
+def test_run_replications__optimal_assignment_needs_reference_engine() -> None:
+    data = load_scenario("default").model_dump(mode="json")
+    data["engine"]["assignment"] = "optimal"
+    with pytest.raises(ScenarioError) as err:
+        run_replications(Scenario.model_validate(data), replications=1)
+    assert str(err.value) == (
+        "default: engine.assignment: expected greedy with the fast engine "
+        "(optimal assignment needs the reference engine), got 'optimal'"
+    )

@@ -3,6 +3,7 @@
 Every measure is a column of one table with a row per replication (a simulated night), so that
 policies run on the same raid realizations can be differenced night by night (paired).
 Column names are ``measure/key``: ``leakers/cruise``, ``impacts/Lviv``, ``rounds/PL``,
+``asset_value_hit/all`` (the scenario's asset values of targets hit: a casualty proxy),
 ``allied_engagements_over_non_allied/PL``, ``intercepts_over/UA``, ``debris_near_populated/UA``.
 """
 
@@ -143,6 +144,14 @@ def per_replication_measures(
     ]
     measures = pd.concat(parts, axis=1).reindex(index).fillna(0.0)
     measures["leakers/all"] = impacted.groupby("replication").size().reindex(index, fill_value=0)
+    # casualty proxy: the scenario's asset values of the targets hit, summed per night
+    value_hit = compiled.asset_value[compiled.threat_target[impacted["threat"].to_numpy()]]
+    measures["asset_value_hit/all"] = (
+        pd.Series(value_hit, index=impacted["replication"].to_numpy())
+        .groupby(level=0)
+        .sum()
+        .reindex(index, fill_value=0.0)
+    )
     measures["intercepted/all"] = (
         intercepted.groupby("replication").size().reindex(index, fill_value=0)
     )

@@ -113,6 +113,7 @@ class PolicyComparison:
     replications: int
     seed: int
     raids_per_month: float
+    debris: DebrisRule
     measures: dict[str, pd.DataFrame]
     summary: pd.DataFrame
     differences: pd.DataFrame
@@ -127,6 +128,8 @@ class PolicyComparison:
             "replications": self.replications,
             "seed": self.seed,
             "raids_per_month": self.raids_per_month,
+            "debris_radius_km": self.debris.radius_km,
+            "debris_min_population": self.debris.min_population,
             "summary": self.summary.to_dict(orient="records"),
             "differences": self.differences.to_dict(orient="records"),
             "cost_exchange": self.cost_exchange.to_dict(orient="records"),
@@ -285,6 +288,7 @@ def compare(
         replications=n_reps,
         seed=run_seed,
         raids_per_month=raids_per_month,
+        debris=debris,
         measures=tables,
         summary=summary,
         differences=differences,

@@ -21,7 +21,8 @@ from skyshield.engine.fast import simulate_fast
 from skyshield.engine.geometry import RaidGeometry, build_geometry
 from skyshield.engine.outcomes import Outcomes, RawOutcomes, concat_raw, tabulate
 from skyshield.engine.reference import simulate_reference
-from skyshield.scenario.models import Scenario
+from skyshield.errors import FieldProblem, ScenarioError
+from skyshield.scenario.models import Assignment, Scenario
 
 __all__ = [
     "BLOCK_SIZE",
@@ -97,6 +98,11 @@ def run_replications(
 
     ``replications`` and ``seed`` default to the scenario's ``monte_carlo`` settings.
     """
+    if engine is EngineKind.FAST and scenario.engine.assignment is Assignment.OPTIMAL:
+        expected = "greedy with the fast engine (optimal assignment needs the reference engine)"
+        raise ScenarioError(
+            scenario.name, [FieldProblem("engine.assignment", expected, "'optimal'")]
+        )
     n_reps = scenario.monte_carlo.replications if replications is None else replications
     run_seed = scenario.monte_carlo.seed if seed is None else seed
     compiled, geometry = prepare(scenario, run_seed, workers)
