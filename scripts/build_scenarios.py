@@ -28,7 +28,13 @@ MISSILE_DEFENCE = {"patriot-gem-t", "patriot-pac3-mse", "nasams"}
 
 
 def _unit(
-    uid: str, system: str, nation: str, lon: float, lat: float, networks: list[str]
+    uid: str,
+    system: str,
+    nation: str,
+    lon: float,
+    lat: float,
+    networks: list[str],
+    azimuth_deg: float | None = None,
 ) -> dict[str, Any]:
     unit: dict[str, Any] = {"id": uid, "system": system}
     if system in MISSILE_DEFENCE:
@@ -39,6 +45,8 @@ def _unit(
         "networks": networks,
         "label": "notional position",
     }
+    if azimuth_deg is not None:  # sector radars (Patriot) face the expected threat axis
+        unit["radar_azimuth_deg"] = azimuth_deg
     return unit
 
 
@@ -61,12 +69,12 @@ def _allies(networks: dict[str, list[str]]) -> tuple[list[dict[str, Any]], list[
     pl, ro, sk, hu = networks["PL"], networks["RO"], networks["SK"], networks["HU"]
     units = [
         # Poland: Wisła (Patriot) and Narew (CAMM) in the south-east, near the border.
-        _unit("pl-wisla-hrubieszow", "patriot-gem-t", "PL", 23.85, 50.80, pl),
-        _unit("pl-wisla-przemysl", "patriot-pac3-mse", "PL", 22.80, 49.78, pl),
+        _unit("pl-wisla-hrubieszow", "patriot-gem-t", "PL", 23.85, 50.80, pl, azimuth_deg=100),
+        _unit("pl-wisla-przemysl", "patriot-pac3-mse", "PL", 22.80, 49.78, pl, azimuth_deg=80),
         _unit("pl-narew-lubaczow", "narew-camm", "PL", 23.12, 50.16, pl),
         _unit("pl-narew-chelm", "narew-camm", "PL", 23.47, 51.13, pl),
         # Romania: a Patriot near Suceava and Gepards on the Danube.
-        _unit("ro-patriot-suceava", "patriot-pac3-mse", "RO", 26.25, 47.65, ro),
+        _unit("ro-patriot-suceava", "patriot-pac3-mse", "RO", 26.25, 47.65, ro, azimuth_deg=45),
         _unit("ro-gepard-galati", "gepard", "RO", 28.05, 45.43, ro),
         _unit("ro-gepard-tulcea", "gepard", "RO", 28.80, 45.18, ro),
         # Slovakia and Hungary: NASAMS-class units near the border (notional).

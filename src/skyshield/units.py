@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 
 __all__ = [
+    "FULL_CIRCLE_DEG",
     "KMH_TO_MPS",
     "KM_TO_M",
     "MIN_TO_S",
@@ -29,6 +30,7 @@ KMH_TO_MPS = 1000.0 / 3600.0
 # (ICAO Doc 7488, Manual of the ICAO Standard Atmosphere). Mach figures for missiles are
 # press approximations, so the altitude dependence is below their precision.
 SPEED_OF_SOUND_MPS = 340.3
+FULL_CIRCLE_DEG = 360.0
 
 
 def kmh_to_mps(speed_kmh: float) -> float:

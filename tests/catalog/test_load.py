@@ -122,7 +122,8 @@ def test_load_catalog__one_entry_per_parameter() -> None:
     # 6 parameters every threat has, plus terminal_speed where given
     with_terminal = sum(e.parameter == "terminal_speed" for e in threat_rows)
     assert len(threat_rows) == 6 * len(catalog.threats) + with_terminal
-    assert len(system_rows) == len(SYSTEM_UNITS) * len(catalog.systems) + len(catalog.systems)
+    # quantities plus two categorical parameters (doctrine, fire_control) per system
+    assert len(system_rows) == (len(SYSTEM_UNITS) + 2) * len(catalog.systems)
 
 
 def _numbers_without_sources(node: Any, path: str, sourced: bool) -> list[str]:

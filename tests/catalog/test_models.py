@@ -138,6 +138,13 @@ def _system_params(**override: Any) -> dict[str, Any]:
         "radar_range": _q(15, "km"),
         "radar_reference_rcs": _q(1, "m2"),
         "radar_height": _q(4, "m"),
+        "radar_sector": _q(360, "deg"),
+        "fire_control": {
+            "value": "own-radar",
+            "sources": ["src-a"],
+            "confidence": "low",
+            "basis": "reported",
+        },
         "channels": _q(1, "count"),
         "launchers": _q(1, "count"),
         "rounds_per_launcher": _q(16, "count"),
@@ -163,6 +170,18 @@ def _system_params(**override: Any) -> dict[str, Any]:
 def test_system_parameters__valid() -> None:
     params = SystemParameters.model_validate(_system_params())
     assert params.doctrine.value == "shoot-look-shoot"
+
+
+def test_system_parameters__radar_sector_at_most_a_full_circle() -> None:
+    with pytest.raises(ValidationError) as info:
+        SystemParameters.model_validate(_system_params(radar_sector=_q(400, "deg")))
+    assert _rule(info.value) == ("radar_sector <= 360 deg", "'400 deg'")
+
+
+def test_system_parameters__unknown_fire_control() -> None:
+    control = {"value": "telepathy", "sources": ["src-a"], "confidence": "low", "basis": "reported"}
+    with pytest.raises(ValidationError, match="own-radar"):
+        SystemParameters.model_validate(_system_params(fire_control=control))
 
 
 def test_system_parameters__envelope_compares_across_units() -> None:

@@ -39,6 +39,7 @@ def one_on_one(
         "nation": "UA",
         "position": unit_position or ON_ROUTE_NEAR_KYIV,
         "networks": ["ua"],
+        "radar_azimuth_deg": 100,  # towards LAUNCH, for sector radars (Patriot)
     }
     if stock is not None:
         unit["stock"] = stock
@@ -171,7 +172,7 @@ def coalition() -> dict[str, Any]:
             },
         ],
         "fire_units": [
-            _unit("pl-patriot", "patriot-gem-t", "PL", 22.9, 50.2, stock=6),
+            _unit("pl-patriot", "patriot-gem-t", "PL", 23.2, 50.05, stock=6, radar_azimuth_deg=90),
             _unit("pl-gepard", "gepard", "PL", 23.5, 50.3),
             _unit("ua-iris", "iris-t-slm", "UA", 24.3, 49.9, stock=4, engages=["cruise"]),
             _unit("ua-nasams", "nasams", "UA", 25.2, 50.7, stock=3),
@@ -260,3 +261,148 @@ def drone_swarm() -> dict[str, Any]:
         },
         "monte_carlo": {"replications": 20, "seed": 11, "route_realizations": 2},
     }
+
+
+def _one_nation_pair(
+    nation_roe: dict[str, Any],
+    units: list[dict[str, Any]],
+    waves: list[dict[str, Any]],
+    assets: dict[str, Any],
+    *,
+    seed: int = 3,
+) -> dict[str, Any]:
+    """Ukraine plus Poland under ``nation_roe``; one all-seeing sensor on both networks."""
+    return {
+        "name": "rule",
+        "nations": {
+            "UA": {"name": "Ukraine"},
+            "PL": {"name": "Poland", "alliances": ["NATO"], "roe": nation_roe},
+        },
+        "assets": assets,
+        "networks": {"ua": {}, "pl": {}},
+        "sensors": [
+            {
+                "id": "eye",
+                "nation": "PL",
+                "position": {"lon_deg": 23.5, "lat_deg": 50.0},
+                "radar_range_km": 1000,
+                "reference_rcs_m2": 1,
+                "height_m": 10000,
+                "networks": ["ua", "pl"],
+            }
+        ],
+        "fire_units": units,
+        "raid": {
+            "launch_sites": {
+                "lviv-east": {"lon_deg": 24.6, "lat_deg": 49.9},
+                "east": {"lon_deg": 26.5, "lat_deg": 50.1},
+            },
+            "waves": waves,
+        },
+        "monte_carlo": {"replications": 10, "seed": seed, "route_realizations": 1},
+    }
+
+
+def _wave(threat: str, site: str, targets: list[str], count: int = 1, **kw: Any) -> dict[str, Any]:
+    return {
+        "threat": threat,
+        "count": count,
+        "launch_site": site,
+        "launch_spacing_s": 30,
+        "launch_jitter_s": 0,
+        "route_jitter_km": 0,
+        "targets": targets,
+        **kw,
+    }
+
+
+_RZESZOW = {"Rzeszow": {"city": "Rzeszow", "country": "PL", "value": 5}}
+
+
+def cap_entry() -> dict[str, Any]:
+    """Kh-101s from near Lviv into Poland (Rzeszów) against a Polish GEM-T, cap 0 outside.
+
+    Poland may engage 100 km into Ukraine, but no engagement at all outside its own airspace:
+    every shot must intercept over Poland. (The first engine skipped the step where the
+    intercept point crossed into Poland and fired nothing.)
+    """
+    return _one_nation_pair(
+        {
+            "zone": {"kind": "buffer", "buffer_km": 100, "into": ["UA"]},
+            "max_engagements_outside_own_airspace": 0,
+        },
+        [_unit("pl-gemt", "patriot-gem-t", "PL", 22.2, 50.0, radar_azimuth_deg=90)],
+        [_wave("kh-101", "lviv-east", ["Rzeszow"], count=3)],
+        _RZESZOW,
+    )
+
+
+def polygon_zone() -> dict[str, Any]:
+    """Poland may engage inside an explicit polygon over Ukraine west of 24.3° E."""
+    polygon = [
+        {"lon_deg": 22.0, "lat_deg": 49.0},
+        {"lon_deg": 24.3, "lat_deg": 49.0},
+        {"lon_deg": 24.3, "lat_deg": 51.0},
+        {"lon_deg": 22.0, "lat_deg": 51.0},
+    ]
+    return _one_nation_pair(
+        {"zone": {"kind": "polygon", "polygon": polygon}},
+        [_unit("pl-iris", "iris-t-slm", "PL", 23.9, 50.3)],
+        [_wave("kh-101", "east", ["Rzeszow"], count=3)],
+        _RZESZOW,
+    )
+
+
+def heading_rule() -> dict[str, Any]:
+    """Poland engages over Ukraine only threats heading for Poland: one wave towards
+    Rzeszów, one along the border towards Lutsk."""
+    return _one_nation_pair(
+        {
+            "zone": {"kind": "buffer", "buffer_km": 100, "into": ["UA"]},
+            "must_head_to_own_territory": True,
+            "heading_horizon_km": 100,
+        },
+        [_unit("pl-iris", "iris-t-slm", "PL", 23.7, 50.2)],
+        [
+            _wave("kh-101", "east", ["Rzeszow"], count=2),
+            _wave("kh-101", "lviv-east", ["Lutsk"], count=2),
+        ],
+        _RZESZOW | {"Lutsk": {"city": "Lutsk", "country": "UA", "value": 3}},
+    )
+
+
+def populated_rule() -> dict[str, Any]:
+    """Ukraine may not intercept over its own populated places (≥ 50,000 within 15 km)."""
+    d = _one_nation_pair(
+        {"zone": {"kind": "own"}},
+        [_unit("ua-iris", "iris-t-slm", "UA", 24.0, 49.85)],
+        [_wave("kh-101", "east", ["Lviv"], count=3)],
+        {"Lviv": {"city": "Lviv", "country": "UA", "value": 6}},
+    )
+    d["nations"]["UA"]["roe"] = {
+        "zone": {"kind": "own"},
+        "no_intercept_over_own_populated_area": True,
+        "populated_min_population": 50000,
+        "populated_radius_km": 15,
+    }
+    return d
+
+
+def reloads() -> dict[str, Any]:
+    """A NASAMS with more stock than one load (3 launchers × 6) against 24 Shaheds."""
+    return _one_nation_pair(
+        {"zone": {"kind": "own"}},
+        [_unit("ua-nasams", "nasams", "UA", 24.3, 49.9, stock=26)],
+        [_wave("shahed-136", "east", ["Lviv"], count=24, launch_spacing_s=120)],
+        {"Lviv": {"city": "Lviv", "country": "UA", "value": 6}},
+    )
+
+
+def sector_radar(azimuth_deg: float) -> dict[str, Any]:
+    """A Ukrainian PAC-3 battery west of Lviv whose sector radar faces ``azimuth_deg``."""
+    return _one_nation_pair(
+        {"zone": {"kind": "own"}},
+        [_unit("ua-pac3", "patriot-pac3-mse", "UA", 23.7, 49.85, radar_azimuth_deg=azimuth_deg)],
+        [_wave("kh-101", "east", ["Lviv"], count=3)],
+        {"Lviv": {"city": "Lviv", "country": "UA", "value": 6}},
+    )

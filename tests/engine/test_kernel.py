@@ -98,8 +98,10 @@ def test_simulate_fast__stock_zero_fires_nothing() -> None:
 def test_simulate_fast__each_shot_resolves_before_the_next_look() -> None:
     """Shoot-look-shoot: the next round is fired no earlier than the previous intercept."""
     prepared, raw = _run("iris-t-slm", stock=None, n_reps=200)
-    launch = prepared.draws.launch_step[raw.shot_rep, raw.shot_threat]
-    intercept = launch + raw.shot_k
+    dt = prepared.compiled.time_step_s
+    launch_s = prepared.draws.launch_step[raw.shot_rep, raw.shot_threat] * dt
+    intercept_s = launch_s + raw.shot_intercept_s
+    fire_s = raw.shot_step * dt
     same_rep = raw.shot_rep[1:] == raw.shot_rep[:-1]
-    assert (raw.shot_step[1:][same_rep] >= intercept[:-1][same_rep]).all()
-    assert (raw.shot_k > raw.shot_step - launch).all()
+    assert (fire_s[1:][same_rep] >= intercept_s[:-1][same_rep]).all()
+    assert (intercept_s > fire_s).all()

@@ -20,6 +20,7 @@ from pydantic import RootModel, ValidationError
 from skyshield.catalog.models import (
     RULE_ERROR,
     DoctrineParameter,
+    FireControlParameter,
     Quantity,
     SourcesFile,
     SystemParameters,
@@ -35,7 +36,7 @@ from skyshield.catalog.types import (
     ThreatType,
 )
 from skyshield.errors import CatalogError, FieldProblem
-from skyshield.units import KM_TO_M, MIN_TO_S, kmh_to_mps, mach_to_mps
+from skyshield.units import KM_TO_M, MIN_TO_S, deg_to_rad, kmh_to_mps, mach_to_mps
 
 __all__ = ["DATA_FILES", "SI_UNITS", "load_catalog", "parse_catalog", "read_catalog"]
 
@@ -63,6 +64,7 @@ SI_UNITS: Mapping[str, tuple[str, Callable[[float], float]]] = MappingProxyType(
         "count": ("1", _same),
         "min": ("s", lambda v: v * MIN_TO_S),
         "s": ("s", _same),
+        "deg": ("rad", deg_to_rad),
     }
 )
 
@@ -156,6 +158,8 @@ def parse_catalog(*, sources_yaml: str, threats_yaml: str, systems_yaml: str) ->
             radar_range_m=si["radar_range"],
             radar_reference_rcs_m2=si["radar_reference_rcs"],
             radar_height_m=si["radar_height"],
+            radar_sector_rad=si["radar_sector"],
+            fire_control=p.fire_control.value,
             channels=int(si["channels"]),
             launchers=int(si["launchers"]),
             rounds_per_launcher=int(si["rounds_per_launcher"]),
@@ -196,7 +200,7 @@ def parse_catalog(*, sources_yaml: str, threats_yaml: str, systems_yaml: str) ->
 
 def _parameters(
     params: ThreatParameters | SystemParameters,
-) -> list[tuple[str, Quantity | DoctrineParameter]]:
+) -> list[tuple[str, Quantity | DoctrineParameter | FireControlParameter]]:
     """List the parameters present in ``params``, in schema order."""
     found = ((name, getattr(params, name)) for name in type(params).model_fields)
     return [(name, value) for name, value in found if value is not None]

@@ -25,8 +25,8 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from skyshield.catalog.types import Basis, Confidence, Doctrine, ThreatClass
-from skyshield.units import M_TO_KM
+from skyshield.catalog.types import Basis, Confidence, Doctrine, FireControl, ThreatClass
+from skyshield.units import FULL_CIRCLE_DEG, M_TO_KM
 
 __all__ = [
     "RULE_ERROR",
@@ -57,6 +57,7 @@ _AREA = frozenset({"m2"})
 _USD = frozenset({"usd"})
 _PROBABILITY = frozenset({"probability"})
 _COUNT = frozenset({"count"})
+_ANGLE = frozenset({"deg"})
 _TIME = frozenset({"min", "s"})
 
 # Units each parameter may be written in (conversion to SI: skyshield.catalog.load).
@@ -77,6 +78,7 @@ SYSTEM_UNITS: Mapping[str, frozenset[str]] = {
     "radar_range": _KM,
     "radar_reference_rcs": _AREA,
     "radar_height": _METRE,
+    "radar_sector": _ANGLE,
     "channels": _COUNT,
     "launchers": _COUNT,
     "rounds_per_launcher": _COUNT,
@@ -100,6 +102,7 @@ _POSITIVE = frozenset(
         "max_range",
         "max_altitude",
         "radar_reference_rcs",
+        "radar_sector",
         "channels",
         "launchers",
         "rounds_per_launcher",
@@ -172,6 +175,12 @@ class DoctrineParameter(_Sourced):
     value: Doctrine
 
 
+class FireControlParameter(_Sourced):
+    """The categorical ``fire_control`` parameter of a system: what must see the intercept."""
+
+    value: FireControl
+
+
 def _check_quantity(
     units: Mapping[str, frozenset[str]], value: Quantity | None, info: ValidationInfo
 ) -> Quantity | None:
@@ -232,6 +241,8 @@ class SystemParameters(_Frozen):
     radar_range: Quantity
     radar_reference_rcs: Quantity
     radar_height: Quantity
+    radar_sector: Quantity
+    fire_control: FireControlParameter
     channels: Quantity
     launchers: Quantity
     rounds_per_launcher: Quantity
@@ -249,7 +260,7 @@ class SystemParameters(_Frozen):
     @field_validator("*")
     @classmethod
     def _unit_allowed(cls, value: Any, info: ValidationInfo) -> Any:
-        if isinstance(value, DoctrineParameter):
+        if isinstance(value, DoctrineParameter | FireControlParameter):
             return value
         return _check_quantity(SYSTEM_UNITS, value, info)
 
@@ -265,6 +276,8 @@ class SystemParameters(_Frozen):
                     f"{low_name} < {high_name}",
                     f"{low.value:g} {low.unit} >= {high.value:g} {high.unit}",
                 )
+        if self.radar_sector.value > FULL_CIRCLE_DEG:
+            raise rule_error("radar_sector <= 360 deg", f"{self.radar_sector.value:g} deg")
         return self
 
 

@@ -51,6 +51,20 @@ class Doctrine(StrEnum):
     SHOOT_LOOK_SHOOT = "shoot-look-shoot"
 
 
+class FireControl(StrEnum):
+    """What must see a threat at the intercept point before a unit may fire at it.
+
+    ``own-radar``: the unit's own fire-control radar (range against the threat's radar cross
+    section, 4/3-Earth horizon, azimuth sector). ``own-sight``: the crew's own sight (thermal,
+    optical), which sees anything inside the engagement envelope. ``network``: engage on a
+    remote (network) track, a capability only some systems have.
+    """
+
+    OWN_RADAR = "own-radar"
+    OWN_SIGHT = "own-sight"
+    NETWORK = "network"
+
+
 class Confidence(StrEnum):
     """How far a catalog figure can be trusted (see ``/work/shared/SOURCES.md`` for the scale)."""
 
@@ -122,6 +136,8 @@ class SystemType:
     radar_range_m: float  # organic sensor range against radar_reference_rcs_m2; 0 = none
     radar_reference_rcs_m2: float
     radar_height_m: float  # antenna height above ground (patrol altitude for fighters)
+    radar_sector_rad: float  # azimuth width the radar covers without moving; 2π = all round
+    fire_control: FireControl  # what must see the threat at the intercept point
     channels: int  # simultaneous engagements
     launchers: int
     rounds_per_launcher: int

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import numpy as np
 from shapely.geometry import Polygon
 
-from skyshield.catalog import Catalog, Doctrine, ThreatClass, load_catalog
+from skyshield.catalog import Catalog, Doctrine, FireControl, ThreatClass, load_catalog
 from skyshield.engine.compiled import CompiledScenario, readonly
 from skyshield.geo import NATION_CODES, find_city, nation_index
 from skyshield.scenario.models import Assignment, Scenario, ZoneKind
@@ -17,6 +18,7 @@ __all__ = ["compile_scenario"]
 
 _ZONE_CODES = {ZoneKind.OWN: 0, ZoneKind.BUFFER: 1, ZoneKind.POLYGON: 2}
 _CLASSES = tuple(ThreatClass)
+_FIRE_CONTROL = tuple(FireControl)
 
 
 def _arr(values: Sequence[object], dtype: type | str) -> np.ndarray:
@@ -171,6 +173,14 @@ def compile_scenario(scenario: Scenario, catalog: Catalog | None = None) -> Comp
             [s.shots_per_engagement if s.doctrine is Doctrine.SHOOT_SHOOT else 1 for s in systems],
             np.int64,
         ),
+        unit_fire_control=_arr([_FIRE_CONTROL.index(s.fire_control) for s in systems], np.int8),
+        unit_radar_range_m=_arr([s.radar_range_m for s in systems], np.float64),
+        unit_radar_reference_rcs_m2=_arr([s.radar_reference_rcs_m2 for s in systems], np.float64),
+        unit_radar_height_m=_arr([s.radar_height_m for s in systems], np.float64),
+        unit_radar_azimuth_rad=_arr(
+            [math.radians(u.radar_azimuth_deg or 0.0) for u in units], np.float64
+        ),
+        unit_radar_half_sector_rad=_arr([s.radar_sector_rad / 2 for s in systems], np.float64),
         unit_networks=readonly(
             np.asarray([membership(u.networks) for u in units], dtype=bool).reshape(
                 len(units), len(networks)

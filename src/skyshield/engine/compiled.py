@@ -89,6 +89,12 @@ class CompiledScenario:
     unit_tasked: np.ndarray  # (n_units, n_classes) bool: classes the unit is tasked against
     unit_rounds_per_engagement: np.ndarray  # (n_units,) int64
     unit_networks: np.ndarray  # (n_units, n_networks) bool
+    unit_fire_control: np.ndarray  # (n_units,) int8: FireControl order (0 own radar, ...)
+    unit_radar_range_m: np.ndarray  # (n_units,) float64: own radar vs its reference RCS; 0 none
+    unit_radar_reference_rcs_m2: np.ndarray  # (n_units,) float64
+    unit_radar_height_m: np.ndarray  # (n_units,) float64
+    unit_radar_azimuth_rad: np.ndarray  # (n_units,) float64: sector centre, clockwise from north
+    unit_radar_half_sector_rad: np.ndarray  # (n_units,) float64: π = all round
     # sensors (n_sensors): stand-alone radars, then fire units' own radars
     sensor_lon_deg: np.ndarray  # (n_sensors,) float64
     sensor_lat_deg: np.ndarray  # (n_sensors,) float64

@@ -7,10 +7,10 @@ import numpy as np
 from skyshield.engine.compiled import CompiledScenario
 from skyshield.engine.draws import ReplicationDraws
 from skyshield.engine.geometry import RaidGeometry
-from skyshield.engine.kernel import simulate_block
+from skyshield.engine.kernel import KernelInputs, simulate_block
 from skyshield.engine.outcomes import RawOutcomes
 
-__all__ = ["simulate_fast", "threat_priority"]
+__all__ = ["initial_stock_rows", "kernel_inputs", "simulate_fast", "threat_priority"]
 
 # Priority of a threat aimed at an asset of value 0: such threats are still engaged, last.
 _MIN_PRIORITY = 1e-3
@@ -21,54 +21,97 @@ def threat_priority(compiled: CompiledScenario) -> np.ndarray:
     return np.asarray(np.maximum(compiled.asset_value[compiled.threat_target], _MIN_PRIORITY))
 
 
+def initial_stock_rows(
+    compiled: CompiledScenario, n_reps: int, initial_stock: np.ndarray | None
+) -> np.ndarray:
+    """(n_reps, n_units) int64 rounds per unit at the start of each replication.
+
+    ``initial_stock`` may be None (every replication starts from the scenario's stock), one row
+    (n_units,) for all replications, or one row per replication (campaigns chain nights).
+    """
+    if initial_stock is None:
+        return np.broadcast_to(compiled.unit_stock, (n_reps, compiled.n_units)).astype(np.int64)
+    stock = np.asarray(initial_stock, dtype=np.int64)
+    rows = np.broadcast_to(stock, (n_reps, compiled.n_units)).astype(np.int64)
+    if (rows < 0).any():
+        msg = "initial stock must be >= 0 for every unit"
+        raise ValueError(msg)
+    return rows
+
+
+def kernel_inputs(
+    compiled: CompiledScenario,
+    geometry: RaidGeometry,
+    draws: ReplicationDraws,
+    initial_stock: np.ndarray | None = None,
+    *,
+    skip_idle_steps: bool = True,
+) -> KernelInputs:
+    """Assemble the event loop's one input record for the replications in ``draws``."""
+    n_reps = draws.launch_step.shape[0]
+    stock = initial_stock_rows(compiled, n_reps, initial_stock)
+    per_rep = int(min(stock.sum(axis=1).max(initial=0), compiled.n_threats * draws.kill_u.shape[2]))
+    return KernelInputs(
+        launch_step=draws.launch_step,
+        realization=draws.realization,
+        ew_fraction=draws.ew_fraction,
+        kill_u=draws.kill_u,
+        initial_stock=stock,
+        flight_s=geometry.flight_s,
+        threat_window_start=geometry.threat_window_start,
+        threat_window_end=geometry.threat_window_end,
+        window_unit=geometry.unit,
+        window_k0=geometry.k0,
+        window_k1=geometry.k1,
+        window_offset=geometry.offset,
+        window_outside_own=geometry.outside_own,
+        intercept_s=geometry.intercept_s,
+        time_step_s=float(compiled.time_step_s),
+        threat_class=compiled.threat_class.astype(np.int64),
+        threat_priority=threat_priority(compiled),
+        unit_nation=compiled.unit_nation.astype(np.int64),
+        unit_channels=compiled.unit_channels,
+        unit_ready_capacity=compiled.unit_ready_capacity,
+        unit_reload_steps=np.ceil(compiled.unit_reload_s / compiled.time_step_s).astype(np.int64),
+        unit_pk=compiled.unit_pk,
+        unit_rounds=compiled.unit_rounds_per_engagement,
+        nation_cap=compiled.roe_cap_outside,
+        shot_capacity=max(per_rep * n_reps, 1),
+        skip_idle_steps=skip_idle_steps,
+    )
+
+
 def simulate_fast(
-    compiled: CompiledScenario, geometry: RaidGeometry, draws: ReplicationDraws
+    compiled: CompiledScenario,
+    geometry: RaidGeometry,
+    draws: ReplicationDraws,
+    initial_stock: np.ndarray | None = None,
+    *,
+    skip_idle_steps: bool = True,
 ) -> RawOutcomes:
-    """Simulate the replications in ``draws`` with the fast engine."""
+    """Simulate the replications in ``draws`` with the fast engine.
+
+    ``initial_stock``: see :func:`initial_stock_rows`. ``skip_idle_steps=False`` makes the
+    event loop visit every step (slower; tests compare both).
+    """
     if compiled.optimal_assignment:
         msg = "the fast engine assigns greedily; use the reference engine for optimal assignment"
         raise NotImplementedError(msg)
-    n_reps = draws.launch_step.shape[0]
-    per_rep = int(min(compiled.unit_stock.sum(), compiled.n_threats * draws.kill_u.shape[2]))
-    reload_steps = np.ceil(compiled.unit_reload_s / compiled.time_step_s).astype(np.int64)
     out = simulate_block(
-        draws.launch_step,
-        draws.realization,
-        draws.ew_fraction,
-        draws.kill_u,
-        geometry.last_sample,
-        geometry.threat_window_start,
-        geometry.threat_window_end,
-        geometry.unit,
-        geometry.k0,
-        geometry.k1,
-        geometry.offset,
-        geometry.intercept_k,
-        geometry.outside_own,
-        compiled.threat_class.astype(np.int64),
-        threat_priority(compiled),
-        compiled.unit_nation.astype(np.int64),
-        compiled.unit_channels,
-        compiled.unit_ready_capacity,
-        compiled.unit_stock,
-        reload_steps,
-        compiled.unit_pk,
-        compiled.unit_rounds_per_engagement,
-        compiled.roe_cap_outside,
-        max(per_rep * n_reps, 1),
+        kernel_inputs(compiled, geometry, draws, initial_stock, skip_idle_steps=skip_idle_steps)
     )
-    fate, fate_step, fate_unit, fate_k, s_rep, s_unit, s_threat, s_step, s_k, s_hit = out
     return RawOutcomes(
         replications=draws.replications,
         realization=np.asarray(draws.realization),
-        fate=fate,
-        fate_step=fate_step,
-        fate_unit=fate_unit,
-        fate_k=fate_k,
-        shot_rep=s_rep,
-        shot_unit=s_unit,
-        shot_threat=s_threat,
-        shot_step=s_step,
-        shot_k=s_k,
-        shot_hit=s_hit,
+        launch_step=np.asarray(draws.launch_step),
+        fate=out.fate,
+        fate_s=out.fate_s,
+        fate_unit=out.fate_unit,
+        final_stock=out.final_stock,
+        shot_rep=out.shot_rep,
+        shot_unit=out.shot_unit,
+        shot_threat=out.shot_threat,
+        shot_step=out.shot_step,
+        shot_intercept_s=out.shot_intercept_s,
+        shot_hit=out.shot_hit,
     )

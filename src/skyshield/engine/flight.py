@@ -23,7 +23,14 @@ from skyshield.geo import (
     territory_codes,
 )
 
-__all__ = ["Trajectories", "course_rad", "realize_routes", "sample_trajectories"]
+__all__ = [
+    "PointsOnTrajectory",
+    "Trajectories",
+    "course_rad",
+    "points_at",
+    "realize_routes",
+    "sample_trajectories",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,10 +38,14 @@ class Trajectories:
     """All threats' sampled trajectories for one route realization.
 
     Samples of threat ``i`` are ``[sample_offset[i], sample_offset[i + 1])``; the last one is
-    the impact.
+    the impact. Sample ``k`` is ``time_s = k * time_step_s`` after launch, except the impact,
+    which is at the exact flight time; between samples the threat flies the straight (ECEF)
+    line at constant velocity.
     """
 
+    time_step_s: float
     sample_offset: np.ndarray  # (n_threats + 1,) int64
+    time_s: np.ndarray  # (n_samples,) float64: seconds after the threat's launch
     lon_deg: np.ndarray  # (n_samples,) float64
     lat_deg: np.ndarray  # (n_samples,) float64
     alt_m: np.ndarray  # (n_samples,) float64
@@ -176,11 +187,60 @@ def sample_trajectories(compiled: CompiledScenario, route_lonlat: np.ndarray) ->
     flight = total_m[s_owner]
     parabola = 4.0 * apogee_m[s_owner] * along_m * (flight - along_m) / np.maximum(flight, 1.0) ** 2
     alt = np.where(ballistic, parabola, compiled.threat_altitude_m[s_owner])
+    time_s = np.minimum(k * dt, total_m[s_owner] / compiled.threat_speed_mps[s_owner])
     return Trajectories(
+        time_step_s=dt,
         sample_offset=readonly(sample_offset),
+        time_s=readonly(time_s),
         lon_deg=readonly(s_lon),
         lat_deg=readonly(s_lat),
         alt_m=readonly(alt),
         ecef_m=readonly(np.asarray(lonlat_to_ecef_m(s_lon, s_lat, alt), dtype=np.float64)),
         territory=readonly(np.asarray(territory_codes(s_lon, s_lat), dtype=np.int16)),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class PointsOnTrajectory:
+    """Positions of threats at given times, interpolated between samples (all (n,) float64)."""
+
+    lon_deg: np.ndarray
+    lat_deg: np.ndarray
+    alt_m: np.ndarray
+    ecef_m: np.ndarray  # (n, 3)
+
+
+def points_at(
+    trajectories: Trajectories, threat: np.ndarray, time_s: np.ndarray
+) -> PointsOnTrajectory:
+    """Where each threat is at a time after its launch (clipped to launch and impact).
+
+    Positions are interpolated linearly between the two samples around the time: in ECEF this
+    is the trajectory itself; in longitude, latitude and altitude it departs from it by less
+    than a metre over one step.
+
+    Units: seconds in; degrees and metres out. ``threat`` (n,) int, ``time_s`` (n,) float64.
+    """
+    threat = np.asarray(threat, dtype=np.int64)
+    start = trajectories.sample_offset[threat]
+    last = trajectories.sample_offset[threat + 1] - 1
+    t = trajectories.time_s
+    time_s = np.asarray(time_s, dtype=np.float64)
+    # samples are one time step apart except the impact (the last), which may come earlier
+    k = np.floor(time_s / trajectories.time_step_s).astype(np.int64)
+    j = np.clip(start + k, start, np.maximum(last - 1, start))
+    nxt = np.minimum(j + 1, last)
+    span = t[nxt] - t[j]
+    w = np.clip(np.where(span > 0, (time_s - t[j]) / np.where(span > 0, span, 1.0), 0.0), 0.0, 1.0)
+
+    def lerp(values: np.ndarray) -> np.ndarray:
+        if values.ndim == 2:  # noqa: PLR2004
+            return np.asarray(values[j] + w[:, None] * (values[nxt] - values[j]))
+        return np.asarray(values[j] + w * (values[nxt] - values[j]))
+
+    return PointsOnTrajectory(
+        lon_deg=lerp(trajectories.lon_deg),
+        lat_deg=lerp(trajectories.lat_deg),
+        alt_m=lerp(trajectories.alt_m),
+        ecef_m=lerp(trajectories.ecef_m),
     )

@@ -25,15 +25,16 @@ class RaidGeometry:
 
     trajectories: tuple[Trajectories, ...]
     windows: tuple[Windows, ...]
-    last_sample: np.ndarray  # (n_realizations, n_threats) int64: impact step after launch
+    last_sample: np.ndarray  # (n_realizations, n_threats) int64: impact sample
+    flight_s: np.ndarray  # (n_realizations, n_threats) float64: launch to impact
     threat_window_start: np.ndarray  # (n_realizations, n_threats) int64
     threat_window_end: np.ndarray  # (n_realizations, n_threats) int64
     unit: np.ndarray  # (n_windows_all,) int64
     k0: np.ndarray  # (n_windows_all,) int64
     k1: np.ndarray  # (n_windows_all,) int64
-    offset: np.ndarray  # (n_windows_all,) int64: into intercept_k / outside_own
-    intercept_k: np.ndarray  # (n_steps_all,) int64
-    outside_own: np.ndarray  # (n_steps_all,) bool
+    offset: np.ndarray  # (n_windows_all,) int64: into intercept_s
+    outside_own: np.ndarray  # (n_windows_all,) bool
+    intercept_s: np.ndarray  # (n_steps_all,) float64: after the threat's launch
 
     @property
     def n_realizations(self) -> int:
@@ -77,7 +78,7 @@ def build_geometry(
         start[r] = end[r] - counts
         offsets.append(win.offset + base_step)
         base_window += win.n_windows
-        base_step += int(win.intercept_k.shape[0])
+        base_step += int(win.intercept_s.shape[0])
 
     def cat(parts: list[np.ndarray], dtype: type) -> np.ndarray:
         return readonly(np.concatenate(parts).astype(dtype) if parts else np.zeros(0, dtype=dtype))
@@ -86,12 +87,15 @@ def build_geometry(
         trajectories=tuple(trajectories),
         windows=tuple(windows),
         last_sample=readonly(np.stack([t.last_sample for t in trajectories]).astype(np.int64)),
+        flight_s=readonly(
+            np.stack([t.time_s[t.sample_offset[1:] - 1] for t in trajectories]).astype(np.float64)
+        ),
         threat_window_start=readonly(start),
         threat_window_end=readonly(end),
         unit=cat([w.unit for w in windows], np.int64),
         k0=cat([w.k0 for w in windows], np.int64),
         k1=cat([w.k1 for w in windows], np.int64),
         offset=cat(offsets, np.int64),
-        intercept_k=cat([w.intercept_k for w in windows], np.int64),
         outside_own=cat([w.outside_own for w in windows], np.bool_),
+        intercept_s=cat([w.intercept_s for w in windows], np.float64),
     )

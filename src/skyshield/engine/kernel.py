@@ -1,11 +1,11 @@
 """The stochastic event loop of the fast engine, compiled with numba.
 
 It walks the global step grid of each replication over the engagement windows of the route
-realization each threat flies, visiting only steps where something can change (a window opens,
-an engagement resolves, a reload completes). Every visited step, in this order:
+realization each threat flies, visiting only steps where something can change: a window opens,
+an engagement resolves, a reload completes. Every visited step, in this order:
 
-1. engagements whose interceptors arrive now resolve: the threat dies if a round hit and it has
-   not been lost to electronic warfare before the intercept; the unit's channel is freed;
+1. engagements whose interceptors have arrived resolve: the threat dies if a round hit and it
+   was not lost to electronic warfare before the intercept; the unit's channel is freed;
 2. units whose reload is complete get ready rounds back (up to launcher capacity, from stock);
 3. greedy weapon-target assignment: every (unit, threat) pair with an open window, a free
    channel, a ready round, the threat alive and not already under engagement, and its nation's
@@ -15,100 +15,148 @@ an engagement resolves, a reload completes). Every visited step, in this order:
 4. a unit fires its doctrine's rounds per engagement (one for shoot-look-shoot); round ``m`` at a
    threat hits when that threat's ``m``-th pre-drawn uniform is below the unit's kill probability.
 
-Fates: intercepted (by the engagement that first hits), lost to EW (at its drawn point of the
-flight), impacted (at its last sample). Fate codes follow :class:`skyshield.engine.outcomes.Fate`.
+Why skipping steps is safe: a candidate that did not fire was blocked by a busy unit, an empty
+launcher, a threat under engagement, or a reached cap. The first three change only when an
+engagement resolves or a reload completes (events); caps only ever tighten, and windows are cut
+where the intercept point crosses own airspace (:mod:`.windows`), so a cap-blocked pair can only
+become legal when another window opens (an event). A test runs scenarios without the skip.
+
+Fates: intercepted (at the exact intercept time of the engagement that first hits), lost to EW
+(at its drawn time), impacted (at the flight time). Fate codes follow
+:class:`skyshield.engine.outcomes.Fate`.
 """
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 from numba import njit
 
-__all__ = ["simulate_block"]
+__all__ = ["KernelInputs", "KernelOutputs", "simulate_block"]
 
 _INTERCEPTED = 0
 _LOST_TO_EW = 1
 _IMPACTED = 2
+# Intercept and fire times are compared on the step grid; a time within this fraction of a
+# step of a grid point counts as on it (guards against rounding in τ / dt).
+_GRID_EPS = 1e-9
+
+
+class KernelInputs(NamedTuple):
+    """Everything the event loop reads, for a block of replications (shapes in comments).
+
+    Built by :func:`skyshield.engine.fast.kernel_inputs`; a NamedTuple so numba takes it as one
+    argument.
+    """
+
+    # draws, per replication of the block
+    launch_step: np.ndarray  # (n_reps, n_threats) int64: launch time on the step grid
+    realization: np.ndarray  # (n_reps, n_threats) int64: route realization flown
+    ew_fraction: np.ndarray  # (n_reps, n_threats) float64: flight fraction lost to EW, or 2.0
+    kill_u: np.ndarray  # (n_reps, n_threats, max_rounds) float64: uniform per round
+    initial_stock: np.ndarray  # (n_reps, n_units) int64: rounds each unit starts the night with
+    # geometry, per route realization
+    flight_s: np.ndarray  # (n_realizations, n_threats) float64
+    threat_window_start: np.ndarray  # (n_realizations, n_threats) int64
+    threat_window_end: np.ndarray  # (n_realizations, n_threats) int64
+    window_unit: np.ndarray  # (n_windows,) int64
+    window_k0: np.ndarray  # (n_windows,) int64
+    window_k1: np.ndarray  # (n_windows,) int64
+    window_offset: np.ndarray  # (n_windows,) int64: into intercept_s
+    window_outside_own: np.ndarray  # (n_windows,) bool
+    intercept_s: np.ndarray  # (n_window_steps,) float64: after the threat's launch
+    # scenario
+    time_step_s: float
+    threat_class: np.ndarray  # (n_threats,) int64
+    threat_priority: np.ndarray  # (n_threats,) float64
+    unit_nation: np.ndarray  # (n_units,) int64
+    unit_channels: np.ndarray  # (n_units,) int64
+    unit_ready_capacity: np.ndarray  # (n_units,) int64
+    unit_reload_steps: np.ndarray  # (n_units,) int64
+    unit_pk: np.ndarray  # (n_units, n_classes) float64
+    unit_rounds: np.ndarray  # (n_units,) int64: rounds per engagement
+    nation_cap: np.ndarray  # (n_nations,) int64: -1 = no cap
+    shot_capacity: int
+    skip_idle_steps: bool  # False visits every step (for tests of the skip)
+
+
+class KernelOutputs(NamedTuple):
+    """What the event loop returns (see :class:`skyshield.engine.outcomes.RawOutcomes`)."""
+
+    fate: np.ndarray  # (n_reps, n_threats) int8
+    fate_s: np.ndarray  # (n_reps, n_threats) float64: after the threat's launch
+    fate_unit: np.ndarray  # (n_reps, n_threats) int32
+    final_stock: np.ndarray  # (n_reps, n_units) int64
+    shot_rep: np.ndarray  # (n_shots,) int32
+    shot_unit: np.ndarray  # (n_shots,) int32
+    shot_threat: np.ndarray  # (n_shots,) int32
+    shot_step: np.ndarray  # (n_shots,) int64: global fire step
+    shot_intercept_s: np.ndarray  # (n_shots,) float64: after the threat's launch
+    shot_hit: np.ndarray  # (n_shots,) bool
 
 
 @njit(cache=True, nogil=True)
-def simulate_block(
-    launch_step: np.ndarray,
-    realization: np.ndarray,
-    ew_fraction: np.ndarray,
-    kill_u: np.ndarray,
-    last_sample: np.ndarray,
-    tw_start: np.ndarray,
-    tw_end: np.ndarray,
-    w_unit: np.ndarray,
-    w_k0: np.ndarray,
-    w_k1: np.ndarray,
-    w_offset: np.ndarray,
-    intercept_k: np.ndarray,
-    outside_own: np.ndarray,
-    threat_class: np.ndarray,
-    threat_priority: np.ndarray,
-    unit_nation: np.ndarray,
-    unit_channels: np.ndarray,
-    unit_ready_capacity: np.ndarray,
-    unit_stock: np.ndarray,
-    unit_reload_steps: np.ndarray,
-    unit_pk: np.ndarray,
-    unit_rounds: np.ndarray,
-    nation_cap: np.ndarray,
-    shot_capacity: int,
-) -> tuple[np.ndarray, ...]:
+def _arrival_step(launch_step: int, tau_s: float, dt: float) -> int:
+    """First global step at or after the intercept time."""
+    return launch_step + int(np.ceil(tau_s / dt - _GRID_EPS))
+
+
+@njit(cache=True, nogil=True)
+def simulate_block(inp: KernelInputs) -> KernelOutputs:
     """Simulate a block of replications; see the module docstring for the rules."""
-    n_reps, n_threats = launch_step.shape
-    n_units = unit_nation.shape[0]
-    max_rounds = kill_u.shape[2]
+    n_reps, n_threats = inp.launch_step.shape
+    n_units = inp.unit_nation.shape[0]
+    max_rounds = inp.kill_u.shape[2]
+    dt = inp.time_step_s
     fate = np.full((n_reps, n_threats), _IMPACTED, dtype=np.int8)
-    fate_step = np.zeros((n_reps, n_threats), dtype=np.int64)
+    fate_s = np.zeros((n_reps, n_threats), dtype=np.float64)
     fate_unit = np.full((n_reps, n_threats), -1, dtype=np.int32)
-    fate_k = np.zeros((n_reps, n_threats), dtype=np.int64)
-    shot_rep = np.empty(shot_capacity, dtype=np.int32)
-    shot_unit = np.empty(shot_capacity, dtype=np.int32)
-    shot_threat = np.empty(shot_capacity, dtype=np.int32)
-    shot_step = np.empty(shot_capacity, dtype=np.int64)
-    shot_k = np.empty(shot_capacity, dtype=np.int64)
-    shot_hit = np.empty(shot_capacity, dtype=np.bool_)
+    final_stock = np.zeros((n_reps, n_units), dtype=np.int64)
+    shot_rep = np.empty(inp.shot_capacity, dtype=np.int32)
+    shot_unit = np.empty(inp.shot_capacity, dtype=np.int32)
+    shot_threat = np.empty(inp.shot_capacity, dtype=np.int32)
+    shot_step = np.empty(inp.shot_capacity, dtype=np.int64)
+    shot_tau = np.empty(inp.shot_capacity, dtype=np.float64)
+    shot_hit = np.empty(inp.shot_capacity, dtype=np.bool_)
     n_shots = 0
 
     for rep in range(n_reps):
+        launch = inp.launch_step[rep]
         # threat state
-        dead_at = np.empty(n_threats, dtype=np.int64)  # EW loss step (local), or last + 1
-        last = np.empty(n_threats, dtype=np.int64)
+        lost_s = np.empty(n_threats, dtype=np.float64)  # EW loss time after launch, or inf
+        flight = np.empty(n_threats, dtype=np.float64)
         killed = np.zeros(n_threats, dtype=np.bool_)
         pending = np.full(n_threats, -1, dtype=np.int64)  # global step the engagement resolves
         pend_unit = np.full(n_threats, -1, dtype=np.int64)
         pend_hit = np.zeros(n_threats, dtype=np.bool_)
-        pend_k = np.zeros(n_threats, dtype=np.int64)
+        pend_tau = np.zeros(n_threats, dtype=np.float64)
         rounds_at = np.zeros(n_threats, dtype=np.int64)
         n_windows = 0
         for i in range(n_threats):
-            r = realization[rep, i]
-            last[i] = last_sample[r, i]
-            f = ew_fraction[rep, i]
-            dead_at[i] = np.int64(np.floor(f * last[i])) if f < 1.0 else last[i] + 1
-            n_windows += tw_end[r, i] - tw_start[r, i]
+            r = inp.realization[rep, i]
+            flight[i] = inp.flight_s[r, i]
+            f = inp.ew_fraction[rep, i]
+            lost_s[i] = f * flight[i] if f < 1.0 else np.inf
+            n_windows += inp.threat_window_end[r, i] - inp.threat_window_start[r, i]
         win = np.empty(n_windows, dtype=np.int64)
         win_threat = np.empty(n_windows, dtype=np.int64)
         gstart = np.empty(n_windows, dtype=np.int64)
         c = 0
         for i in range(n_threats):
-            r = realization[rep, i]
-            for w in range(tw_start[r, i], tw_end[r, i]):
+            r = inp.realization[rep, i]
+            for w in range(inp.threat_window_start[r, i], inp.threat_window_end[r, i]):
                 win[c] = w
                 win_threat[c] = i
-                gstart[c] = launch_step[rep, i] + w_k0[w]
+                gstart[c] = launch[i] + inp.window_k0[w]
                 c += 1
         order = np.argsort(gstart, kind="mergesort")
         # unit state
-        free = unit_channels.copy()
-        stock = unit_stock.copy()
-        ready = np.minimum(unit_ready_capacity, stock)
+        free = inp.unit_channels.copy()
+        stock = inp.initial_stock[rep].copy()
+        ready = np.minimum(inp.unit_ready_capacity, stock)
         reload_at = np.full(n_units, -1, dtype=np.int64)
-        used_outside = np.zeros(nation_cap.shape[0], dtype=np.int64)
+        used_outside = np.zeros(inp.nation_cap.shape[0], dtype=np.int64)
         reloading = np.empty(n_units, dtype=np.int64)
         n_reloading = 0
         active = np.empty(n_windows, dtype=np.int64)
@@ -130,12 +178,11 @@ def simulate_block(
                 i = pend_list[q]
                 if pending[i] <= s:
                     free[pend_unit[i]] += 1
-                    if pend_hit[i] and pend_k[i] < dead_at[i]:
+                    if pend_hit[i] and pend_tau[i] < lost_s[i]:
                         killed[i] = True
                         fate[rep, i] = _INTERCEPTED
-                        fate_step[rep, i] = pending[i]
+                        fate_s[rep, i] = pend_tau[i]
                         fate_unit[rep, i] = pend_unit[i]
-                        fate_k[rep, i] = pend_k[i]
                     pending[i] = -1
                     n_pending -= 1
                     pend_list[q] = pend_list[n_pending]
@@ -146,7 +193,7 @@ def simulate_block(
             while q < n_reloading:
                 u = reloading[q]
                 if reload_at[u] <= s:
-                    ready[u] = min(unit_ready_capacity[u], stock[u])
+                    ready[u] = min(inp.unit_ready_capacity[u], stock[u])
                     reload_at[u] = -1
                     n_reloading -= 1
                     reloading[q] = reloading[n_reloading]
@@ -159,24 +206,24 @@ def simulate_block(
                 a = active[q]
                 w = win[a]
                 i = win_threat[a]
-                k = s - launch_step[rep, i]
-                u = w_unit[w]
-                if killed[i] or k >= w_k1[w] or k >= dead_at[i] or stock[u] == 0:
+                k = s - launch[i]
+                u = inp.window_unit[w]
+                if killed[i] or k >= inp.window_k1[w] or k * dt >= lost_s[i] or stock[u] == 0:
                     n_active -= 1
                     active[q] = active[n_active]
                     continue
                 q += 1
                 if pending[i] >= 0 or free[u] <= 0 or ready[u] <= 0 or rounds_at[i] >= max_rounds:
                     continue
-                nation = unit_nation[u]
-                if (
-                    outside_own[w_offset[w] + k - w_k0[w]]
-                    and 0 <= nation_cap[nation] <= used_outside[nation]
-                ):
+                nation = inp.unit_nation[u]
+                cap = inp.nation_cap[nation]
+                if inp.window_outside_own[w] and 0 <= cap <= used_outside[nation]:
                     continue
                 cand[n_cand] = a
                 score[n_cand] = (
-                    unit_pk[u, threat_class[i]] * threat_priority[i] / (last[i] - k + 1.0)
+                    inp.unit_pk[u, inp.threat_class[i]]
+                    * inp.threat_priority[i]
+                    / ((flight[i] - k * dt) / dt + 1.0)
                 )
                 n_cand += 1
             # 4. greedy assignment and fire
@@ -184,55 +231,55 @@ def simulate_block(
                 # best score first; ties by threat, then unit (as the reference engine)
                 tie = np.empty(n_cand, dtype=np.int64)
                 for b in range(n_cand):
-                    tie[b] = win_threat[cand[b]] * n_units + w_unit[win[cand[b]]]
+                    tie[b] = win_threat[cand[b]] * n_units + inp.window_unit[win[cand[b]]]
                 by_tie = np.argsort(tie, kind="mergesort")
                 best = by_tie[np.argsort(-score[:n_cand][by_tie], kind="mergesort")]
                 for b in best:
                     a = cand[b]
                     w = win[a]
                     i = win_threat[a]
-                    u = w_unit[w]
-                    k = s - launch_step[rep, i]
-                    idx = w_offset[w] + k - w_k0[w]
-                    nation = unit_nation[u]
+                    u = inp.window_unit[w]
+                    k = s - launch[i]
+                    nation = inp.unit_nation[u]
                     if pending[i] >= 0 or free[u] <= 0 or ready[u] <= 0:
                         continue
-                    if outside_own[idx] and 0 <= nation_cap[nation] <= used_outside[nation]:
+                    outside = inp.window_outside_own[w]
+                    if outside and 0 <= inp.nation_cap[nation] <= used_outside[nation]:
                         continue
-                    n_rounds = min(unit_rounds[u], ready[u], max_rounds - rounds_at[i])
-                    j = intercept_k[idx]
+                    n_rounds = min(inp.unit_rounds[u], ready[u], max_rounds - rounds_at[i])
+                    tau = inp.intercept_s[inp.window_offset[w] + k - inp.window_k0[w]]
                     hit = False
-                    pk = unit_pk[u, threat_class[i]]
+                    pk = inp.unit_pk[u, inp.threat_class[i]]
                     for _ in range(n_rounds):
-                        h = kill_u[rep, i, rounds_at[i]] < pk
+                        h = inp.kill_u[rep, i, rounds_at[i]] < pk
                         rounds_at[i] += 1
                         hit = hit or h
                         shot_rep[n_shots] = rep
                         shot_unit[n_shots] = u
                         shot_threat[n_shots] = i
                         shot_step[n_shots] = s
-                        shot_k[n_shots] = j
+                        shot_tau[n_shots] = tau
                         shot_hit[n_shots] = h
                         n_shots += 1
                     ready[u] -= n_rounds
                     stock[u] -= n_rounds
                     free[u] -= 1
-                    if outside_own[idx]:
+                    if outside:
                         used_outside[nation] += 1
-                    pending[i] = launch_step[rep, i] + j
+                    pending[i] = _arrival_step(launch[i], tau, dt)
                     pend_unit[i] = u
                     pend_hit[i] = hit
-                    pend_k[i] = j
+                    pend_tau[i] = tau
                     pend_list[n_pending] = i
                     n_pending += 1
                     if ready[u] == 0 and stock[u] > 0 and reload_at[u] < 0:
-                        reload_at[u] = s + unit_reload_steps[u]
+                        reload_at[u] = s + inp.unit_reload_steps[u]
                         reloading[n_reloading] = u
                         n_reloading += 1
-            # advance to the next step where something can change: every candidate of this
-            # step either fired or is blocked by a busy unit, an empty launcher, a threat
-            # under engagement or a reached cap, and those change only when a window opens,
-            # an engagement resolves or a reload completes
+            # advance to the next step where something can change (module docstring)
+            if not inp.skip_idle_steps and (n_active > 0 or n_pending > 0 or p < n_windows):
+                s += 1
+                continue
             nxt = gstart[order[p]] if p < n_windows else np.iinfo(np.int64).max
             for q in range(n_pending):
                 nxt = min(nxt, pending[pend_list[q]])
@@ -244,21 +291,21 @@ def simulate_block(
         for i in range(n_threats):
             if killed[i]:
                 continue
-            if dead_at[i] <= last[i]:
+            if lost_s[i] < flight[i]:
                 fate[rep, i] = _LOST_TO_EW
-                fate_k[rep, i] = dead_at[i]
+                fate_s[rep, i] = lost_s[i]
             else:
-                fate_k[rep, i] = last[i]
-            fate_step[rep, i] = launch_step[rep, i] + fate_k[rep, i]
-    return (
+                fate_s[rep, i] = flight[i]
+        final_stock[rep] = stock
+    return KernelOutputs(
         fate,
-        fate_step,
+        fate_s,
         fate_unit,
-        fate_k,
+        final_stock,
         shot_rep[:n_shots],
         shot_unit[:n_shots],
         shot_threat[:n_shots],
         shot_step[:n_shots],
-        shot_k[:n_shots],
+        shot_tau[:n_shots],
         shot_hit[:n_shots],
     )

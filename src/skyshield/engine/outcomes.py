@@ -14,8 +14,9 @@ import pandas as pd
 
 from skyshield.catalog import ThreatClass
 from skyshield.engine.compiled import CompiledScenario
+from skyshield.engine.flight import points_at
 from skyshield.engine.geometry import RaidGeometry
-from skyshield.geo import NATION_CODES
+from skyshield.geo import NATION_CODES, territory_codes
 
 __all__ = ["Fate", "Outcomes", "RawOutcomes", "concat_raw", "tabulate"]
 
@@ -35,19 +36,24 @@ class Fate(IntEnum):
 
 @dataclass(frozen=True, slots=True)
 class RawOutcomes:
-    """Engine output for a block of replications, as integer-coded arrays."""
+    """Engine output for a block of replications, as integer-coded arrays.
+
+    Times are seconds after each threat's own launch (``launch_step * time_step_s``), exact
+    on the trajectory; fire times are on the global step grid.
+    """
 
     replications: np.ndarray  # (n_reps,) int64
     realization: np.ndarray  # (n_reps, n_threats) int64
+    launch_step: np.ndarray  # (n_reps, n_threats) int64
     fate: np.ndarray  # (n_reps, n_threats) int8: Fate
-    fate_step: np.ndarray  # (n_reps, n_threats) int64: global step of the fate
+    fate_s: np.ndarray  # (n_reps, n_threats) float64: after launch
     fate_unit: np.ndarray  # (n_reps, n_threats) int32: intercepting unit or -1
-    fate_k: np.ndarray  # (n_reps, n_threats) int64: trajectory sample of the fate
+    final_stock: np.ndarray  # (n_reps, n_units) int64: rounds left at the end of the night
     shot_rep: np.ndarray  # (n_shots,) int32: row in ``replications``
     shot_unit: np.ndarray  # (n_shots,) int32
     shot_threat: np.ndarray  # (n_shots,) int32
     shot_step: np.ndarray  # (n_shots,) int64: global fire step
-    shot_k: np.ndarray  # (n_shots,) int64: threat sample at the intercept
+    shot_intercept_s: np.ndarray  # (n_shots,) float64: intercept time after the threat's launch
     shot_hit: np.ndarray  # (n_shots,) bool
 
 
@@ -57,17 +63,18 @@ def concat_raw(blocks: list[RawOutcomes]) -> RawOutcomes:
     return RawOutcomes(
         replications=np.concatenate([b.replications for b in blocks]),
         realization=np.concatenate([b.realization for b in blocks]),
+        launch_step=np.concatenate([b.launch_step for b in blocks]),
         fate=np.concatenate([b.fate for b in blocks]),
-        fate_step=np.concatenate([b.fate_step for b in blocks]),
+        fate_s=np.concatenate([b.fate_s for b in blocks]),
         fate_unit=np.concatenate([b.fate_unit for b in blocks]),
-        fate_k=np.concatenate([b.fate_k for b in blocks]),
+        final_stock=np.concatenate([b.final_stock for b in blocks]),
         shot_rep=np.concatenate([b.shot_rep + o for b, o in zip(blocks, base, strict=True)]).astype(
             np.int32
         ),
         shot_unit=np.concatenate([b.shot_unit for b in blocks]),
         shot_threat=np.concatenate([b.shot_threat for b in blocks]),
         shot_step=np.concatenate([b.shot_step for b in blocks]),
-        shot_k=np.concatenate([b.shot_k for b in blocks]),
+        shot_intercept_s=np.concatenate([b.shot_intercept_s for b in blocks]),
         shot_hit=np.concatenate([b.shot_hit for b in blocks]),
     )
 
@@ -87,15 +94,17 @@ class Outcomes:
 
 
 def _locate(
-    geometry: RaidGeometry, realization: np.ndarray, threat: np.ndarray, k: np.ndarray
+    geometry: RaidGeometry, realization: np.ndarray, threat: np.ndarray, time_s: np.ndarray
 ) -> tuple[np.ndarray, ...]:
-    sample_base = np.cumsum([0] + [t.lon_deg.shape[0] for t in geometry.trajectories[:-1]])
-    offsets = np.stack([t.sample_offset[:-1] for t in geometry.trajectories])
-    index = sample_base[realization] + offsets[realization, threat] + k
-    lon = np.concatenate([t.lon_deg for t in geometry.trajectories])[index]
-    lat = np.concatenate([t.lat_deg for t in geometry.trajectories])[index]
-    terr = np.concatenate([t.territory for t in geometry.trajectories])[index]
-    return lon, lat, terr
+    """Longitude, latitude and territory of threats at times after their launch."""
+    lon = np.zeros(threat.shape[0])
+    lat = np.zeros(threat.shape[0])
+    for r, traj in enumerate(geometry.trajectories):
+        mine = realization == r
+        if mine.any():
+            at = points_at(traj, threat[mine], time_s[mine])
+            lon[mine], lat[mine] = at.lon_deg, at.lat_deg
+    return lon, lat, territory_codes(lon, lat)
 
 
 def _territory_labels(codes: np.ndarray) -> pd.Categorical:
@@ -111,8 +120,9 @@ def tabulate(compiled: CompiledScenario, geometry: RaidGeometry, raw: RawOutcome
     n_reps, n = raw.fate.shape
     threat = np.tile(np.arange(n), n_reps)
     realization = raw.realization.ravel()
-    k = raw.fate_k.ravel()
-    lon, lat, terr = _locate(geometry, realization, threat, k)
+    launch_s = raw.launch_step.ravel() * dt
+    fate_s = raw.fate_s.ravel()
+    lon, lat, terr = _locate(geometry, realization, threat, fate_s)
     unit = raw.fate_unit.ravel()
     unit_ids = np.asarray([*compiled.unit_ids, ""], dtype=object)
     unit_nation = np.asarray(
@@ -134,8 +144,8 @@ def tabulate(compiled: CompiledScenario, geometry: RaidGeometry, raw: RawOutcome
                 compiled.threat_target[threat], categories=list(compiled.asset_names)
             ),
             "fate": pd.Categorical.from_codes(raw.fate.ravel(), categories=[f.label for f in Fate]),
-            "launch_time_s": (raw.fate_step - raw.fate_k).ravel() * dt,
-            "time_s": raw.fate_step.ravel() * dt,
+            "launch_time_s": launch_s,
+            "time_s": launch_s + fate_s,
             "unit": unit_ids[unit],
             "nation": unit_nation[unit],
             "lon_deg": lon,
@@ -147,9 +157,9 @@ def tabulate(compiled: CompiledScenario, geometry: RaidGeometry, raw: RawOutcome
     s_threat = raw.shot_threat.astype(np.int64)
     s_unit = raw.shot_unit.astype(np.int64)
     s_real = raw.realization[raw.shot_rep, s_threat]
-    s_lon, s_lat, s_terr = _locate(geometry, s_real, s_threat, raw.shot_k)
+    s_lon, s_lat, s_terr = _locate(geometry, s_real, s_threat, raw.shot_intercept_s)
     s_nation = compiled.unit_nation[s_unit]
-    launch_step = raw.fate_step[raw.shot_rep, s_threat] - raw.fate_k[raw.shot_rep, s_threat]
+    launch_step = raw.launch_step[raw.shot_rep, s_threat]
     shots = pd.DataFrame(
         {
             "replication": raw.replications[raw.shot_rep],
@@ -161,7 +171,7 @@ def tabulate(compiled: CompiledScenario, geometry: RaidGeometry, raw: RawOutcome
                 compiled.threat_class[s_threat], categories=classes
             ),
             "fire_time_s": raw.shot_step * dt,
-            "intercept_time_s": (launch_step + raw.shot_k) * dt,
+            "intercept_time_s": launch_step * dt + raw.shot_intercept_s,
             "lon_deg": s_lon,
             "lat_deg": s_lat,
             "territory": _territory_labels(s_terr),

@@ -1,51 +1,80 @@
 """The reference engine: plain, per-entity, time-stepped; slow and obviously correct.
 
 It walks every step of every replication and, for every unit and threat, re-derives from the
-sampled trajectories whether the unit may fire now, in scalar Python, without the precomputed
-windows of the fast engine. Given the same :class:`ReplicationDraws` both engines must produce
-the same outcomes; tests hold them to it. Use it on small scenarios only.
+sampled trajectories whether the unit may fire now, in scalar Python, without the fast engine's
+windows or helpers: its own intercept solver (bisection on the convex miss function of each
+segment instead of the closed form), its own priority, course and heading projection (pyproj's
+GeographicLib instead of our Vincenty), exact territory (shapely, no grid), its own
+fire-control check. Given the same :class:`ReplicationDraws` both engines must produce the same
+outcomes (times within :data:`TIME_TOLERANCE_S`); tests hold them to it. Small scenarios only.
 """
 
 from __future__ import annotations
 
+import bisect
 import math
 
 import numpy as np
 import shapely
+from pyproj import Geod
 from scipy.optimize import linear_sum_assignment
 
+from skyshield.catalog import FireControl
 from skyshield.engine.compiled import CompiledScenario
 from skyshield.engine.draws import ReplicationDraws
-from skyshield.engine.fast import threat_priority
-from skyshield.engine.flight import Trajectories, course_rad
+from skyshield.engine.flight import Trajectories
 from skyshield.engine.geometry import RaidGeometry
 from skyshield.engine.outcomes import Fate, RawOutcomes
-from skyshield.engine.sensors import detection_range_m
-from skyshield.engine.windows import HEADING_FRACTIONS
 from skyshield.geo import (
     NATION_CODES,
-    destination_lonlat,
     distance_to_territory_m,
     lonlat_to_ecef_m,
     near_populated_place_mask,
     radar_horizon_m,
-    territory_codes,
 )
+from skyshield.geo.territory import exact_territory_codes
 
-__all__ = ["simulate_reference"]
+__all__ = ["TIME_TOLERANCE_S", "simulate_reference"]
+
+# Intercept times are found by bisection to this tolerance (the fast engine's are closed form).
+TIME_TOLERANCE_S = 1e-6
+_WGS84 = Geod(ellps="WGS84")
+_HEADING_FRACTIONS = (0.25, 0.5, 0.75, 1.0)  # of the horizon, as documented in windows.py
+_TERNARY_ITERATIONS = 60
+_FIRE_CONTROL = tuple(FireControl)
+
+
+def _territory(lon: float, lat: float) -> int:
+    return int(exact_territory_codes(np.array([lon]), np.array([lat]))[0])
 
 
 class _Rules:
-    """Scalar rule checks for one route realization (see :mod:`skyshield.engine.windows`)."""
+    """Scalar rule checks for one route realization."""
 
     def __init__(self, compiled: CompiledScenario, traj: Trajectories) -> None:
         self.c = compiled
         self.t = traj
+        self.times = [
+            [float(v) for v in traj.time_s[traj.sample_offset[i] : traj.sample_offset[i + 1]]]
+            for i in range(compiled.n_threats)
+        ]
         self.unit_xyz = [
             tuple(float(v) for v in np.asarray(lonlat_to_ecef_m(lon, lat, 0.0)).ravel())
             for lon, lat in zip(compiled.unit_lon_deg, compiled.unit_lat_deg, strict=True)
         ]
-        self.target_terr = territory_codes(compiled.asset_lon_deg, compiled.asset_lat_deg)
+        self.radar_xyz = [
+            tuple(float(v) for v in np.asarray(lonlat_to_ecef_m(lon, lat, h)).ravel())
+            for lon, lat, h in zip(
+                compiled.unit_lon_deg,
+                compiled.unit_lat_deg,
+                compiled.unit_radar_height_m,
+                strict=True,
+            )
+        ]
+        self.target_terr = [
+            _territory(float(lon), float(lat))
+            for lon, lat in zip(compiled.asset_lon_deg, compiled.asset_lat_deg, strict=True)
+        ]
         sensors = np.asarray(
             lonlat_to_ecef_m(
                 compiled.sensor_lon_deg, compiled.sensor_lat_deg, compiled.sensor_height_m
@@ -53,63 +82,148 @@ class _Rules:
         ).reshape(-1, 3)
         self.sensor_xyz = [tuple(float(v) for v in row) for row in sensors]
 
-    def xyz(self, i: int, k: int) -> tuple[float, float, float]:
-        row = self.t.ecef_m[int(self.t.sample_offset[i]) + k]
-        return float(row[0]), float(row[1]), float(row[2])
+    def sample(self, i: int, k: int) -> int:
+        return int(self.t.sample_offset[i]) + k
 
     def last(self, i: int) -> int:
         return int(self.t.sample_offset[i + 1] - self.t.sample_offset[i]) - 1
 
-    def intercept_step(self, u: int, i: int, k: int) -> int:
-        dt = self.c.time_step_s
-        speed = float(self.c.unit_interceptor_mps[u])
-        last = self.last(i)
-        d0 = math.dist(self.unit_xyz[u], self.xyz(i, k))
-        j1 = min(k + round(d0 / speed / dt), last)
-        d1 = math.dist(self.unit_xyz[u], self.xyz(i, j1))
-        return min(k + max(round(d1 / speed / dt), 1), last)
+    def flight_s(self, i: int) -> float:
+        return float(self.t.time_s[self.sample(i, self.last(i))])
 
-    def may_fire(self, u: int, i: int, k: int, track_s: float) -> int:
-        """Intercept step if unit ``u`` may fire at threat ``i`` at its step ``k``, else -1."""
-        c, t = self.c, self.t
+    def where(
+        self, i: int, time_s: float
+    ) -> tuple[tuple[float, float, float], float, float, float]:
+        """ECEF position, lon, lat and altitude of threat ``i`` at ``time_s`` after launch."""
+        last = self.last(i)
+        times = self.times[i]
+        j = min(max(bisect.bisect_right(times, time_s) - 1, 0), max(last - 1, 0))
+        a, b = self.sample(i, j), self.sample(i, min(j + 1, last))
+        span = float(self.t.time_s[b] - self.t.time_s[a])
+        w = 0.0 if span <= 0 else min(max((time_s - float(self.t.time_s[a])) / span, 0.0), 1.0)
+        xyz = tuple(
+            float(self.t.ecef_m[a, d] + w * (self.t.ecef_m[b, d] - self.t.ecef_m[a, d]))
+            for d in range(3)
+        )
+        lon = float(self.t.lon_deg[a] + w * (self.t.lon_deg[b] - self.t.lon_deg[a]))
+        lat = float(self.t.lat_deg[a] + w * (self.t.lat_deg[b] - self.t.lat_deg[a]))
+        alt = float(self.t.alt_m[a] + w * (self.t.alt_m[b] - self.t.alt_m[a]))
+        return (xyz[0], xyz[1], xyz[2]), lon, lat, alt
+
+    def intercept_s(self, u: int, i: int, fire_s: float) -> float:
+        """Earliest time the interceptor can be where the threat is, or NaN (bisection)."""
+        speed = float(self.c.unit_interceptor_mps[u])
+        reach = float(self.c.unit_max_range_m[u])
+        flight = self.flight_s(i)
+
+        def miss(tau: float) -> float:  # > 0 while the interceptor cannot be there yet
+            return math.dist(self.unit_xyz[u], self.where(i, tau)[0]) - speed * (tau - fire_s)
+
+        start = fire_s
+        for j in range(self.last(i)):
+            end = float(self.t.time_s[self.sample(i, j + 1)])
+            if end <= start:
+                continue
+            if start > fire_s + reach / speed:
+                return math.nan
+            lo, hi = start, end
+            if miss(hi) > 0 and self._closest_m(u, i, start, end) > speed * (end - fire_s):
+                start = end  # not even the closest point of the segment is reachable
+                continue
+            if miss(hi) > 0:  # the miss is convex on a segment: find its minimum
+                a, b = start, end
+                for _ in range(_TERNARY_ITERATIONS):
+                    m1, m2 = a + (b - a) / 3, b - (b - a) / 3
+                    if miss(m1) <= miss(m2):
+                        b = m2
+                    else:
+                        a = m1
+                if miss((a + b) / 2) > 0:
+                    start = end
+                    continue
+                hi = (a + b) / 2
+            if miss(lo) <= 0:
+                return lo
+            while hi - lo > TIME_TOLERANCE_S / 4:
+                mid = (lo + hi) / 2
+                if miss(mid) > 0:
+                    lo = mid
+                else:
+                    hi = mid
+            return hi if hi < flight else math.nan
+        return math.nan
+
+    def _closest_m(self, u: int, i: int, t0: float, t1: float) -> float:
+        """Distance from the unit to the nearest point of the threat's path in [t0, t1]."""
+        a, b = self.where(i, t0)[0], self.where(i, t1)[0]
+        p = self.unit_xyz[u]
+        ab = [b[d] - a[d] for d in range(3)]
+        length2 = sum(x * x for x in ab)
+        w = 0.0 if length2 == 0 else sum((p[d] - a[d]) * ab[d] for d in range(3)) / length2
+        w = min(max(w, 0.0), 1.0)
+        return math.dist(p, tuple(a[d] + w * ab[d] for d in range(3)))
+
+    def sees(
+        self, u: int, i: int, xyz: tuple[float, float, float], lon: float, lat: float, alt: float
+    ) -> bool:
+        """Whether the unit's own fire control sees the threat at this point."""
+        c = self.c
+        control = _FIRE_CONTROL[int(c.unit_fire_control[u])]
+        if control is not FireControl.OWN_RADAR:
+            return True
+        if c.unit_radar_range_m[u] <= 0:
+            return False
+        free_space = float(
+            c.unit_radar_range_m[u]
+            * (c.threat_rcs_m2[i] / c.unit_radar_reference_rcs_m2[u]) ** 0.25
+        )
+        horizon = float(radar_horizon_m(c.unit_radar_height_m[u], max(alt, 0.0)))
+        if math.dist(self.radar_xyz[u], xyz) > min(free_space, horizon):
+            return False
+        half = float(c.unit_radar_half_sector_rad[u])
+        if half >= math.pi:
+            return True
+        azimuth, _, _ = _WGS84.inv(float(c.unit_lon_deg[u]), float(c.unit_lat_deg[u]), lon, lat)
+        off = (math.radians(azimuth) - float(c.unit_radar_azimuth_rad[u]) + math.pi) % (
+            2 * math.pi
+        ) - math.pi
+        return abs(off) <= half
+
+    def may_fire(self, u: int, i: int, k: int, track_s: float) -> tuple[float, bool]:
+        """(Intercept time, outside own airspace) if unit ``u`` may fire at step ``k``, else NaN."""
+        c = self.c
+        no = (math.nan, False)
         nation = int(c.unit_nation[u])
         cls = int(c.threat_class[i])
         if not c.roe_classes[nation, cls] or not c.unit_tasked[u, cls] or c.unit_pk[u, cls] <= 0:
-            return -1
-        if k >= self.last(i):
-            return -1
-        if k * c.time_step_s < track_s + c.roe_delay_s[nation]:
-            return -1
-        j = self.intercept_step(u, i, k)
-        if j >= self.last(i):
-            return -1
-        sj = int(t.sample_offset[i]) + j
-        slant = math.dist(self.unit_xyz[u], self.xyz(i, j))
+            return no
+        dt = c.time_step_s
+        if k >= self.last(i) or k * dt < track_s + c.roe_delay_s[nation]:
+            return no
+        tau = self.intercept_s(u, i, k * dt)
+        if math.isnan(tau):
+            return no
+        xyz, lon, lat, alt = self.where(i, tau)
+        slant = math.dist(self.unit_xyz[u], xyz)
         if not c.unit_min_range_m[u] <= slant <= c.unit_max_range_m[u]:
-            return -1
-        if not c.unit_min_alt_m[u] <= t.alt_m[sj] <= c.unit_max_alt_m[u]:
-            return -1
+            return no
+        if not c.unit_min_alt_m[u] <= alt <= c.unit_max_alt_m[u]:
+            return no
+        if not self.sees(u, i, xyz, lon, lat, alt):
+            return no
         own = int(c.nation_territory[nation])
-        lon, lat, terr = float(t.lon_deg[sj]), float(t.lat_deg[sj]), int(t.territory[sj])
+        terr = _territory(lon, lat)
         in_zone = terr == own
-        if (
-            not in_zone
-            and c.roe_zone_kind[nation] == 1
-            and terr >= 0
-            and c.roe_buffer_into[nation, terr]
-        ):
-            in_zone = (
-                float(
-                    distance_to_territory_m(np.array([lon]), np.array([lat]), NATION_CODES[own])[0]
-                )
-                <= c.roe_buffer_m[nation]
-            )
-        if not in_zone and c.roe_zone_kind[nation] == 2:  # noqa: PLR2004
+        kind = int(c.roe_zone_kind[nation])
+        if not in_zone and kind == 1 and terr >= 0 and c.roe_buffer_into[nation, terr]:
+            distance = distance_to_territory_m(np.array([lon]), np.array([lat]), NATION_CODES[own])
+            in_zone = float(distance[0]) <= c.roe_buffer_m[nation]
+        if not in_zone and kind == 2:  # noqa: PLR2004
             in_zone = bool(shapely.contains_xy(c.roe_polygons[nation], lon, lat))
         if not in_zone:
-            return -1
+            return no
         if c.roe_must_head[nation] and not self._heads_to(i, k, nation):
-            return -1
+            return no
         if c.roe_no_populated[nation] and terr == own:
             crowded = near_populated_place_mask(
                 np.array([lon]),
@@ -119,133 +233,139 @@ class _Rules:
                 NATION_CODES[own],
             )
             if bool(crowded[0]):
-                return -1
-        return j
+                return no
+        return tau, terr != own
 
     def _heads_to(self, i: int, k: int, nation: int) -> bool:
         own = int(self.c.nation_territory[nation])
-        if int(self.target_terr[self.c.threat_target[i]]) == own:
+        if self.target_terr[int(self.c.threat_target[i])] == own:
             return True
-        sk = int(self.t.sample_offset[i]) + k
+        a = self.sample(i, k)
+        b = a + 1 if k < self.last(i) else a
+        a = b - 1
+        lon0, lat0 = float(self.t.lon_deg[a]), float(self.t.lat_deg[a])
+        course, _, _ = _WGS84.inv(lon0, lat0, float(self.t.lon_deg[b]), float(self.t.lat_deg[b]))
+        here_lon, here_lat = (
+            float(self.t.lon_deg[self.sample(i, k)]),
+            float(self.t.lat_deg[self.sample(i, k)]),
+        )
         horizon = float(self.c.roe_heading_horizon_m[nation])
-        course = course_rad(self.t, np.array([sk]))
-        for fraction in HEADING_FRACTIONS:
-            lon, lat = destination_lonlat(
-                self.t.lon_deg[sk], self.t.lat_deg[sk], course[0], horizon * fraction
-            )
-            if int(territory_codes(np.atleast_1d(lon), np.atleast_1d(lat))[0]) == own:
+        for fraction in _HEADING_FRACTIONS:
+            lon, lat, _ = _WGS84.fwd(here_lon, here_lat, course, horizon * fraction)
+            if _territory(lon, lat) == own:
                 return True
         return False
 
     def detects(self, s: int, i: int, k: int) -> bool:
         c, t = self.c, self.t
-        sk = int(t.sample_offset[i]) + k
-        slant = math.dist(self.sensor_xyz[s], self.xyz(i, k))
+        sk = self.sample(i, k)
+        slant = math.dist(self.sensor_xyz[s], tuple(float(v) for v in t.ecef_m[sk]))
         free_space = float(
-            detection_range_m(c.sensor_range_m[s], c.sensor_reference_rcs_m2[s], c.threat_rcs_m2[i])
+            c.sensor_range_m[s] * (c.threat_rcs_m2[i] / c.sensor_reference_rcs_m2[s]) ** 0.25
         )
         horizon = float(radar_horizon_m(c.sensor_height_m[s], max(float(t.alt_m[sk]), 0.0)))
         return c.sensor_range_m[s] > 0 and slant <= min(free_space, horizon)
 
 
 def simulate_reference(
-    compiled: CompiledScenario, geometry: RaidGeometry, draws: ReplicationDraws
+    compiled: CompiledScenario,
+    geometry: RaidGeometry,
+    draws: ReplicationDraws,
+    initial_stock: np.ndarray | None = None,
 ) -> RawOutcomes:
-    """Simulate the replications in ``draws`` step by step (same rules as the fast engine)."""
+    """Simulate the replications in ``draws`` step by step (same rules as the fast engine).
+
+    ``initial_stock``: None (the scenario's stock), (n_units,) or (n_reps, n_units).
+    """
     c = compiled
     dt = c.time_step_s
     n_reps, n = draws.launch_step.shape
     rules = [_Rules(c, traj) for traj in geometry.trajectories]
-    priority = threat_priority(c)
-    reload_steps = np.ceil(c.unit_reload_s / dt).astype(np.int64)
+    priority = [max(float(c.asset_value[c.threat_target[i]]), 1e-3) for i in range(n)]
+    reload_steps = [math.ceil(float(r) / dt) for r in c.unit_reload_s]
+    stock0 = np.broadcast_to(
+        c.unit_stock if initial_stock is None else np.asarray(initial_stock), (n_reps, c.n_units)
+    )
+    max_rounds = draws.kill_u.shape[2]
     fate = np.full((n_reps, n), int(Fate.IMPACTED), dtype=np.int8)
-    fate_step = np.zeros((n_reps, n), dtype=np.int64)
+    fate_s = np.zeros((n_reps, n))
     fate_unit = np.full((n_reps, n), -1, dtype=np.int32)
-    fate_k = np.zeros((n_reps, n), dtype=np.int64)
-    shots: list[tuple[int, int, int, int, int, bool]] = []
+    final_stock = np.zeros((n_reps, c.n_units), dtype=np.int64)
+    shots: list[tuple[int, int, int, int, float, bool]] = []
     for row in range(n_reps):
         launch = [int(v) for v in draws.launch_step[row]]
         rule = [rules[int(r)] for r in draws.realization[row]]
         last = [rule[i].last(i) for i in range(n)]
-        dead_at = [
-            math.floor(f * last[i]) if f < 1.0 else last[i] + 1
-            for i, f in enumerate(draws.ew_fraction[row])
+        flight = [rule[i].flight_s(i) for i in range(n)]
+        lost_s = [
+            f * flight[i] if f < 1.0 else math.inf for i, f in enumerate(draws.ew_fraction[row])
         ]
         killed = [False] * n
-        pending: dict[int, tuple[int, int, bool, int]] = {}  # threat -> (step, unit, hit, j)
+        pending: dict[int, tuple[int, int, bool, float]] = {}  # threat -> (step, unit, hit, τ)
         rounds_at = [0] * n
         track = np.full((len(c.network_names), n), np.inf)
         free = [int(v) for v in c.unit_channels]
-        stock = [int(v) for v in c.unit_stock]
+        stock = [int(v) for v in stock0[row]]
         ready = [min(int(a), b) for a, b in zip(c.unit_ready_capacity, stock, strict=True)]
         reload_at = [-1] * c.n_units
         used_outside = [0] * len(c.nation_codes)
-        end = max(launch[i] + last[i] for i in range(n))
+        end = max(launch[i] + last[i] for i in range(n)) + 1
         for s in range(min(launch), end + 1):
             for i in range(n):  # sensors: networks pick up tracks
                 k = s - launch[i]
                 if 0 <= k <= last[i]:
                     for sensor in range(c.sensor_lon_deg.shape[0]):
-                        if np.isinf(track[c.sensor_networks[sensor], i]).any() and rule[i].detects(
-                            sensor, i, k
-                        ):
-                            nets = c.sensor_networks[sensor]
+                        nets = c.sensor_networks[sensor]
+                        if np.isinf(track[nets, i]).any() and rule[i].detects(sensor, i, k):
                             track[nets, i] = np.minimum(track[nets, i], k * dt)
-            for i, (step, u, hit, j) in list(pending.items()):  # 1. resolve
+            for i, (step, u, hit, tau) in list(pending.items()):  # 1. resolve
                 if step <= s:
                     free[u] += 1
-                    if hit and j < dead_at[i]:
+                    if hit and tau < lost_s[i]:
                         killed[i] = True
-                        fate[row, i], fate_step[row, i], fate_unit[row, i], fate_k[row, i] = (
+                        fate[row, i], fate_s[row, i], fate_unit[row, i] = (
                             int(Fate.INTERCEPTED),
-                            step,
+                            tau,
                             u,
-                            j,
                         )
                     del pending[i]
             for u in range(c.n_units):  # 2. reloads
                 if 0 <= reload_at[u] <= s:
                     ready[u] = min(int(c.unit_ready_capacity[u]), stock[u])
                     reload_at[u] = -1
-            candidates: list[
-                tuple[float, int, int, int, bool]
-            ] = []  # 3. score, threat, unit, j, outside
+            candidates: list[tuple[float, int, int, float, bool]] = []  # 3. candidates
             for i in range(n):
                 k = s - launch[i]
                 if (
                     killed[i]
                     or i in pending
                     or k < 0
-                    or k >= min(last[i], dead_at[i])
-                    or rounds_at[i] >= draws.kill_u.shape[2]
+                    or k >= last[i]
+                    or k * dt >= lost_s[i]
+                    or rounds_at[i] >= max_rounds
                 ):
                     continue
                 for u in range(c.n_units):
                     if free[u] <= 0 or ready[u] <= 0:
                         continue
                     unit_track = float(track[c.unit_networks[u], i].min(initial=np.inf))
-                    j = rule[i].may_fire(u, i, k, unit_track)
-                    if j < 0:
+                    tau, outside = rule[i].may_fire(u, i, k, unit_track)
+                    if math.isnan(tau):
                         continue
                     nation = int(c.unit_nation[u])
-                    sj = int(rule[i].t.sample_offset[i]) + j
-                    outside = int(rule[i].t.territory[sj]) != int(c.nation_territory[nation])
                     if outside and 0 <= c.roe_cap_outside[nation] <= used_outside[nation]:
                         continue
-                    score = float(
-                        c.unit_pk[u, c.threat_class[i]] * priority[i] / (last[i] - k + 1.0)
-                    )
-                    candidates.append((score, i, u, j, outside))
-            for _, i, u, j, outside in _assign(candidates, free, c.optimal_assignment):  # 4. fire
+                    steps_left = (flight[i] - k * dt) / dt + 1.0
+                    score = float(c.unit_pk[u, c.threat_class[i]]) * priority[i] / steps_left
+                    candidates.append((score, i, u, tau, outside))
+            for _, i, u, tau, outside in _assign(candidates, free, c.optimal_assignment):  # 4.
                 nation = int(c.unit_nation[u])
                 if i in pending or free[u] <= 0 or ready[u] <= 0:
                     continue
                 if outside and 0 <= c.roe_cap_outside[nation] <= used_outside[nation]:
                     continue
                 n_rounds = min(
-                    int(c.unit_rounds_per_engagement[u]),
-                    ready[u],
-                    draws.kill_u.shape[2] - rounds_at[i],
+                    int(c.unit_rounds_per_engagement[u]), ready[u], max_rounds - rounds_at[i]
                 )
                 pk = float(c.unit_pk[u, c.threat_class[i]])
                 hit = False
@@ -253,42 +373,43 @@ def simulate_reference(
                     h = bool(draws.kill_u[row, i, rounds_at[i]] < pk)
                     rounds_at[i] += 1
                     hit = hit or h
-                    shots.append((row, u, i, s, j, h))
+                    shots.append((row, u, i, s, tau, h))
                 ready[u] -= n_rounds
                 stock[u] -= n_rounds
                 free[u] -= 1
                 used_outside[nation] += int(outside)
-                pending[i] = (launch[i] + j, u, hit, j)
+                arrival = launch[i] + math.ceil(tau / dt - 1e-9)
+                pending[i] = (arrival, u, hit, tau)
                 if ready[u] == 0 and stock[u] > 0 and reload_at[u] < 0:
-                    reload_at[u] = s + int(reload_steps[u])
+                    reload_at[u] = s + reload_steps[u]
         for i in range(n):
             if killed[i]:
                 continue
-            if dead_at[i] <= last[i]:
-                fate[row, i], fate_k[row, i] = int(Fate.LOST_TO_EW), dead_at[i]
+            if lost_s[i] < flight[i]:
+                fate[row, i], fate_s[row, i] = int(Fate.LOST_TO_EW), lost_s[i]
             else:
-                fate_k[row, i] = last[i]
-            fate_step[row, i] = launch[i] + fate_k[row, i]
-    shot_array = np.asarray(shots, dtype=np.int64).reshape(-1, 6)
+                fate_s[row, i] = flight[i]
+        final_stock[row] = stock
     return RawOutcomes(
         replications=draws.replications,
         realization=np.asarray(draws.realization),
+        launch_step=np.asarray(draws.launch_step),
         fate=fate,
-        fate_step=fate_step,
+        fate_s=fate_s,
         fate_unit=fate_unit,
-        fate_k=fate_k,
-        shot_rep=shot_array[:, 0].astype(np.int32),
-        shot_unit=shot_array[:, 1].astype(np.int32),
-        shot_threat=shot_array[:, 2].astype(np.int32),
-        shot_step=shot_array[:, 3],
-        shot_k=shot_array[:, 4],
-        shot_hit=shot_array[:, 5].astype(bool),
+        final_stock=final_stock,
+        shot_rep=np.asarray([x[0] for x in shots], dtype=np.int32),
+        shot_unit=np.asarray([x[1] for x in shots], dtype=np.int32),
+        shot_threat=np.asarray([x[2] for x in shots], dtype=np.int32),
+        shot_step=np.asarray([x[3] for x in shots], dtype=np.int64),
+        shot_intercept_s=np.asarray([x[4] for x in shots], dtype=np.float64),
+        shot_hit=np.asarray([x[5] for x in shots], dtype=bool),
     )
 
 
 def _assign(
-    candidates: list[tuple[float, int, int, int, bool]], free: list[int], optimal: bool
-) -> list[tuple[float, int, int, int, bool]]:
+    candidates: list[tuple[float, int, int, float, bool]], free: list[int], optimal: bool
+) -> list[tuple[float, int, int, float, bool]]:
     """Order in which candidate (threat, unit) pairs are tried.
 
     Greedy: best score first, ties by threat then unit. Optimal: the assignment maximising the

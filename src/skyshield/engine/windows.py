@@ -6,10 +6,13 @@ steps after each threat's own launch, so launch-time jitter only shifts a threat
 
 A unit may fire at threat ``i`` at step ``k`` (rules shared with the reference engine):
 
-* intercept step ``j``: the threat's position at ``k`` gives a fly-out time; the position at
-  that time gives a second, which rounded to the grid is ``j``; ``k < j < impact step``;
-* the intercept point (sample ``j``) lies inside the unit's envelope: slant range in
+* an intercept exists before impact: the earliest time an interceptor fired at ``k * dt`` can
+  be where the threat is (:mod:`skyshield.engine.intercept`, exact on the trajectory);
+* the intercept point lies inside the unit's envelope: slant range in
   ``[min_range, max_range]``, altitude in ``[min_alt, max_alt]``;
+* the unit's own fire control sees the intercept point (:func:`own_fire_control_sees`): its
+  radar's range against the threat's RCS, horizon and azimuth sector, unless the system
+  fires with its crew's own sight or on network tracks;
 * the unit's networks hold a track on the threat, and the nation's authorization delay has
   elapsed since the first track: ``k * dt >= track_s + delay_s``;
 * the threat's class is allowed by the nation, the unit is tasked against it and has a
@@ -22,7 +25,8 @@ A unit may fire at threat ``i`` at step ``k`` (rules shared with the reference e
 * if the nation forbids it, the intercept point is not over its own populated area.
 
 Caps on engagements outside own airspace depend on what happened before, so the event loop
-applies them; each window step carries whether its intercept point lies outside own airspace.
+applies them; windows are cut where the intercept point leaves or enters own airspace, so each
+window is wholly inside or outside.
 """
 
 from __future__ import annotations
@@ -32,20 +36,26 @@ from dataclasses import dataclass
 import numpy as np
 import shapely
 
+from skyshield.catalog import FireControl
 from skyshield.engine.compiled import CompiledScenario, readonly
-from skyshield.engine.flight import Trajectories, course_rad
+from skyshield.engine.flight import PointsOnTrajectory, Trajectories, course_rad, points_at
+from skyshield.engine.intercept import earliest_intercept_s
 from skyshield.engine.nearby import samples_by_type, straight_line_m
-from skyshield.engine.sensors import network_track_times_s
+from skyshield.engine.sensors import detection_range_m, network_track_times_s
 from skyshield.geo import (
     NATION_CODES,
     destination_lonlat,
     distance_to_territory_m,
+    initial_bearing_rad,
     lonlat_to_ecef_m,
     near_populated_place_mask,
+    radar_horizon_m,
     territory_codes,
 )
 
-__all__ = ["HEADING_FRACTIONS", "Windows", "engagement_windows", "intercept_steps"]
+_FIRE_CONTROL = tuple(FireControl)
+
+__all__ = ["HEADING_FRACTIONS", "Windows", "engagement_windows", "own_fire_control_sees"]
 
 # Fractions of the heading horizon at which the projected straight course is tested.
 HEADING_FRACTIONS = (0.25, 0.5, 0.75, 1.0)
@@ -56,8 +66,9 @@ class Windows:
     """Sparse engagement windows for one route realization, sorted by (threat, unit, k0).
 
     Window ``w`` lets unit ``unit[w]`` fire at threat ``threat[w]`` at steps
-    ``k0[w] <= k < k1[w]`` after that threat's launch; the intercept sample of step ``k`` is
-    ``intercept_k[offset[w] + k - k0[w]]``.
+    ``k0[w] <= k < k1[w]`` after that threat's launch; a shot fired at step ``k`` intercepts
+    ``intercept_s[offset[w] + k - k0[w]]`` seconds after the threat's launch, inside
+    (``outside_own[w]`` False) or outside its nation's own airspace for the whole window.
     """
 
     unit: np.ndarray  # (n_windows,) int32
@@ -65,8 +76,8 @@ class Windows:
     k0: np.ndarray  # (n_windows,) int64
     k1: np.ndarray  # (n_windows,) int64
     offset: np.ndarray  # (n_windows,) int64: first step of each window in the step arrays
-    intercept_k: np.ndarray  # (n_window_steps,) int64
-    outside_own: np.ndarray  # (n_window_steps,) bool: intercept point outside own airspace
+    outside_own: np.ndarray  # (n_windows,) bool: intercept points outside own airspace
+    intercept_s: np.ndarray  # (n_window_steps,) float64: after the threat's launch
     track_s: np.ndarray  # (n_networks, n_threats) float64
 
     @property
@@ -75,30 +86,50 @@ class Windows:
         return int(self.unit.shape[0])
 
 
-def intercept_steps(
-    unit_ecef_m: np.ndarray,
-    ecef_m: np.ndarray,
-    sample_start: np.ndarray,
-    k: np.ndarray,
-    last_k: np.ndarray,
-    fire_m: np.ndarray,
-    speed_mps: float,
-    dt_s: float,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Intercept step for a shot fired at step ``k`` (two fixed-point iterations on the grid).
+def own_fire_control_sees(
+    compiled: CompiledScenario,
+    unit: int,
+    at: PointsOnTrajectory,
+    threat: np.ndarray,
+    mask: np.ndarray,
+) -> np.ndarray:
+    """Whether the unit's fire control sees each masked point (see :class:`FireControl`).
 
-    ``fire_m`` is the distance from the unit to the threat at step ``k``.
-    Units: metres, m/s, s. Returns the intercept steps (n,) int64, clipped to the impact step
-    ``last_k``, and the distance from the unit to the threat there (n,) float64.
+    An own radar sees a point within its free-space range against the threat's radar cross
+    section, within the 4/3-Earth horizon between its antenna and the point's altitude, and
+    inside its azimuth sector. Returns (mask.sum(),) bool.
     """
-    j1 = np.minimum(k + np.rint(fire_m / speed_mps / dt_s).astype(np.int64), last_k)
-    d1 = straight_line_m(ecef_m[sample_start + j1], unit_ecef_m)
-    flyout = np.maximum(np.rint(d1 / speed_mps / dt_s).astype(np.int64), 1)
-    j = np.asarray(np.minimum(k + flyout, last_k), dtype=np.int64)
-    moved = j != j1
-    slant_m = d1.copy()
-    slant_m[moved] = straight_line_m(ecef_m[sample_start[moved] + j[moved]], unit_ecef_m)
-    return j, slant_m
+    threat = threat[mask]
+    n = threat.shape[0]
+    control = _FIRE_CONTROL[int(compiled.unit_fire_control[unit])]
+    if control is not FireControl.OWN_RADAR:
+        return np.ones(n, dtype=bool)
+    radar_m = float(compiled.unit_radar_range_m[unit])
+    if radar_m <= 0:
+        return np.zeros(n, dtype=bool)
+    lon, lat = at.lon_deg[mask], at.lat_deg[mask]
+    alt = at.alt_m[mask]
+    height = float(compiled.unit_radar_height_m[unit])
+    antenna = np.asarray(
+        lonlat_to_ecef_m(compiled.unit_lon_deg[unit], compiled.unit_lat_deg[unit], height),
+        dtype=np.float64,
+    ).reshape(3)
+    slant = straight_line_m(at.ecef_m[mask], antenna)
+    reach = np.minimum(
+        detection_range_m(
+            radar_m, compiled.unit_radar_reference_rcs_m2[unit], compiled.threat_rcs_m2[threat]
+        ),
+        radar_horizon_m(height, np.maximum(alt, 0.0)),
+    )
+    sees = slant <= reach
+    half = float(compiled.unit_radar_half_sector_rad[unit])
+    if half < np.pi:
+        bearing = initial_bearing_rad(
+            compiled.unit_lon_deg[unit], compiled.unit_lat_deg[unit], lon, lat
+        )
+        off = np.angle(np.exp(1j * (bearing - compiled.unit_radar_azimuth_rad[unit])))
+        sees &= np.abs(off) <= half
+    return np.asarray(sees, dtype=bool)
 
 
 def _in_zone(
@@ -155,7 +186,7 @@ def engagement_windows(compiled: CompiledScenario, traj: Trajectories) -> Window
     target_terr = territory_codes(compiled.asset_lon_deg, compiled.asset_lat_deg)[
         compiled.threat_target
     ]
-    parts: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
+    parts: list[tuple[np.ndarray, ...]] = []
     for u in range(compiled.n_units):
         nation = int(compiled.unit_nation[u])
         v_int = float(compiled.unit_interceptor_mps[u])
@@ -170,7 +201,6 @@ def engagement_windows(compiled: CompiledScenario, traj: Trajectories) -> Window
         idx = np.concatenate([ids for ids, _ in found])
         if idx.size == 0:
             continue
-        fire_m = np.concatenate([dist for _, dist in found])
         threat = np.searchsorted(offsets, idx, side="right") - 1
         k = idx - offsets[threat]
         cls = compiled.threat_class[threat]
@@ -182,22 +212,33 @@ def engagement_windows(compiled: CompiledScenario, traj: Trajectories) -> Window
             & (k < last[threat])
             & (k * dt >= unit_track[threat] + compiled.roe_delay_s[nation])
         )
-        threat, k, fire_m = threat[keep], k[keep], fire_m[keep]
-        j, slant = intercept_steps(
-            unit_ecef[u], traj.ecef_m, offsets[threat], k, last[threat], fire_m, v_int, dt
+        threat, k = threat[keep], k[keep]
+        tau = earliest_intercept_s(
+            unit_ecef[u],
+            traj.ecef_m,
+            traj.time_s,
+            offsets[threat],
+            k,
+            last[threat],
+            k * dt,
+            v_int,
+            max_r,
         )
-        sj = offsets[threat] + j
-        alt = traj.alt_m[sj]
+        keep = ~np.isnan(tau)
+        threat, k, tau = threat[keep], k[keep], tau[keep]
+        at = points_at(traj, threat, tau)
+        slant = straight_line_m(at.ecef_m, unit_ecef[u])
         keep = (
-            (j < last[threat])
-            & (slant >= compiled.unit_min_range_m[u])
+            (slant >= compiled.unit_min_range_m[u])
             & (slant <= max_r)
-            & (alt >= compiled.unit_min_alt_m[u])
-            & (alt <= compiled.unit_max_alt_m[u])
+            & (at.alt_m >= compiled.unit_min_alt_m[u])
+            & (at.alt_m <= compiled.unit_max_alt_m[u])
         )
-        threat, k, j, sj = threat[keep], k[keep], j[keep], sj[keep]
-        terr = traj.territory[sj]
-        keep = _in_zone(compiled, nation, traj.lon_deg[sj], traj.lat_deg[sj], terr)
+        keep[keep] = own_fire_control_sees(compiled, u, at, threat, keep)
+        threat, k, tau = threat[keep], k[keep], tau[keep]
+        lon_j, lat_j = at.lon_deg[keep], at.lat_deg[keep]
+        terr = territory_codes(lon_j, lat_j)
+        keep = _in_zone(compiled, nation, lon_j, lat_j, terr)
         if compiled.roe_must_head[nation]:
             keep &= _heads_to_own(compiled, nation, traj, offsets[threat] + k, target_terr[threat])
         own = int(compiled.nation_territory[nation])
@@ -205,50 +246,64 @@ def engagement_windows(compiled: CompiledScenario, traj: Trajectories) -> Window
             over_own = keep & (terr == own)
             if over_own.any():
                 crowded = near_populated_place_mask(
-                    traj.lon_deg[sj[over_own]],
-                    traj.lat_deg[sj[over_own]],
+                    lon_j[over_own],
+                    lat_j[over_own],
                     float(compiled.roe_populated_radius_m[nation]),
                     int(compiled.roe_populated_min[nation]),
                     NATION_CODES[own],
                 )
                 keep[np.flatnonzero(over_own)[crowded]] = False
-        threat, k, j = threat[keep], k[keep], j[keep]
+        threat, k, tau = threat[keep], k[keep], tau[keep]
+        outside = terr[keep] != own
         order = np.argsort(offsets[threat] + k, kind="stable")  # (threat, k) order for _runs
-        parts.append((np.full(order.size, u, dtype=np.int64), threat[order], k[order], j[order]))
-    return _runs(compiled, traj, parts, track_s)
+        parts.append(
+            (
+                np.full(order.size, u, dtype=np.int64),
+                threat[order],
+                k[order],
+                tau[order],
+                outside[order],
+            )
+        )
+    return _runs(parts, track_s)
 
 
 def _runs(
-    compiled: CompiledScenario,
-    traj: Trajectories,
-    parts: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]],
+    parts: list[tuple[np.ndarray, ...]],
     track_s: np.ndarray,
 ) -> Windows:
     """Group feasible (unit, threat, k) steps into runs of consecutive k.
 
-    Each unit's steps arrive sorted by (threat, k). Runs are found in that unit-major order and
-    only the window records are sorted into (threat, unit, k) order; steps stay where they are,
-    each window pointing at its own.
+    A run also ends where its intercept point crosses out of (or into) its nation's own
+    airspace, so each window is wholly inside or outside and a cap can only stop binding when a
+    window opens. Each unit's steps arrive sorted by (threat, k). Runs are found in that
+    unit-major order and only the window records are sorted into (threat, unit, k) order; steps
+    stay where they are, each window pointing at its own.
     """
     if parts:
-        unit, threat, k, j = (np.concatenate(x) for x in zip(*parts, strict=True))
+        unit, threat, k, tau, outside = (np.concatenate(x) for x in zip(*parts, strict=True))
     else:
-        unit = threat = k = j = np.zeros(0, dtype=np.int64)
+        unit = threat = k = np.zeros(0, dtype=np.int64)
+        tau = np.zeros(0)
+        outside = np.zeros(0, dtype=bool)
     new_run = np.ones(k.shape[0], dtype=bool)
-    new_run[1:] = (threat[1:] != threat[:-1]) | (unit[1:] != unit[:-1]) | (k[1:] != k[:-1] + 1)
+    new_run[1:] = (
+        (threat[1:] != threat[:-1])
+        | (unit[1:] != unit[:-1])
+        | (k[1:] != k[:-1] + 1)
+        | (outside[1:] != outside[:-1])
+    )
     run_start = np.flatnonzero(new_run)
     run_end = np.append(run_start[1:], k.shape[0]).astype(np.int64)
     by_threat = np.lexsort((k[run_start], unit[run_start], threat[run_start]))
     starts, ends = run_start[by_threat], run_end[by_threat]
-    own = compiled.nation_territory[compiled.unit_nation[unit]]
-    outside = traj.territory[traj.sample_offset[threat] + j] != own
     return Windows(
         unit=readonly(unit[starts].astype(np.int32)),
         threat=readonly(threat[starts].astype(np.int32)),
         k0=readonly(k[starts].astype(np.int64)),
         k1=readonly(k[ends - 1].astype(np.int64) + 1),
         offset=readonly(starts.astype(np.int64)),
-        intercept_k=readonly(j.astype(np.int64)),
-        outside_own=readonly(outside),
+        outside_own=readonly(outside[starts].astype(bool)),
+        intercept_s=readonly(tau.astype(np.float64)),
         track_s=track_s,
     )

@@ -109,15 +109,14 @@ def _sums(
     return wide
 
 
-def _first_nato_sample(geometry: RaidGeometry, n_threats: int) -> np.ndarray:
-    """(n_realizations, n_threats) first sample over a NATO member, or a huge value if none."""
+def _first_nato_time_s(geometry: RaidGeometry, n_threats: int) -> np.ndarray:
+    """(n_realizations, n_threats) first sample time over a NATO member after launch, or inf."""
     nato = np.asarray([code in NATO_MEMBERS for code in NATION_CODES] + [False])
-    out = np.full((geometry.n_realizations, n_threats), np.iinfo(np.int64).max)
+    out = np.full((geometry.n_realizations, n_threats), np.inf)
     for r, traj in enumerate(geometry.trajectories):
         over = nato[np.where(traj.territory < 0, len(NATION_CODES), traj.territory)]
         owner = np.repeat(np.arange(n_threats), np.diff(traj.sample_offset))
-        k = np.arange(traj.territory.shape[0]) - traj.sample_offset[owner]
-        np.minimum.at(out[r], owner[over], k[over])
+        np.minimum.at(out[r], owner[over], traj.time_s[over])
     return out
 
 
@@ -195,15 +194,12 @@ def per_replication_measures(
         measures = measures.join(parts_debris.reindex(index).fillna(0.0))
 
     # threats bound for NATO airspace, and those stopped before they got there
-    first_nato = _first_nato_sample(geometry, compiled.n_threats)
-    dt = compiled.time_step_s
-    fate_k = np.rint((threats["time_s"] - threats["launch_time_s"]).to_numpy() / dt).astype(
-        np.int64
-    )
+    first_nato = _first_nato_time_s(geometry, compiled.n_threats)
+    fate_s = (threats["time_s"] - threats["launch_time_s"]).to_numpy()
     real = threats["realization"].to_numpy()
-    bound_k = first_nato[real, threats["threat"].to_numpy()]
-    bound = bound_k < np.iinfo(np.int64).max
-    stopped = bound & (threats["fate"].to_numpy() != Fate.IMPACTED.label) & (fate_k < bound_k)
+    bound_s = first_nato[real, threats["threat"].to_numpy()]
+    bound = np.isfinite(bound_s)
+    stopped = bound & (threats["fate"].to_numpy() != Fate.IMPACTED.label) & (fate_s < bound_s)
     measures["nato_bound/all"] = (
         pd.Series(bound, index=threats["replication"].to_numpy())
         .groupby(level=0)

@@ -102,6 +102,16 @@ def check_references(scenario: Scenario) -> list[FieldProblem]:
             f"a catalog system type ({_one_of(catalog.systems)})",
             unit.system,
         )
+        system = catalog.systems.get(unit.system)
+        if system is not None and system.radar_sector_rad < 2 * np.pi:
+            need(
+                unit.radar_azimuth_deg is not None,
+                f"fire_units[{i}].radar_azimuth_deg",
+                f"the direction its {unit.system} sector radar faces "
+                f"({np.degrees(system.radar_sector_rad):.0f} deg wide), in degrees clockwise "
+                "from north",
+                "nothing",
+            )
 
     for i, wave in enumerate(scenario.raid.waves):
         path = f"raid.waves[{i}]"

@@ -149,6 +149,14 @@ class FireUnit(_Frozen):
         "engage); e.g. keep Patriot interceptors for missiles.",
     )
     networks: tuple[Name, ...] = Field(min_length=1)
+    radar_azimuth_deg: float | None = Field(
+        default=None,
+        ge=0.0,
+        lt=360.0,
+        allow_inf_nan=False,
+        description="Direction the centre of a sector radar faces, degrees clockwise from "
+        "north; required for systems whose radar covers less than 360 degrees (Patriot).",
+    )
     label: str = "notional position"
 
 
