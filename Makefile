@@ -20,7 +20,11 @@ test: $(STAMP)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q --durations=8
+	@# the fast engine's numba code again with bounds checks, in its own cache so it recompiles
+	NUMBA_BOUNDSCHECK=1 NUMBA_CACHE_DIR=$(VENV)/numba-boundscheck $(BIN)/python -m pytest -q \
+		tests/engine/test_reference.py tests/engine/test_intercept.py \
+		-k "cap or reloads or sector or one-unit or head_on or brute"
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_engine.py

@@ -17,6 +17,7 @@ import copy
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import yaml
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "src" / "skyshield" / "scenario" / "examples"
@@ -241,10 +242,163 @@ def render(stem: str) -> str:
     )
 
 
+# record-raid: the benchmark anyone can repeat (`skyshield run record-raid -n 1000 --workers 2`).
+# A notional raid larger than any night in the shipped reports (their peak: 538 launched on
+# 2025-06-29): 800 drones and missiles over 10 h against 200 notional fire units.
+RECORD_CITIES = [
+    "Kyiv",
+    "Lviv",
+    "Kharkiv",
+    "Odesa",
+    "Dnipro",
+    "Zaporizhzhya",
+    "Vinnytsya",
+    "Rivne",
+    "Lutsk",
+    "Poltava",
+]
+RECORD_SITES = {
+    "kursk": (36.19, 51.73),
+    "bryansk": (34.36, 53.25),
+    "primorsko-akhtarsk": (38.18, 46.05),
+    "hvardiiske": (34.02, 45.11),
+    "caspian": (47.0, 46.0),
+}
+RECORD_SYSTEMS = [
+    *["mobile-fire-group"] * 8,
+    *["gepard"] * 2,
+    *["interceptor-drone"] * 3,
+    "iris-t-slm",
+    "nasams",
+    "s-300",
+    "buk-m1",
+    "patriot-gem-t",
+    "patriot-pac3-mse",
+    "f-16",
+]
+RECORD_MIX = {"shahed-136": 0.6, "gerbera": 0.2, "kh-101": 0.15, "iskander-m": 0.05}
+
+
+def _inside_ukraine(rng: np.random.Generator) -> tuple[float, float]:
+    """A uniformly drawn point of Ukraine's territory (rejection from its bounding box)."""
+    from skyshield.geo.borders import nation_index
+    from skyshield.geo.territory import territory_codes
+
+    ua = nation_index("UA")
+    while True:
+        lon, lat = float(rng.uniform(23.5, 36.0)), float(rng.uniform(46.5, 51.5))
+        if int(territory_codes(np.array([lon]), np.array([lat]))[0]) == ua:
+            return round(lon, 3), round(lat, 3)
+
+
+def _reachable(threat: str, site: tuple[float, float], waypoint: tuple[float, float]) -> list[str]:
+    """Record-raid cities within 85% of the threat's range via the waypoint (route jitter)."""
+    from skyshield.catalog import load_catalog
+    from skyshield.geo.cities import find_city
+    from skyshield.geo.geodesy import geodesic_distance_m
+
+    range_m = load_catalog().threat(threat).range_m
+    out = []
+    for name in RECORD_CITIES:
+        city = find_city(name, "UA")
+        legs = geodesic_distance_m(
+            [site[0], waypoint[0]],
+            [site[1], waypoint[1]],
+            [waypoint[0], city.lon_deg],
+            [waypoint[1], city.lat_deg],
+        )
+        if float(np.sum(legs)) <= 0.85 * range_m:
+            out.append(name)
+    return out
+
+
+def record_raid(n_threats: int = 800, n_units: int = 200, hours: float = 10.0) -> dict[str, Any]:
+    """The record-raid scenario dict: waves of 20 over ``hours``, fire units all over Ukraine."""
+    rng = np.random.default_rng(1)
+    waves = []
+    per_wave = 20
+    for w in range(int(np.ceil(n_threats / per_wave))):
+        threat = str(rng.choice(list(RECORD_MIX), p=list(RECORD_MIX.values())))
+        if threat == "kh-101":
+            site = "caspian"
+        elif threat == "iskander-m":
+            site = "bryansk"
+        else:
+            site = str(rng.choice(["kursk", "primorsko-akhtarsk", "hvardiiske"]))
+        waypoint = (float(rng.uniform(30, 35)), float(rng.uniform(48, 51)))
+        if threat == "iskander-m":
+            targets = ["Kyiv", "Kharkiv", "Poltava"]
+        else:
+            reachable = _reachable(threat, RECORD_SITES[site], waypoint)
+            if len(reachable) < 2:  # noqa: PLR2004 - too far a detour: fly straight
+                waypoint = RECORD_SITES[site]
+                reachable = _reachable(threat, RECORD_SITES[site], waypoint)
+            targets = [str(t) for t in rng.choice(reachable, size=2, replace=False)]
+        flight_h = 7.0 if threat in ("shahed-136", "gerbera") else 2.0
+        wave: dict[str, Any] = {
+            "threat": threat,
+            "count": min(per_wave, n_threats - w * per_wave),
+            "launch_site": site,
+            "launch_time_min": round(float(rng.uniform(0, max(hours - flight_h, 0.5) * 60)), 1),
+            "launch_spacing_s": 30.0,
+            "launch_jitter_s": 120.0,
+            "route_jitter_km": 15.0,
+        }
+        if threat != "iskander-m" and waypoint != RECORD_SITES[site]:
+            wave["route"] = [{"lon_deg": round(waypoint[0], 2), "lat_deg": round(waypoint[1], 2)}]
+        wave["targets"] = targets
+        waves.append(wave)
+    units = []
+    for u in range(n_units):
+        system = RECORD_SYSTEMS[u % len(RECORD_SYSTEMS)]
+        lon, lat = _inside_ukraine(rng)
+        unit = _unit(f"ua-{u:03d}-{system}", system, "UA", lon, lat, ["ua"])
+        if system.startswith("patriot"):
+            unit["radar_azimuth_deg"] = 60.0  # sector radars face the north-east threat axis
+        units.append(unit)
+    sensors = [
+        _radar(f"ua-ew-{i}", "UA", lon, lat, ["ua"])
+        for i, (lon, lat) in enumerate(
+            [(31.3, 51.5), (34.5, 49.6), (32.0, 46.9), (28.5, 49.2), (25.3, 50.6), (36.0, 48.5)]
+        )
+    ]
+    return {
+        "name": "record-raid",
+        "description": (
+            f"Benchmark: {n_threats} drones, decoys, cruise and ballistic missiles over "
+            f"{hours:g} h against {n_units} notional Ukrainian fire units."
+        ),
+        "notional": True,
+        "nations": {"UA": {"name": "Ukraine", "roe": OWN_ONLY}},
+        "assets": {c: {"city": c, "country": "UA"} for c in RECORD_CITIES},
+        "networks": {"ua": {"description": "Ukrainian national air picture"}},
+        "sensors": sensors,
+        "fire_units": units,
+        "raid": {
+            "launch_sites": {
+                k: {"lon_deg": v[0], "lat_deg": v[1]} for k, v in RECORD_SITES.items()
+            },
+            "waves": waves,
+        },
+        # 16 route sets keep a 1,000-night benchmark within minutes (about 4 s of geometry per
+        # route set on one core); intervals are cluster-robust over route sets.
+        "monte_carlo": {"replications": 1000, "seed": 7, "route_realizations": 16},
+    }
+
+
+def render_record_raid() -> str:
+    return (
+        "# record-raid: generated by scripts/build_scenarios.py (record_raid); edit the generator,\n"
+        "# not this file. A NOTIONAL benchmark raid: every position, stock and wave is synthetic.\n"
+    ) + yaml.safe_dump(record_raid(), sort_keys=False, allow_unicode=True, width=100)
+
+
 def main() -> None:
     for stem in scenarios():
         (EXAMPLES / f"{stem}.yaml").write_text(render(stem), encoding="utf-8")
         print(f"wrote {stem}.yaml")
+    (EXAMPLES / "record-raid.yaml").write_text(render_record_raid(), encoding="utf-8")
+    print("wrote record-raid.yaml")
 
 
 if __name__ == "__main__":

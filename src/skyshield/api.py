@@ -68,9 +68,9 @@ def summarize(result: Run) -> RunSummary:
         engine=result.engine.value,
         threats=result.outcomes.threats,
         shots=result.outcomes.shots,
-        by_class=by_class(result.outcomes, reps),
-        by_target=by_target(result.outcomes, reps),
-        interceptors=interceptors(result.outcomes, reps),
+        by_class=by_class(result.outcomes, reps, result.route_sets),
+        by_target=by_target(result.outcomes, reps, result.route_sets),
+        interceptors=interceptors(result.outcomes, reps, result.route_sets),
     )
 
 

@@ -389,11 +389,14 @@ def populated_rule() -> dict[str, Any]:
 
 
 def reloads() -> dict[str, Any]:
-    """A NASAMS with more stock than one load (3 launchers × 6) against 24 Shaheds."""
+    """A NASAMS with more stock than one load (3 launchers × 6) against 60 Shaheds, 1 a minute.
+
+    The stream outlasts one load plus the 20-minute reload, so every night spends all 26 rounds.
+    """
     return _one_nation_pair(
         {"zone": {"kind": "own"}},
         [_unit("ua-nasams", "nasams", "UA", 24.3, 49.9, stock=26)],
-        [_wave("shahed-136", "east", ["Lviv"], count=24, launch_spacing_s=120)],
+        [_wave("shahed-136", "east", ["Lviv"], count=60, launch_spacing_s=60)],
         {"Lviv": {"city": "Lviv", "country": "UA", "value": 6}},
     )
 

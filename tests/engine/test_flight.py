@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import numpy as np
+from pyproj import Geod
 
 from skyshield.engine.compile import compile_scenario
 from skyshield.engine.draws import realization_rng
 from skyshield.engine.flight import (
     ANCHOR_SPACING_M,
     _along_legs,
+    course_rad,
     realize_routes,
     sample_trajectories,
 )
@@ -53,3 +55,32 @@ def test_sample_trajectories__spacing_and_end_at_target() -> None:
     speed_step = compiled.threat_speed_mps[owner] * compiled.time_step_s
     # a sample never moves more than one step of its threat's speed (+ interpolation tolerance)
     assert np.all(step[same_threat] <= speed_step[same_threat] + INTERPOLATION_TOLERANCE_M)
+
+
+def test_course_rad__matches_pyproj_azimuths(rng: np.random.Generator) -> None:
+    """Course over ground = pyproj's forward azimuth from each sample to the next (WGS84)."""
+    compiled = compile_scenario(load_scenario("western-raid"))
+    traj = sample_trajectories(compiled, realize_routes(compiled, rng=realization_rng(3, 0)))
+    last = traj.sample_offset[1:] - 1
+    samples = rng.integers(0, traj.lon_deg.size, 2_000)
+    samples = samples[~np.isin(samples, last)]
+    az12, _, length = Geod(ellps="WGS84").inv(
+        traj.lon_deg[samples],
+        traj.lat_deg[samples],
+        traj.lon_deg[samples + 1],
+        traj.lat_deg[samples + 1],
+    )
+    moving = length > 1.0  # a threat at rest has no course
+    course = course_rad(traj, samples[moving])
+    expected = np.deg2rad(az12[moving])
+    gap = np.angle(np.exp(1j * (course - expected)))  # wrapped to (-π, π]
+    assert np.abs(gap).max() < 1e-6
+    # at the impact sample the course is the bearing over the last step
+    at_impact = course_rad(traj, last[:5])
+    before = Geod(ellps="WGS84").inv(
+        traj.lon_deg[last[:5] - 1],
+        traj.lat_deg[last[:5] - 1],
+        traj.lon_deg[last[:5]],
+        traj.lat_deg[last[:5]],
+    )[0]
+    assert np.abs(np.angle(np.exp(1j * (at_impact - np.deg2rad(before))))).max() < 1e-6

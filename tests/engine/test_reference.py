@@ -139,11 +139,16 @@ def test_simulate_reference__no_intercept_over_populated_area() -> None:
 
 
 def test_simulate_reference__reloads_beyond_one_load() -> None:
-    fast, _, _ = _compare(reloads(), 3)
-    # 26 rounds, 18 on the launchers: more than 18 fired in some night means it reloaded
+    """Hand count: 18 ready rounds (3 launchers × 6), a 20-minute reload, then the other 8."""
+    fast, _, prepared = _compare(reloads(), 3)
     per_night = np.bincount(fast.shot_rep, minlength=3)
-    assert per_night.max() > 18
-    assert (per_night + fast.final_stock[:, 0] == 26).all()
+    assert per_night.tolist() == [26, 26, 26]
+    assert fast.final_stock[:, 0].tolist() == [0, 0, 0]
+    step_s = prepared.compiled.time_step_s
+    for rep in range(3):
+        fired_s = np.sort(fast.shot_step[fast.shot_rep == rep]) * step_s
+        assert np.diff(fired_s[:18]).max() < 20 * 60  # the first load goes in one stream
+        assert fired_s[18] - fired_s[17] >= 20 * 60  # the 19th waits for the reload
 
 
 @pytest.mark.parametrize("azimuth", [90.0, 270.0])

@@ -30,7 +30,7 @@ N_REPS = 4
 def test_compare__builtin_scenarios_obey_their_rules(name: str) -> None:
     """No shot outside its zone, before its delay, at a barred class, or not heading home."""
     scenario = load_scenario(name)
-    compiled, geometry = prepare(scenario, 11)
+    compiled, geometry = prepare(scenario, 11, workers=2, replications=N_REPS)
     draws = draw_replications(compiled, 11, np.arange(N_REPS), geometry.n_realizations)
     raw = simulate_fast(compiled, geometry, draws)
     shots = tabulate(compiled, geometry, raw).shots

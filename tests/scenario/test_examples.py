@@ -60,3 +60,12 @@ def test_check_references__target_beyond_range() -> None:
         ".targets[0]: expected a flight within the gerbera range of 600 km, got 'Kyiv', 7"
         in message
     )
+
+
+def test_render_record_raid__shipped_file_is_up_to_date() -> None:
+    shipped = builtin_scenario_path("record-raid").read_text(encoding="utf-8")
+    assert shipped == GENERATOR.render_record_raid(), "run scripts/build_scenarios.py"
+    scenario = load_scenario("record-raid")
+    assert sum(w.count for w in scenario.raid.waves) == 800
+    assert len(scenario.fire_units) == 200
+    assert scenario.notional

@@ -4,7 +4,8 @@ Replication ``r`` draws from ``SeedSequence(run_seed, spawn_key=(r, stream))``, 
 kind of randomness, so results do not depend on how replications are split among workers,
 and two policies run with one seed share their raid (common random numbers): the same launch
 times, routes, electronic-warfare losses and, for the n-th interceptor fired at a threat, the
-same uniform draw whichever unit fires it.
+same uniform draw whichever unit fires it. Routes come from route sets (realizations of every
+threat's jittered waypoints, see :func:`route_set`).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ __all__ = [
     "draw_replications",
     "realization_rng",
     "replication_rng",
+    "route_set",
 ]
 
 # Interceptors that can be fired at one threat in one replication; the kill draws are
@@ -44,6 +46,16 @@ def replication_rng(run_seed: int, replication: int, stream: Stream) -> np.rando
     return np.random.default_rng(
         np.random.SeedSequence(run_seed, spawn_key=(replication, int(stream)))
     )
+
+
+def route_set(replications: np.ndarray, n_realizations: int) -> np.ndarray:
+    """(n,) int64: the route set (realization) every threat of each replication flies.
+
+    Replication ``r`` flies route set ``r mod n_realizations``: with as many route sets as
+    replications every night has its own routes; otherwise nights sharing a route set are
+    clusters for the intervals (:func:`skyshield.metrics.summary.half_width_95`).
+    """
+    return np.asarray(replications, dtype=np.int64) % n_realizations
 
 
 def realization_rng(run_seed: int, realization: int) -> np.random.Generator:
@@ -80,9 +92,7 @@ def draw_replications(
             compiled.threat_launch_s + timing.normal(size=n) * compiled.threat_launch_jitter_s
         )
         launch[row] = np.maximum(np.rint(launch_s / compiled.time_step_s), 0).astype(np.int64)
-        realization[row] = replication_rng(run_seed, int(rep), Stream.ROUTE).integers(
-            0, n_realizations, size=n
-        )
+        realization[row] = route_set(np.asarray([rep]), n_realizations)[0]
         ew_rng = replication_rng(run_seed, int(rep), Stream.EW)
         lost = ew_rng.random(n) < compiled.threat_ew_p
         where = ew_rng.random(n)

@@ -18,6 +18,7 @@ would be farther than ``reach_m`` from the unit.
 from __future__ import annotations
 
 import numpy as np
+from numba import njit
 
 __all__ = ["earliest_intercept_s"]
 
@@ -26,33 +27,76 @@ __all__ = ["earliest_intercept_s"]
 _FLAT = 1e-12
 
 
-def _first_nonpositive(a: np.ndarray, b: np.ndarray, c: np.ndarray, d: np.ndarray) -> np.ndarray:
-    """Smallest ``s`` in ``[0, d]`` with ``a s² + b s + c ≤ 0``, or NaN (elementwise)."""
-    out = np.full(a.shape, np.nan)
-    at_start = c <= 0.0
-    out[at_start] = 0.0
-    rest = ~at_start
-    flat = rest & (np.abs(a) <= _FLAT * (b * b + np.abs(c) + 1.0))
-    # linear: b s + c = 0 with c > 0 needs b < 0
-    lin = flat & (b < 0.0)
-    out[lin] = -c[lin] / b[lin]
-    quad = rest & ~flat
-    disc = b * b - 4.0 * a * c
-    ok = quad & (disc >= 0.0)
-    sq = np.sqrt(np.where(ok, disc, 0.0))
-    # numerically stable pair of roots: q = -(b + sign(b) sqrt(disc)) / 2, roots q/a and c/q
-    q = -0.5 * (b + np.where(b >= 0.0, sq, -sq))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        r1 = np.where(q != 0.0, q / np.where(a != 0.0, a, 1.0), np.nan)
-        r2 = np.where(q != 0.0, c / np.where(q != 0.0, q, 1.0), np.nan)
-    lo = np.fmin(r1, r2)
-    hi = np.fmax(r1, r2)
-    # c > 0: with a > 0 the quadratic is ≤ 0 only on [lo, hi] (both roots positive, or none
-    # ahead); with a < 0 it is ≤ 0 outside (lo, hi), and 0 lies inside, so from hi on
-    root = np.where(a > 0.0, np.where(lo >= 0.0, lo, np.nan), hi)
-    out[ok] = root[ok]
-    out[~(out <= d)] = np.nan
-    return out
+@njit(cache=True, nogil=True)
+def _first_nonpositive(a: float, b: float, c: float, d: float) -> float:
+    """Smallest ``s`` in ``[0, d]`` with ``a s² + b s + c ≤ 0``, or NaN."""
+    if c <= 0.0:
+        return 0.0
+    if abs(a) <= _FLAT * (b * b + abs(c) + 1.0):  # linear: b s + c = 0 with c > 0 needs b < 0
+        s = -c / b if b < 0.0 else np.nan
+    else:
+        disc = b * b - 4.0 * a * c
+        if disc < 0.0:
+            return np.nan
+        sq = np.sqrt(disc)
+        # numerically stable pair of roots: q = -(b + sign(b) sqrt(disc)) / 2; q/a and c/q
+        q = -0.5 * (b + sq) if b >= 0.0 else -0.5 * (b - sq)
+        if q == 0.0:
+            return np.nan
+        r1, r2 = q / a, c / q
+        lo, hi = min(r1, r2), max(r1, r2)
+        # c > 0: with a > 0 the quadratic is ≤ 0 only on [lo, hi] (both roots positive, or
+        # none ahead); with a < 0 it is ≤ 0 outside (lo, hi), and 0 lies inside, so from hi on
+        s = (lo if lo >= 0.0 else np.nan) if a > 0.0 else hi
+    return s if s <= d else np.nan
+
+
+@njit(cache=True, nogil=True)
+def _solve(
+    unit_ecef_m: np.ndarray,
+    ecef_m: np.ndarray,
+    time_s: np.ndarray,
+    sample_start: np.ndarray,
+    k: np.ndarray,
+    last_k: np.ndarray,
+    fire_s: np.ndarray,
+    speed_mps: float,
+    reach_m: float,
+) -> np.ndarray:
+    n = k.shape[0]
+    tau = np.full(n, np.nan)
+    v2 = speed_mps * speed_mps
+    ux, uy, uz = unit_ecef_m[0], unit_ecef_m[1], unit_ecef_m[2]
+    for m in range(n):
+        deadline = fire_s[m] + reach_m / speed_mps
+        base = sample_start[m]
+        for j in range(k[m], last_k[m]):
+            s0 = base + j
+            t0 = time_s[s0]
+            if t0 > deadline:
+                break
+            duration = time_s[s0 + 1] - t0
+            inv = 1.0 / duration if duration > 0.0 else 1.0
+            vx = (ecef_m[s0 + 1, 0] - ecef_m[s0, 0]) * inv
+            vy = (ecef_m[s0 + 1, 1] - ecef_m[s0, 1]) * inv
+            vz = (ecef_m[s0 + 1, 2] - ecef_m[s0, 2]) * inv
+            c = t0 - fire_s[m]
+            # a shot fired inside the segment starts there: clip the segment to [fire, end]
+            shift = -c if c < 0.0 else 0.0
+            ax = ecef_m[s0, 0] - ux + vx * shift
+            ay = ecef_m[s0, 1] - uy + vy * shift
+            az = ecef_m[s0, 2] - uz + vz * shift
+            c += shift
+            qa = vx * vx + vy * vy + vz * vz - v2
+            qb = 2.0 * (ax * vx + ay * vy + az * vz - v2 * c)
+            qc = ax * ax + ay * ay + az * az - v2 * c * c
+            s = _first_nonpositive(qa, qb, qc, duration - shift)
+            if not np.isnan(s):
+                t = t0 + shift + s
+                # an intercept at the impact is no intercept
+                tau[m] = t if t < time_s[base + last_k[m]] else np.nan
+                break
+    return tau
 
 
 def earliest_intercept_s(
@@ -81,39 +125,14 @@ def earliest_intercept_s(
     -------
     (n,) float64: intercept time in seconds after the threat's launch, NaN if none.
     """
-    n = k.shape[0]
-    tau = np.full(n, np.nan)
-    v2 = speed_mps * speed_mps
-    todo = np.arange(n)
-    j = np.asarray(k, dtype=np.int64).copy()
-    deadline = fire_s + reach_m / speed_mps
-    while todo.size:
-        jj = j[todo]
-        live = jj < last_k[todo]
-        todo, jj = todo[live], jj[live]
-        s0 = sample_start[todo] + jj
-        t0 = time_s[s0]
-        live = t0 <= deadline[todo]
-        todo, jj, s0, t0 = todo[live], jj[live], s0[live], t0[live]
-        if not todo.size:
-            break
-        duration = time_s[s0 + 1] - t0
-        a_vec = ecef_m[s0] - unit_ecef_m
-        vel = (ecef_m[s0 + 1] - ecef_m[s0]) / np.where(duration > 0, duration, 1.0)[:, None]
-        c = t0 - fire_s[todo]
-        # a shot fired inside the first segment starts there: clip the segment to [fire, end]
-        shift = np.maximum(-c, 0.0)
-        a_vec = a_vec + vel * shift[:, None]
-        c = c + shift
-        length = duration - shift
-        qa = np.einsum("ij,ij->i", vel, vel) - v2
-        qb = 2.0 * (np.einsum("ij,ij->i", a_vec, vel) - v2 * c)
-        qc = np.einsum("ij,ij->i", a_vec, a_vec) - v2 * c * c
-        s = _first_nonpositive(qa, qb, qc, length)
-        found = ~np.isnan(s)
-        tau[todo[found]] = t0[found] + shift[found] + s[found]
-        todo = todo[~found]
-        j[todo] += 1
-    impact_s = time_s[sample_start + last_k]
-    tau[~(tau < impact_s)] = np.nan  # an intercept at the impact is no intercept
-    return tau
+    return _solve(
+        np.ascontiguousarray(unit_ecef_m, dtype=np.float64),
+        np.ascontiguousarray(ecef_m, dtype=np.float64),
+        np.ascontiguousarray(time_s, dtype=np.float64),
+        np.ascontiguousarray(sample_start, dtype=np.int64),
+        np.ascontiguousarray(k, dtype=np.int64),
+        np.ascontiguousarray(last_k, dtype=np.int64),
+        np.ascontiguousarray(fire_s, dtype=np.float64),
+        float(speed_mps),
+        float(reach_m),
+    )

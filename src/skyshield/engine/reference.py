@@ -15,7 +15,6 @@ import bisect
 import math
 
 import numpy as np
-import shapely
 from pyproj import Geod
 from scipy.optimize import linear_sum_assignment
 
@@ -32,7 +31,7 @@ from skyshield.geo import (
     near_populated_place_mask,
     radar_horizon_m,
 )
-from skyshield.geo.territory import exact_territory_codes
+from skyshield.geo.territory import contains_xy_locked, exact_territory_codes
 
 __all__ = ["TIME_TOLERANCE_S", "simulate_reference"]
 
@@ -219,7 +218,9 @@ class _Rules:
             distance = distance_to_territory_m(np.array([lon]), np.array([lat]), NATION_CODES[own])
             in_zone = float(distance[0]) <= c.roe_buffer_m[nation]
         if not in_zone and kind == 2:  # noqa: PLR2004
-            in_zone = bool(shapely.contains_xy(c.roe_polygons[nation], lon, lat))
+            in_zone = bool(
+                contains_xy_locked(c.roe_polygons[nation], np.array([lon]), np.array([lat]))[0]
+            )
         if not in_zone:
             return no
         if c.roe_must_head[nation] and not self._heads_to(i, k, nation):

@@ -34,7 +34,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import shapely
 
 from skyshield.catalog import FireControl
 from skyshield.engine.compiled import CompiledScenario, readonly
@@ -52,6 +51,7 @@ from skyshield.geo import (
     radar_horizon_m,
     territory_codes,
 )
+from skyshield.geo.territory import contains_xy_locked
 
 _FIRE_CONTROL = tuple(FireControl)
 
@@ -145,7 +145,7 @@ def _in_zone(
             ok[into] = dist <= compiled.roe_buffer_m[nation]
     elif kind == 2:  # noqa: PLR2004
         polygon = compiled.roe_polygons[nation]
-        ok |= shapely.contains_xy(polygon, lon, lat)
+        ok |= contains_xy_locked(polygon, lon, lat)
     return np.asarray(ok, dtype=bool)
 
 

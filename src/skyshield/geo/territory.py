@@ -12,6 +12,7 @@ only points in marked cells are tested against the polygons with ``shapely.conta
 from __future__ import annotations
 
 import functools
+import threading
 from dataclasses import dataclass
 
 import numpy as np
@@ -26,7 +27,7 @@ from skyshield.geo.borders import (
     nation_geometries,
 )
 
-__all__ = ["exact_territory_codes", "territory_codes"]
+__all__ = ["contains_xy_locked", "exact_territory_codes", "territory_codes"]
 
 Int16Array = npt.NDArray[np.int16]
 
@@ -34,6 +35,8 @@ Int16Array = npt.NDArray[np.int16]
 # the share of points needing an exact polygon test near 20 % over Ukraine and its neighbours.
 _CELL_DEG = 0.05
 _BORDER_CELL = -2  # grid value: the cell may contain a border, test exactly
+_GEOS_LOCK = threading.Lock()
+_GRID_LOCK = threading.Lock()
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,9 +63,27 @@ def _cells(
     return np.clip(j, 0, grid_shape[0] - 1), np.clip(i, 0, grid_shape[1] - 1)
 
 
-@functools.cache
+def contains_xy_locked(
+    geometry: shapely.Geometry, lon_deg: np.ndarray, lat_deg: np.ndarray
+) -> np.ndarray:
+    """``shapely.contains_xy`` under one process-wide lock.
+
+    GEOS builds a prepared geometry's point-in-area index lazily on first use; two threads
+    doing that at once corrupt the heap (seen as ``malloc(): unaligned tcache chunk`` when
+    route sets were built on two threads). Every polygon test in skyshield goes through here.
+    """
+    with _GEOS_LOCK:
+        return np.asarray(shapely.contains_xy(geometry, lon_deg, lat_deg), dtype=bool)
+
+
 def _territory_grid() -> _Grid:
-    """Build the acceleration grid (once per process)."""
+    """Return the acceleration grid, built once per process (thread-safe)."""
+    with _GRID_LOCK:
+        return _build_territory_grid()
+
+
+@functools.cache
+def _build_territory_grid() -> _Grid:
     n_lon = round((REGION_LON_DEG[1] - REGION_LON_DEG[0]) / _CELL_DEG)
     n_lat = round((REGION_LAT_DEG[1] - REGION_LAT_DEG[0]) / _CELL_DEG)
     border = np.zeros((n_lat, n_lon), dtype=bool)
@@ -120,7 +141,7 @@ def exact_territory_codes(lon_deg: npt.ArrayLike, lat_deg: npt.ArrayLike) -> Int
         cand = todo[(x >= x0) & (x <= x1) & (y >= y0) & (y <= y1)]
         if cand.size == 0:
             continue
-        hit = cand[shapely.contains_xy(geom, flat_lon[cand], flat_lat[cand])]
+        hit = cand[contains_xy_locked(geom, flat_lon[cand], flat_lat[cand])]
         flat_out[hit] = k
         todo = np.setdiff1d(todo, hit, assume_unique=True)
     return out

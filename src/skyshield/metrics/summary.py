@@ -1,39 +1,81 @@
 """Summaries of outcome tables with 95% intervals.
 
 Each quantity is first counted per replication (one simulated night); the summary gives its mean
-with a 95% confidence interval of that mean (normal approximation, mean ± 1.96·s/√n) and the
-2.5–97.5 percentile range of single nights, which says how much one night can vary.
+with a 95% confidence interval of that mean and the 2.5–97.5 percentile range of single nights,
+which says how much one night can vary.
+
+Nights that share a route set (when a run has more nights than route sets) are not independent:
+the interval then treats route sets as clusters (cluster-robust standard error with the
+CR1 small-sample factor G/(G−1), Student t with G−1 degrees of freedom), so route variability
+is in it. With one route set per night it is the usual mean ± 1.96·s/√n.
+
+References
+----------
+A. C. Cameron and D. L. Miller, "A Practitioner's Guide to Cluster-Robust Inference",
+*Journal of Human Resources* 50(2), 2015, sections II.B and VI.
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from scipy.stats import t as student_t
 
 from skyshield.engine.outcomes import Fate, Outcomes
 
-__all__ = ["Z95", "by_class", "by_target", "interceptors", "mean_interval", "per_replication"]
+__all__ = [
+    "Z95",
+    "by_class",
+    "by_target",
+    "half_width_95",
+    "interceptors",
+    "mean_interval",
+    "per_replication",
+]
 
 # Two-sided 95% quantile of the standard normal distribution.
 Z95 = 1.959963984540054
 _FATES = [f.label for f in Fate]
 
 
-def mean_interval(per_rep: pd.DataFrame) -> pd.DataFrame:
+def half_width_95(
+    per_rep: pd.DataFrame | pd.Series, clusters: np.ndarray | None = None
+) -> pd.Series | float:
+    """Half-width of the 95% confidence interval of the mean of each column.
+
+    The only place intervals of means are computed. ``clusters`` (n,) labels replications that
+    share random inputs (route sets); with fewer clusters than replications the standard error
+    is cluster-robust (module docstring). NaN with fewer than 2 replications (or clusters).
+    """
+    n = per_rep.shape[0]
+    if n < 2:  # noqa: PLR2004
+        return per_rep.mean() * np.nan
+    groups = 0 if clusters is None else int(np.unique(clusters).size)
+    if clusters is None or groups >= n:
+        return Z95 * per_rep.std(ddof=1) / np.sqrt(n)
+    if groups < 2:  # noqa: PLR2004
+        return per_rep.mean() * np.nan
+    centred = per_rep - per_rep.mean()
+    sums = centred.groupby(np.asarray(clusters)).sum()
+    sem = np.sqrt(groups / (groups - 1) * (sums**2).sum()) / n
+    return float(student_t.ppf(0.975, groups - 1)) * sem
+
+
+def mean_interval(per_rep: pd.DataFrame, clusters: np.ndarray | None = None) -> pd.DataFrame:
     """Mean, 95% CI of the mean and 95% range of nights for each column of per-replication counts.
 
     Parameters
     ----------
     per_rep : one row per replication, one column per quantity
+    clusters : (n,) route set of each replication (see :func:`half_width_95`)
     """
-    n = per_rep.shape[0]
     mean = per_rep.mean()
-    sem = per_rep.std(ddof=1) / np.sqrt(n) if n > 1 else per_rep.mean() * np.nan
+    half = half_width_95(per_rep, clusters)
     return pd.DataFrame(
         {
             "mean": mean,
-            "ci95_low": mean - Z95 * sem,
-            "ci95_high": mean + Z95 * sem,
+            "ci95_low": mean - half,
+            "ci95_high": mean + half,
             "night_p2_5": per_rep.quantile(0.025),
             "night_p97_5": per_rep.quantile(0.975),
         }
@@ -50,7 +92,9 @@ def per_replication(
     return wide.reindex(pd.Index(replications, name="replication"), fill_value=0).fillna(0)
 
 
-def by_class(outcomes: Outcomes, replications: np.ndarray) -> pd.DataFrame:
+def by_class(
+    outcomes: Outcomes, replications: np.ndarray, clusters: np.ndarray | None = None
+) -> pd.DataFrame:
     """Per threat class and fate (and launched): per-night mean with intervals."""
     threats = outcomes.threats
     rows = []
@@ -65,24 +109,28 @@ def by_class(outcomes: Outcomes, replications: np.ndarray) -> pd.DataFrame:
             columns=_FATES, fill_value=0
         )
         counts.insert(0, "launched", counts.sum(axis=1))
-        stats = mean_interval(counts.astype(float))
+        stats = mean_interval(counts.astype(float), clusters)
         stats.insert(0, "quantity", stats.index)
         stats.insert(0, "threat_class", cls)
         rows.append(stats.reset_index(drop=True))
     return pd.concat(rows, ignore_index=True)
 
 
-def by_target(outcomes: Outcomes, replications: np.ndarray) -> pd.DataFrame:
+def by_target(
+    outcomes: Outcomes, replications: np.ndarray, clusters: np.ndarray | None = None
+) -> pd.DataFrame:
     """Impacts per target per night (threats that reached their target)."""
     impacted = outcomes.threats[outcomes.threats["fate"] == Fate.IMPACTED.label]
     counts = per_replication(impacted, replications, ["target"])
     counts = counts.reindex(columns=list(outcomes.threats["target"].cat.categories), fill_value=0)
-    stats = mean_interval(counts.astype(float))
+    stats = mean_interval(counts.astype(float), clusters)
     stats.index.name = "target"
     return stats.reset_index()
 
 
-def interceptors(outcomes: Outcomes, replications: np.ndarray) -> pd.DataFrame:
+def interceptors(
+    outcomes: Outcomes, replications: np.ndarray, clusters: np.ndarray | None = None
+) -> pd.DataFrame:
     """Interceptors fired and their cost per night, by nation and system."""
     shots = outcomes.shots
     if shots.empty:
@@ -92,7 +140,7 @@ def interceptors(outcomes: Outcomes, replications: np.ndarray) -> pd.DataFrame:
     rows = []
     for quantity, value in (("rounds", None), ("cost_usd", "cost_usd")):
         counts = per_replication(shots, replications, ["nation", "system"], value)
-        stats = mean_interval(counts.astype(float))
+        stats = mean_interval(counts.astype(float), clusters)
         stats.index = pd.MultiIndex.from_tuples(stats.index, names=["nation", "system"])
         stats.insert(0, "quantity", quantity)
         rows.append(stats.reset_index())

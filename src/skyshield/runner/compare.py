@@ -19,6 +19,7 @@ import pandas as pd
 import yaml
 from pydantic import ValidationError
 
+from skyshield.engine.draws import route_set
 from skyshield.errors import FieldProblem, ScenarioError
 from skyshield.metrics.policy import (
     DEFAULT_DEBRIS,
@@ -26,8 +27,8 @@ from skyshield.metrics.policy import (
     DebrisRule,
     per_replication_measures,
 )
-from skyshield.metrics.summary import Z95
-from skyshield.runner.montecarlo import EngineKind, run_replications
+from skyshield.metrics.summary import half_width_95
+from skyshield.runner.montecarlo import EngineKind, route_sets, run_replications
 from skyshield.scenario import Scenario
 from skyshield.scenario.check import check_references
 from skyshield.scenario.load import format_path
@@ -170,18 +171,12 @@ def _measures(
     return table.sort_index(axis=1)
 
 
-def _half_width(values: pd.DataFrame | pd.Series) -> Any:
-    n = len(values)
-    return Z95 * values.std(ddof=1) / np.sqrt(n) if n > 1 else values.mean() * np.nan
-
-
 def _differences(
-    base_name: str, base: pd.DataFrame, name: str, other: pd.DataFrame
+    base_name: str, base: pd.DataFrame, name: str, other: pd.DataFrame, clusters: np.ndarray
 ) -> pd.DataFrame:
     columns = sorted(set(base.columns) | set(other.columns))
     a = base.reindex(columns=columns, fill_value=0.0)
     b = other.reindex(columns=columns, fill_value=0.0)
-    n = len(a)
     diff = b - a
     return pd.DataFrame(
         {
@@ -191,8 +186,11 @@ def _differences(
             "baseline_mean": a.mean().to_numpy(),
             "mean": b.mean().to_numpy(),
             "diff": diff.mean().to_numpy(),
-            "paired_ci95": _half_width(diff).to_numpy(),
-            "unpaired_ci95": (Z95 * np.sqrt(a.var(ddof=1) + b.var(ddof=1)) / np.sqrt(n)).to_numpy(),
+            "paired_ci95": np.asarray(half_width_95(diff, clusters)),
+            "unpaired_ci95": np.sqrt(
+                np.asarray(half_width_95(a, clusters)) ** 2
+                + np.asarray(half_width_95(b, clusters)) ** 2
+            ),
         }
     )
 
@@ -219,6 +217,7 @@ def compare(
     _check_pairable(scenarios, names)
     n_reps = replications or scenarios[0].monte_carlo.replications
     run_seed = scenarios[0].monte_carlo.seed if seed is None else seed
+    clusters = route_set(np.arange(n_reps), route_sets(scenarios[0], n_reps))
 
     def measure(scenario: Scenario, label: str) -> pd.DataFrame:
         if progress is not None:
@@ -237,7 +236,7 @@ def compare(
                     "measure": t.columns,
                     "policy": n,
                     "mean": t.mean().to_numpy(),
-                    "ci95": _half_width(t).to_numpy(),
+                    "ci95": np.asarray(half_width_95(t, clusters)),
                 }
             )
             for n, t in tables.items()
@@ -245,7 +244,8 @@ def compare(
         ignore_index=True,
     )
     differences = pd.concat(
-        [_differences(base_name, base, n, tables[n]) for n in names[1:]], ignore_index=True
+        [_differences(base_name, base, n, tables[n], clusters) for n in names[1:]],
+        ignore_index=True,
     )
     cost = pd.DataFrame(
         {
@@ -267,7 +267,7 @@ def compare(
                     scenario, variation.path, value, source=f"--vary {variation.path}"
                 )
                 table = measure(varied, f"{name} with {variation.path}={value}")
-                diff = _differences(base_name, base, name, table).set_index("measure")
+                diff = _differences(base_name, base, name, table, clusters).set_index("measure")
                 for m in SENSITIVITY_MEASURES:
                     row = diff.loc[m] if m in diff.index else None
                     rows.append(

@@ -16,7 +16,7 @@ import numpy as np
 
 from skyshield.engine.compile import compile_scenario
 from skyshield.engine.compiled import CompiledScenario
-from skyshield.engine.draws import draw_replications
+from skyshield.engine.draws import draw_replications, route_set
 from skyshield.engine.fast import simulate_fast
 from skyshield.engine.geometry import RaidGeometry, build_geometry
 from skyshield.engine.outcomes import Outcomes, RawOutcomes, concat_raw, tabulate
@@ -29,6 +29,7 @@ __all__ = [
     "EngineKind",
     "Run",
     "prepare",
+    "route_sets",
     "run_replications",
     "simulate_replications",
 ]
@@ -59,15 +60,27 @@ class Run:
     engine: EngineKind
     outcomes: Outcomes
 
+    @property
+    def route_sets(self) -> np.ndarray:
+        """(replications,) int64: the route set of each replication (interval clusters)."""
+        return route_set(np.arange(self.replications), self.geometry.n_realizations)
+
+
+def route_sets(scenario: Scenario, replications: int) -> int:
+    """Return how many route sets a run flies: one per night, up to the scenario's cap."""
+    return max(1, min(scenario.monte_carlo.route_realizations, replications))
+
 
 def prepare(
-    scenario: Scenario, seed: int, workers: int = 1
+    scenario: Scenario, seed: int, workers: int = 1, replications: int | None = None
 ) -> tuple[CompiledScenario, RaidGeometry]:
-    """Compile a scenario and build its route realizations and engagement windows."""
+    """Compile a scenario and build its route sets and engagement windows.
+
+    ``replications`` (default: the scenario's) caps the route sets at one per night.
+    """
     compiled = compile_scenario(scenario)
-    geometry = build_geometry(
-        compiled, seed, scenario.monte_carlo.route_realizations, threads=workers
-    )
+    n_reps = scenario.monte_carlo.replications if replications is None else replications
+    geometry = build_geometry(compiled, seed, route_sets(scenario, n_reps), threads=workers)
     return compiled, geometry
 
 
@@ -105,7 +118,7 @@ def run_replications(
         )
     n_reps = scenario.monte_carlo.replications if replications is None else replications
     run_seed = scenario.monte_carlo.seed if seed is None else seed
-    compiled, geometry = prepare(scenario, run_seed, workers)
+    compiled, geometry = prepare(scenario, run_seed, workers, n_reps)
     blocks = [np.arange(a, min(a + BLOCK_SIZE, n_reps)) for a in range(0, n_reps, BLOCK_SIZE)]
     results: list[RawOutcomes] = []
 

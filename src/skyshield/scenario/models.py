@@ -186,7 +186,13 @@ class MonteCarloSettings(_Frozen):
 
     replications: int = Field(default=1000, ge=1, le=1_000_000)
     seed: int = Field(default=0, ge=0, le=2**63 - 1)
-    route_realizations: int = Field(default=8, ge=1, le=256)
+    route_realizations: int = Field(
+        default=64,
+        ge=1,
+        le=4096,
+        description="Route sets (jittered routes of every threat): one per night up to this "
+        "many; nights beyond share them, and intervals treat shared route sets as clusters.",
+    )
 
 
 class Assignment(StrEnum):
