@@ -120,3 +120,34 @@ def test_schema__json_with_raid(tmp_path: Path) -> None:
     assert "raid" in schema["properties"]
     assert set(schema["required"]) >= {"name", "nations", "assets", "networks", "raid"}
     assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+
+
+@pytest.mark.parametrize(
+    ("target", "expected"),
+    [
+        ("missing/dir/x.json", "expected a path in an existing directory"),
+        (".", "expected a file path, got a directory"),
+    ],
+)
+def test_schema__bad_output_path_is_one_line(tmp_path: Path, target: str, expected: str) -> None:
+    result = _skyshield("schema", "-o", target, cwd=tmp_path)
+    assert result.returncode == EXIT_INPUT_ERROR
+    assert "Traceback" not in result.stderr
+    assert expected in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def _no_nan(token: str) -> None:
+    raise AssertionError(f"not JSON: {token}")
+
+
+def test_run_json__one_replication_is_strict_json(tmp_path: Path) -> None:
+    """RFC 8259 has no NaN: intervals that need 2 replications are null."""
+    result = _skyshield("run", "-n", "1", "--json", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout, parse_constant=_no_nan)
+    assert data["replications"] == 1
+    row = data["by_class"][0]
+    assert row["ci95_low"] is None
+    assert isinstance(row["mean"], float)
+    assert {r["quantity"] for r in data["by_class"]} >= {"impacted", "reached_area"}

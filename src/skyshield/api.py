@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from skyshield.metrics.summary import by_class, by_target, interceptors
+from skyshield.metrics.summary import by_class, by_target, by_unit, interceptors
 from skyshield.runner.compare import PolicyComparison, Variation, parse_variation
 from skyshield.runner.compare import compare as compare_scenarios
 from skyshield.runner.montecarlo import EngineKind, ProgressCallback, Run, run_replications
@@ -29,7 +29,10 @@ class RunSummary:
     shots : one row per interceptor fired
     by_class : per threat class and quantity, per-night mean with 95% intervals
     by_target : impacts per target per night
-    interceptors : rounds and cost per night by nation and system
+    interceptors : rounds, rounds at decoys and cost per night by nation and system
+    by_unit : per fire unit: rounds and kills per night, first and last shot, share of nights
+        it fired and ran dry
+    stocks : one row per fire unit per replication: rounds at the start and end of the night
     """
 
     scenario_name: str
@@ -42,6 +45,8 @@ class RunSummary:
     by_class: pd.DataFrame
     by_target: pd.DataFrame
     interceptors: pd.DataFrame
+    by_unit: pd.DataFrame
+    stocks: pd.DataFrame
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready summary (without the per-threat and per-shot tables)."""
@@ -54,6 +59,7 @@ class RunSummary:
             "by_class": self.by_class.to_dict(orient="records"),
             "by_target": self.by_target.to_dict(orient="records"),
             "interceptors": self.interceptors.to_dict(orient="records"),
+            "by_unit": self.by_unit.to_dict(orient="records"),
         }
 
 
@@ -71,6 +77,8 @@ def summarize(result: Run) -> RunSummary:
         by_class=by_class(result.outcomes, reps, result.route_sets),
         by_target=by_target(result.outcomes, reps, result.route_sets),
         interceptors=interceptors(result.outcomes, reps, result.route_sets),
+        by_unit=by_unit(result.outcomes, reps, result.route_sets),
+        stocks=result.outcomes.stocks,
     )
 
 

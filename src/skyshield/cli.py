@@ -7,10 +7,12 @@ stderr and exit with status 2; no traceback.
 from __future__ import annotations
 
 import json
+import math
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
+import numpy as np
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
@@ -22,7 +24,12 @@ from skyshield.errors import SkyshieldError
 from skyshield.metrics.policy import DEFAULT_DEBRIS, MASSED_RAIDS_PER_MONTH, DebrisRule
 from skyshield.runner.compare import PolicyComparison
 from skyshield.runner.montecarlo import EngineKind
-from skyshield.scenario import builtin_scenario_names, load_scenario, scenario_json_schema
+from skyshield.scenario import (
+    builtin_scenario_names,
+    load_scenario,
+    placement_warnings,
+    scenario_json_schema,
+)
 
 app = typer.Typer(
     add_completion=False,
@@ -58,9 +65,13 @@ def run_command(
         EngineKind, typer.Option(help="fast (default) or reference (slow, small scenarios).")
     ] = EngineKind.FAST,
     as_json: Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")] = False,
+    units: Annotated[
+        bool, typer.Option("--units", help="Also print what each fire unit did per night.")
+    ] = False,
 ) -> None:
     """Simulate a raid many times and report what gets through."""
     loaded = load_scenario(scenario)
+    _warn(placement_warnings(loaded))
     with Progress(
         "[progress.description]{task.description}",
         BarColumn(),
@@ -79,10 +90,44 @@ def run_command(
             engine=engine,
             progress=lambda done, total: bar.update(task, completed=done, total=total),
         )
+    idle = summary.by_unit[summary.by_unit["nights_fired"] == 0]["unit"].tolist()
+    if idle:
+        _warn(
+            [
+                f"{len(idle)} of {len(summary.by_unit)} fire units never fired in "
+                f"{_plural(summary.replications, 'night')} (out of reach, not tasked, or barred "
+                f"by their rules): {', '.join(idle)}"
+            ]
+        )
     if as_json:
-        out.print_json(json.dumps(summary.to_dict()))
+        _print_json(summary.to_dict())
         return
     _print_summary(summary)
+    if units:
+        _print_units(summary)
+
+
+def _warn(lines: list[str]) -> None:
+    for line in lines:
+        sys.stderr.write(f"warning: {line}\n")
+
+
+def _print_units(summary: RunSummary) -> None:
+    table = Table(title="Fire units per night (first/last shot: median hours after the raid start)")
+    for col in ("unit", "rounds", "kills", "first h", "last h", "fired", "ran dry"):
+        left = col == "unit"
+        table.add_column(col, justify="left" if left else "right", no_wrap=not left)
+    for r in summary.by_unit.itertuples():
+        table.add_row(
+            f"{r.unit} ({r.system})",
+            f"{r.rounds_mean:.1f}±{r.rounds_ci95:.1f}",
+            f"{r.kills_mean:.1f}±{r.kills_ci95:.1f}",
+            "–" if math.isnan(r.first_shot_h) else f"{r.first_shot_h:.1f}",
+            "–" if math.isnan(r.last_shot_h) else f"{r.last_shot_h:.1f}",
+            f"{r.nights_fired:.0%}",
+            f"{r.nights_dry:.0%}",
+        )
+    out.print(table)
 
 
 def _fmt(mean: float, low: float, high: float, digits: int = 1) -> str:
@@ -93,12 +138,12 @@ def _fmt(mean: float, low: float, high: float, digits: int = 1) -> str:
 def _print_summary(summary: RunSummary) -> None:
     s = summary
     out.print(
-        f"[bold]{s.scenario_name}[/]: {s.replications} replications, seed {s.seed}, "
+        f"[bold]{s.scenario_name}[/]: {_plural(s.replications, 'replication')}, seed {s.seed}, "
         f"{s.engine} engine" + (" — defending positions are NOTIONAL" if s.notional else "")
     )
     table = Table(title="Threats per night: mean ± 95% CI of the mean", title_justify="left")
     table.add_column("class")
-    quantities = ["launched", "intercepted", "lost_to_ew", "impacted"]
+    quantities = ["launched", "intercepted", "lost_to_ew", "impacted", "reached_area"]
     for q in quantities:
         table.add_column(q.replace("_", " "), justify="right")
     for cls, group in s.by_class.groupby("threat_class", sort=False):
@@ -107,6 +152,8 @@ def _print_summary(summary: RunSummary) -> None:
             str(cls), *(cells[q] for q in quantities), style="bold" if cls == "all" else None
         )
     out.print(table)
+    if s.replications < 2:
+        out.print("(intervals of the mean need at least 2 replications; shown as nan)")
     table = Table(
         title="Impacts per target per night (95% of nights between)", title_justify="left"
     )
@@ -120,15 +167,15 @@ def _print_summary(summary: RunSummary) -> None:
         )
     out.print(table)
     table = Table(title="Interceptors per night, by nation and system", title_justify="left")
-    for col in ("nation", "system", "rounds ± 95% CI", "cost USD M ± 95% CI"):
+    for col in ("nation", "system", "rounds ± 95% CI", "of them at decoys", "cost USD M ± 95% CI"):
         table.add_column(col, justify="left" if col in ("nation", "system") else "right")
-    rounds = s.interceptors[s.interceptors["quantity"] == "rounds"].set_index(["nation", "system"])
-    cost = s.interceptors[s.interceptors["quantity"] == "cost_usd"].set_index(["nation", "system"])
-    for key, r in rounds.iterrows():
-        c = cost.loc[key]
+    by = s.interceptors.set_index(["quantity", "nation", "system"])
+    for key, r in by.loc["rounds"].iterrows():
+        d, c = by.loc[("rounds_at_decoys", *key)], by.loc[("cost_usd", *key)]
         table.add_row(
             *map(str, key),
             _fmt(r["mean"], r["ci95_low"], r["ci95_high"]),
+            _fmt(d["mean"], d["ci95_low"], d["ci95_high"]),
             _fmt(c["mean"] / 1e6, c["ci95_low"] / 1e6, c["ci95_high"] / 1e6, 2),
         )
     out.print(table)
@@ -184,7 +231,7 @@ def compare_command(
         progress=None if as_json else lambda label: err.print(f"running {label}", highlight=False),
     )
     if as_json:
-        out.print_json(json.dumps(result.to_dict(), default=float))
+        _print_json(result.to_dict())
         return
     _print_comparison(result)
 
@@ -294,14 +341,56 @@ def validate(files: Annotated[list[Path], typer.Argument(help="Scenario YAML fil
     failed = False
     for path in files:
         try:
-            load_scenario(path)
+            loaded = load_scenario(path)
         except SkyshieldError as exc:
             sys.stderr.write(f"{exc}\n")
             failed = True
         else:
+            _warn([f"{path}: {w}" for w in placement_warnings(loaded)])
             out.print(f"{path}: valid", markup=False, highlight=False)
     if failed:
         raise typer.Exit(2)
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n:,} {word}" if n == 1 else f"{n:,} {word}s"
+
+
+def _strict(value: Any) -> Any:
+    """``value`` with every NaN or infinity (not JSON) replaced by None (null)."""
+    if isinstance(value, dict):
+        return {k: _strict(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_strict(v) for v in value]
+    if isinstance(value, float | np.floating):
+        return float(value) if math.isfinite(value) else None
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, np.bool_):
+        return bool(value)
+    return value
+
+
+def _print_json(data: dict[str, Any]) -> None:
+    """Print strict JSON (RFC 8259: no NaN): intervals that do not exist are null."""
+    sys.stdout.write(json.dumps(_strict(data), allow_nan=False) + "\n")
+
+
+def write_output(path: Path, text: str) -> None:
+    """Write an output file, or exit 2 with one line saying why it cannot be written."""
+    if path.is_dir():
+        problem = "expected a file path, got a directory"
+    elif not path.parent.is_dir():
+        problem = f"expected a path in an existing directory, got no directory {path.parent}"
+    else:
+        try:
+            path.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            problem = f"expected a writable file, got {exc.strerror}"
+        else:
+            return
+    sys.stderr.write(f"{path}: {problem}\n")
+    raise typer.Exit(2)
 
 
 @app.command()
@@ -315,7 +404,7 @@ def schema(
     if output is None:
         sys.stdout.write(text)
     else:
-        output.write_text(text, encoding="utf-8")
+        write_output(output, text)
         err.print(f"wrote {output}")
 
 

@@ -163,6 +163,7 @@ def _system_params(**override: Any) -> dict[str, Any]:
             "basis": "reported",
         },
         "shots_per_engagement": _q(1, "count"),
+        "decoy_discrimination": _q(0.2, "probability"),
     }
     return params | override
 

@@ -409,3 +409,48 @@ def sector_radar(azimuth_deg: float) -> dict[str, Any]:
         [_wave("kh-101", "east", ["Lviv"], count=3)],
         {"Lviv": {"city": "Lviv", "country": "UA", "value": 6}},
     )
+
+
+def decoys() -> dict[str, Any]:
+    """An IRIS-T tasked against drones only, 6 Gerbera decoys and 2 Shaheds on Lviv.
+
+    Decoys 2 minutes apart so the unit is never saturated: it fires at a decoy exactly when it
+    does not recognise it (catalog discrimination 0.2 for radar-guided systems).
+    """
+    return _one_nation_pair(
+        {"zone": {"kind": "own"}},
+        [
+            _unit(
+                "ua-iris",
+                "iris-t-slm",
+                "UA",
+                24.3,
+                49.9,
+                stock=40,
+                engages=["drone"],
+                networks=["ua"],
+            )
+        ],
+        [
+            _wave("gerbera", "east", ["Lviv"], count=6, launch_spacing_s=120),
+            _wave("shahed-136", "east", ["Lviv"], count=2, launch_spacing_s=120),
+        ],
+        {"Lviv": {"city": "Lviv", "country": "UA", "value": 6}},
+    )
+
+
+def reserves(reserve: int = 4) -> dict[str, Any]:
+    """A PAC-3 battery with 6 rounds, ``reserve`` held for ballistic missiles; 4 Kh-101 on Lviv,
+    then 2 Iskander-M 20 minutes later."""
+    unit = _unit("ua-pac3", "patriot-pac3-mse", "UA", 23.9, 49.8, stock=6, radar_azimuth_deg=90)
+    if reserve:
+        unit["reserve_for"] = {"ballistic": reserve}
+    return _one_nation_pair(
+        {"zone": {"kind": "own"}},
+        [unit],
+        [
+            _wave("kh-101", "east", ["Lviv"], count=4, launch_spacing_s=60),
+            _wave("iskander-m", "east", ["Lviv"], count=2, launch_time_min=20, launch_spacing_s=60),
+        ],
+        {"Lviv": {"city": "Lviv", "country": "UA", "value": 6}},
+    )

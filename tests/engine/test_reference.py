@@ -24,6 +24,7 @@ from skyshield.geo import near_populated_place_mask
 from ._build import (
     cap_entry,
     coalition,
+    decoys,
     drone_swarm,
     heading_rule,
     one_on_one,
@@ -31,6 +32,7 @@ from ._build import (
     populated_rule,
     prepare,
     reloads,
+    reserves,
     scenario,
     sector_radar,
 )
@@ -183,3 +185,36 @@ def test_simulate_fast__refuses_optimal_assignment() -> None:
     greedy = dataclasses.replace(compiled, optimal_assignment=False)
     fast = prepare(greedy, seed=1, n_reps=2).fast()
     assert not _first_difference(fast, ref)
+
+
+def test_simulate_reference__decoys_taken_for_drones_unless_recognised() -> None:
+    """A drones-only unit fires at a decoy iff it takes it for a drone: P = 1 − 0.2."""
+    fast, _, prepared = _compare(decoys(), 20)
+    compiled = prepared.compiled
+    decoy = np.flatnonzero(compiled.threat_class == 1)
+    assert compiled.unit_decoy_discrimination[0] == 0.2
+    fired = np.zeros((20, compiled.n_threats), dtype=bool)
+    fired[fast.shot_rep, fast.shot_threat] = True
+    recognised = prepared.draws.discrimination_u[:, decoy] < 0.2
+    # a recognised decoy never draws fire; of those not lost to EW, exactly the unrecognised do
+    assert not (fired[:, decoy] & recognised).any()
+    flew = fast.fate[:, decoy] != 1  # not lost to EW
+    assert np.array_equal(fired[:, decoy][flew], ~recognised[flew])
+    share = (~recognised).mean()
+    assert abs(share - 0.8) < 4 * np.sqrt(0.8 * 0.2 / recognised.size)
+    tables = prepared.tables(fast)
+    assert not (tables.threats.query("threat_class == 'decoy'")["fate"] == "impacted").any()
+
+
+def test_simulate_reference__reserve_for_ballistic() -> None:
+    """6 rounds, 4 held for ballistic: at most 2 go to cruise missiles; without, more do."""
+    fast, _, prepared = _compare(reserves(4), 8)
+    cls = prepared.compiled.threat_class[fast.shot_threat]
+    at_cruise = np.bincount(fast.shot_rep[cls == 2], minlength=8)
+    at_ballistic = np.bincount(fast.shot_rep[cls == 4], minlength=8)
+    assert at_cruise.max() <= 2
+    assert at_ballistic.max() > 0
+    assert (np.bincount(fast.shot_rep, minlength=8) + fast.final_stock[:, 0] == 6).all()
+    free, _, prepared_free = _compare(reserves(0), 8)
+    cls_free = prepared_free.compiled.threat_class[free.shot_threat]
+    assert np.bincount(free.shot_rep[cls_free == 2], minlength=8).max() > 2  # the reserve binds

@@ -73,7 +73,7 @@ def test_run__intervals_cover_seed_to_seed_spread() -> None:
     wanted = [
         (c, q)
         for c in ("drone", "decoy", "cruise", "ballistic", "all")
-        for q in ("intercepted", "impacted")
+        for q in ("intercepted", "reached_area" if c == "decoy" else "impacted")
     ]
     assert (printed[wanted] > 0).all(), printed[wanted].to_dict()
     ratio = spread[wanted] / printed[wanted]

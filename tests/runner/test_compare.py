@@ -33,7 +33,13 @@ def test_compare__builtin_scenarios_obey_their_rules(name: str) -> None:
     compiled, geometry = prepare(scenario, 11, workers=2, replications=N_REPS)
     draws = draw_replications(compiled, 11, np.arange(N_REPS), geometry.n_realizations)
     raw = simulate_fast(compiled, geometry, draws)
-    shots = tabulate(compiled, geometry, raw).shots
+    tables = tabulate(compiled, geometry, raw)
+    shots = tables.shots
+    # decoys carry no warhead: never an impact, whatever the scenario
+    decoys = tables.threats[tables.threats["threat_class"] == "decoy"]
+    assert not (decoys["fate"] == "impacted").any()
+    reached = tables.threats[tables.threats["fate"] == "reached_area"]
+    assert (reached["threat_class"] == "decoy").all()
     classes = list(ThreatClass)
     dt = compiled.time_step_s
     targets_terr = territory_codes(compiled.asset_lon_deg, compiled.asset_lat_deg)

@@ -7,14 +7,13 @@ Errors name the file, the key path and the problem, e.g.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Hashable, Mapping
+from collections.abc import Callable, Mapping
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, TypeVar
 
-import yaml
 from pydantic import RootModel, ValidationError
 
 from skyshield.catalog.models import (
@@ -37,6 +36,7 @@ from skyshield.catalog.types import (
 )
 from skyshield.errors import CatalogError, FieldProblem
 from skyshield.units import KM_TO_M, MIN_TO_S, deg_to_rad, kmh_to_mps, mach_to_mps
+from skyshield.yamlio import YamlInputError, load_yaml
 
 __all__ = ["DATA_FILES", "SI_UNITS", "load_catalog", "parse_catalog", "read_catalog"]
 
@@ -175,6 +175,7 @@ def parse_catalog(*, sources_yaml: str, threats_yaml: str, systems_yaml: str) ->
             ),
             doctrine=p.doctrine.value,
             shots_per_engagement=int(si["shots_per_engagement"]),
+            decoy_discrimination=si["decoy_discrimination"],
         )
         entries.extend(_entries("system", key, system.name, p))
 
@@ -247,40 +248,11 @@ def _entries(
     return rows
 
 
-_SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-class _StrictLoader(_SafeLoader):  # type: ignore[valid-type,misc]
-    """Safe YAML loader that refuses duplicate mapping keys (silent overrides hide numbers)."""
-
-
-def _mapping_without_duplicates(
-    loader: _StrictLoader, node: yaml.MappingNode, deep: bool = False
-) -> dict[Hashable, Any]:
-    seen: set[Hashable] = set()
-    for key_node, _ in node.value:
-        key = loader.construct_object(key_node, deep=deep)
-        if key in seen:
-            mark = key_node.start_mark
-            raise yaml.constructor.ConstructorError(
-                None, None, f"duplicate key {key!r} (line {mark.line + 1})", mark
-            )
-        seen.add(key)
-    mapping: dict[Hashable, Any] = loader.construct_mapping(node, deep=deep)
-    return mapping
-
-
-_StrictLoader.add_constructor(
-    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping_without_duplicates
-)
-
-
 def _validate(model: type[_FileModel], file: str, text: str) -> _FileModel:
     try:
-        raw = yaml.load(text, Loader=_StrictLoader)  # a SafeLoader subclass
-    except yaml.YAMLError as exc:
-        detail = " ".join(str(exc).split())
-        raise CatalogError(f"{file}: invalid YAML: {detail}") from exc
+        raw = load_yaml(text)
+    except YamlInputError as exc:
+        raise CatalogError(FieldProblem("", exc.expected, exc.found).render(file)) from None
     try:
         return model.model_validate(raw)
     except ValidationError as exc:

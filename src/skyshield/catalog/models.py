@@ -91,6 +91,7 @@ SYSTEM_UNITS: Mapping[str, frozenset[str]] = {
     "pk_supersonic": _PROBABILITY,
     "pk_ballistic": _PROBABILITY,
     "shots_per_engagement": _COUNT,
+    "decoy_discrimination": _PROBABILITY,
 }
 # Parameters that must be strictly positive (all others only >= 0).
 _POSITIVE = frozenset(
@@ -256,6 +257,7 @@ class SystemParameters(_Frozen):
     pk_ballistic: Quantity
     doctrine: DoctrineParameter
     shots_per_engagement: Quantity
+    decoy_discrimination: Quantity
 
     @field_validator("*")
     @classmethod

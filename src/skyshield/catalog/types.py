@@ -147,6 +147,7 @@ class SystemType:
     pk: tuple[float, float, float, float, float]  # single-shot Pk in ThreatClass order
     doctrine: Doctrine
     shots_per_engagement: int  # rounds fired per engagement before looking again
+    decoy_discrimination: float  # probability a decoy is recognised as one before firing
 
     def pk_against(self, threat_class: ThreatClass) -> float:
         """Single-shot kill probability of one round against a threat of ``threat_class``."""

@@ -173,6 +173,10 @@ def compile_scenario(scenario: Scenario, catalog: Catalog | None = None) -> Comp
             [s.shots_per_engagement if s.doctrine is Doctrine.SHOOT_SHOOT else 1 for s in systems],
             np.int64,
         ),
+        unit_decoy_discrimination=_arr([s.decoy_discrimination for s in systems], np.float64),
+        unit_reserves=_arr(
+            [[u.reserve_for.get(c, 0) for c in _CLASSES] for u in units], np.int64
+        ).reshape(len(units), len(_CLASSES)),
         unit_fire_control=_arr([_FIRE_CONTROL.index(s.fire_control) for s in systems], np.int8),
         unit_radar_range_m=_arr([s.radar_range_m for s in systems], np.float64),
         unit_radar_reference_rcs_m2=_arr([s.radar_reference_rcs_m2 for s in systems], np.float64),

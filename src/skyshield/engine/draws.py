@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from enum import IntEnum
 
 import numpy as np
+from scipy.special import ndtr, ndtri
 
 from skyshield.engine.compiled import CompiledScenario, readonly
 
@@ -22,6 +23,7 @@ __all__ = [
     "ReplicationDraws",
     "Stream",
     "draw_replications",
+    "launch_times_s",
     "realization_rng",
     "replication_rng",
     "route_set",
@@ -39,6 +41,7 @@ class Stream(IntEnum):
     ROUTE = 1
     EW = 2
     KILL = 3
+    DISCRIMINATION = 4
 
 
 def replication_rng(run_seed: int, replication: int, stream: Stream) -> np.random.Generator:
@@ -65,6 +68,19 @@ def realization_rng(run_seed: int, realization: int) -> np.random.Generator:
     )
 
 
+def launch_times_s(mean_s: np.ndarray, jitter_s: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """Launch times: normal about the planned time with sd ``jitter_s``, truncated at 0.
+
+    No launch happens before the raid starts, and none piles up at its start either: the
+    normal is truncated to t ≥ 0 by inverse transform of the uniforms ``u`` (not clipped).
+    Units: seconds after the raid starts.
+    """
+    sd = np.where(jitter_s > 0, jitter_s, 1.0)
+    below = ndtr(-mean_s / sd)  # P(t < 0) of the untruncated normal
+    z = ndtri(below + u * (1.0 - below))
+    return np.where(jitter_s > 0, np.maximum(mean_s + z * sd, 0.0), mean_s)
+
+
 @dataclass(frozen=True, slots=True)
 class ReplicationDraws:
     """Random inputs of a block of replications (rows) for every threat (columns)."""
@@ -74,6 +90,7 @@ class ReplicationDraws:
     realization: np.ndarray  # (n_reps, n_threats) int64: route realization flown
     ew_fraction: np.ndarray  # (n_reps, n_threats) float64: flight fraction where lost to EW, or 2.0
     kill_u: np.ndarray  # (n_reps, n_threats, MAX_ROUNDS_PER_THREAT) float64: uniform per round
+    discrimination_u: np.ndarray  # (n_reps, n_threats) float64: a unit recognises decoy i if <p
 
 
 def draw_replications(
@@ -86,12 +103,13 @@ def draw_replications(
     realization = np.empty((reps.size, n), dtype=np.int64)
     ew = np.empty((reps.size, n), dtype=np.float64)
     kill = np.empty((reps.size, n, MAX_ROUNDS_PER_THREAT), dtype=np.float64)
+    discrimination = np.empty((reps.size, n), dtype=np.float64)
     for row, rep in enumerate(reps):
         timing = replication_rng(run_seed, int(rep), Stream.TIMING)
-        launch_s = (
-            compiled.threat_launch_s + timing.normal(size=n) * compiled.threat_launch_jitter_s
+        launch_s = launch_times_s(
+            compiled.threat_launch_s, compiled.threat_launch_jitter_s, timing.random(n)
         )
-        launch[row] = np.maximum(np.rint(launch_s / compiled.time_step_s), 0).astype(np.int64)
+        launch[row] = np.rint(launch_s / compiled.time_step_s).astype(np.int64)
         realization[row] = route_set(np.asarray([rep]), n_realizations)[0]
         ew_rng = replication_rng(run_seed, int(rep), Stream.EW)
         lost = ew_rng.random(n) < compiled.threat_ew_p
@@ -100,10 +118,12 @@ def draw_replications(
         kill[row] = replication_rng(run_seed, int(rep), Stream.KILL).random(
             (n, MAX_ROUNDS_PER_THREAT)
         )
+        discrimination[row] = replication_rng(run_seed, int(rep), Stream.DISCRIMINATION).random(n)
     return ReplicationDraws(
         replications=readonly(reps.copy()),
         launch_step=readonly(launch),
         realization=readonly(realization),
         ew_fraction=readonly(ew),
         kill_u=readonly(kill),
+        discrimination_u=readonly(discrimination),
     )

@@ -4,13 +4,21 @@ from __future__ import annotations
 
 import numpy as np
 
+from skyshield.catalog import ThreatClass
 from skyshield.engine.compiled import CompiledScenario
 from skyshield.engine.draws import ReplicationDraws
 from skyshield.engine.geometry import RaidGeometry
 from skyshield.engine.kernel import KernelInputs, simulate_block
 from skyshield.engine.outcomes import RawOutcomes
+from skyshield.engine.windows import engages_known_decoys, engages_unrecognised_decoys
 
-__all__ = ["initial_stock_rows", "kernel_inputs", "simulate_fast", "threat_priority"]
+__all__ = [
+    "initial_stock_rows",
+    "kernel_inputs",
+    "reserve_floor",
+    "simulate_fast",
+    "threat_priority",
+]
 
 # Priority of a threat aimed at an asset of value 0: such threats are still engaged, last.
 _MIN_PRIORITY = 1e-3
@@ -19,6 +27,12 @@ _MIN_PRIORITY = 1e-3
 def threat_priority(compiled: CompiledScenario) -> np.ndarray:
     """(n_threats,) float64: value of the asset each threat is aimed at (floored above 0)."""
     return np.asarray(np.maximum(compiled.asset_value[compiled.threat_target], _MIN_PRIORITY))
+
+
+def reserve_floor(compiled: CompiledScenario) -> np.ndarray:
+    """(n_units, n_classes) int64: stock a unit keeps when firing at each class (reserves)."""
+    reserves = compiled.unit_reserves
+    return np.asarray(reserves.sum(axis=1, keepdims=True) - reserves, dtype=np.int64)
 
 
 def initial_stock_rows(
@@ -69,12 +83,18 @@ def kernel_inputs(
         time_step_s=float(compiled.time_step_s),
         threat_class=compiled.threat_class.astype(np.int64),
         threat_priority=threat_priority(compiled),
+        threat_decoy=compiled.threat_class == ThreatClass.DECOY.position,
+        discrimination_u=draws.discrimination_u,
+        unit_knows_decoys=engages_known_decoys(compiled),
+        unit_takes_drones=engages_unrecognised_decoys(compiled),
+        unit_decoy_discrimination=compiled.unit_decoy_discrimination,
         unit_nation=compiled.unit_nation.astype(np.int64),
         unit_channels=compiled.unit_channels,
         unit_ready_capacity=compiled.unit_ready_capacity,
         unit_reload_steps=np.ceil(compiled.unit_reload_s / compiled.time_step_s).astype(np.int64),
         unit_pk=compiled.unit_pk,
         unit_rounds=compiled.unit_rounds_per_engagement,
+        unit_reserve_floor=reserve_floor(compiled),
         nation_cap=compiled.roe_cap_outside,
         shot_capacity=max(per_rep * n_reps, 1),
         skip_idle_steps=skip_idle_steps,
@@ -97,9 +117,10 @@ def simulate_fast(
     if compiled.optimal_assignment:
         msg = "the fast engine assigns greedily; use the reference engine for optimal assignment"
         raise NotImplementedError(msg)
-    out = simulate_block(
-        kernel_inputs(compiled, geometry, draws, initial_stock, skip_idle_steps=skip_idle_steps)
+    inputs = kernel_inputs(
+        compiled, geometry, draws, initial_stock, skip_idle_steps=skip_idle_steps
     )
+    out = simulate_block(inputs)
     return RawOutcomes(
         replications=draws.replications,
         realization=np.asarray(draws.realization),
@@ -107,6 +128,7 @@ def simulate_fast(
         fate=out.fate,
         fate_s=out.fate_s,
         fate_unit=out.fate_unit,
+        initial_stock=inputs.initial_stock,
         final_stock=out.final_stock,
         shot_rep=out.shot_rep,
         shot_unit=out.shot_unit,

@@ -11,7 +11,10 @@ an engagement resolves, a reload completes. Every visited step, in this order:
    channel, a ready round, the threat alive and not already under engagement, and its nation's
    cap on engagements outside own airspace not reached, is scored
    ``pk × asset value / steps to impact``; pairs are taken best first, each unit up to its free
-   channels, each threat once;
+   channels, each threat once; a unit never takes its stock below what it holds back for
+   other classes (``reserve_for``). A decoy is taken for a drone unless the unit recognises it (its
+   night's uniform below the unit's discrimination probability): the rules and tasking of the
+   class it is taken for apply;
 4. a unit fires its doctrine's rounds per engagement (one for shoot-look-shoot); round ``m`` at a
    threat hits when that threat's ``m``-th pre-drawn uniform is below the unit's kill probability.
 
@@ -70,12 +73,18 @@ class KernelInputs(NamedTuple):
     time_step_s: float
     threat_class: np.ndarray  # (n_threats,) int64
     threat_priority: np.ndarray  # (n_threats,) float64
+    threat_decoy: np.ndarray  # (n_threats,) bool
+    discrimination_u: np.ndarray  # (n_reps, n_threats) float64: uniform per decoy
+    unit_knows_decoys: np.ndarray  # (n_units,) bool: rules and tasking allow known decoys
+    unit_takes_drones: np.ndarray  # (n_units,) bool: rules and tasking allow drones
+    unit_decoy_discrimination: np.ndarray  # (n_units,) float64: P(recognise a decoy)
     unit_nation: np.ndarray  # (n_units,) int64
     unit_channels: np.ndarray  # (n_units,) int64
     unit_ready_capacity: np.ndarray  # (n_units,) int64
     unit_reload_steps: np.ndarray  # (n_units,) int64
     unit_pk: np.ndarray  # (n_units, n_classes) float64
     unit_rounds: np.ndarray  # (n_units,) int64: rounds per engagement
+    unit_reserve_floor: np.ndarray  # (n_units, n_classes) int64: stock kept for other classes
     nation_cap: np.ndarray  # (n_nations,) int64: -1 = no cap
     shot_capacity: int
     skip_idle_steps: bool  # False visits every step (for tests of the skip)
@@ -100,6 +109,26 @@ class KernelOutputs(NamedTuple):
 def _arrival_step(launch_step: int, tau_s: float, dt: float) -> int:
     """First global step at or after the intercept time."""
     return launch_step + int(np.ceil(tau_s / dt - _GRID_EPS))
+
+
+@njit(cache=True, nogil=True)
+def _cap_reached(cap: int, used_outside: int) -> bool:
+    """Whether a nation's cap on engagements outside its airspace (-1: none) is used up."""
+    return 0 <= cap <= used_outside
+
+
+@njit(cache=True, nogil=True)
+def _decoy_off_limits(inp: KernelInputs, rep: int, i: int, u: int) -> bool:
+    """Whether unit ``u`` may not fire at decoy ``i`` as it perceives it this night.
+
+    Recognised, it is a decoy (rules and tasking must allow decoys); not recognised, it is
+    taken for a drone (they must allow drones). False for every other threat.
+    """
+    if not inp.threat_decoy[i]:
+        return False
+    if inp.discrimination_u[rep, i] < inp.unit_decoy_discrimination[u]:
+        return not inp.unit_knows_decoys[u]
+    return not inp.unit_takes_drones[u]
 
 
 @njit(cache=True, nogil=True)
@@ -208,16 +237,25 @@ def simulate_block(inp: KernelInputs) -> KernelOutputs:
                 i = win_threat[a]
                 k = s - launch[i]
                 u = inp.window_unit[w]
-                if killed[i] or k >= inp.window_k1[w] or k * dt >= lost_s[i] or stock[u] == 0:
+                if (
+                    killed[i]
+                    or k >= inp.window_k1[w]
+                    or k * dt >= lost_s[i]
+                    or stock[u] == 0
+                    or _decoy_off_limits(inp, rep, i, u)
+                ):
                     n_active -= 1
                     active[q] = active[n_active]
                     continue
                 q += 1
                 if pending[i] >= 0 or free[u] <= 0 or ready[u] <= 0 or rounds_at[i] >= max_rounds:
                     continue
+                if stock[u] <= inp.unit_reserve_floor[u, inp.threat_class[i]]:
+                    continue  # what is left is held back for other classes
                 nation = inp.unit_nation[u]
-                cap = inp.nation_cap[nation]
-                if inp.window_outside_own[w] and 0 <= cap <= used_outside[nation]:
+                if inp.window_outside_own[w] and _cap_reached(
+                    inp.nation_cap[nation], used_outside[nation]
+                ):
                     continue
                 cand[n_cand] = a
                 score[n_cand] = (
@@ -243,10 +281,17 @@ def simulate_block(inp: KernelInputs) -> KernelOutputs:
                     nation = inp.unit_nation[u]
                     if pending[i] >= 0 or free[u] <= 0 or ready[u] <= 0:
                         continue
-                    outside = inp.window_outside_own[w]
-                    if outside and 0 <= inp.nation_cap[nation] <= used_outside[nation]:
+                    if stock[u] <= inp.unit_reserve_floor[u, inp.threat_class[i]]:
                         continue
-                    n_rounds = min(inp.unit_rounds[u], ready[u], max_rounds - rounds_at[i])
+                    outside = inp.window_outside_own[w]
+                    if outside and _cap_reached(inp.nation_cap[nation], used_outside[nation]):
+                        continue
+                    n_rounds = min(
+                        inp.unit_rounds[u],
+                        ready[u],
+                        max_rounds - rounds_at[i],
+                        stock[u] - inp.unit_reserve_floor[u, inp.threat_class[i]],
+                    )
                     tau = inp.intercept_s[inp.window_offset[w] + k - inp.window_k0[w]]
                     hit = False
                     pk = inp.unit_pk[u, inp.threat_class[i]]

@@ -22,11 +22,16 @@ __all__ = ["Fate", "Outcomes", "RawOutcomes", "concat_raw", "tabulate"]
 
 
 class Fate(IntEnum):
-    """How a threat ended; every threat has exactly one."""
+    """How a threat ended; every threat has exactly one.
+
+    The engines end a flight that nothing stopped as IMPACTED; a decoy carries no warhead, so
+    its tables say REACHED_AREA instead (:func:`tabulate`): it never counts as an impact.
+    """
 
     INTERCEPTED = 0
     LOST_TO_EW = 1
     IMPACTED = 2
+    REACHED_AREA = 3
 
     @property
     def label(self) -> str:
@@ -48,6 +53,7 @@ class RawOutcomes:
     fate: np.ndarray  # (n_reps, n_threats) int8: Fate
     fate_s: np.ndarray  # (n_reps, n_threats) float64: after launch
     fate_unit: np.ndarray  # (n_reps, n_threats) int32: intercepting unit or -1
+    initial_stock: np.ndarray  # (n_reps, n_units) int64: rounds at the start of the night
     final_stock: np.ndarray  # (n_reps, n_units) int64: rounds left at the end of the night
     shot_rep: np.ndarray  # (n_shots,) int32: row in ``replications``
     shot_unit: np.ndarray  # (n_shots,) int32
@@ -67,6 +73,7 @@ def concat_raw(blocks: list[RawOutcomes]) -> RawOutcomes:
         fate=np.concatenate([b.fate for b in blocks]),
         fate_s=np.concatenate([b.fate_s for b in blocks]),
         fate_unit=np.concatenate([b.fate_unit for b in blocks]),
+        initial_stock=np.concatenate([b.initial_stock for b in blocks]),
         final_stock=np.concatenate([b.final_stock for b in blocks]),
         shot_rep=np.concatenate([b.shot_rep + o for b, o in zip(blocks, base, strict=True)]).astype(
             np.int32
@@ -87,10 +94,12 @@ class Outcomes:
     ----------
     threats : one row per threat per replication (columns in :func:`tabulate`)
     shots : one row per interceptor fired
+    stocks : one row per fire unit per replication: rounds at the start and end of the night
     """
 
     threats: pd.DataFrame
     shots: pd.DataFrame
+    stocks: pd.DataFrame
 
 
 def _locate(
@@ -129,6 +138,9 @@ def tabulate(compiled: CompiledScenario, geometry: RaidGeometry, raw: RawOutcome
         [*(compiled.nation_codes[i] for i in compiled.unit_nation), ""], dtype=object
     )
     classes = [c.value for c in ThreatClass]
+    fate = raw.fate.ravel()
+    decoy = compiled.threat_class[threat] == ThreatClass.DECOY.position
+    fate = np.where(decoy & (fate == Fate.IMPACTED), Fate.REACHED_AREA, fate)
     threats = pd.DataFrame(
         {
             "replication": np.repeat(raw.replications, n),
@@ -143,7 +155,7 @@ def tabulate(compiled: CompiledScenario, geometry: RaidGeometry, raw: RawOutcome
             "target": pd.Categorical.from_codes(
                 compiled.threat_target[threat], categories=list(compiled.asset_names)
             ),
-            "fate": pd.Categorical.from_codes(raw.fate.ravel(), categories=[f.label for f in Fate]),
+            "fate": pd.Categorical.from_codes(fate, categories=[f.label for f in Fate]),
             "launch_time_s": launch_s,
             "time_s": launch_s + fate_s,
             "unit": unit_ids[unit],
@@ -180,4 +192,18 @@ def tabulate(compiled: CompiledScenario, geometry: RaidGeometry, raw: RawOutcome
             "cost_usd": compiled.unit_cost_usd[s_unit],
         }
     )
-    return Outcomes(threats=threats, shots=shots)
+    n_units = compiled.n_units
+    unit_of_row = np.tile(np.arange(n_units), n_reps)
+    stocks = pd.DataFrame(
+        {
+            "replication": np.repeat(raw.replications, n_units),
+            "unit": pd.Categorical.from_codes(unit_of_row, categories=list(compiled.unit_ids)),
+            "system": np.asarray(compiled.unit_system_keys, dtype=object)[unit_of_row],
+            "nation": np.asarray(compiled.nation_codes, dtype=object)[
+                compiled.unit_nation[unit_of_row]
+            ],
+            "initial_stock": raw.initial_stock.ravel(),
+            "final_stock": raw.final_stock.ravel(),
+        }
+    )
+    return Outcomes(threats=threats, shots=shots, stocks=stocks)

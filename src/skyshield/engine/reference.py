@@ -18,7 +18,7 @@ import numpy as np
 from pyproj import Geod
 from scipy.optimize import linear_sum_assignment
 
-from skyshield.catalog import FireControl
+from skyshield.catalog import FireControl, ThreatClass
 from skyshield.engine.compiled import CompiledScenario
 from skyshield.engine.draws import ReplicationDraws
 from skyshield.engine.flight import Trajectories
@@ -41,6 +41,7 @@ _WGS84 = Geod(ellps="WGS84")
 _HEADING_FRACTIONS = (0.25, 0.5, 0.75, 1.0)  # of the horizon, as documented in windows.py
 _TERNARY_ITERATIONS = 60
 _FIRE_CONTROL = tuple(FireControl)
+_DRONE, _DECOY = ThreatClass.DRONE.position, ThreatClass.DECOY.position
 
 
 def _territory(lon: float, lat: float) -> int:
@@ -69,10 +70,6 @@ class _Rules:
                 compiled.unit_radar_height_m,
                 strict=True,
             )
-        ]
-        self.target_terr = [
-            _territory(float(lon), float(lat))
-            for lon, lat in zip(compiled.asset_lon_deg, compiled.asset_lat_deg, strict=True)
         ]
         sensors = np.asarray(
             lonlat_to_ecef_m(
@@ -188,13 +185,24 @@ class _Rules:
         ) - math.pi
         return abs(off) <= half
 
-    def may_fire(self, u: int, i: int, k: int, track_s: float) -> tuple[float, bool]:
-        """(Intercept time, outside own airspace) if unit ``u`` may fire at step ``k``, else NaN."""
+    def may_fire(
+        self, u: int, i: int, k: int, track_s: float, recognised: bool
+    ) -> tuple[float, bool]:
+        """(Intercept time, outside own airspace) if unit ``u`` may fire at step ``k``, else NaN.
+
+        ``recognised``: the unit knows threat ``i`` for what it is; an unrecognised decoy is
+        taken for a drone (its class rules are the drone's; its kill probability its own).
+        """
         c = self.c
         no = (math.nan, False)
         nation = int(c.unit_nation[u])
         cls = int(c.threat_class[i])
-        if not c.roe_classes[nation, cls] or not c.unit_tasked[u, cls] or c.unit_pk[u, cls] <= 0:
+        seen_as = _DRONE if cls == _DECOY and not recognised else cls
+        if (
+            not c.roe_classes[nation, seen_as]
+            or not c.unit_tasked[u, seen_as]
+            or c.unit_pk[u, cls] <= 0
+        ):
             return no
         dt = c.time_step_s
         if k >= self.last(i) or k * dt < track_s + c.roe_delay_s[nation]:
@@ -239,8 +247,9 @@ class _Rules:
 
     def _heads_to(self, i: int, k: int, nation: int) -> bool:
         own = int(self.c.nation_territory[nation])
-        if self.target_terr[int(self.c.threat_target[i])] == own:
-            return True
+        here = self.sample(i, k)
+        if _territory(float(self.t.lon_deg[here]), float(self.t.lat_deg[here])) == own:
+            return True  # over own territory; otherwise the course decides (never the target)
         a = self.sample(i, k)
         b = a + 1 if k < self.last(i) else a
         a = b - 1
@@ -346,11 +355,22 @@ def simulate_reference(
                     or rounds_at[i] >= max_rounds
                 ):
                     continue
+                held_back = [  # rounds each unit keeps for classes other than threat i's
+                    sum(
+                        int(r)
+                        for cls, r in enumerate(c.unit_reserves[u])
+                        if cls != int(c.threat_class[i])
+                    )
+                    for u in range(c.n_units)
+                ]
                 for u in range(c.n_units):
-                    if free[u] <= 0 or ready[u] <= 0:
+                    if free[u] <= 0 or ready[u] <= 0 or stock[u] <= held_back[u]:
                         continue
                     unit_track = float(track[c.unit_networks[u], i].min(initial=np.inf))
-                    tau, outside = rule[i].may_fire(u, i, k, unit_track)
+                    recognised = bool(
+                        draws.discrimination_u[row, i] < c.unit_decoy_discrimination[u]
+                    )
+                    tau, outside = rule[i].may_fire(u, i, k, unit_track, recognised)
                     if math.isnan(tau):
                         continue
                     nation = int(c.unit_nation[u])
@@ -365,8 +385,16 @@ def simulate_reference(
                     continue
                 if outside and 0 <= c.roe_cap_outside[nation] <= used_outside[nation]:
                     continue
+                keep = sum(
+                    int(r) for cls, r in enumerate(c.unit_reserves[u]) if cls != c.threat_class[i]
+                )
+                if stock[u] <= keep:
+                    continue
                 n_rounds = min(
-                    int(c.unit_rounds_per_engagement[u]), ready[u], max_rounds - rounds_at[i]
+                    int(c.unit_rounds_per_engagement[u]),
+                    ready[u],
+                    max_rounds - rounds_at[i],
+                    stock[u] - keep,
                 )
                 pk = float(c.unit_pk[u, c.threat_class[i]])
                 hit = False
@@ -398,6 +426,7 @@ def simulate_reference(
         fate=fate,
         fate_s=fate_s,
         fate_unit=fate_unit,
+        initial_stock=np.asarray(stock0, dtype=np.int64).copy(),
         final_stock=final_stock,
         shot_rep=np.asarray([x[0] for x in shots], dtype=np.int32),
         shot_unit=np.asarray([x[1] for x in shots], dtype=np.int32),

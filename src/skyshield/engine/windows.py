@@ -16,12 +16,15 @@ A unit may fire at threat ``i`` at step ``k`` (rules shared with the reference e
 * the unit's networks hold a track on the threat, and the nation's authorization delay has
   elapsed since the first track: ``k * dt >= track_s + delay_s``;
 * the threat's class is allowed by the nation, the unit is tasked against it and has a
-  non-zero kill probability against it;
+  non-zero kill probability against it; a decoy also when drones are allowed, since defenders
+  take a decoy for a drone unless they recognise it (the event loop draws that per night,
+  :func:`engages_known_decoys`);
 * the intercept point lies in the nation's zone (own territory; or within ``buffer`` of it
   inside a named neighbour; or inside the explicit polygon);
-* if the nation requires it, the threat heads to its territory at step ``k``: its target is
-  there, or the straight course from sample ``k`` enters it within the heading horizon
-  (tested at a quarter, half, three quarters and all of the horizon);
+* if the nation requires it, the threat heads to its territory at step ``k``, as its track
+  shows (never its true target): sample ``k`` is over that territory, or the straight course
+  from it enters the territory within the heading horizon (tested at a quarter, half, three
+  quarters and all of the horizon);
 * if the nation forbids it, the intercept point is not over its own populated area.
 
 Caps on engagements outside own airspace depend on what happened before, so the event loop
@@ -35,7 +38,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from skyshield.catalog import FireControl
+from skyshield.catalog import FireControl, ThreatClass
 from skyshield.engine.compiled import CompiledScenario, readonly
 from skyshield.engine.flight import PointsOnTrajectory, Trajectories, course_rad, points_at
 from skyshield.engine.intercept import earliest_intercept_s
@@ -55,7 +58,14 @@ from skyshield.geo.territory import contains_xy_locked
 
 _FIRE_CONTROL = tuple(FireControl)
 
-__all__ = ["HEADING_FRACTIONS", "Windows", "engagement_windows", "own_fire_control_sees"]
+__all__ = [
+    "HEADING_FRACTIONS",
+    "Windows",
+    "engagement_windows",
+    "engages_known_decoys",
+    "engages_unrecognised_decoys",
+    "own_fire_control_sees",
+]
 
 # Fractions of the heading horizon at which the projected straight course is tested.
 HEADING_FRACTIONS = (0.25, 0.5, 0.75, 1.0)
@@ -150,14 +160,15 @@ def _in_zone(
 
 
 def _heads_to_own(
-    compiled: CompiledScenario,
-    nation: int,
-    traj: Trajectories,
-    samples: np.ndarray,
-    target_terr: np.ndarray,
+    compiled: CompiledScenario, nation: int, traj: Trajectories, samples: np.ndarray
 ) -> np.ndarray:
+    """Whether each track sample heads for the nation's territory, judged from the track alone.
+
+    A defender sees position and course, not the threat's target: the sample is over own
+    territory, or its straight course enters it within the heading horizon.
+    """
     own = int(compiled.nation_territory[nation])
-    ok = target_terr == own
+    ok = territory_codes(traj.lon_deg[samples], traj.lat_deg[samples]) == own
     horizon = compiled.roe_heading_horizon_m[nation]
     for fraction in HEADING_FRACTIONS:
         lon, lat = destination_lonlat(
@@ -168,6 +179,22 @@ def _heads_to_own(
         )
         ok |= territory_codes(lon, lat) == own
     return np.asarray(ok, dtype=bool)
+
+
+def engages_known_decoys(compiled: CompiledScenario) -> np.ndarray:
+    """(n_units,) bool: the unit's rules and tasking let it fire at a threat it knows is a decoy."""
+    decoy = ThreatClass.DECOY.position
+    return np.asarray(
+        compiled.roe_classes[compiled.unit_nation, decoy] & compiled.unit_tasked[:, decoy]
+    )
+
+
+def engages_unrecognised_decoys(compiled: CompiledScenario) -> np.ndarray:
+    """(n_units,) bool: the unit fires at a decoy it takes for a drone (drones allowed)."""
+    drone = ThreatClass.DRONE.position
+    return np.asarray(
+        compiled.roe_classes[compiled.unit_nation, drone] & compiled.unit_tasked[:, drone]
+    )
 
 
 def engagement_windows(compiled: CompiledScenario, traj: Trajectories) -> Windows:
@@ -183,9 +210,9 @@ def engagement_windows(compiled: CompiledScenario, traj: Trajectories) -> Window
         lonlat_to_ecef_m(compiled.unit_lon_deg, compiled.unit_lat_deg, np.zeros(compiled.n_units)),
         dtype=np.float64,
     ).reshape(-1, 3)
-    target_terr = territory_codes(compiled.asset_lon_deg, compiled.asset_lat_deg)[
-        compiled.threat_target
-    ]
+    class_allowed = compiled.roe_classes[compiled.unit_nation] & compiled.unit_tasked
+    as_drone = engages_unrecognised_decoys(compiled)
+    decoy = ThreatClass.DECOY.position
     parts: list[tuple[np.ndarray, ...]] = []
     for u in range(compiled.n_units):
         nation = int(compiled.unit_nation[u])
@@ -205,10 +232,10 @@ def engagement_windows(compiled: CompiledScenario, traj: Trajectories) -> Window
         k = idx - offsets[threat]
         cls = compiled.threat_class[threat]
         unit_track = track_s[compiled.unit_networks[u]].min(axis=0, initial=np.inf)
+        allowed = class_allowed[u][cls] | ((cls == decoy) & as_drone[u])
         keep = (
-            compiled.roe_classes[nation][cls]
+            allowed
             & (compiled.unit_pk[u][cls] > 0)
-            & compiled.unit_tasked[u][cls]
             & (k < last[threat])
             & (k * dt >= unit_track[threat] + compiled.roe_delay_s[nation])
         )
@@ -240,7 +267,7 @@ def engagement_windows(compiled: CompiledScenario, traj: Trajectories) -> Window
         terr = territory_codes(lon_j, lat_j)
         keep = _in_zone(compiled, nation, lon_j, lat_j, terr)
         if compiled.roe_must_head[nation]:
-            keep &= _heads_to_own(compiled, nation, traj, offsets[threat] + k, target_terr[threat])
+            keep &= _heads_to_own(compiled, nation, traj, offsets[threat] + k)
         own = int(compiled.nation_territory[nation])
         if compiled.roe_no_populated[nation]:
             over_own = keep & (terr == own)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from skyshield.catalog import ThreatClass
 from skyshield.engine.compiled import CompiledScenario
 from skyshield.engine.geometry import RaidGeometry
 from skyshield.engine.outcomes import Fate, Outcomes
@@ -161,6 +162,10 @@ def per_replication_measures(
         .sum()
         .reindex(index, fill_value=0.0)
     )
+    at_decoys = shots[shots["threat_class"] == ThreatClass.DECOY.value]
+    measures["rounds_at_decoys/all"] = (
+        at_decoys.groupby("replication").size().reindex(index, fill_value=0)
+    )
     measures["interceptor_cost_usd"] = (
         shots.groupby("replication")["cost_usd"].sum().reindex(index, fill_value=0.0)
     )
@@ -199,7 +204,8 @@ def per_replication_measures(
     real = threats["realization"].to_numpy()
     bound_s = first_nato[real, threats["threat"].to_numpy()]
     bound = np.isfinite(bound_s)
-    stopped = bound & (threats["fate"].to_numpy() != Fate.IMPACTED.label) & (fate_s < bound_s)
+    stopped_fates = [Fate.INTERCEPTED.label, Fate.LOST_TO_EW.label]
+    stopped = bound & threats["fate"].isin(stopped_fates).to_numpy() & (fate_s < bound_s)
     measures["nato_bound/all"] = (
         pd.Series(bound, index=threats["replication"].to_numpy())
         .groupby(level=0)

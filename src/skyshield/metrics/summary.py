@@ -21,12 +21,14 @@ import numpy as np
 import pandas as pd
 from scipy.stats import t as student_t
 
+from skyshield.catalog import ThreatClass
 from skyshield.engine.outcomes import Fate, Outcomes
 
 __all__ = [
     "Z95",
     "by_class",
     "by_target",
+    "by_unit",
     "half_width_95",
     "interceptors",
     "mean_interval",
@@ -138,12 +140,62 @@ def interceptors(
             columns=["nation", "system", "quantity", "mean", "ci95_low", "ci95_high"]
         )
     rows = []
-    for quantity, value in (("rounds", None), ("cost_usd", "cost_usd")):
-        counts = per_replication(shots, replications, ["nation", "system"], value)
+    at_decoys = shots[shots["threat_class"] == ThreatClass.DECOY.value]
+    for quantity, subset, value in (
+        ("rounds", shots, None),
+        ("cost_usd", shots, "cost_usd"),
+        ("rounds_at_decoys", at_decoys, None),  # what decoys are for: interceptors spent
+    ):
+        counts = per_replication(subset, replications, ["nation", "system"], value)
+        every = per_replication(shots, replications, ["nation", "system"]).columns
+        counts = counts.reindex(columns=every, fill_value=0)
         stats = mean_interval(counts.astype(float), clusters)
         stats.index = pd.MultiIndex.from_tuples(stats.index, names=["nation", "system"])
         stats.insert(0, "quantity", quantity)
         rows.append(stats.reset_index())
     return pd.concat(rows, ignore_index=True).sort_values(
         ["quantity", "nation", "system"], ignore_index=True
+    )
+
+
+def by_unit(
+    outcomes: Outcomes,
+    replications: np.ndarray,
+    clusters: np.ndarray | None = None,
+) -> pd.DataFrame:
+    """Per fire unit: what it did on an average night, and how often it fired or ran dry.
+
+    Columns: ``rounds`` and ``kills`` per night (mean and 95% CI), ``first_shot_h`` and
+    ``last_shot_h`` (median over the nights it fired, hours after the raid starts),
+    ``nights_fired`` (share of nights with at least one round) and ``nights_dry`` (share of
+    nights it ended with no rounds left, among units that started with some).
+    """
+    shots, stocks = outcomes.shots, outcomes.stocks
+    units = list(stocks["unit"].cat.categories)
+    rounds = per_replication(shots, replications, ["unit"]).reindex(columns=units, fill_value=0)
+    kills = per_replication(shots[shots["hit"]], replications, ["unit"]).reindex(
+        columns=units, fill_value=0
+    )
+    r_mean, r_half = rounds.mean(), half_width_95(rounds.astype(float), clusters)
+    k_mean, k_half = kills.mean(), half_width_95(kills.astype(float), clusters)
+    per_night = shots.groupby(["unit", "replication"], observed=True)["fire_time_s"]
+    first = per_night.min().groupby(level="unit", observed=True).median() / 3600.0
+    last = per_night.max().groupby(level="unit", observed=True).median() / 3600.0
+    start = stocks.set_index(["replication", "unit"])
+    dry = (start["final_stock"] == 0) & (start["initial_stock"] > 0)
+    meta = stocks.drop_duplicates("unit").set_index("unit")
+    return pd.DataFrame(
+        {
+            "unit": units,
+            "nation": meta.loc[units, "nation"].to_numpy(),
+            "system": meta.loc[units, "system"].to_numpy(),
+            "rounds_mean": r_mean.to_numpy(),
+            "rounds_ci95": np.asarray(r_half),
+            "kills_mean": k_mean.to_numpy(),
+            "kills_ci95": np.asarray(k_half),
+            "first_shot_h": first.reindex(units).to_numpy(),
+            "last_shot_h": last.reindex(units).to_numpy(),
+            "nights_fired": (rounds > 0).mean().to_numpy(),
+            "nights_dry": dry.groupby(level="unit", observed=True).mean().reindex(units).to_numpy(),
+        }
     )

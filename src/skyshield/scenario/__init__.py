@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from skyshield.scenario.check import placement_warnings
 from skyshield.scenario.load import (
     DEFAULT_SCENARIO,
     builtin_scenario_names,
@@ -19,5 +20,6 @@ __all__ = [
     "builtin_scenario_path",
     "load_scenario",
     "parse_scenario",
+    "placement_warnings",
     "scenario_json_schema",
 ]

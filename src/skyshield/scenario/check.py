@@ -13,11 +13,11 @@ import numpy as np
 
 from skyshield.catalog import ThreatClass, load_catalog
 from skyshield.errors import FieldProblem, GeographyError
-from skyshield.geo import NATION_CODES, find_city, geodesic_distance_m
+from skyshield.geo import NATION_CODES, find_city, geodesic_distance_m, territory_codes
 from skyshield.scenario.models import FireUnit, Position, Scenario, Sensor
 from skyshield.units import KM_TO_M
 
-__all__ = ["check_references"]
+__all__ = ["check_references", "placement_warnings"]
 
 _MAX_LISTED = 12
 
@@ -112,6 +112,17 @@ def check_references(scenario: Scenario) -> list[FieldProblem]:
                 "from north",
                 "nothing",
             )
+        if system is not None and unit.reserve_for:
+            stock = (
+                system.launchers * system.rounds_per_launcher if unit.stock is None else unit.stock
+            )
+            held = sum(unit.reserve_for.values())
+            need(
+                held <= stock,
+                f"fire_units[{i}].reserve_for",
+                f"reserves summing to at most the unit's stock of {stock}",
+                f"{held} rounds",
+            )
 
     for i, wave in enumerate(scenario.raid.waves):
         path = f"raid.waves[{i}]"
@@ -172,3 +183,28 @@ def _asset_position(scenario: Scenario, name: str) -> Position | None:
     except GeographyError:
         return None
     return Position(lon_deg=city.lon_deg, lat_deg=city.lat_deg)
+
+
+def placement_warnings(scenario: Scenario) -> list[str]:
+    """Fire units and sensors placed at sea or in another nation's territory.
+
+    Allowed (a German Patriot in Poland is real; ships carry radars), but worth saying: it is
+    also what a typo in a coordinate looks like.
+    """
+    placed = [
+        (f"fire_units[{i}] {u.id}", u.nation, u.position) for i, u in enumerate(scenario.fire_units)
+    ] + [(f"sensors[{i}] {s.id}", s.nation, s.position) for i, s in enumerate(scenario.sensors)]
+    if not placed:
+        return []
+    codes = territory_codes(
+        np.array([p.lon_deg for _, _, p in placed]), np.array([p.lat_deg for _, _, p in placed])
+    )
+    warnings = []
+    for (label, nation, position), code in zip(placed, codes, strict=True):
+        where = "at sea or outside every known country" if code < 0 else NATION_CODES[code]
+        if code < 0 or NATION_CODES[code] != nation:
+            warnings.append(
+                f"{label} ({nation}) stands {'' if code < 0 else 'in '}{where} at "
+                f"{position.lon_deg:.3f}, {position.lat_deg:.3f}"
+            )
+    return warnings

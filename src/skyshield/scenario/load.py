@@ -11,13 +11,13 @@ import re
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
 from skyshield.errors import FieldProblem, ScenarioError
 from skyshield.scenario.check import check_references
 from skyshield.scenario.models import Scenario
+from skyshield.yamlio import YamlInputError, load_yaml
 
 __all__ = [
     "DEFAULT_SCENARIO",
@@ -75,15 +75,9 @@ def load_scenario(source: str | Path | None = None) -> Scenario:
 def parse_scenario(text: str, *, source: str = "<string>") -> Scenario:
     """Parse scenario YAML text; ``source`` names it in error messages."""
     try:
-        raw = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise ScenarioError(source, [_yaml_problem(exc)]) from None
-    except RecursionError:
-        problem = FieldProblem("", "valid YAML", "lists or mappings nested too deeply")
-        raise ScenarioError(source, [problem]) from None
-    except ValueError as exc:  # PyYAML lets through int() and date() errors: 2024-13-01
-        problem = FieldProblem("", "valid YAML", f"an unreadable value ({_shorten_text(str(exc))})")
-        raise ScenarioError(source, [problem]) from None
+        raw = load_yaml(text)
+    except YamlInputError as exc:
+        raise ScenarioError(source, [FieldProblem("", exc.expected, exc.found)]) from None
     if not isinstance(raw, dict):
         found = "an empty file" if raw is None else type(raw).__name__
         raise ScenarioError(source, [FieldProblem("", "a mapping of scenario fields", found)])
@@ -95,13 +89,6 @@ def parse_scenario(text: str, *, source: str = "<string>") -> Scenario:
     if problems:
         raise ScenarioError(source, problems)
     return scenario
-
-
-def _yaml_problem(exc: yaml.YAMLError) -> FieldProblem:
-    mark = getattr(exc, "problem_mark", None)
-    where = f"line {mark.line + 1}, column {mark.column + 1}" if mark is not None else "somewhere"
-    problem = getattr(exc, "problem", None) or "a syntax error"
-    return FieldProblem("", "valid YAML", f"{problem} at {where}")
 
 
 def format_path(loc: tuple[int | str, ...]) -> str:

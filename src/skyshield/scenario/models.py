@@ -148,6 +148,11 @@ class FireUnit(_Frozen):
         description="Threat classes this unit is tasked against (default: all its system can "
         "engage); e.g. keep Patriot interceptors for missiles.",
     )
+    reserve_for: dict[ThreatClass, Annotated[int, Field(ge=0, le=1_000_000)]] = Field(
+        default_factory=dict,
+        description="Rounds held back for a class: other classes may not take the unit's stock "
+        "below the sum of the other classes' reserves, e.g. {ballistic: 8} on a Patriot.",
+    )
     networks: tuple[Name, ...] = Field(min_length=1)
     radar_azimuth_deg: float | None = Field(
         default=None,
@@ -168,7 +173,13 @@ class Wave(_Frozen):
     launch_site: Name
     launch_time_min: float = Field(default=0.0, ge=0.0, le=24 * 60.0, allow_inf_nan=False)
     launch_spacing_s: float = Field(default=0.0, ge=0.0, le=3600.0, allow_inf_nan=False)
-    launch_jitter_s: float = Field(default=0.0, ge=0.0, le=3600.0, allow_inf_nan=False)
+    launch_jitter_s: float = Field(
+        default=0.0,
+        ge=0.0,
+        le=3600.0,
+        allow_inf_nan=False,
+        description="sd of each launch time about its plan, normal truncated at the raid start",
+    )
     route: tuple[Position, ...] = ()
     route_jitter_km: float = Field(default=0.0, ge=0.0, le=200.0, allow_inf_nan=False)
     targets: tuple[Name, ...] = Field(min_length=1)

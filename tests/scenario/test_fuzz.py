@@ -1,0 +1,99 @@
+"""A mutation fuzzer over scenario files: whatever the bytes, a clear error or a scenario.
+
+Seeded, so every run checks the same files. Each mutant of a shipped scenario must load or
+raise :class:`ScenarioError` (never another exception), within 5 s. ``SKYSHIELD_FUZZ_N``
+sets how many files (default 10,000).
+"""
+
+from __future__ import annotations
+
+import os
+import time
+
+import numpy as np
+import pytest
+
+from skyshield.errors import ScenarioError
+from skyshield.scenario import builtin_scenario_path, parse_scenario
+
+N_FILES = int(os.environ.get("SKYSHIELD_FUZZ_N", "10000"))
+BASES = [builtin_scenario_path(n).read_text(encoding="utf-8") for n in ("default", "poland-100km")]
+TOKENS = [
+    "&a ",
+    "*a",
+    "<<: *a",
+    "!!python/object:os.system ",
+    "- ",
+    ": ",
+    "\t",
+    "{",
+    "}",
+    "[",
+    "]",
+    "'",
+    '"',
+    "#",
+    "|",
+    ">",
+    "?",
+    "%YAML 1.1\n",
+    "---\n",
+    "...\n",
+    "~",
+    "null",
+    ".nan",
+    "-.inf",
+    "1e309",
+    "0x1F",
+    "2024-13-01",
+    "é",
+    "\u202e",
+    "\x00",
+    "\x1f",
+    "\ufeff",
+    "9" * 400,
+]
+
+
+def _mutant(rng: np.random.Generator) -> str:
+    text = BASES[int(rng.integers(len(BASES)))]
+    for _ in range(int(rng.integers(1, 6))):
+        at = int(rng.integers(len(text)))
+        match int(rng.integers(6)):
+            case 0:  # delete a span
+                text = text[:at] + text[at + int(rng.integers(1, 40)) :]
+            case 1:  # insert a token
+                text = text[:at] + TOKENS[int(rng.integers(len(TOKENS)))] + text[at:]
+            case 2:  # flip a character
+                text = text[:at] + chr(int(rng.integers(1, 0x2FF))) + text[at + 1 :]
+            case 3:  # duplicate a line
+                lines = text.splitlines(keepends=True)
+                k = int(rng.integers(len(lines)))
+                text = "".join([*lines[: k + 1], lines[k], *lines[k + 1 :]])
+            case 4:  # swap two lines
+                lines = text.splitlines(keepends=True)
+                a, b = rng.integers(len(lines), size=2)
+                lines[a], lines[b] = lines[b], lines[a]
+                text = "".join(lines)
+            case _:  # change a number
+                text = text[:at] + str(int(rng.integers(-(10**6), 10**6))) + text[at:]
+    return text
+
+
+@pytest.mark.slow
+def test_parse_scenario__fuzzed_files_load_or_explain() -> None:
+    rng = np.random.default_rng(20261201)
+    slowest, errors = 0.0, []
+    for _ in range(N_FILES):
+        text = _mutant(rng)
+        start = time.perf_counter()
+        try:
+            parse_scenario(text, source="fuzz.yaml")
+        except ScenarioError as exc:
+            errors.append(exc)
+        slowest = max(slowest, time.perf_counter() - start)
+    assert slowest < 5.0
+    assert all(str(e).startswith("fuzz.yaml: ") for e in errors)
+    assert all(p.expected and p.found for e in errors for p in e.problems)
+    rejected = len(errors)
+    assert rejected > N_FILES // 2  # the fuzzer does break files
