@@ -323,6 +323,8 @@ def _reachable(threat: str, site: tuple[float, float], waypoint: tuple[float, fl
 
 def record_raid(n_threats: int = 800, n_units: int = 200, hours: float = 10.0) -> dict[str, Any]:
     """The record-raid scenario dict: waves of 20 over ``hours``, fire units all over Ukraine."""
+    from skyshield.geo.cities import find_city
+
     rng = np.random.default_rng(1)
     waves = []
     per_wave = 20
@@ -382,6 +384,19 @@ def record_raid(n_threats: int = 800, n_units: int = 200, hours: float = 10.0) -
         "assets": {c: {"city": c, "country": "UA"} for c in RECORD_CITIES},
         "networks": {"ua": {"description": "Ukrainian national air picture"}},
         "sensors": sensors,
+        # EW discs around every target city (notional)
+        "ew_zones": [
+            {
+                "id": f"ua-ew-{name.lower()}",
+                "nation": "UA",
+                "position": {
+                    "lon_deg": round(find_city(name, "UA").lon_deg, 3),
+                    "lat_deg": round(find_city(name, "UA").lat_deg, 3),
+                },
+                "radius_km": 40,
+            }
+            for name in RECORD_CITIES
+        ],
         "fire_units": units,
         "raid": {
             "launch_sites": {

@@ -176,7 +176,7 @@ def test_load_catalog__envelopes_and_probabilities_valid() -> None:
         assert system.cost_per_shot_usd > 0, key
         assert system.interceptor_speed_mps > 0, key
     for key, threat in catalog.threats.items():
-        assert 0.0 <= threat.ew_loss_probability <= 1.0, key
+        assert 0.0 <= threat.ew_loss_per_100km <= 1.0, key
         assert min(threat.speed_mps, threat.terminal_speed_mps, threat.rcs_m2) > 0, key
         assert math.isfinite(threat.range_m), key
         assert threat.range_m > 0, key
@@ -190,7 +190,7 @@ def test_load_catalog__only_abm_systems_engage_ballistic() -> None:
 def test_load_catalog__missiles_not_lost_to_ew() -> None:
     for threat in load_catalog().threats.values():
         if threat.threat_class not in (ThreatClass.DRONE, ThreatClass.DECOY):
-            assert threat.ew_loss_probability == 0.0, threat.key
+            assert threat.ew_loss_per_100km == 0.0, threat.key
 
 
 def test_si_units__cover_every_allowed_unit() -> None:

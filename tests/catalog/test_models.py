@@ -93,7 +93,7 @@ def _threat_params(**override: Any) -> dict[str, Any]:
         "rcs": _q(0.1, "m2"),
         "range": _q(2500, "km"),
         "unit_cost": _q(35000, "usd"),
-        "ew_loss_probability": _q(0.1, "probability"),
+        "ew_loss_per_100km": _q(0.1, "probability"),
     }
     return params | override
 

@@ -178,6 +178,15 @@ def coalition() -> dict[str, Any]:
             _unit("ua-nasams", "nasams", "UA", 25.2, 50.7, stock=3),
             _unit("ua-mfg", "mobile-fire-group", "UA", 24.2, 49.72),
         ],
+        "ew_zones": [  # on the Shaheds' waypoint, so some are lost to EW
+            {
+                "id": "ua-ew",
+                "nation": "UA",
+                "position": {"lon_deg": 24.4, "lat_deg": 49.6},
+                "radius_km": 40,
+                "strength": 3,
+            }
+        ],
         "raid": {
             "launch_sites": {
                 "air": {"lon_deg": 27.5, "lat_deg": 50.3},
@@ -211,9 +220,17 @@ def coalition() -> dict[str, Any]:
 
 
 def drone_swarm() -> dict[str, Any]:
-    """Shaheds and Gerbera decoys on Kyiv (10% EW losses each) against guns and drones."""
+    """Shaheds and Gerbera decoys on Kyiv, through an EW zone around it, against guns and drones."""
     return {
         "name": "swarm",
+        "ew_zones": [
+            {
+                "id": "kyiv-ew",
+                "nation": "UA",
+                "position": {"lon_deg": 30.6, "lat_deg": 50.45},
+                "radius_km": 30,
+            }
+        ],
         "nations": {"UA": {"name": "Ukraine"}},
         "assets": {"Kyiv": {"city": "Kyiv", "country": "UA", "value": 10}},
         "networks": {"ua": {}},

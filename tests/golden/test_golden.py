@@ -64,11 +64,16 @@ def test_run__stock_zero_fires_nothing_and_everything_impacts() -> None:
 
 
 def test_run__out_of_reach_drone_impacts_unless_lost_to_ew() -> None:
-    """The unit sits >= 110 km south of a Shahed's route (IRIS-T reach 40 km): no shots; the
-    drone impacts unless lost to EW, p_EW = 0.1: SE at 2,000 nights √(0.1·0.9/2000) = 0.0067.
+    """The unit sits >= 110 km south of a Shahed's route (IRIS-T reach 40 km): no shots. An EW
+    disc of 30 km on Kyiv: the drone flies 30 km inside it and is lost with probability
+    1 − (1 − 0.5)^(30/100) = 0.1877 (catalog 0.5 per 100 km); SE at 2,000 nights 0.0087.
     """
     n = 2000
-    text = ONE_ON_ONE.replace("lat_deg: 50.36}", "lat_deg: 49.0}")
+    text = ONE_ON_ONE.replace("lat_deg: 50.36}", "lat_deg: 49.0}").replace(
+        "raid:",
+        "ew_zones:\n  - {id: kyiv, nation: UA, position: {lon_deg: 30.5238, lat_deg: 50.45466},"
+        " radius_km: 30}\nraid:",
+    )
     scenario = parse_scenario(
         text.replace("STOCK", "24").replace("THREAT", "shahed-136").replace("UNIT_LON", "31.1")
     )
@@ -77,10 +82,13 @@ def test_run__out_of_reach_drone_impacts_unless_lost_to_ew() -> None:
     fates = summary.threats["fate"].astype(str)
     assert set(fates) <= {"impacted", "lost_to_ew"}
     lost = (fates == "lost_to_ew").mean()
-    assert abs(lost - 0.1) <= Z * np.sqrt(0.1 * 0.9 / n), lost
-    # lost drones fall before their target: earlier than the impact time
-    times = summary.threats.groupby(fates)["time_s"].max()
-    assert times["lost_to_ew"] <= times["impacted"]
+    p = 1 - 0.5 ** (30 / 100)
+    assert abs(lost - p) <= Z * np.sqrt(p * (1 - p) / n), lost
+    # lost drones fall before their target, inside the last 30 km (≤ 30 km / 51.4 m/s = 584 s)
+    times = summary.threats.groupby(fates)["time_s"].agg(["min", "max"])
+    impact_s = times.loc["impacted", "max"]
+    assert times.loc["lost_to_ew", "max"] <= impact_s
+    assert times.loc["lost_to_ew", "min"] >= impact_s - 30_000 / (185 / 3.6) - 5.0
     assert summary.threats.loc[fates == "impacted", "time_s"].nunique() == 1
 
 

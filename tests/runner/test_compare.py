@@ -17,7 +17,13 @@ from skyshield.engine.flight import course_rad
 from skyshield.engine.outcomes import tabulate
 from skyshield.engine.windows import HEADING_FRACTIONS
 from skyshield.errors import ScenarioError
-from skyshield.geo import NATION_CODES, destination_lonlat, distance_to_territory_m, territory_codes
+from skyshield.geo import (
+    NATION_CODES,
+    destination_lonlat,
+    distance_to_territory_m,
+    geodesic_distance_m,
+    territory_codes,
+)
 from skyshield.metrics.policy import per_replication_measures
 from skyshield.runner.compare import apply_variation, compare, parse_variation
 from skyshield.runner.montecarlo import prepare, run_replications
@@ -40,6 +46,19 @@ def test_compare__builtin_scenarios_obey_their_rules(name: str) -> None:
     assert not (decoys["fate"] == "impacted").any()
     reached = tables.threats[tables.threats["fate"] == "reached_area"]
     assert (reached["threat_class"] == "decoy").all()
+    # EW losses happen only inside EW zones (within one step of flight of the disc)
+    lost = tables.threats[tables.threats["fate"] == "lost_to_ew"]
+    if len(lost):
+        margin = compiled.threat_speed_mps.max() * compiled.time_step_s
+        inside = np.zeros(len(lost), dtype=bool)
+        for z in scenario.ew_zones:
+            inside |= geodesic_distance_m(
+                np.full(len(lost), z.position.lon_deg),
+                np.full(len(lost), z.position.lat_deg),
+                lost["lon_deg"].to_numpy(),
+                lost["lat_deg"].to_numpy(),
+            ) <= (z.radius_km * 1000 + margin)
+        assert inside.all()
     classes = list(ThreatClass)
     dt = compiled.time_step_s
     targets_terr = territory_codes(compiled.asset_lon_deg, compiled.asset_lat_deg)

@@ -139,7 +139,7 @@ def parse_catalog(*, sources_yaml: str, threats_yaml: str, systems_yaml: str) ->
             rcs_m2=si["rcs"],
             range_m=si["range"],
             unit_cost_usd=si["unit_cost"],
-            ew_loss_probability=si["ew_loss_probability"],
+            ew_loss_per_100km=si["ew_loss_per_100km"],
             terminal_speed_mps=si.get("terminal_speed", speed_mps),
         )
         entries.extend(_entries("threat", key, threat.name, threat.parameters))

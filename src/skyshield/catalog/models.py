@@ -67,7 +67,7 @@ THREAT_UNITS: Mapping[str, frozenset[str]] = {
     "rcs": _AREA,
     "range": _KM,
     "unit_cost": _USD,
-    "ew_loss_probability": _PROBABILITY,
+    "ew_loss_per_100km": _PROBABILITY,
     "terminal_speed": _SPEED,
 }
 SYSTEM_UNITS: Mapping[str, frozenset[str]] = {
@@ -204,7 +204,7 @@ class ThreatParameters(_Frozen):
     rcs: Quantity
     range: Quantity
     unit_cost: Quantity
-    ew_loss_probability: Quantity
+    ew_loss_per_100km: Quantity
     terminal_speed: Quantity | None = None
 
     @field_validator("*")

@@ -115,7 +115,7 @@ class ThreatType:
     rcs_m2: float  # frontal radar cross-section, for detection range R ∝ σ^¼
     range_m: float  # maximum range
     unit_cost_usd: float
-    ew_loss_probability: float  # chance per flight of being lost to electronic warfare
+    ew_loss_per_100km: float  # chance of being lost per 100 km flown inside an EW zone
     terminal_speed_mps: float  # speed in the last phase (== speed_mps when not ballistic)
 
 

@@ -19,6 +19,7 @@ __all__ = ["compile_scenario"]
 _ZONE_CODES = {ZoneKind.OWN: 0, ZoneKind.BUFFER: 1, ZoneKind.POLYGON: 2}
 _CLASSES = tuple(ThreatClass)
 _FIRE_CONTROL = tuple(FireControl)
+_ALMOST_1 = 1.0 - 1e-12  # a loss chance of 1 per 100 km becomes a very large finite rate
 
 
 def _arr(values: Sequence[object], dtype: type | str) -> np.ndarray:
@@ -136,7 +137,11 @@ def compile_scenario(scenario: Scenario, catalog: Catalog | None = None) -> Comp
         ),
         threat_rcs_m2=_arr([t.rcs_m2 for t in threat_types], np.float64),
         threat_cost_usd=_arr([t.unit_cost_usd for t in threat_types], np.float64),
-        threat_ew_p=_arr([t.ew_loss_probability for t in threat_types], np.float64),
+        # loss per 100 km p -> hazard per metre: survival (1 - p) per 100 km = exp(-rate 1e5 m)
+        threat_ew_rate_per_m=_arr(
+            [-math.log1p(-min(t.ew_loss_per_100km, _ALMOST_1)) / 1e5 for t in threat_types],
+            np.float64,
+        ),
         route_offset=_arr(route_offset, np.int64),
         route_lon_deg=_arr(route_lon, np.float64),
         route_lat_deg=_arr(route_lat, np.float64),
@@ -207,6 +212,10 @@ def compile_scenario(scenario: Scenario, catalog: Catalog | None = None) -> Comp
             [s.reference_rcs_m2 for s in sensors] + [s.radar_reference_rcs_m2 for s in systems],
             np.float64,
         ),
+        ew_zone_lon_deg=_arr([z.position.lon_deg for z in scenario.ew_zones], np.float64),
+        ew_zone_lat_deg=_arr([z.position.lat_deg for z in scenario.ew_zones], np.float64),
+        ew_zone_radius_m=_arr([z.radius_km * KM_TO_M for z in scenario.ew_zones], np.float64),
+        ew_zone_strength=_arr([z.strength for z in scenario.ew_zones], np.float64),
         sensor_networks=readonly(
             np.asarray(
                 [membership(s.networks) for s in sensors] + [membership(u.networks) for u in units],

@@ -65,7 +65,7 @@ class CompiledScenario:
     threat_ballistic: np.ndarray  # (n_threats,) bool
     threat_rcs_m2: np.ndarray  # (n_threats,) float64
     threat_cost_usd: np.ndarray  # (n_threats,) float64
-    threat_ew_p: np.ndarray  # (n_threats,) float64
+    threat_ew_rate_per_m: np.ndarray  # (n_threats,) float64: loss hazard per m in a zone
     route_offset: np.ndarray  # (n_threats + 1,) int64: waypoints of threat i are [o[i], o[i+1])
     route_lon_deg: np.ndarray  # (n_points,) float64: launch site, waypoints, target
     route_lat_deg: np.ndarray  # (n_points,) float64
@@ -105,6 +105,11 @@ class CompiledScenario:
     sensor_reference_rcs_m2: np.ndarray  # (n_sensors,) float64
     sensor_networks: np.ndarray  # (n_sensors, n_networks) bool
     network_names: tuple[str, ...]
+    # electronic-warfare zones (n_zones)
+    ew_zone_lon_deg: np.ndarray  # (n_zones,) float64
+    ew_zone_lat_deg: np.ndarray  # (n_zones,) float64
+    ew_zone_radius_m: np.ndarray  # (n_zones,) float64
+    ew_zone_strength: np.ndarray  # (n_zones,) float64
 
     @property
     def n_threats(self) -> int:

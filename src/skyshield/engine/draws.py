@@ -88,7 +88,7 @@ class ReplicationDraws:
     replications: np.ndarray  # (n_reps,) int64: replication indices
     launch_step: np.ndarray  # (n_reps, n_threats) int64: launch time on the step grid
     realization: np.ndarray  # (n_reps, n_threats) int64: route realization flown
-    ew_fraction: np.ndarray  # (n_reps, n_threats) float64: flight fraction where lost to EW, or 2.0
+    ew_budget: np.ndarray  # (n_reps, n_threats) float64: standard exponential, see engine.ew
     kill_u: np.ndarray  # (n_reps, n_threats, MAX_ROUNDS_PER_THREAT) float64: uniform per round
     discrimination_u: np.ndarray  # (n_reps, n_threats) float64: a unit recognises decoy i if <p
 
@@ -111,10 +111,7 @@ def draw_replications(
         )
         launch[row] = np.rint(launch_s / compiled.time_step_s).astype(np.int64)
         realization[row] = route_set(np.asarray([rep]), n_realizations)[0]
-        ew_rng = replication_rng(run_seed, int(rep), Stream.EW)
-        lost = ew_rng.random(n) < compiled.threat_ew_p
-        where = ew_rng.random(n)
-        ew[row] = np.where(lost, where, 2.0)
+        ew[row] = replication_rng(run_seed, int(rep), Stream.EW).standard_exponential(n)
         kill[row] = replication_rng(run_seed, int(rep), Stream.KILL).random(
             (n, MAX_ROUNDS_PER_THREAT)
         )
@@ -123,7 +120,7 @@ def draw_replications(
         replications=readonly(reps.copy()),
         launch_step=readonly(launch),
         realization=readonly(realization),
-        ew_fraction=readonly(ew),
+        ew_budget=readonly(ew),
         kill_u=readonly(kill),
         discrimination_u=readonly(discrimination),
     )

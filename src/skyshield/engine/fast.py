@@ -7,6 +7,7 @@ import numpy as np
 from skyshield.catalog import ThreatClass
 from skyshield.engine.compiled import CompiledScenario
 from skyshield.engine.draws import ReplicationDraws
+from skyshield.engine.ew import ew_loss_times_s
 from skyshield.engine.geometry import RaidGeometry
 from skyshield.engine.kernel import KernelInputs, simulate_block
 from skyshield.engine.outcomes import RawOutcomes
@@ -68,7 +69,13 @@ def kernel_inputs(
     return KernelInputs(
         launch_step=draws.launch_step,
         realization=draws.realization,
-        ew_fraction=draws.ew_fraction,
+        ew_lost_s=ew_loss_times_s(
+            compiled,
+            geometry.trajectories,
+            geometry.ew_exposure_m,
+            draws.realization,
+            draws.ew_budget,
+        ),
         kill_u=draws.kill_u,
         initial_stock=stock,
         flight_s=geometry.flight_s,

@@ -9,6 +9,7 @@ import numpy as np
 
 from skyshield.engine.compiled import CompiledScenario, readonly
 from skyshield.engine.draws import realization_rng
+from skyshield.engine.ew import ew_exposure_m
 from skyshield.engine.flight import Trajectories, realize_routes, sample_trajectories
 from skyshield.engine.windows import Windows, engagement_windows
 
@@ -25,6 +26,7 @@ class RaidGeometry:
 
     trajectories: tuple[Trajectories, ...]
     windows: tuple[Windows, ...]
+    ew_exposure_m: tuple[np.ndarray, ...]  # per realization, (n_samples,): see :mod:`.ew`
     last_sample: np.ndarray  # (n_realizations, n_threats) int64: impact sample
     flight_s: np.ndarray  # (n_realizations, n_threats) float64: launch to impact
     threat_window_start: np.ndarray  # (n_realizations, n_threats) int64
@@ -42,10 +44,12 @@ class RaidGeometry:
         return len(self.trajectories)
 
 
-def _realization(compiled: CompiledScenario, run_seed: int, r: int) -> tuple[Trajectories, Windows]:
+def _realization(
+    compiled: CompiledScenario, run_seed: int, r: int
+) -> tuple[Trajectories, Windows, np.ndarray]:
     routes = realize_routes(compiled, rng=realization_rng(run_seed, r))
     traj = sample_trajectories(compiled, routes)
-    return traj, engagement_windows(compiled, traj)
+    return traj, engagement_windows(compiled, traj), ew_exposure_m(compiled, traj)
 
 
 def build_geometry(
@@ -64,8 +68,8 @@ def build_geometry(
             )
     else:
         built = [_realization(compiled, run_seed, r) for r in range(n_realizations)]
-    trajectories = [traj for traj, _ in built]
-    windows = [win for _, win in built]
+    trajectories = [traj for traj, _, _ in built]
+    windows = [win for _, win, _ in built]
     n = compiled.n_threats
     start = np.zeros((n_realizations, n), dtype=np.int64)
     end = np.zeros((n_realizations, n), dtype=np.int64)
@@ -86,6 +90,7 @@ def build_geometry(
     return RaidGeometry(
         trajectories=tuple(trajectories),
         windows=tuple(windows),
+        ew_exposure_m=tuple(readonly(exposure) for _, _, exposure in built),
         last_sample=readonly(np.stack([t.last_sample for t in trajectories]).astype(np.int64)),
         flight_s=readonly(
             np.stack([t.time_s[t.sample_offset[1:] - 1] for t in trajectories]).astype(np.float64)

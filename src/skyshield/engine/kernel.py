@@ -56,7 +56,7 @@ class KernelInputs(NamedTuple):
     # draws, per replication of the block
     launch_step: np.ndarray  # (n_reps, n_threats) int64: launch time on the step grid
     realization: np.ndarray  # (n_reps, n_threats) int64: route realization flown
-    ew_fraction: np.ndarray  # (n_reps, n_threats) float64: flight fraction lost to EW, or 2.0
+    ew_lost_s: np.ndarray  # (n_reps, n_threats) float64: lost to EW after launch, or inf
     kill_u: np.ndarray  # (n_reps, n_threats, max_rounds) float64: uniform per round
     initial_stock: np.ndarray  # (n_reps, n_units) int64: rounds each unit starts the night with
     # geometry, per route realization
@@ -165,8 +165,7 @@ def simulate_block(inp: KernelInputs) -> KernelOutputs:
         for i in range(n_threats):
             r = inp.realization[rep, i]
             flight[i] = inp.flight_s[r, i]
-            f = inp.ew_fraction[rep, i]
-            lost_s[i] = f * flight[i] if f < 1.0 else np.inf
+            lost_s[i] = inp.ew_lost_s[rep, i]
             n_windows += inp.threat_window_end[r, i] - inp.threat_window_start[r, i]
         win = np.empty(n_windows, dtype=np.int64)
         win_threat = np.empty(n_windows, dtype=np.int64)

@@ -266,6 +266,38 @@ class _Rules:
                 return True
         return False
 
+    def _ew_strength(self, sample: int) -> float:
+        """Strongest EW zone containing the sample (0 outside every zone)."""
+        c, best = self.c, 0.0
+        lon, lat = float(self.t.lon_deg[sample]), float(self.t.lat_deg[sample])
+        for z in range(c.ew_zone_radius_m.shape[0]):
+            _, _, distance = _WGS84.inv(
+                float(c.ew_zone_lon_deg[z]), float(c.ew_zone_lat_deg[z]), lon, lat
+            )
+            if distance <= c.ew_zone_radius_m[z]:
+                best = max(best, float(c.ew_zone_strength[z]))
+        return best
+
+    def ew_lost_s(self, i: int, budget: float) -> float:
+        """Time after launch when threat ``i`` is lost to EW with exposure budget ``budget``.
+
+        Walks its segments accumulating hazard (rate × metres × mean zone strength of the
+        segment's ends) until it reaches the budget; inf if it never does.
+        """
+        rate = float(self.c.threat_ew_rate_per_m[i])
+        if rate <= 0:
+            return math.inf
+        hazard = 0.0
+        for k in range(self.last(i)):
+            a, b = self.sample(i, k), self.sample(i, k + 1)
+            length = math.dist(self.t.ecef_m[a], self.t.ecef_m[b])
+            grows = rate * length * (self._ew_strength(a) + self._ew_strength(b)) / 2
+            if grows > 0 and hazard + grows >= budget:
+                t0, t1 = float(self.t.time_s[a]), float(self.t.time_s[b])
+                return t0 + (budget - hazard) / grows * (t1 - t0)
+            hazard += grows
+        return math.inf
+
     def detects(self, s: int, i: int, k: int) -> bool:
         c, t = self.c, self.t
         sk = self.sample(i, k)
@@ -307,9 +339,7 @@ def simulate_reference(
         rule = [rules[int(r)] for r in draws.realization[row]]
         last = [rule[i].last(i) for i in range(n)]
         flight = [rule[i].flight_s(i) for i in range(n)]
-        lost_s = [
-            f * flight[i] if f < 1.0 else math.inf for i, f in enumerate(draws.ew_fraction[row])
-        ]
+        lost_s = [rule[i].ew_lost_s(i, float(draws.ew_budget[row, i])) for i in range(n)]
         killed = [False] * n
         pending: dict[int, tuple[int, int, bool, float]] = {}  # threat -> (step, unit, hit, τ)
         rounds_at = [0] * n

@@ -77,6 +77,16 @@ def check_references(scenario: Scenario) -> list[FieldProblem]:
         ("sensors", scenario.sensors),
         ("fire_units", scenario.fire_units),
     )
+    seen_zones: set[str] = set()
+    for i, zone in enumerate(scenario.ew_zones):
+        need(zone.id not in seen_zones, f"ew_zones[{i}].id", "an id not used before", zone.id)
+        seen_zones.add(zone.id)
+        need(
+            zone.nation in scenario.nations,
+            f"ew_zones[{i}].nation",
+            f"a nation declared under `nations` ({_one_of(scenario.nations)})",
+            zone.nation,
+        )
     for kind, items in placed:
         seen: set[str] = set()
         for i, item in enumerate[Sensor | FireUnit](items):

@@ -18,6 +18,7 @@ __all__ = [
     "Asset",
     "Assignment",
     "EngineSettings",
+    "EwZone",
     "FireUnit",
     "MonteCarloSettings",
     "Nation",
@@ -135,6 +136,21 @@ class Sensor(_Frozen):
     label: str = "notional position"
 
 
+class EwZone(_Frozen):
+    """A disc where electronic warfare (jamming, spoofing) downs drones and decoys.
+
+    A threat flying inside loses its way at the catalog rate per km of its type
+    (``ew_loss_per_100km``) times ``strength``; where zones overlap the strongest applies.
+    """
+
+    id: Name
+    nation: NationCode
+    position: Position
+    radius_km: float = Field(gt=0.0, le=500.0, allow_inf_nan=False)
+    strength: float = Field(default=1.0, ge=0.0, le=10.0, allow_inf_nan=False)
+    label: str = "notional position"
+
+
 class FireUnit(_Frozen):
     """One fire unit (battery, fire group, fighter station) of a catalog system type."""
 
@@ -233,6 +249,10 @@ class Scenario(_Frozen):
     networks: dict[Name, Network] = Field(min_length=1)
     sensors: tuple[Sensor, ...] = ()
     fire_units: tuple[FireUnit, ...] = ()
+    ew_zones: tuple[EwZone, ...] = Field(
+        default=(),
+        description="Electronic-warfare zones: drones and decoys are lost only inside them.",
+    )
     raid: Raid
     monte_carlo: MonteCarloSettings = MonteCarloSettings()
     engine: EngineSettings = EngineSettings()

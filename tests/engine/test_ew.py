@@ -1,0 +1,81 @@
+"""Electronic warfare in space (:mod:`skyshield.engine.ew`): losses only inside zones, at the
+catalog rate per km, against closed forms."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from skyshield.engine.compile import compile_scenario
+from skyshield.engine.ew import ew_exposure_m
+from skyshield.engine.outcomes import Fate
+from skyshield.geo import find_city, geodesic_distance_m
+
+from ._build import one_on_one, prepare, scenario
+
+KYIV = find_city("Kyiv", "UA")
+RADIUS_KM = 50.0
+
+
+def _drones_through_kyiv_zone(count: int = 1) -> dict[str, Any]:
+    """Shaheds flying straight to Kyiv, an EW disc of 50 km on Kyiv, a unit with no rounds."""
+    d = one_on_one(threat="shahed-136", count=count, stock=0)
+    d["ew_zones"] = [
+        {
+            "id": "kyiv",
+            "nation": "UA",
+            "position": {"lon_deg": KYIV.lon_deg, "lat_deg": KYIV.lat_deg},
+            "radius_km": RADIUS_KM,
+        }
+    ]
+    return d
+
+
+def test_ew_exposure_m__radius_flown_inside_the_disc() -> None:
+    compiled = compile_scenario(scenario(_drones_through_kyiv_zone()))
+    traj = prepare(compiled, seed=1, n_reps=1).geometry.trajectories[0]
+    exposure = ew_exposure_m(compiled, traj)
+    assert exposure[0] == 0.0
+    assert np.all(np.diff(exposure) >= 0)
+    step_m = compiled.threat_speed_mps[0] * compiled.time_step_s
+    # the target is the disc's centre: the drone flies one radius inside (± half a step)
+    assert abs(exposure[-1] - RADIUS_KM * 1000) <= step_m / 2 + 1.0
+
+
+def test_ew_exposure_m__no_zone_no_exposure() -> None:
+    compiled = compile_scenario(scenario(one_on_one(threat="shahed-136")))
+    traj = prepare(compiled, seed=1, n_reps=1).geometry.trajectories[0]
+    assert not ew_exposure_m(compiled, traj).any()
+
+
+def test_simulate_fast__ew_loss_share_and_place_closed_form() -> None:
+    """P(lost) = 1 − (1 − p)^(R / 100 km) = 1 − 0.5^0.5 = 0.2929, and only inside the disc."""
+    compiled = compile_scenario(scenario(_drones_through_kyiv_zone()))
+    n = 4000
+    prepared = prepare(compiled, seed=3, n_reps=n)
+    raw = prepared.fast()
+    lost = raw.fate[:, 0] == Fate.LOST_TO_EW
+    expected = 1 - 0.5 ** (RADIUS_KM / 100)
+    assert abs(lost.mean() - expected) < 4 * np.sqrt(expected * (1 - expected) / n)
+    threats = prepared.tables(raw).threats
+    where = threats[threats["fate"] == "lost_to_ew"]
+    distance = geodesic_distance_m(
+        np.full(len(where), KYIV.lon_deg),
+        np.full(len(where), KYIV.lat_deg),
+        where["lon_deg"].to_numpy(),
+        where["lat_deg"].to_numpy(),
+    )
+    step_m = compiled.threat_speed_mps[0] * compiled.time_step_s
+    assert distance.max() <= RADIUS_KM * 1000 + step_m
+    # uniform hazard along the 50 km: losses spread over the whole disc, not at its edge
+    assert distance.min() < 0.1 * RADIUS_KM * 1000
+    assert np.median(distance) > 0.3 * RADIUS_KM * 1000
+
+
+def test_simulate_fast__missiles_never_lost_to_ew() -> None:
+    d = _drones_through_kyiv_zone()
+    d["raid"]["waves"][0]["threat"] = "kh-101"
+    compiled = compile_scenario(scenario(d))
+    raw = prepare(compiled, seed=3, n_reps=200).fast()
+    assert not (raw.fate == Fate.LOST_TO_EW).any()
