@@ -151,3 +151,10 @@ def test_run_json__one_replication_is_strict_json(tmp_path: Path) -> None:
     assert row["ci95_low"] is None
     assert isinstance(row["mean"], float)
     assert {r["quantity"] for r in data["by_class"]} >= {"impacted", "reached_area"}
+
+
+def test_schema__shipped_copy_is_up_to_date(tmp_path: Path) -> None:
+    result = _skyshield("schema", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    shipped = (Path(__file__).resolve().parents[1] / "schema" / "scenario.schema.json").read_text()
+    assert json.loads(result.stdout) == json.loads(shipped), "run: skyshield schema -o schema/..."
