@@ -11,7 +11,7 @@ from skyshield.engine.ew import ew_loss_times_s
 from skyshield.engine.geometry import RaidGeometry
 from skyshield.engine.kernel import KernelInputs, simulate_block
 from skyshield.engine.outcomes import RawOutcomes
-from skyshield.engine.windows import engages_known_decoys, engages_unrecognised_decoys
+from skyshield.engine.windows import classes_allowed
 
 __all__ = [
     "initial_stock_rows",
@@ -65,6 +65,7 @@ def kernel_inputs(
     """Assemble the event loop's one input record for the replications in ``draws``."""
     n_reps = draws.launch_step.shape[0]
     stock = initial_stock_rows(compiled, n_reps, initial_stock)
+    allowed = classes_allowed(compiled)
     per_rep = int(min(stock.sum(axis=1).max(initial=0), compiled.n_threats * draws.kill_u.shape[2]))
     return KernelInputs(
         launch_step=draws.launch_step,
@@ -92,8 +93,8 @@ def kernel_inputs(
         threat_priority=threat_priority(compiled),
         threat_decoy=compiled.threat_class == ThreatClass.DECOY.position,
         discrimination_u=draws.discrimination_u,
-        unit_knows_decoys=engages_known_decoys(compiled),
-        unit_takes_drones=engages_unrecognised_decoys(compiled),
+        unit_knows_decoys=np.ascontiguousarray(allowed[:, ThreatClass.DECOY.position]),
+        unit_takes_drones=np.ascontiguousarray(allowed[:, ThreatClass.DRONE.position]),
         unit_decoy_discrimination=compiled.unit_decoy_discrimination,
         unit_nation=compiled.unit_nation.astype(np.int64),
         unit_channels=compiled.unit_channels,

@@ -18,7 +18,7 @@ A unit may fire at threat ``i`` at step ``k`` (rules shared with the reference e
 * the threat's class is allowed by the nation, the unit is tasked against it and has a
   non-zero kill probability against it; a decoy also when drones are allowed, since defenders
   take a decoy for a drone unless they recognise it (the event loop draws that per night,
-  :func:`engages_known_decoys`);
+  :func:`classes_allowed`);
 * the intercept point lies in the nation's zone (own territory; or within ``buffer`` of it
   inside a named neighbour; or inside the explicit polygon);
 * if the nation requires it, the threat heads to its territory at step ``k``, as its track
@@ -61,9 +61,8 @@ _FIRE_CONTROL = tuple(FireControl)
 __all__ = [
     "HEADING_FRACTIONS",
     "Windows",
+    "classes_allowed",
     "engagement_windows",
-    "engages_known_decoys",
-    "engages_unrecognised_decoys",
     "own_fire_control_sees",
 ]
 
@@ -181,20 +180,13 @@ def _heads_to_own(
     return np.asarray(ok, dtype=bool)
 
 
-def engages_known_decoys(compiled: CompiledScenario) -> np.ndarray:
-    """(n_units,) bool: the unit's rules and tasking let it fire at a threat it knows is a decoy."""
-    decoy = ThreatClass.DECOY.position
-    return np.asarray(
-        compiled.roe_classes[compiled.unit_nation, decoy] & compiled.unit_tasked[:, decoy]
-    )
+def classes_allowed(compiled: CompiledScenario) -> np.ndarray:
+    """(n_units, n_classes) bool: the unit's nation allows the class and the unit is tasked to it.
 
-
-def engages_unrecognised_decoys(compiled: CompiledScenario) -> np.ndarray:
-    """(n_units,) bool: the unit fires at a decoy it takes for a drone (drones allowed)."""
-    drone = ThreatClass.DRONE.position
-    return np.asarray(
-        compiled.roe_classes[compiled.unit_nation, drone] & compiled.unit_tasked[:, drone]
-    )
+    A decoy is engaged by this row's decoy column when recognised, by its drone column when
+    taken for a drone (the event loop draws which, per night).
+    """
+    return np.asarray(compiled.roe_classes[compiled.unit_nation] & compiled.unit_tasked)
 
 
 def engagement_windows(compiled: CompiledScenario, traj: Trajectories) -> Windows:
@@ -210,8 +202,8 @@ def engagement_windows(compiled: CompiledScenario, traj: Trajectories) -> Window
         lonlat_to_ecef_m(compiled.unit_lon_deg, compiled.unit_lat_deg, np.zeros(compiled.n_units)),
         dtype=np.float64,
     ).reshape(-1, 3)
-    class_allowed = compiled.roe_classes[compiled.unit_nation] & compiled.unit_tasked
-    as_drone = engages_unrecognised_decoys(compiled)
+    class_allowed = classes_allowed(compiled)
+    as_drone = class_allowed[:, ThreatClass.DRONE.position]
     decoy = ThreatClass.DECOY.position
     parts: list[tuple[np.ndarray, ...]] = []
     for u in range(compiled.n_units):

@@ -140,6 +140,7 @@ def interceptors(
             columns=["nation", "system", "quantity", "mean", "ci95_low", "ci95_high"]
         )
     rows = []
+    every = per_replication(shots, replications, ["nation", "system"]).columns
     at_decoys = shots[shots["threat_class"] == ThreatClass.DECOY.value]
     for quantity, subset, value in (
         ("rounds", shots, None),
@@ -147,7 +148,6 @@ def interceptors(
         ("rounds_at_decoys", at_decoys, None),  # what decoys are for: interceptors spent
     ):
         counts = per_replication(subset, replications, ["nation", "system"], value)
-        every = per_replication(shots, replications, ["nation", "system"]).columns
         counts = counts.reindex(columns=every, fill_value=0)
         stats = mean_interval(counts.astype(float), clusters)
         stats.index = pd.MultiIndex.from_tuples(stats.index, names=["nation", "system"])

@@ -14,7 +14,7 @@ import numpy as np
 from skyshield.catalog import ThreatClass, load_catalog
 from skyshield.errors import FieldProblem, GeographyError
 from skyshield.geo import NATION_CODES, find_city, geodesic_distance_m, territory_codes
-from skyshield.scenario.models import FireUnit, Position, Scenario, Sensor
+from skyshield.scenario.models import EwZone, FireUnit, Position, Scenario, Sensor
 from skyshield.units import KM_TO_M
 
 __all__ = ["check_references", "placement_warnings"]
@@ -73,23 +73,15 @@ def check_references(scenario: Scenario) -> list[FieldProblem]:
                     )
                 )
 
-    placed: tuple[tuple[str, tuple[Sensor, ...] | tuple[FireUnit, ...]], ...] = (
+    placed: tuple[tuple[str, tuple[Sensor, ...] | tuple[FireUnit, ...] | tuple[EwZone, ...]], ...]
+    placed = (
         ("sensors", scenario.sensors),
         ("fire_units", scenario.fire_units),
+        ("ew_zones", scenario.ew_zones),
     )
-    seen_zones: set[str] = set()
-    for i, zone in enumerate(scenario.ew_zones):
-        need(zone.id not in seen_zones, f"ew_zones[{i}].id", "an id not used before", zone.id)
-        seen_zones.add(zone.id)
-        need(
-            zone.nation in scenario.nations,
-            f"ew_zones[{i}].nation",
-            f"a nation declared under `nations` ({_one_of(scenario.nations)})",
-            zone.nation,
-        )
     for kind, items in placed:
         seen: set[str] = set()
-        for i, item in enumerate[Sensor | FireUnit](items):
+        for i, item in enumerate[Sensor | FireUnit | EwZone](items):
             need(item.id not in seen, f"{kind}[{i}].id", "an id not used before", item.id)
             seen.add(item.id)
             need(
@@ -98,7 +90,8 @@ def check_references(scenario: Scenario) -> list[FieldProblem]:
                 f"a nation declared under `nations` ({_one_of(scenario.nations)})",
                 item.nation,
             )
-            for j, net in enumerate(item.networks):
+            networks = () if isinstance(item, EwZone) else item.networks
+            for j, net in enumerate(networks):
                 need(
                     net in scenario.networks,
                     f"{kind}[{i}].networks[{j}]",
