@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
+from skyshield.metrics.policy import cross_border, per_replication_measures
 from skyshield.metrics.summary import by_class, by_target, by_unit, interceptors
 from skyshield.runner.compare import PolicyComparison, Variation, parse_variation
 from skyshield.runner.compare import compare as compare_scenarios
 from skyshield.runner.montecarlo import EngineKind, ProgressCallback, Run, run_replications
 from skyshield.scenario import Scenario, load_scenario
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 __all__ = ["RunSummary", "compare", "run"]
 
@@ -33,6 +38,9 @@ class RunSummary:
     by_unit : per fire unit: rounds and kills per night, first and last shot, share of nights
         it fired and ran dry
     stocks : one row per fire unit per replication: rounds at the start and end of the night
+    cross_border : per measure: intercepts over each country, intercepts near populated places
+        per country, allied engagements over non-allied countries, threats bound for NATO
+        airspace and those stopped before they got there (the ``compare`` measures)
     """
 
     scenario_name: str
@@ -47,6 +55,7 @@ class RunSummary:
     interceptors: pd.DataFrame
     by_unit: pd.DataFrame
     stocks: pd.DataFrame
+    cross_border: pd.DataFrame
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready summary (without the per-threat and per-shot tables)."""
@@ -60,12 +69,26 @@ class RunSummary:
             "by_target": self.by_target.to_dict(orient="records"),
             "interceptors": self.interceptors.to_dict(orient="records"),
             "by_unit": self.by_unit.to_dict(orient="records"),
+            "cross_border": self.cross_border.to_dict(orient="records"),
         }
+
+    def plot(self) -> Figure:
+        """Per-night distribution of each class's fates (a matplotlib Figure; save or show it)."""
+        from skyshield.plots import plot_fates_per_night  # slow to import: only when asked
+
+        return plot_fates_per_night(
+            self.threats,
+            self.replications,
+            title=f"{self.scenario_name}: threats per night by fate ({self.replications:,} nights)",
+        )
 
 
 def summarize(result: Run) -> RunSummary:
     """Summary tables of a finished run."""
     reps = np.arange(result.replications)
+    measures = per_replication_measures(
+        result.scenario, result.compiled, result.geometry, result.outcomes, result.replications
+    )
     return RunSummary(
         scenario_name=result.scenario.name,
         notional=result.scenario.notional,
@@ -79,6 +102,7 @@ def summarize(result: Run) -> RunSummary:
         interceptors=interceptors(result.outcomes, reps, result.route_sets),
         by_unit=by_unit(result.outcomes, reps, result.route_sets),
         stocks=result.outcomes.stocks,
+        cross_border=cross_border(measures, result.route_sets),
     )
 
 
@@ -91,17 +115,39 @@ def run(
     engine: EngineKind | str = EngineKind.FAST,
     progress: ProgressCallback | None = None,
 ) -> RunSummary:
-    """Run a scenario (object, file, built-in name, or the default) and summarise it."""
+    """Run a scenario (object, file, built-in name, or the default) and summarise it.
+
+    Without a ``progress`` callback a progress bar shows (a widget in notebooks, text in a
+    terminal, nothing when output is not interactive).
+    """
     loaded = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
-    result = run_replications(
-        loaded,
-        replications=replications,
-        seed=seed,
-        workers=workers,
-        engine=EngineKind(engine),
-        progress=progress,
-    )
+    with _progress_bar(progress) as report:
+        result = run_replications(
+            loaded,
+            replications=replications,
+            seed=seed,
+            workers=workers,
+            engine=EngineKind(engine),
+            progress=report,
+        )
     return summarize(result)
+
+
+@contextmanager
+def _progress_bar(callback: ProgressCallback | None) -> Iterator[ProgressCallback]:
+    """Yield the caller's callback, or one updating a tqdm bar (notebook widget or text)."""
+    if callback is not None:
+        yield callback
+        return
+    from tqdm.auto import tqdm  # only the API shows it
+
+    with tqdm(desc="replications", unit="night", disable=None, leave=False) as bar:
+
+        def update(done: int, total: int) -> None:
+            bar.total = total
+            bar.update(done - bar.n)
+
+        yield update
 
 
 def compare(

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import math
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -68,8 +69,14 @@ def run_command(
     units: Annotated[
         bool, typer.Option("--units", help="Also print what each fire unit did per night.")
     ] = False,
+    plot: Annotated[
+        Path | None,
+        typer.Option(help="Also save the per-night distribution of fates (PNG, SVG or PDF)."),
+    ] = None,
 ) -> None:
     """Simulate a raid many times and report what gets through."""
+    if plot is not None:
+        check_output_path(plot)
     loaded = load_scenario(scenario)
     _warn(placement_warnings(loaded))
     with Progress(
@@ -99,6 +106,9 @@ def run_command(
                 f"by their rules): {', '.join(idle)}"
             ]
         )
+    if plot is not None:
+        figure = summary.plot()
+        write_output(plot, lambda path: figure.savefig(path, dpi=120))
     if as_json:
         _print_json(summary.to_dict())
         return
@@ -177,6 +187,25 @@ def _print_summary(summary: RunSummary) -> None:
             _fmt(r["mean"], r["ci95_low"], r["ci95_high"]),
             _fmt(d["mean"], d["ci95_low"], d["ci95_high"]),
             _fmt(c["mean"] / 1e6, c["ci95_low"] / 1e6, c["ci95_high"] / 1e6, 2),
+        )
+    out.print(table)
+    _print_cross_border(s)
+
+
+def _print_cross_border(summary: RunSummary) -> None:
+    table = Table(
+        title="Across borders per night: mean ± 95% CI (95% of nights between)",
+        title_justify="left",
+    )
+    for col in ("measure", "mean ± 95% CI", "nights 2.5–97.5%"):
+        table.add_column(col, justify="left" if col == "measure" else "right")
+    for r in summary.cross_border.itertuples():
+        if r.mean == 0 and r.night_p97_5 == 0:
+            continue
+        table.add_row(
+            _label(str(r.measure)),
+            _fmt(r.mean, r.ci95_low, r.ci95_high, 2),
+            f"{r.night_p2_5:.0f}–{r.night_p97_5:.0f}",
         )
     out.print(table)
 
@@ -376,17 +405,39 @@ def _print_json(data: dict[str, Any]) -> None:
     sys.stdout.write(json.dumps(_strict(data), allow_nan=False) + "\n")
 
 
-def write_output(path: Path, text: str) -> None:
-    """Write an output file, or exit 2 with one line saying why it cannot be written."""
+def _path_problem(path: Path) -> str | None:
+    """Why an output file cannot be written at ``path``, or None if it looks writable."""
     if path.is_dir():
-        problem = "expected a file path, got a directory"
-    elif not path.parent.is_dir():
-        problem = f"expected a path in an existing directory, got no directory {path.parent}"
-    else:
+        return "expected a file path, got a directory"
+    if not path.parent.is_dir():
+        return f"expected a path in an existing directory, got no directory {path.parent}"
+    return None
+
+
+def check_output_path(path: Path) -> None:
+    """Exit 2 with one line now, before any work, if ``path`` cannot be an output file."""
+    problem = _path_problem(path)
+    if problem is not None:
+        sys.stderr.write(f"{path}: {problem}\n")
+        raise typer.Exit(2)
+
+
+def write_output(path: Path, content: str | Callable[[Path], object]) -> None:
+    """Write an output file, or exit 2 with one line saying why it cannot be written.
+
+    ``content`` is the text, or a writer called with the path (e.g. a figure's ``savefig``).
+    """
+    problem = _path_problem(path)
+    if problem is None:
         try:
-            path.write_text(text, encoding="utf-8")
+            if isinstance(content, str):
+                path.write_text(content, encoding="utf-8")
+            else:
+                content(path)
         except OSError as exc:
             problem = f"expected a writable file, got {exc.strerror}"
+        except ValueError as exc:  # matplotlib: a file type it cannot write
+            problem = f"expected a file type the writer knows, got {exc}"
         else:
             return
     sys.stderr.write(f"{path}: {problem}\n")

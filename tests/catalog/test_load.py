@@ -80,15 +80,22 @@ def test_load_catalog__cached_and_read_only() -> None:
 
 
 def test_load_catalog__si_conversion_hand_checked() -> None:
-    """Reference values by hand: 185 km/h = 185 * 1000 / 3600 m/s; Mach 4 = 4 * 340.3 m/s."""
+    """Reference values by hand: 185 km/h = 185 * 1000 / 3600 m/s; Mach 5 = 5 * 340.3 m/s;
+    60 deg = π/3 rad; 4,000 km/h = 1,111.1 m/s."""
     catalog = load_catalog()
     shahed = catalog.threat("shahed-136")
     assert shahed.speed_mps == pytest.approx(51.3889, abs=1e-4)
     assert shahed.terminal_speed_mps == shahed.speed_mps
     assert shahed.range_m == 2_500_000.0
     kh22 = catalog.threat("kh-22")
-    assert kh22.speed_mps == pytest.approx(1361.2)
+    assert kh22.speed_mps == pytest.approx(1111.111, abs=1e-3)
     assert kh22.altitude_m == 20_000.0
+    assert kh22.dive_altitude_m == 20_000.0  # defaults to the cruise altitude
+    kinzhal = catalog.threat("kinzhal")
+    assert kinzhal.speed_mps == pytest.approx(1701.5)
+    assert kinzhal.dive_angle_rad == pytest.approx(math.pi / 3)
+    assert kinzhal.apogee_range_m == 270_000.0
+    assert catalog.threat("s-300-ground").apogee_range_m == 50_000.0  # defaults to the range
     assert catalog.threat("s-300-ground").altitude_m == 12_500.0
     patriot = catalog.system("patriot-pac3-mse")
     assert patriot.reload_s == 3600.0
@@ -119,9 +126,11 @@ def test_load_catalog__one_entry_per_parameter() -> None:
     catalog = load_catalog()
     threat_rows = [e for e in catalog.entries if e.kind == "threat"]
     system_rows = [e for e in catalog.entries if e.kind == "system"]
-    # 6 parameters every threat has, plus terminal_speed where given
-    with_terminal = sum(e.parameter == "terminal_speed" for e in threat_rows)
-    assert len(threat_rows) == 6 * len(catalog.threats) + with_terminal
+    # 6 parameters every threat has, plus the optional flight-profile ones where given
+    optional = ("terminal_speed", "apogee_range", "dive_angle", "dive_altitude")
+    with_optional = sum(e.parameter in optional for e in threat_rows)
+    assert with_optional == 5 + 3 * 3 + 1  # terminal speeds; 3 ballistic profiles; Kh-22 dive
+    assert len(threat_rows) == 6 * len(catalog.threats) + with_optional
     # quantities plus two categorical parameters (doctrine, fire_control) per system
     assert len(system_rows) == (len(SYSTEM_UNITS) + 2) * len(catalog.systems)
 

@@ -141,6 +141,9 @@ def parse_catalog(*, sources_yaml: str, threats_yaml: str, systems_yaml: str) ->
             unit_cost_usd=si["unit_cost"],
             ew_loss_per_100km=si["ew_loss_per_100km"],
             terminal_speed_mps=si.get("terminal_speed", speed_mps),
+            apogee_range_m=si.get("apogee_range", si["range"]),
+            dive_angle_rad=si.get("dive_angle", 0.0),
+            dive_altitude_m=si.get("dive_altitude", si["altitude"]),
         )
         entries.extend(_entries("threat", key, threat.name, threat.parameters))
 

@@ -60,6 +60,8 @@ _COUNT = frozenset({"count"})
 _ANGLE = frozenset({"deg"})
 _TIME = frozenset({"min", "s"})
 
+_VERTICAL_DEG = 90.0
+
 # Units each parameter may be written in (conversion to SI: skyshield.catalog.load).
 THREAT_UNITS: Mapping[str, frozenset[str]] = {
     "speed": _SPEED,
@@ -69,6 +71,9 @@ THREAT_UNITS: Mapping[str, frozenset[str]] = {
     "unit_cost": _USD,
     "ew_loss_per_100km": _PROBABILITY,
     "terminal_speed": _SPEED,
+    "apogee_range": _KM,
+    "dive_angle": _ANGLE,
+    "dive_altitude": _LENGTH,
 }
 SYSTEM_UNITS: Mapping[str, frozenset[str]] = {
     "min_range": _KM,
@@ -98,6 +103,8 @@ _POSITIVE = frozenset(
     {
         "speed",
         "terminal_speed",
+        "apogee_range",
+        "dive_angle",
         "rcs",
         "range",
         "max_range",
@@ -206,6 +213,9 @@ class ThreatParameters(_Frozen):
     unit_cost: Quantity
     ew_loss_per_100km: Quantity
     terminal_speed: Quantity | None = None
+    apogee_range: Quantity | None = None
+    dive_angle: Quantity | None = None
+    dive_altitude: Quantity | None = None
 
     @field_validator("*")
     @classmethod
@@ -229,6 +239,9 @@ class ThreatSpec(_Frozen):
             raise rule_error(
                 f"parameters.terminal_speed for a {self.threat_class} threat", "no terminal_speed"
             )
+        dive = self.parameters.dive_angle
+        if dive is not None and dive.value > _VERTICAL_DEG:
+            raise rule_error("parameters.dive_angle at most 90 deg", dive.value)
         return self
 
 

@@ -110,13 +110,16 @@ class ThreatType:
     key: str
     name: str
     threat_class: ThreatClass
-    speed_mps: float  # cruise speed; for ballistic: mean speed over the flight
-    altitude_m: float  # cruise altitude; for ballistic: apogee
+    speed_mps: float  # cruise speed; for ballistic: mean ground speed before the dive
+    altitude_m: float  # cruise altitude; for ballistic: apogee at apogee_range_m
     rcs_m2: float  # frontal radar cross-section, for detection range R ∝ σ^¼
     range_m: float  # maximum range
     unit_cost_usd: float
     ew_loss_per_100km: float  # chance of being lost per 100 km flown inside an EW zone
-    terminal_speed_mps: float  # speed in the last phase (== speed_mps when not ballistic)
+    terminal_speed_mps: float  # speed along the terminal dive (== speed_mps by default)
+    apogee_range_m: float  # ballistic: flown distance at which the apogee is altitude_m
+    dive_angle_rad: float  # terminal dive below the horizontal; 0: no separate dive
+    dive_altitude_m: float  # altitude where the terminal dive starts (capped by the profile)
 
 
 @dataclass(frozen=True, slots=True)

@@ -131,7 +131,10 @@ def compile_scenario(scenario: Scenario, catalog: Catalog | None = None) -> Comp
         threat_route_jitter_m=_arr([w.route_jitter_km * KM_TO_M for w in waves], np.float64),
         threat_speed_mps=_arr([t.speed_mps for t in threat_types], np.float64),
         threat_altitude_m=_arr([t.altitude_m for t in threat_types], np.float64),
-        threat_range_m=_arr([t.range_m for t in threat_types], np.float64),
+        threat_terminal_speed_mps=_arr([t.terminal_speed_mps for t in threat_types], np.float64),
+        threat_apogee_range_m=_arr([t.apogee_range_m for t in threat_types], np.float64),
+        threat_dive_angle_rad=_arr([t.dive_angle_rad for t in threat_types], np.float64),
+        threat_dive_altitude_m=_arr([t.dive_altitude_m for t in threat_types], np.float64),
         threat_ballistic=_arr(
             [t.threat_class is ThreatClass.BALLISTIC for t in threat_types], bool
         ),

@@ -61,7 +61,10 @@ class CompiledScenario:
     threat_route_jitter_m: np.ndarray  # (n_threats,) float64: sd of waypoint offsets
     threat_speed_mps: np.ndarray  # (n_threats,) float64
     threat_altitude_m: np.ndarray  # (n_threats,) float64: cruise altitude or apogee
-    threat_range_m: np.ndarray  # (n_threats,) float64
+    threat_terminal_speed_mps: np.ndarray  # (n_threats,) float64: speed along the dive
+    threat_apogee_range_m: np.ndarray  # (n_threats,) float64: ballistic apogee reached at
+    threat_dive_angle_rad: np.ndarray  # (n_threats,) float64: 0 = no terminal dive
+    threat_dive_altitude_m: np.ndarray  # (n_threats,) float64: where the dive starts
     threat_ballistic: np.ndarray  # (n_threats,) bool
     threat_rcs_m2: np.ndarray  # (n_threats,) float64
     threat_cost_usd: np.ndarray  # (n_threats,) float64

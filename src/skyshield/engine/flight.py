@@ -3,9 +3,10 @@
 A threat's trajectory is sampled every ``time_step_s`` from its launch: sample ``k`` is where it
 is ``k * time_step_s`` seconds after launch; the last sample is the impact at its target.
 Air-breathing threats fly the geodesic legs launch site → waypoints → target at constant speed
-and altitude. Ballistic threats fly the geodesic launch site → target with a parabolic altitude
-profile whose apogee scales with the distance flown (catalog apogee at the type's full range),
-at the catalog mean speed: a public-information approximation of a ballistic profile.
+and altitude; ballistic threats fly the geodesic launch site → target on a parabolic arc whose
+apogee scales with the distance flown. Either may end in a straight terminal dive at the
+catalog dive angle and terminal speed (:class:`VerticalProfiles`): a public-information
+approximation, not a trajectory simulation.
 """
 
 from __future__ import annotations
@@ -26,10 +27,12 @@ from skyshield.geo import (
 __all__ = [
     "PointsOnTrajectory",
     "Trajectories",
+    "VerticalProfiles",
     "course_rad",
     "points_at",
     "realize_routes",
     "sample_trajectories",
+    "vertical_profiles",
 ]
 
 
@@ -135,6 +138,100 @@ def _along_legs(
     return a_lon[lo] + w * (a_lon[hi] - a_lon[lo]), a_lat[lo] + w * (a_lat[hi] - a_lat[lo])
 
 
+@dataclass(frozen=True, slots=True)
+class VerticalProfiles:
+    """Every threat's flight in the vertical plane: ground distance and altitude over time.
+
+    Two phases. Before the dive (``[0, dive_s]``) the threat covers ground at ``speed_mps``:
+    an air-breathing threat at its cruise altitude, a ballistic one on a parabolic arc rising
+    from the launch site to ``apogee_m`` (at ``apogee_along_m``) and coming down to
+    ``dive_altitude_m``. The terminal dive is a straight line at the dive angle from there to
+    the target, flown at ``terminal_speed_mps`` along the line. A threat with no dive angle
+    has no dive: ballistic arcs then land at the target, air-breathing threats arrive at
+    cruise altitude. All arrays (n_threats,); metres, seconds, m/s.
+    """
+
+    speed_mps: np.ndarray
+    terminal_speed_mps: np.ndarray
+    ballistic: np.ndarray  # bool
+    cruise_altitude_m: np.ndarray  # air-breathing threats
+    apogee_m: np.ndarray  # ballistic threats
+    apogee_along_m: np.ndarray  # ballistic threats: ground distance of the apogee
+    dive_along_m: np.ndarray  # ground distance where the dive starts
+    dive_altitude_m: np.ndarray
+    dive_ground_m: np.ndarray  # ground distance covered in the dive
+    dive_s: np.ndarray  # time after launch at which the dive starts
+    flight_s: np.ndarray  # launch to impact
+
+    def at(self, threat: np.ndarray, time_s: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Ground distance from the launch site and altitude of each threat at ``time_s``."""
+        in_dive = time_s > self.dive_s[threat]
+        before_m = self.speed_mps[threat] * np.minimum(time_s, self.dive_s[threat])
+        dive_ground, dive_alt = self.dive_ground_m[threat], self.dive_altitude_m[threat]
+        dive_len = np.hypot(dive_ground, dive_alt)
+        into_dive = np.where(
+            in_dive,
+            np.minimum((time_s - self.dive_s[threat]) * self.terminal_speed_mps[threat], dive_len)
+            / np.where(dive_len > 0, dive_len, 1.0),
+            0.0,
+        )  # fraction of the dive flown
+        along = before_m + into_dive * dive_ground
+        x_a = np.maximum(self.apogee_along_m[threat], 1.0)
+        arc = self.apogee_m[threat] * (1.0 - ((before_m - x_a) / x_a) ** 2)
+        level = np.where(
+            self.ballistic[threat], np.maximum(arc, 0.0), self.cruise_altitude_m[threat]
+        )
+        alt = np.where(in_dive, dive_alt * (1.0 - into_dive), level)
+        return along, alt
+
+
+def vertical_profiles(compiled: CompiledScenario, distance_m: np.ndarray) -> VerticalProfiles:
+    """Lay out each threat's vertical profile over the ground distance ``distance_m`` it flies.
+
+    A ballistic apogee scales with the distance flown, reaching the catalog apogee at the
+    type's ``apogee_range`` and staying there beyond. The dive starts at the catalog dive
+    altitude, lowered so the arc keeps at least half the distance (ballistic) and never above
+    the apogee; an air-breathing threat dives from its cruise altitude, steeper than the
+    catalog angle only when the whole route is shorter than the dive.
+    """
+    ballistic = compiled.threat_ballistic
+    angle = compiled.threat_dive_angle_rad
+    has_dive = angle > 0
+    tan = np.tan(np.where(has_dive, angle, 1.0))
+    apogee = np.where(
+        ballistic,
+        compiled.threat_altitude_m * np.minimum(1.0, distance_m / compiled.threat_apogee_range_m),
+        0.0,
+    )
+    ballistic_dive_alt = np.minimum.reduce(
+        [compiled.threat_dive_altitude_m, apogee, 0.5 * distance_m * tan]
+    )
+    dive_alt = np.where(
+        has_dive, np.where(ballistic, ballistic_dive_alt, compiled.threat_altitude_m), 0.0
+    )
+    dive_ground = np.where(has_dive, np.minimum(dive_alt / tan, distance_m), 0.0)
+    dive_along = distance_m - dive_ground
+    # the arc's apogee sits where the parabola through the launch site comes down to dive_alt
+    descent = np.sqrt(np.clip(1.0 - dive_alt / np.where(apogee > 0, apogee, 1.0), 0.0, 1.0))
+    apogee_along = dive_along / (1.0 + descent)
+    speed = compiled.threat_speed_mps
+    terminal = compiled.threat_terminal_speed_mps
+    dive_s = dive_along / speed
+    return VerticalProfiles(
+        speed_mps=speed,
+        terminal_speed_mps=terminal,
+        ballistic=ballistic,
+        cruise_altitude_m=compiled.threat_altitude_m,
+        apogee_m=apogee,
+        apogee_along_m=apogee_along,
+        dive_along_m=dive_along,
+        dive_altitude_m=dive_alt,
+        dive_ground_m=dive_ground,
+        dive_s=dive_s,
+        flight_s=dive_s + np.hypot(dive_ground, dive_alt) / terminal,
+    )
+
+
 def sample_trajectories(compiled: CompiledScenario, route_lonlat: np.ndarray) -> Trajectories:
     """Sample every threat's flight on the time grid for one set of (jittered) routes.
 
@@ -164,13 +261,15 @@ def sample_trajectories(compiled: CompiledScenario, route_lonlat: np.ndarray) ->
     first_leg = np.searchsorted(leg_owner, np.arange(n))
     leg_start_m = np.cumsum(leg_m) - leg_m
     leg_start_m -= leg_start_m[first_leg][leg_owner]
-    step_m = compiled.threat_speed_mps * dt
-    n_steps = np.maximum(1, np.ceil(total_m / step_m).astype(np.int64))
+    profile = vertical_profiles(compiled, total_m)
+    n_steps = np.maximum(1, np.ceil(profile.flight_s / dt).astype(np.int64))
     counts = n_steps + 1
     sample_offset = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
     s_owner = np.repeat(np.arange(n), counts)
     k = np.arange(int(sample_offset[-1])) - sample_offset[s_owner]
-    along_m = np.minimum(k * step_m[s_owner], total_m[s_owner])
+    time_s = np.minimum(k * dt, profile.flight_s[s_owner])
+    along_m, alt = profile.at(s_owner, time_s)
+    along_m = np.minimum(along_m, total_m[s_owner])
     shift = np.cumsum(np.concatenate([[0.0], total_m[:-1] + 1.0]))  # separates threats
     s_leg = (
         np.searchsorted(leg_start_m + shift[leg_owner], along_m + shift[s_owner], side="right") - 1
@@ -182,12 +281,6 @@ def sample_trajectories(compiled: CompiledScenario, route_lonlat: np.ndarray) ->
     end = sample_offset[1:] - 1
     target = np.flatnonzero(is_last)
     s_lon[end], s_lat[end] = lon[target], lat[target]
-    ballistic = compiled.threat_ballistic[s_owner]
-    apogee_m = compiled.threat_altitude_m * np.minimum(1.0, total_m / compiled.threat_range_m)
-    flight = total_m[s_owner]
-    parabola = 4.0 * apogee_m[s_owner] * along_m * (flight - along_m) / np.maximum(flight, 1.0) ** 2
-    alt = np.where(ballistic, parabola, compiled.threat_altitude_m[s_owner])
-    time_s = np.minimum(k * dt, total_m[s_owner] / compiled.threat_speed_mps[s_owner])
     return Trajectories(
         time_step_s=dt,
         sample_offset=readonly(sample_offset),

@@ -127,7 +127,12 @@ def samples_by_type(
         groups.append(
             TypeSamples(
                 index=SampleIndex(lon_deg[members], lat_deg[members], ecef_m[members], members),
-                speed_mps=float(compiled.threat_speed_mps[of_type].max()),
+                speed_mps=float(
+                    np.maximum(
+                        compiled.threat_speed_mps[of_type],
+                        compiled.threat_terminal_speed_mps[of_type],
+                    ).max()
+                ),
                 rcs_m2=float(compiled.threat_rcs_m2[of_type].max()),
                 max_alt_m=float(alt_m[members].max()),
             )

@@ -19,6 +19,7 @@ from skyshield.engine.compiled import CompiledScenario
 from skyshield.engine.geometry import RaidGeometry
 from skyshield.engine.outcomes import Fate, Outcomes
 from skyshield.geo import NATION_CODES, near_populated_place_mask
+from skyshield.metrics.summary import mean_interval
 from skyshield.scenario import Scenario
 from skyshield.units import KM_TO_M
 
@@ -27,6 +28,7 @@ __all__ = [
     "MASSED_RAIDS_PER_MONTH",
     "NATO_MEMBERS",
     "DebrisRule",
+    "cross_border",
     "per_replication_measures",
 ]
 
@@ -219,3 +221,24 @@ def per_replication_measures(
         .reindex(index, fill_value=0)
     )
     return measures.astype(float).sort_index(axis=1)
+
+
+# Measures that say what happens across borders, shown by ``skyshield run`` as well as compare.
+CROSS_BORDER_PREFIXES = (
+    "intercepts_over/",
+    "debris_near_populated/",
+    "allied_engagements_over_non_allied/",
+    "nato_bound/",
+    "nato_bound_stopped_before/",
+)
+
+
+def cross_border(measures: pd.DataFrame, clusters: np.ndarray | None = None) -> pd.DataFrame:
+    """Cross-border measures of one run: per-night mean, 95% CI and 95% range of nights.
+
+    One row per measure (``intercepts_over/PL``, ``nato_bound/all``, ...), in a ``measure``
+    column; the statistics are :func:`skyshield.metrics.summary.mean_interval`'s.
+    """
+    columns = [c for c in measures.columns if c.startswith(CROSS_BORDER_PREFIXES)]
+    table = mean_interval(measures[columns], clusters)
+    return table.rename_axis("measure").reset_index()
