@@ -20,6 +20,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedCo
 from rich.table import Table
 
 from skyshield.api import RunSummary, compare, run
+from skyshield.calibration.commands import backtest_command, calibrate_command
 from skyshield.catalog import catalog_frame, load_catalog
 from skyshield.errors import SkyshieldError
 from skyshield.metrics.policy import DEFAULT_DEBRIS, MASSED_RAIDS_PER_MONTH, DebrisRule
@@ -505,6 +506,10 @@ def scenarios() -> None:
     """List the built-in example scenarios."""
     for name in builtin_scenario_names():
         out.print(f"{name}: {load_scenario(name).description}", markup=False, highlight=False)
+
+
+app.command("calibrate")(calibrate_command)
+app.command("backtest")(backtest_command)
 
 
 def main() -> None:

@@ -1,0 +1,164 @@
+"""``skyshield calibrate``: build the emulator, fit each quarter of report nights, save it all.
+
+A calibration file (JSON) holds the emulator's coefficients and how it was built and
+validated, and one posterior per period (thinned samples, last walker positions). Periods are
+calendar quarters from the first report night to ``train_until`` (exclusive); each warm-starts
+from the previous one, so parameters drift from quarter to quarter only as the data ask.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from skyshield.calibration.fit import NightData, Posterior, fit_period
+from skyshield.calibration.settings import DEFAULTS, EmulatorSettings
+from skyshield.calibration.surrogate import (
+    Surrogate,
+    design_compositions,
+    fit_surrogate,
+    run_design,
+    validate_surrogate,
+)
+
+__all__ = [
+    "Calibration",
+    "EmulatorSettings",
+    "build_emulator",
+    "calibrate",
+    "load_calibration",
+    "quarters",
+]
+
+FORMAT = "skyshield-calibration/1"
+
+
+@dataclass(frozen=True, slots=True)
+class Calibration:
+    """An emulator with its validation, and the posterior of each fitted period."""
+
+    surrogate: Surrogate
+    settings: EmulatorSettings
+    validation: pd.DataFrame
+    periods: tuple[Posterior, ...] = ()
+    data: dict[str, Any] = field(default_factory=dict)
+
+    def summary(self) -> pd.DataFrame:
+        """One row per period and parameter: median and 5-95% interval."""
+        if not self.periods:
+            return pd.DataFrame(columns=["start", "end", "nights", "parameter", "p5", "median"])
+        return pd.concat([p.summary() for p in self.periods], ignore_index=True)
+
+    def latest(self) -> Posterior:
+        """Return the most recent period's posterior."""
+        return self.periods[-1]
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready: the emulator, its validation, the data used and every period."""
+        return {
+            "format": FORMAT,
+            "emulator": {
+                "settings": vars_of(self.settings),
+                "validation": self.validation.to_dict(orient="records"),
+                **self.surrogate.to_dict(),
+            },
+            "data": self.data,
+            "periods": [p.to_dict() for p in self.periods],
+        }
+
+    def save(self, path: Path) -> None:
+        """Write the calibration as JSON (atomically: a temporary file renamed into place)."""
+        temporary = path.with_name(path.name + ".tmp")
+        temporary.write_text(json.dumps(self.to_dict()), encoding="utf-8")
+        temporary.replace(path)
+
+
+def vars_of(settings: EmulatorSettings) -> dict[str, int]:
+    """Return the settings as a plain dict."""
+    return {name: int(getattr(settings, name)) for name in EmulatorSettings.__dataclass_fields__}
+
+
+def load_calibration(path: Path) -> Calibration:
+    """Read a calibration file written by :meth:`Calibration.save`."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    if data.get("format") != FORMAT:
+        msg = f"{path}: expected a {FORMAT} file, got format {data.get('format')!r}"
+        raise ValueError(msg)
+    emulator = data["emulator"]
+    return Calibration(
+        surrogate=Surrogate.from_dict(emulator),
+        settings=EmulatorSettings(**emulator["settings"]),
+        validation=pd.DataFrame(emulator["validation"]),
+        periods=tuple(Posterior.from_dict(p) for p in data["periods"]),
+        data=data.get("data", {}),
+    )
+
+
+def build_emulator(
+    settings: EmulatorSettings = DEFAULTS,
+    progress: Callable[[int, int], None] | None = None,
+) -> tuple[Surrogate, pd.DataFrame]:
+    """Run the engine design, fit the emulator, and cross-validate it on held-out compositions."""
+    design = run_design(
+        design_compositions(settings.compositions, seed=settings.seed),
+        settings.parameters,
+        replications=settings.replications,
+        route_sets=settings.route_sets,
+        seed=settings.seed,
+        progress=progress,
+    )
+    return fit_surrogate(design), validate_surrogate(design, settings.replications)
+
+
+def quarters(first: date, until: date) -> list[tuple[date, date]]:
+    """Calendar quarters [start, end) from the one holding ``first`` up to ``until``."""
+    out = []
+    start = date(first.year, 3 * ((first.month - 1) // 3) + 1, 1)
+    while start < until:
+        month = start.month + 3
+        end = date(start.year + (month > 12), (month - 1) % 12 + 1, 1)  # noqa: PLR2004
+        out.append((start, min(end, until)))
+        start = end
+    return out
+
+
+def calibrate(
+    data: NightData,
+    train_until: date,
+    surrogate: Surrogate,
+    *,
+    steps: int = 600,
+    seed: int = 0,
+    min_nights: int = 10,
+    progress: Callable[[int, int], None] | None = None,
+) -> tuple[Posterior, ...]:
+    """Fit every quarter before ``train_until`` that has at least ``min_nights`` report nights."""
+    if len(data) == 0:
+        return ()
+    first = pd.Timestamp(data.nights.min()).date()
+    periods = quarters(first, train_until)
+    fits: list[Posterior] = []
+    for i, (start, end) in enumerate(periods):
+        part = data.between(np.datetime64(start), np.datetime64(end))
+        if len(part) >= min_nights:
+            fits.append(
+                fit_period(
+                    surrogate,
+                    part,
+                    start=start.isoformat(),
+                    end=end.isoformat(),
+                    steps=steps,
+                    seed=seed + i,
+                    initial=fits[-1].walkers if fits else None,
+                )
+            )
+        if progress is not None:
+            progress(i + 1, len(periods))
+    return tuple(fits)

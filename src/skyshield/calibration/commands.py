@@ -1,0 +1,313 @@
+"""The ``calibrate`` and ``backtest`` verbs of the command line (registered by skyshield.cli)."""
+
+from __future__ import annotations
+
+import json
+import math
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+from rich.table import Table
+
+from skyshield.calibration.settings import DEFAULT_WINDOW_DAYS, DEFAULTS, EmulatorSettings
+
+if TYPE_CHECKING:  # the modules below import slowly (engine, emcee, scoringrules)
+    from skyshield.calibration.backtest import Backtest
+    from skyshield.calibration.calibrate import Calibration
+
+__all__ = ["backtest_command", "calibrate_command"]
+
+out = Console()
+err = Console(stderr=True)
+
+DataOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--data", help="Reports CSV in the shipped format; default: the copy in the package."
+    ),
+]
+TrainUntil = Annotated[
+    str, typer.Option("--train-until", help="Fit on report nights before this date (YYYY-MM-DD).")
+]
+CREDIT = (
+    "Data: Petro Ivaniuk (piterfm), Massive Missile Attacks on Ukraine, Kaggle; based on "
+    "Ukrainian Air Force reports."
+)
+
+
+def _date(text: str, option: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        sys.stderr.write(f"{option}: expected a date YYYY-MM-DD, got {text!r}\n")
+        raise typer.Exit(2) from None
+
+
+@contextmanager
+def _bar(description: str, quiet: bool) -> Iterator[Callable[[int, int], None]]:
+    with Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+        disable=quiet or not err.is_terminal,
+    ) as bar:
+        task = bar.add_task(description, total=None)
+
+        def update(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield update
+
+
+def _strict(value: Any) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _strict(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_strict(v) for v in value]
+    return value
+
+
+def _save_figure(figure: Any, path: Path) -> None:
+    from skyshield.cli import write_output
+
+    write_output(path, lambda p: figure.savefig(p, dpi=120))
+
+
+def calibrate_command(
+    train_until: TrainUntil,
+    data: DataOption = None,
+    output: Annotated[
+        Path, typer.Option("--out", "-o", help="Calibration file to write (JSON).")
+    ] = Path("calibration.json"),
+    compositions: Annotated[
+        int, typer.Option(min=4, help="Night compositions in the emulator's engine design.")
+    ] = DEFAULTS.compositions,
+    parameters: Annotated[
+        int, typer.Option(min=4, help="Parameter points per composition in the design.")
+    ] = DEFAULTS.parameters,
+    replications: Annotated[
+        int, typer.Option(min=2, help="Engine replications per design point.")
+    ] = DEFAULTS.replications,
+    steps: Annotated[int, typer.Option(min=50, help="MCMC steps per period.")] = 600,
+    seed: Annotated[int, typer.Option(min=0, help="Seed of the design and the MCMC.")] = 1,
+    plot: Annotated[
+        Path | None, typer.Option(help="Also save the parameters over time (PNG, SVG, PDF).")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")] = False,
+) -> None:
+    """Fit the night model to the reports, quarter by quarter; write a calibration file."""
+    from skyshield.calibration.calibrate import Calibration, build_emulator, calibrate
+    from skyshield.calibration.fit import night_data
+    from skyshield.reports import load_reports
+
+    until = _date(train_until, "--train-until")
+    reports = load_reports(data)
+    nights = night_data(reports.by_night)
+    settings = EmulatorSettings(
+        compositions=compositions, parameters=parameters, replications=replications, seed=seed
+    )
+    with _bar("engine design", as_json) as progress:
+        surrogate, validation = build_emulator(settings, progress)
+    with _bar("quarters", as_json) as progress:
+        periods = calibrate(nights, until, surrogate, steps=steps, seed=seed, progress=progress)
+    result = Calibration(
+        surrogate=surrogate,
+        settings=settings,
+        validation=validation,
+        periods=periods,
+        data={
+            "file": str(data) if data else "shipped",
+            "train_until": until.isoformat(),
+            "nights": sum(p.nights for p in periods),
+            "dropped": reports.dropped.to_dict(orient="records"),
+        },
+    )
+    result.save(output)
+    if plot is not None:
+        from skyshield.calibration.plots import plot_parameters
+
+        _save_figure(plot_parameters(result.summary()), plot)
+    if as_json:
+        summary = result.summary()
+        sys.stdout.write(
+            json.dumps(
+                _strict(
+                    {
+                        "train_until": until.isoformat(),
+                        "file": str(output),
+                        "emulator_validation": validation.to_dict(orient="records"),
+                        "periods": summary.to_dict(orient="records"),
+                    }
+                ),
+                indent=1,
+            )
+            + "\n"
+        )
+        return
+    _print_calibration(result, output)
+
+
+def _print_calibration(result: Calibration, output: Path) -> None:
+    from skyshield.calibration.model import NAMES, PARAMETERS
+
+    out.print(f"[bold]calibrate[/]: {len(result.periods)} quarters fitted; written to {output}")
+    out.print(CREDIT, style="dim")
+    table = Table(
+        title="Emulator vs engine on held-out compositions (share of launched)",
+        title_justify="left",
+    )
+    for col in ("class", "quantity", "runs", "RMSE", "bias", "engine noise"):
+        table.add_column(col, justify="left" if col in ("class", "quantity") else "right")
+    for r in result.validation.itertuples():
+        table.add_row(
+            str(r._1),
+            str(r.quantity),
+            str(r.runs),
+            f"{r.rmse:.3f}",
+            f"{r.bias:+.3f}",
+            f"{r.engine_se:.3f}",
+        )
+    out.print(table)
+    summary = result.summary()
+    table = Table(title="Posterior median per quarter", title_justify="left")
+    table.add_column("quarter")
+    table.add_column("nights", justify="right")
+    short = {
+        n: n.replace("posture_", "").replace("decoy_share", "decoys").replace("pk_", "pk ")
+        for n in NAMES
+    }
+    for name in NAMES:
+        table.add_column(short[name], justify="right")
+    for (start, nights), g in summary.groupby(["start", "nights"], sort=False):
+        cells = g.set_index("parameter")
+        table.add_row(str(start), str(nights), *(f"{cells.loc[n, 'median']:.2f}" for n in NAMES))
+    out.print(table)
+    latest = result.latest()
+    table = Table(
+        title=f"Latest quarter ({latest.start} to {latest.end}): median and 5-95% interval",
+        title_justify="left",
+    )
+    for col in ("parameter", "median", "5-95%", "meaning"):
+        table.add_column(col, justify="right" if col in ("median", "5-95%") else "left")
+    meaning = {p.name: p.meaning for p in PARAMETERS}
+    for r in latest.summary().itertuples():
+        table.add_row(
+            str(r.parameter),
+            f"{r.median:.2f}",
+            f"{r.p5:.2f}-{r.p95:.2f}",
+            meaning.get(str(r.parameter), "night-to-night overdispersion (beta-binomial ρ)"),
+        )
+    out.print(table)
+
+
+def backtest_command(
+    train_until: TrainUntil,
+    data: DataOption = None,
+    test_until: Annotated[
+        str | None, typer.Option(help="Last test night (YYYY-MM-DD); default: the last one.")
+    ] = None,
+    refit_every_days: Annotated[int, typer.Option(min=1, help="Refit interval.")] = 30,
+    window_days: Annotated[
+        int, typer.Option(min=7, help="Each refit uses the nights of this many days before it.")
+    ] = DEFAULT_WINDOW_DAYS,
+    calibration: Annotated[
+        Path | None,
+        typer.Option(help="Reuse this calibration file's emulator instead of building one."),
+    ] = None,
+    steps: Annotated[int, typer.Option(min=50, help="MCMC steps per refit.")] = 600,
+    seed: Annotated[int, typer.Option(min=0, help="Seed of the design and the MCMC.")] = 1,
+    plot: Annotated[
+        Path | None, typer.Option(help="Also save reported vs predicted per night (PNG, ...).")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")] = False,
+) -> None:
+    """Predict each report night from earlier nights only; score against a naive baseline."""
+    from skyshield.calibration.backtest import backtest
+    from skyshield.calibration.calibrate import build_emulator, load_calibration
+    from skyshield.calibration.fit import night_data
+    from skyshield.reports import load_reports
+
+    until = _date(train_until, "--train-until")
+    last = _date(test_until, "--test-until") if test_until else None
+    nights = night_data(load_reports(data).by_night)
+    if calibration is not None:
+        surrogate = load_calibration(calibration).surrogate
+    else:
+        with _bar("engine design", as_json) as progress:
+            surrogate, _ = build_emulator(EmulatorSettings(seed=seed), progress)
+    with _bar("refits", as_json) as progress:
+        result = backtest(
+            nights,
+            surrogate,
+            train_until=until,
+            test_until=last,
+            refit_every_days=refit_every_days,
+            window_days=window_days,
+            steps=steps,
+            seed=seed,
+            progress=progress,
+        )
+    if plot is not None and not result.nights.empty:
+        from skyshield.calibration.plots import plot_backtest
+
+        _save_figure(plot_backtest(result.nights), plot)
+    tested = result.nights["night"] if not result.nights.empty else []
+    if as_json:
+        payload = {
+            "train_until": until.isoformat(),
+            "test_from": min(tested) if len(tested) else None,
+            "test_until": max(tested) if len(tested) else None,
+            "refit_every_days": refit_every_days,
+            "window_days": window_days,
+            "metrics": result.metrics.to_dict(orient="records"),
+            "nights": result.nights.to_dict(orient="records"),
+        }
+        sys.stdout.write(json.dumps(_strict(payload), indent=1) + "\n")
+        return
+    _print_backtest(result, until)
+
+
+def _print_backtest(result: Backtest, until: date) -> None:
+    nights = result.nights
+    if nights.empty:
+        out.print(f"backtest: no report night on or after {until.isoformat()}")
+        return
+    out.print(
+        f"[bold]backtest[/]: nights {nights['night'].min()} → {nights['night'].max()}, "
+        f"{len(result.fits)} refits; each night predicted from earlier reports only"
+    )
+    out.print(CREDIT, style="dim")
+    table = Table(
+        title=(
+            "Model vs naive baseline (launched × share of the 30 days before); "
+            "50% / 90%: share of nights inside the model's intervals"
+        ),
+        title_justify="left",
+    )
+    for col in ("class", "target", "nights", "MAE", "base", "CRPS", "base", "50%", "90%"):
+        table.add_column(col, justify="left" if col in ("class", "target") else "right")
+    for r in result.metrics.itertuples():
+        table.add_row(
+            str(r._1),
+            str(r.target),
+            str(r.nights),
+            f"{r.mae:.2f}",
+            f"{r.baseline_mae:.2f}",
+            f"{r.crps:.2f}",
+            f"{r.baseline_crps:.2f}",
+            f"{r.coverage_50:.0%}",
+            f"{r.coverage_90:.0%}",
+        )
+    out.print(table)

@@ -1,0 +1,243 @@
+"""Bayesian calibration of the night model to the reports (emcee on the engine's emulator).
+
+Why this method: the engine is stochastic and costs ~10-40 ms per night and parameter value,
+and a period holds ~90 nights, so a likelihood-free method on the engine itself (ABC-SMC, NPE)
+would need 10^5-10^6 engine nights per period. An emulator fitted to the engine
+(:mod:`.surrogate`) gives each night's expected shares in microseconds; the night-to-night
+variation the engine and emulator do not explain (targets, weather, the defenders' choices)
+is a beta-binomial overdispersion per class, fitted with the rest. Then an affine-invariant
+ensemble MCMC (emcee) samples the exact posterior of this model in seconds.
+
+Likelihood of one night and class with L launched: neutralised ~ BetaBinomial(L, p_N, ρ), and
+for drones, where the reports split it, destroyed | neutralised ~ BetaBinomial(neutralised,
+p_D / p_N, ρ), with p_D, p_N the emulator's shares destroyed and neutralised under θ and ρ the
+intra-night correlation. Priors: uniform on each parameter's box (:data:`PARAMETERS`), and
+log-uniform on ρ in [1e-4, 0.5].
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import emcee
+import numpy as np
+import pandas as pd
+from scipy.special import betaln, gammaln
+
+from skyshield.calibration.model import NAMES, PARAMETERS, REPORT_CLASSES
+from skyshield.calibration.surrogate import Surrogate
+
+__all__ = [
+    "FIT_NAMES",
+    "NightData",
+    "Posterior",
+    "fit_period",
+    "night_data",
+    "predictive_samples",
+]
+
+RHO_BOUNDS = (1e-4, 0.5)
+FIT_NAMES = (*NAMES, *(f"rho_{c}" for c in REPORT_CLASSES))
+_LOW = np.array([p.low for p in PARAMETERS] + [np.log(RHO_BOUNDS[0])] * len(REPORT_CLASSES))
+_HIGH = np.array([p.high for p in PARAMETERS] + [np.log(RHO_BOUNDS[1])] * len(REPORT_CLASSES))
+_EPS = 1e-6
+
+
+@dataclass(frozen=True, slots=True)
+class NightData:
+    """Report nights as arrays: (n_nights, 3) per class launched, neutralised, destroyed.
+
+    ``split`` marks the drone counts whose destroyed/locationally-lost split is reported.
+    """
+
+    nights: np.ndarray  # (n,) datetime64[D]
+    launched: np.ndarray
+    neutralised: np.ndarray
+    destroyed: np.ndarray
+    split: np.ndarray  # (n,) bool
+
+    def __len__(self) -> int:
+        return int(self.nights.size)
+
+    def between(self, start: np.datetime64, end: np.datetime64) -> NightData:
+        """Keep the nights in [start, end)."""
+        keep = (self.nights >= start) & (self.nights < end)
+        return NightData(
+            self.nights[keep],
+            self.launched[keep],
+            self.neutralised[keep],
+            self.destroyed[keep],
+            self.split[keep],
+        )
+
+
+def night_data(by_night: pd.DataFrame) -> NightData:
+    """Arrays of the report classes the night model covers, one row per night with any."""
+    frame = by_night[by_night["threat_class"].isin(REPORT_CLASSES)]
+    wide = frame.pivot_table(
+        index="night",
+        columns="threat_class",
+        values=["launched", "destroyed", "neutralised", "not_reach_goal"],
+        aggfunc="sum",
+        fill_value=0,
+    )
+
+    def block(column: str) -> np.ndarray:
+        part = wide[column].reindex(columns=list(REPORT_CLASSES), fill_value=0)
+        return np.asarray(part.to_numpy(dtype=np.int64))
+
+    launched = block("launched")
+    neutralised = np.minimum(block("neutralised"), launched)
+    destroyed = np.minimum(block("destroyed"), neutralised)
+    nights = pd.to_datetime(wide.index).to_numpy().astype("datetime64[D]")
+    return NightData(nights, launched, neutralised, destroyed, block("not_reach_goal")[:, 0] > 0)
+
+
+def _betabinom_logpmf(k: np.ndarray, n: np.ndarray, p: np.ndarray, rho: np.ndarray) -> np.ndarray:
+    phi = 1.0 / rho - 1.0
+    a = np.clip(p, _EPS, 1 - _EPS) * phi
+    b = np.clip(1.0 - p, _EPS, 1 - _EPS) * phi
+    choose = gammaln(n + 1) - gammaln(k + 1) - gammaln(n - k + 1)
+    return np.asarray(choose + betaln(k + a, n - k + b) - betaln(a, b))
+
+
+def log_likelihood(surrogate: Surrogate, data: NightData, params: np.ndarray) -> float:
+    """Log-likelihood of the report nights under fitted parameters (θ then log ρ per class)."""
+    theta, rho = params[: len(NAMES)], np.exp(params[len(NAMES) :])
+    destroyed, lost = surrogate.shares(data.launched, theta)
+    neutral_share = destroyed + lost
+    has = data.launched > 0
+    rho_grid = np.broadcast_to(rho, data.launched.shape)
+    total = _betabinom_logpmf(
+        data.neutralised[has], data.launched[has], neutral_share[has], rho_grid[has]
+    ).sum()
+    drone = data.split & (data.neutralised[:, 0] > 0)
+    q = destroyed[drone, 0] / np.maximum(neutral_share[drone, 0], _EPS)
+    total += _betabinom_logpmf(
+        data.destroyed[drone, 0], data.neutralised[drone, 0], q, np.full(q.shape, rho[0])
+    ).sum()
+    return float(total)
+
+
+def _log_posterior(params: np.ndarray, surrogate: Surrogate, data: NightData) -> float:
+    if np.any(params < _LOW) or np.any(params > _HIGH):
+        return -np.inf
+    return log_likelihood(surrogate, data, params)
+
+
+@dataclass(frozen=True, slots=True)
+class Posterior:
+    """Posterior samples of one period's fit: (n_samples, len(FIT_NAMES)); ρ on its own scale."""
+
+    start: str
+    end: str
+    nights: int
+    samples: np.ndarray
+    walkers: np.ndarray  # last positions, to warm-start the next fit
+    acceptance: float
+
+    def summary(self) -> pd.DataFrame:
+        """Median and 5-95% interval per parameter."""
+        q = np.quantile(self.samples, [0.05, 0.5, 0.95], axis=0)
+        return pd.DataFrame(
+            {"parameter": FIT_NAMES, "p5": q[0], "median": q[1], "p95": q[2]}
+        ).assign(start=self.start, end=self.end, nights=self.nights)
+
+    def to_dict(self, max_samples: int = 400) -> dict[str, object]:
+        """JSON-ready: up to ``max_samples`` thinned samples and the last walker positions."""
+        # a random subset: every n-th sample of emcee's flat chain would keep a few walkers only
+        n = self.samples.shape[0]
+        keep = np.sort(np.random.default_rng(0).permutation(n)[: min(n, max_samples)])
+        return {
+            "start": self.start,
+            "end": self.end,
+            "nights": self.nights,
+            "acceptance": self.acceptance,
+            "parameters": list(FIT_NAMES),
+            "samples": self.samples[keep].round(6).tolist(),
+            "walkers": self.walkers.round(6).tolist(),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, object]) -> Posterior:
+        """Read what :meth:`to_dict` wrote."""
+        samples = np.asarray(data["samples"], dtype=float)
+        return cls(
+            start=str(data["start"]),
+            end=str(data["end"]),
+            nights=int(data["nights"]),  # type: ignore[call-overload]
+            samples=samples,
+            walkers=np.asarray(data["walkers"], dtype=float),
+            acceptance=float(data["acceptance"]),  # type: ignore[arg-type]
+        )
+
+
+def fit_period(
+    surrogate: Surrogate,
+    data: NightData,
+    *,
+    start: str,
+    end: str,
+    steps: int = 600,
+    walkers: int = 32,
+    seed: int = 0,
+    initial: np.ndarray | None = None,
+) -> Posterior:
+    """Sample the posterior of one period's nights; ``initial`` walkers warm-start the chain.
+
+    The first half of the chain is discarded as burn-in (a third when warm-started).
+    """
+    rng = np.random.default_rng(seed)
+    dim = len(FIT_NAMES)
+    if initial is None:
+        start_points = _LOW + (_HIGH - _LOW) * rng.uniform(0.25, 0.75, size=(walkers, dim))
+    else:
+        jitter = 1e-3 * (_HIGH - _LOW) * rng.standard_normal((walkers, dim))
+        start_points = np.clip(initial[:walkers] + jitter, _LOW + 1e-9, _HIGH - 1e-9)
+    sampler = emcee.EnsembleSampler(walkers, dim, _log_posterior, args=(surrogate, data))
+    sampler.random_state = np.random.RandomState(seed).get_state()
+    sampler.run_mcmc(start_points, steps, progress=False)
+    burn = steps // 3 if initial is not None else steps // 2
+    chain = sampler.get_chain(discard=burn, flat=True)
+    samples = chain.copy()
+    samples[:, len(NAMES) :] = np.exp(samples[:, len(NAMES) :])
+    return Posterior(
+        start=start,
+        end=end,
+        nights=len(data),
+        samples=samples,
+        walkers=sampler.get_last_sample().coords,
+        acceptance=float(np.mean(sampler.acceptance_fraction)),
+    )
+
+
+def predictive_samples(
+    surrogate: Surrogate,
+    posterior: Posterior,
+    launched: np.ndarray,
+    *,
+    draws: int = 400,
+    seed: int = 0,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Predictive draws of (neutralised, destroyed) for nights with ``launched`` (n, 3).
+
+    Returns two (draws, n, 3) int arrays: each draw takes one posterior sample and draws the
+    night's counts from the beta-binomial model.
+    """
+    rng = np.random.default_rng(seed)
+    pick = rng.integers(0, posterior.samples.shape[0], size=draws)
+    n_nights = launched.shape[0]
+    neutral = np.zeros((draws, n_nights, len(REPORT_CLASSES)), dtype=np.int64)
+    destroyed_out = np.zeros_like(neutral)
+    for d, s in enumerate(pick):
+        theta = posterior.samples[s, : len(NAMES)]
+        rho = posterior.samples[s, len(NAMES) :]
+        destroyed, lost = surrogate.shares(launched, theta)
+        p_n = np.clip(destroyed + lost, _EPS, 1 - _EPS)
+        phi = 1.0 / rho - 1.0
+        share = rng.beta(p_n * phi, (1 - p_n) * phi)
+        neutral[d] = rng.binomial(launched, share)
+        q = np.clip(destroyed / p_n, _EPS, 1 - _EPS)
+        share_d = rng.beta(q * phi, (1 - q) * phi)
+        destroyed_out[d] = rng.binomial(neutral[d], share_d)
+    return neutral, destroyed_out

@@ -1,0 +1,178 @@
+"""The night model: a report night's raid run through the engine under uncertain parameters.
+
+The parameters the calibration fits act on the compiled scenario and the event loop only, so
+one night's geometry (trajectories and engagement windows) serves every parameter value:
+
+* ``pk_drone``, ``pk_cruise``, ``pk_ballistic``: multipliers on every unit's single-round kill
+  probability against the class (drone also scales decoys; cruise also supersonic), capped
+  at 0.99;
+* ``ew``: multiplier on the catalog's electronic-warfare loss rate inside EW zones;
+* ``decoy_share``: share of the Shahed-type threats that are decoys (the reports do not
+  separate them);
+* ``posture_long``, ``posture_medium``, ``posture_short``: effective size of each system
+  family relative to the notional laydown. Up to 1 it is the share of the family's units in
+  action that night (each unit with that probability, drawn per replication, so a share
+  between two unit counts is represented exactly on average); above 1 every unit is in action
+  with that many times its rounds, channels and ready rounds (a denser defence than the
+  laydown shows, without new positions).
+
+Report semantics (what the Air Force counts): *destroyed* = intercepted; *not reached the
+goal* ("locationally lost") = lost to EW, plus decoys that reached their area without being
+shot down (they fall without an explosion); the rest of the Shahed-type drones are hits.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+import numpy as np
+
+from skyshield.calibration.posture import FAMILIES, NightComposition, night_scenario, unit_families
+from skyshield.catalog import ThreatClass
+from skyshield.engine.compile import compile_scenario
+from skyshield.engine.compiled import CompiledScenario, readonly
+from skyshield.engine.draws import draw_replications
+from skyshield.engine.fast import simulate_fast
+from skyshield.engine.geometry import build_geometry
+from skyshield.engine.outcomes import Fate
+
+__all__ = [
+    "PARAMETERS",
+    "REPORT_CLASSES",
+    "NightEngine",
+    "NightOutcome",
+    "Parameter",
+]
+
+REPORT_CLASSES = ("drone", "cruise", "ballistic")
+
+
+@dataclass(frozen=True, slots=True)
+class Parameter:
+    """One fitted parameter: its name, prior bounds (uniform) and meaning."""
+
+    name: str
+    low: float
+    high: float
+    meaning: str
+
+
+PARAMETERS = (
+    Parameter("pk_drone", 0.1, 3.0, "multiplier on kill probabilities against drones, decoys"),
+    Parameter("pk_cruise", 0.1, 3.0, "multiplier on kill probabilities against cruise missiles"),
+    Parameter("pk_ballistic", 0.02, 3.0, "multiplier on kill probabilities against ballistic"),
+    Parameter("ew", 0.0, 6.0, "multiplier on the EW loss rate inside EW zones"),
+    Parameter("decoy_share", 0.0, 0.8, "share of Shahed-type launches that are decoys"),
+    Parameter("posture_long", 0.1, 3.0, "effective size of the long-range SAM family"),
+    Parameter("posture_medium", 0.1, 3.0, "effective size of the medium-range SAM family"),
+    Parameter("posture_short", 0.1, 3.0, "effective size of guns, fire groups, drones"),
+)
+NAMES = tuple(p.name for p in PARAMETERS)
+_PK_MAX = 0.99
+
+
+@dataclass(frozen=True, slots=True)
+class NightOutcome:
+    """Per replication and report class: counts as the reports give them, (n_reps, 3) int."""
+
+    launched: np.ndarray
+    destroyed: np.ndarray
+    not_reach_goal: np.ndarray
+
+    @property
+    def neutralised(self) -> np.ndarray:
+        """Destroyed plus locationally lost."""
+        return np.asarray(self.destroyed + self.not_reach_goal)
+
+
+class NightEngine:
+    """One night composition compiled once, with its geometry; simulated for any parameters."""
+
+    def __init__(
+        self,
+        composition: NightComposition,
+        *,
+        route_sets: int = 4,
+        seed: int = 1,
+        time_step_s: float = 10.0,
+    ) -> None:
+        self.composition = composition
+        self.scenario = night_scenario(
+            composition, seed=seed, route_sets=route_sets, time_step_s=time_step_s
+        )
+        self.compiled = compile_scenario(self.scenario)
+        self.seed = seed
+        self.route_sets = route_sets
+        self.geometry = build_geometry(self.compiled, seed, route_sets)
+        self.families = unit_families(self.scenario)
+        c = self.compiled
+        drone_like = np.flatnonzero(c.threat_class == ThreatClass.DRONE.position)
+        # a fixed order in which Shahed-type threats become decoys as the share grows
+        self._decoy_order = np.random.default_rng(seed).permutation(drone_like)
+        self._report_class = np.full(c.n_threats, -1, dtype=np.int64)
+        for k, classes in enumerate(
+            (
+                (ThreatClass.DRONE, ThreatClass.DECOY),
+                (ThreatClass.CRUISE, ThreatClass.SUPERSONIC),
+                (ThreatClass.BALLISTIC,),
+            )
+        ):
+            for cls in classes:
+                self._report_class[c.threat_class == cls.position] = k
+
+    def _posture(self, theta: dict[str, float]) -> np.ndarray:
+        """(n_units,) effective size of each unit's family."""
+        return np.asarray(np.array([theta[f"posture_{f}"] for f in FAMILIES])[self.families])
+
+    def compiled_for(self, theta: dict[str, float]) -> CompiledScenario:
+        """Return the compiled scenario with the parameters' kill probabilities, EW, decoys."""
+        c = self.compiled
+        pk = np.array(c.unit_pk)
+        for name, classes in (
+            ("pk_drone", (ThreatClass.DRONE, ThreatClass.DECOY)),
+            ("pk_cruise", (ThreatClass.CRUISE, ThreatClass.SUPERSONIC)),
+            ("pk_ballistic", (ThreatClass.BALLISTIC,)),
+        ):
+            for cls in classes:
+                pk[:, cls.position] = np.minimum(pk[:, cls.position] * theta[name], _PK_MAX)
+        threat_class = np.array(c.threat_class)
+        n_decoys = round(theta["decoy_share"] * self._decoy_order.size)
+        threat_class[self._decoy_order[:n_decoys]] = ThreatClass.DECOY.position
+        capacity = np.maximum(self._posture(theta), 1.0)
+        return dataclasses.replace(
+            c,
+            unit_channels=readonly(
+                np.ceil(c.unit_channels * capacity).astype(c.unit_channels.dtype)
+            ),
+            unit_ready_capacity=readonly(
+                np.ceil(c.unit_ready_capacity * capacity).astype(c.unit_ready_capacity.dtype)
+            ),
+            unit_pk=readonly(pk),
+            threat_class=readonly(threat_class),
+            threat_ew_rate_per_m=readonly(c.threat_ew_rate_per_m * theta["ew"]),
+        )
+
+    def simulate(self, theta: dict[str, float], replications: int, seed: int) -> NightOutcome:
+        """Simulate ``replications`` nights under ``theta``; common random numbers by ``seed``."""
+        compiled = self.compiled_for(theta)
+        draws = draw_replications(compiled, seed, np.arange(replications), self.route_sets)
+        posture = self._posture(theta)
+        active = np.random.default_rng([seed, 7]).random((replications, compiled.n_units)) < posture
+        rounds = np.ceil(compiled.unit_stock * np.maximum(posture, 1.0)).astype(np.int64)
+        stock = np.where(active, rounds[None, :], 0)
+        raw = simulate_fast(compiled, self.geometry, draws, initial_stock=stock)
+        fate = raw.fate
+        decoy = compiled.threat_class == ThreatClass.DECOY.position
+        destroyed = fate == Fate.INTERCEPTED
+        lost = (fate == Fate.LOST_TO_EW) | ((fate == Fate.IMPACTED) & decoy[None, :])
+        shape = (replications, len(REPORT_CLASSES))
+        out = {k: np.zeros(shape, dtype=np.int64) for k in ("launched", "destroyed", "lost")}
+        for k in range(len(REPORT_CLASSES)):
+            mine = self._report_class == k
+            out["launched"][:, k] = int(mine.sum())
+            out["destroyed"][:, k] = destroyed[:, mine].sum(axis=1)
+            out["lost"][:, k] = lost[:, mine].sum(axis=1)
+        return NightOutcome(
+            launched=out["launched"], destroyed=out["destroyed"], not_reach_goal=out["lost"]
+        )

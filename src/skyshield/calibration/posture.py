@@ -1,0 +1,323 @@
+"""The night model's raid and national defence posture: one report night as a scenario.
+
+A report night gives launched counts per class (drone, cruise, ballistic). :func:`night_scenario`
+turns them into a raid flown from the usual launch areas at the usual targets against a
+notional, labelled laydown of Ukraine's defences (``LAYDOWN``): every position, stock and
+split below is an illustrative assumption, never a claim about real deployments. What the
+calibration fits is not this laydown but multipliers on it (:mod:`skyshield.calibration.model`):
+the share of each system family that is effectively in action, kill probabilities and
+electronic-warfare intensity.
+
+Launch areas follow the Air Force reports' usual wording ("Kursk", "Bryansk", "Oryol",
+"Primorsko-Akhtarsk", "Hvardiiske" in Crimea for Shahed-type drones; Tu-95MS over the Volga /
+Caspian area for Kh-101, ships in the Black Sea for Kalibr; Kursk, Belgorod and Crimea for
+Iskander-M, MiG-31K for Kinzhal). Decoys are not separated in the reports, so Shahed-type
+threats fly as Shaheds and the night model marks a fitted share of them as decoys.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from skyshield.geo import geodesic_distance_m
+from skyshield.geo.cities import find_city
+from skyshield.scenario import Scenario
+
+__all__ = [
+    "FAMILIES",
+    "LAUNCH_AREAS",
+    "LAYDOWN",
+    "NightComposition",
+    "night_scenario",
+    "unit_families",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class NightComposition:
+    """Threats launched in one night, per class of the reports."""
+
+    drone: int  # Shahed-type, decoys included
+    cruise: int
+    ballistic: int
+
+    @property
+    def total(self) -> int:
+        """Threats launched in all classes."""
+        return self.drone + self.cruise + self.ballistic
+
+
+# System families whose effective share the calibration fits.
+FAMILIES = ("long", "medium", "short")
+FAMILY_OF_SYSTEM = {
+    "patriot-pac3-mse": "long",
+    "patriot-gem-t": "long",
+    "samp-t": "long",
+    "s-300": "long",
+    "nasams": "medium",
+    "iris-t-slm": "medium",
+    "buk-m1": "medium",
+    "f-16": "medium",
+    "gepard": "short",
+    "mobile-fire-group": "short",
+    "interceptor-drone": "short",
+}
+
+# Notional laydown: defended city -> systems placed around it (one unit each, ~15 km apart).
+# Cities are oblast centres hit most often in the reports; the mix favours the capital.
+LAYDOWN: dict[str, tuple[str, ...]] = {
+    "Kyiv": (
+        "patriot-pac3-mse",
+        "patriot-gem-t",
+        "nasams",
+        "iris-t-slm",
+        "s-300",
+        "f-16",
+        "gepard",
+        "gepard",
+        "mobile-fire-group",
+        "mobile-fire-group",
+        "mobile-fire-group",
+        "interceptor-drone",
+        "interceptor-drone",
+    ),
+    "Lviv": ("patriot-gem-t", "iris-t-slm", "gepard", "mobile-fire-group", "interceptor-drone"),
+    "Odesa": (
+        "samp-t",
+        "iris-t-slm",
+        "s-300",
+        "gepard",
+        "mobile-fire-group",
+        "mobile-fire-group",
+        "interceptor-drone",
+    ),
+    "Kharkiv": ("s-300", "buk-m1", "gepard", "mobile-fire-group", "mobile-fire-group"),
+    "Dnipro": ("patriot-pac3-mse", "nasams", "s-300", "gepard", "mobile-fire-group"),
+    "Zaporizhzhya": ("s-300", "buk-m1", "gepard", "mobile-fire-group", "mobile-fire-group"),
+    "Mykolayiv": ("s-300", "gepard", "mobile-fire-group"),
+    "Poltava": ("buk-m1", "mobile-fire-group", "mobile-fire-group"),
+    "Sumy": ("buk-m1", "mobile-fire-group", "mobile-fire-group"),
+    "Chernihiv": ("s-300", "mobile-fire-group", "mobile-fire-group"),
+    "Kryvyy Rih": ("s-300", "gepard", "mobile-fire-group"),
+    "Vinnytsya": ("nasams", "mobile-fire-group", "mobile-fire-group"),
+    "Khmelnytskyi": ("buk-m1", "mobile-fire-group"),
+    "Zhytomyr": ("s-300", "mobile-fire-group", "mobile-fire-group"),
+    "Cherkasy": ("buk-m1", "mobile-fire-group"),
+    "Kropyvnytskyi": ("s-300", "mobile-fire-group"),
+    "Rivne": ("mobile-fire-group", "mobile-fire-group"),
+    "Ivano-Frankivsk": ("iris-t-slm", "mobile-fire-group"),
+}
+
+# Target weights per class (illustrative): drones spread over all defended cities and the
+# east-facing ones most; missiles weighted to the capital and the large cities.
+DRONE_TARGETS = {name: (3.0 if name in ("Kyiv", "Odesa", "Kharkiv") else 1.0) for name in LAYDOWN}
+MISSILE_TARGETS = {
+    "Kyiv": 4.0,
+    "Lviv": 1.0,
+    "Odesa": 1.0,
+    "Kharkiv": 1.0,
+    "Dnipro": 1.0,
+    "Zaporizhzhya": 1.0,
+    "Kryvyy Rih": 0.5,
+    "Khmelnytskyi": 0.5,
+    "Ivano-Frankivsk": 0.5,
+    "Vinnytsya": 0.5,
+}
+BALLISTIC_TARGETS = {
+    "Kyiv": 3.0,
+    "Kharkiv": 2.0,
+    "Dnipro": 1.0,
+    "Odesa": 1.0,
+    "Sumy": 1.0,
+    "Zaporizhzhya": 1.0,
+    "Poltava": 1.0,
+    "Chernihiv": 1.0,
+}
+
+# Launch areas (approximate positions of the places the reports name).
+LAUNCH_AREAS = {
+    "kursk": (36.19, 51.73),
+    "bryansk": (34.36, 53.25),
+    "oryol": (36.08, 52.97),
+    "primorsko-akhtarsk": (38.18, 46.05),
+    "hvardiiske": (34.02, 45.11),
+    "caspian": (47.0, 46.5),
+    "black-sea": (33.0, 44.3),
+    "belgorod": (36.59, 50.6),
+    "crimea": (34.1, 45.0),
+    "mig31k-lipetsk": (39.6, 52.6),
+}
+# (threat type, share of the class, launch areas) per class of the reports
+CLASS_MIX: dict[str, tuple[tuple[str, float, tuple[str, ...]], ...]] = {
+    "drone": (
+        ("shahed-136", 1.0, ("kursk", "bryansk", "oryol", "primorsko-akhtarsk", "hvardiiske")),
+    ),
+    "cruise": (("kh-101", 0.7, ("caspian",)), ("kalibr", 0.3, ("black-sea",))),
+    "ballistic": (
+        ("iskander-m", 0.8, ("kursk", "belgorod", "crimea")),
+        ("kinzhal", 0.2, ("mig31k-lipetsk",)),
+    ),
+}
+TARGETS = {"drone": DRONE_TARGETS, "cruise": MISSILE_TARGETS, "ballistic": BALLISTIC_TARGETS}
+# Raid timing (hours after the raid start): drones launched over the first hours, missiles
+# timed to arrive together near the end, as in the combined strikes of 2024-2025.
+LAUNCH_WINDOW_H = {"drone": (0.0, 5.0), "cruise": (4.0, 5.0), "ballistic": (6.5, 7.0)}
+MAX_SPACING_S = 3600.0  # the scenario format's limit
+RANGE_MARGIN = 0.85  # a target counts as reachable within 85% of the type's range
+
+
+def unit_families(scenario: Scenario) -> np.ndarray:
+    """(n_units,) index in :data:`FAMILIES` of each fire unit of a night scenario."""
+    return np.array(
+        [FAMILIES.index(FAMILY_OF_SYSTEM[u.system]) for u in scenario.fire_units], dtype=np.int64
+    )
+
+
+def _split(count: int, weights: list[float]) -> list[int]:
+    """Largest-remainder split of ``count`` in proportion to ``weights``."""
+    w = np.asarray(weights, dtype=float) / float(np.sum(weights))
+    raw = count * w
+    base = np.floor(raw).astype(int)
+    for i in np.argsort(-(raw - base))[: count - int(base.sum())]:
+        base[i] += 1
+    return [int(b) for b in base]
+
+
+def _reachable(site: tuple[float, float], targets: dict[str, float], range_m: float) -> list[str]:
+    names = []
+    for name in targets:
+        city = find_city(name, "UA")
+        distance = float(geodesic_distance_m(site[0], site[1], city.lon_deg, city.lat_deg))
+        if distance <= RANGE_MARGIN * range_m:
+            names.append(name)
+    return names
+
+
+def _waves(composition: NightComposition, ranges_m: dict[str, float]) -> list[dict[str, Any]]:
+    waves: list[dict[str, Any]] = []
+    for cls, mix in CLASS_MIX.items():
+        count = getattr(composition, cls)
+        start_h, end_h = LAUNCH_WINDOW_H[cls]
+        for (threat, _, sites), n_type in zip(mix, _split(count, [m[1] for m in mix]), strict=True):
+            for site, n_site in zip(sites, _split(n_type, [1.0] * len(sites)), strict=True):
+                if n_site == 0:
+                    continue
+                targets = _reachable(LAUNCH_AREAS[site], TARGETS[cls], ranges_m[threat])
+                spacing_s = min((end_h - start_h) * 3600.0 / n_site, MAX_SPACING_S)
+                waves.append(
+                    {
+                        "threat": threat,
+                        "count": n_site,
+                        "launch_site": site,
+                        "launch_time_min": start_h * 60.0,
+                        "launch_spacing_s": round(spacing_s, 1),
+                        "launch_jitter_s": 120.0,
+                        "route_jitter_km": 30.0 if cls == "drone" else 15.0,
+                        "targets": targets,
+                    }
+                )
+    return waves
+
+
+def _laydown_units() -> list[dict[str, Any]]:
+    units = []
+    for city_name, systems in LAYDOWN.items():
+        city = find_city(city_name, "UA")
+        for j, system in enumerate(systems):
+            if FAMILY_OF_SYSTEM[system] == "long":
+                # ~4 km south-west of the centre: the sector radar faces the north-east axis,
+                # so a threat diving onto the city stays in front of it
+                angle, radius_deg = np.radians(225.0 + 10.0 * j), 0.04
+            else:  # a ~15 km ring around the city
+                angle, radius_deg = 2.0 * np.pi * j / len(systems), 0.15
+            unit: dict[str, Any] = {
+                "id": f"ua-{city_name.lower().replace(' ', '-')}-{j:02d}-{system}",
+                "system": system,
+                "nation": "UA",
+                "position": {
+                    "lon_deg": round(city.lon_deg + radius_deg * np.cos(angle) * 1.5, 3),
+                    "lat_deg": round(city.lat_deg + radius_deg * np.sin(angle), 3),
+                },
+                "networks": ["ua"],
+                "label": "notional position",
+            }
+            if FAMILY_OF_SYSTEM[system] == "long":
+                unit["engages"] = ["cruise", "supersonic", "ballistic"]
+                unit["radar_azimuth_deg"] = 60.0  # facing the north-east threat axis
+            units.append(unit)
+    return units
+
+
+def _sensors() -> list[dict[str, Any]]:
+    # Notional early-warning radars: 300 km against 1 m² from a 30 m mast (assumption).
+    spots = [(31.3, 51.5), (34.5, 49.6), (32.0, 46.9), (28.5, 49.2), (25.3, 50.6), (36.0, 48.5)]
+    return [
+        {
+            "id": f"ua-ew-radar-{i}",
+            "nation": "UA",
+            "position": {"lon_deg": lon, "lat_deg": lat},
+            "radar_range_km": 300,
+            "reference_rcs_m2": 1,
+            "height_m": 30,
+            "networks": ["ua"],
+            "label": "notional position",
+        }
+        for i, (lon, lat) in enumerate(spots)
+    ]
+
+
+def night_scenario(
+    composition: NightComposition,
+    *,
+    replications: int = 32,
+    seed: int = 1,
+    route_sets: int = 4,
+    time_step_s: float = 10.0,
+) -> Scenario:
+    """One report night as a scenario: its raid against the notional national posture.
+
+    EW zones of 40 km surround every defended city (notional). ``time_step_s`` is coarser than
+    the scenario default: a night model runs the engine thousands of times.
+    """
+    from skyshield.catalog import load_catalog  # the catalog imports slowly
+
+    catalog = load_catalog()
+    ranges = {key: t.range_m for key, t in catalog.threats.items()}
+    data: dict[str, Any] = {
+        "name": f"night-d{composition.drone}-c{composition.cruise}-b{composition.ballistic}",
+        "description": "A report night's raid against the notional national posture.",
+        "notional": True,
+        "nations": {"UA": {"name": "Ukraine", "roe": {"zone": {"kind": "own"}}}},
+        "assets": {name: {"city": name, "country": "UA"} for name in LAYDOWN},
+        "networks": {"ua": {"description": "Ukrainian national air picture"}},
+        "sensors": _sensors(),
+        "ew_zones": [
+            {
+                "id": f"ua-ew-{name.lower().replace(' ', '-')}",
+                "nation": "UA",
+                "position": {
+                    "lon_deg": round(find_city(name, "UA").lon_deg, 3),
+                    "lat_deg": round(find_city(name, "UA").lat_deg, 3),
+                },
+                "radius_km": 40,
+            }
+            for name in LAYDOWN
+        ],
+        "fire_units": _laydown_units(),
+        "raid": {
+            "launch_sites": {
+                k: {"lon_deg": v[0], "lat_deg": v[1]} for k, v in LAUNCH_AREAS.items()
+            },
+            "waves": _waves(composition, ranges),
+        },
+        "monte_carlo": {
+            "replications": replications,
+            "seed": seed,
+            "route_realizations": route_sets,
+        },
+        "engine": {"time_step_s": time_step_s},
+    }
+    return Scenario.model_validate(data)

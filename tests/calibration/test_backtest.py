@@ -1,0 +1,153 @@
+"""Back-test: the baseline and the scores by hand, coverage on data from the model, the CLI."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from skyshield.calibration.backtest import backtest, baseline_forecast, score
+from skyshield.calibration.calibrate import Calibration, load_calibration
+from skyshield.calibration.fit import NightData, Posterior, predictive_samples
+from skyshield.calibration.model import PARAMETERS
+from skyshield.calibration.settings import EmulatorSettings
+from skyshield.calibration.surrogate import Surrogate
+
+DAY = np.timedelta64(1, "D")
+
+
+def _tiny() -> NightData:
+    """Four nights; drone launched/neutralised/destroyed chosen for hand arithmetic."""
+    nights = np.array(
+        ["2025-01-01", "2025-01-20", "2025-02-10", "2025-02-15"], dtype="datetime64[D]"
+    )
+    launched = np.array([[10, 0, 2], [30, 4, 0], [50, 0, 0], [40, 2, 1]])
+    neutralised = np.array([[8, 0, 1], [21, 3, 0], [45, 0, 0], [0, 0, 0]])
+    destroyed = np.array([[6, 0, 1], [15, 3, 0], [40, 0, 0], [0, 0, 0]])
+    return NightData(nights, launched, neutralised, destroyed, np.ones(4, dtype=bool))
+
+
+def test_baseline_forecast__hand_checked() -> None:
+    """For 2025-02-15, the 30 days before are 01-16 .. 02-14: nights 01-20 and 02-10.
+    Drone neutralised: (21 + 45) / (30 + 50) = 0.825; cruise: 3 / 4 = 0.75; ballistic: none in
+    the window, so all earlier nights: 1 / 2 = 0.5. Destroyed: drone (15 + 40) / 80 = 0.6875."""
+    data = _tiny()
+    night = np.datetime64("2025-02-15")
+    assert baseline_forecast(data, night, "neutralised") == pytest.approx([0.825, 0.75, 0.5])
+    assert baseline_forecast(data, night, "destroyed") == pytest.approx([0.6875, 0.75, 0.5])
+    # the night itself never enters its own baseline; the first night has no baseline at all
+    assert np.isnan(baseline_forecast(data, np.datetime64("2025-01-01"), "neutralised")).all()
+
+
+def test_score__hand_checked() -> None:
+    nights = pd.DataFrame(
+        {
+            "class": ["drone"] * 4,
+            "target": ["neutralised"] * 4,
+            "reported": [10, 20, 30, 40],
+            "median": [12.0, 20.0, 25.0, 40.0],
+            "p5": [11.0, 19.0, 26.0, 30.0],
+            "p25": [11.0, 20.0, 28.0, 41.0],
+            "p75": [12.0, 21.0, 29.0, 45.0],
+            "p95": [15.0, 22.0, 31.0, 50.0],
+            "crps": [1.0, 2.0, 3.0, 4.0],
+            "baseline": [8.0, 20.0, 33.0, 40.0],
+        }
+    )
+    row = score(nights).iloc[0]
+    assert row["nights"] == 4
+    assert row["mae"] == pytest.approx((2 + 0 + 5 + 0) / 4)
+    assert row["baseline_mae"] == pytest.approx((2 + 0 + 3 + 0) / 4)
+    assert row["crps"] == pytest.approx(2.5)
+    assert row["coverage_50"] == pytest.approx(1 / 4)  # only 20 in [20, 21]
+    assert row["coverage_90"] == pytest.approx(3 / 4)  # all but 10, below [11, 15]
+
+
+def _synthetic_nights(surrogate: Surrogate, nights: int, seed: int) -> NightData:
+    rng = np.random.default_rng(seed)
+    theta = np.array([0.5 * (p.low + p.high) for p in PARAMETERS] + [0.05, 0.1, 0.1])
+    launched = np.column_stack(
+        [rng.integers(20, 300, nights), rng.integers(0, 40, nights), rng.integers(0, 8, nights)]
+    )
+    truth = Posterior("a", "b", nights, theta[None, :], theta[None, :], 1.0)
+    neutral, destroyed = predictive_samples(surrogate, truth, launched, draws=1, seed=seed)
+    days = np.datetime64("2024-01-01") + np.arange(nights) * DAY
+    return NightData(days, launched, neutral[0], destroyed[0], np.ones(nights, dtype=bool))
+
+
+def test_backtest__coverage_near_nominal_on_data_from_the_model(
+    small_surrogate: Surrogate,
+) -> None:
+    """Nights drawn from the model itself (constant parameters): 50% and 90% intervals hold
+    the reported counts at about their nominal rates (counts are discrete, so a little more)."""
+    data = _synthetic_nights(small_surrogate, nights=240, seed=4)
+    result = backtest(
+        data, small_surrogate, train_until=date(2024, 5, 1), window_days=90, steps=400, seed=2
+    )
+    metrics = result.metrics.set_index(["class", "target"])
+    assert len(result.fits) == 4
+    drone = metrics.loc[("drone", "neutralised")]
+    assert 0.35 <= drone["coverage_50"] <= 0.75
+    assert 0.8 <= drone["coverage_90"] <= 1.0
+    # every test night predicted from the fit of the last origin on or before it
+    origins = pd.to_datetime(result.nights["origin"])
+    assert (origins <= pd.to_datetime(result.nights["night"])).all()
+
+
+def _skyshield(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "skyshield", *map(str, args)],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+
+
+def test_cli_backtest__json_has_the_stated_keys(tmp_path: Path, small_surrogate: Surrogate) -> None:
+    path = tmp_path / "calibration.json"
+    Calibration(small_surrogate, EmulatorSettings(), pd.DataFrame()).save(path)
+    assert load_calibration(path).surrogate.coefficients.shape == small_surrogate.coefficients.shape
+    result = _skyshield(
+        "backtest",
+        "--train-until",
+        "2025-06-01",
+        "--calibration",
+        path,
+        "--steps",
+        "100",
+        "--json",
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["train_until"] == "2025-06-01"
+    assert data["test_from"] >= "2025-06-01"
+    assert data["test_until"] == "2025-07-01"
+    row = data["metrics"][0]
+    assert set(row) >= {
+        "class", "target", "nights", "mae", "baseline_mae", "crps", "baseline_crps",
+        "coverage_50", "coverage_90",
+    }  # fmt: skip
+    assert {n["class"] for n in data["nights"]} <= {"drone", "cruise", "ballistic"}
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--train-until", "2025-13-01"], "--train-until: expected a date YYYY-MM-DD"),
+        (["--train-until", "2025-01-01", "--data", "missing.csv"], "missing.csv"),
+    ],
+)
+def test_cli_backtest__bad_input_is_one_line(tmp_path: Path, args: list[str], message: str) -> None:
+    result = _skyshield("backtest", *args, "--calibration", "none.json", cwd=tmp_path)
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr

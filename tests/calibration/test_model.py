@@ -1,0 +1,62 @@
+"""The night model runs the engine: report semantics and the parameters' direction of effect."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from skyshield.calibration.model import NightEngine
+from skyshield.calibration.posture import NightComposition
+
+BASE = {
+    "pk_drone": 1.0,
+    "pk_cruise": 1.0,
+    "pk_ballistic": 1.0,
+    "ew": 1.0,
+    "decoy_share": 0.0,
+    "posture_long": 1.0,
+    "posture_medium": 1.0,
+    "posture_short": 1.0,
+}
+
+
+@pytest.fixture(scope="module")
+def engine() -> NightEngine:
+    return NightEngine(NightComposition(drone=120, cruise=30, ballistic=8), route_sets=2, seed=3)
+
+
+def _mean(engine: NightEngine, **changes: float) -> tuple[np.ndarray, np.ndarray]:
+    out = engine.simulate({**BASE, **changes}, replications=16, seed=9)
+    return out.destroyed.mean(axis=0), out.not_reach_goal.mean(axis=0)
+
+
+def test_night_engine__counts_per_class_and_never_more_than_launched(engine: NightEngine) -> None:
+    out = engine.simulate(BASE, replications=16, seed=9)
+    assert out.launched[0].tolist() == [120, 30, 8]
+    assert np.all(out.neutralised <= out.launched)
+    assert np.all(out.destroyed >= 0)
+
+
+def test_night_engine__no_ew_no_decoys_nothing_locationally_lost(engine: NightEngine) -> None:
+    _, lost = _mean(engine, ew=0.0, decoy_share=0.0)
+    assert lost.tolist() == [0.0, 0.0, 0.0]
+    _, lost_with_decoys = _mean(engine, ew=0.0, decoy_share=0.5)
+    assert lost_with_decoys[0] > 0  # decoys that reach their area count as locationally lost
+    assert lost_with_decoys[1:].tolist() == [0.0, 0.0]
+
+
+def test_night_engine__parameters_push_the_way_they_say(engine: NightEngine) -> None:
+    """Common random numbers: each change moves its class's mean the stated way."""
+    destroyed, lost = _mean(engine)
+    assert _mean(engine, pk_ballistic=0.1)[0][2] < destroyed[2]
+    assert _mean(engine, pk_cruise=0.2)[0][1] < destroyed[1]
+    assert _mean(engine, ew=4.0)[1][0] > lost[0]
+    assert _mean(engine, posture_short=0.1, posture_medium=0.1)[0][0] < destroyed[0]
+    assert _mean(engine, posture_medium=3.0)[0][0] > destroyed[0]
+
+
+def test_night_engine__same_seed_same_counts(engine: NightEngine) -> None:
+    a = engine.simulate(BASE, replications=4, seed=2)
+    b = engine.simulate(BASE, replications=4, seed=2)
+    assert np.array_equal(a.destroyed, b.destroyed)
+    assert np.array_equal(a.not_reach_goal, b.not_reach_goal)
