@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from skyshield.engine.compiled import CompiledScenario
 from skyshield.metrics.policy import cross_border, per_replication_measures
 from skyshield.metrics.summary import by_class, by_target, by_unit, interceptors
 from skyshield.runner.compare import PolicyComparison, Variation, parse_variation
@@ -114,11 +115,13 @@ def run(
     workers: int = 1,
     engine: EngineKind | str = EngineKind.FAST,
     progress: ProgressCallback | None = None,
+    calibration: str | Path | None = None,
 ) -> RunSummary:
     """Run a scenario (object, file, built-in name, or the default) and summarise it.
 
     Without a ``progress`` callback a progress bar shows (a widget in notebooks, text in a
-    terminal, nothing when output is not interactive).
+    terminal, nothing when output is not interactive). ``calibration``: a file written by
+    ``skyshield calibrate``; its latest quarter's kill-probability and EW multipliers apply.
     """
     loaded = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
     with _progress_bar(progress) as report:
@@ -129,8 +132,19 @@ def run(
             workers=workers,
             engine=EngineKind(engine),
             progress=report,
+            adjust=_adjustment(calibration),
         )
     return summarize(result)
+
+
+def _adjustment(
+    calibration: str | Path | None,
+) -> Callable[[CompiledScenario], CompiledScenario] | None:
+    if calibration is None:
+        return None
+    from skyshield.calibration.calibrate import adjustment  # slow to import: only when asked
+
+    return adjustment(Path(calibration))
 
 
 @contextmanager
@@ -156,6 +170,7 @@ def compare(
     seed: int | None = None,
     workers: int = 1,
     vary: Sequence[str | Variation] = (),
+    calibration: str | Path | None = None,
     **options: Any,
 ) -> PolicyComparison:
     """Compare policies (objects, files or built-in names; the first is the baseline).
@@ -173,5 +188,6 @@ def compare(
         seed=seed,
         workers=workers,
         variations=variations,
+        adjust=_adjustment(calibration),
         **options,
     )

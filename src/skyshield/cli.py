@@ -42,6 +42,13 @@ app = typer.Typer(
 out = Console()
 err = Console(stderr=True)
 
+CalibrationOption = Annotated[
+    Path | None,
+    typer.Option(
+        help="A file from `skyshield calibrate`: apply its latest quarter's kill-probability "
+        "and EW multipliers."
+    ),
+]
 ScenarioArg = Annotated[
     str | None,
     typer.Argument(
@@ -74,6 +81,7 @@ def run_command(
         Path | None,
         typer.Option(help="Also save the per-night distribution of fates (PNG, SVG or PDF)."),
     ] = None,
+    calibration: CalibrationOption = None,
 ) -> None:
     """Simulate a raid many times and report what gets through."""
     if plot is not None:
@@ -97,6 +105,7 @@ def run_command(
             workers=workers,
             engine=engine,
             progress=lambda done, total: bar.update(task, completed=done, total=total),
+            calibration=calibration,
         )
     idle = summary.by_unit[summary.by_unit["nights_fired"] == 0]["unit"].tolist()
     if idle:
@@ -248,6 +257,7 @@ def compare_command(
         ),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")] = False,
+    calibration: CalibrationOption = None,
 ) -> None:
     """Compare policies on the same raid nights (paired differences with 95% intervals)."""
     result = compare(
@@ -256,6 +266,7 @@ def compare_command(
         seed=seed,
         workers=workers,
         vary=vary or [],
+        calibration=calibration,
         raids_per_month=raids_per_month,
         debris=DebrisRule(radius_km=debris_radius_km, min_population=debris_min_population),
         progress=None if as_json else lambda label: err.print(f"running {label}", highlight=False),

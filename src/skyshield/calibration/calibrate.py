@@ -18,7 +18,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from skyshield.calibration.fit import NightData, Posterior, fit_period
+from skyshield.calibration.fit import FIT_NAMES, NightData, Posterior, fit_period
+from skyshield.calibration.model import scaled_compiled
 from skyshield.calibration.settings import DEFAULTS, EmulatorSettings
 from skyshield.calibration.surrogate import (
     Surrogate,
@@ -27,10 +28,12 @@ from skyshield.calibration.surrogate import (
     run_design,
     validate_surrogate,
 )
+from skyshield.engine.compiled import CompiledScenario
 
 __all__ = [
     "Calibration",
     "EmulatorSettings",
+    "adjustment",
     "build_emulator",
     "calibrate",
     "load_calibration",
@@ -78,6 +81,29 @@ class Calibration:
         temporary = path.with_name(path.name + ".tmp")
         temporary.write_text(json.dumps(self.to_dict()), encoding="utf-8")
         temporary.replace(path)
+
+
+def adjustment(path: Path) -> Callable[[CompiledScenario], CompiledScenario]:
+    """Build what ``--calibration FILE`` does to any scenario: the latest quarter's medians.
+
+    Kill-probability multipliers per class and the EW multiplier apply to every unit and
+    threat; decoy share and posture belong to the night model's notional laydown, so a user's
+    scenario keeps its own decoys and units.
+    """
+    medians = dict(
+        zip(FIT_NAMES, np.median(load_calibration(path).latest().samples, axis=0), strict=True)
+    )
+
+    def adjust(compiled: CompiledScenario) -> CompiledScenario:
+        return scaled_compiled(
+            compiled,
+            pk_drone=float(medians["pk_drone"]),
+            pk_cruise=float(medians["pk_cruise"]),
+            pk_ballistic=float(medians["pk_ballistic"]),
+            ew=float(medians["ew"]),
+        )
+
+    return adjust
 
 
 def vars_of(settings: EmulatorSettings) -> dict[str, int]:

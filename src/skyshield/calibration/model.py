@@ -43,6 +43,7 @@ __all__ = [
     "NightEngine",
     "NightOutcome",
     "Parameter",
+    "scaled_compiled",
 ]
 
 REPORT_CLASSES = ("drone", "cruise", "ballistic")
@@ -86,6 +87,34 @@ class NightOutcome:
         return np.asarray(self.destroyed + self.not_reach_goal)
 
 
+def scaled_compiled(
+    compiled: CompiledScenario,
+    *,
+    pk_drone: float = 1.0,
+    pk_cruise: float = 1.0,
+    pk_ballistic: float = 1.0,
+    ew: float = 1.0,
+) -> CompiledScenario:
+    """Kill probabilities scaled per report class (capped at 0.99) and EW loss rates by ``ew``.
+
+    Drone also scales decoys, cruise also supersonic. Engagement windows do not depend on
+    either (only on whether a kill probability is non-zero), so a run's geometry still holds.
+    """
+    pk = np.array(compiled.unit_pk)
+    for factor, classes in (
+        (pk_drone, (ThreatClass.DRONE, ThreatClass.DECOY)),
+        (pk_cruise, (ThreatClass.CRUISE, ThreatClass.SUPERSONIC)),
+        (pk_ballistic, (ThreatClass.BALLISTIC,)),
+    ):
+        for cls in classes:
+            pk[:, cls.position] = np.minimum(pk[:, cls.position] * factor, _PK_MAX)
+    return dataclasses.replace(
+        compiled,
+        unit_pk=readonly(pk),
+        threat_ew_rate_per_m=readonly(compiled.threat_ew_rate_per_m * ew),
+    )
+
+
 class NightEngine:
     """One night composition compiled once, with its geometry; simulated for any parameters."""
 
@@ -127,15 +156,13 @@ class NightEngine:
 
     def compiled_for(self, theta: dict[str, float]) -> CompiledScenario:
         """Return the compiled scenario with the parameters' kill probabilities, EW, decoys."""
-        c = self.compiled
-        pk = np.array(c.unit_pk)
-        for name, classes in (
-            ("pk_drone", (ThreatClass.DRONE, ThreatClass.DECOY)),
-            ("pk_cruise", (ThreatClass.CRUISE, ThreatClass.SUPERSONIC)),
-            ("pk_ballistic", (ThreatClass.BALLISTIC,)),
-        ):
-            for cls in classes:
-                pk[:, cls.position] = np.minimum(pk[:, cls.position] * theta[name], _PK_MAX)
+        c = scaled_compiled(
+            self.compiled,
+            pk_drone=theta["pk_drone"],
+            pk_cruise=theta["pk_cruise"],
+            pk_ballistic=theta["pk_ballistic"],
+            ew=theta["ew"],
+        )
         threat_class = np.array(c.threat_class)
         n_decoys = round(theta["decoy_share"] * self._decoy_order.size)
         threat_class[self._decoy_order[:n_decoys]] = ThreatClass.DECOY.position
@@ -148,9 +175,7 @@ class NightEngine:
             unit_ready_capacity=readonly(
                 np.ceil(c.unit_ready_capacity * capacity).astype(c.unit_ready_capacity.dtype)
             ),
-            unit_pk=readonly(pk),
             threat_class=readonly(threat_class),
-            threat_ew_rate_per_m=readonly(c.threat_ew_rate_per_m * theta["ew"]),
         )
 
     def simulate(self, theta: dict[str, float], replications: int, seed: int) -> NightOutcome:

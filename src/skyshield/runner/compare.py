@@ -19,6 +19,7 @@ import pandas as pd
 import yaml
 from pydantic import ValidationError
 
+from skyshield.engine.compiled import CompiledScenario
 from skyshield.engine.draws import route_set
 from skyshield.errors import FieldProblem, ScenarioError
 from skyshield.metrics.policy import (
@@ -155,9 +156,15 @@ def _measures(
     engine: EngineKind,
     raids_per_month: float,
     debris: DebrisRule,
+    adjust: Callable[[CompiledScenario], CompiledScenario] | None = None,
 ) -> pd.DataFrame:
     run = run_replications(
-        scenario, replications=replications, seed=seed, workers=workers, engine=engine
+        scenario,
+        replications=replications,
+        seed=seed,
+        workers=workers,
+        engine=engine,
+        adjust=adjust,
     )
     table = per_replication_measures(
         run.scenario, run.compiled, run.geometry, run.outcomes, run.replications, debris
@@ -207,6 +214,7 @@ def compare(
     variations: Sequence[Variation] = (),
     debris: DebrisRule = DEFAULT_DEBRIS,
     progress: Callable[[str], None] | None = None,
+    adjust: Callable[[CompiledScenario], CompiledScenario] | None = None,
 ) -> PolicyComparison:
     """Run each policy on the same raid nights and difference them against the first."""
     if len(scenarios) < 2:  # noqa: PLR2004
@@ -222,7 +230,9 @@ def compare(
     def measure(scenario: Scenario, label: str) -> pd.DataFrame:
         if progress is not None:
             progress(label)
-        return _measures(scenario, n_reps, run_seed, workers, engine, raids_per_month, debris)
+        return _measures(
+            scenario, n_reps, run_seed, workers, engine, raids_per_month, debris, adjust
+        )
 
     tables = {name: measure(s, name) for name, s in zip(names, scenarios, strict=True)}
     # a measure one policy has (an ally's rounds, say) is zero for the others

@@ -106,10 +106,13 @@ def run_replications(
     workers: int = 1,
     engine: EngineKind = EngineKind.FAST,
     progress: ProgressCallback | None = None,
+    adjust: Callable[[CompiledScenario], CompiledScenario] | None = None,
 ) -> Run:
     """Run a scenario's Monte Carlo replications and return the outcome tables.
 
     ``replications`` and ``seed`` default to the scenario's ``monte_carlo`` settings.
+    ``adjust`` changes the compiled scenario after its geometry is built (a calibration's
+    kill-probability and EW multipliers, which leave the geometry as it is).
     """
     if engine is EngineKind.FAST and scenario.engine.assignment is Assignment.OPTIMAL:
         expected = "greedy with the fast engine (optimal assignment needs the reference engine)"
@@ -119,6 +122,8 @@ def run_replications(
     n_reps = scenario.monte_carlo.replications if replications is None else replications
     run_seed = scenario.monte_carlo.seed if seed is None else seed
     compiled, geometry = prepare(scenario, run_seed, workers, n_reps)
+    if adjust is not None:
+        compiled = adjust(compiled)
     blocks = [np.arange(a, min(a + BLOCK_SIZE, n_reps)) for a in range(0, n_reps, BLOCK_SIZE)]
     results: list[RawOutcomes] = []
 
