@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from skyshield.calibration.backtest import backtest, baseline_forecast, score
+from skyshield.calibration.backtest import _binomial_baseline, backtest, baseline_forecast, score
 from skyshield.calibration.calibrate import Calibration, load_calibration
 from skyshield.calibration.fit import NightData, Posterior, predictive_samples
 from skyshield.calibration.model import PARAMETERS
@@ -88,7 +88,7 @@ def test_backtest__coverage_near_nominal_on_data_from_the_model(
     the reported counts at about their nominal rates (counts are discrete, so a little more)."""
     data = _synthetic_nights(small_surrogate, nights=240, seed=4)
     result = backtest(
-        data, small_surrogate, train_until=date(2024, 5, 1), window_days=90, steps=400, seed=2
+        data, small_surrogate, train_until=date(2024, 5, 1), window_days=90, steps=600, seed=2
     )
     metrics = result.metrics.set_index(["class", "target"])
     assert len(result.fits) == 4
@@ -151,3 +151,37 @@ def test_cli_backtest__bad_input_is_one_line(tmp_path: Path, args: list[str], me
     assert result.returncode == 2
     assert message in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_binomial_baseline__exact_crps_by_hand() -> None:
+    """Bernoulli(p) observed 1: CRPS = (1 - p)²; observed 0: p². Binomial(2, 0.5) observed 1:
+    F(0) = 0.25, F(1) = 0.75, F(2) = 1 → 0.25² + (0.75 - 1)² + 0 = 0.125."""
+    assert _binomial_baseline(1, 0.3, 1)["baseline_crps"] == pytest.approx(0.49)
+    assert _binomial_baseline(1, 0.3, 0)["baseline_crps"] == pytest.approx(0.09)
+    two = _binomial_baseline(2, 0.5, 1)
+    assert two["baseline_crps"] == pytest.approx(0.125)
+    assert two["baseline_median"] == 1.0
+    assert np.isnan(_binomial_baseline(3, float("nan"), 1)["baseline_crps"])
+
+
+def test_backtest__later_reports_never_change_earlier_predictions(
+    small_surrogate: Surrogate,
+) -> None:
+    """Perturb every outcome after a date: every prediction before it stays bit-identical."""
+    data = _synthetic_nights(small_surrogate, nights=200, seed=8)
+    cut = np.datetime64("2024-06-15")
+    later = data.nights >= cut
+    neutral = data.neutralised.copy()
+    neutral[later] = data.launched[later]  # extreme: everything neutralised
+    destroyed = data.destroyed.copy()
+    destroyed[later] = 0
+    perturbed = NightData(data.nights, data.launched, neutral, destroyed, data.split)
+    kwargs = {"train_until": date(2024, 5, 1), "window_days": 60, "steps": 200, "seed": 3}
+    a = backtest(data, small_surrogate, **kwargs).nights  # type: ignore[arg-type]
+    b = backtest(perturbed, small_surrogate, **kwargs).nights  # type: ignore[arg-type]
+    before_a = a[pd.to_datetime(a["night"]) < pd.Timestamp(cut)].drop(columns="reported")
+    before_b = b[pd.to_datetime(b["night"]) < pd.Timestamp(cut)].drop(columns="reported")
+    assert len(before_a) > 100
+    pd.testing.assert_frame_equal(before_a.reset_index(drop=True), before_b.reset_index(drop=True))
+    after = pd.to_datetime(b["night"]) >= pd.Timestamp(cut)
+    assert not a.loc[after, "crps"].equals(b.loc[after, "crps"])  # the perturbation bites

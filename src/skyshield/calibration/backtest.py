@@ -7,8 +7,11 @@ reports before it. Per night and class the prediction is a distribution (posteri
 beta-binomial draws) of neutralised (destroyed + locationally lost) and destroyed.
 
 The naive baseline predicts launched × (Σ target / Σ launched) over the 30 days before the
-night, per class (all earlier nights when those 30 days have none of the class). It is a point
-forecast, so its CRPS is its absolute error and it has no interval coverage.
+night, per class (all earlier nights when those 30 days have none of the class). So that both
+are scored alike, the baseline is given the binomial distribution with that share: its MAE is
+that of its median, its CRPS is exact (a sum over 0..launched), its intervals are its
+quantiles. Intervals of counts are inclusive quantile ranges for both, so both over-cover a
+little on small counts (a 90% range of a 1-missile night is often [0, 1]).
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from datetime import date, timedelta
 import numpy as np
 import pandas as pd
 import scoringrules
+from scipy.stats import binom
 
 from skyshield.calibration.fit import NightData, Posterior, fit_period, predictive_samples
 from skyshield.calibration.model import REPORT_CLASSES
@@ -63,7 +67,7 @@ def backtest(
     test_until: date | None = None,
     refit_every_days: int = 30,
     window_days: int = 90,
-    steps: int = 600,
+    steps: int = 3000,
     draws: int = 400,
     seed: int = 0,
     initial: Posterior | None = None,
@@ -111,6 +115,7 @@ def backtest(
                             continue
                         s = samples[:, n, k]
                         q = np.quantile(s, [0.05, 0.25, 0.5, 0.75, 0.95])
+                        b = _binomial_baseline(int(test.launched[n, k]), base[k], reported[n, k])
                         rows.append(
                             {
                                 "night": str(night),
@@ -127,6 +132,7 @@ def backtest(
                                     scoringrules.crps_ensemble(float(reported[n, k]), s * 1.0)
                                 ),
                                 "baseline": float(test.launched[n, k] * base[k]),
+                                **b,
                                 "origin": origin.isoformat(),
                             }
                         )
@@ -136,14 +142,51 @@ def backtest(
     return Backtest(nights=nights, metrics=score(nights), fits=tuple(fits))
 
 
+def _binomial_baseline(launched: int, share: float, reported: int) -> dict[str, float]:
+    """Score the baseline as Binomial(launched, share): median, quantiles and exact CRPS."""
+    if not np.isfinite(share):
+        nan = float("nan")
+        return dict.fromkeys(
+            ("baseline_median", "baseline_crps", "b_p5", "b_p25", "b_p75", "b_p95"), nan
+        )
+    k = np.arange(launched + 1)
+    cdf = binom.cdf(k, launched, share)
+    crps = float(np.sum((cdf - (k >= reported)) ** 2))
+    q = binom.ppf([0.05, 0.25, 0.5, 0.75, 0.95], launched, share)
+    return {
+        "baseline_median": float(q[2]),
+        "baseline_crps": crps,
+        "b_p5": float(q[0]),
+        "b_p25": float(q[1]),
+        "b_p75": float(q[3]),
+        "b_p95": float(q[4]),
+    }
+
+
+def _inside(rows: pd.DataFrame, low: str, high: str) -> float:
+    """Share of rows whose reported count lies in [low, high] (NaN without those columns)."""
+    if low not in rows:
+        return float("nan")
+    reported = rows["reported"].to_numpy(dtype=float)
+    return float(np.mean((rows[low] <= reported) & (reported <= rows[high])))
+
+
 def score(nights: pd.DataFrame) -> pd.DataFrame:
-    """Metrics per class and target: MAE, CRPS and interval coverage beside the baseline's."""
+    """Metrics per class and target: MAE, CRPS and interval coverage beside the baseline's.
+
+    Without the baseline's distribution columns (older tables), its point forecast is scored:
+    CRPS = absolute error, no coverage.
+    """
     rows: list[dict[str, object]] = []
     if nights.empty:
         return pd.DataFrame(rows)
     for (cls, target), g in nights.groupby(["class", "target"], sort=False):
         reported = g["reported"].to_numpy(dtype=float)
-        baseline_error = np.abs(g["baseline"].to_numpy() - reported)
+        has_distribution = "baseline_median" in g
+        point = g["baseline_median"] if has_distribution else g["baseline"]
+        baseline_error = np.abs(point.to_numpy() - reported)
+        baseline_crps = g["baseline_crps"].to_numpy() if has_distribution else baseline_error
+
         rows.append(
             {
                 "class": cls,
@@ -152,9 +195,11 @@ def score(nights: pd.DataFrame) -> pd.DataFrame:
                 "mae": float(np.mean(np.abs(g["median"].to_numpy() - reported))),
                 "baseline_mae": float(np.nanmean(baseline_error)),
                 "crps": float(g["crps"].mean()),
-                "baseline_crps": float(np.nanmean(baseline_error)),
-                "coverage_50": float(np.mean((g["p25"] <= reported) & (reported <= g["p75"]))),
-                "coverage_90": float(np.mean((g["p5"] <= reported) & (reported <= g["p95"]))),
+                "baseline_crps": float(np.nanmean(baseline_crps)),
+                "coverage_50": _inside(g, "p25", "p75"),
+                "coverage_90": _inside(g, "p5", "p95"),
+                "baseline_coverage_50": _inside(g, "b_p25", "b_p75"),
+                "baseline_coverage_90": _inside(g, "b_p5", "b_p95"),
             }
         )
     return pd.DataFrame(rows)

@@ -160,7 +160,7 @@ def calibrate(
     train_until: date,
     surrogate: Surrogate,
     *,
-    steps: int = 600,
+    steps: int = 3000,
     seed: int = 0,
     min_nights: int = 10,
     progress: Callable[[int, int], None] | None = None,

@@ -100,7 +100,7 @@ def calibrate_command(
     replications: Annotated[
         int, typer.Option(min=2, help="Engine replications per design point.")
     ] = DEFAULTS.replications,
-    steps: Annotated[int, typer.Option(min=50, help="MCMC steps per period.")] = 600,
+    steps: Annotated[int, typer.Option(min=50, help="MCMC steps per period.")] = 3000,
     seed: Annotated[int, typer.Option(min=0, help="Seed of the design and the MCMC.")] = 1,
     plot: Annotated[
         Path | None, typer.Option(help="Also save the parameters over time (PNG, SVG, PDF).")
@@ -226,7 +226,7 @@ def backtest_command(
         Path | None,
         typer.Option(help="Reuse this calibration file's emulator instead of building one."),
     ] = None,
-    steps: Annotated[int, typer.Option(min=50, help="MCMC steps per refit.")] = 600,
+    steps: Annotated[int, typer.Option(min=50, help="MCMC steps per refit.")] = 3000,
     seed: Annotated[int, typer.Option(min=0, help="Seed of the design and the MCMC.")] = 1,
     plot: Annotated[
         Path | None, typer.Option(help="Also save reported vs predicted per night (PNG, ...).")
