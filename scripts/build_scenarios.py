@@ -20,6 +20,8 @@ from typing import Any
 import numpy as np
 import yaml
 
+from skyshield.scenario.notional import UA_EARLY_WARNING_SPOTS, city_ew_zones, early_warning_radar
+
 EXAMPLES = Path(__file__).resolve().parents[1] / "src" / "skyshield" / "scenario" / "examples"
 
 
@@ -51,20 +53,6 @@ def _unit(
     return unit
 
 
-def _radar(uid: str, nation: str, lon: float, lat: float, networks: list[str]) -> dict[str, Any]:
-    # Notional early-warning radar: 300 km against 1 m² from a 30 m mast (assumption).
-    return {
-        "id": uid,
-        "nation": nation,
-        "position": {"lon_deg": lon, "lat_deg": lat},
-        "radar_range_km": 300,
-        "reference_rcs_m2": 1,
-        "height_m": 30,
-        "networks": networks,
-        "label": "notional position",
-    }
-
-
 def _allies(networks: dict[str, list[str]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Notional allied fire units and radars near the Ukrainian border; ``networks`` per nation."""
     pl, ro, sk, hu = networks["PL"], networks["RO"], networks["SK"], networks["HU"]
@@ -83,10 +71,10 @@ def _allies(networks: dict[str, list[str]]) -> tuple[list[dict[str, Any]], list[
         _unit("hu-nasams-nyiregyhaza", "nasams", "HU", 21.72, 47.95, hu),
     ]
     radars = [
-        _radar("pl-ew-lublin", "PL", 22.90, 51.00, pl),
-        _radar("ro-ew-iasi", "RO", 27.50, 47.20, ro),
-        _radar("sk-ew-kosice", "SK", 21.30, 48.70, sk),
-        _radar("hu-ew-debrecen", "HU", 21.60, 47.50, hu),
+        early_warning_radar("pl-ew-lublin", "PL", 22.90, 51.00, pl),
+        early_warning_radar("ro-ew-iasi", "RO", 27.50, 47.20, ro),
+        early_warning_radar("sk-ew-kosice", "SK", 21.30, 48.70, sk),
+        early_warning_radar("hu-ew-debrecen", "HU", 21.60, 47.50, hu),
     ]
     return units, radars
 
@@ -323,7 +311,6 @@ def _reachable(threat: str, site: tuple[float, float], waypoint: tuple[float, fl
 
 def record_raid(n_threats: int = 800, n_units: int = 200, hours: float = 10.0) -> dict[str, Any]:
     """The record-raid scenario dict: waves of 20 over ``hours``, fire units all over Ukraine."""
-    from skyshield.geo.cities import find_city
 
     rng = np.random.default_rng(1)
     waves = []
@@ -368,10 +355,8 @@ def record_raid(n_threats: int = 800, n_units: int = 200, hours: float = 10.0) -
             unit["radar_azimuth_deg"] = 60.0  # sector radars face the north-east threat axis
         units.append(unit)
     sensors = [
-        _radar(f"ua-ew-{i}", "UA", lon, lat, ["ua"])
-        for i, (lon, lat) in enumerate(
-            [(31.3, 51.5), (34.5, 49.6), (32.0, 46.9), (28.5, 49.2), (25.3, 50.6), (36.0, 48.5)]
-        )
+        early_warning_radar(f"ua-ew-{i}", "UA", lon, lat, ["ua"])
+        for i, (lon, lat) in enumerate(UA_EARLY_WARNING_SPOTS)
     ]
     return {
         "name": "record-raid",
@@ -385,18 +370,7 @@ def record_raid(n_threats: int = 800, n_units: int = 200, hours: float = 10.0) -
         "networks": {"ua": {"description": "Ukrainian national air picture"}},
         "sensors": sensors,
         # EW discs around every target city (notional)
-        "ew_zones": [
-            {
-                "id": f"ua-ew-{name.lower()}",
-                "nation": "UA",
-                "position": {
-                    "lon_deg": round(find_city(name, "UA").lon_deg, 3),
-                    "lat_deg": round(find_city(name, "UA").lat_deg, 3),
-                },
-                "radius_km": 40,
-            }
-            for name in RECORD_CITIES
-        ],
+        "ew_zones": city_ew_zones(RECORD_CITIES),
         "fire_units": units,
         "raid": {
             "launch_sites": {

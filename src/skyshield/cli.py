@@ -9,14 +9,10 @@ from __future__ import annotations
 import json
 import math
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
-import numpy as np
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 from rich.table import Table
 
 from skyshield.api import RunSummary, compare, run
@@ -32,6 +28,15 @@ from skyshield.scenario import (
     placement_warnings,
     scenario_json_schema,
 )
+from skyshield.terminal import (
+    check_output_path,
+    err,
+    out,
+    print_json,
+    progress_bar,
+    save_figure,
+    write_output,
+)
 
 app = typer.Typer(
     add_completion=False,
@@ -39,8 +44,6 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     help="Monte Carlo simulator of multinational air and missile defence.",
 )
-out = Console()
-err = Console(stderr=True)
 
 CalibrationOption = Annotated[
     Path | None,
@@ -88,23 +91,15 @@ def run_command(
         check_output_path(plot)
     loaded = load_scenario(scenario)
     _warn(placement_warnings(loaded))
-    with Progress(
-        "[progress.description]{task.description}",
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=err,
-        transient=True,
-        disable=as_json or not err.is_terminal,
-    ) as bar:
-        task = bar.add_task("replications", total=replications or loaded.monte_carlo.replications)
+    total = replications or loaded.monte_carlo.replications
+    with progress_bar("replications", quiet=as_json, total=total) as report:
         summary = run(
             loaded,
             replications=replications,
             seed=seed,
             workers=workers,
             engine=engine,
-            progress=lambda done, total: bar.update(task, completed=done, total=total),
+            progress=report,
             calibration=calibration,
         )
     idle = summary.by_unit[summary.by_unit["nights_fired"] == 0]["unit"].tolist()
@@ -117,10 +112,9 @@ def run_command(
             ]
         )
     if plot is not None:
-        figure = summary.plot()
-        write_output(plot, lambda path: figure.savefig(path, dpi=120))
+        save_figure(summary.plot(), plot)
     if as_json:
-        _print_json(summary.to_dict())
+        print_json(summary.to_dict())
         return
     _print_summary(summary)
     if units:
@@ -272,7 +266,7 @@ def compare_command(
         progress=None if as_json else lambda label: err.print(f"running {label}", highlight=False),
     )
     if as_json:
-        _print_json(result.to_dict())
+        print_json(result.to_dict())
         return
     _print_comparison(result)
 
@@ -395,65 +389,6 @@ def validate(files: Annotated[list[Path], typer.Argument(help="Scenario YAML fil
 
 def _plural(n: int, word: str) -> str:
     return f"{n:,} {word}" if n == 1 else f"{n:,} {word}s"
-
-
-def _strict(value: Any) -> Any:
-    """``value`` with every NaN or infinity (not JSON) replaced by None (null)."""
-    if isinstance(value, dict):
-        return {k: _strict(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_strict(v) for v in value]
-    if isinstance(value, float | np.floating):
-        return float(value) if math.isfinite(value) else None
-    if isinstance(value, np.integer):
-        return int(value)
-    if isinstance(value, np.bool_):
-        return bool(value)
-    return value
-
-
-def _print_json(data: dict[str, Any]) -> None:
-    """Print strict JSON (RFC 8259: no NaN): intervals that do not exist are null."""
-    sys.stdout.write(json.dumps(_strict(data), allow_nan=False) + "\n")
-
-
-def _path_problem(path: Path) -> str | None:
-    """Why an output file cannot be written at ``path``, or None if it looks writable."""
-    if path.is_dir():
-        return "expected a file path, got a directory"
-    if not path.parent.is_dir():
-        return f"expected a path in an existing directory, got no directory {path.parent}"
-    return None
-
-
-def check_output_path(path: Path) -> None:
-    """Exit 2 with one line now, before any work, if ``path`` cannot be an output file."""
-    problem = _path_problem(path)
-    if problem is not None:
-        sys.stderr.write(f"{path}: {problem}\n")
-        raise typer.Exit(2)
-
-
-def write_output(path: Path, content: str | Callable[[Path], object]) -> None:
-    """Write an output file, or exit 2 with one line saying why it cannot be written.
-
-    ``content`` is the text, or a writer called with the path (e.g. a figure's ``savefig``).
-    """
-    problem = _path_problem(path)
-    if problem is None:
-        try:
-            if isinstance(content, str):
-                path.write_text(content, encoding="utf-8")
-            else:
-                content(path)
-        except OSError as exc:
-            problem = f"expected a writable file, got {exc.strerror}"
-        except ValueError as exc:  # matplotlib: a file type it cannot write
-            problem = f"expected a file type the writer knows, got {exc}"
-        else:
-            return
-    sys.stderr.write(f"{path}: {problem}\n")
-    raise typer.Exit(2)
 
 
 @app.command()

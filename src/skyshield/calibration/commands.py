@@ -2,21 +2,16 @@
 
 from __future__ import annotations
 
-import json
-import math
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 from rich.table import Table
 
 from skyshield.calibration.settings import DEFAULT_WINDOW_DAYS, DEFAULTS, EmulatorSettings
+from skyshield.terminal import check_output_path, out, print_json, progress_bar, save_figure
 
 if TYPE_CHECKING:  # the modules below import slowly (engine, emcee, scoringrules)
     from skyshield.calibration.backtest import Backtest
@@ -24,8 +19,6 @@ if TYPE_CHECKING:  # the modules below import slowly (engine, emcee, scoringrule
 
 __all__ = ["backtest_command", "calibrate_command"]
 
-out = Console()
-err = Console(stderr=True)
 
 DataOption = Annotated[
     Path | None,
@@ -48,41 +41,6 @@ def _date(text: str, option: str) -> date:
     except ValueError:
         sys.stderr.write(f"{option}: expected a date YYYY-MM-DD, got {text!r}\n")
         raise typer.Exit(2) from None
-
-
-@contextmanager
-def _bar(description: str, quiet: bool) -> Iterator[Callable[[int, int], None]]:
-    with Progress(
-        "[progress.description]{task.description}",
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=err,
-        transient=True,
-        disable=quiet or not err.is_terminal,
-    ) as bar:
-        task = bar.add_task(description, total=None)
-
-        def update(done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total)
-
-        yield update
-
-
-def _strict(value: Any) -> Any:
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if isinstance(value, dict):
-        return {k: _strict(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_strict(v) for v in value]
-    return value
-
-
-def _save_figure(figure: Any, path: Path) -> None:
-    from skyshield.cli import write_output
-
-    write_output(path, lambda p: figure.savefig(p, dpi=120))
 
 
 def calibrate_command(
@@ -113,14 +71,17 @@ def calibrate_command(
     from skyshield.reports import load_reports
 
     until = _date(train_until, "--train-until")
+    for path in (output, plot):
+        if path is not None:
+            check_output_path(path)
     reports = load_reports(data)
     nights = night_data(reports.by_night)
     settings = EmulatorSettings(
         compositions=compositions, parameters=parameters, replications=replications, seed=seed
     )
-    with _bar("engine design", as_json) as progress:
+    with progress_bar("engine design", quiet=as_json) as progress:
         surrogate, validation = build_emulator(settings, progress)
-    with _bar("quarters", as_json) as progress:
+    with progress_bar("quarters", quiet=as_json) as progress:
         periods = calibrate(nights, until, surrogate, steps=steps, seed=seed, progress=progress)
     result = Calibration(
         surrogate=surrogate,
@@ -138,22 +99,16 @@ def calibrate_command(
     if plot is not None:
         from skyshield.calibration.plots import plot_parameters
 
-        _save_figure(plot_parameters(result.summary()), plot)
+        save_figure(plot_parameters(result.summary()), plot)
     if as_json:
-        summary = result.summary()
-        sys.stdout.write(
-            json.dumps(
-                _strict(
-                    {
-                        "train_until": until.isoformat(),
-                        "file": str(output),
-                        "emulator_validation": validation.to_dict(orient="records"),
-                        "periods": summary.to_dict(orient="records"),
-                    }
-                ),
-                indent=1,
-            )
-            + "\n"
+        print_json(
+            {
+                "train_until": until.isoformat(),
+                "file": str(output),
+                "emulator_validation": validation.to_dict(orient="records"),
+                "periods": result.summary().to_dict(orient="records"),
+            },
+            indent=1,
         )
         return
     _print_calibration(result, output)
@@ -241,13 +196,15 @@ def backtest_command(
 
     until = _date(train_until, "--train-until")
     last = _date(test_until, "--test-until") if test_until else None
+    if plot is not None:
+        check_output_path(plot)
     nights = night_data(load_reports(data).by_night)
     if calibration is not None:
         surrogate = load_calibration(calibration).surrogate
     else:
-        with _bar("engine design", as_json) as progress:
+        with progress_bar("engine design", quiet=as_json) as progress:
             surrogate, _ = build_emulator(EmulatorSettings(seed=seed), progress)
-    with _bar("refits", as_json) as progress:
+    with progress_bar("refits", quiet=as_json) as progress:
         result = backtest(
             nights,
             surrogate,
@@ -262,7 +219,7 @@ def backtest_command(
     if plot is not None and not result.nights.empty:
         from skyshield.calibration.plots import plot_backtest
 
-        _save_figure(plot_backtest(result.nights), plot)
+        save_figure(plot_backtest(result.nights), plot)
     tested = result.nights["night"] if not result.nights.empty else []
     if as_json:
         payload = {
@@ -274,7 +231,7 @@ def backtest_command(
             "metrics": result.metrics.to_dict(orient="records"),
             "nights": result.nights.to_dict(orient="records"),
         }
-        sys.stdout.write(json.dumps(_strict(payload), indent=1) + "\n")
+        print_json(payload, indent=1)
         return
     _print_backtest(result, until)
 

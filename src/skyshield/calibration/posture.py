@@ -25,6 +25,7 @@ import numpy as np
 from skyshield.geo import geodesic_distance_m
 from skyshield.geo.cities import find_city
 from skyshield.scenario import Scenario
+from skyshield.scenario.notional import UA_EARLY_WARNING_SPOTS, city_ew_zones, early_warning_radar
 
 __all__ = [
     "FAMILIES",
@@ -251,24 +252,6 @@ def _laydown_units() -> list[dict[str, Any]]:
     return units
 
 
-def _sensors() -> list[dict[str, Any]]:
-    # Notional early-warning radars: 300 km against 1 m² from a 30 m mast (assumption).
-    spots = [(31.3, 51.5), (34.5, 49.6), (32.0, 46.9), (28.5, 49.2), (25.3, 50.6), (36.0, 48.5)]
-    return [
-        {
-            "id": f"ua-ew-radar-{i}",
-            "nation": "UA",
-            "position": {"lon_deg": lon, "lat_deg": lat},
-            "radar_range_km": 300,
-            "reference_rcs_m2": 1,
-            "height_m": 30,
-            "networks": ["ua"],
-            "label": "notional position",
-        }
-        for i, (lon, lat) in enumerate(spots)
-    ]
-
-
 def night_scenario(
     composition: NightComposition,
     *,
@@ -293,19 +276,11 @@ def night_scenario(
         "nations": {"UA": {"name": "Ukraine", "roe": {"zone": {"kind": "own"}}}},
         "assets": {name: {"city": name, "country": "UA"} for name in LAYDOWN},
         "networks": {"ua": {"description": "Ukrainian national air picture"}},
-        "sensors": _sensors(),
-        "ew_zones": [
-            {
-                "id": f"ua-ew-{name.lower().replace(' ', '-')}",
-                "nation": "UA",
-                "position": {
-                    "lon_deg": round(find_city(name, "UA").lon_deg, 3),
-                    "lat_deg": round(find_city(name, "UA").lat_deg, 3),
-                },
-                "radius_km": 40,
-            }
-            for name in LAYDOWN
+        "sensors": [
+            early_warning_radar(f"ua-ew-radar-{i}", "UA", lon, lat, ["ua"])
+            for i, (lon, lat) in enumerate(UA_EARLY_WARNING_SPOTS)
         ],
+        "ew_zones": city_ew_zones(LAYDOWN),
         "fire_units": _laydown_units(),
         "raid": {
             "launch_sites": {

@@ -1,0 +1,116 @@
+"""What every command-line verb shares: consoles, the progress bar, strict JSON, output files."""
+
+from __future__ import annotations
+
+import json
+import math
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+__all__ = [
+    "check_output_path",
+    "err",
+    "out",
+    "print_json",
+    "progress_bar",
+    "save_figure",
+    "strict_json",
+    "write_output",
+]
+
+out = Console()
+err = Console(stderr=True)
+
+
+@contextmanager
+def progress_bar(
+    description: str, *, quiet: bool, total: int | None = None
+) -> Iterator[Callable[[int, int], None]]:
+    """Yield a ``(done, total)`` callback drawing a transient bar on stderr (none if quiet)."""
+    with Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+        disable=quiet or not err.is_terminal,
+    ) as bar:
+        task = bar.add_task(description, total=total)
+
+        def update(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield update
+
+
+def strict_json(value: Any) -> Any:
+    """``value`` with every NaN or infinity (not JSON) replaced by None (null)."""
+    if isinstance(value, dict):
+        return {k: strict_json(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [strict_json(v) for v in value]
+    if isinstance(value, float | np.floating):
+        return float(value) if math.isfinite(value) else None
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, np.bool_):
+        return bool(value)
+    return value
+
+
+def print_json(data: dict[str, Any], indent: int | None = None) -> None:
+    """Print strict JSON (RFC 8259: no NaN): values that do not exist are null."""
+    sys.stdout.write(json.dumps(strict_json(data), allow_nan=False, indent=indent) + "\n")
+
+
+def _path_problem(path: Path) -> str | None:
+    """Why an output file cannot be written at ``path``, or None if it looks writable."""
+    if path.is_dir():
+        return "expected a file path, got a directory"
+    if not path.parent.is_dir():
+        return f"expected a path in an existing directory, got no directory {path.parent}"
+    return None
+
+
+def check_output_path(path: Path) -> None:
+    """Exit 2 with one line now, before any work, if ``path`` cannot be an output file."""
+    problem = _path_problem(path)
+    if problem is not None:
+        sys.stderr.write(f"{path}: {problem}\n")
+        raise typer.Exit(2)
+
+
+def write_output(path: Path, content: str | Callable[[Path], object]) -> None:
+    """Write an output file, or exit 2 with one line saying why it cannot be written.
+
+    ``content`` is the text, or a writer called with the path (e.g. a figure's ``savefig``).
+    """
+    problem = _path_problem(path)
+    if problem is None:
+        try:
+            if isinstance(content, str):
+                path.write_text(content, encoding="utf-8")
+            else:
+                content(path)
+        except OSError as exc:
+            problem = f"expected a writable file, got {exc.strerror}"
+        except ValueError as exc:  # matplotlib: a file type it cannot write
+            problem = f"expected a file type the writer knows, got {exc}"
+        else:
+            return
+    sys.stderr.write(f"{path}: {problem}\n")
+    raise typer.Exit(2)
+
+
+def save_figure(figure: Any, path: Path) -> None:
+    """Save a matplotlib figure (type from the suffix), or exit 2 with one line."""
+    write_output(path, lambda p: figure.savefig(p, dpi=120))
