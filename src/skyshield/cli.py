@@ -17,6 +17,7 @@ from rich.table import Table
 
 from skyshield.api import RunSummary, compare, run
 from skyshield.calibration.commands import backtest_command, calibrate_command
+from skyshield.campaign.commands import campaign_command
 from skyshield.catalog import catalog_frame, load_catalog
 from skyshield.errors import SkyshieldError
 from skyshield.metrics.policy import DEFAULT_DEBRIS, MASSED_RAIDS_PER_MONTH, DebrisRule
@@ -456,6 +457,7 @@ def scenarios() -> None:
 
 app.command("calibrate")(calibrate_command)
 app.command("backtest")(backtest_command)
+app.command("campaign")(campaign_command)
 
 
 def main() -> None:

@@ -17,6 +17,7 @@ __all__ = [
     "initial_stock_rows",
     "kernel_inputs",
     "reserve_floor",
+    "reserve_floor_rows",
     "simulate_fast",
     "threat_priority",
 ]
@@ -34,6 +35,19 @@ def reserve_floor(compiled: CompiledScenario) -> np.ndarray:
     """(n_units, n_classes) int64: stock a unit keeps when firing at each class (reserves)."""
     reserves = compiled.unit_reserves
     return np.asarray(reserves.sum(axis=1, keepdims=True) - reserves, dtype=np.int64)
+
+
+def reserve_floor_rows(
+    compiled: CompiledScenario, n_reps: int, floor: np.ndarray | None
+) -> np.ndarray:
+    """(n_reps, n_units, n_classes) int64 reserve floor per replication.
+
+    ``floor`` may be None (the scenario's reserves, :func:`reserve_floor`, every night), one
+    (n_units, n_classes) array for all replications, or one per replication.
+    """
+    shape = (n_reps, *compiled.unit_reserves.shape)
+    rows = reserve_floor(compiled) if floor is None else np.asarray(floor, dtype=np.int64)
+    return np.ascontiguousarray(np.broadcast_to(rows, shape), dtype=np.int64)
 
 
 def initial_stock_rows(
@@ -61,8 +75,13 @@ def kernel_inputs(
     initial_stock: np.ndarray | None = None,
     *,
     skip_idle_steps: bool = True,
+    unit_reserve_floor: np.ndarray | None = None,
 ) -> KernelInputs:
-    """Assemble the event loop's one input record for the replications in ``draws``."""
+    """Assemble the event loop's one input record for the replications in ``draws``.
+
+    ``initial_stock``: see :func:`initial_stock_rows`; ``unit_reserve_floor``: see
+    :func:`reserve_floor_rows`.
+    """
     n_reps = draws.launch_step.shape[0]
     stock = initial_stock_rows(compiled, n_reps, initial_stock)
     allowed = classes_allowed(compiled)
@@ -102,7 +121,7 @@ def kernel_inputs(
         unit_reload_steps=np.ceil(compiled.unit_reload_s / compiled.time_step_s).astype(np.int64),
         unit_pk=compiled.unit_pk,
         unit_rounds=compiled.unit_rounds_per_engagement,
-        unit_reserve_floor=reserve_floor(compiled),
+        unit_reserve_floor=reserve_floor_rows(compiled, n_reps, unit_reserve_floor),
         nation_cap=compiled.roe_cap_outside,
         shot_capacity=max(per_rep * n_reps, 1),
         skip_idle_steps=skip_idle_steps,

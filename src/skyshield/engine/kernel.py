@@ -84,7 +84,9 @@ class KernelInputs(NamedTuple):
     unit_reload_steps: np.ndarray  # (n_units,) int64
     unit_pk: np.ndarray  # (n_units, n_classes) float64
     unit_rounds: np.ndarray  # (n_units,) int64: rounds per engagement
-    unit_reserve_floor: np.ndarray  # (n_units, n_classes) int64: stock kept for other classes
+    # (n_reps, n_units, n_classes) int64: stock kept for other classes (per replication, so a
+    # campaign's doctrine can hold rounds back on the nights its stock runs low)
+    unit_reserve_floor: np.ndarray
     nation_cap: np.ndarray  # (n_nations,) int64: -1 = no cap
     shot_capacity: int
     skip_idle_steps: bool  # False visits every step (for tests of the skip)
@@ -249,7 +251,7 @@ def simulate_block(inp: KernelInputs) -> KernelOutputs:
                 q += 1
                 if pending[i] >= 0 or free[u] <= 0 or ready[u] <= 0 or rounds_at[i] >= max_rounds:
                     continue
-                if stock[u] <= inp.unit_reserve_floor[u, inp.threat_class[i]]:
+                if stock[u] <= inp.unit_reserve_floor[rep, u, inp.threat_class[i]]:
                     continue  # what is left is held back for other classes
                 nation = inp.unit_nation[u]
                 if inp.window_outside_own[w] and _cap_reached(
@@ -280,7 +282,7 @@ def simulate_block(inp: KernelInputs) -> KernelOutputs:
                     nation = inp.unit_nation[u]
                     if pending[i] >= 0 or free[u] <= 0 or ready[u] <= 0:
                         continue
-                    if stock[u] <= inp.unit_reserve_floor[u, inp.threat_class[i]]:
+                    if stock[u] <= inp.unit_reserve_floor[rep, u, inp.threat_class[i]]:
                         continue
                     outside = inp.window_outside_own[w]
                     if outside and _cap_reached(inp.nation_cap[nation], used_outside[nation]):
@@ -289,7 +291,7 @@ def simulate_block(inp: KernelInputs) -> KernelOutputs:
                         inp.unit_rounds[u],
                         ready[u],
                         max_rounds - rounds_at[i],
-                        stock[u] - inp.unit_reserve_floor[u, inp.threat_class[i]],
+                        stock[u] - inp.unit_reserve_floor[rep, u, inp.threat_class[i]],
                     )
                     tau = inp.intercept_s[inp.window_offset[w] + k - inp.window_k0[w]]
                     hit = False

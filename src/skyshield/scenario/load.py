@@ -84,7 +84,7 @@ def parse_scenario(text: str, *, source: str = "<string>") -> Scenario:
     try:
         scenario = Scenario.model_validate(raw)
     except ValidationError as exc:
-        raise ScenarioError(source, [_field_problem(e) for e in exc.errors()]) from None
+        raise ScenarioError(source, [field_problem(e) for e in exc.errors()]) from None
     problems = check_references(scenario)
     if problems:
         raise ScenarioError(source, problems)
@@ -114,7 +114,8 @@ def _shorten(value: Any) -> str:
     return _shorten_text(text)
 
 
-def _field_problem(error: ErrorDetails) -> FieldProblem:
+def field_problem(error: ErrorDetails) -> FieldProblem:
+    """One pydantic validation error as a :class:`FieldProblem` (path, expected, found)."""
     loc = tuple(p for p in error["loc"] if not (isinstance(p, str) and p.startswith("function-")))
     kind = error["type"]
     message = error["msg"]

@@ -1,0 +1,105 @@
+"""From a campaign file to what the loop runs: the plan (arrays) and the raid pool."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import numpy as np
+
+from skyshield.calibration.model import NAMES, REPORT_CLASSES
+from skyshield.calibration.posture import NightComposition
+from skyshield.campaign.models import Campaign, RaidMode
+from skyshield.campaign.pool import RaidPool, national_pool
+from skyshield.campaign.raids import RaidGenerator, history
+from skyshield.campaign.simulate import Plan
+from skyshield.reports import Reports
+
+__all__ = ["build_plan", "night_parameters", "pool_capacity", "pool_for"]
+
+# The pool holds the generator's nightly count up to this quantile per class (the rest of a
+# rarer, larger night is cut and counted as truncated).
+POOL_QUANTILE = 0.999
+_CAPACITY_DRAWS = 20_000
+
+
+def night_parameters(campaign: Campaign) -> dict[str, float]:
+    """The night model's parameters: the file's, or a calibration file's latest medians."""
+    model = campaign.night_model
+    if model.calibration is None:
+        return {name: float(getattr(model, name)) for name in NAMES}
+    from skyshield.calibration.calibrate import load_calibration  # imports slowly
+
+    samples = load_calibration(Path(model.calibration)).latest().samples
+    return {name: float(np.median(samples[:, k])) for k, name in enumerate(NAMES)}
+
+
+def build_plan(campaign: Campaign, reports: Reports) -> Plan:
+    """Compile a campaign's raids, stocks, deliveries and doctrine to arrays."""
+    raids = campaign.raids
+    replay = generator = None
+    if raids.mode is RaidMode.REPLAY:
+        replay = history(reports.by_night, campaign.start, campaign.nights)
+    else:
+        assert raids.fit_from is not None and raids.fit_until is not None  # validated
+        span = (raids.fit_until - raids.fit_from).days + 1
+        training = history(reports.by_night, raids.fit_from, span)
+        generator = RaidGenerator.fit(training, raids.fit_from, trend=raids.trend)
+    systems = tuple(campaign.stocks)
+    by_system = {d.system: d for d in campaign.deliveries}
+    hold_below = np.full(len(systems), -1, dtype=np.int64)
+    hold_fire_at = np.zeros((len(systems), len(REPORT_CLASSES)), dtype=bool)
+    for s, key in enumerate(systems):
+        rule = campaign.doctrine.hold.get(key)
+        if rule is not None:
+            hold_below[s] = rule.below
+            hold_fire_at[s] = [name in rule.fire_at for name in REPORT_CLASSES]
+    return Plan(
+        start=campaign.start,
+        nights=campaign.nights,
+        systems=systems,
+        initial_stock=np.array([campaign.stocks[k] for k in systems], dtype=np.int64),
+        per_month=np.array(
+            [by_system[k].per_month if k in by_system else 0 for k in systems], dtype=np.float64
+        ),
+        sd=np.array([by_system[k].sd if k in by_system else 0.0 for k in systems]),
+        delivery_start=tuple(
+            (by_system[k].start or campaign.start) if k in by_system else campaign.start
+            for k in systems
+        ),
+        hold_below=hold_below,
+        hold_fire_at=hold_fire_at,
+        replay=replay,
+        generator=generator,
+    )
+
+
+def pool_capacity(plan: Plan) -> NightComposition:
+    """The largest night the pool holds per class (the replay's largest; the generator's
+    :data:`POOL_QUANTILE` over the campaign's nights)."""
+    if plan.replay is not None:
+        top = plan.replay.max(axis=0)
+    else:
+        assert plan.generator is not None
+        rng = np.random.default_rng(0)
+        nights = min(plan.nights, 366)
+        sample = plan.generator.sample(
+            rng, plan.start, nights, max(_CAPACITY_DRAWS // nights, 1)
+        ).reshape(-1, 3)
+        top = np.ceil(np.quantile(sample, POOL_QUANTILE, axis=0))
+    return NightComposition(*(max(int(v), 1) for v in top))
+
+
+def pool_for(campaign: Campaign, plan: Plan) -> RaidPool:
+    """The raid pool of a campaign: its capacity against the national posture."""
+    return national_pool(
+        pool_capacity(plan),
+        night_parameters(campaign),
+        route_sets=campaign.monte_carlo.route_sets,
+        seed=campaign.monte_carlo.seed,
+    )
+
+
+def last_night(plan: Plan) -> object:
+    """Date of the campaign's last night."""
+    return plan.start + timedelta(days=plan.nights - 1)

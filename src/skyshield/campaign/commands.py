@@ -1,0 +1,258 @@
+"""The ``campaign`` verb of the command line (registered by skyshield.cli)."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+from rich.table import Table
+
+from skyshield.terminal import check_output_path, out, print_json, progress_bar, save_figure
+
+if TYPE_CHECKING:
+    from skyshield.campaign.simulate import CampaignResult, Plan
+    from skyshield.campaign.summary import CampaignSummary
+
+__all__ = ["campaign_command"]
+
+CREDIT = (
+    "Raid tempo from: Petro Ivaniuk (piterfm), Massive Missile Attacks on Ukraine, Kaggle; "
+    "based on Ukrainian Air Force reports. Posture notional; stocks and deliveries assumed."
+)
+
+
+def _schedule(plan: Plan, text: str) -> tuple[str, Plan]:
+    """``SYSTEM=xK`` (K times its monthly delivery) or ``SYSTEM=N`` (N rounds a month)."""
+    system, sep, value = text.partition("=")
+    problem = None
+    if not sep or system not in plan.systems:
+        problem = f"SYSTEM=xK or SYSTEM=N with SYSTEM one of {', '.join(plan.systems)}"
+    else:
+        try:
+            rate = (
+                float(value[1:]) * plan.per_month[plan.systems.index(system)]
+                if value.startswith("x")
+                else float(value)
+            )
+        except ValueError:
+            rate = -1.0
+        if not rate >= 0 or rate > 1e6:
+            problem = "a multiplier xK or a number of rounds per month, >= 0"
+    if problem is not None:
+        sys.stderr.write(f"--deliveries: expected {problem}, got {text!r}\n")
+        raise typer.Exit(2)
+    return f"{system}={value}", plan.with_deliveries(system, rate)
+
+
+def campaign_command(
+    source: Annotated[
+        str | None,
+        typer.Argument(help="Campaign YAML file or built-in name; default: h2-2025-patriot."),
+    ] = None,
+    replications: Annotated[
+        int | None, typer.Option("-n", "--replications", min=1, help="Replications.")
+    ] = None,
+    seed: Annotated[int | None, typer.Option(min=0, help="Run seed.")] = None,
+    workers: Annotated[int, typer.Option(min=1, help="Threads.")] = min(os.cpu_count() or 1, 8),
+    deliveries: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--deliveries",
+            help="Also run another schedule, side by side: SYSTEM=xK (K times its monthly "
+            "delivery) or SYSTEM=N (rounds a month). Repeat for more schedules.",
+        ),
+    ] = None,
+    solve_deliveries: Annotated[
+        str | None,
+        typer.Option(
+            "--solve-deliveries",
+            help="Find the smallest monthly delivery of this system that keeps P(stock-out "
+            "before the end) at most --max-risk.",
+        ),
+    ] = None,
+    max_risk: Annotated[float, typer.Option(min=0.0, max=1.0, help="For the solver.")] = 0.1,
+    data: Annotated[
+        Path | None, typer.Option(help="Reports CSV in the shipped format (raid tempo).")
+    ] = None,
+    out_dir: Annotated[
+        Path | None,
+        typer.Option("--out", help="Directory for campaign.json, monthly.csv and campaign.png."),
+    ] = None,
+    plot: Annotated[Path | None, typer.Option(help="Save the stock bands (PNG, SVG).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")] = False,
+) -> None:
+    """Nights of raids with stocks and deliveries: when do interceptors run out?"""
+    from skyshield.campaign.build import build_plan, pool_for
+    from skyshield.campaign.load import load_campaign
+    from skyshield.campaign.simulate import simulate_campaign
+    from skyshield.campaign.solve import solve_deliveries as solve
+    from skyshield.campaign.summary import summarize_campaign
+    from skyshield.reports import load_reports
+
+    if plot is not None:
+        check_output_path(plot)
+    if out_dir is not None and not out_dir.is_dir():
+        if out_dir.exists() or not out_dir.parent.is_dir():
+            sys.stderr.write(f"{out_dir}: expected a directory (or a new one), got no such path\n")
+            raise typer.Exit(2)
+    campaign = load_campaign(source)
+    reps = replications or campaign.monte_carlo.replications
+    run_seed = campaign.monte_carlo.seed if seed is None else seed
+    plan = build_plan(campaign, load_reports(data))
+    schedules = {"as planned": plan}
+    for text in deliveries or []:
+        label, variant = _schedule(plan, text)
+        schedules[label] = variant
+    if solve_deliveries is not None and solve_deliveries not in plan.systems:
+        sys.stderr.write(
+            f"--solve-deliveries: expected one of {', '.join(plan.systems)}, "
+            f"got {solve_deliveries!r}\n"
+        )
+        raise typer.Exit(2)
+    with progress_bar("raid pool (geometry)", quiet=as_json):
+        pool = pool_for(campaign, plan)
+    results: dict[str, CampaignResult] = {}
+    for label, variant in schedules.items():
+        with progress_bar(f"campaign: {label}", quiet=as_json) as progress:
+            results[label] = simulate_campaign(
+                pool, variant, replications=reps, seed=run_seed, workers=workers, progress=progress
+            )
+    summaries = {label: summarize_campaign(r) for label, r in results.items()}
+    solution = None
+    if solve_deliveries is not None:
+        with progress_bar(f"solving {solve_deliveries}", quiet=as_json) as progress:
+            solution = solve(
+                pool,
+                plan,
+                solve_deliveries,
+                max_risk,
+                replications=reps,
+                seed=run_seed,
+                workers=workers,
+                progress=progress,
+            )
+    document = _document(campaign.name, plan, summaries, solution)
+    if plot is not None or out_dir is not None:
+        from skyshield.campaign.plots import plot_campaign
+
+        figure = plot_campaign(results)
+        if plot is not None:
+            save_figure(figure, plot)
+        if out_dir is not None:
+            out_dir.mkdir(exist_ok=True)
+            save_figure(figure, out_dir / "campaign.png")
+            (out_dir / "campaign.json").write_text(json.dumps(document, indent=1) + "\n")
+            for label, summary in summaries.items():
+                name = "monthly.csv" if label == "as planned" else f"monthly-{_slug(label)}.csv"
+                summary.monthly.to_csv(out_dir / name, index=False)
+    if as_json:
+        print_json(document, indent=1)
+        return
+    _print(campaign.name, plan, summaries, solution)
+
+
+def _slug(label: str) -> str:
+    return "".join(ch if ch.isalnum() or ch in "-." else "-" for ch in label)
+
+
+def _document(
+    name: str, plan: Plan, summaries: dict[str, CampaignSummary], solution: Any
+) -> dict[str, Any]:
+    base = summaries["as planned"].to_dict()
+    document: dict[str, Any] = {"campaign": name, "start": plan.start.isoformat(), **base}
+    if plan.generator is not None:
+        document["raid_generator"] = plan.generator.to_dict()
+    if len(summaries) > 1:
+        document["schedules"] = [
+            {"schedule": label, **s.to_dict()} for label, s in summaries.items()
+        ]
+    if solution is not None:
+        document["solution"] = solution.to_dict()
+    return document
+
+
+def _fmt(value: object, digits: int = 0) -> str:
+    if value is None:
+        return "-"
+    return f"{float(value):,.{digits}f}"  # type: ignore[arg-type]
+
+
+def _print(
+    name: str, plan: Plan, summaries: dict[str, CampaignSummary], solution: Any
+) -> None:
+    first = next(iter(summaries.values()))
+    out.print(
+        f"[bold]campaign[/] {name}: {first.nights} nights from {plan.start}, "
+        f"{first.replications} replications"
+    )
+    out.print(CREDIT, style="dim")
+    table = Table(title="Stocks per system (UA)", title_justify="left")
+    for col in (
+        "schedule",
+        "system",
+        "start",
+        "per month",
+        "rounds/night",
+        "P(stock-out) [95%]",
+        "out night p10/p50/p90",
+        "nights holding",
+        "end stock p5/p50/p95",
+    ):
+        table.add_column(col, justify="left" if col in ("schedule", "system") else "right")
+    for label, summary in summaries.items():
+        for r in summary.systems.itertuples():
+            table.add_row(
+                label,
+                str(r.system),
+                str(r.stock_start),
+                _fmt(r.deliveries_per_month),
+                _fmt(r.rounds_per_night, 2),
+                f"{r.p_stockout:.2f} [{r.p_stockout_lo:.2f}-{r.p_stockout_hi:.2f}]",
+                "/".join(
+                    _fmt(v)
+                    for v in (r.stockout_night_p10, r.stockout_night_p50, r.stockout_night_p90)
+                ),
+                _fmt(r.nights_holding, 1),
+                "/".join(_fmt(v) for v in (r.stock_end_p5, r.stock_end_p50, r.stock_end_p95)),
+            )
+    out.print(table)
+    monthly = Table(title="Per month (mean over replications)", title_justify="left")
+    for col in ("schedule", "month", "drones launched", "drone hits", "cruise hits",
+                "ballistic hits", "cost $M"):
+        monthly.add_column(col, justify="left" if col in ("schedule", "month") else "right")
+    for label, summary in summaries.items():
+        for r in summary.monthly.to_dict(orient="records"):
+            monthly.add_row(
+                label,
+                str(r["month"]),
+                _fmt(r["drone_launched"]),
+                _fmt(r["drone_hits"]),
+                _fmt(r["cruise_hits"], 1),
+                _fmt(r["ballistic_hits"], 1),
+                _fmt(r["cost_musd"]),
+            )
+    out.print(monthly)
+    if first.truncated_launches > 0:
+        out.print(
+            f"{first.truncated_launches:.1f} launches per replication were beyond the raid "
+            "pool's capacity (its 99.9% quantile per class) and were not flown.",
+            style="dim",
+        )
+    if solution is not None:
+        if solution.per_month is None:
+            out.print(
+                f"[bold]solver[/]: no monthly delivery of {solution.system} up to "
+                f"{max(solution.tried)} keeps P(stock-out) <= {solution.max_risk}"
+            )
+        else:
+            out.print(
+                f"[bold]solver[/]: {solution.system} needs {solution.per_month} rounds a month "
+                f"for P(stock-out) <= {solution.max_risk}: estimated {solution.risk:.3f} "
+                f"[95% {solution.risk_lo:.3f}-{solution.risk_hi:.3f}], bootstrap 90% of the "
+                f"answer {solution.bootstrap_p5:.0f}-{solution.bootstrap_p95:.0f} "
+                f"({solution.replications} replications per candidate)"
+            )

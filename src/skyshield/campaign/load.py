@@ -1,0 +1,79 @@
+"""Read campaign files into :class:`Campaign` objects, or fail with a clear error."""
+
+from __future__ import annotations
+
+import importlib.resources
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from skyshield.calibration.posture import FAMILY_OF_SYSTEM
+from skyshield.campaign.models import Campaign
+from skyshield.errors import FieldProblem, ScenarioError
+from skyshield.scenario.load import field_problem
+from skyshield.yamlio import YamlInputError, load_yaml
+
+__all__ = ["DEFAULT_CAMPAIGN", "builtin_campaign_names", "load_campaign", "parse_campaign"]
+
+DEFAULT_CAMPAIGN = "h2-2025-patriot"
+
+
+def builtin_campaign_names() -> tuple[str, ...]:
+    """Names of the example campaigns shipped inside the package, sorted."""
+    examples = importlib.resources.files("skyshield.campaign") / "examples"
+    return tuple(
+        sorted(p.name[: -len(".yaml")] for p in examples.iterdir() if p.name.endswith(".yaml"))
+    )
+
+
+def _builtin_path(name: str) -> Path:
+    return Path(str(importlib.resources.files("skyshield.campaign") / "examples" / f"{name}.yaml"))
+
+
+def load_campaign(source: str | Path | None = None) -> Campaign:
+    """Load a campaign from a file path, a built-in name, or the default when ``None``.
+
+    Raises
+    ------
+    ScenarioError
+        The file is missing, unreadable, not YAML, or does not describe a valid campaign.
+    """
+    if source is None:
+        source = DEFAULT_CAMPAIGN
+    path = Path(source)
+    if not path.exists() and str(source) in builtin_campaign_names():
+        path = _builtin_path(str(source))
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        known = ", ".join(builtin_campaign_names())
+        expected = f"an existing file or a built-in campaign ({known})"
+        raise ScenarioError(str(path), [FieldProblem("", expected, "no such file")]) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        problem = FieldProblem("", "a readable UTF-8 text file", type(exc).__name__)
+        raise ScenarioError(str(path), [problem]) from None
+    return parse_campaign(text, source=str(path))
+
+
+def parse_campaign(text: str, *, source: str = "<string>") -> Campaign:
+    """Parse campaign YAML text; ``source`` names it in error messages."""
+    try:
+        raw = load_yaml(text)
+    except YamlInputError as exc:
+        raise ScenarioError(source, [FieldProblem("", exc.expected, exc.found)]) from None
+    if not isinstance(raw, dict):
+        found = "an empty file" if raw is None else type(raw).__name__
+        raise ScenarioError(source, [FieldProblem("", "a mapping of campaign fields", found)])
+    try:
+        campaign = Campaign.model_validate(raw)
+    except ValidationError as exc:
+        raise ScenarioError(source, [field_problem(e) for e in exc.errors()]) from None
+    known = ", ".join(sorted(FAMILY_OF_SYSTEM))
+    problems = [
+        FieldProblem(f"stocks.{key}", f"a system of the national posture ({known})", repr(key))
+        for key in campaign.stocks
+        if key not in FAMILY_OF_SYSTEM
+    ]
+    if problems:
+        raise ScenarioError(source, problems)
+    return campaign

@@ -1,0 +1,107 @@
+"""A raid pool: one compiled raid with its geometry, from which each campaign night flies a subset.
+
+Building geometry (trajectories, engagement windows) is the costly part of a run, and a
+campaign runs thousands of nights. A pool is built once: the largest night the campaign can
+hold, per report class (drone, cruise, ballistic), flown from the usual launch areas at the
+usual targets. A night with ``n`` threats of a class flies ``n`` of the pool's threats of that
+class drawn at random without replacement (so launch areas and targets keep their mix); the
+others are idle that night: they fly an empty route set (no window, nothing fires at them)
+and are not counted. The event loop (:func:`skyshield.engine.kernel.simulate_block`) is the
+same as a single run's; only its inputs change from night to night.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from skyshield.calibration.model import REPORT_CLASSES, NightEngine
+from skyshield.calibration.posture import NightComposition
+from skyshield.catalog import ThreatClass
+from skyshield.engine.compile import compile_scenario
+from skyshield.engine.compiled import CompiledScenario
+from skyshield.engine.geometry import RaidGeometry, build_geometry
+from skyshield.scenario import Scenario
+
+__all__ = ["CLASS_OF_THREAT", "RaidPool", "national_pool", "scenario_pool"]
+
+# Threat classes of the engine counted in each report class (the reports' grouping).
+CLASS_OF_THREAT: dict[str, tuple[ThreatClass, ...]] = {
+    "drone": (ThreatClass.DRONE, ThreatClass.DECOY),
+    "cruise": (ThreatClass.CRUISE, ThreatClass.SUPERSONIC),
+    "ballistic": (ThreatClass.BALLISTIC,),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class RaidPool:
+    """A compiled raid pool with its geometry and what each night draws from it."""
+
+    compiled: CompiledScenario
+    geometry: RaidGeometry
+    report_class: np.ndarray  # (n_threats,) int64: index in REPORT_CLASSES, -1 never flown
+    unit_load: np.ndarray  # (n_units,) int64: rounds a unit takes into a night, stock allowing
+    unit_in_action: np.ndarray  # (n_units,) float64: probability a unit is in action a night
+
+    @property
+    def capacity(self) -> np.ndarray:
+        """(3,) int64: threats of each report class in the pool (the largest night it holds)."""
+        return np.bincount(self.report_class[self.report_class >= 0], minlength=3).astype(
+            np.int64
+        )
+
+    @property
+    def systems(self) -> tuple[str, ...]:
+        """Catalog system key of each fire unit."""
+        return self.compiled.unit_system_keys
+
+
+def _report_classes(compiled: CompiledScenario) -> np.ndarray:
+    out = np.full(compiled.n_threats, -1, dtype=np.int64)
+    for k, name in enumerate(REPORT_CLASSES):
+        for cls in CLASS_OF_THREAT[name]:
+            out[compiled.threat_class == cls.position] = k
+    return out
+
+
+def national_pool(
+    capacity: NightComposition,
+    theta: dict[str, float],
+    *,
+    route_sets: int = 4,
+    seed: int = 1,
+) -> RaidPool:
+    """The night model's raid and national posture (:mod:`skyshield.calibration.posture`).
+
+    ``theta`` holds the night model's parameters (:data:`skyshield.calibration.model.PARAMETERS`):
+    kill-probability and EW multipliers, the decoy share of Shahed-type threats, and the
+    effective size of each system family (up to 1: the probability a unit is in action a night;
+    above 1: its rounds, channels and ready rounds scaled, as in the night model).
+    """
+    night = NightEngine(capacity, route_sets=route_sets, seed=seed)
+    compiled = night.compiled_for(theta)
+    posture = np.array([theta[f"posture_{f}"] for f in ("long", "medium", "short")])[
+        night.families
+    ]
+    load = np.ceil(compiled.unit_stock * np.maximum(posture, 1.0)).astype(np.int64)
+    return RaidPool(
+        compiled=compiled,
+        geometry=night.geometry,
+        report_class=_report_classes(compiled),
+        unit_load=load,
+        unit_in_action=np.minimum(posture, 1.0),
+    )
+
+
+def scenario_pool(scenario: Scenario, *, seed: int = 1, route_sets: int = 1) -> RaidPool:
+    """Any scenario's raid as a pool, every unit in action with its scenario stock as its load."""
+    compiled = compile_scenario(scenario)
+    geometry = build_geometry(compiled, seed, route_sets)
+    return RaidPool(
+        compiled=compiled,
+        geometry=geometry,
+        report_class=_report_classes(compiled),
+        unit_load=np.asarray(compiled.unit_stock, dtype=np.int64),
+        unit_in_action=np.ones(compiled.n_units),
+    )

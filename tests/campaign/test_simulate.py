@@ -1,0 +1,109 @@
+"""The campaign loop: stock accounting, deliveries, stock-outs, doctrine, reproducibility."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from skyshield.campaign.pool import RaidPool
+from skyshield.campaign.simulate import simulate_campaign
+from tests.campaign.conftest import POOL_THREATS, plan
+
+
+def test_campaign__stock_accounting_holds_for_every_replication(tiny_pool: RaidPool) -> None:
+    @given(
+        raids=st.lists(st.integers(0, POOL_THREATS), min_size=1, max_size=40),
+        stock=st.integers(0, 60),
+        per_month=st.integers(0, 30),
+        sd=st.sampled_from([0.0, 5.0]),
+        hold_below=st.integers(-1, 30),
+        seed=st.integers(0, 1000),
+    )
+    @settings(
+        max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    )
+    def check(
+        raids: list[int], stock: int, per_month: int, sd: float, hold_below: int, seed: int
+    ) -> None:
+        p = plan(raids, stock=stock, per_month=per_month, sd=sd, hold_below=hold_below)
+        r = simulate_campaign(tiny_pool, p, replications=7, seed=seed)
+        expected = r.stock[:, :-1] + r.delivered - r.fired_tracked
+        assert np.array_equal(r.stock[:, 1:], expected)
+        assert (r.stock >= 0).all()
+        assert (r.delivered >= 0).all()
+        assert (r.fired_tracked <= r.available).all()
+        assert np.array_equal(r.fired_tracked[:, :, 0], r.fired[:, :, 0])  # one system
+        fates = r.destroyed + r.lost + r.hits
+        assert np.array_equal(fates, r.launched)
+
+    check()
+
+
+def test_campaign__without_raids_stock_grows_exactly_by_deliveries(tiny_pool: RaidPool) -> None:
+    # 2025-01-01 .. 2025-03-31: deliveries on Jan 1, Feb 1 and Mar 1
+    p = plan([0] * 90, stock=5, per_month=12)
+    r = simulate_campaign(tiny_pool, p, replications=3, seed=1)
+    assert (r.fired_tracked == 0).all()
+    assert r.stock[:, -1, 0].tolist() == [5 + 3 * 12] * 3
+    nights = np.flatnonzero(r.delivered[0, :, 0])
+    assert nights.tolist() == [0, 31, 59]
+
+
+def test_campaign__stockout_night_by_hand(sure_kill_pool: RaidPool) -> None:
+    # 3 missiles a night, each killed by its first IRIS-T round (Pk 1, shoot-look-shoot):
+    # 3 rounds a night from 30: nights 1-10 fire 3 each, night 11 starts with none.
+    p = plan([3] * 20, stock=30)
+    r = simulate_campaign(sure_kill_pool, p, replications=4, seed=3)
+    assert (r.fired_tracked[:, :10, 0] == 3).all()
+    assert (r.fired_tracked[:, 10:, 0] == 0).all()
+    assert r.stockout_night()[:, 0].tolist() == [11] * 4
+    assert (r.hits[:, 10:, 1] == 3).all()  # out of rounds, every missile gets through
+
+
+def test_campaign__more_deliveries_never_run_out_earlier(tiny_pool: RaidPool) -> None:
+    raids = np.random.default_rng(5).integers(0, POOL_THREATS + 1, size=120)
+    nights = {}
+    for per_month in (0, 20, 60, 150):
+        r = simulate_campaign(tiny_pool, plan(raids, stock=20, per_month=per_month),
+                              replications=20, seed=9)
+        out = r.stockout_night()[:, 0]
+        nights[per_month] = np.where(out == 0, 10**6, out)  # never = after the end
+    rates = sorted(nights)
+    for less, more in zip(rates, rates[1:], strict=False):
+        assert (nights[more] >= nights[less]).all()
+    assert nights[0].max() < 10**6  # the test has teeth: every run out without deliveries
+    assert (nights[150] == 10**6).mean() > 0.5  # most never run out with 150 a month
+
+
+def test_campaign__hold_rule_keeps_rounds_from_other_classes(tiny_pool: RaidPool) -> None:
+    free = simulate_campaign(tiny_pool, plan([4] * 10, stock=50), replications=5, seed=2)
+    assert free.fired_tracked.sum() > 0
+    # below 1,000 rounds the unit fires only at ballistic missiles: none at these cruise missiles
+    held = simulate_campaign(
+        tiny_pool, plan([4] * 10, stock=50, hold_below=1000), replications=5, seed=2
+    )
+    assert held.fired_tracked.sum() == 0
+    assert held.held.all()
+    assert held.stock[:, -1, 0].tolist() == [50] * 5
+    # a rule that still allows cruise missiles changes nothing
+    allowed = simulate_campaign(
+        tiny_pool,
+        plan([4] * 10, stock=50, hold_below=1000, hold_fire_at=(False, True, False)),
+        replications=5,
+        seed=2,
+    )
+    assert np.array_equal(allowed.fired_tracked, free.fired_tracked)
+
+
+def test_campaign__same_numbers_whatever_the_workers(tiny_pool: RaidPool) -> None:
+    p = plan(list(range(POOL_THREATS + 1)) * 7, stock=15, per_month=8, sd=3.0,
+             start=date(2025, 1, 20))
+    one = simulate_campaign(tiny_pool, p, replications=120, seed=4, workers=1)
+    two = simulate_campaign(tiny_pool, p, replications=120, seed=4, workers=2)
+    for field in ("stock", "delivered", "fired", "destroyed", "lost", "hits", "cost_usd"):
+        assert np.array_equal(getattr(one, field), getattr(two, field)), field
+    # deliveries on the first night (Jan 20), then on Feb 1 (night 12), Mar 1 (night 40)
+    assert np.flatnonzero(one.delivered.sum(axis=(0, 2))).tolist() == [0, 12, 40]
