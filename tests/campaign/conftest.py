@@ -7,11 +7,11 @@ from datetime import date
 
 import numpy as np
 import pytest
+from tests.engine._build import one_on_one, scenario, with_pk
 
 from skyshield.campaign.pool import RaidPool, scenario_pool
 from skyshield.campaign.simulate import Plan
 from skyshield.catalog import ThreatClass
-from tests.engine._build import one_on_one, scenario, with_pk
 
 POOL_THREATS = 6
 

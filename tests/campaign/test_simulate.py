@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import date
 
 import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from tests.campaign.conftest import POOL_THREATS, plan
 
 from skyshield.campaign.pool import RaidPool
 from skyshield.campaign.simulate import simulate_campaign
-from tests.campaign.conftest import POOL_THREATS, plan
 
 
 def test_campaign__stock_accounting_holds_for_every_replication(tiny_pool: RaidPool) -> None:
@@ -67,12 +68,13 @@ def test_campaign__more_deliveries_never_run_out_earlier(tiny_pool: RaidPool) ->
     raids = np.random.default_rng(5).integers(0, POOL_THREATS + 1, size=120)
     nights = {}
     for per_month in (0, 20, 60, 150):
-        r = simulate_campaign(tiny_pool, plan(raids, stock=20, per_month=per_month),
-                              replications=20, seed=9)
+        r = simulate_campaign(
+            tiny_pool, plan(raids, stock=20, per_month=per_month), replications=20, seed=9
+        )
         out = r.stockout_night()[:, 0]
         nights[per_month] = np.where(out == 0, 10**6, out)  # never = after the end
     rates = sorted(nights)
-    for less, more in zip(rates, rates[1:], strict=False):
+    for less, more in itertools.pairwise(rates):
         assert (nights[more] >= nights[less]).all()
     assert nights[0].max() < 10**6  # the test has teeth: every run out without deliveries
     assert (nights[150] == 10**6).mean() > 0.5  # most never run out with 150 a month
@@ -99,8 +101,9 @@ def test_campaign__hold_rule_keeps_rounds_from_other_classes(tiny_pool: RaidPool
 
 
 def test_campaign__same_numbers_whatever_the_workers(tiny_pool: RaidPool) -> None:
-    p = plan(list(range(POOL_THREATS + 1)) * 7, stock=15, per_month=8, sd=3.0,
-             start=date(2025, 1, 20))
+    p = plan(
+        list(range(POOL_THREATS + 1)) * 7, stock=15, per_month=8, sd=3.0, start=date(2025, 1, 20)
+    )
     one = simulate_campaign(tiny_pool, p, replications=120, seed=4, workers=1)
     two = simulate_campaign(tiny_pool, p, replications=120, seed=4, workers=2)
     for field in ("stock", "delivered", "fired", "destroyed", "lost", "hits", "cost_usd"):

@@ -24,7 +24,7 @@ _CAPACITY_DRAWS = 20_000
 
 
 def night_parameters(campaign: Campaign) -> dict[str, float]:
-    """The night model's parameters: the file's, or a calibration file's latest medians."""
+    """Return the night model's parameters: the file's, or a calibration file's latest medians."""
     model = campaign.night_model
     if model.calibration is None:
         return {name: float(getattr(model, name)) for name in NAMES}
@@ -41,7 +41,8 @@ def build_plan(campaign: Campaign, reports: Reports) -> Plan:
     if raids.mode is RaidMode.REPLAY:
         replay = history(reports.by_night, campaign.start, campaign.nights)
     else:
-        assert raids.fit_from is not None and raids.fit_until is not None  # validated
+        assert raids.fit_from is not None
+        assert raids.fit_until is not None
         span = (raids.fit_until - raids.fit_from).days + 1
         training = history(reports.by_night, raids.fit_from, span)
         generator = RaidGenerator.fit(training, raids.fit_from, trend=raids.trend)
@@ -75,8 +76,11 @@ def build_plan(campaign: Campaign, reports: Reports) -> Plan:
 
 
 def pool_capacity(plan: Plan) -> NightComposition:
-    """The largest night the pool holds per class (the replay's largest; the generator's
-    :data:`POOL_QUANTILE` over the campaign's nights)."""
+    """Return the largest night the pool holds per class.
+
+    The replay's largest night; or the generator's :data:`POOL_QUANTILE` per class over the
+    campaign's nights.
+    """
     if plan.replay is not None:
         top = plan.replay.max(axis=0)
     else:
@@ -91,7 +95,7 @@ def pool_capacity(plan: Plan) -> NightComposition:
 
 
 def pool_for(campaign: Campaign, plan: Plan) -> RaidPool:
-    """The raid pool of a campaign: its capacity against the national posture."""
+    """Build the raid pool of a campaign: its capacity against the national posture."""
     return national_pool(
         pool_capacity(plan),
         night_parameters(campaign),

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 
 __all__ = ["campaign_command"]
 
+_MAX_RATE = 1e6  # rounds a month: beyond any plausible schedule
 CREDIT = (
     "Raid tempo from: Petro Ivaniuk (piterfm), Massive Missile Attacks on Ukraine, Kaggle; "
     "based on Ukrainian Air Force reports. Posture notional; stocks and deliveries assumed."
@@ -26,7 +27,7 @@ CREDIT = (
 
 
 def _schedule(plan: Plan, text: str) -> tuple[str, Plan]:
-    """``SYSTEM=xK`` (K times its monthly delivery) or ``SYSTEM=N`` (N rounds a month)."""
+    """Parse ``SYSTEM=xK`` (K times its monthly delivery) or ``SYSTEM=N`` (rounds a month)."""
     system, sep, value = text.partition("=")
     problem = None
     if not sep or system not in plan.systems:
@@ -40,7 +41,7 @@ def _schedule(plan: Plan, text: str) -> tuple[str, Plan]:
             )
         except ValueError:
             rate = -1.0
-        if not rate >= 0 or rate > 1e6:
+        if not 0 <= rate <= _MAX_RATE:
             problem = "a multiplier xK or a number of rounds per month, >= 0"
     if problem is not None:
         sys.stderr.write(f"--deliveries: expected {problem}, got {text!r}\n")
@@ -85,7 +86,7 @@ def campaign_command(
     plot: Annotated[Path | None, typer.Option(help="Save the stock bands (PNG, SVG).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")] = False,
 ) -> None:
-    """Nights of raids with stocks and deliveries: when do interceptors run out?"""
+    """Run nights of raids with stocks and deliveries: when do interceptors run out."""
     from skyshield.campaign.build import build_plan, pool_for
     from skyshield.campaign.load import load_campaign
     from skyshield.campaign.simulate import simulate_campaign
@@ -95,10 +96,13 @@ def campaign_command(
 
     if plot is not None:
         check_output_path(plot)
-    if out_dir is not None and not out_dir.is_dir():
-        if out_dir.exists() or not out_dir.parent.is_dir():
-            sys.stderr.write(f"{out_dir}: expected a directory (or a new one), got no such path\n")
-            raise typer.Exit(2)
+    if (
+        out_dir is not None
+        and not out_dir.is_dir()
+        and (out_dir.exists() or not out_dir.parent.is_dir())
+    ):
+        sys.stderr.write(f"{out_dir}: expected a directory (or a new one), got no such path\n")
+        raise typer.Exit(2)
     campaign = load_campaign(source)
     reps = replications or campaign.monte_carlo.replications
     run_seed = campaign.monte_carlo.seed if seed is None else seed
@@ -181,9 +185,7 @@ def _fmt(value: object, digits: int = 0) -> str:
     return f"{float(value):,.{digits}f}"  # type: ignore[arg-type]
 
 
-def _print(
-    name: str, plan: Plan, summaries: dict[str, CampaignSummary], solution: Any
-) -> None:
+def _print(name: str, plan: Plan, summaries: dict[str, CampaignSummary], solution: Any) -> None:
     first = next(iter(summaries.values()))
     out.print(
         f"[bold]campaign[/] {name}: {first.nights} nights from {plan.start}, "
@@ -221,8 +223,15 @@ def _print(
             )
     out.print(table)
     monthly = Table(title="Per month (mean over replications)", title_justify="left")
-    for col in ("schedule", "month", "drones launched", "drone hits", "cruise hits",
-                "ballistic hits", "cost $M"):
+    for col in (
+        "schedule",
+        "month",
+        "drones launched",
+        "drone hits",
+        "cruise hits",
+        "ballistic hits",
+        "cost $M",
+    ):
         monthly.add_column(col, justify="left" if col in ("schedule", "month") else "right")
     for label, summary in summaries.items():
         for r in summary.monthly.to_dict(orient="records"):

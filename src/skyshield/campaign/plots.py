@@ -12,8 +12,11 @@ __all__ = ["plot_campaign"]
 
 
 def plot_campaign(results: dict[str, CampaignResult]) -> Any:
-    """One figure: per tracked system its stock (median, 5-95%) per schedule, and the
-    distribution of the stock-out night; below, hits per month per schedule."""
+    """Draw one figure of the schedules' results.
+
+    Per tracked system its stock (median, 5-95%) per schedule and the distribution of the
+    stock-out night; below, cumulative hits per schedule.
+    """
     import matplotlib
 
     matplotlib.use("Agg")
@@ -51,9 +54,7 @@ def plot_campaign(results: dict[str, CampaignResult]) -> Any:
             axes[s, 1].set_title(f"{system}: first night without rounds", fontsize=9)
             axes[s, 1].legend(fontsize=7)
         monthly = result.hits.reshape(result.replications, -1, 3)
-        axes[n, 0].plot(
-            nights[:-1], np.cumsum(monthly.sum(axis=2).mean(axis=0)), label=label
-        )
+        axes[n, 0].plot(nights[:-1], np.cumsum(monthly.sum(axis=2).mean(axis=0)), label=label)
         axes[n, 1].plot(
             nights[:-1], np.cumsum(result.hits[:, :, 1:].sum(axis=2).mean(axis=0)), label=label
         )

@@ -47,9 +47,7 @@ class RaidPool:
     @property
     def capacity(self) -> np.ndarray:
         """(3,) int64: threats of each report class in the pool (the largest night it holds)."""
-        return np.bincount(self.report_class[self.report_class >= 0], minlength=3).astype(
-            np.int64
-        )
+        return np.bincount(self.report_class[self.report_class >= 0], minlength=3).astype(np.int64)
 
     @property
     def systems(self) -> tuple[str, ...]:
@@ -72,7 +70,7 @@ def national_pool(
     route_sets: int = 4,
     seed: int = 1,
 ) -> RaidPool:
-    """The night model's raid and national posture (:mod:`skyshield.calibration.posture`).
+    """Build the night model's raid and national posture (:mod:`skyshield.calibration.posture`).
 
     ``theta`` holds the night model's parameters (:data:`skyshield.calibration.model.PARAMETERS`):
     kill-probability and EW multipliers, the decoy share of Shahed-type threats, and the
@@ -81,9 +79,7 @@ def national_pool(
     """
     night = NightEngine(capacity, route_sets=route_sets, seed=seed)
     compiled = night.compiled_for(theta)
-    posture = np.array([theta[f"posture_{f}"] for f in ("long", "medium", "short")])[
-        night.families
-    ]
+    posture = np.array([theta[f"posture_{f}"] for f in ("long", "medium", "short")])[night.families]
     load = np.ceil(compiled.unit_stock * np.maximum(posture, 1.0)).astype(np.int64)
     return RaidPool(
         compiled=compiled,

@@ -32,6 +32,7 @@ from skyshield.calibration.model import REPORT_CLASSES
 
 __all__ = ["RaidGenerator", "history"]
 
+
 def history(by_night: pd.DataFrame, first: date, nights: int) -> np.ndarray:
     """(nights, 3) int64 launches per report class on each calendar night from ``first``.
 
@@ -110,7 +111,7 @@ class RaidGenerator:
         return np.asarray(np.rint(counts * factor[None]), dtype=np.int64)
 
     def to_dict(self) -> dict[str, object]:
-        """A JSON-ready description (what the campaign output records)."""
+        """Describe the generator for JSON (what the campaign output records)."""
         return {
             "first_training_night": self.first.isoformat(),
             "training_nights": self.nights,

@@ -87,7 +87,7 @@ class Plan:
         return out
 
     def with_deliveries(self, system: str, per_month: float) -> Plan:
-        """The same plan with another monthly delivery of one system."""
+        """Return the same plan with another monthly delivery of one system."""
         s = self.systems.index(system)
         rates = self.per_month.copy()
         rates[s] = per_month
@@ -140,9 +140,7 @@ def simulate_campaign(
 ) -> CampaignResult:
     """Run the campaign ``replications`` times; see the module docstring for the rules."""
     _check(pool, plan)
-    blocks = [
-        np.arange(a, min(a + BLOCK, replications)) for a in range(0, replications, BLOCK)
-    ]
+    blocks = [np.arange(a, min(a + BLOCK, replications)) for a in range(0, replications, BLOCK)]
     lock = threading.Lock()
     done = [0]
     total = len(blocks) * plan.nights

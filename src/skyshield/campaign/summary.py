@@ -63,9 +63,12 @@ def _plain(value: object) -> object:
 
 
 def summarize_campaign(result: CampaignResult, nation: str = "UA") -> CampaignSummary:
-    """Per tracked system: P(stock-out before the end) with its 95% interval, stock-out night
-    quantiles (over the replications that run out), end stock; per month: means and 5-95%
-    ranges of leakers per class, rounds per system and cost."""
+    """Summarize a campaign's replications.
+
+    Per tracked system: P(stock-out before the end) with its 95% interval, stock-out night
+    quantiles (over the replications that run out), end stock. Per month: means and 5-95%
+    ranges of leakers per class, rounds per system and cost.
+    """
     plan = result.plan
     reps = result.replications
     out_night = result.stockout_night()

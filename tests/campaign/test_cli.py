@@ -1,0 +1,113 @@
+"""``skyshield campaign`` from the command line: JSON, schedules side by side, bad input."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from skyshield.cli import app
+
+SHORT = """
+name: short-replay
+start: 2025-01-01
+nights: 10
+raids: {mode: replay}
+stocks: {patriot-pac3-mse: 30, nasams: 20}
+deliveries: [{system: patriot-pac3-mse, per_month: 10}]
+doctrine: {hold: {nasams: {below: 10, fire_at: [cruise, ballistic]}}}
+monte_carlo: {replications: 20, route_sets: 1}
+"""
+
+
+@pytest.fixture(scope="module")
+def campaign_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("campaign") / "short.yaml"
+    path.write_text(SHORT)
+    return path
+
+
+def test_campaign_cli__json_has_the_documented_fields(campaign_file: Path, tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        app,
+        [
+            "campaign",
+            str(campaign_file),
+            "--json",
+            "--workers",
+            "2",
+            "--deliveries",
+            "patriot-pac3-mse=x3",
+            "--out",
+            str(tmp_path / "out"),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert doc["nights"] == 10
+    assert doc["replications"] == 20
+    systems = {s["system"]: s for s in doc["systems"]}
+    assert set(systems) == {"patriot-pac3-mse", "nasams"}
+    for row in systems.values():
+        assert {"nation", "p_stockout", "stockout_night_p50", "stock_end_p50"} <= set(row)
+        assert row["nation"] == "UA"
+    assert [m["month"] for m in doc["monthly"]] == ["2025-01"]
+    schedules = {s["schedule"]: s for s in doc["schedules"]}
+    assert set(schedules) == {"as planned", "patriot-pac3-mse=x3"}
+    tripled = {s["system"]: s for s in schedules["patriot-pac3-mse=x3"]["systems"]}
+    assert tripled["patriot-pac3-mse"]["deliveries_per_month"] == 30.0
+    # the replay's first 10 nights of 2025, as the reports give them: both schedules see them
+    assert doc["monthly"][0]["drone_launched"] == pytest.approx(
+        schedules["patriot-pac3-mse=x3"]["monthly"][0]["drone_launched"]
+    )
+    written = sorted(p.name for p in (tmp_path / "out").iterdir())
+    assert written == [
+        "campaign.json",
+        "campaign.png",
+        "monthly-patriot-pac3-mse-x3.csv",
+        "monthly.csv",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (SHORT.replace("nights: 10", "nights: -3"), "nights: expected greater than or equal to 1"),
+        (
+            SHORT.replace("patriot-pac3-mse: 30", "patriot-pac9: 30").replace(
+                "deliveries: [{system: patriot-pac3-mse, per_month: 10}]", ""
+            ),
+            "stocks.patriot-pac9: expected a system of the national posture",
+        ),
+        (
+            SHORT.replace("{mode: replay}", "{mode: generator}"),
+            "raids: expected fit_from and fit_until",
+        ),
+    ],
+)
+def test_campaign_cli__bad_file_names_the_field(tmp_path: Path, text: str, message: str) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text(text)
+    # as a user runs it: a subprocess, so the entry point turns the error into one message
+    result = subprocess.run(
+        [sys.executable, "-m", "skyshield", "campaign", str(path)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert result.returncode == 2
+    assert f"{path}: {message}" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_campaign_cli__bad_schedule_exits_2_before_running(campaign_file: Path) -> None:
+    result = CliRunner().invoke(
+        app, ["campaign", str(campaign_file), "--deliveries", "patriot-pac3-mse=lots"]
+    )
+    assert result.exit_code == 2
+    assert "--deliveries: expected" in result.output
