@@ -180,7 +180,7 @@ def _document(
 
 
 def _fmt(value: object, digits: int = 0) -> str:
-    if value is None:
+    if value is None or value != value:  # None or NaN: nothing to show
         return "-"
     return f"{float(value):,.{digits}f}"  # type: ignore[arg-type]
 
@@ -198,11 +198,11 @@ def _print(name: str, plan: Plan, summaries: dict[str, CampaignSummary], solutio
         "system",
         "start",
         "per month",
-        "rounds/night",
-        "P(stock-out) [95%]",
-        "out night p10/p50/p90",
-        "nights holding",
-        "end stock p5/p50/p95",
+        "rounds /night",
+        "P(out) [95%]",
+        "out night p10/50/90",
+        "nights held",
+        "end p5/50/95",
     ):
         table.add_column(col, justify="left" if col in ("schedule", "system") else "right")
     for label, summary in summaries.items():
