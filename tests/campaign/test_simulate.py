@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import itertools
+import dataclasses
 from datetime import date
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from tests.campaign.conftest import POOL_THREATS, plan
@@ -110,3 +112,36 @@ def test_campaign__same_numbers_whatever_the_workers(tiny_pool: RaidPool) -> Non
         assert np.array_equal(getattr(one, field), getattr(two, field)), field
     # deliveries on the first night (Jan 20), then on Feb 1 (night 12), Mar 1 (night 40)
     assert np.flatnonzero(one.delivered.sum(axis=(0, 2))).tolist() == [0, 12, 40]
+
+
+@pytest.mark.parametrize(
+    ("policy", "over_ukraine"),
+    [("western-raid-poland-100km", True), ("western-raid-shared-tracks", False)],
+)
+def test_campaign__allied_rounds_match_allied_stocks(policy: str, over_ukraine: bool) -> None:
+    from skyshield.campaign.pool import scenario_pool
+    from skyshield.scenario import load_scenario
+
+    pool = scenario_pool(load_scenario(policy), route_sets=1)
+    polish = tuple(sorted({s for s in pool.systems if s.startswith("PL/")}))
+    assert polish  # Polish units are in the pool
+    p = plan([0] * 3)
+    p = dataclasses.replace(
+        p,
+        systems=polish,
+        initial_stock=np.full(len(polish), 500, dtype=np.int64),
+        per_month=np.zeros(len(polish)),
+        sd=np.zeros(len(polish)),
+        delivery_start=(p.start,) * len(polish),
+        hold_below=np.full(len(polish), -1, dtype=np.int64),
+        hold_fire_at=np.zeros((len(polish), 3), dtype=bool),
+        replay=np.broadcast_to(pool.capacity, (3, 3)).copy(),  # the whole raid every night
+    )
+    r = simulate_campaign(pool, p, replications=12, seed=7)
+    # rounds counted from the shots equal the rounds gone from the Polish stocks
+    assert np.array_equal(r.allied_rounds, r.fired_tracked.sum(axis=2))
+    assert r.allied_rounds.sum() > 0
+    assert (r.allied_rounds_outside <= r.allied_rounds).all()
+    # with a 100 km buffer into Ukraine some Polish intercepts fall over Ukraine; with its own
+    # airspace as its zone, none
+    assert (r.allied_rounds_outside.sum() > 0) == over_ukraine

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -125,10 +126,11 @@ class NightEngine:
         route_sets: int = 4,
         seed: int = 1,
         time_step_s: float = 10.0,
+        allies: dict[str, Any] | None = None,
     ) -> None:
         self.composition = composition
         self.scenario = night_scenario(
-            composition, seed=seed, route_sets=route_sets, time_step_s=time_step_s
+            composition, seed=seed, route_sets=route_sets, time_step_s=time_step_s, allies=allies
         )
         self.compiled = compile_scenario(self.scenario)
         self.seed = seed
@@ -150,9 +152,10 @@ class NightEngine:
             for cls in classes:
                 self._report_class[c.threat_class == cls.position] = k
 
-    def _posture(self, theta: dict[str, float]) -> np.ndarray:
-        """(n_units,) effective size of each unit's family."""
-        return np.asarray(np.array([theta[f"posture_{f}"] for f in FAMILIES])[self.families])
+    def unit_posture(self, theta: dict[str, float]) -> np.ndarray:
+        """(n_units,) effective size of each unit's family (1 for allied units)."""
+        sizes = np.array([*(theta[f"posture_{f}"] for f in FAMILIES), 1.0])
+        return np.asarray(sizes[self.families])
 
     def compiled_for(self, theta: dict[str, float]) -> CompiledScenario:
         """Return the compiled scenario with the parameters' kill probabilities, EW, decoys."""
@@ -166,7 +169,7 @@ class NightEngine:
         threat_class = np.array(c.threat_class)
         n_decoys = round(theta["decoy_share"] * self._decoy_order.size)
         threat_class[self._decoy_order[:n_decoys]] = ThreatClass.DECOY.position
-        capacity = np.maximum(self._posture(theta), 1.0)
+        capacity = np.maximum(self.unit_posture(theta), 1.0)
         return dataclasses.replace(
             c,
             unit_channels=readonly(
@@ -182,7 +185,7 @@ class NightEngine:
         """Simulate ``replications`` nights under ``theta``; common random numbers by ``seed``."""
         compiled = self.compiled_for(theta)
         draws = draw_replications(compiled, seed, np.arange(replications), self.route_sets)
-        posture = self._posture(theta)
+        posture = self.unit_posture(theta)
         active = np.random.default_rng([seed, 7]).random((replications, compiled.n_units)) < posture
         rounds = np.ceil(compiled.unit_stock * np.maximum(posture, 1.0)).astype(np.int64)
         stock = np.where(active, rounds[None, :], 0)

@@ -32,6 +32,7 @@ __all__ = [
     "LAUNCH_AREAS",
     "LAYDOWN",
     "NightComposition",
+    "allied_blocks",
     "night_scenario",
     "unit_families",
 ]
@@ -171,10 +172,32 @@ RANGE_MARGIN = 0.85  # a target counts as reachable within 85% of the type's ran
 
 
 def unit_families(scenario: Scenario) -> np.ndarray:
-    """(n_units,) index in :data:`FAMILIES` of each fire unit of a night scenario."""
+    """(n_units,) index in :data:`FAMILIES` of each Ukrainian fire unit; -1 for allied units."""
     return np.array(
-        [FAMILIES.index(FAMILY_OF_SYSTEM[u.system]) for u in scenario.fire_units], dtype=np.int64
+        [
+            FAMILIES.index(FAMILY_OF_SYSTEM[u.system]) if u.nation == "UA" else -1
+            for u in scenario.fire_units
+        ],
+        dtype=np.int64,
     )
+
+
+def allied_blocks(allies: Scenario, nations: tuple[str, ...]) -> dict[str, Any]:
+    """Take the nations, networks, sensors and fire units of ``nations`` from a policy scenario.
+
+    Added to a night scenario, they put an ally's defences and rules of engagement (zone,
+    buffer, heading rule, delay, caps) next to the national posture.
+    """
+    dump = allies.model_dump(mode="json", exclude_none=True)
+    units = [u for u in dump["fire_units"] if u["nation"] in nations]
+    sensors = [x for x in dump["sensors"] if x["nation"] in nations]
+    used = {n for item in (*units, *sensors) for n in item.get("networks", [])}
+    return {
+        "nations": {code: dump["nations"][code] for code in nations},
+        "networks": {key: dump["networks"][key] for key in used if key in dump["networks"]},
+        "sensors": sensors,
+        "fire_units": units,
+    }
 
 
 def _split(count: int, weights: list[float]) -> list[int]:
@@ -259,11 +282,13 @@ def night_scenario(
     seed: int = 1,
     route_sets: int = 4,
     time_step_s: float = 10.0,
+    allies: dict[str, Any] | None = None,
 ) -> Scenario:
     """One report night as a scenario: its raid against the notional national posture.
 
     EW zones of 40 km surround every defended city (notional). ``time_step_s`` is coarser than
-    the scenario default: a night model runs the engine thousands of times.
+    the scenario default: a night model runs the engine thousands of times. ``allies``
+    (:func:`allied_blocks`) adds allied nations with their units, sensors and networks.
     """
     from skyshield.catalog import load_catalog  # the catalog imports slowly
 
@@ -295,4 +320,9 @@ def night_scenario(
         },
         "engine": {"time_step_s": time_step_s},
     }
+    for key, value in (allies or {}).items():
+        if isinstance(value, dict):
+            data[key] = {**data[key], **value}
+        else:
+            data[key] = [*data[key], *value]
     return Scenario.model_validate(data)

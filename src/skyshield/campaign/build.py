@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from pathlib import Path
 
 import numpy as np
 
 from skyshield.calibration.model import NAMES, REPORT_CLASSES
-from skyshield.calibration.posture import NightComposition
+from skyshield.calibration.posture import NightComposition, allied_blocks
 from skyshield.campaign.models import Campaign, RaidMode
 from skyshield.campaign.pool import RaidPool, national_pool
 from skyshield.campaign.raids import RaidGenerator, history
 from skyshield.campaign.simulate import Plan
 from skyshield.reports import Reports
+from skyshield.scenario import load_scenario
 
 __all__ = ["build_plan", "night_parameters", "pool_capacity", "pool_for"]
 
@@ -96,14 +96,13 @@ def pool_capacity(plan: Plan) -> NightComposition:
 
 def pool_for(campaign: Campaign, plan: Plan) -> RaidPool:
     """Build the raid pool of a campaign: its capacity against the national posture."""
+    allies = None
+    if campaign.allies is not None:
+        allies = allied_blocks(load_scenario(campaign.allies.scenario), campaign.allies.nations)
     return national_pool(
         pool_capacity(plan),
         night_parameters(campaign),
         route_sets=campaign.monte_carlo.route_sets,
         seed=campaign.monte_carlo.seed,
+        allies=allies,
     )
-
-
-def last_night(plan: Plan) -> object:
-    """Date of the campaign's last night."""
-    return plan.start + timedelta(days=plan.nights - 1)

@@ -10,10 +10,17 @@ from pydantic import ValidationError
 from skyshield.calibration.posture import FAMILY_OF_SYSTEM
 from skyshield.campaign.models import Campaign
 from skyshield.errors import FieldProblem, ScenarioError
+from skyshield.scenario import load_scenario
 from skyshield.scenario.load import field_problem
 from skyshield.yamlio import YamlInputError, load_yaml
 
-__all__ = ["DEFAULT_CAMPAIGN", "builtin_campaign_names", "load_campaign", "parse_campaign"]
+__all__ = [
+    "DEFAULT_CAMPAIGN",
+    "allied_systems",
+    "builtin_campaign_names",
+    "load_campaign",
+    "parse_campaign",
+]
 
 DEFAULT_CAMPAIGN = "h2-2025-patriot"
 
@@ -68,12 +75,37 @@ def parse_campaign(text: str, *, source: str = "<string>") -> Campaign:
         campaign = Campaign.model_validate(raw)
     except ValidationError as exc:
         raise ScenarioError(source, [field_problem(e) for e in exc.errors()]) from None
-    known = ", ".join(sorted(FAMILY_OF_SYSTEM))
-    problems = [
-        FieldProblem(f"stocks.{key}", f"a system of the national posture ({known})", repr(key))
-        for key in campaign.stocks
-        if key not in FAMILY_OF_SYSTEM
-    ]
+    problems = _stock_problems(campaign)
     if problems:
         raise ScenarioError(source, problems)
     return campaign
+
+
+def allied_systems(campaign: Campaign) -> set[str]:
+    """``NATION/system`` of every allied fire unit the campaign takes from its policy scenario."""
+    if campaign.allies is None:
+        return set()
+    allies = load_scenario(campaign.allies.scenario)
+    return {
+        f"{u.nation}/{u.system}" for u in allies.fire_units if u.nation in campaign.allies.nations
+    }
+
+
+def _stock_problems(campaign: Campaign) -> list[FieldProblem]:
+    home = ", ".join(sorted(FAMILY_OF_SYSTEM))
+    allied = allied_systems(campaign)
+    problems = []
+    for key in campaign.stocks:
+        if "/" in key:
+            if key not in allied:
+                known = ", ".join(sorted(allied)) or "none: add allies"
+                problems.append(
+                    FieldProblem(f"stocks.{key}", f"an allied system ({known})", repr(key))
+                )
+        elif key not in FAMILY_OF_SYSTEM:
+            problems.append(
+                FieldProblem(
+                    f"stocks.{key}", f"a system of the national posture ({home})", repr(key)
+                )
+            )
+    return problems

@@ -14,6 +14,7 @@ from typing import Annotated, Self
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 __all__ = [
+    "Allies",
     "Campaign",
     "Delivery",
     "Doctrine",
@@ -24,7 +25,11 @@ __all__ = [
     "Raids",
 ]
 
-SystemKey = Annotated[str, Field(min_length=1, max_length=60, pattern=r"^[a-z0-9][a-z0-9-]*$")]
+# A stock label: a system of the national posture (``patriot-pac3-mse``), or an ally's system
+# prefixed by its nation (``PL/patriot-pac3-mse``).
+SystemKey = Annotated[
+    str, Field(min_length=1, max_length=60, pattern=r"^([A-Z]{2}/)?[a-z0-9][a-z0-9-]*$")
+]
 ReportClassName = Annotated[str, Field(pattern=r"^(drone|cruise|ballistic)$")]
 
 
@@ -97,6 +102,20 @@ class NightModel(_Frozen):
     posture_short: float = Field(default=1.0, gt=0.0, le=10.0)
 
 
+class Allies(_Frozen):
+    """Allied nations taken from a policy scenario: their rules, units, sensors and networks."""
+
+    scenario: str = Field(min_length=1, description="scenario file or built-in name")
+    nations: tuple[Annotated[str, Field(pattern=r"^[A-Z]{2}$")], ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _not_home(self) -> Self:
+        if "UA" in self.nations:
+            msg = "allied nations other than UA (UA's posture is the night model's)"
+            raise ValueError(msg)
+        return self
+
+
 class MonteCarlo(_Frozen):
     """Replications, seed and route sets of the raid pool."""
 
@@ -115,10 +134,11 @@ class Campaign(_Frozen):
     nights: int = Field(ge=1, le=3660)
     raids: Raids
     night_model: NightModel = NightModel()
+    allies: Allies | None = None
     stocks: dict[SystemKey, int] = Field(
         default_factory=dict,
-        description="national rounds per system at the start; systems not listed are not "
-        "tracked (their units start every night fully loaded)",
+        description="national rounds per system at the start (NATION/system for allies); "
+        "systems not listed are not tracked (their units start every night fully loaded)",
     )
     deliveries: tuple[Delivery, ...] = ()
     doctrine: Doctrine = Doctrine()

@@ -13,6 +13,7 @@ same as a single run's; only its inputs change from night to night.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -24,7 +25,9 @@ from skyshield.engine.compiled import CompiledScenario
 from skyshield.engine.geometry import RaidGeometry, build_geometry
 from skyshield.scenario import Scenario
 
-__all__ = ["CLASS_OF_THREAT", "RaidPool", "national_pool", "scenario_pool"]
+__all__ = ["CLASS_OF_THREAT", "HOME", "RaidPool", "national_pool", "scenario_pool"]
+
+HOME = "UA"  # the defending nation: its systems' stocks are labelled by system key alone
 
 # Threat classes of the engine counted in each report class (the reports' grouping).
 CLASS_OF_THREAT: dict[str, tuple[ThreatClass, ...]] = {
@@ -51,8 +54,12 @@ class RaidPool:
 
     @property
     def systems(self) -> tuple[str, ...]:
-        """Catalog system key of each fire unit."""
-        return self.compiled.unit_system_keys
+        """Stock label of each fire unit: its system key, ``NATION/system`` for allies."""
+        c = self.compiled
+        return tuple(
+            system if c.nation_codes[n] == HOME else f"{c.nation_codes[n]}/{system}"
+            for system, n in zip(c.unit_system_keys, c.unit_nation, strict=True)
+        )
 
 
 def _report_classes(compiled: CompiledScenario) -> np.ndarray:
@@ -69,17 +76,21 @@ def national_pool(
     *,
     route_sets: int = 4,
     seed: int = 1,
+    allies: dict[str, Any] | None = None,
 ) -> RaidPool:
     """Build the night model's raid and national posture (:mod:`skyshield.calibration.posture`).
+
+    ``allies`` (:func:`skyshield.calibration.posture.allied_blocks`) adds allied nations with
+    their rules of engagement, units and sensors; their units are always in action.
 
     ``theta`` holds the night model's parameters (:data:`skyshield.calibration.model.PARAMETERS`):
     kill-probability and EW multipliers, the decoy share of Shahed-type threats, and the
     effective size of each system family (up to 1: the probability a unit is in action a night;
     above 1: its rounds, channels and ready rounds scaled, as in the night model).
     """
-    night = NightEngine(capacity, route_sets=route_sets, seed=seed)
+    night = NightEngine(capacity, route_sets=route_sets, seed=seed, allies=allies)
     compiled = night.compiled_for(theta)
-    posture = np.array([theta[f"posture_{f}"] for f in ("long", "medium", "short")])[night.families]
+    posture = night.unit_posture(theta)
     load = np.ceil(compiled.unit_stock * np.maximum(posture, 1.0)).astype(np.int64)
     return RaidPool(
         compiled=compiled,

@@ -35,13 +35,15 @@ from datetime import date, timedelta
 import numpy as np
 
 from skyshield.calibration.model import REPORT_CLASSES
-from skyshield.campaign.pool import CLASS_OF_THREAT, RaidPool
+from skyshield.campaign.pool import CLASS_OF_THREAT, HOME, RaidPool
 from skyshield.campaign.raids import RaidGenerator
 from skyshield.catalog import ThreatClass
 from skyshield.engine.draws import ReplicationDraws, launch_times_s
 from skyshield.engine.fast import kernel_inputs, reserve_floor
-from skyshield.engine.kernel import simulate_block
+from skyshield.engine.flight import points_at
+from skyshield.engine.kernel import KernelOutputs, simulate_block
 from skyshield.engine.outcomes import Fate
+from skyshield.geo import territory_codes
 
 __all__ = ["BLOCK", "ROUNDS_PER_THREAT", "CampaignResult", "Plan", "simulate_campaign"]
 
@@ -110,6 +112,8 @@ class CampaignResult:
     lost: np.ndarray  # (R, nights, 3) int64: lost to EW, decoys that fell unengaged
     hits: np.ndarray  # (R, nights, 3) int64: impacts of warheads
     cost_usd: np.ndarray  # (R, nights) float64 of rounds fired
+    allied_rounds: np.ndarray  # (R, nights) int64 rounds fired by allied units
+    allied_rounds_outside: np.ndarray  # (R, nights) int64 of them intercepting outside own land
     truncated: np.ndarray  # (R, nights) int64 launches beyond the pool's capacity
 
     @property
@@ -204,6 +208,9 @@ class _NightLoop:
                         self.hold_classes[s, cls.position] = True
         self.decoy = c.threat_class == ThreatClass.DECOY.position
         self.delivery_nights = plan.delivery_nights()
+        home = c.nation_codes.index(HOME) if HOME in c.nation_codes else -1
+        self.unit_allied = np.asarray(c.unit_nation != home)
+        self.unit_territory = np.asarray(c.nation_territory[c.unit_nation])
 
     def run_block(
         self, block: int, size: int, seed: int, tick: Callable[[], None]
@@ -229,6 +236,8 @@ class _NightLoop:
             "lost": np.zeros((size, n_nights, 3), dtype=np.int64),
             "hits": np.zeros((size, n_nights, 3), dtype=np.int64),
             "cost_usd": np.zeros((size, n_nights)),
+            "allied_rounds": np.zeros((size, n_nights), dtype=np.int64),
+            "allied_rounds_outside": np.zeros((size, n_nights), dtype=np.int64),
             "truncated": np.asarray((wanted - counts).sum(axis=2), dtype=np.int64),
         }
         stock = np.broadcast_to(plan.initial_stock, (size, n_sys)).astype(np.int64)
@@ -264,6 +273,7 @@ class _NightLoop:
             all_fired = np.zeros((size, len(self.pool_systems)), dtype=np.int64)
             np.add.at(all_fired.T, self.unit_pool_system, fired_units.T)
             self._count(out, night, result.fate, active)
+            self._allied(out, night, result, draws.realization[:, 0])
             out["delivered"][:, night] = delivered
             out["fired_tracked"][:, night] = fired
             out["fired"][:, night] = all_fired
@@ -328,6 +338,30 @@ class _NightLoop:
             kill_u=rng.random((size, n, ROUNDS_PER_THREAT)),
             discrimination_u=rng.random((size, n)),
         )
+
+    def _allied(
+        self,
+        out: dict[str, np.ndarray],
+        night: int,
+        result: KernelOutputs,
+        route_set: np.ndarray,
+    ) -> None:
+        """Count rounds allied units fired, and those intercepting outside their own land."""
+        mine = self.unit_allied[result.shot_unit]
+        if not mine.any():
+            return
+        rep = result.shot_rep[mine]
+        unit = result.shot_unit[mine]
+        threat = result.shot_threat[mine]
+        tau = result.shot_intercept_s[mine]
+        territory = np.empty(rep.size, dtype=np.int64)
+        for r in np.unique(route_set[rep]):
+            sel = route_set[rep] == r
+            at = points_at(self.pool.geometry.trajectories[r], threat[sel], tau[sel])
+            territory[sel] = territory_codes(at.lon_deg, at.lat_deg)
+        outside = territory != self.unit_territory[unit]
+        np.add.at(out["allied_rounds"][:, night], rep, 1)
+        np.add.at(out["allied_rounds_outside"][:, night], rep[outside], 1)
 
     def _count(
         self, out: dict[str, np.ndarray], night: int, fate: np.ndarray, active: np.ndarray

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from skyshield.calibration.model import REPORT_CLASSES
+from skyshield.campaign.pool import HOME
 from skyshield.campaign.simulate import CampaignResult
 
 __all__ = ["CampaignSummary", "summarize_campaign", "wilson_interval"]
@@ -62,7 +63,7 @@ def _plain(value: object) -> object:
     return value
 
 
-def summarize_campaign(result: CampaignResult, nation: str = "UA") -> CampaignSummary:
+def summarize_campaign(result: CampaignResult) -> CampaignSummary:
     """Summarize a campaign's replications.
 
     Per tracked system: P(stock-out before the end) with its 95% interval, stock-out night
@@ -78,10 +79,11 @@ def summarize_campaign(result: CampaignResult, nation: str = "UA") -> CampaignSu
         ran_out = nights > 0
         lo, hi = wilson_interval(int(ran_out.sum()), reps)
         empty = result.available[:, :, s] <= 0
+        nation, _, key = system.rpartition("/")
         rows.append(
             {
-                "nation": nation,
-                "system": system,
+                "nation": nation or HOME,
+                "system": key,
                 "stock_start": int(plan.initial_stock[s]),
                 "deliveries_per_month": float(plan.per_month[s]),
                 "rounds_per_night": float(result.fired_tracked[:, :, s].mean()),
@@ -136,6 +138,10 @@ def _monthly(result: CampaignResult) -> pd.DataFrame:
             row[f"stock_end_{system}_p50"] = float(
                 np.median(result.stock[:, np.flatnonzero(nights)[-1] + 1, s])
             )
+        row["allied_rounds"] = float(result.allied_rounds[:, nights].sum(axis=1).mean())
+        row["allied_rounds_outside_own"] = float(
+            result.allied_rounds_outside[:, nights].sum(axis=1).mean()
+        )
         cost = result.cost_usd[:, nights].sum(axis=1)
         row["cost_musd"] = float(cost.mean() / 1e6)
         row["cost_musd_p5"] = float(np.quantile(cost, 0.05) / 1e6)
