@@ -111,3 +111,17 @@ def test_campaign_cli__bad_schedule_exits_2_before_running(campaign_file: Path) 
     )
     assert result.exit_code == 2
     assert "--deliveries: expected" in result.output
+
+
+def test_campaign__night_model_from_a_calibration_file(tmp_path: Path) -> None:
+    from tests.calibration.conftest import CHOSEN, write_calibration_file
+
+    from skyshield.calibration.model import NAMES
+    from skyshield.campaign.build import night_parameters
+    from skyshield.campaign.load import parse_campaign
+
+    path = write_calibration_file(tmp_path)
+    campaign = parse_campaign(SHORT + f"night_model: {{calibration: {path}}}\n")
+    theta = night_parameters(campaign)
+    assert theta == {name: CHOSEN.get(name, 0.5) for name in NAMES}
+    assert night_parameters(parse_campaign(SHORT))["decoy_share"] == 0.25  # the file's default
