@@ -30,7 +30,9 @@ def _tiny() -> NightData:
     launched = np.array([[10, 0, 2], [30, 4, 0], [50, 0, 0], [40, 2, 1]])
     neutralised = np.array([[8, 0, 1], [21, 3, 0], [45, 0, 0], [0, 0, 0]])
     destroyed = np.array([[6, 0, 1], [15, 3, 0], [40, 0, 0], [0, 0, 0]])
-    return NightData(nights, launched, neutralised, destroyed, np.ones(4, dtype=bool))
+    return NightData(
+        nights, launched, neutralised, destroyed, np.ones(4, dtype=bool), np.zeros(4, dtype=int)
+    )
 
 
 def test_baseline_forecast__hand_checked() -> None:
@@ -71,14 +73,19 @@ def test_score__hand_checked() -> None:
 
 def _synthetic_nights(surrogate: Surrogate, nights: int, seed: int) -> NightData:
     rng = np.random.default_rng(seed)
-    theta = np.array([0.5 * (p.low + p.high) for p in PARAMETERS] + [0.05, 0.1, 0.1])
+    theta = np.array(
+        [0.5 * (p.low + p.high) for p in PARAMETERS] + [0.05, 0.1, 0.1] + [0.5, 0.5, 0.5]
+    )
     launched = np.column_stack(
         [rng.integers(20, 300, nights), rng.integers(0, 40, nights), rng.integers(0, 8, nights)]
     )
+    tactical = rng.binomial(launched[:, 1], 0.3)
     truth = Posterior("a", "b", nights, theta[None, :], theta[None, :], 1.0)
-    neutral, destroyed = predictive_samples(surrogate, truth, launched, draws=1, seed=seed)
+    counts = np.column_stack([launched, tactical])
+    neutral, destroyed = predictive_samples(surrogate, truth, counts, draws=1, seed=seed)
     days = np.datetime64("2024-01-01") + np.arange(nights) * DAY
-    return NightData(days, launched, neutral[0], destroyed[0], np.ones(nights, dtype=bool))
+    split = np.ones(nights, dtype=bool)
+    return NightData(days, launched, neutral[0], destroyed[0], split, tactical)
 
 
 def test_backtest__coverage_near_nominal_on_data_from_the_model(
@@ -175,7 +182,7 @@ def test_backtest__later_reports_never_change_earlier_predictions(
     neutral[later] = data.launched[later]  # extreme: everything neutralised
     destroyed = data.destroyed.copy()
     destroyed[later] = 0
-    perturbed = NightData(data.nights, data.launched, neutral, destroyed, data.split)
+    perturbed = NightData(data.nights, data.launched, neutral, destroyed, data.split, data.tactical)
     kwargs = {"train_until": date(2024, 5, 1), "window_days": 60, "steps": 200, "seed": 3}
     a = backtest(data, small_surrogate, **kwargs).nights  # type: ignore[arg-type]
     b = backtest(perturbed, small_surrogate, **kwargs).nights  # type: ignore[arg-type]

@@ -5,8 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from skyshield.calibration.fit import night_data
 from skyshield.calibration.model import NightEngine
-from skyshield.calibration.posture import NightComposition
+from skyshield.calibration.posture import NightComposition, night_scenario
+from skyshield.reports import load_reports
 
 BASE = {
     "pk_drone": 1.0,
@@ -60,3 +62,27 @@ def test_night_engine__same_seed_same_counts(engine: NightEngine) -> None:
     b = engine.simulate(BASE, replications=4, seed=2)
     assert np.array_equal(a.destroyed, b.destroyed)
     assert np.array_equal(a.not_reach_goal, b.not_reach_goal)
+
+
+def test_night_data__tactical_cruise_from_the_weapon_names() -> None:
+    reports = load_reports()
+    data = night_data(reports.by_night, reports.rows)
+    day = {str(n): k for k, n in enumerate(data.nights)}
+    # 2025-06-17: 29 cruise missiles, of them 9 Kh-59/69 or Iskander-K in rows of their own
+    # (the tables above, from the shipped file); 2025-06-29: 46, of them 41 in a row naming
+    # Kh-101 and Kalibr with tactical ones, which counts as strategic
+    assert data.launched[day["2025-06-17"], 1] == 29
+    assert data.tactical[day["2025-06-17"]] == 9
+    assert data.tactical[day["2025-06-29"]] == 0
+    assert (data.tactical <= data.launched[:, 1]).all()
+    assert night_data(reports.by_night).tactical.sum() == 0  # without rows: none known
+
+
+def test_night_scenario__tactical_cruise_missiles_fly_from_near_the_border() -> None:
+    scenario = night_scenario(NightComposition(drone=10, cruise=12, ballistic=0, tactical=6))
+    by_threat: dict[str, int] = {}
+    for wave in scenario.raid.waves:
+        by_threat[wave.threat] = by_threat.get(wave.threat, 0) + wave.count
+    assert by_threat == {"shahed-136": 10, "kh-101": 4, "kalibr": 2, "kh-59-69": 6}
+    with pytest.raises(ValueError, match="tactical"):
+        NightComposition(drone=1, cruise=2, ballistic=0, tactical=3)

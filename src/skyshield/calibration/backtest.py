@@ -102,7 +102,7 @@ def backtest(
         test = data.between(np.datetime64(origin), np.datetime64(stop))
         if len(test):
             neutral, destroyed = predictive_samples(
-                surrogate, fit, test.launched, draws=draws, seed=seed + i
+                surrogate, fit, test.counts, draws=draws, seed=seed + i
             )
             for n, night in enumerate(test.nights):
                 for target, samples, reported in (

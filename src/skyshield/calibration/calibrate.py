@@ -40,7 +40,7 @@ __all__ = [
     "quarters",
 ]
 
-FORMAT = "skyshield-calibration/1"
+FORMAT = "skyshield-calibration/2"  # /2: the emulator reads tactical cruise missiles
 
 
 @dataclass(frozen=True, slots=True)

@@ -75,7 +75,7 @@ def calibrate_command(
         if path is not None:
             check_output_path(path)
     reports = load_reports(data)
-    nights = night_data(reports.by_night)
+    nights = night_data(reports.by_night, reports.rows)
     settings = EmulatorSettings(
         compositions=compositions, parameters=parameters, replications=replications, seed=seed
     )
@@ -198,7 +198,8 @@ def backtest_command(
     last = _date(test_until, "--test-until") if test_until else None
     if plot is not None:
         check_output_path(plot)
-    nights = night_data(load_reports(data).by_night)
+    reports = load_reports(data)
+    nights = night_data(reports.by_night, reports.rows)
     if calibration is not None:
         surrogate = load_calibration(calibration).surrogate
     else:

@@ -30,7 +30,9 @@ import pandas as pd
 from scipy.special import betaln, gammaln
 
 from skyshield.calibration.model import NAMES, PARAMETERS, REPORT_CLASSES
+from skyshield.calibration.posture import TACTICAL_CRUISE_MODELS
 from skyshield.calibration.surrogate import Surrogate
+from skyshield.reports.weapons import split_model
 
 __all__ = [
     "FIT_NAMES",
@@ -38,17 +40,40 @@ __all__ = [
     "Posterior",
     "fit_period",
     "night_data",
+    "overdispersion",
     "predictive_samples",
 ]
 
+# Overdispersion of a night's share per class: rho(n) = rho + rho_small / n for a salvo of n,
+# capped at RHO_MAX. The reports ask for both terms (2024-01 -> 2025-06, method of moments):
+# cruise missiles' rho falls from 0.77 on 1-2 missile nights to 0.39 (3-9), 0.08 (10-29) and
+# 0.02 (30+), as if small salvos differed in kind (tactical missiles, targets near the front)
+# while large ones are alike; drones' falls from 0.44 (3-9) to ~0.1 and stays there (nights
+# differ as a whole: weather, EW). One constant rho made a 59-missile night's 90% interval
+# 6-59 missiles.
 RHO_BOUNDS = (1e-4, 0.5)
+RHO_SMALL_BOUNDS = (1e-3, 10.0)
+RHO_MAX = 0.95
 # The first night whose report gives Shahed-type drones "locationally lost" apart (2024-07-10 in
 # the shipped reports); from then on an empty cell means none were lost, so the destroyed /
 # lost split is reported on every night, whatever its outcome. Before it the split is unknown.
 SPLIT_REPORTED_FROM = np.datetime64("2024-07-10")
-FIT_NAMES = (*NAMES, *(f"rho_{c}" for c in REPORT_CLASSES))
-_LOW = np.array([p.low for p in PARAMETERS] + [np.log(RHO_BOUNDS[0])] * len(REPORT_CLASSES))
-_HIGH = np.array([p.high for p in PARAMETERS] + [np.log(RHO_BOUNDS[1])] * len(REPORT_CLASSES))
+FIT_NAMES = (
+    *NAMES,
+    *(f"rho_{c}" for c in REPORT_CLASSES),
+    *(f"rho_small_{c}" for c in REPORT_CLASSES),
+)
+_N_CLASSES = len(REPORT_CLASSES)
+_LOW = np.array(
+    [p.low for p in PARAMETERS]
+    + [np.log(RHO_BOUNDS[0])] * _N_CLASSES
+    + [np.log(RHO_SMALL_BOUNDS[0])] * _N_CLASSES
+)
+_HIGH = np.array(
+    [p.high for p in PARAMETERS]
+    + [np.log(RHO_BOUNDS[1])] * _N_CLASSES
+    + [np.log(RHO_SMALL_BOUNDS[1])] * _N_CLASSES
+)
 _EPS = 1e-6
 
 
@@ -66,9 +91,15 @@ class NightData:
     neutralised: np.ndarray
     destroyed: np.ndarray
     split: np.ndarray  # (n,) bool
+    tactical: np.ndarray  # (n,) int64: tactical cruise missiles among the cruise launched
 
     def __len__(self) -> int:
         return int(self.nights.size)
+
+    @property
+    def counts(self) -> np.ndarray:
+        """(n, 4) what the emulator reads: launched per class, then tactical cruise."""
+        return np.column_stack([self.launched, self.tactical])
 
     def between(self, start: np.datetime64, end: np.datetime64) -> NightData:
         """Keep the nights in [start, end)."""
@@ -79,11 +110,16 @@ class NightData:
             self.neutralised[keep],
             self.destroyed[keep],
             self.split[keep],
+            self.tactical[keep],
         )
 
 
-def night_data(by_night: pd.DataFrame) -> NightData:
-    """Arrays of the report classes the night model covers, one row per night with any."""
+def night_data(by_night: pd.DataFrame, rows: pd.DataFrame | None = None) -> NightData:
+    """Arrays of the report classes the night model covers, one row per night with any.
+
+    ``rows`` (:attr:`skyshield.reports.Reports.rows`) give each night's tactical cruise
+    missiles (:data:`~skyshield.calibration.posture.TACTICAL_CRUISE_MODELS`); without them none.
+    """
     frame = by_night[by_night["threat_class"].isin(REPORT_CLASSES)]
     wide = frame.pivot_table(
         index="night",
@@ -101,7 +137,29 @@ def night_data(by_night: pd.DataFrame) -> NightData:
     neutralised = np.minimum(block("neutralised"), launched)
     destroyed = np.minimum(block("destroyed"), neutralised)
     nights = pd.to_datetime(wide.index).to_numpy().astype("datetime64[D]")
-    return NightData(nights, launched, neutralised, destroyed, nights >= SPLIT_REPORTED_FROM)
+    tactical = np.zeros(nights.size, dtype=np.int64)
+    if rows is not None:
+        per_night = _tactical_per_night(rows)
+        tactical = np.minimum(
+            per_night.reindex(pd.to_datetime(wide.index), fill_value=0).to_numpy(dtype=np.int64),
+            launched[:, REPORT_CLASSES.index("cruise")],
+        )
+    return NightData(
+        nights, launched, neutralised, destroyed, nights >= SPLIT_REPORTED_FROM, tactical
+    )
+
+
+def _tactical_per_night(rows: pd.DataFrame) -> pd.Series:
+    cruise = rows[rows["threat_class"] == "cruise"]
+    tactical = cruise["model"].map(
+        lambda model: (
+            bool(split_model(model))
+            and all(atom in TACTICAL_CRUISE_MODELS for atom in split_model(model))
+        )
+    )
+    launched = cruise["launched"].where(tactical, 0)
+    out = launched.groupby(pd.to_datetime(cruise["night"])).sum()
+    return out.astype(np.int64)
 
 
 def _betabinom_logpmf(k: np.ndarray, n: np.ndarray, p: np.ndarray, rho: np.ndarray) -> np.ndarray:
@@ -112,20 +170,32 @@ def _betabinom_logpmf(k: np.ndarray, n: np.ndarray, p: np.ndarray, rho: np.ndarr
     return np.asarray(choose + betaln(k + a, n - k + b) - betaln(a, b))
 
 
+def overdispersion(rho: np.ndarray, rho_small: np.ndarray, salvo: np.ndarray) -> np.ndarray:
+    """rho(n) = rho + rho_small / n per class (last axis), capped at :data:`RHO_MAX`."""
+    n = np.maximum(np.asarray(salvo, dtype=float), 1.0)
+    return np.asarray(np.minimum(rho + rho_small / n, RHO_MAX))
+
+
 def log_likelihood(surrogate: Surrogate, data: NightData, params: np.ndarray) -> float:
-    """Log-likelihood of the report nights under fitted parameters (θ then log ρ per class)."""
-    theta, rho = params[: len(NAMES)], np.exp(params[len(NAMES) :])
-    destroyed, lost = surrogate.shares(data.launched, theta)
+    """Log-likelihood of the report nights under fitted parameters.
+
+    ``params``: θ (:data:`NAMES`), then log ρ and log ρ_small per class (:func:`overdispersion`).
+    """
+    theta = params[: len(NAMES)]
+    rho = np.exp(params[len(NAMES) : len(NAMES) + _N_CLASSES])
+    rho_small = np.exp(params[len(NAMES) + _N_CLASSES :])
+    destroyed, lost = surrogate.shares(data.counts, theta)
     neutral_share = destroyed + lost
     has = data.launched > 0
-    rho_grid = np.broadcast_to(rho, data.launched.shape)
+    rho_grid = overdispersion(rho, rho_small, data.launched)
     total = _betabinom_logpmf(
         data.neutralised[has], data.launched[has], neutral_share[has], rho_grid[has]
     ).sum()
     drone = data.split & (data.neutralised[:, 0] > 0)
     q = destroyed[drone, 0] / np.maximum(neutral_share[drone, 0], _EPS)
+    rho_split = overdispersion(rho[0], rho_small[0], data.neutralised[drone, 0])
     total += _betabinom_logpmf(
-        data.destroyed[drone, 0], data.neutralised[drone, 0], q, np.full(q.shape, rho[0])
+        data.destroyed[drone, 0], data.neutralised[drone, 0], q, rho_split
     ).sum()
     return float(total)
 
@@ -138,7 +208,7 @@ def _log_posterior(params: np.ndarray, surrogate: Surrogate, data: NightData) ->
 
 @dataclass(frozen=True, slots=True)
 class Posterior:
-    """Posterior samples of one period's fit: (n_samples, len(FIT_NAMES)); ρ on its own scale."""
+    """Posterior samples of one period's fit: (n_samples, len(FIT_NAMES)), ρ terms unlogged."""
 
     start: str
     end: str
@@ -216,7 +286,7 @@ def fit_period(
     burn = steps // 3 if initial is not None else steps // 2
     chain = sampler.get_chain(discard=burn, flat=True)
     samples = chain.copy()
-    samples[:, len(NAMES) :] = np.exp(samples[:, len(NAMES) :])
+    samples[:, len(NAMES) :] = np.exp(samples[:, len(NAMES) :])  # ρ and ρ_small
     return Posterior(
         start=start,
         end=end,
@@ -230,30 +300,35 @@ def fit_period(
 def predictive_samples(
     surrogate: Surrogate,
     posterior: Posterior,
-    launched: np.ndarray,
+    counts: np.ndarray,
     *,
     draws: int = 400,
     seed: int = 0,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Predictive draws of (neutralised, destroyed) for nights with ``launched`` (n, 3).
+    """Predictive draws of (neutralised, destroyed) for nights with ``counts`` (n, 4).
+
+    ``counts``: launched per class, then tactical cruise (:attr:`NightData.counts`).
 
     Returns two (draws, n, 3) int arrays: each draw takes one posterior sample and draws the
     night's counts from the beta-binomial model.
     """
     rng = np.random.default_rng(seed)
     pick = rng.integers(0, posterior.samples.shape[0], size=draws)
+    launched = np.asarray(counts[:, : len(REPORT_CLASSES)], dtype=np.int64)
     n_nights = launched.shape[0]
     neutral = np.zeros((draws, n_nights, len(REPORT_CLASSES)), dtype=np.int64)
     destroyed_out = np.zeros_like(neutral)
     for d, s in enumerate(pick):
         theta = posterior.samples[s, : len(NAMES)]
-        rho = posterior.samples[s, len(NAMES) :]
-        destroyed, lost = surrogate.shares(launched, theta)
+        rho = posterior.samples[s, len(NAMES) : len(NAMES) + _N_CLASSES]
+        rho_small = posterior.samples[s, len(NAMES) + _N_CLASSES :]
+        destroyed, lost = surrogate.shares(counts, theta)
         p_n = np.clip(destroyed + lost, _EPS, 1 - _EPS)
-        phi = 1.0 / rho - 1.0
+        phi = 1.0 / overdispersion(rho, rho_small, launched) - 1.0
         share = rng.beta(p_n * phi, (1 - p_n) * phi)
         neutral[d] = rng.binomial(launched, share)
         q = np.clip(destroyed / p_n, _EPS, 1 - _EPS)
-        share_d = rng.beta(q * phi, (1 - q) * phi)
+        phi_d = 1.0 / overdispersion(rho, rho_small, neutral[d]) - 1.0
+        share_d = rng.beta(q * phi_d, (1 - q) * phi_d)
         destroyed_out[d] = rng.binomial(neutral[d], share_d)
     return neutral, destroyed_out

@@ -13,7 +13,7 @@ one night's geometry (trajectories and engagement windows) serves every paramete
   family relative to the notional laydown. Up to 1 it is the share of the family's units in
   action that night (each unit with that probability, drawn per replication, so a share
   between two unit counts is represented exactly on average); above 1 every unit is in action
-  with that many times its rounds, channels and ready rounds (a denser defence than the
+  with that many times its rounds, channels, ready rounds and reserves (a denser defence than the
   laydown shows, without new positions).
 
 Report semantics (what the Air Force counts): *destroyed* = intercepted; *not reached the
@@ -177,6 +177,9 @@ class NightEngine:
             ),
             unit_ready_capacity=readonly(
                 np.ceil(c.unit_ready_capacity * capacity).astype(c.unit_ready_capacity.dtype)
+            ),
+            unit_reserves=readonly(
+                np.ceil(c.unit_reserves * capacity[:, None]).astype(c.unit_reserves.dtype)
             ),
             threat_class=readonly(threat_class),
         )

@@ -4,8 +4,9 @@ Calibration evaluates the night model on hundreds of report nights for tens of t
 parameter values; the engine takes ~10-40 ms per night and parameter value, so the fit runs on
 a fast emulator instead. The emulator is fitted to the engine only (never to the reports):
 
-1. a design of night compositions (drones, cruise, ballistic launched; Sobol points in log
-   space over the range the reports cover), each built once (:class:`NightEngine`);
+1. a design of night compositions (drones, cruise, ballistic launched, and how many of the
+   cruise missiles are tactical; Sobol points in log space over the range the reports cover),
+   each built once (:class:`NightEngine`);
 2. for each composition, a Sobol design of the parameters in their prior box, each simulated
    with common random numbers;
 3. per report class, two binomial GLMs (logit link, quadratic in the composition's log counts
@@ -31,6 +32,7 @@ from skyshield.calibration.posture import NightComposition
 
 __all__ = [
     "COMPOSITION_MAX",
+    "COUNT_COLUMNS",
     "Surrogate",
     "design_compositions",
     "fit_surrogate",
@@ -38,9 +40,14 @@ __all__ = [
     "validate_surrogate",
 ]
 
-# Largest counts the design covers per class (reports to 2025-06: 479 drones, 115 cruise,
-# 19 ballistic in one night); beyond them the emulator extrapolates.
-COMPOSITION_MAX = (800, 150, 30)
+# What the emulator reads of a night: launched per report class, and the tactical cruise
+# missiles among the cruise ones (they fly short and are intercepted less).
+COUNT_COLUMNS = (*REPORT_CLASSES, "tactical")
+# Largest counts the design covers (reports to 2025-06: 479 drones, 115 cruise, 19 ballistic,
+# 13 tactical cruise in one night); beyond them the emulator extrapolates.
+COMPOSITION_MAX = (800, 150, 30, 40)
+# Design share of compositions without tactical cruise missiles, and with only tactical ones.
+_NO_TACTICAL, _ALL_TACTICAL = 0.35, 0.3
 _LOW = np.array([p.low for p in PARAMETERS])
 _HIGH = np.array([p.high for p in PARAMETERS])
 # ridge penalty relative to the mean weight, by cross-validation (cruise RMSE 0.057; 1e-4: 0.074)
@@ -53,16 +60,26 @@ def design_compositions(n: int, seed: int = 0) -> list[NightComposition]:
 
     About a third of the points have no cruise or no ballistic missiles, as many nights do.
     """
-    points = _sobol(5, n, seed)
+    points = _sobol(6, n, seed)
     out = []
     for p in points:
-        counts = [round(float(np.expm1(p[k] * np.log1p(m)))) for k, m in enumerate(COMPOSITION_MAX)]
+        counts = [
+            round(float(np.expm1(p[k] * np.log1p(m)))) for k, m in enumerate(COMPOSITION_MAX[:3])
+        ]
         counts[0] = max(counts[0], 5)
         if p[3] < 0.3:  # noqa: PLR2004
             counts[1] = 0
         if p[4] < 0.3:  # noqa: PLR2004
             counts[2] = 0
-        out.append(NightComposition(*counts))
+        u = p[5]
+        if u < _NO_TACTICAL:
+            share = 0.0
+        elif u >= 1.0 - _ALL_TACTICAL:
+            share = 1.0
+        else:
+            share = (u - _NO_TACTICAL) / (1.0 - _ALL_TACTICAL - _NO_TACTICAL)
+        tactical = min(round(share * counts[1]), COMPOSITION_MAX[3])
+        out.append(NightComposition(counts[0], counts[1], counts[2], tactical=tactical))
     return out
 
 
@@ -102,6 +119,7 @@ def run_design(
                 "drone": composition.drone,
                 "cruise": composition.cruise,
                 "ballistic": composition.ballistic,
+                "tactical": composition.tactical,
                 **theta,
             }
             for k, cls in enumerate(REPORT_CLASSES):
@@ -114,7 +132,10 @@ def run_design(
 
 
 def _features(counts: np.ndarray, theta: np.ndarray) -> np.ndarray:
-    """Quadratic features of log counts (scaled to ~[0, 1]) and parameters (scaled to [0, 1])."""
+    """Quadratic features of log counts (scaled to ~[0, 1]) and parameters (scaled to [0, 1]).
+
+    ``counts`` (n, 4): :data:`COUNT_COLUMNS`.
+    """
     scaled_counts = np.log1p(counts) / np.log1p(np.asarray(COMPOSITION_MAX, dtype=float))
     x = np.column_stack([scaled_counts, (theta - _LOW) / (_HIGH - _LOW)])
     n, d = x.shape
@@ -143,7 +164,8 @@ class Surrogate:
     def shares(self, counts: np.ndarray, theta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Predicted shares destroyed and lost per class: two (n, n_classes) arrays.
 
-        ``counts`` (n, 3) launched per class; ``theta`` (n, n_parameters) or (n_parameters,).
+        ``counts`` (n, 4) launched per class and tactical cruise (:data:`COUNT_COLUMNS`);
+        ``theta`` (n, n_parameters) or (n_parameters,).
         """
         counts = np.atleast_2d(np.asarray(counts, dtype=float))
         theta = np.broadcast_to(np.asarray(theta, dtype=float), (counts.shape[0], len(NAMES)))
@@ -204,7 +226,7 @@ def fit_surrogate(design: pd.DataFrame, ridge: float = _RIDGE) -> Surrogate:
     ``design`` as :func:`run_design` writes it; its ``replications`` column (1 if absent) turns
     mean counts back into totals.
     """
-    counts = design[list(REPORT_CLASSES)].to_numpy(dtype=float)
+    counts = design[list(COUNT_COLUMNS)].to_numpy(dtype=float)
     theta = design[list(NAMES)].to_numpy(dtype=float)
     reps = design["replications"].to_numpy(dtype=float) if "replications" in design else 1.0
     features = _features(counts, theta)
@@ -236,16 +258,16 @@ def validate_surrogate(
     how small the RMSE can get, and ``spread``, the standard deviation of the engine's shares
     (the RMSE of a constant guess): the emulator is useful where its RMSE is well below it.
     """
-    keys = design[list(REPORT_CLASSES)].astype(int).astype(str).agg("-".join, axis=1)
+    keys = design[list(COUNT_COLUMNS)].astype(int).astype(str).agg("-".join, axis=1)
     unique = keys.unique()
     fold_of = dict(
         zip(unique, np.random.default_rng(seed).permutation(len(unique)) % folds, strict=True)
     )
     fold = keys.map(fold_of).to_numpy()
-    counts = design[list(REPORT_CLASSES)].to_numpy(dtype=float)
+    counts = design[list(COUNT_COLUMNS)].to_numpy(dtype=float)
     theta = design[list(NAMES)].to_numpy(dtype=float)
-    destroyed = np.zeros_like(counts)
-    lost = np.zeros_like(counts)
+    destroyed = np.zeros((counts.shape[0], len(REPORT_CLASSES)))
+    lost = np.zeros_like(destroyed)
     for f in range(folds):
         test = fold == f
         surrogate = fit_surrogate(design[~test])
