@@ -217,7 +217,9 @@ def engagement_windows(compiled: CompiledScenario, traj: Trajectories) -> Window
             )
             for g in groups
         ]
-        idx = np.concatenate([ids for ids, _ in found])
+        # in sample order, i.e. by (threat, k): the order _runs needs, and the intercept
+        # search resumes from the previous step's intercept at the same threat
+        idx = np.sort(np.concatenate([ids for ids, _ in found]))
         if idx.size == 0:
             continue
         threat = np.searchsorted(offsets, idx, side="right") - 1
@@ -274,16 +276,7 @@ def engagement_windows(compiled: CompiledScenario, traj: Trajectories) -> Window
                 keep[np.flatnonzero(over_own)[crowded]] = False
         threat, k, tau = threat[keep], k[keep], tau[keep]
         outside = terr[keep] != own
-        order = np.argsort(offsets[threat] + k, kind="stable")  # (threat, k) order for _runs
-        parts.append(
-            (
-                np.full(order.size, u, dtype=np.int64),
-                threat[order],
-                k[order],
-                tau[order],
-                outside[order],
-            )
-        )
+        parts.append((np.full(k.size, u, dtype=np.int64), threat, k, tau, outside))
     return _runs(parts, track_s)
 
 
