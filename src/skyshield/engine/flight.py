@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from numba import njit
 
 from skyshield.engine.compiled import CompiledScenario, readonly
 from skyshield.geo import (
@@ -303,6 +304,41 @@ class PointsOnTrajectory:
     ecef_m: np.ndarray  # (n, 3)
 
 
+@njit(cache=True, nogil=True)
+def _interpolate(
+    sample_offset: np.ndarray,
+    sample_time_s: np.ndarray,
+    time_step_s: float,
+    lon_deg: np.ndarray,
+    lat_deg: np.ndarray,
+    alt_m: np.ndarray,
+    ecef_m: np.ndarray,
+    threat: np.ndarray,
+    time_s: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    n = threat.shape[0]
+    lon, lat, alt, ecef = np.empty(n), np.empty(n), np.empty(n), np.empty((n, 3))
+    for m in range(n):
+        start = sample_offset[threat[m]]
+        last = sample_offset[threat[m] + 1] - 1
+        top = max(last - 1, start)
+        # samples are one time step apart except the impact (the last), which may come earlier
+        steps = np.floor(time_s[m] / time_step_s)
+        j = start if not steps > 0.0 else min(start + int(min(steps, top - start)), top)
+        nxt = min(j + 1, last)
+        span = sample_time_s[nxt] - sample_time_s[j]
+        w = (time_s[m] - sample_time_s[j]) / span if span > 0.0 else 0.0
+        if w == w:  # clipped to [0, 1] as np.clip does it: NaN stays, -0.0 becomes 0.0
+            w = w if w > 0.0 else 0.0
+            w = w if w < 1.0 else 1.0
+        lon[m] = lon_deg[j] + w * (lon_deg[nxt] - lon_deg[j])
+        lat[m] = lat_deg[j] + w * (lat_deg[nxt] - lat_deg[j])
+        alt[m] = alt_m[j] + w * (alt_m[nxt] - alt_m[j])
+        for d in range(3):
+            ecef[m, d] = ecef_m[j, d] + w * (ecef_m[nxt, d] - ecef_m[j, d])
+    return lon, lat, alt, ecef
+
+
 def points_at(
     trajectories: Trajectories, threat: np.ndarray, time_s: np.ndarray
 ) -> PointsOnTrajectory:
@@ -314,26 +350,16 @@ def points_at(
 
     Units: seconds in; degrees and metres out. ``threat`` (n,) int, ``time_s`` (n,) float64.
     """
-    threat = np.asarray(threat, dtype=np.int64)
-    start = trajectories.sample_offset[threat]
-    last = trajectories.sample_offset[threat + 1] - 1
-    t = trajectories.time_s
-    time_s = np.asarray(time_s, dtype=np.float64)
-    # samples are one time step apart except the impact (the last), which may come earlier
-    k = np.floor(time_s / trajectories.time_step_s).astype(np.int64)
-    j = np.clip(start + k, start, np.maximum(last - 1, start))
-    nxt = np.minimum(j + 1, last)
-    span = t[nxt] - t[j]
-    w = np.clip(np.where(span > 0, (time_s - t[j]) / np.where(span > 0, span, 1.0), 0.0), 0.0, 1.0)
-
-    def lerp(values: np.ndarray) -> np.ndarray:
-        if values.ndim == 2:  # noqa: PLR2004
-            return np.asarray(values[j] + w[:, None] * (values[nxt] - values[j]))
-        return np.asarray(values[j] + w * (values[nxt] - values[j]))
-
-    return PointsOnTrajectory(
-        lon_deg=lerp(trajectories.lon_deg),
-        lat_deg=lerp(trajectories.lat_deg),
-        alt_m=lerp(trajectories.alt_m),
-        ecef_m=lerp(trajectories.ecef_m),
+    t = trajectories
+    lon, lat, alt, ecef = _interpolate(
+        t.sample_offset,
+        t.time_s,
+        t.time_step_s,
+        t.lon_deg,
+        t.lat_deg,
+        t.alt_m,
+        t.ecef_m,
+        np.ascontiguousarray(threat, dtype=np.int64).reshape(-1),
+        np.ascontiguousarray(time_s, dtype=np.float64).reshape(-1),
     )
+    return PointsOnTrajectory(lon_deg=lon, lat_deg=lat, alt_m=alt, ecef_m=ecef)
