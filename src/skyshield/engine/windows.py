@@ -37,6 +37,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from numba import njit
 
 from skyshield.catalog import FireControl, ThreatClass
 from skyshield.engine.compiled import CompiledScenario, readonly
@@ -189,6 +190,37 @@ def classes_allowed(compiled: CompiledScenario) -> np.ndarray:
     return np.asarray(compiled.roe_classes[compiled.unit_nation] & compiled.unit_tasked)
 
 
+@njit(cache=True, nogil=True)
+def _steps_cleared(
+    samples: np.ndarray,
+    sample_offset: np.ndarray,
+    time_step_s: float,
+    engaged: np.ndarray,
+    cleared_s: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Threat and step of each sample (ascending) where a unit's rules let it fire, if it can hit.
+
+    ``engaged`` (n_threats,) bool: the unit engages the threat's class at all; ``cleared_s``
+    (n_threats,): when the unit's networks first track it, plus the authorization delay. The
+    impact sample is no firing step.
+    """
+    threat = np.empty(samples.shape[0], dtype=np.int64)
+    k = np.empty(samples.shape[0], dtype=np.int64)
+    n, i = 0, 0
+    for s in samples:
+        while sample_offset[i + 1] <= s:
+            i += 1
+        step = s - sample_offset[i]
+        if (
+            engaged[i]
+            and step < sample_offset[i + 1] - 1 - sample_offset[i]
+            and step * time_step_s >= cleared_s[i]
+        ):
+            threat[n], k[n] = i, step
+            n += 1
+    return threat[:n], k[:n]
+
+
 def engagement_windows(compiled: CompiledScenario, traj: Trajectories) -> Windows:
     """All engagement windows of one route realization (see the module docstring)."""
     dt = compiled.time_step_s
@@ -205,6 +237,7 @@ def engagement_windows(compiled: CompiledScenario, traj: Trajectories) -> Window
     class_allowed = classes_allowed(compiled)
     as_drone = class_allowed[:, ThreatClass.DRONE.position]
     decoy = ThreatClass.DECOY.position
+    cls = compiled.threat_class
     parts: list[tuple[np.ndarray, ...]] = []
     for u in range(compiled.n_units):
         nation = int(compiled.unit_nation[u])
@@ -222,18 +255,15 @@ def engagement_windows(compiled: CompiledScenario, traj: Trajectories) -> Window
         idx = np.sort(np.concatenate([ids for ids, _ in found]))
         if idx.size == 0:
             continue
-        threat = np.searchsorted(offsets, idx, side="right") - 1
-        k = idx - offsets[threat]
-        cls = compiled.threat_class[threat]
         unit_track = track_s[compiled.unit_networks[u]].min(axis=0, initial=np.inf)
-        allowed = class_allowed[u][cls] | ((cls == decoy) & as_drone[u])
-        keep = (
-            allowed
-            & (compiled.unit_pk[u][cls] > 0)
-            & (k < last[threat])
-            & (k * dt >= unit_track[threat] + compiled.roe_delay_s[nation])
+        threat, k = _steps_cleared(
+            idx,
+            offsets,
+            dt,
+            (class_allowed[u][cls] | ((cls == decoy) & as_drone[u]))
+            & (compiled.unit_pk[u][cls] > 0),
+            unit_track + compiled.roe_delay_s[nation],
         )
-        threat, k = threat[keep], k[keep]
         tau = earliest_intercept_s(
             unit_ecef[u],
             traj.ecef_m,
