@@ -129,14 +129,38 @@ def _along_legs(
     a_lon, a_lat = destination_lonlat(
         start_lon[anchor_leg], start_lat[anchor_leg], bearing[anchor_leg], anchor_m
     )
-    a_lon = np.asarray(a_lon, dtype=np.float64)
-    a_lat = np.asarray(a_lat, dtype=np.float64)
-    a = np.minimum(np.floor(distance_m / ANCHOR_SPACING_M).astype(np.int64), n_anchor[leg] - 2)
-    lo = anchor_offset[leg] + np.maximum(a, 0)
-    hi = np.minimum(lo + 1, anchor_offset[leg] + n_anchor[leg] - 1)
-    span = anchor_m[hi] - anchor_m[lo]
-    w = np.where(span > 0, (distance_m - anchor_m[lo]) / np.where(span > 0, span, 1.0), 0.0)
-    return a_lon[lo] + w * (a_lon[hi] - a_lon[lo]), a_lat[lo] + w * (a_lat[hi] - a_lat[lo])
+    return _between_anchors(
+        anchor_offset,
+        n_anchor,
+        anchor_m,
+        np.asarray(a_lon, dtype=np.float64),
+        np.asarray(a_lat, dtype=np.float64),
+        np.ascontiguousarray(leg, dtype=np.int64),
+        np.ascontiguousarray(distance_m, dtype=np.float64),
+    )
+
+
+@njit(cache=True, nogil=True)
+def _between_anchors(
+    anchor_offset: np.ndarray,
+    n_anchor: np.ndarray,
+    anchor_m: np.ndarray,
+    anchor_lon: np.ndarray,
+    anchor_lat: np.ndarray,
+    leg: np.ndarray,
+    distance_m: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Interpolate longitude and latitude between the two anchors around each distance."""
+    lon, lat = np.empty(leg.shape[0]), np.empty(leg.shape[0])
+    for m in range(leg.shape[0]):
+        first, count = anchor_offset[leg[m]], n_anchor[leg[m]]
+        lo = first + max(min(int(np.floor(distance_m[m] / ANCHOR_SPACING_M)), count - 2), 0)
+        hi = min(lo + 1, first + count - 1)
+        span = anchor_m[hi] - anchor_m[lo]
+        w = (distance_m[m] - anchor_m[lo]) / span if span > 0.0 else 0.0
+        lon[m] = anchor_lon[lo] + w * (anchor_lon[hi] - anchor_lon[lo])
+        lat[m] = anchor_lat[lo] + w * (anchor_lat[hi] - anchor_lat[lo])
+    return lon, lat
 
 
 @dataclass(frozen=True, slots=True)
