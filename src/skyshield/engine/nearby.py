@@ -149,6 +149,7 @@ class SampleIndex:
 class TypeSamples:
     """The samples of one threat type, indexed, with the type's bounds used for culling."""
 
+    threat_type: int  # index in CompiledScenario.threat_type_keys
     index: SampleIndex  # ids are global sample indices
     speed_mps: float  # fastest threat of the type
     rcs_m2: float  # largest radar cross-section of the type
@@ -177,6 +178,7 @@ def samples_by_type(
         of_type = compiled.threat_type == t
         groups.append(
             TypeSamples(
+                threat_type=int(t),
                 index=SampleIndex(lon_deg[members], lat_deg[members], ecef_m[members], members),
                 speed_mps=float(
                     np.maximum(

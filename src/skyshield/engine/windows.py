@@ -200,9 +200,9 @@ def _steps_cleared(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Threat and step of each sample (ascending) where a unit's rules let it fire, if it can hit.
 
-    ``engaged`` (n_threats,) bool: the unit engages the threat's class at all; ``cleared_s``
-    (n_threats,): when the unit's networks first track it, plus the authorization delay. The
-    impact sample is no firing step.
+    ``engaged`` (n_threats,) bool: the unit may fire at the threat at all (class, kill
+    probability, tracked some time); ``cleared_s`` (n_threats,): when the unit's networks first
+    track it, plus the authorization delay. The impact sample is no firing step.
     """
     threat = np.empty(samples.shape[0], dtype=np.int64)
     k = np.empty(samples.shape[0], dtype=np.int64)
@@ -238,32 +238,36 @@ def engagement_windows(compiled: CompiledScenario, traj: Trajectories) -> Window
     as_drone = class_allowed[:, ThreatClass.DRONE.position]
     decoy = ThreatClass.DECOY.position
     cls = compiled.threat_class
+    group_threats = [compiled.threat_type == g.threat_type for g in groups]
     parts: list[tuple[np.ndarray, ...]] = []
     for u in range(compiled.n_units):
         nation = int(compiled.unit_nation[u])
         v_int = float(compiled.unit_interceptor_mps[u])
         max_r = float(compiled.unit_max_range_m[u])
         lon_u, lat_u = float(compiled.unit_lon_deg[u]), float(compiled.unit_lat_deg[u])
+        cleared_s = track_s[compiled.unit_networks[u]].min(axis=0, initial=np.inf)
+        cleared_s += compiled.roe_delay_s[nation]
+        engaged = (
+            (class_allowed[u][cls] | ((cls == decoy) & as_drone[u]))
+            & (compiled.unit_pk[u][cls] > 0)
+            & (cleared_s < np.inf)
+        )
+        # only types the unit may fire at: most samples near a unit are of types it does not
         found = [
             g.index.within(
                 lon_u, lat_u, unit_ecef[u], max_r + g.speed_mps * (max_r / v_int + 2 * dt)
-            )
-            for g in groups
+            )[0]
+            for g, of_type in zip(groups, group_threats, strict=True)
+            if engaged[of_type].any()
         ]
+        if not found:
+            continue
         # in sample order, i.e. by (threat, k): the order _runs needs, and the intercept
         # search resumes from the previous step's intercept at the same threat
-        idx = np.sort(np.concatenate([ids for ids, _ in found]))
+        idx = np.sort(np.concatenate(found))
         if idx.size == 0:
             continue
-        unit_track = track_s[compiled.unit_networks[u]].min(axis=0, initial=np.inf)
-        threat, k = _steps_cleared(
-            idx,
-            offsets,
-            dt,
-            (class_allowed[u][cls] | ((cls == decoy) & as_drone[u]))
-            & (compiled.unit_pk[u][cls] > 0),
-            unit_track + compiled.roe_delay_s[nation],
-        )
+        threat, k = _steps_cleared(idx, offsets, dt, engaged, cleared_s)
         tau = earliest_intercept_s(
             unit_ecef[u],
             traj.ecef_m,
