@@ -190,24 +190,58 @@ class VerticalProfiles:
 
     def at(self, threat: np.ndarray, time_s: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Ground distance from the launch site and altitude of each threat at ``time_s``."""
-        in_dive = time_s > self.dive_s[threat]
-        before_m = self.speed_mps[threat] * np.minimum(time_s, self.dive_s[threat])
-        dive_ground, dive_alt = self.dive_ground_m[threat], self.dive_altitude_m[threat]
-        dive_len = np.hypot(dive_ground, dive_alt)
-        into_dive = np.where(
-            in_dive,
-            np.minimum((time_s - self.dive_s[threat]) * self.terminal_speed_mps[threat], dive_len)
-            / np.where(dive_len > 0, dive_len, 1.0),
-            0.0,
-        )  # fraction of the dive flown
-        along = before_m + into_dive * dive_ground
-        x_a = np.maximum(self.apogee_along_m[threat], 1.0)
-        arc = self.apogee_m[threat] * (1.0 - ((before_m - x_a) / x_a) ** 2)
-        level = np.where(
-            self.ballistic[threat], np.maximum(arc, 0.0), self.cruise_altitude_m[threat]
+        return _profile_at(
+            np.ascontiguousarray(threat, dtype=np.int64),
+            np.ascontiguousarray(time_s, dtype=np.float64),
+            self.speed_mps,
+            self.terminal_speed_mps,
+            self.ballistic,
+            self.cruise_altitude_m,
+            self.apogee_m,
+            self.apogee_along_m,
+            self.dive_altitude_m,
+            self.dive_ground_m,
+            self.dive_s,
+            np.hypot(self.dive_ground_m, self.dive_altitude_m),
         )
-        alt = np.where(in_dive, dive_alt * (1.0 - into_dive), level)
-        return along, alt
+
+
+@njit(cache=True, nogil=True)
+def _profile_at(
+    threat: np.ndarray,
+    time_s: np.ndarray,
+    speed_mps: np.ndarray,
+    terminal_speed_mps: np.ndarray,
+    ballistic: np.ndarray,
+    cruise_altitude_m: np.ndarray,
+    apogee_m: np.ndarray,
+    apogee_along_m: np.ndarray,
+    dive_altitude_m: np.ndarray,
+    dive_ground_m: np.ndarray,
+    dive_s: np.ndarray,
+    dive_length_m: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """See :meth:`VerticalProfiles.at`; per-threat arrays (n_threats,), the rest (n,)."""
+    along, alt = np.empty(threat.shape[0]), np.empty(threat.shape[0])
+    for m in range(threat.shape[0]):
+        i, t = threat[m], time_s[m]
+        before_m = speed_mps[i] * (t if t < dive_s[i] else dive_s[i])
+        into_dive = 0.0  # fraction of the dive flown
+        if t > dive_s[i]:
+            length = dive_length_m[i]
+            flown = (t - dive_s[i]) * terminal_speed_mps[i]
+            into_dive = (flown if flown < length else length) / (length if length > 0.0 else 1.0)
+        along[m] = before_m + into_dive * dive_ground_m[i]
+        if t > dive_s[i]:
+            alt[m] = dive_altitude_m[i] * (1.0 - into_dive)
+        elif ballistic[i]:
+            x_a = apogee_along_m[i] if apogee_along_m[i] > 1.0 else 1.0
+            r = (before_m - x_a) / x_a
+            arc = apogee_m[i] * (1.0 - r * r)
+            alt[m] = arc if arc > 0.0 else 0.0
+        else:
+            alt[m] = cruise_altitude_m[i]
+    return along, alt
 
 
 def vertical_profiles(compiled: CompiledScenario, distance_m: np.ndarray) -> VerticalProfiles:
