@@ -173,7 +173,7 @@ def samples_by_type(
         np.repeat(np.arange(compiled.n_threats), np.diff(sample_offset))
     ]
     groups = []
-    for t in np.unique(sample_type):
+    for t in np.unique(compiled.threat_type):  # every threat has samples
         members = np.flatnonzero(sample_type == t)
         of_type = compiled.threat_type == t
         groups.append(
