@@ -117,7 +117,6 @@ def own_fire_control_sees(
     radar_m = float(compiled.unit_radar_range_m[unit])
     if radar_m <= 0:
         return np.zeros(n, dtype=bool)
-    lon, lat = at.lon_deg[mask], at.lat_deg[mask]
     alt = at.alt_m[mask]
     height = float(compiled.unit_radar_height_m[unit])
     antenna = np.asarray(
@@ -127,15 +126,18 @@ def own_fire_control_sees(
     slant = straight_line_m(at.ecef_m[mask], antenna)
     reach = np.minimum(
         detection_range_m(
-            radar_m, compiled.unit_radar_reference_rcs_m2[unit], compiled.threat_rcs_m2[threat]
-        ),
+            radar_m, compiled.unit_radar_reference_rcs_m2[unit], compiled.threat_rcs_m2
+        )[threat],
         radar_horizon_m(height, np.maximum(alt, 0.0)),
     )
     sees = slant <= reach
     half = float(compiled.unit_radar_half_sector_rad[unit])
     if half < np.pi:
         bearing = initial_bearing_rad(
-            compiled.unit_lon_deg[unit], compiled.unit_lat_deg[unit], lon, lat
+            compiled.unit_lon_deg[unit],
+            compiled.unit_lat_deg[unit],
+            at.lon_deg[mask],
+            at.lat_deg[mask],
         )
         off = np.angle(np.exp(1j * (bearing - compiled.unit_radar_azimuth_rad[unit])))
         sees &= np.abs(off) <= half
