@@ -6,7 +6,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from skyshield.engine.nearby import SampleIndex, straight_line_m
+from skyshield.engine.nearby import SampleIndex, _stable_order, straight_line_m
 from skyshield.geo import lonlat_to_ecef_m
 
 
@@ -44,3 +44,10 @@ def test_sample_index_within__matches_brute_force(
     assert not clear_out & set(found.tolist())
     by_id = dict(zip(ids.tolist(), true.tolist(), strict=True))
     np.testing.assert_allclose(distance, [by_id[i] for i in found.tolist()], rtol=1e-15)
+
+
+@settings(max_examples=40, deadline=None, derandomize=True)
+@given(seed=st.integers(0, 2**32 - 1), n=st.integers(0, 5_000), n_keys=st.integers(1, 3_000))
+def test_stable_order__equals_stable_argsort(seed: int, n: int, n_keys: int) -> None:
+    key = np.random.default_rng(seed).integers(0, n_keys, n)
+    np.testing.assert_array_equal(_stable_order(key), np.argsort(key, kind="stable"))

@@ -83,6 +83,24 @@ def _within(
     return found[:n], distance[:n]
 
 
+@njit(cache=True, nogil=True)
+def _stable_order(key: np.ndarray) -> np.ndarray:
+    """``np.argsort(key, kind="stable")`` for non-negative integer keys, by counting sort.
+
+    Cell keys span a few thousand values over 10^5-10^6 samples: a counting sort is linear.
+    """
+    start = np.zeros((key.max() + 2) if key.size else 1, dtype=np.int64)
+    for k in key:
+        start[k + 1] += 1
+    for c in range(1, start.shape[0]):
+        start[c] += start[c - 1]
+    order = np.empty(key.shape[0], dtype=np.int64)
+    for i in range(key.shape[0]):
+        order[start[key[i]]] = i
+        start[key[i]] += 1
+    return order
+
+
 class SampleIndex:
     """Grid index over trajectory samples (positions in degrees and ECEF metres).
 
@@ -102,7 +120,7 @@ class SampleIndex:
         span = float(lon_deg.max()) - self._lon0 if lon_deg.size else 0.0
         self._n_cols = int(span / _CELL_DEG) + 2
         key = self._row(lat_deg) * self._n_cols + self._col(lon_deg)
-        order = np.argsort(key, kind="stable")
+        order = _stable_order(key)
         self._keys = readonly(key[order])
         self._ids = readonly(
             (order if ids is None else np.asarray(ids)[order]).astype(np.int64, copy=False)
