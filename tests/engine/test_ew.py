@@ -6,9 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from skyshield.engine.compile import compile_scenario
-from skyshield.engine.ew import ew_exposure_m
+from skyshield.engine.ew import _cumulative_m, _in_box, ew_exposure_m
 from skyshield.engine.outcomes import Fate
 from skyshield.geo import find_city, geodesic_distance_m
 
@@ -79,3 +81,36 @@ def test_simulate_fast__missiles_never_lost_to_ew() -> None:
     compiled = compile_scenario(scenario(d))
     raw = prepare(compiled, seed=3, n_reps=200).fast()
     assert not (raw.fate == Fate.LOST_TO_EW).any()
+
+
+@settings(max_examples=30, deadline=None, derandomize=True)
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    lon0=st.floats(-179.0, 179.0),
+    lat0=st.floats(-80.0, 80.0),
+    half=st.floats(0.01, 20.0),
+)
+def test_in_box__matches_numpy_mask(seed: int, lon0: float, lat0: float, half: float) -> None:
+    """Longitudes wrap at the antimeridian, as in the numpy mask the kernel replaced."""
+    rng = np.random.default_rng(seed)
+    lon, lat = rng.uniform(-180.0, 180.0, 20_000), rng.uniform(-85.0, 85.0, 20_000)
+    mask = (np.abs(lat - lat0) <= half) & (np.abs((lon - lon0 + 180.0) % 360.0 - 180.0) <= 2 * half)
+    np.testing.assert_array_equal(
+        _in_box(lon, lat, lon0, lat0, 2 * half, half), np.flatnonzero(mask)
+    )
+
+
+@settings(max_examples=30, deadline=None, derandomize=True)
+@given(seed=st.integers(0, 2**32 - 1), n_threats=st.integers(1, 30))
+def test_cumulative_m__equals_numpy_trapezoid_and_cumsum(seed: int, n_threats: int) -> None:
+    """Bit for bit: a global cumulative sum less its value at each launch, segment by segment."""
+    rng = np.random.default_rng(seed)
+    offset = np.concatenate([[0], np.cumsum(rng.integers(2, 40, n_threats))])
+    ecef = rng.normal(size=(offset[-1], 3)) * 5e6
+    strength = np.where(rng.random(offset[-1]) < 0.5, 0.0, rng.uniform(0.1, 2.0, offset[-1]))
+    segment = np.linalg.norm(np.diff(ecef, axis=0), axis=1)
+    step = np.concatenate([[0.0], segment * (strength[:-1] + strength[1:]) / 2])
+    step[offset[:-1]] = 0.0
+    cumulative = np.cumsum(step)
+    want = cumulative - cumulative[np.repeat(offset[:-1], np.diff(offset))]
+    np.testing.assert_array_equal(_cumulative_m(offset, ecef, strength), want)

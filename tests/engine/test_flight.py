@@ -18,6 +18,7 @@ from skyshield.engine.flight import (
     Trajectories,
     _along_legs,
     course_rad,
+    points_at,
     realize_routes,
     sample_trajectories,
     vertical_profiles,
@@ -223,3 +224,31 @@ def test_vertical_profiles__continuous_on_the_ground_at_the_end_and_angle_kept(
             angle = np.arctan2(d_alt[1] - d_alt[2], d_along[2] - d_along[1])
             assert math.degrees(angle) == pytest.approx(dive_deg, abs=1e-6)
             assert profile.apogee_along_m[0] > 0
+
+
+def test_points_at__interpolates_between_samples_and_clips_to_flight(
+    rng: np.random.Generator,
+) -> None:
+    """Against np.interp per threat, at random times from before launch to after impact."""
+    compiled = compile_scenario(load_scenario("default"))
+    traj = sample_trajectories(compiled, realize_routes(compiled, rng=realization_rng(1, 0)))
+    offsets = traj.sample_offset
+    threat = rng.integers(0, compiled.n_threats, 5_000)
+    flight = traj.time_s[offsets[threat + 1] - 1]
+    time_s = rng.uniform(-20.0, flight + 20.0)
+    time_s[:50] = traj.time_s[offsets[threat[:50]] + 1]  # exactly on a sample
+    at = points_at(traj, threat, time_s)
+    columns = [traj.lon_deg, traj.lat_deg, traj.alt_m, *traj.ecef_m.T]
+    got = [at.lon_deg, at.lat_deg, at.alt_m, *at.ecef_m.T]
+    for i in np.unique(threat):
+        mine = threat == i
+        samples = slice(offsets[i], offsets[i + 1])
+        for values, out in zip(columns, got, strict=True):
+            want = np.interp(time_s[mine], traj.time_s[samples], values[samples])
+            np.testing.assert_allclose(out[mine], want, rtol=1e-12, atol=1e-6)
+    before, after = time_s <= 0.0, time_s >= flight
+    np.testing.assert_array_equal(at.lon_deg[before], traj.lon_deg[offsets[threat[before]]])
+    # a + 1 * (b - a) may miss b by an ulp
+    np.testing.assert_allclose(
+        at.alt_m[after], traj.alt_m[offsets[threat[after] + 1] - 1], rtol=1e-12, atol=1e-9
+    )

@@ -133,3 +133,58 @@ def test_earliest_intercept_s__matches_brute_force(
         assert math.isnan(exact) or exact > t[-1] - 2e-3
     else:
         assert exact == pytest.approx(brute, abs=2e-3)
+
+
+@settings(max_examples=60, deadline=None, derandomize=True)
+@given(
+    paths=st.lists(
+        st.lists(
+            st.tuples(st.floats(-60_000, 60_000), st.floats(-60_000, 60_000), st.floats(0, 20_000)),
+            min_size=2,
+            max_size=5,
+        ),
+        min_size=1,
+        max_size=3,
+    ),
+    threat_speed=st.floats(50.0, 2500.0),
+    interceptor_speed=st.floats(300.0, 2000.0),
+    reach=st.floats(5_000.0, 200_000.0),
+    into_step=st.floats(0.0, 0.99),
+)
+def test_earliest_intercept_s__shots_in_order_equal_shots_alone(
+    paths: list[list[tuple[float, float, float]]],
+    threat_speed: float,
+    interceptor_speed: float,
+    reach: float,
+    into_step: float,
+) -> None:
+    """A batch of shots in fire order (each search resumes where the last stopped) gives
+    exactly what each shot gives on its own, whatever stopped the previous search."""
+    xyz_parts, t_parts, start, k, last, fire = [], [], [], [], [], []
+    base = 0
+    for waypoints in paths:
+        points = np.asarray(waypoints)
+        along = np.concatenate([[0.0], np.cumsum(np.linalg.norm(np.diff(points, axis=0), axis=1))])
+        flight = max(float(along[-1]) / threat_speed, 1.0)
+        n = math.ceil(flight / DT)
+        t = np.minimum(np.arange(n + 1) * DT, flight)
+        xyz_parts.append(
+            np.stack([np.interp(t * threat_speed, along, points[:, d]) for d in range(3)], axis=1)
+        )
+        t_parts.append(t)
+        for step in range(n):
+            start.append(base)
+            k.append(step)
+            last.append(n)
+            fire.append(min((step + into_step) * DT, flight))
+        base += n + 1
+    xyz, t = np.concatenate(xyz_parts), np.concatenate(t_parts)
+    args = (np.asarray(start), np.asarray(k), np.asarray(last), np.asarray(fire))
+    batch = earliest_intercept_s(np.zeros(3), xyz, t, *args, interceptor_speed, reach)
+    alone = [
+        earliest_intercept_s(
+            np.zeros(3), xyz, t, *(a[m : m + 1] for a in args), interceptor_speed, reach
+        )[0]
+        for m in range(len(k))
+    ]
+    np.testing.assert_array_equal(batch, np.asarray(alone))

@@ -28,21 +28,66 @@ _MIN_M_PER_DEG = 110_000.0
 _BOX_MARGIN_DEG = 0.05
 
 
+@njit(cache=True, nogil=True)
+def _in_box(
+    lon_deg: np.ndarray,
+    lat_deg: np.ndarray,
+    lon0: float,
+    lat0: float,
+    half_lon: float,
+    half_lat: float,
+) -> np.ndarray:
+    """Find the points within ``half_lon`` and ``half_lat`` of (lon0, lat0): their indices."""
+    near = np.empty(lon_deg.shape[0], dtype=np.int64)
+    n = 0
+    for i in range(lon_deg.shape[0]):
+        if (
+            abs(lat_deg[i] - lat0) <= half_lat
+            and abs((lon_deg[i] - lon0 + 180.0) % 360.0 - 180.0) <= half_lon
+        ):
+            near[n] = i
+            n += 1
+    return near[:n]
+
+
+@njit(cache=True, nogil=True)
+def _cumulative_m(
+    sample_offset: np.ndarray, ecef_m: np.ndarray, strength: np.ndarray
+) -> np.ndarray:
+    """Trapezoid of ``strength`` over each segment's length, summed along each threat.
+
+    One running sum over all threats, less its value at each threat's launch sample: the
+    rounding of the numpy cumulative sum this replaced, so exposures did not move.
+    """
+    out = np.empty(strength.shape[0])
+    total = 0.0
+    for i in range(sample_offset.shape[0] - 1):
+        first, end = sample_offset[i], sample_offset[i + 1]
+        total += 0.0  # no segment joins one threat's impact to the next launch
+        at_launch = total
+        out[first] = total - at_launch
+        for s in range(first + 1, end):
+            dx = ecef_m[s, 0] - ecef_m[s - 1, 0]
+            dy = ecef_m[s, 1] - ecef_m[s - 1, 1]
+            dz = ecef_m[s, 2] - ecef_m[s - 1, 2]
+            total += np.sqrt((dx * dx + dy * dy) + dz * dz) * (strength[s - 1] + strength[s]) / 2
+            out[s] = total - at_launch
+    return out
+
+
 def ew_exposure_m(compiled: CompiledScenario, traj: Trajectories) -> np.ndarray:
     """(n_samples,) float64: each threat's cumulative strength-weighted metres inside zones.
 
     Zero at each threat's launch sample; non-decreasing along its samples.
     """
-    n = traj.lon_deg.shape[0]
-    strength = np.zeros(n)
+    strength = np.zeros(traj.lon_deg.shape[0])
     for z in range(compiled.ew_zone_radius_m.shape[0]):
         lon0, lat0 = compiled.ew_zone_lon_deg[z], compiled.ew_zone_lat_deg[z]
         # a loose box around the disc first: exact geodesics only for the few samples near it
         half_lat = compiled.ew_zone_radius_m[z] / _MIN_M_PER_DEG + _BOX_MARGIN_DEG
         half_lon = half_lat / max(np.cos(np.radians(min(abs(lat0) + half_lat, 89.0))), 1e-3)
-        near = np.flatnonzero(
-            (np.abs(traj.lat_deg - lat0) <= half_lat)
-            & (np.abs((traj.lon_deg - lon0 + 180.0) % 360.0 - 180.0) <= half_lon)
+        near = _in_box(
+            traj.lon_deg, traj.lat_deg, float(lon0), float(lat0), float(half_lon), float(half_lat)
         )
         distance = geodesic_distance_m(
             np.full(near.size, lon0),
@@ -52,12 +97,7 @@ def ew_exposure_m(compiled: CompiledScenario, traj: Trajectories) -> np.ndarray:
         )
         hit = near[distance <= compiled.ew_zone_radius_m[z]]
         strength[hit] = np.maximum(strength[hit], compiled.ew_zone_strength[z])
-    segment = np.linalg.norm(np.diff(traj.ecef_m, axis=0), axis=1)
-    step = np.concatenate([[0.0], segment * (strength[:-1] + strength[1:]) / 2])
-    step[traj.sample_offset[:-1]] = 0.0  # no segment joins one threat's impact to the next launch
-    cumulative = np.cumsum(step)
-    owner_start = np.repeat(traj.sample_offset[:-1], np.diff(traj.sample_offset))
-    return np.asarray(cumulative - cumulative[owner_start], dtype=np.float64)
+    return _cumulative_m(traj.sample_offset, traj.ecef_m, strength)
 
 
 @njit(cache=True, nogil=True)

@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from numba import njit
 
 from skyshield.engine.compiled import CompiledScenario, readonly
 from skyshield.geo import (
@@ -128,14 +129,38 @@ def _along_legs(
     a_lon, a_lat = destination_lonlat(
         start_lon[anchor_leg], start_lat[anchor_leg], bearing[anchor_leg], anchor_m
     )
-    a_lon = np.asarray(a_lon, dtype=np.float64)
-    a_lat = np.asarray(a_lat, dtype=np.float64)
-    a = np.minimum(np.floor(distance_m / ANCHOR_SPACING_M).astype(np.int64), n_anchor[leg] - 2)
-    lo = anchor_offset[leg] + np.maximum(a, 0)
-    hi = np.minimum(lo + 1, anchor_offset[leg] + n_anchor[leg] - 1)
-    span = anchor_m[hi] - anchor_m[lo]
-    w = np.where(span > 0, (distance_m - anchor_m[lo]) / np.where(span > 0, span, 1.0), 0.0)
-    return a_lon[lo] + w * (a_lon[hi] - a_lon[lo]), a_lat[lo] + w * (a_lat[hi] - a_lat[lo])
+    return _between_anchors(
+        anchor_offset,
+        n_anchor,
+        anchor_m,
+        np.asarray(a_lon, dtype=np.float64),
+        np.asarray(a_lat, dtype=np.float64),
+        np.ascontiguousarray(leg, dtype=np.int64),
+        np.ascontiguousarray(distance_m, dtype=np.float64),
+    )
+
+
+@njit(cache=True, nogil=True)
+def _between_anchors(
+    anchor_offset: np.ndarray,
+    n_anchor: np.ndarray,
+    anchor_m: np.ndarray,
+    anchor_lon: np.ndarray,
+    anchor_lat: np.ndarray,
+    leg: np.ndarray,
+    distance_m: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Interpolate longitude and latitude between the two anchors around each distance."""
+    lon, lat = np.empty(leg.shape[0]), np.empty(leg.shape[0])
+    for m in range(leg.shape[0]):
+        first, count = anchor_offset[leg[m]], n_anchor[leg[m]]
+        lo = first + max(min(int(np.floor(distance_m[m] / ANCHOR_SPACING_M)), count - 2), 0)
+        hi = min(lo + 1, first + count - 1)
+        span = anchor_m[hi] - anchor_m[lo]
+        w = (distance_m[m] - anchor_m[lo]) / span if span > 0.0 else 0.0
+        lon[m] = anchor_lon[lo] + w * (anchor_lon[hi] - anchor_lon[lo])
+        lat[m] = anchor_lat[lo] + w * (anchor_lat[hi] - anchor_lat[lo])
+    return lon, lat
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,24 +190,58 @@ class VerticalProfiles:
 
     def at(self, threat: np.ndarray, time_s: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Ground distance from the launch site and altitude of each threat at ``time_s``."""
-        in_dive = time_s > self.dive_s[threat]
-        before_m = self.speed_mps[threat] * np.minimum(time_s, self.dive_s[threat])
-        dive_ground, dive_alt = self.dive_ground_m[threat], self.dive_altitude_m[threat]
-        dive_len = np.hypot(dive_ground, dive_alt)
-        into_dive = np.where(
-            in_dive,
-            np.minimum((time_s - self.dive_s[threat]) * self.terminal_speed_mps[threat], dive_len)
-            / np.where(dive_len > 0, dive_len, 1.0),
-            0.0,
-        )  # fraction of the dive flown
-        along = before_m + into_dive * dive_ground
-        x_a = np.maximum(self.apogee_along_m[threat], 1.0)
-        arc = self.apogee_m[threat] * (1.0 - ((before_m - x_a) / x_a) ** 2)
-        level = np.where(
-            self.ballistic[threat], np.maximum(arc, 0.0), self.cruise_altitude_m[threat]
+        return _profile_at(
+            np.ascontiguousarray(threat, dtype=np.int64),
+            np.ascontiguousarray(time_s, dtype=np.float64),
+            self.speed_mps,
+            self.terminal_speed_mps,
+            self.ballistic,
+            self.cruise_altitude_m,
+            self.apogee_m,
+            self.apogee_along_m,
+            self.dive_altitude_m,
+            self.dive_ground_m,
+            self.dive_s,
+            np.hypot(self.dive_ground_m, self.dive_altitude_m),
         )
-        alt = np.where(in_dive, dive_alt * (1.0 - into_dive), level)
-        return along, alt
+
+
+@njit(cache=True, nogil=True)
+def _profile_at(
+    threat: np.ndarray,
+    time_s: np.ndarray,
+    speed_mps: np.ndarray,
+    terminal_speed_mps: np.ndarray,
+    ballistic: np.ndarray,
+    cruise_altitude_m: np.ndarray,
+    apogee_m: np.ndarray,
+    apogee_along_m: np.ndarray,
+    dive_altitude_m: np.ndarray,
+    dive_ground_m: np.ndarray,
+    dive_s: np.ndarray,
+    dive_length_m: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """See :meth:`VerticalProfiles.at`; per-threat arrays (n_threats,), the rest (n,)."""
+    along, alt = np.empty(threat.shape[0]), np.empty(threat.shape[0])
+    for m in range(threat.shape[0]):
+        i, t = threat[m], time_s[m]
+        before_m = speed_mps[i] * (t if t < dive_s[i] else dive_s[i])
+        into_dive = 0.0  # fraction of the dive flown
+        if t > dive_s[i]:
+            length = dive_length_m[i]
+            flown = (t - dive_s[i]) * terminal_speed_mps[i]
+            into_dive = (flown if flown < length else length) / (length if length > 0.0 else 1.0)
+        along[m] = before_m + into_dive * dive_ground_m[i]
+        if t > dive_s[i]:
+            alt[m] = dive_altitude_m[i] * (1.0 - into_dive)
+        elif ballistic[i]:
+            x_a = apogee_along_m[i] if apogee_along_m[i] > 1.0 else 1.0
+            r = (before_m - x_a) / x_a
+            arc = apogee_m[i] * (1.0 - r * r)
+            alt[m] = arc if arc > 0.0 else 0.0
+        else:
+            alt[m] = cruise_altitude_m[i]
+    return along, alt
 
 
 def vertical_profiles(compiled: CompiledScenario, distance_m: np.ndarray) -> VerticalProfiles:
@@ -303,6 +362,41 @@ class PointsOnTrajectory:
     ecef_m: np.ndarray  # (n, 3)
 
 
+@njit(cache=True, nogil=True)
+def _interpolate(
+    sample_offset: np.ndarray,
+    sample_time_s: np.ndarray,
+    time_step_s: float,
+    lon_deg: np.ndarray,
+    lat_deg: np.ndarray,
+    alt_m: np.ndarray,
+    ecef_m: np.ndarray,
+    threat: np.ndarray,
+    time_s: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    n = threat.shape[0]
+    lon, lat, alt, ecef = np.empty(n), np.empty(n), np.empty(n), np.empty((n, 3))
+    for m in range(n):
+        start = sample_offset[threat[m]]
+        last = sample_offset[threat[m] + 1] - 1
+        top = max(last - 1, start)
+        # samples are one time step apart except the impact (the last), which may come earlier
+        steps = np.floor(time_s[m] / time_step_s)
+        j = start if not steps > 0.0 else min(start + int(min(steps, top - start)), top)
+        nxt = min(j + 1, last)
+        span = sample_time_s[nxt] - sample_time_s[j]
+        w = (time_s[m] - sample_time_s[j]) / span if span > 0.0 else 0.0
+        if w == w:  # clipped to [0, 1] as np.clip does it: NaN stays, -0.0 becomes 0.0
+            w = w if w > 0.0 else 0.0
+            w = w if w < 1.0 else 1.0
+        lon[m] = lon_deg[j] + w * (lon_deg[nxt] - lon_deg[j])
+        lat[m] = lat_deg[j] + w * (lat_deg[nxt] - lat_deg[j])
+        alt[m] = alt_m[j] + w * (alt_m[nxt] - alt_m[j])
+        for d in range(3):
+            ecef[m, d] = ecef_m[j, d] + w * (ecef_m[nxt, d] - ecef_m[j, d])
+    return lon, lat, alt, ecef
+
+
 def points_at(
     trajectories: Trajectories, threat: np.ndarray, time_s: np.ndarray
 ) -> PointsOnTrajectory:
@@ -314,26 +408,16 @@ def points_at(
 
     Units: seconds in; degrees and metres out. ``threat`` (n,) int, ``time_s`` (n,) float64.
     """
-    threat = np.asarray(threat, dtype=np.int64)
-    start = trajectories.sample_offset[threat]
-    last = trajectories.sample_offset[threat + 1] - 1
-    t = trajectories.time_s
-    time_s = np.asarray(time_s, dtype=np.float64)
-    # samples are one time step apart except the impact (the last), which may come earlier
-    k = np.floor(time_s / trajectories.time_step_s).astype(np.int64)
-    j = np.clip(start + k, start, np.maximum(last - 1, start))
-    nxt = np.minimum(j + 1, last)
-    span = t[nxt] - t[j]
-    w = np.clip(np.where(span > 0, (time_s - t[j]) / np.where(span > 0, span, 1.0), 0.0), 0.0, 1.0)
-
-    def lerp(values: np.ndarray) -> np.ndarray:
-        if values.ndim == 2:  # noqa: PLR2004
-            return np.asarray(values[j] + w[:, None] * (values[nxt] - values[j]))
-        return np.asarray(values[j] + w * (values[nxt] - values[j]))
-
-    return PointsOnTrajectory(
-        lon_deg=lerp(trajectories.lon_deg),
-        lat_deg=lerp(trajectories.lat_deg),
-        alt_m=lerp(trajectories.alt_m),
-        ecef_m=lerp(trajectories.ecef_m),
+    t = trajectories
+    lon, lat, alt, ecef = _interpolate(
+        t.sample_offset,
+        t.time_s,
+        t.time_step_s,
+        t.lon_deg,
+        t.lat_deg,
+        t.alt_m,
+        t.ecef_m,
+        np.ascontiguousarray(threat, dtype=np.int64).reshape(-1),
+        np.ascontiguousarray(time_s, dtype=np.float64).reshape(-1),
     )
+    return PointsOnTrajectory(lon_deg=lon, lat_deg=lat, alt_m=alt, ecef_m=ecef)

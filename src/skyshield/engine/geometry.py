@@ -58,8 +58,8 @@ def build_geometry(
     """Realize routes, sample trajectories and compute windows for each realization.
 
     Realizations are independent; with ``threads`` > 1 they are built concurrently in threads
-    (the work is in large numpy operations, which release the GIL). The result does not depend
-    on ``threads``.
+    (the work is in large numpy operations and nogil numba kernels, which release the GIL). The
+    result does not depend on ``threads``.
     """
     if threads > 1 and n_realizations > 1:
         with ThreadPoolExecutor(max_workers=threads) as pool:

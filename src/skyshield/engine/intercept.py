@@ -11,6 +11,10 @@ the boundary ``|A + V s| = v (s + c)`` squared is the quadratic
 
 so the earliest intercept is found segment by segment in closed form: the first segment whose
 quadratic is ``≤ 0`` somewhere in ``[0, d_j]`` gives it, at its smallest such ``s``.
+The earliest intercept never comes earlier for a later shot at the same threat (a shot fired
+earlier could wait), so when shots at one threat come in order of fire time the search for
+each resumes at the segment where the previous one stopped: its intercept, its reach or the
+impact.
 No intercept exists (NaN) when the threat cannot be caught before its impact or before it
 would be farther than ``reach_m`` from the unit.
 """
@@ -67,10 +71,16 @@ def _solve(
     tau = np.full(n, np.nan)
     v2 = speed_mps * speed_mps
     ux, uy, uz = unit_ecef_m[0], unit_ecef_m[1], unit_ecef_m[2]
+    # where the previous shot's search stopped: its threat (first sample), fire time, segment
+    prev_base, prev_fire, prev_j = -1, 0.0, 0
     for m in range(n):
         deadline = fire_s[m] + reach_m / speed_mps
         base = sample_start[m]
-        for j in range(k[m], last_k[m]):
+        j = k[m]
+        if base == prev_base and fire_s[m] >= prev_fire:
+            # a later shot cannot intercept where an earlier one could not, nor earlier
+            j = max(j, prev_j)
+        while j < last_k[m]:
             s0 = base + j
             t0 = time_s[s0]
             if t0 > deadline:
@@ -96,6 +106,8 @@ def _solve(
                 # an intercept at the impact is no intercept
                 tau[m] = t if t < time_s[base + last_k[m]] else np.nan
                 break
+            j += 1
+        prev_base, prev_fire, prev_j = base, fire_s[m], j
     return tau
 
 
@@ -116,7 +128,8 @@ def earliest_intercept_s(
     threat's sample ``k[n]``) at the threat whose samples start at ``sample_start[n]`` and whose
     impact is its sample ``last_k[n]``. Intercepts at or after impact do not count; nor do
     those farther than ``reach_m`` from the unit (segments beyond ``t + reach_m / v`` are not
-    searched, and the caller checks the envelope at the intercept).
+    searched, and the caller checks the envelope at the intercept). Any order of shots gives
+    the same result; shots at one threat in order of fire time are solved fastest.
 
     Units: metres, seconds, m/s. ``unit_ecef_m`` (3,); ``ecef_m`` (n_samples, 3) and
     ``time_s`` (n_samples,) seconds after each threat's launch; the rest (n,).

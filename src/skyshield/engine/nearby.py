@@ -13,6 +13,7 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
+from numba import njit
 
 from skyshield.engine.compiled import CompiledScenario, readonly
 
@@ -25,14 +26,79 @@ _CELL_DEG = 0.25
 _MAX_ABS_LAT_DEG = 89.0
 
 
+@njit(cache=True, nogil=True)
+def _squared_m2(dx: float, dy: float, dz: float) -> float:
+    # x and z first: the order numpy's einsum summed a row of three in (two SIMD lanes, then
+    # across), which every earlier result was computed with; so windows do not move by an ulp
+    return (dx * dx + dz * dz) + dy * dy
+
+
+@njit(cache=True, nogil=True)
+def _straight_line(points: np.ndarray, point: np.ndarray) -> np.ndarray:
+    out = np.empty(points.shape[0])
+    for i in range(points.shape[0]):
+        out[i] = np.sqrt(
+            _squared_m2(points[i, 0] - point[0], points[i, 1] - point[1], points[i, 2] - point[2])
+        )
+    return out
+
+
 def straight_line_m(points_ecef_m: np.ndarray, point_ecef_m: np.ndarray) -> np.ndarray:
     """Straight-line (ECEF chord) distance from each of ``points_ecef_m`` to one point.
 
     Units: metres. ``points_ecef_m`` (n, 3) float64, ``point_ecef_m`` (3,). Returns (n,).
     """
-    d = points_ecef_m - point_ecef_m
-    distance: np.ndarray = np.sqrt(np.einsum("ij,ij->i", d, d))
-    return distance
+    return _straight_line(
+        np.ascontiguousarray(points_ecef_m, dtype=np.float64).reshape(-1, 3),
+        np.ascontiguousarray(point_ecef_m, dtype=np.float64).reshape(3),
+    )
+
+
+@njit(cache=True, nogil=True)
+def _within(
+    keys: np.ndarray,
+    ecef: np.ndarray,
+    ids: np.ndarray,
+    rows: np.ndarray,
+    c0: int,
+    c1: int,
+    n_cols: int,
+    point: np.ndarray,
+    radius_m: float,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Find the samples of cells ``c0..c1`` of each row within ``radius_m``, in cell order."""
+    lo = np.searchsorted(keys, rows * n_cols + c0)
+    hi = np.searchsorted(keys, rows * n_cols + c1 + 1)
+    found = np.empty(int(np.sum(hi - lo)), dtype=np.int64)
+    distance = np.empty(found.shape[0])
+    limit = radius_m * radius_m
+    n = 0
+    for r in range(rows.shape[0]):
+        for i in range(lo[r], hi[r]):
+            d2 = _squared_m2(ecef[i, 0] - point[0], ecef[i, 1] - point[1], ecef[i, 2] - point[2])
+            if d2 <= limit:
+                found[n] = ids[i]
+                distance[n] = np.sqrt(d2)
+                n += 1
+    return found[:n], distance[:n]
+
+
+@njit(cache=True, nogil=True)
+def _stable_order(key: np.ndarray) -> np.ndarray:
+    """``np.argsort(key, kind="stable")`` for non-negative integer keys, by counting sort.
+
+    Cell keys span a few thousand values over 10^5-10^6 samples: a counting sort is linear.
+    """
+    start = np.zeros((key.max() + 2) if key.size else 1, dtype=np.int64)
+    for k in key:
+        start[k + 1] += 1
+    for c in range(1, start.shape[0]):
+        start[c] += start[c - 1]
+    order = np.empty(key.shape[0], dtype=np.int64)
+    for i in range(key.shape[0]):
+        order[start[key[i]]] = i
+        start[key[i]] += 1
+    return order
 
 
 class SampleIndex:
@@ -54,9 +120,11 @@ class SampleIndex:
         span = float(lon_deg.max()) - self._lon0 if lon_deg.size else 0.0
         self._n_cols = int(span / _CELL_DEG) + 2
         key = self._row(lat_deg) * self._n_cols + self._col(lon_deg)
-        order = np.argsort(key, kind="stable")
+        order = _stable_order(key)
         self._keys = readonly(key[order])
-        self._ids = readonly(order if ids is None else np.asarray(ids)[order])
+        self._ids = readonly(
+            (order if ids is None else np.asarray(ids)[order]).astype(np.int64, copy=False)
+        )
         self._ecef = readonly(np.ascontiguousarray(ecef_m[order]))
 
     def _row(self, lat_deg: np.ndarray | float) -> np.ndarray:
@@ -82,22 +150,24 @@ class SampleIndex:
         c1 = min(int(self._col(lon_deg + dlon)), self._n_cols - 1)
         if c1 < c0:
             return np.zeros(0, dtype=np.int64), np.zeros(0)
-        lo = np.searchsorted(self._keys, rows * self._n_cols + c0)
-        hi = np.searchsorted(self._keys, rows * self._n_cols + c1 + 1)
-        slices = [slice(a, b) for a, b in zip(lo, hi, strict=True) if b > a]
-        if not slices:
-            return np.zeros(0, dtype=np.int64), np.zeros(0)
-        d = np.concatenate([self._ecef[sl] for sl in slices]) - ecef_m
-        d2 = np.einsum("ij,ij->i", d, d)
-        near = d2 <= radius_m * radius_m
-        ids = np.concatenate([self._ids[sl] for sl in slices])[near]
-        return ids, np.sqrt(d2[near])
+        return _within(
+            self._keys,
+            self._ecef,
+            self._ids,
+            rows,
+            c0,
+            c1,
+            self._n_cols,
+            np.ascontiguousarray(ecef_m, dtype=np.float64).reshape(3),
+            float(radius_m),
+        )
 
 
 @dataclass(frozen=True, slots=True)
 class TypeSamples:
     """The samples of one threat type, indexed, with the type's bounds used for culling."""
 
+    threat_type: int  # index in CompiledScenario.threat_type_keys
     index: SampleIndex  # ids are global sample indices
     speed_mps: float  # fastest threat of the type
     rcs_m2: float  # largest radar cross-section of the type
@@ -121,11 +191,12 @@ def samples_by_type(
         np.repeat(np.arange(compiled.n_threats), np.diff(sample_offset))
     ]
     groups = []
-    for t in np.unique(sample_type):
+    for t in np.unique(compiled.threat_type):  # every threat has samples
         members = np.flatnonzero(sample_type == t)
         of_type = compiled.threat_type == t
         groups.append(
             TypeSamples(
+                threat_type=int(t),
                 index=SampleIndex(lon_deg[members], lat_deg[members], ecef_m[members], members),
                 speed_mps=float(
                     np.maximum(

@@ -65,6 +65,7 @@ def network_track_times_s(
     n_net = len(compiled.network_names)
     track = np.full((n_net, compiled.n_threats), np.inf)
     offsets = trajectories.sample_offset
+    owner = np.repeat(np.arange(compiled.n_threats), np.diff(offsets))
     t = trajectories
     if groups is None:
         groups = samples_by_type(compiled, t.sample_offset, t.lon_deg, t.lat_deg, t.alt_m, t.ecef_m)
@@ -95,9 +96,9 @@ def network_track_times_s(
         idx = np.concatenate(seen_parts)
         if idx.size == 0:
             continue
-        owner = np.searchsorted(offsets, idx, side="right") - 1
+        threat = owner[idx]
         first_s = np.full(compiled.n_threats, np.inf)
-        np.minimum.at(first_s, owner, (idx - offsets[owner]) * compiled.time_step_s)
+        np.minimum.at(first_s, threat, (idx - offsets[threat]) * compiled.time_step_s)
         for net in nets:
             np.minimum(track[net], first_s, out=track[net])
     return readonly(track)

@@ -37,6 +37,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from numba import njit
 
 from skyshield.catalog import FireControl, ThreatClass
 from skyshield.engine.compiled import CompiledScenario, readonly
@@ -116,7 +117,6 @@ def own_fire_control_sees(
     radar_m = float(compiled.unit_radar_range_m[unit])
     if radar_m <= 0:
         return np.zeros(n, dtype=bool)
-    lon, lat = at.lon_deg[mask], at.lat_deg[mask]
     alt = at.alt_m[mask]
     height = float(compiled.unit_radar_height_m[unit])
     antenna = np.asarray(
@@ -126,15 +126,18 @@ def own_fire_control_sees(
     slant = straight_line_m(at.ecef_m[mask], antenna)
     reach = np.minimum(
         detection_range_m(
-            radar_m, compiled.unit_radar_reference_rcs_m2[unit], compiled.threat_rcs_m2[threat]
-        ),
+            radar_m, compiled.unit_radar_reference_rcs_m2[unit], compiled.threat_rcs_m2
+        )[threat],
         radar_horizon_m(height, np.maximum(alt, 0.0)),
     )
     sees = slant <= reach
     half = float(compiled.unit_radar_half_sector_rad[unit])
     if half < np.pi:
         bearing = initial_bearing_rad(
-            compiled.unit_lon_deg[unit], compiled.unit_lat_deg[unit], lon, lat
+            compiled.unit_lon_deg[unit],
+            compiled.unit_lat_deg[unit],
+            at.lon_deg[mask],
+            at.lat_deg[mask],
         )
         off = np.angle(np.exp(1j * (bearing - compiled.unit_radar_azimuth_rad[unit])))
         sees &= np.abs(off) <= half
@@ -189,6 +192,37 @@ def classes_allowed(compiled: CompiledScenario) -> np.ndarray:
     return np.asarray(compiled.roe_classes[compiled.unit_nation] & compiled.unit_tasked)
 
 
+@njit(cache=True, nogil=True)
+def _steps_cleared(
+    samples: np.ndarray,
+    sample_offset: np.ndarray,
+    time_step_s: float,
+    engaged: np.ndarray,
+    cleared_s: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Threat and step of each sample (ascending) where a unit's rules let it fire, if it can hit.
+
+    ``engaged`` (n_threats,) bool: the unit may fire at the threat at all (class, kill
+    probability, tracked some time); ``cleared_s`` (n_threats,): when the unit's networks first
+    track it, plus the authorization delay. The impact sample is no firing step.
+    """
+    threat = np.empty(samples.shape[0], dtype=np.int64)
+    k = np.empty(samples.shape[0], dtype=np.int64)
+    n, i = 0, 0
+    for s in samples:
+        while sample_offset[i + 1] <= s:
+            i += 1
+        step = s - sample_offset[i]
+        if (
+            engaged[i]
+            and step < sample_offset[i + 1] - 1 - sample_offset[i]
+            and step * time_step_s >= cleared_s[i]
+        ):
+            threat[n], k[n] = i, step
+            n += 1
+    return threat[:n], k[:n]
+
+
 def engagement_windows(compiled: CompiledScenario, traj: Trajectories) -> Windows:
     """All engagement windows of one route realization (see the module docstring)."""
     dt = compiled.time_step_s
@@ -205,33 +239,37 @@ def engagement_windows(compiled: CompiledScenario, traj: Trajectories) -> Window
     class_allowed = classes_allowed(compiled)
     as_drone = class_allowed[:, ThreatClass.DRONE.position]
     decoy = ThreatClass.DECOY.position
+    cls = compiled.threat_class
+    group_threats = [compiled.threat_type == g.threat_type for g in groups]
     parts: list[tuple[np.ndarray, ...]] = []
     for u in range(compiled.n_units):
         nation = int(compiled.unit_nation[u])
         v_int = float(compiled.unit_interceptor_mps[u])
         max_r = float(compiled.unit_max_range_m[u])
         lon_u, lat_u = float(compiled.unit_lon_deg[u]), float(compiled.unit_lat_deg[u])
+        cleared_s = track_s[compiled.unit_networks[u]].min(axis=0, initial=np.inf)
+        cleared_s += compiled.roe_delay_s[nation]
+        engaged = (
+            (class_allowed[u][cls] | ((cls == decoy) & as_drone[u]))
+            & (compiled.unit_pk[u][cls] > 0)
+            & (cleared_s < np.inf)
+        )
+        # only types the unit may fire at: most samples near a unit are of types it does not
         found = [
             g.index.within(
                 lon_u, lat_u, unit_ecef[u], max_r + g.speed_mps * (max_r / v_int + 2 * dt)
-            )
-            for g in groups
+            )[0]
+            for g, of_type in zip(groups, group_threats, strict=True)
+            if engaged[of_type].any()
         ]
-        idx = np.concatenate([ids for ids, _ in found])
+        if not found:
+            continue
+        # in sample order, i.e. by (threat, k): the order _runs needs, and the intercept
+        # search resumes from the previous step's intercept at the same threat
+        idx = np.sort(np.concatenate(found))
         if idx.size == 0:
             continue
-        threat = np.searchsorted(offsets, idx, side="right") - 1
-        k = idx - offsets[threat]
-        cls = compiled.threat_class[threat]
-        unit_track = track_s[compiled.unit_networks[u]].min(axis=0, initial=np.inf)
-        allowed = class_allowed[u][cls] | ((cls == decoy) & as_drone[u])
-        keep = (
-            allowed
-            & (compiled.unit_pk[u][cls] > 0)
-            & (k < last[threat])
-            & (k * dt >= unit_track[threat] + compiled.roe_delay_s[nation])
-        )
-        threat, k = threat[keep], k[keep]
+        threat, k = _steps_cleared(idx, offsets, dt, engaged, cleared_s)
         tau = earliest_intercept_s(
             unit_ecef[u],
             traj.ecef_m,
@@ -274,16 +312,7 @@ def engagement_windows(compiled: CompiledScenario, traj: Trajectories) -> Window
                 keep[np.flatnonzero(over_own)[crowded]] = False
         threat, k, tau = threat[keep], k[keep], tau[keep]
         outside = terr[keep] != own
-        order = np.argsort(offsets[threat] + k, kind="stable")  # (threat, k) order for _runs
-        parts.append(
-            (
-                np.full(order.size, u, dtype=np.int64),
-                threat[order],
-                k[order],
-                tau[order],
-                outside[order],
-            )
-        )
+        parts.append((np.full(k.size, u, dtype=np.int64), threat, k, tau, outside))
     return _runs(parts, track_s)
 
 

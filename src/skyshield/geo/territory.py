@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 import shapely
+from numba import njit
 from scipy import ndimage
 
 from skyshield.geo.borders import (
@@ -169,18 +170,28 @@ def territory_codes(lon_deg: npt.ArrayLike, lat_deg: npt.ArrayLike) -> Int16Arra
         np.asarray(lon_deg, dtype=np.float64), np.asarray(lat_deg, dtype=np.float64)
     )
     grid = _territory_grid()
-    flat_lon, flat_lat = lon.ravel(), lat.ravel()
-    out = np.full(flat_lon.shape, NO_NATION, dtype=np.int16)
-    inside = (
-        (flat_lon >= REGION_LON_DEG[0])
-        & (flat_lon <= REGION_LON_DEG[1])
-        & (flat_lat >= REGION_LAT_DEG[0])
-        & (flat_lat <= REGION_LAT_DEG[1])
-    )
-    idx = np.flatnonzero(inside)
-    j, i = _cells(flat_lon[idx], flat_lat[idx], grid.codes.shape)
-    cell = grid.codes[j, i]
-    out[idx] = cell
-    hard = idx[cell == _BORDER_CELL]
+    flat_lon = np.ascontiguousarray(lon.ravel())
+    flat_lat = np.ascontiguousarray(lat.ravel())
+    out = _grid_codes(flat_lon, flat_lat, grid.codes)
+    hard = np.flatnonzero(out == _BORDER_CELL)
     out[hard] = exact_territory_codes(flat_lon[hard], flat_lat[hard])
     return out.reshape(lon.shape)
+
+
+@njit(cache=True, nogil=True)
+def _grid_codes(lon_deg: np.ndarray, lat_deg: np.ndarray, codes: np.ndarray) -> np.ndarray:
+    """Each point's grid cell code (`_BORDER_CELL` to test exactly); `NO_NATION` outside."""
+    out = np.full(lon_deg.shape[0], NO_NATION, dtype=np.int16)
+    for m in range(lon_deg.shape[0]):
+        lon, lat = lon_deg[m], lat_deg[m]
+        if (
+            lon >= REGION_LON_DEG[0]
+            and lon <= REGION_LON_DEG[1]
+            and lat >= REGION_LAT_DEG[0]
+            and lat <= REGION_LAT_DEG[1]
+        ):
+            # the cell arithmetic of _cells, which built the grid
+            i = int(np.floor((lon - REGION_LON_DEG[0]) / _CELL_DEG))
+            j = int(np.floor((lat - REGION_LAT_DEG[0]) / _CELL_DEG))
+            out[m] = codes[min(max(j, 0), codes.shape[0] - 1), min(max(i, 0), codes.shape[1] - 1)]
+    return out
