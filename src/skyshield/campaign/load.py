@@ -5,14 +5,11 @@ from __future__ import annotations
 import importlib.resources
 from pathlib import Path
 
-from pydantic import ValidationError
-
 from skyshield.calibration.posture import FAMILY_OF_SYSTEM
 from skyshield.campaign.models import Campaign
 from skyshield.errors import FieldProblem, ScenarioError
 from skyshield.scenario import load_scenario
-from skyshield.scenario.load import field_problem
-from skyshield.yamlio import YamlInputError, load_yaml
+from skyshield.scenario.load import parse_model, read_input
 
 __all__ = [
     "DEFAULT_CAMPAIGN",
@@ -50,31 +47,14 @@ def load_campaign(source: str | Path | None = None) -> Campaign:
     path = Path(source)
     if not path.exists() and str(source) in builtin_campaign_names():
         path = _builtin_path(str(source))
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        known = ", ".join(builtin_campaign_names())
-        expected = f"an existing file or a built-in campaign ({known})"
-        raise ScenarioError(str(path), [FieldProblem("", expected, "no such file")]) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        problem = FieldProblem("", "a readable UTF-8 text file", type(exc).__name__)
-        raise ScenarioError(str(path), [problem]) from None
+    known = ", ".join(builtin_campaign_names())
+    text = read_input(path, f"an existing file or a built-in campaign ({known})")
     return parse_campaign(text, source=str(path))
 
 
 def parse_campaign(text: str, *, source: str = "<string>") -> Campaign:
     """Parse campaign YAML text; ``source`` names it in error messages."""
-    try:
-        raw = load_yaml(text)
-    except YamlInputError as exc:
-        raise ScenarioError(source, [FieldProblem("", exc.expected, exc.found)]) from None
-    if not isinstance(raw, dict):
-        found = "an empty file" if raw is None else type(raw).__name__
-        raise ScenarioError(source, [FieldProblem("", "a mapping of campaign fields", found)])
-    try:
-        campaign = Campaign.model_validate(raw)
-    except ValidationError as exc:
-        raise ScenarioError(source, [field_problem(e) for e in exc.errors()]) from None
+    campaign = parse_model(text, Campaign, source=source, what="campaign")
     problems = _stock_problems(campaign)
     if problems:
         raise ScenarioError(source, problems)

@@ -9,9 +9,9 @@ from __future__ import annotations
 import importlib.resources
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from skyshield.errors import FieldProblem, ScenarioError
@@ -28,6 +28,7 @@ __all__ = [
 ]
 
 DEFAULT_SCENARIO = "default"
+ModelT = TypeVar("ModelT", bound=BaseModel)
 _MAX_FOUND_CHARS = 60
 
 
@@ -60,31 +61,41 @@ def load_scenario(source: str | Path | None = None) -> Scenario:
     path = Path(source)
     if not path.exists() and str(source) in builtin_scenario_names():
         path = builtin_scenario_path(str(source))
+    return parse_scenario(read_input(path), source=str(path))
+
+
+def read_input(path: Path, missing: str = "an existing file") -> str:
+    """Read an input file's text, or raise :class:`ScenarioError` saying why it cannot be."""
     try:
-        text = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise ScenarioError(
-            str(path), [FieldProblem("", "an existing file", "no such file")]
-        ) from None
+        raise ScenarioError(str(path), [FieldProblem("", missing, "no such file")]) from None
     except (OSError, UnicodeDecodeError) as exc:
         problem = FieldProblem("", "a readable UTF-8 text file", type(exc).__name__)
         raise ScenarioError(str(path), [problem]) from None
-    return parse_scenario(text, source=str(path))
 
 
-def parse_scenario(text: str, *, source: str = "<string>") -> Scenario:
-    """Parse scenario YAML text; ``source`` names it in error messages."""
+def parse_model(text: str, model: type[ModelT], *, source: str, what: str) -> ModelT:
+    """Parse YAML text into a pydantic model, every problem a :class:`FieldProblem`.
+
+    ``what`` names the file's kind in the message for a file that is not a mapping.
+    """
     try:
         raw = load_yaml(text)
     except YamlInputError as exc:
         raise ScenarioError(source, [FieldProblem("", exc.expected, exc.found)]) from None
     if not isinstance(raw, dict):
         found = "an empty file" if raw is None else type(raw).__name__
-        raise ScenarioError(source, [FieldProblem("", "a mapping of scenario fields", found)])
+        raise ScenarioError(source, [FieldProblem("", f"a mapping of {what} fields", found)])
     try:
-        scenario = Scenario.model_validate(raw)
+        return model.model_validate(raw)
     except ValidationError as exc:
         raise ScenarioError(source, [field_problem(e) for e in exc.errors()]) from None
+
+
+def parse_scenario(text: str, *, source: str = "<string>") -> Scenario:
+    """Parse scenario YAML text; ``source`` names it in error messages."""
+    scenario = parse_model(text, Scenario, source=source, what="scenario")
     problems = check_references(scenario)
     if problems:
         raise ScenarioError(source, problems)
