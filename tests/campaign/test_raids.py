@@ -28,7 +28,7 @@ def test_history__calendar_nights_with_zeros_where_nothing_was_reported(
 
 
 def test_history__a_replay_past_the_reports_is_an_error() -> None:
-    with pytest.raises(ValueError, match="reports end"):
+    with pytest.raises(ValueError, match="nights within the reports"):
         history(load_reports().by_night, date(2025, 6, 1), 60)
 
 
@@ -66,3 +66,8 @@ def test_generator__a_trend_is_extrapolated_and_none_is_not(training: np.ndarray
     rising = RaidGenerator.fit(training, H1_2025[0], trend=True)
     assert np.array_equal(flat.mean(np.array([0, 400])), flat.mean(np.array([0, 0])))
     assert (rising.mean(np.array([400]))[0] > rising.mean(np.array([0]))[0]).all()
+
+
+def test_history__nights_before_the_reports_are_an_error() -> None:
+    with pytest.raises(ValueError, match="nights within the reports"):
+        history(load_reports().by_night, date(2010, 1, 1), 30)

@@ -11,6 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from tests.campaign.conftest import POOL_THREATS, plan
+from tests.engine._build import one_on_one
 
 from skyshield.campaign.pool import RaidPool
 from skyshield.campaign.simulate import simulate_campaign
@@ -110,8 +111,8 @@ def test_campaign__same_numbers_whatever_the_workers(tiny_pool: RaidPool) -> Non
     two = simulate_campaign(tiny_pool, p, replications=120, seed=4, workers=2)
     for field in ("stock", "delivered", "fired", "destroyed", "lost", "hits", "cost_usd"):
         assert np.array_equal(getattr(one, field), getattr(two, field)), field
-    # deliveries on the first night (Jan 20), then on Feb 1 (night 12), Mar 1 (night 40)
-    assert np.flatnonzero(one.delivered.sum(axis=(0, 2))).tolist() == [0, 12, 40]
+    # a campaign starting on Jan 20 waits for Feb 1 (night 12), then Mar 1 (night 40)
+    assert np.flatnonzero(one.delivered.sum(axis=(0, 2))).tolist() == [12, 40]
 
 
 @pytest.mark.parametrize(
@@ -145,3 +146,32 @@ def test_campaign__allied_rounds_match_allied_stocks(policy: str, over_ukraine: 
     # with a 100 km buffer into Ukraine some Polish intercepts fall over Ukraine; with its own
     # airspace as its zone, none
     assert (r.allied_rounds_outside.sum() > 0) == over_ukraine
+
+
+@pytest.mark.parametrize(("per_month", "sd"), [(12, 8), (1, 8), (3, 3), (40, 0)])
+def test_deliveries__mean_and_sd_as_stated_never_negative(per_month: int, sd: float) -> None:
+    p = plan([0], per_month=per_month, sd=sd)
+    u = np.random.default_rng(0).random((200_000, 1))
+    delivered = p.delivered(u)
+    assert (delivered >= 0).all()
+    # 200,000 months: the mean within 2% (rounding a gamma draw to whole rounds), the sd 3%
+    assert delivered.mean() == pytest.approx(per_month, rel=0.02)
+    assert delivered.std() == pytest.approx(sd, rel=0.03, abs=1e-9)
+    # the same uniforms give at least as much to a larger delivery (common random numbers)
+    assert (p.with_deliveries("iris-t-slm", 2 * per_month).delivered(u) >= delivered).all()
+
+
+def test_allocation__even_split_of_a_short_stock_over_the_units_in_action() -> None:
+    from skyshield.campaign.pool import scenario_pool
+    from skyshield.campaign.simulate import _NightLoop
+    from skyshield.scenario import Scenario
+
+    d = one_on_one(system="iris-t-slm", threat="kh-101", count=1, stock=10)
+    unit = d["fire_units"][0]
+    d["fire_units"] = [{**unit, "id": f"unit-{k}"} for k in range(3)]
+    pool = scenario_pool(Scenario.model_validate(d))
+    loop = _NightLoop(pool, plan([0], stock=0))
+    in_action = np.array([[True, True, True], [True, False, True], [True, True, True]])
+    got = loop._allocate(np.array([[5], [5], [100]]), in_action)
+    # 5 rounds over 3 units: 2, 2, 1; over the 2 in action: 3, 0, 2; plenty: full loads of 10
+    assert got.tolist() == [[2, 2, 1], [3, 0, 2], [10, 10, 10]]

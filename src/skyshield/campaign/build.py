@@ -12,6 +12,7 @@ from skyshield.campaign.models import Campaign, RaidMode
 from skyshield.campaign.pool import RaidPool, national_pool
 from skyshield.campaign.raids import RaidGenerator, history
 from skyshield.campaign.simulate import Plan
+from skyshield.errors import FieldProblem, ScenarioError
 from skyshield.reports import Reports
 from skyshield.scenario import load_scenario
 
@@ -23,29 +24,41 @@ POOL_QUANTILE = 0.999
 _CAPACITY_DRAWS = 20_000
 
 
-def night_parameters(campaign: Campaign) -> dict[str, float]:
+def night_parameters(campaign: Campaign, source: str = "<campaign>") -> dict[str, float]:
     """Return the night model's parameters: the file's, or a calibration file's latest medians."""
     model = campaign.night_model
     if model.calibration is None:
         return {name: float(getattr(model, name)) for name in NAMES}
     from skyshield.calibration.calibrate import load_calibration  # imports slowly
 
-    samples = load_calibration(Path(model.calibration)).latest().samples
+    try:
+        samples = load_calibration(Path(model.calibration)).latest().samples
+    except (OSError, ValueError, KeyError, TypeError) as exc:  # missing, not JSON, wrong format
+        expected = "a calibration file from `skyshield calibrate`"
+        problem = FieldProblem("night_model.calibration", expected, f"{type(exc).__name__}")
+        raise ScenarioError(source, [problem]) from None
     return {name: float(np.median(samples[:, k])) for k, name in enumerate(NAMES)}
 
 
-def build_plan(campaign: Campaign, reports: Reports) -> Plan:
-    """Compile a campaign's raids, stocks, deliveries and doctrine to arrays."""
+def build_plan(campaign: Campaign, reports: Reports, source: str = "<campaign>") -> Plan:
+    """Compile a campaign's raids, stocks, deliveries and doctrine to arrays.
+
+    ``source`` names the campaign file in errors (nights outside the reports).
+    """
     raids = campaign.raids
     replay = generator = None
-    if raids.mode is RaidMode.REPLAY:
-        replay = history(reports.by_night, campaign.start, campaign.nights)
-    else:
-        assert raids.fit_from is not None
-        assert raids.fit_until is not None
-        span = (raids.fit_until - raids.fit_from).days + 1
-        training = history(reports.by_night, raids.fit_from, span)
-        generator = RaidGenerator.fit(training, raids.fit_from, trend=raids.trend)
+    try:
+        if raids.mode is RaidMode.REPLAY:
+            replay = history(reports.by_night, campaign.start, campaign.nights)
+        else:
+            assert raids.fit_from is not None
+            assert raids.fit_until is not None
+            span = (raids.fit_until - raids.fit_from).days + 1
+            training = history(reports.by_night, raids.fit_from, span)
+            generator = RaidGenerator.fit(training, raids.fit_from, trend=raids.trend)
+    except ValueError as exc:
+        field = "start" if raids.mode is RaidMode.REPLAY else "raids.fit_from"
+        raise ScenarioError(source, [FieldProblem(field, str(exc), "nights outside")]) from None
     systems = tuple(campaign.stocks)
     by_system = {d.system: d for d in campaign.deliveries}
     hold_below = np.full(len(systems), -1, dtype=np.int64)
@@ -94,14 +107,14 @@ def pool_capacity(plan: Plan) -> NightComposition:
     return NightComposition(*(max(int(v), 1) for v in top))
 
 
-def pool_for(campaign: Campaign, plan: Plan) -> RaidPool:
+def pool_for(campaign: Campaign, plan: Plan, source: str = "<campaign>") -> RaidPool:
     """Build the raid pool of a campaign: its capacity against the national posture."""
     allies = None
     if campaign.allies is not None:
         allies = allied_blocks(load_scenario(campaign.allies.scenario), campaign.allies.nations)
     return national_pool(
         pool_capacity(plan),
-        night_parameters(campaign),
+        night_parameters(campaign, source),
         route_sets=campaign.monte_carlo.route_sets,
         seed=campaign.monte_carlo.seed,
         allies=allies,

@@ -88,7 +88,7 @@ def campaign_command(
 ) -> None:
     """Run nights of raids with stocks and deliveries: when do interceptors run out."""
     from skyshield.campaign.build import build_plan, pool_for
-    from skyshield.campaign.load import load_campaign
+    from skyshield.campaign.load import DEFAULT_CAMPAIGN, load_campaign
     from skyshield.campaign.simulate import simulate_campaign
     from skyshield.campaign.solve import solve_deliveries as solve
     from skyshield.campaign.summary import summarize_campaign
@@ -106,7 +106,8 @@ def campaign_command(
     campaign = load_campaign(source)
     reps = replications or campaign.monte_carlo.replications
     run_seed = campaign.monte_carlo.seed if seed is None else seed
-    plan = build_plan(campaign, load_reports(data))
+    name = source or DEFAULT_CAMPAIGN
+    plan = build_plan(campaign, load_reports(data), name)
     schedules = {"as planned": plan}
     for text in deliveries or []:
         label, variant = _schedule(plan, text)
@@ -118,7 +119,7 @@ def campaign_command(
         )
         raise typer.Exit(2)
     with progress_bar("raid pool (geometry)", quiet=as_json):
-        pool = pool_for(campaign, plan)
+        pool = pool_for(campaign, plan, name)
     results: dict[str, CampaignResult] = {}
     for label, variant in schedules.items():
         with progress_bar(f"campaign: {label}", quiet=as_json) as progress:

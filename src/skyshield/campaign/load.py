@@ -55,25 +55,35 @@ def load_campaign(source: str | Path | None = None) -> Campaign:
 def parse_campaign(text: str, *, source: str = "<string>") -> Campaign:
     """Parse campaign YAML text; ``source`` names it in error messages."""
     campaign = parse_model(text, Campaign, source=source, what="campaign")
-    problems = _stock_problems(campaign)
+    problems = _stock_problems(campaign, source)
     if problems:
         raise ScenarioError(source, problems)
     return campaign
 
 
-def allied_systems(campaign: Campaign) -> set[str]:
+def allied_systems(campaign: Campaign, source: str = "<campaign>") -> set[str]:
     """``NATION/system`` of every allied fire unit the campaign takes from its policy scenario."""
     if campaign.allies is None:
         return set()
-    allies = load_scenario(campaign.allies.scenario)
+    try:
+        allies = load_scenario(campaign.allies.scenario)
+    except ScenarioError as exc:
+        expected = "a scenario file or built-in name that loads"
+        found = f"{exc.source}: {exc.problems[0].expected}, got {exc.problems[0].found}"
+        problem = FieldProblem("allies.scenario", expected, found)
+        raise ScenarioError(source, [problem]) from None
+    missing = [n for n in campaign.allies.nations if n not in allies.nations]
+    if missing:
+        expected = f"nations of {campaign.allies.scenario} ({', '.join(allies.nations)})"
+        raise ScenarioError(source, [FieldProblem("allies.nations", expected, ", ".join(missing))])
     return {
         f"{u.nation}/{u.system}" for u in allies.fire_units if u.nation in campaign.allies.nations
     }
 
 
-def _stock_problems(campaign: Campaign) -> list[FieldProblem]:
+def _stock_problems(campaign: Campaign, source: str) -> list[FieldProblem]:
     home = ", ".join(sorted(FAMILY_OF_SYSTEM))
-    allied = allied_systems(campaign)
+    allied = allied_systems(campaign, source)
     problems = []
     for key in campaign.stocks:
         if "/" in key:

@@ -71,7 +71,12 @@ class Delivery(_Frozen):
 
     system: SystemKey
     per_month: int = Field(ge=0, le=100_000)
-    sd: float = Field(default=0.0, ge=0.0, le=100_000.0, description="normal, rounded, >= 0")
+    sd: float = Field(
+        default=0.0,
+        ge=0.0,
+        le=100_000.0,
+        description="month-to-month standard deviation (gamma distributed, rounded)",
+    )
     start: date | None = Field(default=None, description="first month (default: campaign start)")
 
 
@@ -135,7 +140,7 @@ class Campaign(_Frozen):
     raids: Raids
     night_model: NightModel = NightModel()
     allies: Allies | None = None
-    stocks: dict[SystemKey, int] = Field(
+    stocks: dict[SystemKey, Annotated[int, Field(ge=0, le=10_000_000)]] = Field(
         default_factory=dict,
         description="national rounds per system at the start (NATION/system for allies); "
         "systems not listed are not tracked (their units start every night fully loaded)",
@@ -146,6 +151,11 @@ class Campaign(_Frozen):
 
     @model_validator(mode="after")
     def _tracked(self) -> Self:
+        systems = [d.system for d in self.deliveries]
+        twice = sorted({s for s in systems if systems.count(s) > 1})
+        if twice:
+            msg = f"one delivery entry per system (twice: {', '.join(twice)})"
+            raise ValueError(msg)
         for d in self.deliveries:
             if d.system not in self.stocks:
                 msg = f"deliveries only of systems with a stock (add stocks.{d.system})"

@@ -37,13 +37,18 @@ def history(by_night: pd.DataFrame, first: date, nights: int) -> np.ndarray:
     """(nights, 3) int64 launches per report class on each calendar night from ``first``.
 
     ``by_night`` is :attr:`skyshield.reports.Reports.by_night`; a night absent from it had no
-    launches of the classes here. Raises ValueError when the reports end before the last night.
+    launches of the classes here. Raises ValueError when the nights are not all inside the
+    reports' span (a night outside it is unknown, not quiet).
     """
     frame = by_night[by_night["threat_class"].isin(REPORT_CLASSES)]
+    first_reported = pd.Timestamp(frame["night"].min()).date()
     last_reported = pd.Timestamp(frame["night"].max()).date()
     last = first + timedelta(days=nights - 1)
-    if last > last_reported:
-        msg = f"the reports end on {last_reported}; a replay to {last} needs later nights"
+    if first < first_reported or last > last_reported:
+        msg = (
+            f"nights within the reports ({first_reported} to {last_reported}), "
+            f"not {first} to {last}"
+        )
         raise ValueError(msg)
     wide = frame.pivot_table(
         index="night", columns="threat_class", values="launched", aggfunc="sum", fill_value=0

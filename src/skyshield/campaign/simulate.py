@@ -3,8 +3,10 @@
 Each tracked system (those with a national stock in the campaign file) has one national stock
 of rounds. On night ``n``:
 
-1. deliveries due that night arrive (a month's delivery on the first night of each month from
-   the delivery's start, drawn normal with the file's ``sd``, rounded, never below 0);
+1. deliveries due that night arrive: a month's delivery on the first night of each month on or
+   after the delivery's start (a campaign starting mid-month waits for the 1st), drawn from a
+   gamma distribution with the file's mean and ``sd`` by inverse transform (never below 0, mean
+   as stated, larger means give larger draws from the same uniform), rounded;
 2. the night's launches per class come from the raid source (replayed or generated) and fly
    that many of the raid pool's threats of each class, drawn at random (:mod:`.pool`);
 3. each unit in action that night draws its load from its system's national stock: a full load
@@ -33,6 +35,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import numpy as np
+from scipy import stats
 
 from skyshield.calibration.model import REPORT_CLASSES
 from skyshield.campaign.pool import CLASS_OF_THREAT, HOME, RaidPool
@@ -75,25 +78,36 @@ class Plan:
     def delivery_nights(self) -> np.ndarray:
         """(nights, S) bool: a month's delivery of each system arrives at the start of the night.
 
-        Deliveries arrive on the night they start (the later of the delivery's and the
-        campaign's start) and on the first night of every month after it.
+        On the first night of every month on or after the delivery's start.
         """
         days = np.array([self.start + timedelta(days=n) for n in range(self.nights)])
         first_of_month = np.array([d.day == 1 for d in days], dtype=bool)
         out = np.zeros((self.nights, len(self.systems)), dtype=bool)
         for s, begin in enumerate(self.delivery_start):
-            begin = max(begin, self.start)
-            out[:, s] = ((days == begin) | (first_of_month & (days > begin))) & (
-                self.per_month[s] > 0
-            )
+            out[:, s] = first_of_month & (days >= begin) & (self.per_month[s] > 0)
         return out
 
+    def delivered(self, u: np.ndarray) -> np.ndarray:
+        """(size, S) rounds of a month's delivery per system from (size, S) uniforms."""
+        mean = np.broadcast_to(self.per_month, u.shape)
+        sd = np.broadcast_to(self.sd, u.shape)
+        random = (sd > 0) & (mean > 0)
+        shape = np.where(random, (mean / np.where(random, sd, 1.0)) ** 2, 1.0)
+        scale = np.where(random, mean / shape, 1.0)
+        draws = np.where(random, stats.gamma.ppf(u, shape, scale=scale), mean)
+        return np.asarray(np.rint(draws), dtype=np.int64)
+
     def with_deliveries(self, system: str, per_month: float) -> Plan:
-        """Return the same plan with another monthly delivery of one system."""
+        """Return the same plan with another monthly delivery of one system.
+
+        Its standard deviation keeps its ratio to the mean (a file's 12 +- 8 doubled is 24 +- 16).
+        """
         s = self.systems.index(system)
-        rates = self.per_month.copy()
+        rates, sd = self.per_month.copy(), self.sd.copy()
+        if rates[s] > 0:
+            sd[s] *= per_month / rates[s]
         rates[s] = per_month
-        return dataclasses.replace(self, per_month=rates)
+        return dataclasses.replace(self, per_month=rates, sd=sd)
 
 
 @dataclass(frozen=True, slots=True)
@@ -243,11 +257,9 @@ class _NightLoop:
         stock = np.broadcast_to(plan.initial_stock, (size, n_sys)).astype(np.int64)
         for night in range(n_nights):
             out["stock"][:, night] = stock
-            noise = rng.standard_normal((size, n_sys))
+            u = rng.random((size, n_sys))  # drawn every night: streams stay aligned
             due = self.delivery_nights[night]
-            delivered = np.where(
-                due, np.maximum(np.rint(plan.per_month + plan.sd * noise), 0), 0
-            ).astype(np.int64)
+            delivered = np.where(due, plan.delivered(u), 0).astype(np.int64)
             available = stock + delivered
             active = self._active_threats(rng, counts[:, night])
             in_action = rng.random((size, c.n_units)) < pool.unit_in_action
