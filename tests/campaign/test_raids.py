@@ -52,13 +52,29 @@ def test_generator__matches_training_mean_and_variance_per_class(
 
 def test_generator__classes_come_together_as_in_the_reports(training: np.ndarray) -> None:
     generator = RaidGenerator.fit(training, H1_2025[0])
-    draws = generator.sample(np.random.default_rng(3), H1_2025[0], 181, 200).reshape(-1, 3)
-    missiles = draws[:, 1] > 0
-    # drone nights are larger on nights with cruise missiles, in the data and in the draws
-    data_ratio = training[training[:, 1] > 0, 0].mean() / training[training[:, 1] == 0, 0].mean()
-    draw_ratio = draws[missiles, 0].mean() / draws[~missiles, 0].mean()
-    assert data_ratio > 1.3
-    assert draw_ratio == pytest.approx(data_ratio, rel=0.25)
+    draws = generator.sample(np.random.default_rng(3), H1_2025[0], 182, 400).reshape(-1, 3)
+    # the correlations between classes (a copula of the marginals halved them)
+    for a, b in ((0, 1), (0, 2), (1, 2)):
+        data = np.corrcoef(training[:, a], training[:, b])[0, 1]
+        drawn = np.corrcoef(draws[:, a], draws[:, b])[0, 1]
+        assert drawn == pytest.approx(data, abs=0.03), (a, b, data, drawn)
+    # combined strikes: cruise missiles on the largest drone nights
+    top = np.quantile(training[:, 0], 0.9)
+    data_share = (training[training[:, 0] > top, 1] > 0).mean()
+    drawn_share = (draws[draws[:, 0] > top, 1] > 0).mean()
+    assert drawn_share == pytest.approx(data_share, abs=0.03)
+
+
+def test_generator__weeks_keep_their_run_of_nights(training: np.ndarray) -> None:
+    generator = RaidGenerator.fit(training, H1_2025[0])
+    draws = generator.sample(np.random.default_rng(5), H1_2025[0], 7, 2000)
+    # each drawn week is seven consecutive training nights (the window taken as a circle)
+    starts = [
+        k
+        for k in range(training.shape[0])
+        if np.array_equal(training[(k + np.arange(7)) % training.shape[0]], draws[0])
+    ]
+    assert starts
 
 
 def test_generator__a_trend_is_extrapolated_and_none_is_not(training: np.ndarray) -> None:

@@ -42,8 +42,16 @@ def test_campaign__stock_accounting_holds_for_every_replication(tiny_pool: RaidP
         assert np.array_equal(r.fired_tracked[:, :, 0], r.fired[:, :, 0])  # one system
         fates = r.destroyed + r.lost + r.hits
         assert np.array_equal(fates, r.launched)
+        cost = tiny_pool.compiled.unit_cost_usd[0]
+        assert np.allclose(r.cost_usd, r.fired_tracked[:, :, 0] * cost)
 
     check()
+
+
+def test_campaign__nights_larger_than_the_pool_fly_what_it_holds(tiny_pool: RaidPool) -> None:
+    r = simulate_campaign(tiny_pool, plan([POOL_THREATS + 2] * 3), replications=4, seed=1)
+    assert (r.launched[:, :, 1] == POOL_THREATS).all()
+    assert (r.truncated == 2).all()
 
 
 def test_campaign__without_raids_stock_grows_exactly_by_deliveries(tiny_pool: RaidPool) -> None:

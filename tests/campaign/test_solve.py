@@ -7,7 +7,7 @@ from tests.campaign.conftest import POOL_THREATS, plan
 
 from skyshield.campaign.pool import RaidPool
 from skyshield.campaign.simulate import simulate_campaign
-from skyshield.campaign.solve import solve_deliveries
+from skyshield.campaign.solve import NEIGHBOURS, solve_deliveries
 
 
 def test_solver__smallest_delivery_meeting_the_risk(tiny_pool: RaidPool) -> None:
@@ -31,3 +31,7 @@ def test_solver__smallest_delivery_meeting_the_risk(tiny_pool: RaidPool) -> None
     assert answer.bootstrap_p5 is not None
     assert answer.bootstrap_p95 is not None
     assert answer.bootstrap_p5 <= answer.per_month <= answer.bootstrap_p95
+    # every whole delivery next to the answer was run, so the bootstrap could pick any of them
+    assert set(range(answer.per_month - NEIGHBOURS, answer.per_month + NEIGHBOURS + 1)) <= set(
+        answer.tried
+    )

@@ -263,6 +263,6 @@ def _print(name: str, plan: Plan, summaries: dict[str, CampaignSummary], solutio
                 f"[bold]solver[/]: {solution.system} needs {solution.per_month} rounds a month "
                 f"for P(stock-out) <= {solution.max_risk}: estimated {solution.risk:.3f} "
                 f"[95% {solution.risk_lo:.3f}-{solution.risk_hi:.3f}], bootstrap 90% of the "
-                f"answer {solution.bootstrap_p5:.0f}-{solution.bootstrap_p95:.0f} "
+                f"answer {_fmt(solution.bootstrap_p5)}-{_fmt(solution.bootstrap_p95)} "
                 f"({solution.replications} replications per candidate)"
             )

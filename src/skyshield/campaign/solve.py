@@ -4,9 +4,12 @@ P(stock-out before the end) of one system falls as its monthly delivery grows (a
 it). The solver doubles the delivery until the risk is met, then bisects on whole rounds per
 month, every candidate run with the same seed (common random numbers: the raids, routes and
 kill draws are the same, only the deliveries differ), so the estimated risk is close to
-monotone in the delivery. Its Monte Carlo uncertainty is shown two ways: the 95% Wilson
-interval of the risk at the answer, and a bootstrap over replications of the smallest
-evaluated delivery whose resampled risk meets the target.
+monotone in the delivery. Around the answer every whole delivery within :data:`NEIGHBOURS`
+is run too, so the bootstrap has every nearby value to choose from. Its Monte Carlo
+uncertainty is shown two ways: the 95% Wilson interval of the risk at the answer (the answer is
+the first delivery whose estimate meets the target, so that estimate leans low), and a
+bootstrap over replications of the smallest evaluated delivery whose resampled risk meets the
+target (resamples that no evaluated delivery satisfies make its upper end "above" the grid).
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ __all__ = ["DeliverySolution", "solve_deliveries"]
 
 _BOOTSTRAP = 2000
 _MAX_DOUBLINGS = 12
+NEIGHBOURS = 4  # whole deliveries run on each side of the answer
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +103,8 @@ def solve_deliveries(
             high = middle
         else:
             low = middle
+    for per_month in range(max(high - NEIGHBOURS, 0), high + NEIGHBOURS + 1):
+        risk(per_month)
     return _solution(system, max_risk, high, ran_out, replications)
 
 
@@ -121,7 +127,7 @@ def _solution(
     picks = rng.integers(0, replications, size=(_BOOTSTRAP, replications))
     risks = flags[:, picks].mean(axis=2)  # (deliveries, bootstrap)
     meets = risks <= max_risk
-    first = np.where(meets.any(axis=0), grid[np.argmax(meets, axis=0)], grid[-1])
+    first = np.where(meets.any(axis=0), grid[np.argmax(meets, axis=0)], np.inf)
     return DeliverySolution(
         system=system,
         max_risk=max_risk,
@@ -129,8 +135,13 @@ def _solution(
         risk=tried[answer],
         risk_lo=lo,
         risk_hi=hi,
-        bootstrap_p5=float(np.quantile(first, 0.05)),
-        bootstrap_p95=float(np.quantile(first, 0.95)),
+        bootstrap_p5=_finite(np.quantile(first, 0.05)),
+        bootstrap_p95=_finite(np.quantile(first, 0.95)),
         tried=tried,
         replications=replications,
     )
+
+
+def _finite(value: float) -> float | None:
+    """None for a bootstrap quantile beyond every evaluated delivery."""
+    return float(value) if np.isfinite(value) else None
