@@ -193,9 +193,10 @@ def _print(name: str, plan: Plan, summaries: dict[str, CampaignSummary], solutio
         f"{first.replications} replications"
     )
     out.print(CREDIT, style="dim")
-    table = Table(title="Stocks per system (UA)", title_justify="left")
+    table = Table(title="National stocks per system", title_justify="left")
     for col in (
         "schedule",
+        "nation",
         "system",
         "start",
         "per month",
@@ -205,11 +206,14 @@ def _print(name: str, plan: Plan, summaries: dict[str, CampaignSummary], solutio
         "nights held",
         "end p5/50/95",
     ):
-        table.add_column(col, justify="left" if col in ("schedule", "system") else "right")
+        table.add_column(
+            col, justify="left" if col in ("schedule", "nation", "system") else "right"
+        )
     for label, summary in summaries.items():
         for r in summary.systems.itertuples():
             table.add_row(
                 label,
+                str(r.nation),
                 str(r.system),
                 str(r.stock_start),
                 _fmt(r.deliveries_per_month),
