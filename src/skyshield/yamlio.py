@@ -68,6 +68,9 @@ class _StrictLoader(_BASE):  # type: ignore[misc,valid-type]
         return super().construct_mapping(node, deep=deep)  # type: ignore[no-any-return]
 
 
+# Dates stay text: the model parses them, so a bad one is reported at its field path.
+_StrictLoader.add_constructor("tag:yaml.org,2002:timestamp", _StrictLoader.construct_yaml_str)
+
 _TOO_DEEP = "lists or mappings nested too deeply"
 
 

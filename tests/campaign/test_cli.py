@@ -83,6 +83,7 @@ def test_campaign_cli__json_has_the_documented_fields(campaign_file: Path, tmp_p
             ),
             "stocks.patriot-pac9: expected a system of the national posture",
         ),
+        (SHORT.replace("2025-01-01", "2025-13-01"), "start: expected a valid date"),
         (
             SHORT.replace("{mode: replay}", "{mode: generator}"),
             "raids: expected fit_from and fit_until",
