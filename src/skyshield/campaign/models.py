@@ -11,7 +11,9 @@ from datetime import date
 from enum import StrEnum
 from typing import Annotated, Self
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
+
+from skyshield.scenario.models import FrozenModel
 
 __all__ = [
     "Allies",
@@ -33,10 +35,6 @@ SystemKey = Annotated[
 ReportClassName = Annotated[str, Field(pattern=r"^(drone|cruise|ballistic)$")]
 
 
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
-
-
 class RaidMode(StrEnum):
     """Where each night's launches come from."""
 
@@ -44,7 +42,7 @@ class RaidMode(StrEnum):
     GENERATOR = "generator"  # drawn like the nights of a training period
 
 
-class Raids(_Frozen):
+class Raids(FrozenModel):
     """Raid tempo: replayed history, or a generator fitted to a training period."""
 
     mode: RaidMode = RaidMode.GENERATOR
@@ -66,7 +64,7 @@ class Raids(_Frozen):
         return self
 
 
-class Delivery(_Frozen):
+class Delivery(FrozenModel):
     """Rounds of one system delivered on the first night of each month, from a date."""
 
     system: SystemKey
@@ -80,20 +78,20 @@ class Delivery(_Frozen):
     start: date | None = Field(default=None, description="first month (default: campaign start)")
 
 
-class HoldRule(_Frozen):
+class HoldRule(FrozenModel):
     """Below ``below`` rounds nationally, the system's units fire only at ``fire_at``."""
 
     below: int = Field(ge=0, le=1_000_000)
     fire_at: tuple[ReportClassName, ...] = Field(min_length=1)
 
 
-class Doctrine(_Frozen):
+class Doctrine(FrozenModel):
     """How units adapt to their national stock."""
 
     hold: dict[SystemKey, HoldRule] = Field(default_factory=dict)
 
 
-class NightModel(_Frozen):
+class NightModel(FrozenModel):
     """Parameters of the night model; a calibration file's latest medians replace them."""
 
     calibration: str | None = None
@@ -107,7 +105,7 @@ class NightModel(_Frozen):
     posture_short: float = Field(default=1.0, gt=0.0, le=10.0)
 
 
-class Allies(_Frozen):
+class Allies(FrozenModel):
     """Allied nations taken from a policy scenario: their rules, units, sensors and networks."""
 
     scenario: str = Field(min_length=1, description="scenario file or built-in name")
@@ -121,7 +119,7 @@ class Allies(_Frozen):
         return self
 
 
-class MonteCarlo(_Frozen):
+class MonteCarlo(FrozenModel):
     """Replications, seed and route sets of the raid pool."""
 
     replications: int = Field(default=200, ge=1, le=100_000)
@@ -129,7 +127,7 @@ class MonteCarlo(_Frozen):
     route_sets: int = Field(default=4, ge=1, le=64)
 
 
-class Campaign(_Frozen):
+class Campaign(FrozenModel):
     """A campaign: nights of raids against the national posture, stocks and deliveries."""
 
     name: Annotated[str, Field(min_length=1, max_length=80)]

@@ -20,6 +20,7 @@ __all__ = [
     "EngineSettings",
     "EwZone",
     "FireUnit",
+    "FrozenModel",
     "MonteCarloSettings",
     "Nation",
     "Network",
@@ -39,11 +40,13 @@ Name = Annotated[
 NationCode = Annotated[str, Field(pattern=r"^[A-Z]{2}$")]
 
 
-class _Frozen(BaseModel):
+class FrozenModel(BaseModel):
+    """Base of every input-file model: immutable, unknown fields refused, text stripped."""
+
     model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
 
 
-class Position(_Frozen):
+class Position(FrozenModel):
     """A point on the WGS84 ellipsoid, degrees."""
 
     lon_deg: float = Field(ge=-180.0, le=180.0, allow_inf_nan=False)
@@ -58,7 +61,7 @@ class ZoneKind(StrEnum):
     POLYGON = "polygon"
 
 
-class Zone(_Frozen):
+class Zone(FrozenModel):
     """The area in which a nation's intercept points may lie.
 
     ``own``: its own territory only. ``buffer``: its own territory plus up to ``buffer_km``
@@ -80,7 +83,7 @@ class Zone(_Frozen):
         return self
 
 
-class RulesOfEngagement(_Frozen):
+class RulesOfEngagement(FrozenModel):
     """One nation's rules of engagement: every shot of its units obeys all of them."""
 
     zone: Zone = Zone()
@@ -94,7 +97,7 @@ class RulesOfEngagement(_Frozen):
     populated_radius_km: float = Field(default=5.0, ge=0.0, le=100.0, allow_inf_nan=False)
 
 
-class Nation(_Frozen):
+class Nation(FrozenModel):
     """A nation taking part: its alliances and its rules of engagement."""
 
     name: str = ""
@@ -102,7 +105,7 @@ class Nation(_Frozen):
     roe: RulesOfEngagement = RulesOfEngagement()
 
 
-class Asset(_Frozen):
+class Asset(FrozenModel):
     """Something threats are aimed at: a city from the shipped GeoNames list, or a position."""
 
     city: str | None = None
@@ -117,13 +120,13 @@ class Asset(_Frozen):
         return self
 
 
-class Network(_Frozen):
+class Network(FrozenModel):
     """A track-sharing network: every member sees every track any member's sensor holds."""
 
     description: str = ""
 
 
-class Sensor(_Frozen):
+class Sensor(FrozenModel):
     """A stand-alone radar (fire units also carry their system's own radar)."""
 
     id: Name
@@ -136,7 +139,7 @@ class Sensor(_Frozen):
     label: str = "notional position"
 
 
-class EwZone(_Frozen):
+class EwZone(FrozenModel):
     """A disc where electronic warfare (jamming, spoofing) downs drones and decoys.
 
     A threat flying inside loses its way at the catalog rate per km of its type
@@ -151,7 +154,7 @@ class EwZone(_Frozen):
     label: str = "notional position"
 
 
-class FireUnit(_Frozen):
+class FireUnit(FrozenModel):
     """One fire unit (battery, fire group, fighter station) of a catalog system type."""
 
     id: Name
@@ -181,7 +184,7 @@ class FireUnit(_Frozen):
     label: str = "notional position"
 
 
-class Wave(_Frozen):
+class Wave(FrozenModel):
     """A group of threats of one type launched from one site along one route."""
 
     threat: str
@@ -201,14 +204,14 @@ class Wave(_Frozen):
     targets: tuple[Name, ...] = Field(min_length=1)
 
 
-class Raid(_Frozen):
+class Raid(FrozenModel):
     """The attack: named launch sites and waves of threats."""
 
     launch_sites: dict[Name, Position] = Field(min_length=1)
     waves: tuple[Wave, ...] = Field(min_length=1)
 
 
-class MonteCarloSettings(_Frozen):
+class MonteCarloSettings(FrozenModel):
     """How many replications and from which run seed."""
 
     replications: int = Field(default=1000, ge=1, le=1_000_000)
@@ -229,14 +232,14 @@ class Assignment(StrEnum):
     OPTIMAL = "optimal"
 
 
-class EngineSettings(_Frozen):
+class EngineSettings(FrozenModel):
     """Discretisation and decision rules of the engagement engine."""
 
     time_step_s: float = Field(default=5.0, gt=0.0, le=60.0, allow_inf_nan=False)
     assignment: Assignment = Assignment.GREEDY
 
 
-class Scenario(_Frozen):
+class Scenario(FrozenModel):
     """A whole scenario: raid, defences, nations and their rules, Monte Carlo settings."""
 
     name: Name
