@@ -202,9 +202,11 @@ class _NightLoop:
         c = pool.compiled
         self.pool_systems = tuple(sorted(set(pool.systems)))
         self.unit_pool_system = np.array([self.pool_systems.index(s) for s in pool.systems])
-        self.unit_tracked = np.array(
-            [plan.systems.index(s) if s in plan.systems else -1 for s in pool.systems]
-        )
+        # the units of each tracked system, and its column among the pool's systems
+        self.system_units = [
+            np.flatnonzero(np.array(pool.systems) == system) for system in plan.systems
+        ]
+        self.tracked_columns = [self.pool_systems.index(system) for system in plan.systems]
         self.class_members = [np.flatnonzero(pool.report_class == k) for k in range(3)]
         g = pool.geometry
         n = c.n_threats
@@ -279,11 +281,9 @@ class _NightLoop:
                 )
             )
             fired_units = unit_stock - result.final_stock
-            fired = np.zeros((size, n_sys), dtype=np.int64)
-            tracked = self.unit_tracked >= 0
-            np.add.at(fired.T, self.unit_tracked[tracked], fired_units[:, tracked].T)
             all_fired = np.zeros((size, len(self.pool_systems)), dtype=np.int64)
             np.add.at(all_fired.T, self.unit_pool_system, fired_units.T)
+            fired = all_fired[:, self.tracked_columns]
             self._count(out, night, result.fate, active)
             self._allied(out, night, result, draws.realization[:, 0])
             out["delivered"][:, night] = delivered
@@ -310,8 +310,7 @@ class _NightLoop:
         """(size, n_units) rounds each unit takes into the night (module docstring, step 3)."""
         load = self.pool.unit_load
         stock = np.where(in_action, load, 0).astype(np.int64)
-        for s in range(available.shape[1]):
-            units = np.flatnonzero(self.unit_tracked == s)
+        for s, units in enumerate(self.system_units):
             on = in_action[:, units]
             n_on = on.sum(axis=1)
             base = available[:, s] // np.maximum(n_on, 1)
@@ -325,8 +324,7 @@ class _NightLoop:
         """(size, n_units, n_classes) reserve floor: held systems keep rounds from other classes."""
         size = held.shape[0]
         floor = np.broadcast_to(self.base_floor, (size, *self.base_floor.shape)).copy()
-        for s in range(held.shape[1]):
-            units = np.flatnonzero(self.unit_tracked == s)
+        for s, units in enumerate(self.system_units):
             rows = np.flatnonzero(held[:, s])
             if rows.size and units.size:
                 blocked = ~self.hold_classes[s]
