@@ -95,7 +95,14 @@ def test_backtest__coverage_near_nominal_on_data_from_the_model(
     the reported counts at about their nominal rates (counts are discrete, so a little more)."""
     data = _synthetic_nights(small_surrogate, nights=240, seed=4)
     result = backtest(
-        data, small_surrogate, train_until=date(2024, 5, 1), window_days=90, steps=600, seed=2
+        data,
+        small_surrogate,
+        train_until=date(2024, 5, 1),
+        refit_every_days=30,
+        window_days=90,
+        steps=600,
+        warm_steps=300,
+        seed=2,
     )
     metrics = result.metrics.set_index(["class", "target"])
     assert len(result.fits) == 4
@@ -151,6 +158,8 @@ def test_cli_backtest__json_has_the_stated_keys(tmp_path: Path, small_surrogate:
     [
         (["--train-until", "2025-13-01"], "--train-until: expected a date YYYY-MM-DD"),
         (["--train-until", "2025-01-01", "--data", "missing.csv"], "missing.csv"),
+        (["--train-until", "2025-01-01", "--half-life", "drones=7"], "expected one of drone"),
+        (["--train-until", "2025-01-01", "--half-life", "0"], "must be > 0 days"),
     ],
 )
 def test_cli_backtest__bad_input_is_one_line(tmp_path: Path, args: list[str], message: str) -> None:
@@ -183,7 +192,14 @@ def test_backtest__later_reports_never_change_earlier_predictions(
     destroyed = data.destroyed.copy()
     destroyed[later] = 0
     perturbed = NightData(data.nights, data.launched, neutral, destroyed, data.split, data.tactical)
-    kwargs = {"train_until": date(2024, 5, 1), "window_days": 60, "steps": 200, "seed": 3}
+    # weekly refits, forgetting: the defaults
+    kwargs = {
+        "train_until": date(2024, 5, 1),
+        "window_days": 60,
+        "steps": 200,
+        "warm_steps": 100,
+        "seed": 3,
+    }
     a = backtest(data, small_surrogate, **kwargs).nights  # type: ignore[arg-type]
     b = backtest(perturbed, small_surrogate, **kwargs).nights  # type: ignore[arg-type]
     before_a = a[pd.to_datetime(a["night"]) < pd.Timestamp(cut)].drop(columns="reported")
@@ -192,3 +208,18 @@ def test_backtest__later_reports_never_change_earlier_predictions(
     pd.testing.assert_frame_equal(before_a.reset_index(drop=True), before_b.reset_index(drop=True))
     after = pd.to_datetime(b["night"]) >= pd.Timestamp(cut)
     assert not a.loc[after, "crps"].equals(b.loc[after, "crps"])  # the perturbation bites
+
+
+def test_half_lives__parse_what_they_print() -> None:
+    from skyshield.calibration.settings import (
+        DEFAULT_HALF_LIVES,
+        format_half_lives,
+        parse_half_lives,
+    )
+
+    assert parse_half_lives(format_half_lives(DEFAULT_HALF_LIVES)) == dict(DEFAULT_HALF_LIVES)
+    assert parse_half_lives("7") == {"drone": 7.0, "cruise": 7.0, "ballistic": 7.0}
+    assert parse_half_lives("none") == {"drone": None, "cruise": None, "ballistic": None}
+    assert parse_half_lives("cruise=3") == {"drone": None, "cruise": 3.0, "ballistic": None}
+    with pytest.raises(ValueError, match="expected one of"):
+        parse_half_lives("shahed=3")

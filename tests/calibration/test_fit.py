@@ -158,3 +158,60 @@ def test_overdispersion__falls_with_the_salvo_to_its_floor() -> None:
     # 0.1 + 1/50 = 0.12; 0.02 + 1.5/100 = 0.035; 0.3
     assert np.allclose(got, [[RHO_MAX, 0.77, 0.3], [0.12, 0.035, 0.3]])
     assert overdispersion(rho, small, np.zeros((1, 3)))[0, 0] == RHO_MAX  # no salvo: as n = 1
+
+
+def test_log_likelihood__a_weight_of_two_counts_a_night_twice(small_surrogate: Surrogate) -> None:
+    """The power likelihood: weighing night i by 2 equals the data with night i repeated."""
+    from skyshield.calibration.fit import log_likelihood
+
+    theta = np.array([0.5 * (p.low + p.high) for p in PARAMETERS])
+    params = np.concatenate([theta, np.log([0.05, 0.1, 0.2]), np.log([0.5, 1.0, 0.3])])
+    data = _synthetic(
+        small_surrogate, np.concatenate([theta, [0.05, 0.1, 0.2], [0.5, 1.0, 0.3]]), 12, 4
+    )
+    twice = np.r_[np.arange(12), 3]  # night 3 twice
+    repeated = NightData(
+        data.nights[twice],
+        data.launched[twice],
+        data.neutralised[twice],
+        data.destroyed[twice],
+        data.split[twice],
+        data.tactical[twice],
+    )
+    weights = np.ones((12, 3))
+    weights[3] = 2.0
+    got = log_likelihood(small_surrogate, data, params, weights)
+    assert np.isclose(got, log_likelihood(small_surrogate, repeated, params))
+    assert np.isclose(
+        log_likelihood(small_surrogate, data, params, np.ones((12, 3))),
+        log_likelihood(small_surrogate, data, params),
+    )
+    assert not np.isclose(got, log_likelihood(small_surrogate, data, params))
+    # a class's weight acts on that class only: zero the cruise column, then cruise outcomes
+    # no longer matter
+    no_cruise = np.ones((12, 3))
+    no_cruise[:, 1] = 0.0
+    other = NightData(
+        data.nights,
+        data.launched,
+        data.neutralised * np.array([1, 0, 1]),
+        data.destroyed * np.array([1, 0, 1]),
+        data.split,
+        data.tactical,
+    )
+    assert np.isclose(
+        log_likelihood(small_surrogate, data, params, no_cruise),
+        log_likelihood(small_surrogate, other, params, no_cruise),
+    )
+
+
+def test_forgetting_weights__halve_every_half_life() -> None:
+    from skyshield.calibration.fit import forgetting_weights
+
+    nights = np.array(["2025-03-31", "2025-03-02", "2025-01-30", "2025-04-05"], "datetime64[D]")
+    half_lives = {"drone": 30.0, "cruise": 7.0, "ballistic": None}
+    got = forgetting_weights(nights, np.datetime64("2025-04-01"), half_lives)
+    # ages 1, 30, 61 days (a night after the origin: 0); per class 2^(-age / half-life)
+    assert np.allclose(got[:, 0], [2 ** (-1 / 30), 0.5, 2 ** (-61 / 30), 1.0])
+    assert np.allclose(got[:, 1], [2 ** (-1 / 7), 2 ** (-30 / 7), 2 ** (-61 / 7), 1.0])
+    assert np.array_equal(got[:, 2], np.ones(4))  # None: not forgotten

@@ -1,9 +1,11 @@
 """``skyshield backtest``: rolling-origin predictions of report nights, scored against a baseline.
 
 From ``train_until`` on, the model is refitted every ``refit_every_days`` on the nights of the
-``window_days`` before the refit date (warm-started from the previous fit), and predicts each
-night up to the next refit from its launched counts only: every test night is predicted from
-reports before it. Per night and class the prediction is a distribution (posterior samples ×
+``window_days`` before the refit date (warm-started from the previous fit, with
+``warm_steps`` MCMC steps), each class's nights weighed by their age (``half_lives``: a
+discounted likelihood that lets the fit follow drift; see :mod:`.settings` for the defaults and
+how they were chosen), and predicts each night up to the next refit from its launched counts
+only: every test night is predicted from reports before it. Per night and class the prediction is a distribution (posterior samples ×
 beta-binomial draws) of neutralised (destroyed + locationally lost) and destroyed.
 
 The naive baseline predicts launched × (Σ target / Σ launched) over the 30 days before the
@@ -25,8 +27,20 @@ import pandas as pd
 import scoringrules
 from scipy.stats import binom
 
-from skyshield.calibration.fit import NightData, Posterior, fit_period, predictive_samples
+from skyshield.calibration.fit import (
+    HalfLives,
+    NightData,
+    Posterior,
+    fit_period,
+    forgetting_weights,
+    predictive_samples,
+)
 from skyshield.calibration.model import REPORT_CLASSES
+from skyshield.calibration.settings import (
+    DEFAULT_HALF_LIVES,
+    DEFAULT_REFIT_DAYS,
+    DEFAULT_WARM_STEPS,
+)
 from skyshield.calibration.surrogate import Surrogate
 
 __all__ = ["BASELINE_DAYS", "Backtest", "backtest", "baseline_forecast", "score"]
@@ -65,9 +79,11 @@ def backtest(
     *,
     train_until: date,
     test_until: date | None = None,
-    refit_every_days: int = 30,
+    refit_every_days: int = DEFAULT_REFIT_DAYS,
     window_days: int = 90,
+    half_lives: HalfLives = DEFAULT_HALF_LIVES,
     steps: int = 3000,
+    warm_steps: int | None = DEFAULT_WARM_STEPS,
     draws: int = 400,
     seed: int = 0,
     initial: Posterior | None = None,
@@ -92,9 +108,10 @@ def backtest(
             train,
             start=(origin - timedelta(days=window_days)).isoformat(),
             end=origin.isoformat(),
-            steps=steps,
+            steps=steps if walkers is None or warm_steps is None else warm_steps,
             seed=seed + i,
             initial=walkers,
+            weights=forgetting_weights(train.nights, np.datetime64(origin), half_lives),
         )
         fits.append(fit)
         walkers = fit.walkers

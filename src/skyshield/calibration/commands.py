@@ -10,7 +10,16 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.table import Table
 
-from skyshield.calibration.settings import DEFAULT_WINDOW_DAYS, DEFAULTS, EmulatorSettings
+from skyshield.calibration.settings import (
+    DEFAULT_HALF_LIVES,
+    DEFAULT_REFIT_DAYS,
+    DEFAULT_WARM_STEPS,
+    DEFAULT_WINDOW_DAYS,
+    DEFAULTS,
+    EmulatorSettings,
+    format_half_lives,
+    parse_half_lives,
+)
 from skyshield.terminal import check_output_path, out, print_json, progress_bar, save_figure
 
 if TYPE_CHECKING:  # the modules below import slowly (engine, emcee, scoringrules)
@@ -173,15 +182,27 @@ def backtest_command(
     test_until: Annotated[
         str | None, typer.Option(help="Last test night (YYYY-MM-DD); default: the last one.")
     ] = None,
-    refit_every_days: Annotated[int, typer.Option(min=1, help="Refit interval.")] = 30,
+    refit_every_days: Annotated[
+        int, typer.Option(min=1, max=30, help="Refit interval (days).")
+    ] = DEFAULT_REFIT_DAYS,
     window_days: Annotated[
         int, typer.Option(min=7, help="Each refit uses the nights of this many days before it.")
     ] = DEFAULT_WINDOW_DAYS,
+    half_life: Annotated[
+        str,
+        typer.Option(
+            help="Forget older nights: weigh each by 2^(-age/half-life) in the fit; days per "
+            "class (drone=7,cruise=7,ballistic=none), one number for all, or none.",
+        ),
+    ] = format_half_lives(DEFAULT_HALF_LIVES),
     calibration: Annotated[
         Path | None,
         typer.Option(help="Reuse this calibration file's emulator instead of building one."),
     ] = None,
-    steps: Annotated[int, typer.Option(min=50, help="MCMC steps per refit.")] = 3000,
+    steps: Annotated[int, typer.Option(min=50, help="MCMC steps of the first refit.")] = 3000,
+    warm_steps: Annotated[
+        int, typer.Option(min=50, help="MCMC steps of each later (warm-started) refit.")
+    ] = DEFAULT_WARM_STEPS,
     seed: Annotated[int, typer.Option(min=0, help="Seed of the design and the MCMC.")] = 1,
     plot: Annotated[
         Path | None, typer.Option(help="Also save reported vs predicted per night (PNG, ...).")
@@ -196,6 +217,11 @@ def backtest_command(
 
     until = _date(train_until, "--train-until")
     last = _date(test_until, "--test-until") if test_until else None
+    try:
+        half_lives = parse_half_lives(half_life)
+    except ValueError as problem:
+        sys.stderr.write(f"--half-life: {problem}\n")
+        raise typer.Exit(2) from None
     if plot is not None:
         check_output_path(plot)
     reports = load_reports(data)
@@ -213,7 +239,9 @@ def backtest_command(
             test_until=last,
             refit_every_days=refit_every_days,
             window_days=window_days,
+            half_lives=half_lives,
             steps=steps,
+            warm_steps=warm_steps,
             seed=seed,
             progress=progress,
         )
@@ -229,6 +257,7 @@ def backtest_command(
             "test_until": max(tested) if len(tested) else None,
             "refit_every_days": refit_every_days,
             "window_days": window_days,
+            "half_lives": half_lives,
             "metrics": result.metrics.to_dict(orient="records"),
             "nights": result.nights.to_dict(orient="records"),
         }

@@ -22,6 +22,7 @@ log-uniform on ρ in [1e-4, 0.5].
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import emcee
@@ -36,9 +37,11 @@ from skyshield.reports.weapons import split_model
 
 __all__ = [
     "FIT_NAMES",
+    "HalfLives",
     "NightData",
     "Posterior",
     "fit_period",
+    "forgetting_weights",
     "night_data",
     "overdispersion",
     "predictive_samples",
@@ -176,11 +179,16 @@ def overdispersion(rho: np.ndarray, rho_small: np.ndarray, salvo: np.ndarray) ->
     return np.asarray(np.minimum(rho + rho_small / n, RHO_MAX))
 
 
-def log_likelihood(surrogate: Surrogate, data: NightData, params: np.ndarray) -> float:
+def log_likelihood(
+    surrogate: Surrogate, data: NightData, params: np.ndarray, weights: np.ndarray | None = None
+) -> float:
     """Log-likelihood of the report nights under fitted parameters.
 
     ``params``: θ (:data:`NAMES`), then log ρ and log ρ_small per class (:func:`overdispersion`).
+    ``weights`` (n, 3): each night's log-likelihood per class is multiplied by its weight (see
+    :func:`forgetting_weights`); None weighs every night 1.
     """
+    w = np.ones(data.launched.shape) if weights is None else weights
     theta = params[: len(NAMES)]
     rho = np.exp(params[len(NAMES) : len(NAMES) + _N_CLASSES])
     rho_small = np.exp(params[len(NAMES) + _N_CLASSES :])
@@ -188,22 +196,48 @@ def log_likelihood(surrogate: Surrogate, data: NightData, params: np.ndarray) ->
     neutral_share = destroyed + lost
     has = data.launched > 0
     rho_grid = overdispersion(rho, rho_small, data.launched)
-    total = _betabinom_logpmf(
+    total = w[has] @ _betabinom_logpmf(
         data.neutralised[has], data.launched[has], neutral_share[has], rho_grid[has]
-    ).sum()
+    )
     drone = data.split & (data.neutralised[:, 0] > 0)
     q = destroyed[drone, 0] / np.maximum(neutral_share[drone, 0], _EPS)
     rho_split = overdispersion(rho[0], rho_small[0], data.neutralised[drone, 0])
-    total += _betabinom_logpmf(
+    total += w[drone, 0] @ _betabinom_logpmf(
         data.destroyed[drone, 0], data.neutralised[drone, 0], q, rho_split
-    ).sum()
+    )
     return float(total)
 
 
-def _log_posterior(params: np.ndarray, surrogate: Surrogate, data: NightData) -> float:
+HalfLives = Mapping[str, float | None]
+"""Half-life in days of each report class's evidence (None: not forgotten)."""
+
+
+def forgetting_weights(
+    nights: np.ndarray, as_of: np.datetime64, half_lives: HalfLives
+) -> np.ndarray:
+    """(n, 3) weights 2^(-age / half-life) per night and class, age in days before ``as_of``.
+
+    A power (discounted) likelihood: the usual stand-in for parameters that drift as a random
+    walk (exponential forgetting, as in a Kalman filter's forgetting factor). Old nights count
+    less, so the fit follows drift and its posterior widens to the effective sample size,
+    Σ weights, instead of the window's nights. A class whose half-life is None is not
+    forgotten (weight 1 within the window).
+    """
+    age = (as_of - nights).astype("timedelta64[D]").astype(float)
+    age = np.maximum(age, 0.0)
+    columns = [
+        np.ones_like(age) if half_lives.get(cls) is None else np.exp2(-age / half_lives[cls])
+        for cls in REPORT_CLASSES
+    ]
+    return np.column_stack(columns) if columns else np.ones((age.size, 0))
+
+
+def _log_posterior(
+    params: np.ndarray, surrogate: Surrogate, data: NightData, weights: np.ndarray | None
+) -> float:
     if np.any(params < _LOW) or np.any(params > _HIGH):
         return -np.inf
-    return log_likelihood(surrogate, data, params)
+    return log_likelihood(surrogate, data, params, weights)
 
 
 @dataclass(frozen=True, slots=True)
@@ -263,10 +297,12 @@ def fit_period(
     walkers: int = 32,
     seed: int = 0,
     initial: np.ndarray | None = None,
+    weights: np.ndarray | None = None,
 ) -> Posterior:
     """Sample the posterior of one period's nights; ``initial`` walkers warm-start the chain.
 
     The first half of the chain is discarded as burn-in (a third when warm-started).
+    ``weights``: per-night likelihood weights (:func:`forgetting_weights`).
     """
     rng = np.random.default_rng(seed)
     dim = len(FIT_NAMES)
@@ -279,7 +315,7 @@ def fit_period(
     # posterior's long, correlated ridges (kill probability vs posture vs decoys)
     moves = [(emcee.moves.DEMove(), 0.8), (emcee.moves.DESnookerMove(), 0.2)]
     sampler = emcee.EnsembleSampler(
-        walkers, dim, _log_posterior, args=(surrogate, data), moves=moves
+        walkers, dim, _log_posterior, args=(surrogate, data, weights), moves=moves
     )
     sampler.random_state = np.random.RandomState(seed).get_state()
     sampler.run_mcmc(start_points, steps, progress=False)
