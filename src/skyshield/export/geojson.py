@@ -19,7 +19,7 @@ layer                     geometry    what
 ========================  ==========  =======================================================
 
 Route vertices are a subset of the engine's trajectory samples (collinear samples dropped,
-Douglas–Peucker at 1e-5 deg, about 1 m), so every vertex is an engine position. Coordinates
+Douglas–Peucker at 1e-4 deg, about 10 m), so every vertex is an engine position. Coordinates
 are lon, lat (degrees, WGS84) and, where given, altitude in metres.
 """
 
@@ -53,7 +53,7 @@ LAYERS = (
     "intercept",
     "fate",
 )
-_ROUTE_TOLERANCE_DEG = 1e-5
+_ROUTE_TOLERANCE_DEG = 1e-4
 
 
 def _feature(geometry: BaseGeometry | dict[str, Any], **properties: Any) -> dict[str, Any]:
