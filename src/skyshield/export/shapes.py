@@ -8,12 +8,13 @@ centre exact, within ~1% elsewhere at these extents), which the engine never use
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pyproj
 import shapely
 from shapely.geometry import Polygon
 from shapely.geometry.base import BaseGeometry
-from shapely.ops import transform
 
 from skyshield.engine.compiled import CompiledScenario
 from skyshield.geo import destination_lonlat
@@ -56,9 +57,14 @@ def _buffered(geometry: BaseGeometry, distance_m: float) -> BaseGeometry:
     local = pyproj.CRS.from_proj4(
         f"+proj=aeqd +lat_0={centre.y} +lon_0={centre.x} +datum=WGS84 +units=m"
     )
-    to_local = pyproj.Transformer.from_crs("EPSG:4326", local, always_xy=True).transform
-    to_lonlat = pyproj.Transformer.from_crs(local, "EPSG:4326", always_xy=True).transform
-    return transform(to_lonlat, transform(to_local, geometry).buffer(distance_m))
+    to_local = pyproj.Transformer.from_crs("EPSG:4326", local, always_xy=True)
+    to_lonlat = pyproj.Transformer.from_crs(local, "EPSG:4326", always_xy=True)
+
+    def project(transformer: pyproj.Transformer) -> Callable[[np.ndarray], np.ndarray]:
+        return lambda xy: np.column_stack(transformer.transform(xy[:, 0], xy[:, 1]))
+
+    buffered = shapely.transform(geometry, project(to_local)).buffer(distance_m)
+    return shapely.transform(buffered, project(to_lonlat))
 
 
 def nation_zone(compiled: CompiledScenario, nation: int) -> BaseGeometry:
