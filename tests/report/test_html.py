@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import shutil
 import time
 from importlib import resources
 from pathlib import Path
@@ -23,7 +24,8 @@ from skyshield.catalog import catalog_frame, load_catalog
 from skyshield.report import ReportRun, render_report
 from skyshield.runner.montecarlo import Run, run_replications
 
-CHROMIUM = Path("/usr/bin/chromium")
+# Debian's chromium, which `make test` installs when missing
+CHROMIUM = Path(shutil.which("chromium") or "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 REPLICATIONS = 4
 SEED = 11
@@ -73,7 +75,7 @@ def test_render_report__every_catalog_parameter_used(report_file: Path, runs: li
 
 
 @pytest.mark.skipif(
-    not CHROMIUM.exists(), reason="no /usr/bin/chromium: `make test` installs Debian's chromium"
+    not CHROMIUM.exists(), reason="no chromium on PATH: `make test` installs Debian's chromium"
 )
 def test_report__opens_offline_in_chromium(report_file: Path, runs: list[Run]) -> None:
     from playwright.sync_api import Route, sync_playwright
