@@ -21,6 +21,7 @@ from tests.export.conftest import small
 
 from skyshield.api import compare, summarize
 from skyshield.catalog import catalog_frame, load_catalog
+from skyshield.metrics.policy import per_replication_measures
 from skyshield.report import ReportRun, render_report
 from skyshield.runner.montecarlo import Run, run_replications
 
@@ -35,6 +36,15 @@ LOCAL_SCHEMES = {"file", "data", "blob", "about"}
 
 def _shots(run: Run) -> int:
     return int((run.outcomes.shots["replication"] == SHOWN).sum())
+
+
+def _debris(run: Run) -> int:
+    """Intercepts near populated places in the shown night, as `compare` counts them."""
+    measures = per_replication_measures(
+        run.scenario, run.compiled, run.geometry, run.outcomes, run.replications
+    )
+    columns = [c for c in measures.columns if c.startswith("debris_near_populated/")]
+    return int(measures.loc[SHOWN, columns].sum())
 
 
 @pytest.fixture(scope="module")
@@ -113,7 +123,7 @@ def test_report__opens_offline_in_chromium(report_file: Path, runs: list[Run]) -
         page.goto(report_file.as_uri(), wait_until="load")
         page.wait_for_function(
             "window.skyshieldReport && "
-            "window.skyshieldReport.charts + window.skyshieldReport.chartErrors === 6",
+            "window.skyshieldReport.charts + window.skyshieldReport.chartErrors === 8",
             timeout=60_000,
         )
         load_s = time.perf_counter() - start
@@ -130,6 +140,7 @@ def test_report__opens_offline_in_chromium(report_file: Path, runs: list[Run]) -
                     page.locator(f"#map-{k} path.skyshield-intercept").count(),
                     page.locator(f"#map-{k} path.skyshield-border").count(),
                     page.locator(f"#map-{k} path.skyshield-unit").count(),
+                    page.locator(f"#map-{k} path.skyshield-debris").count(),
                 )
             )
         page.locator("#map-1").scroll_into_view_if_needed()
@@ -148,8 +159,10 @@ def test_report__opens_offline_in_chromium(report_file: Path, runs: list[Run]) -
     assert console == []
     assert all(urlparse(u).scheme in LOCAL_SCHEMES for u in requested)
     assert state["chartErrors"] == 0
-    assert _shots(runs[0]) > 0  # else the marker count checks nothing
+    assert _shots(runs[0]) > 0  # else the marker counts check nothing
+    assert _debris(runs[0]) > 0
     for k, run in enumerate(runs):
-        assert counts[k] == (_shots(run), n_borders, run.compiled.n_units), f"map {k}"
+        expected = (_shots(run), n_borders, run.compiled.n_units, _debris(run))
+        assert counts[k] == expected, f"map {k}"
         assert state["maps"][k]["intercepts"] == _shots(run)
     assert by_territory == _shots(runs[1])

@@ -14,7 +14,10 @@ layer                     geometry    what
 ``roe_zone``              (Multi)Pol  where a nation may place intercept points (outline)
 ``ew_zone``               Polygon     an electronic-warfare disc
 ``route``                 LineString  a threat's flight, launch to fate (lon, lat, alt)
-``intercept``             Point       an interceptor's intercept point (hit or miss)
+``intercept``             Point       an interceptor's intercept point (hit or miss);
+                                      ``debris_near_populated``: a hit within the debris
+                                      rule's distance of a populated place (as ``compare``
+                                      counts it)
 ``fate``                  Point       where a threat that was not intercepted ended
 ========================  ==========  =======================================================
 
@@ -35,8 +38,10 @@ from shapely.geometry.base import BaseGeometry
 
 from skyshield.export.shapes import circle, nation_zone, sector
 from skyshield.export.tracks import Track, replication_rows, replication_tracks
+from skyshield.geo import near_populated_place_mask
+from skyshield.metrics.policy import DEFAULT_DEBRIS, DebrisRule
 from skyshield.runner.montecarlo import Run
-from skyshield.units import M_TO_KM
+from skyshield.units import KM_TO_M, M_TO_KM
 
 __all__ = ["LAYERS", "geojson_document", "geojson_text", "route_vertices"]
 
@@ -173,7 +178,9 @@ def _static_features(run: Run) -> list[dict[str, Any]]:
     return features
 
 
-def geojson_document(run: Run, replication: int) -> dict[str, Any]:
+def geojson_document(
+    run: Run, replication: int, debris: DebrisRule = DEFAULT_DEBRIS
+) -> dict[str, Any]:
     """Map one replication of a run as a GeoJSON FeatureCollection (see module docstring).
 
     Raises
@@ -215,7 +222,14 @@ def geojson_document(run: Run, replication: int) -> dict[str, Any]:
                     time_s=float(t.time_s[-1]),
                 )
             )
-    for shot in replication_rows(run.outcomes.shots, replication).itertuples():
+    shots = replication_rows(run.outcomes.shots, replication)
+    near = near_populated_place_mask(
+        shots["lon_deg"].to_numpy(),
+        shots["lat_deg"].to_numpy(),
+        debris.radius_km * KM_TO_M,
+        debris.min_population,
+    )
+    for shot, close in zip(shots.itertuples(), near.tolist(), strict=True):
         features.append(
             _feature(
                 _point(shot.lon_deg, shot.lat_deg),
@@ -230,6 +244,7 @@ def geojson_document(run: Run, replication: int) -> dict[str, Any]:
                 fire_time_s=float(shot.fire_time_s),
                 intercept_time_s=float(shot.intercept_time_s),
                 outside_own_airspace=bool(shot.outside_own_airspace),
+                debris_near_populated=bool(shot.hit) and bool(close),
             )
         )
     return {

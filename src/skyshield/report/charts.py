@@ -12,15 +12,11 @@ from typing import Any
 
 import pandas as pd
 
-__all__ = ["by_class_chart", "by_target_chart", "by_unit_chart"]
+from skyshield.plots import FATE_COLOURS
+
+__all__ = ["by_class_chart", "by_target_chart", "by_unit_chart", "nights_chart"]
 
 _SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json"  # an identifier; never fetched
-_FATE_COLOURS = {
-    "intercepted": "#2b7bba",
-    "lost_to_ew": "#7fbf7b",
-    "impacted": "#d7301f",
-    "reached_area": "#b8b8b8",
-}
 _WIDTH = 520
 _STATS = ["mean", "ci95_low", "ci95_high"]
 
@@ -68,13 +64,13 @@ def _interval_layers(
 
 def by_class_chart(by_class: pd.DataFrame) -> dict[str, Any]:
     """Threats per night by class and fate: mean with its 95% CI, one row per class."""
-    fates = [q for q in _FATE_COLOURS if q in set(by_class["quantity"])]
+    fates = [q for q in FATE_COLOURS if q in set(by_class["quantity"])]
     data = by_class[by_class["quantity"].isin(fates)]
     colour = {
         "field": "quantity",
         "type": "nominal",
         "title": "fate",
-        "scale": {"domain": fates, "range": [_FATE_COLOURS[f] for f in fates]},
+        "scale": {"domain": fates, "range": [FATE_COLOURS[f] for f in fates]},
     }
     return {
         "$schema": _SCHEMA,
@@ -120,4 +116,54 @@ def by_unit_chart(by_unit: pd.DataFrame) -> dict[str, Any]:
         "data": {"values": _records(fired[["unit", "nation", "system", *_STATS]])},
         "width": _WIDTH,
         "layer": _interval_layers("rounds per night", "unit", "unit", colour),
+    }
+
+
+def nights_chart(per_night: pd.DataFrame) -> dict[str, Any]:
+    """Chart how many nights had each count of threats meeting each fate, one panel per class.
+
+    ``per_night`` is :func:`skyshield.plots.fates_per_night` (one row per night, class and
+    fate); it is reduced to (class, fate, count, nights) so the page carries one row per bar.
+    """
+    nights = (
+        per_night.groupby(["threat_class", "fate", "count"], observed=True)
+        .size()
+        .rename("nights")
+        .reset_index()
+    )
+    nights["threat_class"] = nights["threat_class"].astype(str)
+    nights["fate"] = nights["fate"].astype(str)
+    fates = [f for f in FATE_COLOURS if f in set(nights["fate"])]
+    return {
+        "$schema": _SCHEMA,
+        "title": "Nights by number of threats per fate (spread over nights)",
+        "data": {"values": _records(nights)},
+        "facet": {"row": {"field": "threat_class", "type": "nominal", "title": None}},
+        "resolve": {"scale": {"x": "independent"}},
+        "spec": {
+            "width": _WIDTH,
+            "height": 70,
+            "mark": {"type": "bar", "opacity": 0.6, "width": 4},
+            "encoding": {
+                "x": {
+                    "field": "count",
+                    "type": "quantitative",
+                    "title": "threats in a night",
+                    # counts are whole: no label at a fractional tick
+                    "axis": {"format": "d", "labelExpr": "datum.value % 1 ? '' : datum.label"},
+                },
+                # fates overlap (not stacked): each bar is its own count of nights
+                "y": {"field": "nights", "type": "quantitative", "title": "nights", "stack": None},
+                "color": {
+                    "field": "fate",
+                    "type": "nominal",
+                    "scale": {"domain": fates, "range": [FATE_COLOURS[f] for f in fates]},
+                },
+                "tooltip": [
+                    {"field": "fate"},
+                    {"field": "count", "type": "quantitative"},
+                    {"field": "nights", "type": "quantitative"},
+                ],
+            },
+        },
     }

@@ -25,7 +25,14 @@ from markupsafe import Markup
 from skyshield.catalog import catalog_frame, load_catalog
 from skyshield.export import geojson_document
 from skyshield.geo import populated_places
-from skyshield.report.charts import by_class_chart, by_target_chart, by_unit_chart
+from skyshield.metrics.policy import DEFAULT_DEBRIS
+from skyshield.plots import fates_per_night
+from skyshield.report.charts import (
+    by_class_chart,
+    by_target_chart,
+    by_unit_chart,
+    nights_chart,
+)
 from skyshield.runner.compare import PolicyComparison
 from skyshield.runner.montecarlo import Run
 
@@ -234,6 +241,10 @@ def render_report(
                 "geojson": document,
                 "cities": _cities(document),
                 "intercepts": sum(1 for f in features if f["properties"]["layer"] == "intercept"),
+                "debris": {
+                    "radius_km": DEFAULT_DEBRIS.radius_km,
+                    "min_population": DEFAULT_DEBRIS.min_population,
+                },
             }
         )
     catalog_rows, sources = _catalog_used([e.run for e in runs])
@@ -251,6 +262,9 @@ def render_report(
                 f"chart-{k}-class": by_class_chart(e.summary.by_class),
                 f"chart-{k}-target": by_target_chart(e.summary.by_target),
                 f"chart-{k}-unit": by_unit_chart(e.summary.by_unit),
+                f"chart-{k}-nights": nights_chart(
+                    fates_per_night(e.summary.threats, e.summary.replications)
+                ),
             },
             "assumptions": _assumptions(e.run),
         }
