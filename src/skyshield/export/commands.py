@@ -15,6 +15,7 @@ __all__ = ["export_command"]
 
 
 def export_command(
+    output: Annotated[Path, typer.Option("--output", "-o", help="File to write.")],
     scenario: Annotated[
         str | None,
         typer.Argument(help="Scenario YAML file or built-in name; default: the default scenario."),
@@ -27,9 +28,6 @@ def export_command(
             help="geojson (GIS), czml (Cesium), kml (Google Earth) or acmi (Tacview 2.1).",
         ),
     ] = ExportFormat.GEOJSON,
-    output: Annotated[Path, typer.Option("--output", "-o", help="File to write.")] = Path(
-        "skyshield-export"
-    ),
     replication: Annotated[
         int, typer.Option("--replication", "-r", min=0, help="Which night (replication) to export.")
     ] = 0,
