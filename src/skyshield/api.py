@@ -22,7 +22,9 @@ from skyshield.scenario import Scenario, load_scenario
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-__all__ = ["RunSummary", "compare", "run"]
+    from skyshield.export import ExportFormat
+
+__all__ = ["RunSummary", "compare", "export", "report", "run"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,3 +193,70 @@ def compare(
         adjust=_adjustment(calibration),
         **options,
     )
+
+
+def export(
+    scenario: Scenario | str | Path | None,
+    file_format: ExportFormat | str,
+    *,
+    replication: int = 0,
+    replications: int | None = None,
+    seed: int | None = None,
+    workers: int = 1,
+    progress: ProgressCallback | None = None,
+) -> str:
+    """Simulate a scenario and return one replication as a GeoJSON, CZML, KML or ACMI text.
+
+    ``replications`` defaults to ``replication + 1``, the fewest runs that include it: a
+    replication's raid, routes and draws depend on its index and the seed alone (up to the
+    scenario's route-set cap), so it is the same night a longer run would show.
+    """
+    from skyshield.export import ExportFormat, check_replication, export_text
+
+    file_format = ExportFormat(file_format)
+    loaded = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+    n_reps = replication + 1 if replications is None else replications
+    check_replication(replication, n_reps, loaded.name)  # before the work, not after
+    with _progress_bar(progress) as report:
+        result = run_replications(
+            loaded, replications=n_reps, seed=seed, workers=workers, progress=report
+        )
+    return export_text(result, file_format, replication)
+
+
+def report(
+    *scenarios: Scenario | str | Path,
+    replications: int | None = None,
+    seed: int | None = None,
+    workers: int = 1,
+    replication: int = 0,
+    progress: Callable[[str], None] | None = None,
+) -> str:
+    """Simulate scenarios and return the self-contained HTML report of them.
+
+    With two or more scenarios the report also compares them as :func:`compare` does (the
+    first is the baseline), which simulates them again on the same nights. ``replication``
+    is the night each map shows.
+    """
+    from skyshield import __version__
+    from skyshield.export import check_replication
+    from skyshield.report import ReportRun, render_report
+
+    loaded = [s if isinstance(s, Scenario) else load_scenario(s) for s in scenarios]
+    if not loaded:
+        loaded = [load_scenario(None)]
+    entries = []
+    for scenario in loaded:
+        n_reps = scenario.monte_carlo.replications if replications is None else replications
+        check_replication(replication, n_reps, scenario.name)
+    for scenario in loaded:
+        if progress is not None:
+            progress(scenario.name)
+        result = run_replications(scenario, replications=replications, seed=seed, workers=workers)
+        entries.append(ReportRun(run=result, summary=summarize(result), replication=replication))
+    comparison = None
+    if len(loaded) > 1:
+        if progress is not None:
+            progress("the comparison")
+        comparison = compare(*loaded, replications=replications, seed=seed, workers=workers)
+    return render_report(entries, comparison, version=__version__)

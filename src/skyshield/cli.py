@@ -20,7 +20,9 @@ from skyshield.calibration.commands import backtest_command, calibrate_command
 from skyshield.campaign.commands import campaign_command
 from skyshield.catalog import catalog_frame, load_catalog
 from skyshield.errors import SkyshieldError
+from skyshield.export.commands import export_command
 from skyshield.metrics.policy import DEFAULT_DEBRIS, MASSED_RAIDS_PER_MONTH, DebrisRule
+from skyshield.report.commands import report_command
 from skyshield.runner.compare import PolicyComparison
 from skyshield.runner.montecarlo import EngineKind
 from skyshield.scenario import (
@@ -458,6 +460,8 @@ def scenarios() -> None:
 app.command("calibrate")(calibrate_command)
 app.command("backtest")(backtest_command)
 app.command("campaign")(campaign_command)
+app.command("report")(report_command)
+app.command("export")(export_command)
 
 
 def main() -> None:

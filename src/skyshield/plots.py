@@ -12,9 +12,10 @@ from skyshield.engine.outcomes import Fate
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-__all__ = ["fates_per_night", "plot_fates_per_night"]
+__all__ = ["FATE_COLOURS", "fates_per_night", "plot_fates_per_night"]
 
-_FATE_COLOURS = {
+# Colour of each fate in every figure and in the HTML report's charts.
+FATE_COLOURS = {
     Fate.INTERCEPTED.label: "#2b7bba",
     Fate.LOST_TO_EW.label: "#7fbf7b",
     Fate.IMPACTED.label: "#d7301f",
@@ -60,7 +61,7 @@ def plot_fates_per_night(threats: pd.DataFrame, replications: int, title: str = 
                 bins=bins,
                 histtype="step",
                 linewidth=1.6,
-                color=_FATE_COLOURS.get(str(fate), "black"),
+                color=FATE_COLOURS.get(str(fate), "black"),
                 label=f"{str(fate).replace('_', ' ')} (mean {counts.mean():.1f})",
             )
         ax.set_title(cls)

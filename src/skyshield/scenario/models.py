@@ -7,14 +7,16 @@ error naming the field, never a silently ignored setting.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Annotated, Self
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
 from skyshield.catalog import ThreatClass
 
 __all__ = [
+    "DEFAULT_START_TIME",
     "Asset",
     "Assignment",
     "EngineSettings",
@@ -33,6 +35,10 @@ __all__ = [
     "Zone",
     "ZoneKind",
 ]
+
+# When a scenario's raid starts if its file does not say: a winter night (20:00 Kyiv time),
+# when massed raids usually begin. Only time-tagged exports (CZML, KML, Tacview) read it.
+DEFAULT_START_TIME = datetime(2025, 1, 1, 18, 0, tzinfo=UTC)
 
 Name = Annotated[
     str, Field(min_length=1, max_length=80, pattern=r"^[A-Za-z0-9][A-Za-z0-9 _.'()/-]*$")
@@ -246,6 +252,12 @@ class Scenario(FrozenModel):
     description: str = ""
     notional: bool = Field(
         default=True, description="Positions of defending units are notional (not real)."
+    )
+    start_time: AwareDatetime = Field(
+        default=DEFAULT_START_TIME,
+        description="When the raid starts (time 0 of every replication), ISO 8601 with a time "
+        "zone, e.g. 2025-01-01T18:00:00Z; gives time-tagged exports (CZML, KML, Tacview) real "
+        "times. Does not change any outcome.",
     )
     nations: dict[NationCode, Nation] = Field(min_length=1)
     assets: dict[Name, Asset] = Field(min_length=1)

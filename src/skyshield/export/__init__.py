@@ -1,0 +1,53 @@
+"""Exports of one simulated night (replication) for other viewers.
+
+GeoJSON (any GIS: QGIS, geojson.io), CZML (Cesium), KML (Google Earth) and Tacview ACMI 2.1.
+Every exporter takes a finished :class:`skyshield.runner.montecarlo.Run` (in memory, or later
+read back from a results store) and a replication index, and returns the file's text; positions
+are the engine's own trajectory samples (:mod:`skyshield.export.tracks`).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from skyshield.export.acmi import acmi_text
+from skyshield.export.czml import czml_text
+from skyshield.export.geojson import geojson_document, geojson_text
+from skyshield.export.kml import kml_text
+from skyshield.export.tracks import Track, check_replication, replication_tracks
+from skyshield.runner.montecarlo import Run
+
+__all__ = [
+    "ExportFormat",
+    "Track",
+    "check_replication",
+    "export_text",
+    "geojson_document",
+    "replication_tracks",
+]
+
+
+class ExportFormat(StrEnum):
+    """File formats ``skyshield export`` writes."""
+
+    GEOJSON = "geojson"
+    CZML = "czml"
+    KML = "kml"
+    ACMI = "acmi"
+
+
+def export_text(run: Run, file_format: ExportFormat, replication: int = 0) -> str:
+    """One replication of a finished run as the text of a file in ``file_format``.
+
+    Raises
+    ------
+    ScenarioError
+        If the run has no such replication.
+    """
+    writers = {
+        ExportFormat.GEOJSON: geojson_text,
+        ExportFormat.CZML: czml_text,
+        ExportFormat.KML: kml_text,
+        ExportFormat.ACMI: acmi_text,
+    }
+    return writers[file_format](run, replication)

@@ -1,0 +1,60 @@
+"""The ``export`` verb of the command line (registered by skyshield.cli)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from skyshield.api import export
+from skyshield.export import ExportFormat
+from skyshield.terminal import check_output_path, err, progress_bar, write_output
+
+__all__ = ["export_command"]
+
+
+def export_command(
+    output: Annotated[Path, typer.Option("--output", "-o", help="File to write.")],
+    scenario: Annotated[
+        str | None,
+        typer.Argument(help="Scenario YAML file or built-in name; default: the default scenario."),
+    ] = None,
+    file_format: Annotated[
+        ExportFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            help="geojson (GIS), czml (Cesium), kml (Google Earth) or acmi (Tacview 2.1).",
+        ),
+    ] = ExportFormat.GEOJSON,
+    replication: Annotated[
+        int, typer.Option("--replication", "-r", min=0, help="Which night (replication) to export.")
+    ] = 0,
+    replications: Annotated[
+        int | None,
+        typer.Option(
+            "--replications",
+            "-n",
+            min=1,
+            help="Nights to simulate (default: just enough to include --replication; the night "
+            "is the same in a longer run).",
+        ),
+    ] = None,
+    seed: Annotated[int | None, typer.Option(min=0, help="Override the run seed.")] = None,
+    workers: Annotated[int, typer.Option(min=1, help="Worker threads.")] = 1,
+) -> None:
+    """Write one simulated night as GeoJSON, CZML, KML or Tacview ACMI, with real times."""
+    check_output_path(output)
+    with progress_bar("replications", quiet=False) as report:
+        text = export(
+            scenario,
+            file_format,
+            replication=replication,
+            replications=replications,
+            seed=seed,
+            workers=workers,
+            progress=report,
+        )
+    write_output(output, text)
+    err.print(f"wrote {output} ({len(text.encode('utf-8')) / 1e6:.1f} MB)", highlight=False)

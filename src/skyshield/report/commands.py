@@ -1,0 +1,48 @@
+"""The ``report`` verb of the command line (registered by skyshield.cli)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from skyshield.api import report
+from skyshield.terminal import check_output_path, err, write_output
+
+__all__ = ["report_command"]
+
+
+def report_command(
+    scenarios: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="Scenario YAML files or built-in names (default: the default scenario); with "
+            "two or more, the first is the baseline of a comparison."
+        ),
+    ] = None,
+    output: Annotated[Path, typer.Option("--output", "-o", help="HTML file to write.")] = Path(
+        "report.html"
+    ),
+    replications: Annotated[
+        int | None,
+        typer.Option("--replications", "-n", min=1, help="Override the replication count."),
+    ] = None,
+    seed: Annotated[int | None, typer.Option(min=0, help="Override the run seed.")] = None,
+    workers: Annotated[int, typer.Option(min=1, help="Worker threads.")] = 1,
+    replication: Annotated[
+        int, typer.Option("--replication", "-r", min=0, help="The night the maps show.")
+    ] = 0,
+) -> None:
+    """Write one self-contained HTML report: maps, charts with intervals, comparison, sources."""
+    check_output_path(output)
+    html = report(
+        *(scenarios or []),
+        replications=replications,
+        seed=seed,
+        workers=workers,
+        replication=replication,
+        progress=lambda label: err.print(f"running {label}", highlight=False),
+    )
+    write_output(output, html)
+    err.print(f"wrote {output} ({len(html.encode('utf-8')) / 1e6:.1f} MB)", highlight=False)
