@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -12,12 +13,20 @@ import numpy as np
 import pandas as pd
 
 from skyshield.engine.compiled import CompiledScenario
-from skyshield.metrics.policy import cross_border, per_replication_measures
+from skyshield.metrics.policy import cross_border, long_measures, per_replication_measures
 from skyshield.metrics.summary import by_class, by_target, by_unit, interceptors
 from skyshield.runner.compare import PolicyComparison, Variation, parse_variation
 from skyshield.runner.compare import compare as compare_scenarios
 from skyshield.runner.montecarlo import EngineKind, ProgressCallback, Run, run_replications
 from skyshield.scenario import Scenario, load_scenario
+from skyshield.store import (
+    RunRecord,
+    canonical_scenario,
+    check_results_directory,
+    new_run_id,
+    parameters_json,
+    save_run,
+)
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -42,6 +51,8 @@ class RunSummary:
     cross_border : per measure: intercepts over each country, intercepts near populated places
         per country, allied engagements over non-allied countries, threats bound for NATO
         airspace and those stopped before they got there (the ``compare`` measures)
+    measures : the per-replication measures, long: replication, measure, key, value
+    run_id : the run's id in the results directory it was saved to (``out``), else None
     """
 
     scenario_name: str
@@ -57,6 +68,8 @@ class RunSummary:
     by_unit: pd.DataFrame
     stocks: pd.DataFrame
     cross_border: pd.DataFrame
+    measures: pd.DataFrame
+    run_id: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready summary (without the per-threat and per-shot tables)."""
@@ -71,6 +84,21 @@ class RunSummary:
             "interceptors": self.interceptors.to_dict(orient="records"),
             "by_unit": self.by_unit.to_dict(orient="records"),
             "cross_border": self.cross_border.to_dict(orient="records"),
+            "run_id": self.run_id,
+        }
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """Every table of the run by name, as the results store writes them."""
+        return {
+            "threats": self.threats,
+            "shots": self.shots,
+            "stocks": self.stocks,
+            "measures": self.measures,
+            "by_class": self.by_class,
+            "by_target": self.by_target,
+            "interceptors": self.interceptors,
+            "by_unit": self.by_unit,
+            "cross_border": self.cross_border,
         }
 
     def plot(self) -> Figure:
@@ -104,6 +132,7 @@ def summarize(result: Run) -> RunSummary:
         by_unit=by_unit(result.outcomes, reps, result.route_sets),
         stocks=result.outcomes.stocks,
         cross_border=cross_border(measures, result.route_sets),
+        measures=long_measures(measures),
     )
 
 
@@ -116,14 +145,19 @@ def run(
     engine: EngineKind | str = EngineKind.FAST,
     progress: ProgressCallback | None = None,
     calibration: str | Path | None = None,
+    out: str | Path | None = None,
 ) -> RunSummary:
     """Run a scenario (object, file, built-in name, or the default) and summarise it.
 
     Without a ``progress`` callback a progress bar shows (a widget in notebooks, text in a
     terminal, nothing when output is not interactive). ``calibration``: a file written by
     ``skyshield calibrate``; its latest quarter's kill-probability and EW multipliers apply.
+    ``out``: a results directory (created if new) to save every table in, as Parquet, with the
+    run in its DuckDB catalog (:mod:`skyshield.store`); the summary's ``run_id`` names it.
     """
     loaded = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+    if out is not None:
+        check_results_directory(Path(out))
     with _progress_bar(progress) as report:
         result = run_replications(
             loaded,
@@ -134,7 +168,28 @@ def run(
             progress=report,
             adjust=_adjustment(calibration),
         )
-    return summarize(result)
+    summary = summarize(result)
+    if out is None:
+        return summary
+    text, digest = canonical_scenario(loaded)
+    record = RunRecord(
+        run_id=new_run_id("run"),
+        kind="run",
+        parent=None,
+        scenario_name=loaded.name,
+        scenario_sha256=digest,
+        scenario_json=text,
+        parameters=parameters_json(
+            {
+                "engine": summary.engine,
+                "calibration": None if calibration is None else str(calibration),
+            }
+        ),
+        seed=summary.seed,
+        replications=summary.replications,
+    )
+    save_run(Path(out), record, summary.tables())
+    return dataclasses.replace(summary, run_id=record.run_id)
 
 
 def _adjustment(

@@ -29,6 +29,7 @@ from skyshield.scenario import (
     placement_warnings,
     scenario_json_schema,
 )
+from skyshield.store import list_runs
 from skyshield.terminal import (
     check_output_path,
     err,
@@ -51,6 +52,14 @@ CalibrationOption = Annotated[
     typer.Option(
         help="A file from `skyshield calibrate`: apply its latest quarter's kill-probability "
         "and EW multipliers."
+    ),
+]
+OutOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--out",
+        help="Results directory (created if new): every table as Parquet, the run in "
+        "DIR/catalog.duckdb; list with `skyshield runs DIR`.",
     ),
 ]
 ScenarioArg = Annotated[
@@ -86,6 +95,7 @@ def run_command(
         typer.Option(help="Also save the per-night distribution of fates (PNG, SVG or PDF)."),
     ] = None,
     calibration: CalibrationOption = None,
+    out_dir: OutOption = None,
 ) -> None:
     """Simulate a raid many times and report what gets through."""
     if plot is not None:
@@ -102,7 +112,10 @@ def run_command(
             engine=engine,
             progress=report,
             calibration=calibration,
+            out=out_dir,
         )
+    if summary.run_id is not None:
+        err.print(f"saved run {summary.run_id} in {out_dir}", highlight=False)
     idle = summary.by_unit[summary.by_unit["nights_fired"] == 0]["unit"].tolist()
     if idle:
         _warn(
@@ -369,6 +382,38 @@ def _print_comparison(result: PolicyComparison) -> None:
             short = str(parameter).removeprefix("nations.").replace(".roe.", ".")
             table.add_row(str(policy), f"{short} = {value}", *row)
         out.print(table)
+
+
+@app.command("runs")
+def runs_command(
+    directory: Annotated[Path, typer.Argument(help="A results directory written by --out.")],
+    points: Annotated[
+        bool, typer.Option("--points", help="Also list each sweep point as a run.")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")] = False,
+) -> None:
+    """List the runs saved in a results directory (id, kind, scenario, seed, status)."""
+    frame = list_runs(directory, points=points)
+    if as_json:
+        records = json.loads(frame.to_json(orient="records", date_format="iso"))
+        print_json({"directory": str(directory), "runs": records})
+        return
+    table = Table(title=f"Runs in {directory}", title_justify="left")
+    columns = ("run_id", "kind", "scenario_name", "seed", "replications", "started", "status")
+    for col in columns:
+        table.add_column(
+            col.replace("_", " "),
+            justify="right" if col == "seed" else "left",
+            no_wrap=col in ("run_id", "started"),
+        )
+    for r in frame.itertuples():
+        table.add_row(
+            *(
+                f"{getattr(r, c):%Y-%m-%d %H:%M:%S}" if c == "started" else str(getattr(r, c))
+                for c in columns
+            )
+        )
+    out.print(table)
 
 
 @app.command()
