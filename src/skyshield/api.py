@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -226,17 +227,21 @@ def compare(
     workers: int = 1,
     vary: Sequence[str | Variation] = (),
     calibration: str | Path | None = None,
+    out: str | Path | None = None,
     **options: Any,
 ) -> PolicyComparison:
     """Compare policies (objects, files or built-in names; the first is the baseline).
 
     ``vary`` takes ``"path=value1,value2"`` strings as ``skyshield compare --vary`` does; other
-    keyword options go to :func:`skyshield.runner.compare.compare`.
+    keyword options go to :func:`skyshield.runner.compare.compare`. ``out``: a results
+    directory to save the comparison's tables in (see :func:`run`).
     """
     loaded = [s if isinstance(s, Scenario) else load_scenario(s) for s in scenarios]
     names = [s.name if isinstance(s, Scenario) else Path(str(s)).stem for s in scenarios]
     variations = [v if isinstance(v, Variation) else parse_variation(v) for v in vary]
-    return compare_scenarios(
+    if out is not None:
+        check_results_directory(Path(out))
+    result = compare_scenarios(
         loaded,
         names=names,
         replications=replications,
@@ -246,3 +251,29 @@ def compare(
         adjust=_adjustment(calibration),
         **options,
     )
+    if out is None:
+        return result
+    texts = [canonical_scenario(s)[0] for s in loaded]
+    text = "[" + ",".join(texts) + "]"
+    record = RunRecord(
+        run_id=new_run_id("compare"),
+        kind="compare",
+        parent=None,
+        scenario_name=",".join(result.names),
+        scenario_sha256=hashlib.sha256(text.encode()).hexdigest(),
+        scenario_json=text,
+        parameters=parameters_json(
+            {
+                "vary": [[v.path, list(v.values)] for v in variations],
+                "raids_per_month": result.raids_per_month,
+                "debris_radius_km": result.debris.radius_km,
+                "debris_min_population": result.debris.min_population,
+                "unpaired": list(result.unpaired),
+                "calibration": None if calibration is None else str(calibration),
+            }
+        ),
+        seed=result.seed,
+        replications=result.replications,
+    )
+    save_run(Path(out), record, result.tables())
+    return dataclasses.replace(result, run_id=record.run_id)

@@ -266,8 +266,12 @@ def compare_command(
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")] = False,
     calibration: CalibrationOption = None,
+    out_dir: OutOption = None,
 ) -> None:
-    """Compare policies on the same raid nights (paired differences with 95% intervals)."""
+    """Compare policies on the same raid nights (paired differences with 95% intervals).
+
+    Policies whose raid differs from the baseline's are compared unpaired, and say so.
+    """
     result = compare(
         *scenarios,
         replications=replications,
@@ -278,7 +282,10 @@ def compare_command(
         raids_per_month=raids_per_month,
         debris=DebrisRule(radius_km=debris_radius_km, min_population=debris_min_population),
         progress=None if as_json else lambda label: err.print(f"running {label}", highlight=False),
+        out=out_dir,
     )
+    if result.run_id is not None:
+        err.print(f"saved run {result.run_id} in {out_dir}", highlight=False)
     if as_json:
         print_json(result.to_dict())
         return
@@ -301,7 +308,7 @@ def _scale(measure: str) -> tuple[float, str]:
 def _print_comparison(result: PolicyComparison) -> None:
     out.print(
         f"[bold]compare[/]: baseline {result.names[0]} vs {', '.join(result.names[1:])}; "
-        f"{result.replications} paired nights, seed {result.seed}; per month at "
+        f"{result.replications} nights, seed {result.seed}; per month at "
         f"{result.raids_per_month:g} massed raids; debris: intercepts within "
         f"{result.debris.radius_km:g} km of places of {result.debris.min_population:,}+"
     )
@@ -323,6 +330,11 @@ def _print_comparison(result: PolicyComparison) -> None:
                 cells.append("0")
         table.add_row(_label(m) + unit, *cells)
     out.print(table)
+    if result.unpaired:
+        out.print(
+            f"{', '.join(result.unpaired)}: a different raid from {result.names[0]}'s, so no "
+            "night pairs with another: differences are unpaired (mean ± unpaired 95% CI)"
+        )
     table = Table(
         title=f"Difference vs {result.names[0]} per night: paired mean ± 95% CI (unpaired CI)",
         title_justify="left",
@@ -336,6 +348,9 @@ def _print_comparison(result: PolicyComparison) -> None:
         cells = []
         for name in result.names[1:]:
             r = diffs.loc[(m, name)]
+            if name in result.unpaired:
+                cells.append(f"{_pm(r['diff'] * factor, r['unpaired_ci95'] * factor)} unpaired")
+                continue
             cells.append(
                 f"{_pm(r['diff'] * factor, r['paired_ci95'] * factor)} "
                 f"({r['unpaired_ci95'] * factor:.2f})"
@@ -376,7 +391,8 @@ def _print_comparison(result: PolicyComparison) -> None:
         ):
             cells = group.set_index("measure")
             row = [
-                _pm(cells.loc[m, "diff"] * _scale(m)[0], cells.loc[m, "paired_ci95"] * _scale(m)[0])
+                _pm(cells.loc[m, "diff"] * _scale(m)[0], cells.loc[m, "ci95"] * _scale(m)[0])
+                + ("" if cells.loc[m, "paired"] else " unpaired")
                 for m in cells.index
             ]
             short = str(parameter).removeprefix("nations.").replace(".roe.", ".")

@@ -17,8 +17,6 @@ from skyshield.store import SCHEMAS, list_runs, read_run
 from skyshield.store.catalog import RunStatus, record_run, run_status
 from skyshield.store.runs import canonical_scenario
 
-from .conftest import TINY
-
 
 def test_read_run__round_trip_equals_in_memory_tables(tiny: Scenario, tmp_path: Path) -> None:
     summary = skyshield.run(tiny, replications=20, out=tmp_path, progress=lambda d, t: None)
@@ -80,8 +78,8 @@ def test_read_run__running_run_refused(tiny: Scenario, tmp_path: Path) -> None:
         read_run(tmp_path, "nope")
 
 
-def test_runs__cli_json_and_bad_directory(tmp_path: Path) -> None:
-    command = ["run", str(TINY), "-n", "3", "--json", "--out", str(tmp_path / "r")]
+def test_runs__cli_json_and_bad_directory(tmp_path: Path, tiny_path: Path) -> None:
+    command = ["run", str(tiny_path), "-n", "3", "--json", "--out", str(tmp_path / "r")]
     run = subprocess.run(
         [sys.executable, "-m", "skyshield", *command],
         capture_output=True,
@@ -106,3 +104,17 @@ def test_runs__cli_json_and_bad_directory(tmp_path: Path) -> None:
     assert missing.stderr.strip() == (
         f"{tmp_path / 'none'}: expected a results directory, got no catalog.duckdb"
     )
+
+
+def test_read_run__compare_tables(tiny: Scenario, tmp_path: Path) -> None:
+    result = skyshield.compare(
+        tiny, tiny, replications=4, vary=["fire_units.gepard.stock=3"], out=tmp_path
+    )
+    assert result.run_id is not None
+    stored = read_run(tmp_path, result.run_id)
+    for name, frame in result.tables().items():
+        pd.testing.assert_frame_equal(stored[name], frame, obj=name)
+    assert set(stored["policy_measures"]["policy"]) == set(result.names)
+    row = list_runs(tmp_path).iloc[0]
+    assert row["kind"] == "compare"
+    assert json.loads(row["parameters"])["vary"] == [["fire_units.gepard.stock", [3]]]

@@ -142,7 +142,8 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("value", pa.string()),
         ("measure", pa.string()),
         ("diff", pa.float64()),
-        ("paired_ci95", pa.float64()),
+        ("ci95", pa.float64()),
+        ("paired", pa.bool_()),
     ),
     # sweep: one row per point and measure (:mod:`skyshield.runner.sweep`)
     "points": _schema(
