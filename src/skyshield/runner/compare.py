@@ -18,8 +18,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import yaml
-from pydantic import ValidationError
 
 from skyshield.engine.compiled import CompiledScenario
 from skyshield.engine.draws import route_set
@@ -34,109 +32,21 @@ from skyshield.metrics.policy import (
 from skyshield.metrics.summary import half_width_95
 from skyshield.runner.montecarlo import EngineKind, route_sets, run_replications
 from skyshield.scenario import Scenario
-from skyshield.scenario.check import check_references
-from skyshield.scenario.load import field_problem
+from skyshield.scenario.variation import Variation, apply_variation, parse_variation
 
-__all__ = ["PolicyComparison", "Variation", "apply_variation", "compare", "parse_variation"]
+__all__ = [
+    "SENSITIVITY_MEASURES",
+    "PolicyComparison",
+    "Variation",
+    "apply_variation",
+    "compare",
+    "parse_variation",
+    "run_measures",
+]
 
 ESCALATION = "allied_engagements_over_non_allied"
 # Measures shown for each value of a varied parameter.
 SENSITIVITY_MEASURES = ("leakers/all", f"{ESCALATION}/all", "interceptor_cost_usd")
-
-
-@dataclass(frozen=True, slots=True)
-class Variation:
-    """A scenario field (dotted path) and the values to try, from ``--vary path=a,b``."""
-
-    path: str
-    values: tuple[Any, ...]
-
-
-def parse_variation(text: str) -> Variation:
-    """Parse ``path=value1,value2`` (values read as YAML scalars: ``60``, ``true``, ``own``)."""
-    path, sep, values = text.partition("=")
-    items = [v.strip() for v in values.split(",") if v.strip()]
-    if not sep or not path.strip() or not items:
-        raise ScenarioError("--vary", [FieldProblem("", "path=value1,value2", repr(text))])
-    return Variation(path.strip(), tuple(yaml.safe_load(v) for v in items))
-
-
-def _path_keys(path: str) -> list[str | int]:
-    keys: list[str | int] = []
-    for part in path.split("."):
-        name, _, rest = part.partition("[")
-        if name:
-            keys.append(name)
-        while rest:
-            index, _, rest = rest.partition("]")
-            keys.append(int(index))
-            rest = rest.removeprefix("[")
-    return keys
-
-
-def _resolve(data: Any, path: str) -> tuple[Any, str | int, tuple[str | int, ...]]:
-    """Find the container of the field at ``path`` in a dumped scenario.
-
-    A list item is reached by index (``raid.waves.0.count``, ``raid.waves[0].count``) or, in a
-    list of objects with an ``id``, by that id (``fire_units.ua-gepard-kharkiv.stock``).
-    Returns the container, the key in it, and the pydantic location of the field.
-
-    Raises
-    ------
-    KeyError, IndexError, TypeError, ValueError
-        No such field.
-    """
-    node: Any = data
-    loc: list[str | int] = []
-    keys = _path_keys(path)
-    for depth, key in enumerate(keys):
-        if isinstance(node, list):
-            if isinstance(key, str) and not key.isdigit():
-                ids = [i for i, item in enumerate(node) if isinstance(item, dict)]
-                matches = [i for i in ids if node[i].get("id") == key]
-                if not matches:
-                    raise KeyError(key)
-                key = matches[0]
-            key = int(key)
-            if not 0 <= key < len(node):
-                raise IndexError(key)
-        elif not isinstance(node, dict) or key not in node:
-            raise KeyError(key)
-        loc.append(key)
-        if depth == len(keys) - 1:
-            return node, key, tuple(loc)
-        node = node[key]
-    raise KeyError(path)
-
-
-def apply_variation(scenario: Scenario, path: str, value: Any, *, source: str) -> Scenario:
-    """Return ``scenario`` with the field at dotted ``path`` set to ``value``, revalidated.
-
-    List items are addressed by index or, for fire units, sensors and EW zones, by id (see
-    :func:`_resolve`); a problem with the value is reported at ``path`` as the user wrote it.
-    """
-    data = scenario.model_dump(mode="json", exclude_defaults=False)
-    try:
-        node, key, loc = _resolve(data, path)
-    except (KeyError, IndexError, TypeError, ValueError):
-        raise ScenarioError(
-            source, [FieldProblem(path, "the path of a field in the scenario", "no such field")]
-        ) from None
-    node[key] = value
-    try:
-        varied = Scenario.model_validate(data)
-    except ValidationError as exc:
-        problems = []
-        for error in exc.errors():
-            problem = field_problem(error)
-            if tuple(error["loc"]) == loc:  # the varied field: name it as the user did
-                problem = FieldProblem(path, problem.expected, problem.found)
-            problems.append(problem)
-        raise ScenarioError(source, problems) from None
-    problems = check_references(varied)
-    if problems:
-        raise ScenarioError(source, problems)
-    return varied
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,7 +125,7 @@ def _check_comparable(scenarios: Sequence[Scenario], names: Sequence[str]) -> No
                 raise ScenarioError(name, [FieldProblem(field, expected, "a different one")])
 
 
-def _measures(
+def run_measures(
     scenario: Scenario,
     replications: int,
     seed: int,
@@ -225,6 +135,11 @@ def _measures(
     debris: DebrisRule,
     adjust: Callable[[CompiledScenario], CompiledScenario] | None = None,
 ) -> pd.DataFrame:
+    """Run a scenario and return its per-replication measures (wide, ``measure/key`` columns).
+
+    Adds the escalation measure summed over nations (``allied_engagements_over_non_allied/all``)
+    and each escalation measure per month at ``raids_per_month``.
+    """
     run = run_replications(
         scenario,
         replications=replications,
@@ -320,7 +235,7 @@ def compare(
     def measure(scenario: Scenario, label: str) -> pd.DataFrame:
         if progress is not None:
             progress(label)
-        return _measures(
+        return run_measures(
             scenario, n_reps, run_seed, workers, engine, raids_per_month, debris, adjust
         )
 

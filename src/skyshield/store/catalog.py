@@ -133,8 +133,12 @@ def _now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
-def record_run(directory: Path, records: list[RunRecord]) -> None:
-    """Insert runs as ``running`` (replacing rows of the same id that never completed)."""
+def record_run(directory: Path, records: list[RunRecord], *, again: bool = False) -> None:
+    """Insert runs as ``running``, replacing rows of the same id that never completed.
+
+    ``again``: also replace complete rows (a sweep run a second time, to add or check points);
+    otherwise a complete run of the same id is an error: results are never overwritten.
+    """
     if not records:
         return
     now = _now()
@@ -163,7 +167,7 @@ def record_run(directory: Path, records: list[RunRecord]) -> None:
             "SELECT run_id FROM runs WHERE status = ? AND list_contains(?, run_id)",
             [RunStatus.COMPLETE.value, ids],
         ).fetchall()
-        if complete:
+        if complete and not again:
             db.execute("ROLLBACK")
             raise StoreError(f"{directory}: run {complete[0][0]} is already complete")
         db.execute("DELETE FROM runs WHERE list_contains(?, run_id)", [ids])
