@@ -18,7 +18,9 @@ from skyshield.metrics.policy import cross_border, long_measures, per_replicatio
 from skyshield.metrics.summary import by_class, by_target, by_unit, interceptors
 from skyshield.runner.compare import PolicyComparison, Variation, parse_variation
 from skyshield.runner.compare import compare as compare_scenarios
+from skyshield.runner.design import Parameter, parse_parameter
 from skyshield.runner.montecarlo import EngineKind, ProgressCallback, Run, run_replications
+from skyshield.runner.sweep import SweepResult, execute_sweep, plan_sweep
 from skyshield.scenario import Scenario, load_scenario
 from skyshield.store import (
     RunRecord,
@@ -32,7 +34,7 @@ from skyshield.store import (
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-__all__ = ["RunSummary", "compare", "run"]
+__all__ = ["RunSummary", "compare", "run", "sweep"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -277,3 +279,45 @@ def compare(
     )
     save_run(Path(out), record, result.tables())
     return dataclasses.replace(result, run_id=record.run_id)
+
+
+def sweep(
+    scenario: Scenario | str | Path | None,
+    parameters: Sequence[str | Parameter],
+    *,
+    sobol: int | None = None,
+    replications: int | None = None,
+    seed: int | None = None,
+    workers: int = 1,
+    scheduler: str | None = None,
+    engine: EngineKind | str = EngineKind.FAST,
+    out: str | Path | None = None,
+    progress: ProgressCallback | None = None,
+) -> SweepResult:
+    """Run a scenario at every point of a grid or a Sobol design over its parameters.
+
+    ``parameters``: ``"path=v1,v2"`` strings (a grid: every combination) or, with
+    ``sobol=N`` (a power of two), ``"path=low:high"`` bounds; paths as
+    ``skyshield compare --vary`` takes them, plus ``pk_scale.drone|cruise|ballistic``. Every
+    point's value is validated before anything runs. With ``out`` (a results directory) each
+    point is saved as it completes, and calling again with the same arguments resumes: points
+    already complete are read, not run. ``scheduler``: a Dask scheduler's address.
+    """
+    loaded = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+    params = [p if isinstance(p, Parameter) else parse_parameter(p) for p in parameters]
+    directory = None if out is None else Path(out)
+    if directory is not None:
+        check_results_directory(directory)
+    plan = plan_sweep(
+        loaded,
+        params,
+        replications=loaded.monte_carlo.replications if replications is None else replications,
+        seed=loaded.monte_carlo.seed if seed is None else seed,
+        sobol=sobol,
+        engine=EngineKind(engine),
+        directory=directory,
+    )
+    with _progress_bar(progress) as report:
+        return execute_sweep(
+            plan, workers=workers, scheduler=scheduler, directory=directory, progress=report
+        )

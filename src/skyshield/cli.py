@@ -15,14 +15,15 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from skyshield.api import RunSummary, compare, run
+from skyshield.api import RunSummary, compare, run, sweep
 from skyshield.calibration.commands import backtest_command, calibrate_command
 from skyshield.campaign.commands import campaign_command
 from skyshield.catalog import catalog_frame, load_catalog
 from skyshield.errors import SkyshieldError
 from skyshield.metrics.policy import DEFAULT_DEBRIS, MASSED_RAIDS_PER_MONTH, DebrisRule
-from skyshield.runner.compare import PolicyComparison
+from skyshield.runner.compare import SENSITIVITY_MEASURES, PolicyComparison
 from skyshield.runner.montecarlo import EngineKind
+from skyshield.runner.sweep import SweepResult
 from skyshield.scenario import (
     builtin_scenario_names,
     load_scenario,
@@ -398,6 +399,122 @@ def _print_comparison(result: PolicyComparison) -> None:
             short = str(parameter).removeprefix("nations.").replace(".roe.", ".")
             table.add_row(str(policy), f"{short} = {value}", *row)
         out.print(table)
+
+
+@app.command("sweep")
+def sweep_command(
+    scenario: Annotated[str, typer.Argument(help="Scenario YAML file or built-in name.")],
+    param: Annotated[
+        list[str],
+        typer.Option(
+            "--param",
+            help="PATH=V1,V2,... (grid) or PATH=LOW:HIGH (with --sobol); repeatable. Paths as "
+            "--vary takes them (fire_units.<id>.stock, raid.waves.0.count, ...) or "
+            "pk_scale.drone|cruise|ballistic.",
+        ),
+    ],
+    sobol: Annotated[
+        int | None,
+        typer.Option(min=1, help="A Sobol design of N·(parameters + 2) points (N a power of 2)."),
+    ] = None,
+    replications: Annotated[
+        int | None,
+        typer.Option("--replications", "-n", min=1, help="Nights per point."),
+    ] = None,
+    seed: Annotated[int | None, typer.Option(min=0, help="Override the run seed.")] = None,
+    workers: Annotated[int, typer.Option(min=1, help="Local worker processes.")] = 1,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(help="Run the points on this Dask scheduler (tcp://host:8786) instead."),
+    ] = None,
+    out_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            help="Results directory: each point saved as it completes; the same command again "
+            "resumes, skipping complete points.",
+        ),
+    ] = None,
+    plot: Annotated[
+        Path | None,
+        typer.Option(help="With --sobol: save a bar chart of the indices (PNG, SVG or PDF)."),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")] = False,
+) -> None:
+    """Run a scenario over a grid or a Sobol design of its parameters (resumable with --out)."""
+    if plot is not None:
+        if sobol is None:
+            sys.stderr.write("--plot: expected --sobol N too (the chart shows Sobol indices)\n")
+            raise typer.Exit(2)
+        check_output_path(plot)
+    with progress_bar("points", quiet=as_json) as report:
+        result = sweep(
+            scenario,
+            param,
+            sobol=sobol,
+            replications=replications,
+            seed=seed,
+            workers=workers,
+            scheduler=scheduler,
+            out=out_dir,
+            progress=report,
+        )
+    if plot is not None and result.sobol is not None:
+        from skyshield.plots import plot_sobol  # slow to import: only when asked
+
+        save_figure(plot_sobol(result.sobol, title=f"{scenario}: Sobol indices"), plot)
+    if as_json:
+        print_json(
+            {
+                "sweep_id": result.plan.sweep_id,
+                "points": result.table.to_dict(orient="records"),
+                "sobol": None if result.sobol is None else result.sobol.to_dict(orient="records"),
+                "skipped": result.skipped,
+            }
+        )
+        return
+    _print_sweep(result)
+
+
+def _print_sweep(result: SweepResult) -> None:
+    plan = result.plan
+    out.print(
+        f"[bold]sweep[/] {plan.sweep_id}: {_plural(len(plan.tasks), 'point')} "
+        f"({result.skipped} already complete, read back), "
+        f"{_plural(plan.record.replications, 'night')} each, seed {plan.seed}"
+    )
+    if result.sobol is not None:
+        table = Table(
+            title="Sobol indices: share of each output's variance (± 95% CI)", title_justify="left"
+        )
+        for col in ("output", "parameter", "first order S1", "total ST"):
+            table.add_column(col, justify="left" if col in ("output", "parameter") else "right")
+        for r in result.sobol.itertuples():
+            table.add_row(
+                _label(str(r.output)),
+                str(r.parameter),
+                f"{r.s1:.2f} ± {r.s1_ci95:.2f}",
+                f"{r.st:.2f} ± {r.st_ci95:.2f}",
+            )
+        out.print(table)
+        return
+    table = Table(title="Per night at each point: mean ± 95% CI", title_justify="left")
+    paths = [p.path for p in plan.parameters]
+    for path in paths:
+        table.add_column(path.removeprefix("nations.").replace(".roe.", "."), justify="right")
+    for m in SENSITIVITY_MEASURES:
+        table.add_column(_label(m) + _scale(m)[1], justify="right")
+    stats = result.table.set_index(["point", "measure", "key"])
+    for task in plan.tasks:
+        values = task.point.as_dict()
+        cells = [str(values[p]) for p in paths]
+        for m in SENSITIVITY_MEASURES:
+            measure, _, key = m.partition("/")
+            factor = _scale(m)[0]
+            row = stats.loc[(task.point.key, measure, key)]
+            cells.append(f"{row['mean'] * factor:.2f} ± {row['ci95'] * factor:.2f}")
+        table.add_row(*cells)
+    out.print(table)
 
 
 @app.command("runs")
