@@ -1,13 +1,16 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
 
 from skyshield.errors import ScenarioError
 from skyshield.runner.design import Parameter, Point, grid_design, parse_parameter
-from skyshield.runner.sweep import PointTask, execute_sweep, plan_sweep
+from skyshield.runner.sweep import PointTask, execute_sweep, plan_sweep, simulate_point
 from skyshield.scenario import Scenario
+from skyshield.store import list_runs
 
 PI = float(np.pi)
 
@@ -99,3 +102,31 @@ def test_execute_sweep__same_results_whatever_the_points_and_workers(tiny: Scena
     rounds = serial.set_index(["point", "measure", "key"])["mean"]
     no_stock = both.points[0].key
     assert rounds.loc[(no_stock, "rounds", "UA")] < rounds.loc[(key, "rounds", "UA")]
+
+
+def test_execute_sweep__resume_runs_only_incomplete_points(tiny: Scenario, tmp_path: Path) -> None:
+    params = [parse_parameter("fire_units.iris.stock=0,1,2")]
+    plan = plan_sweep(tiny, params, replications=4, seed=2, directory=tmp_path)
+    ran: list[str] = []
+
+    def counting(task: PointTask) -> pd.DataFrame:
+        ran.append(task.run_id)
+        return simulate_point(task)
+
+    first = execute_sweep(plan, directory=tmp_path, evaluate=counting)
+    assert sorted(ran) == sorted(t.run_id for t in plan.tasks)
+    ran.clear()
+    again = execute_sweep(plan, directory=tmp_path, evaluate=counting)
+    assert ran == []
+    assert again.skipped == 3
+    pd.testing.assert_frame_equal(again.table, first.table, check_exact=True)
+    # a point whose file is gone (a crash before the write reached the disk) runs again
+    lost = plan.tasks[1]
+    (tmp_path / "runs" / lost.run_id / "measures.parquet").unlink()
+    third = execute_sweep(plan, directory=tmp_path, evaluate=counting)
+    assert ran == [lost.run_id]
+    pd.testing.assert_frame_equal(third.table, first.table, check_exact=True)
+    runs = list_runs(tmp_path, points=True)
+    assert runs["run_id"].is_unique
+    assert (runs["status"] == "complete").all()
+    assert len(runs) == 4  # the sweep and its three points

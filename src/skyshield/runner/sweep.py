@@ -390,9 +390,12 @@ def execute_sweep(
                 results[task.run_id] = read_table(run_directory(directory, task.run_id), "measures")
             elif run_directory(directory, task.run_id).is_dir():
                 remove_stale_temporaries(run_directory(directory, task.run_id))
+        # ``again``: a point marked complete whose file is gone runs again (same seed, same
+        # numbers) instead of standing in the catalog without its results
         record_run(
             directory,
             [_point_record(t, plan.sweep_id) for t in tasks if t.run_id not in skipped],
+            again=True,
         )
     total = len(tasks)
     if progress is not None:
