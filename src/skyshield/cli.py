@@ -645,3 +645,7 @@ def main() -> None:
     except SkyshieldError as exc:
         sys.stderr.write(f"{exc}\n")
         sys.exit(2)
+    except KeyboardInterrupt:
+        # what is saved stays saved: a sweep resumes with the same command
+        sys.stderr.write("interrupted\n")
+        sys.exit(130)

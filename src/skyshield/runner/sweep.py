@@ -311,19 +311,19 @@ def _run_local(
         return
     # spawn, not fork: the coordinator has threads (progress bar) that a fork would copy
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        pending: dict[Future[pd.DataFrame], PointTask] = {
-            pool.submit(evaluate, t): t for t in tasks
-        }
-        try:
-            while pending:
-                finished, _ = wait(pending, return_when=FIRST_COMPLETED)
-                for future in finished:
-                    done(pending.pop(future), future.result())
-        except BaseException:
-            for future in pending:
-                future.cancel()
-            raise
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+    pending: dict[Future[pd.DataFrame], PointTask] = {pool.submit(evaluate, t): t for t in tasks}
+    try:
+        while pending:
+            finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for future in finished:
+                done(pending.pop(future), future.result())
+    except BaseException:
+        # Ctrl-C or a failed point: return now; points running finish their own atomic writes
+        # in the background and are run again on resume (the catalog does not hold them)
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
 
 
 def _run_dask(
