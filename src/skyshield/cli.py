@@ -2,6 +2,11 @@
 
 Errors raised on purpose (:class:`SkyshieldError`) are printed as one line per problem on
 stderr and exit with status 2; no traceback.
+
+Longer than the ~400 lines modules aim at because every verb's table printing lives here, next
+to the shared cell formatters (``_fmt``, ``_pm``, ``_label``, ``_scale``); campaign and
+calibration verbs already live in their packages' ``commands`` modules, and ``run``/``compare``/
+``sweep`` would follow if it grows further.
 """
 
 from __future__ import annotations

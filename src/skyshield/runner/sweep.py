@@ -14,9 +14,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-import multiprocessing
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -42,6 +40,7 @@ from skyshield.runner.design import (
     sobol_problem,
 )
 from skyshield.runner.montecarlo import EngineKind, ProgressCallback, route_sets
+from skyshield.runner.pool import run_locally, run_on_dask
 from skyshield.scenario import Scenario
 from skyshield.store import (
     RunRecord,
@@ -299,52 +298,6 @@ def _summary(task: PointTask, measures: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def _run_local(
-    tasks: Sequence[PointTask],
-    evaluate: PointEvaluator,
-    workers: int,
-    done: Callable[[PointTask, pd.DataFrame], None],
-) -> None:
-    if workers == 1:
-        for task in tasks:
-            done(task, evaluate(task))
-        return
-    # spawn, not fork: the coordinator has threads (progress bar) that a fork would copy
-    context = multiprocessing.get_context("spawn")
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
-    pending: dict[Future[pd.DataFrame], PointTask] = {pool.submit(evaluate, t): t for t in tasks}
-    try:
-        while pending:
-            finished, _ = wait(pending, return_when=FIRST_COMPLETED)
-            for future in finished:
-                done(pending.pop(future), future.result())
-    except BaseException:
-        # Ctrl-C or a failed point: return now; points running finish their own atomic writes
-        # in the background and are run again on resume (the catalog does not hold them)
-        pool.shutdown(wait=False, cancel_futures=True)
-        raise
-    pool.shutdown()
-
-
-def _run_dask(
-    tasks: Sequence[PointTask],
-    evaluate: PointEvaluator,
-    scheduler: str,
-    done: Callable[[PointTask, pd.DataFrame], None],
-) -> None:
-    from distributed import Client, as_completed  # only with --scheduler
-
-    with Client(scheduler) as client:  # type: ignore[no-untyped-call]
-        # a point lost with a killed worker is rescheduled by the scheduler; retries cover
-        # errors raised inside a point (a worker out of memory, say)
-        futures = {
-            client.submit(evaluate, t, key=f"skyshield-{t.run_id}", pure=False, retries=2): t
-            for t in tasks
-        }
-        for future in as_completed(futures):  # type: ignore[no-untyped-call]
-            done(futures[future], future.result())
-
-
 def _complete_points(directory: Path, plan: SweepPlan) -> set[str]:
     """Points of this sweep complete in the catalog whose measures file is in place."""
     complete = runs_with_status(directory, plan.sweep_id, RunStatus.COMPLETE)
@@ -411,9 +364,9 @@ def execute_sweep(
     pending = [t for t in tasks if t.run_id not in skipped]
     try:
         if scheduler is not None:
-            _run_dask(pending, evaluate, scheduler, done)
+            run_on_dask(pending, evaluate, scheduler, done)
         else:
-            _run_local(pending, evaluate, workers, done)
+            run_locally(pending, evaluate, workers, done)
     except BaseException:
         if directory is not None:
             unfinished = [t.run_id for t in pending if t.run_id not in results]
