@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Mutation check (issue #8): each mutant is applied to a copy of src/ and tests/ in /tmp/mut;
 # the tests that guard it must fail. Prints the failing tests (or "passed": a surviving mutant).
-# Run: scripts/mutants.sh   (about 5 minutes)
+# Run: scripts/mutants.sh   (about 5 minutes; the #12 mutants about 6 more)
+#      scripts/mutants.sh NAME...   (only these mutants)
 cd "$(dirname "$0")/.."
 root=$(pwd)
+only=" $* "
 run() {
   name=$1; file=$2; from=$3; to=$4; shift 4
+  if [ "$only" != "  " ] && [[ "$only" != *" $name "* ]]; then return; fi
   dir=/tmp/mut/$name; rm -rf $dir; mkdir -p $dir
   cp -r src tests pyproject.toml $dir/ && find $dir -name __pycache__ -prune -exec rm -rf {} +
   python3 - "$dir/$file" "$from" "$to" <<'PY'
@@ -26,3 +29,15 @@ run reload-ignores-stock src/skyshield/engine/kernel.py "ready[u] = min(inp.unit
 run paired-ci-over-n src/skyshield/metrics/summary.py "return Z95 * per_rep.std(ddof=1) / np.sqrt(n)" "return Z95 * per_rep.std(ddof=1) / n" tests/metrics/test_intervals.py -m "not slow"
 run populated-flipped src/skyshield/engine/windows.py "keep[np.flatnonzero(over_own)[crowded]] = False" "keep[np.flatnonzero(over_own)[~crowded]] = False" tests/engine/test_reference.py tests/runner/test_compare.py
 run cap-removed src/skyshield/engine/kernel.py "    return 0 <= cap <= used_outside" "    return False" tests/engine/test_reference.py tests/runner/test_compare.py
+# results store and sweeps (#12)
+run skip-completed-removed src/skyshield/runner/sweep.py "skipped = _complete_points(directory, plan)" "skipped = set()" tests/runner/test_sweep.py -k resume
+run seed-by-point-order src/skyshield/runner/sweep.py "seed=point.seed(seed)," "seed=seed + len(tasks)," tests/runner/test_sweep.py -k whatever
+run write-in-place-no-rename src/skyshield/store/atomic.py 'fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}{TEMP_MARKER}")' 'fd, temporary = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC), str(path)' tests/store/test_atomic.py
+run complete-before-files src/skyshield/runner/sweep.py "            again=True,
+        )
+" "            again=True,
+        )
+        finish_run(directory, [t.run_id for t in tasks], RunStatus.COMPLETE)
+" tests/store/test_resume.py
+run different-raids-refused src/skyshield/runner/compare.py 'for field in ("monte_carlo", "engine"):' 'for field in ("raid", "monte_carlo", "engine"):' tests/runner/test_compare.py -k unpaired
+run ids-not-resolved src/skyshield/scenario/variation.py 'matches = [i for i in ids if node[i].get("id") == key]' "matches = []" tests/runner/test_compare.py -k list_items
