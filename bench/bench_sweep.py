@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from dice_floor import floor_s
 
 # Two Kh-101 and four Shahed-136 at Kyiv against an IRIS-T SLM and a Gepard (tests/tiny.yaml
-# with 4 route sets): small enough that a 40-point sweep fits a benchmark run.
+# with 16 route sets): a point takes about a second, so a 40-point sweep fits a benchmark run.
 SCENARIO = """
 name: bench-sweep
 nations: {UA: {name: Ukraine}}
@@ -46,7 +46,7 @@ raid:
        targets: [Kyiv]}
     - {threat: shahed-136, count: 4, launch_site: east, launch_jitter_s: 60, route_jitter_km: 5,
        targets: [Kyiv]}
-monte_carlo: {replications: 20, seed: 99, route_realizations: 4}
+monte_carlo: {replications: 20, seed: 99, route_realizations: 16}
 """
 PARAMS = ["fire_units.iris.stock=0,1,2,3,4,5,6,7,8,9", "raid.waves.1.count=2,4,6,8"]
 

@@ -493,11 +493,15 @@ def _print_sweep(result: SweepResult) -> None:
             title="Sobol indices: share of each output's variance (± 95% CI)", title_justify="left"
         )
         for col in ("output", "parameter", "first order S1", "total ST"):
-            table.add_column(col, justify="left" if col in ("output", "parameter") else "right")
+            table.add_column(
+                col,
+                justify="left" if col in ("output", "parameter") else "right",
+                no_wrap=col == "parameter",
+            )
         for r in result.sobol.itertuples():
             table.add_row(
                 _label(str(r.output)),
-                str(r.parameter),
+                str(r.parameter).removeprefix("nations.").replace(".roe.", "."),
                 f"{r.s1:.2f} ± {r.s1_ci95:.2f}",
                 f"{r.st:.2f} ± {r.st_ci95:.2f}",
             )

@@ -111,7 +111,10 @@ def plot_sobol(indices: pd.DataFrame, title: str = "") -> Figure:
         ax.set_title(output.replace("_", " "))
         ax.set_xlabel("Sobol index (± 95% CI)")
         ax.axvline(0, color="black", linewidth=0.6)
-    axes[0].legend(fontsize="small", frameon=False, loc="lower right")
+    handles, labels = axes[0].get_legend_handles_labels()
+    figure.legend(
+        handles, labels, fontsize="small", frameon=False, loc="outside lower center", ncols=2
+    )
     if title:
         figure.suptitle(title)
     return figure
