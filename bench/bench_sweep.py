@@ -5,7 +5,9 @@ measured in this run (2 workers / 1 worker, Dask / 1 worker, each against the di
 the results store's cost per point (writing a point's measures atomically and marking it
 complete in the catalog, timed on its own: the difference of two whole sweeps drowns in the
 load of a shared machine). Every timed sweep must give the same table, or the script stops:
-speed bought with different numbers is no speed-up. The machine may be shared, so the
+speed bought with different numbers is no speed-up. Each timing also prints the CPU seconds this process and its local workers
+got (Dask's workers are not counted), to show how much of 2 cores a sweep had. The machine may
+be shared, so the
 1-worker sweep runs first and last and the ratios use the mean of the two. Worker start-up (a spawned process imports
 skyshield and loads the compiled engine, about 4 s) is inside the timings, as a user pays it.
 """
@@ -13,6 +15,7 @@ skyshield and loads the compiled engine, about 4 s) is inside the timings, as a 
 from __future__ import annotations
 
 import argparse
+import resource
 import sys
 import tempfile
 import time
@@ -60,11 +63,20 @@ PARAMS = ["fire_units.iris.stock=0,1,2,3,4,5,6,7,8,9", "raid.waves.1.count=10,20
 
 
 def timed(label: str, fn, *args, **kwargs) -> tuple[SweepResult, float]:  # type: ignore[no-untyped-def]
+    """Wall time, and the CPU this process and its reaped children got (contention shows)."""
     start = time.perf_counter()
+    cpu = _cpu_s()
     result = fn(*args, **kwargs)
     elapsed = time.perf_counter() - start
-    print(f"{label}: {elapsed:.2f} s")
+    used = _cpu_s() - cpu
+    print(f"{label}: {elapsed:.2f} s (CPU {used:.1f} s: {used / elapsed:.2f} cores on average)")
     return result, elapsed
+
+
+def _cpu_s() -> float:
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)  # local pool workers, once reaped
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def main() -> None:
