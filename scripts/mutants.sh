@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Mutation check (issue #8): each mutant is applied to a copy of src/ and tests/ in /tmp/mut;
 # the tests that guard it must fail. Prints the failing tests (or "passed": a surviving mutant).
-# Run: scripts/mutants.sh   (about 7 minutes)
+# Run: scripts/mutants.sh   (about 7 minutes; the #12 mutants about 6 more)
+#      scripts/mutants.sh NAME...   (only these mutants)
 cd "$(dirname "$0")/.."
 root=$(pwd)
+only=" $* "
 run() {
   name=$1; file=$2; from=$3; to=$4; shift 4
+  if [ "$only" != "  " ] && [[ "$only" != *" $name "* ]]; then return; fi
   dir=/tmp/mut/$name; rm -rf $dir; mkdir -p $dir
   cp -r src tests pyproject.toml $dir/ && find $dir -name __pycache__ -prune -exec rm -rf {} +
   python3 - "$dir/$file" "$from" "$to" <<'PY'
@@ -31,3 +34,15 @@ run geojson-lonlat-swapped src/skyshield/export/geojson.py 'return {"type": "Poi
 run czml-time-reversed src/skyshield/export/czml.py "samples = np.column_stack([since, track.lon_deg" "samples = np.column_stack([since[::-1], track.lon_deg" tests/export/test_time_tagged.py
 run acmi-frames-reversed src/skyshield/export/acmi.py "[line.time_s for line in lines]))" "[-line.time_s for line in lines]))" tests/export/test_time_tagged.py
 run report-drops-an-intercept-marker src/skyshield/report/templates/report.html.j2 "for (const f of m.geojson.features) {" 'let dropped = false; for (const f of m.geojson.features) { if (f.properties.layer === "intercept" && !dropped) { dropped = true; continue; }' tests/report/test_html.py
+# results store and sweeps (#12)
+run skip-completed-removed src/skyshield/runner/sweep.py "skipped = _complete_points(directory, plan)" "skipped = set()" tests/runner/test_sweep.py -k resume
+run seed-by-point-order src/skyshield/runner/sweep.py "seed=point.seed(seed)," "seed=seed + len(tasks)," tests/runner/test_sweep.py -k whatever
+run write-in-place-no-rename src/skyshield/store/atomic.py 'fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}{TEMP_MARKER}")' 'fd, temporary = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC), str(path)' tests/store/test_atomic.py
+run complete-before-files src/skyshield/runner/sweep.py "            again=True,
+        )
+" "            again=True,
+        )
+        finish_run(directory, [t.run_id for t in tasks], RunStatus.COMPLETE)
+" tests/store/test_resume.py
+run different-raids-refused src/skyshield/runner/compare.py 'for field in ("monte_carlo", "engine"):' 'for field in ("raid", "monte_carlo", "engine"):' tests/runner/test_compare.py -k unpaired
+run ids-not-resolved src/skyshield/scenario/variation.py 'matches = [i for i in ids if node[i].get("id") == key]' "matches = []" tests/runner/test_compare.py -k list_items

@@ -4,12 +4,31 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
 
+from skyshield.scenario import Scenario, load_scenario
+
 RNG_SEED = 20240708  # the seed of the default scenario (scenario/examples/default.yaml)
+
+# Two Kh-101 and four Shahed-136 at Kyiv; one IRIS-T SLM (2 rounds) and one Gepard on the route:
+# a whole run of 20 nights takes well under a second once compiled.
+TINY = Path(__file__).with_name("tiny.yaml")
+
+
+@pytest.fixture
+def tiny_path() -> Path:
+    """Path of the tiny scenario file (``tests/tiny.yaml``)."""
+    return TINY
+
+
+@pytest.fixture
+def tiny() -> Scenario:
+    """The tiny scenario (``tests/tiny.yaml``), loaded."""
+    return load_scenario(TINY)
 
 
 @pytest.fixture

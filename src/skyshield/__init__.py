@@ -5,7 +5,7 @@ An analysis tool at the level of public information; it takes no live data and c
 
 from __future__ import annotations
 
-from skyshield.api import RunSummary, compare, run
+from skyshield.api import RunSummary, compare, run, sweep
 from skyshield.errors import CatalogError, GeographyError, ScenarioError, SkyshieldError
 from skyshield.scenario import Scenario, load_scenario
 
@@ -19,6 +19,7 @@ __all__ = [
     "compare",
     "load_scenario",
     "run",
+    "sweep",
 ]
 
 __version__ = "0.1.0.dev0"

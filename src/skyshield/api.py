@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -12,19 +14,29 @@ import numpy as np
 import pandas as pd
 
 from skyshield.engine.compiled import CompiledScenario
-from skyshield.metrics.policy import cross_border, per_replication_measures
+from skyshield.metrics.policy import cross_border, long_measures, per_replication_measures
 from skyshield.metrics.summary import by_class, by_target, by_unit, interceptors
 from skyshield.runner.compare import PolicyComparison, Variation, parse_variation
 from skyshield.runner.compare import compare as compare_scenarios
+from skyshield.runner.design import Parameter, parse_parameter
 from skyshield.runner.montecarlo import EngineKind, ProgressCallback, Run, run_replications
+from skyshield.runner.sweep import SweepResult, execute_sweep, plan_sweep
 from skyshield.scenario import Scenario, load_scenario
+from skyshield.store import (
+    RunRecord,
+    canonical_scenario,
+    check_results_directory,
+    new_run_id,
+    parameters_json,
+    save_run,
+)
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
     from skyshield.export import ExportFormat
 
-__all__ = ["RunSummary", "compare", "export", "report", "run"]
+__all__ = ["RunSummary", "compare", "export", "report", "run", "sweep"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +56,8 @@ class RunSummary:
     cross_border : per measure: intercepts over each country, intercepts near populated places
         per country, allied engagements over non-allied countries, threats bound for NATO
         airspace and those stopped before they got there (the ``compare`` measures)
+    measures : the per-replication measures, long: replication, measure, key, value
+    run_id : the run's id in the results directory it was saved to (``out``), else None
     """
 
     scenario_name: str
@@ -59,6 +73,8 @@ class RunSummary:
     by_unit: pd.DataFrame
     stocks: pd.DataFrame
     cross_border: pd.DataFrame
+    measures: pd.DataFrame
+    run_id: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready summary (without the per-threat and per-shot tables)."""
@@ -73,6 +89,21 @@ class RunSummary:
             "interceptors": self.interceptors.to_dict(orient="records"),
             "by_unit": self.by_unit.to_dict(orient="records"),
             "cross_border": self.cross_border.to_dict(orient="records"),
+            "run_id": self.run_id,
+        }
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """Every table of the run by name, as the results store writes them."""
+        return {
+            "threats": self.threats,
+            "shots": self.shots,
+            "stocks": self.stocks,
+            "measures": self.measures,
+            "by_class": self.by_class,
+            "by_target": self.by_target,
+            "interceptors": self.interceptors,
+            "by_unit": self.by_unit,
+            "cross_border": self.cross_border,
         }
 
     def plot(self) -> Figure:
@@ -106,6 +137,7 @@ def summarize(result: Run) -> RunSummary:
         by_unit=by_unit(result.outcomes, reps, result.route_sets),
         stocks=result.outcomes.stocks,
         cross_border=cross_border(measures, result.route_sets),
+        measures=long_measures(measures),
     )
 
 
@@ -118,14 +150,19 @@ def run(
     engine: EngineKind | str = EngineKind.FAST,
     progress: ProgressCallback | None = None,
     calibration: str | Path | None = None,
+    out: str | Path | None = None,
 ) -> RunSummary:
     """Run a scenario (object, file, built-in name, or the default) and summarise it.
 
     Without a ``progress`` callback a progress bar shows (a widget in notebooks, text in a
     terminal, nothing when output is not interactive). ``calibration``: a file written by
     ``skyshield calibrate``; its latest quarter's kill-probability and EW multipliers apply.
+    ``out``: a results directory (created if new) to save every table in, as Parquet, with the
+    run in its DuckDB catalog (:mod:`skyshield.store`); the summary's ``run_id`` names it.
     """
     loaded = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+    if out is not None:
+        check_results_directory(Path(out))
     with _progress_bar(progress) as report:
         result = run_replications(
             loaded,
@@ -136,7 +173,28 @@ def run(
             progress=report,
             adjust=_adjustment(calibration),
         )
-    return summarize(result)
+    summary = summarize(result)
+    if out is None:
+        return summary
+    text, digest = canonical_scenario(loaded)
+    record = RunRecord(
+        run_id=new_run_id("run"),
+        kind="run",
+        parent=None,
+        scenario_name=loaded.name,
+        scenario_sha256=digest,
+        scenario_json=text,
+        parameters=parameters_json(
+            {
+                "engine": summary.engine,
+                "calibration": None if calibration is None else str(calibration),
+            }
+        ),
+        seed=summary.seed,
+        replications=summary.replications,
+    )
+    save_run(Path(out), record, summary.tables())
+    return dataclasses.replace(summary, run_id=record.run_id)
 
 
 def _adjustment(
@@ -173,17 +231,21 @@ def compare(
     workers: int = 1,
     vary: Sequence[str | Variation] = (),
     calibration: str | Path | None = None,
+    out: str | Path | None = None,
     **options: Any,
 ) -> PolicyComparison:
     """Compare policies (objects, files or built-in names; the first is the baseline).
 
     ``vary`` takes ``"path=value1,value2"`` strings as ``skyshield compare --vary`` does; other
-    keyword options go to :func:`skyshield.runner.compare.compare`.
+    keyword options go to :func:`skyshield.runner.compare.compare`. ``out``: a results
+    directory to save the comparison's tables in (see :func:`run`).
     """
     loaded = [s if isinstance(s, Scenario) else load_scenario(s) for s in scenarios]
     names = [s.name if isinstance(s, Scenario) else Path(str(s)).stem for s in scenarios]
     variations = [v if isinstance(v, Variation) else parse_variation(v) for v in vary]
-    return compare_scenarios(
+    if out is not None:
+        check_results_directory(Path(out))
+    result = compare_scenarios(
         loaded,
         names=names,
         replications=replications,
@@ -193,6 +255,74 @@ def compare(
         adjust=_adjustment(calibration),
         **options,
     )
+    if out is None:
+        return result
+    texts = [canonical_scenario(s)[0] for s in loaded]
+    text = "[" + ",".join(texts) + "]"
+    record = RunRecord(
+        run_id=new_run_id("compare"),
+        kind="compare",
+        parent=None,
+        scenario_name=",".join(result.names),
+        scenario_sha256=hashlib.sha256(text.encode()).hexdigest(),
+        scenario_json=text,
+        parameters=parameters_json(
+            {
+                "vary": [[v.path, list(v.values)] for v in variations],
+                "raids_per_month": result.raids_per_month,
+                "debris_radius_km": result.debris.radius_km,
+                "debris_min_population": result.debris.min_population,
+                "unpaired": list(result.unpaired),
+                "calibration": None if calibration is None else str(calibration),
+            }
+        ),
+        seed=result.seed,
+        replications=result.replications,
+    )
+    save_run(Path(out), record, result.tables())
+    return dataclasses.replace(result, run_id=record.run_id)
+
+
+def sweep(
+    scenario: Scenario | str | Path | None,
+    parameters: Sequence[str | Parameter],
+    *,
+    sobol: int | None = None,
+    replications: int | None = None,
+    seed: int | None = None,
+    workers: int = 1,
+    scheduler: str | None = None,
+    engine: EngineKind | str = EngineKind.FAST,
+    out: str | Path | None = None,
+    progress: ProgressCallback | None = None,
+) -> SweepResult:
+    """Run a scenario at every point of a grid or a Sobol design over its parameters.
+
+    ``parameters``: ``"path=v1,v2"`` strings (a grid: every combination) or, with
+    ``sobol=N`` (a power of two), ``"path=low:high"`` bounds; paths as
+    ``skyshield compare --vary`` takes them, plus ``pk_scale.drone|cruise|ballistic``. Every
+    point's value is validated before anything runs. With ``out`` (a results directory) each
+    point is saved as it completes, and calling again with the same arguments resumes: points
+    already complete are read, not run. ``scheduler``: a Dask scheduler's address.
+    """
+    loaded = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+    params = [p if isinstance(p, Parameter) else parse_parameter(p) for p in parameters]
+    directory = None if out is None else Path(out)
+    if directory is not None:
+        check_results_directory(directory)
+    plan = plan_sweep(
+        loaded,
+        params,
+        replications=loaded.monte_carlo.replications if replications is None else replications,
+        seed=loaded.monte_carlo.seed if seed is None else seed,
+        sobol=sobol,
+        engine=EngineKind(engine),
+        directory=directory,
+    )
+    with _progress_bar(progress) as report:
+        return execute_sweep(
+            plan, workers=workers, scheduler=scheduler, directory=directory, progress=report
+        )
 
 
 def export(

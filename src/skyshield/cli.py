@@ -2,6 +2,11 @@
 
 Errors raised on purpose (:class:`SkyshieldError`) are printed as one line per problem on
 stderr and exit with status 2; no traceback.
+
+Longer than the ~400 lines modules aim at because every verb's table printing lives here, next
+to the shared cell formatters (``_fmt``, ``_pm``, ``_label``, ``_scale``); campaign and
+calibration verbs already live in their packages' ``commands`` modules, and ``run``/``compare``/
+``sweep`` would follow if it grows further.
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from skyshield.api import RunSummary, compare, run
+from skyshield.api import RunSummary, compare, run, sweep
 from skyshield.calibration.commands import backtest_command, calibrate_command
 from skyshield.campaign.commands import campaign_command
 from skyshield.catalog import catalog_frame, load_catalog
@@ -23,14 +28,16 @@ from skyshield.errors import SkyshieldError
 from skyshield.export.commands import export_command
 from skyshield.metrics.policy import DEFAULT_DEBRIS, MASSED_RAIDS_PER_MONTH, DebrisRule
 from skyshield.report.commands import report_command
-from skyshield.runner.compare import PolicyComparison
+from skyshield.runner.compare import SENSITIVITY_MEASURES, PolicyComparison
 from skyshield.runner.montecarlo import EngineKind
+from skyshield.runner.sweep import SweepResult
 from skyshield.scenario import (
     builtin_scenario_names,
     load_scenario,
     placement_warnings,
     scenario_json_schema,
 )
+from skyshield.store import list_runs
 from skyshield.terminal import (
     check_output_path,
     err,
@@ -53,6 +60,14 @@ CalibrationOption = Annotated[
     typer.Option(
         help="A file from `skyshield calibrate`: apply its latest quarter's kill-probability "
         "and EW multipliers."
+    ),
+]
+OutOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--out",
+        help="Results directory (created if new): every table as Parquet, the run in "
+        "DIR/catalog.duckdb; list with `skyshield runs DIR`.",
     ),
 ]
 ScenarioArg = Annotated[
@@ -88,6 +103,7 @@ def run_command(
         typer.Option(help="Also save the per-night distribution of fates (PNG, SVG or PDF)."),
     ] = None,
     calibration: CalibrationOption = None,
+    out_dir: OutOption = None,
 ) -> None:
     """Simulate a raid many times and report what gets through."""
     if plot is not None:
@@ -104,7 +120,10 @@ def run_command(
             engine=engine,
             progress=report,
             calibration=calibration,
+            out=out_dir,
         )
+    if summary.run_id is not None:
+        err.print(f"saved run {summary.run_id} in {out_dir}", highlight=False)
     idle = summary.by_unit[summary.by_unit["nights_fired"] == 0]["unit"].tolist()
     if idle:
         _warn(
@@ -255,8 +274,12 @@ def compare_command(
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")] = False,
     calibration: CalibrationOption = None,
+    out_dir: OutOption = None,
 ) -> None:
-    """Compare policies on the same raid nights (paired differences with 95% intervals)."""
+    """Compare policies on the same raid nights (paired differences with 95% intervals).
+
+    Policies whose raid differs from the baseline's are compared unpaired, and say so.
+    """
     result = compare(
         *scenarios,
         replications=replications,
@@ -267,7 +290,10 @@ def compare_command(
         raids_per_month=raids_per_month,
         debris=DebrisRule(radius_km=debris_radius_km, min_population=debris_min_population),
         progress=None if as_json else lambda label: err.print(f"running {label}", highlight=False),
+        out=out_dir,
     )
+    if result.run_id is not None:
+        err.print(f"saved run {result.run_id} in {out_dir}", highlight=False)
     if as_json:
         print_json(result.to_dict())
         return
@@ -290,7 +316,7 @@ def _scale(measure: str) -> tuple[float, str]:
 def _print_comparison(result: PolicyComparison) -> None:
     out.print(
         f"[bold]compare[/]: baseline {result.names[0]} vs {', '.join(result.names[1:])}; "
-        f"{result.replications} paired nights, seed {result.seed}; per month at "
+        f"{result.replications} nights, seed {result.seed}; per month at "
         f"{result.raids_per_month:g} massed raids; debris: intercepts within "
         f"{result.debris.radius_km:g} km of places of {result.debris.min_population:,}+"
     )
@@ -312,6 +338,11 @@ def _print_comparison(result: PolicyComparison) -> None:
                 cells.append("0")
         table.add_row(_label(m) + unit, *cells)
     out.print(table)
+    if result.unpaired:
+        out.print(
+            f"{', '.join(result.unpaired)}: a different raid from {result.names[0]}'s, so no "
+            "night pairs with another: differences are unpaired (mean ± unpaired 95% CI)"
+        )
     table = Table(
         title=f"Difference vs {result.names[0]} per night: paired mean ± 95% CI (unpaired CI)",
         title_justify="left",
@@ -325,6 +356,9 @@ def _print_comparison(result: PolicyComparison) -> None:
         cells = []
         for name in result.names[1:]:
             r = diffs.loc[(m, name)]
+            if name in result.unpaired:
+                cells.append(f"{_pm(r['diff'] * factor, r['unpaired_ci95'] * factor)} unpaired")
+                continue
             cells.append(
                 f"{_pm(r['diff'] * factor, r['paired_ci95'] * factor)} "
                 f"({r['unpaired_ci95'] * factor:.2f})"
@@ -365,12 +399,165 @@ def _print_comparison(result: PolicyComparison) -> None:
         ):
             cells = group.set_index("measure")
             row = [
-                _pm(cells.loc[m, "diff"] * _scale(m)[0], cells.loc[m, "paired_ci95"] * _scale(m)[0])
+                _pm(cells.loc[m, "diff"] * _scale(m)[0], cells.loc[m, "ci95"] * _scale(m)[0])
+                + ("" if cells.loc[m, "paired"] else " unpaired")
                 for m in cells.index
             ]
             short = str(parameter).removeprefix("nations.").replace(".roe.", ".")
             table.add_row(str(policy), f"{short} = {value}", *row)
         out.print(table)
+
+
+@app.command("sweep")
+def sweep_command(
+    scenario: Annotated[str, typer.Argument(help="Scenario YAML file or built-in name.")],
+    param: Annotated[
+        list[str],
+        typer.Option(
+            "--param",
+            help="PATH=V1,V2,... (grid) or PATH=LOW:HIGH (with --sobol); repeatable. Paths as "
+            "--vary takes them (fire_units.<id>.stock, raid.waves.0.count, ...) or "
+            "pk_scale.drone|cruise|ballistic.",
+        ),
+    ],
+    sobol: Annotated[
+        int | None,
+        typer.Option(min=1, help="A Sobol design of N·(parameters + 2) points (N a power of 2)."),
+    ] = None,
+    replications: Annotated[
+        int | None,
+        typer.Option("--replications", "-n", min=1, help="Nights per point."),
+    ] = None,
+    seed: Annotated[int | None, typer.Option(min=0, help="Override the run seed.")] = None,
+    workers: Annotated[int, typer.Option(min=1, help="Local worker processes.")] = 1,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(help="Run the points on this Dask scheduler (tcp://host:8786) instead."),
+    ] = None,
+    out_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            help="Results directory: each point saved as it completes; the same command again "
+            "resumes, skipping complete points.",
+        ),
+    ] = None,
+    plot: Annotated[
+        Path | None,
+        typer.Option(help="With --sobol: save a bar chart of the indices (PNG, SVG or PDF)."),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")] = False,
+) -> None:
+    """Run a scenario over a grid or a Sobol design of its parameters (resumable with --out)."""
+    if plot is not None:
+        if sobol is None:
+            sys.stderr.write("--plot: expected --sobol N too (the chart shows Sobol indices)\n")
+            raise typer.Exit(2)
+        check_output_path(plot)
+    with progress_bar("points", quiet=as_json) as report:
+        result = sweep(
+            scenario,
+            param,
+            sobol=sobol,
+            replications=replications,
+            seed=seed,
+            workers=workers,
+            scheduler=scheduler,
+            out=out_dir,
+            progress=report,
+        )
+    if plot is not None and result.sobol is not None:
+        from skyshield.plots import plot_sobol  # slow to import: only when asked
+
+        save_figure(plot_sobol(result.sobol, title=f"{scenario}: Sobol indices"), plot)
+    if as_json:
+        print_json(
+            {
+                "sweep_id": result.plan.sweep_id,
+                "points": result.table.to_dict(orient="records"),
+                "sobol": None if result.sobol is None else result.sobol.to_dict(orient="records"),
+                "skipped": result.skipped,
+            }
+        )
+        return
+    _print_sweep(result)
+
+
+def _print_sweep(result: SweepResult) -> None:
+    plan = result.plan
+    out.print(
+        f"[bold]sweep[/] {plan.sweep_id}: {_plural(len(plan.tasks), 'point')} "
+        f"({result.skipped} already complete, read back), "
+        f"{_plural(plan.record.replications, 'night')} each, seed {plan.seed}"
+    )
+    if result.sobol is not None:
+        table = Table(
+            title="Sobol indices: share of each output's variance (± 95% CI)", title_justify="left"
+        )
+        for col in ("output", "parameter", "first order S1", "total ST"):
+            table.add_column(
+                col,
+                justify="left" if col in ("output", "parameter") else "right",
+                no_wrap=col == "parameter",
+            )
+        for r in result.sobol.itertuples():
+            table.add_row(
+                _label(str(r.output)),
+                str(r.parameter).removeprefix("nations.").replace(".roe.", "."),
+                f"{r.s1:.2f} ± {r.s1_ci95:.2f}",
+                f"{r.st:.2f} ± {r.st_ci95:.2f}",
+            )
+        out.print(table)
+        return
+    table = Table(title="Per night at each point: mean ± 95% CI", title_justify="left")
+    paths = [p.path for p in plan.parameters]
+    for path in paths:
+        table.add_column(path.removeprefix("nations.").replace(".roe.", "."), justify="right")
+    for m in SENSITIVITY_MEASURES:
+        table.add_column(_label(m) + _scale(m)[1], justify="right")
+    stats = result.table.set_index(["point", "measure", "key"])
+    for task in plan.tasks:
+        values = task.point.as_dict()
+        cells = [str(values[p]) for p in paths]
+        for m in SENSITIVITY_MEASURES:
+            measure, _, key = m.partition("/")
+            factor = _scale(m)[0]
+            row = stats.loc[(task.point.key, measure, key)]
+            cells.append(f"{row['mean'] * factor:.2f} ± {row['ci95'] * factor:.2f}")
+        table.add_row(*cells)
+    out.print(table)
+
+
+@app.command("runs")
+def runs_command(
+    directory: Annotated[Path, typer.Argument(help="A results directory written by --out.")],
+    points: Annotated[
+        bool, typer.Option("--points", help="Also list each sweep point as a run.")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")] = False,
+) -> None:
+    """List the runs saved in a results directory (id, kind, scenario, seed, status)."""
+    frame = list_runs(directory, points=points)
+    if as_json:
+        records = json.loads(frame.to_json(orient="records", date_format="iso"))
+        print_json({"directory": str(directory), "runs": records})
+        return
+    table = Table(title=f"Runs in {directory}", title_justify="left")
+    columns = ("run_id", "kind", "scenario_name", "seed", "replications", "started", "status")
+    for col in columns:
+        table.add_column(
+            col.replace("_", " "),
+            justify="right" if col == "seed" else "left",
+            no_wrap=col in ("run_id", "started"),
+        )
+    for r in frame.itertuples():
+        table.add_row(
+            *(
+                f"{getattr(r, c):%Y-%m-%d %H:%M:%S}" if c == "started" else str(getattr(r, c))
+                for c in columns
+            )
+        )
+    out.print(table)
 
 
 @app.command()
@@ -471,3 +658,7 @@ def main() -> None:
     except SkyshieldError as exc:
         sys.stderr.write(f"{exc}\n")
         sys.exit(2)
+    except KeyboardInterrupt:
+        # what is saved stays saved: a sweep resumes with the same command
+        sys.stderr.write("interrupted\n")
+        sys.exit(130)

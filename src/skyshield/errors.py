@@ -5,14 +5,22 @@ Exception tree::
     SkyshieldError
     ├── ScenarioError      a scenario file is unreadable or invalid (file, field path, expectation)
     ├── CatalogError       a catalog data file shipped with the package is inconsistent
-    └── GeographyError     a geography lookup got a nation or point it cannot handle
+    ├── GeographyError     a geography lookup got a nation or point it cannot handle
+    └── StoreError         a results directory cannot be written or read as asked
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["CatalogError", "FieldProblem", "GeographyError", "ScenarioError", "SkyshieldError"]
+__all__ = [
+    "CatalogError",
+    "FieldProblem",
+    "GeographyError",
+    "ScenarioError",
+    "SkyshieldError",
+    "StoreError",
+]
 
 
 class SkyshieldError(Exception):
@@ -55,3 +63,7 @@ class CatalogError(SkyshieldError):
 
 class GeographyError(SkyshieldError):
     """A geography lookup was asked for something it does not know."""
+
+
+class StoreError(SkyshieldError):
+    """A results directory cannot be written or read as asked (``--out DIR``, ``runs DIR``)."""

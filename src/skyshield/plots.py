@@ -12,7 +12,7 @@ from skyshield.engine.outcomes import Fate
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-__all__ = ["FATE_COLOURS", "fates_per_night", "plot_fates_per_night"]
+__all__ = ["FATE_COLOURS", "fates_per_night", "plot_fates_per_night", "plot_sobol"]
 
 # Colour of each fate in every figure and in the HTML report's charts.
 FATE_COLOURS = {
@@ -68,6 +68,54 @@ def plot_fates_per_night(threats: pd.DataFrame, replications: int, title: str = 
         ax.set_xlabel("threats per night")
         ax.set_ylabel("nights")
         ax.legend(fontsize="small", frameon=False)
+    if title:
+        figure.suptitle(title)
+    return figure
+
+
+def plot_sobol(indices: pd.DataFrame, title: str = "") -> Figure:
+    """One panel per output: first-order and total Sobol index of each parameter, with 95% bars.
+
+    ``indices`` is :func:`skyshield.metrics.sobol.sobol_indices`'s table. Parameters are sorted
+    by total index, largest on top, so the assumption that drives an output reads first.
+    """
+    from matplotlib.figure import Figure  # slow to import: only when asked
+
+    outputs = list(dict.fromkeys(indices["output"]))
+    figure = Figure(
+        figsize=(4.6 * max(len(outputs), 1), 0.5 + 0.55 * indices["parameter"].nunique())
+    )
+    figure.set_layout_engine("constrained")
+    axes = figure.subplots(1, max(len(outputs), 1), squeeze=False)[0]
+    for ax, output in zip(axes, outputs, strict=False):
+        rows = indices[indices["output"] == output].sort_values("st", na_position="first")
+        y = np.arange(len(rows))
+        ax.barh(
+            y + 0.2,
+            rows["st"],
+            height=0.4,
+            xerr=rows["st_ci95"],
+            label="total (ST)",
+            color="#2b7bba",
+        )
+        ax.barh(
+            y - 0.2,
+            rows["s1"],
+            height=0.4,
+            xerr=rows["s1_ci95"],
+            label="first order (S1)",
+            color="#9ecae1",
+        )
+        ax.set_yticks(
+            y, [str(p).removeprefix("nations.").replace(".roe.", ".") for p in rows["parameter"]]
+        )
+        ax.set_title(output.replace("_", " "))
+        ax.set_xlabel("Sobol index (± 95% CI)")
+        ax.axvline(0, color="black", linewidth=0.6)
+    handles, labels = axes[0].get_legend_handles_labels()
+    figure.legend(
+        handles, labels, fontsize="small", frameon=False, loc="outside lower center", ncols=2
+    )
     if title:
         figure.suptitle(title)
     return figure

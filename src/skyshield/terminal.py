@@ -13,7 +13,13 @@ from typing import Any
 import numpy as np
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 
 __all__ = [
     "check_output_path",
@@ -34,12 +40,16 @@ err = Console(stderr=True)
 def progress_bar(
     description: str, *, quiet: bool, total: int | None = None
 ) -> Iterator[Callable[[int, int], None]]:
-    """Yield a ``(done, total)`` callback drawing a transient bar on stderr (none if quiet)."""
+    """Yield a ``(done, total)`` callback drawing a transient bar on stderr (none if quiet).
+
+    The bar shows the time elapsed and an estimate of the time remaining.
+    """
     with Progress(
         "[progress.description]{task.description}",
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
+        TimeRemainingColumn(),
         console=err,
         transient=True,
         disable=quiet or not err.is_terminal,

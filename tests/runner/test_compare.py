@@ -152,15 +152,6 @@ def test_compare__paired_intervals_narrower_than_unpaired() -> None:
     assert per_month == pytest.approx(per_night * result.raids_per_month)
 
 
-def test_compare__different_raids_refused() -> None:
-    with pytest.raises(ScenarioError) as err:
-        compare([load_scenario("default"), load_scenario("western-raid")], replications=2)
-    assert str(err.value) == (
-        "western-raid: raid: expected the same raid as default "
-        "(compare pairs the nights of one raid), got a different one"
-    )
-
-
 def test_apply_variation__unknown_path() -> None:
     with pytest.raises(ScenarioError) as err:
         apply_variation(
@@ -190,19 +181,6 @@ def test_parse_variation__values_and_errors() -> None:
         parse_variation("nations.PL.roe.authorization_delay_s")
 
 
-def test_compare__cli_refuses_different_raids_without_traceback(tmp_path: Path) -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "skyshield", "compare", "default", "western-raid", "-n", "2"],
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        check=False,
-    )
-    assert result.returncode == 2
-    assert "western-raid: raid: expected the same raid as default" in result.stderr
-    assert "Traceback" not in result.stderr
-
-
 def test_per_replication_measures__asset_value_hit_is_impacts_times_values() -> None:
     scenario = load_scenario("western-raid")
     run = run_replications(scenario, replications=10, seed=2)
@@ -227,3 +205,84 @@ def test_run_replications__optimal_assignment_needs_reference_engine() -> None:
         "default: engine.assignment: expected greedy with the fast engine "
         "(optimal assignment needs the reference engine), got 'optimal'"
     )
+
+
+def test_compare__different_raids_unpaired(tiny: Scenario) -> None:
+    bigger = apply_variation(tiny, "raid.waves.1.count", 8, source="test")
+    result = compare([tiny, bigger], names=["tiny", "bigger"], replications=20, seed=1)
+    assert result.unpaired == ("bigger",)
+    diffs = result.differences.set_index("measure")
+    assert diffs["paired_ci95"].isna().all()
+    assert (diffs["unpaired_ci95"] >= 0).all()
+    base = result.measures["tiny"]["leakers/all"]
+    other = result.measures["bigger"]["leakers/all"]
+    assert diffs.loc["leakers/all", "diff"] == pytest.approx(other.mean() - base.mean())
+    same = compare([tiny, tiny], names=["a", "b"], replications=5, seed=1)
+    assert same.unpaired == ()
+    assert same.differences["paired_ci95"].notna().all()
+
+
+def test_compare__different_monte_carlo_refused(tiny: Scenario) -> None:
+    other = apply_variation(tiny, "monte_carlo.route_realizations", 3, source="test")
+    with pytest.raises(ScenarioError) as err:
+        compare([tiny, other], names=["tiny", "other"], replications=2)
+    assert str(err.value) == (
+        "other: monte_carlo: expected the same monte_carlo as tiny (compare runs the same "
+        "nights), got a different one"
+    )
+
+
+def test_compare__cli_different_raids_say_unpaired(tmp_path: Path, tiny_path: Path) -> None:
+    bigger = tmp_path / "bigger.yaml"
+    bigger.write_text(
+        tiny_path.read_text().replace("count: 4", "count: 8").replace("name: tiny", "name: big")
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "skyshield", "compare", str(tiny_path), str(bigger), "-n", "4"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "bigger: a different raid from tiny's, so no night pairs with another" in " ".join(
+        result.stdout.split()
+    )
+
+
+def test_apply_variation__list_items_by_id_and_index(tiny: Scenario) -> None:
+    varied = apply_variation(tiny, "fire_units.gepard.stock", 7, source="--vary")
+    assert [u.stock for u in varied.fire_units] == [2, 7]
+    varied = apply_variation(varied, "raid.waves.0.count", 5, source="--vary")
+    varied = apply_variation(varied, "sensors.eye.radar_range_km", 400, source="--vary")
+    assert varied.raid.waves[0].count == 5
+    assert varied.sensors[0].radar_range_km == 400
+    assert apply_variation(tiny, "raid.waves[0].count", 5, source="x").raid == varied.raid
+    for path in ("fire_units.nope.stock", "raid.waves.2.count", "raid.waves.0.nope"):
+        with pytest.raises(ScenarioError) as err:
+            apply_variation(tiny, path, 1, source="--vary")
+        assert str(err.value) == (
+            f"--vary: {path}: expected the path of a field in the scenario, got no such field"
+        )
+    with pytest.raises(ScenarioError) as err:
+        apply_variation(tiny, "fire_units.gepard.stock", 2.5, source="--vary")
+    assert str(err.value) == (
+        "--vary: fire_units.gepard.stock: expected a valid integer, got a number with a "
+        "fractional part, got 2.5"
+    )
+
+
+def test_compare__bad_vary_value_refused_before_anything_runs(tiny: Scenario) -> None:
+    ran: list[str] = []
+    with pytest.raises(ScenarioError) as err:
+        compare(
+            [tiny, tiny],
+            names=["a", "b"],
+            replications=2,
+            variations=[parse_variation("raid.waves.0.count=3,-1")],
+            progress=ran.append,
+        )
+    assert str(err.value) == (
+        "--vary raid.waves.0.count: raid.waves.0.count: expected greater than or equal to 1, got -1"
+    )
+    assert ran == []

@@ -5,8 +5,9 @@ From ``train_until`` on, the model is refitted every ``refit_every_days`` on the
 ``warm_steps`` MCMC steps), each class's nights weighed by their age (``half_lives``: a
 discounted likelihood that lets the fit follow drift; see :mod:`.settings` for the defaults and
 how they were chosen), and predicts each night up to the next refit from its launched counts
-only: every test night is predicted from reports before it. Per night and class the prediction is a distribution (posterior samples ×
-beta-binomial draws) of neutralised (destroyed + locationally lost) and destroyed.
+only: every test night is predicted from reports before it. Per night and class the
+prediction is a distribution (posterior samples × beta-binomial draws) of neutralised
+(destroyed + locationally lost) and destroyed.
 
 The naive baseline predicts launched × (Σ target / Σ launched) over the 30 days before the
 night, per class (all earlier nights when those 30 days have none of the class). So that both

@@ -29,7 +29,9 @@ __all__ = [
     "NATO_MEMBERS",
     "DebrisRule",
     "cross_border",
+    "long_measures",
     "per_replication_measures",
+    "wide_measures",
 ]
 
 # The 32 NATO member states (ISO 3166-1 alpha-2), as listed by NATO, "NATO member countries",
@@ -242,3 +244,33 @@ def cross_border(measures: pd.DataFrame, clusters: np.ndarray | None = None) -> 
     columns = [c for c in measures.columns if c.startswith(CROSS_BORDER_PREFIXES)]
     table = mean_interval(measures[columns], clusters)
     return table.rename_axis("measure").reset_index()
+
+
+def long_measures(wide: pd.DataFrame) -> pd.DataFrame:
+    """Return the per-replication measures as a long table: replication, measure, key, value.
+
+    ``wide`` is :func:`per_replication_measures`'s table (``measure/key`` column names, one
+    row per replication); a measure without a key (``interceptor_cost_usd``) gets key ``""``.
+    Rows are sorted by replication, then measure and key, so equal inputs give equal tables.
+    """
+    names = [str(c) for c in wide.columns]
+    split = [name.partition("/") for name in names]
+    n_reps, n_cols = wide.shape
+    table = pd.DataFrame(
+        {
+            "replication": np.repeat(wide.index.to_numpy(dtype=np.int64), n_cols),
+            "measure": np.tile(np.asarray([m for m, _, _ in split], dtype=object), n_reps),
+            "key": np.tile(np.asarray([k for _, _, k in split], dtype=object), n_reps),
+            "value": wide.to_numpy(dtype=np.float64).ravel(),
+        }
+    )
+    table = table.astype({"measure": "str", "key": "str"})
+    return table.sort_values(["replication", "measure", "key"], ignore_index=True)
+
+
+def wide_measures(long: pd.DataFrame) -> pd.DataFrame:
+    """Inverse of :func:`long_measures`: one row per replication, ``measure/key`` columns."""
+    name = long["measure"].where(long["key"] == "", long["measure"] + "/" + long["key"])
+    wide = long.assign(name=name).pivot(index="replication", columns="name", values="value")
+    wide.columns.name = None
+    return wide.sort_index(axis=1)

@@ -1,11 +1,13 @@
 """Compare policies on the same raid, night by night (common random numbers).
 
-Every scenario is run with the same seed. Their raids must be identical, so replication ``r``
+Every scenario is run with the same seed. Where their raids are identical, replication ``r``
 of each policy flies the same launch times, routes and electronic-warfare losses, and the n-th
 interceptor fired at a threat draws the same uniform whichever unit fires it. Differences are
 then taken per replication (paired), which removes the raid-to-raid variation that both share:
 the paired 95% interval is mean ± 1.96·s_d/√n of the per-night differences; the unpaired one,
-shown for comparison, is ± 1.96·√(s_a² + s_b²)/√n.
+shown for comparison, is ± 1.96·√(s_a² + s_b²)/√n. A policy whose raid differs from the
+baseline's (another size, other routes) has no night to pair with: its differences carry only
+the unpaired interval (``paired_ci95`` is NaN) and the comparison lists it in ``unpaired``.
 """
 
 from __future__ import annotations
@@ -16,8 +18,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import yaml
-from pydantic import ValidationError
 
 from skyshield.engine.compiled import CompiledScenario
 from skyshield.engine.draws import route_set
@@ -26,77 +26,27 @@ from skyshield.metrics.policy import (
     DEFAULT_DEBRIS,
     MASSED_RAIDS_PER_MONTH,
     DebrisRule,
+    long_measures,
     per_replication_measures,
 )
 from skyshield.metrics.summary import half_width_95
 from skyshield.runner.montecarlo import EngineKind, route_sets, run_replications
 from skyshield.scenario import Scenario
-from skyshield.scenario.check import check_references
-from skyshield.scenario.load import format_path
+from skyshield.scenario.variation import Variation, apply_variation, parse_variation
 
-__all__ = ["PolicyComparison", "Variation", "apply_variation", "compare", "parse_variation"]
+__all__ = [
+    "SENSITIVITY_MEASURES",
+    "PolicyComparison",
+    "Variation",
+    "apply_variation",
+    "compare",
+    "parse_variation",
+    "run_measures",
+]
 
 ESCALATION = "allied_engagements_over_non_allied"
 # Measures shown for each value of a varied parameter.
 SENSITIVITY_MEASURES = ("leakers/all", f"{ESCALATION}/all", "interceptor_cost_usd")
-
-
-@dataclass(frozen=True, slots=True)
-class Variation:
-    """A scenario field (dotted path) and the values to try, from ``--vary path=a,b``."""
-
-    path: str
-    values: tuple[Any, ...]
-
-
-def parse_variation(text: str) -> Variation:
-    """Parse ``path=value1,value2`` (values read as YAML scalars: ``60``, ``true``, ``own``)."""
-    path, sep, values = text.partition("=")
-    items = [v.strip() for v in values.split(",") if v.strip()]
-    if not sep or not path.strip() or not items:
-        raise ScenarioError("--vary", [FieldProblem("", "path=value1,value2", repr(text))])
-    return Variation(path.strip(), tuple(yaml.safe_load(v) for v in items))
-
-
-def _path_keys(path: str) -> list[str | int]:
-    keys: list[str | int] = []
-    for part in path.split("."):
-        name, _, rest = part.partition("[")
-        if name:
-            keys.append(name)
-        while rest:
-            index, _, rest = rest.partition("]")
-            keys.append(int(index))
-            rest = rest.removeprefix("[")
-    return keys
-
-
-def apply_variation(scenario: Scenario, path: str, value: Any, *, source: str) -> Scenario:
-    """Return ``scenario`` with the field at dotted ``path`` set to ``value``, revalidated."""
-    data = scenario.model_dump(mode="json", exclude_defaults=False)
-    node: Any = data
-    try:
-        keys = _path_keys(path)
-        for key in keys[:-1]:
-            node = node[key]
-        if keys[-1] not in (node if isinstance(node, dict) else range(len(node))):
-            raise KeyError(keys[-1])
-        node[keys[-1]] = value
-    except (KeyError, IndexError, TypeError, ValueError):
-        raise ScenarioError(
-            source, [FieldProblem(path, "the path of a field in the scenario", "no such field")]
-        ) from None
-    try:
-        varied = Scenario.model_validate(data)
-    except ValidationError as exc:
-        problems = [
-            FieldProblem(format_path(tuple(e["loc"])), e["msg"], repr(value)) for e in exc.errors()
-        ]
-        raise ScenarioError(source, problems) from None
-    problems = check_references(varied)
-    if problems:
-        raise ScenarioError(source, problems)
-    return varied
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,11 +57,15 @@ class PolicyComparison:
     ----------
     summary : measure, policy, mean per night, ci95 (half width of the 95% CI of the mean)
     differences : measure, policy, baseline, mean, diff, paired_ci95, unpaired_ci95
+        (``paired_ci95`` NaN for a policy in ``unpaired``: its raid differs from the baseline's)
     cost_exchange : policy, interceptor cost, threat cost destroyed, their ratio (of means)
-    sensitivity : policy, parameter, value, measure, diff vs baseline, paired_ci95
+    run_id : the comparison's id in the results directory it was saved to, else None
+    sensitivity : policy, parameter, value, measure, diff vs baseline, ci95 (half width: paired
+        if ``paired``, else unpaired because the varied raid differs from the baseline's)
     """
 
     names: tuple[str, ...]
+    unpaired: tuple[str, ...]
     replications: int
     seed: int
     raids_per_month: float
@@ -121,12 +75,14 @@ class PolicyComparison:
     differences: pd.DataFrame
     cost_exchange: pd.DataFrame
     sensitivity: pd.DataFrame
+    run_id: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready tables (without the per-replication measures)."""
         return {
             "policies": list(self.names),
             "baseline": self.names[0],
+            "unpaired": list(self.unpaired),
             "replications": self.replications,
             "seed": self.seed,
             "raids_per_month": self.raids_per_month,
@@ -136,19 +92,40 @@ class PolicyComparison:
             "differences": self.differences.to_dict(orient="records"),
             "cost_exchange": self.cost_exchange.to_dict(orient="records"),
             "sensitivity": self.sensitivity.to_dict(orient="records"),
+            "run_id": self.run_id,
+        }
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """Every table by name, as the results store writes them (measures long, by policy)."""
+        measures = pd.concat(
+            [
+                long_measures(table).assign(policy=name)[
+                    ["policy", "replication", "measure", "key", "value"]
+                ]
+                for name, table in self.measures.items()
+            ],
+            ignore_index=True,
+        )
+        return {
+            "policy_measures": measures,
+            "summary": self.summary,
+            "differences": self.differences,
+            "cost_exchange": self.cost_exchange,
+            "sensitivity": self.sensitivity.astype({"value": str}),
         }
 
 
-def _check_pairable(scenarios: Sequence[Scenario], names: Sequence[str]) -> None:
+def _check_comparable(scenarios: Sequence[Scenario], names: Sequence[str]) -> None:
+    """Monte Carlo and engine settings must match; raids may differ (then unpaired)."""
     first = scenarios[0]
     for name, other in zip(names[1:], scenarios[1:], strict=True):
-        for field in ("raid", "monte_carlo", "engine"):
+        for field in ("monte_carlo", "engine"):
             if getattr(other, field) != getattr(first, field):
-                expected = f"the same {field} as {names[0]} (compare pairs the nights of one raid)"
+                expected = f"the same {field} as {names[0]} (compare runs the same nights)"
                 raise ScenarioError(name, [FieldProblem(field, expected, "a different one")])
 
 
-def _measures(
+def run_measures(
     scenario: Scenario,
     replications: int,
     seed: int,
@@ -158,6 +135,11 @@ def _measures(
     debris: DebrisRule,
     adjust: Callable[[CompiledScenario], CompiledScenario] | None = None,
 ) -> pd.DataFrame:
+    """Run a scenario and return its per-replication measures (wide, ``measure/key`` columns).
+
+    Adds the escalation measure summed over nations (``allied_engagements_over_non_allied/all``)
+    and each escalation measure per month at ``raids_per_month``.
+    """
     run = run_replications(
         scenario,
         replications=replications,
@@ -179,12 +161,19 @@ def _measures(
 
 
 def _differences(
-    base_name: str, base: pd.DataFrame, name: str, other: pd.DataFrame, clusters: np.ndarray
+    base_name: str,
+    base: pd.DataFrame,
+    name: str,
+    other: pd.DataFrame,
+    clusters: np.ndarray,
+    *,
+    paired: bool = True,
 ) -> pd.DataFrame:
     columns = sorted(set(base.columns) | set(other.columns))
     a = base.reindex(columns=columns, fill_value=0.0)
     b = other.reindex(columns=columns, fill_value=0.0)
     diff = b - a
+    paired_ci95 = np.asarray(half_width_95(diff, clusters)) if paired else np.nan
     return pd.DataFrame(
         {
             "measure": columns,
@@ -193,7 +182,7 @@ def _differences(
             "baseline_mean": a.mean().to_numpy(),
             "mean": b.mean().to_numpy(),
             "diff": diff.mean().to_numpy(),
-            "paired_ci95": np.asarray(half_width_95(diff, clusters)),
+            "paired_ci95": paired_ci95,
             "unpaired_ci95": np.sqrt(
                 np.asarray(half_width_95(a, clusters)) ** 2
                 + np.asarray(half_width_95(b, clusters)) ** 2
@@ -216,13 +205,29 @@ def compare(
     progress: Callable[[str], None] | None = None,
     adjust: Callable[[CompiledScenario], CompiledScenario] | None = None,
 ) -> PolicyComparison:
-    """Run each policy on the same raid nights and difference them against the first."""
+    """Run each policy on the same raid nights and difference them against the first.
+
+    Every ``variations`` value is applied and validated before anything runs.
+    """
     if len(scenarios) < 2:  # noqa: PLR2004
         raise ScenarioError(
             "compare", [FieldProblem("", "at least two scenarios", f"{len(scenarios)}")]
         )
     names = tuple(names or (s.name for s in scenarios))
-    _check_pairable(scenarios, names)
+    _check_comparable(scenarios, names)
+    varied_runs = [
+        (
+            variation.path,
+            value,
+            name,
+            apply_variation(scenario, variation.path, value, source=f"--vary {variation.path}"),
+        )
+        for variation in variations
+        for name, scenario in zip(names[1:], scenarios[1:], strict=True)
+        for value in variation.values
+    ]
+    raid = scenarios[0].raid
+    unpaired = tuple(n for n, s in zip(names, scenarios, strict=True) if s.raid != raid)
     n_reps = replications or scenarios[0].monte_carlo.replications
     run_seed = scenarios[0].monte_carlo.seed if seed is None else seed
     clusters = route_set(np.arange(n_reps), route_sets(scenarios[0], n_reps))
@@ -230,7 +235,7 @@ def compare(
     def measure(scenario: Scenario, label: str) -> pd.DataFrame:
         if progress is not None:
             progress(label)
-        return _measures(
+        return run_measures(
             scenario, n_reps, run_seed, workers, engine, raids_per_month, debris, adjust
         )
 
@@ -254,7 +259,10 @@ def compare(
         ignore_index=True,
     )
     differences = pd.concat(
-        [_differences(base_name, base, n, tables[n], clusters) for n in names[1:]],
+        [
+            _differences(base_name, base, n, tables[n], clusters, paired=n not in unpaired)
+            for n in names[1:]
+        ],
         ignore_index=True,
     )
     cost = pd.DataFrame(
@@ -270,31 +278,31 @@ def compare(
         "threat_cost_destroyed_usd"
     ].where(cost["threat_cost_destroyed_usd"] > 0)
     rows = []
-    for variation in variations:
-        for name, scenario in zip(names[1:], scenarios[1:], strict=True):
-            for value in variation.values:
-                varied = apply_variation(
-                    scenario, variation.path, value, source=f"--vary {variation.path}"
-                )
-                table = measure(varied, f"{name} with {variation.path}={value}")
-                diff = _differences(base_name, base, name, table, clusters).set_index("measure")
-                for m in SENSITIVITY_MEASURES:
-                    row = diff.loc[m] if m in diff.index else None
-                    rows.append(
-                        {
-                            "policy": name,
-                            "parameter": variation.path,
-                            "value": value,
-                            "measure": m,
-                            "diff": np.nan if row is None else row["diff"],
-                            "paired_ci95": np.nan if row is None else row["paired_ci95"],
-                        }
-                    )
+    for path, value, name, varied in varied_runs:
+        table = measure(varied, f"{name} with {path}={value}")
+        paired = varied.raid == raid
+        diff = _differences(base_name, base, name, table, clusters, paired=paired)
+        diff = diff.set_index("measure")
+        for m in SENSITIVITY_MEASURES:
+            row = diff.loc[m] if m in diff.index else None
+            ci = "paired_ci95" if paired else "unpaired_ci95"
+            rows.append(
+                {
+                    "policy": name,
+                    "parameter": path,
+                    "value": value,
+                    "measure": m,
+                    "diff": np.nan if row is None else row["diff"],
+                    "ci95": np.nan if row is None else row[ci],
+                    "paired": paired,
+                }
+            )
     sensitivity = pd.DataFrame(
-        rows, columns=["policy", "parameter", "value", "measure", "diff", "paired_ci95"]
+        rows, columns=["policy", "parameter", "value", "measure", "diff", "ci95", "paired"]
     )
     return PolicyComparison(
         names=names,
+        unpaired=unpaired,
         replications=n_reps,
         seed=run_seed,
         raids_per_month=raids_per_month,

@@ -1,0 +1,106 @@
+"""A results directory: ``DIR/catalog.duckdb`` and one folder of Parquet tables per run.
+
+Layout::
+
+    DIR/catalog.duckdb               the runs (:mod:`skyshield.store.catalog`)
+    DIR/runs/<run_id>/<table>.parquet
+
+:func:`save_run` records the run as running, writes every table atomically, then marks it
+complete; :func:`read_run` reads only complete runs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pandas as pd
+
+from skyshield.errors import StoreError
+from skyshield.scenario import Scenario
+from skyshield.store.atomic import TEMP_MARKER
+from skyshield.store.catalog import RunRecord, RunStatus, finish_run, record_run, run_status
+from skyshield.store.tables import TABLE_SUFFIX, read_table, write_table
+
+__all__ = [
+    "canonical_scenario",
+    "check_results_directory",
+    "new_run_id",
+    "read_run",
+    "run_directory",
+    "save_run",
+    "write_tables",
+]
+
+
+def canonical_scenario(scenario: Scenario) -> tuple[str, str]:
+    """Return the scenario as canonical JSON (sorted keys, no spaces) and that text's sha256."""
+    text = json.dumps(
+        scenario.model_dump(mode="json"), sort_keys=True, separators=(",", ":"), allow_nan=False
+    )
+    return text, hashlib.sha256(text.encode()).hexdigest()
+
+
+def new_run_id(kind: str) -> str:
+    """Return a fresh run id: kind, UTC time and a random suffix (sortable, never reused)."""
+    return f"{kind}-{datetime.now(UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
+
+
+def run_directory(directory: Path, run_id: str) -> Path:
+    """Where a run's tables live."""
+    return directory / "runs" / run_id
+
+
+def check_results_directory(directory: Path) -> None:
+    """Create ``directory`` if its parent exists; raise StoreError if it cannot be one."""
+    if directory.exists() and not directory.is_dir():
+        raise StoreError(f"{directory}: expected a directory for results, got a file")
+    if not directory.exists() and not directory.parent.is_dir():
+        raise StoreError(f"{directory}: expected a directory (or a new one), got no such path")
+    directory.mkdir(exist_ok=True)
+    (directory / "runs").mkdir(exist_ok=True)
+
+
+def write_tables(directory: Path, run_id: str, tables: dict[str, pd.DataFrame]) -> None:
+    """Write a run's tables into its folder, each atomically (any process may call this)."""
+    folder = run_directory(directory, run_id)
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, frame in tables.items():
+        write_table(folder, name, frame)
+
+
+def save_run(directory: Path, record: RunRecord, tables: dict[str, pd.DataFrame]) -> None:
+    """Record a run, write its tables, and mark it complete only when all are in place."""
+    check_results_directory(directory)
+    record_run(directory, [record])
+    try:
+        write_tables(directory, record.run_id, tables)
+    except BaseException:
+        finish_run(directory, [record.run_id], RunStatus.FAILED)
+        raise
+    finish_run(directory, [record.run_id], RunStatus.COMPLETE)
+
+
+def read_run(directory: Path, run_id: str) -> dict[str, pd.DataFrame]:
+    """Every table of a complete run, by name.
+
+    Raises
+    ------
+    StoreError
+        The run is not in the catalog, or not complete.
+    """
+    status = run_status(directory, run_id)
+    if status is None:
+        raise StoreError(f"{directory}: expected a run id from `skyshield runs`, got {run_id!r}")
+    if status is not RunStatus.COMPLETE:
+        raise StoreError(f"{directory}: run {run_id}: expected a complete run, got {status}")
+    folder = run_directory(directory, run_id)
+    names = sorted(
+        p.name.removesuffix(TABLE_SUFFIX)
+        for p in folder.glob(f"*{TABLE_SUFFIX}")
+        if TEMP_MARKER not in p.name
+    )
+    return {name: read_table(folder, name) for name in names}

@@ -1,0 +1,189 @@
+"""Parquet tables with a declared schema, written atomically, and read back.
+
+Each table a run stores has its schema here: the column names, in order, and their Arrow types.
+Writing a frame whose columns differ from its schema is an error (a schema change is made here,
+on purpose, not by whatever a frame happens to hold). Categorical columns are Arrow
+dictionaries, so they read back as pandas categoricals with the same categories.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import BinaryIO
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from skyshield.errors import StoreError
+from skyshield.store.atomic import atomic_write
+
+__all__ = ["SCHEMAS", "TABLE_SUFFIX", "read_table", "write_table"]
+
+TABLE_SUFFIX = ".parquet"
+
+_CAT = pa.dictionary(pa.int32(), pa.string())
+_STATS = [
+    ("mean", pa.float64()),
+    ("ci95_low", pa.float64()),
+    ("ci95_high", pa.float64()),
+    ("night_p2_5", pa.float64()),
+    ("night_p97_5", pa.float64()),
+]
+
+
+def _schema(*fields: tuple[str, pa.DataType]) -> pa.Schema:
+    return pa.schema([pa.field(name, kind) for name, kind in fields])
+
+
+SCHEMAS: dict[str, pa.Schema] = {
+    # outcomes: :func:`skyshield.engine.outcomes.tabulate`
+    "threats": _schema(
+        ("replication", pa.int64()),
+        ("threat", pa.int64()),
+        ("type", _CAT),
+        ("threat_class", _CAT),
+        ("wave", pa.int32()),
+        ("target", _CAT),
+        ("fate", _CAT),
+        ("launch_time_s", pa.float64()),
+        ("time_s", pa.float64()),
+        ("unit", pa.string()),
+        ("nation", pa.string()),
+        ("lon_deg", pa.float64()),
+        ("lat_deg", pa.float64()),
+        ("territory", _CAT),
+        ("realization", pa.int64()),
+    ),
+    "shots": _schema(
+        ("replication", pa.int64()),
+        ("unit", _CAT),
+        ("system", pa.string()),
+        ("nation", pa.string()),
+        ("threat", pa.int64()),
+        ("threat_class", _CAT),
+        ("fire_time_s", pa.float64()),
+        ("intercept_time_s", pa.float64()),
+        ("lon_deg", pa.float64()),
+        ("lat_deg", pa.float64()),
+        ("territory", _CAT),
+        ("outside_own_airspace", pa.bool_()),
+        ("hit", pa.bool_()),
+        ("cost_usd", pa.float64()),
+    ),
+    "stocks": _schema(
+        ("replication", pa.int64()),
+        ("unit", _CAT),
+        ("system", pa.string()),
+        ("nation", pa.string()),
+        ("initial_stock", pa.int64()),
+        ("final_stock", pa.int64()),
+    ),
+    # per-replication measures, long: :func:`skyshield.metrics.policy.long_measures`
+    "measures": _schema(
+        ("replication", pa.int64()),
+        ("measure", pa.string()),
+        ("key", pa.string()),
+        ("value", pa.float64()),
+    ),
+    # summaries: :mod:`skyshield.metrics.summary` and :func:`skyshield.metrics.policy.cross_border`
+    "by_class": _schema(("threat_class", pa.string()), ("quantity", pa.string()), *_STATS),
+    "by_target": _schema(("target", pa.string()), *_STATS),
+    "interceptors": _schema(
+        ("nation", pa.string()), ("system", pa.string()), ("quantity", pa.string()), *_STATS
+    ),
+    "by_unit": _schema(
+        ("unit", pa.string()),
+        ("nation", pa.string()),
+        ("system", pa.string()),
+        ("rounds_mean", pa.float64()),
+        ("rounds_ci95", pa.float64()),
+        ("kills_mean", pa.float64()),
+        ("kills_ci95", pa.float64()),
+        ("first_shot_h", pa.float64()),
+        ("last_shot_h", pa.float64()),
+        ("nights_fired", pa.float64()),
+        ("nights_dry", pa.float64()),
+    ),
+    "cross_border": _schema(("measure", pa.string()), *_STATS),
+    # compare: :class:`skyshield.runner.compare.PolicyComparison`
+    "policy_measures": _schema(
+        ("policy", pa.string()),
+        ("replication", pa.int64()),
+        ("measure", pa.string()),
+        ("key", pa.string()),
+        ("value", pa.float64()),
+    ),
+    "summary": _schema(
+        ("measure", pa.string()),
+        ("policy", pa.string()),
+        ("mean", pa.float64()),
+        ("ci95", pa.float64()),
+    ),
+    "differences": _schema(
+        ("measure", pa.string()),
+        ("policy", pa.string()),
+        ("baseline", pa.string()),
+        ("baseline_mean", pa.float64()),
+        ("mean", pa.float64()),
+        ("diff", pa.float64()),
+        ("paired_ci95", pa.float64()),
+        ("unpaired_ci95", pa.float64()),
+    ),
+    "cost_exchange": _schema(
+        ("policy", pa.string()),
+        ("interceptor_cost_usd", pa.float64()),
+        ("threat_cost_destroyed_usd", pa.float64()),
+        ("cost_exchange_ratio", pa.float64()),
+    ),
+    "sensitivity": _schema(
+        ("policy", pa.string()),
+        ("parameter", pa.string()),
+        ("value", pa.string()),
+        ("measure", pa.string()),
+        ("diff", pa.float64()),
+        ("ci95", pa.float64()),
+        ("paired", pa.bool_()),
+    ),
+    # sweep: one row per point and measure (:mod:`skyshield.runner.sweep`)
+    "points": _schema(
+        ("point", pa.string()),
+        ("parameters", pa.string()),
+        ("measure", pa.string()),
+        ("key", pa.string()),
+        ("mean", pa.float64()),
+        ("ci95", pa.float64()),
+    ),
+    # sensitivity indices of a Sobol sweep (:mod:`skyshield.metrics.sobol`)
+    "sobol": _schema(
+        ("output", pa.string()),
+        ("parameter", pa.string()),
+        ("s1", pa.float64()),
+        ("s1_ci95", pa.float64()),
+        ("st", pa.float64()),
+        ("st_ci95", pa.float64()),
+    ),
+}
+
+
+def write_table(directory: Path, name: str, frame: pd.DataFrame) -> Path:
+    """Write ``frame`` as ``directory/name.parquet`` with the declared schema, atomically."""
+    schema = SCHEMAS[name]
+    if list(frame.columns) != schema.names:
+        raise StoreError(
+            f"table {name}: expected columns {schema.names}, got {list(frame.columns)}"
+        )
+    table = pa.Table.from_pandas(frame, schema=schema, preserve_index=False)
+    path = directory / f"{name}{TABLE_SUFFIX}"
+
+    def write(file: BinaryIO) -> None:
+        pq.write_table(table, file)
+
+    atomic_write(path, write)
+    return path
+
+
+def read_table(directory: Path, name: str) -> pd.DataFrame:
+    """Read ``directory/name.parquet`` back as pandas (categoricals for dictionary columns)."""
+    table = pq.read_table(directory / f"{name}{TABLE_SUFFIX}", schema=SCHEMAS[name])
+    return table.to_pandas()
