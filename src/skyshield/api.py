@@ -335,8 +335,10 @@ def export(
     workers: int = 1,
     progress: ProgressCallback | None = None,
 ) -> str:
-    """Simulate a scenario and return one replication as a GeoJSON, CZML, KML or ACMI text.
+    """Return one replication as a GeoJSON, CZML, KML or ACMI text.
 
+    ``scenario``: a scenario (object, file, built-in name) to simulate, or a stored run's
+    folder ``DIR/runs/<run id>`` (saved by ``run --out``), which is read, not simulated again.
     ``replications`` defaults to ``replication + 1``, the fewest runs that include it: a
     replication's raid, routes and draws depend on its index and the seed alone (up to the
     scenario's route-set cap), so it is the same night a longer run would show.
@@ -344,6 +346,10 @@ def export(
     from skyshield.export import ExportFormat, check_replication, export_text
 
     file_format = ExportFormat(file_format)
+    stored = _stored(scenario)
+    if stored is not None:
+        check_replication(replication, stored.replications, stored.scenario.name)
+        return export_text(stored, file_format, replication)
     loaded = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
     n_reps = replication + 1 if replications is None else replications
     check_replication(replication, n_reps, loaded.name)  # before the work, not after
@@ -354,6 +360,16 @@ def export(
     return export_text(result, file_format, replication)
 
 
+def _stored(source: Scenario | str | Path | None) -> Run | None:
+    """Read the stored run ``source`` names (a folder ``DIR/runs/<run id>``); else None."""
+    if source is None or isinstance(source, Scenario):
+        return None
+    from skyshield.store.replay import stored_run, stored_run_reference
+
+    reference = stored_run_reference(source)
+    return None if reference is None else stored_run(*reference)
+
+
 def report(
     *scenarios: Scenario | str | Path,
     replications: int | None = None,
@@ -362,30 +378,40 @@ def report(
     replication: int = 0,
     progress: Callable[[str], None] | None = None,
 ) -> str:
-    """Simulate scenarios and return the self-contained HTML report of them.
+    """Return the self-contained HTML report of scenarios or stored runs.
 
-    With two or more scenarios the report also compares them as :func:`compare` does (the
-    first is the baseline), which simulates them again on the same nights. ``replication``
-    is the night each map shows.
+    Each source is a scenario (object, file, built-in name), simulated here, or a stored run's
+    folder ``DIR/runs/<run id>`` (saved by ``run --out``), read back without simulating it
+    again. With two or more scenarios the report also compares them as :func:`compare` does
+    (the first is the baseline), which simulates them on the same nights; stored runs are
+    shown side by side, not compared (save a comparison with ``compare --out``).
+    ``replication`` is the night each map shows.
     """
     from skyshield import __version__
     from skyshield.export import check_replication
     from skyshield.report import ReportRun, render_report
 
-    loaded = [s if isinstance(s, Scenario) else load_scenario(s) for s in scenarios]
-    if not loaded:
-        loaded = [load_scenario(None)]
-    entries = []
-    for scenario in loaded:
-        n_reps = scenario.monte_carlo.replications if replications is None else replications
+    sources: list[Scenario | str | Path | None] = list(scenarios) or [None]
+    stored = [_stored(s) for s in sources]
+    loaded = [
+        run.scenario if run is not None else s if isinstance(s, Scenario) else load_scenario(s)
+        for s, run in zip(sources, stored, strict=True)
+    ]
+    for scenario, run in zip(loaded, stored, strict=True):
+        if run is not None:
+            n_reps = run.replications
+        else:
+            n_reps = scenario.monte_carlo.replications if replications is None else replications
         check_replication(replication, n_reps, scenario.name)
-    for scenario in loaded:
-        if progress is not None:
-            progress(scenario.name)
-        result = run_replications(scenario, replications=replications, seed=seed, workers=workers)
-        entries.append(ReportRun(run=result, summary=summarize(result), replication=replication))
+    entries = []
+    for scenario, run in zip(loaded, stored, strict=True):
+        if run is None:
+            if progress is not None:
+                progress(scenario.name)
+            run = run_replications(scenario, replications=replications, seed=seed, workers=workers)
+        entries.append(ReportRun(run=run, summary=summarize(run), replication=replication))
     comparison = None
-    if len(loaded) > 1:
+    if len(loaded) > 1 and not any(run is not None for run in stored):
         if progress is not None:
             progress("the comparison")
         comparison = compare(*loaded, replications=replications, seed=seed, workers=workers)

@@ -18,7 +18,10 @@ def export_command(
     output: Annotated[Path, typer.Option("--output", "-o", help="File to write.")],
     scenario: Annotated[
         str | None,
-        typer.Argument(help="Scenario YAML file or built-in name; default: the default scenario."),
+        typer.Argument(
+            help="Scenario YAML file, built-in name, or a stored run's folder DIR/runs/<run id> "
+            "(saved by run --out; read, not simulated again). Default: the default scenario."
+        ),
     ] = None,
     file_format: Annotated[
         ExportFormat,

@@ -17,8 +17,9 @@ def report_command(
     scenarios: Annotated[
         list[str] | None,
         typer.Argument(
-            help="Scenario YAML files or built-in names (default: the default scenario); with "
-            "two or more, the first is the baseline of a comparison."
+            help="Scenario YAML files, built-in names, or stored runs' folders DIR/runs/<run id> "
+            "(saved by run --out; read, not simulated again). Default: the default scenario. "
+            "With two or more scenarios, the first is the baseline of a comparison."
         ),
     ] = None,
     output: Annotated[Path, typer.Option("--output", "-o", help="HTML file to write.")] = Path(

@@ -34,6 +34,7 @@ __all__ = [
     "list_runs",
     "parameters_json",
     "record_run",
+    "run_record",
     "run_status",
     "runs_with_status",
 ]
@@ -202,6 +203,29 @@ def run_status(directory: Path, run_id: str) -> RunStatus | None:
     with _connect(directory, read_only=True) as db:
         row = db.execute("SELECT status FROM runs WHERE run_id = ?", [run_id]).fetchone()
     return None if row is None else RunStatus(row[0])
+
+
+def run_record(directory: Path, run_id: str) -> RunRecord | None:
+    """Return what the catalog recorded of a run when it started (None: no such run)."""
+    with _connect(directory, read_only=True) as db:
+        row = db.execute(
+            "SELECT run_id, kind, parent, scenario_name, scenario_sha256, scenario_json, "
+            "parameters, seed, replications FROM runs WHERE run_id = ?",
+            [run_id],
+        ).fetchone()
+    if row is None:
+        return None
+    return RunRecord(
+        run_id=str(row[0]),
+        kind=str(row[1]),
+        parent=None if row[2] is None else str(row[2]),
+        scenario_name=str(row[3]),
+        scenario_sha256=str(row[4]),
+        scenario_json=str(row[5]),
+        parameters=str(row[6]),
+        seed=int(row[7]),
+        replications=int(row[8]),
+    )
 
 
 def list_runs(directory: Path, *, points: bool = False) -> pd.DataFrame:
