@@ -23,6 +23,7 @@ import numpy as np
 from markupsafe import Markup
 
 from skyshield.catalog import catalog_frame, load_catalog
+from skyshield.catalog.types import ThreatClass
 from skyshield.export import geojson_document
 from skyshield.geo import populated_places
 from skyshield.metrics.policy import DEFAULT_DEBRIS
@@ -39,10 +40,14 @@ from skyshield.runner.montecarlo import Run
 if TYPE_CHECKING:
     from skyshield.api import RunSummary
 
-__all__ = ["ReportRun", "render_report"]
+__all__ = ["ReportRun", "render_report", "route_spread"]
 
 _CITY_MIN_POPULATION = 100_000  # cities drawn on the maps: the larger places only
 _MAP_MARGIN_DEG = 1.5  # cities this far outside the scenario's features still show
+# Route sets drawn in the "spread" layer, and vertices per route there (page size: ~0.5 MB for
+# the western raid's 164 threats).
+SPREAD_ROUTE_SETS = 8
+SPREAD_VERTICES = 24
 _CHANGES = ("allied_engagements", "cost_usd", "impacts", "intercepted", "leakers", "rounds")
 
 
@@ -219,6 +224,40 @@ def _comparison(comparison: PolicyComparison) -> dict[str, Any]:
     }
 
 
+def route_spread(
+    run: Run, max_route_sets: int = SPREAD_ROUTE_SETS, vertices: int = SPREAD_VERTICES
+) -> dict[str, Any]:
+    """Every threat's route in up to ``max_route_sets`` of the run's route sets (GeoJSON).
+
+    The spread of the raid over nights: each replication flies one route set, so these are
+    the routes the run's nights drew from. Each route is cut to ``vertices`` engine samples,
+    evenly spaced from launch to its end (the whole planned flight, fate or not), to keep the
+    page small; the shown night's routes carry every vertex.
+    """
+    classes = list(ThreatClass)
+    features = []
+    for r, traj in enumerate(run.geometry.trajectories[:max_route_sets]):
+        for i in range(traj.sample_offset.size - 1):
+            lo, hi = int(traj.sample_offset[i]), int(traj.sample_offset[i + 1])
+            if hi - lo < 2:  # noqa: PLR2004 (a line needs two points)
+                continue
+            k = np.unique(np.linspace(lo, hi - 1, min(vertices, hi - lo)).round().astype(int))
+            coords = np.column_stack([traj.lon_deg[k], traj.lat_deg[k]]).round(4).tolist()
+            features.append(
+                {
+                    "type": "Feature",
+                    "geometry": {"type": "LineString", "coordinates": coords},
+                    "properties": {
+                        "layer": "route_spread",
+                        "route_set": r,
+                        "threat": i,
+                        "threat_class": classes[int(run.compiled.threat_class[i])].value,
+                    },
+                }
+            )
+    return {"type": "FeatureCollection", "features": features}
+
+
 def render_report(
     runs: Sequence[ReportRun], comparison: PolicyComparison | None = None, *, version: str = ""
 ) -> str:
@@ -239,6 +278,8 @@ def render_report(
                 "scenario": entry.run.scenario.name,
                 "replication": entry.replication,
                 "geojson": document,
+                "spread": route_spread(entry.run),
+                "route_sets": min(entry.run.geometry.n_realizations, SPREAD_ROUTE_SETS),
                 "cities": _cities(document),
                 "intercepts": sum(1 for f in features if f["properties"]["layer"] == "intercept"),
                 "debris": {
