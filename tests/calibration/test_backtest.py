@@ -15,7 +15,7 @@ import pytest
 from skyshield.calibration.backtest import _binomial_baseline, backtest, baseline_forecast, score
 from skyshield.calibration.calibrate import Calibration, load_calibration
 from skyshield.calibration.fit import NightData, Posterior, predictive_samples
-from skyshield.calibration.model import PARAMETERS
+from skyshield.calibration.model import PARAMETERS, REPORT_CLASSES
 from skyshield.calibration.settings import EmulatorSettings
 from skyshield.calibration.surrogate import Surrogate
 
@@ -218,6 +218,7 @@ def test_half_lives__parse_what_they_print() -> None:
     )
 
     assert parse_half_lives(format_half_lives(DEFAULT_HALF_LIVES)) == dict(DEFAULT_HALF_LIVES)
+    assert tuple(DEFAULT_HALF_LIVES) == REPORT_CLASSES  # one half-life per report class
     assert parse_half_lives("7") == {"drone": 7.0, "cruise": 7.0, "ballistic": 7.0}
     assert parse_half_lives("none") == {"drone": None, "cruise": None, "ballistic": None}
     assert parse_half_lives("cruise=3") == {"drone": None, "cruise": 3.0, "ballistic": None}

@@ -229,7 +229,7 @@ def forgetting_weights(
         np.ones_like(age) if half_lives.get(cls) is None else np.exp2(-age / half_lives[cls])
         for cls in REPORT_CLASSES
     ]
-    return np.column_stack(columns) if columns else np.ones((age.size, 0))
+    return np.column_stack(columns)
 
 
 def _log_posterior(

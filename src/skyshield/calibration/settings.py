@@ -37,6 +37,7 @@ DEFAULT_WARM_STEPS = 1000
 DEFAULT_HALF_LIVES: Mapping[str, float | None] = MappingProxyType(
     {"drone": 7.0, "cruise": 7.0, "ballistic": None}
 )
+# the report classes (calibration.model.REPORT_CLASSES: not imported, this module stays light)
 _CLASSES = tuple(DEFAULT_HALF_LIVES)
 
 
