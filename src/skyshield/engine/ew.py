@@ -18,7 +18,8 @@ from numba import njit
 
 from skyshield.engine.compiled import CompiledScenario
 from skyshield.engine.flight import Trajectories
-from skyshield.geo import geodesic_distance_m
+from skyshield.engine.nearby import straight_line_m
+from skyshield.geo import geodesic_distance_m, lonlat_to_ecef_m
 
 __all__ = ["ew_exposure_m", "ew_loss_times_s"]
 
@@ -26,6 +27,8 @@ __all__ = ["ew_exposure_m", "ew_loss_times_s"]
 # a margin: the box around a disc is then never smaller than the disc.
 _MIN_M_PER_DEG = 110_000.0
 _BOX_MARGIN_DEG = 0.05
+# WGS84 meridian radius of curvature at the equator, a(1 - e²): the smallest on the ellipsoid.
+_MIN_RADIUS_OF_CURVATURE_M = 6_335_439.0
 
 
 @njit(cache=True, nogil=True)
@@ -75,6 +78,16 @@ def _cumulative_m(
     return out
 
 
+def _chord_excess_bound_m(distance_m: float) -> float:
+    """Upper bound on geodesic length minus chord for geodesics up to ``distance_m`` long.
+
+    On a sphere of radius R an arc of length d exceeds its chord by d³ / (24 R²) at most; the
+    ellipsoid's smallest radius of curvature (the meridian's at the equator, 6,335 km) bounds
+    R from below, and the factor 2 covers the rest.
+    """
+    return 2.0 * distance_m**3 / (24.0 * _MIN_RADIUS_OF_CURVATURE_M**2) + 1.0
+
+
 def ew_exposure_m(compiled: CompiledScenario, traj: Trajectories) -> np.ndarray:
     """(n_samples,) float64: each threat's cumulative strength-weighted metres inside zones.
 
@@ -89,11 +102,21 @@ def ew_exposure_m(compiled: CompiledScenario, traj: Trajectories) -> np.ndarray:
         near = _in_box(
             traj.lon_deg, traj.lat_deg, float(lon0), float(lat0), float(half_lon), float(half_lat)
         )
-        distance = geodesic_distance_m(
-            np.full(near.size, lon0),
-            np.full(near.size, lat0),
-            traj.lon_deg[near],
-            traj.lat_deg[near],
+        # the chord never exceeds the geodesic, which exceeds it by a few metres at most at
+        # these distances: only samples near the circle need the exact geodesic
+        radius = float(compiled.ew_zone_radius_m[z])
+        chord = straight_line_m(
+            lonlat_to_ecef_m(traj.lon_deg[near], traj.lat_deg[near], 0.0),
+            lonlat_to_ecef_m(lon0, lat0, 0.0)[0],
+        )
+        surely_in = chord <= radius - _chord_excess_bound_m(radius)
+        unsure = np.flatnonzero(~surely_in & (chord <= radius))
+        distance = np.where(surely_in, 0.0, np.inf)
+        distance[unsure] = geodesic_distance_m(
+            np.full(unsure.size, lon0),
+            np.full(unsure.size, lat0),
+            traj.lon_deg[near[unsure]],
+            traj.lat_deg[near[unsure]],
         )
         hit = near[distance <= compiled.ew_zone_radius_m[z]]
         strength[hit] = np.maximum(strength[hit], compiled.ew_zone_strength[z])
