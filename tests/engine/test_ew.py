@@ -10,9 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from skyshield.engine.compile import compile_scenario
-from skyshield.engine.ew import _cumulative_m, _in_box, ew_exposure_m
+from skyshield.engine.ew import _cumulative_m, _in_box, ew_exposure_m, zone_strength
 from skyshield.engine.outcomes import Fate
-from skyshield.geo import find_city, geodesic_distance_m
+from skyshield.geo import destination_lonlat, find_city, geodesic_distance_m
 
 from ._build import one_on_one, prepare, scenario
 
@@ -114,3 +114,30 @@ def test_cumulative_m__equals_numpy_trapezoid_and_cumsum(seed: int, n_threats: i
     cumulative = np.cumsum(step)
     want = cumulative - cumulative[np.repeat(offset[:-1], np.diff(offset))]
     np.testing.assert_array_equal(_cumulative_m(offset, ecef, strength), want)
+
+
+@settings(max_examples=40, deadline=None, derandomize=True)
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    lon0=st.floats(-170.0, 170.0),
+    lat0=st.floats(-70.0, 70.0),
+    radius_km=st.floats(1.0, 400.0),
+)
+def test_zone_strength__the_exact_geodesic_at_the_rim(
+    seed: int, lon0: float, lat0: float, radius_km: float
+) -> None:
+    """Points within metres of the circle, inside and out, and anywhere in the box: the chord
+    shortcut gives the same answer as the geodesic distance for every one."""
+    rng = np.random.default_rng(seed)
+    radius = radius_km * 1000.0
+    n = 4000
+    offset_m = np.concatenate([rng.uniform(-3.0, 3.0, n), rng.uniform(-radius, radius, n)])
+    lon, lat = destination_lonlat(
+        lon0, lat0, rng.uniform(0.0, 2 * np.pi, 2 * n), np.abs(radius + offset_m)
+    )
+    lon, lat = np.asarray(lon, dtype=np.float64), np.asarray(lat, dtype=np.float64)
+    got = zone_strength(
+        lon, lat, np.array([lon0]), np.array([lat0]), np.array([radius]), np.array([0.7])
+    )
+    want = np.where(geodesic_distance_m(lon0, lat0, lon, lat) <= radius, 0.7, 0.0)
+    np.testing.assert_array_equal(got, want)

@@ -21,7 +21,7 @@ from skyshield.engine.flight import Trajectories
 from skyshield.engine.nearby import straight_line_m
 from skyshield.geo import geodesic_distance_m, lonlat_to_ecef_m
 
-__all__ = ["ew_exposure_m", "ew_loss_times_s"]
+__all__ = ["ew_exposure_m", "ew_loss_times_s", "zone_strength"]
 
 # Fewest metres per degree of latitude on WGS84 (at the equator: 110,574 m), rounded down, and
 # a margin: the box around a disc is then never smaller than the disc.
@@ -88,38 +88,50 @@ def _chord_excess_bound_m(distance_m: float) -> float:
     return 2.0 * distance_m**3 / (24.0 * _MIN_RADIUS_OF_CURVATURE_M**2) + 1.0
 
 
+def zone_strength(
+    lon_deg: np.ndarray,
+    lat_deg: np.ndarray,
+    zone_lon_deg: np.ndarray,
+    zone_lat_deg: np.ndarray,
+    zone_radius_m: np.ndarray,
+    zone_strength: np.ndarray,
+) -> np.ndarray:
+    """(n,) float64: the strongest zone over each point (geodesic distance <= radius), else 0."""
+    strength = np.zeros(lon_deg.shape[0])
+    for z in range(zone_radius_m.shape[0]):
+        lon0, lat0, radius = float(zone_lon_deg[z]), float(zone_lat_deg[z]), float(zone_radius_m[z])
+        # a loose box around the disc first, then the chord, which never exceeds the geodesic
+        # and falls short of it by a few metres at most here: exact geodesics only near the rim
+        half_lat = radius / _MIN_M_PER_DEG + _BOX_MARGIN_DEG
+        half_lon = half_lat / max(np.cos(np.radians(min(abs(lat0) + half_lat, 89.0))), 1e-3)
+        near = _in_box(lon_deg, lat_deg, lon0, lat0, float(half_lon), float(half_lat))
+        chord = straight_line_m(
+            lonlat_to_ecef_m(lon_deg[near], lat_deg[near], 0.0),
+            lonlat_to_ecef_m(lon0, lat0, 0.0)[0],
+        )
+        inside = chord <= radius - _chord_excess_bound_m(radius)
+        rim = np.flatnonzero(~inside & (chord <= radius))
+        inside[rim] = (
+            geodesic_distance_m(lon0, lat0, lon_deg[near[rim]], lat_deg[near[rim]]) <= radius
+        )
+        hit = near[inside]
+        strength[hit] = np.maximum(strength[hit], zone_strength[z])
+    return strength
+
+
 def ew_exposure_m(compiled: CompiledScenario, traj: Trajectories) -> np.ndarray:
     """(n_samples,) float64: each threat's cumulative strength-weighted metres inside zones.
 
     Zero at each threat's launch sample; non-decreasing along its samples.
     """
-    strength = np.zeros(traj.lon_deg.shape[0])
-    for z in range(compiled.ew_zone_radius_m.shape[0]):
-        lon0, lat0 = compiled.ew_zone_lon_deg[z], compiled.ew_zone_lat_deg[z]
-        # a loose box around the disc first: exact geodesics only for the few samples near it
-        half_lat = compiled.ew_zone_radius_m[z] / _MIN_M_PER_DEG + _BOX_MARGIN_DEG
-        half_lon = half_lat / max(np.cos(np.radians(min(abs(lat0) + half_lat, 89.0))), 1e-3)
-        near = _in_box(
-            traj.lon_deg, traj.lat_deg, float(lon0), float(lat0), float(half_lon), float(half_lat)
-        )
-        # the chord never exceeds the geodesic, which exceeds it by a few metres at most at
-        # these distances: only samples near the circle need the exact geodesic
-        radius = float(compiled.ew_zone_radius_m[z])
-        chord = straight_line_m(
-            lonlat_to_ecef_m(traj.lon_deg[near], traj.lat_deg[near], 0.0),
-            lonlat_to_ecef_m(lon0, lat0, 0.0)[0],
-        )
-        surely_in = chord <= radius - _chord_excess_bound_m(radius)
-        unsure = np.flatnonzero(~surely_in & (chord <= radius))
-        distance = np.where(surely_in, 0.0, np.inf)
-        distance[unsure] = geodesic_distance_m(
-            np.full(unsure.size, lon0),
-            np.full(unsure.size, lat0),
-            traj.lon_deg[near[unsure]],
-            traj.lat_deg[near[unsure]],
-        )
-        hit = near[distance <= compiled.ew_zone_radius_m[z]]
-        strength[hit] = np.maximum(strength[hit], compiled.ew_zone_strength[z])
+    strength = zone_strength(
+        traj.lon_deg,
+        traj.lat_deg,
+        compiled.ew_zone_lon_deg,
+        compiled.ew_zone_lat_deg,
+        compiled.ew_zone_radius_m,
+        compiled.ew_zone_strength,
+    )
     return _cumulative_m(traj.sample_offset, traj.ecef_m, strength)
 
 
