@@ -26,6 +26,19 @@ def test_load_yaml__duplicate_key_names_it_and_its_line() -> None:
         load_yaml("unit:\n  stock: 8\n  stock: 0\n")
     assert err.value.expected == "each key once per mapping"
     assert err.value.found == "'stock' a second time at line 3, column 3"
+    assert err.value.path == ("unit", "stock")
+
+
+def test_load_yaml__duplicate_key_path_through_lists() -> None:
+    text = "waves:\n  - count: 1\n  - count: 2\n    threat: x\n    count: 3\n"
+    with pytest.raises(YamlInputError) as err:
+        load_yaml(text)
+    assert err.value.path == ("waves", 1, "count")
+    assert err.value.found == "'count' a second time at line 5, column 5"
+
+
+def test_load_yaml__same_key_in_sibling_mappings_is_fine() -> None:
+    assert load_yaml("a: {x: 1}\nb: {x: 2}\n") == {"a": {"x": 1}, "b": {"x": 2}}
 
 
 def test_load_yaml__alias_bomb_refused_fast() -> None:
@@ -57,7 +70,9 @@ def test_parse_scenario__duplicate_stock_is_an_error() -> None:
     text = text.replace("stock: 24,", "stock: 24, stock: 0,", 1)
     with pytest.raises(ScenarioError) as err:
         parse_scenario(text, source="twice.yaml")
-    assert str(err.value).startswith("twice.yaml: expected each key once per mapping, got 'stock'")
+    assert str(err.value).startswith(
+        "twice.yaml: fire_units[0].stock: expected each key once per mapping, got 'stock'"
+    )
 
 
 def test_parse_scenario__alias_inside_a_real_field() -> None:

@@ -24,11 +24,16 @@ _BASE: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class YamlInputError(ValueError):
-    """A YAML text is refused: what was ``expected`` and what was ``found`` (with its line)."""
+    """A YAML text is refused: what was ``expected`` and what was ``found`` (with its line).
 
-    def __init__(self, expected: str, found: str) -> None:
+    ``path`` locates the problem in the document when it has a place there (a repeated key:
+    the keys and list indices leading to it), else it is empty.
+    """
+
+    def __init__(self, expected: str, found: str, path: tuple[str | int, ...] = ()) -> None:
         self.expected = expected
         self.found = found
+        self.path = path
         super().__init__(f"expected {expected}, got {found}")
 
 
@@ -49,7 +54,7 @@ class _StrictLoader(_BASE):  # type: ignore[misc,valid-type]
 
     def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
         if id(node) in self._constructed:  # only an alias reaches a node twice
-            raise _Refused("no anchors or aliases (&name, *name)", "an alias", node.start_mark)
+            raise _Refused(_NO_ALIASES, "an alias", node.start_mark)
         self._constructed.add(id(node))
         return super().construct_object(node, deep=deep)
 
@@ -61,9 +66,7 @@ class _StrictLoader(_BASE):  # type: ignore[misc,valid-type]
             if isinstance(key, list | dict):
                 continue  # unhashable: the base class reports it
             if key in seen:
-                raise _Refused(
-                    "each key once per mapping", f"{key!r} a second time", key_node.start_mark
-                )
+                raise _Refused(_ONCE, f"{key!r} a second time", key_node.start_mark)
             seen.add(key)
         return super().construct_mapping(node, deep=deep)  # type: ignore[no-any-return]
 
@@ -72,6 +75,44 @@ class _StrictLoader(_BASE):  # type: ignore[misc,valid-type]
 _StrictLoader.add_constructor("tag:yaml.org,2002:timestamp", _StrictLoader.construct_yaml_str)
 
 _TOO_DEEP = "lists or mappings nested too deeply"
+_ONCE = "each key once per mapping"
+_NO_ALIASES = "no anchors or aliases (&name, *name)"
+
+
+def _where(mark: yaml.Mark) -> str:
+    return f" at line {mark.line + 1}, column {mark.column + 1}"
+
+
+def _refuse_repeats(root: yaml.Node) -> None:
+    """Find a repeated key or an alias in the composed document before anything is built.
+
+    Walks the node tree once (each node is met once unless an alias points at it again, which
+    is refused at once, so an alias bomb is never expanded) and names a repeated key by its
+    path: the plain keys and list indices leading to it.
+    """
+    seen: set[int] = set()
+    stack: list[tuple[yaml.Node, tuple[str | int, ...]]] = [(root, ())]
+    while stack:
+        node, path = stack.pop()
+        if id(node) in seen:
+            # the anchored node met again: where, the line says; a path could be either use
+            raise YamlInputError(_NO_ALIASES, f"an alias{_where(node.start_mark)}")
+        seen.add(id(node))
+        if isinstance(node, yaml.SequenceNode):
+            stack.extend((item, (*path, i)) for i, item in enumerate(node.value))
+        elif isinstance(node, yaml.MappingNode):
+            keys: set[tuple[str, str]] = set()
+            for key_node, value_node in node.value:
+                if isinstance(key_node, yaml.ScalarNode):
+                    key = (key_node.tag, key_node.value)
+                    if key in keys:
+                        found = f"{key_node.value!r} a second time{_where(key_node.start_mark)}"
+                        raise YamlInputError(_ONCE, found, (*path, key_node.value))
+                    keys.add(key)
+                    stack.append((value_node, (*path, key_node.value)))
+                else:
+                    stack.append((value_node, path))
+                stack.append((key_node, path))
 
 
 def _char_at(text: str, line: int, column: int) -> str:
@@ -101,11 +142,16 @@ def load_yaml(text: str, *, max_bytes: int | None = None) -> Any:
             f"a file of at most {limit:,} bytes (set {MAX_BYTES_ENV} to allow more)",
             f"{size:,} bytes",
         )
+    loader = _StrictLoader(text)
     try:
-        return yaml.load(text, Loader=_StrictLoader)
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        _refuse_repeats(node)
+        return loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
+        where = _where(mark) if mark is not None else ""
         expected = exc.expected if isinstance(exc, _Refused) else "valid YAML"
         problem = exc.problem or "a syntax error"
         if "nesting depth" in problem:  # libyaml's limit; PyYAML hits RecursionError below
@@ -118,5 +164,9 @@ def load_yaml(text: str, *, max_bytes: int | None = None) -> Any:
         raise YamlInputError("valid YAML", detail or "a syntax error") from None
     except RecursionError:
         raise YamlInputError("valid YAML", _TOO_DEEP) from None
+    except YamlInputError:
+        raise
     except ValueError as exc:  # PyYAML lets int() and date() errors through: 2024-13-01
         raise YamlInputError("valid YAML", f"an unreadable value ({str(exc)[:80]})") from None
+    finally:
+        loader.dispose()

@@ -307,7 +307,10 @@ def test_parse_catalog__duplicate_key_rejected() -> None:
     )
     with pytest.raises(
         CatalogError,
-        match=r"^sources\.yaml: expected each key once per mapping, got 'euronews-2023-shahed' a",
+        match=(
+            r"^sources\.yaml: euronews-2023-shahed: expected each key once per mapping, "
+            r"got 'euronews-2023-shahed' a"
+        ),
     ):
         _parse(texts)
 

@@ -22,12 +22,11 @@ from skyshield.scenario import DEFAULT_SCENARIO, Scenario, builtin_scenario_path
 SOURCE = "mutated.yaml"
 DEFAULT_TEXT = builtin_scenario_path(DEFAULT_SCENARIO).read_text(encoding="utf-8")
 DEFAULT_DICT: dict[str, Any] = yaml.safe_load(DEFAULT_TEXT)
-# Problems with the whole file carry no field path: they are only these (a repeated key is found
-# while the YAML is read, before any field exists; its message gives the line and column).
+# Problems with the whole file carry no field path: they are only these (a repeated key has the
+# path of the key repeated, and its line and column).
 WHOLE_FILE_EXPECTATIONS = {
     "valid YAML",
     "a mapping of scenario fields",
-    "each key once per mapping",
 }
 
 PROPERTY_SETTINGS = settings(

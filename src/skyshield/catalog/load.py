@@ -255,7 +255,8 @@ def _validate(model: type[_FileModel], file: str, text: str) -> _FileModel:
     try:
         raw = load_yaml(text)
     except YamlInputError as exc:
-        raise CatalogError(FieldProblem("", exc.expected, exc.found).render(file)) from None
+        path = ".".join(str(part) for part in exc.path)  # the catalog's dotted key paths
+        raise CatalogError(FieldProblem(path, exc.expected, exc.found).render(file)) from None
     try:
         return model.model_validate(raw)
     except ValidationError as exc:

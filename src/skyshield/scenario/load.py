@@ -83,7 +83,8 @@ def parse_model(text: str, model: type[ModelT], *, source: str, what: str) -> Mo
     try:
         raw = load_yaml(text)
     except YamlInputError as exc:
-        raise ScenarioError(source, [FieldProblem("", exc.expected, exc.found)]) from None
+        problem = FieldProblem(format_path(exc.path), exc.expected, exc.found)
+        raise ScenarioError(source, [problem]) from None
     if not isinstance(raw, dict):
         found = "an empty file" if raw is None else type(raw).__name__
         raise ScenarioError(source, [FieldProblem("", f"a mapping of {what} fields", found)])
