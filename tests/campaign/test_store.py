@@ -76,7 +76,23 @@ def test_campaign_out__round_trip_and_catalog_row(
         path = out / "runs" / row["run_id"] / f"{name}.parquet"
         assert pq.read_schema(path).remove_metadata().equals(SCHEMAS[name]), name
 
-    # the long tables hold the campaign, not a reshuffle of it: stock accounting night by night
+    # the long tables hold the campaign, not a reshuffle of it: each night once, the stocks of
+    # the file on the first, and the stock accounting night by night
+    keys = {
+        "campaign_stocks": "system",
+        "campaign_rounds": "system",
+        "campaign_outcomes": "threat_class",
+        "campaign_nights": None,
+    }
+    for name, label in keys.items():
+        columns = ["schedule", "replication", "night", *([label] if label else [])]
+        assert not stored[name].duplicated(columns).any(), name
+        assert sorted(stored[name]["night"].unique()) == list(range(10)), name
+    first = stored["campaign_stocks"].query("night == 0").groupby("system")["stock"].unique()
+    assert {system: list(v) for system, v in first.items()} == {
+        "nasams": [20],
+        "patriot-pac3-mse": [30],
+    }
     stocks = stored["campaign_stocks"].sort_values(["schedule", "system", "replication", "night"])
     for _, one in stocks.groupby(["schedule", "system", "replication"]):
         after = (one["stock"] + one["delivered"] - one["fired"]).to_numpy()
