@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 from typing import TypeVar
@@ -141,6 +142,8 @@ class GeometryCache:
     """Geometry builder (``build_geometry``'s signature) that keeps the last few it built.
 
     Bounded, least recently used first out: a geometry of a large raid is hundreds of MB.
+    Safe to call from several threads (a Dask worker may run two points at once); two threads
+    missing the same key both build it, with the same result.
     """
 
     def __init__(self, flights: int = 2, geometries: int = 8) -> None:
@@ -149,32 +152,37 @@ class GeometryCache:
         self._max_flights = flights
         self._max_geometries = geometries
         self.stats = CacheStats()
+        self._lock = threading.Lock()
 
     def __call__(
         self, compiled: CompiledScenario, route_seed: int, n_realizations: int, threads: int = 1
     ) -> RaidGeometry:
         """Return the geometry of ``compiled`` on route sets ``route_seed``, built or reused."""
         key = geometry_key(compiled, route_seed, n_realizations)
-        geometry = _get(self._geometries, key)
-        if geometry is not None:
-            self.stats.geometry_hits += 1
-            return geometry
         fkey = flights_key(compiled, route_seed, n_realizations)
-        flights = _get(self._flights, fkey)
+        with self._lock:
+            geometry = _get(self._geometries, key)
+            if geometry is not None:
+                self.stats.geometry_hits += 1
+                return geometry
+            flights = _get(self._flights, fkey)
         if flights is None:
             flights = fly_realizations(compiled, route_seed, n_realizations, threads)
-            self.stats.flights_built += 1
-            _put(self._flights, fkey, flights, self._max_flights)
+            with self._lock:
+                self.stats.flights_built += 1
+                _put(self._flights, fkey, flights, self._max_flights)
         geometry = geometry_from_flights(compiled, flights, threads)
-        self.stats.windows_built += 1
-        _put(self._geometries, key, geometry, self._max_geometries)
+        with self._lock:
+            self.stats.windows_built += 1
+            _put(self._geometries, key, geometry, self._max_geometries)
         return geometry
 
     def clear(self) -> None:
         """Forget every geometry and reset the counts."""
-        self._flights.clear()
-        self._geometries.clear()
-        self.stats = CacheStats()
+        with self._lock:
+            self._flights.clear()
+            self._geometries.clear()
+            self.stats = CacheStats()
 
 
 def _get(store: OrderedDict[str, _V], key: str) -> _V | None:
