@@ -10,6 +10,9 @@ got (Dask's workers are not counted), to show how much of 2 cores a sweep had. T
 be shared, so the
 1-worker sweep runs first and last and the ratios use the mean of the two. Worker start-up (a spawned process imports
 skyshield and loads the compiled engine, about 4 s) is inside the timings, as a user pays it.
+A 1-worker sweep with the geometry cache off (every point builds its own) measures what the
+cache saves; the design (10 stocks x 4 raid sizes) has 4 distinct geometries, and the script
+prints how many the 1-worker sweep built.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from pathlib import Path
 import pandas as pd
 
 from skyshield.runner.design import parse_parameter
+from skyshield.runner.geometry_cache import process_cache
 from skyshield.runner.sweep import SweepResult, execute_sweep, plan_sweep
 from skyshield.scenario import parse_scenario
 from skyshield.store import RunStatus, run_directory
@@ -96,13 +100,24 @@ def main() -> None:
         stored_plan = plan_sweep(
             scenario, params, replications=reps, seed=5, directory=directory / "one"
         )
+        process_cache().clear()
         reference, t_1s = timed(
             "1 worker (this process), --out",
             execute_sweep,
             stored_plan,
             directory=directory / "one",
         )
+        stats = process_cache().stats
+        print(
+            f"   geometry: routes flown {stats.flights_built}x, windows built "
+            f"{stats.windows_built}x, reused {stats.geometry_hits}x for {len(plan.tasks)} points"
+        )
         store_s = store_cost_s(directory / "one", stored_plan)
+        uncached, t_nc = timed(
+            "1 worker, geometry cache off, no store",
+            execute_sweep,
+            plan_sweep(scenario, params, replications=reps, seed=5, share_geometry=False),
+        )
         two, t_2 = timed(
             "2 local worker processes, --out",
             execute_sweep,
@@ -131,6 +146,7 @@ def main() -> None:
                 directory=directory / "dask",
             )
         # the machine is shared: a second 1-worker sweep after the others brackets the load
+        process_cache().clear()  # as the first one started: without the geometry it built
         again, t_1b = timed(
             "1 worker again (load bracket), no store",
             execute_sweep,
@@ -138,7 +154,13 @@ def main() -> None:
         )
     t_1s = (t_1s + t_1b) / 2
     print(f"   1 worker, mean of the two: {t_1s:.2f} s")
-    for name, result in (("2 workers", two), ("Dask", dask), ("1 worker again", again)):
+    results = (
+        ("2 workers", two),
+        ("Dask", dask),
+        ("1 worker again", again),
+        ("no cache", uncached),
+    )
+    for name, result in results:
         try:
             pd.testing.assert_frame_equal(result.table, reference.table, check_exact=True)
         except AssertionError as exc:
@@ -147,6 +169,9 @@ def main() -> None:
     print(
         f"   ratio to the dice floor: 1 worker {t_1s / floor:.0f}x, 2 workers {t_2 / floor:.0f}x,"
         f" Dask {t_d / floor:.0f}x"
+    )
+    print(
+        f"   geometry cache: 1 worker {t_nc:.2f} s without, {t_1s:.2f} s with: {t_nc / t_1s:.2f}x"
     )
     print(f"   2 local workers / 1 worker speed-up: {t_1s / t_2:.2f}x")
     print(

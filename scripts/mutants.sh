@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Mutation check (issue #8): each mutant is applied to a copy of src/ and tests/ in /tmp/mut;
 # the tests that guard it must fail. Prints the failing tests (or "passed": a surviving mutant).
-# Run: scripts/mutants.sh   (about 7 minutes; the #12 mutants about 6 more)
+# Run: scripts/mutants.sh   (about 7 minutes; the #12 mutants about 9 more)
 #      scripts/mutants.sh NAME...   (only these mutants)
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -47,3 +47,11 @@ run complete-before-files src/skyshield/runner/sweep.py "            again=True,
 " tests/store/test_resume.py
 run different-raids-refused src/skyshield/runner/compare.py 'for field in ("monte_carlo", "engine"):' 'for field in ("raid", "monte_carlo", "engine"):' tests/runner/test_compare.py -k unpaired
 run ids-not-resolved src/skyshield/scenario/variation.py 'matches = [i for i in ids if node[i].get("id") == key]' "matches = []" tests/runner/test_compare.py -k list_items
+# sweeps share routes and geometry (#12): a wrong cache hit is a silent wrong result
+run geometry-key-ignores-delay src/skyshield/runner/geometry_cache.py '        "optimal_assignment",' '        "optimal_assignment",
+        "roe_delay_s",' tests/runner/test_geometry_cache.py -k delay_sweep
+run geometry-keyed-as-flights src/skyshield/runner/geometry_cache.py "return _key(compiled, GEOMETRY_IGNORES, route_seed, n_realizations)" "return _key(compiled, FLIGHTS_IGNORE, route_seed, n_realizations)" tests/runner/test_geometry_cache.py -k delay_sweep
+run geometry-key-ignores-route-seed src/skyshield/runner/geometry_cache.py 'hashlib.sha256(f"routes {route_seed} {n_realizations}|".encode())' 'hashlib.sha256(f"routes {n_realizations}|".encode())' tests/runner/test_geometry_cache.py -k two_sweeps
+run routes-from-point-seed src/skyshield/runner/sweep.py "route_seed=seed," "route_seed=point.seed(seed)," tests/runner/test_geometry_cache.py -k share_routes
+run draws-from-sweep-seed src/skyshield/runner/sweep.py "seed=point.seed(seed)," "seed=seed," tests/runner/test_geometry_cache.py -k share_routes
+run campaign-nights-shuffled src/skyshield/campaign/store.py '"night": np.tile(np.repeat(np.arange(nights, dtype=np.int64), k), reps),' '"night": np.repeat(np.tile(np.arange(nights, dtype=np.int64), k), reps),' tests/campaign/test_store.py -k round_trip

@@ -308,8 +308,7 @@ def sweep(
     loaded = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
     params = [p if isinstance(p, Parameter) else parse_parameter(p) for p in parameters]
     directory = None if out is None else Path(out)
-    if directory is not None:
-        check_results_directory(directory)
+    # every value is checked before the results directory is created (execute_sweep does)
     plan = plan_sweep(
         loaded,
         params,

@@ -68,8 +68,10 @@ def test_campaign_cli__json_has_the_documented_fields(campaign_file: Path, tmp_p
     assert written == [
         "campaign.json",
         "campaign.png",
+        "catalog.duckdb",  # the run in the results store: tests/campaign/test_store.py
         "monthly-patriot-pac3-mse-x3.csv",
         "monthly.csv",
+        "runs",
     ]
 
 

@@ -81,7 +81,11 @@ def campaign_command(
     ] = None,
     out_dir: Annotated[
         Path | None,
-        typer.Option("--out", help="Directory for campaign.json, monthly.csv and campaign.png."),
+        typer.Option(
+            "--out",
+            help="Results directory: the run in its catalog with its tables as Parquet "
+            "(`skyshield runs DIR`), plus campaign.json, monthly.csv and campaign.png.",
+        ),
     ] = None,
     plot: Annotated[Path | None, typer.Option(help="Save the stock bands (PNG, SVG).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")] = False,
@@ -154,6 +158,25 @@ def campaign_command(
             for label, summary in summaries.items():
                 name = "monthly.csv" if label == "as planned" else f"monthly-{_slug(label)}.csv"
                 summary.monthly.to_csv(out_dir / name, index=False)
+    if out_dir is not None:
+        from skyshield.campaign.store import campaign_record, campaign_tables
+        from skyshield.store import save_run
+
+        options = {
+            "deliveries": list(deliveries or []),
+            "solve_deliveries": solve_deliveries,
+            "max_risk": max_risk if solve_deliveries is not None else None,
+            "schedules": list(schedules),
+        }
+        record = campaign_record(
+            campaign,
+            source=source or DEFAULT_CAMPAIGN,
+            seed=run_seed,
+            replications=reps,
+            options=options,
+            data=data,
+        )
+        save_run(out_dir, record, campaign_tables(results, summaries))
     if as_json:
         print_json(document, indent=1)
         return

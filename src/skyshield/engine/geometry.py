@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import TypeVar
 
 import numpy as np
 
@@ -13,7 +15,15 @@ from skyshield.engine.ew import ew_exposure_m
 from skyshield.engine.flight import Trajectories, realize_routes, sample_trajectories
 from skyshield.engine.windows import Windows, engagement_windows
 
-__all__ = ["RaidGeometry", "build_geometry"]
+__all__ = [
+    "Flights",
+    "RaidGeometry",
+    "build_geometry",
+    "fly_realizations",
+    "geometry_from_flights",
+]
+
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,12 +54,41 @@ class RaidGeometry:
         return len(self.trajectories)
 
 
-def _realization(
-    compiled: CompiledScenario, run_seed: int, r: int
-) -> tuple[Trajectories, Windows, np.ndarray]:
-    routes = realize_routes(compiled, rng=realization_rng(run_seed, r))
-    traj = sample_trajectories(compiled, routes)
-    return traj, engagement_windows(compiled, traj), ew_exposure_m(compiled, traj)
+@dataclass(frozen=True, slots=True)
+class Flights:
+    """Every route realization flown: trajectories and EW exposure, before any window.
+
+    They depend on the raid, its routes and the EW zones, not on fire units, sensors or rules
+    of engagement, so a sweep over those reuses them (:func:`geometry_from_flights`).
+    """
+
+    trajectories: tuple[Trajectories, ...]
+    ew_exposure_m: tuple[np.ndarray, ...]  # per realization, (n_samples,): see :mod:`.ew`
+
+
+def _map(fn: Callable[[int], _T], n: int, threads: int) -> list[_T]:
+    # the work is in large numpy operations and nogil numba kernels, which release the GIL
+    if threads > 1 and n > 1:
+        with ThreadPoolExecutor(max_workers=threads) as pool:
+            return list(pool.map(fn, range(n)))
+    return [fn(r) for r in range(n)]
+
+
+def fly_realizations(
+    compiled: CompiledScenario, run_seed: int, n_realizations: int, threads: int = 1
+) -> Flights:
+    """Realize routes and sample trajectories and EW exposure for each realization."""
+
+    def fly(r: int) -> tuple[Trajectories, np.ndarray]:
+        routes = realize_routes(compiled, rng=realization_rng(run_seed, r))
+        traj = sample_trajectories(compiled, routes)
+        return traj, ew_exposure_m(compiled, traj)
+
+    flown = _map(fly, n_realizations, threads)
+    return Flights(
+        trajectories=tuple(traj for traj, _ in flown),
+        ew_exposure_m=tuple(readonly(exposure) for _, exposure in flown),
+    )
 
 
 def build_geometry(
@@ -57,19 +96,20 @@ def build_geometry(
 ) -> RaidGeometry:
     """Realize routes, sample trajectories and compute windows for each realization.
 
-    Realizations are independent; with ``threads`` > 1 they are built concurrently in threads
-    (the work is in large numpy operations and nogil numba kernels, which release the GIL). The
-    result does not depend on ``threads``.
+    Realizations are independent; with ``threads`` > 1 they are built concurrently in threads.
+    The result does not depend on ``threads``.
     """
-    if threads > 1 and n_realizations > 1:
-        with ThreadPoolExecutor(max_workers=threads) as pool:
-            built = list(
-                pool.map(lambda r: _realization(compiled, run_seed, r), range(n_realizations))
-            )
-    else:
-        built = [_realization(compiled, run_seed, r) for r in range(n_realizations)]
-    trajectories = [traj for traj, _, _ in built]
-    windows = [win for _, win, _ in built]
+    flights = fly_realizations(compiled, run_seed, n_realizations, threads)
+    return geometry_from_flights(compiled, flights, threads)
+
+
+def geometry_from_flights(
+    compiled: CompiledScenario, flights: Flights, threads: int = 1
+) -> RaidGeometry:
+    """Compute every realization's engagement windows and the kernel's flat arrays."""
+    trajectories = list(flights.trajectories)
+    n_realizations = len(trajectories)
+    windows = _map(lambda r: engagement_windows(compiled, trajectories[r]), n_realizations, threads)
     n = compiled.n_threats
     start = np.zeros((n_realizations, n), dtype=np.int64)
     end = np.zeros((n_realizations, n), dtype=np.int64)
@@ -90,7 +130,7 @@ def build_geometry(
     return RaidGeometry(
         trajectories=tuple(trajectories),
         windows=tuple(windows),
-        ew_exposure_m=tuple(readonly(exposure) for _, _, exposure in built),
+        ew_exposure_m=flights.ew_exposure_m,
         last_sample=readonly(np.stack([t.last_sample for t in trajectories]).astype(np.int64)),
         flight_s=readonly(
             np.stack([t.time_s[t.sample_offset[1:] - 1] for t in trajectories]).astype(np.float64)

@@ -21,6 +21,7 @@ import pandas as pd
 
 from skyshield.engine.compiled import CompiledScenario
 from skyshield.engine.draws import route_set
+from skyshield.engine.geometry import build_geometry
 from skyshield.errors import FieldProblem, ScenarioError
 from skyshield.metrics.policy import (
     DEFAULT_DEBRIS,
@@ -30,7 +31,7 @@ from skyshield.metrics.policy import (
     per_replication_measures,
 )
 from skyshield.metrics.summary import half_width_95
-from skyshield.runner.montecarlo import EngineKind, route_sets, run_replications
+from skyshield.runner.montecarlo import EngineKind, GeometryBuilder, route_sets, run_replications
 from skyshield.scenario import Scenario
 from skyshield.scenario.variation import Variation, apply_variation, parse_variation
 
@@ -134,9 +135,13 @@ def run_measures(
     raids_per_month: float,
     debris: DebrisRule,
     adjust: Callable[[CompiledScenario], CompiledScenario] | None = None,
+    *,
+    route_seed: int | None = None,
+    build: GeometryBuilder = build_geometry,
 ) -> pd.DataFrame:
     """Run a scenario and return its per-replication measures (wide, ``measure/key`` columns).
 
+    ``route_seed`` and ``build``: as :func:`~skyshield.runner.montecarlo.run_replications`.
     Adds the escalation measure summed over nations (``allied_engagements_over_non_allied/all``)
     and each escalation measure per month at ``raids_per_month``.
     """
@@ -147,6 +152,8 @@ def run_measures(
         workers=workers,
         engine=engine,
         adjust=adjust,
+        route_seed=route_seed,
+        build=build,
     )
     table = per_replication_measures(
         run.scenario, run.compiled, run.geometry, run.outcomes, run.replications, debris

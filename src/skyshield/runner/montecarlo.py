@@ -27,6 +27,7 @@ from skyshield.scenario.models import Assignment, Scenario
 __all__ = [
     "BLOCK_SIZE",
     "EngineKind",
+    "GeometryBuilder",
     "Run",
     "prepare",
     "route_sets",
@@ -39,6 +40,8 @@ __all__ = [
 BLOCK_SIZE = 25
 
 ProgressCallback = Callable[[int, int], None]
+# Builds a run's geometry: (compiled, route seed, route sets, threads), as build_geometry does.
+GeometryBuilder = Callable[[CompiledScenario, int, int, int], RaidGeometry]
 
 
 class EngineKind(StrEnum):
@@ -72,15 +75,20 @@ def route_sets(scenario: Scenario, replications: int) -> int:
 
 
 def prepare(
-    scenario: Scenario, seed: int, workers: int = 1, replications: int | None = None
+    scenario: Scenario,
+    seed: int,
+    workers: int = 1,
+    replications: int | None = None,
+    *,
+    build: GeometryBuilder = build_geometry,
 ) -> tuple[CompiledScenario, RaidGeometry]:
-    """Compile a scenario and build its route sets and engagement windows.
+    """Compile a scenario and build its route sets (from ``seed``) and engagement windows.
 
     ``replications`` (default: the scenario's) caps the route sets at one per night.
     """
     compiled = compile_scenario(scenario)
     n_reps = scenario.monte_carlo.replications if replications is None else replications
-    geometry = build_geometry(compiled, seed, route_sets(scenario, n_reps), threads=workers)
+    geometry = build(compiled, seed, route_sets(scenario, n_reps), workers)
     return compiled, geometry
 
 
@@ -107,12 +115,17 @@ def run_replications(
     engine: EngineKind = EngineKind.FAST,
     progress: ProgressCallback | None = None,
     adjust: Callable[[CompiledScenario], CompiledScenario] | None = None,
+    route_seed: int | None = None,
+    build: GeometryBuilder = build_geometry,
 ) -> Run:
     """Run a scenario's Monte Carlo replications and return the outcome tables.
 
     ``replications`` and ``seed`` default to the scenario's ``monte_carlo`` settings.
     ``adjust`` changes the compiled scenario after its geometry is built (a calibration's
     kill-probability and EW multipliers, which leave the geometry as it is).
+    ``route_seed`` (default: the run seed) seeds the route sets alone, so that runs with
+    different seeds can fly the same routes (a sweep's points); ``build`` builds the geometry
+    (a cache may return one built before for an equal compiled scenario).
     """
     if engine is EngineKind.FAST and scenario.engine.assignment is Assignment.OPTIMAL:
         expected = "greedy with the fast engine (optimal assignment needs the reference engine)"
@@ -121,7 +134,8 @@ def run_replications(
         )
     n_reps = scenario.monte_carlo.replications if replications is None else replications
     run_seed = scenario.monte_carlo.seed if seed is None else seed
-    compiled, geometry = prepare(scenario, run_seed, workers, n_reps)
+    routes_from = run_seed if route_seed is None else route_seed
+    compiled, geometry = prepare(scenario, routes_from, workers, n_reps, build=build)
     if adjust is not None:
         compiled = adjust(compiled)
     blocks = [np.arange(a, min(a + BLOCK_SIZE, n_reps)) for a in range(0, n_reps, BLOCK_SIZE)]

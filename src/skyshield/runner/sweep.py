@@ -7,6 +7,12 @@ complete in the results directory. Workers run a point and write its measures at
 complete once its file is in place. A sweep killed at any moment is resumed by running the same
 command: complete points are skipped, the others run again from their own seeds, so no point
 is lost or counted twice and the results equal an uninterrupted sweep's.
+
+Every point flies the sweep's route sets (route seed: the sweep's seed), while its other draws
+(launch times, EW losses, kills, decoy recognition) come from its own seed: the points differ
+by their parameters, not by their routes (common random numbers), and a process running
+several points reuses the geometry of the points that do not change it
+(:mod:`skyshield.runner.geometry_cache`), which gives the same numbers as building it again.
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ import pandas as pd
 from skyshield.calibration.model import scaled_compiled
 from skyshield.engine.compiled import CompiledScenario
 from skyshield.engine.draws import route_set
+from skyshield.engine.geometry import build_geometry
 from skyshield.errors import FieldProblem, ScenarioError
 from skyshield.metrics.policy import DEFAULT_DEBRIS, MASSED_RAIDS_PER_MONTH, long_measures
 from skyshield.metrics.sobol import sobol_indices
@@ -39,6 +46,7 @@ from skyshield.runner.design import (
     sobol_design,
     sobol_problem,
 )
+from skyshield.runner.geometry_cache import process_cache
 from skyshield.runner.montecarlo import EngineKind, ProgressCallback, route_sets
 from skyshield.runner.pool import run_locally, run_on_dask
 from skyshield.scenario import Scenario
@@ -75,10 +83,13 @@ class PointTask:
     point : the point's parameter values
     scenario : the point's scenario, validated (None for a model injected in tests)
     pk_scale : kill-probability multipliers (``pk_drone``, ...) the point applies
-    seed : the point's own seed (:meth:`Point.seed`)
+    seed : the point's own seed (:meth:`Point.seed`): its replications' draws
+    route_seed : the sweep's seed: the route sets every point flies
     replications : nights per point
     engine : the engine to run them with
     directory : results directory the worker writes the point's measures in, or None
+    share_geometry : take the geometry from the worker process's cache (same numbers; False
+        builds it for every point, to measure or check the cache)
     """
 
     run_id: str
@@ -86,9 +97,11 @@ class PointTask:
     scenario: Scenario | None
     pk_scale: tuple[tuple[str, float], ...]
     seed: int
+    route_seed: int
     replications: int
     engine: EngineKind
     directory: str | None
+    share_geometry: bool = True
 
 
 # Runs a point and returns its per-replication measures, long (replication, measure, key, value).
@@ -111,6 +124,8 @@ def simulate_point(task: PointTask) -> pd.DataFrame:
         MASSED_RAIDS_PER_MONTH,
         DEFAULT_DEBRIS,
         adjust,
+        route_seed=task.route_seed,
+        build=process_cache() if task.share_geometry else build_geometry,
     )
     measures = long_measures(wide)
     if task.directory is not None:
@@ -158,11 +173,13 @@ def plan_sweep(
     sobol: int | None = None,
     engine: EngineKind = EngineKind.FAST,
     directory: Path | None = None,
+    share_geometry: bool = True,
 ) -> SweepPlan:
     """Design a sweep and validate every point's scenario before anything runs.
 
     ``scenario`` None: the points are not applied to a scenario (a model injected through
-    :func:`execute_sweep`'s ``evaluate``).
+    :func:`execute_sweep`'s ``evaluate``). ``share_geometry`` False: every point builds its
+    geometry (same results, slower; to measure or check the cache).
 
     Raises
     ------
@@ -183,6 +200,9 @@ def plan_sweep(
         "parameters": [[p.path, list(p.values), p.low, p.high] for p in params],
         "sobol": sobol,
         "engine": engine.value,
+        # every point flies the sweep's route sets: not comparable with points of a sweep
+        # saved before, whose points each flew their own, so not the same sweep id
+        "routes": "sweep seed",
     }
     identity = json.dumps([digest, spec, seed, replications], default=str, sort_keys=True)
     sweep_id = "sweep-" + hashlib.sha256(identity.encode()).hexdigest()[:16]
@@ -215,9 +235,11 @@ def plan_sweep(
                 scenario=varied,
                 pk_scale=tuple(sorted(pk_scale.items())),
                 seed=point.seed(seed),
+                route_seed=seed,
                 replications=replications,
                 engine=engine,
                 directory=None if directory is None else str(directory),
+                share_geometry=share_geometry,
             )
         )
     if problems:
@@ -273,7 +295,9 @@ def _point_record(task: PointTask, sweep_id: str) -> RunRecord:
         scenario_name="" if task.scenario is None else task.scenario.name,
         scenario_sha256=digest,
         scenario_json=text,
-        parameters=parameters_json({"point": task.point.as_dict(), "key": task.point.key}),
+        parameters=parameters_json(
+            {"point": task.point.as_dict(), "key": task.point.key, "route_seed": task.route_seed}
+        ),
         seed=task.seed,
         replications=task.replications,
     )

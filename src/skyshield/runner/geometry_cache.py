@@ -1,0 +1,206 @@
+"""A per-process cache of raid geometry, for sweep points that do not change it.
+
+A sweep's points fly the sweep's route sets (one route seed for every point), so two points
+whose compiled scenarios agree on everything the geometry reads get the same geometry, byte for
+byte: the second one takes it from here instead of building it again. Two levels:
+
+* flights (trajectories and EW exposure, :func:`~skyshield.engine.geometry.fly_realizations`),
+  keyed on the compiled fields they may read: a sweep over rules of engagement, fire units or
+  sensors flies its routes once and computes only the windows again;
+* the whole geometry (windows too), keyed on every compiled field except those the geometry
+  provably never reads (:data:`GEOMETRY_IGNORES`): a sweep over stocks, costs or kill
+  probabilities applied after the geometry (``pk_scale``) builds it once.
+
+Keys are digests of field values, never names or paths of the scenario, and a field is in the
+key unless it is listed as ignored, so a field added to the compiled scenario is keyed until
+someone shows the geometry does not read it. ``tests/runner/test_geometry_cache.py`` checks the
+lists against what the geometry modules read, and that cached and uncached sweeps are equal.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import TypeVar
+
+import numpy as np
+import shapely
+from shapely.geometry.base import BaseGeometry
+
+from skyshield.engine.compiled import CompiledScenario
+from skyshield.engine.geometry import (
+    Flights,
+    RaidGeometry,
+    fly_realizations,
+    geometry_from_flights,
+)
+
+__all__ = [
+    "FLIGHTS_IGNORE",
+    "GEOMETRY_IGNORES",
+    "CacheStats",
+    "GeometryCache",
+    "flights_key",
+    "geometry_key",
+    "process_cache",
+]
+
+# Compiled fields no function of the geometry reads (engine/geometry.py and the modules it
+# calls: flight, ew, windows, sensors, nearby, intercept): what the event loop alone uses.
+GEOMETRY_IGNORES = frozenset(
+    {
+        "optimal_assignment",
+        "nation_allied",
+        "roe_cap_outside",
+        "asset_value",
+        "threat_wave",
+        "threat_launch_s",
+        "threat_launch_jitter_s",
+        "threat_cost_usd",
+        "unit_channels",
+        "unit_ready_capacity",
+        "unit_stock",
+        "unit_reload_s",
+        "unit_cost_usd",
+        "unit_rounds_per_engagement",
+        "unit_decoy_discrimination",
+        "unit_reserves",
+    }
+)
+
+# Further fields only the windows read, not the flights (engine/flight.py and engine/ew.py).
+_WINDOWS_ONLY = frozenset(
+    {
+        "nation_territory",
+        "threat_class",
+        "threat_rcs_m2",
+        "network_names",
+        *(
+            f.name
+            for f in dataclasses.fields(CompiledScenario)
+            if f.name.startswith(("roe_", "unit_", "sensor_"))
+        ),
+    }
+)
+FLIGHTS_IGNORE = GEOMETRY_IGNORES | _WINDOWS_ONLY
+
+_V = TypeVar("_V")
+
+
+def _update(digest: hashlib._Hash, value: object) -> None:
+    """Feed a field's value to the digest, with its type and shape so no two values collide."""
+    if isinstance(value, np.ndarray):
+        digest.update(f"ndarray {value.dtype.str} {value.shape}|".encode())
+        digest.update(np.ascontiguousarray(value).tobytes())
+    elif isinstance(value, tuple):
+        digest.update(f"tuple {len(value)}|".encode())
+        for item in value:
+            _update(digest, item)
+    elif isinstance(value, BaseGeometry):
+        digest.update(b"geometry|" + shapely.to_wkb(value, output_dimension=3) + b"|")
+    elif value is None or isinstance(value, bool | int | float | str):
+        digest.update(f"{type(value).__name__} {value!r}|".encode())
+    else:
+        # an unknown kind of field is never keyed by guesswork: a wrong hit is a wrong result
+        raise TypeError(f"geometry key: no digest for a {type(value).__name__}")
+
+
+def _key(
+    compiled: CompiledScenario, ignore: frozenset[str], route_seed: int, n_realizations: int
+) -> str:
+    digest = hashlib.sha256(f"routes {route_seed} {n_realizations}|".encode())
+    for field in dataclasses.fields(CompiledScenario):
+        if field.name not in ignore:
+            digest.update(f"{field.name}=".encode())
+            _update(digest, getattr(compiled, field.name))
+    return digest.hexdigest()
+
+
+def geometry_key(compiled: CompiledScenario, route_seed: int, n_realizations: int) -> str:
+    """Digest of everything :func:`~skyshield.engine.geometry.build_geometry` depends on."""
+    return _key(compiled, GEOMETRY_IGNORES, route_seed, n_realizations)
+
+
+def flights_key(compiled: CompiledScenario, route_seed: int, n_realizations: int) -> str:
+    """Digest of everything :func:`~skyshield.engine.geometry.fly_realizations` depends on."""
+    return _key(compiled, FLIGHTS_IGNORE, route_seed, n_realizations)
+
+
+@dataclass(slots=True)
+class CacheStats:
+    """What a cache did: flights flown, windows computed, whole geometries reused."""
+
+    flights_built: int = 0
+    windows_built: int = 0
+    geometry_hits: int = 0
+
+
+class GeometryCache:
+    """Geometry builder (``build_geometry``'s signature) that keeps the last few it built.
+
+    Bounded, least recently used first out: a geometry of a large raid is hundreds of MB.
+    Safe to call from several threads (a Dask worker may run two points at once); two threads
+    missing the same key both build it, with the same result.
+    """
+
+    def __init__(self, flights: int = 2, geometries: int = 8) -> None:
+        self._flights: OrderedDict[str, Flights] = OrderedDict()
+        self._geometries: OrderedDict[str, RaidGeometry] = OrderedDict()
+        self._max_flights = flights
+        self._max_geometries = geometries
+        self.stats = CacheStats()
+        self._lock = threading.Lock()
+
+    def __call__(
+        self, compiled: CompiledScenario, route_seed: int, n_realizations: int, threads: int = 1
+    ) -> RaidGeometry:
+        """Return the geometry of ``compiled`` on route sets ``route_seed``, built or reused."""
+        key = geometry_key(compiled, route_seed, n_realizations)
+        fkey = flights_key(compiled, route_seed, n_realizations)
+        with self._lock:
+            geometry = _get(self._geometries, key)
+            if geometry is not None:
+                self.stats.geometry_hits += 1
+                return geometry
+            flights = _get(self._flights, fkey)
+        if flights is None:
+            flights = fly_realizations(compiled, route_seed, n_realizations, threads)
+            with self._lock:
+                self.stats.flights_built += 1
+                _put(self._flights, fkey, flights, self._max_flights)
+        geometry = geometry_from_flights(compiled, flights, threads)
+        with self._lock:
+            self.stats.windows_built += 1
+            _put(self._geometries, key, geometry, self._max_geometries)
+        return geometry
+
+    def clear(self) -> None:
+        """Forget every geometry and reset the counts."""
+        with self._lock:
+            self._flights.clear()
+            self._geometries.clear()
+            self.stats = CacheStats()
+
+
+def _get(store: OrderedDict[str, _V], key: str) -> _V | None:
+    value = store.get(key)
+    if value is not None:
+        store.move_to_end(key)
+    return value
+
+
+def _put(store: OrderedDict[str, _V], key: str, value: _V, limit: int) -> None:
+    store[key] = value
+    while len(store) > limit:
+        store.popitem(last=False)
+
+
+_PROCESS_CACHE = GeometryCache()
+
+
+def process_cache() -> GeometryCache:
+    """Return the cache of this process, shared by every sweep point the process runs."""
+    return _PROCESS_CACHE

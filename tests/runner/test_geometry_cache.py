@@ -1,0 +1,199 @@
+"""Sweep points fly the sweep's routes, and share the geometry only where it cannot differ."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import skyshield.engine
+import skyshield.runner.montecarlo as montecarlo
+import skyshield.runner.sweep as sweep_module
+from skyshield.engine.compile import compile_scenario
+from skyshield.engine.compiled import CompiledScenario
+from skyshield.engine.draws import draw_replications
+from skyshield.engine.geometry import RaidGeometry, build_geometry, fly_realizations
+from skyshield.runner.design import parse_parameter
+from skyshield.runner.geometry_cache import (
+    FLIGHTS_IGNORE,
+    GEOMETRY_IGNORES,
+    flights_key,
+    geometry_key,
+    process_cache,
+)
+from skyshield.runner.sweep import SweepResult, execute_sweep, plan_sweep
+from skyshield.scenario import Scenario, load_scenario
+from skyshield.scenario.variation import apply_variation
+
+ENGINE = Path(skyshield.engine.__file__).parent
+# every module whose functions build the geometry from the compiled scenario
+GEOMETRY_MODULES = ("geometry", "flight", "ew", "windows", "sensors", "nearby", "intercept")
+FLIGHT_MODULES = ("flight", "ew")
+FIELDS = frozenset(f.name for f in dataclasses.fields(CompiledScenario))
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache() -> Iterator[None]:
+    process_cache().clear()
+    yield
+    process_cache().clear()
+
+
+def _sweep(scenario: Scenario, params: list[str], *, share: bool, seed: int = 8) -> SweepResult:
+    plan = plan_sweep(
+        scenario,
+        [parse_parameter(p) for p in params],
+        replications=6,
+        seed=seed,
+        share_geometry=share,
+    )
+    return execute_sweep(plan)
+
+
+def test_pk_only_sweep__geometry_built_once_same_table(tiny: Scenario) -> None:
+    params = ["pk_scale.drone=0.5,1.0,1.5", "pk_scale.cruise=0.8,1.2"]
+    cached = _sweep(tiny, params, share=True)
+    stats = process_cache().stats
+    assert (stats.flights_built, stats.windows_built, stats.geometry_hits) == (1, 1, 5)
+    uncached = _sweep(tiny, params, share=False)
+    assert process_cache().stats.windows_built == 1  # the uncached sweep did not use it
+    pd.testing.assert_frame_equal(cached.table, uncached.table, check_exact=True)
+    kills = cached.table.set_index(["point", "measure", "key"])["mean"].xs(
+        ("leakers", "all"), level=("measure", "key")
+    )
+    assert kills.nunique() > 1  # the multipliers reach the kills: the points are not one
+
+
+@pytest.mark.parametrize("seed", [8, 9])
+def test_delay_sweep__flies_once_rebuilds_windows_same_table(tiny: Scenario, seed: int) -> None:
+    params = ["nations.UA.roe.authorization_delay_s=0,300,1500"]
+    cached = _sweep(tiny, params, share=True, seed=seed)
+    stats = process_cache().stats
+    assert (stats.flights_built, stats.windows_built, stats.geometry_hits) == (1, 3, 0)
+    uncached = _sweep(tiny, params, share=False, seed=seed)
+    pd.testing.assert_frame_equal(cached.table, uncached.table, check_exact=True)
+    rounds = cached.table.set_index(["measure", "key"]).loc[("rounds", "UA"), "mean"]
+    assert rounds.nunique() > 1  # the delays fire differently: a shared window would show
+
+
+def test_two_sweeps_in_one_process__each_its_own_routes(tiny: Scenario) -> None:
+    params = ["pk_scale.drone=0.5,1.0"]
+    first = _sweep(tiny, params, share=True, seed=8)
+    second = _sweep(tiny, params, share=True, seed=9)
+    assert process_cache().stats.flights_built == 2
+    alone = _sweep(tiny, params, share=False, seed=9)
+    pd.testing.assert_frame_equal(second.table, alone.table, check_exact=True)
+    assert not first.table["mean"].equals(second.table["mean"])
+
+
+def test_points_share_routes_not_draws(tiny: Scenario, monkeypatch: pytest.MonkeyPatch) -> None:
+    built: list[tuple[int, RaidGeometry]] = []
+    drawn: list[int] = []
+
+    def building(compiled: CompiledScenario, seed: int, n: int, threads: int = 1) -> RaidGeometry:
+        geometry = build_geometry(compiled, seed, n, threads)
+        built.append((seed, geometry))
+        return geometry
+
+    simulate = montecarlo.simulate_replications
+
+    def simulating(compiled: CompiledScenario, geometry: RaidGeometry, seed: int, *a: Any) -> Any:
+        drawn.append(seed)
+        return simulate(compiled, geometry, seed, *a)
+
+    monkeypatch.setattr(sweep_module, "build_geometry", building)
+    monkeypatch.setattr(montecarlo, "simulate_replications", simulating)
+    plan = plan_sweep(
+        tiny,
+        [parse_parameter("fire_units.iris.stock=1,3")],
+        replications=4,
+        seed=21,
+        share_geometry=False,
+    )
+    execute_sweep(plan)
+    assert [seed for seed, _ in built] == [21, 21]  # the sweep's seed, for every point
+    (_, a), (_, b) = built
+    for ta, tb in zip(a.trajectories, b.trajectories, strict=True):
+        np.testing.assert_array_equal(ta.lon_deg, tb.lon_deg)
+        np.testing.assert_array_equal(ta.time_s, tb.time_s)
+    assert set(drawn) == {t.seed for t in plan.tasks}
+    assert len(set(drawn)) == 2
+    compiled = compile_scenario(tiny)
+    reps = np.arange(4)
+    one, other = (draw_replications(compiled, s, reps, a.n_realizations) for s in set(drawn))
+    assert not np.array_equal(one.kill_u, other.kill_u)
+    assert not np.array_equal(one.launch_step, other.launch_step)
+    np.testing.assert_array_equal(one.realization, other.realization)
+
+
+def _reads(modules: tuple[str, ...]) -> set[str]:
+    names: set[str] = set()
+    for module in modules:
+        names |= set(re.findall(r"\bcompiled\.(\w+)", (ENGINE / f"{module}.py").read_text()))
+    return names
+
+
+def test_ignored_fields__never_read_by_the_geometry_modules() -> None:
+    assert GEOMETRY_IGNORES <= FIELDS
+    assert FLIGHTS_IGNORE <= FIELDS
+    assert _reads(GEOMETRY_MODULES) & GEOMETRY_IGNORES == set()
+    assert _reads(FLIGHT_MODULES) & FLIGHTS_IGNORE == set()
+    # a new engine module the geometry calls would be read by no check above
+    for module in GEOMETRY_MODULES:
+        text = (ENGINE / f"{module}.py").read_text()
+        imported = set(re.findall(r"from skyshield\.engine\.(\w+) import", text))
+        assert imported <= {*GEOMETRY_MODULES, "compiled", "draws"}, module
+
+
+class _Recording:
+    """A compiled scenario that notes every field read through it."""
+
+    def __init__(self, compiled: CompiledScenario, seen: set[str]) -> None:
+        self._compiled = compiled
+        self._seen = seen
+
+    def __getattr__(self, name: str) -> Any:
+        prop = getattr(CompiledScenario, name, None)
+        if isinstance(prop, property) and prop.fget is not None:
+            return prop.fget(self)  # a property reads fields: note those
+        self._seen.add(name)
+        return getattr(self._compiled, name)
+
+
+@pytest.mark.parametrize("name", ["tiny", "western-raid-poland-100km", "western-raid"])
+def test_geometry_reads__only_keyed_fields(name: str, tiny: Scenario) -> None:
+    scenario = tiny if name == "tiny" else load_scenario(name)
+    compiled = compile_scenario(scenario)
+    seen: set[str] = set()
+    recording: Any = _Recording(compiled, seen)
+    geometry = build_geometry(recording, 3, 1)
+    assert seen
+    assert seen & GEOMETRY_IGNORES == set()
+    assert seen <= _reads(GEOMETRY_MODULES)  # nothing read past the static check
+    flown: set[str] = set()
+    fly_realizations(_Recording(compiled, flown), 3, 1)  # type: ignore[arg-type]
+    assert flown & FLIGHTS_IGNORE == set()
+    assert (
+        geometry.threat_window_end.sum() == build_geometry(compiled, 3, 1).threat_window_end.sum()
+    )
+
+
+def test_keys__what_changes_them(tiny: Scenario) -> None:
+    base = compile_scenario(tiny)
+    stock = compile_scenario(apply_variation(tiny, "fire_units.iris.stock", 7, source="t"))
+    delay = compile_scenario(
+        apply_variation(tiny, "nations.UA.roe.authorization_delay_s", 60, source="t")
+    )
+    jitter = compile_scenario(apply_variation(tiny, "raid.waves.1.route_jitter_km", 9, source="t"))
+    key = geometry_key(base, 1, 2)
+    assert geometry_key(stock, 1, 2) == key
+    assert len({key, geometry_key(base, 2, 2), geometry_key(base, 1, 3)}) == 3
+    assert geometry_key(delay, 1, 2) != key
+    assert flights_key(delay, 1, 2) == flights_key(base, 1, 2)
+    assert flights_key(jitter, 1, 2) != flights_key(base, 1, 2)
