@@ -23,6 +23,7 @@ from skyshield.runner.design import parse_parameter
 from skyshield.runner.geometry_cache import (
     FLIGHTS_IGNORE,
     GEOMETRY_IGNORES,
+    GeometryCache,
     flights_key,
     geometry_key,
     process_cache,
@@ -197,3 +198,42 @@ def test_keys__what_changes_them(tiny: Scenario) -> None:
     assert geometry_key(delay, 1, 2) != key
     assert flights_key(delay, 1, 2) == flights_key(base, 1, 2)
     assert flights_key(jitter, 1, 2) != flights_key(base, 1, 2)
+
+
+def _geometry_arrays_equal(a: RaidGeometry, b: RaidGeometry) -> bool:
+    names = [f.name for f in dataclasses.fields(RaidGeometry)]
+    flat = [n for n in names if isinstance(getattr(a, n), np.ndarray)]
+    return all(np.array_equal(getattr(a, n), getattr(b, n)) for n in flat)
+
+
+def test_cache__byte_budget_keeps_only_the_newest(tiny: Scenario) -> None:
+    """With a budget of one byte the cache holds the newest flights and geometry only, and a
+    geometry evicted is built again equal, from its flights if they are still held."""
+    plain = compile_scenario(tiny)
+    slower = compile_scenario(
+        apply_variation(tiny, "nations.UA.roe.authorization_delay_s", 120.0, source="test")
+    )
+    cache = GeometryCache(max_bytes=1)
+    first = cache(plain, 3, 2)
+    held = cache.nbytes
+    flights_bytes = sum(
+        a.nbytes
+        for t in first.trajectories
+        for a in (t.sample_offset, t.time_s, t.lon_deg, t.lat_deg, t.alt_m, t.ecef_m, t.territory)
+    ) + sum(e.nbytes for e in first.ew_exposure_m)
+    assert held > flights_bytes  # the flights and the geometry's own arrays
+    cache(slower, 3, 2)  # same flights, other windows: the first geometry is evicted
+    assert (cache.stats.flights_built, cache.stats.windows_built) == (1, 2)
+    again = cache(plain, 3, 2)
+    assert (cache.stats.flights_built, cache.stats.windows_built) == (1, 3)
+    assert cache.stats.geometry_hits == 0
+    assert _geometry_arrays_equal(again, build_geometry(plain, 3, 2))
+
+
+def test_cache__within_budget_reuses(tiny: Scenario) -> None:
+    compiled = compile_scenario(tiny)
+    cache = GeometryCache()
+    assert cache(compiled, 3, 2) is cache(compiled, 3, 2)
+    assert cache.stats.geometry_hits == 1
+    cache.clear()
+    assert cache.nbytes == 0

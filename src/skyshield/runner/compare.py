@@ -31,6 +31,7 @@ from skyshield.metrics.policy import (
     per_replication_measures,
 )
 from skyshield.metrics.summary import half_width_95
+from skyshield.runner.geometry_cache import GeometryCache
 from skyshield.runner.montecarlo import EngineKind, GeometryBuilder, route_sets, run_replications
 from skyshield.scenario import Scenario
 from skyshield.scenario.variation import Variation, apply_variation, parse_variation
@@ -239,11 +240,23 @@ def compare(
     run_seed = scenarios[0].monte_carlo.seed if seed is None else seed
     clusters = route_set(np.arange(n_reps), route_sets(scenarios[0], n_reps))
 
+    # policies fly the same routes (one seed): the flights are built once, and the whole
+    # geometry once for policies differing only where the geometry does not look
+    cache = GeometryCache(flights=1, geometries=1)
+
     def measure(scenario: Scenario, label: str) -> pd.DataFrame:
         if progress is not None:
             progress(label)
         return run_measures(
-            scenario, n_reps, run_seed, workers, engine, raids_per_month, debris, adjust
+            scenario,
+            n_reps,
+            run_seed,
+            workers,
+            engine,
+            raids_per_month,
+            debris,
+            adjust,
+            build=cache,
         )
 
     tables = {name: measure(s, name) for name, s in zip(names, scenarios, strict=True)}

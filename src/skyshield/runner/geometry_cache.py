@@ -21,10 +21,11 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import os
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import numpy as np
 import shapely
@@ -141,18 +142,30 @@ class CacheStats:
 class GeometryCache:
     """Geometry builder (``build_geometry``'s signature) that keeps the last few it built.
 
-    Bounded, least recently used first out: a geometry of a large raid is hundreds of MB.
+    Bounded in count and in bytes, least recently used first out: the record raid's 64 route
+    sets fly about 6 GB of trajectories, so a count alone could hold several of them. The
+    newest entry of each kind is kept whatever its size (the run using it holds it anyway).
     Safe to call from several threads (a Dask worker may run two points at once); two threads
     missing the same key both build it, with the same result.
     """
 
-    def __init__(self, flights: int = 2, geometries: int = 8) -> None:
+    def __init__(
+        self, flights: int = 2, geometries: int = 8, max_bytes: int | None = None
+    ) -> None:
         self._flights: OrderedDict[str, Flights] = OrderedDict()
         self._geometries: OrderedDict[str, RaidGeometry] = OrderedDict()
+        self._sizes: dict[str, int] = {}
         self._max_flights = flights
         self._max_geometries = geometries
+        self.max_bytes = default_max_bytes() if max_bytes is None else max_bytes
         self.stats = CacheStats()
         self._lock = threading.Lock()
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes of the arrays held (a geometry counted without the flights it shares)."""
+        with self._lock:
+            return sum(self._sizes.values())
 
     def __call__(
         self, compiled: CompiledScenario, route_seed: int, n_realizations: int, threads: int = 1
@@ -170,19 +183,59 @@ class GeometryCache:
             flights = fly_realizations(compiled, route_seed, n_realizations, threads)
             with self._lock:
                 self.stats.flights_built += 1
-                _put(self._flights, fkey, flights, self._max_flights)
+                self._put(self._flights, fkey, flights, _array_bytes(flights))
         geometry = geometry_from_flights(compiled, flights, threads)
         with self._lock:
             self.stats.windows_built += 1
-            _put(self._geometries, key, geometry, self._max_geometries)
+            own = _array_bytes(geometry, skip=("trajectories", "ew_exposure_m"))
+            self._put(self._geometries, key, geometry, own)
         return geometry
+
+    def _put(self, store: OrderedDict[str, Any], key: str, value: object, size: int) -> None:
+        store[key] = value
+        self._sizes[key] = size
+        limit = self._max_flights if store is self._flights else self._max_geometries
+        while len(store) > limit:
+            self._sizes.pop(store.popitem(last=False)[0])
+        # over the byte budget: the oldest geometries go first, then the oldest flights
+        for older in (self._geometries, self._flights):
+            while sum(self._sizes.values()) > self.max_bytes and len(older) > 1:
+                self._sizes.pop(older.popitem(last=False)[0])
 
     def clear(self) -> None:
         """Forget every geometry and reset the counts."""
         with self._lock:
             self._flights.clear()
             self._geometries.clear()
+            self._sizes.clear()
             self.stats = CacheStats()
+
+
+def default_max_bytes() -> int:
+    """Return a quarter of the machine's memory (4 GiB where it cannot be read)."""
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // 4
+    except (AttributeError, ValueError, OSError):
+        return 4 * 1024**3
+
+
+def _array_bytes(value: object, skip: tuple[str, ...] = ()) -> int:
+    """Bytes of the numpy arrays in a (nested) frozen dataclass or tuple, each array once."""
+    seen: set[int] = set()
+    total = 0
+    stack: list[object] = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, np.ndarray):
+            if id(item) not in seen:
+                seen.add(id(item))
+                total += item.nbytes
+        elif isinstance(item, tuple | list):
+            stack.extend(item)
+        elif dataclasses.is_dataclass(item) and not isinstance(item, type):
+            names = [f.name for f in dataclasses.fields(item)]
+            stack.extend(getattr(item, n) for n in names if item is not value or n not in skip)
+    return total
 
 
 def _get(store: OrderedDict[str, _V], key: str) -> _V | None:
@@ -190,12 +243,6 @@ def _get(store: OrderedDict[str, _V], key: str) -> _V | None:
     if value is not None:
         store.move_to_end(key)
     return value
-
-
-def _put(store: OrderedDict[str, _V], key: str, value: _V, limit: int) -> None:
-    store[key] = value
-    while len(store) > limit:
-        store.popitem(last=False)
 
 
 _PROCESS_CACHE = GeometryCache()
