@@ -29,6 +29,8 @@ run reload-ignores-stock src/skyshield/engine/kernel.py "ready[u] = min(inp.unit
 run paired-ci-over-n src/skyshield/metrics/summary.py "return Z95 * per_rep.std(ddof=1) / np.sqrt(n)" "return Z95 * per_rep.std(ddof=1) / n" tests/metrics/test_intervals.py -m "not slow"
 run populated-flipped src/skyshield/engine/windows.py "keep[np.flatnonzero(over_own)[crowded]] = False" "keep[np.flatnonzero(over_own)[~crowded]] = False" tests/engine/test_reference.py tests/runner/test_compare.py
 run cap-removed src/skyshield/engine/kernel.py "    return 0 <= cap <= used_outside" "    return False" tests/engine/test_reference.py tests/runner/test_compare.py
+run kills-are-hits src/skyshield/metrics/summary.py 'shots[shots["kill"]]' 'shots[shots["hit"]]' tests/metrics/test_by_unit.py
+run hit-after-ew-loss src/skyshield/engine/outcomes.py "    hit = raw.shot_hit & ~gone" "    hit = raw.shot_hit" tests/engine/test_shot_effects.py -k "not by_hand"
 run ew-chord-without-bound src/skyshield/engine/ew.py "inside = chord <= radius - _chord_excess_bound_m(radius)" "inside = chord <= radius" tests/engine/test_ew.py
 # issue #13: exports and the report
 run geojson-lonlat-swapped src/skyshield/export/geojson.py 'return {"type": "Point", "coordinates": [float(lon), float(lat)]}' 'return {"type": "Point", "coordinates": [float(lat), float(lon)]}' tests/export/test_geojson.py

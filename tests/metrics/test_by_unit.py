@@ -19,6 +19,7 @@ def _outcomes() -> Outcomes:
             "system": "nasams",
             "fire_time_s": [3600.0, 7200.0, 9000.0, 1800.0],
             "hit": [True, False, True, False],
+            "kill": [True, False, True, False],
         }
     )
     stocks = pd.DataFrame(
@@ -52,3 +53,11 @@ def test_by_unit__hand_counts() -> None:
     assert b["nights_fired"] == 0
     assert b["nights_dry"] == 0
     assert b["system"] == "gepard"
+
+
+def test_by_unit__kills_are_threats_killed_not_rounds_that_hit() -> None:
+    """A salvo's two hitting rounds kill one threat: kills count the credited round only."""
+    outcomes = _outcomes()
+    shots = outcomes.shots.assign(hit=True, kill=[True, False, True, False])
+    table = by_unit(Outcomes(outcomes.threats, shots, outcomes.stocks), np.arange(3))
+    assert table.set_index("unit").loc["a", "kills_mean"] == pytest.approx(2 / 3)

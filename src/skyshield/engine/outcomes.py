@@ -123,6 +123,34 @@ def _territory_labels(codes: np.ndarray) -> pd.Categorical:
     )
 
 
+def shot_effects(raw: RawOutcomes) -> tuple[np.ndarray, np.ndarray]:
+    """(n_shots,) bool twice: which rounds hit, and the one round credited with each kill.
+
+    The engines record each round's kill draw. A round whose draw succeeds hits only if the
+    threat is still flying when it arrives: one lost to EW before the intercept time is gone
+    (the engines resolve the engagement the same way). Both rounds of a salvo may hit one
+    threat, which dies once: its kill goes to the first hitting round of the engagement that
+    intercepted it (the fate's unit and time), so kills per unit add up to threats intercepted.
+    """
+    rep, threat = raw.shot_rep, raw.shot_threat.astype(np.int64)
+    fate, fate_s = raw.fate[rep, threat], raw.fate_s[rep, threat]
+    gone = (fate == Fate.LOST_TO_EW) & (fate_s <= raw.shot_intercept_s)
+    hit = raw.shot_hit & ~gone
+    credited = (
+        hit
+        & (fate == Fate.INTERCEPTED)
+        & (raw.fate_unit[rep, threat] == raw.shot_unit)
+        & (fate_s == raw.shot_intercept_s)
+    )
+    kill = np.zeros_like(hit)
+    rows = np.flatnonzero(credited)
+    # shots are in firing order, rounds of one engagement consecutive: first per threat wins
+    key = rep[rows].astype(np.int64) * raw.fate.shape[1] + threat[rows]
+    _, first = np.unique(key, return_index=True)
+    kill[rows[first]] = True
+    return hit, kill
+
+
 def tabulate(compiled: CompiledScenario, geometry: RaidGeometry, raw: RawOutcomes) -> Outcomes:
     """Turn raw engine output into the threat and shot tables."""
     dt = compiled.time_step_s
@@ -168,6 +196,7 @@ def tabulate(compiled: CompiledScenario, geometry: RaidGeometry, raw: RawOutcome
     )
     s_threat = raw.shot_threat.astype(np.int64)
     s_unit = raw.shot_unit.astype(np.int64)
+    hit, kill = shot_effects(raw)
     s_real = raw.realization[raw.shot_rep, s_threat]
     s_lon, s_lat, s_terr = _locate(geometry, s_real, s_threat, raw.shot_intercept_s)
     s_nation = compiled.unit_nation[s_unit]
@@ -188,7 +217,8 @@ def tabulate(compiled: CompiledScenario, geometry: RaidGeometry, raw: RawOutcome
             "lat_deg": s_lat,
             "territory": _territory_labels(s_terr),
             "outside_own_airspace": s_terr != compiled.nation_territory[s_nation],
-            "hit": raw.shot_hit,
+            "hit": hit,
+            "kill": kill,
             "cost_usd": compiled.unit_cost_usd[s_unit],
         }
     )

@@ -173,7 +173,7 @@ def by_unit(
     shots, stocks = outcomes.shots, outcomes.stocks
     units = list(stocks["unit"].cat.categories)
     rounds = per_replication(shots, replications, ["unit"]).reindex(columns=units, fill_value=0)
-    kills = per_replication(shots[shots["hit"]], replications, ["unit"]).reindex(
+    kills = per_replication(shots[shots["kill"]], replications, ["unit"]).reindex(
         columns=units, fill_value=0
     )
     r_mean, r_half = rounds.mean(), half_width_95(rounds.astype(float), clusters)

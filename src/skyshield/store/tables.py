@@ -69,6 +69,7 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("territory", _CAT),
         ("outside_own_airspace", pa.bool_()),
         ("hit", pa.bool_()),
+        ("kill", pa.bool_()),
         ("cost_usd", pa.float64()),
     ),
     "stocks": _schema(
