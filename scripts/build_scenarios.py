@@ -86,7 +86,8 @@ def _nation(name: str, roe: dict[str, Any]) -> dict[str, Any]:
 OWN_ONLY = {"zone": {"kind": "own"}}
 
 # poland-100km: the July 2024 PL-UA agreement spoke of intercepting missiles and drones over
-# Ukraine that head for Poland; 100 km depth, 3-minute national authorization (DESIGN.md).
+# Ukraine that head for Poland; it gave no depth or delay: 100 km and a 3-minute national
+# authorization are notional values of this scenario.
 # The 100 km heading horizon (how far ahead a course must reach Poland) is an assumption.
 POLAND_100KM = {
     "zone": {"kind": "buffer", "buffer_km": 100, "into": ["UA"]},
