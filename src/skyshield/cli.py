@@ -366,7 +366,9 @@ def _print_comparison(result: PolicyComparison) -> None:
         table.add_row(_label(m) + unit, *cells)
     out.print(table)
     table = Table(
-        title="Cost exchange: interceptor cost / cost of threats destroyed (ratio of means)",
+        title=(
+            "Cost exchange: interceptor cost / cost of threats destroyed (ratio of means, ± 95% CI)"
+        ),
         title_justify="left",
     )
     for col in ("policy", "interceptors USD M", "destroyed USD M", "ratio"):
@@ -376,7 +378,7 @@ def _print_comparison(result: PolicyComparison) -> None:
             str(r.policy),
             f"{r.interceptor_cost_usd / 1e6:.1f}",
             f"{r.threat_cost_destroyed_usd / 1e6:.1f}",
-            f"{r.cost_exchange_ratio:.2f}",
+            f"{r.cost_exchange_ratio:.2f} ± {r.cost_exchange_ci95:.2f}",
         )
     out.print(table)
     if not result.sensitivity.empty:

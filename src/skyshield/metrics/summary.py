@@ -63,6 +63,24 @@ def half_width_95(
     return float(student_t.ppf(0.975, groups - 1)) * sem
 
 
+def ratio_half_width_95(
+    numerator: pd.Series, denominator: pd.Series, clusters: np.ndarray | None = None
+) -> float:
+    """Half-width of the 95% confidence interval of a ratio of means, mean(x) / mean(y).
+
+    Delta method: the ratio's error is that of the mean of ``(x - R y) / mean(y)``, whose
+    interval :func:`half_width_95` gives (cluster-robust with ``clusters``). NaN when the
+    denominator's mean is not positive.
+    """
+    x = np.asarray(numerator, dtype=np.float64)
+    y = np.asarray(denominator, dtype=np.float64)
+    y_mean = y.mean() if y.size else np.nan
+    if not y_mean > 0:
+        return float("nan")
+    linearized = pd.Series((x - x.mean() / y_mean * y) / y_mean)
+    return float(half_width_95(linearized, clusters))
+
+
 def mean_interval(per_rep: pd.DataFrame, clusters: np.ndarray | None = None) -> pd.DataFrame:
     """Mean, 95% CI of the mean and 95% range of nights for each column of per-replication counts.
 

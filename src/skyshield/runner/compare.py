@@ -30,7 +30,7 @@ from skyshield.metrics.policy import (
     long_measures,
     per_replication_measures,
 )
-from skyshield.metrics.summary import half_width_95
+from skyshield.metrics.summary import half_width_95, ratio_half_width_95
 from skyshield.runner.geometry_cache import GeometryCache
 from skyshield.runner.montecarlo import EngineKind, GeometryBuilder, route_sets, run_replications
 from skyshield.scenario import Scenario
@@ -60,7 +60,8 @@ class PolicyComparison:
     summary : measure, policy, mean per night, ci95 (half width of the 95% CI of the mean)
     differences : measure, policy, baseline, mean, diff, paired_ci95, unpaired_ci95
         (``paired_ci95`` NaN for a policy in ``unpaired``: its raid differs from the baseline's)
-    cost_exchange : policy, interceptor cost, threat cost destroyed, their ratio (of means)
+    cost_exchange : policy, interceptor cost, threat cost destroyed, their ratio (of means) and
+        the ratio's 95% half-width (delta method)
     run_id : the comparison's id in the results directory it was saved to, else None
     sensitivity : policy, parameter, value, measure, diff vs baseline, ci95 (half width: paired
         if ``paired``, else unpaired because the varied raid differs from the baseline's)
@@ -297,6 +298,11 @@ def compare(
     cost["cost_exchange_ratio"] = cost["interceptor_cost_usd"] / cost[
         "threat_cost_destroyed_usd"
     ].where(cost["threat_cost_destroyed_usd"] > 0)
+    # over each policy's own nights, which share route sets as the baseline's do
+    cost["cost_exchange_ci95"] = [
+        ratio_half_width_95(t["interceptor_cost_usd"], t["threat_cost_destroyed_usd"], clusters)
+        for t in tables.values()
+    ]
     rows = []
     for path, value, name, varied in varied_runs:
         table = measure(varied, f"{name} with {path}={value}")

@@ -136,6 +136,7 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("interceptor_cost_usd", pa.float64()),
         ("threat_cost_destroyed_usd", pa.float64()),
         ("cost_exchange_ratio", pa.float64()),
+        ("cost_exchange_ci95", pa.float64()),
     ),
     "sensitivity": _schema(
         ("policy", pa.string()),
