@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -128,3 +129,13 @@ def test_campaign__night_model_from_a_calibration_file(tmp_path: Path) -> None:
     theta = night_parameters(campaign)
     assert theta == {name: CHOSEN.get(name, 0.5) for name in NAMES}
     assert night_parameters(parse_campaign(SHORT))["decoy_share"] == 0.25  # the file's default
+
+
+def test_campaign_cli__monthly_table_has_replication_spread(campaign_file: Path) -> None:
+    """Monthly hits and cost print as ``mean [p5-p95]`` from the summary's quantiles."""
+    result = CliRunner().invoke(app, ["campaign", str(campaign_file)], env={"COLUMNS": "240"})
+    assert result.exit_code == 0, result.output
+    row = next(line for line in result.output.splitlines() if "│ 2025-01" in line)
+    cells = [c.strip() for c in row.strip("│ ").split("│")]
+    assert re.fullmatch(r"[\d,.]+ \[[\d,.]+-[\d,.]+\]", cells[-1]), cells  # cost $M
+    assert "upper bound" in result.output

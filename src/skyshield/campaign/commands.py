@@ -209,6 +209,12 @@ def _fmt(value: object, digits: int = 0) -> str:
     return f"{float(value):,.{digits}f}"  # type: ignore[arg-type]
 
 
+def _spread(row: dict[str, Any], name: str, digits: int) -> str:
+    """``mean [p5-p95]`` of a monthly measure over the replications."""
+    low, high = row[f"{name}_p5"], row[f"{name}_p95"]
+    return f"{_fmt(row[name], digits)} [{_fmt(low, digits)}-{_fmt(high, digits)}]"
+
+
 def _print(name: str, plan: Plan, summaries: dict[str, CampaignSummary], solution: Any) -> None:
     first = next(iter(summaries.values()))
     out.print(
@@ -250,7 +256,10 @@ def _print(name: str, plan: Plan, summaries: dict[str, CampaignSummary], solutio
                 "/".join(_fmt(v) for v in (r.stock_end_p5, r.stock_end_p50, r.stock_end_p95)),
             )
     out.print(table)
-    monthly = Table(title="Per month (mean over replications)", title_justify="left")
+    monthly = Table(
+        title="Per month: mean over replications [5-95% of replications]",
+        title_justify="left",
+    )
     for col in (
         "schedule",
         "month",
@@ -258,7 +267,7 @@ def _print(name: str, plan: Plan, summaries: dict[str, CampaignSummary], solutio
         "drone hits",
         "cruise hits",
         "ballistic hits",
-        "cost $M",
+        "interceptor cost $M",
     ):
         monthly.add_column(col, justify="left" if col in ("schedule", "month") else "right")
     for label, summary in summaries.items():
@@ -267,12 +276,17 @@ def _print(name: str, plan: Plan, summaries: dict[str, CampaignSummary], solutio
                 label,
                 str(r["month"]),
                 _fmt(r["drone_launched"]),
-                _fmt(r["drone_hits"]),
-                _fmt(r["cruise_hits"], 1),
-                _fmt(r["ballistic_hits"], 1),
-                _fmt(r["cost_musd"]),
+                _spread(r, "drone_hits", 0),
+                _spread(r, "cruise_hits", 1),
+                _spread(r, "ballistic_hits", 1),
+                _spread(r, "cost_musd", 0),
             )
     out.print(monthly)
+    out.print(
+        "interceptor cost: rounds fired times their catalog cost; units of untracked systems "
+        "start every night fully loaded, so it is an upper bound",
+        style="dim",
+    )
     if first.truncated_launches > 0:
         out.print(
             f"{first.truncated_launches:.1f} launches per replication were beyond the raid "
