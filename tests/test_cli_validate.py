@@ -158,3 +158,27 @@ def test_schema__shipped_copy_is_up_to_date(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     shipped = (Path(__file__).resolve().parents[1] / "schema" / "scenario.schema.json").read_text()
     assert json.loads(result.stdout) == json.loads(shipped), "run: skyshield schema -o schema/..."
+
+
+def test_validate__campaign_files_checked_as_campaigns(tmp_path: Path) -> None:
+    """A shipped campaign is valid; a broken one is named at its field, as scenarios are."""
+    from skyshield.campaign.load import _builtin_path, builtin_campaign_names
+
+    shipped = [_builtin_path(name) for name in builtin_campaign_names()]
+    ok = _skyshield("validate", *shipped, cwd=tmp_path)
+    assert ok.returncode == 0, ok.stderr
+    assert ok.stdout.count(": valid") == len(shipped)
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("name: x\nstart: 2025-01-01\nnights: 0\nraids: {mode: replay}\n")
+    bad = _skyshield("validate", broken, cwd=tmp_path)
+    assert bad.returncode == EXIT_INPUT_ERROR
+    assert bad.stderr.strip() == f"{broken}: nights: expected greater than or equal to 1, got 0"
+
+
+def test_scenarios__lists_the_builtin_campaigns(tmp_path: Path) -> None:
+    from skyshield.campaign.load import builtin_campaign_names
+
+    listed = _skyshield("scenarios", cwd=tmp_path)
+    assert listed.returncode == 0, listed.stderr
+    for name in builtin_campaign_names():
+        assert f"{name}: " in listed.stdout

@@ -23,6 +23,7 @@ from rich.table import Table
 from skyshield.api import RunSummary, compare, run, sweep
 from skyshield.calibration.commands import backtest_command, calibrate_command
 from skyshield.campaign.commands import campaign_command
+from skyshield.campaign.load import builtin_campaign_names, load_campaign
 from skyshield.catalog import catalog_frame, load_catalog
 from skyshield.errors import SkyshieldError
 from skyshield.export.commands import export_command
@@ -47,6 +48,7 @@ from skyshield.terminal import (
     save_figure,
     write_output,
 )
+from skyshield.yamlio import YamlInputError, load_yaml
 
 app = typer.Typer(
     add_completion=False,
@@ -563,20 +565,36 @@ def runs_command(
 
 
 @app.command()
-def validate(files: Annotated[list[Path], typer.Argument(help="Scenario YAML files.")]) -> None:
-    """Check scenario files; print every problem with its field path."""
+def validate(
+    files: Annotated[list[Path], typer.Argument(help="Scenario or campaign YAML files.")],
+) -> None:
+    """Check scenario or campaign files; print every problem with its field path.
+
+    A file with a top-level ``nights`` field is checked as a campaign, any other as a scenario.
+    """
     failed = False
     for path in files:
         try:
-            loaded = load_scenario(path)
+            if _is_campaign(path):
+                load_campaign(path)
+            else:
+                _warn([f"{path}: {w}" for w in placement_warnings(load_scenario(path))])
         except SkyshieldError as exc:
             sys.stderr.write(f"{exc}\n")
             failed = True
         else:
-            _warn([f"{path}: {w}" for w in placement_warnings(loaded)])
             out.print(f"{path}: valid", markup=False, highlight=False)
     if failed:
         raise typer.Exit(2)
+
+
+def _is_campaign(path: Path) -> bool:
+    """Whether the file reads as a mapping with ``nights`` (campaigns have it, scenarios not)."""
+    try:
+        data = load_yaml(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, YamlInputError):
+        return False  # the scenario loader reports what is wrong with the file
+    return isinstance(data, dict) and "nights" in data
 
 
 def _plural(n: int, word: str) -> str:
@@ -641,9 +659,13 @@ def catalog(
 
 @app.command("scenarios")
 def scenarios() -> None:
-    """List the built-in example scenarios."""
+    """List the built-in example scenarios and campaigns."""
     for name in builtin_scenario_names():
         out.print(f"{name}: {load_scenario(name).description}", markup=False, highlight=False)
+    out.print("\nbuilt-in campaigns (skyshield campaign NAME):", markup=False, highlight=False)
+    for name in builtin_campaign_names():
+        description = " ".join(load_campaign(name).description.split())
+        out.print(f"{name}: {description}", markup=False, highlight=False)
 
 
 app.command("calibrate")(calibrate_command)
