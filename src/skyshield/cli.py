@@ -92,9 +92,17 @@ def run_command(
     seed: Annotated[
         int | None, typer.Option(min=0, help="Override the scenario's run seed.")
     ] = None,
-    workers: Annotated[int, typer.Option(min=1, help="Worker processes.")] = 1,
+    workers: Annotated[
+        int, typer.Option(min=1, help="Worker threads (results do not depend on it).")
+    ] = 1,
     engine: Annotated[
-        EngineKind, typer.Option(help="fast (default) or reference (slow, small scenarios).")
+        EngineKind,
+        typer.Option(
+            help=(
+                "fast (default) or reference: an independent engine for tests, thousands "
+                "of times slower (minutes per night on the built-in raids)."
+            )
+        ),
     ] = EngineKind.FAST,
     as_json: Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")] = False,
     units: Annotated[
@@ -251,7 +259,9 @@ def compare_command(
         typer.Option("--replications", "-n", min=1, help="Override the replication count."),
     ] = None,
     seed: Annotated[int | None, typer.Option(min=0, help="Override the run seed.")] = None,
-    workers: Annotated[int, typer.Option(min=1, help="Worker threads.")] = 1,
+    workers: Annotated[
+        int, typer.Option(min=1, help="Worker threads (results do not depend on it).")
+    ] = 1,
     raids_per_month: Annotated[
         float,
         typer.Option(

@@ -58,7 +58,9 @@ def campaign_command(
         int | None, typer.Option("-n", "--replications", min=1, help="Replications.")
     ] = None,
     seed: Annotated[int | None, typer.Option(min=0, help="Run seed.")] = None,
-    workers: Annotated[int, typer.Option(min=1, help="Threads.")] = min(os.cpu_count() or 1, 8),
+    workers: Annotated[
+        int, typer.Option(min=1, help="Worker threads (results do not depend on it).")
+    ] = min(os.cpu_count() or 1, 8),
     deliveries: Annotated[
         list[str] | None,
         typer.Option(
