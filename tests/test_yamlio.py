@@ -37,6 +37,12 @@ def test_load_yaml__duplicate_key_path_through_lists() -> None:
     assert err.value.found == "'count' a second time at line 5, column 5"
 
 
+def test_load_yaml__the_first_repeated_key_of_the_file_is_reported() -> None:
+    with pytest.raises(YamlInputError) as err:
+        load_yaml("x: {a: 1, a: 2}\ny: [{b: 1, b: 2}]\n")
+    assert err.value.path == ("x", "a")
+
+
 def test_load_yaml__same_key_in_sibling_mappings_is_fine() -> None:
     assert load_yaml("a: {x: 1}\nb: {x: 2}\n") == {"a": {"x": 1}, "b": {"x": 2}}
 

@@ -95,13 +95,16 @@ def _refuse_repeats(root: yaml.Node) -> None:
     while stack:
         node, path = stack.pop()
         if id(node) in seen:
-            # the anchored node met again: where, the line says; a path could be either use
+            # the anchored node met again: the line is the anchor's; a path could be either use
             raise YamlInputError(_NO_ALIASES, f"an alias{_where(node.start_mark)}")
         seen.add(id(node))
+        # children are pushed last first, so the document is walked in reading order and the
+        # first repeated key of the file is the one reported
         if isinstance(node, yaml.SequenceNode):
-            stack.extend((item, (*path, i)) for i, item in enumerate(node.value))
+            stack.extend((item, (*path, i)) for i, item in reversed(list(enumerate(node.value))))
         elif isinstance(node, yaml.MappingNode):
             keys: set[tuple[str, str]] = set()
+            children: list[tuple[yaml.Node, tuple[str | int, ...]]] = []
             for key_node, value_node in node.value:
                 if isinstance(key_node, yaml.ScalarNode):
                     key = (key_node.tag, key_node.value)
@@ -109,10 +112,10 @@ def _refuse_repeats(root: yaml.Node) -> None:
                         found = f"{key_node.value!r} a second time{_where(key_node.start_mark)}"
                         raise YamlInputError(_ONCE, found, (*path, key_node.value))
                     keys.add(key)
-                    stack.append((value_node, (*path, key_node.value)))
+                    children += [(key_node, path), (value_node, (*path, key_node.value))]
                 else:
-                    stack.append((value_node, path))
-                stack.append((key_node, path))
+                    children += [(key_node, path), (value_node, path)]
+            stack.extend(reversed(children))
 
 
 def _char_at(text: str, line: int, column: int) -> str:

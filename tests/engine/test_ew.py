@@ -141,3 +141,19 @@ def test_zone_strength__the_exact_geodesic_at_the_rim(
     )
     want = np.where(geodesic_distance_m(lon0, lat0, lon, lat) <= radius, 0.7, 0.0)
     np.testing.assert_array_equal(got, want)
+
+
+def test_zone_strength__a_disc_around_a_pole_reaches_every_longitude() -> None:
+    """A point 1 m inside a 50 km disc centred 11 km from the pole, on the far side of the pole
+    (the longitude box used to miss it: found by review)."""
+    lon0, lat0, radius = 179.99, 89.9, 50e3
+    rng = np.random.default_rng(5)
+    lon, lat = rng.uniform(-180.0, 180.0, 20_000), rng.uniform(89.0, 90.0, 20_000)
+    lon = np.append(lon, 72.494697)
+    lat = np.append(lat, 89.592698)
+    got = zone_strength(
+        lon, lat, np.array([lon0]), np.array([lat0]), np.array([radius]), np.ones(1)
+    )
+    want = np.where(geodesic_distance_m(lon0, lat0, lon, lat) <= radius, 1.0, 0.0)
+    assert want[-1] == 1.0
+    np.testing.assert_array_equal(got, want)

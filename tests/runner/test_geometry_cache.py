@@ -19,6 +19,7 @@ from skyshield.engine.compile import compile_scenario
 from skyshield.engine.compiled import CompiledScenario
 from skyshield.engine.draws import draw_replications
 from skyshield.engine.geometry import RaidGeometry, build_geometry, fly_realizations
+from skyshield.runner.compare import compare
 from skyshield.runner.design import parse_parameter
 from skyshield.runner.geometry_cache import (
     FLIGHTS_IGNORE,
@@ -237,3 +238,50 @@ def test_cache__within_budget_reuses(tiny: Scenario) -> None:
     assert cache.stats.geometry_hits == 1
     cache.clear()
     assert cache.nbytes == 0
+
+
+def test_cache__bytes_held_never_exceed_what_it_counts(tiny: Scenario) -> None:
+    """Geometries leave with the flights they hold: a sweep over flight-changing values keeps
+    no trajectories the byte count does not see (found by review: 2.6x over the budget)."""
+    base = compile_scenario(tiny)
+    probe = GeometryCache()
+    probe(base, 1, 2)
+    budget = 3 * probe.nbytes
+    cache = GeometryCache(flights=2, geometries=8, max_bytes=budget)
+    for j in range(8):
+        faster = dataclasses.replace(base, threat_speed_mps=base.threat_speed_mps * (1 + 0.05 * j))
+        cache(faster, 1, 2)
+        held = (*cache._geometries.values(), *cache._flights.values())
+        actual = sum(
+            a.nbytes
+            for a in {id(a): a for a in _arrays(held)}.values()  # each array once
+        )
+        assert actual == cache.nbytes <= budget
+
+
+def _arrays(value: object) -> list[np.ndarray]:
+    if isinstance(value, np.ndarray):
+        return [value]
+    if isinstance(value, tuple):
+        return [a for item in value for a in _arrays(item)]
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return [a for f in dataclasses.fields(value) for a in _arrays(getattr(value, f.name))]
+    return []
+
+
+def test_compare__policies_share_their_flights(tiny: Scenario) -> None:
+    """Two policies that differ only in name (and so in nothing the geometry reads) build the
+    geometry once inside compare (the name was in the key: found by review)."""
+    made: list[GeometryCache] = []
+    original = GeometryCache.__init__
+
+    def remember(self: GeometryCache, *args: Any, **kwargs: Any) -> None:
+        original(self, *args, **kwargs)
+        made.append(self)
+
+    other = tiny.model_copy(update={"name": "tiny-renamed"})
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(GeometryCache, "__init__", remember)
+        compare([tiny, other], names=["a", "b"], replications=4)
+    stats = made[-1].stats
+    assert (stats.flights_built, stats.windows_built, stats.geometry_hits) == (1, 1, 1)

@@ -103,7 +103,9 @@ def zone_strength(
         # a loose box around the disc first, then the chord, which never exceeds the geodesic
         # and falls short of it by a few metres at most here: exact geodesics only near the rim
         half_lat = radius / _MIN_M_PER_DEG + _BOX_MARGIN_DEG
-        half_lon = half_lat / max(np.cos(np.radians(min(abs(lat0) + half_lat, 89.0))), 1e-3)
+        # a disc reaching within a degree of a pole may wrap around it: every longitude
+        polar = abs(lat0) + half_lat >= 89.0  # noqa: PLR2004
+        half_lon = 180.0 if polar else half_lat / np.cos(np.radians(abs(lat0) + half_lat))
         near = _in_box(lon_deg, lat_deg, lon0, lat0, float(half_lon), float(half_lat))
         chord = straight_line_m(
             lonlat_to_ecef_m(lon_deg[near], lat_deg[near], 0.0),

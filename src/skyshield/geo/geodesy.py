@@ -49,9 +49,13 @@ def _as_f64(x: npt.ArrayLike) -> Float64Array:
 
 def _flat(*arrays: npt.ArrayLike) -> tuple[tuple[int, ...], list[Float64Array]]:
     """Broadcast the arguments together; return the shape and each as a contiguous 1-D array."""
-    broadcast = np.broadcast_arrays(*(_as_f64(a) for a in arrays))
-    shape = broadcast[0].shape
-    return shape, [np.ascontiguousarray(a.ravel()) for a in broadcast]
+    values = [_as_f64(a) for a in arrays]
+    shape = np.broadcast_shapes(*(v.shape for v in values))
+    # a broadcast view is copied: numba must not see numpy's read-only broadcast views
+    return shape, [
+        np.ascontiguousarray((v if v.shape == shape else np.broadcast_to(v, shape).copy()).ravel())
+        for v in values
+    ]
 
 
 # The formulae run point by point in compiled loops: numpy would make some thirty temporary

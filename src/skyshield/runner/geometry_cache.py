@@ -53,6 +53,7 @@ __all__ = [
 # calls: flight, ew, windows, sensors, nearby, intercept): what the event loop alone uses.
 GEOMETRY_IGNORES = frozenset(
     {
+        "name",  # a label: policies of one comparison differ in it
         "optimal_assignment",
         "nation_allied",
         "roe_cap_outside",
@@ -76,6 +77,7 @@ GEOMETRY_IGNORES = frozenset(
 _WINDOWS_ONLY = frozenset(
     {
         "nation_territory",
+        "nation_codes",
         "threat_class",
         "threat_rcs_m2",
         "network_names",
@@ -153,6 +155,7 @@ class GeometryCache:
         self._flights: OrderedDict[str, Flights] = OrderedDict()
         self._geometries: OrderedDict[str, RaidGeometry] = OrderedDict()
         self._sizes: dict[str, int] = {}
+        self._flights_of: dict[str, str] = {}  # geometry key -> key of the flights it holds
         self._max_flights = flights
         self._max_geometries = geometries
         self.max_bytes = default_max_bytes() if max_bytes is None else max_bytes
@@ -186,19 +189,38 @@ class GeometryCache:
         with self._lock:
             self.stats.windows_built += 1
             own = _array_bytes(geometry, skip=("trajectories", "ew_exposure_m"))
+            if fkey in self._flights:  # newest: byte eviction never takes this geometry's
+                self._flights.move_to_end(fkey)
+            else:  # evicted meanwhile: this geometry holds them alone, so count them again
+                self._put(self._flights, fkey, flights, _array_bytes(flights))
+            self._flights_of[key] = fkey
             self._put(self._geometries, key, geometry, own)
         return geometry
 
     def _put(self, store: OrderedDict[str, Any], key: str, value: object, size: int) -> None:
         store[key] = value
+        store.move_to_end(key)
         self._sizes[key] = size
         limit = self._max_flights if store is self._flights else self._max_geometries
         while len(store) > limit:
-            self._sizes.pop(store.popitem(last=False)[0])
+            self._evict(store, next(iter(store)))
         # over the byte budget: the oldest geometries go first, then the oldest flights
         for older in (self._geometries, self._flights):
             while sum(self._sizes.values()) > self.max_bytes and len(older) > 1:
-                self._sizes.pop(older.popitem(last=False)[0])
+                self._evict(older, next(iter(older)))
+
+    def _evict(self, store: OrderedDict[str, Any], key: str) -> None:
+        """Drop an entry; flights take the geometries built on them along.
+
+        A geometry holds its flights' trajectories, which are counted only under the flights.
+        """
+        del store[key]
+        self._sizes.pop(key)
+        if store is self._geometries:
+            self._flights_of.pop(key)
+            return
+        for geometry_key_ in [g for g, f in self._flights_of.items() if f == key]:
+            self._evict(self._geometries, geometry_key_)
 
     def clear(self) -> None:
         """Forget every geometry and reset the counts."""
@@ -206,6 +228,7 @@ class GeometryCache:
             self._flights.clear()
             self._geometries.clear()
             self._sizes.clear()
+            self._flights_of.clear()
             self.stats = CacheStats()
 
 
