@@ -149,9 +149,7 @@ class GeometryCache:
     missing the same key both build it, with the same result.
     """
 
-    def __init__(
-        self, flights: int = 2, geometries: int = 8, max_bytes: int | None = None
-    ) -> None:
+    def __init__(self, flights: int = 2, geometries: int = 8, max_bytes: int | None = None) -> None:
         self._flights: OrderedDict[str, Flights] = OrderedDict()
         self._geometries: OrderedDict[str, RaidGeometry] = OrderedDict()
         self._sizes: dict[str, int] = {}
