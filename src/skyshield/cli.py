@@ -39,7 +39,8 @@ from skyshield.scenario import (
 )
 from skyshield.store import list_runs
 from skyshield.terminal import (
-    check_output_path,
+    check_plot_path,
+    check_results_option,
     err,
     out,
     print_json,
@@ -106,8 +107,7 @@ def run_command(
     out_dir: OutOption = None,
 ) -> None:
     """Simulate a raid many times and report what gets through."""
-    if plot is not None:
-        check_output_path(plot)
+    _check_outputs(plot=plot, out_dir=out_dir, calibration=calibration)
     loaded = load_scenario(scenario)
     _warn(placement_warnings(loaded))
     total = replications or loaded.monte_carlo.replications
@@ -141,6 +141,20 @@ def run_command(
     _print_summary(summary)
     if units:
         _print_units(summary)
+
+
+def _check_outputs(
+    *, plot: Path | None = None, out_dir: Path | None = None, calibration: Path | None = None
+) -> None:
+    """Refuse bad --plot, --out and --calibration paths before anything is simulated."""
+    if plot is not None:
+        check_plot_path(plot)
+    if out_dir is not None:
+        check_results_option(out_dir)
+    if calibration is not None:
+        from skyshield.calibration.calibrate import load_calibration  # slow to import
+
+        load_calibration(calibration, source="--calibration")
 
 
 def _warn(lines: list[str]) -> None:
@@ -280,6 +294,7 @@ def compare_command(
 
     Policies whose raid differs from the baseline's are compared unpaired, and say so.
     """
+    _check_outputs(out_dir=out_dir, calibration=calibration)
     result = compare(
         *scenarios,
         replications=replications,
@@ -449,11 +464,10 @@ def sweep_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")] = False,
 ) -> None:
     """Run a scenario over a grid or a Sobol design of its parameters (resumable with --out)."""
-    if plot is not None:
-        if sobol is None:
-            sys.stderr.write("--plot: expected --sobol N too (the chart shows Sobol indices)\n")
-            raise typer.Exit(2)
-        check_output_path(plot)
+    if plot is not None and sobol is None:
+        sys.stderr.write("--plot: expected --sobol N too (the chart shows Sobol indices)\n")
+        raise typer.Exit(2)
+    _check_outputs(plot=plot, out_dir=out_dir)
     with progress_bar("points", quiet=as_json) as report:
         result = sweep(
             scenario,

@@ -23,6 +23,8 @@ from rich.progress import (
 
 __all__ = [
     "check_output_path",
+    "check_plot_path",
+    "check_results_option",
     "err",
     "out",
     "print_json",
@@ -96,6 +98,40 @@ def check_output_path(path: Path) -> None:
     problem = _path_problem(path)
     if problem is not None:
         sys.stderr.write(f"{path}: {problem}\n")
+        raise typer.Exit(2)
+
+
+def plot_formats() -> dict[str, str]:
+    """File types matplotlib can save a figure as: suffix (no dot) -> description."""
+    from matplotlib.figure import Figure  # slow to import: only when a plot is asked for
+
+    return dict(Figure().canvas.get_supported_filetypes())
+
+
+def check_plot_path(path: Path) -> None:
+    """Exit 2 with one line now, before any work, if a figure cannot be saved at ``path``."""
+    check_output_path(path)
+    formats = plot_formats()
+    suffix = path.suffix.lower().removeprefix(".")
+    if suffix not in formats:
+        found = f"suffix {path.suffix!r}" if suffix else "no suffix"
+        sys.stderr.write(
+            f"{path}: --plot: expected a file type matplotlib writes "
+            f"({', '.join(f'.{k}' for k in sorted(formats))}), got {found}\n"
+        )
+        raise typer.Exit(2)
+
+
+def check_results_option(directory: Path) -> None:
+    """Exit 2 with one line now, before any work, if ``--out`` cannot be a results directory.
+
+    Nothing is created: a run that fails later leaves no empty directory behind.
+    """
+    from skyshield.store import results_directory_problem
+
+    problem = results_directory_problem(directory)
+    if problem is not None:
+        sys.stderr.write(f"{directory}: --out: {problem}\n")
         raise typer.Exit(2)
 
 

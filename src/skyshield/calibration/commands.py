@@ -20,7 +20,14 @@ from skyshield.calibration.settings import (
     format_half_lives,
     parse_half_lives,
 )
-from skyshield.terminal import check_output_path, out, print_json, progress_bar, save_figure
+from skyshield.terminal import (
+    check_output_path,
+    check_plot_path,
+    out,
+    print_json,
+    progress_bar,
+    save_figure,
+)
 
 if TYPE_CHECKING:  # the modules below import slowly (engine, emcee, scoringrules)
     from skyshield.calibration.backtest import Backtest
@@ -80,9 +87,9 @@ def calibrate_command(
     from skyshield.reports import load_reports
 
     until = _date(train_until, "--train-until")
-    for path in (output, plot):
-        if path is not None:
-            check_output_path(path)
+    check_output_path(output)
+    if plot is not None:
+        check_plot_path(plot)
     reports = load_reports(data)
     nights = night_data(reports.by_night, reports.rows)
     settings = EmulatorSettings(
@@ -223,11 +230,13 @@ def backtest_command(
         sys.stderr.write(f"--half-life: {problem}\n")
         raise typer.Exit(2) from None
     if plot is not None:
-        check_output_path(plot)
+        check_plot_path(plot)
+    # read before the reports: a bad --calibration fails at once
+    stored = None if calibration is None else load_calibration(calibration, source="--calibration")
     reports = load_reports(data)
     nights = night_data(reports.by_night, reports.rows)
-    if calibration is not None:
-        surrogate = load_calibration(calibration).surrogate
+    if stored is not None:
+        surrogate = stored.surrogate
     else:
         with progress_bar("engine design", quiet=as_json) as progress:
             surrogate, _ = build_emulator(EmulatorSettings(seed=seed), progress)

@@ -11,7 +11,14 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.table import Table
 
-from skyshield.terminal import check_output_path, out, print_json, progress_bar, save_figure
+from skyshield.terminal import (
+    check_plot_path,
+    check_results_option,
+    out,
+    print_json,
+    progress_bar,
+    save_figure,
+)
 
 if TYPE_CHECKING:
     from skyshield.campaign.simulate import CampaignResult, Plan
@@ -99,14 +106,9 @@ def campaign_command(
     from skyshield.reports import load_reports
 
     if plot is not None:
-        check_output_path(plot)
-    if (
-        out_dir is not None
-        and not out_dir.is_dir()
-        and (out_dir.exists() or not out_dir.parent.is_dir())
-    ):
-        sys.stderr.write(f"{out_dir}: expected a directory (or a new one), got no such path\n")
-        raise typer.Exit(2)
+        check_plot_path(plot)
+    if out_dir is not None:
+        check_results_option(out_dir)
     campaign = load_campaign(source)
     reps = replications or campaign.monte_carlo.replications
     run_seed = campaign.monte_carlo.seed if seed is None else seed

@@ -19,6 +19,7 @@ from skyshield.store.runs import (
     check_results_directory,
     new_run_id,
     read_run,
+    results_directory_problem,
     run_directory,
     save_run,
 )
@@ -36,6 +37,7 @@ __all__ = [
     "new_run_id",
     "parameters_json",
     "read_run",
+    "results_directory_problem",
     "run_directory",
     "save_run",
 ]

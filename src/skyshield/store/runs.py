@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import tempfile
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
@@ -30,6 +32,7 @@ __all__ = [
     "check_results_directory",
     "new_run_id",
     "read_run",
+    "results_directory_problem",
     "run_directory",
     "save_run",
     "write_tables",
@@ -57,14 +60,50 @@ def run_directory(directory: Path, run_id: str) -> Path:
     return directory / "runs" / run_id
 
 
-def check_results_directory(directory: Path) -> None:
+def results_directory_problem(directory: str | os.PathLike[str]) -> str | None:
+    """Why ``directory`` cannot hold results (``expected ..., got ...``), or None if it can.
+
+    It can if it is a writable directory, or a new one in an existing directory where one can
+    be made. Both are tried for real (a temporary file, a directory made and removed):
+    permission bits say nothing under root or on /proc. Nothing is left behind.
+    """
+    path = Path(directory)
+    if path.exists() and not path.is_dir():
+        return "expected a directory for results, got a file"
+    if path.is_dir():
+        try:
+            with tempfile.TemporaryFile(dir=path):
+                pass
+        except OSError as exc:
+            return f"expected a directory it can write in, got {_reason(exc)}"
+        return None
+    if not path.parent.is_dir():
+        return f"expected a directory (or a new one in an existing directory), got no {path.parent}"
+    try:
+        path.mkdir()
+        path.rmdir()
+    except OSError as exc:
+        return f"expected a directory it can create, got {_reason(exc)}"
+    return None
+
+
+def _reason(exc: OSError) -> str:
+    return (exc.strerror or type(exc).__name__).lower()
+
+
+def check_results_directory(directory: str | os.PathLike[str]) -> None:
     """Create ``directory`` if its parent exists; raise StoreError if it cannot be one."""
-    if directory.exists() and not directory.is_dir():
-        raise StoreError(f"{directory}: expected a directory for results, got a file")
-    if not directory.exists() and not directory.parent.is_dir():
-        raise StoreError(f"{directory}: expected a directory (or a new one), got no such path")
-    directory.mkdir(exist_ok=True)
-    (directory / "runs").mkdir(exist_ok=True)
+    path = Path(directory)
+    problem = results_directory_problem(path)
+    if problem is not None:
+        raise StoreError(f"{path}: {problem}")
+    try:
+        path.mkdir(exist_ok=True)
+        (path / "runs").mkdir(exist_ok=True)
+    except OSError as exc:  # gone read-only since the check, say
+        raise StoreError(
+            f"{path}: expected a directory it can create, got {_reason(exc)}"
+        ) from None
 
 
 def write_tables(directory: Path, run_id: str, tables: dict[str, pd.DataFrame]) -> None:
