@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import sys
@@ -109,6 +110,9 @@ def campaign_command(
         check_plot_path(plot)
     if out_dir is not None:
         check_results_option(out_dir)
+    from skyshield.store import utc_now
+
+    started = utc_now()
     campaign = load_campaign(source)
     reps = replications or campaign.monte_carlo.replications
     run_seed = campaign.monte_carlo.seed if seed is None else seed
@@ -178,6 +182,7 @@ def campaign_command(
             options=options,
             data=data,
         )
+        record = dataclasses.replace(record, started=started)
         save_run(out_dir, record, campaign_tables(results, summaries))
     if as_json:
         print_json(document, indent=1)

@@ -10,9 +10,11 @@ from skyshield.store.catalog import (
     CATALOG_NAME,
     RunRecord,
     RunStatus,
+    StrPath,
     code_version,
     list_runs,
     parameters_json,
+    utc_now,
 )
 from skyshield.store.runs import (
     canonical_scenario,
@@ -30,6 +32,7 @@ __all__ = [
     "SCHEMAS",
     "RunRecord",
     "RunStatus",
+    "StrPath",
     "canonical_scenario",
     "check_results_directory",
     "code_version",
@@ -40,4 +43,5 @@ __all__ = [
     "results_directory_problem",
     "run_directory",
     "save_run",
+    "utc_now",
 ]

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import tempfile
 import uuid
 from datetime import UTC, datetime
@@ -24,7 +23,14 @@ import pandas as pd
 from skyshield.errors import StoreError
 from skyshield.scenario import Scenario
 from skyshield.store.atomic import TEMP_MARKER
-from skyshield.store.catalog import RunRecord, RunStatus, finish_run, record_run, run_status
+from skyshield.store.catalog import (
+    RunRecord,
+    RunStatus,
+    StrPath,
+    finish_run,
+    record_run,
+    run_status,
+)
 from skyshield.store.tables import TABLE_SUFFIX, read_table, write_table
 
 __all__ = [
@@ -55,12 +61,12 @@ def new_run_id(kind: str) -> str:
     return f"{kind}-{datetime.now(UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
 
 
-def run_directory(directory: Path, run_id: str) -> Path:
+def run_directory(directory: StrPath, run_id: str) -> Path:
     """Where a run's tables live."""
-    return directory / "runs" / run_id
+    return Path(directory) / "runs" / run_id
 
 
-def results_directory_problem(directory: str | os.PathLike[str]) -> str | None:
+def results_directory_problem(directory: StrPath) -> str | None:
     """Why ``directory`` cannot hold results (``expected ..., got ...``), or None if it can.
 
     It can if it is a writable directory, or a new one in an existing directory where one can
@@ -91,7 +97,7 @@ def _reason(exc: OSError) -> str:
     return (exc.strerror or type(exc).__name__).lower()
 
 
-def check_results_directory(directory: str | os.PathLike[str]) -> None:
+def check_results_directory(directory: StrPath) -> None:
     """Create ``directory`` if its parent exists; raise StoreError if it cannot be one."""
     path = Path(directory)
     problem = results_directory_problem(path)
@@ -106,7 +112,7 @@ def check_results_directory(directory: str | os.PathLike[str]) -> None:
         ) from None
 
 
-def write_tables(directory: Path, run_id: str, tables: dict[str, pd.DataFrame]) -> None:
+def write_tables(directory: StrPath, run_id: str, tables: dict[str, pd.DataFrame]) -> None:
     """Write a run's tables into its folder, each atomically (any process may call this)."""
     folder = run_directory(directory, run_id)
     folder.mkdir(parents=True, exist_ok=True)
@@ -114,7 +120,7 @@ def write_tables(directory: Path, run_id: str, tables: dict[str, pd.DataFrame]) 
         write_table(folder, name, frame)
 
 
-def save_run(directory: Path, record: RunRecord, tables: dict[str, pd.DataFrame]) -> None:
+def save_run(directory: StrPath, record: RunRecord, tables: dict[str, pd.DataFrame]) -> None:
     """Record a run, write its tables, and mark it complete only when all are in place."""
     check_results_directory(directory)
     record_run(directory, [record])
@@ -126,7 +132,7 @@ def save_run(directory: Path, record: RunRecord, tables: dict[str, pd.DataFrame]
     finish_run(directory, [record.run_id], RunStatus.COMPLETE)
 
 
-def read_run(directory: Path, run_id: str) -> dict[str, pd.DataFrame]:
+def read_run(directory: StrPath, run_id: str) -> dict[str, pd.DataFrame]:
     """Every table of a complete run, by name.
 
     Raises
