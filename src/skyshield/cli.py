@@ -44,6 +44,7 @@ from skyshield.terminal import (
     err,
     out,
     print_json,
+    print_table,
     progress_bar,
     save_figure,
     write_output,
@@ -177,7 +178,7 @@ def _print_units(summary: RunSummary) -> None:
             f"{r.nights_fired:.0%}",
             f"{r.nights_dry:.0%}",
         )
-    out.print(table)
+    print_table(table)
 
 
 def _fmt(mean: float, low: float, high: float, digits: int = 1) -> str:
@@ -201,7 +202,7 @@ def _print_summary(summary: RunSummary) -> None:
         table.add_row(
             str(cls), *(cells[q] for q in quantities), style="bold" if cls == "all" else None
         )
-    out.print(table)
+    print_table(table)
     if s.replications < 2:
         out.print("(intervals of the mean need at least 2 replications; shown as nan)")
     table = Table(
@@ -215,7 +216,7 @@ def _print_summary(summary: RunSummary) -> None:
             _fmt(r.mean, r.ci95_low, r.ci95_high),
             f"{r.night_p2_5:.0f}–{r.night_p97_5:.0f}",
         )
-    out.print(table)
+    print_table(table)
     table = Table(title="Interceptors per night, by nation and system", title_justify="left")
     for col in ("nation", "system", "rounds ± 95% CI", "of them at decoys", "cost USD M ± 95% CI"):
         table.add_column(col, justify="left" if col in ("nation", "system") else "right")
@@ -228,7 +229,7 @@ def _print_summary(summary: RunSummary) -> None:
             _fmt(d["mean"], d["ci95_low"], d["ci95_high"]),
             _fmt(c["mean"] / 1e6, c["ci95_low"] / 1e6, c["ci95_high"] / 1e6, 2),
         )
-    out.print(table)
+    print_table(table)
     _print_cross_border(s)
 
 
@@ -247,7 +248,7 @@ def _print_cross_border(summary: RunSummary) -> None:
             _fmt(r.mean, r.ci95_low, r.ci95_high, 2),
             f"{r.night_p2_5:.0f}–{r.night_p97_5:.0f}",
         )
-    out.print(table)
+    print_table(table)
 
 
 @app.command("compare")
@@ -352,7 +353,7 @@ def _print_comparison(result: PolicyComparison) -> None:
             else:
                 cells.append("0")
         table.add_row(_label(m) + unit, *cells)
-    out.print(table)
+    print_table(table)
     if result.unpaired:
         out.print(
             f"{', '.join(result.unpaired)}: a different raid from {result.names[0]}'s, so no "
@@ -379,7 +380,7 @@ def _print_comparison(result: PolicyComparison) -> None:
                 f"({r['unpaired_ci95'] * factor:.2f})"
             )
         table.add_row(_label(m) + unit, *cells)
-    out.print(table)
+    print_table(table)
     table = Table(
         title="Cost exchange: interceptor cost / cost of threats destroyed (ratio of means)",
         title_justify="left",
@@ -393,7 +394,7 @@ def _print_comparison(result: PolicyComparison) -> None:
             f"{r.threat_cost_destroyed_usd / 1e6:.1f}",
             f"{r.cost_exchange_ratio:.2f}",
         )
-    out.print(table)
+    print_table(table)
     if not result.sensitivity.empty:
         table = Table(
             title=f"Which assumptions matter: difference vs {result.names[0]} per night (± 95% CI)",
@@ -420,7 +421,7 @@ def _print_comparison(result: PolicyComparison) -> None:
             ]
             short = str(parameter).removeprefix("nations.").replace(".roe.", ".")
             table.add_row(str(policy), f"{short} = {value}", *row)
-        out.print(table)
+        print_table(table)
 
 
 @app.command("sweep")
@@ -521,7 +522,7 @@ def _print_sweep(result: SweepResult) -> None:
                 f"{r.s1:.2f} ± {r.s1_ci95:.2f}",
                 f"{r.st:.2f} ± {r.st_ci95:.2f}",
             )
-        out.print(table)
+        print_table(table)
         return
     table = Table(title="Per night at each point: mean ± 95% CI", title_justify="left")
     paths = [p.path for p in plan.parameters]
@@ -539,7 +540,7 @@ def _print_sweep(result: SweepResult) -> None:
             row = stats.loc[(task.point.key, measure, key)]
             cells.append(f"{row['mean'] * factor:.2f} ± {row['ci95'] * factor:.2f}")
         table.add_row(*cells)
-    out.print(table)
+    print_table(table)
 
 
 @app.command("runs")
@@ -571,7 +572,7 @@ def runs_command(
                 for c in columns
             )
         )
-    out.print(table)
+    print_table(table)
 
 
 @app.command()
@@ -645,7 +646,7 @@ def catalog(
                 str(r.basis),
                 str(r.sources),
             )
-        out.print(table)
+        print_table(table)
     out.print(
         f"{len(cat.sources)} sources; `skyshield catalog --json` lists their titles and URLs."
     )

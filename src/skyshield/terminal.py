@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -12,7 +13,9 @@ from typing import Any
 
 import numpy as np
 import typer
-from rich.console import Console
+from rich.cells import cell_len
+from rich.console import Console, ConsoleDimensions
+from rich.measure import Measurement
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -20,6 +23,7 @@ from rich.progress import (
     TimeElapsedColumn,
     TimeRemainingColumn,
 )
+from rich.table import Table
 
 __all__ = [
     "check_output_path",
@@ -28,14 +32,71 @@ __all__ = [
     "err",
     "out",
     "print_json",
+    "print_table",
     "progress_bar",
     "save_figure",
     "strict_json",
     "write_output",
 ]
 
-out = Console()
-err = Console(stderr=True)
+# Output to a file or pipe has no width to fit; rich would assume 80 columns and cut names
+# and numbers to "k…". COLUMNS, when set, still wins.
+REDIRECTED_WIDTH = 200
+# Cells up to this wide (numbers, intervals, ids, names) are never cut or wrapped mid-token;
+# longer text folds onto further lines.
+WHOLE_CELL_MAX = 40
+
+
+class WideWhenRedirected(Console):
+    """A console :data:`REDIRECTED_WIDTH` columns wide when it does not write to a terminal."""
+
+    @property
+    def size(self) -> ConsoleDimensions:
+        """The terminal's size, or a wide one when output is redirected and COLUMNS unset."""
+        size = super().size
+        if self._width is None and not self.is_terminal and "COLUMNS" not in os.environ:
+            return ConsoleDimensions(max(size.width, REDIRECTED_WIDTH), size.height)
+        return size
+
+    @size.setter
+    def size(self, new_size: tuple[int, int]) -> None:
+        self._width, self._height = new_size
+
+
+out = WideWhenRedirected()
+err = WideWhenRedirected(stderr=True)
+
+
+def print_table(table: Table, console: Console | None = None) -> None:
+    """Print a table whose short cells (numbers, intervals, names) are never cut.
+
+    Each short column is at least as wide as its widest cell; longer text folds. If the
+    terminal is narrower than that, lines run past its edge (the terminal wraps them) rather
+    than losing digits.
+    """
+    console = out if console is None else console
+    for column in table.columns:
+        cells = [str(c) for c in column.cells]
+        widest = max((cell_len(c) for c in cells), default=0)
+        if widest <= WHOLE_CELL_MAX:
+            # a header may wrap between words, never inside one
+            words = str(column.header).split()
+            widest = max(widest, *(cell_len(w) for w in words)) if words else widest
+            column.min_width = max(column.min_width or 0, widest)
+        else:
+            column.overflow = "fold"
+    # measured without the console's width, which would cap the minimum at it
+    needed = Measurement.get(console, console.options.update_width(10_000), table).minimum
+    if needed <= console.width:
+        console.print(table)
+        return
+    # rich caps a print's width at the console's, so widen the console for this table only
+    saved = console._width
+    console.width = needed
+    try:
+        console.print(table, crop=False)
+    finally:
+        console._width = saved
 
 
 @contextmanager

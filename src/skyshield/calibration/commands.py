@@ -25,6 +25,7 @@ from skyshield.terminal import (
     check_plot_path,
     out,
     print_json,
+    print_table,
     progress_bar,
     save_figure,
 )
@@ -150,7 +151,7 @@ def _print_calibration(result: Calibration, output: Path) -> None:
             f"{r.bias:+.3f}",
             f"{r.engine_se:.3f}",
         )
-    out.print(table)
+    print_table(table)
     summary = result.summary()
     table = Table(title="Posterior median per quarter", title_justify="left")
     table.add_column("quarter")
@@ -164,7 +165,7 @@ def _print_calibration(result: Calibration, output: Path) -> None:
     for (start, nights), g in summary.groupby(["start", "nights"], sort=False):
         cells = g.set_index("parameter")
         table.add_row(str(start), str(nights), *(f"{cells.loc[n, 'median']:.2f}" for n in NAMES))
-    out.print(table)
+    print_table(table)
     latest = result.latest()
     table = Table(
         title=f"Latest quarter ({latest.start} to {latest.end}): median and 5-95% interval",
@@ -180,7 +181,7 @@ def _print_calibration(result: Calibration, output: Path) -> None:
             f"{r.p5:.2f}-{r.p95:.2f}",
             meaning.get(str(r.parameter), "night-to-night overdispersion (beta-binomial ρ)"),
         )
-    out.print(table)
+    print_table(table)
 
 
 def backtest_command(
@@ -306,4 +307,4 @@ def _print_backtest(result: Backtest, until: date) -> None:
             f"{r.coverage_50:.0%}",
             f"{r.coverage_90:.0%}",
         )
-    out.print(table)
+    print_table(table)

@@ -17,6 +17,7 @@ from skyshield.terminal import (
     check_results_option,
     out,
     print_json,
+    print_table,
     progress_bar,
     save_figure,
 )
@@ -256,7 +257,7 @@ def _print(name: str, plan: Plan, summaries: dict[str, CampaignSummary], solutio
                 _fmt(r.nights_holding, 1),
                 "/".join(_fmt(v) for v in (r.stock_end_p5, r.stock_end_p50, r.stock_end_p95)),
             )
-    out.print(table)
+    print_table(table)
     monthly = Table(title="Per month (mean over replications)", title_justify="left")
     for col in (
         "schedule",
@@ -279,7 +280,7 @@ def _print(name: str, plan: Plan, summaries: dict[str, CampaignSummary], solutio
                 _fmt(r["ballistic_hits"], 1),
                 _fmt(r["cost_musd"]),
             )
-    out.print(monthly)
+    print_table(monthly)
     if first.truncated_launches > 0:
         out.print(
             f"{first.truncated_launches:.1f} launches per replication were beyond the raid "
