@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import io
+import warnings
 from pathlib import Path
 
+import pandas as pd
+import pytest
 from rich.console import Console
 from rich.table import Table
 from typer.testing import CliRunner
@@ -12,7 +15,7 @@ from typer.testing import CliRunner
 import skyshield
 from skyshield.cli import app
 from skyshield.scenario import Scenario
-from skyshield.terminal import REDIRECTED_WIDTH, WideWhenRedirected, print_table
+from skyshield.terminal import REDIRECTED_WIDTH, WideWhenRedirected, print_table, save_figure
 
 
 def test_console__redirected_output_is_wide() -> None:
@@ -45,3 +48,40 @@ def test_runs_cli__redirected_table_shows_whole_ids(tiny: Scenario, tmp_path: Pa
     for header in ("kind", "scenario name", "replications", "status"):
         assert header in result.stdout
     assert "…" not in result.stdout
+
+
+def test_save_figure__matplotlib_warning_becomes_one_note(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(1.0, 0.3))  # too small for its decorations
+    figure.set_layout_engine("constrained")
+    figure.subplots().set_title("a title too tall for the figure")
+    path = tmp_path / "x.png"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # any warning escaping save_figure fails the test
+        save_figure(figure, path)
+    assert path.is_file()
+    lines = capsys.readouterr().err.splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith(f"note: {path}: constrained_layout not applied")
+
+
+def test_plot_sobol__one_parameter_lays_out_without_warning(tmp_path: Path) -> None:
+    from skyshield.plots import plot_sobol
+
+    outputs = ["leakers", "allied engagements over non-allied", "interceptor cost"]
+    indices = pd.DataFrame(
+        {
+            "output": outputs,
+            "parameter": ["pk_scale.drone"] * 3,
+            "s1": [0.5] * 3,
+            "s1_ci95": [0.1] * 3,
+            "st": [0.6] * 3,
+            "st_ci95": [0.1] * 3,
+        }
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        plot_sobol(indices, title="tiny: Sobol indices").savefig(tmp_path / "s.png")

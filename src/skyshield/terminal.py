@@ -6,6 +6,7 @@ import json
 import math
 import os
 import sys
+import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -219,5 +220,13 @@ def write_output(path: Path, content: str | Callable[[Path], object]) -> None:
 
 
 def save_figure(figure: Any, path: Path) -> None:
-    """Save a matplotlib figure (type from the suffix), or exit 2 with one line."""
-    write_output(path, lambda p: figure.savefig(p, dpi=120))
+    """Save a matplotlib figure (type from the suffix), or exit 2 with one line.
+
+    matplotlib's warnings (a layout it could not apply, say) become one ``note:`` line each:
+    Python would print them with a source path and line, as if skyshield had failed.
+    """
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        write_output(path, lambda p: figure.savefig(p, dpi=120))
+    for message in dict.fromkeys(" ".join(str(w.message).split()) for w in caught):
+        sys.stderr.write(f"note: {path}: {message}\n")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import importlib.metadata
 import json
+import math
 import os
 import subprocess
 from collections.abc import Iterator
@@ -251,5 +252,21 @@ def list_runs(directory: StrPath, *, points: bool = False) -> pd.DataFrame:
 
 
 def parameters_json(parameters: dict[str, Any]) -> str:
-    """Canonical JSON text of a run's parameters (sorted keys: equal inputs, equal text)."""
-    return json.dumps(parameters, sort_keys=True, separators=(",", ":"), default=str)
+    """Canonical JSON text of a run's parameters (sorted keys: equal inputs, equal text).
+
+    A NaN or infinity (a grid parameter's unused bounds) is written as null: ``NaN`` is not
+    JSON, and readers of ``runs --json`` or the catalog would fail on it.
+    """
+    return json.dumps(
+        _finite(parameters), sort_keys=True, separators=(",", ":"), default=str, allow_nan=False
+    )
+
+
+def _finite(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(v) for v in value]
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
