@@ -232,12 +232,10 @@ def backtest_command(
         raise typer.Exit(2) from None
     if plot is not None:
         check_plot_path(plot)
-    # read before the reports: a bad --calibration fails at once
-    stored = None if calibration is None else load_calibration(calibration, source="--calibration")
     reports = load_reports(data)
     nights = night_data(reports.by_night, reports.rows)
-    if stored is not None:
-        surrogate = stored.surrogate
+    if calibration is not None:
+        surrogate = load_calibration(calibration, source="--calibration").surrogate
     else:
         with progress_bar("engine design", quiet=as_json) as progress:
             surrogate, _ = build_emulator(EmulatorSettings(seed=seed), progress)
