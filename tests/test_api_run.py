@@ -110,3 +110,27 @@ def test_cli_run__plot_written_and_cross_border_printed(tmp_path: Path) -> None:
     assert "Traceback" not in bad.stderr
     assert "expected a file path, got a directory" in bad.stderr
     assert bad.stdout == ""
+
+
+def test_sweep_workers__unguarded_script_says_why(tmp_path: Path) -> None:
+    # the README's sweep snippet run as a plain script: spawned workers import it again
+    tiny = Path(__file__).parent / "tiny.yaml"
+    script = tmp_path / "script.py"
+    script.write_text(
+        "import skyshield\n"
+        f"skyshield.sweep({str(tiny)!r}, ['raid.waves.0.count=1,2'], replications=2, "
+        "workers=2, progress=lambda d, t: None)\n",
+        encoding="utf-8",
+    )
+    result = subprocess.run(
+        [sys.executable, str(script)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode != 0
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith("skyshield.errors.SkyshieldError: worker processes died")
+    assert 'if __name__ == "__main__":' in last

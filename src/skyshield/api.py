@@ -29,6 +29,7 @@ from skyshield.store import (
     new_run_id,
     parameters_json,
     save_run,
+    utc_now,
 )
 
 if TYPE_CHECKING:
@@ -163,6 +164,7 @@ def run(
     loaded = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
     if out is not None:
         check_results_directory(Path(out))
+    started = utc_now()
     with _progress_bar(progress) as report:
         result = run_replications(
             loaded,
@@ -192,6 +194,7 @@ def run(
         ),
         seed=summary.seed,
         replications=summary.replications,
+        started=started,
     )
     save_run(Path(out), record, summary.tables())
     return dataclasses.replace(summary, run_id=record.run_id)
@@ -245,6 +248,7 @@ def compare(
     variations = [v if isinstance(v, Variation) else parse_variation(v) for v in vary]
     if out is not None:
         check_results_directory(Path(out))
+    started = utc_now()
     result = compare_scenarios(
         loaded,
         names=names,
@@ -278,6 +282,7 @@ def compare(
         ),
         seed=result.seed,
         replications=result.replications,
+        started=started,
     )
     save_run(Path(out), record, result.tables())
     return dataclasses.replace(result, run_id=record.run_id)

@@ -40,10 +40,12 @@ from skyshield.scenario import (
 )
 from skyshield.store import list_runs
 from skyshield.terminal import (
-    check_output_path,
+    check_plot_path,
+    check_results_option,
     err,
     out,
     print_json,
+    print_table,
     progress_bar,
     save_figure,
     write_output,
@@ -116,8 +118,7 @@ def run_command(
     out_dir: OutOption = None,
 ) -> None:
     """Simulate a raid many times and report what gets through."""
-    if plot is not None:
-        check_output_path(plot)
+    _check_outputs(plot=plot, out_dir=out_dir, calibration=calibration)
     loaded = load_scenario(scenario)
     _warn(placement_warnings(loaded))
     total = replications or loaded.monte_carlo.replications
@@ -153,6 +154,20 @@ def run_command(
         _print_units(summary)
 
 
+def _check_outputs(
+    *, plot: Path | None = None, out_dir: Path | None = None, calibration: Path | None = None
+) -> None:
+    """Refuse bad --plot, --out and --calibration paths before anything is simulated."""
+    if plot is not None:
+        check_plot_path(plot)
+    if out_dir is not None:
+        check_results_option(out_dir)
+    if calibration is not None:
+        from skyshield.calibration.calibrate import load_calibration  # slow to import
+
+        load_calibration(calibration, source="--calibration")
+
+
 def _warn(lines: list[str]) -> None:
     for line in lines:
         sys.stderr.write(f"warning: {line}\n")
@@ -173,7 +188,7 @@ def _print_units(summary: RunSummary) -> None:
             f"{r.nights_fired:.0%}",
             f"{r.nights_dry:.0%}",
         )
-    out.print(table)
+    print_table(table)
 
 
 def _fmt(mean: float, low: float, high: float, digits: int = 1) -> str:
@@ -197,7 +212,7 @@ def _print_summary(summary: RunSummary) -> None:
         table.add_row(
             str(cls), *(cells[q] for q in quantities), style="bold" if cls == "all" else None
         )
-    out.print(table)
+    print_table(table)
     if s.replications < 2:
         out.print("(intervals of the mean need at least 2 replications; shown as nan)")
     table = Table(
@@ -211,7 +226,7 @@ def _print_summary(summary: RunSummary) -> None:
             _fmt(r.mean, r.ci95_low, r.ci95_high),
             f"{r.night_p2_5:.0f}–{r.night_p97_5:.0f}",
         )
-    out.print(table)
+    print_table(table)
     table = Table(title="Interceptors per night, by nation and system", title_justify="left")
     for col in ("nation", "system", "rounds ± 95% CI", "of them at decoys", "cost USD M ± 95% CI"):
         table.add_column(col, justify="left" if col in ("nation", "system") else "right")
@@ -224,7 +239,7 @@ def _print_summary(summary: RunSummary) -> None:
             _fmt(d["mean"], d["ci95_low"], d["ci95_high"]),
             _fmt(c["mean"] / 1e6, c["ci95_low"] / 1e6, c["ci95_high"] / 1e6, 2),
         )
-    out.print(table)
+    print_table(table)
     _print_cross_border(s)
 
 
@@ -243,7 +258,7 @@ def _print_cross_border(summary: RunSummary) -> None:
             _fmt(r.mean, r.ci95_low, r.ci95_high, 2),
             f"{r.night_p2_5:.0f}–{r.night_p97_5:.0f}",
         )
-    out.print(table)
+    print_table(table)
 
 
 @app.command("compare")
@@ -292,6 +307,7 @@ def compare_command(
 
     Policies whose raid differs from the baseline's are compared unpaired, and say so.
     """
+    _check_outputs(out_dir=out_dir, calibration=calibration)
     result = compare(
         *scenarios,
         replications=replications,
@@ -349,7 +365,7 @@ def _print_comparison(result: PolicyComparison) -> None:
             else:
                 cells.append("0")
         table.add_row(_label(m) + unit, *cells)
-    out.print(table)
+    print_table(table)
     if result.unpaired:
         out.print(
             f"{', '.join(result.unpaired)}: a different raid from {result.names[0]}'s, so no "
@@ -376,7 +392,7 @@ def _print_comparison(result: PolicyComparison) -> None:
                 f"({r['unpaired_ci95'] * factor:.2f})"
             )
         table.add_row(_label(m) + unit, *cells)
-    out.print(table)
+    print_table(table)
     table = Table(
         title=(
             "Cost exchange: interceptor cost / cost of threats destroyed (ratio of means, ± 95% CI)"
@@ -392,7 +408,7 @@ def _print_comparison(result: PolicyComparison) -> None:
             f"{r.threat_cost_destroyed_usd / 1e6:.1f}",
             f"{r.cost_exchange_ratio:.2f} ± {r.cost_exchange_ci95:.2f}",
         )
-    out.print(table)
+    print_table(table)
     if not result.sensitivity.empty:
         table = Table(
             title=f"Which assumptions matter: difference vs {result.names[0]} per night (± 95% CI)",
@@ -419,7 +435,7 @@ def _print_comparison(result: PolicyComparison) -> None:
             ]
             short = str(parameter).removeprefix("nations.").replace(".roe.", ".")
             table.add_row(str(policy), f"{short} = {value}", *row)
-        out.print(table)
+        print_table(table)
 
 
 @app.command("sweep")
@@ -463,11 +479,10 @@ def sweep_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")] = False,
 ) -> None:
     """Run a scenario over a grid or a Sobol design of its parameters (resumable with --out)."""
-    if plot is not None:
-        if sobol is None:
-            sys.stderr.write("--plot: expected --sobol N too (the chart shows Sobol indices)\n")
-            raise typer.Exit(2)
-        check_output_path(plot)
+    if plot is not None and sobol is None:
+        sys.stderr.write("--plot: expected --sobol N too (the chart shows Sobol indices)\n")
+        raise typer.Exit(2)
+    _check_outputs(plot=plot, out_dir=out_dir)
     with progress_bar("points", quiet=as_json) as report:
         result = sweep(
             scenario,
@@ -521,7 +536,7 @@ def _print_sweep(result: SweepResult) -> None:
                 f"{r.s1:.2f} ± {r.s1_ci95:.2f}",
                 f"{r.st:.2f} ± {r.st_ci95:.2f}",
             )
-        out.print(table)
+        print_table(table)
         return
     table = Table(title="Per night at each point: mean ± 95% CI", title_justify="left")
     paths = [p.path for p in plan.parameters]
@@ -539,7 +554,7 @@ def _print_sweep(result: SweepResult) -> None:
             row = stats.loc[(task.point.key, measure, key)]
             cells.append(f"{row['mean'] * factor:.2f} ± {row['ci95'] * factor:.2f}")
         table.add_row(*cells)
-    out.print(table)
+    print_table(table)
 
 
 @app.command("runs")
@@ -571,7 +586,7 @@ def runs_command(
                 for c in columns
             )
         )
-    out.print(table)
+    print_table(table)
 
 
 @app.command()
@@ -661,7 +676,7 @@ def catalog(
                 str(r.basis),
                 str(r.sources),
             )
-        out.print(table)
+        print_table(table)
     out.print(
         f"{len(cat.sources)} sources; `skyshield catalog --json` lists their titles and URLs."
     )

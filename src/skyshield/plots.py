@@ -83,7 +83,8 @@ def plot_sobol(indices: pd.DataFrame, title: str = "") -> Figure:
 
     outputs = list(dict.fromkeys(indices["output"]))
     figure = Figure(
-        figsize=(4.6 * max(len(outputs), 1), 0.5 + 0.55 * indices["parameter"].nunique())
+        # at least 2.5 in tall: one parameter's panel would leave the layout no room
+        figsize=(4.6 * max(len(outputs), 1), max(2.5, 0.5 + 0.55 * indices["parameter"].nunique()))
     )
     figure.set_layout_engine("constrained")
     axes = figure.subplots(1, max(len(outputs), 1), squeeze=False)[0]

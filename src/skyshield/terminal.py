@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import sys
+import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -12,7 +14,9 @@ from typing import Any
 
 import numpy as np
 import typer
-from rich.console import Console
+from rich.cells import cell_len
+from rich.console import Console, ConsoleDimensions
+from rich.measure import Measurement
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -20,20 +24,80 @@ from rich.progress import (
     TimeElapsedColumn,
     TimeRemainingColumn,
 )
+from rich.table import Table
 
 __all__ = [
     "check_output_path",
+    "check_plot_path",
+    "check_results_option",
     "err",
     "out",
     "print_json",
+    "print_table",
     "progress_bar",
     "save_figure",
     "strict_json",
     "write_output",
 ]
 
-out = Console()
-err = Console(stderr=True)
+# Output to a file or pipe has no width to fit; rich would assume 80 columns and cut names
+# and numbers to "k…". COLUMNS, when set, still wins.
+REDIRECTED_WIDTH = 200
+# Cells up to this wide (numbers, intervals, ids, names) are never cut or wrapped mid-token;
+# longer text folds onto further lines.
+WHOLE_CELL_MAX = 40
+
+
+class WideWhenRedirected(Console):
+    """A console :data:`REDIRECTED_WIDTH` columns wide when it does not write to a terminal."""
+
+    @property
+    def size(self) -> ConsoleDimensions:
+        """The terminal's size, or a wide one when output is redirected and COLUMNS unset."""
+        size = super().size
+        if self._width is None and not self.is_terminal and "COLUMNS" not in os.environ:
+            return ConsoleDimensions(max(size.width, REDIRECTED_WIDTH), size.height)
+        return size
+
+    @size.setter
+    def size(self, new_size: tuple[int, int]) -> None:
+        self._width, self._height = new_size
+
+
+out = WideWhenRedirected()
+err = WideWhenRedirected(stderr=True)
+
+
+def print_table(table: Table, console: Console | None = None) -> None:
+    """Print a table whose short cells (numbers, intervals, names) are never cut.
+
+    Each short column is at least as wide as its widest cell; longer text folds. If the
+    terminal is narrower than that, lines run past its edge (the terminal wraps them) rather
+    than losing digits.
+    """
+    console = out if console is None else console
+    for column in table.columns:
+        cells = [str(c) for c in column.cells]
+        widest = max((cell_len(c) for c in cells), default=0)
+        if widest <= WHOLE_CELL_MAX:
+            # a header may wrap between words, never inside one
+            words = str(column.header).split()
+            widest = max(widest, *(cell_len(w) for w in words)) if words else widest
+            column.min_width = max(column.min_width or 0, widest)
+        else:
+            column.overflow = "fold"
+    # measured without the console's width, which would cap the minimum at it
+    needed = Measurement.get(console, console.options.update_width(10_000), table).minimum
+    if needed <= console.width:
+        console.print(table)
+        return
+    # rich caps a print's width at the console's, so widen the console for this table only
+    saved = console._width
+    console.width = needed
+    try:
+        console.print(table, crop=False)
+    finally:
+        console._width = saved
 
 
 @contextmanager
@@ -99,6 +163,40 @@ def check_output_path(path: Path) -> None:
         raise typer.Exit(2)
 
 
+def plot_formats() -> dict[str, str]:
+    """File types matplotlib can save a figure as: suffix (no dot) -> description."""
+    from matplotlib.figure import Figure  # slow to import: only when a plot is asked for
+
+    return dict(Figure().canvas.get_supported_filetypes())
+
+
+def check_plot_path(path: Path) -> None:
+    """Exit 2 with one line now, before any work, if a figure cannot be saved at ``path``."""
+    check_output_path(path)
+    formats = plot_formats()
+    suffix = path.suffix.lower().removeprefix(".")
+    if suffix not in formats:
+        found = f"suffix {path.suffix!r}" if suffix else "no suffix"
+        sys.stderr.write(
+            f"{path}: --plot: expected a file type matplotlib writes "
+            f"({', '.join(f'.{k}' for k in sorted(formats))}), got {found}\n"
+        )
+        raise typer.Exit(2)
+
+
+def check_results_option(directory: Path) -> None:
+    """Exit 2 with one line now, before any work, if ``--out`` cannot be a results directory.
+
+    Nothing is created: a run that fails later leaves no empty directory behind.
+    """
+    from skyshield.store import results_directory_problem
+
+    problem = results_directory_problem(directory)
+    if problem is not None:
+        sys.stderr.write(f"{directory}: --out: {problem}\n")
+        raise typer.Exit(2)
+
+
 def write_output(path: Path, content: str | Callable[[Path], object]) -> None:
     """Write an output file, or exit 2 with one line saying why it cannot be written.
 
@@ -122,5 +220,13 @@ def write_output(path: Path, content: str | Callable[[Path], object]) -> None:
 
 
 def save_figure(figure: Any, path: Path) -> None:
-    """Save a matplotlib figure (type from the suffix), or exit 2 with one line."""
-    write_output(path, lambda p: figure.savefig(p, dpi=120))
+    """Save a matplotlib figure (type from the suffix), or exit 2 with one line.
+
+    matplotlib's warnings (a layout it could not apply, say) become one ``note:`` line each:
+    Python would print them with a source path and line, as if skyshield had failed.
+    """
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        write_output(path, lambda p: figure.savefig(p, dpi=120))
+    for message in dict.fromkeys(" ".join(str(w.message).split()) for w in caught):
+        sys.stderr.write(f"note: {path}: {message}\n")

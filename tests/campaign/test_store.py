@@ -6,6 +6,7 @@ import hashlib
 import json
 import subprocess
 import sys
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ import pytest
 from tests.campaign.test_cli import SHORT
 from typer.testing import CliRunner
 
+import skyshield.campaign.simulate as campaign_simulate
 import skyshield.campaign.store as campaign_store
 from skyshield.calibration.model import REPORT_CLASSES
 from skyshield.campaign.load import parse_campaign
@@ -23,7 +25,7 @@ from skyshield.campaign.models import Campaign
 from skyshield.cli import app
 from skyshield.errors import StoreError
 from skyshield.store import SCHEMAS, list_runs, read_run
-from skyshield.store.catalog import RunStatus, run_record, run_status
+from skyshield.store.catalog import RunStatus, run_record, run_status, utc_now
 
 
 @pytest.fixture(scope="module")
@@ -174,3 +176,22 @@ def test_campaign_out__failed_write_marked_failed(
     assert run_status(out, run_id) is RunStatus.FAILED
     with pytest.raises(StoreError, match="expected a complete run, got failed"):
         read_run(out, run_id)
+
+
+def test_campaign_out__started_before_the_nights(
+    campaign_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the catalog's start is the command's, not the save's: before the first night simulated
+    stamps: list[datetime] = []
+    simulate = campaign_simulate.simulate_campaign
+
+    def stamped(*args: Any, **kwargs: Any) -> Any:
+        stamps.append(utc_now())
+        return simulate(*args, **kwargs)
+
+    monkeypatch.setattr(campaign_simulate, "simulate_campaign", stamped)
+    out = tmp_path / "results"
+    args = ["campaign", str(campaign_file), "-n", "2", "--workers", "1", "--out", str(out)]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert list_runs(out).iloc[0]["started"] <= stamps[0]

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -130,3 +131,31 @@ def test_execute_sweep__resume_runs_only_incomplete_points(tiny: Scenario, tmp_p
     assert runs["run_id"].is_unique
     assert (runs["status"] == "complete").all()
     assert len(runs) == 4  # the sweep and its three points
+
+
+def test_plan_sweep__sobol_bounds_of_an_integer_field_rounded(tiny: Scenario) -> None:
+    # bounds parse as floats (1.0); a strict integer field must see them as the design does
+    plan = plan_sweep(
+        tiny, [parse_parameter("raid.waves.0.count=1:10")], replications=2, seed=1, sobol=2
+    )
+    counts = {p.as_dict()["raid.waves.0.count"] for p in plan.points}
+    assert all(isinstance(c, int) for c in counts)
+
+
+def test_sweep_record__parameters_are_strict_json(tiny: Scenario, tmp_path: Path) -> None:
+    # a grid parameter has no bounds (NaN inside): the catalog must hold null, not NaN
+    plan = plan_sweep(
+        tiny,
+        [parse_parameter("fire_units.iris.stock=0,2")],
+        replications=2,
+        seed=1,
+        directory=tmp_path,
+    )
+    execute_sweep(plan, directory=tmp_path)
+    row = list_runs(tmp_path).set_index("kind").loc["sweep"]
+
+    def refuse(token: str) -> None:
+        raise ValueError(f"not JSON: {token}")
+
+    spec = json.loads(row["parameters"], parse_constant=refuse)
+    assert spec["parameters"] == [["fire_units.iris.stock", [0, 2], None, None]]

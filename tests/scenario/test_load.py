@@ -158,7 +158,10 @@ def test_load_scenario__top_level_list(tmp_path: Path) -> None:
 def test_load_scenario__file_not_found(tmp_path: Path) -> None:
     path = tmp_path / "missing.yaml"
     exc = _load_error(path)
-    assert str(exc) == f"{path}: expected an existing file, got no such file"
+    known = ", ".join(builtin_scenario_names())
+    assert str(exc) == (
+        f"{path}: expected an existing file or a built-in scenario ({known}), got no such file"
+    )
 
 
 def test_load_scenario__non_utf8_bytes(tmp_path: Path) -> None:
@@ -182,9 +185,52 @@ def test_load_scenario__wrong_type(tmp_path: Path) -> None:
 
     path = _write_mutated(tmp_path, mutate)
     exc = _load_error(path)
-    problem = _problem(exc, path, "raid.waves[2].count", "expected a valid integer", "got 'many'")
+    problem = _problem(exc, path, "raid.waves[2].count", "expected an integer", "got 'many'")
     assert len(exc.problems) == 1
     assert problem.found == "'many'"
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "found"),
+    [
+        ("count", True, "true"),  # lax pydantic read it as 1 drone
+        ("count", 40.0, "40.0"),  # integral, but a float in the file
+        ("count", "40", "'40'"),
+    ],
+)
+def test_load_scenario__integer_field_takes_only_integers(
+    tmp_path: Path, field: str, value: object, found: str
+) -> None:
+    def mutate(d: dict[str, Any]) -> None:
+        d["raid"]["waves"][0][field] = value
+
+    path = _write_mutated(tmp_path, mutate)
+    exc = _load_error(path)
+    assert str(exc) == f"{path}: raid.waves[0].{field}: expected an integer, got {found}"
+
+
+def test_load_scenario__stock_as_text_refused(tmp_path: Path) -> None:
+    path = _write_mutated(tmp_path, lambda d: d["fire_units"][0].__setitem__("stock", "24"))
+    assert str(_load_error(path)) == f"{path}: fire_units[0].stock: expected an integer, got '24'"
+
+
+def test_load_scenario__fractional_replications_says_got_once(tmp_path: Path) -> None:
+    path = _write_mutated(tmp_path, lambda d: d["monte_carlo"].__setitem__("replications", 1.5))
+    message = str(_load_error(path))
+    assert message == f"{path}: monte_carlo.replications: expected an integer, got 1.5"
+
+
+def test_load_scenario__float_field_takes_integers_not_booleans(tmp_path: Path) -> None:
+    loaded = load_scenario(
+        _write_mutated(tmp_path, lambda d: d["raid"]["waves"][0].__setitem__("route_jitter_km", 5))
+    )
+    assert loaded.raid.waves[0].route_jitter_km == 5.0
+    path = _write_mutated(
+        tmp_path, lambda d: d["raid"]["waves"][0].__setitem__("route_jitter_km", True)
+    )
+    assert str(_load_error(path)) == (
+        f"{path}: raid.waves[0].route_jitter_km: expected a number, got true"
+    )
 
 
 def test_load_scenario__unknown_field_typo(tmp_path: Path) -> None:

@@ -3,6 +3,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
@@ -14,7 +15,7 @@ from skyshield.errors import StoreError
 from skyshield.metrics.policy import wide_measures
 from skyshield.scenario import Scenario
 from skyshield.store import SCHEMAS, list_runs, read_run
-from skyshield.store.catalog import RunStatus, record_run, run_status
+from skyshield.store.catalog import RunStatus, record_run, run_status, utc_now
 from skyshield.store.runs import canonical_scenario
 
 
@@ -118,3 +119,34 @@ def test_read_run__compare_tables(tiny: Scenario, tmp_path: Path) -> None:
     row = list_runs(tmp_path).iloc[0]
     assert row["kind"] == "compare"
     assert json.loads(row["parameters"])["vary"] == [["fire_units.gepard.stock", [3]]]
+
+
+def test_store__directory_as_text(
+    tiny: Scenario, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the README's `read_run("results", run_id)`: a str, not a Path
+    monkeypatch.chdir(tmp_path)
+    summary = skyshield.run(tiny, replications=2, out="results", progress=lambda d, t: None)
+    assert summary.run_id is not None
+    assert sorted(read_run("results", summary.run_id)) == sorted(summary.tables())
+    assert list(list_runs("results")["run_id"]) == [summary.run_id]
+    assert run_status("results", summary.run_id) is RunStatus.COMPLETE
+
+
+def test_catalog_started__before_the_simulation(tiny: Scenario, tmp_path: Path) -> None:
+    # started is when the work began, not when the tables were saved: the catalog's start
+    # must precede a time stamped while the nights were still being simulated
+    stamps: list[datetime] = []
+
+    def progress(done: int, total: int) -> None:
+        stamps.append(utc_now())
+
+    before = utc_now()
+    skyshield.run(tiny, replications=4, out=tmp_path, progress=progress)
+    compared: list[datetime] = []  # one per policy, as each starts running
+    skyshield.compare(
+        tiny, tiny, replications=2, out=tmp_path, progress=lambda label: compared.append(utc_now())
+    )
+    runs = list_runs(tmp_path).set_index("kind")
+    assert before <= runs.loc["run", "started"] <= stamps[0]
+    assert stamps[-1] <= runs.loc["compare", "started"] <= compared[-1]

@@ -29,6 +29,7 @@ from skyshield.calibration.surrogate import (
     validate_surrogate,
 )
 from skyshield.engine.compiled import CompiledScenario
+from skyshield.errors import FieldProblem, ScenarioError
 
 __all__ = [
     "Calibration",
@@ -83,16 +84,18 @@ class Calibration:
         temporary.replace(path)
 
 
-def adjustment(path: Path) -> Callable[[CompiledScenario], CompiledScenario]:
+def adjustment(
+    path: Path, *, source: str | None = None, field: str = ""
+) -> Callable[[CompiledScenario], CompiledScenario]:
     """Build what ``--calibration FILE`` does to any scenario: the latest quarter's medians.
 
     Kill-probability multipliers per class and the EW multiplier apply to every unit and
     threat; decoy share and posture belong to the night model's notional laydown, so a user's
-    scenario keeps its own decoys and units.
+    scenario keeps its own decoys and units. ``source``, ``field``: as
+    :func:`load_calibration` takes them, to name the option in an error.
     """
-    medians = dict(
-        zip(FIT_NAMES, np.median(load_calibration(path).latest().samples, axis=0), strict=True)
-    )
+    calibration = load_calibration(path, source=source, field=field)
+    medians = dict(zip(FIT_NAMES, np.median(calibration.latest().samples, axis=0), strict=True))
 
     def adjust(compiled: CompiledScenario) -> CompiledScenario:
         return scaled_compiled(
@@ -111,12 +114,61 @@ def vars_of(settings: EmulatorSettings) -> dict[str, int]:
     return {name: int(getattr(settings, name)) for name in EmulatorSettings.__dataclass_fields__}
 
 
-def load_calibration(path: Path) -> Calibration:
-    """Read a calibration file written by :meth:`Calibration.save`."""
-    data = json.loads(path.read_text(encoding="utf-8"))
-    if data.get("format") != FORMAT:
-        msg = f"{path}: expected a {FORMAT} file, got format {data.get('format')!r}"
-        raise ValueError(msg)
+CALIBRATION_FILE = "a calibration file from `skyshield calibrate`"
+
+
+def load_calibration(path: Path, *, source: str | None = None, field: str = "") -> Calibration:
+    """Read a calibration file written by :meth:`Calibration.save`.
+
+    Raises
+    ------
+    ScenarioError
+        The file is missing, unreadable, not JSON or not a calibration:
+        ``source: field: expected a calibration file ..., got PATH: why`` (``source`` names
+        where the path came from, e.g. ``--calibration`` or a campaign file; by default the
+        path itself, and the message says only why).
+    """
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        why = "no such file"
+    except IsADirectoryError:
+        why = "a directory"
+    except OSError as exc:
+        why = exc.strerror or type(exc).__name__
+    except UnicodeDecodeError:
+        why = "not UTF-8 text"
+    else:
+        problem = _calibration_problem(text)
+        if problem is None:
+            return _calibration(json.loads(text))
+        why = problem
+    found = why if source is None else f"{path}: {why}"
+    raise ScenarioError(
+        str(path) if source is None else source, [FieldProblem(field, CALIBRATION_FILE, found)]
+    )
+
+
+def _calibration_problem(text: str) -> str | None:
+    """Why ``text`` is not a calibration file, or None if it reads as one."""
+    if not text.strip():
+        return "an empty file"
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        return f"not JSON ({exc.msg}: line {exc.lineno}, column {exc.colno})"
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        found = data.get("format") if isinstance(data, dict) else None
+        return f"JSON of another format (format {found!r}, expected {FORMAT!r})"
+    try:
+        _calibration(data)
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
+        # a file of the right format but truncated or edited by hand
+        return f"an incomplete {FORMAT} file ({type(exc).__name__}: {exc})"
+    return None
+
+
+def _calibration(data: dict[str, Any]) -> Calibration:
     emulator = data["emulator"]
     return Calibration(
         surrogate=Surrogate.from_dict(emulator),

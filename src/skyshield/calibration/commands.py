@@ -20,7 +20,15 @@ from skyshield.calibration.settings import (
     format_half_lives,
     parse_half_lives,
 )
-from skyshield.terminal import check_output_path, out, print_json, progress_bar, save_figure
+from skyshield.terminal import (
+    check_output_path,
+    check_plot_path,
+    out,
+    print_json,
+    print_table,
+    progress_bar,
+    save_figure,
+)
 
 if TYPE_CHECKING:  # the modules below import slowly (engine, emcee, scoringrules)
     from skyshield.calibration.backtest import Backtest
@@ -80,9 +88,9 @@ def calibrate_command(
     from skyshield.reports import load_reports
 
     until = _date(train_until, "--train-until")
-    for path in (output, plot):
-        if path is not None:
-            check_output_path(path)
+    check_output_path(output)
+    if plot is not None:
+        check_plot_path(plot)
     reports = load_reports(data)
     nights = night_data(reports.by_night, reports.rows)
     settings = EmulatorSettings(
@@ -143,7 +151,7 @@ def _print_calibration(result: Calibration, output: Path) -> None:
             f"{r.bias:+.3f}",
             f"{r.engine_se:.3f}",
         )
-    out.print(table)
+    print_table(table)
     summary = result.summary()
     table = Table(title="Posterior median per quarter", title_justify="left")
     table.add_column("quarter")
@@ -157,7 +165,7 @@ def _print_calibration(result: Calibration, output: Path) -> None:
     for (start, nights), g in summary.groupby(["start", "nights"], sort=False):
         cells = g.set_index("parameter")
         table.add_row(str(start), str(nights), *(f"{cells.loc[n, 'median']:.2f}" for n in NAMES))
-    out.print(table)
+    print_table(table)
     latest = result.latest()
     table = Table(
         title=f"Latest quarter ({latest.start} to {latest.end}): median and 5-95% interval",
@@ -173,7 +181,7 @@ def _print_calibration(result: Calibration, output: Path) -> None:
             f"{r.p5:.2f}-{r.p95:.2f}",
             meaning.get(str(r.parameter), "night-to-night overdispersion (beta-binomial ρ)"),
         )
-    out.print(table)
+    print_table(table)
 
 
 def backtest_command(
@@ -223,11 +231,11 @@ def backtest_command(
         sys.stderr.write(f"--half-life: {problem}\n")
         raise typer.Exit(2) from None
     if plot is not None:
-        check_output_path(plot)
+        check_plot_path(plot)
     reports = load_reports(data)
     nights = night_data(reports.by_night, reports.rows)
     if calibration is not None:
-        surrogate = load_calibration(calibration).surrogate
+        surrogate = load_calibration(calibration, source="--calibration").surrogate
     else:
         with progress_bar("engine design", quiet=as_json) as progress:
             surrogate, _ = build_emulator(EmulatorSettings(seed=seed), progress)
@@ -297,4 +305,4 @@ def _print_backtest(result: Backtest, until: date) -> None:
             f"{r.coverage_50:.0%}",
             f"{r.coverage_90:.0%}",
         )
-    out.print(table)
+    print_table(table)

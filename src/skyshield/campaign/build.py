@@ -31,12 +31,10 @@ def night_parameters(campaign: Campaign, source: str = "<campaign>") -> dict[str
         return {name: float(getattr(model, name)) for name in NAMES}
     from skyshield.calibration.calibrate import load_calibration  # imports slowly
 
-    try:
-        samples = load_calibration(Path(model.calibration)).latest().samples
-    except (OSError, ValueError, KeyError, TypeError) as exc:  # missing, not JSON, wrong format
-        expected = "a calibration file from `skyshield calibrate`"
-        problem = FieldProblem("night_model.calibration", expected, f"{type(exc).__name__}")
-        raise ScenarioError(source, [problem]) from None
+    calibration = load_calibration(
+        Path(model.calibration), source=source, field="night_model.calibration"
+    )
+    samples = calibration.latest().samples
     return {name: float(np.median(samples[:, k])) for k, name in enumerate(NAMES)}
 
 

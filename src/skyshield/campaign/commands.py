@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import sys
@@ -11,7 +12,15 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.table import Table
 
-from skyshield.terminal import check_output_path, out, print_json, progress_bar, save_figure
+from skyshield.terminal import (
+    check_plot_path,
+    check_results_option,
+    out,
+    print_json,
+    print_table,
+    progress_bar,
+    save_figure,
+)
 
 if TYPE_CHECKING:
     from skyshield.campaign.simulate import CampaignResult, Plan
@@ -101,14 +110,12 @@ def campaign_command(
     from skyshield.reports import load_reports
 
     if plot is not None:
-        check_output_path(plot)
-    if (
-        out_dir is not None
-        and not out_dir.is_dir()
-        and (out_dir.exists() or not out_dir.parent.is_dir())
-    ):
-        sys.stderr.write(f"{out_dir}: expected a directory (or a new one), got no such path\n")
-        raise typer.Exit(2)
+        check_plot_path(plot)
+    if out_dir is not None:
+        check_results_option(out_dir)
+    from skyshield.store import utc_now
+
+    started = utc_now()
     campaign = load_campaign(source)
     reps = replications or campaign.monte_carlo.replications
     run_seed = campaign.monte_carlo.seed if seed is None else seed
@@ -178,6 +185,7 @@ def campaign_command(
             options=options,
             data=data,
         )
+        record = dataclasses.replace(record, started=started)
         save_run(out_dir, record, campaign_tables(results, summaries))
     if as_json:
         print_json(document, indent=1)
@@ -257,7 +265,7 @@ def _print(name: str, plan: Plan, summaries: dict[str, CampaignSummary], solutio
                 _fmt(r.nights_holding, 1),
                 "/".join(_fmt(v) for v in (r.stock_end_p5, r.stock_end_p50, r.stock_end_p95)),
             )
-    out.print(table)
+    print_table(table)
     monthly = Table(
         title="Per month: mean over replications [5-95% of replications]",
         title_justify="left",
@@ -283,7 +291,7 @@ def _print(name: str, plan: Plan, summaries: dict[str, CampaignSummary], solutio
                 _spread(r, "ballistic_hits", 1),
                 _spread(r, "cost_musd", 0),
             )
-    out.print(monthly)
+    print_table(monthly)
     out.print(
         "interceptor cost: rounds fired times their catalog cost; units of untracked systems "
         "start every night fully loaded, so it is an upper bound",

@@ -13,7 +13,7 @@ from typing import Annotated, Self
 
 from pydantic import Field, model_validator
 
-from skyshield.scenario.models import FrozenModel
+from skyshield.scenario.models import FrozenModel, Integer, Real
 
 __all__ = [
     "Allies",
@@ -68,8 +68,8 @@ class Delivery(FrozenModel):
     """Rounds of one system delivered on the first night of each month, from a date."""
 
     system: SystemKey
-    per_month: int = Field(ge=0, le=100_000)
-    sd: float = Field(
+    per_month: Integer = Field(ge=0, le=100_000)
+    sd: Real = Field(
         default=0.0,
         ge=0.0,
         le=100_000.0,
@@ -81,7 +81,7 @@ class Delivery(FrozenModel):
 class HoldRule(FrozenModel):
     """Below ``below`` rounds nationally, the system's units fire only at ``fire_at``."""
 
-    below: int = Field(ge=0, le=1_000_000)
+    below: Integer = Field(ge=0, le=1_000_000)
     fire_at: tuple[ReportClassName, ...] = Field(min_length=1)
 
 
@@ -95,14 +95,14 @@ class NightModel(FrozenModel):
     """Parameters of the night model; a calibration file's latest medians replace them."""
 
     calibration: str | None = None
-    pk_drone: float = Field(default=1.0, ge=0.0, le=10.0)
-    pk_cruise: float = Field(default=1.0, ge=0.0, le=10.0)
-    pk_ballistic: float = Field(default=1.0, ge=0.0, le=10.0)
-    ew: float = Field(default=1.0, ge=0.0, le=10.0)
-    decoy_share: float = Field(default=0.25, ge=0.0, le=0.95)
-    posture_long: float = Field(default=1.0, gt=0.0, le=10.0)
-    posture_medium: float = Field(default=1.0, gt=0.0, le=10.0)
-    posture_short: float = Field(default=1.0, gt=0.0, le=10.0)
+    pk_drone: Real = Field(default=1.0, ge=0.0, le=10.0)
+    pk_cruise: Real = Field(default=1.0, ge=0.0, le=10.0)
+    pk_ballistic: Real = Field(default=1.0, ge=0.0, le=10.0)
+    ew: Real = Field(default=1.0, ge=0.0, le=10.0)
+    decoy_share: Real = Field(default=0.25, ge=0.0, le=0.95)
+    posture_long: Real = Field(default=1.0, gt=0.0, le=10.0)
+    posture_medium: Real = Field(default=1.0, gt=0.0, le=10.0)
+    posture_short: Real = Field(default=1.0, gt=0.0, le=10.0)
 
 
 class Allies(FrozenModel):
@@ -122,9 +122,9 @@ class Allies(FrozenModel):
 class MonteCarlo(FrozenModel):
     """Replications, seed and route sets of the raid pool."""
 
-    replications: int = Field(default=200, ge=1, le=100_000)
-    seed: int = Field(default=1, ge=0, le=2**63 - 1)
-    route_sets: int = Field(default=4, ge=1, le=64)
+    replications: Integer = Field(default=200, ge=1, le=100_000)
+    seed: Integer = Field(default=1, ge=0, le=2**63 - 1)
+    route_sets: Integer = Field(default=4, ge=1, le=64)
 
 
 class Campaign(FrozenModel):
@@ -134,11 +134,11 @@ class Campaign(FrozenModel):
     description: str = ""
     notional: bool = True
     start: date
-    nights: int = Field(ge=1, le=3660)
+    nights: Integer = Field(ge=1, le=3660)
     raids: Raids
     night_model: NightModel = NightModel()
     allies: Allies | None = None
-    stocks: dict[SystemKey, Annotated[int, Field(ge=0, le=10_000_000)]] = Field(
+    stocks: dict[SystemKey, Annotated[Integer, Field(ge=0, le=10_000_000)]] = Field(
         default_factory=dict,
         description="national rounds per system at the start (NATION/system for allies); "
         "systems not listed are not tracked (their units start every night fully loaded)",

@@ -7,9 +7,13 @@ order; it alone touches the results catalog. Nothing here knows what a task is.
 from __future__ import annotations
 
 import multiprocessing
+import sys
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from typing import TypeVar
+
+from skyshield.errors import SkyshieldError
 
 __all__ = ["run_locally", "run_on_dask"]
 
@@ -37,12 +41,38 @@ def run_locally(
             finished, _ = wait(pending, return_when=FIRST_COMPLETED)
             for future in finished:
                 done(pending.pop(future), future.result())
-    except BaseException:
+    except BaseException as exc:
         # Ctrl-C or a failed point: return now; points running finish their own atomic writes
         # in the background and are run again on resume (the catalog does not hold them)
         pool.shutdown(wait=False, cancel_futures=True)
+        if isinstance(exc, BrokenProcessPool) and _script_without_main_guard():
+            raise SkyshieldError(MAIN_GUARD_HINT) from exc
         raise
     pool.shutdown()
+
+
+MAIN_GUARD_HINT = (
+    "worker processes died before finishing: with workers > 1 a Python script must call "
+    'skyshield under `if __name__ == "__main__":` (each worker imports the script, and would '
+    "start the sweep again); notebooks and the command line need nothing"
+)
+
+
+def _script_without_main_guard() -> bool:
+    """Whether ``__main__`` is a script file whose text lacks the ``__main__`` guard.
+
+    Spawned workers import the main script; unguarded top-level code starting processes makes
+    them exit at once, which the pool reports only as "terminated abruptly".
+    """
+    path = getattr(sys.modules.get("__main__"), "__file__", None)
+    if path is None or not str(path).endswith(".py"):
+        return False
+    try:
+        with open(path, encoding="utf-8") as file:
+            text = file.read()
+    except (OSError, UnicodeDecodeError):
+        return False
+    return "__main__" not in text
 
 
 def run_on_dask(

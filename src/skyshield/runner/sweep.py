@@ -189,10 +189,12 @@ def plan_sweep(
     params = list(parameters)
     if not params:
         raise ScenarioError("sweep", [FieldProblem("--param", "at least one parameter", "none")])
+    integer = (False,) * len(params)
     if sobol is None:
         points = grid_design(params)
     else:
-        integer = None if scenario is None else integer_fields(scenario, params)
+        if scenario is not None:
+            integer = integer_fields(scenario, params)
         points = sobol_design(params, sobol, seed=seed, integer=integer)
     distinct = list({p.key: p for p in points}.values())
     text, digest = ("", "") if scenario is None else canonical_scenario(scenario)
@@ -220,8 +222,11 @@ def plan_sweep(
 
     # each value alone first, in the order given, so every bad value is named once; then each
     # point, whose values together may still break a rule (a reference, a consistency check)
-    for param in params:
-        for value in param.values or (param.low, param.high):
+    for param, is_integer in zip(params, integer, strict=True):
+        # a Sobol bound of an integer field is rounded as the design's values are: strict
+        # integer fields refuse 1.0
+        bounds = [round(b) if is_integer else b for b in (param.low, param.high)]
+        for value in param.values or bounds:
             check(Point(((param.path, value),)))
     for point in distinct:
         checked = check(point)

@@ -30,6 +30,14 @@ __all__ = [
 DEFAULT_SCENARIO = "default"
 ModelT = TypeVar("ModelT", bound=BaseModel)
 _MAX_FOUND_CHARS = 60
+# pydantic error types whose message reads poorly after "expected"
+_EXPECTED = {
+    "int_type": "an integer",
+    "int_from_float": "an integer",
+    "int_parsing": "an integer",
+    "float_type": "a number",
+    "float_parsing": "a number",
+}
 
 
 def builtin_scenario_names() -> tuple[str, ...]:
@@ -61,7 +69,9 @@ def load_scenario(source: str | Path | None = None) -> Scenario:
     path = Path(source)
     if not path.exists() and str(source) in builtin_scenario_names():
         path = builtin_scenario_path(str(source))
-    return parse_scenario(read_input(path), source=str(path))
+    known = ", ".join(builtin_scenario_names())
+    text = read_input(path, f"an existing file or a built-in scenario ({known})")
+    return parse_scenario(text, source=str(path))
 
 
 def read_input(path: Path, missing: str = "an existing file") -> str:
@@ -145,6 +155,13 @@ def field_problem(error: ErrorDetails) -> FieldProblem:
             message.removeprefix("Value error, "),
             "an inconsistent combination",
         )
-    # "Input should be a valid integer", "Tuple should have at least 1 item": keep what follows
-    expected = re.sub(r"^\w+ should (?:be |have )?", "", message)
-    return FieldProblem(format_path(loc), expected, _shorten(error.get("input")))
+    if kind in _EXPECTED:
+        expected = _EXPECTED[kind]
+    else:
+        # "Input should be a valid integer", "Tuple should have at least 1 item": keep what
+        # follows; pydantic's own ", got ..." (a fractional number) would read "got" twice
+        expected = re.sub(r"^\w+ should (?:be |have )?", "", message).split(", got ")[0]
+    value = error.get("input")
+    # a YAML boolean as the file spells it (`true`), not as Python prints it
+    found = str(value).lower() if isinstance(value, bool) else _shorten(value)
+    return FieldProblem(format_path(loc), expected, found)

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Annotated, Self
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, Strict, model_validator
 
 from skyshield.catalog import ThreatClass
 
@@ -23,11 +23,13 @@ __all__ = [
     "EwZone",
     "FireUnit",
     "FrozenModel",
+    "Integer",
     "MonteCarloSettings",
     "Nation",
     "Network",
     "Position",
     "Raid",
+    "Real",
     "RulesOfEngagement",
     "Scenario",
     "Sensor",
@@ -44,6 +46,11 @@ Name = Annotated[
     str, Field(min_length=1, max_length=80, pattern=r"^[A-Za-z0-9][A-Za-z0-9 _.'()/-]*$")
 ]
 NationCode = Annotated[str, Field(pattern=r"^[A-Z]{2}$")]
+# Strict: pydantic's lax mode would read YAML's `true` as 1 and "24" or 40.0 as counts, so a
+# typo in a file would run silently as another scenario.
+Integer = Annotated[int, Strict()]
+# Strict floats still take integers (`radius_km: 50`), but no booleans or strings.
+Real = Annotated[float, Strict()]
 
 
 class FrozenModel(BaseModel):
@@ -55,8 +62,8 @@ class FrozenModel(BaseModel):
 class Position(FrozenModel):
     """A point on the WGS84 ellipsoid, degrees."""
 
-    lon_deg: float = Field(ge=-180.0, le=180.0, allow_inf_nan=False)
-    lat_deg: float = Field(ge=-90.0, le=90.0, allow_inf_nan=False)
+    lon_deg: Real = Field(ge=-180.0, le=180.0, allow_inf_nan=False)
+    lat_deg: Real = Field(ge=-90.0, le=90.0, allow_inf_nan=False)
 
 
 class ZoneKind(StrEnum):
@@ -76,7 +83,7 @@ class Zone(FrozenModel):
     """
 
     kind: ZoneKind = ZoneKind.OWN
-    buffer_km: float = Field(default=0.0, ge=0.0, le=1000.0, allow_inf_nan=False)
+    buffer_km: Real = Field(default=0.0, ge=0.0, le=1000.0, allow_inf_nan=False)
     into: tuple[NationCode, ...] = ()
     polygon: tuple[Position, ...] = ()
 
@@ -95,12 +102,12 @@ class RulesOfEngagement(FrozenModel):
     zone: Zone = Zone()
     classes: tuple[ThreatClass, ...] = tuple(ThreatClass)
     must_head_to_own_territory: bool = False
-    heading_horizon_km: float = Field(default=150.0, gt=0.0, le=3000.0, allow_inf_nan=False)
-    authorization_delay_s: float = Field(default=0.0, ge=0.0, le=86400.0, allow_inf_nan=False)
-    max_engagements_outside_own_airspace: int | None = Field(default=None, ge=0)
+    heading_horizon_km: Real = Field(default=150.0, gt=0.0, le=3000.0, allow_inf_nan=False)
+    authorization_delay_s: Real = Field(default=0.0, ge=0.0, le=86400.0, allow_inf_nan=False)
+    max_engagements_outside_own_airspace: Integer | None = Field(default=None, ge=0)
     no_intercept_over_own_populated_area: bool = False
-    populated_min_population: int = Field(default=50_000, ge=0)
-    populated_radius_km: float = Field(default=5.0, ge=0.0, le=100.0, allow_inf_nan=False)
+    populated_min_population: Integer = Field(default=50_000, ge=0)
+    populated_radius_km: Real = Field(default=5.0, ge=0.0, le=100.0, allow_inf_nan=False)
 
 
 class Nation(FrozenModel):
@@ -117,7 +124,7 @@ class Asset(FrozenModel):
     city: str | None = None
     country: NationCode | None = None
     position: Position | None = None
-    value: float = Field(default=1.0, ge=0.0, allow_inf_nan=False)
+    value: Real = Field(default=1.0, ge=0.0, allow_inf_nan=False)
 
     @model_validator(mode="after")
     def _located(self) -> Self:
@@ -138,9 +145,9 @@ class Sensor(FrozenModel):
     id: Name
     nation: NationCode
     position: Position
-    radar_range_km: float = Field(gt=0.0, le=1000.0, allow_inf_nan=False)
-    reference_rcs_m2: float = Field(gt=0.0, le=1000.0, allow_inf_nan=False)
-    height_m: float = Field(ge=0.0, le=20000.0, allow_inf_nan=False)
+    radar_range_km: Real = Field(gt=0.0, le=1000.0, allow_inf_nan=False)
+    reference_rcs_m2: Real = Field(gt=0.0, le=1000.0, allow_inf_nan=False)
+    height_m: Real = Field(ge=0.0, le=20000.0, allow_inf_nan=False)
     networks: tuple[Name, ...] = Field(min_length=1)
     label: str = "notional position"
 
@@ -155,8 +162,8 @@ class EwZone(FrozenModel):
     id: Name
     nation: NationCode
     position: Position
-    radius_km: float = Field(gt=0.0, le=500.0, allow_inf_nan=False)
-    strength: float = Field(default=1.0, ge=0.0, le=10.0, allow_inf_nan=False)
+    radius_km: Real = Field(gt=0.0, le=500.0, allow_inf_nan=False)
+    strength: Real = Field(default=1.0, ge=0.0, le=10.0, allow_inf_nan=False)
     label: str = "notional position"
 
 
@@ -167,19 +174,19 @@ class FireUnit(FrozenModel):
     system: str
     nation: NationCode
     position: Position
-    stock: int | None = Field(default=None, ge=0, le=1_000_000)
+    stock: Integer | None = Field(default=None, ge=0, le=1_000_000)
     engages: tuple[ThreatClass, ...] | None = Field(
         default=None,
         description="Threat classes this unit is tasked against (default: all its system can "
         "engage); e.g. keep Patriot interceptors for missiles.",
     )
-    reserve_for: dict[ThreatClass, Annotated[int, Field(ge=0, le=1_000_000)]] = Field(
+    reserve_for: dict[ThreatClass, Annotated[Integer, Field(ge=0, le=1_000_000)]] = Field(
         default_factory=dict,
         description="Rounds held back for a class: other classes may not take the unit's stock "
         "below the sum of the other classes' reserves, e.g. {ballistic: 8} on a Patriot.",
     )
     networks: tuple[Name, ...] = Field(min_length=1)
-    radar_azimuth_deg: float | None = Field(
+    radar_azimuth_deg: Real | None = Field(
         default=None,
         ge=0.0,
         lt=360.0,
@@ -194,11 +201,11 @@ class Wave(FrozenModel):
     """A group of threats of one type launched from one site along one route."""
 
     threat: str
-    count: int = Field(ge=1, le=100_000)
+    count: Integer = Field(ge=1, le=100_000)
     launch_site: Name
-    launch_time_min: float = Field(default=0.0, ge=0.0, le=24 * 60.0, allow_inf_nan=False)
-    launch_spacing_s: float = Field(default=0.0, ge=0.0, le=3600.0, allow_inf_nan=False)
-    launch_jitter_s: float = Field(
+    launch_time_min: Real = Field(default=0.0, ge=0.0, le=24 * 60.0, allow_inf_nan=False)
+    launch_spacing_s: Real = Field(default=0.0, ge=0.0, le=3600.0, allow_inf_nan=False)
+    launch_jitter_s: Real = Field(
         default=0.0,
         ge=0.0,
         le=3600.0,
@@ -206,7 +213,7 @@ class Wave(FrozenModel):
         description="sd of each launch time about its plan, normal truncated at the raid start",
     )
     route: tuple[Position, ...] = ()
-    route_jitter_km: float = Field(default=0.0, ge=0.0, le=200.0, allow_inf_nan=False)
+    route_jitter_km: Real = Field(default=0.0, ge=0.0, le=200.0, allow_inf_nan=False)
     targets: tuple[Name, ...] = Field(min_length=1)
 
 
@@ -220,9 +227,9 @@ class Raid(FrozenModel):
 class MonteCarloSettings(FrozenModel):
     """How many replications and from which run seed."""
 
-    replications: int = Field(default=1000, ge=1, le=1_000_000)
-    seed: int = Field(default=0, ge=0, le=2**63 - 1)
-    route_realizations: int = Field(
+    replications: Integer = Field(default=1000, ge=1, le=1_000_000)
+    seed: Integer = Field(default=0, ge=0, le=2**63 - 1)
+    route_realizations: Integer = Field(
         default=64,
         ge=1,
         le=4096,
@@ -241,7 +248,7 @@ class Assignment(StrEnum):
 class EngineSettings(FrozenModel):
     """Discretisation and decision rules of the engagement engine."""
 
-    time_step_s: float = Field(default=5.0, gt=0.0, le=60.0, allow_inf_nan=False)
+    time_step_s: Real = Field(default=5.0, gt=0.0, le=60.0, allow_inf_nan=False)
     assignment: Assignment = Assignment.GREEDY
 
 

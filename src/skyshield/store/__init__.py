@@ -10,15 +10,18 @@ from skyshield.store.catalog import (
     CATALOG_NAME,
     RunRecord,
     RunStatus,
+    StrPath,
     code_version,
     list_runs,
     parameters_json,
+    utc_now,
 )
 from skyshield.store.runs import (
     canonical_scenario,
     check_results_directory,
     new_run_id,
     read_run,
+    results_directory_problem,
     run_directory,
     save_run,
 )
@@ -29,6 +32,7 @@ __all__ = [
     "SCHEMAS",
     "RunRecord",
     "RunStatus",
+    "StrPath",
     "canonical_scenario",
     "check_results_directory",
     "code_version",
@@ -36,6 +40,8 @@ __all__ = [
     "new_run_id",
     "parameters_json",
     "read_run",
+    "results_directory_problem",
     "run_directory",
     "save_run",
+    "utc_now",
 ]

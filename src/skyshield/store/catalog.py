@@ -11,6 +11,8 @@ from __future__ import annotations
 import functools
 import importlib.metadata
 import json
+import math
+import os
 import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -29,6 +31,7 @@ __all__ = [
     "CATALOG_NAME",
     "RunRecord",
     "RunStatus",
+    "StrPath",
     "code_version",
     "finish_run",
     "list_runs",
@@ -37,9 +40,12 @@ __all__ = [
     "run_record",
     "run_status",
     "runs_with_status",
+    "utc_now",
 ]
 
 CATALOG_NAME = "catalog.duckdb"
+# a results directory as callers name it: "results" as much as Path("results")
+StrPath = str | os.PathLike[str]
 
 _CREATE = """
 CREATE TABLE IF NOT EXISTS runs (  -- started, finished: UTC
@@ -81,6 +87,8 @@ class RunRecord:
     parameters : JSON text: the command's options, or a point's parameter values
     seed : the run seed (a sweep point: the point's own seed)
     replications : replications per scenario
+    started : when the work began (UTC, no zone; :func:`utc_now`); None: when recorded. A
+        run is recorded only once it is simulated, so its caller takes the time before.
     """
 
     run_id: str
@@ -92,6 +100,7 @@ class RunRecord:
     parameters: str
     seed: int
     replications: int
+    started: datetime | None = None
 
 
 @functools.cache
@@ -113,8 +122,8 @@ def code_version() -> str:
 
 
 @contextmanager
-def _connect(directory: Path, *, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
-    path = directory / CATALOG_NAME
+def _connect(directory: StrPath, *, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+    path = Path(directory) / CATALOG_NAME
     if read_only and not path.exists():
         raise StoreError(f"{directory}: expected a results directory, got no {CATALOG_NAME}")
     try:
@@ -129,12 +138,12 @@ def _connect(directory: Path, *, read_only: bool = False) -> Iterator[duckdb.Duc
         connection.close()
 
 
-def _now() -> datetime:
+def utc_now() -> datetime:
     """UTC, without a zone: DuckDB's TIMESTAMPTZ would need pytz to read back."""
     return datetime.now(UTC).replace(tzinfo=None)
 
 
-def record_run(directory: Path, records: list[RunRecord], *, again: bool = False) -> None:
+def record_run(directory: StrPath, records: list[RunRecord], *, again: bool = False) -> None:
     """Insert runs as ``running``, replacing rows of the same id that never completed.
 
     ``again``: also replace complete rows (a sweep run a second time, to add or check points);
@@ -142,7 +151,7 @@ def record_run(directory: Path, records: list[RunRecord], *, again: bool = False
     """
     if not records:
         return
-    now = _now()
+    now = utc_now()
     rows = [
         (
             r.run_id,
@@ -155,7 +164,7 @@ def record_run(directory: Path, records: list[RunRecord], *, again: bool = False
             r.seed,
             r.replications,
             code_version(),
-            now,
+            now if r.started is None else r.started,
             None,
             RunStatus.RUNNING.value,
         )
@@ -176,20 +185,20 @@ def record_run(directory: Path, records: list[RunRecord], *, again: bool = False
         db.execute("COMMIT")
 
 
-def finish_run(directory: Path, run_ids: list[str], status: RunStatus) -> None:
+def finish_run(directory: StrPath, run_ids: list[str], status: RunStatus) -> None:
     """Set runs' status and finish time (call ``complete`` only once their files are in place)."""
     if not run_ids:
         return
     with _connect(directory) as db:
         db.execute(
             "UPDATE runs SET status = ?, finished = ? WHERE list_contains(?, run_id)",
-            [status.value, _now(), run_ids],
+            [status.value, utc_now(), run_ids],
         )
 
 
-def runs_with_status(directory: Path, parent: str, status: RunStatus) -> set[str]:
+def runs_with_status(directory: StrPath, parent: str, status: RunStatus) -> set[str]:
     """Ids of a sweep's points with this status (none if the catalog does not exist yet)."""
-    if not (directory / CATALOG_NAME).exists():
+    if not (Path(directory) / CATALOG_NAME).exists():
         return set()
     with _connect(directory) as db:
         rows = db.execute(
@@ -198,14 +207,14 @@ def runs_with_status(directory: Path, parent: str, status: RunStatus) -> set[str
     return {str(r[0]) for r in rows}
 
 
-def run_status(directory: Path, run_id: str) -> RunStatus | None:
+def run_status(directory: StrPath, run_id: str) -> RunStatus | None:
     """Return a run's status, or None if the catalog does not hold it."""
     with _connect(directory, read_only=True) as db:
         row = db.execute("SELECT status FROM runs WHERE run_id = ?", [run_id]).fetchone()
     return None if row is None else RunStatus(row[0])
 
 
-def run_record(directory: Path, run_id: str) -> RunRecord | None:
+def run_record(directory: StrPath, run_id: str) -> RunRecord | None:
     """Return what the catalog recorded of a run when it started (None: no such run)."""
     with _connect(directory, read_only=True) as db:
         row = db.execute(
@@ -228,7 +237,7 @@ def run_record(directory: Path, run_id: str) -> RunRecord | None:
     )
 
 
-def list_runs(directory: Path, *, points: bool = False) -> pd.DataFrame:
+def list_runs(directory: StrPath, *, points: bool = False) -> pd.DataFrame:
     """Return the catalog as a table, oldest first (sweep points left out unless ``points``)."""
     with _connect(directory, read_only=True) as db:
         result = db.execute(
@@ -243,5 +252,21 @@ def list_runs(directory: Path, *, points: bool = False) -> pd.DataFrame:
 
 
 def parameters_json(parameters: dict[str, Any]) -> str:
-    """Canonical JSON text of a run's parameters (sorted keys: equal inputs, equal text)."""
-    return json.dumps(parameters, sort_keys=True, separators=(",", ":"), default=str)
+    """Canonical JSON text of a run's parameters (sorted keys: equal inputs, equal text).
+
+    A NaN or infinity (a grid parameter's unused bounds) is written as null: ``NaN`` is not
+    JSON, and readers of ``runs --json`` or the catalog would fail on it.
+    """
+    return json.dumps(
+        _finite(parameters), sort_keys=True, separators=(",", ":"), default=str, allow_nan=False
+    )
+
+
+def _finite(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(v) for v in value]
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value

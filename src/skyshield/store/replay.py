@@ -16,7 +16,7 @@ from skyshield.engine.outcomes import Outcomes
 from skyshield.errors import StoreError
 from skyshield.runner.montecarlo import EngineKind, Run, prepare
 from skyshield.scenario import Scenario
-from skyshield.store.catalog import CATALOG_NAME, run_record
+from skyshield.store.catalog import CATALOG_NAME, StrPath, run_record
 from skyshield.store.runs import canonical_scenario, read_run
 
 __all__ = ["stored_run", "stored_run_reference"]
@@ -31,12 +31,12 @@ def stored_run_reference(text: str | Path) -> tuple[Path, str] | None:
     if not folder.is_dir() or folder.parent.name != "runs":
         return None
     directory = folder.parent.parent
-    if not (directory / CATALOG_NAME).is_file():
+    if not (Path(directory) / CATALOG_NAME).is_file():
         return None
     return directory, folder.name
 
 
-def stored_run(directory: Path, run_id: str) -> Run:
+def stored_run(directory: StrPath, run_id: str) -> Run:
     """Read a complete run saved by ``run --out`` (see the module).
 
     Raises

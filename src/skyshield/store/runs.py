@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import tempfile
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
@@ -22,7 +23,14 @@ import pandas as pd
 from skyshield.errors import StoreError
 from skyshield.scenario import Scenario
 from skyshield.store.atomic import TEMP_MARKER
-from skyshield.store.catalog import RunRecord, RunStatus, finish_run, record_run, run_status
+from skyshield.store.catalog import (
+    RunRecord,
+    RunStatus,
+    StrPath,
+    finish_run,
+    record_run,
+    run_status,
+)
 from skyshield.store.tables import TABLE_SUFFIX, read_table, write_table
 
 __all__ = [
@@ -30,6 +38,7 @@ __all__ = [
     "check_results_directory",
     "new_run_id",
     "read_run",
+    "results_directory_problem",
     "run_directory",
     "save_run",
     "write_tables",
@@ -52,22 +61,58 @@ def new_run_id(kind: str) -> str:
     return f"{kind}-{datetime.now(UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
 
 
-def run_directory(directory: Path, run_id: str) -> Path:
+def run_directory(directory: StrPath, run_id: str) -> Path:
     """Where a run's tables live."""
-    return directory / "runs" / run_id
+    return Path(directory) / "runs" / run_id
 
 
-def check_results_directory(directory: Path) -> None:
+def results_directory_problem(directory: StrPath) -> str | None:
+    """Why ``directory`` cannot hold results (``expected ..., got ...``), or None if it can.
+
+    It can if it is a writable directory, or a new one in an existing directory where one can
+    be made. Both are tried for real (a temporary file, a directory made and removed):
+    permission bits say nothing under root or on /proc. Nothing is left behind.
+    """
+    path = Path(directory)
+    if path.exists() and not path.is_dir():
+        return "expected a directory for results, got a file"
+    if path.is_dir():
+        try:
+            with tempfile.TemporaryFile(dir=path):
+                pass
+        except OSError as exc:
+            return f"expected a directory it can write in, got {_reason(exc)}"
+        return None
+    if not path.parent.is_dir():
+        return f"expected a directory (or a new one in an existing directory), got no {path.parent}"
+    try:
+        path.mkdir()
+        path.rmdir()
+    except OSError as exc:
+        return f"expected a directory it can create, got {_reason(exc)}"
+    return None
+
+
+def _reason(exc: OSError) -> str:
+    return (exc.strerror or type(exc).__name__).lower()
+
+
+def check_results_directory(directory: StrPath) -> None:
     """Create ``directory`` if its parent exists; raise StoreError if it cannot be one."""
-    if directory.exists() and not directory.is_dir():
-        raise StoreError(f"{directory}: expected a directory for results, got a file")
-    if not directory.exists() and not directory.parent.is_dir():
-        raise StoreError(f"{directory}: expected a directory (or a new one), got no such path")
-    directory.mkdir(exist_ok=True)
-    (directory / "runs").mkdir(exist_ok=True)
+    path = Path(directory)
+    problem = results_directory_problem(path)
+    if problem is not None:
+        raise StoreError(f"{path}: {problem}")
+    try:
+        path.mkdir(exist_ok=True)
+        (path / "runs").mkdir(exist_ok=True)
+    except OSError as exc:  # gone read-only since the check, say
+        raise StoreError(
+            f"{path}: expected a directory it can create, got {_reason(exc)}"
+        ) from None
 
 
-def write_tables(directory: Path, run_id: str, tables: dict[str, pd.DataFrame]) -> None:
+def write_tables(directory: StrPath, run_id: str, tables: dict[str, pd.DataFrame]) -> None:
     """Write a run's tables into its folder, each atomically (any process may call this)."""
     folder = run_directory(directory, run_id)
     folder.mkdir(parents=True, exist_ok=True)
@@ -75,7 +120,7 @@ def write_tables(directory: Path, run_id: str, tables: dict[str, pd.DataFrame]) 
         write_table(folder, name, frame)
 
 
-def save_run(directory: Path, record: RunRecord, tables: dict[str, pd.DataFrame]) -> None:
+def save_run(directory: StrPath, record: RunRecord, tables: dict[str, pd.DataFrame]) -> None:
     """Record a run, write its tables, and mark it complete only when all are in place."""
     check_results_directory(directory)
     record_run(directory, [record])
@@ -87,7 +132,7 @@ def save_run(directory: Path, record: RunRecord, tables: dict[str, pd.DataFrame]
     finish_run(directory, [record.run_id], RunStatus.COMPLETE)
 
 
-def read_run(directory: Path, run_id: str) -> dict[str, pd.DataFrame]:
+def read_run(directory: StrPath, run_id: str) -> dict[str, pd.DataFrame]:
     """Every table of a complete run, by name.
 
     Raises
