@@ -285,3 +285,19 @@ def test_compare__policies_share_their_flights(tiny: Scenario) -> None:
         compare([tiny, other], names=["a", "b"], replications=4)
     stats = made[-1].stats
     assert (stats.flights_built, stats.windows_built, stats.geometry_hits) == (1, 1, 1)
+
+
+def test_cache__a_grid_cycling_through_raids_reuses_them(tiny: Scenario) -> None:
+    """Stock slowest, raid size fastest (a grid's order): four raids, each built once."""
+    base = compile_scenario(tiny)
+    cache = GeometryCache()
+    for stock in range(3):
+        for j in range(4):
+            point = dataclasses.replace(
+                base,
+                unit_stock=base.unit_stock + stock,
+                threat_speed_mps=base.threat_speed_mps * (1 + 0.05 * j),
+            )
+            cache(point, 1, 2)
+    assert (cache.stats.flights_built, cache.stats.windows_built) == (4, 4)
+    assert cache.stats.geometry_hits == 8

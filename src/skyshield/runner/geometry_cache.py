@@ -144,14 +144,18 @@ class CacheStats:
 class GeometryCache:
     """Geometry builder (``build_geometry``'s signature) that keeps the last few it built.
 
-    Bounded in count and in bytes, least recently used first out: the record raid's 64 route
-    sets fly about 6 GB of trajectories, so a count alone could hold several of them. The
-    newest entry of each kind is kept whatever its size (the run using it holds it anyway).
+    Bounded in bytes and in count, least recently used first out: the record raid's 64 route
+    sets fly about 6 GB of trajectories, so bytes are the real bound; the counts are generous,
+    because a geometry leaves with its flights and a sweep cycling through more raids than
+    flights slots would then never reuse anything. The newest entry of each kind is kept
+    whatever its size (the run using it holds it anyway).
     Safe to call from several threads (a Dask worker may run two points at once); two threads
     missing the same key both build it, with the same result.
     """
 
-    def __init__(self, flights: int = 2, geometries: int = 8, max_bytes: int | None = None) -> None:
+    def __init__(
+        self, flights: int = 16, geometries: int = 32, max_bytes: int | None = None
+    ) -> None:
         self._flights: OrderedDict[str, Flights] = OrderedDict()
         self._geometries: OrderedDict[str, RaidGeometry] = OrderedDict()
         self._sizes: dict[str, int] = {}
