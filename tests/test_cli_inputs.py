@@ -5,12 +5,12 @@ Each runs as a user runs it (a subprocess through the entry point), so a traceba
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+
+from skyshield.testing import run_cli
 
 EXIT_INPUT_ERROR = 2
 CAMPAIGN = """
@@ -23,16 +23,7 @@ stocks: {patriot-pac3-mse: 30}
 CALIBRATION = "--calibration: expected a calibration file from `skyshield calibrate`, got "
 
 
-def _skyshield(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k not in {"COLUMNS", "LINES"}}
-    return subprocess.run(
-        [sys.executable, "-m", "skyshield", *map(str, args)],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+_skyshield = run_cli
 
 
 def _one_line_error(result: subprocess.CompletedProcess[str]) -> str:

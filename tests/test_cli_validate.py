@@ -8,9 +8,6 @@ from __future__ import annotations
 
 import copy
 import json
-import os
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -19,6 +16,7 @@ import pytest
 import yaml
 
 from skyshield.scenario import DEFAULT_SCENARIO, builtin_scenario_path
+from skyshield.testing import run_cli
 
 DEFAULT_DICT: dict[str, Any] = yaml.safe_load(
     builtin_scenario_path(DEFAULT_SCENARIO).read_text(encoding="utf-8")
@@ -26,17 +24,7 @@ DEFAULT_DICT: dict[str, Any] = yaml.safe_load(
 EXIT_INPUT_ERROR = 2  # cli.py: on-purpose errors exit with status 2
 
 
-def _skyshield(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k not in {"COLUMNS", "LINES"}}
-    return subprocess.run(
-        [sys.executable, "-m", "skyshield", *map(str, args)],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+_skyshield = run_cli
 
 
 def _unknown_system(d: dict[str, Any]) -> None:

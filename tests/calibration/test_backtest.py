@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
+import functools
 import json
-import subprocess
-import sys
 from datetime import date
 from pathlib import Path
 
@@ -18,6 +17,7 @@ from skyshield.calibration.fit import NightData, Posterior, predictive_samples
 from skyshield.calibration.model import PARAMETERS, REPORT_CLASSES
 from skyshield.calibration.settings import EmulatorSettings
 from skyshield.calibration.surrogate import Surrogate
+from skyshield.testing import run_cli
 
 DAY = np.timedelta64(1, "D")
 
@@ -114,15 +114,7 @@ def test_backtest__coverage_near_nominal_on_data_from_the_model(
     assert (origins <= pd.to_datetime(result.nights["night"])).all()
 
 
-def _skyshield(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "skyshield", *map(str, args)],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
+_skyshield = functools.partial(run_cli, timeout=600)
 
 
 def test_cli_backtest__json_has_the_stated_keys(tmp_path: Path, small_surrogate: Surrogate) -> None:
