@@ -14,9 +14,9 @@ import sys
 import time
 from pathlib import Path
 
-from skyshield.campaign import load_campaign
-from skyshield.campaign.build import build_plan, pool_for
-from skyshield.campaign.simulate import simulate_campaign
+from skyshield.campaigns import load_campaign
+from skyshield.campaigns.build import build_plan, pool_for
+from skyshield.campaigns.simulate import simulate_campaign
 from skyshield.reports import load_reports
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))

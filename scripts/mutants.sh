@@ -33,10 +33,10 @@ run kills-are-hits src/skyshield/metrics/summary.py 'shots[shots["kill"]]' 'shot
 run hit-after-ew-loss src/skyshield/engine/outcomes.py "    hit = raw.shot_hit & ~gone" "    hit = raw.shot_hit" tests/engine/test_shot_effects.py -k "not by_hand"
 run ew-chord-without-bound src/skyshield/engine/ew.py "inside = chord <= radius - _chord_excess_bound_m(radius)" "inside = chord <= radius" tests/engine/test_ew.py
 # issue #13: exports and the report
-run geojson-lonlat-swapped src/skyshield/export/geojson.py 'return {"type": "Point", "coordinates": [float(lon), float(lat)]}' 'return {"type": "Point", "coordinates": [float(lat), float(lon)]}' tests/export/test_geojson.py
-run czml-time-reversed src/skyshield/export/czml.py "samples = np.column_stack([since, track.lon_deg" "samples = np.column_stack([since[::-1], track.lon_deg" tests/export/test_time_tagged.py
-run acmi-frames-reversed src/skyshield/export/acmi.py "[line.time_s for line in lines]))" "[-line.time_s for line in lines]))" tests/export/test_time_tagged.py
-run report-drops-an-intercept-marker src/skyshield/report/templates/report.html.j2 "for (const f of m.geojson.features) {" 'let dropped = false; for (const f of m.geojson.features) { if (f.properties.layer === "intercept" && !dropped) { dropped = true; continue; }' tests/report/test_html.py
+run geojson-lonlat-swapped src/skyshield/exporting/geojson.py 'return {"type": "Point", "coordinates": [float(lon), float(lat)]}' 'return {"type": "Point", "coordinates": [float(lat), float(lon)]}' tests/export/test_geojson.py
+run czml-time-reversed src/skyshield/exporting/czml.py "samples = np.column_stack([since, track.lon_deg" "samples = np.column_stack([since[::-1], track.lon_deg" tests/export/test_time_tagged.py
+run acmi-frames-reversed src/skyshield/exporting/acmi.py "[line.time_s for line in lines]))" "[-line.time_s for line in lines]))" tests/export/test_time_tagged.py
+run report-drops-an-intercept-marker src/skyshield/reporting/templates/report.html.j2 "for (const f of m.geojson.features) {" 'let dropped = false; for (const f of m.geojson.features) { if (f.properties.layer === "intercept" && !dropped) { dropped = true; continue; }' tests/report/test_html.py
 # results store and sweeps (#12)
 run skip-completed-removed src/skyshield/runner/sweep.py "skipped = _complete_points(directory, plan)" "skipped = set()" tests/runner/test_sweep.py -k resume
 run seed-by-point-order src/skyshield/runner/sweep.py "seed=point.seed(seed)," "seed=seed + len(tasks)," tests/runner/test_sweep.py -k whatever
@@ -56,4 +56,4 @@ run geometry-keyed-as-flights src/skyshield/runner/geometry_cache.py "return _ke
 run geometry-key-ignores-route-seed src/skyshield/runner/geometry_cache.py 'hashlib.sha256(f"routes {route_seed} {n_realizations}|".encode())' 'hashlib.sha256(f"routes {n_realizations}|".encode())' tests/runner/test_geometry_cache.py -k two_sweeps
 run routes-from-point-seed src/skyshield/runner/sweep.py "route_seed=seed," "route_seed=point.seed(seed)," tests/runner/test_geometry_cache.py -k share_routes
 run draws-from-sweep-seed src/skyshield/runner/sweep.py "seed=point.seed(seed)," "seed=seed," tests/runner/test_geometry_cache.py -k share_routes
-run campaign-nights-shuffled src/skyshield/campaign/store.py '"night": np.tile(np.repeat(np.arange(nights, dtype=np.int64), k), reps),' '"night": np.repeat(np.tile(np.arange(nights, dtype=np.int64), k), reps),' tests/campaign/test_store.py -k round_trip
+run campaign-nights-shuffled src/skyshield/campaigns/store.py '"night": np.tile(np.repeat(np.arange(nights, dtype=np.int64), k), reps),' '"night": np.repeat(np.tile(np.arange(nights, dtype=np.int64), k), reps),' tests/campaign/test_store.py -k round_trip

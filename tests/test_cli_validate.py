@@ -150,7 +150,7 @@ def test_schema__shipped_copy_is_up_to_date(tmp_path: Path) -> None:
 
 def test_validate__campaign_files_checked_as_campaigns(tmp_path: Path) -> None:
     """A shipped campaign is valid; a broken one is named at its field, as scenarios are."""
-    from skyshield.campaign.load import _builtin_path, builtin_campaign_names
+    from skyshield.campaigns.load import _builtin_path, builtin_campaign_names
 
     shipped = [_builtin_path(name) for name in builtin_campaign_names()]
     ok = _skyshield("validate", *shipped, cwd=tmp_path)
@@ -164,7 +164,7 @@ def test_validate__campaign_files_checked_as_campaigns(tmp_path: Path) -> None:
 
 
 def test_scenarios__lists_the_builtin_campaigns(tmp_path: Path) -> None:
-    from skyshield.campaign.load import builtin_campaign_names
+    from skyshield.campaigns.load import builtin_campaign_names
 
     listed = _skyshield("scenarios", cwd=tmp_path)
     assert listed.returncode == 0, listed.stderr

@@ -35,7 +35,7 @@ from skyshield.store import (
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-    from skyshield.export import ExportFormat
+    from skyshield.exporting import ExportFormat
 
 __all__ = ["RunSummary", "compare", "export", "report", "run", "sweep"]
 
@@ -347,7 +347,7 @@ def export(
     replication's raid, routes and draws depend on its index and the seed alone (up to the
     scenario's route-set cap), so it is the same night a longer run would show.
     """
-    from skyshield.export import ExportFormat, check_replication, export_text
+    from skyshield.exporting import ExportFormat, check_replication, export_text
 
     file_format = ExportFormat(file_format)
     stored = _stored(scenario)
@@ -392,8 +392,8 @@ def report(
     ``replication`` is the night each map shows.
     """
     from skyshield import __version__
-    from skyshield.export import check_replication
-    from skyshield.report import ReportRun, render_report
+    from skyshield.exporting import check_replication
+    from skyshield.reporting import ReportRun, render_report
 
     sources: list[Scenario | str | Path | None] = list(scenarios) or [None]
     stored = [_stored(s) for s in sources]

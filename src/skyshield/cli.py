@@ -22,13 +22,13 @@ from rich.table import Table
 
 from skyshield.api import RunSummary, compare, run, sweep
 from skyshield.calibration.commands import backtest_command, calibrate_command
-from skyshield.campaign.commands import campaign_command
-from skyshield.campaign.load import builtin_campaign_names, load_campaign
+from skyshield.campaigns.commands import campaign_command
+from skyshield.campaigns.load import builtin_campaign_names, load_campaign
 from skyshield.catalog import catalog_frame, load_catalog
 from skyshield.errors import SkyshieldError
-from skyshield.export.commands import export_command
+from skyshield.exporting.commands import export_command
 from skyshield.metrics.policy import DEFAULT_DEBRIS, MASSED_RAIDS_PER_MONTH, DebrisRule
-from skyshield.report.commands import report_command
+from skyshield.reporting.commands import report_command
 from skyshield.runner.compare import SENSITIVITY_MEASURES, PolicyComparison
 from skyshield.runner.montecarlo import EngineKind
 from skyshield.runner.sweep import SweepResult

@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 from tests.engine._build import one_on_one, scenario, with_pk
 
-from skyshield.campaign.pool import RaidPool, scenario_pool
-from skyshield.campaign.simulate import Plan
+from skyshield.campaigns.pool import RaidPool, scenario_pool
+from skyshield.campaigns.simulate import Plan
 from skyshield.catalog import ThreatClass
 
 POOL_THREATS = 6

@@ -121,8 +121,8 @@ def test_campaign__night_model_from_a_calibration_file(tmp_path: Path) -> None:
     from tests.calibration.conftest import CHOSEN, write_calibration_file
 
     from skyshield.calibration.model import NAMES
-    from skyshield.campaign.build import night_parameters
-    from skyshield.campaign.load import parse_campaign
+    from skyshield.campaigns.build import night_parameters
+    from skyshield.campaigns.load import parse_campaign
 
     path = write_calibration_file(tmp_path)
     campaign = parse_campaign(SHORT + f"night_model: {{calibration: {path}}}\n")

@@ -7,7 +7,7 @@ from datetime import date
 import numpy as np
 import pytest
 
-from skyshield.campaign.raids import RaidGenerator, history
+from skyshield.campaigns.raids import RaidGenerator, history
 from skyshield.reports import load_reports
 
 H1_2025 = (date(2025, 1, 1), 181)

@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 from tests.campaign.conftest import POOL_THREATS, plan
 from tests.engine._build import one_on_one
 
-from skyshield.campaign.pool import RaidPool
-from skyshield.campaign.simulate import simulate_campaign
+from skyshield.campaigns.pool import RaidPool
+from skyshield.campaigns.simulate import simulate_campaign
 
 
 def test_campaign__stock_accounting_holds_for_every_replication(tiny_pool: RaidPool) -> None:
@@ -128,7 +128,7 @@ def test_campaign__same_numbers_whatever_the_workers(tiny_pool: RaidPool) -> Non
     [("western-raid-poland-100km", True), ("western-raid-shared-tracks", False)],
 )
 def test_campaign__allied_rounds_match_allied_stocks(policy: str, over_ukraine: bool) -> None:
-    from skyshield.campaign.pool import scenario_pool
+    from skyshield.campaigns.pool import scenario_pool
     from skyshield.scenario import load_scenario
 
     pool = scenario_pool(load_scenario(policy), route_sets=1)
@@ -170,8 +170,8 @@ def test_deliveries__mean_and_sd_as_stated_never_negative(per_month: int, sd: fl
 
 
 def test_allocation__even_split_of_a_short_stock_over_the_units_in_action() -> None:
-    from skyshield.campaign.pool import scenario_pool
-    from skyshield.campaign.simulate import _NightLoop
+    from skyshield.campaigns.pool import scenario_pool
+    from skyshield.campaigns.simulate import _NightLoop
     from skyshield.scenario import Scenario
 
     d = one_on_one(system="iris-t-slm", threat="kh-101", count=1, stock=10)

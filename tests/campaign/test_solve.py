@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 from tests.campaign.conftest import POOL_THREATS, plan
 
-from skyshield.campaign.pool import RaidPool
-from skyshield.campaign.simulate import simulate_campaign
-from skyshield.campaign.solve import NEIGHBOURS, solve_deliveries
+from skyshield.campaigns.pool import RaidPool
+from skyshield.campaigns.simulate import simulate_campaign
+from skyshield.campaigns.solve import NEIGHBOURS, solve_deliveries
 
 
 def test_solver__smallest_delivery_meeting_the_risk(tiny_pool: RaidPool) -> None:

@@ -17,11 +17,11 @@ import pytest
 from tests.campaign.test_cli import SHORT
 from typer.testing import CliRunner
 
-import skyshield.campaign.simulate as campaign_simulate
-import skyshield.campaign.store as campaign_store
+import skyshield.campaigns.simulate as campaign_simulate
+import skyshield.campaigns.store as campaign_store
 from skyshield.calibration.model import REPORT_CLASSES
-from skyshield.campaign.load import parse_campaign
-from skyshield.campaign.models import Campaign
+from skyshield.campaigns.load import parse_campaign
+from skyshield.campaigns.models import Campaign
 from skyshield.cli import app
 from skyshield.errors import StoreError
 from skyshield.store import SCHEMAS, list_runs, read_run

@@ -1,4 +1,4 @@
-"""Tests of the ``skyshield export`` verb (skyshield.export.commands) through Typer's runner."""
+"""Tests of the ``skyshield export`` verb (skyshield.exporting.commands) through Typer's runner."""
 
 from __future__ import annotations
 

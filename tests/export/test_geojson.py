@@ -1,4 +1,4 @@
-"""Tests of skyshield.export.geojson: read back with shapely, positions against the engine."""
+"""Tests of skyshield.exporting.geojson: read back with shapely, positions against the engine."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import pytest
 from shapely.geometry import shape
 from tests.export.conftest import engine_positions
 
-from skyshield.export import ExportFormat, export_text
-from skyshield.export.geojson import LAYERS
+from skyshield.exporting import ExportFormat, export_text
+from skyshield.exporting.geojson import LAYERS
 from skyshield.runner.montecarlo import Run
 
 

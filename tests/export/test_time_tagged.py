@@ -14,9 +14,9 @@ from czml3 import Document, Packet
 from czml3.properties import Position
 from tests.export.conftest import engine_positions
 
-from skyshield.export import ExportFormat, export_text
-from skyshield.export.acmi import threat_object_id
-from skyshield.export.czml import threat_packet_id
+from skyshield.exporting import ExportFormat, export_text
+from skyshield.exporting.acmi import threat_object_id
+from skyshield.exporting.czml import threat_packet_id
 from skyshield.runner.montecarlo import Run
 
 KML = "{http://www.opengis.net/kml/2.2}"

@@ -1,4 +1,4 @@
-"""Tests of skyshield.report: the report opens offline in real headless Chromium.
+"""Tests of skyshield.reporting: the report opens offline in real headless Chromium.
 
 Chromium is Debian's (``/usr/bin/chromium``, installed by ``make test``), driven by Playwright;
 every request the page makes is recorded and any to a non-local address is refused. The
@@ -22,7 +22,7 @@ from tests.export.conftest import small
 from skyshield.api import compare, summarize
 from skyshield.catalog import catalog_frame, load_catalog
 from skyshield.metrics.policy import per_replication_measures
-from skyshield.report import ReportRun, render_report
+from skyshield.reporting import ReportRun, render_report
 from skyshield.runner.montecarlo import Run, run_replications
 
 # Debian's chromium, which `make test` installs when missing

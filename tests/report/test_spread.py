@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from tests.export.conftest import small
 
-from skyshield.report.html import route_spread
+from skyshield.reporting.html import route_spread
 from skyshield.runner.montecarlo import run_replications
 
 

@@ -156,7 +156,7 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("mean", pa.float64()),
         ("ci95", pa.float64()),
     ),
-    # campaign: per schedule, replication and night (:mod:`skyshield.campaign.store`)
+    # campaign: per schedule, replication and night (:mod:`skyshield.campaigns.store`)
     "campaign_stocks": _schema(
         ("schedule", pa.string()),
         ("replication", pa.int64()),
@@ -193,7 +193,7 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("allied_rounds_outside_own", pa.int64()),
         ("truncated_launches", pa.int64()),
     ),
-    # campaign summaries (:mod:`skyshield.campaign.summary`)
+    # campaign summaries (:mod:`skyshield.campaigns.summary`)
     "campaign_systems": _schema(
         ("schedule", pa.string()),
         ("nation", pa.string()),

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from skyshield.report.html import ReportRun, render_report
+from skyshield.reporting.html import ReportRun, render_report
 
 __all__ = ["ReportRun", "render_report"]

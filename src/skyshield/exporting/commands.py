@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from skyshield.api import export
-from skyshield.export import ExportFormat
+from skyshield.exporting import ExportFormat
 from skyshield.terminal import check_output_path, err, progress_bar, write_output
 
 __all__ = ["export_command"]

@@ -36,8 +36,8 @@ import shapely
 from shapely.geometry import LineString, mapping
 from shapely.geometry.base import BaseGeometry
 
-from skyshield.export.shapes import circle, nation_zone, sector
-from skyshield.export.tracks import Track, replication_rows, replication_tracks
+from skyshield.exporting.shapes import circle, nation_zone, sector
+from skyshield.exporting.tracks import Track, replication_rows, replication_tracks
 from skyshield.geo import near_populated_place_mask
 from skyshield.metrics.policy import DEFAULT_DEBRIS, DebrisRule
 from skyshield.runner.montecarlo import Run

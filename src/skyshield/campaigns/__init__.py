@@ -8,7 +8,7 @@ replications show; :mod:`.solve` finds the delivery pace that keeps a stock-out 
 
 from __future__ import annotations
 
-from skyshield.campaign.load import DEFAULT_CAMPAIGN, builtin_campaign_names, load_campaign
-from skyshield.campaign.models import Campaign
+from skyshield.campaigns.load import DEFAULT_CAMPAIGN, builtin_campaign_names, load_campaign
+from skyshield.campaigns.models import Campaign
 
 __all__ = ["DEFAULT_CAMPAIGN", "Campaign", "builtin_campaign_names", "load_campaign"]

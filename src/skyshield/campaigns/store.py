@@ -26,9 +26,9 @@ import numpy as np
 import pandas as pd
 
 from skyshield.calibration.model import REPORT_CLASSES
-from skyshield.campaign.models import Campaign
-from skyshield.campaign.simulate import CampaignResult
-from skyshield.campaign.summary import CampaignSummary
+from skyshield.campaigns.models import Campaign
+from skyshield.campaigns.simulate import CampaignResult
+from skyshield.campaigns.summary import CampaignSummary
 from skyshield.store import RunRecord, new_run_id, parameters_json
 
 __all__ = ["campaign_record", "campaign_tables"]

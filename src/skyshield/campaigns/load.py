@@ -6,7 +6,7 @@ import importlib.resources
 from pathlib import Path
 
 from skyshield.calibration.posture import FAMILY_OF_SYSTEM
-from skyshield.campaign.models import Campaign
+from skyshield.campaigns.models import Campaign
 from skyshield.errors import FieldProblem, ScenarioError
 from skyshield.scenario import load_scenario
 from skyshield.scenario.load import parse_model, read_input
@@ -24,14 +24,14 @@ DEFAULT_CAMPAIGN = "h2-2025-patriot"
 
 def builtin_campaign_names() -> tuple[str, ...]:
     """Names of the example campaigns shipped inside the package, sorted."""
-    examples = importlib.resources.files("skyshield.campaign") / "examples"
+    examples = importlib.resources.files("skyshield.campaigns") / "examples"
     return tuple(
         sorted(p.name[: -len(".yaml")] for p in examples.iterdir() if p.name.endswith(".yaml"))
     )
 
 
 def _builtin_path(name: str) -> Path:
-    return Path(str(importlib.resources.files("skyshield.campaign") / "examples" / f"{name}.yaml"))
+    return Path(str(importlib.resources.files("skyshield.campaigns") / "examples" / f"{name}.yaml"))
 
 
 def load_campaign(source: str | Path | None = None) -> Campaign:

@@ -10,8 +10,8 @@ import numpy as np
 import pandas as pd
 
 from skyshield.calibration.model import REPORT_CLASSES
-from skyshield.campaign.pool import HOME
-from skyshield.campaign.simulate import CampaignResult
+from skyshield.campaigns.pool import HOME
+from skyshield.campaigns.simulate import CampaignResult
 
 __all__ = ["CampaignSummary", "summarize_campaign", "wilson_interval"]
 

@@ -3,18 +3,18 @@
 GeoJSON (any GIS: QGIS, geojson.io), CZML (Cesium), KML (Google Earth) and Tacview ACMI 2.1.
 Every exporter takes a finished :class:`skyshield.runner.montecarlo.Run` (in memory, or later
 read back from a results store) and a replication index, and returns the file's text; positions
-are the engine's own trajectory samples (:mod:`skyshield.export.tracks`).
+are the engine's own trajectory samples (:mod:`skyshield.exporting.tracks`).
 """
 
 from __future__ import annotations
 
 from enum import StrEnum
 
-from skyshield.export.acmi import acmi_text
-from skyshield.export.czml import czml_text
-from skyshield.export.geojson import geojson_document, geojson_text
-from skyshield.export.kml import kml_text
-from skyshield.export.tracks import Track, check_replication, replication_tracks
+from skyshield.exporting.acmi import acmi_text
+from skyshield.exporting.czml import czml_text
+from skyshield.exporting.geojson import geojson_document, geojson_text
+from skyshield.exporting.kml import kml_text
+from skyshield.exporting.tracks import Track, check_replication, replication_tracks
 from skyshield.runner.montecarlo import Run
 
 __all__ = [

@@ -19,9 +19,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from skyshield.campaign.pool import RaidPool
-from skyshield.campaign.simulate import Plan, simulate_campaign
-from skyshield.campaign.summary import wilson_interval
+from skyshield.campaigns.pool import RaidPool
+from skyshield.campaigns.simulate import Plan, simulate_campaign
+from skyshield.campaigns.summary import wilson_interval
 
 __all__ = ["DeliverySolution", "solve_deliveries"]
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from skyshield.campaign.simulate import CampaignResult
+from skyshield.campaigns.simulate import CampaignResult
 
 __all__ = ["plot_campaign"]
 

@@ -2,7 +2,7 @@
 
 Everything the page needs is inlined: Leaflet, Vega, Vega-Lite and vega-embed (vendored in
 ``assets/``, see its README), the shipped country borders, each run's map as GeoJSON
-(:func:`skyshield.export.geojson_document`), cities, chart specifications and tables. The page
+(:func:`skyshield.exporting.geojson_document`), cities, chart specifications and tables. The page
 requests nothing: no tile server (the borders are drawn on a plain background), no CDN, and
 the stylesheet's images are ``data:`` URIs.
 """
@@ -24,11 +24,11 @@ from markupsafe import Markup
 
 from skyshield.catalog import catalog_frame, load_catalog
 from skyshield.catalog.types import ThreatClass
-from skyshield.export import geojson_document
+from skyshield.exporting import geojson_document
 from skyshield.geo import populated_places
 from skyshield.metrics.policy import DEFAULT_DEBRIS
 from skyshield.plots import fates_per_night
-from skyshield.report.charts import (
+from skyshield.reporting.charts import (
     by_class_chart,
     by_target_chart,
     by_unit_chart,
@@ -61,14 +61,16 @@ class ReportRun:
 
 
 def _asset(name: str) -> str:
-    return resources.files("skyshield.report").joinpath("assets", name).read_text("utf-8")
+    return resources.files("skyshield.reporting").joinpath("assets", name).read_text("utf-8")
 
 
 def _leaflet_css() -> str:
     """Leaflet's stylesheet with its images inlined as data: URIs (no request for them)."""
 
     def inline(match: re.Match[str]) -> str:
-        data = resources.files("skyshield.report").joinpath("assets", match.group(1)).read_bytes()
+        data = (
+            resources.files("skyshield.reporting").joinpath("assets", match.group(1)).read_bytes()
+        )
         return f"url(data:image/png;base64,{base64.b64encode(data).decode('ascii')})"
 
     return re.sub(r"url\((images/[\w-]+\.png)\)", inline, _asset("leaflet.css"))
@@ -312,7 +314,7 @@ def render_report(
         for k, e in enumerate(runs)
     ]
     env = jinja2.Environment(
-        loader=jinja2.PackageLoader("skyshield.report", "templates"),
+        loader=jinja2.PackageLoader("skyshield.reporting", "templates"),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
     )

@@ -23,8 +23,8 @@ from skyshield.terminal import (
 )
 
 if TYPE_CHECKING:
-    from skyshield.campaign.simulate import CampaignResult, Plan
-    from skyshield.campaign.summary import CampaignSummary
+    from skyshield.campaigns.simulate import CampaignResult, Plan
+    from skyshield.campaigns.summary import CampaignSummary
 
 __all__ = ["campaign_command"]
 
@@ -102,11 +102,11 @@ def campaign_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")] = False,
 ) -> None:
     """Run nights of raids with stocks and deliveries: when do interceptors run out."""
-    from skyshield.campaign.build import build_plan, pool_for
-    from skyshield.campaign.load import DEFAULT_CAMPAIGN, load_campaign
-    from skyshield.campaign.simulate import simulate_campaign
-    from skyshield.campaign.solve import solve_deliveries as solve
-    from skyshield.campaign.summary import summarize_campaign
+    from skyshield.campaigns.build import build_plan, pool_for
+    from skyshield.campaigns.load import DEFAULT_CAMPAIGN, load_campaign
+    from skyshield.campaigns.simulate import simulate_campaign
+    from skyshield.campaigns.solve import solve_deliveries as solve
+    from skyshield.campaigns.summary import summarize_campaign
     from skyshield.reports import load_reports
 
     if plot is not None:
@@ -155,7 +155,7 @@ def campaign_command(
             )
     document = _document(campaign.name, plan, summaries, solution)
     if plot is not None or out_dir is not None:
-        from skyshield.campaign.plots import plot_campaign
+        from skyshield.campaigns.plots import plot_campaign
 
         figure = plot_campaign(results)
         if plot is not None:
@@ -168,7 +168,7 @@ def campaign_command(
                 name = "monthly.csv" if label == "as planned" else f"monthly-{_slug(label)}.csv"
                 summary.monthly.to_csv(out_dir / name, index=False)
     if out_dir is not None:
-        from skyshield.campaign.store import campaign_record, campaign_tables
+        from skyshield.campaigns.store import campaign_record, campaign_tables
         from skyshield.store import save_run
 
         options = {

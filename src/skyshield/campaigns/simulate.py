@@ -38,8 +38,8 @@ import numpy as np
 from scipy import stats
 
 from skyshield.calibration.model import REPORT_CLASSES
-from skyshield.campaign.pool import CLASS_OF_THREAT, HOME, RaidPool
-from skyshield.campaign.raids import RaidGenerator
+from skyshield.campaigns.pool import CLASS_OF_THREAT, HOME, RaidPool
+from skyshield.campaigns.raids import RaidGenerator
 from skyshield.catalog import ThreatClass
 from skyshield.engine.draws import ReplicationDraws, launch_times_s
 from skyshield.engine.fast import kernel_inputs, reserve_floor

@@ -8,10 +8,10 @@ import numpy as np
 
 from skyshield.calibration.model import NAMES, REPORT_CLASSES
 from skyshield.calibration.posture import NightComposition, allied_blocks
-from skyshield.campaign.models import Campaign, RaidMode
-from skyshield.campaign.pool import RaidPool, national_pool
-from skyshield.campaign.raids import RaidGenerator, history
-from skyshield.campaign.simulate import Plan
+from skyshield.campaigns.models import Campaign, RaidMode
+from skyshield.campaigns.pool import RaidPool, national_pool
+from skyshield.campaigns.raids import RaidGenerator, history
+from skyshield.campaigns.simulate import Plan
 from skyshield.errors import FieldProblem, ScenarioError
 from skyshield.reports import Reports
 from skyshield.scenario import load_scenario

@@ -23,7 +23,7 @@ from czml3.properties import (
 )
 from czml3.types import TimeInterval
 
-from skyshield.export.tracks import Track, replication_rows, replication_tracks, utc_at
+from skyshield.exporting.tracks import Track, replication_rows, replication_tracks, utc_at
 from skyshield.runner.montecarlo import Run
 
 __all__ = ["czml_document", "czml_text", "threat_packet_id"]

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from skyshield.export.tracks import replication_rows, replication_tracks
+from skyshield.exporting.tracks import replication_rows, replication_tracks
 from skyshield.runner.montecarlo import Run
 
 __all__ = ["acmi_text", "threat_object_id", "unit_object_id"]

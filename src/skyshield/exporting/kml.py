@@ -13,8 +13,8 @@ from datetime import datetime
 import simplekml
 from shapely.geometry import Polygon
 
-from skyshield.export.shapes import circle
-from skyshield.export.tracks import Track, replication_rows, replication_tracks, utc_at
+from skyshield.exporting.shapes import circle
+from skyshield.exporting.tracks import Track, replication_rows, replication_tracks, utc_at
 from skyshield.runner.montecarlo import Run
 
 __all__ = ["kml_text", "kml_time"]
