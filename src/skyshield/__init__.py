@@ -1,13 +1,21 @@
 """skyshield: Monte Carlo simulator of multinational air and missile defence.
 
 An analysis tool at the level of public information; it takes no live data and controls nothing.
+
+``import skyshield`` is light: the public API below loads on first use (PEP 562), so a script
+that only reads ``skyshield.units`` or the ``skyshield --help`` text never loads the engine.
 """
 
 from __future__ import annotations
 
-from skyshield.api import RunSummary, compare, run, sweep
-from skyshield.errors import CatalogError, GeographyError, ScenarioError, SkyshieldError
-from skyshield.scenario import Scenario, load_scenario
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from skyshield.api import compare, run, sweep
+    from skyshield.errors import CatalogError, GeographyError, ScenarioError, SkyshieldError
+    from skyshield.results import RunSummary
+    from skyshield.scenario import Scenario, load_scenario
 
 __all__ = [
     "CatalogError",
@@ -23,3 +31,32 @@ __all__ = [
 ]
 
 __version__ = "0.1.0.dev0"
+
+# public name -> module defining it; each module is imported when its first name is asked for
+_SOURCES = {
+    "CatalogError": "skyshield.errors",
+    "GeographyError": "skyshield.errors",
+    "RunSummary": "skyshield.results",
+    "Scenario": "skyshield.scenario",
+    "ScenarioError": "skyshield.errors",
+    "SkyshieldError": "skyshield.errors",
+    "compare": "skyshield.api",
+    "load_scenario": "skyshield.scenario",
+    "run": "skyshield.api",
+    "sweep": "skyshield.api",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """Import the module defining the public ``name`` on first use and cache the value here."""
+    module = _SOURCES.get(name)
+    if module is None:
+        raise AttributeError(f"module 'skyshield' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    """List the module's own names and the public API (loaded or not), for completion."""
+    return sorted(set(globals()) | set(__all__))

@@ -12,7 +12,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import typer
 from rich.cells import cell_len
 from rich.console import Console, ConsoleDimensions
@@ -132,12 +131,10 @@ def strict_json(value: Any) -> Any:
         return {k: strict_json(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [strict_json(v) for v in value]
-    if isinstance(value, float | np.floating):
-        return float(value) if math.isfinite(value) else None
-    if isinstance(value, np.integer):
-        return int(value)
-    if isinstance(value, np.bool_):
-        return bool(value)
+    if getattr(value, "ndim", None) == 0 and hasattr(value, "item"):
+        value = value.item()  # a NumPy scalar as the Python number it holds
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
     return value
 
 

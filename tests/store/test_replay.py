@@ -11,8 +11,8 @@ import skyshield
 from skyshield.api import export, report
 from skyshield.errors import StoreError
 from skyshield.runner.montecarlo import run_replications
+from skyshield.runner.replay import stored_run, stored_run_reference
 from skyshield.scenario import Scenario, load_scenario
-from skyshield.store.replay import stored_run, stored_run_reference
 from skyshield.store.runs import run_directory
 
 REPS = 6

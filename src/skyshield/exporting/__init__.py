@@ -8,14 +8,13 @@ are the engine's own trajectory samples (:mod:`skyshield.exporting.tracks`).
 
 from __future__ import annotations
 
-from enum import StrEnum
-
 from skyshield.exporting.acmi import acmi_text
 from skyshield.exporting.czml import czml_text
 from skyshield.exporting.geojson import geojson_document, geojson_text
 from skyshield.exporting.kml import kml_text
 from skyshield.exporting.tracks import Track, check_replication, replication_tracks
 from skyshield.runner.montecarlo import Run
+from skyshield.settings import ExportFormat
 
 __all__ = [
     "ExportFormat",
@@ -25,15 +24,6 @@ __all__ = [
     "geojson_document",
     "replication_tracks",
 ]
-
-
-class ExportFormat(StrEnum):
-    """File formats ``skyshield export`` writes."""
-
-    GEOJSON = "geojson"
-    CZML = "czml"
-    KML = "kml"
-    ACMI = "acmi"
 
 
 def export_text(run: Run, file_format: ExportFormat, replication: int = 0) -> str:

@@ -9,8 +9,6 @@ Column names are ``measure/key``: ``leakers/cruise``, ``impacts/Lviv``, ``rounds
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 import pandas as pd
 
@@ -21,6 +19,7 @@ from skyshield.engine.outcomes import Fate, Outcomes
 from skyshield.geo import NATION_CODES, near_populated_place_mask
 from skyshield.metrics.summary import mean_interval
 from skyshield.scenario import Scenario
+from skyshield.settings import DEFAULT_DEBRIS, MASSED_RAIDS_PER_MONTH, DebrisRule
 from skyshield.units import KM_TO_M
 
 __all__ = [
@@ -72,23 +71,6 @@ NATO_MEMBERS = frozenset(
         "US",
     ]
 )
-
-# Nights per month with at least 100 Shahed-type drones launched, mean of January–June 2025
-# (9, 22, 24, 10, 21, 16 nights): derived from "Massive Missile Attacks on Ukraine" (Petro
-# Ivaniuk, Kaggle; Ukrainian Air Force reports), rows whose model names Shahed, largest
-# `launched` per report morning (`time_end` date). The default tempo for "per month" figures.
-MASSED_RAIDS_PER_MONTH = 17.0
-
-
-@dataclass(frozen=True, slots=True)
-class DebrisRule:
-    """What counts as an intercept (debris) near a populated place."""
-
-    radius_km: float = 10.0
-    min_population: int = 50_000
-
-
-DEFAULT_DEBRIS = DebrisRule()
 
 
 def _counts(

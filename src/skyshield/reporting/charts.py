@@ -1,6 +1,6 @@
 """Vega-Lite chart specifications of a run's outcome tables, with their 95% intervals.
 
-Each function takes a summary table of :class:`skyshield.api.RunSummary` (the intervals come
+Each function takes a summary table of :class:`skyshield.results.RunSummary` (the intervals come
 from :func:`skyshield.metrics.summary.half_width_95`, never recomputed here) and returns a
 Vega-Lite v5 specification as a JSON-ready mapping, with the data inlined.
 """

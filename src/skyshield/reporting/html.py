@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import resources
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import jinja2
 import numpy as np
@@ -34,11 +34,9 @@ from skyshield.reporting.charts import (
     by_unit_chart,
     nights_chart,
 )
+from skyshield.results import RunSummary
 from skyshield.runner.compare import PolicyComparison
 from skyshield.runner.montecarlo import Run
-
-if TYPE_CHECKING:
-    from skyshield.api import RunSummary
 
 __all__ = ["ReportRun", "render_report", "route_spread"]
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from enum import StrEnum
 
 import numpy as np
 
@@ -23,6 +22,7 @@ from skyshield.engine.outcomes import Outcomes, RawOutcomes, concat_raw, tabulat
 from skyshield.engine.reference import simulate_reference
 from skyshield.errors import FieldProblem, ScenarioError
 from skyshield.scenario.models import Assignment, Scenario
+from skyshield.settings import EngineKind
 
 __all__ = [
     "BLOCK_SIZE",
@@ -42,13 +42,6 @@ BLOCK_SIZE = 25
 ProgressCallback = Callable[[int, int], None]
 # Builds a run's geometry: (compiled, route seed, route sets, threads), as build_geometry does.
 GeometryBuilder = Callable[[CompiledScenario, int, int, int], RaidGeometry]
-
-
-class EngineKind(StrEnum):
-    """Which engine simulates the replications."""
-
-    FAST = "fast"
-    REFERENCE = "reference"
 
 
 @dataclass(frozen=True, slots=True)

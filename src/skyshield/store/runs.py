@@ -49,7 +49,7 @@ def canonical_scenario(scenario: Scenario) -> tuple[str, str]:
     """Return the scenario as canonical JSON (no spaces) and that text's sha256.
 
     Keys keep the scenario's order, not sorted: the order of nations and zones sets their
-    indices in the compiled arrays, so a run read back (:mod:`skyshield.store.replay`) must
+    indices in the compiled arrays, so a run read back (:mod:`skyshield.runner.replay`) must
     rebuild them in the same order, and two files that differ only in it are different runs.
     """
     text = json.dumps(scenario.model_dump(mode="json"), separators=(",", ":"), allow_nan=False)

@@ -1,4 +1,4 @@
-"""The ``calibrate`` and ``backtest`` verbs of the command line (registered by skyshield.cli)."""
+"""The ``calibrate`` and ``backtest`` verbs: fit the night model to the reports, score it."""
 
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ from skyshield.terminal import (
     save_figure,
 )
 
-if TYPE_CHECKING:  # the modules below import slowly (engine, emcee, scoringrules)
+if TYPE_CHECKING:
     from skyshield.calibration.backtest import Backtest
     from skyshield.calibration.calibrate import Calibration
 

@@ -1,4 +1,4 @@
-"""The ``campaign`` verb of the command line (registered by skyshield.cli)."""
+"""The ``campaign`` verb: a run of report nights with stocks that deplete and deliveries."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The ``export`` verb of the command line (registered by skyshield.cli)."""
+"""The ``export`` verb: one simulated night as GeoJSON, CZML, KML or Tacview ACMI."""
 
 from __future__ import annotations
 
@@ -7,8 +7,7 @@ from typing import Annotated
 
 import typer
 
-from skyshield.api import export
-from skyshield.exporting import ExportFormat
+from skyshield.settings import ExportFormat
 from skyshield.terminal import check_output_path, err, progress_bar, write_output
 
 __all__ = ["export_command"]
@@ -48,6 +47,8 @@ def export_command(
     workers: Annotated[int, typer.Option(min=1, help="Worker threads.")] = 1,
 ) -> None:
     """Write one simulated night as GeoJSON, CZML, KML or Tacview ACMI, with real times."""
+    from skyshield.api import export
+
     check_output_path(output)
     with progress_bar("replications", quiet=False) as report:
         text = export(

@@ -1,4 +1,4 @@
-"""The ``report`` verb of the command line (registered by skyshield.cli)."""
+"""The ``report`` verb: one self-contained HTML report."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ from typing import Annotated
 
 import typer
 
-from skyshield.api import report
 from skyshield.terminal import check_output_path, err, write_output
 
 __all__ = ["report_command"]
@@ -36,6 +35,8 @@ def report_command(
     ] = 0,
 ) -> None:
     """Write one self-contained HTML report: maps, charts with intervals, comparison, sources."""
+    from skyshield.api import report
+
     check_output_path(output)
     html = report(
         *(scenarios or []),

@@ -1,0 +1,188 @@
+"""The ``run`` verb: simulate a raid many times and print what gets through."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich.table import Table
+
+from skyshield.cli.common import (
+    CalibrationOption,
+    OutOption,
+    ScenarioArg,
+    check_outputs,
+    fmt,
+    label,
+    plural,
+    warn,
+)
+from skyshield.settings import EngineKind
+from skyshield.terminal import err, out, print_json, print_table, progress_bar, save_figure
+
+if TYPE_CHECKING:
+    from skyshield.api import RunSummary
+
+__all__ = ["run_command"]
+
+# below this many replications the intervals of the mean do not exist
+_MIN_REPLICATIONS_FOR_CI = 2
+
+
+def run_command(
+    scenario: ScenarioArg = None,
+    replications: Annotated[
+        int | None,
+        typer.Option(
+            "--replications", "-n", min=1, help="Override the scenario's replication count."
+        ),
+    ] = None,
+    seed: Annotated[
+        int | None, typer.Option(min=0, help="Override the scenario's run seed.")
+    ] = None,
+    workers: Annotated[
+        int, typer.Option(min=1, help="Worker threads (results do not depend on it).")
+    ] = 1,
+    engine: Annotated[
+        EngineKind,
+        typer.Option(
+            help=(
+                "fast (default) or reference: an independent engine for tests, thousands "
+                "of times slower (minutes per night on the built-in raids)."
+            )
+        ),
+    ] = EngineKind.FAST,
+    as_json: Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")] = False,
+    units: Annotated[
+        bool, typer.Option("--units", help="Also print what each fire unit did per night.")
+    ] = False,
+    plot: Annotated[
+        Path | None,
+        typer.Option(help="Also save the per-night distribution of fates (PNG, SVG or PDF)."),
+    ] = None,
+    calibration: CalibrationOption = None,
+    out_dir: OutOption = None,
+) -> None:
+    """Simulate a raid many times and report what gets through."""
+    from skyshield.api import run
+    from skyshield.scenario import load_scenario, placement_warnings
+
+    check_outputs(plot=plot, out_dir=out_dir, calibration=calibration)
+    loaded = load_scenario(scenario)
+    warn(placement_warnings(loaded))
+    total = replications or loaded.monte_carlo.replications
+    with progress_bar("replications", quiet=as_json, total=total) as report:
+        summary = run(
+            loaded,
+            replications=replications,
+            seed=seed,
+            workers=workers,
+            engine=engine,
+            progress=report,
+            calibration=calibration,
+            out=out_dir,
+        )
+    if summary.run_id is not None:
+        err.print(f"saved run {summary.run_id} in {out_dir}", highlight=False)
+    idle = summary.by_unit[summary.by_unit["nights_fired"] == 0]["unit"].tolist()
+    if idle:
+        warn(
+            [
+                f"{len(idle)} of {len(summary.by_unit)} fire units never fired in "
+                f"{plural(summary.replications, 'night')} (out of reach, not tasked, or barred "
+                f"by their rules): {', '.join(idle)}"
+            ]
+        )
+    if plot is not None:
+        save_figure(summary.plot(), plot)
+    if as_json:
+        print_json(summary.to_dict())
+        return
+    _print_summary(summary)
+    if units:
+        _print_units(summary)
+
+
+def _print_units(summary: RunSummary) -> None:
+    table = Table(title="Fire units per night (first/last shot: median hours after the raid start)")
+    for col in ("unit", "rounds", "kills", "first h", "last h", "fired", "ran dry"):
+        left = col == "unit"
+        table.add_column(col, justify="left" if left else "right", no_wrap=not left)
+    for r in summary.by_unit.itertuples():
+        table.add_row(
+            f"{r.unit} ({r.system})",
+            f"{r.rounds_mean:.1f}±{r.rounds_ci95:.1f}",
+            f"{r.kills_mean:.1f}±{r.kills_ci95:.1f}",
+            "–" if math.isnan(r.first_shot_h) else f"{r.first_shot_h:.1f}",
+            "–" if math.isnan(r.last_shot_h) else f"{r.last_shot_h:.1f}",
+            f"{r.nights_fired:.0%}",
+            f"{r.nights_dry:.0%}",
+        )
+    print_table(table)
+
+
+def _print_summary(summary: RunSummary) -> None:
+    s = summary
+    out.print(
+        f"[bold]{s.scenario_name}[/]: {plural(s.replications, 'replication')}, seed {s.seed}, "
+        f"{s.engine} engine" + (" — defending positions are NOTIONAL" if s.notional else "")
+    )
+    table = Table(title="Threats per night: mean ± 95% CI of the mean", title_justify="left")
+    table.add_column("class")
+    quantities = ["launched", "intercepted", "lost_to_ew", "impacted", "reached_area"]
+    for q in quantities:
+        table.add_column(q.replace("_", " "), justify="right")
+    for cls, group in s.by_class.groupby("threat_class", sort=False):
+        cells = {r.quantity: fmt(r.mean, r.ci95_low, r.ci95_high) for r in group.itertuples()}
+        table.add_row(
+            str(cls), *(cells[q] for q in quantities), style="bold" if cls == "all" else None
+        )
+    print_table(table)
+    if s.replications < _MIN_REPLICATIONS_FOR_CI:
+        out.print("(intervals of the mean need at least 2 replications; shown as nan)")
+    table = Table(
+        title="Impacts per target per night (95% of nights between)", title_justify="left"
+    )
+    for col in ("target", "mean ± 95% CI", "nights 2.5–97.5%"):
+        table.add_column(col, justify="right" if col != "target" else "left")
+    for r in s.by_target.itertuples():
+        table.add_row(
+            str(r.target),
+            fmt(r.mean, r.ci95_low, r.ci95_high),
+            f"{r.night_p2_5:.0f}–{r.night_p97_5:.0f}",
+        )
+    print_table(table)
+    table = Table(title="Interceptors per night, by nation and system", title_justify="left")
+    for col in ("nation", "system", "rounds ± 95% CI", "of them at decoys", "cost USD M ± 95% CI"):
+        table.add_column(col, justify="left" if col in ("nation", "system") else "right")
+    by = s.interceptors.set_index(["quantity", "nation", "system"])
+    for key, r in by.loc["rounds"].iterrows():
+        d, c = by.loc[("rounds_at_decoys", *key)], by.loc[("cost_usd", *key)]
+        table.add_row(
+            *map(str, key),
+            fmt(r["mean"], r["ci95_low"], r["ci95_high"]),
+            fmt(d["mean"], d["ci95_low"], d["ci95_high"]),
+            fmt(c["mean"] / 1e6, c["ci95_low"] / 1e6, c["ci95_high"] / 1e6, 2),
+        )
+    print_table(table)
+    _print_cross_border(s)
+
+
+def _print_cross_border(summary: RunSummary) -> None:
+    table = Table(
+        title="Across borders per night: mean ± 95% CI (95% of nights between)",
+        title_justify="left",
+    )
+    for col in ("measure", "mean ± 95% CI", "nights 2.5–97.5%"):
+        table.add_column(col, justify="left" if col == "measure" else "right")
+    for r in summary.cross_border.itertuples():
+        if r.mean == 0 and r.night_p97_5 == 0:
+            continue
+        table.add_row(
+            label(str(r.measure)),
+            fmt(r.mean, r.ci95_low, r.ci95_high, 2),
+            f"{r.night_p2_5:.0f}–{r.night_p97_5:.0f}",
+        )
+    print_table(table)
