@@ -16,9 +16,9 @@ import numpy as np
 from skyshield.calibration.backtest import backtest
 from skyshield.calibration.fit import fit_period, night_data
 from skyshield.calibration.model import NAMES, NightEngine
-from skyshield.calibration.posture import NightComposition
 from skyshield.calibration.settings import DEFAULTS
 from skyshield.calibration.surrogate import design_compositions, fit_surrogate, run_design
+from skyshield.posture import NightComposition
 from skyshield.reports import load_reports
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from skyshield import __version__
+from skyshield.calibration.calibrate import adjustment
 from skyshield.engine.compiled import CompiledScenario
 from skyshield.exporting import check_replication, export_text
 from skyshield.reporting import ReportRun, render_report
@@ -98,9 +99,6 @@ def _adjustment(
 ) -> Callable[[CompiledScenario], CompiledScenario] | None:
     if calibration is None:
         return None
-    # emcee and scipy.stats (the fit, under calibration.calibrate) load only when one is applied
-    from skyshield.calibration.calibrate import adjustment
-
     return adjustment(Path(calibration))
 
 

@@ -14,9 +14,10 @@ import pytest
 from skyshield.calibration.backtest import _binomial_baseline, backtest, baseline_forecast, score
 from skyshield.calibration.calibrate import Calibration, load_calibration
 from skyshield.calibration.fit import NightData, Posterior, predictive_samples
-from skyshield.calibration.model import PARAMETERS, REPORT_CLASSES
+from skyshield.calibration.model import PARAMETERS
 from skyshield.calibration.settings import EmulatorSettings
 from skyshield.calibration.surrogate import Surrogate
+from skyshield.catalog import REPORT_CLASSES
 from skyshield.testing import run_cli
 
 DAY = np.timedelta64(1, "D")

@@ -7,7 +7,7 @@ import pytest
 
 from skyshield.calibration.fit import night_data
 from skyshield.calibration.model import NightEngine
-from skyshield.calibration.posture import NightComposition, night_scenario
+from skyshield.posture import NightComposition, night_scenario
 from skyshield.reports import load_reports
 
 BASE = {

@@ -36,13 +36,14 @@ from skyshield.calibration.fit import (
     forgetting_weights,
     predictive_samples,
 )
-from skyshield.calibration.model import REPORT_CLASSES
 from skyshield.calibration.settings import (
     DEFAULT_HALF_LIVES,
     DEFAULT_REFIT_DAYS,
+    DEFAULT_STEPS,
     DEFAULT_WARM_STEPS,
 )
 from skyshield.calibration.surrogate import Surrogate
+from skyshield.catalog import REPORT_CLASSES
 
 __all__ = ["BASELINE_DAYS", "Backtest", "backtest", "baseline_forecast", "score"]
 
@@ -83,7 +84,7 @@ def backtest(
     refit_every_days: int = DEFAULT_REFIT_DAYS,
     window_days: int = 90,
     half_lives: HalfLives = DEFAULT_HALF_LIVES,
-    steps: int = 3000,
+    steps: int = DEFAULT_STEPS,
     warm_steps: int | None = DEFAULT_WARM_STEPS,
     draws: int = 400,
     seed: int = 0,

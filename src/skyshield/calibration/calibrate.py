@@ -19,8 +19,7 @@ import numpy as np
 import pandas as pd
 
 from skyshield.calibration.fit import FIT_NAMES, NightData, Posterior, fit_period
-from skyshield.calibration.model import scaled_compiled
-from skyshield.calibration.settings import DEFAULTS, EmulatorSettings
+from skyshield.calibration.settings import DEFAULT_STEPS, DEFAULTS, EmulatorSettings
 from skyshield.calibration.surrogate import (
     Surrogate,
     design_compositions,
@@ -29,6 +28,7 @@ from skyshield.calibration.surrogate import (
     validate_surrogate,
 )
 from skyshield.engine.compiled import CompiledScenario
+from skyshield.engine.scaling import scaled_compiled
 from skyshield.errors import FieldProblem, ScenarioError
 
 __all__ = [
@@ -212,7 +212,7 @@ def calibrate(
     train_until: date,
     surrogate: Surrogate,
     *,
-    steps: int = 3000,
+    steps: int = DEFAULT_STEPS,
     seed: int = 0,
     min_nights: int = 10,
     progress: Callable[[int, int], None] | None = None,

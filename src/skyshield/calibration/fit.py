@@ -30,9 +30,11 @@ import numpy as np
 import pandas as pd
 from scipy.special import betaln, gammaln
 
-from skyshield.calibration.model import NAMES, PARAMETERS, REPORT_CLASSES
-from skyshield.calibration.posture import TACTICAL_CRUISE_MODELS
+from skyshield.calibration.model import NAMES, PARAMETERS
+from skyshield.calibration.settings import DEFAULT_STEPS
 from skyshield.calibration.surrogate import Surrogate
+from skyshield.catalog import REPORT_CLASSES
+from skyshield.posture import TACTICAL_CRUISE_MODELS
 from skyshield.reports.weapons import split_model
 
 __all__ = [
@@ -121,7 +123,7 @@ def night_data(by_night: pd.DataFrame, rows: pd.DataFrame | None = None) -> Nigh
     """Arrays of the report classes the night model covers, one row per night with any.
 
     ``rows`` (:attr:`skyshield.reports.Reports.rows`) give each night's tactical cruise
-    missiles (:data:`~skyshield.calibration.posture.TACTICAL_CRUISE_MODELS`); without them none.
+    missiles (:data:`~skyshield.posture.laydown.TACTICAL_CRUISE_MODELS`); without them none.
     """
     frame = by_night[by_night["threat_class"].isin(REPORT_CLASSES)]
     wide = frame.pivot_table(
@@ -293,7 +295,7 @@ def fit_period(
     *,
     start: str,
     end: str,
-    steps: int = 3000,
+    steps: int = DEFAULT_STEPS,
     walkers: int = 32,
     seed: int = 0,
     initial: np.ndarray | None = None,

@@ -29,29 +29,26 @@ from typing import Any
 
 import numpy as np
 
-from skyshield.calibration.posture import FAMILIES, NightComposition, night_scenario, unit_families
-from skyshield.catalog import ThreatClass
+from skyshield.catalog import REPORT_CLASSES, THREATS_OF_REPORT_CLASS, ThreatClass
 from skyshield.engine.compile import compile_scenario
 from skyshield.engine.compiled import CompiledScenario, readonly
 from skyshield.engine.draws import draw_replications
 from skyshield.engine.fast import simulate_fast
 from skyshield.engine.geometry import build_geometry
 from skyshield.engine.outcomes import Fate
+from skyshield.engine.scaling import scaled_compiled
+from skyshield.posture import FAMILIES, NightComposition, night_scenario, unit_families
 
 __all__ = [
     "PARAMETERS",
-    "REPORT_CLASSES",
+    "FittedParameter",
     "NightEngine",
     "NightOutcome",
-    "Parameter",
-    "scaled_compiled",
 ]
-
-REPORT_CLASSES = ("drone", "cruise", "ballistic")
 
 
 @dataclass(frozen=True, slots=True)
-class Parameter:
+class FittedParameter:
     """One fitted parameter: its name, prior bounds (uniform) and meaning."""
 
     name: str
@@ -61,17 +58,22 @@ class Parameter:
 
 
 PARAMETERS = (
-    Parameter("pk_drone", 0.1, 3.0, "multiplier on kill probabilities against drones, decoys"),
-    Parameter("pk_cruise", 0.1, 3.0, "multiplier on kill probabilities against cruise missiles"),
-    Parameter("pk_ballistic", 0.02, 3.0, "multiplier on kill probabilities against ballistic"),
-    Parameter("ew", 0.0, 6.0, "multiplier on the EW loss rate inside EW zones"),
-    Parameter("decoy_share", 0.0, 0.8, "share of Shahed-type launches that are decoys"),
-    Parameter("posture_long", 0.1, 3.0, "effective size of the long-range SAM family"),
-    Parameter("posture_medium", 0.1, 3.0, "effective size of the medium-range SAM family"),
-    Parameter("posture_short", 0.1, 3.0, "effective size of guns, fire groups, drones"),
+    FittedParameter(
+        "pk_drone", 0.1, 3.0, "multiplier on kill probabilities against drones, decoys"
+    ),
+    FittedParameter(
+        "pk_cruise", 0.1, 3.0, "multiplier on kill probabilities against cruise missiles"
+    ),
+    FittedParameter(
+        "pk_ballistic", 0.02, 3.0, "multiplier on kill probabilities against ballistic"
+    ),
+    FittedParameter("ew", 0.0, 6.0, "multiplier on the EW loss rate inside EW zones"),
+    FittedParameter("decoy_share", 0.0, 0.8, "share of Shahed-type launches that are decoys"),
+    FittedParameter("posture_long", 0.1, 3.0, "effective size of the long-range SAM family"),
+    FittedParameter("posture_medium", 0.1, 3.0, "effective size of the medium-range SAM family"),
+    FittedParameter("posture_short", 0.1, 3.0, "effective size of guns, fire groups, drones"),
 )
 NAMES = tuple(p.name for p in PARAMETERS)
-_PK_MAX = 0.99
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,34 +88,6 @@ class NightOutcome:
     def neutralised(self) -> np.ndarray:
         """Destroyed plus locationally lost."""
         return np.asarray(self.destroyed + self.not_reach_goal)
-
-
-def scaled_compiled(
-    compiled: CompiledScenario,
-    *,
-    pk_drone: float = 1.0,
-    pk_cruise: float = 1.0,
-    pk_ballistic: float = 1.0,
-    ew: float = 1.0,
-) -> CompiledScenario:
-    """Kill probabilities scaled per report class (capped at 0.99) and EW loss rates by ``ew``.
-
-    Drone also scales decoys, cruise also supersonic. Engagement windows do not depend on
-    either (only on whether a kill probability is non-zero), so a run's geometry still holds.
-    """
-    pk = np.array(compiled.unit_pk)
-    for factor, classes in (
-        (pk_drone, (ThreatClass.DRONE, ThreatClass.DECOY)),
-        (pk_cruise, (ThreatClass.CRUISE, ThreatClass.SUPERSONIC)),
-        (pk_ballistic, (ThreatClass.BALLISTIC,)),
-    ):
-        for cls in classes:
-            pk[:, cls.position] = np.minimum(pk[:, cls.position] * factor, _PK_MAX)
-    return dataclasses.replace(
-        compiled,
-        unit_pk=readonly(pk),
-        threat_ew_rate_per_m=readonly(compiled.threat_ew_rate_per_m * ew),
-    )
 
 
 class NightEngine:
@@ -142,14 +116,8 @@ class NightEngine:
         # a fixed order in which Shahed-type threats become decoys as the share grows
         self._decoy_order = np.random.default_rng(seed).permutation(drone_like)
         self._report_class = np.full(c.n_threats, -1, dtype=np.int64)
-        for k, classes in enumerate(
-            (
-                (ThreatClass.DRONE, ThreatClass.DECOY),
-                (ThreatClass.CRUISE, ThreatClass.SUPERSONIC),
-                (ThreatClass.BALLISTIC,),
-            )
-        ):
-            for cls in classes:
+        for k, name in enumerate(REPORT_CLASSES):
+            for cls in THREATS_OF_REPORT_CLASS[name]:
                 self._report_class[c.threat_class == cls.position] = k
 
     def unit_posture(self, theta: dict[str, float]) -> np.ndarray:

@@ -9,6 +9,7 @@ from types import MappingProxyType
 __all__ = [
     "DEFAULT_HALF_LIVES",
     "DEFAULT_REFIT_DAYS",
+    "DEFAULT_STEPS",
     "DEFAULT_WARM_STEPS",
     "DEFAULT_WINDOW_DAYS",
     "EmulatorSettings",
@@ -33,11 +34,13 @@ DEFAULT_WINDOW_DAYS = 90
 # Ballistic missiles come 1-4 a night: forgetting their few nights costs more than their drift
 # (1.19 at 7 days, 1.04 at 15, 0.96 at 30, 0.94 never), so their nights are not forgotten.
 DEFAULT_REFIT_DAYS = 7
+# MCMC steps of a fit from scratch (each calibration period, a back-test's first refit)
+DEFAULT_STEPS = 3000
 DEFAULT_WARM_STEPS = 1000
 DEFAULT_HALF_LIVES: Mapping[str, float | None] = MappingProxyType(
     {"drone": 7.0, "cruise": 7.0, "ballistic": None}
 )
-# the report classes (calibration.model.REPORT_CLASSES: not imported, this module stays light)
+# the report classes (catalog.REPORT_CLASSES: not imported, this module stays light)
 _CLASSES = tuple(DEFAULT_HALF_LIVES)
 
 

@@ -27,8 +27,9 @@ import numpy as np
 import pandas as pd
 from scipy.stats import qmc
 
-from skyshield.calibration.model import NAMES, PARAMETERS, REPORT_CLASSES, NightEngine
-from skyshield.calibration.posture import NightComposition
+from skyshield.calibration.model import NAMES, PARAMETERS, NightEngine
+from skyshield.catalog import REPORT_CLASSES
+from skyshield.posture import NightComposition
 
 __all__ = [
     "COMPOSITION_MAX",

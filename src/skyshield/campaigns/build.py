@@ -6,13 +6,15 @@ from pathlib import Path
 
 import numpy as np
 
-from skyshield.calibration.model import NAMES, REPORT_CLASSES
-from skyshield.calibration.posture import NightComposition, allied_blocks
+from skyshield.calibration.calibrate import load_calibration
+from skyshield.calibration.model import NAMES
 from skyshield.campaigns.models import Campaign, RaidMode
 from skyshield.campaigns.pool import RaidPool, national_pool
 from skyshield.campaigns.raids import RaidGenerator, history
 from skyshield.campaigns.simulate import Plan
+from skyshield.catalog import REPORT_CLASSES
 from skyshield.errors import FieldProblem, ScenarioError
+from skyshield.posture import NightComposition, allied_blocks
 from skyshield.reports import Reports
 from skyshield.scenario import load_scenario
 
@@ -29,8 +31,6 @@ def night_parameters(campaign: Campaign, source: str = "<campaign>") -> dict[str
     model = campaign.night_model
     if model.calibration is None:
         return {name: float(getattr(model, name)) for name in NAMES}
-    from skyshield.calibration.calibrate import load_calibration  # imports slowly
-
     calibration = load_calibration(
         Path(model.calibration), source=source, field="night_model.calibration"
     )

@@ -5,9 +5,9 @@ from __future__ import annotations
 import importlib.resources
 from pathlib import Path
 
-from skyshield.calibration.posture import FAMILY_OF_SYSTEM
 from skyshield.campaigns.models import Campaign
 from skyshield.errors import FieldProblem, ScenarioError
+from skyshield.posture import FAMILY_OF_SYSTEM
 from skyshield.scenario import load_scenario
 from skyshield.scenario.load import parse_model, read_input
 

@@ -17,24 +17,17 @@ from typing import Any
 
 import numpy as np
 
-from skyshield.calibration.model import REPORT_CLASSES, NightEngine
-from skyshield.calibration.posture import NightComposition
-from skyshield.catalog import ThreatClass
+from skyshield.calibration.model import NightEngine
+from skyshield.catalog import REPORT_CLASSES, THREATS_OF_REPORT_CLASS
 from skyshield.engine.compile import compile_scenario
 from skyshield.engine.compiled import CompiledScenario
 from skyshield.engine.geometry import RaidGeometry, build_geometry
+from skyshield.posture import NightComposition
 from skyshield.scenario import Scenario
 
-__all__ = ["CLASS_OF_THREAT", "HOME", "RaidPool", "national_pool", "scenario_pool"]
+__all__ = ["HOME", "RaidPool", "national_pool", "scenario_pool"]
 
 HOME = "UA"  # the defending nation: its systems' stocks are labelled by system key alone
-
-# Threat classes of the engine counted in each report class (the reports' grouping).
-CLASS_OF_THREAT: dict[str, tuple[ThreatClass, ...]] = {
-    "drone": (ThreatClass.DRONE, ThreatClass.DECOY),
-    "cruise": (ThreatClass.CRUISE, ThreatClass.SUPERSONIC),
-    "ballistic": (ThreatClass.BALLISTIC,),
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +58,7 @@ class RaidPool:
 def _report_classes(compiled: CompiledScenario) -> np.ndarray:
     out = np.full(compiled.n_threats, -1, dtype=np.int64)
     for k, name in enumerate(REPORT_CLASSES):
-        for cls in CLASS_OF_THREAT[name]:
+        for cls in THREATS_OF_REPORT_CLASS[name]:
             out[compiled.threat_class == cls.position] = k
     return out
 
@@ -78,9 +71,9 @@ def national_pool(
     seed: int = 1,
     allies: dict[str, Any] | None = None,
 ) -> RaidPool:
-    """Build the night model's raid and national posture (:mod:`skyshield.calibration.posture`).
+    """Build the night model's raid and national posture (:mod:`skyshield.posture.laydown`).
 
-    ``allies`` (:func:`skyshield.calibration.posture.allied_blocks`) adds allied nations with
+    ``allies`` (:func:`skyshield.posture.laydown.allied_blocks`) adds allied nations with
     their rules of engagement, units and sensors; their units are always in action.
 
     ``theta`` holds the night model's parameters (:data:`skyshield.calibration.model.PARAMETERS`):

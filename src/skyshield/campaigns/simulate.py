@@ -37,10 +37,9 @@ from datetime import date, timedelta
 import numpy as np
 from scipy import stats
 
-from skyshield.calibration.model import REPORT_CLASSES
-from skyshield.campaigns.pool import CLASS_OF_THREAT, HOME, RaidPool
+from skyshield.campaigns.pool import HOME, RaidPool
 from skyshield.campaigns.raids import RaidGenerator
-from skyshield.catalog import ThreatClass
+from skyshield.catalog import REPORT_CLASSES, THREATS_OF_REPORT_CLASS, ThreatClass
 from skyshield.engine.draws import ReplicationDraws, launch_times_s
 from skyshield.engine.fast import kernel_inputs, reserve_floor
 from skyshield.engine.flight import points_at
@@ -220,7 +219,7 @@ class _NightLoop:
         for s in range(len(plan.systems)):
             for k, name in enumerate(REPORT_CLASSES):
                 if plan.hold_fire_at[s, k]:
-                    for cls in CLASS_OF_THREAT[name]:
+                    for cls in THREATS_OF_REPORT_CLASS[name]:
                         self.hold_classes[s, cls.position] = True
         self.decoy = c.threat_class == ThreatClass.DECOY.position
         self.delivery_nights = plan.delivery_nights()

@@ -25,10 +25,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from skyshield.calibration.model import REPORT_CLASSES
 from skyshield.campaigns.models import Campaign
 from skyshield.campaigns.simulate import CampaignResult
 from skyshield.campaigns.summary import CampaignSummary
+from skyshield.catalog import REPORT_CLASSES
 from skyshield.store import RunRecord, new_run_id, parameters_json
 
 __all__ = ["campaign_record", "campaign_tables"]

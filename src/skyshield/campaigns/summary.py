@@ -9,9 +9,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from skyshield.calibration.model import REPORT_CLASSES
 from skyshield.campaigns.pool import HOME
 from skyshield.campaigns.simulate import CampaignResult
+from skyshield.catalog import REPORT_CLASSES
 
 __all__ = ["CampaignSummary", "summarize_campaign", "wilson_interval"]
 

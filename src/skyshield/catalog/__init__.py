@@ -10,12 +10,15 @@ from __future__ import annotations
 from skyshield.catalog.frame import catalog_frame
 from skyshield.catalog.load import load_catalog, parse_catalog, read_catalog
 from skyshield.catalog.types import (
+    REPORT_CLASSES,
+    THREATS_OF_REPORT_CLASS,
     Basis,
     Catalog,
     Confidence,
     Doctrine,
     FireControl,
     ParameterEntry,
+    ReportClass,
     Source,
     SystemType,
     ThreatClass,
@@ -23,12 +26,15 @@ from skyshield.catalog.types import (
 )
 
 __all__ = [
+    "REPORT_CLASSES",
+    "THREATS_OF_REPORT_CLASS",
     "Basis",
     "Catalog",
     "Confidence",
     "Doctrine",
     "FireControl",
     "ParameterEntry",
+    "ReportClass",
     "Source",
     "SystemType",
     "ThreatClass",

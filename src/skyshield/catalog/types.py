@@ -10,15 +10,19 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from types import MappingProxyType
 
 from skyshield.errors import CatalogError
 
 __all__ = [
+    "REPORT_CLASSES",
+    "THREATS_OF_REPORT_CLASS",
     "Basis",
     "Catalog",
     "Confidence",
     "Doctrine",
     "ParameterEntry",
+    "ReportClass",
     "Source",
     "SystemType",
     "ThreatClass",
@@ -42,6 +46,52 @@ class ThreatClass(StrEnum):
 
 
 _CLASS_POSITION: dict[ThreatClass, int] = {c: i for i, c in enumerate(ThreatClass)}
+
+
+class ReportClass(StrEnum):
+    """Threat class of a report row; the member order is the display order.
+
+    ``drone`` and ``cruise``, ``supersonic``, ``ballistic`` are the :class:`ThreatClass` classes of
+    the same names, except that ``drone`` also holds the decoys (the catalog's ``decoy``): the
+    reports do not tell them apart before mid-2025 (``is_shahed`` is empty in the shipped file).
+    ``s300`` is kept apart although the catalog files S-300 ground attack as ``ballistic``:
+    it flies a short ballistic path at front-line cities and is hardly ever reported destroyed.
+    """
+
+    DRONE = "drone"
+    OTHER_UAV = "other_uav"
+    CRUISE = "cruise"
+    SUPERSONIC = "supersonic"
+    BALLISTIC = "ballistic"
+    S300 = "s300"
+    GUIDED_BOMB = "guided_bomb"
+    OTHER = "other"
+
+    @property
+    def position(self) -> int:
+        """Position of this class in :class:`ReportClass` order (for sorting)."""
+        return _REPORT_POSITION[self]
+
+
+_REPORT_POSITION: dict[ReportClass, int] = {c: i for i, c in enumerate(ReportClass)}
+
+
+# The report classes the night model is fitted on and the campaigns run (the Air Force's three
+# headline counts); plain strings, the column and key names of their tables.
+REPORT_CLASSES: tuple[str, ...] = (
+    ReportClass.DRONE.value,
+    ReportClass.CRUISE.value,
+    ReportClass.BALLISTIC.value,
+)
+# The engine's threat classes counted in each of REPORT_CLASSES (the reports' grouping: decoys
+# are not told apart from Shahed-type drones, nor supersonic from other cruise missiles).
+THREATS_OF_REPORT_CLASS: Mapping[str, tuple[ThreatClass, ...]] = MappingProxyType(
+    {
+        ReportClass.DRONE.value: (ThreatClass.DRONE, ThreatClass.DECOY),
+        ReportClass.CRUISE.value: (ThreatClass.CRUISE, ThreatClass.SUPERSONIC),
+        ReportClass.BALLISTIC.value: (ThreatClass.BALLISTIC,),
+    }
+)
 
 
 class Doctrine(StrEnum):

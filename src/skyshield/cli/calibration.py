@@ -13,6 +13,7 @@ from rich.table import Table
 from skyshield.calibration.settings import (
     DEFAULT_HALF_LIVES,
     DEFAULT_REFIT_DAYS,
+    DEFAULT_STEPS,
     DEFAULT_WARM_STEPS,
     DEFAULT_WINDOW_DAYS,
     DEFAULTS,
@@ -75,7 +76,7 @@ def calibrate_command(
     replications: Annotated[
         int, typer.Option(min=2, help="Engine replications per design point.")
     ] = DEFAULTS.replications,
-    steps: Annotated[int, typer.Option(min=50, help="MCMC steps per period.")] = 3000,
+    steps: Annotated[int, typer.Option(min=50, help="MCMC steps per period.")] = DEFAULT_STEPS,
     seed: Annotated[int, typer.Option(min=0, help="Seed of the design and the MCMC.")] = 1,
     plot: Annotated[
         Path | None, typer.Option(help="Also save the parameters over time (PNG, SVG, PDF).")
@@ -207,7 +208,9 @@ def backtest_command(
         Path | None,
         typer.Option(help="Reuse this calibration file's emulator instead of building one."),
     ] = None,
-    steps: Annotated[int, typer.Option(min=50, help="MCMC steps of the first refit.")] = 3000,
+    steps: Annotated[
+        int, typer.Option(min=50, help="MCMC steps of the first refit.")
+    ] = DEFAULT_STEPS,
     warm_steps: Annotated[
         int, typer.Option(min=50, help="MCMC steps of each later (warm-started) refit.")
     ] = DEFAULT_WARM_STEPS,

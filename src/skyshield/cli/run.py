@@ -23,7 +23,7 @@ from skyshield.settings import EngineKind
 from skyshield.terminal import err, out, print_json, print_table, progress_bar, save_figure
 
 if TYPE_CHECKING:
-    from skyshield.api import RunSummary
+    from skyshield.results import RunSummary
 
 __all__ = ["run_command"]
 

@@ -23,7 +23,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from enum import StrEnum
+
+from skyshield.catalog.types import ReportClass
 
 __all__ = [
     "CLASS_OVERRIDES",
@@ -38,33 +39,6 @@ __all__ = [
 
 MODEL_SEPARATOR = " and "
 
-
-class ReportClass(StrEnum):
-    """Threat class of a report row; the member order is the display order.
-
-    ``drone`` and ``cruise``, ``supersonic``, ``ballistic`` are the catalog's threat classes of
-    the same names, except that ``drone`` also holds the decoys (the catalog's ``decoy``): the
-    reports do not tell them apart before mid-2025 (``is_shahed`` is empty in the shipped file).
-    ``s300`` is kept apart although the catalog files S-300 ground attack as ``ballistic``:
-    it flies a short ballistic path at front-line cities and is hardly ever reported destroyed.
-    """
-
-    DRONE = "drone"
-    OTHER_UAV = "other_uav"
-    CRUISE = "cruise"
-    SUPERSONIC = "supersonic"
-    BALLISTIC = "ballistic"
-    S300 = "s300"
-    GUIDED_BOMB = "guided_bomb"
-    OTHER = "other"
-
-    @property
-    def position(self) -> int:
-        """Position of this class in :class:`ReportClass` order (for sorting)."""
-        return _CLASS_POSITION[self]
-
-
-_CLASS_POSITION: dict[ReportClass, int] = {c: i for i, c in enumerate(ReportClass)}
 
 # Lower-case name fragments of Shahed-type one-way attack drones and of the decoys launched with
 # them (Gerbera, Parodiya), in Latin and Cyrillic. Other UAVs (Orlan, ZALA, Supercam, Merlin

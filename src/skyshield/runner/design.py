@@ -9,7 +9,7 @@ design with rounded integers) is run once.
 Paths are scenario fields (:mod:`skyshield.scenario.variation`) or a kill-probability
 multiplier ``pk_scale.drone`` / ``pk_scale.cruise`` / ``pk_scale.ballistic`` (every unit's
 single-shot kill probability against that report class, capped at 0.99, as a calibration
-applies it: :func:`skyshield.calibration.model.scaled_compiled`).
+applies it: :func:`skyshield.engine.scaling.scaled_compiled`).
 """
 
 from __future__ import annotations

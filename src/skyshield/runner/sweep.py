@@ -28,10 +28,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from skyshield.calibration.model import scaled_compiled
 from skyshield.engine.compiled import CompiledScenario
 from skyshield.engine.draws import route_set
 from skyshield.engine.geometry import build_geometry
+from skyshield.engine.scaling import scaled_compiled
 from skyshield.errors import FieldProblem, ScenarioError
 from skyshield.metrics.policy import DEFAULT_DEBRIS, MASSED_RAIDS_PER_MONTH, long_measures
 from skyshield.metrics.sobol import sobol_indices

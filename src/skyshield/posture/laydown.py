@@ -28,6 +28,7 @@ from typing import Any
 
 import numpy as np
 
+from skyshield.catalog import load_catalog
 from skyshield.geo import geodesic_distance_m
 from skyshield.geo.cities import find_city
 from skyshield.scenario import Scenario
@@ -346,8 +347,6 @@ def night_scenario(
     the scenario default: a night model runs the engine thousands of times. ``allies``
     (:func:`allied_blocks`) adds allied nations with their units, sensors and networks.
     """
-    from skyshield.catalog import load_catalog  # the catalog imports slowly
-
     catalog = load_catalog()
     ranges = {key: t.range_m for key, t in catalog.threats.items()}
     data: dict[str, Any] = {

@@ -1,0 +1,34 @@
+"""The notional night laydown: one report night's raid and Ukraine's defences as a scenario.
+
+Shared by the calibration (which fits multipliers on it) and the campaigns (which run nights of
+it with stocks and deliveries); every position, stock and split is an illustrative assumption
+(:mod:`skyshield.posture.laydown`).
+"""
+
+from __future__ import annotations
+
+from skyshield.posture.laydown import (
+    FAMILIES,
+    FAMILY_OF_SYSTEM,
+    LAUNCH_AREAS,
+    LAYDOWN,
+    TACTICAL_CRUISE_MODELS,
+    TACTICAL_THREAT,
+    NightComposition,
+    allied_blocks,
+    night_scenario,
+    unit_families,
+)
+
+__all__ = [
+    "FAMILIES",
+    "FAMILY_OF_SYSTEM",
+    "LAUNCH_AREAS",
+    "LAYDOWN",
+    "TACTICAL_CRUISE_MODELS",
+    "TACTICAL_THREAT",
+    "NightComposition",
+    "allied_blocks",
+    "night_scenario",
+    "unit_families",
+]
