@@ -17,7 +17,7 @@ from skyshield.calibration.fit import NightData, Posterior, predictive_samples
 from skyshield.calibration.model import PARAMETERS
 from skyshield.calibration.settings import EmulatorSettings
 from skyshield.calibration.surrogate import Surrogate
-from skyshield.catalog import REPORT_CLASSES
+from skyshield.catalog.types import REPORT_CLASSES
 from skyshield.testing import run_cli
 
 DAY = np.timedelta64(1, "D")

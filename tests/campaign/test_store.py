@@ -21,7 +21,7 @@ import skyshield.campaigns.simulate as campaign_simulate
 import skyshield.campaigns.store as campaign_store
 from skyshield.campaigns.load import parse_campaign
 from skyshield.campaigns.models import Campaign
-from skyshield.catalog import REPORT_CLASSES
+from skyshield.catalog.types import REPORT_CLASSES
 from skyshield.cli import app
 from skyshield.errors import StoreError
 from skyshield.store import SCHEMAS, list_runs, read_run

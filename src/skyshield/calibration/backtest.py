@@ -43,7 +43,7 @@ from skyshield.calibration.settings import (
     DEFAULT_WARM_STEPS,
 )
 from skyshield.calibration.surrogate import Surrogate
-from skyshield.catalog import REPORT_CLASSES
+from skyshield.catalog.types import REPORT_CLASSES
 
 __all__ = ["BASELINE_DAYS", "Backtest", "backtest", "baseline_forecast", "score"]
 

@@ -33,7 +33,7 @@ from scipy.special import betaln, gammaln
 from skyshield.calibration.model import NAMES, PARAMETERS
 from skyshield.calibration.settings import DEFAULT_STEPS
 from skyshield.calibration.surrogate import Surrogate
-from skyshield.catalog import REPORT_CLASSES
+from skyshield.catalog.types import REPORT_CLASSES
 from skyshield.posture import TACTICAL_CRUISE_MODELS
 from skyshield.reports.weapons import split_model
 

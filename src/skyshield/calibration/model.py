@@ -29,7 +29,8 @@ from typing import Any
 
 import numpy as np
 
-from skyshield.catalog import REPORT_CLASSES, THREATS_OF_REPORT_CLASS, ThreatClass
+from skyshield.catalog import ThreatClass
+from skyshield.catalog.types import REPORT_CLASSES, THREATS_OF_REPORT_CLASS
 from skyshield.engine.compile import compile_scenario
 from skyshield.engine.compiled import CompiledScenario, readonly
 from skyshield.engine.draws import draw_replications

@@ -28,7 +28,7 @@ import pandas as pd
 from scipy.stats import qmc
 
 from skyshield.calibration.model import NAMES, PARAMETERS, NightEngine
-from skyshield.catalog import REPORT_CLASSES
+from skyshield.catalog.types import REPORT_CLASSES
 from skyshield.posture import NightComposition
 
 __all__ = [

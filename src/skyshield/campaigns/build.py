@@ -12,7 +12,7 @@ from skyshield.campaigns.models import Campaign, RaidMode
 from skyshield.campaigns.pool import RaidPool, national_pool
 from skyshield.campaigns.raids import RaidGenerator, history
 from skyshield.campaigns.simulate import Plan
-from skyshield.catalog import REPORT_CLASSES
+from skyshield.catalog.types import REPORT_CLASSES
 from skyshield.errors import FieldProblem, ScenarioError
 from skyshield.posture import NightComposition, allied_blocks
 from skyshield.reports import Reports

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from skyshield.calibration.model import NightEngine
-from skyshield.catalog import REPORT_CLASSES, THREATS_OF_REPORT_CLASS
+from skyshield.catalog.types import REPORT_CLASSES, THREATS_OF_REPORT_CLASS
 from skyshield.engine.compile import compile_scenario
 from skyshield.engine.compiled import CompiledScenario
 from skyshield.engine.geometry import RaidGeometry, build_geometry

@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import minimize
 
-from skyshield.catalog import REPORT_CLASSES
+from skyshield.catalog.types import REPORT_CLASSES
 
 __all__ = ["BLOCK_NIGHTS", "RaidGenerator", "history"]
 

@@ -39,7 +39,8 @@ from scipy import stats
 
 from skyshield.campaigns.pool import HOME, RaidPool
 from skyshield.campaigns.raids import RaidGenerator
-from skyshield.catalog import REPORT_CLASSES, THREATS_OF_REPORT_CLASS, ThreatClass
+from skyshield.catalog import ThreatClass
+from skyshield.catalog.types import REPORT_CLASSES, THREATS_OF_REPORT_CLASS
 from skyshield.engine.draws import ReplicationDraws, launch_times_s
 from skyshield.engine.fast import kernel_inputs, reserve_floor
 from skyshield.engine.flight import points_at

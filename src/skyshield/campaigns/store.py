@@ -28,7 +28,7 @@ import pandas as pd
 from skyshield.campaigns.models import Campaign
 from skyshield.campaigns.simulate import CampaignResult
 from skyshield.campaigns.summary import CampaignSummary
-from skyshield.catalog import REPORT_CLASSES
+from skyshield.catalog.types import REPORT_CLASSES
 from skyshield.store import RunRecord, new_run_id, parameters_json
 
 __all__ = ["campaign_record", "campaign_tables"]

@@ -11,7 +11,7 @@ import pandas as pd
 
 from skyshield.campaigns.pool import HOME
 from skyshield.campaigns.simulate import CampaignResult
-from skyshield.catalog import REPORT_CLASSES
+from skyshield.catalog.types import REPORT_CLASSES
 
 __all__ = ["CampaignSummary", "summarize_campaign", "wilson_interval"]
 

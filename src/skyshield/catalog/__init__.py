@@ -10,8 +10,6 @@ from __future__ import annotations
 from skyshield.catalog.frame import catalog_frame
 from skyshield.catalog.load import load_catalog, parse_catalog, read_catalog
 from skyshield.catalog.types import (
-    REPORT_CLASSES,
-    THREATS_OF_REPORT_CLASS,
     Basis,
     Catalog,
     Confidence,
@@ -26,8 +24,6 @@ from skyshield.catalog.types import (
 )
 
 __all__ = [
-    "REPORT_CLASSES",
-    "THREATS_OF_REPORT_CLASS",
     "Basis",
     "Catalog",
     "Confidence",

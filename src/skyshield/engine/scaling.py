@@ -12,7 +12,7 @@ import dataclasses
 
 import numpy as np
 
-from skyshield.catalog import THREATS_OF_REPORT_CLASS
+from skyshield.catalog.types import THREATS_OF_REPORT_CLASS
 from skyshield.engine.compiled import CompiledScenario, readonly
 
 __all__ = ["PK_MAX", "scaled_compiled"]
