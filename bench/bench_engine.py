@@ -53,7 +53,7 @@ def small_raid() -> Scenario:
     """
     scenario = load_scenario("record-raid")
     waves = [w for w in scenario.raid.waves if w.threat in ("kh-101", "iskander-m")][:2]
-    monte_carlo = scenario.monte_carlo.model_copy(update={"route_realizations": 1})
+    monte_carlo = scenario.monte_carlo.model_copy(update={"route_sets": 1})
     one_per_system = list({u.system: u for u in reversed(scenario.fire_units)}.values())
     return scenario.model_copy(
         update={
@@ -72,7 +72,7 @@ def main() -> None:
     reps = 200 if quick else 1000
     scenario = record_raid(200 if quick else None)
     n_threats = sum(w.count for w in scenario.raid.waves)
-    n_sets = min(scenario.monte_carlo.route_realizations, reps)
+    n_sets = min(scenario.monte_carlo.route_sets, reps)
 
     floor = floor_s()
     print(f"dice floor (bench/dice_floor.py, same process): {floor:.3f} s")

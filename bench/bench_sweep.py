@@ -61,7 +61,7 @@ raid:
        targets: [Kyiv]}
     - {threat: shahed-136, count: 4, launch_site: east, launch_jitter_s: 60, route_jitter_km: 5,
        targets: [Kyiv]}
-monte_carlo: {replications: 20, seed: 99, route_realizations: 64}
+monte_carlo: {replications: 20, seed: 99, route_sets: 64}
 """
 PARAMS = ["fire_units.iris.stock=0,1,2,3,4,5,6,7,8,9", "raid.waves.1.count=10,20,30,40"]
 

@@ -381,7 +381,7 @@ def record_raid(n_threats: int = 800, n_units: int = 200, hours: float = 10.0) -
         },
         # 16 route sets keep a 1,000-night benchmark within minutes (about 4 s of geometry per
         # route set on one core); intervals are cluster-robust over route sets.
-        "monte_carlo": {"replications": 1000, "seed": 7, "route_realizations": 16},
+        "monte_carlo": {"replications": 1000, "seed": 7, "route_sets": 16},
     }
 
 

@@ -40,11 +40,16 @@ def _unknown_field(d: dict[str, Any]) -> None:
     wave["lauch_site"] = wave.pop("launch_site")
 
 
+def _old_route_field(d: dict[str, Any]) -> None:
+    d.setdefault("monte_carlo", {})["route_realizations"] = 16
+
+
 BROKEN: dict[str, tuple[Callable[[dict[str, Any]], None], str, str]] = {
     # file name: (edit, field path, words of the message)
     "unknown_system.yaml": (_unknown_system, "fire_units[0].system", "'patriot-pac9'"),
     "bad_latitude.yaml": (_latitude_out_of_range, "sensors[0].position.lat_deg", "90"),
     "typo.yaml": (_unknown_field, "raid.waves[0]", "'lauch_site'"),
+    "renamed.yaml": (_old_route_field, "monte_carlo", "'route_realizations', its old name"),
 }
 
 

@@ -74,7 +74,7 @@ def one_on_one(
                 }
             ],
         },
-        "monte_carlo": {"replications": 100, "seed": seed, "route_realizations": 1},
+        "monte_carlo": {"replications": 100, "seed": seed, "route_sets": 1},
     }
 
 
@@ -215,7 +215,7 @@ def coalition() -> dict[str, Any]:
                 },
             ],
         },
-        "monte_carlo": {"replications": 20, "seed": 7, "route_realizations": 2},
+        "monte_carlo": {"replications": 20, "seed": 7, "route_sets": 2},
     }
 
 
@@ -276,7 +276,7 @@ def drone_swarm() -> dict[str, Any]:
                 },
             ],
         },
-        "monte_carlo": {"replications": 20, "seed": 11, "route_realizations": 2},
+        "monte_carlo": {"replications": 20, "seed": 11, "route_sets": 2},
     }
 
 
@@ -316,7 +316,7 @@ def _one_nation_pair(
             },
             "waves": waves,
         },
-        "monte_carlo": {"replications": 10, "seed": seed, "route_realizations": 1},
+        "monte_carlo": {"replications": 10, "seed": seed, "route_sets": 1},
     }
 
 

@@ -146,7 +146,7 @@ def raids(draw: st.DrawFn) -> dict[str, Any]:
         "monte_carlo": {
             "replications": N_REPS,
             "seed": draw(st.integers(0, 2**32)),
-            "route_realizations": draw(st.integers(1, 2)),
+            "route_sets": draw(st.integers(1, 2)),
         },
     }
 
@@ -167,7 +167,7 @@ def test_simulate_fast__outcomes_obey_every_rule(d: dict[str, Any]) -> None:
     sc = scenario(d)
     compiled = compile_scenario(sc)
     mc = d["monte_carlo"]
-    prepared = prepare(compiled, seed=mc["seed"], n_reps=N_REPS, n_real=mc["route_realizations"])
+    prepared = prepare(compiled, seed=mc["seed"], n_reps=N_REPS, n_real=mc["route_sets"])
     raw = prepared.fast()
     out = prepared.tables(raw)
     threats, shots = out.threats, out.shots

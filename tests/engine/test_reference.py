@@ -79,7 +79,7 @@ def _first_difference(fast: RawOutcomes, ref: RawOutcomes) -> str:
 def _compare(d: dict[str, Any], n_reps: int) -> tuple[RawOutcomes, RawOutcomes, Any]:
     compiled = compile_scenario(scenario(d))
     mc = d["monte_carlo"]
-    prepared = prepare(compiled, seed=mc["seed"], n_reps=n_reps, n_real=mc["route_realizations"])
+    prepared = prepare(compiled, seed=mc["seed"], n_reps=n_reps, n_real=mc["route_sets"])
     fast = prepared.fast()
     ref = simulate_reference(compiled, prepared.geometry, prepared.draws)
     detail = _first_difference(fast, ref)

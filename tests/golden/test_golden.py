@@ -30,7 +30,7 @@ raid:
   waves:
     - {threat: THREAT, count: 1, launch_site: east, launch_jitter_s: 0, route_jitter_km: 0,
        targets: [Kyiv]}
-monte_carlo: {replications: 10, seed: 99, route_realizations: 1}
+monte_carlo: {replications: 10, seed: 99, route_sets: 1}
 """
 
 

@@ -59,7 +59,7 @@ def test_run__intervals_cover_seed_to_seed_spread() -> None:
     """
     scenario = load_scenario("default")
     scenario = scenario.model_copy(
-        update={"monte_carlo": scenario.monte_carlo.model_copy(update={"route_realizations": 16})}
+        update={"monte_carlo": scenario.monte_carlo.model_copy(update={"route_sets": 16})}
     )
     means, errors = [], []
     for seed in range(24):

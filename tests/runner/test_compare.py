@@ -223,7 +223,7 @@ def test_compare__different_raids_unpaired(tiny: Scenario) -> None:
 
 
 def test_compare__different_monte_carlo_refused(tiny: Scenario) -> None:
-    other = apply_variation(tiny, "monte_carlo.route_realizations", 3, source="test")
+    other = apply_variation(tiny, "monte_carlo.route_sets", 3, source="test")
     with pytest.raises(ScenarioError) as err:
         compare([tiny, other], names=["tiny", "other"], replications=2)
     assert str(err.value) == (

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from skyshield.runner.montecarlo import BLOCK_SIZE, EngineKind, run_replications
+from skyshield.runner.montecarlo import BLOCK_SIZE, EngineKind, route_sets, run_replications
 from skyshield.scenario import Scenario
 
 N_REPS = 60  # three blocks of 25, 25 and 10 replications
@@ -55,7 +55,7 @@ def _raid() -> Scenario:
                 {"threat": "kh-101", "count": 3, "launch_spacing_s": 20, **wave},
             ],
         },
-        "monte_carlo": {"replications": N_REPS, "seed": 4242, "route_realizations": 2},
+        "monte_carlo": {"replications": N_REPS, "seed": 4242, "route_sets": 2},
     }
     return Scenario.model_validate(d)
 
@@ -107,3 +107,22 @@ def test_run_replications__reference_engine_gives_the_same_tables() -> None:
     ref = run_replications(_raid(), replications=3, workers=1, engine=EngineKind.REFERENCE)
     pd.testing.assert_frame_equal(fast.outcomes.threats, ref.outcomes.threats)
     pd.testing.assert_frame_equal(fast.outcomes.shots, ref.outcomes.shots)
+
+
+def test_route_sets__all_gives_every_night_its_own_routes() -> None:
+    raid = _raid()
+    mc = raid.monte_carlo
+    every = raid.model_copy(update={"monte_carlo": mc.model_copy(update={"route_sets": "all"})})
+    assert route_sets(every, 37) == 37
+    assert route_sets(raid, 37) == 2  # a number caps the pool
+    assert route_sets(raid, 1) == 1  # never more sets than nights
+    result = run_replications(every, replications=5, workers=1)
+    assert result.geometry.n_realizations == 5
+    np.testing.assert_array_equal(result.route_sets, np.arange(5))
+
+
+def test_route_sets__old_name_refused_with_the_new_one() -> None:
+    d = _raid().model_dump(mode="json")
+    d["monte_carlo"]["route_realizations"] = d["monte_carlo"].pop("route_sets")
+    with pytest.raises(ValueError, match="route_sets"):
+        Scenario.model_validate(d)

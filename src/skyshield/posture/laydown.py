@@ -376,7 +376,7 @@ def night_scenario(
         "monte_carlo": {
             "replications": replications,
             "seed": seed,
-            "route_realizations": route_sets,
+            "route_sets": route_sets,
         },
         "engine": {"time_step_s": time_step_s},
     }

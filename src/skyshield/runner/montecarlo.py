@@ -63,8 +63,12 @@ class Run:
 
 
 def route_sets(scenario: Scenario, replications: int) -> int:
-    """Return how many route sets a run flies: one per night, up to the scenario's cap."""
-    return max(1, min(scenario.monte_carlo.route_realizations, replications))
+    """Return how many route sets a run flies: one per night, up to the scenario's number.
+
+    ``all`` gives every night its own routes.
+    """
+    wanted = scenario.monte_carlo.route_sets
+    return max(1, replications if wanted == "all" else min(wanted, replications))
 
 
 def prepare(

@@ -149,6 +149,9 @@ def field_problem(error: ErrorDetails) -> FieldProblem:
         )
     if kind == "missing":
         return FieldProblem(format_path(loc), "a value (required field)", "nothing")
+    if kind == "renamed_field":
+        old = error.get("ctx", {}).get("old")
+        return FieldProblem(format_path(loc) or "(top level)", message, f"{old!r}, its old name")
     if kind == "value_error":
         return FieldProblem(
             format_path(loc) or "(top level)",

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Annotated, Self
+from typing import Annotated, Literal, Self
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, Strict, model_validator
+from pydantic_core import PydanticCustomError
 
 from skyshield.catalog import ThreatClass
 
@@ -229,13 +230,23 @@ class MonteCarloSettings(FrozenModel):
 
     replications: Integer = Field(default=1000, ge=1, le=1_000_000)
     seed: Integer = Field(default=0, ge=0, le=2**63 - 1)
-    route_realizations: Integer = Field(
+    route_sets: Annotated[Integer, Field(ge=1, le=1_000_000)] | Literal["all"] = Field(
         default=64,
-        ge=1,
-        le=4096,
         description="Route sets (jittered routes of every threat): one per night up to this "
-        "many; nights beyond share them, and intervals treat shared route sets as clusters.",
+        "many, or `all`: every night its own routes. Nights beyond a number share its sets, "
+        "and intervals treat shared route sets as clusters.",
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _renamed_route_realizations(cls, data: object) -> object:
+        if isinstance(data, dict) and "route_realizations" in data:
+            raise PydanticCustomError(
+                "renamed_field",
+                "'{new}' (a number or all)",
+                {"old": "route_realizations", "new": "route_sets"},
+            )
+        return data
 
 
 class Assignment(StrEnum):
