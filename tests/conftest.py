@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+import os
 import random
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pytest
 
-from skyshield.scenario import Scenario, load_scenario
+if TYPE_CHECKING:
+    from skyshield.scenario import Scenario
+
+# The CLI's consoles read the terminal size variables when skyshield.terminal is first imported
+# (so skyshield is imported below only in fixtures): without them, tables render as they do for a
+# redirected command whatever terminal the tests run in.
+for _variable in ("COLUMNS", "LINES"):
+    os.environ.pop(_variable, None)
 
 RNG_SEED = 20240708  # the seed of the default scenario (scenario/examples/default.yaml)
 
@@ -28,6 +36,8 @@ def tiny_path() -> Path:
 @pytest.fixture
 def tiny() -> Scenario:
     """The tiny scenario (``tests/tiny.yaml``), loaded."""
+    from skyshield.scenario import load_scenario
+
     return load_scenario(TINY)
 
 

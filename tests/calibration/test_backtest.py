@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import json
 from datetime import date
 from pathlib import Path
@@ -114,7 +113,7 @@ def test_backtest__coverage_near_nominal_on_data_from_the_model(
     assert (origins <= pd.to_datetime(result.nights["night"])).all()
 
 
-_skyshield = functools.partial(run_cli, timeout=600)
+_skyshield = run_cli
 
 
 def test_cli_backtest__json_has_the_stated_keys(tmp_path: Path, small_surrogate: Surrogate) -> None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -28,6 +26,7 @@ from skyshield.metrics.policy import per_replication_measures
 from skyshield.runner.compare import apply_variation, compare, parse_variation
 from skyshield.runner.montecarlo import prepare, run_replications
 from skyshield.scenario import Scenario, builtin_scenario_names, load_scenario
+from skyshield.testing import run_cli
 
 N_REPS = 4
 
@@ -237,13 +236,7 @@ def test_compare__cli_different_raids_say_unpaired(tmp_path: Path, tiny_path: Pa
     bigger.write_text(
         tiny_path.read_text().replace("count: 4", "count: 8").replace("name: tiny", "name: big")
     )
-    result = subprocess.run(
-        [sys.executable, "-m", "skyshield", "compare", str(tiny_path), str(bigger), "-n", "4"],
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        check=False,
-    )
+    result = run_cli("compare", tiny_path, bigger, "-n", "4", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "bigger: a different raid from tiny's, so no night pairs with another" in " ".join(
         result.stdout.split()
