@@ -11,6 +11,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pytest
 
+# rich.style draws its first style id from the global `random` when first imported: imported here,
+# before any test, so a test that is first to import the CLI does not trip the guard below.
+import rich.style  # noqa: F401
+
 if TYPE_CHECKING:
     from skyshield.scenario import Scenario
 
