@@ -14,6 +14,7 @@ import pytest
 # rich.style draws its first style id from the global `random` when first imported: imported here,
 # before any test, so a test that is first to import the CLI does not trip the guard below.
 import rich.style  # noqa: F401
+from hypothesis import settings
 
 if TYPE_CHECKING:
     from skyshield.scenario import Scenario
@@ -23,6 +24,13 @@ if TYPE_CHECKING:
 # redirected command whatever terminal the tests run in.
 for _variable in ("COLUMNS", "LINES"):
     os.environ.pop(_variable, None)
+
+# Property tests' budgets by tier (no test sets its own max_examples): `make test` runs every
+# property with the "fast" profile; `make test-slow` runs them again with "slow", 15 times as
+# many examples (`--hypothesis-profile slow`; or HYPOTHESIS_PROFILE=slow).
+settings.register_profile("fast", max_examples=20)
+settings.register_profile("slow", max_examples=300)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "fast"))
 
 RNG_SEED = 20240708  # the seed of the default scenario (scenario/examples/default.yaml)
 

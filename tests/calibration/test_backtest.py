@@ -46,6 +46,19 @@ def test_baseline_forecast__hand_checked() -> None:
     assert np.isnan(baseline_forecast(data, np.datetime64("2025-01-01"), "neutralised")).all()
 
 
+def test_baseline_forecast__window_is_the_30_days_before() -> None:
+    """Nights 31, 30 and 1 day before and the night itself: the window is [night - 30, night)."""
+    night = np.datetime64("2025-03-31")
+    nights = night - np.array([31, 30, 1, 0]) * DAY
+    launched = np.array([[10, 0, 0], [10, 0, 0], [10, 0, 0], [10, 0, 0]])
+    neutralised = np.array([[0, 0, 0], [2, 0, 0], [4, 0, 0], [10, 0, 0]])
+    data = NightData(
+        nights, launched, neutralised, neutralised, np.ones(4, dtype=bool), np.zeros(4, dtype=int)
+    )
+    # (2 + 4) / (10 + 10): the night 31 days before and the night itself left out
+    assert baseline_forecast(data, night, "neutralised")[0] == pytest.approx(0.3)
+
+
 def test_score__hand_checked() -> None:
     nights = pd.DataFrame(
         {

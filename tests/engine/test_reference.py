@@ -96,8 +96,12 @@ def _one_on_one() -> dict[str, Any]:
 
 @pytest.mark.parametrize(
     ("build", "n_reps"),
-    [(_one_on_one, 20), (coalition, 10), (drone_swarm, 15)],
-    ids=["one-unit", "coalition-buffer-roe", "drone-swarm-ew"],
+    [
+        pytest.param(_one_on_one, 20, id="one-unit"),
+        pytest.param(coalition, 10, id="coalition-buffer-roe"),
+        # 17 s of the pure-Python engine: `make test-slow`
+        pytest.param(drone_swarm, 15, id="drone-swarm-ew", marks=pytest.mark.slow),
+    ],
 )
 def test_simulate_reference__matches_fast_engine_draw_for_draw(build, n_reps: int) -> None:
     fast, _, _ = _compare(build(), n_reps)
@@ -140,6 +144,7 @@ def test_simulate_reference__no_intercept_over_populated_area() -> None:
     assert not crowded.any()
 
 
+@pytest.mark.slow  # `make test` runs it in the NUMBA_BOUNDSCHECK re-run
 def test_simulate_reference__reloads_beyond_one_load() -> None:
     """Hand count: 18 ready rounds (3 launchers × 6), a 20-minute reload, then the other 8."""
     fast, _, prepared = _compare(reloads(), 3)
@@ -187,13 +192,16 @@ def test_simulate_fast__refuses_optimal_assignment() -> None:
     assert not _first_difference(fast, ref)
 
 
-def test_simulate_reference__decoys_taken_for_drones_unless_recognised() -> None:
+@pytest.mark.parametrize(
+    "reps", [pytest.param(6, id="6"), pytest.param(20, id="20", marks=pytest.mark.slow)]
+)
+def test_simulate_reference__decoys_taken_for_drones_unless_recognised(reps: int) -> None:
     """A drones-only unit fires at a decoy iff it takes it for a drone: P = 1 − 0.2."""
-    fast, _, prepared = _compare(decoys(), 20)
+    fast, _, prepared = _compare(decoys(), reps)
     compiled = prepared.compiled
     decoy = np.flatnonzero(compiled.threat_class == 1)
     assert compiled.unit_decoy_discrimination[0] == 0.2
-    fired = np.zeros((20, compiled.n_threats), dtype=bool)
+    fired = np.zeros((reps, compiled.n_threats), dtype=bool)
     fired[fast.shot_rep, fast.shot_threat] = True
     recognised = prepared.draws.discrimination_u[:, decoy] < 0.2
     # a recognised decoy never draws fire; of those not lost to EW, exactly the unrecognised do

@@ -110,6 +110,7 @@ def _pl_engagements_over_ua(buffer_km: float, reps: int) -> pd.Series:
     return engagements.groupby("replication").size().reindex(range(reps), fill_value=0)
 
 
+@pytest.mark.slow
 def test_compare__larger_buffer_never_fewer_allied_engagements() -> None:
     reps = 40
     counts = {b: _pl_engagements_over_ua(b, reps) for b in (0.0, 25.0, 150.0)}
@@ -137,6 +138,7 @@ def test_compare__zero_buffer_without_sharing_equals_baseline() -> None:
     assert len(policy_run.outcomes.shots) == len(base_run.outcomes.shots)
 
 
+@pytest.mark.slow
 def test_compare__paired_intervals_narrower_than_unpaired() -> None:
     result = compare(
         [load_scenario("western-raid"), load_scenario("western-raid-poland-100km")], replications=60
