@@ -2,9 +2,9 @@
 
 Called by scripts/mutants.sh (``make mutants``) with the directory of mutant specs it wrote:
 one file per ``run NAME FILE FROM TO TEST-ARGS...`` line, its fields NUL-separated. Each mutant
-is applied to its own copy of src/, tests/ and pyproject.toml (every occurrence of FROM becomes
-TO) and the tests it names run there (``pytest -x``) with that copy's ``src`` first on the path
-and a numba cache of its own. Outcomes:
+is applied to its own copy of src/, tests/, scripts/ and pyproject.toml (every occurrence of
+FROM becomes TO) and the tests it names run there (``pytest -x``) with that copy's ``src``
+first on the path and a numba cache of its own. Outcomes:
 
 - killed: pytest exited 1 (a test failed); the first failing test is printed;
 - SURVIVED: every test passed;
@@ -32,7 +32,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = ROOT / ".venv" / "bin" / "python"
-COPIED = ("src", "tests", "pyproject.toml")
+COPIED = ("src", "tests", "scripts", "pyproject.toml")
 TIMEOUT_S = 1800
 KILLED = "killed"
 SURVIVED = "SURVIVED"
@@ -66,7 +66,7 @@ def read_specs(directory: Path) -> list[Mutant]:
     mutants = []
     for path in sorted(directory.iterdir()):
         fields = path.read_bytes().decode("utf-8").split("\0")[:-1]
-        if len(fields) < 5:  # noqa: PLR2004 (name, file, from, to and at least one test)
+        if len(fields) < 5:  # name, file, from, to and at least one test argument
             sys.exit(f"mutants.sh: run {fields[:1]}: expected NAME FILE FROM TO TEST-ARGS...")
         mutants.append(Mutant(fields[0], fields[1], fields[2], fields[3], tuple(fields[4:])))
     names = [m.name for m in mutants]

@@ -47,7 +47,10 @@ def run_cli(*args: str | Path, cwd: Path | None = None) -> CliResult:
     from skyshield.errors import SkyshieldError
 
     argv = [str(a) for a in args]
-    runner = CliRunner()
+    try:  # click < 8.2 mixes stderr into stdout unless told not to; 8.2 always keeps them apart
+        runner = CliRunner(mix_stderr=False)  # type: ignore[call-arg]
+    except TypeError:
+        runner = CliRunner()
     with contextlib.chdir(cwd) if cwd is not None else contextlib.nullcontext():
         result = runner.invoke(
             app,

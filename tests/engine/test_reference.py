@@ -13,6 +13,7 @@ import dataclasses
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from skyshield.engine.compile import compile_scenario
@@ -156,6 +157,31 @@ def test_simulate_reference__reloads_beyond_one_load() -> None:
         fired_s = np.sort(fast.shot_step[fast.shot_rep == rep]) * step_s
         assert np.diff(fired_s[:18]).max() < 20 * 60  # the first load goes in one stream
         assert fired_s[18] - fired_s[17] >= 20 * 60  # the 19th waits for the reload
+
+
+def test_simulate_reference__reserve_cuts_a_salvo_short() -> None:
+    """Two rounds per engagement (PAC-3), 3 of 6 held for ballistic: the cruise missiles get
+    2 + 1 rounds at most, never 2 + 2, which would eat into the reserve."""
+    fast, _, prepared = _compare(reserves(3), 8)
+    cls = prepared.compiled.threat_class[fast.shot_threat]
+    at_cruise = np.bincount(fast.shot_rep[cls == 2], minlength=8)
+    assert at_cruise.max() == 3
+    assert (fast.final_stock[:, 0] + np.bincount(fast.shot_rep, minlength=8) == 6).all()
+
+
+def test_simulate_reference__a_threat_is_engaged_by_one_unit_at_a_time() -> None:
+    """Two identical units side by side see each cruise missile in the same steps: one engages
+    (the first, on the tie), the other may not take the same threat in that step."""
+    d = one_on_one(count=2)
+    twin = {**d["fire_units"][0], "id": "unit-2"}
+    d["fire_units"] = [d["fire_units"][0], twin]
+    fast, _, _ = _compare(d, 10)
+    shots = pd.DataFrame(
+        {"rep": fast.shot_rep, "threat": fast.shot_threat, "unit": fast.shot_unit}
+    ).assign(step=fast.shot_step)
+    assert len(shots) > 0
+    units_per_look = shots.groupby(["rep", "threat", "step"])["unit"].nunique()
+    assert (units_per_look == 1).all()
 
 
 @pytest.mark.parametrize("azimuth", [90.0, 270.0])
