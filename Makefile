@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench clean chromium
+.PHONY: run test test-slow mutants lint bench clean chromium
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "need $(PYTHON) on PATH (or: make PYTHON=python3 ...)"; exit 1; }
@@ -23,15 +23,26 @@ chromium:
 run: $(STAMP)
 	$(BIN)/skyshield run
 
+# The fast tier: lint, types, every test not marked slow (property tests with the small
+# "fast" hypothesis profile), and the engine's numba code again with bounds checks.
 test: $(STAMP) chromium
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
-	$(BIN)/python -m pytest -q --durations=8
+	$(BIN)/python -m pytest -q -m "not slow" -n auto --dist loadfile --durations=8
 	@# the fast engine's numba code again with bounds checks, in its own cache so it recompiles
 	NUMBA_BOUNDSCHECK=1 NUMBA_CACHE_DIR=$(VENV)/numba-boundscheck $(BIN)/python -m pytest -q \
 		tests/engine/test_reference.py tests/engine/test_intercept.py \
 		-k "cap or reloads or sector or one-unit or head_on or brute"
+
+# The slow tier: the tests marked slow (10,000 fuzzed files, 24 seeds x 160 nights, six MCMC
+# fits, ...) and every property test again with the "slow" hypothesis profile (15x examples).
+test-slow: $(STAMP)
+	$(BIN)/python -m pytest -q -m "slow or hypothesis" --hypothesis-profile=slow --durations=8
+
+# Every mutant in scripts/mutants.sh must be killed by its tests; prints the table.
+mutants: $(STAMP)
+	bash scripts/mutants.sh
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_engine.py

@@ -1,23 +1,30 @@
 #!/usr/bin/env bash
-# Mutation check (issue #8): each mutant is applied to a copy of src/ and tests/ in /tmp/mut;
-# the tests that guard it must fail. Prints the failing tests (or "passed": a surviving mutant).
-# Run: scripts/mutants.sh   (about 7 minutes; the #12 mutants about 9 more)
-#      scripts/mutants.sh NAME...   (only these mutants)
+# Mutation check (issues #8, #21): `make mutants`. Each `run` line below is one mutant:
+#   run NAME FILE FROM TO TEST-ARGS...
+# every occurrence of FROM in FILE becomes TO, in a copy of src/, tests/ and pyproject.toml, and
+# `pytest -x TEST-ARGS` must then fail there. scripts/mutants.py runs them (MUTANT_JOBS at a
+# time, default the CPU count), prints a table mutant -> killed by / SURVIVED, and exits 1 if
+# one survives, its FROM is not found, or its tests cannot run.
+# Run: make mutants   or   scripts/mutants.sh [NAME...]   (only these mutants)
+set -euo pipefail
 cd "$(dirname "$0")/.."
-root=$(pwd)
-only=" $* "
+specs=$(mktemp -d)
+count=0
+# records the mutant; they all run when this script ends (so lines added at the end count too)
 run() {
-  name=$1; file=$2; from=$3; to=$4; shift 4
-  if [ "$only" != "  " ] && [[ "$only" != *" $name "* ]]; then return; fi
-  dir=/tmp/mut/$name; rm -rf $dir; mkdir -p $dir
-  cp -r src tests pyproject.toml $dir/ && find $dir -name __pycache__ -prune -exec rm -rf {} +
-  python3 - "$dir/$file" "$from" "$to" <<'PY'
-import sys; p, a, b = sys.argv[1:]
-s = open(p).read(); assert s.count(a) >= 1, ("pattern not found", a); open(p, "w").write(s.replace(a, b))
-PY
-  (cd $dir && PYTHONPATH=$dir/src NUMBA_CACHE_DIR=$dir/.nb "$root"/.venv/bin/python -m pytest -q -x -p no:cacheprovider "$@" 2>&1 | grep -E "^FAILED|passed|failed" | head -5) > /tmp/mut/$name.log
-  echo "== $name"; cat /tmp/mut/$name.log
+  count=$((count + 1))
+  printf '%s\0' "$@" > "$specs/$(printf %04d $count)"
 }
+finish() {
+  status=$?
+  if [ $status = 0 ]; then
+    .venv/bin/python scripts/mutants.py "$specs" "${names[@]}" || status=$?
+  fi
+  rm -rf "$specs"
+  exit $status
+}
+names=("$@")
+trap finish EXIT
 run course-reversed src/skyshield/engine/flight.py "    return np.asarray(
         initial_bearing_rad(lon[start], lat[start], lon[start + 1], lat[start + 1]),
         dtype=np.float64,
@@ -25,7 +32,12 @@ run course-reversed src/skyshield/engine/flight.py "    return np.asarray(
         initial_bearing_rad(lon[start], lat[start], lon[start + 1], lat[start + 1]) + np.pi,
         dtype=np.float64,
     )" tests/engine/test_flight.py tests/engine/test_reference.py tests/runner/test_compare.py
-run reload-ignores-stock src/skyshield/engine/kernel.py "ready[u] = min(inp.unit_ready_capacity[u], stock[u])" "ready[u] = inp.unit_ready_capacity[u]" tests/engine/test_reference.py
+# reload-ignores-stock (ready[u] = inp.unit_ready_capacity[u] at a reload) is equivalent since
+# the reserves of #9 bound every engagement's rounds by the stock left: more ready rounds than
+# stock can never be fired, so no output changes. The stock bound that does the work instead:
+run rounds-into-the-reserve src/skyshield/engine/kernel.py "                        stock[u] - inp.unit_reserve_floor[rep, u, inp.threat_class[i]],
+                    )" "                        stock[u],
+                    )" tests/engine/test_reference.py -k reserve
 run paired-ci-over-n src/skyshield/metrics/summary.py "return Z95 * per_rep.std(ddof=1) / np.sqrt(n)" "return Z95 * per_rep.std(ddof=1) / n" tests/metrics/test_intervals.py -m "not slow"
 run populated-flipped src/skyshield/engine/windows.py "keep[np.flatnonzero(over_own)[crowded]] = False" "keep[np.flatnonzero(over_own)[~crowded]] = False" tests/engine/test_reference.py tests/runner/test_compare.py
 run cap-removed src/skyshield/engine/kernel.py "    return 0 <= cap <= used_outside" "    return False" tests/engine/test_reference.py tests/runner/test_compare.py
@@ -57,3 +69,20 @@ run geometry-key-ignores-route-seed src/skyshield/runner/geometry_cache.py 'hash
 run routes-from-point-seed src/skyshield/runner/sweep.py "route_seed=seed," "route_seed=point.seed(seed)," tests/runner/test_geometry_cache.py -k share_routes
 run draws-from-sweep-seed src/skyshield/runner/sweep.py "seed=point.seed(seed)," "seed=seed," tests/runner/test_geometry_cache.py -k share_routes
 run campaign-nights-shuffled src/skyshield/campaigns/store.py '"night": np.tile(np.repeat(np.arange(nights, dtype=np.int64), k), reps),' '"night": np.repeat(np.tile(np.arange(nights, dtype=np.int64), k), reps),' tests/campaign/test_store.py -k round_trip
+# issue #21: the reports loader, the fit, the back-test, scenario validation, kernel assignment
+run launched-empty-read-as-0 src/skyshield/reports/load.py 'launched = parse_count(cells["launched"])' 'launched = parse_count(cells["launched"].strip() or "0")' tests/reports/test_load.py -k tiny_file
+run neutralised-without-lost src/skyshield/reports/load.py '"neutralised": destroyed + not_reach_goal,' '"neutralised": destroyed,' tests/reports/test_load.py -k tiny_file
+run fit-neutral-share-is-destroyed src/skyshield/calibration/fit.py "neutral_share = destroyed + lost" "neutral_share = destroyed" tests/calibration/test_fit.py -k likelihood
+run fit-split-term-ignores-weights src/skyshield/calibration/fit.py "total += w[drone, 0] @ _betabinom_logpmf(" "total += np.ones_like(w[drone, 0]) @ _betabinom_logpmf(" tests/calibration/test_fit.py -k likelihood
+run baseline-includes-the-night src/skyshield/calibration/backtest.py "before = data.nights < night" "before = data.nights <= night" tests/calibration/test_backtest.py -k baseline_forecast
+run baseline-window-one-day-short src/skyshield/calibration/backtest.py 'recent = before & (data.nights >= night - np.timedelta64(BASELINE_DAYS, "D"))' 'recent = before & (data.nights > night - np.timedelta64(BASELINE_DAYS, "D"))' tests/calibration/test_backtest.py -k baseline_forecast
+run score-signed-error src/skyshield/calibration/backtest.py '"mae": float(np.mean(np.abs(g["median"].to_numpy() - reported))),' '"mae": float(np.mean(g["median"].to_numpy() - reported)),' tests/calibration/test_backtest.py -k score
+run train-sees-test-nights src/skyshield/calibration/backtest.py "train = data.between(start, np.datetime64(origin))" "train = data.between(start, np.datetime64(origin + timedelta(days=refit_every_days)))" tests/calibration/test_backtest.py -k later_reports
+run reserve-over-stock-allowed src/skyshield/scenario/check.py "                held <= stock," "                True," tests/scenario/test_examples.py -k reserves
+run range-check-dropped src/skyshield/scenario/check.py "if flight_m > threat.range_m:" "if flight_m < 0:" tests/scenario/test_examples.py -k range
+run latitude-bound-dropped src/skyshield/scenario/models.py "lat_deg: Real = Field(ge=-90.0, le=90.0, allow_inf_nan=False)" "lat_deg: Real = Field(allow_inf_nan=False)" tests/scenario/test_load.py
+run wave-of-zero-allowed src/skyshield/scenario/models.py "count: Integer = Field(ge=1, le=100_000)" "count: Integer = Field(ge=0, le=100_000)" tests/scenario/test_load.py tests/scenario/test_mutations.py
+# engine/kernel.py step 4, the greedy assignment (being rewritten on another branch: these lines)
+run assignment-worst-first src/skyshield/engine/kernel.py 'best = by_tie[np.argsort(-score[:n_cand][by_tie], kind="mergesort")]' 'best = by_tie[np.argsort(score[:n_cand][by_tie], kind="mergesort")]' tests/engine/test_kernel.py tests/engine/test_reference.py
+run threat-taken-twice src/skyshield/engine/kernel.py "if pending[i] >= 0 or free[u] <= 0 or ready[u] <= 0:" "if free[u] <= 0 or ready[u] <= 0:" tests/engine/test_kernel.py tests/engine/test_reference.py
+run score-ignores-time-to-impact src/skyshield/engine/kernel.py "/ ((flight[i] - k * dt) / dt + 1.0)" "/ 1.0" tests/engine/test_kernel.py tests/engine/test_reference.py

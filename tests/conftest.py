@@ -2,15 +2,35 @@
 
 from __future__ import annotations
 
+import os
 import random
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pytest
 
-from skyshield.scenario import Scenario, load_scenario
+# rich.style draws its first style id from the global `random` when first imported: imported here,
+# before any test, so a test that is first to import the CLI does not trip the guard below.
+import rich.style  # noqa: F401
+from hypothesis import settings
+
+if TYPE_CHECKING:
+    from skyshield.scenario import Scenario
+
+# The CLI's consoles read the terminal size variables when skyshield.terminal is first imported
+# (so skyshield is imported below only in fixtures): without them, tables render as they do for a
+# redirected command whatever terminal the tests run in.
+for _variable in ("COLUMNS", "LINES"):
+    os.environ.pop(_variable, None)
+
+# Property tests' budgets by tier (no test sets its own max_examples): `make test` runs every
+# property with the "fast" profile; `make test-slow` runs them again with "slow", 15 times as
+# many examples (`--hypothesis-profile slow`; or HYPOTHESIS_PROFILE=slow).
+settings.register_profile("fast", max_examples=20)
+settings.register_profile("slow", max_examples=300)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "fast"))
 
 RNG_SEED = 20240708  # the seed of the default scenario (scenario/examples/default.yaml)
 
@@ -28,6 +48,8 @@ def tiny_path() -> Path:
 @pytest.fixture
 def tiny() -> Scenario:
     """The tiny scenario (``tests/tiny.yaml``), loaded."""
+    from skyshield.scenario import load_scenario
+
     return load_scenario(TINY)
 
 

@@ -12,6 +12,7 @@ import pytest
 
 from skyshield import api
 from skyshield.plots import fates_per_night
+from skyshield.testing import run_cli
 
 
 @pytest.fixture(scope="module")
@@ -89,23 +90,11 @@ def test_run__progress_bar_without_callback(capsys: pytest.CaptureFixture[str]) 
 
 def test_cli_run__plot_written_and_cross_border_printed(tmp_path: Path) -> None:
     png = tmp_path / "fates.png"
-    result = subprocess.run(
-        [sys.executable, "-m", "skyshield", "run", "-n", "5", "--plot", str(png)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    result = run_cli("run", "-n", "5", "--plot", png)
     assert result.returncode == 0, result.stderr
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert "Across borders per night" in result.stdout
-    bad = subprocess.run(
-        [sys.executable, "-m", "skyshield", "run", "-n", "2", "--json", "--plot", str(tmp_path)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    bad = run_cli("run", "-n", "2", "--json", "--plot", tmp_path)
     assert bad.returncode == 2
     assert "Traceback" not in bad.stderr
     assert "expected a file path, got a directory" in bad.stderr

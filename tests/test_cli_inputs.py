@@ -1,16 +1,16 @@
 """Bad --calibration, --out and --plot values: one line naming the file and option, exit 2.
 
-Each runs as a user runs it (a subprocess through the entry point), so a traceback would show.
+Each runs through the CLI as the entry point does (in-process, ``skyshield.testing.run_cli``), so a
+traceback would show.
 """
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 import pytest
 
-from skyshield.testing import run_cli
+from skyshield.testing import CliResult, run_cli
 
 EXIT_INPUT_ERROR = 2
 CAMPAIGN = """
@@ -26,7 +26,7 @@ CALIBRATION = "--calibration: expected a calibration file from `skyshield calibr
 _skyshield = run_cli
 
 
-def _one_line_error(result: subprocess.CompletedProcess[str]) -> str:
+def _one_line_error(result: CliResult) -> str:
     assert result.returncode == EXIT_INPUT_ERROR, result.stderr
     assert "Traceback" not in result.stderr
     lines = result.stderr.strip().splitlines()

@@ -1,6 +1,6 @@
 """Tests of the ``skyshield validate`` and ``skyshield schema`` verbs (skyshield.cli).
 
-The CLI runs as ``python -m skyshield`` in a subprocess, as a user would run it: exit status,
+The CLI runs as the entry point runs it (in-process, ``skyshield.testing.run_cli``): exit status,
 stdout and stderr are checked, and a broken file must never show a Python traceback.
 """
 

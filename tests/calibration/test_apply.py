@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pytest
 from tests.calibration.conftest import write_calibration_file
 
 from skyshield import api
@@ -29,6 +30,7 @@ def test_adjustment__latest_quarter_scales_pk_and_ew(tmp_path: Path) -> None:
     assert np.allclose(adjusted.threat_ew_rate_per_m, compiled.threat_ew_rate_per_m * 3.0)
 
 
+@pytest.mark.slow
 def test_run__with_calibration_ballistic_intercepts_fall(tmp_path: Path) -> None:
     path = write_calibration_file(tmp_path)
     plain = api.run("default", replications=20, seed=3, progress=lambda *_: None)

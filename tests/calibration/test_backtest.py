@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import json
 from datetime import date
 from pathlib import Path
@@ -46,6 +45,19 @@ def test_baseline_forecast__hand_checked() -> None:
     assert baseline_forecast(data, night, "destroyed") == pytest.approx([0.6875, 0.75, 0.5])
     # the night itself never enters its own baseline; the first night has no baseline at all
     assert np.isnan(baseline_forecast(data, np.datetime64("2025-01-01"), "neutralised")).all()
+
+
+def test_baseline_forecast__window_is_the_30_days_before() -> None:
+    """Nights 31, 30 and 1 day before and the night itself: the window is [night - 30, night)."""
+    night = np.datetime64("2025-03-31")
+    nights = night - np.array([31, 30, 1, 0]) * DAY
+    launched = np.array([[10, 0, 0], [10, 0, 0], [10, 0, 0], [10, 0, 0]])
+    neutralised = np.array([[0, 0, 0], [2, 0, 0], [4, 0, 0], [10, 0, 0]])
+    data = NightData(
+        nights, launched, neutralised, neutralised, np.ones(4, dtype=bool), np.zeros(4, dtype=int)
+    )
+    # (2 + 4) / (10 + 10): the night 31 days before and the night itself left out
+    assert baseline_forecast(data, night, "neutralised")[0] == pytest.approx(0.3)
 
 
 def test_score__hand_checked() -> None:
@@ -115,7 +127,7 @@ def test_backtest__coverage_near_nominal_on_data_from_the_model(
     assert (origins <= pd.to_datetime(result.nights["night"])).all()
 
 
-_skyshield = functools.partial(run_cli, timeout=600)
+_skyshield = run_cli
 
 
 def test_cli_backtest__json_has_the_stated_keys(tmp_path: Path, small_surrogate: Surrogate) -> None:

@@ -6,6 +6,7 @@ from datetime import date
 
 import numpy as np
 import pandas as pd
+import pytest
 from scipy.stats import betabinom
 
 from skyshield.calibration.calibrate import quarters
@@ -95,17 +96,26 @@ def _synthetic(surrogate: Surrogate, theta_true: np.ndarray, nights: int, seed: 
     return NightData(days, launched, neutral[0], destroyed[0], split, tactical)
 
 
+@pytest.mark.parametrize(
+    ("fits", "at_least"),
+    [
+        # one fit (`make test`): 14 intervals, Binomial(14, 0.9): P(< 10) < 1%
+        pytest.param(1, 10, id="1-fit"),
+        # six fits (`make test-slow`): 84 intervals, Binomial(84, 0.9): P(< 68) < 0.5%
+        pytest.param(6, 68, id="6-fits", marks=pytest.mark.slow),
+    ],
+)
 def test_fit_period__recovers_known_parameters_at_the_stated_rate(
-    small_surrogate: Surrogate,
+    small_surrogate: Surrogate, fits: int, at_least: int
 ) -> None:
     """Synthetic reports from known parameters: each 90% interval holds the truth at about 90%.
 
-    6 seeds × 14 parameters = 84 intervals; at a true 90% the count inside is Binomial(84, 0.9):
-    P(< 68) < 0.5%. The truth sits inside the prior box, away from its edges.
+    ``fits`` seeds × 14 parameters intervals; at a true 90% the count inside is
+    Binomial(14 · fits, 0.9). The truth sits inside the prior box, away from its edges.
     """
     inside = 0
     total = 0
-    for seed in range(6):
+    for seed in range(fits):
         rng = np.random.default_rng(100 + seed)
         theta = np.array(
             [
@@ -124,8 +134,8 @@ def test_fit_period__recovers_known_parameters_at_the_stated_rate(
         # and the data inform: the drone overdispersion's interval is far narrower than its prior
         k = FIT_NAMES.index("rho_drone")
         assert np.log(high[k] / low[k]) < 0.25 * np.log(RHO_BOUNDS[1] / RHO_BOUNDS[0])
-    assert total == 6 * len(FIT_NAMES)
-    assert inside >= 68, f"{inside} of {total} 90% intervals hold the truth"
+    assert total == fits * len(FIT_NAMES)
+    assert inside >= at_least, f"{inside} of {total} 90% intervals hold the truth"
 
 
 def test_posterior__round_trip_keeps_an_unbiased_subset(small_surrogate: Surrogate) -> None:
@@ -158,6 +168,46 @@ def test_overdispersion__falls_with_the_salvo_to_its_floor() -> None:
     # 0.1 + 1/50 = 0.12; 0.02 + 1.5/100 = 0.035; 0.3
     assert np.allclose(got, [[RHO_MAX, 0.77, 0.3], [0.12, 0.035, 0.3]])
     assert overdispersion(rho, small, np.zeros((1, 3)))[0, 0] == RHO_MAX  # no salvo: as n = 1
+
+
+def test_log_likelihood__beta_binomial_terms_by_hand(small_surrogate: Surrogate) -> None:
+    """Every class's neutralised ~ BetaBinomial(L, p_N, ρ(L)); on split nights the drones'
+    destroyed | neutralised ~ BetaBinomial(N, p_D / p_N, ρ(N)); each term times its weight.
+    scipy's betabinom with a = p (1/ρ - 1), b = (1 - p)(1/ρ - 1)."""
+    from scipy.stats import betabinom
+
+    from skyshield.calibration.fit import RHO_MAX, log_likelihood
+
+    theta = np.array([p.low + 0.3 * (p.high - p.low) for p in PARAMETERS])
+    rho, rho_small = np.array([0.05, 0.1, 0.2]), np.array([0.5, 1.0, 0.3])
+    params = np.concatenate([theta, np.log(rho), np.log(rho_small)])
+    data = _synthetic(small_surrogate, np.concatenate([theta, rho, rho_small]), 8, 5)
+    launched, neutral, destroyed = data.launched.copy(), data.neutralised, data.destroyed
+    launched[2, 2] = 0  # a class not launched that night adds nothing
+    split = data.split.copy()
+    split[1] = False  # a night whose report does not split the drones' fates
+    data = NightData(data.nights, launched, neutral, destroyed, split, data.tactical)
+    weights = np.random.default_rng(1).uniform(0.2, 2.0, (8, 3))
+    shot, lost = small_surrogate.shares(data.counts, theta)
+
+    def term(k: int, n: int, p: float, r: float) -> float:
+        phi = 1.0 / r - 1.0
+        return float(betabinom.logpmf(k, n, p * phi, (1.0 - p) * phi))
+
+    expected = 0.0
+    for night in range(8):
+        for c in range(3):
+            if launched[night, c] > 0:
+                r = min(rho[c] + rho_small[c] / launched[night, c], RHO_MAX)
+                p = shot[night, c] + lost[night, c]
+                expected += weights[night, c] * term(neutral[night, c], launched[night, c], p, r)
+        if split[night] and neutral[night, 0] > 0:
+            r = min(rho[0] + rho_small[0] / neutral[night, 0], RHO_MAX)
+            q = shot[night, 0] / (shot[night, 0] + lost[night, 0])
+            expected += weights[night, 0] * term(destroyed[night, 0], neutral[night, 0], q, r)
+    assert log_likelihood(small_surrogate, data, params, weights) == pytest.approx(
+        expected, rel=1e-9
+    )
 
 
 def test_log_likelihood__a_weight_of_two_counts_a_night_twice(small_surrogate: Surrogate) -> None:

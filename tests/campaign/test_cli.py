@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from skyshield.cli import app
+from skyshield.testing import run_cli
 
 SHORT = """
 name: short-replay
@@ -96,14 +95,8 @@ def test_campaign_cli__json_has_the_documented_fields(campaign_file: Path, tmp_p
 def test_campaign_cli__bad_file_names_the_field(tmp_path: Path, text: str, message: str) -> None:
     path = tmp_path / "bad.yaml"
     path.write_text(text)
-    # as a user runs it: a subprocess, so the entry point turns the error into one message
-    result = subprocess.run(
-        [sys.executable, "-m", "skyshield", "campaign", str(path)],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
-    )
+    # as the entry point does: the error is one message on stderr
+    result = run_cli("campaign", path)
     assert result.returncode == 2
     assert f"{path}: {message}" in result.stderr
     assert "Traceback" not in result.stderr

@@ -17,6 +17,7 @@ from skyshield.campaigns.pool import RaidPool
 from skyshield.campaigns.simulate import simulate_campaign
 
 
+@pytest.mark.hypothesis  # the property is inside: `make test-slow` runs it again
 def test_campaign__stock_accounting_holds_for_every_replication(tiny_pool: RaidPool) -> None:
     @given(
         raids=st.lists(st.integers(0, POOL_THREATS), min_size=1, max_size=40),
@@ -26,9 +27,7 @@ def test_campaign__stock_accounting_holds_for_every_replication(tiny_pool: RaidP
         hold_below=st.integers(-1, 30),
         seed=st.integers(0, 1000),
     )
-    @settings(
-        max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-    )
+    @settings(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
     def check(
         raids: list[int], stock: int, per_month: int, sd: float, hold_below: int, seed: int
     ) -> None:

@@ -26,6 +26,7 @@ from skyshield.cli import app
 from skyshield.errors import StoreError
 from skyshield.store import SCHEMAS, list_runs, read_run
 from skyshield.store.catalog import RunStatus, run_record, run_status, utc_now
+from skyshield.testing import run_cli
 
 
 @pytest.fixture(scope="module")
@@ -112,13 +113,7 @@ def test_campaign_out__round_trip_and_catalog_row(
             got = systems.loc[(schedule["schedule"], s["system"]), "p_stockout"]
             assert got == pytest.approx(s["p_stockout"])
 
-    listing = subprocess.run(
-        [sys.executable, "-m", "skyshield", "runs", str(out), "--json"],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
-    )
+    listing = run_cli("runs", out, "--json")
     assert listing.returncode == 0, listing.stderr
     assert [r["kind"] for r in json.loads(listing.stdout)["runs"]] == ["campaign"]
 

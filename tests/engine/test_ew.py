@@ -83,7 +83,7 @@ def test_simulate_fast__missiles_never_lost_to_ew() -> None:
     assert not (raw.fate == Fate.LOST_TO_EW).any()
 
 
-@settings(max_examples=30, deadline=None, derandomize=True)
+@settings(deadline=None, derandomize=True)
 @given(
     seed=st.integers(0, 2**32 - 1),
     lon0=st.floats(-179.0, 179.0),
@@ -100,7 +100,7 @@ def test_in_box__matches_numpy_mask(seed: int, lon0: float, lat0: float, half: f
     )
 
 
-@settings(max_examples=30, deadline=None, derandomize=True)
+@settings(deadline=None, derandomize=True)
 @given(seed=st.integers(0, 2**32 - 1), n_threats=st.integers(1, 30))
 def test_cumulative_m__equals_numpy_trapezoid_and_cumsum(seed: int, n_threats: int) -> None:
     """Bit for bit: a global cumulative sum less its value at each launch, segment by segment."""
@@ -116,7 +116,7 @@ def test_cumulative_m__equals_numpy_trapezoid_and_cumsum(seed: int, n_threats: i
     np.testing.assert_array_equal(_cumulative_m(offset, ecef, strength), want)
 
 
-@settings(max_examples=40, deadline=None, derandomize=True)
+@settings(deadline=None, derandomize=True)
 @given(
     seed=st.integers(0, 2**32 - 1),
     lon0=st.floats(-170.0, 170.0),

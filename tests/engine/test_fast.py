@@ -156,7 +156,6 @@ def _engagements(shots: pd.DataFrame) -> pd.DataFrame:
 
 
 @settings(
-    max_examples=30,
     deadline=None,
     derandomize=True,
     database=None,

@@ -168,7 +168,7 @@ def test_kh22__dives_from_cruise_altitude_at_30_degrees() -> None:
     assert traj.alt_m[-1] == 0.0
 
 
-@settings(max_examples=300, deadline=None)
+@settings(deadline=None)
 @given(
     ballistic=st.booleans(),
     distance_km=st.floats(1, 2000),

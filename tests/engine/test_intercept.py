@@ -97,7 +97,7 @@ def _brute_force(xyz, t, fire_s: float, speed: float, step: float = 1e-3) -> flo
     return float(grid[np.argmax(ok)]) if ok.any() else math.nan
 
 
-@settings(max_examples=60, deadline=None, derandomize=True)
+@settings(deadline=None, derandomize=True)
 @given(
     waypoints=st.lists(
         st.tuples(st.floats(-60_000, 60_000), st.floats(-60_000, 60_000), st.floats(0, 20_000)),
@@ -135,7 +135,7 @@ def test_earliest_intercept_s__matches_brute_force(
         assert exact == pytest.approx(brute, abs=2e-3)
 
 
-@settings(max_examples=60, deadline=None, derandomize=True)
+@settings(deadline=None, derandomize=True)
 @given(
     paths=st.lists(
         st.lists(

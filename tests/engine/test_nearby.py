@@ -18,7 +18,7 @@ def test_straight_line_m__matches_norm(rng: np.random.Generator) -> None:
     )
 
 
-@settings(max_examples=40, deadline=None, derandomize=True)
+@settings(deadline=None, derandomize=True)
 @given(
     seed=st.integers(0, 2**32 - 1),
     n=st.integers(0, 20_000),
@@ -46,7 +46,7 @@ def test_sample_index_within__matches_brute_force(
     np.testing.assert_allclose(distance, [by_id[i] for i in found.tolist()], rtol=1e-15)
 
 
-@settings(max_examples=40, deadline=None, derandomize=True)
+@settings(deadline=None, derandomize=True)
 @given(seed=st.integers(0, 2**32 - 1), n=st.integers(0, 5_000), n_keys=st.integers(1, 3_000))
 def test_stable_order__equals_stable_argsort(seed: int, n: int, n_keys: int) -> None:
     key = np.random.default_rng(seed).integers(0, n_keys, n)

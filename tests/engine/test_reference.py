@@ -13,6 +13,7 @@ import dataclasses
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from skyshield.engine.compile import compile_scenario
@@ -96,8 +97,12 @@ def _one_on_one() -> dict[str, Any]:
 
 @pytest.mark.parametrize(
     ("build", "n_reps"),
-    [(_one_on_one, 20), (coalition, 10), (drone_swarm, 15)],
-    ids=["one-unit", "coalition-buffer-roe", "drone-swarm-ew"],
+    [
+        pytest.param(_one_on_one, 20, id="one-unit"),
+        pytest.param(coalition, 10, id="coalition-buffer-roe"),
+        # 17 s of the pure-Python engine: `make test-slow`
+        pytest.param(drone_swarm, 15, id="drone-swarm-ew", marks=pytest.mark.slow),
+    ],
 )
 def test_simulate_reference__matches_fast_engine_draw_for_draw(build, n_reps: int) -> None:
     fast, _, _ = _compare(build(), n_reps)
@@ -140,6 +145,7 @@ def test_simulate_reference__no_intercept_over_populated_area() -> None:
     assert not crowded.any()
 
 
+@pytest.mark.slow  # `make test` runs it in the NUMBA_BOUNDSCHECK re-run
 def test_simulate_reference__reloads_beyond_one_load() -> None:
     """Hand count: 18 ready rounds (3 launchers × 6), a 20-minute reload, then the other 8."""
     fast, _, prepared = _compare(reloads(), 3)
@@ -151,6 +157,31 @@ def test_simulate_reference__reloads_beyond_one_load() -> None:
         fired_s = np.sort(fast.shot_step[fast.shot_rep == rep]) * step_s
         assert np.diff(fired_s[:18]).max() < 20 * 60  # the first load goes in one stream
         assert fired_s[18] - fired_s[17] >= 20 * 60  # the 19th waits for the reload
+
+
+def test_simulate_reference__reserve_cuts_a_salvo_short() -> None:
+    """Two rounds per engagement (PAC-3), 3 of 6 held for ballistic: the cruise missiles get
+    2 + 1 rounds at most, never 2 + 2, which would eat into the reserve."""
+    fast, _, prepared = _compare(reserves(3), 8)
+    cls = prepared.compiled.threat_class[fast.shot_threat]
+    at_cruise = np.bincount(fast.shot_rep[cls == 2], minlength=8)
+    assert at_cruise.max() == 3
+    assert (fast.final_stock[:, 0] + np.bincount(fast.shot_rep, minlength=8) == 6).all()
+
+
+def test_simulate_reference__a_threat_is_engaged_by_one_unit_at_a_time() -> None:
+    """Two identical units side by side see each cruise missile in the same steps: one engages
+    (the first, on the tie), the other may not take the same threat in that step."""
+    d = one_on_one(count=2)
+    twin = {**d["fire_units"][0], "id": "unit-2"}
+    d["fire_units"] = [d["fire_units"][0], twin]
+    fast, _, _ = _compare(d, 10)
+    shots = pd.DataFrame(
+        {"rep": fast.shot_rep, "threat": fast.shot_threat, "unit": fast.shot_unit}
+    ).assign(step=fast.shot_step)
+    assert len(shots) > 0
+    units_per_look = shots.groupby(["rep", "threat", "step"])["unit"].nunique()
+    assert (units_per_look == 1).all()
 
 
 @pytest.mark.parametrize("azimuth", [90.0, 270.0])
@@ -187,13 +218,16 @@ def test_simulate_fast__refuses_optimal_assignment() -> None:
     assert not _first_difference(fast, ref)
 
 
-def test_simulate_reference__decoys_taken_for_drones_unless_recognised() -> None:
+@pytest.mark.parametrize(
+    "reps", [pytest.param(6, id="6"), pytest.param(20, id="20", marks=pytest.mark.slow)]
+)
+def test_simulate_reference__decoys_taken_for_drones_unless_recognised(reps: int) -> None:
     """A drones-only unit fires at a decoy iff it takes it for a drone: P = 1 − 0.2."""
-    fast, _, prepared = _compare(decoys(), 20)
+    fast, _, prepared = _compare(decoys(), reps)
     compiled = prepared.compiled
     decoy = np.flatnonzero(compiled.threat_class == 1)
     assert compiled.unit_decoy_discrimination[0] == 0.2
-    fired = np.zeros((20, compiled.n_threats), dtype=bool)
+    fired = np.zeros((reps, compiled.n_threats), dtype=bool)
     fired[fast.shot_rep, fast.shot_threat] = True
     recognised = prepared.draws.discrimination_u[:, decoy] < 0.2
     # a recognised decoy never draws fire; of those not lost to EW, exactly the unrecognised do

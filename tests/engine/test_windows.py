@@ -11,7 +11,7 @@ from skyshield.engine.windows import _steps_cleared
 DT = 5.0
 
 
-@settings(max_examples=40, deadline=None, derandomize=True)
+@settings(deadline=None, derandomize=True)
 @given(seed=st.integers(0, 2**32 - 1), n_threats=st.integers(1, 40))
 def test_steps_cleared__matches_numpy_filter(seed: int, n_threats: int) -> None:
     rng = np.random.default_rng(seed)

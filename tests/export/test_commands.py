@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -13,6 +11,7 @@ from typer.testing import CliRunner
 from skyshield.cli import app
 from skyshield.errors import ScenarioError
 from skyshield.scenario import parse_scenario
+from skyshield.testing import run_cli
 
 SMALL = """
 name: tiny
@@ -41,16 +40,9 @@ def test_export__writes_geojson_of_the_asked_night(tmp_path: Path) -> None:
 
 
 def test_export__replication_beyond_the_run_exits_2(tmp_path: Path) -> None:
-    # a subprocess: the exit status and the absent traceback are what skyshield.cli.main makes
+    # the exit status and the absent traceback are what skyshield.cli.main makes
     out = tmp_path / "x.acmi"
-    command = [sys.executable, "-m", "skyshield", "export", "default", "-f", "acmi", "-o", str(out)]
-    result = subprocess.run(
-        [*command, "-n", "2", "-r", "2"],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    result = run_cli("export", "default", "-f", "acmi", "-o", out, "-n", "2", "-r", "2")
     assert result.returncode == 2
     assert result.stderr == (
         "default: --replication: expected a replication index from 0 to 1 (runs 2), got 2\n"

@@ -66,7 +66,7 @@ def test_distance_to_territory_m__unknown_code() -> None:
         distance_to_territory_m(0.0, 0.0, "Atlantis")
 
 
-@settings(max_examples=40, deadline=None)
+@settings(deadline=None)
 @given(
     lon=st.lists(st.floats(20.0, 42.0), min_size=1, max_size=20),
     lat_seed=st.floats(44.0, 56.0),

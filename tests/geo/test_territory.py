@@ -87,7 +87,7 @@ finite_lon = st.floats(-200.0, 200.0, allow_nan=False)
 finite_lat = st.floats(-90.0, 90.0, allow_nan=False)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(deadline=None)
 @given(data=st.data(), n=st.integers(0, 30))
 def test_territory_codes__property_range_and_shape(data: st.DataObject, n: int) -> None:
     lon = data.draw(hnp.arrays(np.float64, n, elements=finite_lon))

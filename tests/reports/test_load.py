@@ -279,7 +279,7 @@ def test_load_reports__split_shares_outcomes_within_each_part(tmp_path: Path) ->
     assert got.values.tolist() == [["drone", 1, 0, 0], ["cruise", 3, 2, 0], ["ballistic", 3, 1, 1]]
 
 
-@settings(max_examples=100, deadline=None)
+@settings(deadline=None)
 @given(
     st.tuples(st.integers(0, 9), st.integers(0, 9), st.integers(0, 9)).filter(lambda t: sum(t) > 0),
     st.data(),
@@ -403,7 +403,7 @@ def _launched_in_file(text: str) -> float:
     return value if math.isfinite(value) else 0.0
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(rows_strategy)
 def test_load_reports__garbage_cells_are_dropped_with_reasons(
     rows: list[tuple[str, ...]],

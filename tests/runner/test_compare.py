@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -28,6 +26,7 @@ from skyshield.metrics.policy import per_replication_measures
 from skyshield.runner.compare import apply_variation, compare, parse_variation
 from skyshield.runner.montecarlo import prepare, run_replications
 from skyshield.scenario import Scenario, builtin_scenario_names, load_scenario
+from skyshield.testing import run_cli
 
 N_REPS = 4
 
@@ -111,6 +110,7 @@ def _pl_engagements_over_ua(buffer_km: float, reps: int) -> pd.Series:
     return engagements.groupby("replication").size().reindex(range(reps), fill_value=0)
 
 
+@pytest.mark.slow
 def test_compare__larger_buffer_never_fewer_allied_engagements() -> None:
     reps = 40
     counts = {b: _pl_engagements_over_ua(b, reps) for b in (0.0, 25.0, 150.0)}
@@ -138,6 +138,7 @@ def test_compare__zero_buffer_without_sharing_equals_baseline() -> None:
     assert len(policy_run.outcomes.shots) == len(base_run.outcomes.shots)
 
 
+@pytest.mark.slow
 def test_compare__paired_intervals_narrower_than_unpaired() -> None:
     result = compare(
         [load_scenario("western-raid"), load_scenario("western-raid-poland-100km")], replications=60
@@ -237,13 +238,7 @@ def test_compare__cli_different_raids_say_unpaired(tmp_path: Path, tiny_path: Pa
     bigger.write_text(
         tiny_path.read_text().replace("count: 4", "count: 8").replace("name: tiny", "name: big")
     )
-    result = subprocess.run(
-        [sys.executable, "-m", "skyshield", "compare", str(tiny_path), str(bigger), "-n", "4"],
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        check=False,
-    )
+    result = run_cli("compare", tiny_path, bigger, "-n", "4", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "bigger: a different raid from tiny's, so no night pairs with another" in " ".join(
         result.stdout.split()

@@ -24,6 +24,7 @@ def _ishigami(task: PointTask) -> pd.DataFrame:
     return pd.DataFrame({"replication": [0], "measure": ["y"], "key": [""], "value": [y]})
 
 
+@pytest.mark.slow
 def test_execute_sweep__ishigami_sobol_indices() -> None:
     """Ishigami (a=7, b=0.1) on [-π, π]³: analytic S1 = 0.3139, 0.4424, 0; ST = 0.5576,
     0.4424, 0.2437 (Sobol' and Levitan 1999; Saltelli et al. 2008, Global Sensitivity

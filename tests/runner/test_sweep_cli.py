@@ -3,19 +3,13 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
+from skyshield.testing import CliResult, run_cli
 
-def _sweep(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "skyshield", "sweep", *args],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        check=False,
-    )
+
+def _sweep(*args: str, cwd: Path) -> CliResult:
+    return run_cli("sweep", *args, cwd=cwd)
 
 
 def test_sweep__bad_param_exits_2_before_anything_runs(tmp_path: Path, tiny_path: Path) -> None:

@@ -69,3 +69,20 @@ def test_render_record_raid__shipped_file_is_up_to_date() -> None:
     assert sum(w.count for w in scenario.raid.waves) == 800
     assert len(scenario.fire_units) == 200
     assert scenario.notional
+
+
+@pytest.mark.parametrize(("reserve", "ok"), [(2, True), (3, False)])
+def test_check_references__reserves_at_most_the_stock(reserve: int, ok: bool) -> None:
+    """tests/tiny.yaml's IRIS-T holds 2 rounds: it may hold back 2 for ballistic, not 3."""
+    text = (Path(__file__).parents[1] / "tiny.yaml").read_text(encoding="utf-8")
+    text = text.replace("stock: 2,", f"stock: 2, reserve_for: {{ballistic: {reserve}}},")
+    assert "reserve_for" in text
+    if ok:
+        assert parse_scenario(text, source="r.yaml").fire_units[0].reserve_for == {"ballistic": 2}
+        return
+    with pytest.raises(ScenarioError) as err:
+        parse_scenario(text, source="r.yaml")
+    assert str(err.value) == (
+        "r.yaml: fire_units[0].reserve_for: expected reserves summing to at most the unit's "
+        "stock of 2, got '3 rounds'"
+    )

@@ -209,6 +209,14 @@ def test_load_scenario__integer_field_takes_only_integers(
     assert str(exc) == f"{path}: raid.waves[0].{field}: expected an integer, got {found}"
 
 
+@pytest.mark.parametrize("count", [0, 100_001])
+def test_load_scenario__wave_count_bounds(tmp_path: Path, count: int) -> None:
+    """A wave flies 1 to 100,000 threats: none, or more, is a field error."""
+    path = _write_mutated(tmp_path, lambda d: d["raid"]["waves"][0].__setitem__("count", count))
+    bound = "greater than or equal to 1" if count == 0 else "less than or equal to 100000"
+    assert str(_load_error(path)) == f"{path}: raid.waves[0].count: expected {bound}, got {count}"
+
+
 def test_load_scenario__stock_as_text_refused(tmp_path: Path) -> None:
     path = _write_mutated(tmp_path, lambda d: d["fire_units"][0].__setitem__("stock", "24"))
     assert str(_load_error(path)) == f"{path}: fire_units[0].stock: expected an integer, got '24'"

@@ -29,9 +29,7 @@ WHOLE_FILE_EXPECTATIONS = {
     "a mapping of scenario fields",
 }
 
-PROPERTY_SETTINGS = settings(
-    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow]
-)
+PROPERTY_SETTINGS = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 Path_ = tuple[str | int, ...]
 

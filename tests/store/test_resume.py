@@ -12,6 +12,7 @@ from pathlib import Path
 import duckdb
 import numpy as np
 import pandas as pd
+import pytest
 
 import skyshield
 from skyshield.store.atomic import TEMP_MARKER
@@ -40,6 +41,7 @@ def _points(out: Path) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["run_id", "status"])
 
 
+@pytest.mark.slow
 def test_sweep__sigkill_and_resume_equals_uninterrupted(
     tmp_path: Path, tiny_path: Path, rng: np.random.Generator
 ) -> None:

@@ -1,8 +1,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from datetime import datetime
 from pathlib import Path
 
@@ -17,6 +15,7 @@ from skyshield.scenario import Scenario
 from skyshield.store import SCHEMAS, list_runs, read_run
 from skyshield.store.catalog import RunStatus, record_run, run_status, utc_now
 from skyshield.store.runs import canonical_scenario
+from skyshield.testing import run_cli
 
 
 def test_read_run__round_trip_equals_in_memory_tables(tiny: Scenario, tmp_path: Path) -> None:
@@ -81,26 +80,13 @@ def test_read_run__running_run_refused(tiny: Scenario, tmp_path: Path) -> None:
 
 def test_runs__cli_json_and_bad_directory(tmp_path: Path, tiny_path: Path) -> None:
     command = ["run", str(tiny_path), "-n", "3", "--json", "--out", str(tmp_path / "r")]
-    run = subprocess.run(
-        [sys.executable, "-m", "skyshield", *command],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
+    run = run_cli(*command)
+    assert run.returncode == 0, run.stderr
     run_id = json.loads(run.stdout)["run_id"]
-    listed = subprocess.run(
-        [sys.executable, "-m", "skyshield", "runs", str(tmp_path / "r"), "--json"],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
+    listed = run_cli("runs", tmp_path / "r", "--json")
+    assert listed.returncode == 0, listed.stderr
     assert [r["run_id"] for r in json.loads(listed.stdout)["runs"]] == [run_id]
-    missing = subprocess.run(
-        [sys.executable, "-m", "skyshield", "runs", str(tmp_path / "none")],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    missing = run_cli("runs", tmp_path / "none")
     assert missing.returncode == 2
     assert missing.stderr.strip() == (
         f"{tmp_path / 'none'}: expected a results directory, got no catalog.duckdb"
