@@ -30,8 +30,8 @@ LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"reporting"}),
     frozenset({"api"}),
     frozenset({"terminal"}),
-    frozenset({"cli", "testing"}),
-    frozenset({"__main__"}),
+    frozenset({"cli"}),
+    frozenset({"testing", "__main__"}),
 )
 LAYER_OF = {name: k for k, layer in enumerate(LAYERS) for name in layer}
 
