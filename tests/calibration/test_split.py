@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from skyshield.calibration.backtest import backtest
+from skyshield.calibration.backtest import backtest, baseline_forecast
 from skyshield.calibration.fit import FIT_NAMES, NightData, Posterior, fit_period, night_data
 from skyshield.calibration.model import NAMES, PARAMETERS
 from skyshield.calibration.surrogate import Surrogate
@@ -159,3 +159,19 @@ def test_backtest__destroyed_scored_only_where_the_split_is_reported(
     assert destroyed.sum() > 20
     assert not (destroyed & late).any()
     assert set(result.metrics["target"]) == {"neutralised", "destroyed"}
+
+
+def test_baseline_forecast__destroyed_share_from_the_split_nights_only() -> None:
+    """Drones: 10 launched, 4 destroyed on a split night; 30 launched, split unknown, the
+    night after. The destroyed share is 4 / 10, not (4 + ?) / 40; neutralised uses both."""
+    data = NightData(
+        np.array(["2025-01-01", "2025-01-02"], dtype="datetime64[D]"),
+        np.array([[10, 0, 0], [30, 0, 0]]),
+        np.array([[8, 0, 0], [24, 0, 0]]),
+        np.array([[4.0, np.nan, np.nan], [np.nan, np.nan, np.nan]]),
+        np.zeros(2, dtype=np.int64),
+    )
+    night = np.datetime64("2025-01-03")
+    assert baseline_forecast(data, night, "destroyed")[0] == pytest.approx(0.4)
+    assert baseline_forecast(data, night, "neutralised")[0] == pytest.approx(32 / 40)
+    assert np.isnan(baseline_forecast(data, night, "destroyed")[1:]).all()
