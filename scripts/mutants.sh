@@ -86,3 +86,12 @@ run wave-of-zero-allowed src/skyshield/scenario/models.py "count: Integer = Fiel
 run assignment-worst-first src/skyshield/engine/kernel.py 'best = by_tie[np.argsort(-score[:n_cand][by_tie], kind="mergesort")]' 'best = by_tie[np.argsort(score[:n_cand][by_tie], kind="mergesort")]' tests/engine/test_kernel.py tests/engine/test_reference.py
 run threat-taken-twice src/skyshield/engine/kernel.py "if pending[i] >= 0 or free[u] <= 0 or ready[u] <= 0:" "if free[u] <= 0 or ready[u] <= 0:" tests/engine/test_kernel.py tests/engine/test_reference.py
 run score-ignores-time-to-impact src/skyshield/engine/kernel.py "/ ((flight[i] - k * dt) / dt + 1.0)" "/ 1.0" tests/engine/test_kernel.py tests/engine/test_reference.py
+# issue #23 item 1: an empty not_reach_goal is "split unknown", decided from the data
+run empty-lost-read-as-0 src/skyshield/reports/load.py "not_reach_goal = parse_count(nrg_text) if lost_reported else None" "not_reach_goal = parse_count(nrg_text) if lost_reported else 0" tests/calibration/test_split.py -m "not slow" -k folded_split_does_not_collapse
+run empty-lost-read-as-0-loader src/skyshield/reports/load.py "not_reach_goal = parse_count(nrg_text) if lost_reported else None" "not_reach_goal = parse_count(nrg_text) if lost_reported else 0" tests/reports/test_load.py -k "empty_lost or accounts_for_every_launch"
+run split-from-a-date src/skyshield/calibration/fit.py '.where(frame["not_reach_goal"].notna().to_numpy(dtype=bool))' '.where((frame["night"] >= "2024-07-10").to_numpy(dtype=bool))' tests/calibration/test_split.py -m "not slow" -k "split_known_only or folded_split_does_not_collapse"
+run destroyed-baseline-ignores-split src/skyshield/calibration/backtest.py 'known = data.split[:, k] if target == "destroyed" else np.ones(len(data), dtype=bool)' 'known = np.ones(len(data), dtype=bool)' tests/calibration/test_split.py tests/calibration/test_backtest.py -m "not slow" -k "baseline_forecast__destroyed or destroyed_scored_only"
+# issue #23 item 11: no zero-quarter calibration
+run train-until-unchecked src/skyshield/calibration/calibrate.py "    if fitted_periods(data, train_until, min_nights=min_nights):
+        return" "    return" tests/calibration/test_train_until.py
+run zero-quarter-file-applied src/skyshield/calibration/calibrate.py "if calibration.periods or not fitted:" "if True:" tests/calibration/test_train_until.py

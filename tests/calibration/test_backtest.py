@@ -30,9 +30,7 @@ def _tiny() -> NightData:
     launched = np.array([[10, 0, 2], [30, 4, 0], [50, 0, 0], [40, 2, 1]])
     neutralised = np.array([[8, 0, 1], [21, 3, 0], [45, 0, 0], [0, 0, 0]])
     destroyed = np.array([[6, 0, 1], [15, 3, 0], [40, 0, 0], [0, 0, 0]])
-    return NightData(
-        nights, launched, neutralised, destroyed, np.ones(4, dtype=bool), np.zeros(4, dtype=int)
-    )
+    return NightData(nights, launched, neutralised, destroyed * 1.0, np.zeros(4, dtype=int))
 
 
 def test_baseline_forecast__hand_checked() -> None:
@@ -53,9 +51,7 @@ def test_baseline_forecast__window_is_the_30_days_before() -> None:
     nights = night - np.array([31, 30, 1, 0]) * DAY
     launched = np.array([[10, 0, 0], [10, 0, 0], [10, 0, 0], [10, 0, 0]])
     neutralised = np.array([[0, 0, 0], [2, 0, 0], [4, 0, 0], [10, 0, 0]])
-    data = NightData(
-        nights, launched, neutralised, neutralised, np.ones(4, dtype=bool), np.zeros(4, dtype=int)
-    )
+    data = NightData(nights, launched, neutralised, neutralised * 1.0, np.zeros(4, dtype=int))
     # (2 + 4) / (10 + 10): the night 31 days before and the night itself left out
     assert baseline_forecast(data, night, "neutralised")[0] == pytest.approx(0.3)
 
@@ -97,8 +93,7 @@ def _synthetic_nights(surrogate: Surrogate, nights: int, seed: int) -> NightData
     counts = np.column_stack([launched, tactical])
     neutral, destroyed = predictive_samples(surrogate, truth, counts, draws=1, seed=seed)
     days = np.datetime64("2024-01-01") + np.arange(nights) * DAY
-    split = np.ones(nights, dtype=bool)
-    return NightData(days, launched, neutral[0], destroyed[0], split, tactical)
+    return NightData(days, launched, neutral[0], destroyed[0] * 1.0, tactical)
 
 
 def test_backtest__coverage_near_nominal_on_data_from_the_model(
@@ -196,7 +191,7 @@ def test_backtest__later_reports_never_change_earlier_predictions(
     neutral[later] = data.launched[later]  # extreme: everything neutralised
     destroyed = data.destroyed.copy()
     destroyed[later] = 0
-    perturbed = NightData(data.nights, data.launched, neutral, destroyed, data.split, data.tactical)
+    perturbed = NightData(data.nights, data.launched, neutral, destroyed, data.tactical)
     # weekly refits, forgetting: the defaults
     kwargs = {
         "train_until": date(2024, 5, 1),

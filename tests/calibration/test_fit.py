@@ -92,8 +92,7 @@ def _synthetic(surrogate: Surrogate, theta_true: np.ndarray, nights: int, seed: 
     counts = np.column_stack([launched, tactical])
     neutral, destroyed = predictive_samples(surrogate, truth, counts, draws=1, seed=seed)
     days = np.arange(np.datetime64("2025-01-01"), np.datetime64("2025-01-01") + nights)
-    split = np.ones(nights, dtype=bool)
-    return NightData(days, launched, neutral[0], destroyed[0], split, tactical)
+    return NightData(days, launched, neutral[0], destroyed[0] * 1.0, tactical)
 
 
 @pytest.mark.parametrize(
@@ -182,11 +181,11 @@ def test_log_likelihood__beta_binomial_terms_by_hand(small_surrogate: Surrogate)
     rho, rho_small = np.array([0.05, 0.1, 0.2]), np.array([0.5, 1.0, 0.3])
     params = np.concatenate([theta, np.log(rho), np.log(rho_small)])
     data = _synthetic(small_surrogate, np.concatenate([theta, rho, rho_small]), 8, 5)
-    launched, neutral, destroyed = data.launched.copy(), data.neutralised, data.destroyed
+    launched, neutral, destroyed = data.launched.copy(), data.neutralised, data.destroyed.copy()
     launched[2, 2] = 0  # a class not launched that night adds nothing
-    split = data.split.copy()
-    split[1] = False  # a night whose report does not split the drones' fates
-    data = NightData(data.nights, launched, neutral, destroyed, split, data.tactical)
+    destroyed[1, 0] = np.nan  # a night whose report does not split the drones' fates
+    data = NightData(data.nights, launched, neutral, destroyed, data.tactical)
+    split = data.split[:, 0]
     weights = np.random.default_rng(1).uniform(0.2, 2.0, (8, 3))
     shot, lost = small_surrogate.shares(data.counts, theta)
 
@@ -225,7 +224,6 @@ def test_log_likelihood__a_weight_of_two_counts_a_night_twice(small_surrogate: S
         data.launched[twice],
         data.neutralised[twice],
         data.destroyed[twice],
-        data.split[twice],
         data.tactical[twice],
     )
     weights = np.ones((12, 3))
@@ -246,7 +244,6 @@ def test_log_likelihood__a_weight_of_two_counts_a_night_twice(small_surrogate: S
         data.launched,
         data.neutralised * np.array([1, 0, 1]),
         data.destroyed * np.array([1, 0, 1]),
-        data.split,
         data.tactical,
     )
     assert np.isclose(

@@ -132,8 +132,27 @@ def test_load_reports__shipped_accounts_for_every_launch() -> None:
     assert reports.launched_read == in_file
     assert reports.rows["launched"].sum() + reports.dropped["launched"].sum() == in_file
     assert set(reports.by_night["threat_class"]) <= {str(c) for c in ReportClass}
-    neutralised = reports.by_night["destroyed"] + reports.by_night["not_reach_goal"]
-    assert (reports.by_night["neutralised"] == neutralised).all()
+    # neutralised adds the lost its rows report (an empty lost adds nothing); the night's
+    # not_reach_goal is known only when every row of the night and class gives it
+    rows = reports.rows.assign(
+        reported_lost=reports.rows["not_reach_goal"].fillna(0),
+        lost_known=reports.rows["not_reach_goal"].notna(),
+    )
+    per_night = rows.groupby(["night", "threat_class"], sort=False).agg(
+        destroyed=("destroyed", "sum"),
+        reported_lost=("reported_lost", "sum"),
+        lost_known=("lost_known", "all"),
+    )
+    by_night = reports.by_night.set_index(["night", "threat_class"])
+    per_night = per_night.reindex(by_night.index)
+    neutralised = per_night["destroyed"] + per_night["reported_lost"]
+    assert (by_night["neutralised"] == neutralised).all()
+    assert (by_night["not_reach_goal"].notna() == per_night["lost_known"]).all()
+    known = by_night[by_night["not_reach_goal"].notna()]
+    assert (known["neutralised"] == known["destroyed"] + known["not_reach_goal"]).all()
+    # the file never writes a 0 lost: an empty cell is never read as one
+    assert (reports.rows["not_reach_goal"] > 0).sum() == reports.rows["not_reach_goal"].count()
+    assert reports.rows["not_reach_goal"].count() > 0
     assert (reports.by_night["neutralised"] <= reports.by_night["launched"]).all()
 
 
@@ -187,7 +206,8 @@ def test_load_reports__tiny_file_by_night(tiny: Path) -> None:
             "threat_class": ["drone", "cruise", "ballistic", "other_uav", "ballistic", "cruise"],
             "launched": [100, 8, 2, 2, 1, 3],
             "destroyed": [70, 6, 1, 2, 0, 3],
-            "not_reach_goal": [20, 0, 0, 0, 0, 0],
+            # only the drone row gives not_reach_goal: elsewhere the split is unknown (NA)
+            "not_reach_goal": pd.array([20, None, None, None, None, None], dtype="Int64"),
             "neutralised": [90, 6, 1, 2, 0, 3],
             "rows": [1, 1, 1, 1, 1, 1],
         }
@@ -298,6 +318,58 @@ def test_load_reports__split_parts_add_up_and_stay_possible(
     assert (parts["destroyed"] >= 0).all()
     assert (parts["not_reach_goal"] >= 0).all()
     assert (parts["destroyed"] + parts["not_reach_goal"] <= parts["launched"]).all()
+
+
+# Night 01-02: the drone row gives its lost (split known). Night 01-03: the cell is empty
+# (the source folded the lost into destroyed, or none were lost: unknown either way). Night
+# 01-04: two drone rows, only one gives its lost: the night's split is unknown, its neutralised
+# adds the lost given. Night 01-05: a mixed row without lost: both parts unknown. Line 7: an
+# unreadable lost drops the row.
+LOST_CSV = """time_end,model,launched,destroyed,not_reach_goal,launched_details,source
+2025-01-02 09:00,Shahed-136/131,50.0,30.0,15.0,,kpszsu/posts/a
+2025-01-03 09:00,Shahed-136/131,40.0,38.0,,,kpszsu/posts/b
+2025-01-04 09:00,Shahed-136/131,20.0,10.0,6.0,,kpszsu/posts/c
+2025-01-04 18:00,Shahed-136/131,5.0,4.0,,,kpszsu/posts/d
+2025-01-05 09:00,X-101/X-555 and Iskander-M,10.0,7.0,,"{'X-101/X-555': 8, 'Iskander-M': 2}",kpszsu/e
+2025-01-06 09:00,Shahed-136/131,9.0,3.0,some,,kpszsu/posts/f
+"""
+
+
+def test_load_reports__empty_lost_is_unknown_not_zero(tmp_path: Path) -> None:
+    path = tmp_path / "lost.csv"
+    path.write_text(LOST_CSV, encoding="utf-8")
+    reports = load_reports(path)
+    got = reports.by_night.set_index(["night", "threat_class"])
+    lost = {(str(n.date()), c): v for (n, c), v in got["not_reach_goal"].items()}
+    assert lost[("2025-01-02", "drone")] == 15
+    for key in [
+        ("2025-01-03", "drone"),
+        ("2025-01-04", "drone"),
+        ("2025-01-05", "cruise"),
+        ("2025-01-05", "ballistic"),
+    ]:
+        assert lost[key] is pd.NA, key
+    neutralised = {(str(n.date()), c): v for (n, c), v in got["neutralised"].items()}
+    assert neutralised == {
+        ("2025-01-02", "drone"): 45,
+        ("2025-01-03", "drone"): 38,  # an empty lost adds nothing
+        ("2025-01-04", "drone"): 10 + 6 + 4,  # the lost given counts
+        ("2025-01-05", "cruise"): 6,
+        ("2025-01-05", "ballistic"): 1,
+    }
+    rows = reports.rows.set_index("line")["not_reach_goal"]
+    assert rows[2] == 15
+    assert rows[4] == 6
+    assert rows[[3, 5]].isna().all()
+    assert rows[6].isna().all()  # both parts of the mixed row
+    assert dict(zip(reports.dropped["reason"], reports.dropped["rows"], strict=True)) == {
+        DropReason.NOT_REACH_GOAL_INVALID: 1
+    }
+    months = monthly_totals(reports).set_index("threat_class")
+    assert months.loc["drone", "split_nights"] == 1
+    assert months.loc["drone", "not_reach_goal"] == 15
+    assert months.loc["cruise", "split_nights"] == 0
+    assert months.loc["cruise", "not_reach_goal"] is pd.NA
 
 
 def test_load_reports__missing_required_column_names_file_and_column(tmp_path: Path) -> None:

@@ -7,7 +7,8 @@ discounted likelihood that lets the fit follow drift; see :mod:`.settings` for t
 how they were chosen), and predicts each night up to the next refit from its launched counts
 only: every test night is predicted from reports before it. Per night and class the
 prediction is a distribution (posterior samples × beta-binomial draws) of neutralised
-(destroyed + locationally lost) and destroyed.
+(destroyed + locationally lost), scored on every night, and destroyed, scored only on the
+nights whose report gives the destroyed/lost split of the class (:attr:`NightData.split`).
 
 The naive baseline predicts launched × (Σ target / Σ launched) over the 30 days before the
 night, per class (all earlier nights when those 30 days have none of the class). So that both
@@ -61,13 +62,17 @@ class Backtest:
 
 
 def baseline_forecast(data: NightData, night: np.datetime64, target: str) -> np.ndarray:
-    """(3,) expected count per class for ``night`` from the 30 days before it (see module)."""
+    """(3,) expected share per class for ``night`` from the 30 days before it (see module).
+
+    For ``destroyed`` only the nights that report the class's split count.
+    """
     values = data.neutralised if target == "neutralised" else data.destroyed
     before = data.nights < night
     recent = before & (data.nights >= night - np.timedelta64(BASELINE_DAYS, "D"))
     out = np.full(len(REPORT_CLASSES), np.nan)
     for k in range(len(REPORT_CLASSES)):
-        for window in (recent, before):
+        known = data.split[:, k] if target == "destroyed" else np.ones(len(data), dtype=bool)
+        for window in (recent & known, before & known):
             launched = data.launched[window, k].sum()
             if launched > 0:
                 out[k] = values[window, k].sum() / launched
@@ -132,9 +137,13 @@ def backtest(
                     for k, cls in enumerate(REPORT_CLASSES):
                         if test.launched[n, k] == 0:
                             continue
+                        if target == "destroyed" and not test.split[n, k]:
+                            continue  # the report does not give the split: nothing to score
                         s = samples[:, n, k]
                         q = np.quantile(s, [0.05, 0.25, 0.5, 0.75, 0.95])
-                        b = _binomial_baseline(int(test.launched[n, k]), base[k], reported[n, k])
+                        b = _binomial_baseline(
+                            int(test.launched[n, k]), base[k], int(reported[n, k])
+                        )
                         rows.append(
                             {
                                 "night": str(night),

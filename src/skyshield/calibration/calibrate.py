@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -29,19 +29,29 @@ from skyshield.calibration.surrogate import (
 )
 from skyshield.engine.compiled import CompiledScenario
 from skyshield.engine.scaling import scaled_compiled
-from skyshield.errors import FieldProblem, ScenarioError
+from skyshield.errors import FieldProblem, ScenarioError, SkyshieldError
 
 __all__ = [
+    "MIN_NIGHTS",
     "Calibration",
+    "CalibrationError",
     "EmulatorSettings",
     "adjustment",
     "build_emulator",
     "calibrate",
+    "check_train_until",
+    "fitted_periods",
     "load_calibration",
     "quarters",
 ]
 
 FORMAT = "skyshield-calibration/2"  # /2: the emulator reads tactical cruise missiles
+# a quarter with fewer report nights is not fitted
+MIN_NIGHTS = 10
+
+
+class CalibrationError(SkyshieldError, ValueError):
+    """A calibration cannot be done as asked (e.g. no quarter to fit): one line, why."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +104,7 @@ def adjustment(
     scenario keeps its own decoys and units. ``source``, ``field``: as
     :func:`load_calibration` takes them, to name the option in an error.
     """
-    calibration = load_calibration(path, source=source, field=field)
+    calibration = load_calibration(path, source=source, field=field, fitted=True)
     medians = dict(zip(FIT_NAMES, np.median(calibration.latest().samples, axis=0), strict=True))
 
     def adjust(compiled: CompiledScenario) -> CompiledScenario:
@@ -117,13 +127,19 @@ def vars_of(settings: EmulatorSettings) -> dict[str, int]:
 CALIBRATION_FILE = "a calibration file from `skyshield calibrate`"
 
 
-def load_calibration(path: Path, *, source: str | None = None, field: str = "") -> Calibration:
+def load_calibration(
+    path: Path, *, source: str | None = None, field: str = "", fitted: bool = False
+) -> Calibration:
     """Read a calibration file written by :meth:`Calibration.save`.
+
+    ``fitted``: also refuse a file without a fitted period (what applies a calibration needs
+    its latest period; a back-test reuses only the emulator).
 
     Raises
     ------
     ScenarioError
-        The file is missing, unreadable, not JSON or not a calibration:
+        The file is missing, unreadable, not JSON or not a calibration (or, with ``fitted``,
+        has no fitted period):
         ``source: field: expected a calibration file ..., got PATH: why`` (``source`` names
         where the path came from, e.g. ``--calibration`` or a campaign file; by default the
         path itself, and the message says only why).
@@ -141,7 +157,10 @@ def load_calibration(path: Path, *, source: str | None = None, field: str = "") 
     else:
         problem = _calibration_problem(text)
         if problem is None:
-            return _calibration(json.loads(text))
+            calibration = _calibration(json.loads(text))
+            if calibration.periods or not fitted:
+                return calibration
+            problem = "no fitted quarter (its --train-until is before the reports' first quarter)"
         why = problem
     found = why if source is None else f"{path}: {why}"
     raise ScenarioError(
@@ -207,6 +226,59 @@ def quarters(first: date, until: date) -> list[tuple[date, date]]:
     return out
 
 
+def fitted_periods(
+    data: NightData, train_until: date, *, min_nights: int = MIN_NIGHTS
+) -> list[tuple[date, date]]:
+    """Return the quarters :func:`calibrate` fits: before ``train_until``, enough nights."""
+    if len(data) == 0:
+        return []
+    first = pd.Timestamp(data.nights.min()).date()
+    return [
+        (start, end)
+        for start, end in quarters(first, train_until)
+        if len(data.between(np.datetime64(start), np.datetime64(end))) >= min_nights
+    ]
+
+
+def check_train_until(
+    data: NightData, train_until: date, *, min_nights: int = MIN_NIGHTS, option: str = ""
+) -> None:
+    """Raise :class:`CalibrationError` unless some quarter before ``train_until`` can be fitted.
+
+    Called before any work (the emulator's design takes minutes), so that a ``train_until``
+    before the reports start fails at once and writes nothing. ``option`` names the setting
+    in the message (e.g. ``--train-until``).
+    """
+    if fitted_periods(data, train_until, min_nights=min_nights):
+        return
+    where = f"{option}: " if option else ""
+    if len(data) == 0:
+        raise CalibrationError(f"{where}no report night to fit (the reports are empty)")
+    nights = [pd.Timestamp(n).date() for n in np.sort(data.nights)]
+    earliest = _earliest_until(nights, min_nights)
+    start = f"the reports start on {nights[0]}"
+    if earliest is None:
+        raise CalibrationError(
+            f"{where}no calendar quarter of the reports holds {min_nights} report nights "
+            f"({start}), so nothing can be fitted"
+        )
+    raise CalibrationError(
+        f"{where}expected a date from {earliest} on (a calendar quarter before it must hold "
+        f"{min_nights} report nights; {start}), got {train_until}"
+    )
+
+
+def _earliest_until(nights: list[date], min_nights: int) -> date | None:
+    """Return the first ``train_until`` with a quarter of ``min_nights`` nights before it."""
+    counts: dict[tuple[int, int], int] = {}
+    for night in nights:
+        quarter = (night.year, (night.month - 1) // 3)
+        counts[quarter] = counts.get(quarter, 0) + 1
+        if counts[quarter] >= min_nights:
+            return night + timedelta(days=1)
+    return None
+
+
 def calibrate(
     data: NightData,
     train_until: date,
@@ -214,12 +286,14 @@ def calibrate(
     *,
     steps: int = DEFAULT_STEPS,
     seed: int = 0,
-    min_nights: int = 10,
+    min_nights: int = MIN_NIGHTS,
     progress: Callable[[int, int], None] | None = None,
 ) -> tuple[Posterior, ...]:
-    """Fit every quarter before ``train_until`` that has at least ``min_nights`` report nights."""
-    if len(data) == 0:
-        return ()
+    """Fit every quarter before ``train_until`` that has at least ``min_nights`` report nights.
+
+    Raises :class:`CalibrationError` when there is none (:func:`check_train_until`).
+    """
+    check_train_until(data, train_until, min_nights=min_nights)
     first = pd.Timestamp(data.nights.min()).date()
     periods = quarters(first, train_until)
     fits: list[Posterior] = []

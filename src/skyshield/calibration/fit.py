@@ -14,10 +14,11 @@ parameter's median within its posterior spread; the default stretch move with 60
 not (its autocorrelation time was 260-420 steps).
 
 Likelihood of one night and class with L launched: neutralised ~ BetaBinomial(L, p_N, ρ), and
-for drones, where the reports split it, destroyed | neutralised ~ BetaBinomial(neutralised,
-p_D / p_N, ρ), with p_D, p_N the emulator's shares destroyed and neutralised under θ and ρ the
-intra-night correlation. Priors: uniform on each parameter's box (:data:`PARAMETERS`), and
-log-uniform on ρ in [1e-4, 0.5].
+for drones, on the nights whose report gives the split (:attr:`NightData.split`, from the
+data), destroyed | neutralised ~ BetaBinomial(neutralised, p_D / p_N, ρ), with p_D, p_N the
+emulator's shares destroyed and neutralised under θ and ρ the intra-night correlation.
+Priors: uniform on each parameter's box (:data:`PARAMETERS`), and log-uniform on ρ in
+[1e-4, 0.5].
 """
 
 from __future__ import annotations
@@ -59,10 +60,6 @@ __all__ = [
 RHO_BOUNDS = (1e-4, 0.5)
 RHO_SMALL_BOUNDS = (1e-3, 10.0)
 RHO_MAX = 0.95
-# The first night whose report gives Shahed-type drones "locationally lost" apart (2024-07-10 in
-# the shipped reports); from then on an empty cell means none were lost, so the destroyed /
-# lost split is reported on every night, whatever its outcome. Before it the split is unknown.
-SPLIT_REPORTED_FROM = np.datetime64("2024-07-10")
 FIT_NAMES = (
     *NAMES,
     *(f"rho_{c}" for c in REPORT_CLASSES),
@@ -86,20 +83,26 @@ _EPS = 1e-6
 class NightData:
     """Report nights as arrays: (n_nights, 3) per class launched, neutralised, destroyed.
 
-    ``split`` marks the nights whose drone destroyed/locationally-lost split is reported: by
-    date (:data:`SPLIT_REPORTED_FROM`), never by outcome, so no night is selected for its
-    result.
+    ``destroyed`` is NaN where the night's report does not give the destroyed/locationally-lost
+    split of the class (an empty ``not_reach_goal``: not reported, never a reported 0); there
+    only ``neutralised`` is known. :attr:`split` is that mask. It is decided from the data
+    (whether the cell is there), not from a date: the source leaves the cell empty before
+    mid-2024 and, in some periods after, folds the lost into ``destroyed``.
     """
 
     nights: np.ndarray  # (n,) datetime64[D]
-    launched: np.ndarray
-    neutralised: np.ndarray
-    destroyed: np.ndarray
-    split: np.ndarray  # (n,) bool
+    launched: np.ndarray  # (n, 3) int64
+    neutralised: np.ndarray  # (n, 3) int64
+    destroyed: np.ndarray  # (n, 3) float64, NaN where the split is not reported
     tactical: np.ndarray  # (n,) int64: tactical cruise missiles among the cruise launched
 
     def __len__(self) -> int:
         return int(self.nights.size)
+
+    @property
+    def split(self) -> np.ndarray:
+        """(n, 3) bool: the night's report gives the class's destroyed/lost split."""
+        return np.asarray(~np.isnan(self.destroyed))
 
     @property
     def counts(self) -> np.ndarray:
@@ -114,7 +117,6 @@ class NightData:
             self.launched[keep],
             self.neutralised[keep],
             self.destroyed[keep],
-            self.split[keep],
             self.tactical[keep],
         )
 
@@ -122,14 +124,21 @@ class NightData:
 def night_data(by_night: pd.DataFrame, rows: pd.DataFrame | None = None) -> NightData:
     """Arrays of the report classes the night model covers, one row per night with any.
 
-    ``rows`` (:attr:`skyshield.reports.Reports.rows`) give each night's tactical cruise
-    missiles (:data:`~skyshield.posture.laydown.TACTICAL_CRUISE_MODELS`); without them none.
+    ``destroyed`` is NaN for a class whose ``not_reach_goal`` is NA that night (and for a class
+    not launched). ``rows`` (:attr:`skyshield.reports.Reports.rows`) give each night's tactical
+    cruise missiles (:data:`~skyshield.posture.laydown.TACTICAL_CRUISE_MODELS`); without them
+    none.
     """
     frame = by_night[by_night["threat_class"].isin(REPORT_CLASSES)]
+    frame = frame.assign(
+        split_destroyed=frame["destroyed"]
+        .astype("float64")
+        .where(frame["not_reach_goal"].notna().to_numpy(dtype=bool))
+    )
     wide = frame.pivot_table(
         index="night",
         columns="threat_class",
-        values=["launched", "destroyed", "neutralised", "not_reach_goal"],
+        values=["launched", "neutralised"],
         aggfunc="sum",
         fill_value=0,
     )
@@ -140,7 +149,10 @@ def night_data(by_night: pd.DataFrame, rows: pd.DataFrame | None = None) -> Nigh
 
     launched = block("launched")
     neutralised = np.minimum(block("neutralised"), launched)
-    destroyed = np.minimum(block("destroyed"), neutralised)
+    # one row per night and class, so no sum: a missing split stays NaN
+    split_destroyed = frame.pivot(index="night", columns="threat_class", values="split_destroyed")
+    split_destroyed = split_destroyed.reindex(index=wide.index, columns=list(REPORT_CLASSES))
+    destroyed = np.minimum(split_destroyed.to_numpy(dtype=np.float64), neutralised)
     nights = pd.to_datetime(wide.index).to_numpy().astype("datetime64[D]")
     tactical = np.zeros(nights.size, dtype=np.int64)
     if rows is not None:
@@ -149,9 +161,7 @@ def night_data(by_night: pd.DataFrame, rows: pd.DataFrame | None = None) -> Nigh
             per_night.reindex(pd.to_datetime(wide.index), fill_value=0).to_numpy(dtype=np.int64),
             launched[:, REPORT_CLASSES.index("cruise")],
         )
-    return NightData(
-        nights, launched, neutralised, destroyed, nights >= SPLIT_REPORTED_FROM, tactical
-    )
+    return NightData(nights, launched, neutralised, destroyed, tactical)
 
 
 def _tactical_per_night(rows: pd.DataFrame) -> pd.Series:
@@ -201,7 +211,7 @@ def log_likelihood(
     total = w[has] @ _betabinom_logpmf(
         data.neutralised[has], data.launched[has], neutral_share[has], rho_grid[has]
     )
-    drone = data.split & (data.neutralised[:, 0] > 0)
+    drone = data.split[:, 0] & (data.neutralised[:, 0] > 0)
     q = destroyed[drone, 0] / np.maximum(neutral_share[drone, 0], _EPS)
     rho_split = overdispersion(rho[0], rho_small[0], data.neutralised[drone, 0])
     total += w[drone, 0] @ _betabinom_logpmf(

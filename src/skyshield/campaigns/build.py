@@ -32,7 +32,7 @@ def night_parameters(campaign: Campaign, source: str = "<campaign>") -> dict[str
     if model.calibration is None:
         return {name: float(getattr(model, name)) for name in NAMES}
     calibration = load_calibration(
-        Path(model.calibration), source=source, field="night_model.calibration"
+        Path(model.calibration), source=source, field="night_model.calibration", fitted=True
     )
     samples = calibration.latest().samples
     return {name: float(np.median(samples[:, k])) for k, name in enumerate(NAMES)}

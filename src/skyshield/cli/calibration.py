@@ -84,7 +84,12 @@ def calibrate_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")] = False,
 ) -> None:
     """Fit the night model to the reports, quarter by quarter; write a calibration file."""
-    from skyshield.calibration.calibrate import Calibration, build_emulator, calibrate
+    from skyshield.calibration.calibrate import (
+        Calibration,
+        build_emulator,
+        calibrate,
+        check_train_until,
+    )
     from skyshield.calibration.fit import night_data
     from skyshield.reports import load_reports
 
@@ -94,6 +99,7 @@ def calibrate_command(
         check_plot_path(plot)
     reports = load_reports(data)
     nights = night_data(reports.by_night, reports.rows)
+    check_train_until(nights, until, option="--train-until")
     settings = EmulatorSettings(
         compositions=compositions, parameters=parameters, replications=replications, seed=seed
     )

@@ -57,7 +57,7 @@ def check_outputs(
     if calibration is not None:
         from skyshield.calibration.calibrate import load_calibration
 
-        load_calibration(calibration, source="--calibration")
+        load_calibration(calibration, source="--calibration", fitted=True)
 
 
 def warn(lines: list[str]) -> None:

@@ -37,10 +37,14 @@ Deduplication
     way. A row repeating an earlier one exactly (window, model, target, launch place, counts)
     is dropped as a re-post (2 rows).
 Counts
-    ``launched`` and ``destroyed`` must be whole numbers >= 0 (else the row is dropped); an
-    empty ``not_reach_goal`` is 0. ``neutralised = destroyed + not_reach_goal`` (shot down, or
-    lost to electronic warfare); ``launched - neutralised`` also holds those still flying when
-    the report was posted.
+    ``launched`` and ``destroyed`` must be whole numbers >= 0 (else the row is dropped). An
+    empty ``not_reach_goal`` is *not reported*, never a reported 0 (NA in the tables): the
+    file never writes 0 there, it is empty on every row before 2024-07-10 and on some rows
+    after, and in some periods the source folds the lost into ``destroyed`` and leaves the
+    cell empty. So the destroyed/lost split of a night and class is known only when every row
+    of it gives the cell. ``neutralised = destroyed + not_reach_goal`` (shot down, or lost to
+    electronic warfare), an empty lost adding nothing, is known on every night;
+    ``launched - neutralised`` also holds those still flying when the report was posted.
 
 Rows are never silently lost: ``launched`` kept plus ``launched`` dropped equals ``launched`` in
 the file (an empty or non-numeric cell counting 0).
@@ -93,10 +97,12 @@ class Reports:
     source : the file read (or the shipped copy)
     by_night : one row per (night, threat_class): ``night`` (datetime64, midnight of the
         ``time_end`` date), ``threat_class`` (str), ``launched``, ``destroyed``,
-        ``not_reach_goal``, ``neutralised``, ``rows`` (int64; rows merged)
+        ``neutralised``, ``rows`` (int64; rows merged), ``not_reach_goal`` (Int64; NA unless
+        every row of the night and class reports it: the split is then unknown)
     rows : every kept row or part of a split row: ``line`` (where the record starts; the
         header is line 1), ``night``, ``threat_class``, ``model``, ``channel``, ``tier``,
-        ``end_period`` (``morning``, ``day`` or ``date-only``), the four counts, ``split``
+        ``end_period`` (``morning``, ``day`` or ``date-only``), the four counts
+        (``not_reach_goal`` Int64, NA where the cell is empty), ``split``
     dropped : one row per reason that occurred, in :class:`DropReason` order: ``reason``,
         ``rows`` (file rows), ``launched`` (float; an unreadable cell counts 0)
     dropped_rows : every dropped row or part: ``line``, ``reason``, ``model``, ``channel``,
@@ -217,7 +223,8 @@ def _parse_row(cells: dict[str, str], line: int, weapons: WeaponTable) -> Row:
     launched = parse_count(cells["launched"])
     destroyed = parse_count(cells["destroyed"])
     nrg_text = cells["not_reach_goal"].strip()
-    not_reach_goal = parse_count(nrg_text) if nrg_text else 0
+    lost_reported = bool(nrg_text)  # an empty cell: not reported, never a reported 0
+    not_reach_goal = parse_count(nrg_text) if lost_reported else None
     repeat_key = (
         cells["time_start"].strip(),
         cells["time_end"].strip(),
@@ -238,6 +245,7 @@ def _parse_row(cells: dict[str, str], line: int, weapons: WeaponTable) -> Row:
         launched_in_file=parse_number(cells["launched"]) or 0.0,
         destroyed=destroyed,
         not_reach_goal=not_reach_goal,
+        lost_reported=lost_reported,
         classes=classes_of_model(cells["model"], weapons),
         details=parse_details(cells["launched_details"]),
         repeat_key=repeat_key,
@@ -260,22 +268,33 @@ def _rows_frame(pieces: Sequence[Piece]) -> pd.DataFrame:
             "end_period": pd.Series([end_period(p.valid.row) for p in pieces], dtype="str"),
             "launched": pd.Series([p.launched for p in pieces], dtype="int64"),
             "destroyed": pd.Series([p.destroyed for p in pieces], dtype="int64"),
-            "not_reach_goal": pd.Series([p.not_reach_goal for p in pieces], dtype="int64"),
+            "not_reach_goal": pd.Series([p.not_reach_goal for p in pieces], dtype="Int64"),
             "split": pd.Series([p.split for p in pieces], dtype="bool"),
         }
     )
 
 
 def _by_night(pieces: Sequence[Piece]) -> pd.DataFrame:
-    """Sum the pieces per (night, class), sorted by night then class order."""
+    """Sum the pieces per (night, class), sorted by night then class order.
+
+    ``not_reach_goal`` is known (not NA) only when every piece of the night and class reports
+    it; ``neutralised`` adds the reported lost only (an empty lost adds nothing).
+    """
     sums: dict[tuple[date, ReportClass], list[int]] = {}
+    unreported: set[tuple[date, ReportClass]] = set()
     for p in pieces:
-        total = sums.setdefault((p.valid.night, p.threat_class), [0, 0, 0, 0])
-        for i, value in enumerate((p.launched, p.destroyed, p.not_reach_goal, 1)):
+        key = (p.valid.night, p.threat_class)
+        total = sums.setdefault(key, [0, 0, 0, 0])
+        for i, value in enumerate((p.launched, p.destroyed, p.not_reach_goal or 0, 1)):
             total[i] += value
+        if p.not_reach_goal is None:
+            unreported.add(key)
     keys = sorted(sums, key=lambda k: (k[0], k[1].position))
-    launched, destroyed, not_reach_goal, merged = (
+    launched, destroyed, reported_lost, merged = (
         pd.Series([sums[k][i] for k in keys], dtype="int64") for i in range(4)
+    )
+    not_reach_goal = pd.Series(
+        [None if k in unreported else sums[k][2] for k in keys], dtype="Int64"
     )
     return pd.DataFrame(
         {
@@ -284,7 +303,7 @@ def _by_night(pieces: Sequence[Piece]) -> pd.DataFrame:
             "launched": launched,
             "destroyed": destroyed,
             "not_reach_goal": not_reach_goal,
-            "neutralised": destroyed + not_reach_goal,
+            "neutralised": destroyed + reported_lost,
             "rows": merged,
         }
     )

@@ -62,7 +62,8 @@ class Row:
     launched: int | None
     launched_in_file: float
     destroyed: int | None
-    not_reach_goal: int | None
+    not_reach_goal: int | None  # None: empty (not reported) or unreadable (see lost_reported)
+    lost_reported: bool  # the not_reach_goal cell is not empty
     classes: frozenset[ReportClass] | None
     details: dict[str, int] | None
     repeat_key: tuple[object, ...]
@@ -82,7 +83,7 @@ class Valid:
     classes: frozenset[ReportClass]
     launched: int
     destroyed: int
-    not_reach_goal: int
+    not_reach_goal: int | None  # None: not reported (the destroyed/lost split is unknown)
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,7 +94,7 @@ class Piece:
     threat_class: ReportClass
     launched: int
     destroyed: int
-    not_reach_goal: int
+    not_reach_goal: int | None  # None: not reported
     split: bool
 
 
@@ -131,9 +132,9 @@ def validate(row: Row, weapons: WeaponTable) -> Valid | DropReason:
         return DropReason.LAUNCHED_MISSING
     if row.destroyed is None:
         return DropReason.DESTROYED_MISSING
-    if row.not_reach_goal is None:
+    if row.lost_reported and row.not_reach_goal is None:
         return DropReason.NOT_REACH_GOAL_INVALID
-    if row.destroyed + row.not_reach_goal > row.launched:
+    if row.destroyed + (row.not_reach_goal or 0) > row.launched:
         return DropReason.OUTCOMES_EXCEED_LAUNCHED
     if row.classes is None:
         return DropReason.UNKNOWN_MODEL
@@ -199,10 +200,11 @@ def cut_into_pieces(valid: Valid, weapons: WeaponTable) -> list[Piece]:
     by_class = launched_by_class(valid.row, weapons) or {}
     classes = sorted(by_class, key=lambda c: c.position)
     launched = [by_class[c] for c in classes]
-    neutralised = apportion(valid.destroyed + valid.not_reach_goal, launched)
+    lost = valid.not_reach_goal
+    neutralised = apportion(valid.destroyed + (lost or 0), launched)
     destroyed = apportion(valid.destroyed, neutralised)
     return [
-        Piece(valid, c, n, d, t - d, split=True)
+        Piece(valid, c, n, d, None if lost is None else t - d, split=True)
         for c, n, t, d in zip(classes, launched, neutralised, destroyed, strict=True)
     ]
 

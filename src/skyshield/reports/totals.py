@@ -9,7 +9,7 @@ from skyshield.reports.weapons import ReportClass
 
 __all__ = ["monthly_totals"]
 
-_COUNTS = ("launched", "destroyed", "not_reach_goal", "neutralised")
+_COUNTS = ("launched", "destroyed", "neutralised")
 _CLASS_ORDER = {str(c): c.position for c in ReportClass}
 
 
@@ -20,9 +20,12 @@ def monthly_totals(reports: Reports) -> pd.DataFrame:
     -------
     One row per (month, threat_class) with at least one kept row, sorted by month then
     class order: ``month`` (period[M]), ``threat_class`` (str), ``nights`` (nights with a
-    report of the class), ``launched``, ``destroyed``, ``not_reach_goal``, ``neutralised``
-    (int64), and ``destroyed_share``, ``not_reach_goal_share``, ``neutralised_share``
-    (float64: the count over ``launched``; NaN when nothing was launched).
+    report of the class), ``launched``, ``destroyed``, ``neutralised`` (int64),
+    ``split_nights`` (nights whose report gives ``not_reach_goal``), ``not_reach_goal`` (Int64:
+    the sum over those nights; NA when none), and ``destroyed_share``,
+    ``not_reach_goal_share``, ``neutralised_share`` (float64: the count over ``launched``; NaN
+    when nothing was launched; the lost share is over all the month's launched, so it is a
+    lower bound when some nights do not report the split).
     """
     by_night = reports.by_night
     grouped = (
@@ -31,6 +34,8 @@ def monthly_totals(reports: Reports) -> pd.DataFrame:
         .agg(
             nights=("night", "nunique"),
             **{name: (name, "sum") for name in _COUNTS},
+            split_nights=("not_reach_goal", "count"),
+            not_reach_goal=("not_reach_goal", lambda lost: lost.sum(min_count=1)),
         )
         .reset_index()
     )
@@ -42,6 +47,14 @@ def monthly_totals(reports: Reports) -> pd.DataFrame:
         .reset_index(drop=True)
     )
     launched = grouped["launched"].astype("float64").where(grouped["launched"] > 0)
+    grouped = grouped.astype(
+        {
+            "nights": "int64",
+            "split_nights": "int64",
+            "not_reach_goal": "Int64",
+            **dict.fromkeys(_COUNTS, "int64"),
+        }
+    )
     for name in ("destroyed", "not_reach_goal", "neutralised"):
-        grouped[f"{name}_share"] = grouped[name] / launched
-    return grouped.astype({"nights": "int64", **dict.fromkeys(_COUNTS, "int64")})
+        grouped[f"{name}_share"] = (grouped[name] / launched).astype("float64")
+    return grouped

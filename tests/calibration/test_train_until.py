@@ -1,0 +1,119 @@
+"""``calibrate --train-until`` before the reports and calibration files without a fitted quarter:
+one-line errors before any work, and no file written."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from skyshield.calibration.calibrate import (
+    MIN_NIGHTS,
+    Calibration,
+    CalibrationError,
+    adjustment,
+    calibrate,
+    check_train_until,
+    fitted_periods,
+    load_calibration,
+)
+from skyshield.calibration.fit import NightData, night_data
+from skyshield.calibration.settings import EmulatorSettings
+from skyshield.calibration.surrogate import Surrogate
+from skyshield.errors import ScenarioError
+from skyshield.reports import load_reports
+from skyshield.testing import run_cli
+
+
+def _nights(days: list[str]) -> NightData:
+    n = len(days)
+    launched = np.full((n, 3), 5)
+    return NightData(
+        np.array(days, dtype="datetime64[D]"),
+        launched,
+        launched,
+        np.full((n, 3), np.nan),
+        np.zeros(n, dtype=np.int64),
+    )
+
+
+def test_check_train_until__earliest_date_with_a_fittable_quarter() -> None:
+    """Three nights at the end of Q3, then nightly from 1 October: Q3 never holds 10 nights, Q4
+    does from its 10th night on, so the first usable --train-until is the day after it."""
+    days = ["2022-09-28", "2022-09-29", "2022-09-30"]
+    days += [str(date(2022, 10, 1) + timedelta(days=i)) for i in range(30)]
+    data = _nights(days)
+    tenth = date(2022, 10, MIN_NIGHTS)
+    check_train_until(data, tenth + timedelta(days=1))
+    assert fitted_periods(data, tenth + timedelta(days=1)) == [
+        (date(2022, 10, 1), tenth + timedelta(days=1))
+    ]
+    for until in (tenth, date(2022, 10, 1), date(2021, 1, 1)):
+        assert fitted_periods(data, until) == []
+        with pytest.raises(CalibrationError) as caught:
+            check_train_until(data, until, option="--train-until")
+        message = str(caught.value)
+        assert message == (
+            f"--train-until: expected a date from 2022-10-11 on (a calendar quarter before it "
+            f"must hold 10 report nights; the reports start on 2022-09-28), got {until}"
+        )
+
+
+def test_check_train_until__no_quarter_ever_fittable() -> None:
+    with pytest.raises(CalibrationError, match="no calendar quarter of the reports holds 10"):
+        check_train_until(_nights(["2025-01-01", "2025-05-01"]), date(2026, 1, 1))
+    with pytest.raises(CalibrationError, match="no report night to fit"):
+        check_train_until(_nights([]), date(2026, 1, 1))
+
+
+def test_calibrate__refuses_a_train_until_before_the_reports() -> None:
+    reports = load_reports()
+    data = night_data(reports.by_night, reports.rows)
+    surrogate = Surrogate(np.zeros((3, 2, 4)))
+    with pytest.raises(CalibrationError, match="got 2021-01-01"):
+        calibrate(data, date(2021, 1, 1), surrogate, steps=50)
+
+
+def test_cli_calibrate__train_until_before_the_reports_is_one_line(tmp_path: Path) -> None:
+    """Refused before the engine design (which takes minutes): exit 2, one line, no file."""
+    output = tmp_path / "calibration.json"
+    result = run_cli("calibrate", "--train-until", "2021-01-01", "-o", output)
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.strip() == (
+        "--train-until: expected a date from 2022-10-14 on (a calendar quarter before it must "
+        "hold 10 report nights; the reports start on 2022-09-28), got 2021-01-01"
+    )
+    assert "Traceback" not in result.stderr + result.stdout
+    assert not output.exists()
+    assert list(tmp_path.iterdir()) == []
+
+
+def _zero_quarter_file(directory: Path) -> Path:
+    """A calibration file as the old calibrate wrote for a --train-until before the reports."""
+    path = directory / "zero.json"
+    Calibration(Surrogate(np.zeros((3, 2, 4))), EmulatorSettings(), pd.DataFrame(), ()).save(path)
+    return path
+
+
+def test_load_calibration__zero_quarters_refused_where_applied(tmp_path: Path) -> None:
+    path = _zero_quarter_file(tmp_path)
+    assert load_calibration(path).periods == ()  # a back-test may still reuse its emulator
+    with pytest.raises(ScenarioError, match="no fitted quarter"):
+        load_calibration(path, fitted=True)
+    with pytest.raises(ScenarioError, match="no fitted quarter"):
+        adjustment(path)
+
+
+def test_cli_run__zero_quarter_calibration_is_one_line(tmp_path: Path) -> None:
+    path = _zero_quarter_file(tmp_path)
+    result = run_cli("run", "default", "-n", "2", "--calibration", path)
+    assert result.returncode == 2, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert lines == [
+        f"--calibration: expected a calibration file from `skyshield calibrate`, got {path}: "
+        "no fitted quarter (its --train-until is before the reports' first quarter)"
+    ]
+    assert "Traceback" not in result.stderr + result.stdout
