@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench clean chromium
+.PHONY: run test docs lint bench clean chromium
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "need $(PYTHON) on PATH (or: make PYTHON=python3 ...)"; exit 1; }
@@ -27,14 +27,21 @@ test: $(STAMP) chromium
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
+	$(MAKE) docs
 	$(BIN)/python -m pytest -q --durations=8
 	@# the fast engine's numba code again with bounds checks, in its own cache so it recompiles
 	NUMBA_BOUNDSCHECK=1 NUMBA_CACHE_DIR=$(VENV)/numba-boundscheck $(BIN)/python -m pytest -q \
 		tests/engine/test_reference.py tests/engine/test_intercept.py \
 		-k "cap or reloads or sector or one-unit or head_on or brute"
 
+# The API reference and tutorial into site/ (mkdocs.yml). --strict: a broken cross-reference
+# (in a page or a docstring) or any other warning fails the build; tests/test_docs.py runs the
+# tutorial's code and proves a broken reference fails.
+docs: $(STAMP)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
+
 bench: $(STAMP)
 	$(BIN)/python bench/bench_engine.py
 
 clean:
-	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache .ruff_cache .mypy_cache .hypothesis
+	rm -rf $(VENV) build dist site src/*.egg-info .pytest_cache .ruff_cache .mypy_cache .hypothesis
