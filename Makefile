@@ -39,6 +39,9 @@ test: $(STAMP) chromium
 # tutorial's code and proves a broken reference fails.
 docs: $(STAMP)
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
+	@# the site loads nothing from the web (no font or script CDN); links out are fine
+	@! grep -rlE '<(script|link|img)[^>]*(src|href)="(https?:)?//' site || \
+		{ echo "site/ loads an asset from the web (above)"; exit 1; }
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_engine.py
