@@ -42,6 +42,9 @@ docs: $(STAMP)
 	@# the site loads nothing from the web (no font or script CDN); links out are fine
 	@! grep -rlE '<(script|link|img)[^>]*(src|href)="(https?:)?//' site || \
 		{ echo "site/ loads an asset from the web (above)"; exit 1; }
+	@# every Sphinx role of a docstring was turned into a link or code (scripts/docs_griffe.py)
+	@! grep -rlE ':(py:)?(func|class|mod|meth|attr|data|obj|exc|const):|&lt;autoref' site \
+		--include=*.html || { echo "a docstring role was printed as text (above)"; exit 1; }
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_engine.py
