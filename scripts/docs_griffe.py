@@ -55,9 +55,10 @@ def _descriptions(text: str) -> str:
 
 def _lookup(collection: griffe.ModulesCollection, path: str) -> griffe.Object | griffe.Alias | None:
     try:
-        return collection.get_member(path)
+        found: griffe.Object | griffe.Alias = collection.get_member(path)
     except (KeyError, ValueError, griffe.AliasResolutionError, griffe.CyclicAliasError):
         return None
+    return found
 
 
 def _resolve(obj: griffe.Object | griffe.Alias, target: str) -> str | None:
