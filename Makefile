@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-slow mutants lint bench clean chromium
+.PHONY: run test test-slow mutants docs lint bench clean chromium
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "need $(PYTHON) on PATH (or: make PYTHON=python3 ...)"; exit 1; }
@@ -29,6 +29,7 @@ test: $(STAMP) chromium
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
+	$(MAKE) docs
 	$(BIN)/python -m pytest -q -m "not slow" -n auto --dist loadfile --durations=8
 	@# the fast engine's numba code again with bounds checks, in its own cache so it recompiles
 	NUMBA_BOUNDSCHECK=1 NUMBA_CACHE_DIR=$(VENV)/numba-boundscheck $(BIN)/python -m pytest -q \
@@ -38,6 +39,7 @@ test: $(STAMP) chromium
 # The slow tier: the tests marked slow (10,000 fuzzed files, 24 seeds x 160 nights, six MCMC
 # fits, ...) and every property test again with the "slow" hypothesis profile (15x examples).
 test-slow: $(STAMP)
+	$(MAKE) docs
 	$(BIN)/python -m pytest -q -m "slow or hypothesis" --hypothesis-profile=slow --durations=8
 
 # Every mutant in scripts/mutants.sh must be killed by its tests; prints the table.
@@ -48,4 +50,4 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_engine.py
 
 clean:
-	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache .ruff_cache .mypy_cache .hypothesis
+	rm -rf $(VENV) build dist site src/*.egg-info .pytest_cache .ruff_cache .mypy_cache .hypothesis
