@@ -39,12 +39,23 @@ test: $(STAMP) chromium
 # The slow tier: the tests marked slow (10,000 fuzzed files, 24 seeds x 160 nights, six MCMC
 # fits, ...) and every property test again with the "slow" hypothesis profile (15x examples).
 test-slow: $(STAMP)
-	$(MAKE) docs
 	$(BIN)/python -m pytest -q -m "slow or hypothesis" --hypothesis-profile=slow --durations=8
 
 # Every mutant in scripts/mutants.sh must be killed by its tests; prints the table.
 mutants: $(STAMP)
 	bash scripts/mutants.sh
+
+# The API reference and tutorial into site/ (mkdocs.yml). --strict: a broken cross-reference
+# (in a page or a docstring) or any other warning fails the build; tests/test_docs.py runs the
+# tutorial's code and proves a broken reference fails.
+docs: $(STAMP)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
+	@# the site loads nothing from the web (no font or script CDN); links out are fine
+	@! grep -rlE '<(script|link|img)[^>]*(src|href)="(https?:)?//' site || \
+		{ echo "site/ loads an asset from the web (above)"; exit 1; }
+	@# every Sphinx role of a docstring was turned into a link or code (scripts/docs_griffe.py)
+	@! grep -rlE ':(py:)?(func|class|mod|meth|attr|data|obj|exc|const):|&lt;autoref' site \
+		--include=*.html || { echo "a docstring role was printed as text (above)"; exit 1; }
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_engine.py
