@@ -12,7 +12,16 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from skyshield.api import compare, run, sweep
+    from skyshield.api import (
+        backtest,
+        calibrate,
+        campaign,
+        compare,
+        export,
+        report,
+        run,
+        sweep,
+    )
     from skyshield.errors import CatalogError, GeographyError, ScenarioError, SkyshieldError
     from skyshield.results import RunSummary
     from skyshield.scenario import Scenario, load_scenario
@@ -24,8 +33,13 @@ __all__ = [
     "Scenario",
     "ScenarioError",
     "SkyshieldError",
+    "backtest",
+    "calibrate",
+    "campaign",
     "compare",
+    "export",
     "load_scenario",
+    "report",
     "run",
     "sweep",
 ]
@@ -40,8 +54,13 @@ _SOURCES = {
     "Scenario": "skyshield.scenario",
     "ScenarioError": "skyshield.errors",
     "SkyshieldError": "skyshield.errors",
+    "backtest": "skyshield.api",
+    "calibrate": "skyshield.api",
+    "campaign": "skyshield.api",
     "compare": "skyshield.api",
+    "export": "skyshield.api",
     "load_scenario": "skyshield.scenario",
+    "report": "skyshield.api",
     "run": "skyshield.api",
     "sweep": "skyshield.api",
 }

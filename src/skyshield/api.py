@@ -1,4 +1,11 @@
-"""Python API mirroring the CLI: ``skyshield.run(...)`` returns tidy pandas tables."""
+"""The Python API: one function per CLI verb, each returning a result with tidy pandas tables.
+
+Every ``skyshield VERB`` is a thin wrapper of the function of the same name here:
+:func:`run`, :func:`compare`, :func:`sweep`, :func:`campaign`, :func:`calibrate`,
+:func:`backtest`, :func:`report` and :func:`export`. The results share one protocol
+(:class:`skyshield.results.Result`): ``tables()``, ``to_dict()`` (what ``--json`` prints),
+``plot()``, ``save(directory)`` and a readable ``repr``.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +18,8 @@ from typing import Any
 
 from skyshield import __version__
 from skyshield.calibration.calibrate import adjustment
+from skyshield.calibration.workflow import backtest, calibrate
+from skyshield.campaigns.workflow import campaign
 from skyshield.engine.compiled import CompiledScenario
 from skyshield.exporting import check_replication, export_text
 from skyshield.reporting import ReportRun, render_report
@@ -33,7 +42,17 @@ from skyshield.store import (
     utc_now,
 )
 
-__all__ = ["RunSummary", "compare", "export", "report", "run", "sweep"]
+__all__ = [
+    "RunSummary",
+    "backtest",
+    "calibrate",
+    "campaign",
+    "compare",
+    "export",
+    "report",
+    "run",
+    "sweep",
+]
 
 
 def run(

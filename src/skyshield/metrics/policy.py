@@ -9,6 +9,8 @@ Column names are ``measure/key``: ``leakers/cruise``, ``impacts/Lviv``, ``rounds
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 import pandas as pd
 
@@ -27,11 +29,30 @@ __all__ = [
     "MASSED_RAIDS_PER_MONTH",
     "NATO_MEMBERS",
     "DebrisRule",
+    "Measure",
     "cross_border",
     "long_measures",
     "per_replication_measures",
     "wide_measures",
 ]
+
+
+class Measure(NamedTuple):
+    """A per-replication measure as data: its kind and key (``""`` for a measure without one).
+
+    ``Measure("leakers", "all")``, ``Measure("impacts", "Lviv")``,
+    ``Measure("interceptor_cost_usd", "")``: the ``measure`` and ``key`` columns of the long
+    tables, so nothing downstream parses a ``measure/key`` string.
+    """
+
+    measure: str
+    key: str = ""
+
+    @property
+    def column(self) -> str:
+        """Its column name in :func:`per_replication_measures`'s wide table (``measure/key``)."""
+        return f"{self.measure}/{self.key}" if self.key else self.measure
+
 
 # The 32 NATO member states (ISO 3166-1 alpha-2), as listed by NATO, "NATO member countries",
 # https://www.nato.int/cps/en/natohq/topics_52044.htm (Sweden joined on 2024-03-07).

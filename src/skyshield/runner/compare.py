@@ -27,6 +27,7 @@ from skyshield.metrics.policy import (
     DEFAULT_DEBRIS,
     MASSED_RAIDS_PER_MONTH,
     DebrisRule,
+    Measure,
     long_measures,
     per_replication_measures,
 )
@@ -38,6 +39,7 @@ from skyshield.scenario.variation import Variation, apply_variation, parse_varia
 
 __all__ = [
     "SENSITIVITY_MEASURES",
+    "SENSITIVITY_OUTPUTS",
     "PolicyComparison",
     "Variation",
     "apply_variation",
@@ -48,7 +50,13 @@ __all__ = [
 
 ESCALATION = "allied_engagements_over_non_allied"
 # Measures shown for each value of a varied parameter.
-SENSITIVITY_MEASURES = ("leakers/all", f"{ESCALATION}/all", "interceptor_cost_usd")
+SENSITIVITY_OUTPUTS = (
+    Measure("leakers", "all"),
+    Measure(ESCALATION, "all"),
+    Measure("interceptor_cost_usd"),
+)
+# their columns in the wide per-replication tables
+SENSITIVITY_MEASURES = tuple(m.column for m in SENSITIVITY_OUTPUTS)
 
 
 @dataclass(frozen=True, slots=True)

@@ -219,6 +219,61 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("measure", pa.string()),
         ("value", pa.float64()),
     ),
+    # calibrate: the emulator's validation and each quarter's posterior (skyshield.calibration)
+    "calibration_validation": _schema(
+        ("class", pa.string()),
+        ("quantity", pa.string()),
+        ("runs", pa.int64()),
+        ("rmse", pa.float64()),
+        ("bias", pa.float64()),
+        ("engine_se", pa.float64()),
+        ("spread", pa.float64()),
+    ),
+    "calibration_periods": _schema(
+        ("parameter", pa.string()),
+        ("p5", pa.float64()),
+        ("median", pa.float64()),
+        ("p95", pa.float64()),
+        ("start", pa.string()),
+        ("end", pa.string()),
+        ("nights", pa.int64()),
+    ),
+    # backtest: per test night, class and target; scores per class and target
+    "backtest_nights": _schema(
+        ("night", pa.string()),
+        ("class", pa.string()),
+        ("target", pa.string()),
+        ("launched", pa.int64()),
+        ("reported", pa.int64()),
+        *((name, pa.float64()) for name in ("p5", "p25", "median", "p75", "p95", "crps")),
+        *(
+            (name, pa.float64())
+            for name in ("baseline", "baseline_median", "baseline_crps", "b_p5", "b_p25")
+        ),
+        ("b_p75", pa.float64()),
+        ("b_p95", pa.float64()),
+        ("origin", pa.string()),
+    ),
+    "backtest_metrics": _schema(
+        ("class", pa.string()),
+        ("target", pa.string()),
+        ("nights", pa.int64()),
+        *(
+            (name, pa.float64())
+            for name in (
+                "mae",
+                "baseline_mae",
+                "crps",
+                "baseline_crps",
+                "coverage_50",
+                "coverage_90",
+                "baseline_coverage_50",
+                "baseline_coverage_90",
+            )
+        ),
+    ),
+    # a delivery solver's candidates: monthly delivery and its estimated P(stock-out)
+    "delivery_tried": _schema(("per_month", pa.int64()), ("p_stockout", pa.float64())),
     # sensitivity indices of a Sobol sweep (:mod:`skyshield.metrics.sobol`)
     "sobol": _schema(
         ("output", pa.string()),
