@@ -10,7 +10,6 @@ Every ``skyshield VERB`` is a thin wrapper of the function of the same name here
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -33,12 +32,7 @@ from skyshield.runner.sweep import SweepResult, execute_sweep, plan_sweep
 from skyshield.scenario import Scenario, load_scenario
 from skyshield.settings import ExportFormat
 from skyshield.store import (
-    RunRecord,
-    canonical_scenario,
     check_results_directory,
-    new_run_id,
-    parameters_json,
-    save_run,
     utc_now,
 )
 
@@ -88,29 +82,15 @@ def run(
             progress=report,
             adjust=_adjustment(calibration),
         )
-    summary = summarize(result)
-    if out is None:
-        return summary
-    text, digest = canonical_scenario(loaded)
-    record = RunRecord(
-        run_id=new_run_id("run"),
-        kind="run",
-        parent=None,
-        scenario_name=loaded.name,
-        scenario_sha256=digest,
-        scenario_json=text,
-        parameters=parameters_json(
-            {
-                "engine": summary.engine,
-                "calibration": None if calibration is None else str(calibration),
-            }
-        ),
-        seed=summary.seed,
-        replications=summary.replications,
+    summary = dataclasses.replace(
+        summarize(result),
+        scenario=loaded,
+        calibration=None if calibration is None else str(calibration),
         started=started,
     )
-    save_run(Path(out), record, summary.tables())
-    return dataclasses.replace(summary, run_id=record.run_id)
+    if out is None:
+        return summary
+    return dataclasses.replace(summary, run_id=summary.save(out))
 
 
 def _adjustment(
@@ -170,33 +150,16 @@ def compare(
         adjust=_adjustment(calibration),
         **options,
     )
-    if out is None:
-        return result
-    texts = [canonical_scenario(s)[0] for s in loaded]
-    text = "[" + ",".join(texts) + "]"
-    record = RunRecord(
-        run_id=new_run_id("compare"),
-        kind="compare",
-        parent=None,
-        scenario_name=",".join(result.names),
-        scenario_sha256=hashlib.sha256(text.encode()).hexdigest(),
-        scenario_json=text,
-        parameters=parameters_json(
-            {
-                "vary": [[v.path, list(v.values)] for v in variations],
-                "raids_per_month": result.raids_per_month,
-                "debris_radius_km": result.debris.radius_km,
-                "debris_min_population": result.debris.min_population,
-                "unpaired": list(result.unpaired),
-                "calibration": None if calibration is None else str(calibration),
-            }
-        ),
-        seed=result.seed,
-        replications=result.replications,
+    result = dataclasses.replace(
+        result,
+        scenarios=tuple(loaded),
+        variations=tuple(variations),
+        calibration=None if calibration is None else str(calibration),
         started=started,
     )
-    save_run(Path(out), record, result.tables())
-    return dataclasses.replace(result, run_id=record.run_id)
+    if out is None:
+        return result
+    return dataclasses.replace(result, run_id=result.save(out))
 
 
 def sweep(

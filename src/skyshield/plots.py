@@ -87,6 +87,11 @@ def plot_sobol(indices: pd.DataFrame, title: str = "") -> Figure:
     """
     from matplotlib.figure import Figure  # slow to import: only when asked
 
+    if "output" not in indices:  # a sweep's indices name each output by measure and key
+        named = indices["measure"].where(
+            indices["key"] == "", indices["measure"] + ": " + indices["key"]
+        )
+        indices = indices.assign(output=named)
     outputs = list(dict.fromkeys(indices["output"]))
     figure = Figure(
         # at least 2.5 in tall: one parameter's panel would leave the layout no room

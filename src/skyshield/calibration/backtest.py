@@ -84,8 +84,11 @@ class Backtest:
         }
 
     def tables(self) -> dict[str, pd.DataFrame]:
-        """``nights`` (per night, class, target: reported, predicted, baseline), ``metrics``."""
-        return {"nights": self.nights, "metrics": self.metrics}
+        """Return ``backtest_nights`` (per night, class, target) and ``backtest_metrics``."""
+        return {
+            "backtest_nights": _columns(self.nights, "backtest_nights"),
+            "backtest_metrics": _columns(self.metrics, "backtest_metrics"),
+        }
 
     def plot(self) -> Figure:
         """Plot reported vs predicted (median, intervals) per night and class."""
@@ -97,10 +100,7 @@ class Backtest:
         """Save the nights and scores in a results directory; return the run id."""
         return save_result(
             directory,
-            {
-                "backtest_nights": _columns(self.nights, "backtest_nights"),
-                "backtest_metrics": _columns(self.metrics, "backtest_metrics"),
-            },
+            self.tables(),
             kind="backtest",
             name=f"reports from {self.settings.get('train_until')}",
             parameters=self.settings,

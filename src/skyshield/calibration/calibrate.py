@@ -83,8 +83,19 @@ class Calibration:
         }
 
     def tables(self) -> dict[str, pd.DataFrame]:
-        """Return ``validation`` (emulator vs engine, per class and quantity) and ``periods``."""
-        return {"validation": self.validation, "periods": self.summary()}
+        """Return the emulator's validation and each quarter's posterior summary (long).
+
+        ``calibration_validation``: per class and quantity, emulator vs engine on held-out
+        compositions; ``calibration_periods``: per quarter and parameter, median and 5-95%.
+        """
+        return {
+            "calibration_validation": self.validation.reindex(
+                columns=SCHEMAS["calibration_validation"].names
+            ),
+            "calibration_periods": self.summary().reindex(
+                columns=SCHEMAS["calibration_periods"].names
+            ),
+        }
 
     def plot(self) -> Figure:
         """Each fitted parameter over time: median and 5-95% interval per quarter."""
@@ -97,15 +108,9 @@ class Calibration:
 
         Returns the run id (``skyshield runs DIR`` lists it; kind ``calibrate``).
         """
-        tables = self.tables()
         run_id = save_result(
             directory,
-            {
-                "calibration_validation": tables["validation"],
-                "calibration_periods": tables["periods"].reindex(
-                    columns=SCHEMAS["calibration_periods"].names
-                ),
-            },
+            self.tables(),
             kind="calibrate",
             name=f"reports until {self.data.get('train_until')}",
             parameters={"settings": vars_of(self.settings), "data": self.data.get("file")},

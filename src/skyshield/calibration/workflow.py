@@ -88,7 +88,7 @@ def calibrate(
     --------
     >>> cal = skyshield.calibrate("2025-01-01", compositions=4, parameters=4, replications=2,
     ...                           steps=50)  # doctest: +SKIP
-    >>> cal.tables()["periods"].head()  # doctest: +SKIP
+    >>> cal.tables()["calibration_periods"].head()  # doctest: +SKIP
     """
     until = _date(train_until, "--train-until")
     reports = load_reports(None if data is None else Path(data))
@@ -156,7 +156,7 @@ def backtest(
     --------
     >>> bt = skyshield.backtest("2025-06-01", test_until="2025-06-07",
     ...                         calibration="calibration.json", steps=50)  # doctest: +SKIP
-    >>> bt.tables()["metrics"]  # doctest: +SKIP
+    >>> bt.tables()["backtest_metrics"]  # doctest: +SKIP
     """
     until = _date(train_until, "--train-until")
     last = None if test_until is None else _date(test_until, "--test-until")

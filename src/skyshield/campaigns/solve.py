@@ -56,7 +56,7 @@ class DeliverySolution:
 
     def to_dict(self) -> dict[str, Any]:
         """Return the answer, its intervals and every delivery tried (strict JSON values)."""
-        document: dict[str, Any] = json_ready(self._document())
+        document: dict[str, Any] = json_ready({"schema": self.SCHEMA, **self._document()})
         return document
 
     def tables(self) -> dict[str, pd.DataFrame]:

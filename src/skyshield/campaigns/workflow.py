@@ -127,11 +127,11 @@ class CampaignRun:
         return result
 
     def tables(self) -> dict[str, pd.DataFrame]:
-        """Return every table (see :mod:`skyshield.campaigns.store`), schedules in one column."""
-        tables = campaign_tables(self.results, self.summaries)
-        if self.solution is not None:
-            tables.update(self.solution.tables())
-        return tables
+        """Return every table (see :mod:`skyshield.campaigns.store`), schedules in one column.
+
+        The solver's candidates are the tables of :attr:`solution`, a result of its own.
+        """
+        return campaign_tables(self.results, self.summaries)
 
     def plot(self) -> Figure:
         """Plot each tracked system's stock bands and stock-out nights, and cumulative hits."""
@@ -158,8 +158,7 @@ class CampaignRun:
             data=self.data,
         )
         record = dataclasses.replace(record, started=self.started)
-        tables = campaign_tables(self.results, self.summaries)  # the store's declared tables
-        save_run(folder, record, tables)
+        save_run(folder, record, self.tables())
         document = dataclasses.replace(self, run_id=record.run_id).to_dict()
         self.plot().savefig(folder / "campaign.png")
         (folder / "campaign.json").write_text(json.dumps(document, indent=1) + "\n")

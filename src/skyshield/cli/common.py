@@ -74,10 +74,9 @@ def fmt(mean: float, low: float, high: float, digits: int = 1) -> str:
     return f"{mean:.{digits}f} ± {(high - low) / 2:.{digits}f}"
 
 
-def label(measure: str) -> str:
-    """Show a ``kind/key`` measure as table text: ``kind: key``."""
-    kind, _, key = measure.partition("/")
-    return f"{kind.replace('_', ' ')}: {key}" if key else kind.replace("_", " ")
+def label(measure: str, key: str = "") -> str:
+    """Show a measure and its key as table text: ``measure: key``."""
+    return f"{measure.replace('_', ' ')}: {key}" if key else measure.replace("_", " ")
 
 
 def pm(diff: float, half_width: float) -> str:

@@ -105,7 +105,7 @@ def _print_sweep(result: SweepResult) -> None:
             )
         for r in result.sobol.itertuples():
             table.add_row(
-                label(str(r.output)),
+                label(str(r.measure), str(r.key)),
                 str(r.parameter).removeprefix("nations.").replace(".roe.", "."),
                 f"{r.s1:.2f} ± {r.s1_ci95:.2f}",
                 f"{r.st:.2f} ± {r.st_ci95:.2f}",

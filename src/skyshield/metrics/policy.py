@@ -32,6 +32,7 @@ __all__ = [
     "Measure",
     "cross_border",
     "long_measures",
+    "measure_frame",
     "per_replication_measures",
     "wide_measures",
 ]
@@ -52,6 +53,23 @@ class Measure(NamedTuple):
     def column(self) -> str:
         """Its column name in :func:`per_replication_measures`'s wide table (``measure/key``)."""
         return f"{self.measure}/{self.key}" if self.key else self.measure
+
+    @classmethod
+    def of(cls, column: str) -> Measure:
+        """Return the measure a wide column names (the one place such a name is parsed)."""
+        measure, _, key = str(column).partition("/")
+        return cls(measure, key)
+
+
+def measure_frame(columns: pd.Index | list[str]) -> pd.DataFrame:
+    """``measure`` and ``key`` columns for a wide table's measure columns, in their order."""
+    parsed = [Measure.of(c) for c in columns]
+    return pd.DataFrame(
+        {
+            "measure": pd.Series([m.measure for m in parsed], dtype=object).astype(str),
+            "key": pd.Series([m.key for m in parsed], dtype=object).astype(str),
+        }
+    )
 
 
 # The 32 NATO member states (ISO 3166-1 alpha-2), as listed by NATO, "NATO member countries",
@@ -241,12 +259,13 @@ CROSS_BORDER_PREFIXES = (
 def cross_border(measures: pd.DataFrame, clusters: np.ndarray | None = None) -> pd.DataFrame:
     """Cross-border measures of one run: per-night mean, 95% CI and 95% range of nights.
 
-    One row per measure (``intercepts_over/PL``, ``nato_bound/all``, ...), in a ``measure``
-    column; the statistics are :func:`skyshield.metrics.summary.mean_interval`'s.
+    One row per measure, named by ``measure`` and ``key`` columns (``intercepts_over``,
+    ``PL``; ``nato_bound``, ``all``; ...); the statistics are
+    :func:`skyshield.metrics.summary.mean_interval`'s.
     """
     columns = [c for c in measures.columns if c.startswith(CROSS_BORDER_PREFIXES)]
-    table = mean_interval(measures[columns], clusters)
-    return table.rename_axis("measure").reset_index()
+    table = mean_interval(measures[columns], clusters).reset_index(drop=True)
+    return pd.concat([measure_frame(columns), table], axis=1)
 
 
 def long_measures(wide: pd.DataFrame) -> pd.DataFrame:
@@ -256,14 +275,13 @@ def long_measures(wide: pd.DataFrame) -> pd.DataFrame:
     row per replication); a measure without a key (``interceptor_cost_usd``) gets key ``""``.
     Rows are sorted by replication, then measure and key, so equal inputs give equal tables.
     """
-    names = [str(c) for c in wide.columns]
-    split = [name.partition("/") for name in names]
+    names = measure_frame(wide.columns)
     n_reps, n_cols = wide.shape
     table = pd.DataFrame(
         {
             "replication": np.repeat(wide.index.to_numpy(dtype=np.int64), n_cols),
-            "measure": np.tile(np.asarray([m for m, _, _ in split], dtype=object), n_reps),
-            "key": np.tile(np.asarray([k for _, _, k in split], dtype=object), n_reps),
+            "measure": np.tile(names["measure"].to_numpy(dtype=object), n_reps),
+            "key": np.tile(names["key"].to_numpy(dtype=object), n_reps),
             "value": wide.to_numpy(dtype=np.float64).ravel(),
         }
     )

@@ -201,13 +201,18 @@ def _catalog_used(runs: Sequence[Run]) -> tuple[list[dict[str, Any]], list[dict[
 def _comparison(comparison: PolicyComparison) -> dict[str, Any]:
     """Paired differences of the measures any policy changes, rounded for reading."""
     diffs = comparison.differences
-    moved = comparison.summary.groupby("measure")["mean"].apply(lambda m: bool((m.abs() > 0).any()))
+    moved = comparison.summary.groupby(["measure", "key"])["mean"].apply(
+        lambda m: bool((m.abs() > 0).any())
+    )
     rows = []
-    for r in diffs[diffs["measure"].map(moved)].itertuples():
+    for r in diffs.itertuples():
+        if not moved[(r.measure, r.key)]:
+            continue
         scale = 1e-6 if "cost" in str(r.measure) else 1.0
+        name = f"{r.measure}/{r.key}" if r.key else str(r.measure)
         rows.append(
             {
-                "measure": str(r.measure) + (" (USD M)" if scale != 1.0 else ""),
+                "measure": name + (" (USD M)" if scale != 1.0 else ""),
                 "policy": r.policy,
                 "baseline_mean": r.baseline_mean * scale,
                 "mean": r.mean * scale,

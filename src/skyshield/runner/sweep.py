@@ -33,7 +33,13 @@ from skyshield.engine.draws import route_set
 from skyshield.engine.geometry import build_geometry
 from skyshield.engine.scaling import scaled_compiled
 from skyshield.errors import FieldProblem, ScenarioError
-from skyshield.metrics.policy import DEFAULT_DEBRIS, MASSED_RAIDS_PER_MONTH, Measure, long_measures
+from skyshield.metrics.policy import (
+    DEFAULT_DEBRIS,
+    MASSED_RAIDS_PER_MONTH,
+    Measure,
+    long_measures,
+    measure_frame,
+)
 from skyshield.metrics.sobol import sobol_indices
 from skyshield.metrics.summary import half_width_95
 from skyshield.runner.compare import SENSITIVITY_OUTPUTS, run_measures
@@ -285,8 +291,8 @@ class SweepResult:
     plan : what was run
     table : one row per distinct point and measure: point, parameters (JSON), measure, key,
         mean per night, ci95 (half width of its 95% interval)
-    sobol : Sobol indices of the outputs (:func:`skyshield.metrics.sobol.sobol_indices`) for
-        a Sobol design, else None
+    sobol : Sobol indices of the outputs for a Sobol design (measure, key, parameter, s1,
+        s1_ci95, st, st_ci95; :func:`skyshield.metrics.sobol.sobol_indices`), else None
     skipped : points found complete in the results directory and not run again
     """
 
@@ -478,7 +484,8 @@ def execute_sweep(
         for output in outputs:
             by_point = means.xs((output.measure, output.key), level=("measure", "key"))
             series[output.column] = by_point.reindex([p.key for p in plan.points]).to_numpy()
-        indices = sobol_indices(plan.problem, series, seed=plan.seed)
+        named = sobol_indices(plan.problem, series, seed=plan.seed)
+        indices = pd.concat([measure_frame(named["output"]), named.drop(columns="output")], axis=1)
     if directory is not None:
         folder = run_directory(directory, plan.sweep_id)
         folder.mkdir(parents=True, exist_ok=True)

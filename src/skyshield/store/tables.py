@@ -106,7 +106,7 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("nights_fired", pa.float64()),
         ("nights_dry", pa.float64()),
     ),
-    "cross_border": _schema(("measure", pa.string()), *_STATS),
+    "cross_border": _schema(("measure", pa.string()), ("key", pa.string()), *_STATS),
     # compare: :class:`skyshield.runner.compare.PolicyComparison`
     "policy_measures": _schema(
         ("policy", pa.string()),
@@ -117,12 +117,14 @@ SCHEMAS: dict[str, pa.Schema] = {
     ),
     "summary": _schema(
         ("measure", pa.string()),
+        ("key", pa.string()),
         ("policy", pa.string()),
         ("mean", pa.float64()),
         ("ci95", pa.float64()),
     ),
     "differences": _schema(
         ("measure", pa.string()),
+        ("key", pa.string()),
         ("policy", pa.string()),
         ("baseline", pa.string()),
         ("baseline_mean", pa.float64()),
@@ -143,6 +145,7 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("parameter", pa.string()),
         ("value", pa.string()),
         ("measure", pa.string()),
+        ("key", pa.string()),
         ("diff", pa.float64()),
         ("ci95", pa.float64()),
         ("paired", pa.bool_()),
@@ -276,7 +279,8 @@ SCHEMAS: dict[str, pa.Schema] = {
     "delivery_tried": _schema(("per_month", pa.int64()), ("p_stockout", pa.float64())),
     # sensitivity indices of a Sobol sweep (:mod:`skyshield.metrics.sobol`)
     "sobol": _schema(
-        ("output", pa.string()),
+        ("measure", pa.string()),
+        ("key", pa.string()),
         ("parameter", pa.string()),
         ("s1", pa.float64()),
         ("s1_ci95", pa.float64()),
