@@ -67,6 +67,11 @@ def run(
     ``skyshield calibrate``; its latest quarter's kill-probability and EW multipliers apply.
     ``out``: a results directory (created if new) to save every table in, as Parquet, with the
     run in its DuckDB catalog (:mod:`skyshield.store`); the summary's ``run_id`` names it.
+
+    Examples
+    --------
+    >>> summary = skyshield.run("default", replications=20)  # doctest: +SKIP
+    >>> summary.tables()["by_class"]  # doctest: +SKIP
     """
     loaded = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
     if out is not None:
@@ -133,6 +138,11 @@ def compare(
     ``vary`` takes ``"path=value1,value2"`` strings as ``skyshield compare --vary`` does; other
     keyword options go to :func:`skyshield.runner.compare.compare`. ``out``: a results
     directory to save the comparison's tables in (see :func:`run`).
+
+    Examples
+    --------
+    >>> comparison = skyshield.compare("baseline", "poland-100km")  # doctest: +SKIP
+    >>> comparison.tables()["differences"]  # doctest: +SKIP
     """
     loaded = [s if isinstance(s, Scenario) else load_scenario(s) for s in scenarios]
     names = [s.name if isinstance(s, Scenario) else Path(str(s)).stem for s in scenarios]
@@ -183,6 +193,11 @@ def sweep(
     point's value is validated before anything runs. With ``out`` (a results directory) each
     point is saved as it completes, and calling again with the same arguments resumes: points
     already complete are read, not run. ``scheduler``: a Dask scheduler's address.
+
+    Examples
+    --------
+    >>> result = skyshield.sweep("default", ["raid.waves.0.count=10,20"])  # doctest: +SKIP
+    >>> result.tables()["points"]  # doctest: +SKIP
     """
     loaded = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
     params = [p if isinstance(p, Parameter) else parse_parameter(p) for p in parameters]
@@ -220,6 +235,11 @@ def export(
     ``replications`` defaults to ``replication + 1``, the fewest runs that include it: a
     replication's raid, routes and draws depend on its index and the seed alone (up to the
     scenario's route-set cap), so it is the same night a longer run would show.
+
+    Examples
+    --------
+    >>> text = skyshield.export("default", "czml", replication=3)  # doctest: +SKIP
+    >>> Path("night3.czml").write_text(text)  # doctest: +SKIP
     """
     file_format = ExportFormat(file_format)
     stored = _stored(scenario)
@@ -260,6 +280,11 @@ def report(
     (the first is the baseline), which simulates them on the same nights; stored runs are
     shown side by side, not compared (save a comparison with ``compare --out``).
     ``replication`` is the night each map shows.
+
+    Examples
+    --------
+    >>> html = skyshield.report("baseline", "poland-100km", replications=50)  # doctest: +SKIP
+    >>> Path("report.html").write_text(html)  # doctest: +SKIP
     """
     sources: list[Scenario | str | Path | None] = list(scenarios) or [None]
     stored = [_stored(s) for s in sources]
