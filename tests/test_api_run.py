@@ -23,7 +23,7 @@ def poland_run() -> api.RunSummary:
 
 def test_run__cross_border_counts_match_the_threat_table(poland_run: api.RunSummary) -> None:
     threats = poland_run.threats
-    table = poland_run.cross_border.set_index("measure")
+    table = poland_run.cross_border.set_index(["measure", "key"])
     intercepted = threats[threats["fate"] == "intercepted"]
     for country in ("PL", "UA"):
         per_night = (
@@ -32,21 +32,22 @@ def test_run__cross_border_counts_match_the_threat_table(poland_run: api.RunSumm
             .sum()
             .reindex(range(40), fill_value=0)
         )
-        assert table.loc[f"intercepts_over/{country}", "mean"] == pytest.approx(per_night.mean())
-    assert table.loc["intercepts_over/PL", "mean"] > 0  # the policy is exercised
+        assert table.loc[("intercepts_over", country), "mean"] == pytest.approx(per_night.mean())
+    assert table.loc[("intercepts_over", "PL"), "mean"] > 0  # the policy is exercised
     # engagements by Poland over Ukraine: its shots whose intercept point is over UA
     shots = poland_run.shots
     polish_over_ua = shots[(shots["nation"] == "PL") & (shots["territory"].astype(str) == "UA")]
     engagements = polish_over_ua.drop_duplicates(["replication", "unit", "threat", "fire_time_s"])
     expected = len(engagements) / 40
-    assert table.loc["allied_engagements_over_non_allied/PL", "mean"] == pytest.approx(expected)
-    bound = table.loc["nato_bound/all", "mean"]
-    assert 0 <= table.loc["nato_bound_stopped_before/all", "mean"] <= bound
+    polish = table.loc[("allied_engagements_over_non_allied", "PL"), "mean"]
+    assert polish == pytest.approx(expected)
+    bound = table.loc[("nato_bound", "all"), "mean"]
+    assert 0 <= table.loc[("nato_bound_stopped_before", "all"), "mean"] <= bound
 
 
 def test_run__json_has_the_cross_border_table(poland_run: api.RunSummary) -> None:
-    measures = {row["measure"] for row in poland_run.to_dict()["cross_border"]}
-    assert {"intercepts_over/PL", "nato_bound/all"} <= measures
+    measures = {(row["measure"], row["key"]) for row in poland_run.to_dict()["cross_border"]}
+    assert {("intercepts_over", "PL"), ("nato_bound", "all")} <= measures
 
 
 def test_fates_per_night__every_class_and_fate_has_every_night(

@@ -12,20 +12,47 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from skyshield.api import compare, run, sweep
+    from skyshield.api import (
+        backtest,
+        calibrate,
+        campaign,
+        compare,
+        export,
+        report,
+        run,
+        sweep,
+    )
+    from skyshield.calibration.backtest import Backtest
+    from skyshield.calibration.calibrate import Calibration
+    from skyshield.campaigns.solve import DeliverySolution
+    from skyshield.campaigns.workflow import CampaignRun
     from skyshield.errors import CatalogError, GeographyError, ScenarioError, SkyshieldError
-    from skyshield.results import RunSummary
+    from skyshield.results import Result, RunSummary
+    from skyshield.runner.compare import PolicyComparison
+    from skyshield.runner.sweep import SweepResult
     from skyshield.scenario import Scenario, load_scenario
 
 __all__ = [
+    "Backtest",
+    "Calibration",
+    "CampaignRun",
     "CatalogError",
+    "DeliverySolution",
     "GeographyError",
+    "PolicyComparison",
+    "Result",
     "RunSummary",
     "Scenario",
     "ScenarioError",
     "SkyshieldError",
+    "SweepResult",
+    "backtest",
+    "calibrate",
+    "campaign",
     "compare",
+    "export",
     "load_scenario",
+    "report",
     "run",
     "sweep",
 ]
@@ -34,14 +61,26 @@ __version__ = "0.1.0.dev0"
 
 # public name -> module defining it; each module is imported when its first name is asked for
 _SOURCES = {
+    "Backtest": "skyshield.calibration.backtest",
+    "Calibration": "skyshield.calibration.calibrate",
+    "CampaignRun": "skyshield.campaigns.workflow",
     "CatalogError": "skyshield.errors",
+    "DeliverySolution": "skyshield.campaigns.solve",
     "GeographyError": "skyshield.errors",
+    "PolicyComparison": "skyshield.runner.compare",
+    "Result": "skyshield.results",
     "RunSummary": "skyshield.results",
     "Scenario": "skyshield.scenario",
     "ScenarioError": "skyshield.errors",
     "SkyshieldError": "skyshield.errors",
+    "SweepResult": "skyshield.runner.sweep",
+    "backtest": "skyshield.api",
+    "calibrate": "skyshield.api",
+    "campaign": "skyshield.api",
     "compare": "skyshield.api",
+    "export": "skyshield.api",
     "load_scenario": "skyshield.scenario",
+    "report": "skyshield.api",
     "run": "skyshield.api",
     "sweep": "skyshield.api",
 }

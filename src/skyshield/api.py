@@ -1,9 +1,15 @@
-"""Python API mirroring the CLI: ``skyshield.run(...)`` returns tidy pandas tables."""
+"""The Python API: one function per CLI verb, each returning a result with tidy pandas tables.
+
+Every ``skyshield VERB`` is a thin wrapper of the function of the same name here:
+:func:`run`, :func:`compare`, :func:`sweep`, :func:`campaign`, :func:`calibrate`,
+:func:`backtest`, :func:`report` and :func:`export`. The results share one protocol
+(:class:`skyshield.results.Result`): ``tables()``, ``to_dict()`` (what ``--json`` prints),
+``plot()``, ``save(directory)`` and a readable ``repr``.
+"""
 
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -11,6 +17,8 @@ from typing import Any
 
 from skyshield import __version__
 from skyshield.calibration.calibrate import adjustment
+from skyshield.calibration.workflow import backtest, calibrate
+from skyshield.campaigns.workflow import campaign
 from skyshield.engine.compiled import CompiledScenario
 from skyshield.exporting import check_replication, export_text
 from skyshield.reporting import ReportRun, render_report
@@ -24,16 +32,21 @@ from skyshield.runner.sweep import SweepResult, execute_sweep, plan_sweep
 from skyshield.scenario import Scenario, load_scenario
 from skyshield.settings import ExportFormat
 from skyshield.store import (
-    RunRecord,
-    canonical_scenario,
     check_results_directory,
-    new_run_id,
-    parameters_json,
-    save_run,
     utc_now,
 )
 
-__all__ = ["RunSummary", "compare", "export", "report", "run", "sweep"]
+__all__ = [
+    "RunSummary",
+    "backtest",
+    "calibrate",
+    "campaign",
+    "compare",
+    "export",
+    "report",
+    "run",
+    "sweep",
+]
 
 
 def run(
@@ -54,6 +67,11 @@ def run(
     ``skyshield calibrate``; its latest quarter's kill-probability and EW multipliers apply.
     ``out``: a results directory (created if new) to save every table in, as Parquet, with the
     run in its DuckDB catalog (:mod:`skyshield.store`); the summary's ``run_id`` names it.
+
+    Examples
+    --------
+    >>> summary = skyshield.run("default", replications=20)  # doctest: +SKIP
+    >>> summary.tables()["by_class"]  # doctest: +SKIP
     """
     loaded = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
     if out is not None:
@@ -69,29 +87,15 @@ def run(
             progress=report,
             adjust=_adjustment(calibration),
         )
-    summary = summarize(result)
-    if out is None:
-        return summary
-    text, digest = canonical_scenario(loaded)
-    record = RunRecord(
-        run_id=new_run_id("run"),
-        kind="run",
-        parent=None,
-        scenario_name=loaded.name,
-        scenario_sha256=digest,
-        scenario_json=text,
-        parameters=parameters_json(
-            {
-                "engine": summary.engine,
-                "calibration": None if calibration is None else str(calibration),
-            }
-        ),
-        seed=summary.seed,
-        replications=summary.replications,
+    summary = dataclasses.replace(
+        summarize(result),
+        scenario=loaded,
+        calibration=None if calibration is None else str(calibration),
         started=started,
     )
-    save_run(Path(out), record, summary.tables())
-    return dataclasses.replace(summary, run_id=record.run_id)
+    if out is None:
+        return summary
+    return dataclasses.replace(summary, run_id=summary.save(out))
 
 
 def _adjustment(
@@ -134,6 +138,11 @@ def compare(
     ``vary`` takes ``"path=value1,value2"`` strings as ``skyshield compare --vary`` does; other
     keyword options go to :func:`skyshield.runner.compare.compare`. ``out``: a results
     directory to save the comparison's tables in (see :func:`run`).
+
+    Examples
+    --------
+    >>> comparison = skyshield.compare("baseline", "poland-100km")  # doctest: +SKIP
+    >>> comparison.tables()["differences"]  # doctest: +SKIP
     """
     loaded = [s if isinstance(s, Scenario) else load_scenario(s) for s in scenarios]
     names = [s.name if isinstance(s, Scenario) else Path(str(s)).stem for s in scenarios]
@@ -151,33 +160,16 @@ def compare(
         adjust=_adjustment(calibration),
         **options,
     )
-    if out is None:
-        return result
-    texts = [canonical_scenario(s)[0] for s in loaded]
-    text = "[" + ",".join(texts) + "]"
-    record = RunRecord(
-        run_id=new_run_id("compare"),
-        kind="compare",
-        parent=None,
-        scenario_name=",".join(result.names),
-        scenario_sha256=hashlib.sha256(text.encode()).hexdigest(),
-        scenario_json=text,
-        parameters=parameters_json(
-            {
-                "vary": [[v.path, list(v.values)] for v in variations],
-                "raids_per_month": result.raids_per_month,
-                "debris_radius_km": result.debris.radius_km,
-                "debris_min_population": result.debris.min_population,
-                "unpaired": list(result.unpaired),
-                "calibration": None if calibration is None else str(calibration),
-            }
-        ),
-        seed=result.seed,
-        replications=result.replications,
+    result = dataclasses.replace(
+        result,
+        scenarios=tuple(loaded),
+        variations=tuple(variations),
+        calibration=None if calibration is None else str(calibration),
         started=started,
     )
-    save_run(Path(out), record, result.tables())
-    return dataclasses.replace(result, run_id=record.run_id)
+    if out is None:
+        return result
+    return dataclasses.replace(result, run_id=result.save(out))
 
 
 def sweep(
@@ -201,6 +193,11 @@ def sweep(
     point's value is validated before anything runs. With ``out`` (a results directory) each
     point is saved as it completes, and calling again with the same arguments resumes: points
     already complete are read, not run. ``scheduler``: a Dask scheduler's address.
+
+    Examples
+    --------
+    >>> result = skyshield.sweep("default", ["raid.waves.0.count=10,20"])  # doctest: +SKIP
+    >>> result.tables()["points"]  # doctest: +SKIP
     """
     loaded = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
     params = [p if isinstance(p, Parameter) else parse_parameter(p) for p in parameters]
@@ -238,6 +235,11 @@ def export(
     ``replications`` defaults to ``replication + 1``, the fewest runs that include it: a
     replication's raid, routes and draws depend on its index and the seed alone (up to the
     scenario's route-set cap), so it is the same night a longer run would show.
+
+    Examples
+    --------
+    >>> text = skyshield.export("default", "czml", replication=3)  # doctest: +SKIP
+    >>> Path("night3.czml").write_text(text)  # doctest: +SKIP
     """
     file_format = ExportFormat(file_format)
     stored = _stored(scenario)
@@ -278,6 +280,11 @@ def report(
     (the first is the baseline), which simulates them on the same nights; stored runs are
     shown side by side, not compared (save a comparison with ``compare --out``).
     ``replication`` is the night each map shows.
+
+    Examples
+    --------
+    >>> html = skyshield.report("baseline", "poland-100km", replications=50)  # doctest: +SKIP
+    >>> Path("report.html").write_text(html)  # doctest: +SKIP
     """
     sources: list[Scenario | str | Path | None] = list(scenarios) or [None]
     stored = [_stored(s) for s in sources]

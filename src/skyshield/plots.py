@@ -12,7 +12,13 @@ from skyshield.engine.outcomes import Fate
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-__all__ = ["FATE_COLOURS", "fates_per_night", "plot_fates_per_night", "plot_sobol"]
+__all__ = [
+    "FATE_COLOURS",
+    "fates_per_night",
+    "plot_fates_per_night",
+    "plot_interval_panels",
+    "plot_sobol",
+]
 
 # Colour of each fate in every figure and in the HTML report's charts.
 FATE_COLOURS = {
@@ -81,6 +87,11 @@ def plot_sobol(indices: pd.DataFrame, title: str = "") -> Figure:
     """
     from matplotlib.figure import Figure  # slow to import: only when asked
 
+    if "output" not in indices:  # a sweep's indices name each output by measure and key
+        named = indices["measure"].where(
+            indices["key"] == "", indices["measure"] + ": " + indices["key"]
+        )
+        indices = indices.assign(output=named)
     outputs = list(dict.fromkeys(indices["output"]))
     figure = Figure(
         # at least 2.5 in tall: one parameter's panel would leave the layout no room
@@ -117,6 +128,45 @@ def plot_sobol(indices: pd.DataFrame, title: str = "") -> Figure:
     figure.legend(
         handles, labels, fontsize="small", frameon=False, loc="outside lower center", ncols=2
     )
+    if title:
+        figure.suptitle(title)
+    return figure
+
+
+def plot_interval_panels(
+    frame: pd.DataFrame, *, panel: str, x: str, title: str = "", max_panels: int = 12
+) -> Figure:
+    """One panel per value of ``panel``: each ``x``'s mean ± its 95% half width (``ci95``).
+
+    ``frame`` is long: columns ``panel``, ``x``, ``mean`` and ``ci95`` (a comparison's summary
+    by measure and policy, a sweep's points by measure). Panels whose means are all zero are
+    left out; at most ``max_panels`` are drawn.
+    """
+    from matplotlib.figure import Figure  # slow to import: only when a figure is asked for
+
+    shown = [
+        name
+        for name, group in frame.groupby(panel, sort=False)
+        if bool((group["mean"].abs() > 0).any())
+    ][:max_panels]
+    cols = min(3, max(1, len(shown)))
+    rows = max(1, -(-len(shown) // cols))
+    figure = Figure(figsize=(4.2 * cols, 2.8 * rows), layout="constrained")
+    axes = figure.subplots(rows, cols, squeeze=False).ravel()
+    for ax, name in zip(axes, shown, strict=False):
+        group = frame[frame[panel] == name]
+        labels = group[x].astype(str).to_numpy()
+        ax.barh(
+            np.arange(len(group)),
+            group["mean"].to_numpy(dtype=float),
+            xerr=np.nan_to_num(group["ci95"].to_numpy(dtype=float)),
+            color="#6baed6",
+            ecolor="#08519c",
+        )
+        ax.set_yticks(np.arange(len(group)), labels, fontsize="small")
+        ax.set_title(str(name), fontsize="medium")
+    for ax in axes[len(shown) :]:
+        ax.set_visible(False)
     if title:
         figure.suptitle(title)
     return figure

@@ -1,21 +1,71 @@
-"""Results of the API's workflows, as tidy pandas tables: :class:`RunSummary` (``run``)."""
+"""Results of the API's workflows: one protocol (:class:`Result`) and :class:`RunSummary`.
+
+Every workflow returns a result that satisfies :class:`Result` (its ``--json`` id):
+
+- ``skyshield.run``: :class:`RunSummary` (``skyshield/run/v1``)
+- ``skyshield.compare``: :class:`~skyshield.runner.compare.PolicyComparison` (``compare/v1``)
+- ``skyshield.sweep``: :class:`~skyshield.runner.sweep.SweepResult` (``sweep/v1``)
+- ``skyshield.campaign``: :class:`~skyshield.campaigns.workflow.CampaignRun` (``campaign/v1``),
+  with its solver's :class:`~skyshield.campaigns.solve.DeliverySolution` (``delivery/v1``)
+- ``skyshield.calibrate``: :class:`~skyshield.calibration.calibrate.Calibration`
+  (``calibrate/v1``)
+- ``skyshield.backtest``: :class:`~skyshield.calibration.backtest.Backtest` (``backtest/v1``)
+
+The ``--json`` documents' JSON Schemas are in the repository's ``schema/`` folder.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, runtime_checkable
 
 import numpy as np
 import pandas as pd
 
+from skyshield.errors import StoreError
 from skyshield.metrics.policy import cross_border, long_measures, per_replication_measures
 from skyshield.metrics.summary import by_class, by_target, by_unit, interceptors
 from skyshield.runner.montecarlo import Run
+from skyshield.scenario import Scenario
+from skyshield.store import StrPath, canonical_scenario
+from skyshield.store.documents import records, save_result
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-__all__ = ["RunSummary", "summarize"]
+__all__ = ["Result", "RunSummary", "summarize"]
+
+
+@runtime_checkable
+class Result(Protocol):
+    """What every workflow's result offers (``skyshield.run``, ``compare``, ``sweep``, ...).
+
+    ``SCHEMA`` is the id of its ``--json`` document (``"skyshield/run/v1"``), which
+    ``to_dict()`` carries under ``"schema"``.
+    """
+
+    SCHEMA: ClassVar[str]
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """Return the result's tidy tables by name (measures as columns or long, never keys)."""
+        ...
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return exactly what the verb's ``--json`` prints: strict JSON values (no NaN)."""
+        ...
+
+    def plot(self) -> Figure:
+        """Draw the result's headline figure (matplotlib, imported only now)."""
+        ...
+
+    def save(self, directory: StrPath) -> str:
+        """Save the result in a results directory (:mod:`skyshield.store`); return its run id."""
+        ...
+
+    def __repr__(self) -> str:
+        """Show what it is, its size and its headline numbers in a few lines."""
+        ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,22 +104,69 @@ class RunSummary:
     cross_border: pd.DataFrame
     measures: pd.DataFrame
     run_id: str | None = None
+    scenario: Scenario | None = field(default=None, compare=False)
+    calibration: str | None = None
+    started: datetime | None = None
+
+    SCHEMA: ClassVar[str] = "skyshield/run/v1"
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready summary (without the per-threat and per-shot tables)."""
+        """Return what ``run --json`` prints (no per-threat or per-shot table; no NaN)."""
         return {
+            "schema": self.SCHEMA,
             "scenario": self.scenario_name,
             "notional_positions": self.notional,
             "replications": self.replications,
             "seed": self.seed,
             "engine": self.engine,
-            "by_class": self.by_class.to_dict(orient="records"),
-            "by_target": self.by_target.to_dict(orient="records"),
-            "interceptors": self.interceptors.to_dict(orient="records"),
-            "by_unit": self.by_unit.to_dict(orient="records"),
-            "cross_border": self.cross_border.to_dict(orient="records"),
+            "by_class": records(self.by_class),
+            "by_target": records(self.by_target),
+            "interceptors": records(self.interceptors),
+            "by_unit": records(self.by_unit),
+            "cross_border": records(self.cross_border),
             "run_id": self.run_id,
         }
+
+    def save(self, directory: StrPath) -> str:
+        """Save every table in a results directory (Parquet, the run in its catalog).
+
+        Returns the run id; ``skyshield runs DIR`` lists it and
+        :func:`skyshield.store.read_run` reads the tables back.
+
+        Raises
+        ------
+        StoreError
+            The summary does not hold its scenario (one built by hand), or the directory
+            cannot be written.
+        """
+        if self.scenario is None:
+            raise StoreError("save: expected a summary holding its scenario, got none")
+        text, digest = canonical_scenario(self.scenario)
+        return save_result(
+            directory,
+            self.tables(),
+            kind="run",
+            name=self.scenario_name,
+            parameters={"engine": self.engine, "calibration": self.calibration},
+            seed=self.seed,
+            replications=self.replications,
+            scenario_json=text,
+            scenario_sha256=digest,
+            started=self.started,
+        )
+
+    def __repr__(self) -> str:
+        """Show the scenario, its size and the mean threats per night by fate."""
+        lines = [
+            f"RunSummary {self.scenario_name}: {self.replications:,} nights, seed {self.seed}, "
+            f"{self.engine} engine" + (", NOTIONAL positions" if self.notional else "")
+        ]
+        table = self.by_class.set_index(["threat_class", "quantity"])["mean"]
+        for cls in dict.fromkeys(self.by_class["threat_class"]):
+            row = table.loc[cls]
+            shown = ", ".join(f"{q.replace('_', ' ')} {v:.1f}" for q, v in row.items())
+            lines.append(f"  {cls}: {shown} per night")
+        return "\n".join(lines)
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """Every table of the run by name, as the results store writes them."""

@@ -47,5 +47,5 @@ def write_calibration_file(directory: Path) -> Path:
     )
     surrogate = Surrogate(np.zeros((3, 2, 4)))
     path = directory / "calibration.json"
-    Calibration(surrogate, EmulatorSettings(), pd.DataFrame(), (older, latest)).save(path)
+    Calibration(surrogate, EmulatorSettings(), pd.DataFrame(), (older, latest)).write(path)
     return path

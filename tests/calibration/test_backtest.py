@@ -127,7 +127,7 @@ _skyshield = run_cli
 
 def test_cli_backtest__json_has_the_stated_keys(tmp_path: Path, small_surrogate: Surrogate) -> None:
     path = tmp_path / "calibration.json"
-    Calibration(small_surrogate, EmulatorSettings(), pd.DataFrame()).save(path)
+    Calibration(small_surrogate, EmulatorSettings(), pd.DataFrame()).write(path)
     assert load_calibration(path).surrogate.coefficients.shape == small_surrogate.coefficients.shape
     result = _skyshield(
         "backtest",

@@ -94,7 +94,7 @@ def test_cli_calibrate__train_until_before_the_reports_is_one_line(tmp_path: Pat
 def _zero_quarter_file(directory: Path) -> Path:
     """A calibration file as the old calibrate wrote for a --train-until before the reports."""
     path = directory / "zero.json"
-    Calibration(Surrogate(np.zeros((3, 2, 4))), EmulatorSettings(), pd.DataFrame(), ()).save(path)
+    Calibration(Surrogate(np.zeros((3, 2, 4))), EmulatorSettings(), pd.DataFrame(), ()).write(path)
     return path
 
 

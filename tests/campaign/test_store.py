@@ -17,8 +17,7 @@ import pytest
 from tests.campaign.test_cli import SHORT
 from typer.testing import CliRunner
 
-import skyshield.campaigns.simulate as campaign_simulate
-import skyshield.campaigns.store as campaign_store
+import skyshield.campaigns.workflow as campaign_workflow
 from skyshield.campaigns.load import parse_campaign
 from skyshield.campaigns.models import Campaign
 from skyshield.catalog.types import REPORT_CLASSES
@@ -40,13 +39,13 @@ def test_campaign_out__round_trip_and_catalog_row(
     campaign_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     written: dict[str, pd.DataFrame] = {}
-    tables = campaign_store.campaign_tables
+    tables = campaign_workflow.campaign_tables
 
     def keeping(*args: Any) -> dict[str, pd.DataFrame]:
         written.update(tables(*args))
         return written
 
-    monkeypatch.setattr(campaign_store, "campaign_tables", keeping)
+    monkeypatch.setattr(campaign_workflow, "campaign_tables", keeping)
     out = tmp_path / "results"
     args = ["campaign", str(campaign_file), "-n", "6", "--seed", "3", "--workers", "1"]
     result = CliRunner().invoke(
@@ -178,13 +177,13 @@ def test_campaign_out__started_before_the_nights(
 ) -> None:
     # the catalog's start is the command's, not the save's: before the first night simulated
     stamps: list[datetime] = []
-    simulate = campaign_simulate.simulate_campaign
+    simulate = campaign_workflow.simulate_campaign
 
     def stamped(*args: Any, **kwargs: Any) -> Any:
         stamps.append(utc_now())
         return simulate(*args, **kwargs)
 
-    monkeypatch.setattr(campaign_simulate, "simulate_campaign", stamped)
+    monkeypatch.setattr(campaign_workflow, "simulate_campaign", stamped)
     out = tmp_path / "results"
     args = ["campaign", str(campaign_file), "-n", "2", "--workers", "1", "--out", str(out)]
     result = CliRunner().invoke(app, args)

@@ -38,7 +38,7 @@ def test_compare__paired_and_unpaired_half_widths_by_hand() -> None:
     base = load_scenario("western-raid")
     policy = load_scenario("western-raid-poland-100km")
     result = compare([base, policy], replications=40, seed=5)
-    diff = result.differences.set_index("measure").loc["rounds/UA"]
+    diff = result.differences.set_index(["measure", "key"]).loc[("rounds", "UA")]
     a = result.measures["western-raid"]["rounds/UA"]
     b = result.measures["western-raid-poland-100km"]["rounds/UA"]
     d = (b - a).to_numpy()

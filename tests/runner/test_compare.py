@@ -143,12 +143,13 @@ def test_compare__paired_intervals_narrower_than_unpaired() -> None:
     result = compare(
         [load_scenario("western-raid"), load_scenario("western-raid-poland-100km")], replications=60
     )
-    diffs = result.differences.set_index("measure")
-    assert diffs.loc["rounds/UA", "paired_ci95"] < diffs.loc["rounds/UA", "unpaired_ci95"]
-    assert diffs.loc["leakers/all", "paired_ci95"] <= diffs.loc["leakers/all", "unpaired_ci95"]
+    diffs = result.differences.set_index(["measure", "key"])
+    assert diffs.loc[("rounds", "UA"), "paired_ci95"] < diffs.loc[("rounds", "UA"), "unpaired_ci95"]
+    leakers = diffs.loc[("leakers", "all")]
+    assert leakers["paired_ci95"] <= leakers["unpaired_ci95"]
     # the policy adds Polish engagements over Ukraine, counted per night and per month
-    per_night = diffs.loc["allied_engagements_over_non_allied/PL", "diff"]
-    per_month = diffs.loc["allied_engagements_over_non_allied_per_month/PL", "diff"]
+    per_night = diffs.loc[("allied_engagements_over_non_allied", "PL"), "diff"]
+    per_month = diffs.loc[("allied_engagements_over_non_allied_per_month", "PL"), "diff"]
     assert per_night > 0
     assert per_month == pytest.approx(per_night * result.raids_per_month)
 
@@ -212,12 +213,12 @@ def test_compare__different_raids_unpaired(tiny: Scenario) -> None:
     bigger = apply_variation(tiny, "raid.waves.1.count", 8, source="test")
     result = compare([tiny, bigger], names=["tiny", "bigger"], replications=20, seed=1)
     assert result.unpaired == ("bigger",)
-    diffs = result.differences.set_index("measure")
+    diffs = result.differences.set_index(["measure", "key"])
     assert diffs["paired_ci95"].isna().all()
     assert (diffs["unpaired_ci95"] >= 0).all()
     base = result.measures["tiny"]["leakers/all"]
     other = result.measures["bigger"]["leakers/all"]
-    assert diffs.loc["leakers/all", "diff"] == pytest.approx(other.mean() - base.mean())
+    assert diffs.loc[("leakers", "all"), "diff"] == pytest.approx(other.mean() - base.mean())
     same = compare([tiny, tiny], names=["a", "b"], replications=5, seed=1)
     assert same.unpaired == ()
     assert same.differences["paired_ci95"].notna().all()

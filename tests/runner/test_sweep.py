@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from skyshield.errors import ScenarioError
+from skyshield.metrics.policy import Measure
 from skyshield.runner.design import Parameter, Point, grid_design, parse_parameter
 from skyshield.runner.sweep import PointTask, execute_sweep, plan_sweep, simulate_point
 from skyshield.scenario import Scenario
@@ -34,7 +35,7 @@ def test_execute_sweep__ishigami_sobol_indices() -> None:
     params = [Parameter(f"x{i}", low=-PI, high=PI) for i in (1, 2, 3)]
     plan = plan_sweep(None, params, replications=1, seed=11, sobol=1024)
     assert len(plan.points) == 1024 * 5
-    result = execute_sweep(plan, evaluate=_ishigami, outputs=["y"])
+    result = execute_sweep(plan, evaluate=_ishigami, outputs=[Measure("y")])
     assert result.sobol is not None
     got = result.sobol.set_index("parameter")
     np.testing.assert_allclose(got["s1"], [0.3139, 0.4424, 0.0], atol=0.06)

@@ -56,9 +56,9 @@ def test_sweep__sobol_json_and_plot(tmp_path: Path, tiny_path: Path) -> None:
         "fire_units.iris.stock",
         "pk_scale.cruise",
     }
-    assert {r["output"] for r in document["sobol"]} == {
-        "leakers/all",
-        "allied_engagements_over_non_allied/all",
-        "interceptor_cost_usd",
+    assert {(r["measure"], r["key"]) for r in document["sobol"]} == {
+        ("leakers", "all"),
+        ("allied_engagements_over_non_allied", "all"),
+        ("interceptor_cost_usd", ""),
     }
     assert plot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

@@ -21,8 +21,9 @@ little on small counts (a 90% range of a 1-missile night is often [0, 1]).
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 import pandas as pd
@@ -45,6 +46,11 @@ from skyshield.calibration.settings import (
 )
 from skyshield.calibration.surrogate import Surrogate
 from skyshield.catalog.types import REPORT_CLASSES
+from skyshield.store import SCHEMAS, StrPath
+from skyshield.store.documents import json_ready, records, save_result
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 __all__ = ["BASELINE_DAYS", "Backtest", "backtest", "baseline_forecast", "score"]
 
@@ -59,6 +65,70 @@ class Backtest:
     nights: pd.DataFrame
     metrics: pd.DataFrame
     fits: tuple[Posterior, ...]
+    settings: dict[str, Any] = field(default_factory=dict)  # train_until, refit, window, ...
+
+    SCHEMA: ClassVar[str] = "skyshield/backtest/v1"
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return what ``backtest --json`` prints: settings, scores, every predicted night."""
+        tested = self.nights["night"] if not self.nights.empty else pd.Series(dtype=str)
+        return {
+            "schema": self.SCHEMA,
+            "train_until": self.settings.get("train_until"),
+            "test_from": str(tested.min()) if len(tested) else None,
+            "test_until": str(tested.max()) if len(tested) else None,
+            "refit_every_days": self.settings.get("refit_every_days"),
+            "window_days": self.settings.get("window_days"),
+            "half_lives": json_ready(self.settings.get("half_lives")),
+            "metrics": records(self.metrics),
+            "nights": records(self.nights),
+        }
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """Return ``backtest_nights`` (per night, class, target) and ``backtest_metrics``."""
+        return {
+            "backtest_nights": _columns(self.nights, "backtest_nights"),
+            "backtest_metrics": _columns(self.metrics, "backtest_metrics"),
+        }
+
+    def plot(self) -> Figure:
+        """Plot reported vs predicted (median, intervals) per night and class."""
+        from skyshield.calibration.plots import plot_backtest
+
+        return plot_backtest(self.nights)
+
+    def save(self, directory: StrPath) -> str:
+        """Save the nights and scores in a results directory; return the run id."""
+        return save_result(
+            directory,
+            self.tables(),
+            kind="backtest",
+            name=f"reports from {self.settings.get('train_until')}",
+            parameters=self.settings,
+            seed=int(self.settings.get("seed", 0)),
+            replications=len(self.fits),
+        )
+
+    def __repr__(self) -> str:
+        """Show in a few lines the nights tested, the refits, the model's and baseline's CRPS."""
+        if self.nights.empty:
+            return f"Backtest: no report night from {self.settings.get('train_until')}"
+        lines = [
+            f"Backtest: {self.nights['night'].nunique()} nights "
+            f"{self.nights['night'].min()} to {self.nights['night'].max()}, "
+            f"{len(self.fits)} refits"
+        ]
+        for r in self.metrics.itertuples():
+            lines.append(
+                f"  {r._1} {r.target}: CRPS {r.crps:.2f} (baseline {r.baseline_crps:.2f}), "
+                f"90% coverage {r.coverage_90:.0%}"
+            )
+        return "\n".join(lines)
+
+
+def _columns(frame: pd.DataFrame, table: str) -> pd.DataFrame:
+    """``frame`` with the declared columns of ``table`` (an empty frame gets them empty)."""
+    return frame.reindex(columns=list(SCHEMAS[table].names))
 
 
 def baseline_forecast(data: NightData, night: np.datetime64, target: str) -> np.ndarray:
@@ -167,7 +237,23 @@ def backtest(
         if progress is not None:
             progress(i + 1, len(origins))
     nights = pd.DataFrame(rows)
-    return Backtest(nights=nights, metrics=score(nights), fits=tuple(fits))
+    settings = {
+        "train_until": train_until.isoformat(),
+        "test_until": None if test_until is None else test_until.isoformat(),
+        "refit_every_days": refit_every_days,
+        "window_days": window_days,
+        "half_lives": dict(half_lives),
+        "steps": steps,
+        "warm_steps": warm_steps,
+        "seed": seed,
+    }
+    return Backtest(nights=nights, metrics=score(nights), fits=tuple(fits), settings=settings)
+
+
+def _mean_of_known(values: np.ndarray) -> float:
+    """Mean over the finite values; NaN when none is (a baseline with no split nights)."""
+    known = values[np.isfinite(values)]
+    return float(known.mean()) if known.size else float("nan")
 
 
 def _binomial_baseline(launched: int, share: float, reported: int) -> dict[str, float]:
@@ -221,9 +307,9 @@ def score(nights: pd.DataFrame) -> pd.DataFrame:
                 "target": target,
                 "nights": len(g),
                 "mae": float(np.mean(np.abs(g["median"].to_numpy() - reported))),
-                "baseline_mae": float(np.nanmean(baseline_error)),
+                "baseline_mae": _mean_of_known(baseline_error),
                 "crps": float(g["crps"].mean()),
-                "baseline_crps": float(np.nanmean(baseline_crps)),
+                "baseline_crps": _mean_of_known(baseline_crps),
                 "coverage_50": _inside(g, "p25", "p75"),
                 "coverage_90": _inside(g, "p5", "p95"),
                 "baseline_coverage_50": _inside(g, "b_p25", "b_p75"),

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 import pandas as pd
@@ -30,6 +30,11 @@ from skyshield.calibration.surrogate import (
 from skyshield.engine.compiled import CompiledScenario
 from skyshield.engine.scaling import scaled_compiled
 from skyshield.errors import FieldProblem, ScenarioError, SkyshieldError
+from skyshield.store import SCHEMAS, StrPath, run_directory
+from skyshield.store.documents import records, save_result
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 __all__ = [
     "MIN_NIGHTS",
@@ -63,6 +68,7 @@ class Calibration:
     validation: pd.DataFrame
     periods: tuple[Posterior, ...] = ()
     data: dict[str, Any] = field(default_factory=dict)
+    file: str | None = None  # where the calibration file was written, if it was
 
     def summary(self) -> pd.DataFrame:
         """One row per period and parameter: median and 5-95% interval."""
@@ -74,8 +80,72 @@ class Calibration:
         """Return the most recent period's posterior."""
         return self.periods[-1]
 
+    SCHEMA: ClassVar[str] = "skyshield/calibrate/v1"
+
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready: the emulator, its validation, the data used and every period."""
+        """Return what ``calibrate --json`` prints: emulator validation, each quarter's fit."""
+        return {
+            "schema": self.SCHEMA,
+            "train_until": self.data.get("train_until"),
+            "file": self.file,
+            "emulator_validation": records(self.validation),
+            "periods": records(self.summary()),
+        }
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """Return the emulator's validation and each quarter's posterior summary (long).
+
+        ``calibration_validation``: per class and quantity, emulator vs engine on held-out
+        compositions; ``calibration_periods``: per quarter and parameter, median and 5-95%.
+        """
+        return {
+            "calibration_validation": self.validation.reindex(
+                columns=SCHEMAS["calibration_validation"].names
+            ),
+            "calibration_periods": self.summary().reindex(
+                columns=SCHEMAS["calibration_periods"].names
+            ),
+        }
+
+    def plot(self) -> Figure:
+        """Each fitted parameter over time: median and 5-95% interval per quarter."""
+        from skyshield.calibration.plots import plot_parameters
+
+        return plot_parameters(self.summary())
+
+    def save(self, directory: StrPath) -> str:
+        """Save the tables in a results directory, and the calibration file in its run folder.
+
+        Returns the run id (``skyshield runs DIR`` lists it; kind ``calibrate``).
+        """
+        run_id = save_result(
+            directory,
+            self.tables(),
+            kind="calibrate",
+            name=f"reports until {self.data.get('train_until')}",
+            parameters={"settings": vars_of(self.settings), "data": self.data.get("file")},
+            seed=self.settings.seed,
+            replications=self.settings.replications,
+        )
+        self.write(run_directory(directory, run_id) / "calibration.json")
+        return run_id
+
+    def __repr__(self) -> str:
+        """Show in a few lines what was fitted, on how many nights, the latest quarter's medians."""
+        lines = [
+            f"Calibration: {len(self.periods)} quarters fitted on "
+            f"{sum(p.nights for p in self.periods)} report nights before "
+            f"{self.data.get('train_until', '?')}; emulator of "
+            f"{self.settings.compositions}x{self.settings.parameters} design points"
+        ]
+        if self.periods:
+            latest = self.latest().summary().set_index("parameter")["median"]
+            shown = ", ".join(f"{k} {v:.2f}" for k, v in latest.items())
+            lines.append(f"  latest quarter ({self.latest().start}) medians: {shown}")
+        return "\n".join(lines)
+
+    def document(self) -> dict[str, Any]:
+        """Return the calibration file's content: emulator, validation, data, each period."""
         return {
             "format": FORMAT,
             "emulator": {
@@ -87,10 +157,11 @@ class Calibration:
             "periods": [p.to_dict() for p in self.periods],
         }
 
-    def save(self, path: Path) -> None:
-        """Write the calibration as JSON (atomically: a temporary file renamed into place)."""
+    def write(self, path: str | Path) -> None:
+        """Write the calibration file (JSON; atomically: a temporary file renamed into place)."""
+        path = Path(path)
         temporary = path.with_name(path.name + ".tmp")
-        temporary.write_text(json.dumps(self.to_dict()), encoding="utf-8")
+        temporary.write_text(json.dumps(self.document()), encoding="utf-8")
         temporary.replace(path)
 
 

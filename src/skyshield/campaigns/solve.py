@@ -16,12 +16,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
+import pandas as pd
 
 from skyshield.campaigns.pool import RaidPool
 from skyshield.campaigns.simulate import Plan, simulate_campaign
 from skyshield.campaigns.summary import wilson_interval
+from skyshield.store import StrPath
+from skyshield.store.documents import json_ready, save_result
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 __all__ = ["DeliverySolution", "solve_deliveries"]
 
@@ -45,8 +52,67 @@ class DeliverySolution:
     tried: dict[int, float]  # delivery per month -> estimated risk
     replications: int
 
-    def to_dict(self) -> dict[str, object]:
-        """JSON-ready."""
+    SCHEMA: ClassVar[str] = "skyshield/delivery/v1"
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the answer, its intervals and every delivery tried (strict JSON values)."""
+        document: dict[str, Any] = json_ready({"schema": self.SCHEMA, **self._document()})
+        return document
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """Return ``delivery_tried``: each monthly delivery tried and its estimated risk."""
+        tried = sorted(self.tried.items())
+        return {
+            "delivery_tried": pd.DataFrame(
+                {
+                    "per_month": np.asarray([k for k, _ in tried], dtype=np.int64),
+                    "p_stockout": np.asarray([v for _, v in tried], dtype=np.float64),
+                }
+            )
+        }
+
+    def plot(self) -> Figure:
+        """Plot the estimated P(stock-out) of each delivery tried, with the bound."""
+        from matplotlib.figure import Figure
+
+        figure = Figure(figsize=(6, 3.5), layout="constrained")
+        ax = figure.subplots()
+        tried = self.tables()["delivery_tried"]
+        ax.plot(tried["per_month"], tried["p_stockout"], marker="o", color="#08519c")
+        ax.axhline(self.max_risk, color="#cb181d", linestyle="--", label="max risk")
+        if self.per_month is not None:
+            ax.axvline(self.per_month, color="#636363", linestyle=":", label="answer")
+        ax.set_xlabel(f"{self.system} rounds delivered per month")
+        ax.set_ylabel("P(stock-out before the end)")
+        ax.legend()
+        return figure
+
+    def save(self, directory: StrPath) -> str:
+        """Save the deliveries tried in a results directory; return the run id."""
+        return save_result(
+            directory,
+            self.tables(),
+            kind="delivery",
+            name=self.system,
+            parameters=self._document(),
+            seed=0,
+            replications=self.replications,
+        )
+
+    def __repr__(self) -> str:
+        """Show the answer in a line or two."""
+        if self.per_month is None:
+            return (
+                f"DeliverySolution {self.system}: no delivery up to {max(self.tried)} a month "
+                f"keeps P(stock-out) <= {self.max_risk} ({len(self.tried)} tried)"
+            )
+        return (
+            f"DeliverySolution {self.system}: {self.per_month} rounds a month keep "
+            f"P(stock-out) <= {self.max_risk} (estimated {self.risk:.3f}; "
+            f"{len(self.tried)} deliveries tried, {self.replications} replications each)"
+        )
+
+    def _document(self) -> dict[str, Any]:
         return {
             "system": self.system,
             "max_risk": self.max_risk,

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sys
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -17,17 +15,15 @@ from skyshield.calibration.settings import (
     DEFAULT_WARM_STEPS,
     DEFAULT_WINDOW_DAYS,
     DEFAULTS,
-    EmulatorSettings,
     format_half_lives,
-    parse_half_lives,
 )
+from skyshield.cli.common import staged_progress
 from skyshield.terminal import (
     check_output_path,
     check_plot_path,
     out,
     print_json,
     print_table,
-    progress_bar,
     save_figure,
 )
 
@@ -53,14 +49,6 @@ CREDIT = (
 )
 
 
-def _date(text: str, option: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        sys.stderr.write(f"{option}: expected a date YYYY-MM-DD, got {text!r}\n")
-        raise typer.Exit(2) from None
-
-
 def calibrate_command(
     train_until: TrainUntil,
     data: DataOption = None,
@@ -84,56 +72,27 @@ def calibrate_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")] = False,
 ) -> None:
     """Fit the night model to the reports, quarter by quarter; write a calibration file."""
-    from skyshield.calibration.calibrate import (
-        Calibration,
-        build_emulator,
-        calibrate,
-        check_train_until,
-    )
-    from skyshield.calibration.fit import night_data
-    from skyshield.reports import load_reports
+    from skyshield.api import calibrate
 
-    until = _date(train_until, "--train-until")
     check_output_path(output)
     if plot is not None:
         check_plot_path(plot)
-    reports = load_reports(data)
-    nights = night_data(reports.by_night, reports.rows)
-    check_train_until(nights, until, option="--train-until")
-    settings = EmulatorSettings(
-        compositions=compositions, parameters=parameters, replications=replications, seed=seed
-    )
-    with progress_bar("engine design", quiet=as_json) as progress:
-        surrogate, validation = build_emulator(settings, progress)
-    with progress_bar("quarters", quiet=as_json) as progress:
-        periods = calibrate(nights, until, surrogate, steps=steps, seed=seed, progress=progress)
-    result = Calibration(
-        surrogate=surrogate,
-        settings=settings,
-        validation=validation,
-        periods=periods,
-        data={
-            "file": str(data) if data else "shipped",
-            "train_until": until.isoformat(),
-            "nights": sum(p.nights for p in periods),
-            "dropped": reports.dropped.to_dict(orient="records"),
-        },
-    )
-    result.save(output)
-    if plot is not None:
-        from skyshield.calibration.plots import plot_parameters
-
-        save_figure(plot_parameters(result.summary()), plot)
-    if as_json:
-        print_json(
-            {
-                "train_until": until.isoformat(),
-                "file": str(output),
-                "emulator_validation": validation.to_dict(orient="records"),
-                "periods": result.summary().to_dict(orient="records"),
-            },
-            indent=1,
+    with staged_progress(quiet=as_json) as progress:
+        result = calibrate(
+            train_until,
+            data=data,
+            compositions=compositions,
+            parameters=parameters,
+            replications=replications,
+            steps=steps,
+            seed=seed,
+            out=output,
+            progress=progress,
         )
+    if plot is not None:
+        save_figure(result.plot(), plot)
+    if as_json:
+        print_json(result.to_dict(), indent=1)
         return
     _print_calibration(result, output)
 
@@ -227,66 +186,36 @@ def backtest_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")] = False,
 ) -> None:
     """Predict each report night from earlier nights only; score against a naive baseline."""
-    from skyshield.calibration.backtest import backtest
-    from skyshield.calibration.calibrate import build_emulator, load_calibration
-    from skyshield.calibration.fit import night_data
-    from skyshield.reports import load_reports
+    from skyshield.api import backtest
 
-    until = _date(train_until, "--train-until")
-    last = _date(test_until, "--test-until") if test_until else None
-    try:
-        half_lives = parse_half_lives(half_life)
-    except ValueError as problem:
-        sys.stderr.write(f"--half-life: {problem}\n")
-        raise typer.Exit(2) from None
     if plot is not None:
         check_plot_path(plot)
-    reports = load_reports(data)
-    nights = night_data(reports.by_night, reports.rows)
-    if calibration is not None:
-        surrogate = load_calibration(calibration, source="--calibration").surrogate
-    else:
-        with progress_bar("engine design", quiet=as_json) as progress:
-            surrogate, _ = build_emulator(EmulatorSettings(seed=seed), progress)
-    with progress_bar("refits", quiet=as_json) as progress:
+    with staged_progress(quiet=as_json) as progress:
         result = backtest(
-            nights,
-            surrogate,
-            train_until=until,
-            test_until=last,
+            train_until,
+            data=data,
+            test_until=test_until,
             refit_every_days=refit_every_days,
             window_days=window_days,
-            half_lives=half_lives,
+            half_lives=half_life,
+            calibration=calibration,
             steps=steps,
             warm_steps=warm_steps,
             seed=seed,
             progress=progress,
         )
     if plot is not None and not result.nights.empty:
-        from skyshield.calibration.plots import plot_backtest
-
-        save_figure(plot_backtest(result.nights), plot)
-    tested = result.nights["night"] if not result.nights.empty else []
+        save_figure(result.plot(), plot)
     if as_json:
-        payload = {
-            "train_until": until.isoformat(),
-            "test_from": min(tested) if len(tested) else None,
-            "test_until": max(tested) if len(tested) else None,
-            "refit_every_days": refit_every_days,
-            "window_days": window_days,
-            "half_lives": half_lives,
-            "metrics": result.metrics.to_dict(orient="records"),
-            "nights": result.nights.to_dict(orient="records"),
-        }
-        print_json(payload, indent=1)
+        print_json(result.to_dict(), indent=1)
         return
-    _print_backtest(result, until)
+    _print_backtest(result, result.settings["train_until"])
 
 
-def _print_backtest(result: Backtest, until: date) -> None:
+def _print_backtest(result: Backtest, until: str) -> None:
     nights = result.nights
     if nights.empty:
-        out.print(f"backtest: no report night on or after {until.isoformat()}")
+        out.print(f"backtest: no report night on or after {until}")
         return
     out.print(
         f"[bold]backtest[/]: nights {nights['night'].min()} → {nights['night'].max()}, "

@@ -2,60 +2,32 @@
 
 from __future__ import annotations
 
-import dataclasses
-import json
 import os
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
 
+from skyshield.cli.common import staged_progress
 from skyshield.terminal import (
     check_plot_path,
     check_results_option,
     out,
     print_json,
     print_table,
-    progress_bar,
     save_figure,
 )
 
 if TYPE_CHECKING:
-    from skyshield.campaigns.simulate import CampaignResult, Plan
-    from skyshield.campaigns.summary import CampaignSummary
+    from skyshield.campaigns.workflow import CampaignRun
 
 __all__ = ["campaign_command"]
 
-_MAX_RATE = 1e6  # rounds a month: beyond any plausible schedule
 CREDIT = (
     "Raid tempo from: Petro Ivaniuk (piterfm), Massive Missile Attacks on Ukraine, Kaggle; "
     "based on Ukrainian Air Force reports. Posture notional; stocks and deliveries assumed."
 )
-
-
-def _schedule(plan: Plan, text: str) -> tuple[str, Plan]:
-    """Parse ``SYSTEM=xK`` (K times its monthly delivery) or ``SYSTEM=N`` (rounds a month)."""
-    system, sep, value = text.partition("=")
-    problem = None
-    if not sep or system not in plan.systems:
-        problem = f"SYSTEM=xK or SYSTEM=N with SYSTEM one of {', '.join(plan.systems)}"
-    else:
-        try:
-            rate = (
-                float(value[1:]) * plan.per_month[plan.systems.index(system)]
-                if value.startswith("x")
-                else float(value)
-            )
-        except ValueError:
-            rate = -1.0
-        if not 0 <= rate <= _MAX_RATE:
-            problem = "a multiplier xK or a number of rounds per month, >= 0"
-    if problem is not None:
-        sys.stderr.write(f"--deliveries: expected {problem}, got {text!r}\n")
-        raise typer.Exit(2)
-    return f"{system}={value}", plan.with_deliveries(system, rate)
 
 
 def campaign_command(
@@ -102,115 +74,31 @@ def campaign_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")] = False,
 ) -> None:
     """Run nights of raids with stocks and deliveries: when do interceptors run out."""
-    from skyshield.campaigns.build import build_plan, pool_for
-    from skyshield.campaigns.load import DEFAULT_CAMPAIGN, load_campaign
-    from skyshield.campaigns.simulate import simulate_campaign
-    from skyshield.campaigns.solve import solve_deliveries as solve
-    from skyshield.campaigns.summary import summarize_campaign
-    from skyshield.reports import load_reports
+    from skyshield.api import campaign
 
     if plot is not None:
         check_plot_path(plot)
     if out_dir is not None:
         check_results_option(out_dir)
-    from skyshield.store import utc_now
-
-    started = utc_now()
-    campaign = load_campaign(source)
-    reps = replications or campaign.monte_carlo.replications
-    run_seed = campaign.monte_carlo.seed if seed is None else seed
-    name = source or DEFAULT_CAMPAIGN
-    plan = build_plan(campaign, load_reports(data), name)
-    schedules = {"as planned": plan}
-    for text in deliveries or []:
-        label, variant = _schedule(plan, text)
-        schedules[label] = variant
-    if solve_deliveries is not None and solve_deliveries not in plan.systems:
-        sys.stderr.write(
-            f"--solve-deliveries: expected one of {', '.join(plan.systems)}, "
-            f"got {solve_deliveries!r}\n"
-        )
-        raise typer.Exit(2)
-    with progress_bar("raid pool (geometry)", quiet=as_json):
-        pool = pool_for(campaign, plan, name)
-    results: dict[str, CampaignResult] = {}
-    for label, variant in schedules.items():
-        with progress_bar(f"campaign: {label}", quiet=as_json) as progress:
-            results[label] = simulate_campaign(
-                pool, variant, replications=reps, seed=run_seed, workers=workers, progress=progress
-            )
-    summaries = {label: summarize_campaign(r) for label, r in results.items()}
-    solution = None
-    if solve_deliveries is not None:
-        with progress_bar(f"solving {solve_deliveries}", quiet=as_json) as progress:
-            solution = solve(
-                pool,
-                plan,
-                solve_deliveries,
-                max_risk,
-                replications=reps,
-                seed=run_seed,
-                workers=workers,
-                progress=progress,
-            )
-    document = _document(campaign.name, plan, summaries, solution)
-    if plot is not None or out_dir is not None:
-        from skyshield.campaigns.plots import plot_campaign
-
-        figure = plot_campaign(results)
-        if plot is not None:
-            save_figure(figure, plot)
-        if out_dir is not None:
-            out_dir.mkdir(exist_ok=True)
-            save_figure(figure, out_dir / "campaign.png")
-            (out_dir / "campaign.json").write_text(json.dumps(document, indent=1) + "\n")
-            for label, summary in summaries.items():
-                name = "monthly.csv" if label == "as planned" else f"monthly-{_slug(label)}.csv"
-                summary.monthly.to_csv(out_dir / name, index=False)
-    if out_dir is not None:
-        from skyshield.campaigns.store import campaign_record, campaign_tables
-        from skyshield.store import save_run
-
-        options = {
-            "deliveries": list(deliveries or []),
-            "solve_deliveries": solve_deliveries,
-            "max_risk": max_risk if solve_deliveries is not None else None,
-            "schedules": list(schedules),
-        }
-        record = campaign_record(
-            campaign,
-            source=source or DEFAULT_CAMPAIGN,
-            seed=run_seed,
-            replications=reps,
-            options=options,
+    with staged_progress(quiet=as_json) as progress:
+        result = campaign(
+            source,
+            replications=replications,
+            seed=seed,
+            workers=workers,
+            deliveries=deliveries or [],
+            solve=solve_deliveries,
+            max_risk=max_risk,
             data=data,
+            out=out_dir,
+            progress=progress,
         )
-        record = dataclasses.replace(record, started=started)
-        save_run(out_dir, record, campaign_tables(results, summaries))
+    if plot is not None:
+        save_figure(result.plot(), plot)
     if as_json:
-        print_json(document, indent=1)
+        print_json(result.to_dict(), indent=1)
         return
-    _print(campaign.name, plan, summaries, solution)
-
-
-def _slug(label: str) -> str:
-    return "".join(ch if ch.isalnum() or ch in "-." else "-" for ch in label)
-
-
-def _document(
-    name: str, plan: Plan, summaries: dict[str, CampaignSummary], solution: Any
-) -> dict[str, Any]:
-    base = summaries["as planned"].to_dict()
-    document: dict[str, Any] = {"campaign": name, "start": plan.start.isoformat(), **base}
-    if plan.generator is not None:
-        document["raid_generator"] = plan.generator.to_dict()
-    if len(summaries) > 1:
-        document["schedules"] = [
-            {"schedule": label, **s.to_dict()} for label, s in summaries.items()
-        ]
-    if solution is not None:
-        document["solution"] = solution.to_dict()
-    return document
+    _print(result)
 
 
 def _fmt(value: object, digits: int = 0) -> str:
@@ -225,7 +113,13 @@ def _spread(row: dict[str, Any], name: str, digits: int) -> str:
     return f"{_fmt(row[name], digits)} [{_fmt(low, digits)}-{_fmt(high, digits)}]"
 
 
-def _print(name: str, plan: Plan, summaries: dict[str, CampaignSummary], solution: Any) -> None:
+def _print(result: CampaignRun) -> None:
+    name, plan, summaries, solution = (
+        result.campaign.name,
+        result.plan,
+        result.summaries,
+        result.solution,
+    )
     first = next(iter(summaries.values()))
     out.print(
         f"[bold]campaign[/] {name}: {first.nights} nights from {plan.start}, "

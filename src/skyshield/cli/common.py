@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from skyshield.terminal import check_plot_path, check_results_option
+from skyshield.terminal import check_plot_path, check_results_option, progress_bar
 
 __all__ = [
     "CalibrationOption",
@@ -20,6 +22,7 @@ __all__ = [
     "plural",
     "pm",
     "scale",
+    "staged_progress",
     "warn",
 ]
 
@@ -71,10 +74,9 @@ def fmt(mean: float, low: float, high: float, digits: int = 1) -> str:
     return f"{mean:.{digits}f} ± {(high - low) / 2:.{digits}f}"
 
 
-def label(measure: str) -> str:
-    """Show a ``kind/key`` measure as table text: ``kind: key``."""
-    kind, _, key = measure.partition("/")
-    return f"{kind.replace('_', ' ')}: {key}" if key else kind.replace("_", " ")
+def label(measure: str, key: str = "") -> str:
+    """Show a measure and its key as table text: ``measure: key``."""
+    return f"{measure.replace('_', ' ')}: {key}" if key else measure.replace("_", " ")
 
 
 def pm(diff: float, half_width: float) -> str:
@@ -90,3 +92,25 @@ def scale(measure: str) -> tuple[float, str]:
 def plural(n: int, word: str) -> str:
     """``n word`` or ``n words``, with thousands separators."""
     return f"{n:,} {word}" if n == 1 else f"{n:,} {word}s"
+
+
+@contextmanager
+def staged_progress(*, quiet: bool) -> Iterator[Callable[[str, int, int], None]]:
+    """Yield a ``(stage, done, total)`` callback: one transient bar per stage, in turn.
+
+    For the API's workflows of several stages (``calibrate``, ``backtest``, ``campaign``): a
+    new stage closes the previous stage's bar; a total of 0 shows a bar without a count.
+    """
+    with ExitStack() as stack:
+        current: list[str] = []
+        bars: list[Callable[[int, int], None]] = []
+
+        def update(stage: str, done: int, total: int) -> None:
+            if current != [stage]:
+                stack.close()
+                bars[:] = [stack.enter_context(progress_bar(stage, quiet=quiet))]
+                current[:] = [stage]
+            if total > 0:
+                bars[0](done, total)
+
+        yield update

@@ -92,23 +92,25 @@ def _print_comparison(result: PolicyComparison) -> None:
         f"{result.raids_per_month:g} massed raids; debris: intercepts within "
         f"{result.debris.radius_km:g} km of places of {result.debris.min_population:,}+"
     )
-    shown = result.summary.groupby("measure")["mean"].apply(lambda m: bool((m.abs() > 0).any()))
-    measures = [m for m in shown.index if shown[m]]
+    moved = result.summary.groupby(["measure", "key"])["mean"].apply(
+        lambda m: bool((m.abs() > 0).any())
+    )
+    measures = [m for m in moved.index if moved[m]]
     table = Table(title="Per night: mean ± 95% CI", title_justify="left")
     table.add_column("measure")
     for name in result.names:
         table.add_column(name, justify="right")
-    summary = result.summary.set_index(["measure", "policy"])
+    summary = result.summary.set_index(["measure", "key", "policy"])
     for m in measures:
-        factor, unit = scale(m)
+        factor, unit = scale(m[0])
         cells = []
         for name in result.names:
-            if (m, name) in summary.index:
-                r = summary.loc[(m, name)]
+            if (*m, name) in summary.index:
+                r = summary.loc[(*m, name)]
                 cells.append(f"{r['mean'] * factor:.2f} ± {r['ci95'] * factor:.2f}")
             else:
                 cells.append("0")
-        table.add_row(label(m) + unit, *cells)
+        table.add_row(label(*m) + unit, *cells)
     print_table(table)
     if result.unpaired:
         out.print(
@@ -122,12 +124,12 @@ def _print_comparison(result: PolicyComparison) -> None:
     table.add_column("measure")
     for name in result.names[1:]:
         table.add_column(name, justify="right")
-    diffs = result.differences.set_index(["measure", "policy"])
+    diffs = result.differences.set_index(["measure", "key", "policy"])
     for m in measures:
-        factor, unit = scale(m)
+        factor, unit = scale(m[0])
         cells = []
         for name in result.names[1:]:
-            r = diffs.loc[(m, name)]
+            r = diffs.loc[(*m, name)]
             if name in result.unpaired:
                 cells.append(f"{pm(r['diff'] * factor, r['unpaired_ci95'] * factor)} unpaired")
                 continue
@@ -135,7 +137,7 @@ def _print_comparison(result: PolicyComparison) -> None:
                 f"{pm(r['diff'] * factor, r['paired_ci95'] * factor)} "
                 f"({r['unpaired_ci95'] * factor:.2f})"
             )
-        table.add_row(label(m) + unit, *cells)
+        table.add_row(label(*m) + unit, *cells)
     print_table(table)
     table = Table(
         title=(
@@ -171,11 +173,10 @@ def _print_comparison(result: PolicyComparison) -> None:
         for (policy, parameter, value), group in result.sensitivity.groupby(
             ["policy", "parameter", "value"], sort=False
         ):
-            cells = group.set_index("measure")
             row = [
-                pm(cells.loc[m, "diff"] * scale(m)[0], cells.loc[m, "ci95"] * scale(m)[0])
-                + ("" if cells.loc[m, "paired"] else " unpaired")
-                for m in cells.index
+                pm(r.diff * scale(r.measure)[0], r.ci95 * scale(r.measure)[0])
+                + ("" if r.paired else " unpaired")
+                for r in group.itertuples()
             ]
             short = str(parameter).removeprefix("nations.").replace(".roe.", ".")
             table.add_row(str(policy), f"{short} = {value}", *row)

@@ -181,7 +181,7 @@ def _print_cross_border(summary: RunSummary) -> None:
         if r.mean == 0 and r.night_p97_5 == 0:
             continue
         table.add_row(
-            label(str(r.measure)),
+            label(str(r.measure), str(r.key)),
             fmt(r.mean, r.ci95_low, r.ci95_high, 2),
             f"{r.night_p2_5:.0f}–{r.night_p97_5:.0f}",
         )

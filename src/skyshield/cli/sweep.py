@@ -77,24 +77,15 @@ def sweep_command(
             progress=report,
         )
     if plot is not None and result.sobol is not None:
-        from skyshield.plots import plot_sobol
-
-        save_figure(plot_sobol(result.sobol, title=f"{scenario}: Sobol indices"), plot)
+        save_figure(result.plot(), plot)
     if as_json:
-        print_json(
-            {
-                "sweep_id": result.plan.sweep_id,
-                "points": result.table.to_dict(orient="records"),
-                "sobol": None if result.sobol is None else result.sobol.to_dict(orient="records"),
-                "skipped": result.skipped,
-            }
-        )
+        print_json(result.to_dict())
         return
     _print_sweep(result)
 
 
 def _print_sweep(result: SweepResult) -> None:
-    from skyshield.runner.compare import SENSITIVITY_MEASURES
+    from skyshield.runner.compare import SENSITIVITY_OUTPUTS
 
     plan = result.plan
     out.print(
@@ -114,7 +105,7 @@ def _print_sweep(result: SweepResult) -> None:
             )
         for r in result.sobol.itertuples():
             table.add_row(
-                label(str(r.output)),
+                label(str(r.measure), str(r.key)),
                 str(r.parameter).removeprefix("nations.").replace(".roe.", "."),
                 f"{r.s1:.2f} ± {r.s1_ci95:.2f}",
                 f"{r.st:.2f} ± {r.st_ci95:.2f}",
@@ -125,16 +116,15 @@ def _print_sweep(result: SweepResult) -> None:
     paths = [p.path for p in plan.parameters]
     for path in paths:
         table.add_column(path.removeprefix("nations.").replace(".roe.", "."), justify="right")
-    for m in SENSITIVITY_MEASURES:
-        table.add_column(label(m) + scale(m)[1], justify="right")
+    for m in SENSITIVITY_OUTPUTS:
+        table.add_column(label(m.column) + scale(m.measure)[1], justify="right")
     stats = result.table.set_index(["point", "measure", "key"])
     for task in plan.tasks:
         values = task.point.as_dict()
         cells = [str(values[p]) for p in paths]
-        for m in SENSITIVITY_MEASURES:
-            measure, _, key = m.partition("/")
-            factor = scale(m)[0]
-            row = stats.loc[(task.point.key, measure, key)]
+        for m in SENSITIVITY_OUTPUTS:
+            factor = scale(m.measure)[0]
+            row = stats.loc[(task.point.key, m.measure, m.key)]
             cells.append(f"{row['mean'] * factor:.2f} ± {row['ci95'] * factor:.2f}")
         table.add_row(*cells)
     print_table(table)

@@ -9,6 +9,8 @@ Column names are ``measure/key``: ``leakers/cruise``, ``impacts/Lviv``, ``rounds
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 import pandas as pd
 
@@ -27,11 +29,48 @@ __all__ = [
     "MASSED_RAIDS_PER_MONTH",
     "NATO_MEMBERS",
     "DebrisRule",
+    "Measure",
     "cross_border",
     "long_measures",
+    "measure_frame",
     "per_replication_measures",
     "wide_measures",
 ]
+
+
+class Measure(NamedTuple):
+    """A per-replication measure as data: its kind and key (``""`` for a measure without one).
+
+    ``Measure("leakers", "all")``, ``Measure("impacts", "Lviv")``,
+    ``Measure("interceptor_cost_usd", "")``: the ``measure`` and ``key`` columns of the long
+    tables, so nothing downstream parses a ``measure/key`` string.
+    """
+
+    measure: str
+    key: str = ""
+
+    @property
+    def column(self) -> str:
+        """Its column name in :func:`per_replication_measures`'s wide table (``measure/key``)."""
+        return f"{self.measure}/{self.key}" if self.key else self.measure
+
+    @classmethod
+    def of(cls, column: str) -> Measure:
+        """Return the measure a wide column names (the one place such a name is parsed)."""
+        measure, _, key = str(column).partition("/")
+        return cls(measure, key)
+
+
+def measure_frame(columns: pd.Index | list[str]) -> pd.DataFrame:
+    """``measure`` and ``key`` columns for a wide table's measure columns, in their order."""
+    parsed = [Measure.of(c) for c in columns]
+    return pd.DataFrame(
+        {
+            "measure": pd.Series([m.measure for m in parsed], dtype=object).astype(str),
+            "key": pd.Series([m.key for m in parsed], dtype=object).astype(str),
+        }
+    )
+
 
 # The 32 NATO member states (ISO 3166-1 alpha-2), as listed by NATO, "NATO member countries",
 # https://www.nato.int/cps/en/natohq/topics_52044.htm (Sweden joined on 2024-03-07).
@@ -220,12 +259,13 @@ CROSS_BORDER_PREFIXES = (
 def cross_border(measures: pd.DataFrame, clusters: np.ndarray | None = None) -> pd.DataFrame:
     """Cross-border measures of one run: per-night mean, 95% CI and 95% range of nights.
 
-    One row per measure (``intercepts_over/PL``, ``nato_bound/all``, ...), in a ``measure``
-    column; the statistics are :func:`skyshield.metrics.summary.mean_interval`'s.
+    One row per measure, named by ``measure`` and ``key`` columns (``intercepts_over``,
+    ``PL``; ``nato_bound``, ``all``; ...); the statistics are
+    :func:`skyshield.metrics.summary.mean_interval`'s.
     """
     columns = [c for c in measures.columns if c.startswith(CROSS_BORDER_PREFIXES)]
-    table = mean_interval(measures[columns], clusters)
-    return table.rename_axis("measure").reset_index()
+    table = mean_interval(measures[columns], clusters).reset_index(drop=True)
+    return pd.concat([measure_frame(columns), table], axis=1)
 
 
 def long_measures(wide: pd.DataFrame) -> pd.DataFrame:
@@ -235,14 +275,13 @@ def long_measures(wide: pd.DataFrame) -> pd.DataFrame:
     row per replication); a measure without a key (``interceptor_cost_usd``) gets key ``""``.
     Rows are sorted by replication, then measure and key, so equal inputs give equal tables.
     """
-    names = [str(c) for c in wide.columns]
-    split = [name.partition("/") for name in names]
+    names = measure_frame(wide.columns)
     n_reps, n_cols = wide.shape
     table = pd.DataFrame(
         {
             "replication": np.repeat(wide.index.to_numpy(dtype=np.int64), n_cols),
-            "measure": np.tile(np.asarray([m for m, _, _ in split], dtype=object), n_reps),
-            "key": np.tile(np.asarray([k for _, _, k in split], dtype=object), n_reps),
+            "measure": np.tile(names["measure"].to_numpy(dtype=object), n_reps),
+            "key": np.tile(names["key"].to_numpy(dtype=object), n_reps),
             "value": wide.to_numpy(dtype=np.float64).ravel(),
         }
     )

@@ -200,14 +200,22 @@ def _catalog_used(runs: Sequence[Run]) -> tuple[list[dict[str, Any]], list[dict[
 
 def _comparison(comparison: PolicyComparison) -> dict[str, Any]:
     """Paired differences of the measures any policy changes, rounded for reading."""
-    diffs = comparison.differences
-    moved = comparison.summary.groupby("measure")["mean"].apply(lambda m: bool((m.abs() > 0).any()))
+    tables = comparison.tables()  # the result protocol's tables
+    diffs = tables["differences"]
+    moved = (
+        tables["summary"]
+        .groupby(["measure", "key"])["mean"]
+        .apply(lambda m: bool((m.abs() > 0).any()))
+    )
     rows = []
-    for r in diffs[diffs["measure"].map(moved)].itertuples():
+    for r in diffs.itertuples():
+        if not moved[(r.measure, r.key)]:
+            continue
         scale = 1e-6 if "cost" in str(r.measure) else 1.0
+        name = f"{r.measure}/{r.key}" if r.key else str(r.measure)
         rows.append(
             {
-                "measure": str(r.measure) + (" (USD M)" if scale != 1.0 else ""),
+                "measure": name + (" (USD M)" if scale != 1.0 else ""),
                 "policy": r.policy,
                 "baseline_mean": r.baseline_mean * scale,
                 "mean": r.mean * scale,
@@ -289,6 +297,7 @@ def render_report(
             }
         )
     catalog_rows, sources = _catalog_used([e.run for e in runs])
+    tables = [e.summary.tables() for e in runs]  # the result protocol's tables
     sections = [
         {
             "name": e.run.scenario.name,
@@ -300,16 +309,16 @@ def render_report(
             "start_time": e.run.scenario.start_time.isoformat(),
             "map": maps[k],
             "charts": {
-                f"chart-{k}-class": by_class_chart(e.summary.by_class),
-                f"chart-{k}-target": by_target_chart(e.summary.by_target),
-                f"chart-{k}-unit": by_unit_chart(e.summary.by_unit),
+                f"chart-{k}-class": by_class_chart(t["by_class"]),
+                f"chart-{k}-target": by_target_chart(t["by_target"]),
+                f"chart-{k}-unit": by_unit_chart(t["by_unit"]),
                 f"chart-{k}-nights": nights_chart(
-                    fates_per_night(e.summary.threats, e.summary.replications)
+                    fates_per_night(t["threats"], e.run.replications)
                 ),
             },
             "assumptions": _assumptions(e.run),
         }
-        for k, e in enumerate(runs)
+        for k, (e, t) in enumerate(zip(runs, tables, strict=True))
     ]
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("skyshield.reporting", "templates"),

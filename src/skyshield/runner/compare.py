@@ -12,9 +12,12 @@ the unpaired interval (``paired_ci95`` is NaN) and the comparison lists it in ``
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 import pandas as pd
@@ -22,12 +25,14 @@ import pandas as pd
 from skyshield.engine.compiled import CompiledScenario
 from skyshield.engine.draws import route_set
 from skyshield.engine.geometry import build_geometry
-from skyshield.errors import FieldProblem, ScenarioError
+from skyshield.errors import FieldProblem, ScenarioError, StoreError
 from skyshield.metrics.policy import (
     DEFAULT_DEBRIS,
     MASSED_RAIDS_PER_MONTH,
     DebrisRule,
+    Measure,
     long_measures,
+    measure_frame,
     per_replication_measures,
 )
 from skyshield.metrics.summary import half_width_95, ratio_half_width_95
@@ -35,9 +40,15 @@ from skyshield.runner.geometry_cache import GeometryCache
 from skyshield.runner.montecarlo import EngineKind, GeometryBuilder, route_sets, run_replications
 from skyshield.scenario import Scenario
 from skyshield.scenario.variation import Variation, apply_variation, parse_variation
+from skyshield.store import StrPath, canonical_scenario
+from skyshield.store.documents import records, save_result
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 __all__ = [
     "SENSITIVITY_MEASURES",
+    "SENSITIVITY_OUTPUTS",
     "PolicyComparison",
     "Variation",
     "apply_variation",
@@ -48,7 +59,13 @@ __all__ = [
 
 ESCALATION = "allied_engagements_over_non_allied"
 # Measures shown for each value of a varied parameter.
-SENSITIVITY_MEASURES = ("leakers/all", f"{ESCALATION}/all", "interceptor_cost_usd")
+SENSITIVITY_OUTPUTS = (
+    Measure("leakers", "all"),
+    Measure(ESCALATION, "all"),
+    Measure("interceptor_cost_usd"),
+)
+# their columns in the wide per-replication tables
+SENSITIVITY_MEASURES = tuple(m.column for m in SENSITIVITY_OUTPUTS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,13 +74,14 @@ class PolicyComparison:
 
     Attributes
     ----------
-    summary : measure, policy, mean per night, ci95 (half width of the 95% CI of the mean)
-    differences : measure, policy, baseline, mean, diff, paired_ci95, unpaired_ci95
+    summary : measure, key, policy, mean per night, ci95 (half width of the 95% CI of the
+        mean); ``key`` says what the measure counts (a class, nation, target) or is ``""``
+    differences : measure, key, policy, baseline, mean, diff, paired_ci95, unpaired_ci95
         (``paired_ci95`` NaN for a policy in ``unpaired``: its raid differs from the baseline's)
     cost_exchange : policy, interceptor cost, threat cost destroyed, their ratio (of means) and
         the ratio's 95% half-width (delta method)
     run_id : the comparison's id in the results directory it was saved to, else None
-    sensitivity : policy, parameter, value, measure, diff vs baseline, ci95 (half width: paired
+    sensitivity : policy, parameter, value, measure, key, diff vs baseline, ci95 (half width: paired
         if ``paired``, else unpaired because the varied raid differs from the baseline's)
     """
 
@@ -79,10 +97,17 @@ class PolicyComparison:
     cost_exchange: pd.DataFrame
     sensitivity: pd.DataFrame
     run_id: str | None = None
+    scenarios: tuple[Scenario, ...] = dataclasses.field(default=(), compare=False)
+    variations: tuple[Variation, ...] = ()
+    calibration: str | None = None
+    started: datetime | None = None
+
+    SCHEMA: ClassVar[str] = "skyshield/compare/v1"
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready tables (without the per-replication measures)."""
+        """Return what ``compare --json`` prints (no per-replication measures; no NaN)."""
         return {
+            "schema": self.SCHEMA,
             "policies": list(self.names),
             "baseline": self.names[0],
             "unpaired": list(self.unpaired),
@@ -91,12 +116,69 @@ class PolicyComparison:
             "raids_per_month": self.raids_per_month,
             "debris_radius_km": self.debris.radius_km,
             "debris_min_population": self.debris.min_population,
-            "summary": self.summary.to_dict(orient="records"),
-            "differences": self.differences.to_dict(orient="records"),
-            "cost_exchange": self.cost_exchange.to_dict(orient="records"),
-            "sensitivity": self.sensitivity.to_dict(orient="records"),
+            "summary": records(self.summary),
+            "differences": records(self.differences),
+            "cost_exchange": records(self.cost_exchange),
+            "sensitivity": records(self.sensitivity),
             "run_id": self.run_id,
         }
+
+    def plot(self) -> Figure:
+        """Plot each measure's mean per night ± 95% CI, one bar per policy."""
+        from skyshield.plots import plot_interval_panels
+
+        return plot_interval_panels(
+            self.summary,
+            panel="measure",
+            x="policy",
+            title=f"{self.replications:,} nights per policy: mean per night ± 95% CI",
+        )
+
+    def save(self, directory: StrPath) -> str:
+        """Save every table in a results directory (Parquet, the run in its catalog).
+
+        Returns the run id. The comparison must hold its scenarios (as :func:`compare` leaves
+        them); :class:`StoreError` otherwise.
+        """
+        if not self.scenarios:
+            raise StoreError("save: expected a comparison holding its scenarios, got none")
+        text = "[" + ",".join(canonical_scenario(s)[0] for s in self.scenarios) + "]"
+        return save_result(
+            directory,
+            self.tables(),
+            kind="compare",
+            name=",".join(self.names),
+            parameters={
+                "vary": [[v.path, list(v.values)] for v in self.variations],
+                "raids_per_month": self.raids_per_month,
+                "debris_radius_km": self.debris.radius_km,
+                "debris_min_population": self.debris.min_population,
+                "unpaired": list(self.unpaired),
+                "calibration": self.calibration,
+            },
+            seed=self.seed,
+            replications=self.replications,
+            scenario_json=text,
+            scenario_sha256=hashlib.sha256(text.encode()).hexdigest(),
+            started=self.started,
+        )
+
+    def __repr__(self) -> str:
+        """Show the policies, the nights and each policy's leakers and cost per night."""
+        lines = [
+            f"PolicyComparison: baseline {self.names[0]} vs {', '.join(self.names[1:])}; "
+            f"{self.replications:,} nights, seed {self.seed}"
+            + (f"; unpaired: {', '.join(self.unpaired)}" if self.unpaired else "")
+        ]
+        summary = self.summary.set_index(["measure", "key", "policy"])
+        for name in self.names:
+            cells = [
+                _headline(m, float(summary.loc[(*m, name), "mean"]))
+                for m in SENSITIVITY_OUTPUTS
+                if (*m, name) in summary.index
+            ]
+            lines.append(f"  {name}: " + ", ".join(cells) + " per night")
+        return "\n".join(lines)
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """Every table by name, as the results store writes them (measures long, by policy)."""
@@ -116,6 +198,14 @@ class PolicyComparison:
             "cost_exchange": self.cost_exchange,
             "sensitivity": self.sensitivity.astype({"value": str}),
         }
+
+
+def _headline(measure: Measure, mean: float) -> str:
+    """``leakers (all) 39.2`` or ``interceptor cost USD M 287.5``: one measure's mean."""
+    name = measure.measure.replace("_usd", "").replace("_", " ")
+    if measure.measure.endswith("_usd"):
+        return f"{name} USD M {mean / 1e6:,.1f}"
+    return f"{name} ({measure.key}) {mean:,.1f}" if measure.key else f"{name} {mean:,.1f}"
 
 
 def _check_comparable(scenarios: Sequence[Scenario], names: Sequence[str]) -> None:
@@ -183,9 +273,8 @@ def _differences(
     b = other.reindex(columns=columns, fill_value=0.0)
     diff = b - a
     paired_ci95 = np.asarray(half_width_95(diff, clusters)) if paired else np.nan
-    return pd.DataFrame(
-        {
-            "measure": columns,
+    return measure_frame(columns).assign(
+        **{
             "policy": name,
             "baseline": base_name,
             "baseline_mean": a.mean().to_numpy(),
@@ -267,13 +356,10 @@ def compare(
     base_name, base = names[0], tables[names[0]]
     summary = pd.concat(
         [
-            pd.DataFrame(
-                {
-                    "measure": t.columns,
-                    "policy": n,
-                    "mean": t.mean().to_numpy(),
-                    "ci95": np.asarray(half_width_95(t, clusters)),
-                }
+            measure_frame(t.columns).assign(
+                policy=n,
+                mean=t.mean().to_numpy(),
+                ci95=np.asarray(half_width_95(t, clusters)),
             )
             for n, t in tables.items()
         ],
@@ -308,8 +394,8 @@ def compare(
         table = measure(varied, f"{name} with {path}={value}")
         paired = varied.raid == raid
         diff = _differences(base_name, base, name, table, clusters, paired=paired)
-        diff = diff.set_index("measure")
-        for m in SENSITIVITY_MEASURES:
+        diff = diff.set_index(["measure", "key"])
+        for m in SENSITIVITY_OUTPUTS:
             row = diff.loc[m] if m in diff.index else None
             ci = "paired_ci95" if paired else "unpaired_ci95"
             rows.append(
@@ -317,14 +403,15 @@ def compare(
                     "policy": name,
                     "parameter": path,
                     "value": value,
-                    "measure": m,
+                    "measure": m.measure,
+                    "key": m.key,
                     "diff": np.nan if row is None else row["diff"],
                     "ci95": np.nan if row is None else row[ci],
                     "paired": paired,
                 }
             )
     sensitivity = pd.DataFrame(
-        rows, columns=["policy", "parameter", "value", "measure", "diff", "ci95", "paired"]
+        rows, columns=["policy", "parameter", "value", "measure", "key", "diff", "ci95", "paired"]
     )
     return PolicyComparison(
         names=names,

@@ -23,7 +23,7 @@ import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 import pandas as pd
@@ -33,10 +33,16 @@ from skyshield.engine.draws import route_set
 from skyshield.engine.geometry import build_geometry
 from skyshield.engine.scaling import scaled_compiled
 from skyshield.errors import FieldProblem, ScenarioError
-from skyshield.metrics.policy import DEFAULT_DEBRIS, MASSED_RAIDS_PER_MONTH, long_measures
+from skyshield.metrics.policy import (
+    DEFAULT_DEBRIS,
+    MASSED_RAIDS_PER_MONTH,
+    Measure,
+    long_measures,
+    measure_frame,
+)
 from skyshield.metrics.sobol import sobol_indices
 from skyshield.metrics.summary import half_width_95
-from skyshield.runner.compare import SENSITIVITY_MEASURES, run_measures
+from skyshield.runner.compare import SENSITIVITY_OUTPUTS, run_measures
 from skyshield.runner.design import (
     Parameter,
     Point,
@@ -53,6 +59,7 @@ from skyshield.scenario import Scenario
 from skyshield.store import (
     RunRecord,
     RunStatus,
+    StrPath,
     canonical_scenario,
     check_results_directory,
     parameters_json,
@@ -60,8 +67,12 @@ from skyshield.store import (
 )
 from skyshield.store.atomic import remove_stale_temporaries
 from skyshield.store.catalog import finish_run, record_run, runs_with_status
+from skyshield.store.documents import records, save_result
 from skyshield.store.runs import write_tables
 from skyshield.store.tables import TABLE_SUFFIX, read_table, write_table
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 __all__ = [
     "PointTask",
@@ -280,8 +291,8 @@ class SweepResult:
     plan : what was run
     table : one row per distinct point and measure: point, parameters (JSON), measure, key,
         mean per night, ci95 (half width of its 95% interval)
-    sobol : Sobol indices of the outputs (:func:`skyshield.metrics.sobol.sobol_indices`) for
-        a Sobol design, else None
+    sobol : Sobol indices of the outputs for a Sobol design (measure, key, parameter, s1,
+        s1_ci95, st, st_ci95; :func:`skyshield.metrics.sobol.sobol_indices`), else None
     skipped : points found complete in the results directory and not run again
     """
 
@@ -289,6 +300,67 @@ class SweepResult:
     table: pd.DataFrame
     sobol: pd.DataFrame | None
     skipped: int
+
+    SCHEMA: ClassVar[str] = "skyshield/sweep/v1"
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return what ``sweep --json`` prints: the sweep id, every point's measures, Sobol."""
+        return {
+            "schema": self.SCHEMA,
+            "sweep_id": self.plan.sweep_id,
+            "points": records(self.table),
+            "sobol": None if self.sobol is None else records(self.sobol),
+            "skipped": self.skipped,
+        }
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """Return ``points`` (point, parameters, measure, key, mean, ci95) and ``sobol``."""
+        tables = {"points": self.table}
+        if self.sobol is not None:
+            tables["sobol"] = self.sobol
+        return tables
+
+    def plot(self) -> Figure:
+        """Plot the Sobol indices of a Sobol design, else each measure's mean at every point."""
+        from skyshield.plots import plot_interval_panels, plot_sobol
+
+        name = self.plan.record.scenario_name
+        if self.sobol is not None:
+            return plot_sobol(self.sobol, title=f"{name}: Sobol indices")
+        wanted = pd.MultiIndex.from_tuples(SENSITIVITY_OUTPUTS)
+        shown = self.table[pd.MultiIndex.from_frame(self.table[["measure", "key"]]).isin(wanted)]
+        panel = shown["measure"].where(shown["key"] == "", shown["measure"] + ": " + shown["key"])
+        return plot_interval_panels(
+            shown.assign(panel=panel), panel="panel", x="point", title=f"{name}: per night"
+        )
+
+    def save(self, directory: StrPath) -> str:
+        """Save the points' summary (and Sobol indices) in a results directory; return its id.
+
+        A sweep run with ``out`` is already saved point by point as it runs; this saves the
+        summary of one held in memory (a sweep run without ``out``) as a run of its own.
+        """
+        return save_result(
+            directory,
+            self.tables(),
+            kind="sweep",
+            name=self.plan.record.scenario_name,
+            parameters={"sweep_id": self.plan.sweep_id, **json.loads(self.plan.record.parameters)},
+            seed=self.plan.seed,
+            replications=self.plan.record.replications,
+            scenario_json=self.plan.record.scenario_json,
+            scenario_sha256=self.plan.record.scenario_sha256,
+        )
+
+    def __repr__(self) -> str:
+        """Show in a few lines what was swept, how many points, and the design."""
+        params = ", ".join(p.path for p in self.plan.parameters)
+        design = "Sobol design" if self.plan.problem is not None else "grid"
+        return (
+            f"SweepResult {self.plan.sweep_id}: {len(self.plan.tasks)} points ({design}) over "
+            f"{params}; {self.plan.record.replications} nights each, seed {self.plan.seed}; "
+            f"{self.skipped} read back"
+        )
 
 
 def _point_record(task: PointTask, sweep_id: str) -> RunRecord:
@@ -345,7 +417,7 @@ def execute_sweep(
     scheduler: str | None = None,
     directory: Path | None = None,
     evaluate: PointEvaluator = simulate_point,
-    outputs: Iterable[str] = SENSITIVITY_MEASURES,
+    outputs: Iterable[Measure] = SENSITIVITY_OUTPUTS,
     progress: ProgressCallback | None = None,
 ) -> SweepResult:
     """Run a sweep's points not yet complete in ``directory`` and summarise every point.
@@ -357,7 +429,7 @@ def execute_sweep(
     scheduler : address of a Dask scheduler; the points run on its workers instead
     directory : results directory; None keeps nothing (no resume)
     evaluate : runs one point (default: the simulation); injectable for a known model
-    outputs : measures (``measure/key``) whose Sobol indices a Sobol design reports
+    outputs : measures whose Sobol indices a Sobol design reports
     progress : called with (points done, points in all) as points complete
     """
     results: dict[str, pd.DataFrame] = {}
@@ -410,10 +482,10 @@ def execute_sweep(
         means = table.set_index(["point", "measure", "key"])["mean"]
         series = {}
         for output in outputs:
-            measure, _, key = output.partition("/")
-            by_point = means.xs((measure, key), level=("measure", "key"))
-            series[output] = by_point.reindex([p.key for p in plan.points]).to_numpy()
-        indices = sobol_indices(plan.problem, series, seed=plan.seed)
+            by_point = means.xs((output.measure, output.key), level=("measure", "key"))
+            series[output.column] = by_point.reindex([p.key for p in plan.points]).to_numpy()
+        named = sobol_indices(plan.problem, series, seed=plan.seed)
+        indices = pd.concat([measure_frame(named["output"]), named.drop(columns="output")], axis=1)
     if directory is not None:
         folder = run_directory(directory, plan.sweep_id)
         folder.mkdir(parents=True, exist_ok=True)

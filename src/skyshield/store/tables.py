@@ -106,7 +106,7 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("nights_fired", pa.float64()),
         ("nights_dry", pa.float64()),
     ),
-    "cross_border": _schema(("measure", pa.string()), *_STATS),
+    "cross_border": _schema(("measure", pa.string()), ("key", pa.string()), *_STATS),
     # compare: :class:`skyshield.runner.compare.PolicyComparison`
     "policy_measures": _schema(
         ("policy", pa.string()),
@@ -117,12 +117,14 @@ SCHEMAS: dict[str, pa.Schema] = {
     ),
     "summary": _schema(
         ("measure", pa.string()),
+        ("key", pa.string()),
         ("policy", pa.string()),
         ("mean", pa.float64()),
         ("ci95", pa.float64()),
     ),
     "differences": _schema(
         ("measure", pa.string()),
+        ("key", pa.string()),
         ("policy", pa.string()),
         ("baseline", pa.string()),
         ("baseline_mean", pa.float64()),
@@ -143,6 +145,7 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("parameter", pa.string()),
         ("value", pa.string()),
         ("measure", pa.string()),
+        ("key", pa.string()),
         ("diff", pa.float64()),
         ("ci95", pa.float64()),
         ("paired", pa.bool_()),
@@ -219,9 +222,65 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("measure", pa.string()),
         ("value", pa.float64()),
     ),
+    # calibrate: the emulator's validation and each quarter's posterior (skyshield.calibration)
+    "calibration_validation": _schema(
+        ("class", pa.string()),
+        ("quantity", pa.string()),
+        ("runs", pa.int64()),
+        ("rmse", pa.float64()),
+        ("bias", pa.float64()),
+        ("engine_se", pa.float64()),
+        ("spread", pa.float64()),
+    ),
+    "calibration_periods": _schema(
+        ("parameter", pa.string()),
+        ("p5", pa.float64()),
+        ("median", pa.float64()),
+        ("p95", pa.float64()),
+        ("start", pa.string()),
+        ("end", pa.string()),
+        ("nights", pa.int64()),
+    ),
+    # backtest: per test night, class and target; scores per class and target
+    "backtest_nights": _schema(
+        ("night", pa.string()),
+        ("class", pa.string()),
+        ("target", pa.string()),
+        ("launched", pa.int64()),
+        ("reported", pa.int64()),
+        *((name, pa.float64()) for name in ("p5", "p25", "median", "p75", "p95", "crps")),
+        *(
+            (name, pa.float64())
+            for name in ("baseline", "baseline_median", "baseline_crps", "b_p5", "b_p25")
+        ),
+        ("b_p75", pa.float64()),
+        ("b_p95", pa.float64()),
+        ("origin", pa.string()),
+    ),
+    "backtest_metrics": _schema(
+        ("class", pa.string()),
+        ("target", pa.string()),
+        ("nights", pa.int64()),
+        *(
+            (name, pa.float64())
+            for name in (
+                "mae",
+                "baseline_mae",
+                "crps",
+                "baseline_crps",
+                "coverage_50",
+                "coverage_90",
+                "baseline_coverage_50",
+                "baseline_coverage_90",
+            )
+        ),
+    ),
+    # a delivery solver's candidates: monthly delivery and its estimated P(stock-out)
+    "delivery_tried": _schema(("per_month", pa.int64()), ("p_stockout", pa.float64())),
     # sensitivity indices of a Sobol sweep (:mod:`skyshield.metrics.sobol`)
     "sobol": _schema(
-        ("output", pa.string()),
+        ("measure", pa.string()),
+        ("key", pa.string()),
         ("parameter", pa.string()),
         ("s1", pa.float64()),
         ("s1_ci95", pa.float64()),
