@@ -9,7 +9,7 @@ there: those times are never earliest intercepts. A shot therefore intercepts in
 allowed interval ``[a, b]`` of threat time exactly when it is fired in ``(G(a), G(b)]``.
 
 On a piece ``P(τ) = A + V s`` is affine, so ``f`` is concave on each piece and its maximum is
-where ``f'`` changes sign, found by bisection on the (decreasing) slope. The exact intercept of
+where ``f'`` changes sign, in closed form (:func:`_piece_max`). The exact intercept of
 a shot is still solved at fire time by :func:`skyshield.engine.intercept.earliest_intercept_s`
 on the same vertices (:func:`intercept_at`).
 """
@@ -23,9 +23,6 @@ from skyshield.engine.intercept import earliest_intercept_s
 from skyshield.engine.pieces import Pieces, _piece_at
 
 __all__ = ["fire_windows", "intercept_at", "running_max_s"]
-
-# Bisection of a piece's maximum of f stops when the bracket is this short (seconds).
-_PEAK_TOLERANCE_S = 1e-7
 
 
 @njit(cache=True, nogil=True, inline="always")
@@ -44,20 +41,32 @@ def _f(
 def _piece_max(
     time_s: np.ndarray, ecef_m: np.ndarray, j: int, unit: np.ndarray, v: float, upto: float
 ) -> float:
-    """Largest ``f`` on piece ``j`` over its first ``upto`` seconds (f is concave there)."""
-    lo, hi = 0.0, upto
-    eps = _PEAK_TOLERANCE_S * 0.5
-    best = max(_f(time_s, ecef_m, j, unit, v, 0.0), _f(time_s, ecef_m, j, unit, v, upto))
-    while hi - lo > _PEAK_TOLERANCE_S:
-        mid = 0.5 * (lo + hi)
-        g1 = _f(time_s, ecef_m, j, unit, v, mid)
-        g2 = _f(time_s, ecef_m, j, unit, v, mid + eps)
-        best = max(best, g1)
-        if g2 > g1:
-            lo = mid
-        else:
-            hi = mid
-    return best
+    """Largest ``f`` on piece ``j`` over its first ``upto`` seconds, in closed form.
+
+    ``f' = 1 − (radial speed away from the unit) / v``: never negative for a threat no faster
+    than the interceptor (the maximum is at ``upto``); otherwise zero where the radial speed
+    is ``v``, i.e. at the larger root ``s*`` of ``b (b − v²) s² + 2 a (b − v²) s + a² − v² c``
+    with ``a = A·V``, ``b = V·V``, ``c = A·A``; f is concave, so the maximum on ``[0, upto]``
+    is at ``s*`` clipped to it.
+    """
+    d = time_s[j + 1] - time_s[j]
+    if d <= 0.0 or upto <= 0.0:
+        return _f(time_s, ecef_m, j, unit, v, 0.0)
+    inv = 1.0 / d
+    vx = (ecef_m[j + 1, 0] - ecef_m[j, 0]) * inv
+    vy = (ecef_m[j + 1, 1] - ecef_m[j, 1]) * inv
+    vz = (ecef_m[j + 1, 2] - ecef_m[j, 2]) * inv
+    ax, ay, az = ecef_m[j, 0] - unit[0], ecef_m[j, 1] - unit[1], ecef_m[j, 2] - unit[2]
+    b = vx * vx + vy * vy + vz * vz
+    v2 = v * v
+    if b <= v2:
+        return _f(time_s, ecef_m, j, unit, v, upto)
+    a = ax * vx + ay * vy + az * vz
+    c = ax * ax + ay * ay + az * az
+    disc = a * a / (b * b) - (a * a - v2 * c) / (b * (b - v2))
+    s = -a / b + np.sqrt(disc) if disc > 0.0 else -a / b
+    s = min(max(s, 0.0), upto)
+    return _f(time_s, ecef_m, j, unit, v, s)
 
 
 @njit(cache=True, nogil=True)

@@ -30,7 +30,14 @@ from skyshield.geo import (
     lonlat_to_ecef_m,
 )
 
-__all__ = ["ARC_SAG_M", "MAX_PIECE_M", "Pieces", "build_pieces", "positions_at"]
+__all__ = [
+    "ARC_SAG_M",
+    "MAX_PIECE_M",
+    "Pieces",
+    "build_pieces",
+    "positions_at",
+    "track_samples",
+]
 
 # Longest piece, in ground metres. A 20 km chord of the ellipsoid sags below it by at most
 # L² / (8 R) = 7.9 m (R = 6,335 km, the smallest radius of curvature on WGS84), and departs
@@ -39,6 +46,8 @@ MAX_PIECE_M = 20_000.0
 # Largest vertical departure of a ballistic arc's chord from the parabola: with the arc
 # alt = A (1 - ((x - x_a) / x_a)²) the chord over Δx departs by A Δx² / (4 x_a²) at most.
 ARC_SAG_M = 10.0
+# Times closer than this are one instant (display samples).
+_SAME_INSTANT_S = 1e-6
 
 
 @dataclass(frozen=True, slots=True)
@@ -279,3 +288,24 @@ def positions_at(
         np.ascontiguousarray(threat, dtype=np.int64).reshape(-1),
         np.ascontiguousarray(time_s, dtype=np.float64).reshape(-1),
     )
+
+
+def track_samples(
+    pieces: Pieces, threat: int, step_s: float, until_s: float | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Sample a threat's positions for display: every ``step_s`` from launch and at vertices.
+
+    Up to ``until_s`` after launch (default: the impact), which is included as the last time.
+
+    Units: seconds in; times after launch (s), degrees and metres out, each (n,) float64.
+    """
+    lo, hi = int(pieces.vertex_offset[threat]), int(pieces.vertex_offset[threat + 1])
+    end = float(pieces.flight_s[threat] if until_s is None else until_s)
+    grid = np.arange(0.0, end, step_s)
+    vertices = pieces.time_s[lo:hi]
+    # times closer to the end than this are the end: a fate time after launch comes back from
+    # launch + fate time with a rounding error of ~1e-12 s
+    before = np.concatenate([grid, vertices])
+    times = np.append(np.unique(before[before < end - _SAME_INSTANT_S]), end)
+    lon, lat, alt, _ = positions_at(pieces, np.full(times.size, threat), times)
+    return times, lon, lat, alt
