@@ -130,3 +130,28 @@ def test_envelope_on_piece__horizon_cuts_a_low_flier() -> None:
     assert abs(lo[0] - 336) < 3
     assert abs(hi[0] - 664) < 3
     _check(case)
+
+
+def test_envelope_on_piece__sector_edges_by_hand() -> None:
+    """A piece 30 km north of the unit, flown west to east over 200 km in 1,000 s; a sector
+    centred north: ±45° sees it where |east| ≤ 30 km (s in 500 ± 150 s), ±135° everywhere
+    north of the unit (the whole piece), within the earth's curvature."""
+    lon, lat = 30.0, 50.0
+    unit = lonlat_to_ecef_m(lon, lat, 0.0)[0]
+    east, north, up = _frame(lon, lat)
+    base = {
+        "lon": lon, "lat": lat, "unit": unit, "p0": unit - 100e3 * east + 30e3 * north + 5e3 * up,
+        "p1": unit + 100e3 * east + 30e3 * north + 5e3 * up, "d": 1000.0, "h0": 5e3,
+        "h1": 5e3, "min_r": 0.0, "max_r": 300e3, "min_alt": 0.0, "max_alt": 1e4,
+        "own_radar": True, "antenna": unit, "radar_m": 300e3, "radar_h": 0.0, "az": 0.0,
+    }  # fmt: skip
+    lo, hi = _analytic({**base, "half": 0.25 * np.pi})
+    assert lo.size == 1
+    assert abs(lo[0] - 350) < 2
+    assert abs(hi[0] - 650) < 2
+    lo, hi = _analytic({**base, "half": 0.75 * np.pi})
+    assert lo.size == 1
+    assert lo[0] == 0.0
+    assert hi[0] == 1000.0
+    for half in (0.25 * np.pi, 0.75 * np.pi):
+        _check({**base, "half": half, "az": 0.5 * np.pi})
