@@ -7,6 +7,7 @@ and ratios measured in this run; nothing is compared against numbers from elsewh
 from __future__ import annotations
 
 import argparse
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -65,6 +66,16 @@ def small_raid() -> Scenario:
     )
 
 
+_DEFAULT_RUN = (
+    "import resource, sys; from skyshield.cli import app; sys.argv = ['skyshield', 'run'];\n"
+    "import contextlib, io\n"
+    "with contextlib.redirect_stdout(io.StringIO()):\n"
+    "    try: app()\n"
+    "    except SystemExit: pass\n"
+    "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)"
+)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true", help="smaller sizes, for a smoke run")
@@ -82,7 +93,30 @@ def main() -> None:
     )
     small = small_raid()
     run_replications(small, replications=2)  # numba compilation, not timed
-    (compiled, geometry), t_geo = timed(
+    prepare(scenario, 7, 1, 1)  # lazy geography (border grid), not timed
+    _, t_one = timed("geometry of one night (one route set), 1 thread", prepare, scenario, 7, 1, 1)
+    print(f"   ratio to the dice floor: {t_one / floor:.2f}x")
+    own = scenario.model_copy(
+        update={"monte_carlo": scenario.monte_carlo.model_copy(update={"route_sets": reps})}
+    )
+    _, t_own = timed(
+        f"full run, {reps} nights each with its own routes, 2 workers",
+        run_replications,
+        own,
+        replications=reps,
+        workers=2,
+    )
+    print(f"   ratio to the dice floor: {t_own / floor:.0f}x")
+    start = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-c", _DEFAULT_RUN], capture_output=True, text=True, check=True
+    )
+    t_default = time.perf_counter() - start
+    print(
+        f"{'default skyshield run (subprocess, 1,000 nights)':<58s} {t_default:8.2f} s "
+        f"({t_default / floor:.0f}x the floor); peak memory {done.stdout.strip()} MB"
+    )
+    (compiled, geometry), _ = timed(
         f"geometry, {n_sets} route sets, 2 threads", prepare, scenario, 7, 2, reps
     )
     print(f"   windows per route set: {[w.n_windows for w in geometry.windows][:4]} ...")
@@ -105,11 +139,6 @@ def main() -> None:
     print(f"   ratio to the dice floor: 1 worker {t_1 / floor:.0f}x, 2 workers {t_2 / floor:.0f}x")
     print(f"   2 workers / 1 worker speed-up: {t_1 / t_2:.2f}x")
     print(f"   event loop share of the 1-worker run: {t_kernel / t_1:.0%}")
-    own = t_geo / n_sets * reps
-    print(
-        f"   every night its own routes ({reps} route sets) would need about {own:.0f} s of "
-        f"geometry on 2 threads ({own / floor:.0f}x the floor; extrapolated, not run)"
-    )
 
     print("== scaling (event loop, same geometry)")
     base = None

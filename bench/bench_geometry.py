@@ -1,4 +1,4 @@
-"""Geometry benchmark: build_geometry (routes, trajectories, EW exposure, tracks, windows).
+"""Geometry benchmark: build_geometry (routes, pieces, EW exposure, tracks, windows).
 
 Run: ``.venv/bin/python bench/bench_geometry.py [--repeats N]``. Prints the best of N wall times
 of two route realizations on one thread for the record raid and the default scenario, and
@@ -43,7 +43,7 @@ def main() -> None:
             f"{name:<12s} {compiled.n_threats:4d} threats {compiled.n_units:4d} units, "
             f"{REALIZATIONS} realizations: best of {repeats} {best:6.2f} s "
             f"({best / floor:5.1f}x the floor; all: {', '.join(f'{t:.2f}' for t in times)}); "
-            f"windows {geometry.unit.size}, steps {geometry.intercept_s.size}"
+            f"windows {geometry.unit.size}, vertices {geometry.vertex_time_s.size}"
         )
 
 

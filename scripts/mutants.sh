@@ -25,13 +25,7 @@ finish() {
 }
 names=("$@")
 trap finish EXIT
-run course-reversed src/skyshield/engine/flight.py "    return np.asarray(
-        initial_bearing_rad(lon[start], lat[start], lon[start + 1], lat[start + 1]),
-        dtype=np.float64,
-    )" "    return np.asarray(
-        initial_bearing_rad(lon[start], lat[start], lon[start + 1], lat[start + 1]) + np.pi,
-        dtype=np.float64,
-    )" tests/engine/test_flight.py tests/engine/test_reference.py tests/runner/test_compare.py
+run course-reversed src/skyshield/engine/zones.py "    course = np.asarray(initial_bearing_rad(lon0, lat0, lon1, lat1), dtype=np.float64)" "    course = np.asarray(initial_bearing_rad(lon0, lat0, lon1, lat1), dtype=np.float64) + np.pi" tests/runner/test_compare.py tests/engine/test_reference.py
 # reload-ignores-stock (ready[u] = inp.unit_ready_capacity[u] at a reload) is equivalent since
 # the reserves of #9 bound every engagement's rounds by the stock left: more ready rounds than
 # stock can never be fired, so no output changes. The stock bound that does the work instead:
@@ -39,11 +33,17 @@ run rounds-into-the-reserve src/skyshield/engine/kernel.py "                    
                     )" "                        stock[u],
                     )" tests/engine/test_reference.py -k reserve
 run paired-ci-over-n src/skyshield/metrics/summary.py "return Z95 * per_rep.std(ddof=1) / np.sqrt(n)" "return Z95 * per_rep.std(ddof=1) / n" tests/metrics/test_intervals.py -m "not slow"
-run populated-flipped src/skyshield/engine/windows.py "keep[np.flatnonzero(over_own)[crowded]] = False" "keep[np.flatnonzero(over_own)[~crowded]] = False" tests/engine/test_reference.py tests/runner/test_compare.py
+run populated-flipped src/skyshield/engine/zones.py "                ok = True
+                for q in range(p_off[i], p_off[i + 1]):
+                    if p_lo[q] <= mid < p_hi[q]:
+                        ok = False" "                ok = False
+                for q in range(p_off[i], p_off[i + 1]):
+                    if p_lo[q] <= mid < p_hi[q]:
+                        ok = True" tests/engine/test_reference.py tests/runner/test_compare.py
 run cap-removed src/skyshield/engine/kernel.py "    return 0 <= cap <= used_outside" "    return False" tests/engine/test_reference.py tests/runner/test_compare.py
 run kills-are-hits src/skyshield/metrics/summary.py 'shots[shots["kill"]]' 'shots[shots["hit"]]' tests/metrics/test_by_unit.py
 run hit-after-ew-loss src/skyshield/engine/outcomes.py "    hit = raw.shot_hit & ~gone" "    hit = raw.shot_hit" tests/engine/test_shot_effects.py -k "not by_hand"
-run ew-chord-without-bound src/skyshield/engine/ew.py "inside = chord <= radius - _chord_excess_bound_m(radius)" "inside = chord <= radius" tests/engine/test_ew.py
+run ew-strongest-zone-summed src/skyshield/engine/ew.py "                        best = max(best, strength[z])" "                        best = best + strength[z]" tests/engine/test_ew.py
 # issue #13: exports and the report
 run geojson-lonlat-swapped src/skyshield/exporting/geojson.py 'return {"type": "Point", "coordinates": [float(lon), float(lat)]}' 'return {"type": "Point", "coordinates": [float(lat), float(lon)]}' tests/export/test_geojson.py
 run czml-time-reversed src/skyshield/exporting/czml.py "samples = np.column_stack([since, track.lon_deg" "samples = np.column_stack([since[::-1], track.lon_deg" tests/export/test_time_tagged.py
@@ -95,3 +95,16 @@ run destroyed-baseline-ignores-split src/skyshield/calibration/backtest.py 'know
 run train-until-unchecked src/skyshield/calibration/calibrate.py "    if fitted_periods(data, train_until, min_nights=min_nights):
         return" "    return" tests/calibration/test_train_until.py
 run zero-quarter-file-applied src/skyshield/calibration/calibrate.py "if calibration.periods or not fitted:" "if True:" tests/calibration/test_train_until.py
+
+# issue #20: per-leg geometry
+run piece-end-off-by-one src/skyshield/engine/pieces.py "        nxt = min(j + 1, vertex_offset[i + 1] - 1)" "        nxt = min(j + 2, vertex_offset[i + 1] - 1)" tests/engine/test_pieces.py tests/engine/test_flight.py
+run horizon-term-dropped src/skyshield/engine/envelope.py "        + np.sqrt(TWO_K_R_M * (h if h > 0.0 else 0.0))" "        + 0.0 * np.sqrt(TWO_K_R_M * (h if h > 0.0 else 0.0))" tests/engine/test_envelope.py
+run sector-half-plane-flipped src/skyshield/engine/envelope.py "        n1 = np.cos(left) * east - np.sin(left) * north" "        n1 = np.sin(left) * north - np.cos(left) * east" tests/engine/test_envelope.py
+run shared-edge-crossing-skipped src/skyshield/geo/crossings.py "                p = edge_polygon[buf_e[c]]
+                inside[p] ^= 1" "                p = edge_polygon[buf_e[c]]
+                if c > 0 and buf_u[c - 1] == buf_u[c]:
+                    continue
+                inside[p] ^= 1" tests/geo/test_crossings.py
+run raw-fire-time-not-running-max src/skyshield/engine/firetime.py "        out[m] = max(best, _piece_max(time_s, ecef_m, j, unit, v, t - time_s[j]))" "        out[m] = _f(time_s, ecef_m, j, unit, v, t - time_s[j])" tests/engine/test_firetime.py
+run detection-stops-a-sensor-early src/skyshield/engine/sensors.py "                best = min(best, time_s[p] + lo[0])" "                best = min(best, time_s[p] + lo[0])
+                break" tests/engine/test_sensors.py

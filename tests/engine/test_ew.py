@@ -6,13 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from skyshield.engine.compile import compile_scenario
-from skyshield.engine.ew import _cumulative_m, _in_box, ew_exposure_m, zone_strength
+from skyshield.engine.ew import ew_exposure
 from skyshield.engine.outcomes import Fate
-from skyshield.geo import destination_lonlat, find_city, geodesic_distance_m
+from skyshield.engine.pieces import positions_at
+from skyshield.geo import find_city, geodesic_distance_m
 
 from ._build import one_on_one, prepare, scenario
 
@@ -34,21 +33,69 @@ def _drones_through_kyiv_zone(count: int = 1) -> dict[str, Any]:
     return d
 
 
-def test_ew_exposure_m__radius_flown_inside_the_disc() -> None:
+def _exposure_of(compiled):  # type: ignore[no-untyped-def]
+    pieces = prepare(compiled, seed=1, n_reps=1).geometry.pieces[0]
+    return pieces, ew_exposure(compiled, pieces)
+
+
+def test_ew_exposure__radius_flown_inside_the_disc() -> None:
     compiled = compile_scenario(scenario(_drones_through_kyiv_zone()))
-    traj = prepare(compiled, seed=1, n_reps=1).geometry.trajectories[0]
-    exposure = ew_exposure_m(compiled, traj)
-    assert exposure[0] == 0.0
-    assert np.all(np.diff(exposure) >= 0)
-    step_m = compiled.threat_speed_mps[0] * compiled.time_step_s
-    # the target is the disc's centre: the drone flies one radius inside (± half a step)
-    assert abs(exposure[-1] - RADIUS_KM * 1000) <= step_m / 2 + 1.0
+    _, exposure = _exposure_of(compiled)
+    assert exposure.exposure_m[0] == 0.0
+    assert np.all(np.diff(exposure.exposure_m) >= 0)
+    # the target is the disc's centre: the drone flies one radius inside (its ground track
+    # against the disc's chord; the flight at cruise altitude is within metres as long)
+    assert abs(exposure.exposure_m[-1] - RADIUS_KM * 1000) <= 50.0
 
 
-def test_ew_exposure_m__no_zone_no_exposure() -> None:
+def test_ew_exposure__no_zone_no_exposure() -> None:
     compiled = compile_scenario(scenario(one_on_one(threat="shahed-136")))
-    traj = prepare(compiled, seed=1, n_reps=1).geometry.trajectories[0]
-    assert not ew_exposure_m(compiled, traj).any()
+    _, exposure = _exposure_of(compiled)
+    assert not exposure.exposure_m.any()
+
+
+def test_ew_exposure__matches_brute_force_with_overlapping_zones(
+    rng: np.random.Generator,
+) -> None:
+    """Three discs of different strength near the route, overlapping: the exposure at every
+    knot against a 0.5 s brute force (strongest disc by geodesic distance, metres flown)."""
+    d = _drones_through_kyiv_zone(count=4)
+    d["raid"]["waves"][0]["route_jitter_km"] = 20
+    d["ew_zones"] = [
+        {
+            "id": f"z{k}",
+            "nation": "UA",
+            "position": {
+                "lon_deg": float(rng.uniform(30.8, 32.5)),
+                "lat_deg": float(rng.uniform(50.1, 50.6)),
+            },
+            "radius_km": float(rng.uniform(10, 40)),
+            "strength": float(strength),
+        }
+        for k, strength in enumerate([0.5, 1.0, 2.0])
+    ]
+    compiled = compile_scenario(scenario(d))
+    pieces, exposure = _exposure_of(compiled)
+    for i in range(compiled.n_threats):
+        t = np.arange(0.0, float(pieces.flight_s[i]), 0.5)
+        lon, lat, _, ecef = positions_at(pieces, np.full(t.size, i), t)
+        strength = np.zeros(t.size)
+        for z in range(compiled.ew_zone_radius_m.size):
+            inside = (
+                geodesic_distance_m(
+                    compiled.ew_zone_lon_deg[z], compiled.ew_zone_lat_deg[z], lon, lat
+                )
+                <= compiled.ew_zone_radius_m[z]
+            )
+            strength[inside] = np.maximum(strength[inside], compiled.ew_zone_strength[z])
+        step = np.linalg.norm(np.diff(ecef, axis=0), axis=1) * 0.5 * (strength[1:] + strength[:-1])
+        brute = np.concatenate([[0.0], np.cumsum(step)])
+        lo, hi = exposure.knot_offset[i], exposure.knot_offset[i + 1]
+        got = np.interp(t, exposure.time_s[lo:hi], exposure.exposure_m[lo:hi])
+        # a 0.5 s step at 50 m/s is 25 m: the trapezoid errs by at most one step per edge
+        edges = 2 * 3 * 2
+        assert np.abs(got - brute).max() <= edges * 25.0 * 2.0
+    assert exposure.exposure_m.max() > 0
 
 
 def test_simulate_fast__ew_loss_share_and_place_closed_form() -> None:
@@ -81,79 +128,3 @@ def test_simulate_fast__missiles_never_lost_to_ew() -> None:
     compiled = compile_scenario(scenario(d))
     raw = prepare(compiled, seed=3, n_reps=200).fast()
     assert not (raw.fate == Fate.LOST_TO_EW).any()
-
-
-@settings(deadline=None, derandomize=True)
-@given(
-    seed=st.integers(0, 2**32 - 1),
-    lon0=st.floats(-179.0, 179.0),
-    lat0=st.floats(-80.0, 80.0),
-    half=st.floats(0.01, 20.0),
-)
-def test_in_box__matches_numpy_mask(seed: int, lon0: float, lat0: float, half: float) -> None:
-    """Longitudes wrap at the antimeridian, as in the numpy mask the kernel replaced."""
-    rng = np.random.default_rng(seed)
-    lon, lat = rng.uniform(-180.0, 180.0, 20_000), rng.uniform(-85.0, 85.0, 20_000)
-    mask = (np.abs(lat - lat0) <= half) & (np.abs((lon - lon0 + 180.0) % 360.0 - 180.0) <= 2 * half)
-    np.testing.assert_array_equal(
-        _in_box(lon, lat, lon0, lat0, 2 * half, half), np.flatnonzero(mask)
-    )
-
-
-@settings(deadline=None, derandomize=True)
-@given(seed=st.integers(0, 2**32 - 1), n_threats=st.integers(1, 30))
-def test_cumulative_m__equals_numpy_trapezoid_and_cumsum(seed: int, n_threats: int) -> None:
-    """Bit for bit: a global cumulative sum less its value at each launch, segment by segment."""
-    rng = np.random.default_rng(seed)
-    offset = np.concatenate([[0], np.cumsum(rng.integers(2, 40, n_threats))])
-    ecef = rng.normal(size=(offset[-1], 3)) * 5e6
-    strength = np.where(rng.random(offset[-1]) < 0.5, 0.0, rng.uniform(0.1, 2.0, offset[-1]))
-    segment = np.linalg.norm(np.diff(ecef, axis=0), axis=1)
-    step = np.concatenate([[0.0], segment * (strength[:-1] + strength[1:]) / 2])
-    step[offset[:-1]] = 0.0
-    cumulative = np.cumsum(step)
-    want = cumulative - cumulative[np.repeat(offset[:-1], np.diff(offset))]
-    np.testing.assert_array_equal(_cumulative_m(offset, ecef, strength), want)
-
-
-@settings(deadline=None, derandomize=True)
-@given(
-    seed=st.integers(0, 2**32 - 1),
-    lon0=st.floats(-170.0, 170.0),
-    lat0=st.floats(-70.0, 70.0),
-    radius_km=st.floats(1.0, 400.0),
-)
-def test_zone_strength__the_exact_geodesic_at_the_rim(
-    seed: int, lon0: float, lat0: float, radius_km: float
-) -> None:
-    """Points within metres of the circle, inside and out, and anywhere in the box: the chord
-    shortcut gives the same answer as the geodesic distance for every one."""
-    rng = np.random.default_rng(seed)
-    radius = radius_km * 1000.0
-    n = 4000
-    offset_m = np.concatenate([rng.uniform(-3.0, 3.0, n), rng.uniform(-radius, radius, n)])
-    lon, lat = destination_lonlat(
-        lon0, lat0, rng.uniform(0.0, 2 * np.pi, 2 * n), np.abs(radius + offset_m)
-    )
-    lon, lat = np.asarray(lon, dtype=np.float64), np.asarray(lat, dtype=np.float64)
-    got = zone_strength(
-        lon, lat, np.array([lon0]), np.array([lat0]), np.array([radius]), np.array([0.7])
-    )
-    want = np.where(geodesic_distance_m(lon0, lat0, lon, lat) <= radius, 0.7, 0.0)
-    np.testing.assert_array_equal(got, want)
-
-
-def test_zone_strength__a_disc_around_a_pole_reaches_every_longitude() -> None:
-    """A point 1 m inside a 50 km disc centred 11 km from the pole, on the far side of the pole
-    (the longitude box used to miss it: found by review)."""
-    lon0, lat0, radius = 179.99, 89.9, 50e3
-    rng = np.random.default_rng(5)
-    lon, lat = rng.uniform(-180.0, 180.0, 20_000), rng.uniform(89.0, 90.0, 20_000)
-    lon = np.append(lon, 72.494697)
-    lat = np.append(lat, 89.592698)
-    got = zone_strength(
-        lon, lat, np.array([lon0]), np.array([lat0]), np.array([radius]), np.ones(1)
-    )
-    want = np.where(geodesic_distance_m(lon0, lat0, lon, lat) <= radius, 1.0, 0.0)
-    assert want[-1] == 1.0
-    np.testing.assert_array_equal(got, want)

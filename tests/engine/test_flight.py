@@ -13,15 +13,13 @@ from pyproj import Geod
 
 from skyshield.engine.compile import compile_scenario
 from skyshield.engine.draws import realization_rng
-from skyshield.engine.flight import (
+from skyshield.engine.flight import realize_routes, vertical_profiles
+from skyshield.engine.pieces import build_pieces, positions_at
+from skyshield.engine.sampled import (
     ANCHOR_SPACING_M,
     Trajectories,
     _along_legs,
-    course_rad,
-    points_at,
-    realize_routes,
     sample_trajectories,
-    vertical_profiles,
 )
 from skyshield.geo import destination_lonlat, geodesic_distance_m
 from skyshield.scenario import load_scenario
@@ -66,35 +64,6 @@ def test_sample_trajectories__spacing_and_end_at_target() -> None:
     speed_step = compiled.threat_speed_mps[owner] * compiled.time_step_s
     # a sample never moves more than one step of its threat's speed (+ interpolation tolerance)
     assert np.all(step[same_threat] <= speed_step[same_threat] + INTERPOLATION_TOLERANCE_M)
-
-
-def test_course_rad__matches_pyproj_azimuths(rng: np.random.Generator) -> None:
-    """Course over ground = pyproj's forward azimuth from each sample to the next (WGS84)."""
-    compiled = compile_scenario(load_scenario("western-raid"))
-    traj = sample_trajectories(compiled, realize_routes(compiled, rng=realization_rng(3, 0)))
-    last = traj.sample_offset[1:] - 1
-    samples = rng.integers(0, traj.lon_deg.size, 2_000)
-    samples = samples[~np.isin(samples, last)]
-    az12, _, length = Geod(ellps="WGS84").inv(
-        traj.lon_deg[samples],
-        traj.lat_deg[samples],
-        traj.lon_deg[samples + 1],
-        traj.lat_deg[samples + 1],
-    )
-    moving = length > 1.0  # a threat at rest has no course
-    course = course_rad(traj, samples[moving])
-    expected = np.deg2rad(az12[moving])
-    gap = np.angle(np.exp(1j * (course - expected)))  # wrapped to (-π, π]
-    assert np.abs(gap).max() < 1e-6
-    # at the impact sample the course is the bearing over the last step
-    at_impact = course_rad(traj, last[:5])
-    before = Geod(ellps="WGS84").inv(
-        traj.lon_deg[last[:5] - 1],
-        traj.lat_deg[last[:5] - 1],
-        traj.lon_deg[last[:5]],
-        traj.lat_deg[last[:5]],
-    )[0]
-    assert np.abs(np.angle(np.exp(1j * (at_impact - np.deg2rad(before))))).max() < 1e-6
 
 
 BRYANSK = {"lon_deg": 34.3667, "lat_deg": 53.2521}
@@ -226,29 +195,28 @@ def test_vertical_profiles__continuous_on_the_ground_at_the_end_and_angle_kept(
             assert profile.apogee_along_m[0] > 0
 
 
-def test_points_at__interpolates_between_samples_and_clips_to_flight(
+def test_positions_at__interpolates_between_vertices_and_clips_to_flight(
     rng: np.random.Generator,
 ) -> None:
     """Against np.interp per threat, at random times from before launch to after impact."""
     compiled = compile_scenario(load_scenario("default"))
-    traj = sample_trajectories(compiled, realize_routes(compiled, rng=realization_rng(1, 0)))
-    offsets = traj.sample_offset
+    pieces = build_pieces(compiled, realize_routes(compiled, rng=realization_rng(1, 0)))
+    offsets = pieces.vertex_offset
     threat = rng.integers(0, compiled.n_threats, 5_000)
-    flight = traj.time_s[offsets[threat + 1] - 1]
+    flight = pieces.flight_s[threat]
     time_s = rng.uniform(-20.0, flight + 20.0)
-    time_s[:50] = traj.time_s[offsets[threat[:50]] + 1]  # exactly on a sample
-    at = points_at(traj, threat, time_s)
-    columns = [traj.lon_deg, traj.lat_deg, traj.alt_m, *traj.ecef_m.T]
-    got = [at.lon_deg, at.lat_deg, at.alt_m, *at.ecef_m.T]
+    time_s[:50] = pieces.time_s[offsets[threat[:50]] + 1]  # exactly on a vertex
+    lon, lat, alt, ecef = positions_at(pieces, threat, time_s)
+    columns = [pieces.lon_deg, pieces.lat_deg, pieces.alt_m, *pieces.ecef_m.T]
+    got = [lon, lat, alt, *ecef.T]
     for i in np.unique(threat):
         mine = threat == i
-        samples = slice(offsets[i], offsets[i + 1])
+        vertices = slice(offsets[i], offsets[i + 1])
         for values, out in zip(columns, got, strict=True):
-            want = np.interp(time_s[mine], traj.time_s[samples], values[samples])
+            want = np.interp(time_s[mine], pieces.time_s[vertices], values[vertices])
             np.testing.assert_allclose(out[mine], want, rtol=1e-12, atol=1e-6)
     before, after = time_s <= 0.0, time_s >= flight
-    np.testing.assert_array_equal(at.lon_deg[before], traj.lon_deg[offsets[threat[before]]])
-    # a + 1 * (b - a) may miss b by an ulp
+    np.testing.assert_array_equal(lon[before], pieces.lon_deg[offsets[threat[before]]])
     np.testing.assert_allclose(
-        at.alt_m[after], traj.alt_m[offsets[threat[after] + 1] - 1], rtol=1e-12, atol=1e-9
+        alt[after], pieces.alt_m[offsets[threat[after] + 1] - 1], rtol=1e-12, atol=1e-9
     )

@@ -1,10 +1,15 @@
 """The fast engine against the plain reference engine (:mod:`skyshield.engine.reference`).
 
-Given the same draws both engines must give identical outcomes, draw for draw: same fates,
-fate units and final stocks, and the same shots in the same order; times agree within ten
-times the reference's bisection tolerance. Any other difference is a bug in one of them. Each
-rule of engagement has a tiny scenario of its own, and every comparison also runs the fast
-event loop without its step skipping.
+Given the same draws both engines must make identical discrete decisions, draw for draw: same
+fates, fate units and final stocks, and the same shots (unit, threat, fire step, hit) in the
+same order. Their geometry differs by construction — the fast engine flies straight pieces of
+up to 20 km between exact vertices and solves every rule in continuous time, the reference
+samples each flight every time step and decides at the samples — so times agree within a
+stated tolerance: intercept times within :data:`_TIME_ATOL_S` (the two paths lie within ~20 m
+of each other, a few milliseconds of flight), times of loss to EW within one time step (the
+reference's trapezoid smears a disc's rim over one sampled segment). Any other difference is a
+bug in one of them. Each rule of engagement has a tiny scenario of its own, and every
+comparison also runs the fast event loop without its step skipping.
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ import pytest
 
 from skyshield.engine.compile import compile_scenario
 from skyshield.engine.fast import simulate_fast
-from skyshield.engine.outcomes import RawOutcomes
+from skyshield.engine.outcomes import Fate, RawOutcomes
 from skyshield.engine.reference import TIME_TOLERANCE_S, simulate_reference
 from skyshield.geo import near_populated_place_mask
 
@@ -41,11 +46,13 @@ from ._build import (
 _EXACT = ("fate", "fate_unit", "final_stock")
 _SHOT_EXACT = ("shot_rep", "shot_unit", "shot_threat", "shot_step", "shot_hit")
 _TIMES = ("fate_s",)
-# the reference finds intercepts by bisection to TIME_TOLERANCE_S; the fast engine in closed form
-_TIME_ATOL_S = 10 * TIME_TOLERANCE_S
+# intercept times: the paths differ by up to ~20 m (pieces' chords against 5 s samples between
+# 2 km anchors), a few milliseconds of flight; far above the bisection's TIME_TOLERANCE_S
+_TIME_ATOL_S = 0.01
+assert _TIME_ATOL_S > 1000 * TIME_TOLERANCE_S
 
 
-def _first_difference(fast: RawOutcomes, ref: RawOutcomes) -> str:
+def _first_difference(fast: RawOutcomes, ref: RawOutcomes, step_s: float = 5.0) -> str:
     """Describe the first differing fate and the first differing shot ('' if none)."""
     lines = []
     for name in _EXACT:
@@ -53,7 +60,9 @@ def _first_difference(fast: RawOutcomes, ref: RawOutcomes) -> str:
         if not np.array_equal(a, b):
             rep, col = np.argwhere(a != b)[0]
             lines.append(f"{name}[rep {rep}, {col}]: fast {a[rep, col]}, ref {b[rep, col]}")
-    close = np.isclose(fast.fate_s, ref.fate_s, rtol=0, atol=_TIME_ATOL_S)
+    # a loss to EW within one step (the reference integrates exposure per sampled segment)
+    atol = np.where(fast.fate == Fate.LOST_TO_EW, step_s, _TIME_ATOL_S)
+    close = np.isclose(fast.fate_s, ref.fate_s, rtol=0, atol=atol)
     if not close.all():
         rep, threat = np.argwhere(~close)[0]
         lines.append(
@@ -83,7 +92,7 @@ def _compare(d: dict[str, Any], n_reps: int) -> tuple[RawOutcomes, RawOutcomes, 
     prepared = prepare(compiled, seed=mc["seed"], n_reps=n_reps, n_real=mc["route_sets"])
     fast = prepared.fast()
     ref = simulate_reference(compiled, prepared.geometry, prepared.draws)
-    detail = _first_difference(fast, ref)
+    detail = _first_difference(fast, ref, float(compiled.time_step_s))
     assert not detail, detail
     # the event loop's step skipping changes nothing (it only skips steps where nothing can)
     every_step = simulate_fast(compiled, prepared.geometry, prepared.draws, skip_idle_steps=False)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from skyshield.engine.flight import points_at
+from skyshield.engine.pieces import positions_at
 from skyshield.runner.montecarlo import Run, run_replications
 from skyshield.scenario import Scenario, load_scenario
 
@@ -40,8 +40,8 @@ def engine_positions(
     """Where the engine puts a threat at times after the raid start: lon, lat (deg), alt (m)."""
     threats = run.outcomes.threats
     row = threats[(threats["replication"] == replication) & (threats["threat"] == threat)].iloc[0]
-    traj = run.geometry.trajectories[int(row["realization"])]
-    at = points_at(
-        traj, np.full(time_s.shape, threat), np.asarray(time_s) - float(row["launch_time_s"])
+    pieces = run.geometry.pieces[int(row["realization"])]
+    lon, lat, alt, _ = positions_at(
+        pieces, np.full(time_s.shape, threat), np.asarray(time_s) - float(row["launch_time_s"])
     )
-    return at.lon_deg, at.lat_deg, at.alt_m
+    return lon, lat, alt

@@ -9,6 +9,7 @@ import pytest
 from shapely.geometry import shape
 from tests.export.conftest import engine_positions
 
+from skyshield.engine.pieces import track_samples
 from skyshield.exporting import ExportFormat, export_text
 from skyshield.exporting.geojson import LAYERS
 from skyshield.runner.montecarlo import Run
@@ -87,16 +88,17 @@ def test_geojson__route_vertices_are_engine_positions(
         np.testing.assert_allclose(
             coords[-1, :2], mine.loc[p["threat"], ["lon_deg", "lat_deg"]].astype(float), atol=1e-9
         )
-        # every vertex is a sample of the threat's trajectory in this replication
-        traj = run.geometry.trajectories[int(mine.loc[p["threat"], "realization"])]
+        # every vertex lies on the threat's path in this replication, at its time
         i = p["threat"]
-        samples = np.column_stack(
-            [
-                traj.lon_deg[traj.sample_offset[i] : traj.sample_offset[i + 1]],
-                traj.lat_deg[traj.sample_offset[i] : traj.sample_offset[i + 1]],
-                traj.alt_m[traj.sample_offset[i] : traj.sample_offset[i + 1]],
-            ]
+        times = launch + np.asarray(
+            track_samples(
+                run.geometry.pieces[int(mine.loc[p["threat"], "realization"])],
+                i,
+                float(run.compiled.time_step_s),
+                end - launch,
+            )[0]
         )
-        inner = coords[:-1]
-        nearest = np.abs(inner[:, None, :2] - samples[None, :, :2]).max(axis=2).min(axis=1)
-        assert nearest.max() < 1e-12, f"route of threat {i} has a vertex off its samples"
+        lon, lat, alt = engine_positions(run, replication, i, times)
+        assert len(coords) == times.size
+        np.testing.assert_allclose(coords[:, 0], lon, atol=1e-9)
+        np.testing.assert_allclose(coords[:, 1], lat, atol=1e-9)

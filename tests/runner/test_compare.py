@@ -7,17 +7,17 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from pyproj import Geod
 
 from skyshield.catalog import ThreatClass
 from skyshield.engine.draws import draw_replications
 from skyshield.engine.fast import simulate_fast
-from skyshield.engine.flight import course_rad
 from skyshield.engine.outcomes import tabulate
-from skyshield.engine.windows import HEADING_FRACTIONS
+from skyshield.engine.pieces import positions_at
+from skyshield.engine.zones import HEADING_FRACTIONS
 from skyshield.errors import ScenarioError
 from skyshield.geo import (
     NATION_CODES,
-    destination_lonlat,
     distance_to_territory_m,
     geodesic_distance_m,
     territory_codes,
@@ -68,7 +68,7 @@ def test_compare__builtin_scenarios_obey_their_rules(name: str) -> None:
         roe = scenario.nations[code].roe
         assert classes[compiled.threat_class[i]] in roe.classes
         real = int(draws.realization[raw.shot_rep[s], i])
-        traj, windows = geometry.trajectories[real], geometry.windows[real]
+        pieces, windows = geometry.pieces[real], geometry.windows[real]
         k = int(raw.shot_step[s] - draws.launch_step[raw.shot_rep[s], i])
         first_track = windows.track_s[compiled.unit_networks[u], i].min()
         assert k * dt >= first_track + roe.authorization_delay_s
@@ -84,17 +84,20 @@ def test_compare__builtin_scenarios_obey_their_rules(name: str) -> None:
             roe.must_head_to_own_territory
             and NATION_CODES[targets_terr[compiled.threat_target[i]]] != code
         ):
-            sample = int(traj.sample_offset[i]) + k
-            course = course_rad(traj, np.array([sample]))
-            heads = False
+            # the track at fire time: where it is, and its course over the next second
+            here_lon, here_lat, _, _ = positions_at(
+                pieces, np.array([i, i]), np.array([k * dt, k * dt + 1.0])
+            )
+            course = Geod(ellps="WGS84").inv(here_lon[0], here_lat[0], here_lon[1], here_lat[1])[0]
+            heads = NATION_CODES[int(territory_codes(here_lon[0], here_lat[0]))] == code
             for fraction in HEADING_FRACTIONS:
-                lon, lat = destination_lonlat(
-                    traj.lon_deg[sample],
-                    traj.lat_deg[sample],
-                    course,
-                    roe.heading_horizon_km * 1000 * fraction,
+                lon, lat, _ = Geod(ellps="WGS84").fwd(
+                    here_lon[0], here_lat[0], course, roe.heading_horizon_km * 1000 * fraction
                 )
-                heads |= NATION_CODES[int(territory_codes(lon, lat)[0])] == code
+                # within a kilometre of the border: the piece's course and this one differ
+                heads |= NATION_CODES[int(territory_codes(lon, lat))] == code or (
+                    distance_to_territory_m(lon, lat, code) < 1000.0
+                )
             assert heads, (name, s)
 
 

@@ -47,9 +47,9 @@ def test_stored_run__equals_the_run_that_was_saved(
     assert again.replications == REPS
     pd.testing.assert_frame_equal(again.outcomes.threats, fresh.outcomes.threats)
     pd.testing.assert_frame_equal(again.outcomes.shots, fresh.outcomes.shots)
-    # the rebuilt geometry is the one the tables refer to: same route sets, same samples
+    # the rebuilt geometry is the one the tables refer to: same route sets, same pieces
     assert again.geometry.n_realizations == fresh.geometry.n_realizations
-    for a, b in zip(again.geometry.trajectories, fresh.geometry.trajectories, strict=True):
+    for a, b in zip(again.geometry.pieces, fresh.geometry.pieces, strict=True):
         assert (a.lon_deg == b.lon_deg).all()
         assert (a.time_s == b.time_s).all()
 

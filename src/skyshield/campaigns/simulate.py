@@ -43,9 +43,9 @@ from skyshield.catalog import ThreatClass
 from skyshield.catalog.types import REPORT_CLASSES, THREATS_OF_REPORT_CLASS
 from skyshield.engine.draws import ReplicationDraws, launch_times_s
 from skyshield.engine.fast import kernel_inputs, reserve_floor
-from skyshield.engine.flight import points_at
 from skyshield.engine.kernel import KernelOutputs, simulate_block
 from skyshield.engine.outcomes import Fate
+from skyshield.engine.pieces import positions_at
 from skyshield.geo import territory_codes
 
 __all__ = ["BLOCK", "ROUNDS_PER_THREAT", "CampaignResult", "Plan", "simulate_campaign"]
@@ -367,8 +367,8 @@ class _NightLoop:
         territory = np.empty(rep.size, dtype=np.int64)
         for r in np.unique(route_set[rep]):
             sel = route_set[rep] == r
-            at = points_at(self.pool.geometry.trajectories[r], threat[sel], tau[sel])
-            territory[sel] = territory_codes(at.lon_deg, at.lat_deg)
+            lon, lat, _, _ = positions_at(self.pool.geometry.pieces[r], threat[sel], tau[sel])
+            territory[sel] = territory_codes(lon, lat)
         outside = territory != self.unit_territory[unit]
         np.add.at(out["allied_rounds"][:, night], rep, 1)
         np.add.at(out["allied_rounds_outside"][:, night], rep[outside], 1)

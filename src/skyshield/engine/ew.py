@@ -7,146 +7,164 @@ threat is lost at the first time its exposure — hazard-weighted metres flown i
 reaches ``E / rate``; never if its whole flight's exposure stays below. So losses happen where
 the zones are, and a threat that never enters one is never lost to EW.
 
-Exposure is integrated per trajectory segment (trapezoid on each sample's zone strength over the
-segment's straight-line length); within a segment it grows linearly with time.
+Exposure is solved per piece (:mod:`.pieces`): a zone is a disc on the ground of geodesic
+radius ``ρ``; a piece's ground track (its vertices brought down to the ellipsoid, joined by a
+chord) is inside it where its distance to the disc's centre is at most the chord
+``2 R sin(ρ / 2R)``, a quadratic in time. Between the times where the strongest zone over the
+track changes, exposure grows linearly with the metres flown (the piece's ECEF length). The
+result is a piecewise-linear exposure per threat, its knots at those times and at vertices.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 from numba import njit
 
-from skyshield.engine.compiled import CompiledScenario
-from skyshield.engine.flight import Trajectories
-from skyshield.engine.nearby import straight_line_m
-from skyshield.geo import geodesic_distance_m, lonlat_to_ecef_m
+from skyshield.engine.compiled import CompiledScenario, readonly
+from skyshield.engine.pieces import Pieces
+from skyshield.geo import lonlat_to_ecef_m
 
-__all__ = ["ew_exposure_m", "ew_loss_times_s", "zone_strength"]
+__all__ = ["Exposure", "ew_exposure", "ew_loss_times_s"]
 
-# Fewest metres per degree of latitude on WGS84 (at the equator: 110,574 m), rounded down, and
-# a margin: the box around a disc is then never smaller than the disc.
-_MIN_M_PER_DEG = 110_000.0
-_BOX_MARGIN_DEG = 0.05
-# WGS84 meridian radius of curvature at the equator, a(1 - e²): the smallest on the ellipsoid.
-_MIN_RADIUS_OF_CURVATURE_M = 6_335_439.0
+# Mean Earth radius for the chord of a geodesic radius (IUGG; the chord of a 100 km geodesic
+# differs from the ellipsoid's by centimetres).
+_MEAN_EARTH_RADIUS_M = 6_371_008.8
+
+
+@dataclass(frozen=True, slots=True)
+class Exposure:
+    """Each threat's cumulative strength-weighted metres inside EW zones, piecewise linear.
+
+    Knots of threat ``i`` are ``[knot_offset[i], knot_offset[i + 1])``: times after launch and
+    the exposure reached there; zero at launch, non-decreasing.
+    """
+
+    knot_offset: np.ndarray  # (n_threats + 1,) int64
+    time_s: np.ndarray  # (n_knots,) float64
+    exposure_m: np.ndarray  # (n_knots,) float64
 
 
 @njit(cache=True, nogil=True)
-def _in_box(
-    lon_deg: np.ndarray,
-    lat_deg: np.ndarray,
-    lon0: float,
-    lat0: float,
-    half_lon: float,
-    half_lat: float,
-) -> np.ndarray:
-    """Find the points within ``half_lon`` and ``half_lat`` of (lon0, lat0): their indices."""
-    near = np.empty(lon_deg.shape[0], dtype=np.int64)
+def _exposure(
+    vertex_offset: np.ndarray,
+    time_s: np.ndarray,
+    ecef_m: np.ndarray,
+    ground_m: np.ndarray,
+    centre_m: np.ndarray,
+    chord_m: np.ndarray,
+    strength: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    n_threats = vertex_offset.shape[0] - 1
+    n_zones = chord_m.shape[0]
+    cap = time_s.shape[0] + 16
+    k_time = np.empty(cap)
+    k_exp = np.empty(cap)
+    offset = np.zeros(n_threats + 1, dtype=np.int64)
+    s_in = np.empty(n_zones)
+    s_out = np.empty(n_zones)
+    cuts = np.empty(2 * n_zones + 2)
     n = 0
-    for i in range(lon_deg.shape[0]):
-        if (
-            abs(lat_deg[i] - lat0) <= half_lat
-            and abs((lon_deg[i] - lon0 + 180.0) % 360.0 - 180.0) <= half_lon
-        ):
-            near[n] = i
+    for i in range(n_threats):
+        total = 0.0
+        for v in range(vertex_offset[i], vertex_offset[i + 1]):
+            if n + 2 * n_zones + 2 >= k_time.shape[0]:
+                k_time = np.concatenate((k_time, np.empty(k_time.shape[0])))
+                k_exp = np.concatenate((k_exp, np.empty(k_exp.shape[0])))
+            if v == vertex_offset[i]:
+                k_time[n], k_exp[n] = time_s[v], 0.0
+                n += 1
+                continue
+            a = v - 1
+            d = time_s[v] - time_s[a]
+            length = np.sqrt(
+                (ecef_m[v, 0] - ecef_m[a, 0]) ** 2
+                + (ecef_m[v, 1] - ecef_m[a, 1]) ** 2
+                + (ecef_m[v, 2] - ecef_m[a, 2]) ** 2
+            )
+            gx, gy, gz = ground_m[a, 0], ground_m[a, 1], ground_m[a, 2]
+            wx, wy, wz = ground_m[v, 0] - gx, ground_m[v, 1] - gy, ground_m[v, 2] - gz
+            n_cut = 0
+            hits = 0
+            for z in range(n_zones):
+                s_in[z], s_out[z] = 1.0, 0.0  # empty
+                ax, ay, az = gx - centre_m[z, 0], gy - centre_m[z, 1], gz - centre_m[z, 2]
+                qa = wx * wx + wy * wy + wz * wz
+                qb = 2.0 * (ax * wx + ay * wy + az * wz)
+                qc = ax * ax + ay * ay + az * az - chord_m[z] * chord_m[z]
+                if qa <= 0.0:
+                    if qc <= 0.0:
+                        s_in[z], s_out[z] = 0.0, 1.0
+                else:
+                    disc = qb * qb - 4.0 * qa * qc
+                    if disc >= 0.0:
+                        sq = np.sqrt(disc)
+                        s_in[z] = max((-qb - sq) / (2.0 * qa), 0.0)
+                        s_out[z] = min((-qb + sq) / (2.0 * qa), 1.0)
+                if s_in[z] < s_out[z]:
+                    hits += 1
+                    cuts[n_cut] = s_in[z]
+                    cuts[n_cut + 1] = s_out[z]
+                    n_cut += 2
+            if hits == 0:
+                k_time[n], k_exp[n] = time_s[v], total
+                n += 1
+                continue
+            cuts[n_cut] = 0.0
+            cuts[n_cut + 1] = 1.0
+            order = np.sort(cuts[: n_cut + 2])
+            for c in range(order.shape[0] - 1):
+                lo, hi = order[c], order[c + 1]
+                if hi <= lo:
+                    continue
+                mid = 0.5 * (lo + hi)
+                best = 0.0
+                for z in range(n_zones):
+                    if s_in[z] <= mid <= s_out[z]:
+                        best = max(best, strength[z])
+                total += best * length * (hi - lo)
+                if hi < 1.0:
+                    k_time[n], k_exp[n] = time_s[a] + hi * d, total
+                    n += 1
+            k_time[n], k_exp[n] = time_s[v], total
             n += 1
-    return near[:n]
+        offset[i + 1] = n
+    return offset, k_time[:n].copy(), k_exp[:n].copy()
 
 
-@njit(cache=True, nogil=True)
-def _cumulative_m(
-    sample_offset: np.ndarray, ecef_m: np.ndarray, strength: np.ndarray
-) -> np.ndarray:
-    """Trapezoid of ``strength`` over each segment's length, summed along each threat.
-
-    One running sum over all threats, less its value at each threat's launch sample: the
-    rounding of the numpy cumulative sum this replaced, so exposures did not move.
-    """
-    out = np.empty(strength.shape[0])
-    total = 0.0
-    for i in range(sample_offset.shape[0] - 1):
-        first, end = sample_offset[i], sample_offset[i + 1]
-        total += 0.0  # no segment joins one threat's impact to the next launch
-        at_launch = total
-        out[first] = total - at_launch
-        for s in range(first + 1, end):
-            dx = ecef_m[s, 0] - ecef_m[s - 1, 0]
-            dy = ecef_m[s, 1] - ecef_m[s - 1, 1]
-            dz = ecef_m[s, 2] - ecef_m[s - 1, 2]
-            total += np.sqrt((dx * dx + dy * dy) + dz * dz) * (strength[s - 1] + strength[s]) / 2
-            out[s] = total - at_launch
-    return out
-
-
-def _chord_excess_bound_m(distance_m: float) -> float:
-    """Upper bound on geodesic length minus chord for geodesics up to ``distance_m`` long.
-
-    On a sphere of radius R an arc of length d exceeds its chord by d³ / (24 R²) at most; the
-    ellipsoid's smallest radius of curvature (the meridian's at the equator, 6,335 km) bounds
-    R from below, and the factor 2 covers the rest.
-    """
-    return 2.0 * distance_m**3 / (24.0 * _MIN_RADIUS_OF_CURVATURE_M**2) + 1.0
-
-
-def zone_strength(
-    lon_deg: np.ndarray,
-    lat_deg: np.ndarray,
-    zone_lon_deg: np.ndarray,
-    zone_lat_deg: np.ndarray,
-    zone_radius_m: np.ndarray,
-    zone_strength: np.ndarray,
-) -> np.ndarray:
-    """(n,) float64: the strongest zone over each point (geodesic distance <= radius), else 0."""
-    strength = np.zeros(lon_deg.shape[0])
-    for z in range(zone_radius_m.shape[0]):
-        lon0, lat0, radius = float(zone_lon_deg[z]), float(zone_lat_deg[z]), float(zone_radius_m[z])
-        # a loose box around the disc first, then the chord, which never exceeds the geodesic
-        # and falls short of it by a few metres at most here: exact geodesics only near the rim
-        half_lat = radius / _MIN_M_PER_DEG + _BOX_MARGIN_DEG
-        # a disc reaching within a degree of a pole may wrap around it: every longitude
-        polar = abs(lat0) + half_lat >= 89.0  # noqa: PLR2004
-        half_lon = 180.0 if polar else half_lat / np.cos(np.radians(abs(lat0) + half_lat))
-        near = _in_box(lon_deg, lat_deg, lon0, lat0, float(half_lon), float(half_lat))
-        chord = straight_line_m(
-            lonlat_to_ecef_m(lon_deg[near], lat_deg[near], 0.0),
-            lonlat_to_ecef_m(lon0, lat0, 0.0)[0],
-        )
-        inside = chord <= radius - _chord_excess_bound_m(radius)
-        rim = np.flatnonzero(~inside & (chord <= radius))
-        inside[rim] = (
-            geodesic_distance_m(lon0, lat0, lon_deg[near[rim]], lat_deg[near[rim]]) <= radius
-        )
-        hit = near[inside]
-        strength[hit] = np.maximum(strength[hit], zone_strength[z])
-    return strength
-
-
-def ew_exposure_m(compiled: CompiledScenario, traj: Trajectories) -> np.ndarray:
-    """(n_samples,) float64: each threat's cumulative strength-weighted metres inside zones.
-
-    Zero at each threat's launch sample; non-decreasing along its samples.
-    """
-    strength = zone_strength(
-        traj.lon_deg,
-        traj.lat_deg,
-        compiled.ew_zone_lon_deg,
-        compiled.ew_zone_lat_deg,
-        compiled.ew_zone_radius_m,
-        compiled.ew_zone_strength,
+def ew_exposure(compiled: CompiledScenario, pieces: Pieces) -> Exposure:
+    """Every threat's exposure to the scenario's EW zones along its pieces."""
+    ground = np.asarray(lonlat_to_ecef_m(pieces.lon_deg, pieces.lat_deg, 0.0), dtype=np.float64)
+    centre = np.asarray(
+        lonlat_to_ecef_m(compiled.ew_zone_lon_deg, compiled.ew_zone_lat_deg, 0.0), dtype=np.float64
+    ).reshape(-1, 3)
+    r = _MEAN_EARTH_RADIUS_M
+    chord = 2.0 * r * np.sin(np.minimum(compiled.ew_zone_radius_m / (2.0 * r), np.pi / 2))
+    offset, time_s, exposure = _exposure(
+        pieces.vertex_offset,
+        pieces.time_s,
+        pieces.ecef_m,
+        ground,
+        centre,
+        np.ascontiguousarray(chord, dtype=np.float64),
+        np.ascontiguousarray(compiled.ew_zone_strength, dtype=np.float64),
     )
-    return _cumulative_m(traj.sample_offset, traj.ecef_m, strength)
+    return Exposure(
+        knot_offset=readonly(offset), time_s=readonly(time_s), exposure_m=readonly(exposure)
+    )
 
 
 @njit(cache=True, nogil=True)
 def _loss_times(
-    sample_offset: np.ndarray,
+    knot_offset: np.ndarray,
     time_s: np.ndarray,
     exposure_m: np.ndarray,
     need_m: np.ndarray,
     out: np.ndarray,
 ) -> None:
     for i in range(need_m.shape[0]):
-        first, last = sample_offset[i], sample_offset[i + 1] - 1
+        first, last = knot_offset[i], knot_offset[i + 1] - 1
         need = need_m[i]
         out[i] = np.inf
         if not need < exposure_m[last]:
@@ -164,8 +182,7 @@ def _loss_times(
 
 def ew_loss_times_s(
     compiled: CompiledScenario,
-    trajectories: tuple[Trajectories, ...],
-    exposures: tuple[np.ndarray, ...],
+    exposures: tuple[Exposure, ...],
     realization: np.ndarray,
     ew_budget: np.ndarray,
 ) -> np.ndarray:
@@ -178,7 +195,6 @@ def ew_loss_times_s(
     need = np.where(rate > 0, ew_budget / np.where(rate > 0, rate, 1.0), np.inf)
     out = np.empty_like(ew_budget, dtype=np.float64)
     for row in range(ew_budget.shape[0]):
-        r = int(realization[row, 0])
-        traj = trajectories[r]
-        _loss_times(traj.sample_offset, traj.time_s, exposures[r], need[row], out[row])
+        e = exposures[int(realization[row, 0])]
+        _loss_times(e.knot_offset, e.time_s, e.exposure_m, need[row], out[row])
     return out

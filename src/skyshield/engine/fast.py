@@ -12,6 +12,7 @@ from skyshield.engine.geometry import RaidGeometry
 from skyshield.engine.kernel import KernelInputs, simulate_block
 from skyshield.engine.outcomes import RawOutcomes
 from skyshield.engine.windows import classes_allowed
+from skyshield.geo import lonlat_to_ecef_m
 
 __all__ = [
     "initial_stock_rows",
@@ -90,11 +91,7 @@ def kernel_inputs(
         launch_step=draws.launch_step,
         realization=draws.realization,
         ew_lost_s=ew_loss_times_s(
-            compiled,
-            geometry.trajectories,
-            geometry.ew_exposure_m,
-            draws.realization,
-            draws.ew_budget,
+            compiled, geometry.flights.exposure, draws.realization, draws.ew_budget
         ),
         kill_u=draws.kill_u,
         initial_stock=stock,
@@ -104,9 +101,15 @@ def kernel_inputs(
         window_unit=geometry.unit,
         window_k0=geometry.k0,
         window_k1=geometry.k1,
-        window_offset=geometry.offset,
         window_outside_own=geometry.outside_own,
-        intercept_s=geometry.intercept_s,
+        vertex_start=geometry.vertex_start,
+        vertex_end=geometry.vertex_end,
+        vertex_time_s=geometry.vertex_time_s,
+        vertex_ecef_m=geometry.vertex_ecef_m,
+        unit_ecef_m=np.asarray(
+            lonlat_to_ecef_m(compiled.unit_lon_deg, compiled.unit_lat_deg, 0.0), dtype=np.float64
+        ).reshape(-1, 3),
+        unit_interceptor_mps=np.asarray(compiled.unit_interceptor_mps, dtype=np.float64),
         time_step_s=float(compiled.time_step_s),
         threat_class=compiled.threat_class.astype(np.int64),
         threat_priority=threat_priority(compiled),

@@ -1,4 +1,4 @@
-"""The deterministic part of a run: route realizations, trajectories and engagement windows."""
+"""The deterministic part of a run: route sets, their pieces, exposures and engagement windows."""
 
 from __future__ import annotations
 
@@ -11,9 +11,13 @@ import numpy as np
 
 from skyshield.engine.compiled import CompiledScenario, readonly
 from skyshield.engine.draws import realization_rng
-from skyshield.engine.ew import ew_exposure_m
-from skyshield.engine.flight import Trajectories, realize_routes, sample_trajectories
+from skyshield.engine.ew import Exposure, ew_exposure
+from skyshield.engine.flight import realize_routes
+from skyshield.engine.pieces import Pieces, build_pieces
+from skyshield.engine.reach import piece_index
+from skyshield.engine.sensors import network_track_times_s
 from skyshield.engine.windows import Windows, engagement_windows
+from skyshield.engine.zones import IntervalSets, territory_intervals, zone_polygons
 
 __all__ = [
     "Flights",
@@ -27,43 +31,52 @@ _T = TypeVar("_T")
 
 
 @dataclass(frozen=True, slots=True)
-class RaidGeometry:
-    """Trajectories and windows of every route realization, plus flat arrays for the kernel.
+class Flights:
+    """Every route set flown: routes, pieces, territory and EW exposure, before any window.
 
-    Windows of all realizations are concatenated; those of threat ``i`` in realization ``r``
-    are ``[threat_window_start[r, i], threat_window_end[r, i])``.
+    They depend on the raid, its routes and the EW zones, not on fire units, sensors or rules
+    of engagement, so a sweep over those reuses them (:func:`geometry_from_flights`).
     """
 
-    trajectories: tuple[Trajectories, ...]
+    routes: tuple[np.ndarray, ...]  # per route set, (2, n_points): jittered lon, lat
+    pieces: tuple[Pieces, ...]
+    territory: tuple[IntervalSets, ...]  # per route set: whose territory, over time
+    exposure: tuple[Exposure, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class RaidGeometry:
+    """Flights and windows of every route set, plus flat arrays for the kernel.
+
+    Windows of all route sets are concatenated; those of threat ``i`` in route set ``r`` are
+    ``[threat_window_start[r, i], threat_window_end[r, i])``. Vertices of all route sets are
+    concatenated too: threat ``i`` of route set ``r`` flies ``[vertex_start[r, i],
+    vertex_end[r, i])``.
+    """
+
+    flights: Flights
     windows: tuple[Windows, ...]
-    ew_exposure_m: tuple[np.ndarray, ...]  # per realization, (n_samples,): see :mod:`.ew`
-    last_sample: np.ndarray  # (n_realizations, n_threats) int64: impact sample
     flight_s: np.ndarray  # (n_realizations, n_threats) float64: launch to impact
     threat_window_start: np.ndarray  # (n_realizations, n_threats) int64
     threat_window_end: np.ndarray  # (n_realizations, n_threats) int64
     unit: np.ndarray  # (n_windows_all,) int64
     k0: np.ndarray  # (n_windows_all,) int64
     k1: np.ndarray  # (n_windows_all,) int64
-    offset: np.ndarray  # (n_windows_all,) int64: into intercept_s
     outside_own: np.ndarray  # (n_windows_all,) bool
-    intercept_s: np.ndarray  # (n_steps_all,) float64: after the threat's launch
+    vertex_start: np.ndarray  # (n_realizations, n_threats) int64
+    vertex_end: np.ndarray  # (n_realizations, n_threats) int64
+    vertex_time_s: np.ndarray  # (n_vertices_all,) float64
+    vertex_ecef_m: np.ndarray  # (n_vertices_all, 3) float64
 
     @property
     def n_realizations(self) -> int:
-        """Number of route realizations."""
-        return len(self.trajectories)
+        """Number of route sets."""
+        return len(self.flights.pieces)
 
-
-@dataclass(frozen=True, slots=True)
-class Flights:
-    """Every route realization flown: trajectories and EW exposure, before any window.
-
-    They depend on the raid, its routes and the EW zones, not on fire units, sensors or rules
-    of engagement, so a sweep over those reuses them (:func:`geometry_from_flights`).
-    """
-
-    trajectories: tuple[Trajectories, ...]
-    ew_exposure_m: tuple[np.ndarray, ...]  # per realization, (n_samples,): see :mod:`.ew`
+    @property
+    def pieces(self) -> tuple[Pieces, ...]:
+        """Every route set's pieces."""
+        return self.flights.pieces
 
 
 def _map(fn: Callable[[int], _T], n: int, threads: int) -> list[_T]:
@@ -77,26 +90,28 @@ def _map(fn: Callable[[int], _T], n: int, threads: int) -> list[_T]:
 def fly_realizations(
     compiled: CompiledScenario, run_seed: int, n_realizations: int, threads: int = 1
 ) -> Flights:
-    """Realize routes and sample trajectories and EW exposure for each realization."""
+    """Realize routes and cut them into pieces, with territory and EW exposure, per route set."""
 
-    def fly(r: int) -> tuple[Trajectories, np.ndarray]:
-        routes = realize_routes(compiled, rng=realization_rng(run_seed, r))
-        traj = sample_trajectories(compiled, routes)
-        return traj, ew_exposure_m(compiled, traj)
+    def fly(r: int) -> tuple[np.ndarray, Pieces, IntervalSets, Exposure]:
+        routes = readonly(realize_routes(compiled, rng=realization_rng(run_seed, r)))
+        pieces = build_pieces(compiled, routes)
+        return routes, pieces, territory_intervals(pieces), ew_exposure(compiled, pieces)
 
     flown = _map(fly, n_realizations, threads)
     return Flights(
-        trajectories=tuple(traj for traj, _ in flown),
-        ew_exposure_m=tuple(readonly(exposure) for _, exposure in flown),
+        routes=tuple(f[0] for f in flown),
+        pieces=tuple(f[1] for f in flown),
+        territory=tuple(f[2] for f in flown),
+        exposure=tuple(f[3] for f in flown),
     )
 
 
 def build_geometry(
     compiled: CompiledScenario, run_seed: int, n_realizations: int, threads: int = 1
 ) -> RaidGeometry:
-    """Realize routes, sample trajectories and compute windows for each realization.
+    """Realize routes and solve every route set's windows.
 
-    Realizations are independent; with ``threads`` > 1 they are built concurrently in threads.
+    Route sets are independent; with ``threads`` > 1 they are built concurrently in threads.
     The result does not depend on ``threads``.
     """
     flights = fly_realizations(compiled, run_seed, n_realizations, threads)
@@ -106,41 +121,52 @@ def build_geometry(
 def geometry_from_flights(
     compiled: CompiledScenario, flights: Flights, threads: int = 1
 ) -> RaidGeometry:
-    """Compute every realization's engagement windows and the kernel's flat arrays."""
-    trajectories = list(flights.trajectories)
-    n_realizations = len(trajectories)
-    windows = _map(lambda r: engagement_windows(compiled, trajectories[r]), n_realizations, threads)
+    """Compute every route set's engagement windows and the kernel's flat arrays."""
+    polygons = zone_polygons(compiled)
+    pieces = flights.pieces
+    n_realizations = len(pieces)
+
+    def solve(r: int) -> Windows:
+        index = piece_index(pieces[r])
+        track_s = network_track_times_s(compiled, pieces[r], index)
+        return engagement_windows(
+            compiled, pieces[r], index, track_s, flights.territory[r], polygons
+        )
+
+    windows = _map(solve, n_realizations, threads)
     n = compiled.n_threats
     start = np.zeros((n_realizations, n), dtype=np.int64)
     end = np.zeros((n_realizations, n), dtype=np.int64)
+    v_start = np.zeros((n_realizations, n), dtype=np.int64)
+    v_end = np.zeros((n_realizations, n), dtype=np.int64)
     base_window = 0
-    base_step = 0
-    offsets = []
+    base_vertex = 0
     for r, win in enumerate(windows):
         counts = np.bincount(win.threat, minlength=n)
         end[r] = base_window + np.cumsum(counts)
         start[r] = end[r] - counts
-        offsets.append(win.offset + base_step)
         base_window += win.n_windows
-        base_step += int(win.intercept_s.shape[0])
+        v_start[r] = base_vertex + pieces[r].vertex_offset[:-1]
+        v_end[r] = base_vertex + pieces[r].vertex_offset[1:]
+        base_vertex += int(pieces[r].time_s.shape[0])
 
     def cat(parts: list[np.ndarray], dtype: type) -> np.ndarray:
         return readonly(np.concatenate(parts).astype(dtype) if parts else np.zeros(0, dtype=dtype))
 
     return RaidGeometry(
-        trajectories=tuple(trajectories),
+        flights=flights,
         windows=tuple(windows),
-        ew_exposure_m=flights.ew_exposure_m,
-        last_sample=readonly(np.stack([t.last_sample for t in trajectories]).astype(np.int64)),
-        flight_s=readonly(
-            np.stack([t.time_s[t.sample_offset[1:] - 1] for t in trajectories]).astype(np.float64)
-        ),
+        flight_s=readonly(np.stack([p.flight_s for p in pieces]).astype(np.float64)),
         threat_window_start=readonly(start),
         threat_window_end=readonly(end),
         unit=cat([w.unit for w in windows], np.int64),
         k0=cat([w.k0 for w in windows], np.int64),
         k1=cat([w.k1 for w in windows], np.int64),
-        offset=cat(offsets, np.int64),
         outside_own=cat([w.outside_own for w in windows], np.bool_),
-        intercept_s=cat([w.intercept_s for w in windows], np.float64),
+        vertex_start=readonly(v_start),
+        vertex_end=readonly(v_end),
+        vertex_time_s=cat([p.time_s for p in pieces], np.float64),
+        vertex_ecef_m=readonly(
+            np.concatenate([p.ecef_m for p in pieces]) if pieces else np.zeros((0, 3))
+        ),
     )

@@ -24,7 +24,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-__all__ = ["earliest_intercept_s"]
+__all__ = ["earliest_intercept_s", "intercept_one"]
 
 # Relative tolerance below which the quadratic's leading coefficient counts as zero (threat and
 # interceptor equally fast): the boundary equation is then linear.
@@ -149,3 +149,53 @@ def earliest_intercept_s(
         float(speed_mps),
         float(reach_m),
     )
+
+
+@njit(cache=True, nogil=True)
+def intercept_one(
+    time_s: np.ndarray,
+    ecef_m: np.ndarray,
+    first: int,
+    last: int,
+    ux: float,
+    uy: float,
+    uz: float,
+    speed_mps: float,
+    fire_s: float,
+) -> float:
+    """Earliest intercept of one shot on one threat's vertices ``[first, last]``, or NaN.
+
+    The same closed form as :func:`earliest_intercept_s`, for the event loop: the search
+    starts at the piece flown at ``fire_s`` and stops at the impact.
+
+    Units: seconds after the threat's launch, metres, m/s.
+    """
+    lo, hi = first, last - 1
+    while lo < hi:  # the last piece starting at or before the fire time
+        mid = (lo + hi + 1) // 2
+        if time_s[mid] <= fire_s:
+            lo = mid
+        else:
+            hi = mid - 1
+    v2 = speed_mps * speed_mps
+    for s0 in range(lo, last):
+        t0 = time_s[s0]
+        duration = time_s[s0 + 1] - t0
+        inv = 1.0 / duration if duration > 0.0 else 1.0
+        vx = (ecef_m[s0 + 1, 0] - ecef_m[s0, 0]) * inv
+        vy = (ecef_m[s0 + 1, 1] - ecef_m[s0, 1]) * inv
+        vz = (ecef_m[s0 + 1, 2] - ecef_m[s0, 2]) * inv
+        c = t0 - fire_s
+        shift = -c if c < 0.0 else 0.0
+        ax = ecef_m[s0, 0] - ux + vx * shift
+        ay = ecef_m[s0, 1] - uy + vy * shift
+        az = ecef_m[s0, 2] - uz + vz * shift
+        c += shift
+        qa = vx * vx + vy * vy + vz * vz - v2
+        qb = 2.0 * (ax * vx + ay * vy + az * vz - v2 * c)
+        qc = ax * ax + ay * ay + az * az - v2 * c * c
+        s = _first_nonpositive(qa, qb, qc, duration - shift)
+        if not np.isnan(s):
+            t = t0 + shift + s
+            return t if t < time_s[last] else np.nan
+    return np.nan

@@ -36,6 +36,8 @@ from typing import NamedTuple
 import numpy as np
 from numba import njit
 
+from skyshield.engine.intercept import intercept_one
+
 __all__ = ["KernelInputs", "KernelOutputs", "simulate_block"]
 
 _INTERCEPTED = 0
@@ -66,9 +68,13 @@ class KernelInputs(NamedTuple):
     window_unit: np.ndarray  # (n_windows,) int64
     window_k0: np.ndarray  # (n_windows,) int64
     window_k1: np.ndarray  # (n_windows,) int64
-    window_offset: np.ndarray  # (n_windows,) int64: into intercept_s
     window_outside_own: np.ndarray  # (n_windows,) bool
-    intercept_s: np.ndarray  # (n_window_steps,) float64: after the threat's launch
+    vertex_start: np.ndarray  # (n_realizations, n_threats) int64: first vertex of the path
+    vertex_end: np.ndarray  # (n_realizations, n_threats) int64: one past the impact vertex
+    vertex_time_s: np.ndarray  # (n_vertices,) float64: after the threat's launch
+    vertex_ecef_m: np.ndarray  # (n_vertices, 3) float64
+    unit_ecef_m: np.ndarray  # (n_units, 3) float64: where interceptors start
+    unit_interceptor_mps: np.ndarray  # (n_units,) float64
     # scenario
     time_step_s: float
     threat_class: np.ndarray  # (n_threats,) int64
@@ -164,8 +170,12 @@ def simulate_block(inp: KernelInputs) -> KernelOutputs:
         pend_tau = np.zeros(n_threats, dtype=np.float64)
         rounds_at = np.zeros(n_threats, dtype=np.int64)
         n_windows = 0
+        v_first = np.empty(n_threats, dtype=np.int64)
+        v_last = np.empty(n_threats, dtype=np.int64)
         for i in range(n_threats):
             r = inp.realization[rep, i]
+            v_first[i] = inp.vertex_start[r, i]
+            v_last[i] = inp.vertex_end[r, i] - 1
             flight[i] = inp.flight_s[r, i]
             lost_s[i] = inp.ew_lost_s[rep, i]
             n_windows += inp.threat_window_end[r, i] - inp.threat_window_start[r, i]
@@ -287,13 +297,21 @@ def simulate_block(inp: KernelInputs) -> KernelOutputs:
                     outside = inp.window_outside_own[w]
                     if outside and _cap_reached(inp.nation_cap[nation], used_outside[nation]):
                         continue
+                    # the intercept, solved exactly at fire time (inside the window's
+                    # intervals by construction; none only at a window's rounded edge)
+                    tau = intercept_one(
+                        inp.vertex_time_s, inp.vertex_ecef_m, v_first[i], v_last[i],
+                        inp.unit_ecef_m[u, 0], inp.unit_ecef_m[u, 1], inp.unit_ecef_m[u, 2],
+                        inp.unit_interceptor_mps[u], k * dt,
+                    )  # fmt: skip
+                    if np.isnan(tau):
+                        continue
                     n_rounds = min(
                         inp.unit_rounds[u],
                         ready[u],
                         max_rounds - rounds_at[i],
                         stock[u] - inp.unit_reserve_floor[rep, u, inp.threat_class[i]],
                     )
-                    tau = inp.intercept_s[inp.window_offset[w] + k - inp.window_k0[w]]
                     hit = False
                     pk = inp.unit_pk[u, inp.threat_class[i]]
                     for _ in range(n_rounds):

@@ -14,8 +14,8 @@ import pandas as pd
 
 from skyshield.catalog import ThreatClass
 from skyshield.engine.compiled import CompiledScenario
-from skyshield.engine.flight import points_at
 from skyshield.engine.geometry import RaidGeometry
+from skyshield.engine.pieces import positions_at
 from skyshield.geo import NATION_CODES, territory_codes
 
 __all__ = ["Fate", "Outcomes", "RawOutcomes", "concat_raw", "tabulate"]
@@ -108,11 +108,10 @@ def _locate(
     """Longitude, latitude and territory of threats at times after their launch."""
     lon = np.zeros(threat.shape[0])
     lat = np.zeros(threat.shape[0])
-    for r, traj in enumerate(geometry.trajectories):
+    for r, pieces in enumerate(geometry.pieces):
         mine = realization == r
         if mine.any():
-            at = points_at(traj, threat[mine], time_s[mine])
-            lon[mine], lat[mine] = at.lon_deg, at.lat_deg
+            lon[mine], lat[mine], _, _ = positions_at(pieces, threat[mine], time_s[mine])
     return lon, lat, territory_codes(lon, lat)
 
 

@@ -21,9 +21,9 @@ from scipy.optimize import linear_sum_assignment
 from skyshield.catalog import FireControl, ThreatClass
 from skyshield.engine.compiled import CompiledScenario
 from skyshield.engine.draws import ReplicationDraws
-from skyshield.engine.flight import Trajectories
 from skyshield.engine.geometry import RaidGeometry
 from skyshield.engine.outcomes import Fate, RawOutcomes
+from skyshield.engine.sampled import Trajectories, sample_trajectories
 from skyshield.geo import (
     NATION_CODES,
     distance_to_territory_m,
@@ -38,7 +38,7 @@ __all__ = ["TIME_TOLERANCE_S", "simulate_reference"]
 # Intercept times are found by bisection to this tolerance (the fast engine's are closed form).
 TIME_TOLERANCE_S = 1e-6
 _WGS84 = Geod(ellps="WGS84")
-_HEADING_FRACTIONS = (0.25, 0.5, 0.75, 1.0)  # of the horizon, as documented in windows.py
+_HEADING_FRACTIONS = (0.25, 0.5, 0.75, 1.0)  # of the horizon, as documented in zones.py
 _TERNARY_ITERATIONS = 60
 _FIRE_CONTROL = tuple(FireControl)
 _DRONE, _DECOY = ThreatClass.DRONE.position, ThreatClass.DECOY.position
@@ -322,7 +322,8 @@ def simulate_reference(
     c = compiled
     dt = c.time_step_s
     n_reps, n = draws.launch_step.shape
-    rules = [_Rules(c, traj) for traj in geometry.trajectories]
+    # its own sampled flights of the same routes (nothing from the fast engine's pieces)
+    rules = [_Rules(c, sample_trajectories(c, routes)) for routes in geometry.flights.routes]
     priority = [max(float(c.asset_value[c.threat_target[i]]), 1e-3) for i in range(n)]
     reload_steps = [math.ceil(float(r) / dt) for r in c.unit_reload_s]
     stock0 = np.broadcast_to(

@@ -1,35 +1,33 @@
 """Engagement windows: when each fire unit may fire at each threat, under its nation's rules.
 
-For one route realization everything geometric is deterministic, so it is computed once here,
-vectorized, and reused by every replication that draws that realization. Time is counted in
-steps after each threat's own launch, so launch-time jitter only shifts a threat's windows.
+For one route set everything geometric is deterministic, so it is solved once here and reused
+by every replication that flies that route set. Nothing is sampled in time: each window is
+found from continuous time intervals (:mod:`.envelope`, :mod:`.zones`, :mod:`.sensors`) and
+only at the end expressed in the event loop's fire steps after each threat's own launch, so
+launch-time jitter only shifts a threat's windows.
 
-A unit may fire at threat ``i`` at step ``k`` (rules shared with the reference engine):
+A unit may fire at threat ``i`` at step ``k`` (fire time ``t = k dt`` after its launch) when
+the shot's earliest intercept ``τ*(t)`` (solved exactly at fire time, :mod:`.intercept`) lies
+in an interval of threat time where
 
-* an intercept exists before impact: the earliest time an interceptor fired at ``k * dt`` can
-  be where the threat is (:mod:`skyshield.engine.intercept`, exact on the trajectory);
-* the intercept point lies inside the unit's envelope: slant range in
-  ``[min_range, max_range]``, altitude in ``[min_alt, max_alt]``;
-* the unit's own fire control sees the intercept point (:func:`own_fire_control_sees`): its
-  radar's range against the threat's RCS, horizon and azimuth sector, unless the system
-  fires with its crew's own sight or on network tracks;
-* the unit's networks hold a track on the threat, and the nation's authorization delay has
-  elapsed since the first track: ``k * dt >= track_s + delay_s``;
-* the threat's class is allowed by the nation, the unit is tasked against it and has a
-  non-zero kill probability against it; a decoy also when drones are allowed, since defenders
-  take a decoy for a drone unless they recognise it (the event loop draws that per night,
-  :func:`classes_allowed`);
-* the intercept point lies in the nation's zone (own territory; or within ``buffer`` of it
-  inside a named neighbour; or inside the explicit polygon);
-* if the nation requires it, the threat heads to its territory at step ``k``, as its track
-  shows (never its true target): sample ``k`` is over that territory, or the straight course
-  from it enters the territory within the heading horizon (tested at a quarter, half, three
-  quarters and all of the horizon);
-* if the nation forbids it, the intercept point is not over its own populated area.
+* the point is inside the unit's envelope: slant range in ``[min_range, max_range]``,
+  altitude in ``[min_alt, max_alt]``;
+* the unit's own fire control sees it: its radar's range against the threat's RCS, horizon
+  and azimuth sector, unless the system fires on its crew's own sight or on network tracks;
+* the point lies in the nation's zone (own territory; or a buffer into named neighbours; or
+  the explicit polygon) and, if the nation forbids it, not over its own populated areas;
 
-Caps on engagements outside own airspace depend on what happened before, so the event loop
-applies them; windows are cut where the intercept point leaves or enters own airspace, so each
-window is wholly inside or outside.
+and, at the fire time itself,
+
+* the unit's networks hold a track on the threat and the nation's authorization delay has
+  elapsed since: ``t >= track_s + delay_s``; the threat has not yet hit: ``t`` before impact;
+* if the nation requires it, the track heads for its territory (:func:`.zones.heading_intervals`);
+* the class is allowed, the unit tasked against it with a non-zero kill probability (a decoy
+  also when drones are allowed, :func:`classes_allowed`).
+
+Shots whose intercept falls in ``[a, b]`` are those fired in ``(G(a), G(b)]``
+(:mod:`.firetime`). Each window lies wholly inside or outside own airspace, so caps on
+engagements outside it (applied by the event loop) can only stop binding when a window opens.
 """
 
 from __future__ import annotations
@@ -41,146 +39,41 @@ from numba import njit
 
 from skyshield.catalog import FireControl, ThreatClass
 from skyshield.engine.compiled import CompiledScenario, readonly
-from skyshield.engine.flight import PointsOnTrajectory, Trajectories, course_rad, points_at
-from skyshield.engine.intercept import earliest_intercept_s
-from skyshield.engine.nearby import samples_by_type, straight_line_m
-from skyshield.engine.sensors import detection_range_m, network_track_times_s
-from skyshield.geo import (
-    NATION_CODES,
-    destination_lonlat,
-    distance_to_territory_m,
-    initial_bearing_rad,
-    lonlat_to_ecef_m,
-    near_populated_place_mask,
-    radar_horizon_m,
-    territory_codes,
-)
-from skyshield.geo.territory import contains_xy_locked
+from skyshield.engine.envelope import MAX_INTERVALS, antenna_ecef_m, envelope_on_piece, unit_frames
+from skyshield.engine.firetime import _running_max
+from skyshield.engine.pieces import Pieces
+from skyshield.engine.reach import PieceIndex, pieces_within
+from skyshield.engine.sensors import detection_range_m
+from skyshield.engine.zones import IntervalSets, heading_intervals, nation_zone_intervals
+from skyshield.engine.zones import ZonePolygons as ZonePolygons
 
-_FIRE_CONTROL = tuple(FireControl)
+__all__ = ["Windows", "classes_allowed", "engagement_windows"]
 
-__all__ = [
-    "HEADING_FRACTIONS",
-    "Windows",
-    "classes_allowed",
-    "engagement_windows",
-    "own_fire_control_sees",
-]
-
-# Fractions of the heading horizon at which the projected straight course is tested.
-HEADING_FRACTIONS = (0.25, 0.5, 0.75, 1.0)
+_OWN_RADAR = tuple(FireControl).index(FireControl.OWN_RADAR)
+# A fire or intercept time within this many seconds of a grid point counts as on it.
+_GRID_EPS_S = 1e-9
 
 
 @dataclass(frozen=True, slots=True)
 class Windows:
-    """Sparse engagement windows for one route realization, sorted by (threat, unit, k0).
+    """Engagement windows of one route set, sorted by (threat, unit, k0).
 
     Window ``w`` lets unit ``unit[w]`` fire at threat ``threat[w]`` at steps
-    ``k0[w] <= k < k1[w]`` after that threat's launch; a shot fired at step ``k`` intercepts
-    ``intercept_s[offset[w] + k - k0[w]]`` seconds after the threat's launch, inside
-    (``outside_own[w]`` False) or outside its nation's own airspace for the whole window.
+    ``k0[w] <= k < k1[w]`` after that threat's launch; its shots intercept inside
+    (``outside_own[w]`` False) or outside its nation's own airspace.
     """
 
     unit: np.ndarray  # (n_windows,) int32
     threat: np.ndarray  # (n_windows,) int32
     k0: np.ndarray  # (n_windows,) int64
     k1: np.ndarray  # (n_windows,) int64
-    offset: np.ndarray  # (n_windows,) int64: first step of each window in the step arrays
-    outside_own: np.ndarray  # (n_windows,) bool: intercept points outside own airspace
-    intercept_s: np.ndarray  # (n_window_steps,) float64: after the threat's launch
+    outside_own: np.ndarray  # (n_windows,) bool
     track_s: np.ndarray  # (n_networks, n_threats) float64
 
     @property
     def n_windows(self) -> int:
         """Number of windows."""
         return int(self.unit.shape[0])
-
-
-def own_fire_control_sees(
-    compiled: CompiledScenario,
-    unit: int,
-    at: PointsOnTrajectory,
-    threat: np.ndarray,
-    mask: np.ndarray,
-) -> np.ndarray:
-    """Whether the unit's fire control sees each masked point (see :class:`FireControl`).
-
-    An own radar sees a point within its free-space range against the threat's radar cross
-    section, within the 4/3-Earth horizon between its antenna and the point's altitude, and
-    inside its azimuth sector. Returns (mask.sum(),) bool.
-    """
-    threat = threat[mask]
-    n = threat.shape[0]
-    control = _FIRE_CONTROL[int(compiled.unit_fire_control[unit])]
-    if control is not FireControl.OWN_RADAR:
-        return np.ones(n, dtype=bool)
-    radar_m = float(compiled.unit_radar_range_m[unit])
-    if radar_m <= 0:
-        return np.zeros(n, dtype=bool)
-    alt = at.alt_m[mask]
-    height = float(compiled.unit_radar_height_m[unit])
-    antenna = np.asarray(
-        lonlat_to_ecef_m(compiled.unit_lon_deg[unit], compiled.unit_lat_deg[unit], height),
-        dtype=np.float64,
-    ).reshape(3)
-    slant = straight_line_m(at.ecef_m[mask], antenna)
-    reach = np.minimum(
-        detection_range_m(
-            radar_m, compiled.unit_radar_reference_rcs_m2[unit], compiled.threat_rcs_m2
-        )[threat],
-        radar_horizon_m(height, np.maximum(alt, 0.0)),
-    )
-    sees = slant <= reach
-    half = float(compiled.unit_radar_half_sector_rad[unit])
-    if half < np.pi:
-        bearing = initial_bearing_rad(
-            compiled.unit_lon_deg[unit],
-            compiled.unit_lat_deg[unit],
-            at.lon_deg[mask],
-            at.lat_deg[mask],
-        )
-        off = np.angle(np.exp(1j * (bearing - compiled.unit_radar_azimuth_rad[unit])))
-        sees &= np.abs(off) <= half
-    return np.asarray(sees, dtype=bool)
-
-
-def _in_zone(
-    compiled: CompiledScenario, nation: int, lon: np.ndarray, lat: np.ndarray, terr: np.ndarray
-) -> np.ndarray:
-    own = int(compiled.nation_territory[nation])
-    ok = terr == own
-    kind = int(compiled.roe_zone_kind[nation])
-    if kind == 1:
-        into = compiled.roe_buffer_into[nation][np.maximum(terr, 0)] & (terr >= 0) & ~ok
-        if into.any():
-            dist = distance_to_territory_m(lon[into], lat[into], NATION_CODES[own])
-            ok[into] = dist <= compiled.roe_buffer_m[nation]
-    elif kind == 2:  # noqa: PLR2004
-        polygon = compiled.roe_polygons[nation]
-        ok |= contains_xy_locked(polygon, lon, lat)
-    return np.asarray(ok, dtype=bool)
-
-
-def _heads_to_own(
-    compiled: CompiledScenario, nation: int, traj: Trajectories, samples: np.ndarray
-) -> np.ndarray:
-    """Whether each track sample heads for the nation's territory, judged from the track alone.
-
-    A defender sees position and course, not the threat's target: the sample is over own
-    territory, or its straight course enters it within the heading horizon.
-    """
-    own = int(compiled.nation_territory[nation])
-    ok = territory_codes(traj.lon_deg[samples], traj.lat_deg[samples]) == own
-    horizon = compiled.roe_heading_horizon_m[nation]
-    for fraction in HEADING_FRACTIONS:
-        lon, lat = destination_lonlat(
-            traj.lon_deg[samples],
-            traj.lat_deg[samples],
-            course_rad(traj, samples),
-            horizon * fraction,
-        )
-        ok |= territory_codes(lon, lat) == own
-    return np.asarray(ok, dtype=bool)
 
 
 def classes_allowed(compiled: CompiledScenario) -> np.ndarray:
@@ -193,165 +86,200 @@ def classes_allowed(compiled: CompiledScenario) -> np.ndarray:
 
 
 @njit(cache=True, nogil=True)
-def _steps_cleared(
-    samples: np.ndarray,
-    sample_offset: np.ndarray,
-    time_step_s: float,
+def _unit_windows(
+    cand: np.ndarray,
+    vertex_offset: np.ndarray,
+    vertex_threat: np.ndarray,
+    time_s: np.ndarray,
+    ecef_m: np.ndarray,
+    alt_m: np.ndarray,
+    unit: np.ndarray,
+    antenna: np.ndarray,
+    east: np.ndarray,
+    north: np.ndarray,
+    params: np.ndarray,
+    own_radar: bool,
+    radar_m: np.ndarray,
     engaged: np.ndarray,
     cleared_s: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Threat and step of each sample (ascending) where a unit's rules let it fire, if it can hit.
+    z_off: np.ndarray, z_lo: np.ndarray, z_hi: np.ndarray, z_out: np.ndarray,
+    must_head: bool,
+    h_off: np.ndarray, h_lo: np.ndarray, h_hi: np.ndarray,
+    dt: float,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:  # fmt: skip
+    """One unit's windows over its candidate pieces (sorted by piece, i.e. threat and time).
 
-    ``engaged`` (n_threats,) bool: the unit may fire at the threat at all (class, kill
-    probability, tracked some time); ``cleared_s`` (n_threats,): when the unit's networks first
-    track it, plus the authorization delay. The impact sample is no firing step.
+    ``params``: min range, max range, min alt, max alt, radar height, azimuth, half sector,
+    interceptor speed.
     """
-    threat = np.empty(samples.shape[0], dtype=np.int64)
-    k = np.empty(samples.shape[0], dtype=np.int64)
-    n, i = 0, 0
-    for s in samples:
-        while sample_offset[i + 1] <= s:
-            i += 1
-        step = s - sample_offset[i]
-        if (
-            engaged[i]
-            and step < sample_offset[i + 1] - 1 - sample_offset[i]
-            and step * time_step_s >= cleared_s[i]
-        ):
-            threat[n], k[n] = i, step
-            n += 1
-    return threat[:n], k[:n]
+    min_r, max_r, min_alt, max_alt = params[0], params[1], params[2], params[3]
+    radar_h, azimuth, half, speed = params[4], params[5], params[6], params[7]
+    lo = np.empty(MAX_INTERVALS)
+    hi = np.empty(MAX_INTERVALS)
+    cap = 64
+    w_threat = np.empty(cap, dtype=np.int64)
+    w_k0 = np.empty(cap, dtype=np.int64)
+    w_k1 = np.empty(cap, dtype=np.int64)
+    w_out = np.empty(cap, dtype=np.bool_)
+    n_w = 0
+    tau_lo = np.empty(256)
+    tau_hi = np.empty(256)
+    q = 0
+    n = cand.shape[0]
+    while q < n:
+        i = vertex_threat[cand[q]]
+        if not engaged[i]:
+            q += 1
+            continue
+        # 1. envelope intervals of the threat over its candidate pieces, touching ones merged
+        m = 0
+        while q < n and vertex_threat[cand[q]] == i:
+            p = cand[q]
+            q += 1
+            k = envelope_on_piece(
+                ecef_m[p], ecef_m[p + 1], time_s[p + 1] - time_s[p], alt_m[p], alt_m[p + 1],
+                unit, min_r, max_r, min_alt, max_alt, own_radar, antenna, radar_m[i], radar_h,
+                east, north, azimuth, half, lo, hi,
+            )  # fmt: skip
+            for c in range(k):
+                a, b = time_s[p] + lo[c], time_s[p] + hi[c]
+                if m > 0 and a <= tau_hi[m - 1] + _GRID_EPS_S:
+                    tau_hi[m - 1] = max(tau_hi[m - 1], b)
+                    continue
+                if m == tau_lo.shape[0]:
+                    tau_lo = np.concatenate((tau_lo, np.empty(m)))
+                    tau_hi = np.concatenate((tau_hi, np.empty(m)))
+                tau_lo[m], tau_hi[m] = a, b
+                m += 1
+        if m == 0:
+            continue
+        # 2. intersect with the nation's zone: (a, b, outside own) in threat time
+        ends = np.empty(2 * (m + z_off[i + 1] - z_off[i]))
+        flags = np.empty(m + z_off[i + 1] - z_off[i], dtype=np.bool_)
+        n_iv = 0
+        zq = z_off[i]
+        for c in range(m):
+            for zz in range(zq, z_off[i + 1]):
+                a, b = max(tau_lo[c], z_lo[zz]), min(tau_hi[c], z_hi[zz])
+                if a < b:
+                    ends[2 * n_iv], ends[2 * n_iv + 1] = a, b
+                    flags[n_iv] = z_out[zz] == 1
+                    n_iv += 1
+        if n_iv == 0:
+            continue
+        # 3. fire times: (G(a), G(b)] by the running maximum along the threat's pieces
+        g = np.empty(2 * n_iv)
+        _running_max(vertex_offset, time_s, ecef_m, i, unit, speed, ends[: 2 * n_iv], g)
+        flight = time_s[vertex_offset[i + 1] - 1]
+        n_steps = max(1, int(np.ceil(flight / dt - _GRID_EPS_S)))
+        first_k = max(int(np.ceil(cleared_s[i] / dt - _GRID_EPS_S)), 0)
+        for c in range(n_iv):
+            k0 = max(int(np.floor(g[2 * c] / dt + _GRID_EPS_S)) + 1, first_k)
+            k1 = min(int(np.floor(g[2 * c + 1] / dt + _GRID_EPS_S)) + 1, n_steps)
+            if k0 >= k1:
+                continue
+            # 4. the heading rule, in fire time
+            n_h = 1 if not must_head else h_off[i + 1] - h_off[i]
+            for hq in range(n_h):
+                a0, a1 = k0, k1
+                if must_head:
+                    hh = h_off[i] + hq
+                    a0 = max(a0, int(np.ceil(h_lo[hh] / dt - _GRID_EPS_S)))
+                    a1 = min(a1, int(np.floor(h_hi[hh] / dt + _GRID_EPS_S)) + 1)
+                if a0 >= a1:
+                    continue
+                if n_w == w_threat.shape[0]:
+                    w_threat = np.concatenate((w_threat, np.empty(n_w, dtype=np.int64)))
+                    w_k0 = np.concatenate((w_k0, np.empty(n_w, dtype=np.int64)))
+                    w_k1 = np.concatenate((w_k1, np.empty(n_w, dtype=np.int64)))
+                    w_out = np.concatenate((w_out, np.empty(n_w, dtype=np.bool_)))
+                w_threat[n_w], w_k0[n_w], w_k1[n_w], w_out[n_w] = i, a0, a1, flags[c]
+                n_w += 1
+    return w_threat[:n_w], w_k0[:n_w], w_k1[:n_w], w_out[:n_w]
 
 
-def engagement_windows(compiled: CompiledScenario, traj: Trajectories) -> Windows:
-    """All engagement windows of one route realization (see the module docstring)."""
-    dt = compiled.time_step_s
-    groups = samples_by_type(
-        compiled, traj.sample_offset, traj.lon_deg, traj.lat_deg, traj.alt_m, traj.ecef_m
+def engagement_windows(
+    compiled: CompiledScenario,
+    pieces: Pieces,
+    index: PieceIndex,
+    track_s: np.ndarray,
+    territory: IntervalSets,
+    polygons: ZonePolygons,
+) -> Windows:
+    """All engagement windows of one route set (see the module docstring)."""
+    dt = float(compiled.time_step_s)
+    n_units = compiled.n_units
+    unit_ecef = antenna_ecef_m(compiled.unit_lon_deg, compiled.unit_lat_deg, np.zeros(n_units))
+    antenna = antenna_ecef_m(
+        compiled.unit_lon_deg, compiled.unit_lat_deg, compiled.unit_radar_height_m
     )
-    track_s = network_track_times_s(compiled, traj, groups)
-    offsets = traj.sample_offset
-    last = traj.last_sample
-    unit_ecef = np.asarray(
-        lonlat_to_ecef_m(compiled.unit_lon_deg, compiled.unit_lat_deg, np.zeros(compiled.n_units)),
-        dtype=np.float64,
-    ).reshape(-1, 3)
+    east, north = unit_frames(compiled.unit_lon_deg, compiled.unit_lat_deg)
     class_allowed = classes_allowed(compiled)
     as_drone = class_allowed[:, ThreatClass.DRONE.position]
     decoy = ThreatClass.DECOY.position
     cls = compiled.threat_class
-    group_threats = [compiled.threat_type == g.threat_type for g in groups]
+    vertex_threat = np.repeat(np.arange(compiled.n_threats), np.diff(pieces.vertex_offset))
+    zones: dict[int, IntervalSets] = {}
+    heading: dict[int, IntervalSets] = {}
     parts: list[tuple[np.ndarray, ...]] = []
-    for u in range(compiled.n_units):
+    for u in range(n_units):
         nation = int(compiled.unit_nation[u])
-        v_int = float(compiled.unit_interceptor_mps[u])
-        max_r = float(compiled.unit_max_range_m[u])
-        lon_u, lat_u = float(compiled.unit_lon_deg[u]), float(compiled.unit_lat_deg[u])
         cleared_s = track_s[compiled.unit_networks[u]].min(axis=0, initial=np.inf)
-        cleared_s += compiled.roe_delay_s[nation]
+        cleared_s = cleared_s + compiled.roe_delay_s[nation]
         engaged = (
             (class_allowed[u][cls] | ((cls == decoy) & as_drone[u]))
             & (compiled.unit_pk[u][cls] > 0)
             & (cleared_s < np.inf)
         )
-        # only types the unit may fire at: most samples near a unit are of types it does not
-        found = [
-            g.index.within(
-                lon_u, lat_u, unit_ecef[u], max_r + g.speed_mps * (max_r / v_int + 2 * dt)
-            )[0]
-            for g, of_type in zip(groups, group_threats, strict=True)
-            if engaged[of_type].any()
-        ]
-        if not found:
+        if not engaged.any():
             continue
-        # in sample order, i.e. by (threat, k): the order _runs needs, and the intercept
-        # search resumes from the previous step's intercept at the same threat
-        idx = np.sort(np.concatenate(found))
-        if idx.size == 0:
+        max_r = float(compiled.unit_max_range_m[u])
+        cand = pieces_within(index, unit_ecef[u], float(compiled.unit_lat_deg[u]), max_r)
+        if cand.size == 0:
             continue
-        threat, k = _steps_cleared(idx, offsets, dt, engaged, cleared_s)
-        tau = earliest_intercept_s(
-            unit_ecef[u],
-            traj.ecef_m,
-            traj.time_s,
-            offsets[threat],
-            k,
-            last[threat],
-            k * dt,
-            v_int,
-            max_r,
+        if nation not in zones:
+            zones[nation] = nation_zone_intervals(compiled, nation, pieces, territory, polygons)
+        must_head = bool(compiled.roe_must_head[nation])
+        if must_head and nation not in heading:
+            heading[nation] = heading_intervals(compiled, nation, pieces, territory)
+        z = zones[nation]
+        h = heading.get(nation, z)
+        own_radar = int(compiled.unit_fire_control[u]) == _OWN_RADAR
+        radar_m = np.asarray(
+            detection_range_m(
+                compiled.unit_radar_range_m[u],
+                compiled.unit_radar_reference_rcs_m2[u],
+                compiled.threat_rcs_m2,
+            ),
+            dtype=np.float64,
         )
-        keep = ~np.isnan(tau)
-        threat, k, tau = threat[keep], k[keep], tau[keep]
-        at = points_at(traj, threat, tau)
-        slant = straight_line_m(at.ecef_m, unit_ecef[u])
-        keep = (
-            (slant >= compiled.unit_min_range_m[u])
-            & (slant <= max_r)
-            & (at.alt_m >= compiled.unit_min_alt_m[u])
-            & (at.alt_m <= compiled.unit_max_alt_m[u])
-        )
-        keep[keep] = own_fire_control_sees(compiled, u, at, threat, keep)
-        threat, k, tau = threat[keep], k[keep], tau[keep]
-        lon_j, lat_j = at.lon_deg[keep], at.lat_deg[keep]
-        terr = territory_codes(lon_j, lat_j)
-        keep = _in_zone(compiled, nation, lon_j, lat_j, terr)
-        if compiled.roe_must_head[nation]:
-            keep &= _heads_to_own(compiled, nation, traj, offsets[threat] + k)
-        own = int(compiled.nation_territory[nation])
-        if compiled.roe_no_populated[nation]:
-            over_own = keep & (terr == own)
-            if over_own.any():
-                crowded = near_populated_place_mask(
-                    lon_j[over_own],
-                    lat_j[over_own],
-                    float(compiled.roe_populated_radius_m[nation]),
-                    int(compiled.roe_populated_min[nation]),
-                    NATION_CODES[own],
-                )
-                keep[np.flatnonzero(over_own)[crowded]] = False
-        threat, k, tau = threat[keep], k[keep], tau[keep]
-        outside = terr[keep] != own
-        parts.append((np.full(k.size, u, dtype=np.int64), threat, k, tau, outside))
-    return _runs(parts, track_s)
-
-
-def _runs(
-    parts: list[tuple[np.ndarray, ...]],
-    track_s: np.ndarray,
-) -> Windows:
-    """Group feasible (unit, threat, k) steps into runs of consecutive k.
-
-    A run also ends where its intercept point crosses out of (or into) its nation's own
-    airspace, so each window is wholly inside or outside and a cap can only stop binding when a
-    window opens. Each unit's steps arrive sorted by (threat, k). Runs are found in that
-    unit-major order and only the window records are sorted into (threat, unit, k) order; steps
-    stay where they are, each window pointing at its own.
-    """
+        params = np.array(
+            [
+                compiled.unit_min_range_m[u], max_r, compiled.unit_min_alt_m[u],
+                compiled.unit_max_alt_m[u], compiled.unit_radar_height_m[u],
+                compiled.unit_radar_azimuth_rad[u], compiled.unit_radar_half_sector_rad[u],
+                compiled.unit_interceptor_mps[u],
+            ],
+            dtype=np.float64,
+        )  # fmt: skip
+        threat, k0, k1, outside = _unit_windows(
+            cand, pieces.vertex_offset, vertex_threat, pieces.time_s, pieces.ecef_m,
+            pieces.alt_m, unit_ecef[u], antenna[u], east[u], north[u], params, own_radar,
+            radar_m, engaged, cleared_s, z.offset, z.lo_s, z.hi_s, z.code, must_head,
+            h.offset, h.lo_s, h.hi_s, dt,
+        )  # fmt: skip
+        parts.append((np.full(threat.size, u, dtype=np.int64), threat, k0, k1, outside))
     if parts:
-        unit, threat, k, tau, outside = (np.concatenate(x) for x in zip(*parts, strict=True))
+        unit, threat, k0, k1, outside = (np.concatenate(x) for x in zip(*parts, strict=True))
     else:
-        unit = threat = k = np.zeros(0, dtype=np.int64)
-        tau = np.zeros(0)
+        unit = threat = k0 = k1 = np.zeros(0, dtype=np.int64)
         outside = np.zeros(0, dtype=bool)
-    new_run = np.ones(k.shape[0], dtype=bool)
-    new_run[1:] = (
-        (threat[1:] != threat[:-1])
-        | (unit[1:] != unit[:-1])
-        | (k[1:] != k[:-1] + 1)
-        | (outside[1:] != outside[:-1])
-    )
-    run_start = np.flatnonzero(new_run)
-    run_end = np.append(run_start[1:], k.shape[0]).astype(np.int64)
-    by_threat = np.lexsort((k[run_start], unit[run_start], threat[run_start]))
-    starts, ends = run_start[by_threat], run_end[by_threat]
+    order = np.lexsort((k0, unit, threat))
     return Windows(
-        unit=readonly(unit[starts].astype(np.int32)),
-        threat=readonly(threat[starts].astype(np.int32)),
-        k0=readonly(k[starts].astype(np.int64)),
-        k1=readonly(k[ends - 1].astype(np.int64) + 1),
-        offset=readonly(starts.astype(np.int64)),
-        outside_own=readonly(outside[starts].astype(bool)),
-        intercept_s=readonly(tau.astype(np.float64)),
+        unit=readonly(unit[order].astype(np.int32)),
+        threat=readonly(threat[order].astype(np.int32)),
+        k0=readonly(k0[order].astype(np.int64)),
+        k1=readonly(k1[order].astype(np.int64)),
+        outside_own=readonly(outside[order].astype(bool)),
         track_s=track_s,
     )

@@ -1,10 +1,11 @@
-"""Where every threat of one replication was, on the engine's own trajectory samples.
+"""Where every threat of one replication was, sampled from the engine's own pieces.
 
-The engine samples each threat's flight every ``time_step_s`` from its launch
-(:class:`skyshield.engine.flight.Trajectories`); a track here is those samples, shifted to the
-replication's launch time, cut at the threat's fate (intercept, loss to EW or impact) with the
-fate point from :func:`skyshield.engine.flight.points_at`, as the outcome tables place it.
-Nothing is re-flown, so every exported position is one the engine used.
+The engine flies each threat on straight pieces (:class:`skyshield.engine.pieces.Pieces`); a
+track here samples them every ``time_step_s`` from launch and at every vertex
+(:func:`skyshield.engine.pieces.track_samples`, display resolution), shifted to the
+replication's launch time and cut at the threat's fate (intercept, loss to EW or impact), the
+fate point placed as the outcome tables place it. Nothing is re-flown, so every exported
+position lies on the path the engine used.
 """
 
 from __future__ import annotations
@@ -15,15 +16,11 @@ from datetime import datetime, timedelta
 import numpy as np
 import pandas as pd
 
-from skyshield.engine.flight import points_at
+from skyshield.engine.pieces import track_samples
 from skyshield.errors import FieldProblem, ScenarioError
 from skyshield.runner.montecarlo import Run
 
 __all__ = ["Track", "check_replication", "replication_rows", "replication_tracks", "utc_at"]
-
-# Times closer than this are one instant: the outcome table stores launch + fate time, so the
-# fate time after launch comes back with a rounding error of ~1e-12 s.
-_SAME_INSTANT_S = 1e-6
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,14 +67,12 @@ def replication_tracks(run: Run, replication: int) -> tuple[Track, ...]:
     rows = replication_rows(run.outcomes.threats, replication).sort_values("threat")
     tracks = []
     for row in rows.itertuples():
-        traj = run.geometry.trajectories[int(row.realization)]
+        pieces = run.geometry.pieces[int(row.realization)]
         i = int(row.threat)
-        lo, hi = int(traj.sample_offset[i]), int(traj.sample_offset[i + 1])
         fate_after_launch_s = float(row.time_s) - float(row.launch_time_s)
-        keep = lo + int(
-            np.searchsorted(traj.time_s[lo:hi], fate_after_launch_s - _SAME_INSTANT_S, side="left")
+        times, lon, lat, alt = track_samples(
+            pieces, i, float(run.compiled.time_step_s), fate_after_launch_s
         )
-        end = points_at(traj, np.asarray([i]), np.asarray([fate_after_launch_s]))
         tracks.append(
             Track(
                 threat=i,
@@ -86,11 +81,10 @@ def replication_tracks(run: Run, replication: int) -> tuple[Track, ...]:
                 target=str(row.target),
                 fate=str(row.fate),
                 unit=str(row.unit),
-                time_s=float(row.launch_time_s)
-                + np.append(traj.time_s[lo:keep], fate_after_launch_s),
-                lon_deg=np.append(traj.lon_deg[lo:keep], end.lon_deg),
-                lat_deg=np.append(traj.lat_deg[lo:keep], end.lat_deg),
-                alt_m=np.append(traj.alt_m[lo:keep], end.alt_m),
+                time_s=float(row.launch_time_s) + times,
+                lon_deg=lon,
+                lat_deg=lat,
+                alt_m=alt,
             )
         )
     return tuple(tracks)

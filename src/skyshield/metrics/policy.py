@@ -136,13 +136,13 @@ def _sums(
 
 
 def _first_nato_time_s(geometry: RaidGeometry, n_threats: int) -> np.ndarray:
-    """(n_realizations, n_threats) first sample time over a NATO member after launch, or inf."""
+    """(n_realizations, n_threats) first time over a NATO member after launch, or inf."""
     nato = np.asarray([code in NATO_MEMBERS for code in NATION_CODES] + [False])
     out = np.full((geometry.n_realizations, n_threats), np.inf)
-    for r, traj in enumerate(geometry.trajectories):
-        over = nato[np.where(traj.territory < 0, len(NATION_CODES), traj.territory)]
-        owner = np.repeat(np.arange(n_threats), np.diff(traj.sample_offset))
-        np.minimum.at(out[r], owner[over], traj.time_s[over])
+    for r, terr in enumerate(geometry.flights.territory):
+        over = nato[np.where(terr.code < 0, len(NATION_CODES), terr.code)]
+        owner = np.repeat(np.arange(n_threats), np.diff(terr.offset))
+        np.minimum.at(out[r], owner[over], terr.lo_s[over])
     return out
 
 

@@ -238,19 +238,17 @@ def route_spread(
     """Every threat's route in up to ``max_route_sets`` of the run's route sets (GeoJSON).
 
     The spread of the raid over nights: each replication flies one route set, so these are
-    the routes the run's nights drew from. Each route is cut to ``vertices`` engine samples,
-    evenly spaced from launch to its end (the whole planned flight, fate or not), to keep the
-    page small; the shown night's routes carry every vertex.
+    the routes the run's nights drew from. Each route is cut to ``vertices`` of its pieces'
+    vertices, evenly spaced from launch to its end (the whole planned flight, fate or not), to
+    keep the page small; the shown night's routes carry every vertex.
     """
     classes = list(ThreatClass)
     features = []
-    for r, traj in enumerate(run.geometry.trajectories[:max_route_sets]):
-        for i in range(traj.sample_offset.size - 1):
-            lo, hi = int(traj.sample_offset[i]), int(traj.sample_offset[i + 1])
-            if hi - lo < 2:  # noqa: PLR2004 (a line needs two points)
-                continue
+    for r, pieces in enumerate(run.geometry.pieces[:max_route_sets]):
+        for i in range(pieces.n_threats):
+            lo, hi = int(pieces.vertex_offset[i]), int(pieces.vertex_offset[i + 1])
             k = np.unique(np.linspace(lo, hi - 1, min(vertices, hi - lo)).round().astype(int))
-            coords = np.column_stack([traj.lon_deg[k], traj.lat_deg[k]]).round(4).tolist()
+            coords = np.column_stack([pieces.lon_deg[k], pieces.lat_deg[k]]).round(4).tolist()
             features.append(
                 {
                     "type": "Feature",

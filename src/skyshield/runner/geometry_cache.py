@@ -4,7 +4,7 @@ A sweep's points fly the sweep's route sets (one route seed for every point), so
 whose compiled scenarios agree on everything the geometry reads get the same geometry, byte for
 byte: the second one takes it from here instead of building it again. Two levels:
 
-* flights (trajectories and EW exposure, :func:`~skyshield.engine.geometry.fly_realizations`),
+* flights (pieces, territory and EW exposure, :func:`~skyshield.engine.geometry.fly_realizations`),
   keyed on the compiled fields they may read: a sweep over rules of engagement, fire units or
   sensors flies its routes once and computes only the windows again;
 * the whole geometry (windows too), keyed on every compiled field except those the geometry
@@ -50,7 +50,8 @@ __all__ = [
 ]
 
 # Compiled fields no function of the geometry reads (engine/geometry.py and the modules it
-# calls: flight, ew, windows, sensors, nearby, intercept): what the event loop alone uses.
+# calls: flight, pieces, ew, zones, windows, sensors, envelope, firetime): what the event
+# loop alone uses.
 GEOMETRY_IGNORES = frozenset(
     {
         "name",  # a label: policies of one comparison differ in it
@@ -73,7 +74,8 @@ GEOMETRY_IGNORES = frozenset(
     }
 )
 
-# Further fields only the windows read, not the flights (engine/flight.py and engine/ew.py).
+# Further fields only the windows read, not the flights (engine/flight.py, pieces.py, ew.py,
+# and zones.territory_intervals).
 _WINDOWS_ONLY = frozenset(
     {
         "nation_territory",
@@ -192,7 +194,7 @@ class GeometryCache:
         geometry = geometry_from_flights(compiled, flights, threads)
         with self._lock:
             self.stats.windows_built += 1
-            own = _array_bytes(geometry, skip=("trajectories", "ew_exposure_m"))
+            own = _array_bytes(geometry, skip=("flights",))
             if fkey in self._flights:  # newest: byte eviction never takes this geometry's
                 self._flights.move_to_end(fkey)
             else:  # evicted meanwhile: this geometry holds them alone, so count them again
@@ -216,7 +218,7 @@ class GeometryCache:
     def _evict(self, store: OrderedDict[str, Any], key: str) -> None:
         """Drop an entry; flights take the geometries built on them along.
 
-        A geometry holds its flights' trajectories, which are counted only under the flights.
+        A geometry holds its flights, which are counted only under the flights.
         """
         del store[key]
         self._sizes.pop(key)

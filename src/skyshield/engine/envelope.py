@@ -1,0 +1,323 @@
+"""Time intervals a threat's piece spends inside a unit's envelope, solved in closed form.
+
+On a piece (:mod:`skyshield.engine.pieces`) the threat is ``X(s) = A + V s`` in ECEF for
+``s`` in ``[0, d]`` seconds after the piece's start, at altitude ``h(s)`` linear in ``s``.
+Every condition a unit puts on where it may intercept is a set of ``s`` found without
+sampling:
+
+* range band ``r_min ≤ |X(s) − U| ≤ r_max``: ``|A − U + V s|² = r²`` is a quadratic in ``s``;
+  inside the outer sphere is one interval, outside the inner one at most two;
+* altitude band ``h_min ≤ h(s) ≤ h_max``: linear, one interval;
+* own radar's free-space range against the threat's cross-section: one more sphere;
+* 4/3-Earth horizon ``|X(s) − U_antenna| ≤ H_r + sqrt(2 k R h(s))``: the left side is convex
+  and the right concave in ``s`` where ``h ≥ 0``, so their difference is concave and the set is
+  one interval, whose ends are found by bisection to :data:`ROOT_TOLERANCE_S`;
+* azimuth sector ``|bearing − azimuth| ≤ half``: the bearing of ``X − U`` in the unit's local
+  east–north plane (the normal section through the unit's vertical) lies clockwise of the
+  sector's left edge and anticlockwise of its right edge: two half-planes through the unit's
+  vertical, each linear in ``s``; a sector narrower than a half-circle is their intersection,
+  a wider one their union.
+
+A unit's position enters only as a point and its local axes, so a unit that moves (fighters
+on patrol orbits) can be passed piece by piece with its position at the time; a fixed unit is
+the simple case built by :func:`unit_frames`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+from skyshield.geo import lonlat_to_ecef_m
+
+__all__ = ["MAX_INTERVALS", "ROOT_TOLERANCE_S", "envelope_on_piece", "unit_frames"]
+
+# Most disjoint intervals one piece can give: the range band's two, each cut by a sector
+# union's two.
+MAX_INTERVALS = 8
+# Bisection of the horizon's ends stops when the bracket is this short (seconds).
+ROOT_TOLERANCE_S = 1e-6
+# 2 k R of the 4/3-Earth horizon, k = 4/3, R = 6,371 km (as skyshield.geo.radar_horizon_m).
+TWO_K_R_M = 2.0 * 4.0 / 3.0 * 6_371_000.0
+
+
+def unit_frames(lon_deg: np.ndarray, lat_deg: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Local east and north unit vectors (ECEF) at fixed points: (n, 3) float64 each."""
+    lon, lat = (
+        np.radians(np.asarray(lon_deg, dtype=np.float64)),
+        np.radians(np.asarray(lat_deg, dtype=np.float64)),
+    )
+    east = np.stack([-np.sin(lon), np.cos(lon), np.zeros_like(lon)], axis=-1)
+    north = np.stack([-np.sin(lat) * np.cos(lon), -np.sin(lat) * np.sin(lon), np.cos(lat)], axis=-1)
+    return east.reshape(-1, 3), north.reshape(-1, 3)
+
+
+def antenna_ecef_m(lon_deg: np.ndarray, lat_deg: np.ndarray, height_m: np.ndarray) -> np.ndarray:
+    """(n, 3) float64 ECEF of antennas at a height above fixed points."""
+    return np.asarray(lonlat_to_ecef_m(lon_deg, lat_deg, height_m), dtype=np.float64).reshape(-1, 3)
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _sphere_roots(
+    ax: float, ay: float, az: float, vx: float, vy: float, vz: float, r: float
+) -> tuple[float, float]:
+    """Solve ``|A + V s| = r`` for ``s1 ≤ s2``; (inf, -inf) when the line stays outside."""
+    qa = vx * vx + vy * vy + vz * vz
+    qb = 2.0 * (ax * vx + ay * vy + az * vz)
+    qc = ax * ax + ay * ay + az * az - r * r
+    if qa <= 0.0:
+        return (-np.inf, np.inf) if qc <= 0.0 else (np.inf, -np.inf)
+    disc = qb * qb - 4.0 * qa * qc
+    if disc < 0.0:
+        return np.inf, -np.inf
+    sq = np.sqrt(disc)
+    q = -0.5 * (qb + sq) if qb >= 0.0 else -0.5 * (qb - sq)
+    if q == 0.0:  # qb = qc = 0: touches the sphere at s = 0
+        return 0.0, 0.0
+    r1, r2 = q / qa, qc / q
+    return min(r1, r2), max(r1, r2)
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _clip(lo: np.ndarray, hi: np.ndarray, n: int, a: float, b: float) -> int:
+    """Intersect the intervals ``[lo, hi)[:n]`` with ``[a, b]`` in place; return the count."""
+    m = 0
+    for k in range(n):
+        x, y = max(lo[k], a), min(hi[k], b)
+        if x < y:
+            lo[m], hi[m] = x, y
+            m += 1
+    return m
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _clip_out(lo: np.ndarray, hi: np.ndarray, n: int, a: float, b: float) -> int:
+    """Remove ``(a, b)`` from the intervals in place (at most doubles them); return the count."""
+    if not a < b:
+        return n
+    m = n
+    for k in range(n):
+        x, y = lo[k], hi[k]
+        if y <= a or x >= b:
+            continue
+        if x < a and y > b:  # split in two: the right part goes to the end
+            lo[m], hi[m] = b, y
+            m += 1
+            hi[k] = a
+        elif x < a:
+            hi[k] = a
+        elif y > b:
+            lo[k] = b
+        else:
+            hi[k] = x  # emptied
+    out = 0
+    for k in range(m):
+        if lo[k] < hi[k]:
+            lo[out], hi[out] = lo[k], hi[k]
+            out += 1
+    # keep them sorted: a split appended its right part at the end
+    for k in range(1, out):
+        j = k
+        while j > 0 and lo[j - 1] > lo[j]:
+            lo[j - 1], lo[j] = lo[j], lo[j - 1]
+            hi[j - 1], hi[j] = hi[j], hi[j - 1]
+            j -= 1
+    return out
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _half_plane(ax: float, ay: float, az: float, vx: float, vy: float, vz: float,
+                nx: float, ny: float, nz: float, d: float) -> tuple[float, float]:  # fmt: skip
+    """Find the part of ``[0, d]`` where ``(A + V s)·n ≥ 0``: (lo, hi), empty when lo ≥ hi."""
+    f0 = ax * nx + ay * ny + az * nz
+    slope = vx * nx + vy * ny + vz * nz
+    if slope == 0.0:
+        return (0.0, d) if f0 >= 0.0 else (0.0, 0.0)
+    root = -f0 / slope
+    if slope > 0.0:
+        return max(root, 0.0), d
+    return 0.0, min(root, d)
+
+
+@njit(cache=True, nogil=True)
+def _horizon_gap(
+    ax: float, ay: float, az: float, vx: float, vy: float, vz: float,
+    h0: float, dh: float, radar_horizon_m: float, s: float,
+) -> float:  # fmt: skip
+    """Horizon range less slant range at ``s``: ≥ 0 where the radar sees over the horizon."""
+    x, y, z = ax + vx * s, ay + vy * s, az + vz * s
+    h = h0 + dh * s
+    return float(
+        radar_horizon_m
+        + np.sqrt(TWO_K_R_M * (h if h > 0.0 else 0.0))
+        - np.sqrt(x * x + y * y + z * z)
+    )
+
+
+@njit(cache=True, nogil=True)
+def _concave_set(
+    ax: float, ay: float, az: float, vx: float, vy: float, vz: float,
+    h0: float, dh: float, radar_horizon_m: float, a: float, b: float,
+) -> tuple[float, float]:  # fmt: skip
+    """Where the (concave on ``[a, b]``) horizon gap is ≥ 0: (lo, hi), empty when lo ≥ hi."""
+    ga = _horizon_gap(ax, ay, az, vx, vy, vz, h0, dh, radar_horizon_m, a)
+    gb = _horizon_gap(ax, ay, az, vx, vy, vz, h0, dh, radar_horizon_m, b)
+    if ga >= 0.0 and gb >= 0.0:
+        return a, b
+    # the maximum, by bisection on the sign of the slope (concave: the slope decreases)
+    lo, hi = a, b
+    peak, g_peak = (a, ga) if ga >= gb else (b, gb)
+    eps = ROOT_TOLERANCE_S * 1e-3
+    while hi - lo > ROOT_TOLERANCE_S:
+        mid = 0.5 * (lo + hi)
+        g1 = _horizon_gap(ax, ay, az, vx, vy, vz, h0, dh, radar_horizon_m, mid)
+        g2 = _horizon_gap(ax, ay, az, vx, vy, vz, h0, dh, radar_horizon_m, mid + eps)
+        if g1 > g_peak:
+            peak, g_peak = mid, g1
+        if g2 > g1:
+            lo = mid
+        else:
+            hi = mid
+    if g_peak < 0.0:
+        return 0.0, 0.0
+    left, right = a, b
+    if ga < 0.0:  # the rising root in [a, peak]
+        lo, hi = a, peak
+        while hi - lo > ROOT_TOLERANCE_S:
+            mid = 0.5 * (lo + hi)
+            if _horizon_gap(ax, ay, az, vx, vy, vz, h0, dh, radar_horizon_m, mid) >= 0.0:
+                hi = mid
+            else:
+                lo = mid
+        left = hi
+    if gb < 0.0:  # the falling root in [peak, b]
+        lo, hi = peak, b
+        while hi - lo > ROOT_TOLERANCE_S:
+            mid = 0.5 * (lo + hi)
+            if _horizon_gap(ax, ay, az, vx, vy, vz, h0, dh, radar_horizon_m, mid) >= 0.0:
+                lo = mid
+            else:
+                hi = mid
+        right = lo
+    return left, right
+
+
+@njit(cache=True, nogil=True)
+def envelope_on_piece(
+    p0: np.ndarray,
+    p1: np.ndarray,
+    d: float,
+    h0: float,
+    h1: float,
+    unit: np.ndarray,
+    min_range_m: float,
+    max_range_m: float,
+    min_alt_m: float,
+    max_alt_m: float,
+    own_radar: bool,
+    antenna: np.ndarray,
+    radar_m: float,
+    radar_height_m: float,
+    east: np.ndarray,
+    north: np.ndarray,
+    azimuth_rad: float,
+    half_sector_rad: float,
+    lo: np.ndarray,
+    hi: np.ndarray,
+) -> int:
+    """Intervals of ``s`` in ``[0, d]`` where a unit may intercept on one piece.
+
+    The piece runs from ECEF ``p0`` to ``p1`` (3,) in ``d`` seconds, altitude ``h0`` to ``h1``.
+    ``unit`` (3,) is the unit's ground point (range band and sector), ``antenna`` (3,) its
+    radar; ``radar_m`` the radar's free-space range against this threat (0: sees nothing).
+    Without an own radar (``own_radar`` False) only the range and altitude bands apply.
+    Writes sorted disjoint intervals to ``lo``, ``hi`` ((MAX_INTERVALS,) float64) and returns
+    how many.
+
+    Units: metres, seconds, radians.
+    """
+    n = 1
+    lo[0], hi[0] = 0.0, d
+    if d <= 0.0:
+        return 0
+    inv = 1.0 / d
+    vx, vy, vz = (p1[0] - p0[0]) * inv, (p1[1] - p0[1]) * inv, (p1[2] - p0[2]) * inv
+    dh = (h1 - h0) * inv
+    # altitude band
+    if dh == 0.0:
+        if h0 < min_alt_m or h0 > max_alt_m:
+            return 0
+    else:
+        s_min, s_max = (min_alt_m - h0) / dh, (max_alt_m - h0) / dh
+        n = _clip(lo, hi, n, min(s_min, s_max), max(s_min, s_max))
+        if n == 0:
+            return 0
+    ax, ay, az = p0[0] - unit[0], p0[1] - unit[1], p0[2] - unit[2]
+    s1, s2 = _sphere_roots(ax, ay, az, vx, vy, vz, max_range_m)
+    n = _clip(lo, hi, n, s1, s2)
+    if n == 0:
+        return 0
+    if min_range_m > 0.0:
+        s1, s2 = _sphere_roots(ax, ay, az, vx, vy, vz, min_range_m)
+        n = _clip_out(lo, hi, n, s1, s2)
+        if n == 0:
+            return 0
+    if not own_radar:
+        return n
+    if radar_m <= 0.0:
+        return 0
+    if half_sector_rad < np.pi:
+        left, right = azimuth_rad - half_sector_rad, azimuth_rad + half_sector_rad
+        # x cos L − y sin L ≥ 0 (clockwise of the left edge); y sin R − x cos R ≥ 0 (before the
+        # right edge), with x, y the east and north components of X − U
+        n1 = np.cos(left) * east - np.sin(left) * north
+        n2 = np.sin(right) * north - np.cos(right) * east
+        a1, b1 = _half_plane(ax, ay, az, vx, vy, vz, n1[0], n1[1], n1[2], d)
+        a2, b2 = _half_plane(ax, ay, az, vx, vy, vz, n2[0], n2[1], n2[2], d)
+        if half_sector_rad <= 0.5 * np.pi:
+            n = _clip(lo, hi, n, max(a1, a2), min(b1, b2))
+        else:  # the union of the two half-planes' intervals
+            if a1 >= b1:
+                a1, b1 = a2, b2
+            if a2 >= b2:
+                a2, b2 = a1, b1
+            if a1 >= b1:
+                return 0
+            n = _clip(lo, hi, n, min(a1, a2), max(b1, b2))
+            if b1 < a2:  # disjoint: remove the gap between them
+                n = _clip_out(lo, hi, n, b1, a2)
+            elif b2 < a1:
+                n = _clip_out(lo, hi, n, b2, a1)
+        if n == 0:
+            return 0
+    bx, by, bz = p0[0] - antenna[0], p0[1] - antenna[1], p0[2] - antenna[2]
+    s1, s2 = _sphere_roots(bx, by, bz, vx, vy, vz, radar_m)
+    n = _clip(lo, hi, n, s1, s2)
+    if n == 0:
+        return 0
+    horizon_m = np.sqrt(TWO_K_R_M * max(radar_height_m, 0.0))
+    # the horizon gap is concave where h ≥ 0; h < 0 (below ground) only at a dive's end
+    src_lo, src_hi = lo[:n].copy(), hi[:n].copy()
+    ground = -h0 / dh if dh != 0.0 else -1.0
+    out = 0
+    for k in range(n):
+        a, b = src_lo[k], src_hi[k]
+        if a < ground < b:  # two concave parts, each solved on its own
+            x1, y1 = _concave_set(bx, by, bz, vx, vy, vz, h0, dh, horizon_m, a, ground)
+            x2, y2 = _concave_set(bx, by, bz, vx, vy, vz, h0, dh, horizon_m, ground, b)
+            if x1 < y1 and x2 < y2 and y1 >= x2:
+                lo[out], hi[out] = x1, y2
+                out += 1
+                continue
+            if x1 < y1:
+                lo[out], hi[out] = x1, y1
+                out += 1
+            if x2 < y2:
+                lo[out], hi[out] = x2, y2
+                out += 1
+        else:
+            x, y = _concave_set(bx, by, bz, vx, vy, vz, h0, dh, horizon_m, a, b)
+            if x < y:
+                lo[out], hi[out] = x, y
+                out += 1
+    return out
