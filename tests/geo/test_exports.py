@@ -12,5 +12,5 @@ def isort_key(name: str) -> tuple[int, str]:
 def test_all__sorted_and_complete() -> None:
     assert list(geo.__all__) == sorted(geo.__all__, key=isort_key)
     public = {n for n in dir(geo) if not n.startswith("_")}
-    modules = {"annotations", "borders", "cities", "distance", "geodesy", "territory"}
+    modules = {"annotations", "borders", "cities", "crossings", "distance", "geodesy", "territory"}
     assert set(geo.__all__) == public - modules

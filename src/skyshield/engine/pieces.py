@@ -46,8 +46,8 @@ MAX_PIECE_M = 20_000.0
 # Largest vertical departure of a ballistic arc's chord from the parabola: with the arc
 # alt = A (1 - ((x - x_a) / x_a)²) the chord over Δx departs by A Δx² / (4 x_a²) at most.
 ARC_SAG_M = 10.0
-# Times closer than this are one instant (display samples).
-_SAME_INSTANT_S = 1e-6
+# display samples closer than this are one (exports write times to 0.01 s)
+_DISPLAY_INSTANT_S = 0.01
 
 
 @dataclass(frozen=True, slots=True)
@@ -302,10 +302,14 @@ def track_samples(
     lo, hi = int(pieces.vertex_offset[threat]), int(pieces.vertex_offset[threat + 1])
     end = float(pieces.flight_s[threat] if until_s is None else until_s)
     grid = np.arange(0.0, end, step_s)
-    vertices = pieces.time_s[lo:hi]
+    # on the display instant grid, so a time written to 0.01 s reads back as the same sample
+    vertices = np.round(pieces.time_s[lo:hi], 2)
     # times closer to the end than this are the end: a fate time after launch comes back from
     # launch + fate time with a rounding error of ~1e-12 s
-    before = np.concatenate([grid, vertices])
-    times = np.append(np.unique(before[before < end - _SAME_INSTANT_S]), end)
+    before = np.unique(np.concatenate([grid, vertices]))
+    before = before[before < end - _DISPLAY_INSTANT_S]
+    # a vertex within a display instant of a grid time is that sample (ACMI writes 0.01 s frames)
+    distinct = np.concatenate([[True], np.diff(before) >= _DISPLAY_INSTANT_S])
+    times = np.append(before[distinct], end)
     lon, lat, alt, _ = positions_at(pieces, np.full(times.size, threat), times)
     return times, lon, lat, alt
