@@ -144,11 +144,23 @@ def print_json(data: dict[str, Any], indent: int | None = None) -> None:
 
 
 def _path_problem(path: Path) -> str | None:
-    """Why an output file cannot be written at ``path``, or None if it looks writable."""
+    """Why an output file cannot be written at ``path``, or None if it can.
+
+    Tried for real (the file opened for appending, or made and removed): permission bits say
+    nothing under root or on /proc. An existing file is left as it was; nothing is left behind.
+    """
     if path.is_dir():
         return "expected a file path, got a directory"
     if not path.parent.is_dir():
         return f"expected a path in an existing directory, got no directory {path.parent}"
+    existed = path.exists()
+    try:
+        with path.open("ab"):
+            pass
+    except OSError as exc:
+        return f"expected a writable file, got {(exc.strerror or type(exc).__name__).lower()}"
+    if not existed:
+        path.unlink(missing_ok=True)
     return None
 
 

@@ -21,9 +21,8 @@ from skyshield.calibration.settings import (
     format_half_lives,
     parse_half_lives,
 )
+from skyshield.cli.common import check_outputs
 from skyshield.terminal import (
-    check_output_path,
-    check_plot_path,
     out,
     print_json,
     print_table,
@@ -89,9 +88,7 @@ def calibrate_command(
     from skyshield.reports import load_reports
 
     until = _date(train_until, "--train-until")
-    check_output_path(output)
-    if plot is not None:
-        check_plot_path(plot)
+    check_outputs(files=[output], plot=plot)
     reports = load_reports(data)
     nights = night_data(reports.by_night, reports.rows)
     settings = EmulatorSettings(
@@ -233,8 +230,7 @@ def backtest_command(
     except ValueError as problem:
         sys.stderr.write(f"--half-life: {problem}\n")
         raise typer.Exit(2) from None
-    if plot is not None:
-        check_plot_path(plot)
+    check_outputs(plot=plot)
     reports = load_reports(data)
     nights = night_data(reports.by_night, reports.rows)
     if calibration is not None:

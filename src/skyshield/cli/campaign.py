@@ -12,9 +12,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.table import Table
 
+from skyshield.cli.common import check_outputs
 from skyshield.terminal import (
-    check_plot_path,
-    check_results_option,
     out,
     print_json,
     print_table,
@@ -109,10 +108,7 @@ def campaign_command(
     from skyshield.campaigns.summary import summarize_campaign
     from skyshield.reports import load_reports
 
-    if plot is not None:
-        check_plot_path(plot)
-    if out_dir is not None:
-        check_results_option(out_dir)
+    check_outputs(plot=plot, out_dir=out_dir)
     from skyshield.store import utc_now
 
     started = utc_now()

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from skyshield.terminal import check_plot_path, check_results_option
+from skyshield.terminal import check_output_path, check_plot_path, check_results_option
 
 __all__ = [
     "CalibrationOption",
@@ -47,9 +48,19 @@ ScenarioArg = Annotated[
 
 
 def check_outputs(
-    *, plot: Path | None = None, out_dir: Path | None = None, calibration: Path | None = None
+    *,
+    files: Sequence[Path] = (),
+    plot: Path | None = None,
+    out_dir: Path | None = None,
+    calibration: Path | None = None,
 ) -> None:
-    """Refuse bad --plot, --out and --calibration paths before anything is simulated."""
+    """Refuse bad output files, --plot, --out and --calibration paths before any simulation.
+
+    Every verb that writes a file calls this first, so a path it cannot write fails in a
+    second with one line, not after the simulation.
+    """
+    for path in files:
+        check_output_path(path)
     if plot is not None:
         check_plot_path(plot)
     if out_dir is not None:

@@ -7,8 +7,9 @@ from typing import Annotated
 
 import typer
 
+from skyshield.cli.common import check_outputs
 from skyshield.settings import ExportFormat
-from skyshield.terminal import check_output_path, err, progress_bar, write_output
+from skyshield.terminal import err, progress_bar, write_output
 
 __all__ = ["export_command"]
 
@@ -49,7 +50,7 @@ def export_command(
     """Write one simulated night as GeoJSON, CZML, KML or Tacview ACMI, with real times."""
     from skyshield.api import export
 
-    check_output_path(output)
+    check_outputs(files=[output])
     with progress_bar("replications", quiet=False) as report:
         text = export(
             scenario,

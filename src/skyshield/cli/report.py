@@ -7,7 +7,8 @@ from typing import Annotated
 
 import typer
 
-from skyshield.terminal import check_output_path, err, write_output
+from skyshield.cli.common import check_outputs
+from skyshield.terminal import err, write_output
 
 __all__ = ["report_command"]
 
@@ -37,7 +38,7 @@ def report_command(
     """Write one self-contained HTML report: maps, charts with intervals, comparison, sources."""
     from skyshield.api import report
 
-    check_output_path(output)
+    check_outputs(files=[output])
     html = report(
         *(scenarios or []),
         replications=replications,

@@ -95,14 +95,15 @@ def run_command(
                 f"by their rules): {', '.join(idle)}"
             ]
         )
-    if plot is not None:
-        save_figure(summary.plot(), plot)
+    # the tables first: a figure that cannot be saved after all must not lose them
     if as_json:
         print_json(summary.to_dict())
-        return
-    _print_summary(summary)
-    if units:
-        _print_units(summary)
+    else:
+        _print_summary(summary)
+        if units:
+            _print_units(summary)
+    if plot is not None:
+        save_figure(summary.plot(), plot)
 
 
 def _print_units(summary: RunSummary) -> None:

@@ -76,10 +76,7 @@ def sweep_command(
             out=out_dir,
             progress=report,
         )
-    if plot is not None and result.sobol is not None:
-        from skyshield.plots import plot_sobol
-
-        save_figure(plot_sobol(result.sobol, title=f"{scenario}: Sobol indices"), plot)
+    # the tables first: a figure that cannot be saved after all must not lose them
     if as_json:
         print_json(
             {
@@ -89,8 +86,12 @@ def sweep_command(
                 "skipped": result.skipped,
             }
         )
-        return
-    _print_sweep(result)
+    else:
+        _print_sweep(result)
+    if plot is not None and result.sobol is not None:
+        from skyshield.plots import plot_sobol
+
+        save_figure(plot_sobol(result.sobol, title=f"{scenario}: Sobol indices"), plot)
 
 
 def _print_sweep(result: SweepResult) -> None:
