@@ -8,12 +8,16 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from typer import _click  # typer's own copy of click, whose classes its commands use
+from typer.core import TyperCommand, TyperGroup
 
 from skyshield.terminal import check_output_path, check_plot_path, check_results_option
 
 __all__ = [
     "CalibrationOption",
     "OutOption",
+    "PlainFlagsCommand",
+    "PlainFlagsGroup",
     "ScenarioArg",
     "check_outputs",
     "fmt",
@@ -45,6 +49,34 @@ ScenarioArg = Annotated[
         help="Scenario YAML file or built-in name; default: the built-in default scenario."
     ),
 ]
+
+
+def _plain_flags(params: list[_click.Parameter]) -> list[_click.Parameter]:
+    """Give every flag (``--json``, ``--help``) an empty metavar: help shows it bare.
+
+    typer labels every option with its type (``<bool>``); a flag takes no value, so the label
+    only misleads. An empty metavar is the declaration that hides it.
+    """
+    for param in params:
+        if getattr(param, "is_flag", False) and param.metavar is None:
+            param.metavar = ""
+    return params
+
+
+class PlainFlagsCommand(TyperCommand):
+    """A verb whose help shows its flags without typer's ``<bool>``."""
+
+    def get_params(self, ctx: _click.Context) -> list[_click.Parameter]:
+        """Return the verb's parameters, every flag without a type label."""
+        return _plain_flags(super().get_params(ctx))
+
+
+class PlainFlagsGroup(TyperGroup):
+    """The command group (``skyshield --help``), its flags without typer's ``<bool>``."""
+
+    def get_params(self, ctx: _click.Context) -> list[_click.Parameter]:
+        """Return the group's parameters, every flag without a type label."""
+        return _plain_flags(super().get_params(ctx))
 
 
 def check_outputs(
