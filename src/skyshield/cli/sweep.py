@@ -62,20 +62,25 @@ def sweep_command(
         sys.stderr.write("--plot: expected --sobol N too (the chart shows Sobol indices)\n")
         raise typer.Exit(2)
     from skyshield.api import sweep
+    from skyshield.runner.sweep import SweepInterrupted
 
     check_outputs(plot=plot, out_dir=out_dir)
-    with progress_bar("points", quiet=as_json) as report:
-        result = sweep(
-            scenario,
-            param,
-            sobol=sobol,
-            replications=replications,
-            seed=seed,
-            workers=workers,
-            scheduler=scheduler,
-            out=out_dir,
-            progress=report,
-        )
+    try:
+        with progress_bar("points", quiet=as_json) as report:
+            result = sweep(
+                scenario,
+                param,
+                sobol=sobol,
+                replications=replications,
+                seed=seed,
+                workers=workers,
+                scheduler=scheduler,
+                out=out_dir,
+                progress=report,
+            )
+    except SweepInterrupted as stop:
+        sys.stderr.write(f"{stop}\n")  # "interrupted: 4/10 saved, rerun to resume"
+        raise typer.Exit(130) from None
     # the tables first: a figure that cannot be saved after all must not lose them
     if as_json:
         print_json(
