@@ -55,6 +55,9 @@ def test_sweep__sobol_json_and_plot(tmp_path: Path, tiny_path: Path) -> None:
         cwd=tmp_path,
     )
     assert result.returncode == 0, result.stderr
+    assert "warning: --sobol 4: fewer than 64 base samples; the indices will be noise" in (
+        result.stderr
+    )
     document = json.loads(result.stdout)
     assert {r["parameter"] for r in document["sobol"]} == {
         "fire_units.iris.stock",

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.table import Table
 
-from skyshield.cli.common import check_outputs, label, plural, scale
+from skyshield.cli.common import check_outputs, label, plural, scale, warn
 from skyshield.terminal import out, print_json, print_table, progress_bar, save_figure
 
 if TYPE_CHECKING:
@@ -31,7 +31,11 @@ def sweep_command(
     ],
     sobol: Annotated[
         int | None,
-        typer.Option(min=1, help="A Sobol design of N·(parameters + 2) points (N a power of 2)."),
+        typer.Option(
+            min=1,
+            help="A Sobol design of N·(parameters + 2) points (N a power of 2; below 64 the "
+            "indices are noise and a warning says so).",
+        ),
     ] = None,
     replications: Annotated[
         int | None,
@@ -65,6 +69,10 @@ def sweep_command(
     from skyshield.runner.sweep import SweepInterrupted
 
     check_outputs(plot=plot, out_dir=out_dir)
+    from skyshield.metrics.sobol import sobol_warnings
+
+    before = sobol_warnings(sobol) if sobol is not None else []
+    warn(before)  # a design too small to trust, said before it runs
     try:
         with progress_bar("points", quiet=as_json) as report:
             result = sweep(
@@ -81,6 +89,8 @@ def sweep_command(
     except SweepInterrupted as stop:
         sys.stderr.write(f"{stop}\n")  # "interrupted: 4/10 saved, rerun to resume"
         raise typer.Exit(130) from None
+    if sobol is not None and result.sobol is not None:
+        warn(sobol_warnings(sobol, result.sobol)[len(before) :])  # indices below zero
     # the tables first: a figure that cannot be saved after all must not lose them
     if as_json:
         print_json(
