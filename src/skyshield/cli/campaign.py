@@ -148,7 +148,20 @@ def campaign_command(
                 seed=run_seed,
                 workers=workers,
                 progress=progress,
+                tried=None if as_json else _say_tried,
             )
+        if solution.per_month is not None:  # the answer's own tables, beside the others
+            label = f"{solve_deliveries}={solution.per_month} (solved)"
+            with progress_bar(f"campaign: {label}", quiet=as_json) as progress:
+                results[label] = simulate_campaign(
+                    pool,
+                    plan.with_deliveries(solve_deliveries, solution.per_month),
+                    replications=reps,
+                    seed=run_seed,
+                    workers=workers,
+                    progress=progress,
+                )
+            summaries[label] = summarize_campaign(results[label])
     document = _document(campaign.name, plan, summaries, solution)
     if plot is not None or out_dir is not None:
         from skyshield.campaigns.plots import plot_campaign
@@ -187,6 +200,11 @@ def campaign_command(
         print_json(document, indent=1)
         return
     _print(campaign.name, plan, summaries, solution)
+
+
+def _say_tried(per_month: int, risk: float) -> None:
+    """One stderr line per delivery the solver tries, as it goes."""
+    sys.stderr.write(f"solver: tried {per_month:,} rounds a month: P(stock-out) {risk:.3f}\n")
 
 
 def _slug(label: str) -> str:
@@ -300,6 +318,17 @@ def _print(name: str, plan: Plan, summaries: dict[str, CampaignSummary], solutio
             style="dim",
         )
     if solution is not None:
+        tried = Table(
+            title=f"Solver: monthly deliveries of {solution.system} tried",
+            title_justify="left",
+        )
+        for col in ("rounds a month", "P(stock-out)", f"<= {solution.max_risk}"):
+            tried.add_column(col, justify="right")
+        for per_month, risk in sorted(solution.tried.items()):
+            tried.add_row(
+                f"{per_month:,}", f"{risk:.3f}", "yes" if risk <= solution.max_risk else "no"
+            )
+        print_table(tried)
         if solution.per_month is None:
             out.print(
                 f"[bold]solver[/]: no monthly delivery of {solution.system} up to "

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from skyshield.cli.common import check_outputs
-from skyshield.terminal import err, write_output
+from skyshield.terminal import err, progress_bar, write_output
 
 __all__ = ["report_command"]
 
@@ -39,13 +39,15 @@ def report_command(
     from skyshield.api import report
 
     check_outputs(files=[output])
-    html = report(
-        *(scenarios or []),
-        replications=replications,
-        seed=seed,
-        workers=workers,
-        replication=replication,
-        progress=lambda label: err.print(f"running {label}", highlight=False),
-    )
+    with progress_bar("replications", quiet=False) as replications_progress:
+        html = report(
+            *(scenarios or []),
+            replications=replications,
+            seed=seed,
+            workers=workers,
+            replication=replication,
+            progress=lambda label: err.print(f"running {label}", highlight=False),
+            replications_progress=replications_progress,
+        )
     write_output(output, html)
     err.print(f"wrote {output} ({len(html.encode('utf-8')) / 1e6:.1f} MB)", highlight=False)
