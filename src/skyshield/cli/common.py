@@ -5,13 +5,16 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from typer import _click  # typer's own copy of click, whose classes its commands use
 from typer.core import TyperCommand, TyperGroup
 
 from skyshield.terminal import check_output_path, check_plot_path, check_results_option
+
+if TYPE_CHECKING:
+    from skyshield.scenario import Scenario
 
 __all__ = [
     "CalibrationOption",
@@ -24,6 +27,7 @@ __all__ = [
     "label",
     "plural",
     "pm",
+    "say_reference_time",
     "scale",
     "warn",
 ]
@@ -101,6 +105,29 @@ def check_outputs(
         from skyshield.calibration.calibrate import load_calibration
 
         load_calibration(calibration, source="--calibration")
+
+
+_SHOWN_IN_MINUTES_FROM_S = 90
+_SHOWN_IN_HOURS_FROM_S = 5400
+
+
+def say_reference_time(scenario: Scenario, nights: int) -> None:
+    """Say on stderr, before it starts, about how long the reference engine will take."""
+    from skyshield.runner.estimate import reference_seconds
+
+    seconds = reference_seconds(scenario, nights)
+    if seconds < 90:
+        took = f"{seconds:.0f} s"
+    elif seconds < 5400:
+        took = f"{seconds / 60:.0f} min"
+    else:
+        took = f"{seconds / 3600:.1f} h"
+    threats = sum(w.count for w in scenario.raid.waves)
+    sys.stderr.write(
+        f"reference engine: expect about {took} for {plural(nights, 'night')} (an estimate from "
+        f"the raid's size: {threats:,} threats' flights x {len(scenario.fire_units)} fire units "
+        f"and {len(scenario.sensors)} sensors); --engine fast takes seconds\n"
+    )
 
 
 def warn(lines: list[str]) -> None:

@@ -17,6 +17,7 @@ from skyshield.cli.common import (
     fmt,
     label,
     plural,
+    say_reference_time,
     warn,
 )
 from skyshield.settings import EngineKind
@@ -73,6 +74,8 @@ def run_command(
     loaded = load_scenario(scenario)
     warn(placement_warnings(loaded))
     total = replications or loaded.monte_carlo.replications
+    if engine is EngineKind.REFERENCE:
+        say_reference_time(loaded, total)
     with progress_bar("replications", quiet=as_json, total=total) as report:
         summary = run(
             loaded,
