@@ -86,3 +86,8 @@ run wave-of-zero-allowed src/skyshield/scenario/models.py "count: Integer = Fiel
 run assignment-worst-first src/skyshield/engine/kernel.py 'best = by_tie[np.argsort(-score[:n_cand][by_tie], kind="mergesort")]' 'best = by_tie[np.argsort(score[:n_cand][by_tie], kind="mergesort")]' tests/engine/test_kernel.py tests/engine/test_reference.py
 run threat-taken-twice src/skyshield/engine/kernel.py "if pending[i] >= 0 or free[u] <= 0 or ready[u] <= 0:" "if free[u] <= 0 or ready[u] <= 0:" tests/engine/test_kernel.py tests/engine/test_reference.py
 run score-ignores-time-to-impact src/skyshield/engine/kernel.py "/ ((flight[i] - k * dt) / dt + 1.0)" "/ 1.0" tests/engine/test_kernel.py tests/engine/test_reference.py
+# issue 21 item 7, rough edges: each guard and the test that holds it
+run output-path-not-tried src/skyshield/terminal.py '        with path.open("ab"):' '        with open(os.devnull, "ab"):' tests/test_cli_outputs.py -k unwritable
+run export-suffix-ignored src/skyshield/cli/export.py "    file_format = _format_for(output, file_format)" "    file_format = file_format or ExportFormat.GEOJSON" tests/export/test_commands.py -k suffix
+run interrupt-marked-failed src/skyshield/runner/sweep.py "finish_run(directory, unfinished, RunStatus.PENDING)" "finish_run(directory, unfinished, RunStatus.FAILED)" tests/runner/test_sweep.py -k interrupt
+run nation-chart-colours-dropped src/skyshield/reporting/html.py "by_unit_chart(e.summary.by_unit, colours)" "by_unit_chart(e.summary.by_unit)" tests/report/test_html.py -k one_colour
