@@ -108,3 +108,8 @@ run shared-edge-crossing-skipped src/skyshield/geo/crossings.py "               
 run raw-fire-time-not-running-max src/skyshield/engine/firetime.py "        out[m] = max(best, _piece_max(time_s, ecef_m, j, unit, v, t - time_s[j]))" "        out[m] = _f(time_s, ecef_m, j, unit, v, t - time_s[j])" tests/engine/test_firetime.py
 run detection-stops-a-sensor-early src/skyshield/engine/sensors.py "                best = min(best, time_s[p] + lo[0])" "                best = min(best, time_s[p] + lo[0])
                 break" tests/engine/test_sensors.py
+# issue 21 item 7, rough edges: each guard and the test that holds it
+run output-path-not-tried src/skyshield/terminal.py '        with path.open("ab"):' '        with open(os.devnull, "ab"):' tests/test_cli_outputs.py -k unwritable
+run export-suffix-ignored src/skyshield/cli/export.py "    file_format = _format_for(output, file_format)" "    file_format = file_format or ExportFormat.GEOJSON" tests/export/test_commands.py -k suffix
+run interrupt-marked-failed src/skyshield/runner/sweep.py "finish_run(directory, unfinished, RunStatus.PENDING)" "finish_run(directory, unfinished, RunStatus.FAILED)" tests/runner/test_sweep.py -k interrupt
+run nation-chart-colours-dropped src/skyshield/reporting/html.py "by_unit_chart(e.summary.by_unit, colours)" "by_unit_chart(e.summary.by_unit)" tests/report/test_html.py -k one_colour

@@ -85,3 +85,33 @@ def test_plot_sobol__one_parameter_lays_out_without_warning(tmp_path: Path) -> N
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         plot_sobol(indices, title="tiny: Sobol indices").savefig(tmp_path / "s.png")
+
+
+def test_progress_bar__redirected_prints_plain_lines(capsys: pytest.CaptureFixture[str]) -> None:
+    from skyshield.terminal import err, progress_bar
+
+    assert not err.is_terminal  # pytest captures stderr, as a redirect does
+    with progress_bar("engine design", quiet=False, interval_s=0.0) as update:
+        update(1, 3)
+        update(3, 3)
+    with progress_bar("quarters", quiet=False) as update:  # done before the first interval
+        update(1, 2)
+        update(2, 2)
+    with progress_bar("refits", quiet=True, interval_s=0.0) as update:
+        update(1, 2)
+    assert capsys.readouterr().err.splitlines() == [
+        "engine design: 1/3, 0 s",
+        "engine design: 3/3, 0 s",
+    ]
+
+
+def test_report_cli__redirected_progress_lines(
+    monkeypatch: pytest.MonkeyPatch, tiny_path: Path, tmp_path: Path
+) -> None:
+    from skyshield import terminal
+    from skyshield.testing import run_cli
+
+    monkeypatch.setattr(terminal, "PLAIN_PROGRESS_INTERVAL_S", 0.0)
+    result = run_cli("report", tiny_path, "-n", "2", "-o", tmp_path / "r.html")
+    assert result.returncode == 0, result.stderr
+    assert "replications: 2/2" in result.stderr.replace(", 0 s", "")

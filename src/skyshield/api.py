@@ -271,8 +271,12 @@ def report(
     workers: int = 1,
     replication: int = 0,
     progress: Callable[[str], None] | None = None,
+    replications_progress: ProgressCallback | None = None,
 ) -> str:
     """Return the self-contained HTML report of scenarios or stored runs.
+
+    ``progress`` is called with each stage's name; ``replications_progress`` with
+    (replications done, in all) as each scenario is simulated.
 
     Each source is a scenario (object, file, built-in name), simulated here, or a stored run's
     folder ``DIR/runs/<run id>`` (saved by ``run --out``), read back without simulating it
@@ -303,7 +307,13 @@ def report(
         if run is None:
             if progress is not None:
                 progress(scenario.name)
-            run = run_replications(scenario, replications=replications, seed=seed, workers=workers)
+            run = run_replications(
+                scenario,
+                replications=replications,
+                seed=seed,
+                workers=workers,
+                progress=replications_progress,
+            )
         entries.append(ReportRun(run=run, summary=summarize(run), replication=replication))
     comparison = None
     if len(loaded) > 1 and not any(run is not None for run in stored):

@@ -6,6 +6,7 @@ import json
 import math
 import os
 import sys
+import time
 import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -99,14 +100,30 @@ def print_table(table: Table, console: Console | None = None) -> None:
         console._width = saved
 
 
+# With stderr redirected (a log file, a batch job) progress is plain lines, one at most every
+# this many seconds: a short run prints none, a long one says it is alive.
+PLAIN_PROGRESS_INTERVAL_S = 10.0
+
+
 @contextmanager
 def progress_bar(
-    description: str, *, quiet: bool, total: int | None = None
+    description: str,
+    *,
+    quiet: bool,
+    total: int | None = None,
+    interval_s: float | None = None,
 ) -> Iterator[Callable[[int, int], None]]:
-    """Yield a ``(done, total)`` callback drawing a transient bar on stderr (none if quiet).
+    """Yield a ``(done, total)`` callback showing progress on stderr (nothing if quiet).
 
-    The bar shows the time elapsed and an estimate of the time remaining.
+    On a terminal, a transient bar with the time elapsed and an estimate of the time
+    remaining. Redirected, plain lines (``engine design: 12/40, 31 s``), one at most every
+    ``interval_s`` seconds (default :data:`PLAIN_PROGRESS_INTERVAL_S`) and a last one when
+    done, if any was printed.
     """
+    if not quiet and not err.is_terminal:
+        interval = PLAIN_PROGRESS_INTERVAL_S if interval_s is None else interval_s
+        yield _plain_progress(description, interval)
+        return
     with Progress(
         "[progress.description]{task.description}",
         BarColumn(),
@@ -123,6 +140,23 @@ def progress_bar(
             bar.update(task, completed=done, total=total)
 
         yield update
+
+
+def _plain_progress(description: str, interval_s: float) -> Callable[[int, int], None]:
+    """Return a ``(done, total)`` callback writing a progress line to stderr now and then."""
+    start = last = time.monotonic()
+    printed = False
+
+    def update(done: int, total: int) -> None:
+        nonlocal last, printed
+        now = time.monotonic()
+        finished = done >= total > 0
+        if now - last >= interval_s or (finished and printed):
+            sys.stderr.write(f"{description}: {done}/{total}, {now - start:.0f} s\n")
+            sys.stderr.flush()
+            last, printed = now, True
+
+    return update
 
 
 def strict_json(value: Any) -> Any:
@@ -144,11 +178,23 @@ def print_json(data: dict[str, Any], indent: int | None = None) -> None:
 
 
 def _path_problem(path: Path) -> str | None:
-    """Why an output file cannot be written at ``path``, or None if it looks writable."""
+    """Why an output file cannot be written at ``path``, or None if it can.
+
+    Tried for real (the file opened for appending, or made and removed): permission bits say
+    nothing under root or on /proc. An existing file is left as it was; nothing is left behind.
+    """
     if path.is_dir():
         return "expected a file path, got a directory"
     if not path.parent.is_dir():
         return f"expected a path in an existing directory, got no directory {path.parent}"
+    existed = path.exists()
+    try:
+        with path.open("ab"):
+            pass
+    except OSError as exc:
+        return f"expected a writable file, got {(exc.strerror or type(exc).__name__).lower()}"
+    if not existed:
+        path.unlink(missing_ok=True)
     return None
 
 

@@ -132,3 +132,23 @@ def test_campaign_cli__monthly_table_has_replication_spread(campaign_file: Path)
     cells = [c.strip() for c in row.strip("│ ").split("│")]
     assert re.fullmatch(r"[\d,.]+ \[[\d,.]+-[\d,.]+\]", cells[-1]), cells  # cost $M
     assert "upper bound" in result.output
+
+
+def test_campaign_cli__solver_says_the_rates_tried_and_the_answers_tables(
+    campaign_file: Path,
+) -> None:
+    result = run_cli(
+        "campaign", campaign_file, "-n", "4", "--solve-deliveries", "nasams", "--max-risk", "0.5"
+    )
+    assert result.returncode == 0, result.stderr
+    told = re.findall(
+        r"^solver: tried ([\d,]+) rounds a month: P\(stock-out\) ([\d.]+)$",
+        result.stderr,
+        flags=re.MULTILINE,
+    )
+    assert told, result.stderr
+    assert "Solver: monthly deliveries of nasams tried" in result.stdout
+    answer = re.search(r"solver: nasams needs (\d+) rounds a month", result.stdout)
+    assert answer is not None, result.stdout
+    # the answer's schedule has its own rows in the stocks table
+    assert f"nasams={answer.group(1)} (solved)" in result.stdout

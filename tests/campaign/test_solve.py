@@ -35,3 +35,19 @@ def test_solver__smallest_delivery_meeting_the_risk(tiny_pool: RaidPool) -> None
     assert set(range(answer.per_month - NEIGHBOURS, answer.per_month + NEIGHBOURS + 1)) <= set(
         answer.tried
     )
+
+
+def test_solver__tells_each_delivery_tried_as_it_goes(tiny_pool: RaidPool) -> None:
+    raids = np.random.default_rng(1).integers(0, POOL_THREATS + 1, size=30)
+    told: list[tuple[int, float]] = []
+    answer = solve_deliveries(
+        tiny_pool,
+        plan(raids, stock=10),
+        "iris-t-slm",
+        0.2,
+        replications=10,
+        seed=5,
+        tried=lambda per_month, risk: told.append((per_month, risk)),
+    )
+    assert len(told) == len(answer.tried)
+    assert dict(told) == answer.tried

@@ -61,3 +61,44 @@ def test_export__bad_output_directory_exits_2_before_running(tmp_path: Path) -> 
 def test_start_time__without_time_zone_is_an_error_naming_the_field() -> None:
     with pytest.raises(ScenarioError, match=r"^tiny.yaml: start_time: expected timezone info"):
         parse_scenario(SMALL.format(start="2024-07-08T02:00:00"), source="tiny.yaml")
+
+
+@pytest.mark.parametrize(
+    ("suffix", "opening"),
+    [
+        (".kml", "<kml "),
+        (".czml", '[{"id":"document"'),
+        (".acmi", "FileType=text/acmi/tacview"),
+        (".json", '{"type":"FeatureCollection"'),
+    ],
+)
+def test_export__format_from_the_output_suffix(tmp_path: Path, suffix: str, opening: str) -> None:
+    scenario = tmp_path / "tiny.yaml"
+    scenario.write_text(SMALL.format(start="2024-07-08T02:00:00+03:00"))
+    out = tmp_path / f"y{suffix}"
+    result = run_cli("export", scenario, "-o", out, "-n", "1")
+    assert result.returncode == 0, result.stderr
+    assert out.read_text().lstrip("\ufeff").replace(" ", "").startswith(opening.replace(" ", ""))
+
+
+@pytest.mark.parametrize(
+    ("args", "line"),
+    [
+        (
+            ["-f", "geojson", "-o", "y.kml"],
+            "y.kml: --format geojson: expected a .geojson file, got suffix '.kml' (a kml file's)",
+        ),
+        (
+            ["-o", "y.txt"],
+            "y.txt: expected --format or a suffix naming one (.geojson, .json, .czml, .kml, "
+            ".acmi), got suffix '.txt'",
+        ),
+    ],
+)
+def test_export__suffix_and_format_disagree_one_line(
+    tmp_path: Path, args: list[str], line: str
+) -> None:
+    result = run_cli("export", "default", *args, cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [line]
+    assert list(tmp_path.iterdir()) == []

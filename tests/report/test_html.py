@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import re
 import shutil
 import time
 from importlib import resources
@@ -87,6 +88,46 @@ def test_render_report__every_catalog_parameter_used(report_file: Path, runs: li
 @pytest.mark.skipif(
     not CHROMIUM.exists(), reason="no chromium on PATH: `make test` installs Debian's chromium"
 )
+def _nation_colours(html: str) -> dict[str, str]:
+    found = re.search(r"^const NATION_COLOURS = (\{.*\});$", html, flags=re.MULTILINE)
+    assert found is not None
+    colours: dict[str, str] = json.loads(found.group(1))
+    return colours
+
+
+def _nation_scales(value: object) -> list[tuple[str, str]]:
+    """Every (nation, colour) pair of a Vega-Lite colour scale on the field ``nation``."""
+    pairs = []
+    if isinstance(value, dict):
+        if value.get("field") == "nation" and "scale" in value:
+            pairs += list(zip(value["scale"]["domain"], value["scale"]["range"], strict=True))
+        for v in value.values():
+            pairs += _nation_scales(v)
+    elif isinstance(value, list):
+        for v in value:
+            pairs += _nation_scales(v)
+    return pairs
+
+
+def test_render_report__one_colour_per_nation(report_file: Path, runs: list[Run]) -> None:
+    html = report_file.read_text(encoding="utf-8")
+    colours = _nation_colours(html)
+    nations = {code for r in runs for code in r.scenario.nations}
+    assert nations <= set(colours)
+    assert len(set(colours.values())) == len(colours)  # no two nations alike
+    sections = re.search(r"^const SECTIONS = (.*);$", html, flags=re.MULTILINE)
+    assert sections is not None
+    in_charts = _nation_scales(json.loads(sections.group(1)))
+    in_tables = re.findall(r'<i class="swatch" style="background:(#[0-9a-f]{6})"></i>(\w+)<', html)
+    # the Polish units fire in the second scenario: the charts show two nations
+    assert {n for n, _ in in_charts} == {"UA", "PL"}
+    assert {n for _, n in in_tables} == nations
+    for nation, colour in in_charts:
+        assert colour == colours[nation], nation
+    for colour, nation in in_tables:
+        assert colour == colours[nation], nation
+
+
 def test_report__opens_offline_in_chromium(report_file: Path, runs: list[Run]) -> None:
     from playwright.sync_api import Route, sync_playwright
 
@@ -149,11 +190,19 @@ def test_report__opens_offline_in_chromium(report_file: Path, runs: list[Run]) -
         # the second intercept layer (by the country below) appears when ticked
         page.locator("#map-1").get_by_label("Intercept points by country below").check()
         by_territory = page.locator("#map-1 path.skyshield-intercept-territory").count()
+        unit_fills = page.evaluate(
+            "Array.from(document.querySelectorAll('#map-1 path.skyshield-unit'))"
+            ".map((p) => [p.getAttribute('class'), p.getAttribute('fill')])"
+        )
         browser.close()
     random.setstate(random_state)
     (ARTIFACTS / "report-load.json").write_text(
         json.dumps({"bytes": report_file.stat().st_size, "load_s": round(load_s, 2)})
     )
+    # the map's fire units wear their nation's colour from the report's one table
+    colours = _nation_colours(report_file.read_text(encoding="utf-8"))
+    fills = {(re.findall(r"skyshield-nation-(\w+)", c)[0], f) for c, f in unit_fills}
+    assert fills == {(u.nation, colours[u.nation]) for u in runs[1].scenario.fire_units}
     assert refused == []
     assert failed == []
     assert console == []

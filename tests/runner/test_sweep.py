@@ -10,7 +10,13 @@ import pytest
 from skyshield.errors import ScenarioError
 from skyshield.metrics.policy import Measure
 from skyshield.runner.design import Parameter, Point, grid_design, parse_parameter
-from skyshield.runner.sweep import PointTask, execute_sweep, plan_sweep, simulate_point
+from skyshield.runner.sweep import (
+    PointTask,
+    SweepInterrupted,
+    execute_sweep,
+    plan_sweep,
+    simulate_point,
+)
 from skyshield.scenario import Scenario
 from skyshield.store import list_runs
 
@@ -133,6 +139,56 @@ def test_execute_sweep__resume_runs_only_incomplete_points(tiny: Scenario, tmp_p
     assert runs["run_id"].is_unique
     assert (runs["status"] == "complete").all()
     assert len(runs) == 4  # the sweep and its three points
+
+
+def _constant(task: PointTask) -> pd.DataFrame:
+    """Two nights of one measure: a point that costs nothing to run."""
+    return pd.DataFrame(
+        {"replication": [0, 1], "measure": ["y", "y"], "key": ["", ""], "value": [1.0, 2.0]}
+    )
+
+
+def test_execute_sweep__interrupt_leaves_unfinished_points_pending(
+    tiny: Scenario, tmp_path: Path
+) -> None:
+    params = [parse_parameter("fire_units.iris.stock=0,1,2,3,4")]
+    plan = plan_sweep(tiny, params, replications=2, seed=2, directory=tmp_path)
+
+    def ctrl_c_after_two(done: int, total: int) -> None:
+        if done == 2:
+            raise KeyboardInterrupt
+
+    with pytest.raises(SweepInterrupted, match=r"^interrupted: 2/5 saved, rerun to resume$"):
+        execute_sweep(plan, directory=tmp_path, progress=ctrl_c_after_two)
+    runs = list_runs(tmp_path, points=True).set_index("run_id")
+    points = runs[runs["kind"] == "sweep-point"]
+    assert sorted(points["status"]) == ["complete"] * 2 + ["pending"] * 3
+    assert points.loc[points["status"] == "pending", "finished"].isna().all()
+    assert runs.loc[plan.sweep_id, "status"] == "interrupted"
+    # the same sweep again runs only the pending points and completes
+    ran: list[str] = []
+
+    def counting(task: PointTask) -> pd.DataFrame:
+        ran.append(task.run_id)
+        return simulate_point(task)
+
+    again = execute_sweep(plan, directory=tmp_path, evaluate=counting)
+    assert again.skipped == 2
+    assert sorted(ran) == sorted(points.index[points["status"] == "pending"])
+    assert (list_runs(tmp_path, points=True)["status"] == "complete").all()
+
+
+def test_execute_sweep__interrupt_without_directory_says_nothing_kept(tiny: Scenario) -> None:
+    plan = plan_sweep(
+        tiny, [parse_parameter("fire_units.iris.stock=0,1,2")], replications=2, seed=2
+    )
+
+    def ctrl_c(done: int, total: int) -> None:
+        if done == 1:
+            raise KeyboardInterrupt
+
+    with pytest.raises(SweepInterrupted, match=r"^interrupted: 1/3 points done, none kept"):
+        execute_sweep(plan, evaluate=_constant, progress=ctrl_c)
 
 
 def test_plan_sweep__sobol_bounds_of_an_integer_field_rounded(tiny: Scenario) -> None:

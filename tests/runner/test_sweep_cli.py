@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+
+import pytest
 
 from skyshield.testing import CliResult, run_cli
 
@@ -51,6 +55,9 @@ def test_sweep__sobol_json_and_plot(tmp_path: Path, tiny_path: Path) -> None:
         cwd=tmp_path,
     )
     assert result.returncode == 0, result.stderr
+    assert "warning: --sobol 4: fewer than 64 base samples; the indices will be noise" in (
+        result.stderr
+    )
     document = json.loads(result.stdout)
     assert {r["parameter"] for r in document["sobol"]} == {
         "fire_units.iris.stock",
@@ -62,3 +69,25 @@ def test_sweep__sobol_json_and_plot(tmp_path: Path, tiny_path: Path) -> None:
         ("interceptor_cost_usd", ""),
     }
     assert plot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_sweep__ctrl_c_says_what_is_saved_and_points_left_pending(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, tiny_path: Path
+) -> None:
+    @contextmanager
+    def ctrl_c_after_two(*args: object, **kwargs: object) -> Iterator[Callable[[int, int], None]]:
+        def update(done: int, total: int) -> None:
+            if done == 2:
+                raise KeyboardInterrupt
+
+        yield update
+
+    monkeypatch.setattr("skyshield.cli.sweep.progress_bar", ctrl_c_after_two)
+    out = tmp_path / "results"
+    args = ["--param", "raid.waves.0.count=1,2,3,4", "-n", "2", "--out", str(out)]
+    result = _sweep(str(tiny_path), *args, cwd=tmp_path)
+    assert result.returncode == 130
+    assert result.stderr.strip().splitlines()[-1] == "interrupted: 2/4 saved, rerun to resume"
+    listed = run_cli("runs", out, "--points", "--json")
+    statuses = sorted(r["status"] for r in json.loads(listed.stdout)["runs"])
+    assert statuses == ["complete", "complete", "interrupted", "pending", "pending"]

@@ -135,8 +135,13 @@ def solve_deliveries(
     seed: int,
     workers: int = 1,
     progress: Callable[[int, int], None] | None = None,
+    tried: Callable[[int, float], None] | None = None,
 ) -> DeliverySolution:
-    """Smallest whole monthly delivery of ``system`` with P(stock-out) <= ``max_risk``."""
+    """Smallest whole monthly delivery of ``system`` with P(stock-out) <= ``max_risk``.
+
+    ``progress`` is called with (deliveries tried, that plus one); ``tried`` with each
+    delivery per month and its estimated P(stock-out), as it is found.
+    """
     if system not in plan.systems:
         msg = f"{system!r} has no stock in the campaign (tracked: {', '.join(plan.systems)})"
         raise ValueError(msg)
@@ -153,6 +158,8 @@ def solve_deliveries(
                 workers=workers,
             )
             ran_out[per_month] = result.stockout_night()[:, s] > 0
+            if tried is not None:
+                tried(per_month, float(ran_out[per_month].mean()))
             if progress is not None:
                 progress(len(ran_out), len(ran_out) + 1)
         return float(ran_out[per_month].mean())

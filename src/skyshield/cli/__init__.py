@@ -17,6 +17,7 @@ import typer
 
 from skyshield.cli.calibration import backtest_command, calibrate_command
 from skyshield.cli.campaign import campaign_command
+from skyshield.cli.common import PlainFlagsCommand, PlainFlagsGroup
 from skyshield.cli.compare import compare_command
 from skyshield.cli.export import export_command
 from skyshield.cli.info import catalog, runs_command, scenarios, schema, validate
@@ -28,25 +29,26 @@ from skyshield.errors import SkyshieldError
 __all__ = ["app", "main"]
 
 app = typer.Typer(
+    cls=PlainFlagsGroup,
     add_completion=False,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     help="Monte Carlo simulator of multinational air and missile defence.",
 )
 
-app.command("run")(run_command)
-app.command("compare")(compare_command)
-app.command("sweep")(sweep_command)
-app.command("runs")(runs_command)
-app.command("validate")(validate)
-app.command("schema")(schema)
-app.command("catalog")(catalog)
-app.command("scenarios")(scenarios)
-app.command("calibrate")(calibrate_command)
-app.command("backtest")(backtest_command)
-app.command("campaign")(campaign_command)
-app.command("report")(report_command)
-app.command("export")(export_command)
+app.command("run", cls=PlainFlagsCommand)(run_command)
+app.command("compare", cls=PlainFlagsCommand)(compare_command)
+app.command("sweep", cls=PlainFlagsCommand)(sweep_command)
+app.command("runs", cls=PlainFlagsCommand)(runs_command)
+app.command("validate", cls=PlainFlagsCommand)(validate)
+app.command("schema", cls=PlainFlagsCommand)(schema)
+app.command("catalog", cls=PlainFlagsCommand)(catalog)
+app.command("scenarios", cls=PlainFlagsCommand)(scenarios)
+app.command("calibrate", cls=PlainFlagsCommand)(calibrate_command)
+app.command("backtest", cls=PlainFlagsCommand)(backtest_command)
+app.command("campaign", cls=PlainFlagsCommand)(campaign_command)
+app.command("report", cls=PlainFlagsCommand)(report_command)
+app.command("export", cls=PlainFlagsCommand)(export_command)
 
 
 def main() -> None:

@@ -17,10 +17,8 @@ from skyshield.calibration.settings import (
     DEFAULTS,
     format_half_lives,
 )
-from skyshield.cli.common import staged_progress
+from skyshield.cli.common import check_outputs, staged_progress
 from skyshield.terminal import (
-    check_output_path,
-    check_plot_path,
     out,
     print_json,
     print_table,
@@ -74,9 +72,7 @@ def calibrate_command(
     """Fit the night model to the reports, quarter by quarter; write a calibration file."""
     from skyshield.api import calibrate
 
-    check_output_path(output)
-    if plot is not None:
-        check_plot_path(plot)
+    check_outputs(files=[output], plot=plot)
     with staged_progress(quiet=as_json) as progress:
         result = calibrate(
             train_until,
@@ -188,8 +184,7 @@ def backtest_command(
     """Predict each report night from earlier nights only; score against a naive baseline."""
     from skyshield.api import backtest
 
-    if plot is not None:
-        check_plot_path(plot)
+    check_outputs(plot=plot)
     with staged_progress(quiet=as_json) as progress:
         result = backtest(
             train_until,

@@ -9,10 +9,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from rich.table import Table
 
-from skyshield.cli.common import staged_progress
+from skyshield.cli.common import check_outputs, staged_progress
 from skyshield.terminal import (
-    check_plot_path,
-    check_results_option,
     out,
     print_json,
     print_table,
@@ -76,10 +74,7 @@ def campaign_command(
     """Run nights of raids with stocks and deliveries: when do interceptors run out."""
     from skyshield.api import campaign
 
-    if plot is not None:
-        check_plot_path(plot)
-    if out_dir is not None:
-        check_results_option(out_dir)
+    check_outputs(plot=plot, out_dir=out_dir)
     with staged_progress(quiet=as_json) as progress:
         result = campaign(
             source,
@@ -198,6 +193,17 @@ def _print(result: CampaignRun) -> None:
             style="dim",
         )
     if solution is not None:
+        tried = Table(
+            title=f"Solver: monthly deliveries of {solution.system} tried",
+            title_justify="left",
+        )
+        for col in ("rounds a month", "P(stock-out)", f"<= {solution.max_risk}"):
+            tried.add_column(col, justify="right")
+        for per_month, risk in sorted(solution.tried.items()):
+            tried.add_row(
+                f"{per_month:,}", f"{risk:.3f}", "yes" if risk <= solution.max_risk else "no"
+            )
+        print_table(tried)
         if solution.per_month is None:
             out.print(
                 f"[bold]solver[/]: no monthly delivery of {solution.system} up to "

@@ -3,24 +3,37 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+from typer import _click  # typer's own copy of click, whose classes its commands use
+from typer.core import TyperCommand, TyperGroup
 
-from skyshield.terminal import check_plot_path, check_results_option, progress_bar
+from skyshield.terminal import (
+    check_output_path,
+    check_plot_path,
+    check_results_option,
+    progress_bar,
+)
+
+if TYPE_CHECKING:
+    from skyshield.scenario import Scenario
 
 __all__ = [
     "CalibrationOption",
     "OutOption",
+    "PlainFlagsCommand",
+    "PlainFlagsGroup",
     "ScenarioArg",
     "check_outputs",
     "fmt",
     "label",
     "plural",
     "pm",
+    "say_reference_time",
     "scale",
     "staged_progress",
     "warn",
@@ -49,10 +62,48 @@ ScenarioArg = Annotated[
 ]
 
 
+def _plain_flags(params: list[_click.Parameter]) -> list[_click.Parameter]:
+    """Give every flag (``--json``, ``--help``) an empty metavar: help shows it bare.
+
+    typer labels every option with its type (``<bool>``); a flag takes no value, so the label
+    only misleads. An empty metavar is the declaration that hides it.
+    """
+    for param in params:
+        if getattr(param, "is_flag", False) and param.metavar is None:
+            param.metavar = ""
+    return params
+
+
+class PlainFlagsCommand(TyperCommand):
+    """A verb whose help shows its flags without typer's ``<bool>``."""
+
+    def get_params(self, ctx: _click.Context) -> list[_click.Parameter]:
+        """Return the verb's parameters, every flag without a type label."""
+        return _plain_flags(super().get_params(ctx))
+
+
+class PlainFlagsGroup(TyperGroup):
+    """The command group (``skyshield --help``), its flags without typer's ``<bool>``."""
+
+    def get_params(self, ctx: _click.Context) -> list[_click.Parameter]:
+        """Return the group's parameters, every flag without a type label."""
+        return _plain_flags(super().get_params(ctx))
+
+
 def check_outputs(
-    *, plot: Path | None = None, out_dir: Path | None = None, calibration: Path | None = None
+    *,
+    files: Sequence[Path] = (),
+    plot: Path | None = None,
+    out_dir: Path | None = None,
+    calibration: Path | None = None,
 ) -> None:
-    """Refuse bad --plot, --out and --calibration paths before anything is simulated."""
+    """Refuse bad output files, --plot, --out and --calibration paths before any simulation.
+
+    Every verb that writes a file calls this first, so a path it cannot write fails in a
+    second with one line, not after the simulation.
+    """
+    for path in files:
+        check_output_path(path)
     if plot is not None:
         check_plot_path(plot)
     if out_dir is not None:
@@ -61,6 +112,29 @@ def check_outputs(
         from skyshield.calibration.calibrate import load_calibration
 
         load_calibration(calibration, source="--calibration", fitted=True)
+
+
+_SHOWN_IN_MINUTES_FROM_S = 90
+_SHOWN_IN_HOURS_FROM_S = 5400
+
+
+def say_reference_time(scenario: Scenario, nights: int) -> None:
+    """Say on stderr, before it starts, about how long the reference engine will take."""
+    from skyshield.runner.estimate import reference_seconds
+
+    seconds = reference_seconds(scenario, nights)
+    if seconds < 90:
+        took = f"{seconds:.0f} s"
+    elif seconds < 5400:
+        took = f"{seconds / 60:.0f} min"
+    else:
+        took = f"{seconds / 3600:.1f} h"
+    threats = sum(w.count for w in scenario.raid.waves)
+    sys.stderr.write(
+        f"reference engine: expect about {took} for {plural(nights, 'night')} (an estimate from "
+        f"the raid's size: {threats:,} threats' flights x {len(scenario.fire_units)} fire units "
+        f"and {len(scenario.sensors)} sensors); --engine fast takes seconds\n"
+    )
 
 
 def warn(lines: list[str]) -> None:

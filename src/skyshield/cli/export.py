@@ -2,15 +2,48 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from skyshield.cli.common import check_outputs
 from skyshield.settings import ExportFormat
-from skyshield.terminal import check_output_path, err, progress_bar, write_output
+from skyshield.terminal import err, progress_bar, write_output
 
 __all__ = ["export_command"]
+
+# The formats each output suffix is taken for: CZML is JSON too, so .json suits both.
+SUFFIX_FORMATS = {
+    ".geojson": (ExportFormat.GEOJSON,),
+    ".json": (ExportFormat.GEOJSON, ExportFormat.CZML),
+    ".czml": (ExportFormat.CZML,),
+    ".kml": (ExportFormat.KML,),
+    ".acmi": (ExportFormat.ACMI,),
+}
+
+
+def _format_for(output: Path, file_format: ExportFormat | None) -> ExportFormat:
+    """Return the format to write: --format, else the suffix's; exit 2 if they disagree."""
+    suffix = output.suffix.lower()
+    formats = SUFFIX_FORMATS.get(suffix)
+    if file_format is None:
+        if formats is None:
+            found = f"suffix {output.suffix!r}" if suffix else "no suffix"
+            sys.stderr.write(
+                f"{output}: expected --format or a suffix naming one "
+                f"({', '.join(SUFFIX_FORMATS)}), got {found}\n"
+            )
+            raise typer.Exit(2)
+        return formats[0]
+    if formats is not None and file_format not in formats:
+        sys.stderr.write(
+            f"{output}: --format {file_format.value}: expected a .{file_format.value} file, "
+            f"got suffix {output.suffix!r} (a {formats[0].value} file's)\n"
+        )
+        raise typer.Exit(2)
+    return file_format
 
 
 def export_command(
@@ -23,13 +56,14 @@ def export_command(
         ),
     ] = None,
     file_format: Annotated[
-        ExportFormat,
+        ExportFormat | None,
         typer.Option(
             "--format",
             "-f",
-            help="geojson (GIS), czml (Cesium), kml (Google Earth) or acmi (Tacview 2.1).",
+            help="geojson (GIS), czml (Cesium), kml (Google Earth) or acmi (Tacview 2.1); "
+            "default: from the suffix of --output (.geojson or .json, .czml, .kml, .acmi).",
         ),
-    ] = ExportFormat.GEOJSON,
+    ] = None,
     replication: Annotated[
         int, typer.Option("--replication", "-r", min=0, help="Which night (replication) to export.")
     ] = 0,
@@ -49,7 +83,8 @@ def export_command(
     """Write one simulated night as GeoJSON, CZML, KML or Tacview ACMI, with real times."""
     from skyshield.api import export
 
-    check_output_path(output)
+    file_format = _format_for(output, file_format)
+    check_outputs(files=[output])
     with progress_bar("replications", quiet=False) as report:
         text = export(
             scenario,

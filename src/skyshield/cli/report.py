@@ -7,7 +7,8 @@ from typing import Annotated
 
 import typer
 
-from skyshield.terminal import check_output_path, err, write_output
+from skyshield.cli.common import check_outputs
+from skyshield.terminal import err, progress_bar, write_output
 
 __all__ = ["report_command"]
 
@@ -37,14 +38,16 @@ def report_command(
     """Write one self-contained HTML report: maps, charts with intervals, comparison, sources."""
     from skyshield.api import report
 
-    check_output_path(output)
-    html = report(
-        *(scenarios or []),
-        replications=replications,
-        seed=seed,
-        workers=workers,
-        replication=replication,
-        progress=lambda label: err.print(f"running {label}", highlight=False),
-    )
+    check_outputs(files=[output])
+    with progress_bar("replications", quiet=False) as replications_progress:
+        html = report(
+            *(scenarios or []),
+            replications=replications,
+            seed=seed,
+            workers=workers,
+            replication=replication,
+            progress=lambda label: err.print(f"running {label}", highlight=False),
+            replications_progress=replications_progress,
+        )
     write_output(output, html)
     err.print(f"wrote {output} ({len(html.encode('utf-8')) / 1e6:.1f} MB)", highlight=False)

@@ -17,6 +17,7 @@ from skyshield.cli.common import (
     fmt,
     label,
     plural,
+    say_reference_time,
     warn,
 )
 from skyshield.settings import EngineKind
@@ -73,6 +74,8 @@ def run_command(
     loaded = load_scenario(scenario)
     warn(placement_warnings(loaded))
     total = replications or loaded.monte_carlo.replications
+    if engine is EngineKind.REFERENCE:
+        say_reference_time(loaded, total)
     with progress_bar("replications", quiet=as_json, total=total) as report:
         summary = run(
             loaded,
@@ -95,14 +98,15 @@ def run_command(
                 f"by their rules): {', '.join(idle)}"
             ]
         )
-    if plot is not None:
-        save_figure(summary.plot(), plot)
+    # the tables first: a figure that cannot be saved after all must not lose them
     if as_json:
         print_json(summary.to_dict())
-        return
-    _print_summary(summary)
-    if units:
-        _print_units(summary)
+    else:
+        _print_summary(summary)
+        if units:
+            _print_units(summary)
+    if plot is not None:
+        save_figure(summary.plot(), plot)
 
 
 def _print_units(summary: RunSummary) -> None:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.table import Table
 
-from skyshield.cli.common import check_outputs, label, plural, scale
+from skyshield.cli.common import check_outputs, label, plural, scale, warn
 from skyshield.terminal import out, print_json, print_table, progress_bar, save_figure
 
 if TYPE_CHECKING:
@@ -31,7 +31,11 @@ def sweep_command(
     ],
     sobol: Annotated[
         int | None,
-        typer.Option(min=1, help="A Sobol design of N·(parameters + 2) points (N a power of 2)."),
+        typer.Option(
+            min=1,
+            help="A Sobol design of N·(parameters + 2) points (N a power of 2; below 64 the "
+            "indices are noise and a warning says so).",
+        ),
     ] = None,
     replications: Annotated[
         int | None,
@@ -62,26 +66,38 @@ def sweep_command(
         sys.stderr.write("--plot: expected --sobol N too (the chart shows Sobol indices)\n")
         raise typer.Exit(2)
     from skyshield.api import sweep
+    from skyshield.runner.sweep import SweepInterrupted
 
     check_outputs(plot=plot, out_dir=out_dir)
-    with progress_bar("points", quiet=as_json) as report:
-        result = sweep(
-            scenario,
-            param,
-            sobol=sobol,
-            replications=replications,
-            seed=seed,
-            workers=workers,
-            scheduler=scheduler,
-            out=out_dir,
-            progress=report,
-        )
-    if plot is not None and result.sobol is not None:
-        save_figure(result.plot(), plot)
+    from skyshield.metrics.sobol import sobol_warnings
+
+    before = sobol_warnings(sobol) if sobol is not None else []
+    warn(before)  # a design too small to trust, said before it runs
+    try:
+        with progress_bar("points", quiet=as_json) as report:
+            result = sweep(
+                scenario,
+                param,
+                sobol=sobol,
+                replications=replications,
+                seed=seed,
+                workers=workers,
+                scheduler=scheduler,
+                out=out_dir,
+                progress=report,
+            )
+    except SweepInterrupted as stop:
+        sys.stderr.write(f"{stop}\n")  # "interrupted: 4/10 saved, rerun to resume"
+        raise typer.Exit(130) from None
+    if sobol is not None and result.sobol is not None:
+        warn(sobol_warnings(sobol, result.sobol)[len(before) :])  # indices below zero
+    # the tables first: a figure that cannot be saved after all must not lose them
     if as_json:
         print_json(result.to_dict())
-        return
-    _print_sweep(result)
+    else:
+        _print_sweep(result)
+    if plot is not None and result.sobol is not None:
+        save_figure(result.plot(), plot)
 
 
 def _print_sweep(result: SweepResult) -> None:

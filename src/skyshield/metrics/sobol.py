@@ -20,7 +20,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-__all__ = ["BOOTSTRAP_RESAMPLES", "sobol_indices"]
+__all__ = ["BOOTSTRAP_RESAMPLES", "MIN_BASE_SAMPLES", "sobol_indices", "sobol_warnings"]
+
+# Below this many base samples (--sobol N) the indices are warned about, not refused: a small
+# design is how one checks a sweep's set-up in seconds, and its intervals show how little it
+# knows. The floor is the one issue 21 set; not a published figure. The estimators' standard
+# error falls as 1/sqrt(N) (Saltelli et al. 2010), so 64 halves that of N = 16.
+MIN_BASE_SAMPLES = 64
 
 # Bootstrap resamples for the confidence intervals: SALib's default (Herman and Usher 2017).
 BOOTSTRAP_RESAMPLES = 100
@@ -73,3 +79,35 @@ def sobol_indices(
                 }
             )
     return pd.DataFrame(rows, columns=_COLUMNS)
+
+
+def sobol_warnings(n: int, indices: pd.DataFrame | None = None) -> list[str]:
+    """Say what a user should know before trusting indices from ``n`` base samples.
+
+    Parameters
+    ----------
+    n : base samples of the design (``--sobol N``)
+    indices : from :func:`sobol_indices`, once computed; None before the sweep runs
+
+    Returns
+    -------
+    One line per warning: a design smaller than :data:`MIN_BASE_SAMPLES`; indices below zero
+    (a share of variance cannot be negative: such a value is estimation noise).
+    """
+    lines = []
+    if n < MIN_BASE_SAMPLES:
+        lines.append(
+            f"--sobol {n}: fewer than {MIN_BASE_SAMPLES} base samples; the indices will be "
+            "noise (even negative), read their intervals; use --sobol 64 or more to rank "
+            "parameters"
+        )
+    if indices is not None:
+        negative = indices[(indices["s1"] < 0) | (indices["st"] < 0)]
+        if not negative.empty:
+            names = ", ".join(dict.fromkeys(negative["parameter"].astype(str)))
+            lines.append(
+                f"{len(negative)} Sobol indices below 0 ({names}): a share of variance cannot "
+                f"be negative, so these are estimation noise; a larger --sobol (now {n}) "
+                "narrows them"
+            )
+    return lines

@@ -8,13 +8,36 @@ Vega-Lite v5 specification as a JSON-ready mapping, with the data inlined.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import pandas as pd
 
 from skyshield.plots import FATE_COLOURS
 
-__all__ = ["by_class_chart", "by_target_chart", "by_unit_chart", "nights_chart"]
+__all__ = [
+    "NATION_PALETTE",
+    "by_class_chart",
+    "by_target_chart",
+    "by_unit_chart",
+    "nation_colours",
+    "nights_chart",
+]
+
+# One colour per nation across the whole report (map, charts, tables): matplotlib's tab10 and
+# tab20b hues, without the reds, greens and greys that mean fates and decoys on the map.
+NATION_PALETTE = (
+    "#1f77b4",
+    "#9467bd",
+    "#17becf",
+    "#8c564b",
+    "#bcbd22",
+    "#e377c2",
+    "#ff7f0e",
+    "#393b79",
+    "#637939",
+    "#843c39",
+)
 
 _SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json"  # an identifier; never fetched
 _WIDTH = 520
@@ -102,14 +125,33 @@ def by_target_chart(by_target: pd.DataFrame) -> dict[str, Any]:
     }
 
 
-def by_unit_chart(by_unit: pd.DataFrame) -> dict[str, Any]:
-    """Chart rounds fired per night by each fire unit that fired at all (mean, 95% CI)."""
+def nation_colours(nations: Iterable[str]) -> dict[str, str]:
+    """Give each nation code its colour, in the order first given (repeats ignored).
+
+    The report's map, charts and tables all take their nation colours from this one mapping;
+    past :data:`NATION_PALETTE`'s length, colours repeat.
+    """
+    codes = list(dict.fromkeys(nations))
+    return {code: NATION_PALETTE[k % len(NATION_PALETTE)] for k, code in enumerate(codes)}
+
+
+def by_unit_chart(
+    by_unit: pd.DataFrame, colours: Mapping[str, str] | None = None
+) -> dict[str, Any]:
+    """Chart rounds fired per night by each fire unit that fired at all (mean, 95% CI).
+
+    ``colours``: nation code -> colour (:func:`nation_colours`), so a nation has the colour
+    it has on the map; None leaves them to Vega-Lite.
+    """
     fired = by_unit[by_unit["nights_fired"] > 0].copy()
     fired["mean"] = fired["rounds_mean"]
     fired["ci95_low"] = fired["rounds_mean"] - fired["rounds_ci95"]
     fired["ci95_high"] = fired["rounds_mean"] + fired["rounds_ci95"]
     fired = fired.sort_values("mean", ascending=False)
-    colour = {"field": "nation", "type": "nominal", "title": "nation"}
+    colour: dict[str, Any] = {"field": "nation", "type": "nominal", "title": "nation"}
+    if colours is not None:
+        shown = list(dict.fromkeys(fired["nation"].astype(str)))
+        colour["scale"] = {"domain": shown, "range": [colours[n] for n in shown]}
     return {
         "$schema": _SCHEMA,
         "title": "Interceptors fired per night by unit (mean, 95% CI); units that fired",

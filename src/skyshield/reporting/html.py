@@ -32,6 +32,7 @@ from skyshield.reporting.charts import (
     by_class_chart,
     by_target_chart,
     by_unit_chart,
+    nation_colours,
     nights_chart,
 )
 from skyshield.results import RunSummary
@@ -275,9 +276,15 @@ def render_report(
         A complete HTML document; nothing in it refers to another file or address.
     """
     maps = []
+    territories: set[str] = set()  # countries below the intercepts of the maps
     for k, entry in enumerate(runs):
         document = geojson_document(entry.run, entry.replication)
         features = document["features"]
+        territories.update(
+            str(f["properties"]["territory"])
+            for f in features
+            if f["properties"]["layer"] == "intercept"
+        )
         maps.append(
             {
                 "id": f"map-{k}",
@@ -296,6 +303,13 @@ def render_report(
         )
     catalog_rows, sources = _catalog_used([e.run for e in runs])
     tables = [e.summary.tables() for e in runs]  # the result protocol's tables
+    # every nation of every scenario, then countries below intercepts that are none of them
+    colours = nation_colours(
+        [
+            *(code for e in runs for code in e.run.scenario.nations),
+            *sorted(territories),
+        ]
+    )
     sections = [
         {
             "name": e.run.scenario.name,
@@ -309,7 +323,7 @@ def render_report(
             "charts": {
                 f"chart-{k}-class": by_class_chart(t["by_class"]),
                 f"chart-{k}-target": by_target_chart(t["by_target"]),
-                f"chart-{k}-unit": by_unit_chart(t["by_unit"]),
+                f"chart-{k}-unit": by_unit_chart(t["by_unit"], colours),
                 f"chart-{k}-nights": nights_chart(
                     fates_per_night(t["threats"], e.run.replications)
                 ),
@@ -329,6 +343,7 @@ def render_report(
     return template.render(
         title=" vs ".join(e.run.scenario.name for e in runs),
         sections=sections,
+        nation_colours=colours,
         comparison=None if comparison is None else _comparison(comparison),
         catalog_rows=catalog_rows,
         sources=sources,

@@ -76,6 +76,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "PointTask",
+    "SweepInterrupted",
     "SweepPlan",
     "SweepResult",
     "execute_sweep",
@@ -363,6 +364,27 @@ class SweepResult:
         )
 
 
+class SweepInterrupted(KeyboardInterrupt):
+    """Ctrl-C stopped a sweep: how many points were done, of how many, and whether kept.
+
+    A :class:`KeyboardInterrupt`, so code that stops on Ctrl-C still stops; its text is the
+    line the command prints.
+    """
+
+    def __init__(self, done: int, total: int, *, saved: bool) -> None:
+        self.done = done
+        self.total = total
+        self.saved = saved
+        if saved:
+            text = f"interrupted: {done}/{total} saved, rerun to resume"
+        else:
+            text = (
+                f"interrupted: {done}/{total} points done, none kept (rerun with --out DIR to "
+                "keep each point as it completes)"
+            )
+        super().__init__(text)
+
+
 def _point_record(task: PointTask, sweep_id: str) -> RunRecord:
     text, digest = ("", "") if task.scenario is None else canonical_scenario(task.scenario)
     return RunRecord(
@@ -431,6 +453,12 @@ def execute_sweep(
     evaluate : runs one point (default: the simulation); injectable for a known model
     outputs : measures whose Sobol indices a Sobol design reports
     progress : called with (points done, points in all) as points complete
+
+    Raises
+    ------
+    SweepInterrupted
+        on Ctrl-C (a KeyboardInterrupt, here or in ``progress``): the points not finished are
+        marked ``pending`` and the sweep ``interrupted`` in the catalog, not ``failed``.
     """
     results: dict[str, pd.DataFrame] = {}
     tasks = list(plan.tasks)
@@ -468,6 +496,13 @@ def execute_sweep(
             run_on_dask(pending, evaluate, scheduler, done)
         else:
             run_locally(pending, evaluate, workers, done)
+    except KeyboardInterrupt as exc:
+        # nothing failed: the points not finished wait for the same command to run them
+        if directory is not None:
+            unfinished = [t.run_id for t in pending if t.run_id not in results]
+            finish_run(directory, unfinished, RunStatus.PENDING)
+            finish_run(directory, [plan.sweep_id], RunStatus.INTERRUPTED)
+        raise SweepInterrupted(len(results), total, saved=directory is not None) from exc
     except BaseException:
         if directory is not None:
             unfinished = [t.run_id for t in pending if t.run_id not in results]

@@ -17,7 +17,7 @@ from skyshield.geo import NATION_CODES, find_city, geodesic_distance_m, territor
 from skyshield.scenario.models import EwZone, FireUnit, Position, Scenario, Sensor
 from skyshield.units import KM_TO_M
 
-__all__ = ["check_references", "placement_warnings"]
+__all__ = ["asset_position", "check_references", "placement_warnings"]
 
 _MAX_LISTED = 12
 
@@ -149,7 +149,7 @@ def check_references(scenario: Scenario) -> list[FieldProblem]:
                 target,
             )
             site = scenario.raid.launch_sites.get(wave.launch_site)
-            end = _asset_position(scenario, target)
+            end = asset_position(scenario, target)
             if wave.threat in catalog.threats and site is not None and end is not None:
                 threat = catalog.threat(wave.threat)
                 ballistic = threat.threat_class is ThreatClass.BALLISTIC
@@ -176,7 +176,7 @@ def check_references(scenario: Scenario) -> list[FieldProblem]:
     return problems
 
 
-def _asset_position(scenario: Scenario, name: str) -> Position | None:
+def asset_position(scenario: Scenario, name: str) -> Position | None:
     """Where an asset is, or ``None`` when it is undeclared or its city is unknown."""
     asset = scenario.assets.get(name)
     if asset is None or asset.position is not None:

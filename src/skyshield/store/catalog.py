@@ -67,11 +67,17 @@ CREATE TABLE IF NOT EXISTS runs (  -- started, finished: UTC
 
 
 class RunStatus(StrEnum):
-    """Where a run stands; only ``complete`` runs have all their files."""
+    """Where a run stands; only ``complete`` runs have all their files.
+
+    ``pending``: a sweep point not finished when its sweep was interrupted (never started, or
+    stopped by Ctrl-C); ``interrupted``: that sweep. The same command again runs them.
+    """
 
     RUNNING = "running"
     COMPLETE = "complete"
     FAILED = "failed"
+    PENDING = "pending"
+    INTERRUPTED = "interrupted"
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,13 +192,17 @@ def record_run(directory: StrPath, records: list[RunRecord], *, again: bool = Fa
 
 
 def finish_run(directory: StrPath, run_ids: list[str], status: RunStatus) -> None:
-    """Set runs' status and finish time (call ``complete`` only once their files are in place)."""
+    """Set runs' status and finish time (call ``complete`` only once their files are in place).
+
+    A ``pending`` run has not finished: its finish time stays empty.
+    """
     if not run_ids:
         return
+    finished = None if status is RunStatus.PENDING else utc_now()
     with _connect(directory) as db:
         db.execute(
             "UPDATE runs SET status = ?, finished = ? WHERE list_contains(?, run_id)",
-            [status.value, utc_now(), run_ids],
+            [status.value, finished, run_ids],
         )
 
 
