@@ -367,7 +367,7 @@ class SweepResult:
 class SweepInterrupted(KeyboardInterrupt):
     """Ctrl-C stopped a sweep: how many points were done, of how many, and whether kept.
 
-    A :class:`KeyboardInterrupt`, so code that stops on Ctrl-C still stops; its text is the
+    A ``KeyboardInterrupt``, so code that stops on Ctrl-C still stops; its text is the
     line the command prints.
     """
 
