@@ -140,4 +140,6 @@ def test_cli_json__campaign_solution_validates_as_a_delivery(
     solution = outputs["campaign"]["solution"]
     assert solution["schema"] == "skyshield/delivery/v1"
     _validate(solution)
-    assert [s["schedule"] for s in outputs["campaign"]["schedules"]] == ["as planned", "nasams=x2"]
+    solved = f"{solution['system']}={solution['per_month']} (solved)"
+    schedules = [s["schedule"] for s in outputs["campaign"]["schedules"]]
+    assert schedules == ["as planned", "nasams=x2", solved]

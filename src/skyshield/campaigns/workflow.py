@@ -200,6 +200,7 @@ def campaign(
     data: str | Path | None = None,
     out: StrPath | None = None,
     progress: StageProgress | None = None,
+    tried: Callable[[int, float], None] | None = None,
 ) -> CampaignRun:
     """Run nights of raids with stocks that deplete and deliveries: when do interceptors run out.
 
@@ -216,6 +217,9 @@ def campaign(
     out : a results directory to save the run in (:meth:`CampaignRun.save`)
     progress : called with (stage, done, total): ``raid pool (geometry)``, ``campaign: LABEL``
         per schedule, ``solving SYSTEM``
+    tried : with ``solve``, called with (rounds a month, P(stock-out)) for each delivery the
+        solver tries, as it goes; the answer is then run as a schedule of its own, labelled
+        ``SYSTEM=N (solved)``
 
     Examples
     --------
@@ -269,7 +273,18 @@ def campaign(
             seed=run_seed,
             workers=workers,
             progress=stage(f"solving {solve}"),
+            tried=tried,
         )
+        if solution.per_month is not None:  # the answer's own tables, beside the others
+            label = f"{solve}={solution.per_month} (solved)"
+            results[label] = simulate_campaign(
+                pool,
+                plan.with_deliveries(solve, solution.per_month),
+                replications=reps,
+                seed=run_seed,
+                workers=workers,
+                progress=stage(f"campaign: {label}"),
+            )
     run = CampaignRun(
         campaign=loaded,
         source=name,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -84,6 +85,7 @@ def campaign_command(
             deliveries=deliveries or [],
             solve=solve_deliveries,
             max_risk=max_risk,
+            tried=None if as_json else _say_tried,
             data=data,
             out=out_dir,
             progress=progress,
@@ -217,3 +219,8 @@ def _print(result: CampaignRun) -> None:
                 f"answer {_fmt(solution.bootstrap_p5)}-{_fmt(solution.bootstrap_p95)} "
                 f"({solution.replications} replications per candidate)"
             )
+
+
+def _say_tried(per_month: int, risk: float) -> None:
+    """One stderr line per delivery the solver tries, as it goes."""
+    sys.stderr.write(f"solver: tried {per_month:,} rounds a month: P(stock-out) {risk:.3f}\n")
