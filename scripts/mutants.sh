@@ -71,7 +71,7 @@ run draws-from-sweep-seed src/skyshield/runner/sweep.py "seed=point.seed(seed),"
 run campaign-nights-shuffled src/skyshield/campaigns/store.py '"night": np.tile(np.repeat(np.arange(nights, dtype=np.int64), k), reps),' '"night": np.repeat(np.tile(np.arange(nights, dtype=np.int64), k), reps),' tests/campaign/test_store.py -k round_trip
 # issue #21: the reports loader, the fit, the back-test, scenario validation, kernel assignment
 run launched-empty-read-as-0 src/skyshield/reports/load.py 'launched = parse_count(cells["launched"])' 'launched = parse_count(cells["launched"].strip() or "0")' tests/reports/test_load.py -k tiny_file
-run neutralised-without-lost src/skyshield/reports/load.py '"neutralised": destroyed + not_reach_goal,' '"neutralised": destroyed,' tests/reports/test_load.py -k tiny_file
+run neutralised-without-lost src/skyshield/reports/load.py '"neutralised": destroyed + reported_lost,' '"neutralised": destroyed,' tests/reports/test_load.py -k tiny_file
 run fit-neutral-share-is-destroyed src/skyshield/calibration/fit.py "neutral_share = destroyed + lost" "neutral_share = destroyed" tests/calibration/test_fit.py -k likelihood
 run fit-split-term-ignores-weights src/skyshield/calibration/fit.py "total += w[drone, 0] @ _betabinom_logpmf(" "total += np.ones_like(w[drone, 0]) @ _betabinom_logpmf(" tests/calibration/test_fit.py -k likelihood
 run baseline-includes-the-night src/skyshield/calibration/backtest.py "before = data.nights < night" "before = data.nights <= night" tests/calibration/test_backtest.py -k baseline_forecast
@@ -112,4 +112,4 @@ run detection-stops-a-sensor-early src/skyshield/engine/sensors.py "            
 run output-path-not-tried src/skyshield/terminal.py '        with path.open("ab"):' '        with open(os.devnull, "ab"):' tests/test_cli_outputs.py -k unwritable
 run export-suffix-ignored src/skyshield/cli/export.py "    file_format = _format_for(output, file_format)" "    file_format = file_format or ExportFormat.GEOJSON" tests/export/test_commands.py -k suffix
 run interrupt-marked-failed src/skyshield/runner/sweep.py "finish_run(directory, unfinished, RunStatus.PENDING)" "finish_run(directory, unfinished, RunStatus.FAILED)" tests/runner/test_sweep.py -k interrupt
-run nation-chart-colours-dropped src/skyshield/reporting/html.py "by_unit_chart(e.summary.by_unit, colours)" "by_unit_chart(e.summary.by_unit)" tests/report/test_html.py -k one_colour
+run nation-chart-colours-dropped src/skyshield/reporting/html.py 'by_unit_chart(t["by_unit"], colours)' 'by_unit_chart(t["by_unit"])' tests/report/test_html.py -k one_colour
