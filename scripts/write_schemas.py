@@ -52,12 +52,17 @@ def document(name: str, version: int, title: str, properties: dict[str, Any]) ->
 
 RUN = document(
     "run",
-    1,
+    2,
     "skyshield run --json: per-night means with 95% intervals by class, target, unit",
     {
         "scenario": STRING,
         "notional_positions": {"type": "boolean"},
         "replications": INTEGER,
+        "route_sets": {
+            "type": ["integer", "null"],
+            "description": "route sets the nights flew (= replications: every night its own "
+            "routes); null for a run read back from the store",
+        },
         "seed": INTEGER,
         "engine": {"enum": ["fast", "reference"]},
         "by_class": records({"threat_class": STRING, "quantity": STRING, **STATS}),
@@ -341,7 +346,7 @@ BACKTEST = document(
 
 RUNS = document(
     "runs",
-    1,
+    2,
     "skyshield runs DIR --json: the runs saved in a results directory",
     {
         "directory": STRING,
@@ -358,7 +363,7 @@ RUNS = document(
                 "code_version": STRING,
                 "started": NULLABLE_STRING,
                 "finished": NULLABLE_STRING,
-                "status": {"enum": ["running", "complete", "failed"]},
+                "status": {"enum": ["running", "complete", "failed", "pending", "interrupted"]},
             }
         ),
     },

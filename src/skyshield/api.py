@@ -15,11 +15,14 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
+
 from skyshield import __version__
 from skyshield.calibration.calibrate import adjustment
 from skyshield.calibration.workflow import backtest, calibrate
 from skyshield.campaigns.workflow import campaign
 from skyshield.engine.compiled import CompiledScenario
+from skyshield.errors import FieldProblem, ScenarioError
 from skyshield.exporting import check_replication, export_text
 from skyshield.reporting import ReportRun, render_report
 from skyshield.results import RunSummary, summarize
@@ -49,6 +52,29 @@ __all__ = [
 ]
 
 
+# a number of route sets, or "all" (every night its own routes)
+RouteSets = int | str
+
+
+def with_route_sets(scenario: Scenario, route_sets: RouteSets | None) -> Scenario:
+    """Return the scenario with ``monte_carlo.route_sets`` replaced (None: unchanged).
+
+    ``route_sets``: a number, or ``"all"`` (every night its own routes); checked as the
+    scenario file's field is, refused in one line naming ``--route-sets`` otherwise.
+    """
+    if route_sets is None:
+        return scenario
+    settings = scenario.monte_carlo.model_dump()
+    settings["route_sets"] = route_sets
+    try:
+        checked = type(scenario.monte_carlo).model_validate(settings)
+    except ValidationError as problem:
+        raise ScenarioError(
+            "--route-sets", [FieldProblem("", "a whole number >= 1 or all", repr(route_sets))]
+        ) from problem
+    return scenario.model_copy(update={"monte_carlo": checked})
+
+
 def run(
     scenario: Scenario | str | Path | None = None,
     *,
@@ -59,6 +85,7 @@ def run(
     progress: ProgressCallback | None = None,
     calibration: str | Path | None = None,
     out: str | Path | None = None,
+    route_sets: RouteSets | None = None,
 ) -> RunSummary:
     """Run a scenario (object, file, built-in name, or the default) and summarise it.
 
@@ -74,6 +101,7 @@ def run(
     >>> summary.tables()["by_class"]  # doctest: +SKIP
     """
     loaded = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+    loaded = with_route_sets(loaded, route_sets)
     if out is not None:
         check_results_directory(Path(out))
     started = utc_now()
@@ -131,6 +159,7 @@ def compare(
     vary: Sequence[str | Variation] = (),
     calibration: str | Path | None = None,
     out: str | Path | None = None,
+    route_sets: RouteSets | None = None,
     **options: Any,
 ) -> PolicyComparison:
     """Compare policies (objects, files or built-in names; the first is the baseline).
@@ -144,7 +173,10 @@ def compare(
     >>> comparison = skyshield.compare("baseline", "poland-100km")  # doctest: +SKIP
     >>> comparison.tables()["differences"]  # doctest: +SKIP
     """
-    loaded = [s if isinstance(s, Scenario) else load_scenario(s) for s in scenarios]
+    loaded = [
+        with_route_sets(s if isinstance(s, Scenario) else load_scenario(s), route_sets)
+        for s in scenarios
+    ]
     names = [s.name if isinstance(s, Scenario) else Path(str(s)).stem for s in scenarios]
     variations = [v if isinstance(v, Variation) else parse_variation(v) for v in vary]
     if out is not None:
@@ -184,6 +216,7 @@ def sweep(
     engine: EngineKind | str = EngineKind.FAST,
     out: str | Path | None = None,
     progress: ProgressCallback | None = None,
+    route_sets: RouteSets | None = None,
 ) -> SweepResult:
     """Run a scenario at every point of a grid or a Sobol design over its parameters.
 
@@ -200,6 +233,7 @@ def sweep(
     >>> result.tables()["points"]  # doctest: +SKIP
     """
     loaded = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+    loaded = with_route_sets(loaded, route_sets)
     params = [p if isinstance(p, Parameter) else parse_parameter(p) for p in parameters]
     directory = None if out is None else Path(out)
     # every value is checked before the results directory is created (execute_sweep does)
@@ -227,6 +261,7 @@ def export(
     seed: int | None = None,
     workers: int = 1,
     progress: ProgressCallback | None = None,
+    route_sets: RouteSets | None = None,
 ) -> str:
     """Return one replication as a GeoJSON, CZML, KML or ACMI text.
 
@@ -247,6 +282,7 @@ def export(
         check_replication(replication, stored.replications, stored.scenario.name)
         return export_text(stored, file_format, replication)
     loaded = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+    loaded = with_route_sets(loaded, route_sets)
     n_reps = replication + 1 if replications is None else replications
     check_replication(replication, n_reps, loaded.name)  # before the work, not after
     with _progress_bar(progress) as report:
@@ -272,6 +308,7 @@ def report(
     replication: int = 0,
     progress: Callable[[str], None] | None = None,
     replications_progress: ProgressCallback | None = None,
+    route_sets: RouteSets | None = None,
 ) -> str:
     """Return the self-contained HTML report of scenarios or stored runs.
 
@@ -293,7 +330,9 @@ def report(
     sources: list[Scenario | str | Path | None] = list(scenarios) or [None]
     stored = [_stored(s) for s in sources]
     loaded = [
-        run.scenario if run is not None else s if isinstance(s, Scenario) else load_scenario(s)
+        run.scenario
+        if run is not None
+        else with_route_sets(s if isinstance(s, Scenario) else load_scenario(s), route_sets)
         for s, run in zip(sources, stored, strict=True)
     ]
     for scenario, run in zip(loaded, stored, strict=True):

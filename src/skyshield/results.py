@@ -2,7 +2,7 @@
 
 Every workflow returns a result that satisfies :class:`Result` (its ``--json`` id):
 
-- ``skyshield.run``: :class:`RunSummary` (``skyshield/run/v1``)
+- ``skyshield.run``: :class:`RunSummary` (``skyshield/run/v2``)
 - ``skyshield.compare``: :class:`~skyshield.runner.compare.PolicyComparison` (``compare/v1``)
 - ``skyshield.sweep``: :class:`~skyshield.runner.sweep.SweepResult` (``sweep/v1``)
 - ``skyshield.campaign``: :class:`~skyshield.campaigns.workflow.CampaignRun` (``campaign/v1``),
@@ -41,7 +41,7 @@ __all__ = ["Result", "RunSummary", "summarize"]
 class Result(Protocol):
     """What every workflow's result offers (``skyshield.run``, ``compare``, ``sweep``, ...).
 
-    ``SCHEMA`` is the id of its ``--json`` document (``"skyshield/run/v1"``), which
+    ``SCHEMA`` is the id of its ``--json`` document (``"skyshield/run/v2"``), which
     ``to_dict()`` carries under ``"schema"``.
     """
 
@@ -87,6 +87,7 @@ class RunSummary:
         airspace and those stopped before they got there (the ``compare`` measures)
     measures : the per-replication measures, long: replication, measure, key, value
     run_id : the run's id in the results directory it was saved to (``out``), else None
+    route_sets : how many route sets the nights flew (as many as nights: each its own routes)
     """
 
     scenario_name: str
@@ -105,10 +106,11 @@ class RunSummary:
     measures: pd.DataFrame
     run_id: str | None = None
     scenario: Scenario | None = field(default=None, compare=False)
+    route_sets: int | None = None
     calibration: str | None = None
     started: datetime | None = None
 
-    SCHEMA: ClassVar[str] = "skyshield/run/v1"
+    SCHEMA: ClassVar[str] = "skyshield/run/v2"
 
     def to_dict(self) -> dict[str, Any]:
         """Return what ``run --json`` prints (no per-threat or per-shot table; no NaN)."""
@@ -117,6 +119,7 @@ class RunSummary:
             "scenario": self.scenario_name,
             "notional_positions": self.notional,
             "replications": self.replications,
+            "route_sets": self.route_sets,
             "seed": self.seed,
             "engine": self.engine,
             "by_class": records(self.by_class),
@@ -214,4 +217,5 @@ def summarize(result: Run) -> RunSummary:
         stocks=result.outcomes.stocks,
         cross_border=cross_border(measures, result.route_sets),
         measures=long_measures(measures),
+        route_sets=result.geometry.n_realizations,
     )

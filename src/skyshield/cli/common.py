@@ -27,12 +27,14 @@ __all__ = [
     "OutOption",
     "PlainFlagsCommand",
     "PlainFlagsGroup",
+    "RouteSetsOption",
     "ScenarioArg",
     "check_outputs",
     "fmt",
     "label",
     "plural",
     "pm",
+    "route_sets_value",
     "say_reference_time",
     "scale",
     "staged_progress",
@@ -52,6 +54,15 @@ OutOption = Annotated[
         "--out",
         help="Results directory (created if new): every table as Parquet, the run in "
         "DIR/catalog.duckdb; list with `skyshield runs DIR`.",
+    ),
+]
+RouteSetsOption = Annotated[
+    str | None,
+    typer.Option(
+        "--route-sets",
+        metavar="N|all",
+        help="Route sets the nights fly: N (nights beyond N share them) or all (every night "
+        "its own routes); default: the scenario's monte_carlo.route_sets.",
     ),
 ]
 ScenarioArg = Annotated[
@@ -135,6 +146,19 @@ def say_reference_time(scenario: Scenario, nights: int) -> None:
         f"the raid's size: {threats:,} threats' flights x {len(scenario.fire_units)} fire units "
         f"and {len(scenario.sensors)} sensors); --engine fast takes seconds\n"
     )
+
+
+def route_sets_value(text: str | None) -> int | str | None:
+    """``--route-sets`` as the API takes it: a whole number, ``"all"``, or None (the scenario's).
+
+    Anything else is left as text for the API to refuse in one line, naming the option.
+    """
+    if text is None or text == "all":
+        return text
+    try:
+        return int(text)
+    except ValueError:
+        return text
 
 
 def warn(lines: list[str]) -> None:

@@ -7,7 +7,16 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.table import Table
 
-from skyshield.cli.common import CalibrationOption, OutOption, check_outputs, label, pm, scale
+from skyshield.cli.common import (
+    CalibrationOption,
+    OutOption,
+    RouteSetsOption,
+    check_outputs,
+    label,
+    pm,
+    route_sets_value,
+    scale,
+)
 from skyshield.settings import DEFAULT_DEBRIS, MASSED_RAIDS_PER_MONTH, DebrisRule
 from skyshield.terminal import err, out, print_json, print_table
 
@@ -57,6 +66,7 @@ def compare_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")] = False,
     calibration: CalibrationOption = None,
     out_dir: OutOption = None,
+    route_sets: RouteSetsOption = None,
 ) -> None:
     """Compare policies on the same raid nights (paired differences with 95% intervals).
 
@@ -68,6 +78,7 @@ def compare_command(
     result = compare(
         *scenarios,
         replications=replications,
+        route_sets=route_sets_value(route_sets),
         seed=seed,
         workers=workers,
         vary=vary or [],

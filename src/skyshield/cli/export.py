@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from skyshield.cli.common import check_outputs
+from skyshield.cli.common import RouteSetsOption, check_outputs, route_sets_value
 from skyshield.settings import ExportFormat
 from skyshield.terminal import err, progress_bar, write_output
 
@@ -79,6 +79,7 @@ def export_command(
     ] = None,
     seed: Annotated[int | None, typer.Option(min=0, help="Override the run seed.")] = None,
     workers: Annotated[int, typer.Option(min=1, help="Worker threads.")] = 1,
+    route_sets: RouteSetsOption = None,
 ) -> None:
     """Write one simulated night as GeoJSON, CZML, KML or Tacview ACMI, with real times."""
     from skyshield.api import export
@@ -91,6 +92,7 @@ def export_command(
             file_format,
             replication=replication,
             replications=replications,
+            route_sets=route_sets_value(route_sets),
             seed=seed,
             workers=workers,
             progress=report,

@@ -31,7 +31,7 @@ def runs_command(
     frame = list_runs(directory, points=points)
     if as_json:
         records = json.loads(frame.to_json(orient="records", date_format="iso"))
-        print_json({"schema": "skyshield/runs/v1", "directory": str(directory), "runs": records})
+        print_json({"schema": "skyshield/runs/v2", "directory": str(directory), "runs": records})
         return
     table = Table(title=f"Runs in {directory}", title_justify="left")
     columns = ("run_id", "kind", "scenario_name", "seed", "replications", "started", "status")

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from skyshield.cli.common import check_outputs
+from skyshield.cli.common import RouteSetsOption, check_outputs, route_sets_value
 from skyshield.terminal import err, progress_bar, write_output
 
 __all__ = ["report_command"]
@@ -34,6 +34,7 @@ def report_command(
     replication: Annotated[
         int, typer.Option("--replication", "-r", min=0, help="The night the maps show.")
     ] = 0,
+    route_sets: RouteSetsOption = None,
 ) -> None:
     """Write one self-contained HTML report: maps, charts with intervals, comparison, sources."""
     from skyshield.api import report
@@ -43,6 +44,7 @@ def report_command(
         html = report(
             *(scenarios or []),
             replications=replications,
+            route_sets=route_sets_value(route_sets),
             seed=seed,
             workers=workers,
             replication=replication,

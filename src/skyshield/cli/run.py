@@ -12,11 +12,13 @@ from rich.table import Table
 from skyshield.cli.common import (
     CalibrationOption,
     OutOption,
+    RouteSetsOption,
     ScenarioArg,
     check_outputs,
     fmt,
     label,
     plural,
+    route_sets_value,
     say_reference_time,
     warn,
 )
@@ -65,6 +67,7 @@ def run_command(
     ] = None,
     calibration: CalibrationOption = None,
     out_dir: OutOption = None,
+    route_sets: RouteSetsOption = None,
 ) -> None:
     """Simulate a raid many times and report what gets through."""
     from skyshield.api import run
@@ -80,6 +83,7 @@ def run_command(
         summary = run(
             loaded,
             replications=replications,
+            route_sets=route_sets_value(route_sets),
             seed=seed,
             workers=workers,
             engine=engine,

@@ -9,7 +9,15 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.table import Table
 
-from skyshield.cli.common import check_outputs, label, plural, scale, warn
+from skyshield.cli.common import (
+    RouteSetsOption,
+    check_outputs,
+    label,
+    plural,
+    route_sets_value,
+    scale,
+    warn,
+)
 from skyshield.terminal import out, print_json, print_table, progress_bar, save_figure
 
 if TYPE_CHECKING:
@@ -60,6 +68,7 @@ def sweep_command(
         typer.Option(help="With --sobol: save a bar chart of the indices (PNG, SVG or PDF)."),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")] = False,
+    route_sets: RouteSetsOption = None,
 ) -> None:
     """Run a scenario over a grid or a Sobol design of its parameters (resumable with --out)."""
     if plot is not None and sobol is None:
@@ -80,6 +89,7 @@ def sweep_command(
                 param,
                 sobol=sobol,
                 replications=replications,
+                route_sets=route_sets_value(route_sets),
                 seed=seed,
                 workers=workers,
                 scheduler=scheduler,
