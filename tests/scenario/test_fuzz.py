@@ -1,12 +1,15 @@
 """A mutation fuzzer over scenario files: whatever the bytes, a clear error or a scenario.
 
 Seeded, so every run checks the same files. Each mutant of a shipped scenario must load or
-raise :class:`ScenarioError` (never another exception), within 5 s. ``make test`` checks the
-first 500 files, ``make test-slow`` 10,000 (``SKYSHIELD_FUZZ_N`` sets that number).
+raise :class:`ScenarioError` (never another exception), and none may take pathologically
+long. ``make test`` checks the first 500 files, ``make test-slow`` 10,000 (``SKYSHIELD_FUZZ_N``
+sets that number).
 """
 
 from __future__ import annotations
 
+import contextlib
+import heapq
 import os
 import time
 
@@ -89,20 +92,25 @@ def _mutant(rng: np.random.Generator) -> str:
 )
 def test_parse_scenario__fuzzed_files_load_or_explain(n_files: int) -> None:
     rng = np.random.default_rng(20261201)
-    # no fuzzed file may take pathologically long (a YAML bomb, a quadratic check): bounded
-    # against an unmutated file parsed in the same run, so a loaded machine does not fail it
+    # no fuzzed file may take pathologically long (a YAML bomb, a quadratic check). The
+    # slowest files are timed again (best of three) against an unmutated file parsed in the
+    # same run: a pathological file stays slow, a pause of a loaded machine does not repeat
     reference = _parse_seconds(BASES[0])
-    slowest, errors = 0.0, []
-    for _ in range(n_files):
+    slowest: list[tuple[float, int, str]] = []  # a min-heap of the 5 slowest (seconds, i, text)
+    errors = []
+    for i in range(n_files):
         text = _mutant(rng)
         start = time.perf_counter()
         try:
             parse_scenario(text, source="fuzz.yaml")
         except ScenarioError as exc:
             errors.append(exc)
-        slowest = max(slowest, time.perf_counter() - start)
+        heapq.heappush(slowest, (time.perf_counter() - start, i, text))
+        if len(slowest) > 5:
+            heapq.heappop(slowest)
     reference = max(reference, _parse_seconds(BASES[0]))
-    assert slowest < 200 * reference, (slowest, reference)
+    retimed = max(_parse_seconds(text) for _, _, text in slowest)
+    assert retimed < 200 * reference, (retimed, reference)
     assert all(str(e).startswith("fuzz.yaml: ") for e in errors)
     assert all(p.expected and p.found for e in errors for p in e.problems)
     rejected = len(errors)
@@ -114,6 +122,7 @@ def _parse_seconds(text: str) -> float:
     times = []
     for _ in range(3):
         start = time.perf_counter()
-        parse_scenario(text, source="reference.yaml")
+        with contextlib.suppress(ScenarioError):  # rejecting must be quick too
+            parse_scenario(text, source="reference.yaml")
         times.append(time.perf_counter() - start)
     return min(times)
