@@ -95,13 +95,18 @@ RUN = document(
 
 COMPARE = document(
     "compare",
-    1,
+    2,
     "skyshield compare --json: policies on the same nights, paired differences",
     {
         "policies": {"type": "array", "items": STRING, "minItems": 2},
         "baseline": STRING,
         "unpaired": {"type": "array", "items": STRING},
         "replications": INTEGER,
+        "route_sets": {
+            "type": ["integer", "null"],
+            "description": "route sets the nights flew (= replications: every night its own "
+            "routes); null for a comparison built by hand",
+        },
         "seed": INTEGER,
         "raids_per_month": NUMBER,
         "debris_radius_km": NUMBER,

@@ -22,6 +22,19 @@ def test_run_json__says_how_many_route_sets_the_nights_flew(flag: str | None, fl
     assert json.loads(result.stdout)["route_sets"] == flown
 
 
+@pytest.mark.parametrize(("flag", "flown"), [(None, 2), ("all", 4)])
+def test_compare_json__says_how_many_route_sets_the_nights_flew(
+    flag: str | None, flown: int
+) -> None:
+    """``compare --json`` reports ``route_sets`` as ``run --json`` does (schema compare/v2)."""
+    extra = [] if flag is None else ["--route-sets", flag]
+    result = run_cli("compare", TINY, TINY, "-n", "4", "--json", *extra)
+    assert result.returncode == 0, result.stderr
+    document = json.loads(result.stdout)
+    assert document["schema"] == "skyshield/compare/v2"
+    assert document["route_sets"] == flown
+
+
 @pytest.mark.parametrize("verb", ["run", "compare", "sweep", "report", "export"])
 def test_route_sets__a_bad_value_is_one_line_before_any_work(verb: str, tmp_path: Path) -> None:
     extra = {

@@ -123,8 +123,8 @@ def outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Any
     return documents
 
 
-# run v2: route_sets; runs v2: the statuses pending and interrupted
-CURRENT_VERSION = {"run": 2, "runs": 2}
+# run v2 and compare v2: route_sets; runs v2: the statuses pending and interrupted
+CURRENT_VERSION = {"run": 2, "runs": 2, "compare": 2}
 
 
 @pytest.mark.parametrize(

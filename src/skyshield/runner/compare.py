@@ -83,6 +83,7 @@ class PolicyComparison:
     run_id : the comparison's id in the results directory it was saved to, else None
     sensitivity : policy, parameter, value, measure, key, diff vs baseline, ci95 (half width: paired
         if ``paired``, else unpaired because the varied raid differs from the baseline's)
+    route_sets : how many route sets the nights flew (as many as nights: each its own routes)
     """
 
     names: tuple[str, ...]
@@ -101,8 +102,9 @@ class PolicyComparison:
     variations: tuple[Variation, ...] = ()
     calibration: str | None = None
     started: datetime | None = None
+    route_sets: int | None = None  # issue 20: reported like run's
 
-    SCHEMA: ClassVar[str] = "skyshield/compare/v1"
+    SCHEMA: ClassVar[str] = "skyshield/compare/v2"
 
     def to_dict(self) -> dict[str, Any]:
         """Return what ``compare --json`` prints (no per-replication measures; no NaN)."""
@@ -112,6 +114,7 @@ class PolicyComparison:
             "baseline": self.names[0],
             "unpaired": list(self.unpaired),
             "replications": self.replications,
+            "route_sets": self.route_sets,
             "seed": self.seed,
             "raids_per_month": self.raids_per_month,
             "debris_radius_km": self.debris.radius_km,
@@ -328,7 +331,8 @@ def compare(
     unpaired = tuple(n for n, s in zip(names, scenarios, strict=True) if s.raid != raid)
     n_reps = replications or scenarios[0].monte_carlo.replications
     run_seed = scenarios[0].monte_carlo.seed if seed is None else seed
-    clusters = route_set(np.arange(n_reps), route_sets(scenarios[0], n_reps))
+    n_route_sets = route_sets(scenarios[0], n_reps)
+    clusters = route_set(np.arange(n_reps), n_route_sets)
 
     # policies fly the same routes (one seed): the flights are built once, and the whole
     # geometry once for policies differing only where the geometry does not look
@@ -425,4 +429,5 @@ def compare(
         differences=differences,
         cost_exchange=cost,
         sensitivity=sensitivity,
+        route_sets=n_route_sets,
     )
