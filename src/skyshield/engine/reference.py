@@ -77,6 +77,24 @@ class _Rules:
             )
         ).reshape(-1, 3)
         self.sensor_xyz = [tuple(float(v) for v in row) for row in sensors]
+        # Out of reach, no search: an intercept found by intercept_s lies at most one step after
+        # fire + max range / interceptor speed, and a threat closes in at most at its fastest
+        # sampled speed, so from farther than max range + that closing it would be beyond max
+        # range (may_fire would refuse it). far_m[u][i] is that distance.
+        self.xyz = [
+            [tuple(float(v) for v in row) for row in traj.ecef_m[a:b]]
+            for a, b in zip(traj.sample_offset[:-1], traj.sample_offset[1:], strict=True)
+        ]
+        self.far_m = [[0.0] * compiled.n_threats for _ in range(compiled.n_units)]
+        for i in range(compiled.n_threats):
+            a, b = int(traj.sample_offset[i]), int(traj.sample_offset[i + 1])
+            span = np.diff(traj.time_s[a:b])
+            metres = np.linalg.norm(np.diff(traj.ecef_m[a:b], axis=0), axis=1)
+            top_mps = float((metres[span > 0] / span[span > 0]).max(initial=0.0))
+            for u in range(compiled.n_units):
+                reach = float(compiled.unit_max_range_m[u])
+                flight = reach / float(compiled.unit_interceptor_mps[u]) + compiled.time_step_s
+                self.far_m[u][i] = reach + top_mps * flight
 
     def sample(self, i: int, k: int) -> int:
         return int(self.t.sample_offset[i]) + k
@@ -116,7 +134,9 @@ class _Rules:
             return math.dist(self.unit_xyz[u], self.where(i, tau)[0]) - speed * (tau - fire_s)
 
         start = fire_s
-        for j in range(self.last(i)):
+        # segments ending at or before the shot are skipped below: start at the shot's segment
+        first = max(bisect.bisect_right(self.times[i], fire_s) - 1, 0)
+        for j in range(first, self.last(i)):
             end = float(self.t.time_s[self.sample(i, j + 1)])
             if end <= start:
                 continue
@@ -207,6 +227,8 @@ class _Rules:
         dt = c.time_step_s
         if k >= self.last(i) or k * dt < track_s + c.roe_delay_s[nation]:
             return no
+        if math.dist(self.unit_xyz[u], self.xyz[i][k]) > self.far_m[u][i]:
+            return no  # out of reach (see far_m)
         tau = self.intercept_s(u, i, k * dt)
         if math.isnan(tau):
             return no
@@ -330,6 +352,13 @@ def simulate_reference(
         c.unit_stock if initial_stock is None else np.asarray(initial_stock), (n_reps, c.n_units)
     )
     max_rounds = draws.kill_u.shape[2]
+    held_back_for = [  # per threat class: rounds each unit keeps for the other classes
+        [
+            sum(int(r) for cls, r in enumerate(c.unit_reserves[u]) if cls != threat_cls)
+            for u in range(c.n_units)
+        ]
+        for threat_cls in range(c.unit_reserves.shape[1])
+    ]
     fate = np.full((n_reps, n), int(Fate.IMPACTED), dtype=np.int8)
     fate_s = np.zeros((n_reps, n))
     fate_unit = np.full((n_reps, n), -1, dtype=np.int32)
@@ -386,14 +415,7 @@ def simulate_reference(
                     or rounds_at[i] >= max_rounds
                 ):
                     continue
-                held_back = [  # rounds each unit keeps for classes other than threat i's
-                    sum(
-                        int(r)
-                        for cls, r in enumerate(c.unit_reserves[u])
-                        if cls != int(c.threat_class[i])
-                    )
-                    for u in range(c.n_units)
-                ]
+                held_back = held_back_for[int(c.threat_class[i])]
                 for u in range(c.n_units):
                     if free[u] <= 0 or ready[u] <= 0 or stock[u] <= held_back[u]:
                         continue
