@@ -113,3 +113,7 @@ run output-path-not-tried src/skyshield/terminal.py '        with path.open("ab"
 run export-suffix-ignored src/skyshield/cli/export.py "    file_format = _format_for(output, file_format)" "    file_format = file_format or ExportFormat.GEOJSON" tests/export/test_commands.py -k suffix
 run interrupt-marked-failed src/skyshield/runner/sweep.py "finish_run(directory, unfinished, RunStatus.PENDING)" "finish_run(directory, unfinished, RunStatus.FAILED)" tests/runner/test_sweep.py -k interrupt
 run nation-chart-colours-dropped src/skyshield/reporting/html.py 'by_unit_chart(t["by_unit"], colours)' 'by_unit_chart(t["by_unit"])' tests/report/test_html.py -k one_colour
+# issue 20 item 3: the reference engine stays independent, and its speed-up decides nothing
+run reference-imports-pieces src/skyshield/engine/reference.py "from skyshield.engine.sampled import Trajectories, sample_trajectories" "from skyshield.engine.sampled import Trajectories, sample_trajectories
+from skyshield.engine.pieces import positions_at" tests/engine/test_reference_imports.py
+run reference-reach-without-closing src/skyshield/engine/reference.py "                self.far_m[u][i] = reach + top_mps * flight" "                self.far_m[u][i] = reach" tests/engine/test_reference_reach.py
