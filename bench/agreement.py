@@ -36,6 +36,7 @@ def main() -> int:
     per_wave = None if args.per_wave == "all" else int(args.per_wave)
     names = args.scenarios or list(builtin_scenario_names())
     rows: list[Agreement] = []
+    print("\n".join(table([]).splitlines()[:2]), flush=True)
     for name in names:
         d = cut_down(
             name,
@@ -46,8 +47,7 @@ def main() -> int:
             step_s=args.step,
         )
         rows.append(compare(name, d, args.reps))
-        print(f"{name}: done ({rows[-1].ref_s:.1f} s reference)", file=sys.stderr, flush=True)
-    print(table(rows))
+        print("\n".join(table(rows[-1:]).splitlines()[2:]), flush=True)
     return 0 if all(a.identical for a in rows) else 1
 
 
