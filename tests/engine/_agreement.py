@@ -22,6 +22,7 @@ from skyshield.engine.compile import compile_scenario
 from skyshield.engine.outcomes import Fate, RawOutcomes
 from skyshield.engine.reference import simulate_reference
 from skyshield.scenario import builtin_scenario_path
+from skyshield.scenario.models import MonteCarloSettings
 from skyshield.yamlio import load_yaml
 
 from ._build import prepare, scenario
@@ -54,7 +55,8 @@ def cut_down(
         waves = [{**w, "count": min(int(w["count"]), per_wave)} for w in waves]
     d["raid"]["waves"] = waves
     mc = d.setdefault("monte_carlo", {})
-    mc["route_sets"] = min(int(mc.get("route_sets", 1)), route_sets) if route_sets else 1
+    shipped = mc.get("route_sets", MonteCarloSettings().route_sets)
+    mc["route_sets"] = route_sets if shipped == "all" else min(int(shipped), route_sets)
     if step_s is not None:
         d.setdefault("engine", {})["time_step_s"] = step_s
     return d
