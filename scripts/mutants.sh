@@ -113,3 +113,10 @@ run output-path-not-tried src/skyshield/terminal.py '        with path.open("ab"
 run export-suffix-ignored src/skyshield/cli/export.py "    file_format = _format_for(output, file_format)" "    file_format = file_format or ExportFormat.GEOJSON" tests/export/test_commands.py -k suffix
 run interrupt-marked-failed src/skyshield/runner/sweep.py "finish_run(directory, unfinished, RunStatus.PENDING)" "finish_run(directory, unfinished, RunStatus.FAILED)" tests/runner/test_sweep.py -k interrupt
 run nation-chart-colours-dropped src/skyshield/reporting/html.py 'by_unit_chart(t["by_unit"], colours)' 'by_unit_chart(t["by_unit"])' tests/report/test_html.py -k one_colour
+# issue #23 item 9: backtest --json nights, one per night and class
+run forecast-unknown-destroyed-as-0 src/skyshield/calibration/backtest.py '"reported_destroyed": int(test.destroyed[n, k]) if test.split[n, k] else None,' '"reported_destroyed": int(np.nan_to_num(test.destroyed[n, k])),' tests/calibration/test_backtest.py -k nights_one_per_night
+run forecast-quantiles-swapped src/skyshield/calibration/backtest.py 'p05, median, p95 = np.quantile(s, [0.05, 0.5, 0.95])' 'p95, median, p05 = np.quantile(s, [0.05, 0.5, 0.95])' tests/calibration/test_backtest.py -k nights_one_per_night
+# issue #23 item 10: a calibrated run says so; the cruise hold is a named share of the full load
+run calibration-posture-never-warns src/skyshield/calibration/applied.py "    if mine == fitted:" "    if True:" tests/calibration/test_applied.py -k posture_warnings
+run run-json-calibration-dropped src/skyshield/results.py '"calibration": self.calibration_applied,' '"calibration": None,' tests/calibration/test_applied.py -k json_store
+run cruise-hold-share-ignored src/skyshield/posture/laydown.py 'unit["reserve_for"] = {"cruise": math.floor(CRUISE_HOLD_SHARE * load)}' 'unit["reserve_for"] = {"cruise": load // 3}' tests/calibration/test_model.py -k cruise_hold

@@ -224,3 +224,47 @@ def test_half_lives__parse_what_they_print() -> None:
     assert parse_half_lives("cruise=3") == {"drone": None, "cruise": 3.0, "ballistic": None}
     with pytest.raises(ValueError, match="expected one of"):
         parse_half_lives("shahed=3")
+
+
+def test_backtest_json__nights_one_per_night_and_class(small_surrogate: Surrogate) -> None:
+    """``nights`` of ``backtest --json``: the stated keys, one object per night and class
+    launched, the reported counts as given (destroyed null where the split is unknown), and
+    0 <= p05 <= median <= p95 <= launched."""
+    data = _synthetic_nights(small_surrogate, nights=60, seed=6)
+    destroyed = data.destroyed.copy()
+    destroyed[::3, 0] = np.nan  # every third night's drone split not reported
+    destroyed[1::3, 2] = np.nan
+    data = NightData(data.nights, data.launched, data.neutralised, destroyed, data.tactical)
+    result = backtest(
+        data, small_surrogate, train_until=date(2024, 2, 20), steps=100, warm_steps=60, seed=1
+    )
+    document = json.loads(json.dumps(result.to_dict(), allow_nan=False))
+    nights = document["nights"]
+    keys = {
+        "date", "class", "launched", "reported_neutralised", "reported_destroyed",
+        "predicted_mean", "predicted_median", "predicted_p05", "predicted_p95",
+    }  # fmt: skip
+    assert nights
+    assert all(set(n) == keys for n in nights)
+    tested = data.between(np.datetime64("2024-02-20"), np.datetime64("2025-01-01"))
+    assert len(nights) == int((tested.launched > 0).sum())  # one per night and class launched
+    index = {str(d): i for i, d in enumerate(tested.nights)}
+    unknown = 0
+    for n in nights:
+        i, k = index[n["date"]], REPORT_CLASSES.index(n["class"])
+        assert n["launched"] == tested.launched[i, k] > 0
+        assert n["reported_neutralised"] == tested.neutralised[i, k]
+        if np.isnan(tested.destroyed[i, k]):
+            assert n["reported_destroyed"] is None
+            unknown += 1
+        else:
+            assert n["reported_destroyed"] == tested.destroyed[i, k]
+        assert 0 <= n["predicted_p05"] <= n["predicted_median"] <= n["predicted_p95"]
+        assert n["predicted_p95"] <= n["launched"]
+        assert 0 <= n["predicted_mean"] <= n["launched"]
+    assert 3 <= unknown < len(nights)  # both branches exercised
+    # the same rows in the store's table; the scored per-target rows under predictions
+    table = result.tables()["backtest_forecasts"]
+    assert list(table.columns) == sorted(keys, key=list(nights[0]).index)
+    assert len(table) == len(nights)
+    assert {p["target"] for p in document["predictions"]} == {"neutralised", "destroyed"}
