@@ -120,3 +120,7 @@ run forecast-quantiles-swapped src/skyshield/calibration/backtest.py 'p05, media
 run calibration-posture-never-warns src/skyshield/calibration/applied.py "    if mine == fitted:" "    if True:" tests/calibration/test_applied.py -k posture_warnings
 run run-json-calibration-dropped src/skyshield/results.py '"calibration": self.calibration_applied,' '"calibration": None,' tests/calibration/test_applied.py -k json_store
 run cruise-hold-share-ignored src/skyshield/posture/laydown.py 'unit["reserve_for"] = {"cruise": math.floor(CRUISE_HOLD_SHARE * load)}' 'unit["reserve_for"] = {"cruise": load // 3}' tests/calibration/test_model.py -k cruise_hold
+# issue #23 item 3 (data half): the place table and its loader
+run places-leading-and-kept src/skyshield/reports/places.py '        name = re.sub(r"^and\s+", "", part.strip()).strip()' '        name = part.strip()' tests/reports/test_places.py -k "split_places or every_name"
+run places-no-point-read-as-located src/skyshield/reports/places.py '"status": "located" if located else "no point",' '"status": "located",' tests/reports/test_places.py -k unknowns_said
+run places-lon-lat-swapped src/skyshield/reports/places.py '    frame = frame[list(PLACE_COLUMNS)]' '    frame = frame[list(PLACE_COLUMNS)].rename(columns={"lon_deg": "lat_deg", "lat_deg": "lon_deg"})' tests/reports/test_places.py -k country_they_name
