@@ -259,6 +259,8 @@ def test_backtest_json__nights_one_per_night_and_class(small_surrogate: Surrogat
             unknown += 1
         else:
             assert n["reported_destroyed"] == tested.destroyed[i, k]
+            assert isinstance(n["reported_destroyed"], int)  # a count, not 210.0
+        assert isinstance(n["reported_neutralised"], int)
         assert 0 <= n["predicted_p05"] <= n["predicted_median"] <= n["predicted_p95"]
         assert n["predicted_p95"] <= n["launched"]
         assert 0 <= n["predicted_mean"] <= n["launched"]

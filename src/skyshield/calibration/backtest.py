@@ -281,6 +281,8 @@ def backtest(
             progress(i + 1, len(origins))
     nights = pd.DataFrame(rows)
     forecast = pd.DataFrame(forecasts, columns=list(FORECAST_COLUMNS))
+    # whole counts, NA where the split is not reported (not a float column with NaN)
+    forecast["reported_destroyed"] = forecast["reported_destroyed"].astype("Int64")
     settings = {
         "train_until": train_until.isoformat(),
         "test_until": None if test_until is None else test_until.isoformat(),
