@@ -270,3 +270,26 @@ def test_backtest_json__nights_one_per_night_and_class(small_surrogate: Surrogat
     assert list(table.columns) == sorted(keys, key=list(nights[0]).index)
     assert len(table) == len(nights)
     assert {p["target"] for p in document["predictions"]} == {"neutralised", "destroyed"}
+
+
+def test_predictive_check__truth_reproduces_its_own_quarter(small_surrogate: Surrogate) -> None:
+    """Nights drawn from the model with known parameters: the check run with those parameters
+    holds each class's reported share inside its 90% interval; a posterior whose kill
+    multipliers are far off puts the drones' share outside it."""
+    from skyshield.calibration.check import predictive_check
+
+    data = _synthetic_nights(small_surrogate, nights=90, seed=11)
+    theta = np.array(
+        [0.5 * (p.low + p.high) for p in PARAMETERS] + [0.05, 0.1, 0.1] + [0.5, 0.5, 0.5]
+    )
+    truth = Posterior("2024-01-01", "2024-04-01", 90, theta[None, :], theta[None, :], 1.0)
+    check = predictive_check(small_surrogate, (truth,), data, draws=200)
+    assert list(check["class"]) == ["drone", "cruise", "ballistic"]
+    assert check["inside_90"].all(), check
+    assert (check["predicted_p05"] <= check["predicted_share"]).all()
+    assert (check["predicted_share"] <= check["predicted_p95"]).all()
+    wrong = theta.copy()
+    wrong[0] = PARAMETERS[0].low  # drones' kill multiplier at the bottom of its range
+    off = Posterior("2024-01-01", "2024-04-01", 90, wrong[None, :], wrong[None, :], 1.0)
+    drone = predictive_check(small_surrogate, (off,), data, draws=200).iloc[0]
+    assert not drone["inside_90"]
