@@ -117,3 +117,15 @@ run nation-chart-colours-dropped src/skyshield/reporting/html.py 'by_unit_chart(
 run reference-imports-pieces src/skyshield/engine/reference.py "from skyshield.engine.sampled import Trajectories, sample_trajectories" "from skyshield.engine.sampled import Trajectories, sample_trajectories
 from skyshield.engine.pieces import positions_at" tests/engine/test_reference_imports.py
 run reference-reach-without-closing src/skyshield/engine/reference.py "                self.far_m[u][i] = reach + top_mps * flight" "                self.far_m[u][i] = reach" tests/engine/test_reference_reach.py
+# issue #23 item 9: backtest --json nights, one per night and class
+run forecast-unknown-destroyed-as-0 src/skyshield/calibration/backtest.py '"reported_destroyed": int(test.destroyed[n, k]) if test.split[n, k] else None,' '"reported_destroyed": int(np.nan_to_num(test.destroyed[n, k])),' tests/calibration/test_backtest.py -k nights_one_per_night
+run forecast-quantiles-swapped src/skyshield/calibration/backtest.py 'p05, median, p95 = np.quantile(s, [0.05, 0.5, 0.95])' 'p95, median, p05 = np.quantile(s, [0.05, 0.5, 0.95])' tests/calibration/test_backtest.py -k nights_one_per_night
+# issue #23 item 10: a calibrated run says so; the cruise hold is a named share of the full load
+run calibration-posture-never-warns src/skyshield/calibration/applied.py "    if mine == fitted:" "    if True:" tests/calibration/test_applied.py -k posture_warnings
+run run-json-calibration-dropped src/skyshield/results.py '"calibration": self.calibration_applied,' '"calibration": None,' tests/calibration/test_applied.py -k json_store
+run cruise-hold-share-ignored src/skyshield/posture/laydown.py 'unit["reserve_for"] = {"cruise": math.floor(CRUISE_HOLD_SHARE * load)}' 'unit["reserve_for"] = {"cruise": load // 3}' tests/calibration/test_model.py -k cruise_hold
+# issue #23 item 3 (data half): the place table and its loader
+run places-leading-and-kept src/skyshield/reports/places.py '        name = re.sub(r"^and\s+", "", part.strip()).strip()' '        name = part.strip()' tests/reports/test_places.py -k "split_places or every_name"
+run places-no-point-read-as-located src/skyshield/reports/places.py '"status": "located" if located else "no point",' '"status": "located",' tests/reports/test_places.py -k unknowns_said
+run places-lon-lat-swapped src/skyshield/reports/places.py '    frame = frame[list(PLACE_COLUMNS)]' '    frame = frame[list(PLACE_COLUMNS)].rename(columns={"lon_deg": "lat_deg", "lat_deg": "lon_deg"})' tests/reports/test_places.py -k country_they_name
+run predictive-check-share-halved src/skyshield/calibration/check.py "            shares = neutral[:, :, k].sum(axis=1) / launched" "            shares = neutral[:, :, k].sum(axis=1) / (2 * launched)" tests/calibration/test_backtest.py -k predictive_check

@@ -52,7 +52,7 @@ def document(name: str, version: int, title: str, properties: dict[str, Any]) ->
 
 RUN = document(
     "run",
-    2,
+    3,
     "skyshield run --json: per-night means with 95% intervals by class, target, unit",
     {
         "scenario": STRING,
@@ -90,6 +90,26 @@ RUN = document(
         ),
         "cross_border": records({"measure": STRING, "key": STRING, **STATS}),
         "run_id": NULLABLE_STRING,
+        "calibration": {
+            "description": "the calibration applied (--calibration), null without one",
+            "oneOf": [
+                {"type": "null"},
+                record(
+                    {
+                        "file": STRING,
+                        "path": STRING,
+                        "sha256": STRING,
+                        "train_until": NULLABLE_STRING,
+                        "period_start": STRING,
+                        "period_end": STRING,
+                        "multipliers": {"type": "object", "additionalProperties": NUMBER},
+                        "posture_fitted": {"type": "object", "additionalProperties": NUMBER},
+                        "description": STRING,
+                        "warnings": {"type": "array", "items": STRING},
+                    }
+                ),
+            ],
+        },
     },
 )
 
@@ -306,7 +326,7 @@ _NIGHT_NUMBERS = (
 )
 BACKTEST = document(
     "backtest",
-    1,
+    2,
     "skyshield backtest --json: each test night predicted from earlier reports, and scores",
     {
         "train_until": STRING,
@@ -336,6 +356,23 @@ BACKTEST = document(
             }
         ),
         "nights": records(
+            {
+                "date": STRING,
+                "class": STRING,
+                "launched": INTEGER,
+                "reported_neutralised": INTEGER,
+                "reported_destroyed": {
+                    "type": ["integer", "null"],
+                    "description": "null where the report does not give the destroyed/lost "
+                    "split of the class",
+                },
+                **dict.fromkeys(
+                    ("predicted_mean", "predicted_median", "predicted_p05", "predicted_p95"),
+                    NUMBER,
+                ),
+            }
+        ),
+        "predictions": records(
             {
                 "night": STRING,
                 "class": STRING,

@@ -123,8 +123,10 @@ def outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Any
     return documents
 
 
-# run v2 and compare v2: route_sets; runs v2: the statuses pending and interrupted
-CURRENT_VERSION = {"run": 2, "runs": 2, "compare": 2}
+# run v2 and compare v2: route_sets; runs v2: the statuses pending and interrupted; backtest v2:
+# nights one per night and class, the scored rows under predictions; run v3: the calibration
+# applied
+CURRENT_VERSION = {"run": 3, "runs": 2, "compare": 2, "backtest": 2}
 
 
 @pytest.mark.parametrize(

@@ -10,6 +10,7 @@ Every ``skyshield VERB`` is a thin wrapper of the function of the same name here
 from __future__ import annotations
 
 import dataclasses
+import json
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -18,6 +19,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from skyshield import __version__
+from skyshield.calibration.applied import applied_calibration, posture_warnings
 from skyshield.calibration.calibrate import adjustment
 from skyshield.calibration.workflow import backtest, calibrate
 from skyshield.campaigns.workflow import campaign
@@ -38,6 +40,7 @@ from skyshield.store import (
     check_results_directory,
     utc_now,
 )
+from skyshield.store.catalog import run_record
 
 __all__ = [
     "RunSummary",
@@ -91,7 +94,10 @@ def run(
 
     Without a ``progress`` callback a progress bar shows (a widget in notebooks, text in a
     terminal, nothing when output is not interactive). ``calibration``: a file written by
-    ``skyshield calibrate``; its latest quarter's kill-probability and EW multipliers apply.
+    ``skyshield calibrate``; its latest quarter's kill-probability and EW multipliers apply,
+    and the summary names it (``calibration_applied``: file, SHA-256, train-until date,
+    quarter, multipliers, and a warning when the scenario's units differ from the posture the
+    fit used: :func:`skyshield.calibration.applied.posture_warnings`).
     ``out``: a results directory (created if new) to save every table in, as Parquet, with the
     run in its DuckDB catalog (:mod:`skyshield.store`); the summary's ``run_id`` names it.
 
@@ -120,10 +126,21 @@ def run(
         scenario=loaded,
         calibration=None if calibration is None else str(calibration),
         started=started,
+        calibration_applied=_calibration_applied(calibration, loaded),
     )
     if out is None:
         return summary
     return dataclasses.replace(summary, run_id=summary.save(out))
+
+
+def _calibration_applied(
+    calibration: str | Path | None, scenario: Scenario
+) -> dict[str, Any] | None:
+    """Say what a run applied: the calibration file, its hash, multipliers, warnings."""
+    if calibration is None:
+        return None
+    applied = applied_calibration(calibration)
+    return {**applied.to_dict(), "warnings": posture_warnings(scenario, applied)}
 
 
 def _adjustment(
@@ -292,6 +309,19 @@ def export(
     return export_text(result, file_format, replication)
 
 
+def _stored_calibration(source: Scenario | str | Path | None) -> dict[str, Any] | None:
+    """Return the calibration a stored run recorded (``run --out --calibration``), or None."""
+    reference = None if isinstance(source, Scenario) or source is None else source
+    found = None if reference is None else stored_run_reference(reference)
+    if found is None:
+        return None
+    record = run_record(*found)
+    if record is None:
+        return None
+    applied = json.loads(record.parameters).get("calibration_applied")
+    return applied if isinstance(applied, dict) else None
+
+
 def _stored(source: Scenario | str | Path | None) -> Run | None:
     """Read the stored run ``source`` names (a folder ``DIR/runs/<run id>``); else None."""
     if source is None or isinstance(source, Scenario):
@@ -309,6 +339,7 @@ def report(
     progress: Callable[[str], None] | None = None,
     replications_progress: ProgressCallback | None = None,
     route_sets: RouteSets | None = None,
+    calibration: str | Path | None = None,
 ) -> str:
     """Return the self-contained HTML report of scenarios or stored runs.
 
@@ -320,7 +351,9 @@ def report(
     again. With two or more scenarios the report also compares them as :func:`compare` does
     (the first is the baseline), which simulates them on the same nights; stored runs are
     shown side by side, not compared (save a comparison with ``compare --out``).
-    ``replication`` is the night each map shows.
+    ``replication`` is the night each map shows. ``calibration``: applied to the scenarios
+    simulated here as :func:`run` applies it; each section names the calibration it ran with
+    (a stored run: the one recorded when it was saved).
 
     Examples
     --------
@@ -342,7 +375,7 @@ def report(
             n_reps = scenario.monte_carlo.replications if replications is None else replications
         check_replication(replication, n_reps, scenario.name)
     entries = []
-    for scenario, run in zip(loaded, stored, strict=True):
+    for source, scenario, run in zip(sources, loaded, stored, strict=True):
         if run is None:
             if progress is not None:
                 progress(scenario.name)
@@ -352,11 +385,18 @@ def report(
                 seed=seed,
                 workers=workers,
                 progress=replications_progress,
+                adjust=_adjustment(calibration),
             )
-        entries.append(ReportRun(run=run, summary=summarize(run), replication=replication))
+            applied = _calibration_applied(calibration, scenario)
+        else:
+            applied = _stored_calibration(source)
+        summary = dataclasses.replace(summarize(run), calibration_applied=applied)
+        entries.append(ReportRun(run=run, summary=summary, replication=replication))
     comparison = None
     if len(loaded) > 1 and not any(run is not None for run in stored):
         if progress is not None:
             progress("the comparison")
-        comparison = compare(*loaded, replications=replications, seed=seed, workers=workers)
+        comparison = compare(
+            *loaded, replications=replications, seed=seed, workers=workers, calibration=calibration
+        )
     return render_report(entries, comparison, version=__version__)

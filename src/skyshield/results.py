@@ -2,14 +2,14 @@
 
 Every workflow returns a result that satisfies :class:`Result` (its ``--json`` id):
 
-- ``skyshield.run``: :class:`RunSummary` (``skyshield/run/v2``)
+- ``skyshield.run``: :class:`RunSummary` (``skyshield/run/v3``)
 - ``skyshield.compare``: :class:`~skyshield.runner.compare.PolicyComparison` (``compare/v2``)
 - ``skyshield.sweep``: :class:`~skyshield.runner.sweep.SweepResult` (``sweep/v1``)
 - ``skyshield.campaign``: :class:`~skyshield.campaigns.workflow.CampaignRun` (``campaign/v1``),
   with its solver's :class:`~skyshield.campaigns.solve.DeliverySolution` (``delivery/v1``)
 - ``skyshield.calibrate``: :class:`~skyshield.calibration.calibrate.Calibration`
   (``calibrate/v1``)
-- ``skyshield.backtest``: :class:`~skyshield.calibration.backtest.Backtest` (``backtest/v1``)
+- ``skyshield.backtest``: :class:`~skyshield.calibration.backtest.Backtest` (``backtest/v2``)
 
 The ``--json`` documents' JSON Schemas are in the repository's ``schema/`` folder.
 """
@@ -41,7 +41,7 @@ __all__ = ["Result", "RunSummary", "summarize"]
 class Result(Protocol):
     """What every workflow's result offers (``skyshield.run``, ``compare``, ``sweep``, ...).
 
-    ``SCHEMA`` is the id of its ``--json`` document (``"skyshield/run/v2"``), which
+    ``SCHEMA`` is the id of its ``--json`` document (``"skyshield/run/v3"``), which
     ``to_dict()`` carries under ``"schema"``.
     """
 
@@ -109,8 +109,12 @@ class RunSummary:
     route_sets: int | None = None
     calibration: str | None = None
     started: datetime | None = None
+    # issue 23 item 10: the calibration applied (file, sha256, train_until, quarter, multipliers,
+    # warnings), :meth:`skyshield.calibration.applied.AppliedCalibration.to_dict`; None if none
+    calibration_applied: dict[str, Any] | None = None
 
-    SCHEMA: ClassVar[str] = "skyshield/run/v2"
+    # v3: ``calibration``, the calibration applied (null without one)
+    SCHEMA: ClassVar[str] = "skyshield/run/v3"
 
     def to_dict(self) -> dict[str, Any]:
         """Return what ``run --json`` prints (no per-threat or per-shot table; no NaN)."""
@@ -128,6 +132,7 @@ class RunSummary:
             "by_unit": records(self.by_unit),
             "cross_border": records(self.cross_border),
             "run_id": self.run_id,
+            "calibration": self.calibration_applied,
         }
 
     def save(self, directory: StrPath) -> str:
@@ -150,7 +155,11 @@ class RunSummary:
             self.tables(),
             kind="run",
             name=self.scenario_name,
-            parameters={"engine": self.engine, "calibration": self.calibration},
+            parameters={
+                "engine": self.engine,
+                "calibration": self.calibration,
+                "calibration_applied": self.calibration_applied,
+            },
             seed=self.seed,
             replications=self.replications,
             scenario_json=text,
@@ -164,6 +173,8 @@ class RunSummary:
             f"RunSummary {self.scenario_name}: {self.replications:,} nights, seed {self.seed}, "
             f"{self.engine} engine" + (", NOTIONAL positions" if self.notional else "")
         ]
+        if self.calibration_applied is not None:
+            lines.append(f"  {self.calibration_applied['description']}")
         table = self.by_class.set_index(["threat_class", "quantity"])["mean"]
         for cls in dict.fromkeys(self.by_class["threat_class"]):
             row = table.loc[cls]

@@ -224,3 +224,72 @@ def test_half_lives__parse_what_they_print() -> None:
     assert parse_half_lives("cruise=3") == {"drone": None, "cruise": 3.0, "ballistic": None}
     with pytest.raises(ValueError, match="expected one of"):
         parse_half_lives("shahed=3")
+
+
+def test_backtest_json__nights_one_per_night_and_class(small_surrogate: Surrogate) -> None:
+    """``nights`` of ``backtest --json``: the stated keys, one object per night and class
+    launched, the reported counts as given (destroyed null where the split is unknown), and
+    0 <= p05 <= median <= p95 <= launched."""
+    data = _synthetic_nights(small_surrogate, nights=60, seed=6)
+    destroyed = data.destroyed.copy()
+    destroyed[::3, 0] = np.nan  # every third night's drone split not reported
+    destroyed[1::3, 2] = np.nan
+    data = NightData(data.nights, data.launched, data.neutralised, destroyed, data.tactical)
+    result = backtest(
+        data, small_surrogate, train_until=date(2024, 2, 20), steps=100, warm_steps=60, seed=1
+    )
+    document = json.loads(json.dumps(result.to_dict(), allow_nan=False))
+    nights = document["nights"]
+    keys = {
+        "date", "class", "launched", "reported_neutralised", "reported_destroyed",
+        "predicted_mean", "predicted_median", "predicted_p05", "predicted_p95",
+    }  # fmt: skip
+    assert nights
+    assert all(set(n) == keys for n in nights)
+    tested = data.between(np.datetime64("2024-02-20"), np.datetime64("2025-01-01"))
+    assert len(nights) == int((tested.launched > 0).sum())  # one per night and class launched
+    index = {str(d): i for i, d in enumerate(tested.nights)}
+    unknown = 0
+    for n in nights:
+        i, k = index[n["date"]], REPORT_CLASSES.index(n["class"])
+        assert n["launched"] == tested.launched[i, k] > 0
+        assert n["reported_neutralised"] == tested.neutralised[i, k]
+        if np.isnan(tested.destroyed[i, k]):
+            assert n["reported_destroyed"] is None
+            unknown += 1
+        else:
+            assert n["reported_destroyed"] == tested.destroyed[i, k]
+            assert isinstance(n["reported_destroyed"], int)  # a count, not 210.0
+        assert isinstance(n["reported_neutralised"], int)
+        assert 0 <= n["predicted_p05"] <= n["predicted_median"] <= n["predicted_p95"]
+        assert n["predicted_p95"] <= n["launched"]
+        assert 0 <= n["predicted_mean"] <= n["launched"]
+    assert 3 <= unknown < len(nights)  # both branches exercised
+    # the same rows in the store's table; the scored per-target rows under predictions
+    table = result.tables()["backtest_forecasts"]
+    assert list(table.columns) == sorted(keys, key=list(nights[0]).index)
+    assert len(table) == len(nights)
+    assert {p["target"] for p in document["predictions"]} == {"neutralised", "destroyed"}
+
+
+def test_predictive_check__truth_reproduces_its_own_quarter(small_surrogate: Surrogate) -> None:
+    """Nights drawn from the model with known parameters: the check run with those parameters
+    holds each class's reported share inside its 90% interval; a posterior whose kill
+    multipliers are far off puts the drones' share outside it."""
+    from skyshield.calibration.check import predictive_check
+
+    data = _synthetic_nights(small_surrogate, nights=90, seed=11)
+    theta = np.array(
+        [0.5 * (p.low + p.high) for p in PARAMETERS] + [0.05, 0.1, 0.1] + [0.5, 0.5, 0.5]
+    )
+    truth = Posterior("2024-01-01", "2024-04-01", 90, theta[None, :], theta[None, :], 1.0)
+    check = predictive_check(small_surrogate, (truth,), data, draws=200)
+    assert list(check["class"]) == ["drone", "cruise", "ballistic"]
+    assert check["inside_90"].all(), check
+    assert (check["predicted_p05"] <= check["predicted_share"]).all()
+    assert (check["predicted_share"] <= check["predicted_p95"]).all()
+    wrong = theta.copy()
+    wrong[0] = PARAMETERS[0].low  # drones' kill multiplier at the bottom of its range
+    off = Posterior("2024-01-01", "2024-04-01", 90, wrong[None, :], wrong[None, :], 1.0)
+    drone = predictive_check(small_surrogate, (off,), data, draws=200).iloc[0]
+    assert not drone["inside_90"]

@@ -7,6 +7,7 @@ import pytest
 
 from skyshield.calibration.fit import night_data
 from skyshield.calibration.model import NightEngine
+from skyshield.catalog import ThreatClass
 from skyshield.posture import NightComposition, night_scenario
 from skyshield.reports import load_reports
 
@@ -86,3 +87,23 @@ def test_night_scenario__tactical_cruise_missiles_fly_from_near_the_border() -> 
     assert by_threat == {"shahed-136": 10, "kh-101": 4, "kalibr": 2, "kh-59-69": 6}
     with pytest.raises(ValueError, match="tactical"):
         NightComposition(drone=1, cruise=2, ballistic=0, tactical=3)
+
+
+def test_night_scenario__cruise_hold_is_the_named_share_of_the_full_load() -> None:
+    """Medium-range SAMs hold floor(CRUISE_HOLD_SHARE x full catalog load) rounds for cruise
+    missiles, whatever they are issued; no other family holds any (issue 23, item 10)."""
+    from skyshield.catalog import load_catalog
+    from skyshield.posture import CRUISE_HOLD_SHARE, FAMILY_OF_SYSTEM
+
+    catalog = load_catalog()
+    scenario = night_scenario(NightComposition(drone=20, cruise=4, ballistic=1))
+    medium = 0
+    for unit in scenario.fire_units:
+        system = catalog.systems[unit.system]
+        if FAMILY_OF_SYSTEM[unit.system] == "medium":
+            medium += 1
+            full = system.launchers * system.rounds_per_launcher
+            assert unit.reserve_for == {ThreatClass.CRUISE: int(CRUISE_HOLD_SHARE * full)}
+        else:
+            assert not unit.reserve_for
+    assert medium == 14

@@ -9,6 +9,9 @@ only: every test night is predicted from reports before it. Per night and class 
 prediction is a distribution (posterior samples × beta-binomial draws) of neutralised
 (destroyed + locationally lost), scored on every night, and destroyed, scored only on the
 nights whose report gives the destroyed/lost split of the class (:attr:`NightData.split`).
+:attr:`Backtest.forecasts` holds the same predictions one row per night and class (what
+``backtest --json`` prints as ``nights``): the reported counts (destroyed null where the split
+is not reported) and the predicted neutralised's mean, median and 5% and 95% quantiles.
 
 The naive baseline predicts launched × (Σ target / Σ launched) over the 30 days before the
 night, per class (all earlier nights when those 30 days have none of the class). So that both
@@ -52,25 +55,57 @@ from skyshield.store.documents import json_ready, records, save_result
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-__all__ = ["BASELINE_DAYS", "Backtest", "backtest", "baseline_forecast", "score"]
+__all__ = [
+    "BASELINE_DAYS",
+    "FORECAST_COLUMNS",
+    "Backtest",
+    "backtest",
+    "baseline_forecast",
+    "score",
+]
 
 BASELINE_DAYS = 30
 TARGETS = ("neutralised", "destroyed")
+# one row per test night and class: what ``backtest --json`` prints under ``nights``
+FORECAST_COLUMNS = (
+    "date",
+    "class",
+    "launched",
+    "reported_neutralised",
+    "reported_destroyed",
+    "predicted_mean",
+    "predicted_median",
+    "predicted_p05",
+    "predicted_p95",
+)
 
 
 @dataclass(frozen=True, slots=True)
 class Backtest:
-    """Per test night, class and target: reported, model median and intervals, baseline."""
+    """Per test night, class and target: reported, model median and intervals, baseline.
+
+    ``nights``: one row per night, class and target (scored: quantiles, CRPS, baseline);
+    ``forecasts``: one row per night and class (:data:`FORECAST_COLUMNS`): reported counts and
+    the predicted neutralised's mean, median, 5% and 95% quantiles.
+    """
 
     nights: pd.DataFrame
     metrics: pd.DataFrame
     fits: tuple[Posterior, ...]
     settings: dict[str, Any] = field(default_factory=dict)  # train_until, refit, window, ...
+    forecasts: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=FORECAST_COLUMNS))
 
-    SCHEMA: ClassVar[str] = "skyshield/backtest/v1"
+    # v2: ``nights`` one object per night and class (the forecasts); the per-target scored
+    # rows of v1's ``nights`` are under ``predictions``
+    SCHEMA: ClassVar[str] = "skyshield/backtest/v2"
 
     def to_dict(self) -> dict[str, Any]:
-        """Return what ``backtest --json`` prints: settings, scores, every predicted night."""
+        """Return what ``backtest --json`` prints: settings, scores, every predicted night.
+
+        ``nights``: one object per night and class (:data:`FORECAST_COLUMNS`;
+        ``reported_destroyed`` null where the report does not give the split);
+        ``predictions``: one per night, class and target, with the baseline and CRPS.
+        """
         tested = self.nights["night"] if not self.nights.empty else pd.Series(dtype=str)
         return {
             "schema": self.SCHEMA,
@@ -81,14 +116,20 @@ class Backtest:
             "window_days": self.settings.get("window_days"),
             "half_lives": json_ready(self.settings.get("half_lives")),
             "metrics": records(self.metrics),
-            "nights": records(self.nights),
+            "nights": records(_columns(self.forecasts, "backtest_forecasts")),
+            "predictions": records(self.nights),
         }
 
     def tables(self) -> dict[str, pd.DataFrame]:
-        """Return ``backtest_nights`` (per night, class, target) and ``backtest_metrics``."""
+        """Return the tables ``backtest_nights``, ``backtest_metrics``, ``backtest_forecasts``.
+
+        Per night, class and target; per class and target; per night and class (reported,
+        predicted neutralised's mean and quantiles).
+        """
         return {
             "backtest_nights": _columns(self.nights, "backtest_nights"),
             "backtest_metrics": _columns(self.metrics, "backtest_metrics"),
+            "backtest_forecasts": _columns(self.forecasts, "backtest_forecasts"),
         }
 
     def plot(self) -> Figure:
@@ -175,6 +216,7 @@ def backtest(
         origins.append(origin)
         origin += timedelta(days=refit_every_days)
     rows: list[dict[str, object]] = []
+    forecasts: list[dict[str, object]] = []
     fits: list[Posterior] = []
     walkers = initial.walkers if initial is not None else None
     for i, origin in enumerate(origins):
@@ -199,6 +241,7 @@ def backtest(
                 surrogate, fit, test.counts, draws=draws, seed=seed + i
             )
             for n, night in enumerate(test.nights):
+                forecasts.extend(_forecast_rows(test, n, neutral[:, n, :]))
                 for target, samples, reported in (
                     ("neutralised", neutral, test.neutralised),
                     ("destroyed", destroyed, test.destroyed),
@@ -237,6 +280,9 @@ def backtest(
         if progress is not None:
             progress(i + 1, len(origins))
     nights = pd.DataFrame(rows)
+    forecast = pd.DataFrame(forecasts, columns=list(FORECAST_COLUMNS))
+    # whole counts, NA where the split is not reported (not a float column with NaN)
+    forecast["reported_destroyed"] = forecast["reported_destroyed"].astype("Int64")
     settings = {
         "train_until": train_until.isoformat(),
         "test_until": None if test_until is None else test_until.isoformat(),
@@ -247,7 +293,40 @@ def backtest(
         "warm_steps": warm_steps,
         "seed": seed,
     }
-    return Backtest(nights=nights, metrics=score(nights), fits=tuple(fits), settings=settings)
+    return Backtest(
+        nights=nights,
+        metrics=score(nights),
+        fits=tuple(fits),
+        settings=settings,
+        forecasts=forecast,
+    )
+
+
+def _forecast_rows(test: NightData, n: int, neutral: np.ndarray) -> list[dict[str, object]]:
+    """Night ``n``'s row per class launched: reported, predicted neutralised (draws, 3).
+
+    ``reported_destroyed`` is None where the report does not give the class's split.
+    """
+    out: list[dict[str, object]] = []
+    for k, cls in enumerate(REPORT_CLASSES):
+        if test.launched[n, k] == 0:
+            continue
+        s = neutral[:, k]
+        p05, median, p95 = np.quantile(s, [0.05, 0.5, 0.95])
+        out.append(
+            {
+                "date": str(test.nights[n]),
+                "class": cls,
+                "launched": int(test.launched[n, k]),
+                "reported_neutralised": int(test.neutralised[n, k]),
+                "reported_destroyed": int(test.destroyed[n, k]) if test.split[n, k] else None,
+                "predicted_mean": float(s.mean()),
+                "predicted_median": float(median),
+                "predicted_p05": float(p05),
+                "predicted_p95": float(p95),
+            }
+        )
+    return out
 
 
 def _mean_of_known(values: np.ndarray) -> float:

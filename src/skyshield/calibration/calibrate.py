@@ -69,6 +69,8 @@ class Calibration:
     periods: tuple[Posterior, ...] = ()
     data: dict[str, Any] = field(default_factory=dict)
     file: str | None = None  # where the calibration file was written, if it was
+    # posterior predictive check over the training quarters (:mod:`.check`); not in the file
+    check: pd.DataFrame | None = None
 
     def summary(self) -> pd.DataFrame:
         """One row per period and parameter: median and 5-95% interval."""

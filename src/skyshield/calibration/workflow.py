@@ -11,6 +11,8 @@ from collections.abc import Callable, Mapping
 from datetime import date
 from pathlib import Path
 
+import numpy as np
+
 from skyshield.calibration.backtest import Backtest
 from skyshield.calibration.backtest import backtest as rolling_backtest
 from skyshield.calibration.calibrate import (
@@ -20,6 +22,7 @@ from skyshield.calibration.calibrate import (
     load_calibration,
 )
 from skyshield.calibration.calibrate import calibrate as fit_quarters
+from skyshield.calibration.check import predictive_check
 from skyshield.calibration.fit import night_data
 from skyshield.calibration.settings import (
     DEFAULT_HALF_LIVES,
@@ -102,6 +105,9 @@ def calibrate(
     periods = fit_quarters(
         nights, until, surrogate, steps=steps, seed=seed, progress=_stage(progress, "quarters")
     )
+    check = predictive_check(
+        surrogate, periods, nights.between(nights.nights.min(), np.datetime64(until)), seed=seed
+    )
     result = Calibration(
         surrogate=surrogate,
         settings=settings,
@@ -114,6 +120,7 @@ def calibrate(
             "dropped": reports.dropped.to_dict(orient="records"),
         },
         file=None if out is None else str(out),
+        check=check,
     )
     if out is not None:
         result.write(out)

@@ -128,6 +128,25 @@ def _print_calibration(result: Calibration, output: Path) -> None:
         cells = g.set_index("parameter")
         table.add_row(str(start), str(nights), *(f"{cells.loc[n, 'median']:.2f}" for n in NAMES))
     print_table(table)
+    if result.check is not None and not result.check.empty:
+        table = Table(
+            title="Posterior predictive check: each quarter's fit run forward over its own "
+            "nights (emulator); share neutralised, reported vs predicted median and 90%",
+            title_justify="left",
+        )
+        for col in ("quarter", "class", "nights", "reported", "predicted", "90%", "inside"):
+            table.add_column(col, justify="left" if col in ("quarter", "class") else "right")
+        for r in result.check.itertuples():
+            table.add_row(
+                str(r.quarter),
+                str(r._2),
+                str(r.nights),
+                f"{r.reported_share:.2f}",
+                f"{r.predicted_share:.2f}",
+                f"{r.predicted_p05:.2f}-{r.predicted_p95:.2f}",
+                "yes" if r.inside_90 else "NO",
+            )
+        print_table(table)
     latest = result.latest()
     table = Table(
         title=f"Latest quarter ({latest.start} to {latest.end}): median and 5-95% interval",

@@ -7,7 +7,13 @@ from typing import Annotated
 
 import typer
 
-from skyshield.cli.common import RouteSetsOption, check_outputs, route_sets_value
+from skyshield.cli.common import (
+    CalibrationOption,
+    RouteSetsOption,
+    check_outputs,
+    route_sets_value,
+    warn,
+)
 from skyshield.terminal import err, progress_bar, write_output
 
 __all__ = ["report_command"]
@@ -35,11 +41,22 @@ def report_command(
         int, typer.Option("--replication", "-r", min=0, help="The night the maps show.")
     ] = 0,
     route_sets: RouteSetsOption = None,
+    calibration: CalibrationOption = None,
 ) -> None:
     """Write one self-contained HTML report: maps, charts with intervals, comparison, sources."""
     from skyshield.api import report
 
-    check_outputs(files=[output])
+    check_outputs(files=[output], calibration=calibration)
+    if calibration is not None:
+        from skyshield.calibration.applied import applied_calibration, posture_warnings
+        from skyshield.runner.replay import stored_run_reference
+        from skyshield.scenario import load_scenario
+
+        applied = applied_calibration(calibration)
+        sources: list[str | None] = [*scenarios] if scenarios else [None]
+        for source in sources:
+            if source is None or stored_run_reference(source) is None:
+                warn(posture_warnings(load_scenario(source), applied))
     with progress_bar("replications", quiet=False) as replications_progress:
         html = report(
             *(scenarios or []),
@@ -50,6 +67,7 @@ def report_command(
             replication=replication,
             progress=lambda label: err.print(f"running {label}", highlight=False),
             replications_progress=replications_progress,
+            calibration=calibration,
         )
     write_output(output, html)
     err.print(f"wrote {output} ({len(html.encode('utf-8')) / 1e6:.1f} MB)", highlight=False)

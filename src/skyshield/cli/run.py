@@ -76,6 +76,10 @@ def run_command(
     check_outputs(plot=plot, out_dir=out_dir, calibration=calibration)
     loaded = load_scenario(scenario)
     warn(placement_warnings(loaded))
+    if calibration is not None:
+        from skyshield.calibration.applied import applied_calibration, posture_warnings
+
+        warn(posture_warnings(loaded, applied_calibration(calibration)))
     total = replications or loaded.monte_carlo.replications
     if engine is EngineKind.REFERENCE:
         say_reference_time(loaded, total)
@@ -137,7 +141,14 @@ def _print_summary(summary: RunSummary) -> None:
         f"[bold]{s.scenario_name}[/]: {plural(s.replications, 'replication')}, seed {s.seed}, "
         f"{s.engine} engine" + (" — defending positions are NOTIONAL" if s.notional else "")
     )
-    table = Table(title="Threats per night: mean ± 95% CI of the mean", title_justify="left")
+    if s.calibration_applied is not None:
+        out.print(s.calibration_applied["description"], highlight=False)
+    calibrated = (
+        "" if s.calibration_applied is None else f" (calibrated: {s.calibration_applied['file']})"
+    )
+    table = Table(
+        title=f"Threats per night: mean ± 95% CI of the mean{calibrated}", title_justify="left"
+    )
     table.add_column("class")
     quantities = ["launched", "intercepted", "lost_to_ew", "impacted", "reached_area"]
     for q in quantities:

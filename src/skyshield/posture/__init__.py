@@ -8,6 +8,7 @@ it with stocks and deliveries); every position, stock and split is an illustrati
 from __future__ import annotations
 
 from skyshield.posture.laydown import (
+    CRUISE_HOLD_SHARE,
     FAMILIES,
     FAMILY_OF_SYSTEM,
     LAUNCH_AREAS,
@@ -21,6 +22,7 @@ from skyshield.posture.laydown import (
 )
 
 __all__ = [
+    "CRUISE_HOLD_SHARE",
     "FAMILIES",
     "FAMILY_OF_SYSTEM",
     "LAUNCH_AREAS",

@@ -9,10 +9,11 @@ the share of each system family that is effectively in action, kill probabilitie
 electronic-warfare intensity.
 
 Doctrine: long-range SAMs engage only missiles; medium-range SAMs (NASAMS, IRIS-T, Buk, F-16)
-keep half their load for cruise missiles, firing at drones only above it. Without that rule the
-calibrated model lost a fifth of its cruise interceptions on 400-drone nights (0.85 -> 0.66 of
-launched at the 2025-Q1 medians) while the reports show no such fall (2024-07 -> 2025-06, nights
-with >= 5 cruise missiles: 0.82 neutralised with < 50 drones, 0.87 with >= 300).
+hold rounds for cruise missiles (:data:`CRUISE_HOLD_SHARE`), firing at drones and ballistic
+missiles only above that floor. Without that rule the calibrated model lost a fifth of its
+cruise interceptions on 400-drone nights (0.85 -> 0.66 of launched at the 2025-Q1 medians)
+while the reports show no such fall (2024-07 -> 2025-06, nights with >= 5 cruise missiles: 0.82
+neutralised with < 50 drones, 0.87 with >= 300).
 
 Launch areas follow the Air Force reports' usual wording ("Kursk", "Bryansk", "Oryol",
 "Primorsko-Akhtarsk", "Hvardiiske" in Crimea for Shahed-type drones; Tu-95MS over the Volga /
@@ -23,6 +24,7 @@ threats fly as Shaheds and the night model marks a fitted share of them as decoy
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,6 +37,7 @@ from skyshield.scenario import Scenario
 from skyshield.scenario.notional import UA_EARLY_WARNING_SPOTS, city_ew_zones, early_warning_radar
 
 __all__ = [
+    "CRUISE_HOLD_SHARE",
     "FAMILIES",
     "LAUNCH_AREAS",
     "LAYDOWN",
@@ -214,6 +217,20 @@ LAUNCH_WINDOW_H = {
     "tactical": (6.0, 6.5),
     "ballistic": (6.5, 7.0),
 }
+# The cruise hold of medium-range SAMs (``reserve_for: {cruise: n}`` of each unit): n =
+# floor(CRUISE_HOLD_SHARE x the system's FULL catalog load, launchers x rounds per launcher).
+# It is a floor in rounds, counted from the full load, not a share of the rounds a unit holds:
+# a unit with more rounds fires at drones and ballistic missiles only down to n; a unit issued
+# n rounds or fewer (a campaign's depleted stock, a user's ``stock``) keeps them all for cruise
+# missiles. That is the doctrine meant here, not an accident: interceptors that cannot be
+# replaced soon are spent on the missiles only they can stop, and fewer rounds make that more
+# pressing, not less. In the night model every unit starts fully loaded, so the floor is half
+# of what it holds. Basis: the reports above (cruise missiles' neutralised share does not fall
+# on big drone nights); no public source gives the share, so 0.5 is an assumption. Its side
+# effect in campaigns: a tracked medium SAM whose units are issued few rounds fires only at
+# cruise missiles, which lowers its stock-out probability (IRIS-T's 0.00 in the built-in
+# campaign is partly this, as issue 23's audit found).
+CRUISE_HOLD_SHARE = 0.5
 MAX_SPACING_S = 3600.0  # the scenario format's limit
 RANGE_MARGIN = 0.85  # a target counts as reachable within 85% of the type's range
 
@@ -325,9 +342,9 @@ def _laydown_units(loads: dict[str, int]) -> list[dict[str, Any]]:
                 unit["engages"] = ["cruise", "supersonic", "ballistic"]
                 unit["radar_azimuth_deg"] = 60.0  # facing the north-east threat axis
             elif FAMILY_OF_SYSTEM[system] == "medium":
-                # missiles first: half of a medium SAM's load is kept for cruise missiles
+                # missiles first: a floor of rounds held for cruise (CRUISE_HOLD_SHARE)
                 load = loads[system]
-                unit["reserve_for"] = {"cruise": load // 2}
+                unit["reserve_for"] = {"cruise": math.floor(CRUISE_HOLD_SHARE * load)}
             units.append(unit)
     return units
 

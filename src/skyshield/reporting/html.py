@@ -319,6 +319,7 @@ def render_report(
             "seed": e.run.seed,
             "engine": e.run.engine.value,
             "start_time": e.run.scenario.start_time.isoformat(),
+            "calibration": e.summary.calibration_applied,  # None: not calibrated
             "map": maps[k],
             "charts": {
                 f"chart-{k}-class": by_class_chart(t["by_class"]),

@@ -275,6 +275,18 @@ SCHEMAS: dict[str, pa.Schema] = {
             )
         ),
     ),
+    # backtest: per test night and class, reported and the predicted neutralised (#23 item 9)
+    "backtest_forecasts": _schema(
+        ("date", pa.string()),
+        ("class", pa.string()),
+        ("launched", pa.int64()),
+        ("reported_neutralised", pa.int64()),
+        ("reported_destroyed", pa.int64()),  # null where the split is not reported
+        ("predicted_mean", pa.float64()),
+        ("predicted_median", pa.float64()),
+        ("predicted_p05", pa.float64()),
+        ("predicted_p95", pa.float64()),
+    ),
     # a delivery solver's candidates: monthly delivery and its estimated P(stock-out)
     "delivery_tried": _schema(("per_month", pa.int64()), ("p_stockout", pa.float64())),
     # sensitivity indices of a Sobol sweep (:mod:`skyshield.metrics.sobol`)

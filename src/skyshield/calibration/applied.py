@@ -1,0 +1,130 @@
+"""What ``--calibration FILE`` applied to a run, said wherever the run's results go.
+
+A calibrated run names its calibration in every output (the terminal's header, ``--json``, the
+HTML report, the results store): :func:`applied_calibration` reads the file once and returns
+its name, content hash, training cut-off, the quarter whose medians apply and those medians.
+
+The fit estimated the kill-probability and EW multipliers *jointly* with the effective size of
+each system family of the night model's notional posture (:data:`skyshield.posture.LAYDOWN`):
+on that posture a low kill multiplier can be the other face of a high posture multiplier (in
+2025-Q1 ``pk_cruise`` 0.25 with ``posture_medium`` 1.71). ``--calibration`` applies only the
+kill-probability and EW multipliers, so on a scenario whose units differ from that posture the
+shares the fit reproduced need not follow; :func:`posture_warnings` says so in one line.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from skyshield.calibration.calibrate import load_calibration
+from skyshield.calibration.fit import FIT_NAMES
+from skyshield.posture import FAMILIES, FAMILY_OF_SYSTEM, LAYDOWN
+from skyshield.scenario import Scenario
+
+__all__ = [
+    "APPLIED_PARAMETERS",
+    "AppliedCalibration",
+    "applied_calibration",
+    "posture_warnings",
+]
+
+# the fitted parameters ``--calibration`` applies to any scenario (see :func:`adjustment`)
+APPLIED_PARAMETERS = ("pk_drone", "pk_cruise", "pk_ballistic", "ew")
+HASH_SHOWN = 12  # hex digits of the file's SHA-256 shown in one-line descriptions
+
+
+@dataclass(frozen=True, slots=True)
+class AppliedCalibration:
+    """The calibration a run applied: which file, fitted on what, and the multipliers used."""
+
+    file: str  # the file's name
+    path: str  # the path as given
+    sha256: str  # of the file's bytes: the calibration's id
+    train_until: str | None  # fitted on report nights before this date
+    period_start: str  # the quarter whose posterior medians apply
+    period_end: str
+    multipliers: dict[str, float]  # APPLIED_PARAMETERS -> median
+    posture: dict[str, float]  # posture_<family> -> median: fitted, not applied
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready: what ``run --json`` prints under ``calibration``."""
+        return {
+            "file": self.file,
+            "path": self.path,
+            "sha256": self.sha256,
+            "train_until": self.train_until,
+            "period_start": self.period_start,
+            "period_end": self.period_end,
+            "multipliers": {k: round(v, 4) for k, v in self.multipliers.items()},
+            "posture_fitted": {k: round(v, 4) for k, v in self.posture.items()},
+            "description": self.describe(),
+        }
+
+    def describe(self) -> str:
+        """One line: file, training cut-off, quarter, hash and the multipliers applied."""
+        m = self.multipliers
+        until = (
+            "training cut-off not recorded"
+            if self.train_until is None
+            else f"report nights before {self.train_until}"
+        )
+        return (
+            f"calibrated with {self.file} (sha256 {self.sha256[:HASH_SHOWN]}; {until}; "
+            f"medians of {self.period_start} to {self.period_end}): "
+            f"kill probability x drone {m['pk_drone']:.2f}, cruise {m['pk_cruise']:.2f}, "
+            f"ballistic {m['pk_ballistic']:.2f}; EW x {m['ew']:.2f}"
+        )
+
+
+def applied_calibration(path: str | Path) -> AppliedCalibration:
+    """Read a calibration file (fitted) and say what applying it does (see the module)."""
+    path = Path(path)
+    calibration = load_calibration(path, source="--calibration", fitted=True)
+    latest = calibration.latest()
+    medians = dict(zip(FIT_NAMES, np.median(latest.samples, axis=0), strict=True))
+    train_until = calibration.data.get("train_until")
+    return AppliedCalibration(
+        file=path.name,
+        path=str(path),
+        sha256=hashlib.sha256(path.read_bytes()).hexdigest(),
+        train_until=None if train_until is None else str(train_until),
+        period_start=latest.start,
+        period_end=latest.end,
+        multipliers={k: float(medians[k]) for k in APPLIED_PARAMETERS},
+        posture={f"posture_{f}": float(medians[f"posture_{f}"]) for f in FAMILIES},
+    )
+
+
+def _families(systems: Counter[str]) -> str:
+    counts = Counter[str]()
+    for system, n in systems.items():
+        counts[FAMILY_OF_SYSTEM.get(system, "other")] += n
+    order = (*FAMILIES, "other")
+    return ", ".join(f"{counts[f]} {f}" for f in order if counts[f])
+
+
+def posture_warnings(scenario: Scenario, applied: AppliedCalibration) -> list[str]:
+    """One line when ``scenario``'s fire units differ from the posture the fit used; else none.
+
+    The fit's posture is the night model's notional laydown (:data:`LAYDOWN`): the systems
+    and unit counts compared here. Positions are not compared (the laydown's are notional).
+    """
+    fitted = Counter(system for systems in LAYDOWN.values() for system in systems)
+    mine = Counter(u.system for u in scenario.fire_units)
+    if mine == fitted:
+        return []
+    posture = ", ".join(
+        f"{k.removeprefix('posture_')} x {v:.2f}" for k, v in applied.posture.items()
+    )
+    return [
+        f"--calibration {applied.file}: {scenario.name}'s {sum(mine.values())} fire units "
+        f"({_families(mine)}) differ from the posture the fit used ({sum(fitted.values())} "
+        f"notional units: {_families(fitted)}; fitted effective size {posture}, not applied), "
+        "so its kill-probability multipliers may not reproduce the reported shares here"
+    ]

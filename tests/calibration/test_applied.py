@@ -1,0 +1,104 @@
+"""A calibrated run says so (issue 23, item 10): every output names the calibration applied,
+and a run warns when its scenario's units differ from the posture the fit used."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from tests.calibration.conftest import CHOSEN, write_calibration_file
+
+from skyshield import api
+from skyshield.calibration.applied import applied_calibration, posture_warnings
+from skyshield.posture import NightComposition, night_scenario
+from skyshield.scenario import load_scenario
+from skyshield.store.catalog import run_record
+from skyshield.testing import run_cli
+
+TINY = Path(__file__).resolve().parent.parent / "tiny.yaml"
+QUIET: dict[str, Any] = {"progress": lambda *_: None}
+
+
+def _stamp(path: Path, train_until: str) -> None:
+    """Record a training cut-off in a calibration file, as `calibrate` does."""
+    document = json.loads(path.read_text())
+    document["data"] = {"train_until": train_until}
+    path.write_text(json.dumps(document))
+
+
+@pytest.fixture(scope="module")
+def calibration(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = write_calibration_file(tmp_path_factory.mktemp("applied"))
+    _stamp(path, "2025-04-01")
+    return path
+
+
+def test_applied__names_file_hash_cutoff_and_multipliers(calibration: Path) -> None:
+    applied = applied_calibration(calibration)
+    assert applied.file == "calibration.json"
+    assert applied.sha256 == hashlib.sha256(calibration.read_bytes()).hexdigest()
+    assert applied.train_until == "2025-04-01"
+    assert (applied.period_start, applied.period_end) == ("2025-01-01", "2025-04-01")
+    assert applied.multipliers == pytest.approx(CHOSEN)
+    line = applied.describe()
+    assert "calibration.json" in line
+    assert applied.sha256[:12] in line
+    assert "before 2025-04-01" in line
+    assert "cruise 0.50" in line
+
+
+def test_applied__another_file_another_hash(calibration: Path, tmp_path: Path) -> None:
+    other = tmp_path / "calibration.json"
+    other.write_bytes(calibration.read_bytes())
+    _stamp(other, "2025-01-01")
+    assert applied_calibration(other).sha256 != applied_calibration(calibration).sha256
+
+
+def test_posture_warnings__only_when_units_differ(calibration: Path) -> None:
+    applied = applied_calibration(calibration)
+    fitted = night_scenario(NightComposition(drone=10, cruise=2, ballistic=1))
+    assert posture_warnings(fitted, applied) == []  # the fit's own posture: nothing to say
+    lines = posture_warnings(load_scenario(TINY), applied)
+    assert len(lines) == 1
+    assert "2 fire units" in lines[0]
+    assert "71 notional units" in lines[0]
+    # one unit less than the posture the fit used is a difference too
+    fewer = fitted.model_copy(update={"fire_units": fitted.fire_units[1:]})
+    assert len(posture_warnings(fewer, applied)) == 1
+
+
+def test_run__json_store_and_report_name_the_calibration(calibration: Path, tmp_path: Path) -> None:
+    summary = api.run(TINY, replications=2, calibration=calibration, out=tmp_path, **QUIET)
+    document = summary.to_dict()
+    assert document["schema"] == "skyshield/run/v3"
+    named = document["calibration"]
+    assert named["file"] == "calibration.json"
+    assert named["sha256"] == hashlib.sha256(calibration.read_bytes()).hexdigest()
+    assert named["train_until"] == "2025-04-01"
+    assert len(named["warnings"]) == 1
+    assert named["description"] in repr(summary)
+    # the store keeps it with the run
+    assert summary.run_id is not None
+    record = run_record(tmp_path, summary.run_id)
+    assert record is not None
+    assert json.loads(record.parameters)["calibration_applied"]["sha256"] == named["sha256"]
+    # the HTML report of the stored run, and of a scenario run with --calibration, say it
+    stored = api.report(tmp_path / "runs" / summary.run_id)
+    assert named["description"] in stored
+    fresh = api.report(TINY, replications=2, calibration=calibration)
+    assert named["description"] in fresh
+    assert "calibrated with" not in api.report(TINY, replications=2)
+    # without a calibration: null
+    assert api.run(TINY, replications=2, **QUIET).to_dict()["calibration"] is None
+
+
+def test_cli_run__header_and_warning(calibration: Path, tmp_path: Path) -> None:
+    result = run_cli("run", TINY, "-n", "2", "--calibration", calibration, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "calibrated with calibration.json" in result.stdout
+    assert "(calibrated: calibration.json)" in result.stdout  # the table's header
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("warning:")]
+    assert len([w for w in warnings if "posture the fit used" in w]) == 1
