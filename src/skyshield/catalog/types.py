@@ -201,6 +201,9 @@ class SystemType:
     doctrine: Doctrine
     shots_per_engagement: int  # rounds fired per engagement before looking again
     decoy_discrimination: float  # probability a decoy is recognised as one before firing
+    # issue #22: identification by the unit's own sensor
+    identification_delay_s: float = 0.0  # from the track to the unit's identification
+    drone_taken_for_decoy: float = 0.0  # probability an armed drone is identified as a decoy
 
     def pk_against(self, threat_class: ThreatClass) -> float:
         """Single-shot kill probability of one round against a threat of ``threat_class``."""

@@ -127,6 +127,33 @@ def check_references(scenario: Scenario) -> list[FieldProblem]:
                 f"{held} rounds",
             )
 
+    for code, nation in scenario.nations.items():  # issue #22: host-nation consent
+        for i, guest in enumerate(nation.hosts):
+            need(
+                guest in scenario.nations and guest != code,
+                f"nations.{code}.hosts[{i}]",
+                "a nation declared under `nations`, other than the host itself",
+                guest,
+            )
+    for i, unit in enumerate(scenario.fire_units):
+        host = unit.operates_under
+        if host is None or host == unit.nation:
+            continue
+        if host not in scenario.nations:
+            need(
+                False,
+                f"fire_units[{i}].operates_under",
+                f"a nation declared under `nations` ({_one_of(scenario.nations)})",
+                host,
+            )
+            continue
+        need(
+            unit.nation in scenario.nations[host].hosts,
+            f"fire_units[{i}].operates_under",
+            f"a host whose `nations.{host}.hosts` lists {unit.nation} (its consent)",
+            host,
+        )
+
     for i, wave in enumerate(scenario.raid.waves):
         path = f"raid.waves[{i}]"
         need(
