@@ -210,7 +210,9 @@ def compile_scenario(scenario: Scenario, catalog: Catalog | None = None) -> Comp
             [s.shots_per_engagement if s.doctrine is Doctrine.SHOOT_SHOOT else 1 for s in systems],
             np.int64,
         ),
-        unit_decoy_discrimination=_arr([s.decoy_discrimination for s in systems], np.float64),
+        unit_decoy_discrimination=_arr(
+            [s.identification(daylight=scenario.daylight)[0] for s in systems], np.float64
+        ),
         unit_reserves=_arr(
             [[u.reserve_for.get(c, 0) for c in _CLASSES] for u in units], np.int64
         ).reshape(len(units), len(_CLASSES)),
@@ -264,6 +266,10 @@ def compile_scenario(scenario: Scenario, catalog: Catalog | None = None) -> Comp
         roe_threat_horizon_s=_arr([_horizon(n, in_time=True) for n in nations], np.float64),
         roe_clock=_arr([_CLOCKS[n.roe.authorization_clock] for n in nations], np.int8),
         unit_roe_nation=_arr([nation_pos[u.operates_under or u.nation] for u in units], np.int32),
-        unit_identification_delay_s=_arr([s.identification_delay_s for s in systems], np.float64),
-        unit_drone_taken_for_decoy=_arr([s.drone_taken_for_decoy for s in systems], np.float64),
+        unit_identification_delay_s=_arr(
+            [s.identification(daylight=scenario.daylight)[2] for s in systems], np.float64
+        ),
+        unit_drone_taken_for_decoy=_arr(
+            [s.identification(daylight=scenario.daylight)[1] for s in systems], np.float64
+        ),
     )

@@ -55,6 +55,7 @@ NationCode = Annotated[str, Field(pattern=r"^[A-Z]{2}$")]
 Integer = Annotated[int, Strict()]
 # Strict floats still take integers (`radius_km: 50`), but no booleans or strings.
 Real = Annotated[float, Strict()]
+Flag = Annotated[bool, Strict()]  # new switches (#22): `yes` or 1 in a file is an error
 
 
 class FrozenModel(BaseModel):
@@ -137,7 +138,7 @@ class ThreatAssessment(FrozenModel):
     @model_validator(mode="after")
     def _one_horizon(self) -> Self:
         if (self.horizon_km is None) == (self.horizon_min is None):
-            raise ValueError("a threat assessment has exactly one of `horizon_km`, `horizon_min`")
+            raise ValueError("exactly one of `horizon_km`, `horizon_min`")
         return self
 
 
@@ -154,7 +155,7 @@ class RulesOfEngagement(FrozenModel):
     populated_min_population: Integer = Field(default=50_000, ge=0)
     populated_radius_km: Real = Field(default=5.0, ge=0.0, le=100.0, allow_inf_nan=False)
     # issue #22: identification, threat assessment, authorization clock
-    require_identification: bool = Field(
+    require_identification: Flag = Field(
         default=False,
         description="Units fire only once they have identified the target (after their "
         "system's identification delay from the track); identification can be wrong.",
@@ -165,7 +166,7 @@ class RulesOfEngagement(FrozenModel):
         "threatens (needs `threat_assessment`), or always (as the classes allow).",
     )
     threat_assessment: ThreatAssessment | None = None
-    engage_only_threatening: bool = Field(
+    engage_only_threatening: Flag = Field(
         default=False,
         description="Engage only tracks that threaten (needs `threat_assessment`).",
     )
@@ -176,8 +177,8 @@ class RulesOfEngagement(FrozenModel):
         needs = self.engage_only_threatening or self.engage_decoys is EngageDecoys.IF_THREATENING
         if needs and self.threat_assessment is None:
             raise ValueError(
-                "`engage_only_threatening` and `engage_decoys: if_threatening` need a "
-                "`threat_assessment` ({within_km, horizon_km or horizon_min})"
+                "a `threat_assessment` ({within_km, horizon_km or horizon_min}) where "
+                "`engage_only_threatening` or `engage_decoys: if_threatening` is set"
             )
         return self
 
@@ -372,3 +373,9 @@ class Scenario(FrozenModel):
     raid: Raid
     monte_carlo: MonteCarloSettings = MonteCarloSettings()
     engine: EngineSettings = EngineSettings()
+    # issue #22
+    daylight: Flag = Field(
+        default=False,
+        description="The raid is flown by day: units that identify by sight use their "
+        "catalog day figures (decoy recognition, misidentification, identification delay).",
+    )
