@@ -113,3 +113,12 @@ run output-path-not-tried src/skyshield/terminal.py '        with path.open("ab"
 run export-suffix-ignored src/skyshield/cli/export.py "    file_format = _format_for(output, file_format)" "    file_format = file_format or ExportFormat.GEOJSON" tests/export/test_commands.py -k suffix
 run interrupt-marked-failed src/skyshield/runner/sweep.py "finish_run(directory, unfinished, RunStatus.PENDING)" "finish_run(directory, unfinished, RunStatus.FAILED)" tests/runner/test_sweep.py -k interrupt
 run nation-chart-colours-dropped src/skyshield/reporting/html.py 'by_unit_chart(t["by_unit"], colours)' 'by_unit_chart(t["by_unit"])' tests/report/test_html.py -k one_colour
+# issue #22 rules of engagement: identification, threat assessment, clock, host-nation rules
+run decoys-never-ignored src/skyshield/engine/kernel.py "        if mode == 0 or (mode == 1 and not inp.window_threatening[w]):" "        if mode == 1 and not inp.window_threatening[w]:" tests/engine/test_roe_identification.py -k never_engaged
+run identification-skipped src/skyshield/engine/windows.py "        cleared = np.maximum(cleared, identified)" "        cleared = np.maximum(cleared, track)" tests/engine/test_roe_identification.py -k waits
+run misidentification-skipped src/skyshield/engine/kernel.py "    elif inp.threat_drone[i] and inp.unit_require_id[u]:" "    elif False:" tests/engine/test_roe_identification.py -k never_engaged
+run clock-first-track-under-zone-entry src/skyshield/engine/windows.py "        start = np.maximum(track, entry_s)" "        start = track" tests/engine/test_roe_identification.py -k zone_entry
+run threat-assessment-knows-target src/skyshield/engine/zones.py "    threat, lo, hi = _course_near(" "    owner = np.searchsorted(pieces.vertex_offset, cand[:, 0], side=\"right\") - 1
+    cand = cand[compiled.threat_target[owner] == cand[:, 1]]
+    threat, lo, hi = _course_near(" tests/engine/test_roe_identification.py -k identical
+run host-rules-ignored src/skyshield/engine/compile.py "[nation_pos[u.operates_under or u.nation] for u in units]" "[nation_pos[u.nation] for u in units]" tests/engine/test_roe_identification.py -k host

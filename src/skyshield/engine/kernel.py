@@ -14,7 +14,9 @@ an engagement resolves, a reload completes. Every visited step, in this order:
    channels, each threat once; a unit never takes its stock below what it holds back for
    other classes (``reserve_for``). A decoy is taken for a drone unless the unit recognises it (its
    night's uniform below the unit's discrimination probability): the rules and tasking of the
-   class it is taken for apply;
+   class it is taken for apply; where the rules require identification a drone is taken for a
+   decoy when its identification uniform is below the unit's error rate; a target taken for a
+   decoy is engaged as the nation's ``engage_decoys`` says (never; in threatening windows; always);
 4. a unit fires its doctrine's rounds per engagement (one for shoot-look-shoot); round ``m`` at a
    threat hits when that threat's ``m``-th pre-drawn uniform is below the unit's kill probability.
 

@@ -322,16 +322,17 @@ class _Rules:
 
         The course from sample ``k`` to the next (never the target), extended over the
         horizon (a distance, or a time at the speed between the samples), must pass within
-        the assessment's distance of an asset or an own populated place (cross-track and
+        the assessment's distance of an own asset or populated place (cross-track and
         along-track distances on the sphere).
         """
         c = self.c
         if nation not in self._protected:
-            own = NATION_CODES[int(c.nation_territory[nation])]
-            places = populated_places(int(c.roe_populated_min[nation]), own)
+            code = int(c.nation_territory[nation])
+            places = populated_places(int(c.roe_populated_min[nation]), NATION_CODES[code])
             self._protected[nation] = [
                 (float(lo), float(la))
                 for lo, la in zip(c.asset_lon_deg, c.asset_lat_deg, strict=True)
+                if _territory(float(lo), float(la)) == code  # assets on its own territory
             ] + [
                 (float(lo), float(la))
                 for lo, la in zip(places.lon_deg, places.lat_deg, strict=True)

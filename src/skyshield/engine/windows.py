@@ -21,7 +21,15 @@ and, at the fire time itself,
 
 * the unit's networks hold a track on the threat and the nation's authorization delay has
   elapsed since: ``t >= track_s + delay_s``; the threat has not yet hit: ``t`` before impact;
+  the delay counts from the first track, the tracked threat's entry into the nation's zone, or
+  the unit's identification (``authorization_clock``), and a nation that requires
+  identification also waits for it (:func:`cleared_times_s`);
 * if the nation requires it, the track heads for its territory (:func:`.zones.heading_intervals`);
+* if the nation assesses threats, windows are cut where the track starts or stops threatening
+  (:func:`.zones.threat_intervals`) and flagged; only threatening ones are kept where it
+  engages only threatening tracks (the event loop reads the flag for targets it identifies as
+  decoys under ``engage_decoys: if_threatening``);
+* a unit with ``operates_under`` obeys its host's rules in all of the above;
 * the class is allowed, the unit tasked against it with a non-zero kill probability (a decoy
   also when drones are allowed, :func:`classes_allowed`).
 

@@ -443,13 +443,17 @@ def zone_entry_s(
 def protected_points(compiled: CompiledScenario, nation: int) -> tuple[np.ndarray, np.ndarray]:
     """Lon and lat (deg) of what a nation's threat assessment protects.
 
-    The scenario's assets (defended assets and critical sites) and the nation's own populated
-    places of at least its ROE's ``populated_min_population``.
+    The scenario's assets (defended assets and critical sites) on the nation's own territory,
+    then its own populated places of at least its ROE's ``populated_min_population``.
     """
-    own = NATION_CODES[int(compiled.nation_territory[nation])]
-    places = populated_places(int(compiled.roe_populated_min[nation]), own)
-    lon = np.concatenate([compiled.asset_lon_deg, places.lon_deg]).astype(np.float64)
-    lat = np.concatenate([compiled.asset_lat_deg, places.lat_deg]).astype(np.float64)
+    code = int(compiled.nation_territory[nation])
+    places = populated_places(int(compiled.roe_populated_min[nation]), NATION_CODES[code])
+    on_own = (
+        np.asarray(territory_codes(compiled.asset_lon_deg, compiled.asset_lat_deg), dtype=np.int64)
+        == code
+    )
+    lon = np.concatenate([compiled.asset_lon_deg[on_own], places.lon_deg]).astype(np.float64)
+    lat = np.concatenate([compiled.asset_lat_deg[on_own], places.lat_deg]).astype(np.float64)
     return lon, lat
 
 

@@ -221,8 +221,9 @@ def placement_warnings(scenario: Scenario) -> list[str]:
     Allowed (a German Patriot in Poland is real; ships carry radars), but worth saying: it is
     also what a typo in a coordinate looks like.
     """
-    placed = [
-        (f"fire_units[{i}] {u.id}", u.nation, u.position) for i, u in enumerate(scenario.fire_units)
+    placed = [  # a unit operating under its host's rules (#22) is expected in the host's territory
+        (f"fire_units[{i}] {u.id}", u.operates_under or u.nation, u.position)
+        for i, u in enumerate(scenario.fire_units)
     ] + [(f"sensors[{i}] {s.id}", s.nation, s.position) for i, s in enumerate(scenario.sensors)]
     if not placed:
         return []

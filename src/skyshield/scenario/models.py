@@ -125,10 +125,10 @@ class AuthorizationClock(StrEnum):
 class ThreatAssessment(FrozenModel):
     """A track threatens when its straight course over the horizon passes near a protected point.
 
-    Protected points: the scenario's assets and the nation's own populated places of at least
-    ``populated_min_population`` (the ROE's). The course is the track's current path piece
-    (course and speed), never the threat's true target. The horizon is a distance
-    (``horizon_km``) or a flight time at the track's speed (``horizon_min``), exactly one.
+    Protected points: the scenario's assets on the nation's territory and its own populated
+    places of at least ``populated_min_population`` (the ROE's). The course is the track's
+    current path piece (course and speed), never the threat's true target. The horizon is a
+    distance (``horizon_km``) or a flight time at the track's speed (``horizon_min``).
     """
 
     within_km: Real = Field(gt=0.0, le=500.0, allow_inf_nan=False)
