@@ -18,6 +18,7 @@ from skyshield.engine.compiled import CompiledScenario, readonly
 from skyshield.engine.fast import simulate_fast
 from skyshield.engine.outcomes import RawOutcomes
 from skyshield.engine.reference import simulate_reference
+from skyshield.engine.windows import _split_threatening
 from skyshield.engine.zones import threat_intervals, zone_entry_s, zone_polygons
 
 from ._build import Prepared, _one_nation_pair, _unit, _wave, prepare, scenario
@@ -276,3 +277,22 @@ def test_host_nation__fires_under_the_hosts_rules() -> None:
     # under its own (German) airspace rules it never fires over Poland
     home = prepare(compile_scenario(scenario(host_nation(None))), seed=2, n_reps=3).fast()
     assert home.shot_rep.size == 0
+
+
+def test_split_threatening__by_hand() -> None:
+    """Fire steps 0..9 (5 s), threatening from 12 s to 27 s: steps 3, 4, 5 (15, 20, 25 s)."""
+    one = np.zeros(1, dtype=np.int64)
+    threat, k0, k1, out, flag = _split_threatening(
+        one, one, np.array([10]), np.array([True]), np.array([0, 1]),
+        np.array([12.0]), np.array([27.0]), 5.0, True,
+    )  # fmt: skip
+    assert list(zip(k0.tolist(), k1.tolist(), flag.tolist(), strict=True)) == [
+        (0, 3, False), (3, 6, True), (6, 10, False),
+    ]  # fmt: skip
+    assert threat.tolist() == [0, 0, 0]
+    assert out.all()
+    _, k0, k1, _, flag = _split_threatening(
+        one, one, np.array([10]), np.array([True]), np.array([0, 1]),
+        np.array([12.0]), np.array([27.0]), 5.0, False,
+    )  # fmt: skip
+    assert (k0.tolist(), k1.tolist(), flag.tolist()) == ([3], [6], [True])

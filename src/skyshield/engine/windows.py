@@ -144,7 +144,9 @@ def _split_threatening(
     Threatening fire steps ``k`` have ``k dt`` in a threat interval; the other parts are kept
     (flag False) only if ``keep_other``.
     """
-    cap = 2 * threat.shape[0] + 2 * t_lo.shape[0] + 1
+    cap = 1  # a window splits into at most 2 parts per interval of its threat, plus one
+    for w in range(threat.shape[0]):
+        cap += 2 * (t_off[threat[w] + 1] - t_off[threat[w]]) + 1
     o_t = np.empty(cap, dtype=np.int64)
     o_k0 = np.empty(cap, dtype=np.int64)
     o_k1 = np.empty(cap, dtype=np.int64)
