@@ -131,8 +131,19 @@ def test_load_catalog__one_entry_per_parameter() -> None:
     with_optional = sum(e.parameter in optional for e in threat_rows)
     assert with_optional == 5 + 3 * 3 + 1  # terminal speeds; 3 ballistic profiles; Kh-22 dive
     assert len(threat_rows) == 6 * len(catalog.threats) + with_optional
-    # quantities plus two categorical parameters (doctrine, fire_control) per system
-    assert len(system_rows) == (len(SYSTEM_UNITS) + 2) * len(catalog.systems)
+    # quantities plus two categorical parameters (doctrine, fire_control) per system, plus the
+    # optional identification ones (#22): every system has the night pair, 3 visual ones by day
+    system_optional = (
+        "identification_delay",
+        "drone_taken_for_decoy",
+        "decoy_discrimination_day",
+        "drone_taken_for_decoy_day",
+        "identification_delay_day",
+    )
+    with_system_optional = sum(e.parameter in system_optional for e in system_rows)
+    assert with_system_optional == 2 * len(catalog.systems) + 3 * 3
+    required = len(SYSTEM_UNITS) - len(system_optional)
+    assert len(system_rows) == (required + 2) * len(catalog.systems) + with_system_optional
 
 
 def _numbers_without_sources(node: Any, path: str, sourced: bool) -> list[str]:

@@ -179,6 +179,11 @@ def parse_catalog(*, sources_yaml: str, threats_yaml: str, systems_yaml: str) ->
             doctrine=p.doctrine.value,
             shots_per_engagement=int(si["shots_per_engagement"]),
             decoy_discrimination=si["decoy_discrimination"],
+            identification_delay_s=si.get("identification_delay", 0.0),
+            drone_taken_for_decoy=si.get("drone_taken_for_decoy", 0.0),
+            decoy_discrimination_day=si.get("decoy_discrimination_day"),
+            drone_taken_for_decoy_day=si.get("drone_taken_for_decoy_day"),
+            identification_delay_day_s=si.get("identification_delay_day"),
         )
         entries.extend(_entries("system", key, system.name, p))
 

@@ -97,6 +97,13 @@ SYSTEM_UNITS: Mapping[str, frozenset[str]] = {
     "pk_ballistic": _PROBABILITY,
     "shots_per_engagement": _COUNT,
     "decoy_discrimination": _PROBABILITY,
+    # issue #22: identification (optional; absent = immediate and never taking a drone for a decoy)
+    "identification_delay": _TIME,
+    "drone_taken_for_decoy": _PROBABILITY,
+    # by day, for systems that identify by sight (optional; absent = the night figure)
+    "decoy_discrimination_day": _PROBABILITY,
+    "drone_taken_for_decoy_day": _PROBABILITY,
+    "identification_delay_day": _TIME,
 }
 # Parameters that must be strictly positive (all others only >= 0).
 _POSITIVE = frozenset(
@@ -271,6 +278,12 @@ class SystemParameters(_Frozen):
     doctrine: DoctrineParameter
     shots_per_engagement: Quantity
     decoy_discrimination: Quantity
+    # issue #22: identification by the unit's own sensor (optional)
+    identification_delay: Quantity | None = None
+    drone_taken_for_decoy: Quantity | None = None
+    decoy_discrimination_day: Quantity | None = None
+    drone_taken_for_decoy_day: Quantity | None = None
+    identification_delay_day: Quantity | None = None
 
     @field_validator("*")
     @classmethod

@@ -201,6 +201,31 @@ class SystemType:
     doctrine: Doctrine
     shots_per_engagement: int  # rounds fired per engagement before looking again
     decoy_discrimination: float  # probability a decoy is recognised as one before firing
+    # issue #22: identification by the unit's own sensor
+    identification_delay_s: float = 0.0  # from the track to the unit's identification
+    drone_taken_for_decoy: float = 0.0  # probability an armed drone is identified as a decoy
+    # the same three by day (systems identifying by sight); None = the night figure
+    decoy_discrimination_day: float | None = None
+    drone_taken_for_decoy_day: float | None = None
+    identification_delay_day_s: float | None = None
+
+    def identification(self, *, daylight: bool) -> tuple[float, float, float]:
+        """(P(recognise a decoy), P(take a drone for a decoy), identification delay in s)."""
+        if not daylight:
+            return (
+                self.decoy_discrimination,
+                self.drone_taken_for_decoy,
+                self.identification_delay_s,
+            )
+
+        def day(value: float | None, night: float) -> float:
+            return night if value is None else value
+
+        return (
+            day(self.decoy_discrimination_day, self.decoy_discrimination),
+            day(self.drone_taken_for_decoy_day, self.drone_taken_for_decoy),
+            day(self.identification_delay_day_s, self.identification_delay_s),
+        )
 
     def pk_against(self, threat_class: ThreatClass) -> float:
         """Single-shot kill probability of one round against a threat of ``threat_class``."""

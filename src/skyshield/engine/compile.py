@@ -11,7 +11,14 @@ from shapely.geometry import Polygon
 from skyshield.catalog import Catalog, Doctrine, FireControl, ThreatClass, load_catalog
 from skyshield.engine.compiled import CompiledScenario, readonly
 from skyshield.geo import NATION_CODES, find_city, nation_index
-from skyshield.scenario.models import Assignment, Scenario, ZoneKind
+from skyshield.scenario.models import (
+    Assignment,
+    AuthorizationClock,
+    EngageDecoys,
+    Nation,
+    Scenario,
+    ZoneKind,
+)
 from skyshield.units import KM_TO_M, MIN_TO_S
 
 __all__ = ["compile_scenario"]
@@ -20,6 +27,28 @@ _ZONE_CODES = {ZoneKind.OWN: 0, ZoneKind.BUFFER: 1, ZoneKind.POLYGON: 2}
 _CLASSES = tuple(ThreatClass)
 _FIRE_CONTROL = tuple(FireControl)
 _ALMOST_1 = 1.0 - 1e-12  # a loss chance of 1 per 100 km becomes a very large finite rate
+_ENGAGE_DECOYS = {EngageDecoys.NEVER: 0, EngageDecoys.IF_THREATENING: 1, EngageDecoys.ALWAYS: 2}
+_CLOCKS = {
+    AuthorizationClock.FIRST_TRACK: 0,
+    AuthorizationClock.ZONE_ENTRY: 1,
+    AuthorizationClock.IDENTIFICATION: 2,
+}
+
+
+def _within_m(nation: Nation) -> float:
+    """Return a nation's threat-assessment distance, m (0: no assessment)."""
+    a = nation.roe.threat_assessment
+    return 0.0 if a is None else a.within_km * KM_TO_M
+
+
+def _horizon(nation: Nation, *, in_time: bool) -> float:
+    """Return the threat-assessment horizon in s (``in_time``) or m; -1 when given otherwise."""
+    a = nation.roe.threat_assessment
+    if a is None:
+        return -1.0
+    if in_time:
+        return -1.0 if a.horizon_min is None else a.horizon_min * MIN_TO_S
+    return -1.0 if a.horizon_km is None else a.horizon_km * KM_TO_M
 
 
 def _arr(values: Sequence[object], dtype: type | str) -> np.ndarray:
@@ -181,7 +210,9 @@ def compile_scenario(scenario: Scenario, catalog: Catalog | None = None) -> Comp
             [s.shots_per_engagement if s.doctrine is Doctrine.SHOOT_SHOOT else 1 for s in systems],
             np.int64,
         ),
-        unit_decoy_discrimination=_arr([s.decoy_discrimination for s in systems], np.float64),
+        unit_decoy_discrimination=_arr(
+            [s.identification(daylight=scenario.daylight)[0] for s in systems], np.float64
+        ),
         unit_reserves=_arr(
             [[u.reserve_for.get(c, 0) for c in _CLASSES] for u in units], np.int64
         ).reshape(len(units), len(_CLASSES)),
@@ -226,4 +257,19 @@ def compile_scenario(scenario: Scenario, catalog: Catalog | None = None) -> Comp
             ).reshape(-1, len(networks))
         ),
         network_names=networks,
+        # issue #22
+        roe_require_id=_arr([n.roe.require_identification for n in nations], bool),
+        roe_engage_decoys=_arr([_ENGAGE_DECOYS[n.roe.engage_decoys] for n in nations], np.int8),
+        roe_only_threatening=_arr([n.roe.engage_only_threatening for n in nations], bool),
+        roe_threat_within_m=_arr([_within_m(n) for n in nations], np.float64),
+        roe_threat_horizon_m=_arr([_horizon(n, in_time=False) for n in nations], np.float64),
+        roe_threat_horizon_s=_arr([_horizon(n, in_time=True) for n in nations], np.float64),
+        roe_clock=_arr([_CLOCKS[n.roe.authorization_clock] for n in nations], np.int8),
+        unit_roe_nation=_arr([nation_pos[u.operates_under or u.nation] for u in units], np.int32),
+        unit_identification_delay_s=_arr(
+            [s.identification(daylight=scenario.daylight)[2] for s in systems], np.float64
+        ),
+        unit_drone_taken_for_decoy=_arr(
+            [s.identification(daylight=scenario.daylight)[1] for s in systems], np.float64
+        ),
     )

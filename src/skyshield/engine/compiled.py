@@ -113,6 +113,17 @@ class CompiledScenario:
     ew_zone_lat_deg: np.ndarray  # (n_zones,) float64
     ew_zone_radius_m: np.ndarray  # (n_zones,) float64
     ew_zone_strength: np.ndarray  # (n_zones,) float64
+    # issue #22: identification, threat assessment, authorization clock, host-nation rules
+    roe_require_id: np.ndarray  # (n_nations,) bool: fire only at identified targets
+    roe_engage_decoys: np.ndarray  # (n_nations,) int8: 0 never, 1 if threatening, 2 always
+    roe_only_threatening: np.ndarray  # (n_nations,) bool: engage only threatening tracks
+    roe_threat_within_m: np.ndarray  # (n_nations,) float64: 0 = no threat assessment
+    roe_threat_horizon_m: np.ndarray  # (n_nations,) float64: course horizon; -1 = by time
+    roe_threat_horizon_s: np.ndarray  # (n_nations,) float64: horizon as flight time; -1 = by m
+    roe_clock: np.ndarray  # (n_nations,) int8: 0 first track, 1 zone entry, 2 identification
+    unit_roe_nation: np.ndarray  # (n_units,) int32: nation whose rules it fires under
+    unit_identification_delay_s: np.ndarray  # (n_units,) float64: track to identification
+    unit_drone_taken_for_decoy: np.ndarray  # (n_units,) float64: P(drone identified as decoy)
 
     @property
     def n_threats(self) -> int:

@@ -42,6 +42,7 @@ class Stream(IntEnum):
     EW = 2
     KILL = 3
     DISCRIMINATION = 4
+    IDENTIFICATION = 5  # issue #22: an armed drone identified as a decoy
 
 
 def replication_rng(run_seed: int, replication: int, stream: Stream) -> np.random.Generator:
@@ -91,6 +92,14 @@ class ReplicationDraws:
     ew_budget: np.ndarray  # (n_reps, n_threats) float64: standard exponential, see engine.ew
     kill_u: np.ndarray  # (n_reps, n_threats, MAX_ROUNDS_PER_THREAT) float64: uniform per round
     discrimination_u: np.ndarray  # (n_reps, n_threats) float64: a unit recognises decoy i if <p
+    # (n_reps, n_threats) float64: a unit takes drone i for a decoy if < p; None: never (issue #22)
+    identification_u: np.ndarray | None = None
+
+    def identification(self) -> np.ndarray:
+        """(n_reps, n_threats) uniforms of misidentification; ones (never) when not drawn."""
+        if self.identification_u is None:
+            return np.ones_like(self.discrimination_u)
+        return self.identification_u
 
 
 def draw_replications(
@@ -104,6 +113,7 @@ def draw_replications(
     ew = np.empty((reps.size, n), dtype=np.float64)
     kill = np.empty((reps.size, n, MAX_ROUNDS_PER_THREAT), dtype=np.float64)
     discrimination = np.empty((reps.size, n), dtype=np.float64)
+    identification = np.empty((reps.size, n), dtype=np.float64)
     for row, rep in enumerate(reps):
         timing = replication_rng(run_seed, int(rep), Stream.TIMING)
         launch_s = launch_times_s(
@@ -116,6 +126,7 @@ def draw_replications(
             (n, MAX_ROUNDS_PER_THREAT)
         )
         discrimination[row] = replication_rng(run_seed, int(rep), Stream.DISCRIMINATION).random(n)
+        identification[row] = replication_rng(run_seed, int(rep), Stream.IDENTIFICATION).random(n)
     return ReplicationDraws(
         replications=readonly(reps.copy()),
         launch_step=readonly(launch),
@@ -123,4 +134,5 @@ def draw_replications(
         ew_budget=readonly(ew),
         kill_u=readonly(kill),
         discrimination_u=readonly(discrimination),
+        identification_u=readonly(identification),
     )

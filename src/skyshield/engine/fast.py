@@ -118,7 +118,7 @@ def kernel_inputs(
         unit_knows_decoys=np.ascontiguousarray(allowed[:, ThreatClass.DECOY.position]),
         unit_takes_drones=np.ascontiguousarray(allowed[:, ThreatClass.DRONE.position]),
         unit_decoy_discrimination=compiled.unit_decoy_discrimination,
-        unit_nation=compiled.unit_nation.astype(np.int64),
+        unit_nation=compiled.unit_roe_nation.astype(np.int64),  # whose cap (issue #22)
         unit_channels=compiled.unit_channels,
         unit_ready_capacity=compiled.unit_ready_capacity,
         unit_reload_steps=np.ceil(compiled.unit_reload_s / compiled.time_step_s).astype(np.int64),
@@ -128,6 +128,13 @@ def kernel_inputs(
         nation_cap=compiled.roe_cap_outside,
         shot_capacity=max(per_rep * n_reps, 1),
         skip_idle_steps=skip_idle_steps,
+        # issue #22: identification and what is done with a target identified as a decoy
+        window_threatening=geometry.threatening,
+        threat_drone=compiled.threat_class == ThreatClass.DRONE.position,
+        identification_u=np.ascontiguousarray(draws.identification(), dtype=np.float64),
+        unit_require_id=np.asarray(compiled.roe_require_id[compiled.unit_roe_nation]),
+        unit_drone_taken_for_decoy=compiled.unit_drone_taken_for_decoy,
+        unit_engage_decoys=compiled.roe_engage_decoys[compiled.unit_roe_nation].astype(np.int64),
     )
 
 

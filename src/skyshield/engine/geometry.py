@@ -67,6 +67,7 @@ class RaidGeometry:
     vertex_end: np.ndarray  # (n_realizations, n_threats) int64
     vertex_time_s: np.ndarray  # (n_vertices_all,) float64
     vertex_ecef_m: np.ndarray  # (n_vertices_all, 3) float64
+    threatening: np.ndarray  # (n_windows_all,) bool: the track threatens (issue #22)
 
     @property
     def n_realizations(self) -> int:
@@ -169,4 +170,5 @@ def geometry_from_flights(
         vertex_ecef_m=readonly(
             np.concatenate([p.ecef_m for p in pieces]) if pieces else np.zeros((0, 3))
         ),
+        threatening=cat([w.threatening for w in windows], np.bool_),
     )

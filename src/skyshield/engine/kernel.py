@@ -14,7 +14,9 @@ an engagement resolves, a reload completes. Every visited step, in this order:
    channels, each threat once; a unit never takes its stock below what it holds back for
    other classes (``reserve_for``). A decoy is taken for a drone unless the unit recognises it (its
    night's uniform below the unit's discrimination probability): the rules and tasking of the
-   class it is taken for apply;
+   class it is taken for apply; where the rules require identification a drone is taken for a
+   decoy when its identification uniform is below the unit's error rate; a target taken for a
+   decoy is engaged as the nation's ``engage_decoys`` says (never; in threatening windows; always);
 4. a unit fires its doctrine's rounds per engagement (one for shoot-look-shoot); round ``m`` at a
    threat hits when that threat's ``m``-th pre-drawn uniform is below the unit's kill probability.
 
@@ -96,6 +98,13 @@ class KernelInputs(NamedTuple):
     nation_cap: np.ndarray  # (n_nations,) int64: -1 = no cap
     shot_capacity: int
     skip_idle_steps: bool  # False visits every step (for tests of the skip)
+    # issue #22: identification
+    window_threatening: np.ndarray  # (n_windows,) bool: the track threatens in the window
+    threat_drone: np.ndarray  # (n_threats,) bool
+    identification_u: np.ndarray  # (n_reps, n_threats) float64: uniform per drone
+    unit_require_id: np.ndarray  # (n_units,) bool: its rules require identification
+    unit_drone_taken_for_decoy: np.ndarray  # (n_units,) float64
+    unit_engage_decoys: np.ndarray  # (n_units,) int64: 0 never, 1 if threatening, 2 always
 
 
 class KernelOutputs(NamedTuple):
@@ -126,15 +135,27 @@ def _cap_reached(cap: int, used_outside: int) -> bool:
 
 
 @njit(cache=True, nogil=True)
-def _decoy_off_limits(inp: KernelInputs, rep: int, i: int, u: int) -> bool:
-    """Whether unit ``u`` may not fire at decoy ``i`` as it perceives it this night.
+def _decoy_off_limits(inp: KernelInputs, rep: int, i: int, u: int, w: int) -> bool:
+    """Whether unit ``u`` may not fire at threat ``i`` in window ``w`` as it identifies it.
 
-    Recognised, it is a decoy (rules and tasking must allow decoys); not recognised, it is
-    taken for a drone (they must allow drones). False for every other threat.
+    A decoy recognised (its night's uniform below the unit's discrimination), or a drone taken
+    for a decoy where the rules require identification (its identification uniform below the
+    unit's error rate), is a decoy: rules and tasking must allow decoys, and the nation's
+    ``engage_decoys`` must allow it (never; only in a threatening window; always). A decoy not
+    recognised is taken for a drone (rules and tasking must allow drones). False for others.
     """
-    if not inp.threat_decoy[i]:
+    if inp.threat_decoy[i]:
+        as_decoy = inp.discrimination_u[rep, i] < inp.unit_decoy_discrimination[u]
+    elif inp.threat_drone[i] and inp.unit_require_id[u]:
+        as_decoy = inp.identification_u[rep, i] < inp.unit_drone_taken_for_decoy[u]
+        if not as_decoy:
+            return False
+    else:
         return False
-    if inp.discrimination_u[rep, i] < inp.unit_decoy_discrimination[u]:
+    if as_decoy:
+        mode = inp.unit_engage_decoys[u]
+        if mode == 0 or (mode == 1 and not inp.window_threatening[w]):
+            return True
         return not inp.unit_knows_decoys[u]
     return not inp.unit_takes_drones[u]
 
@@ -253,7 +274,7 @@ def simulate_block(inp: KernelInputs) -> KernelOutputs:
                     or k >= inp.window_k1[w]
                     or k * dt >= lost_s[i]
                     or stock[u] == 0
-                    or _decoy_off_limits(inp, rep, i, u)
+                    or _decoy_off_limits(inp, rep, i, u, w)
                 ):
                     n_active -= 1
                     active[q] = active[n_active]

@@ -29,6 +29,7 @@ from skyshield.geo import (
     distance_to_territory_m,
     lonlat_to_ecef_m,
     near_populated_place_mask,
+    populated_places,
     radar_horizon_m,
 )
 from skyshield.geo.territory import contains_xy_locked, exact_territory_codes
@@ -42,6 +43,7 @@ _HEADING_FRACTIONS = (0.25, 0.5, 0.75, 1.0)  # of the horizon, as documented in 
 _TERNARY_ITERATIONS = 60
 _FIRE_CONTROL = tuple(FireControl)
 _DRONE, _DECOY = ThreatClass.DRONE.position, ThreatClass.DECOY.position
+_EARTH_RADIUS_M = 6_371_008.8  # mean radius, for the threat assessment's cross-track distance
 
 
 def _territory(lon: float, lat: float) -> int:
@@ -95,6 +97,8 @@ class _Rules:
                 reach = float(compiled.unit_max_range_m[u])
                 flight = reach / float(compiled.unit_interceptor_mps[u]) + compiled.time_step_s
                 self.far_m[u][i] = reach + top_mps * flight
+        self._entry: dict[tuple[int, int], float] = {}  # (nation, threat) -> zone entry time
+        self._protected: dict[int, list[tuple[float, float]]] = {}
 
     def sample(self, i: int, k: int) -> int:
         return int(self.t.sample_offset[i]) + k
@@ -206,18 +210,28 @@ class _Rules:
         return abs(off) <= half
 
     def may_fire(
-        self, u: int, i: int, k: int, track_s: float, recognised: bool
+        self,
+        u: int,
+        i: int,
+        k: int,
+        track_s: float,
+        recognised: bool,
+        taken_for_decoy: bool = False,
     ) -> tuple[float, bool]:
         """(Intercept time, outside own airspace) if unit ``u`` may fire at step ``k``, else NaN.
 
         ``recognised``: the unit knows threat ``i`` for what it is; an unrecognised decoy is
         taken for a drone (its class rules are the drone's; its kill probability its own).
+        ``taken_for_decoy``: a drone the unit identifies as a decoy, where its rules require
+        identification (issue #22). The unit fires under its host's rules (``operates_under``).
         """
         c = self.c
         no = (math.nan, False)
-        nation = int(c.unit_nation[u])
+        nation = int(c.unit_roe_nation[u])
         cls = int(c.threat_class[i])
         seen_as = _DRONE if cls == _DECOY and not recognised else cls
+        if cls == _DRONE and taken_for_decoy and c.roe_require_id[nation]:
+            seen_as = _DECOY
         if (
             not c.roe_classes[nation, seen_as]
             or not c.unit_tasked[u, seen_as]
@@ -225,7 +239,14 @@ class _Rules:
         ):
             return no
         dt = c.time_step_s
-        if k >= self.last(i) or k * dt < track_s + c.roe_delay_s[nation]:
+        if k >= self.last(i) or k * dt < self.cleared_s(u, i, track_s):
+            return no
+        if seen_as == _DECOY and int(c.roe_engage_decoys[nation]) == 0:
+            return no  # identified as a decoy, and decoys are never engaged
+        needs_threat = c.roe_only_threatening[nation] or (
+            seen_as == _DECOY and int(c.roe_engage_decoys[nation]) == 1
+        )
+        if needs_threat and not self.threatening(i, k, nation):
             return no
         if math.dist(self.unit_xyz[u], self.xyz[i][k]) > self.far_m[u][i]:
             return no  # out of reach (see far_m)
@@ -266,6 +287,110 @@ class _Rules:
             if bool(crowded[0]):
                 return no
         return tau, terr != own
+
+    def in_zone(self, nation: int, lon: float, lat: float) -> bool:
+        """Whether a point lies in the nation's engagement zone (own territory, buffer, polygon)."""
+        c = self.c
+        own = int(c.nation_territory[nation])
+        terr = _territory(lon, lat)
+        if terr == own:
+            return True
+        kind = int(c.roe_zone_kind[nation])
+        if kind == 1 and terr >= 0 and c.roe_buffer_into[nation, terr]:
+            distance = distance_to_territory_m(np.array([lon]), np.array([lat]), NATION_CODES[own])
+            return bool(float(distance[0]) <= c.roe_buffer_m[nation])
+        if kind == 2:  # noqa: PLR2004
+            return bool(
+                contains_xy_locked(c.roe_polygons[nation], np.array([lon]), np.array([lat]))[0]
+            )
+        return False
+
+    def cleared_s(self, u: int, i: int, track_s: float) -> float:
+        """Earliest fire time of unit ``u`` at threat ``i`` under its rules' clock (issue #22).
+
+        first_track: the track plus the delay; zone_entry: the first sample in the nation's
+        zone (once tracked) plus the delay; identification: the unit's identification (track
+        plus its identification delay) plus the delay. Identification, where required, first.
+        """
+        c = self.c
+        nation = int(c.unit_roe_nation[u])
+        identified = track_s + float(c.unit_identification_delay_s[u])
+        clock = int(c.roe_clock[nation])
+        if clock == 1:
+            start = max(track_s, self.zone_entry_s(nation, i))
+        elif clock == 2:  # noqa: PLR2004
+            start = identified
+        else:
+            start = track_s
+        cleared = start + float(c.roe_delay_s[nation])
+        if c.roe_require_id[nation]:
+            cleared = max(cleared, identified)
+        return cleared
+
+    def zone_entry_s(self, nation: int, i: int) -> float:
+        """Time of the first sample of threat ``i`` inside the nation's zone (inf: none)."""
+        key = (nation, i)
+        if key not in self._entry:
+            self._entry[key] = math.inf
+            for j in range(self.last(i) + 1):
+                at = self.sample(i, j)
+                if self.in_zone(nation, float(self.t.lon_deg[at]), float(self.t.lat_deg[at])):
+                    self._entry[key] = float(self.t.time_s[at])
+                    break
+        return self._entry[key]
+
+    def threatening(self, i: int, k: int, nation: int) -> bool:
+        """Whether the track at step ``k`` threatens what the nation protects (issue #22).
+
+        The course from sample ``k`` to the next (never the target), extended over the
+        horizon (a distance, or a time at the speed between the samples), must pass within
+        the assessment's distance of an own asset or populated place (cross-track and
+        along-track distances on the sphere).
+        """
+        c = self.c
+        if nation not in self._protected:
+            code = int(c.nation_territory[nation])
+            places = populated_places(int(c.roe_populated_min[nation]), NATION_CODES[code])
+            self._protected[nation] = [
+                (float(lo), float(la))
+                for lo, la in zip(c.asset_lon_deg, c.asset_lat_deg, strict=True)
+                if _territory(float(lo), float(la)) == code  # assets on its own territory
+            ] + [
+                (float(lo), float(la))
+                for lo, la in zip(places.lon_deg, places.lat_deg, strict=True)
+            ]
+        b = self.sample(i, min(k + 1, self.last(i)))
+        a = b - 1 if b > self.sample(i, 0) else b
+        here = self.sample(i, k)
+        lon0, lat0 = float(self.t.lon_deg[here]), float(self.t.lat_deg[here])
+        course, _, step_m = _WGS84.inv(
+            float(self.t.lon_deg[a]), float(self.t.lat_deg[a]),
+            float(self.t.lon_deg[b]), float(self.t.lat_deg[b]),
+        )  # fmt: skip
+        within = float(c.roe_threat_within_m[nation])
+        if float(c.roe_threat_horizon_m[nation]) >= 0:
+            horizon = float(c.roe_threat_horizon_m[nation])
+        else:
+            span = float(self.t.time_s[b] - self.t.time_s[a])
+            speed = step_m / span if span > 0 else 0.0
+            horizon = float(c.roe_threat_horizon_s[nation]) * speed
+        end_lon, end_lat, _ = _WGS84.fwd(lon0, lat0, course, horizon)
+        for lon, lat in self._protected[nation]:
+            azimuth, _, distance = _WGS84.inv(lon0, lat0, lon, lat)
+            if distance <= within:
+                return True
+            if step_m <= 0:
+                continue
+            d13 = distance / _EARTH_RADIUS_M
+            theta = math.radians(azimuth - course)
+            cross = math.asin(max(-1.0, min(1.0, math.sin(d13) * math.sin(theta))))
+            along = math.acos(max(-1.0, min(1.0, math.cos(d13) / math.cos(cross))))
+            along_m = math.copysign(along * _EARTH_RADIUS_M, math.cos(theta))
+            if 0 <= along_m <= horizon and abs(cross) * _EARTH_RADIUS_M <= within:
+                return True
+            if _WGS84.inv(end_lon, end_lat, lon, lat)[2] <= within:
+                return True
+        return False
 
     def _heads_to(self, i: int, k: int, nation: int) -> bool:
         own = int(self.c.nation_territory[nation])
@@ -359,6 +484,7 @@ def simulate_reference(
         ]
         for threat_cls in range(c.unit_reserves.shape[1])
     ]
+    identification = draws.identification()
     fate = np.full((n_reps, n), int(Fate.IMPACTED), dtype=np.int8)
     fate_s = np.zeros((n_reps, n))
     fate_unit = np.full((n_reps, n), -1, dtype=np.int32)
@@ -423,17 +549,20 @@ def simulate_reference(
                     recognised = bool(
                         draws.discrimination_u[row, i] < c.unit_decoy_discrimination[u]
                     )
-                    tau, outside = rule[i].may_fire(u, i, k, unit_track, recognised)
+                    taken_for_decoy = bool(identification[row, i] < c.unit_drone_taken_for_decoy[u])
+                    tau, outside = rule[i].may_fire(
+                        u, i, k, unit_track, recognised, taken_for_decoy
+                    )
                     if math.isnan(tau):
                         continue
-                    nation = int(c.unit_nation[u])
+                    nation = int(c.unit_roe_nation[u])
                     if outside and 0 <= c.roe_cap_outside[nation] <= used_outside[nation]:
                         continue
                     steps_left = (flight[i] - k * dt) / dt + 1.0
                     score = float(c.unit_pk[u, c.threat_class[i]]) * priority[i] / steps_left
                     candidates.append((score, i, u, tau, outside))
             for _, i, u, tau, outside in _assign(candidates, free, c.optimal_assignment):  # 4.
-                nation = int(c.unit_nation[u])
+                nation = int(c.unit_roe_nation[u])
                 if i in pending or free[u] <= 0 or ready[u] <= 0:
                     continue
                 if outside and 0 <= c.roe_cap_outside[nation] <= used_outside[nation]:

@@ -21,7 +21,15 @@ and, at the fire time itself,
 
 * the unit's networks hold a track on the threat and the nation's authorization delay has
   elapsed since: ``t >= track_s + delay_s``; the threat has not yet hit: ``t`` before impact;
+  the delay counts from the first track, the tracked threat's entry into the nation's zone, or
+  the unit's identification (``authorization_clock``), and a nation that requires
+  identification also waits for it (:func:`cleared_times_s`);
 * if the nation requires it, the track heads for its territory (:func:`.zones.heading_intervals`);
+* if the nation assesses threats, windows are cut where the track starts or stops threatening
+  (:func:`.zones.threat_intervals`) and flagged; only threatening ones are kept where it
+  engages only threatening tracks (the event loop reads the flag for targets it identifies as
+  decoys under ``engage_decoys: if_threatening``);
+* a unit with ``operates_under`` obeys its host's rules in all of the above;
 * the class is allowed, the unit tasked against it with a non-zero kill probability (a decoy
   also when drones are allowed, :func:`classes_allowed`).
 
@@ -44,7 +52,13 @@ from skyshield.engine.firetime import _running_max
 from skyshield.engine.pieces import Pieces
 from skyshield.engine.reach import PieceIndex, pieces_within
 from skyshield.engine.sensors import detection_range_m
-from skyshield.engine.zones import IntervalSets, heading_intervals, nation_zone_intervals
+from skyshield.engine.zones import (
+    IntervalSets,
+    heading_intervals,
+    nation_zone_intervals,
+    threat_intervals,
+    zone_entry_s,
+)
 from skyshield.engine.zones import ZonePolygons as ZonePolygons
 
 __all__ = ["Windows", "classes_allowed", "engagement_windows"]
@@ -69,6 +83,8 @@ class Windows:
     k1: np.ndarray  # (n_windows,) int64
     outside_own: np.ndarray  # (n_windows,) bool
     track_s: np.ndarray  # (n_networks, n_threats) float64
+    # (n_windows,) bool: the track threatens throughout (issue #22; True without an assessment)
+    threatening: np.ndarray
 
     @property
     def n_windows(self) -> int:
@@ -82,7 +98,79 @@ def classes_allowed(compiled: CompiledScenario) -> np.ndarray:
     A decoy is engaged by this row's decoy column when recognised, by its drone column when
     taken for a drone (the event loop draws which, per night).
     """
-    return np.asarray(compiled.roe_classes[compiled.unit_nation] & compiled.unit_tasked)
+    return np.asarray(compiled.roe_classes[compiled.unit_roe_nation] & compiled.unit_tasked)
+
+
+def cleared_times_s(
+    compiled: CompiledScenario, u: int, track_s: np.ndarray, entry_s: np.ndarray | None
+) -> np.ndarray:
+    """(n_threats,) float64: earliest fire time of unit ``u`` at each threat (issue #22).
+
+    The authorization delay of the nation whose rules the unit fires under counts from the
+    unit's networks' first track, from the tracked threat's entry into that nation's zone
+    (``entry_s``), or from the unit's identification (its system's identification delay after
+    the track); a nation that requires identification also waits for it.
+    """
+    nation = int(compiled.unit_roe_nation[u])
+    track = track_s[compiled.unit_networks[u]].min(axis=0, initial=np.inf)
+    identified = track + compiled.unit_identification_delay_s[u]
+    clock = int(compiled.roe_clock[nation])
+    if clock == 1 and entry_s is not None:
+        start = np.maximum(track, entry_s)
+    elif clock == 2:  # noqa: PLR2004
+        start = identified
+    else:
+        start = track
+    cleared = start + compiled.roe_delay_s[nation]
+    if compiled.roe_require_id[nation]:
+        cleared = np.maximum(cleared, identified)
+    return np.asarray(cleared, dtype=np.float64)
+
+
+@njit(cache=True, nogil=True)
+def _split_threatening(
+    threat: np.ndarray,
+    k0: np.ndarray,
+    k1: np.ndarray,
+    outside: np.ndarray,
+    t_off: np.ndarray,
+    t_lo: np.ndarray,
+    t_hi: np.ndarray,
+    dt: float,
+    keep_other: bool,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Cut windows where the track starts or stops threatening (issue #22).
+
+    Threatening fire steps ``k`` have ``k dt`` in a threat interval; the other parts are kept
+    (flag False) only if ``keep_other``.
+    """
+    cap = 1  # a window splits into at most 2 parts per interval of its threat, plus one
+    for w in range(threat.shape[0]):
+        cap += 2 * (t_off[threat[w] + 1] - t_off[threat[w]]) + 1
+    o_t = np.empty(cap, dtype=np.int64)
+    o_k0 = np.empty(cap, dtype=np.int64)
+    o_k1 = np.empty(cap, dtype=np.int64)
+    o_out = np.empty(cap, dtype=np.bool_)
+    o_thr = np.empty(cap, dtype=np.bool_)
+    m = 0
+    for w in range(threat.shape[0]):
+        i = threat[w]
+        k = k0[w]
+        for q in range(t_off[i], t_off[i + 1]):
+            a = max(int(np.ceil(t_lo[q] / dt - _GRID_EPS_S)), k)
+            b = min(int(np.floor(t_hi[q] / dt + _GRID_EPS_S)) + 1, k1[w])
+            if a >= b:
+                continue
+            if keep_other and k < a:
+                o_t[m], o_k0[m], o_k1[m], o_out[m], o_thr[m] = i, k, a, outside[w], False
+                m += 1
+            o_t[m], o_k0[m], o_k1[m], o_out[m], o_thr[m] = i, a, b, outside[w], True
+            m += 1
+            k = b
+        if keep_other and k < k1[w]:
+            o_t[m], o_k0[m], o_k1[m], o_out[m], o_thr[m] = i, k, k1[w], outside[w], False
+            m += 1
+    return o_t[:m], o_k0[:m], o_k1[:m], o_out[:m], o_thr[:m]
 
 
 @njit(cache=True, nogil=True)
@@ -222,12 +310,23 @@ def engagement_windows(
     zones: dict[int, IntervalSets] = {}
     heading: dict[int, IntervalSets] = {}
     parts: list[tuple[np.ndarray, ...]] = []
+    entries: dict[int, np.ndarray] = {}
+    threatens: dict[int, IntervalSets] = {}
+    drone = ThreatClass.DRONE.position
     for u in range(n_units):
-        nation = int(compiled.unit_nation[u])
-        cleared_s = track_s[compiled.unit_networks[u]].min(axis=0, initial=np.inf)
-        cleared_s = cleared_s + compiled.roe_delay_s[nation]
+        nation = int(compiled.unit_roe_nation[u])  # host-nation rules (issue #22)
+        if int(compiled.roe_clock[nation]) == 1 and nation not in entries:
+            entries[nation] = zone_entry_s(compiled, nation, pieces, territory, polygons)
+        cleared_s = cleared_times_s(compiled, u, track_s, entries.get(nation))
+        # a drone a unit may take for a decoy (issue #22) is engaged as a decoy
+        as_decoy = (
+            (cls == drone)
+            & class_allowed[u][decoy]
+            & bool(compiled.roe_require_id[nation])
+            & (compiled.unit_drone_taken_for_decoy[u] > 0)
+        )
         engaged = (
-            (class_allowed[u][cls] | ((cls == decoy) & as_drone[u]))
+            (class_allowed[u][cls] | ((cls == decoy) & as_drone[u]) | as_decoy)
             & (compiled.unit_pk[u][cls] > 0)
             & (cleared_s < np.inf)
         )
@@ -268,12 +367,25 @@ def engagement_windows(
             radar_m, engaged, cleared_s, z.offset, z.lo_s, z.hi_s, z.code, must_head,
             h.offset, h.lo_s, h.hi_s, dt,
         )  # fmt: skip
-        parts.append((np.full(threat.size, u, dtype=np.int64), threat, k0, k1, outside))
+        threatening = np.ones(threat.size, dtype=bool)
+        if compiled.roe_threat_within_m[nation] > 0:  # threat assessment (issue #22)
+            if nation not in threatens:
+                threatens[nation] = threat_intervals(compiled, nation, pieces)
+            t = threatens[nation]
+            threat, k0, k1, outside, threatening = _split_threatening(
+                threat, k0, k1, outside, t.offset, t.lo_s, t.hi_s, dt,
+                not bool(compiled.roe_only_threatening[nation]),
+            )  # fmt: skip
+        parts.append(
+            (np.full(threat.size, u, dtype=np.int64), threat, k0, k1, outside, threatening)
+        )
     if parts:
-        unit, threat, k0, k1, outside = (np.concatenate(x) for x in zip(*parts, strict=True))
+        unit, threat, k0, k1, outside, threatening = (
+            np.concatenate(x) for x in zip(*parts, strict=True)
+        )
     else:
         unit = threat = k0 = k1 = np.zeros(0, dtype=np.int64)
-        outside = np.zeros(0, dtype=bool)
+        outside = threatening = np.zeros(0, dtype=bool)
     order = np.lexsort((k0, unit, threat))
     return Windows(
         unit=readonly(unit[order].astype(np.int32)),
@@ -282,4 +394,5 @@ def engagement_windows(
         k1=readonly(k1[order].astype(np.int64)),
         outside_own=readonly(outside[order].astype(bool)),
         track_s=track_s,
+        threatening=readonly(threatening[order].astype(bool)),
     )

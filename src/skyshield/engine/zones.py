@@ -48,13 +48,17 @@ __all__ = [
     "ZonePolygons",
     "heading_intervals",
     "nation_zone_intervals",
+    "protected_points",
     "territory_intervals",
+    "threat_intervals",
+    "zone_entry_s",
     "zone_polygons",
 ]
 
 # Fractions of the heading horizon at which the projected straight course is tested.
 HEADING_FRACTIONS = (0.25, 0.5, 0.75, 1.0)
 _MEAN_EARTH_RADIUS_M = 6_371_008.8
+_NO_COURSE_M = 1e-6  # a piece shorter on the ground has no course (a vertical dive)
 
 
 @dataclass(frozen=True, slots=True)
@@ -402,3 +406,143 @@ def heading_intervals(
     return _union_by_threat(
         n, np.concatenate(threat_parts), np.concatenate(lo_parts), np.concatenate(hi_parts)
     )
+
+
+# issue #22: authorization clock from zone entry, and threat assessment of tracks
+
+
+def zone_entry_s(
+    compiled: CompiledScenario,
+    nation: int,
+    pieces: Pieces,
+    territory: IntervalSets,
+    polygons: ZonePolygons,
+) -> np.ndarray:
+    """(n_threats,) float64: when each threat first enters the nation's zone (inf: never).
+
+    The zone is own territory or the buffer or polygon zone outside it; populated areas where
+    the nation may not fire do not delay the entry.
+    """
+    n = pieces.n_threats
+    grid = polygons.zone[nation]
+    zone = _inside_zone(grid, pieces) if grid is not None else _empty(n)
+    crowd = _empty(n)
+    offset, lo, _, _ = _allowed(
+        n, int(compiled.nation_territory[nation]),
+        territory.offset, territory.lo_s, territory.hi_s, territory.code,
+        zone.offset, zone.lo_s, zone.hi_s, zone.code,
+        crowd.offset, crowd.lo_s, crowd.hi_s,
+    )  # fmt: skip
+    counts = np.diff(offset)
+    entry = np.full(n, np.inf)
+    has = counts > 0
+    entry[has] = lo[offset[:-1][has]]
+    return entry
+
+
+def protected_points(compiled: CompiledScenario, nation: int) -> tuple[np.ndarray, np.ndarray]:
+    """Lon and lat (deg) of what a nation's threat assessment protects.
+
+    The scenario's assets (defended assets and critical sites) on the nation's own territory,
+    then its own populated places of at least its ROE's ``populated_min_population``.
+    """
+    code = int(compiled.nation_territory[nation])
+    places = populated_places(int(compiled.roe_populated_min[nation]), NATION_CODES[code])
+    on_own = (
+        np.asarray(territory_codes(compiled.asset_lon_deg, compiled.asset_lat_deg), dtype=np.int64)
+        == code
+    )
+    lon = np.concatenate([compiled.asset_lon_deg[on_own], places.lon_deg]).astype(np.float64)
+    lat = np.concatenate([compiled.asset_lat_deg[on_own], places.lat_deg]).astype(np.float64)
+    return lon, lat
+
+
+@njit(cache=True, nogil=True)
+def _course_near(
+    vertex_offset: np.ndarray,
+    time_s: np.ndarray,
+    ground_m: np.ndarray,
+    centre_m: np.ndarray,
+    within_m: float,
+    horizon_m: float,
+    horizon_s: float,
+    candidates: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Threat, start and end fire times at which a piece's course passes near a point.
+
+    At time ``t`` on a piece the track is at along-distance ``s(t)`` from its start and its
+    straight course (the piece's chord, extended) over the horizon ``H`` covers
+    ``[s, s + H]``; a point at along-distance ``a`` and cross distance ``h <= R`` is within
+    ``R`` of that segment iff ``a - H - w <= s <= a + w`` with ``w = sqrt(R² - h²)``.
+    ``H`` is ``horizon_m``, or ``horizon_s`` times the piece's ground speed when
+    ``horizon_m < 0``. ``candidates`` (n, 2) int64: (piece's first vertex, point).
+    """
+    n = candidates.shape[0]
+    threat = np.empty(n, dtype=np.int64)
+    lo, hi = np.empty(n), np.empty(n)
+    m, i = 0, 0
+    r2 = within_m * within_m
+    for q in range(n):
+        v, z = candidates[q, 0], candidates[q, 1]
+        while vertex_offset[i + 1] <= v:
+            i += 1
+        t0, t1 = time_s[v], time_s[v + 1]
+        ex = ground_m[v + 1, 0] - ground_m[v, 0]
+        ey = ground_m[v + 1, 1] - ground_m[v, 1]
+        ez = ground_m[v + 1, 2] - ground_m[v, 2]
+        length = np.sqrt(ex * ex + ey * ey + ez * ez)
+        cx = centre_m[z, 0] - ground_m[v, 0]
+        cy = centre_m[z, 1] - ground_m[v, 1]
+        cz = centre_m[z, 2] - ground_m[v, 2]
+        c2 = cx * cx + cy * cy + cz * cz
+        if length <= _NO_COURSE_M or t1 <= t0:  # no ground course: threatening where it is
+            if c2 <= r2:
+                threat[m], lo[m], hi[m] = i, t0, t1
+                m += 1
+            continue
+        a = (cx * ex + cy * ey + cz * ez) / length
+        h2 = c2 - a * a
+        if h2 > r2:
+            continue
+        w = np.sqrt(max(r2 - h2, 0.0))
+        horizon = horizon_m if horizon_m >= 0.0 else horizon_s * length / (t1 - t0)
+        s0, s1 = max(a - horizon - w, 0.0), min(a + w, length)
+        if s0 <= s1:
+            d = t1 - t0
+            threat[m], lo[m], hi[m] = i, t0 + s0 / length * d, t0 + s1 / length * d
+            m += 1
+    return threat[:m], lo[:m], hi[:m]
+
+
+def threat_intervals(compiled: CompiledScenario, nation: int, pieces: Pieces) -> IntervalSets:
+    """Fire times at which each threat's track threatens what the nation protects (code 1).
+
+    A track threatens while the straight course of its current piece, over the horizon (a
+    distance, or a flight time at the piece's ground speed), passes within the assessment's
+    distance of a protected point (:func:`protected_points`). It reads only the track
+    (position, course, speed), never the threat's target.
+    """
+    n = pieces.n_threats
+    within = float(compiled.roe_threat_within_m[nation])
+    horizon_m = float(compiled.roe_threat_horizon_m[nation])
+    horizon_s = float(compiled.roe_threat_horizon_s[nation])
+    lon, lat = protected_points(compiled, nation)
+    if lon.size == 0 or within <= 0:
+        return _empty(n)
+    centre = np.asarray(lonlat_to_ecef_m(lon, lat, 0.0)).reshape(-1, 3)
+    ground = np.asarray(lonlat_to_ecef_m(pieces.lon_deg, pieces.lat_deg, 0.0)).reshape(-1, 3)
+    start = pieces.piece_starts()
+    length = np.linalg.norm(ground[start + 1] - ground[start], axis=1)
+    duration = np.maximum(pieces.time_s[start + 1] - pieces.time_s[start], 1e-9)
+    horizon = horizon_m if horizon_m >= 0 else horizon_s * length / duration
+    # points that can be near: within half the piece, the horizon and the distance of its middle
+    mid = 0.5 * (ground[start] + ground[start + 1])
+    reach = 0.5 * length + horizon + within
+    tree = cKDTree(centre)
+    near = tree.query_ball_point(mid, reach)
+    pairs = [(int(start[k]), int(z)) for k, zs in enumerate(near) for z in zs]
+    cand = np.asarray(sorted(pairs), dtype=np.int64).reshape(-1, 2)
+    threat, lo, hi = _course_near(
+        pieces.vertex_offset, pieces.time_s, ground, centre, within, horizon_m, horizon_s, cand
+    )
+    return _union_by_threat(n, threat, lo, hi)

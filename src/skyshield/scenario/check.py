@@ -127,6 +127,33 @@ def check_references(scenario: Scenario) -> list[FieldProblem]:
                 f"{held} rounds",
             )
 
+    for code, nation in scenario.nations.items():  # issue #22: host-nation consent
+        for i, guest in enumerate(nation.hosts):
+            need(
+                guest in scenario.nations and guest != code,
+                f"nations.{code}.hosts[{i}]",
+                "a nation declared under `nations`, other than the host itself",
+                guest,
+            )
+    for i, unit in enumerate(scenario.fire_units):
+        host = unit.operates_under
+        if host is None or host == unit.nation:
+            continue
+        if host not in scenario.nations:
+            need(
+                False,
+                f"fire_units[{i}].operates_under",
+                f"a nation declared under `nations` ({_one_of(scenario.nations)})",
+                host,
+            )
+            continue
+        need(
+            unit.nation in scenario.nations[host].hosts,
+            f"fire_units[{i}].operates_under",
+            f"a host whose `nations.{host}.hosts` lists {unit.nation} (its consent)",
+            host,
+        )
+
     for i, wave in enumerate(scenario.raid.waves):
         path = f"raid.waves[{i}]"
         need(
@@ -194,8 +221,9 @@ def placement_warnings(scenario: Scenario) -> list[str]:
     Allowed (a German Patriot in Poland is real; ships carry radars), but worth saying: it is
     also what a typo in a coordinate looks like.
     """
-    placed = [
-        (f"fire_units[{i}] {u.id}", u.nation, u.position) for i, u in enumerate(scenario.fire_units)
+    placed = [  # a unit operating under its host's rules (#22) is expected in the host's territory
+        (f"fire_units[{i}] {u.id}", u.operates_under or u.nation, u.position)
+        for i, u in enumerate(scenario.fire_units)
     ] + [(f"sensors[{i}] {s.id}", s.nation, s.position) for i, s in enumerate(scenario.sensors)]
     if not placed:
         return []

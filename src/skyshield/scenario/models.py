@@ -20,6 +20,8 @@ __all__ = [
     "DEFAULT_START_TIME",
     "Asset",
     "Assignment",
+    "AuthorizationClock",
+    "EngageDecoys",
     "EngineSettings",
     "EwZone",
     "FireUnit",
@@ -34,6 +36,7 @@ __all__ = [
     "RulesOfEngagement",
     "Scenario",
     "Sensor",
+    "ThreatAssessment",
     "Wave",
     "Zone",
     "ZoneKind",
@@ -52,6 +55,7 @@ NationCode = Annotated[str, Field(pattern=r"^[A-Z]{2}$")]
 Integer = Annotated[int, Strict()]
 # Strict floats still take integers (`radius_km: 50`), but no booleans or strings.
 Real = Annotated[float, Strict()]
+Flag = Annotated[bool, Strict()]  # new switches (#22): `yes` or 1 in a file is an error
 
 
 class FrozenModel(BaseModel):
@@ -84,7 +88,7 @@ class Zone(FrozenModel):
     """
 
     kind: ZoneKind = ZoneKind.OWN
-    buffer_km: Real = Field(default=0.0, ge=0.0, le=1000.0, allow_inf_nan=False)
+    buffer_km: Real = Field(default=0.0, ge=0.0, le=20000.0, allow_inf_nan=False)
     into: tuple[NationCode, ...] = ()
     polygon: tuple[Position, ...] = ()
 
@@ -94,6 +98,47 @@ class Zone(FrozenModel):
             raise ValueError("a buffer zone names the neighbours it extends into, in `into`")
         if self.kind is ZoneKind.POLYGON and len(self.polygon) < 3:  # noqa: PLR2004
             raise ValueError("a polygon zone needs at least 3 vertices in `polygon`")
+        return self
+
+
+class EngageDecoys(StrEnum):
+    """What a nation's units do with a target they identify as a decoy (issue #22)."""
+
+    NEVER = "never"
+    IF_THREATENING = "if_threatening"
+    ALWAYS = "always"
+
+
+class AuthorizationClock(StrEnum):
+    """When a nation's authorization delay starts counting, per threat (issue #22).
+
+    ``first_track``: the first track of the unit's networks (anywhere); ``zone_entry``: the
+    tracked threat entering the nation's engagement zone (own territory or its buffer or
+    polygon); ``identification``: the unit's identification of the threat.
+    """
+
+    FIRST_TRACK = "first_track"
+    ZONE_ENTRY = "zone_entry"
+    IDENTIFICATION = "identification"
+
+
+class ThreatAssessment(FrozenModel):
+    """A track threatens when its straight course over the horizon passes near a protected point.
+
+    Protected points: the scenario's assets on the nation's territory and its own populated
+    places of at least ``populated_min_population`` (the ROE's). The course is the track's
+    current path piece (course and speed), never the threat's true target. The horizon is a
+    distance (``horizon_km``) or a flight time at the track's speed (``horizon_min``).
+    """
+
+    within_km: Real = Field(gt=0.0, le=500.0, allow_inf_nan=False)
+    horizon_km: Real | None = Field(default=None, ge=0.0, le=3000.0, allow_inf_nan=False)
+    horizon_min: Real | None = Field(default=None, ge=0.0, le=600.0, allow_inf_nan=False)
+
+    @model_validator(mode="after")
+    def _one_horizon(self) -> Self:
+        if (self.horizon_km is None) == (self.horizon_min is None):
+            raise ValueError("exactly one of `horizon_km`, `horizon_min`")
         return self
 
 
@@ -109,6 +154,33 @@ class RulesOfEngagement(FrozenModel):
     no_intercept_over_own_populated_area: bool = False
     populated_min_population: Integer = Field(default=50_000, ge=0)
     populated_radius_km: Real = Field(default=5.0, ge=0.0, le=100.0, allow_inf_nan=False)
+    # issue #22: identification, threat assessment, authorization clock
+    require_identification: Flag = Field(
+        default=False,
+        description="Units fire only once they have identified the target (after their "
+        "system's identification delay from the track); identification can be wrong.",
+    )
+    engage_decoys: EngageDecoys = Field(
+        default=EngageDecoys.ALWAYS,
+        description="A target identified as a decoy is engaged never, only while its track "
+        "threatens (needs `threat_assessment`), or always (as the classes allow).",
+    )
+    threat_assessment: ThreatAssessment | None = None
+    engage_only_threatening: Flag = Field(
+        default=False,
+        description="Engage only tracks that threaten (needs `threat_assessment`).",
+    )
+    authorization_clock: AuthorizationClock = AuthorizationClock.FIRST_TRACK
+
+    @model_validator(mode="after")
+    def _assessment_given(self) -> Self:
+        needs = self.engage_only_threatening or self.engage_decoys is EngageDecoys.IF_THREATENING
+        if needs and self.threat_assessment is None:
+            raise ValueError(
+                "a `threat_assessment` ({within_km, horizon_km or horizon_min}) where "
+                "`engage_only_threatening` or `engage_decoys: if_threatening` is set"
+            )
+        return self
 
 
 class Nation(FrozenModel):
@@ -117,6 +189,12 @@ class Nation(FrozenModel):
     name: str = ""
     alliances: tuple[Name, ...] = ()
     roe: RulesOfEngagement = RulesOfEngagement()
+    # issue #22: nations whose units stationed here may fire under this nation's rules
+    hosts: tuple[NationCode, ...] = Field(
+        default=(),
+        description="Nations whose fire units may operate under this nation's rules "
+        "(`operates_under`): the host's consent.",
+    )
 
 
 class Asset(FrozenModel):
@@ -196,6 +274,12 @@ class FireUnit(FrozenModel):
         "north; required for systems whose radar covers less than 360 degrees (Patriot).",
     )
     label: str = "notional position"
+    # issue #22: host-nation rules
+    operates_under: NationCode | None = Field(
+        default=None,
+        description="Fire under this host nation's rules of engagement (zone, classes, delays) "
+        "instead of its own nation's; the host must list the unit's nation in `hosts`.",
+    )
 
 
 class Wave(FrozenModel):
@@ -289,3 +373,9 @@ class Scenario(FrozenModel):
     raid: Raid
     monte_carlo: MonteCarloSettings = MonteCarloSettings()
     engine: EngineSettings = EngineSettings()
+    # issue #22
+    daylight: Flag = Field(
+        default=False,
+        description="The raid is flown by day: units that identify by sight use their "
+        "catalog day figures (decoy recognition, misidentification, identification delay).",
+    )
