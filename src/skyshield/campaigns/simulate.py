@@ -347,6 +347,7 @@ class _NightLoop:
             ew_budget=rng.standard_exponential((size, n)),
             kill_u=rng.random((size, n, ROUNDS_PER_THREAT)),
             discrimination_u=rng.random((size, n)),
+            fall_budget=rng.standard_exponential((size, n)),  # drawn last: earlier draws unchanged
         )
 
     def _allied(

@@ -8,7 +8,14 @@ from collections.abc import Sequence
 import numpy as np
 from shapely.geometry import Polygon
 
-from skyshield.catalog import Catalog, Doctrine, FireControl, ThreatClass, load_catalog
+from skyshield.catalog import (
+    Catalog,
+    Doctrine,
+    FireControl,
+    MissedRound,
+    ThreatClass,
+    load_catalog,
+)
 from skyshield.engine.compiled import CompiledScenario, readonly
 from skyshield.geo import NATION_CODES, find_city, nation_index
 from skyshield.scenario.models import Assignment, Scenario, ZoneKind
@@ -226,4 +233,9 @@ def compile_scenario(scenario: Scenario, catalog: Catalog | None = None) -> Comp
             ).reshape(-1, len(networks))
         ),
         network_names=networks,
+        threat_endurance_s=_arr([t.endurance_s for t in threat_types], np.float64),
+        threat_loss_rate_per_s=_arr([t.loss_rate_per_s for t in threat_types], np.float64),
+        unit_missed_ballistic=_arr(
+            [s.missed_round is MissedRound.BALLISTIC for s in systems], bool
+        ),
     )

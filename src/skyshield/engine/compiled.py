@@ -113,6 +113,10 @@ class CompiledScenario:
     ew_zone_lat_deg: np.ndarray  # (n_zones,) float64
     ew_zone_radius_m: np.ndarray  # (n_zones,) float64
     ew_zone_strength: np.ndarray  # (n_zones,) float64
+    # issue #22: threats falling on their own, missed interceptors coming down
+    threat_endurance_s: np.ndarray  # (n_threats,) float64: flight time before fuel runs out
+    threat_loss_rate_per_s: np.ndarray  # (n_threats,) float64: hazard of coming down on its own
+    unit_missed_ballistic: np.ndarray  # (n_units,) bool: a missed round flies on (else bursts)
 
     @property
     def n_threats(self) -> int:

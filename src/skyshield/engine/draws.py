@@ -42,6 +42,7 @@ class Stream(IntEnum):
     EW = 2
     KILL = 3
     DISCRIMINATION = 4
+    FALL = 5  # issue #22: when a threat comes down on its own (appended: others unchanged)
 
 
 def replication_rng(run_seed: int, replication: int, stream: Stream) -> np.random.Generator:
@@ -91,6 +92,8 @@ class ReplicationDraws:
     ew_budget: np.ndarray  # (n_reps, n_threats) float64: standard exponential, see engine.ew
     kill_u: np.ndarray  # (n_reps, n_threats, MAX_ROUNDS_PER_THREAT) float64: uniform per round
     discrimination_u: np.ndarray  # (n_reps, n_threats) float64: a unit recognises decoy i if <p
+    # (n_reps, n_threats) float64: standard exponential; falls after budget / loss rate (issue #22)
+    fall_budget: np.ndarray
 
 
 def draw_replications(
@@ -104,6 +107,7 @@ def draw_replications(
     ew = np.empty((reps.size, n), dtype=np.float64)
     kill = np.empty((reps.size, n, MAX_ROUNDS_PER_THREAT), dtype=np.float64)
     discrimination = np.empty((reps.size, n), dtype=np.float64)
+    fall = np.empty((reps.size, n), dtype=np.float64)
     for row, rep in enumerate(reps):
         timing = replication_rng(run_seed, int(rep), Stream.TIMING)
         launch_s = launch_times_s(
@@ -116,6 +120,7 @@ def draw_replications(
             (n, MAX_ROUNDS_PER_THREAT)
         )
         discrimination[row] = replication_rng(run_seed, int(rep), Stream.DISCRIMINATION).random(n)
+        fall[row] = replication_rng(run_seed, int(rep), Stream.FALL).standard_exponential(n)
     return ReplicationDraws(
         replications=readonly(reps.copy()),
         launch_step=readonly(launch),
@@ -123,4 +128,5 @@ def draw_replications(
         ew_budget=readonly(ew),
         kill_u=readonly(kill),
         discrimination_u=readonly(discrimination),
+        fall_budget=readonly(fall),
     )

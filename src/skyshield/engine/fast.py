@@ -8,6 +8,7 @@ from skyshield.catalog import ThreatClass
 from skyshield.engine.compiled import CompiledScenario
 from skyshield.engine.draws import ReplicationDraws
 from skyshield.engine.ew import ew_loss_times_s
+from skyshield.engine.falls import fall_times_s
 from skyshield.engine.geometry import RaidGeometry
 from skyshield.engine.kernel import KernelInputs, simulate_block
 from skyshield.engine.outcomes import RawOutcomes
@@ -128,6 +129,7 @@ def kernel_inputs(
         nation_cap=compiled.roe_cap_outside,
         shot_capacity=max(per_rep * n_reps, 1),
         skip_idle_steps=skip_idle_steps,
+        fall_s=fall_times_s(compiled, draws.fall_budget),
     )
 
 
