@@ -113,3 +113,6 @@ run output-path-not-tried src/skyshield/terminal.py '        with path.open("ab"
 run export-suffix-ignored src/skyshield/cli/export.py "    file_format = _format_for(output, file_format)" "    file_format = file_format or ExportFormat.GEOJSON" tests/export/test_commands.py -k suffix
 run interrupt-marked-failed src/skyshield/runner/sweep.py "finish_run(directory, unfinished, RunStatus.PENDING)" "finish_run(directory, unfinished, RunStatus.FAILED)" tests/runner/test_sweep.py -k interrupt
 run nation-chart-colours-dropped src/skyshield/reporting/html.py 'by_unit_chart(t["by_unit"], colours)' 'by_unit_chart(t["by_unit"])' tests/report/test_html.py -k one_colour
+# issue #22: threats falling on their own, missed interceptors coming down
+run endurance-ignored src/skyshield/engine/falls.py "np.minimum(np.asarray(compiled.threat_endurance_s, dtype=np.float64), random_s)" "random_s" tests/engine/test_falls.py -k endurance
+run missed-round-stops-at-intercept src/skyshield/engine/missed.py "    reach_m = np.maximum(np.asarray(max_range_m, float), flown_m)" "    reach_m = flown_m" tests/engine/test_missed.py -k end_of_the_line
