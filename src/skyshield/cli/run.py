@@ -71,11 +71,11 @@ def run_command(
 ) -> None:
     """Simulate a raid many times and report what gets through."""
     from skyshield.api import run
-    from skyshield.scenario import load_scenario, placement_warnings
+    from skyshield.scenario import load_scenario, scenario_warnings
 
     check_outputs(plot=plot, out_dir=out_dir, calibration=calibration)
     loaded = load_scenario(scenario)
-    warn(placement_warnings(loaded))
+    warn(scenario_warnings(loaded))
     total = replications or loaded.monte_carlo.replications
     if engine is EngineKind.REFERENCE:
         say_reference_time(loaded, total)
