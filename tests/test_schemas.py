@@ -123,8 +123,9 @@ def outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Any
     return documents
 
 
-# run v2: route_sets; runs v2: the statuses pending and interrupted
-CURRENT_VERSION = {"run": 2, "runs": 2}
+# run v2: route_sets; runs v2: the statuses pending and interrupted; run v3 (issue #22): by_target
+# quantity (impacts, reached_area), night_p5 and night_p95 in every summary table
+CURRENT_VERSION = {"run": 3, "runs": 2}
 
 
 @pytest.mark.parametrize(

@@ -2,7 +2,7 @@
 
 Every workflow returns a result that satisfies :class:`Result` (its ``--json`` id):
 
-- ``skyshield.run``: :class:`RunSummary` (``skyshield/run/v2``)
+- ``skyshield.run``: :class:`RunSummary` (``skyshield/run/v3``)
 - ``skyshield.compare``: :class:`~skyshield.runner.compare.PolicyComparison` (``compare/v1``)
 - ``skyshield.sweep``: :class:`~skyshield.runner.sweep.SweepResult` (``sweep/v1``)
 - ``skyshield.campaign``: :class:`~skyshield.campaigns.workflow.CampaignRun` (``campaign/v1``),
@@ -41,7 +41,7 @@ __all__ = ["Result", "RunSummary", "summarize"]
 class Result(Protocol):
     """What every workflow's result offers (``skyshield.run``, ``compare``, ``sweep``, ...).
 
-    ``SCHEMA`` is the id of its ``--json`` document (``"skyshield/run/v2"``), which
+    ``SCHEMA`` is the id of its ``--json`` document (``"skyshield/run/v3"``), which
     ``to_dict()`` carries under ``"schema"``.
     """
 
@@ -110,7 +110,7 @@ class RunSummary:
     calibration: str | None = None
     started: datetime | None = None
 
-    SCHEMA: ClassVar[str] = "skyshield/run/v2"
+    SCHEMA: ClassVar[str] = "skyshield/run/v3"
 
     def to_dict(self) -> dict[str, Any]:
         """Return what ``run --json`` prints (no per-threat or per-shot table; no NaN)."""

@@ -238,4 +238,7 @@ def compile_scenario(scenario: Scenario, catalog: Catalog | None = None) -> Comp
         unit_missed_ballistic=_arr(
             [s.missed_round is MissedRound.BALLISTIC for s in systems], bool
         ),
+        asset_area_radius_m=_arr(
+            [a.area_radius_km * KM_TO_M for a in scenario.assets.values()], np.float64
+        ),
     )

@@ -117,6 +117,7 @@ class CompiledScenario:
     threat_endurance_s: np.ndarray  # (n_threats,) float64: flight time before fuel runs out
     threat_loss_rate_per_s: np.ndarray  # (n_threats,) float64: hazard of coming down on its own
     unit_missed_ballistic: np.ndarray  # (n_units,) bool: a missed round flies on (else bursts)
+    asset_area_radius_m: np.ndarray  # (n_assets,) float64: a threat ending within reached it
 
     @property
     def n_threats(self) -> int:

@@ -17,7 +17,7 @@ from skyshield.engine.compiled import CompiledScenario
 from skyshield.engine.geometry import RaidGeometry
 from skyshield.engine.missed import missed_round_ground
 from skyshield.engine.pieces import positions_at
-from skyshield.geo import NATION_CODES, territory_codes
+from skyshield.geo import NATION_CODES, geodesic_distance_m, territory_codes
 
 __all__ = ["Fate", "Outcomes", "RawOutcomes", "concat_raw", "tabulate"]
 
@@ -172,6 +172,10 @@ def tabulate(compiled: CompiledScenario, geometry: RaidGeometry, raw: RawOutcome
     fate = raw.fate.ravel()
     decoy = compiled.threat_class[threat] == ThreatClass.DECOY.position
     fate = np.where(decoy & (fate == Fate.IMPACTED), Fate.REACHED_AREA, fate)
+    target = compiled.threat_target[threat]
+    to_target_m = geodesic_distance_m(
+        lon, lat, compiled.asset_lon_deg[target], compiled.asset_lat_deg[target]
+    )
     threats = pd.DataFrame(
         {
             "replication": np.repeat(raw.replications, n),
@@ -195,6 +199,8 @@ def tabulate(compiled: CompiledScenario, geometry: RaidGeometry, raw: RawOutcome
             "lat_deg": lat,
             "territory": _territory_labels(terr),
             "realization": realization,
+            # issue #22: it ended (any way) within its target's area radius
+            "in_target_area": to_target_m <= compiled.asset_area_radius_m[target],
         }
     )
     s_threat = raw.shot_threat.astype(np.int64)

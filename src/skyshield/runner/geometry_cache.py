@@ -75,6 +75,7 @@ GEOMETRY_IGNORES = frozenset(
         "threat_endurance_s",
         "threat_loss_rate_per_s",
         "unit_missed_ballistic",
+        "asset_area_radius_m",
     }
 )
 
