@@ -241,7 +241,7 @@ def test_simulate_reference__decoys_taken_for_drones_unless_recognised(reps: int
     recognised = prepared.draws.discrimination_u[:, decoy] < 0.2
     # a recognised decoy never draws fire; of those not lost to EW, exactly the unrecognised do
     assert not (fired[:, decoy] & recognised).any()
-    flew = fast.fate[:, decoy] != 1  # not lost to EW
+    flew = ~np.isin(fast.fate[:, decoy], (1, 4))  # not lost to EW, did not fall (issue #22)
     assert np.array_equal(fired[:, decoy][flew], ~recognised[flew])
     share = (~recognised).mean()
     assert abs(share - 0.8) < 4 * np.sqrt(0.8 * 0.2 / recognised.size)
