@@ -138,3 +138,6 @@ run threat-assessment-knows-target src/skyshield/engine/zones.py "    threat, lo
     cand = cand[compiled.threat_target[owner] == cand[:, 1]]
     threat, lo, hi = _course_near(" tests/engine/test_roe_identification.py -k identical
 run host-rules-ignored src/skyshield/engine/compile.py "[nation_pos[u.operates_under or u.nation] for u in units]" "[nation_pos[u.nation] for u in units]" tests/engine/test_roe_identification.py -k host
+# issue #22: threats falling on their own, missed interceptors coming down
+run endurance-ignored src/skyshield/engine/falls.py "np.minimum(np.asarray(compiled.threat_endurance_s, dtype=np.float64), random_s)" "random_s" tests/engine/test_falls.py -k endurance
+run missed-round-stops-at-intercept src/skyshield/engine/missed.py "    reach_m = np.maximum(np.asarray(max_range_m, float), flown_m)" "    reach_m = flown_m" tests/engine/test_missed.py -k end_of_the_line

@@ -21,6 +21,8 @@ INTEGER = {"type": "integer"}
 STRING = {"type": "string"}
 NULLABLE_STRING = {"type": ["string", "null"]}
 STATS = dict.fromkeys(("mean", "ci95_low", "ci95_high", "night_p2_5", "night_p97_5"), NUMBER)
+# run v3 (issue #22): 5-95% night ranges beside the 2.5-97.5% ones
+STATS_V3 = {**STATS, **dict.fromkeys(("night_p5", "night_p95"), NUMBER)}
 
 
 def record(properties: dict[str, Any], *, extra: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -65,9 +67,11 @@ RUN = document(
         },
         "seed": INTEGER,
         "engine": {"enum": ["fast", "reference"]},
-        "by_class": records({"threat_class": STRING, "quantity": STRING, **STATS}),
-        "by_target": records({"target": STRING, **STATS}),
-        "interceptors": records({"nation": STRING, "system": STRING, "quantity": STRING, **STATS}),
+        "by_class": records({"threat_class": STRING, "quantity": STRING, **STATS_V3}),
+        "by_target": records({"target": STRING, "quantity": STRING, **STATS_V3}),
+        "interceptors": records(
+            {"nation": STRING, "system": STRING, "quantity": STRING, **STATS_V3}
+        ),
         "by_unit": records(
             {
                 "unit": STRING,
@@ -88,7 +92,7 @@ RUN = document(
                 ),
             }
         ),
-        "cross_border": records({"measure": STRING, "key": STRING, **STATS}),
+        "cross_border": records({"measure": STRING, "key": STRING, **STATS_V3}),
         "run_id": NULLABLE_STRING,
         "calibration": {
             "description": "the calibration applied (--calibration), null without one",

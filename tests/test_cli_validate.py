@@ -175,3 +175,19 @@ def test_scenarios__lists_the_builtin_campaigns(tmp_path: Path) -> None:
     assert listed.returncode == 0, listed.stderr
     for name in builtin_campaign_names():
         assert f"{name}: " in listed.stdout
+
+
+def test_validate__flight_beyond_range_is_a_warning(tmp_path: Path) -> None:
+    """Issue #22: a Gerbera route beyond its 600 km range but within its endurance: valid,
+    with a warning on stderr (``run`` prints the same warnings)."""
+    data = copy.deepcopy(DEFAULT_DICT)
+    gerbera = next(w for w in data["raid"]["waves"] if w["threat"] == "gerbera")
+    gerbera["launch_site"] = "primorsko-akhtarsk"
+    gerbera["route"] = [{"lon_deg": 34.2, "lat_deg": 48.4}, {"lon_deg": 32.0, "lat_deg": 49.2}]
+    path = tmp_path / "far.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    result = _skyshield("validate", "far.yaml", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "far.yaml: valid"
+    assert result.stderr.startswith("warning: far.yaml: raid.waves[")
+    assert "beyond the gerbera catalog range of 600 km" in result.stderr

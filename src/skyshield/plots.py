@@ -26,6 +26,7 @@ FATE_COLOURS = {
     Fate.LOST_TO_EW.label: "#7fbf7b",
     Fate.IMPACTED.label: "#d7301f",
     Fate.REACHED_AREA.label: "#b8b8b8",
+    Fate.FELL.label: "#8c6bb1",  # issue #22
 }
 
 

@@ -113,7 +113,8 @@ class RunSummary:
     # warnings), :meth:`skyshield.calibration.applied.AppliedCalibration.to_dict`; None if none
     calibration_applied: dict[str, Any] | None = None
 
-    # v3: ``calibration``, the calibration applied (null without one)
+    # v3: ``calibration``, the calibration applied (null without one); by_target quantity
+    # (impacts, reached_area), night_p5 and night_p95 in every summary table
     SCHEMA: ClassVar[str] = "skyshield/run/v3"
 
     def to_dict(self) -> dict[str, Any]:

@@ -11,6 +11,7 @@ import math
 
 __all__ = [
     "FULL_CIRCLE_DEG",
+    "H_TO_S",
     "KMH_TO_MPS",
     "KM_TO_M",
     "MIN_TO_S",
@@ -25,6 +26,7 @@ __all__ = [
 KM_TO_M = 1000.0
 M_TO_KM = 1.0 / KM_TO_M
 MIN_TO_S = 60.0
+H_TO_S = 3600.0
 KMH_TO_MPS = 1000.0 / 3600.0
 # Speed of sound used to turn Mach numbers into speeds: 340.3 m/s, the ISA sea-level value
 # (ICAO Doc 7488, Manual of the ICAO Standard Atmosphere). Mach figures for missiles are

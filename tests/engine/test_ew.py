@@ -3,11 +3,13 @@ catalog rate per km, against closed forms."""
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import numpy as np
 
 from skyshield.engine.compile import compile_scenario
+from skyshield.engine.compiled import readonly
 from skyshield.engine.ew import ew_exposure
 from skyshield.engine.outcomes import Fate
 from skyshield.engine.pieces import positions_at
@@ -99,8 +101,14 @@ def test_ew_exposure__matches_brute_force_with_overlapping_zones(
 
 
 def test_simulate_fast__ew_loss_share_and_place_closed_form() -> None:
-    """P(lost) = 1 − (1 − p)^(R / 100 km) = 1 − 0.5^0.5 = 0.2929, and only inside the disc."""
+    """P(lost) = 1 − (1 − p)^(R / 100 km) = 1 − 0.5^0.5 = 0.2929, and only inside the disc.
+
+    Random falls (issue #22) switched off: they would take drones before the disc.
+    """
     compiled = compile_scenario(scenario(_drones_through_kyiv_zone()))
+    compiled = dataclasses.replace(
+        compiled, threat_loss_rate_per_s=readonly(np.zeros(compiled.n_threats))
+    )
     n = 4000
     prepared = prepare(compiled, seed=3, n_reps=n)
     raw = prepared.fast()

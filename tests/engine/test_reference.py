@@ -208,7 +208,7 @@ def test_simulate_reference__coalition_exercises_every_fate_and_both_nations() -
     compiled = compile_scenario(scenario(d))
     prepared = prepare(compiled, seed=7, n_reps=10, n_real=2)
     raw = prepared.fast()
-    assert set(np.unique(raw.fate)) == {0, 1, 2}
+    assert set(np.unique(raw.fate)) == {0, 1, 2, 4}  # 4: fell (issue #22)
     nations = set(compiled.unit_nation[raw.shot_unit].tolist())
     assert nations == {0, 1}
 
@@ -241,7 +241,7 @@ def test_simulate_reference__decoys_taken_for_drones_unless_recognised(reps: int
     recognised = prepared.draws.discrimination_u[:, decoy] < 0.2
     # a recognised decoy never draws fire; of those not lost to EW, exactly the unrecognised do
     assert not (fired[:, decoy] & recognised).any()
-    flew = fast.fate[:, decoy] != 1  # not lost to EW
+    flew = ~np.isin(fast.fate[:, decoy], (1, 4))  # not lost to EW, did not fall (issue #22)
     assert np.array_equal(fired[:, decoy][flew], ~recognised[flew])
     share = (~recognised).mean()
     assert abs(share - 0.8) < 4 * np.sqrt(0.8 * 0.2 / recognised.size)

@@ -10,7 +10,12 @@ import pytest
 import yaml
 
 from skyshield.errors import ScenarioError
-from skyshield.scenario import builtin_scenario_path, load_scenario, parse_scenario
+from skyshield.scenario import (
+    builtin_scenario_path,
+    load_scenario,
+    parse_scenario,
+    range_warnings,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -47,19 +52,50 @@ def test_scenarios__variant_keeps_the_base_raid(stem: str) -> None:
     assert variant.fire_units[: len(base.fire_units)] == base.fire_units
 
 
-def test_check_references__target_beyond_range() -> None:
+def _far_gerbera(route: list[dict[str, float]]) -> dict:
     data = yaml.safe_load(builtin_scenario_path("default").read_text(encoding="utf-8"))
     gerbera = next(w for w in data["raid"]["waves"] if w["threat"] == "gerbera")
     gerbera["launch_site"] = "primorsko-akhtarsk"
-    gerbera["route"] = [{"lon_deg": 34.2, "lat_deg": 48.4}, {"lon_deg": 32.0, "lat_deg": 49.2}]
+    gerbera["route"] = route
+    return data
+
+
+_VIA_ZAPORIZHZHIA = [{"lon_deg": 34.2, "lat_deg": 48.4}, {"lon_deg": 32.0, "lat_deg": 49.2}]
+
+
+def test_check_references__beyond_range_within_endurance_is_a_warning() -> None:
+    """Issue #22: ~740 km for a Gerbera (range 600 km, endurance 6 h × 160 km/h = 960 km)."""
+    scenario = parse_scenario(yaml.safe_dump(_far_gerbera(_VIA_ZAPORIZHZHIA)), source="far.yaml")
+    warnings = range_warnings(scenario)
+    assert len(warnings) == 1
+    assert warnings[0].startswith("raid.waves[")
+    assert "targets[0]: 'Kyiv' is 7" in warnings[0]
+    assert (
+        "beyond the gerbera catalog range of 600 km; within its endurance range of 960 km"
+        in (warnings[0])
+    )
+    assert range_warnings(load_scenario("default")) == []
+
+
+def test_check_references__beyond_range_past_the_endurance_falls() -> None:
+    """~1,100 km: longer than the 960 km endurance range, within 1.25 × it: its decoys fall."""
+    route = [{"lon_deg": 40.5, "lat_deg": 47.8}, *_VIA_ZAPORIZHZHIA]
+    scenario = parse_scenario(yaml.safe_dump(_far_gerbera(route)), source="far.yaml")
+    (warning,) = range_warnings(scenario)
+    assert warning.endswith("its threats run out of fuel and fall before the target"), warning
+
+
+def test_check_references__absurd_flight_refused() -> None:
+    """A detour by the Caspian Sea: far beyond 1.25 × the endurance range, refused."""
+    route = [{"lon_deg": 47.0, "lat_deg": 46.0}, *_VIA_ZAPORIZHZHIA]
     with pytest.raises(ScenarioError) as err:
-        parse_scenario(yaml.safe_dump(data), source="far.yaml")
+        parse_scenario(yaml.safe_dump(_far_gerbera(route)), source="far.yaml")
     message = str(err.value)
     assert message.startswith("far.yaml: raid.waves[")
     assert (
-        ".targets[0]: expected a flight within the gerbera range of 600 km, got 'Kyiv', 7"
-        in message
-    )
+        ".targets[0]: expected a flight within 1.25 x the gerbera endurance range of 960 km "
+        "(catalog range 600 km), got 'Kyiv', 2,"
+    ) in message
 
 
 def test_render_record_raid__shipped_file_is_up_to_date() -> None:

@@ -165,7 +165,8 @@ class NightEngine:
         fate = raw.fate
         decoy = compiled.threat_class == ThreatClass.DECOY.position
         destroyed = fate == Fate.INTERCEPTED
-        lost = (fate == Fate.LOST_TO_EW) | ((fate == Fate.IMPACTED) & decoy[None, :])
+        gone = (fate == Fate.LOST_TO_EW) | (fate == Fate.FELL)  # locationally lost (#22)
+        lost = gone | ((fate == Fate.IMPACTED) & decoy[None, :])
         shape = (replications, len(REPORT_CLASSES))
         out = {k: np.zeros(shape, dtype=np.int64) for k in ("launched", "destroyed", "lost")}
         for k in range(len(REPORT_CLASSES)):

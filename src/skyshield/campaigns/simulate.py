@@ -347,6 +347,7 @@ class _NightLoop:
             ew_budget=rng.standard_exponential((size, n)),
             kill_u=rng.random((size, n, ROUNDS_PER_THREAT)),
             discrimination_u=rng.random((size, n)),
+            fall_budget=rng.standard_exponential((size, n)),  # drawn last: earlier draws unchanged
         )
 
     def _allied(
@@ -377,7 +378,8 @@ class _NightLoop:
         self, out: dict[str, np.ndarray], night: int, fate: np.ndarray, active: np.ndarray
     ) -> None:
         destroyed = active & (fate == Fate.INTERCEPTED)
-        lost = active & ((fate == Fate.LOST_TO_EW) | ((fate == Fate.IMPACTED) & self.decoy))
+        gone = (fate == Fate.LOST_TO_EW) | (fate == Fate.FELL)  # locationally lost (#22)
+        lost = active & (gone | ((fate == Fate.IMPACTED) & self.decoy))
         hits = active & (fate == Fate.IMPACTED) & ~self.decoy
         for k, members in enumerate(self.class_members):
             out["destroyed"][:, night, k] = destroyed[:, members].sum(axis=1)

@@ -20,6 +20,7 @@ from skyshield.catalog.models import (
     RULE_ERROR,
     DoctrineParameter,
     FireControlParameter,
+    MissedRoundParameter,
     Quantity,
     SourcesFile,
     SystemParameters,
@@ -35,7 +36,7 @@ from skyshield.catalog.types import (
     ThreatType,
 )
 from skyshield.errors import CatalogError, FieldProblem
-from skyshield.units import KM_TO_M, MIN_TO_S, deg_to_rad, kmh_to_mps, mach_to_mps
+from skyshield.units import H_TO_S, KM_TO_M, MIN_TO_S, deg_to_rad, kmh_to_mps, mach_to_mps
 from skyshield.yamlio import YamlInputError, load_yaml
 
 __all__ = ["DATA_FILES", "SI_UNITS", "load_catalog", "parse_catalog", "read_catalog"]
@@ -65,6 +66,8 @@ SI_UNITS: Mapping[str, tuple[str, Callable[[float], float]]] = MappingProxyType(
         "min": ("s", lambda v: v * MIN_TO_S),
         "s": ("s", _same),
         "deg": ("rad", deg_to_rad),
+        "h": ("s", lambda v: v * H_TO_S),
+        "1/h": ("1/s", lambda v: v / H_TO_S),
     }
 )
 
@@ -144,6 +147,8 @@ def parse_catalog(*, sources_yaml: str, threats_yaml: str, systems_yaml: str) ->
             apogee_range_m=si.get("apogee_range", si["range"]),
             dive_angle_rad=si.get("dive_angle", 0.0),
             dive_altitude_m=si.get("dive_altitude", si["altitude"]),
+            endurance_s=si.get("endurance", si["range"] / speed_mps),
+            loss_rate_per_s=si.get("loss_rate", 0.0),
         )
         entries.extend(_entries("threat", key, threat.name, threat.parameters))
 
@@ -184,6 +189,7 @@ def parse_catalog(*, sources_yaml: str, threats_yaml: str, systems_yaml: str) ->
             decoy_discrimination_day=si.get("decoy_discrimination_day"),
             drone_taken_for_decoy_day=si.get("drone_taken_for_decoy_day"),
             identification_delay_day_s=si.get("identification_delay_day"),
+            **({} if p.missed_round is None else {"missed_round": p.missed_round.value}),
         )
         entries.extend(_entries("system", key, system.name, p))
 
@@ -209,7 +215,7 @@ def parse_catalog(*, sources_yaml: str, threats_yaml: str, systems_yaml: str) ->
 
 def _parameters(
     params: ThreatParameters | SystemParameters,
-) -> list[tuple[str, Quantity | DoctrineParameter | FireControlParameter]]:
+) -> list[tuple[str, Quantity | DoctrineParameter | FireControlParameter | MissedRoundParameter]]:
     """List the parameters present in ``params``, in schema order."""
     found = ((name, getattr(params, name)) for name in type(params).model_fields)
     return [(name, value) for name, value in found if value is not None]

@@ -25,7 +25,14 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from skyshield.catalog.types import Basis, Confidence, Doctrine, FireControl, ThreatClass
+from skyshield.catalog.types import (
+    Basis,
+    Confidence,
+    Doctrine,
+    FireControl,
+    MissedRound,
+    ThreatClass,
+)
 from skyshield.units import FULL_CIRCLE_DEG, M_TO_KM
 
 __all__ = [
@@ -33,6 +40,7 @@ __all__ = [
     "SYSTEM_UNITS",
     "THREAT_UNITS",
     "DoctrineParameter",
+    "MissedRoundParameter",
     "Quantity",
     "SourceSpec",
     "SourcesFile",
@@ -59,6 +67,8 @@ _PROBABILITY = frozenset({"probability"})
 _COUNT = frozenset({"count"})
 _ANGLE = frozenset({"deg"})
 _TIME = frozenset({"min", "s"})
+_DURATION = frozenset({"h", "min"})
+_PER_HOUR = frozenset({"1/h"})
 
 _VERTICAL_DEG = 90.0
 
@@ -74,6 +84,9 @@ THREAT_UNITS: Mapping[str, frozenset[str]] = {
     "apogee_range": _KM,
     "dive_angle": _ANGLE,
     "dive_altitude": _LENGTH,
+    # issue #22: falling on their own
+    "endurance": _DURATION,
+    "loss_rate": _PER_HOUR,
 }
 SYSTEM_UNITS: Mapping[str, frozenset[str]] = {
     "min_range": _KM,
@@ -123,6 +136,7 @@ _POSITIVE = frozenset(
         "rounds_per_launcher",
         "interceptor_speed",
         "shots_per_engagement",
+        "endurance",
     }
 )
 
@@ -196,6 +210,12 @@ class FireControlParameter(_Sourced):
     value: FireControl
 
 
+class MissedRoundParameter(_Sourced):
+    """The categorical ``missed_round`` parameter of a system: where a missed round lands."""
+
+    value: MissedRound
+
+
 def _check_quantity(
     units: Mapping[str, frozenset[str]], value: Quantity | None, info: ValidationInfo
 ) -> Quantity | None:
@@ -223,6 +243,9 @@ class ThreatParameters(_Frozen):
     apogee_range: Quantity | None = None
     dive_angle: Quantity | None = None
     dive_altitude: Quantity | None = None
+    # issue #22 (optional: endurance defaults to range / speed, loss_rate to 0)
+    endurance: Quantity | None = None
+    loss_rate: Quantity | None = None
 
     @field_validator("*")
     @classmethod
@@ -284,11 +307,15 @@ class SystemParameters(_Frozen):
     decoy_discrimination_day: Quantity | None = None
     drone_taken_for_decoy_day: Quantity | None = None
     identification_delay_day: Quantity | None = None
+    # issue #22 (optional: ballistic when absent)
+    missed_round: MissedRoundParameter | None = None
 
     @field_validator("*")
     @classmethod
     def _unit_allowed(cls, value: Any, info: ValidationInfo) -> Any:
-        if isinstance(value, DoctrineParameter | FireControlParameter):
+        if value is None or isinstance(
+            value, DoctrineParameter | FireControlParameter | MissedRoundParameter
+        ):
             return value
         return _check_quantity(SYSTEM_UNITS, value, info)
 

@@ -21,6 +21,7 @@ __all__ = [
     "Catalog",
     "Confidence",
     "Doctrine",
+    "MissedRound",
     "ParameterEntry",
     "ReportClass",
     "Source",
@@ -115,6 +116,19 @@ class FireControl(StrEnum):
     NETWORK = "network"
 
 
+class MissedRound(StrEnum):
+    """Where an interceptor round that misses comes down (issue #22, item 7).
+
+    ``self-destruct``: it destroys itself after the miss, and its fragments land at the ground
+    point below the intercept point. ``ballistic``: it flies on along its line of fire (the
+    great circle from the unit through the intercept point) and comes down at the system's
+    maximum range from the unit, or below the intercept point when that is farther.
+    """
+
+    SELF_DESTRUCT = "self-destruct"
+    BALLISTIC = "ballistic"
+
+
 class Confidence(StrEnum):
     """How far a catalog figure can be trusted (see ``/work/shared/SOURCES.md`` for the scale)."""
 
@@ -170,6 +184,9 @@ class ThreatType:
     apogee_range_m: float  # ballistic: flown distance at which the apogee is altitude_m
     dive_angle_rad: float  # terminal dive below the horizontal; 0: no separate dive
     dive_altitude_m: float  # altitude where the terminal dive starts (capped by the profile)
+    # issue #22: falling on their own (defaults: range / speed, and no random losses)
+    endurance_s: float = float("inf")  # flight time before fuel runs out
+    loss_rate_per_s: float = 0.0  # hazard of coming down on its own (link loss, malfunction)
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,6 +243,7 @@ class SystemType:
             day(self.drone_taken_for_decoy_day, self.drone_taken_for_decoy),
             day(self.identification_delay_day_s, self.identification_delay_s),
         )
+    missed_round: MissedRound = MissedRound.BALLISTIC  # issue #22: where a missed round lands
 
     def pk_against(self, threat_class: ThreatClass) -> float:
         """Single-shot kill probability of one round against a threat of ``threat_class``."""

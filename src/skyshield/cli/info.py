@@ -59,7 +59,7 @@ def validate(
     A file with a top-level ``nights`` field is checked as a campaign, any other as a scenario.
     """
     from skyshield.campaigns.load import load_campaign
-    from skyshield.scenario import load_scenario, placement_warnings
+    from skyshield.scenario import load_scenario, scenario_warnings
 
     failed = False
     for path in files:
@@ -67,7 +67,7 @@ def validate(
             if _is_campaign(path):
                 load_campaign(path)
             else:
-                warn([f"{path}: {w}" for w in placement_warnings(load_scenario(path))])
+                warn([f"{path}: {w}" for w in scenario_warnings(load_scenario(path))])
         except SkyshieldError as exc:
             sys.stderr.write(f"{exc}\n")
             failed = True

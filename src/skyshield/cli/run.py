@@ -26,6 +26,8 @@ from skyshield.settings import EngineKind
 from skyshield.terminal import err, out, print_json, print_table, progress_bar, save_figure
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from skyshield.results import RunSummary
 
 __all__ = ["run_command"]
@@ -71,11 +73,11 @@ def run_command(
 ) -> None:
     """Simulate a raid many times and report what gets through."""
     from skyshield.api import run
-    from skyshield.scenario import load_scenario, placement_warnings
+    from skyshield.scenario import load_scenario, scenario_warnings
 
     check_outputs(plot=plot, out_dir=out_dir, calibration=calibration)
     loaded = load_scenario(scenario)
-    warn(placement_warnings(loaded))
+    warn(scenario_warnings(loaded))
     if calibration is not None:
         from skyshield.calibration.applied import applied_calibration, posture_warnings
 
@@ -150,7 +152,7 @@ def _print_summary(summary: RunSummary) -> None:
         title=f"Threats per night: mean ± 95% CI of the mean{calibrated}", title_justify="left"
     )
     table.add_column("class")
-    quantities = ["launched", "intercepted", "lost_to_ew", "impacted", "reached_area"]
+    quantities = ["launched", "intercepted", "lost_to_ew", "fell", "impacted", "reached_area"]
     for q in quantities:
         table.add_column(q.replace("_", " "), justify="right")
     for cls, group in s.by_class.groupby("threat_class", sort=False):
@@ -162,31 +164,56 @@ def _print_summary(summary: RunSummary) -> None:
     if s.replications < _MIN_REPLICATIONS_FOR_CI:
         out.print("(intervals of the mean need at least 2 replications; shown as nan)")
     table = Table(
-        title="Impacts per target per night (95% of nights between)", title_justify="left"
+        title="Per target per night: impacts, and decoys that reached its area (95% of nights "
+        "between)",
+        title_justify="left",
     )
-    for col in ("target", "mean ± 95% CI", "nights 2.5–97.5%"):
+    for col in ("target", "impacts", "nights 2.5–97.5%", "decoys in area", "nights 5–95%"):
         table.add_column(col, justify="right" if col != "target" else "left")
-    for r in s.by_target.itertuples():
+    by_target = s.by_target.set_index(["quantity", "target"])
+    for target in dict.fromkeys(s.by_target["target"]):
+        hit, area = by_target.loc[("impacts", target)], by_target.loc[("reached_area", target)]
         table.add_row(
-            str(r.target),
-            fmt(r.mean, r.ci95_low, r.ci95_high),
-            f"{r.night_p2_5:.0f}–{r.night_p97_5:.0f}",
+            str(target),
+            fmt(hit["mean"], hit["ci95_low"], hit["ci95_high"]),
+            f"{hit['night_p2_5']:.0f}–{hit['night_p97_5']:.0f}",
+            fmt(area["mean"], area["ci95_low"], area["ci95_high"]),
+            f"{area['night_p5']:.0f}–{area['night_p95']:.0f}",
         )
     print_table(table)
     table = Table(title="Interceptors per night, by nation and system", title_justify="left")
-    for col in ("nation", "system", "rounds ± 95% CI", "of them at decoys", "cost USD M ± 95% CI"):
+    columns = (
+        "nation",
+        "system",
+        "rounds ± 95% CI",
+        "of them at decoys",
+        "cost USD M ± 95% CI",
+        "USD M per downed",
+    )
+    for col in columns:
         table.add_column(col, justify="left" if col in ("nation", "system") else "right")
     by = s.interceptors.set_index(["quantity", "nation", "system"])
-    for key, r in by.loc["rounds"].iterrows():
+    for key, r in by.loc["rounds"].iterrows() if "rounds" in by.index else ():
         d, c = by.loc[("rounds_at_decoys", *key)], by.loc[("cost_usd", *key)]
         table.add_row(
             *map(str, key),
             fmt(r["mean"], r["ci95_low"], r["ci95_high"]),
             fmt(d["mean"], d["ci95_low"], d["ci95_high"]),
             fmt(c["mean"] / 1e6, c["ci95_low"] / 1e6, c["ci95_high"] / 1e6, 2),
+            _per_downed(by, key),
         )
+    if ("cost_per_downed_usd", "all", "all") in by.index:
+        table.add_row("all", "all", "", "", "", _per_downed(by, ("all", "all")), style="bold")
     print_table(table)
     _print_cross_border(s)
+
+
+def _per_downed(by: pd.DataFrame, key: tuple[str, str]) -> str:
+    """Cost per threat downed, USD M ± 95% CI ("–" when nothing was downed)."""
+    r = by.loc[("cost_per_downed_usd", *key)]
+    if math.isnan(r["mean"]):
+        return "–"
+    return fmt(r["mean"] / 1e6, r["ci95_low"] / 1e6, r["ci95_high"] / 1e6, 2)
 
 
 def _print_cross_border(summary: RunSummary) -> None:

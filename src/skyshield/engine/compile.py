@@ -8,7 +8,14 @@ from collections.abc import Sequence
 import numpy as np
 from shapely.geometry import Polygon
 
-from skyshield.catalog import Catalog, Doctrine, FireControl, ThreatClass, load_catalog
+from skyshield.catalog import (
+    Catalog,
+    Doctrine,
+    FireControl,
+    MissedRound,
+    ThreatClass,
+    load_catalog,
+)
 from skyshield.engine.compiled import CompiledScenario, readonly
 from skyshield.geo import NATION_CODES, find_city, nation_index
 from skyshield.scenario.models import (
@@ -271,5 +278,13 @@ def compile_scenario(scenario: Scenario, catalog: Catalog | None = None) -> Comp
         ),
         unit_drone_taken_for_decoy=_arr(
             [s.identification(daylight=scenario.daylight)[1] for s in systems], np.float64
+        ),
+        threat_endurance_s=_arr([t.endurance_s for t in threat_types], np.float64),
+        threat_loss_rate_per_s=_arr([t.loss_rate_per_s for t in threat_types], np.float64),
+        unit_missed_ballistic=_arr(
+            [s.missed_round is MissedRound.BALLISTIC for s in systems], bool
+        ),
+        asset_area_radius_m=_arr(
+            [a.area_radius_km * KM_TO_M for a in scenario.assets.values()], np.float64
         ),
     )

@@ -124,6 +124,11 @@ class CompiledScenario:
     unit_roe_nation: np.ndarray  # (n_units,) int32: nation whose rules it fires under
     unit_identification_delay_s: np.ndarray  # (n_units,) float64: track to identification
     unit_drone_taken_for_decoy: np.ndarray  # (n_units,) float64: P(drone identified as decoy)
+    # issue #22: threats falling on their own, missed interceptors coming down
+    threat_endurance_s: np.ndarray  # (n_threats,) float64: flight time before fuel runs out
+    threat_loss_rate_per_s: np.ndarray  # (n_threats,) float64: hazard of coming down on its own
+    unit_missed_ballistic: np.ndarray  # (n_units,) bool: a missed round flies on (else bursts)
+    asset_area_radius_m: np.ndarray  # (n_assets,) float64: a threat ending within reached it
 
     @property
     def n_threats(self) -> int:

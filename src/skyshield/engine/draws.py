@@ -43,6 +43,7 @@ class Stream(IntEnum):
     KILL = 3
     DISCRIMINATION = 4
     IDENTIFICATION = 5  # issue #22: an armed drone identified as a decoy
+    FALL = 6  # issue #22: when a threat comes down on its own (appended: others unchanged)
 
 
 def replication_rng(run_seed: int, replication: int, stream: Stream) -> np.random.Generator:
@@ -92,6 +93,8 @@ class ReplicationDraws:
     ew_budget: np.ndarray  # (n_reps, n_threats) float64: standard exponential, see engine.ew
     kill_u: np.ndarray  # (n_reps, n_threats, MAX_ROUNDS_PER_THREAT) float64: uniform per round
     discrimination_u: np.ndarray  # (n_reps, n_threats) float64: a unit recognises decoy i if <p
+    # (n_reps, n_threats) float64: standard exponential; falls after budget / loss rate (issue #22)
+    fall_budget: np.ndarray
     # (n_reps, n_threats) float64: a unit takes drone i for a decoy if < p; None: never (issue #22)
     identification_u: np.ndarray | None = None
 
@@ -114,6 +117,7 @@ def draw_replications(
     kill = np.empty((reps.size, n, MAX_ROUNDS_PER_THREAT), dtype=np.float64)
     discrimination = np.empty((reps.size, n), dtype=np.float64)
     identification = np.empty((reps.size, n), dtype=np.float64)
+    fall = np.empty((reps.size, n), dtype=np.float64)
     for row, rep in enumerate(reps):
         timing = replication_rng(run_seed, int(rep), Stream.TIMING)
         launch_s = launch_times_s(
@@ -127,6 +131,7 @@ def draw_replications(
         )
         discrimination[row] = replication_rng(run_seed, int(rep), Stream.DISCRIMINATION).random(n)
         identification[row] = replication_rng(run_seed, int(rep), Stream.IDENTIFICATION).random(n)
+        fall[row] = replication_rng(run_seed, int(rep), Stream.FALL).standard_exponential(n)
     return ReplicationDraws(
         replications=readonly(reps.copy()),
         launch_step=readonly(launch),
@@ -135,4 +140,5 @@ def draw_replications(
         kill_u=readonly(kill),
         discrimination_u=readonly(discrimination),
         identification_u=readonly(identification),
+        fall_budget=readonly(fall),
     )

@@ -8,6 +8,7 @@ from skyshield.catalog import ThreatClass
 from skyshield.engine.compiled import CompiledScenario
 from skyshield.engine.draws import ReplicationDraws
 from skyshield.engine.ew import ew_loss_times_s
+from skyshield.engine.falls import fall_times_s
 from skyshield.engine.geometry import RaidGeometry
 from skyshield.engine.kernel import KernelInputs, simulate_block
 from skyshield.engine.outcomes import RawOutcomes
@@ -135,6 +136,7 @@ def kernel_inputs(
         unit_require_id=np.asarray(compiled.roe_require_id[compiled.unit_roe_nation]),
         unit_drone_taken_for_decoy=compiled.unit_drone_taken_for_decoy,
         unit_engage_decoys=compiled.roe_engage_decoys[compiled.unit_roe_nation].astype(np.int64),
+        fall_s=fall_times_s(compiled, draws.fall_budget),
     )
 
 

@@ -27,8 +27,9 @@ where the intercept point crosses own airspace (:mod:`.windows`), so a cap-block
 become legal when another window opens (an event). A test runs scenarios without the skip.
 
 Fates: intercepted (at the exact intercept time of the engagement that first hits), lost to EW
-(at its drawn time), impacted (at the flight time). Fate codes follow
-:class:`skyshield.engine.outcomes.Fate`.
+(at its drawn time), fell (at its fall time: fuel or a random loss, :mod:`.falls`), impacted (at
+the flight time). A threat is alive until the earlier of its EW loss and fall times, and can be
+intercepted only before it. Fate codes follow :class:`skyshield.engine.outcomes.Fate`.
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ __all__ = ["KernelInputs", "KernelOutputs", "simulate_block"]
 _INTERCEPTED = 0
 _LOST_TO_EW = 1
 _IMPACTED = 2
+_FELL = 4  # issue #22
 # Intercept and fire times are compared on the step grid; a time within this fraction of a
 # step of a grid point counts as on it (guards against rounding in τ / dt).
 _GRID_EPS = 1e-9
@@ -105,6 +107,8 @@ class KernelInputs(NamedTuple):
     unit_require_id: np.ndarray  # (n_units,) bool: its rules require identification
     unit_drone_taken_for_decoy: np.ndarray  # (n_units,) float64
     unit_engage_decoys: np.ndarray  # (n_units,) int64: 0 never, 1 if threatening, 2 always
+    # issue #22: (n_reps, n_threats) float64: comes down on its own after launch, or inf
+    fall_s: np.ndarray
 
 
 class KernelOutputs(NamedTuple):
@@ -198,7 +202,7 @@ def simulate_block(inp: KernelInputs) -> KernelOutputs:
             v_first[i] = inp.vertex_start[r, i]
             v_last[i] = inp.vertex_end[r, i] - 1
             flight[i] = inp.flight_s[r, i]
-            lost_s[i] = inp.ew_lost_s[rep, i]
+            lost_s[i] = min(inp.ew_lost_s[rep, i], inp.fall_s[rep, i])  # EW loss or fall
             n_windows += inp.threat_window_end[r, i] - inp.threat_window_start[r, i]
         win = np.empty(n_windows, dtype=np.int64)
         win_threat = np.empty(n_windows, dtype=np.int64)
@@ -377,7 +381,7 @@ def simulate_block(inp: KernelInputs) -> KernelOutputs:
             if killed[i]:
                 continue
             if lost_s[i] < flight[i]:
-                fate[rep, i] = _LOST_TO_EW
+                fate[rep, i] = _FELL if inp.fall_s[rep, i] < inp.ew_lost_s[rep, i] else _LOST_TO_EW
                 fate_s[rep, i] = lost_s[i]
             else:
                 fate_s[rep, i] = flight[i]

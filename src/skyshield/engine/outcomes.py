@@ -15,8 +15,9 @@ import pandas as pd
 from skyshield.catalog import ThreatClass
 from skyshield.engine.compiled import CompiledScenario
 from skyshield.engine.geometry import RaidGeometry
+from skyshield.engine.missed import missed_round_ground
 from skyshield.engine.pieces import positions_at
-from skyshield.geo import NATION_CODES, territory_codes
+from skyshield.geo import NATION_CODES, geodesic_distance_m, territory_codes
 
 __all__ = ["Fate", "Outcomes", "RawOutcomes", "concat_raw", "tabulate"]
 
@@ -26,12 +27,15 @@ class Fate(IntEnum):
 
     The engines end a flight that nothing stopped as IMPACTED; a decoy carries no warhead, so
     its tables say REACHED_AREA instead (:func:`tabulate`): it never counts as an impact.
+    FELL: it came down on its own where it was (fuel ran out, link loss, malfunction); FELL
+    and LOST_TO_EW together are what the Air Force reports call "locationally lost".
     """
 
     INTERCEPTED = 0
     LOST_TO_EW = 1
     IMPACTED = 2
     REACHED_AREA = 3
+    FELL = 4  # issue #22
 
     @property
     def label(self) -> str:
@@ -126,14 +130,14 @@ def shot_effects(raw: RawOutcomes) -> tuple[np.ndarray, np.ndarray]:
     """(n_shots,) bool twice: which rounds hit, and the one round credited with each kill.
 
     The engines record each round's kill draw. A round whose draw succeeds hits only if the
-    threat is still flying when it arrives: one lost to EW before the intercept time is gone
-    (the engines resolve the engagement the same way). Both rounds of a salvo may hit one
+    threat is still flying when it arrives: one lost to EW or fallen before the intercept time
+    is gone (the engines resolve the engagement the same way). Both rounds of a salvo may hit one
     threat, which dies once: its kill goes to the first hitting round of the engagement that
     intercepted it (the fate's unit and time), so kills per unit add up to threats intercepted.
     """
     rep, threat = raw.shot_rep, raw.shot_threat.astype(np.int64)
     fate, fate_s = raw.fate[rep, threat], raw.fate_s[rep, threat]
-    gone = (fate == Fate.LOST_TO_EW) & (fate_s <= raw.shot_intercept_s)
+    gone = ((fate == Fate.LOST_TO_EW) | (fate == Fate.FELL)) & (fate_s <= raw.shot_intercept_s)
     hit = raw.shot_hit & ~gone
     credited = (
         hit
@@ -168,6 +172,10 @@ def tabulate(compiled: CompiledScenario, geometry: RaidGeometry, raw: RawOutcome
     fate = raw.fate.ravel()
     decoy = compiled.threat_class[threat] == ThreatClass.DECOY.position
     fate = np.where(decoy & (fate == Fate.IMPACTED), Fate.REACHED_AREA, fate)
+    target = compiled.threat_target[threat]
+    to_target_m = geodesic_distance_m(
+        lon, lat, compiled.asset_lon_deg[target], compiled.asset_lat_deg[target]
+    )
     threats = pd.DataFrame(
         {
             "replication": np.repeat(raw.replications, n),
@@ -191,6 +199,8 @@ def tabulate(compiled: CompiledScenario, geometry: RaidGeometry, raw: RawOutcome
             "lat_deg": lat,
             "territory": _territory_labels(terr),
             "realization": realization,
+            # issue #22: it ended (any way) within its target's area radius
+            "in_target_area": to_target_m <= compiled.asset_area_radius_m[target],
         }
     )
     s_threat = raw.shot_threat.astype(np.int64)
@@ -200,6 +210,17 @@ def tabulate(compiled: CompiledScenario, geometry: RaidGeometry, raw: RawOutcome
     s_lon, s_lat, s_terr = _locate(geometry, s_real, s_threat, raw.shot_intercept_s)
     s_nation = compiled.unit_nation[s_unit]
     launch_step = raw.launch_step[raw.shot_rep, s_threat]
+    # issue #22: where each missed round comes down (NaN for rounds that hit)
+    g_lon, g_lat = missed_round_ground(
+        compiled.unit_lon_deg[s_unit],
+        compiled.unit_lat_deg[s_unit],
+        s_lon,
+        s_lat,
+        compiled.unit_max_range_m[s_unit],
+        compiled.unit_missed_ballistic[s_unit],
+    )
+    g_lon, g_lat = np.where(hit, np.nan, g_lon), np.where(hit, np.nan, g_lat)
+    g_terr = territory_codes(g_lon, g_lat)  # -1 for NaN
     shots = pd.DataFrame(
         {
             "replication": raw.replications[raw.shot_rep],
@@ -219,6 +240,9 @@ def tabulate(compiled: CompiledScenario, geometry: RaidGeometry, raw: RawOutcome
             "hit": hit,
             "kill": kill,
             "cost_usd": compiled.unit_cost_usd[s_unit],
+            "ground_lon_deg": g_lon,
+            "ground_lat_deg": g_lat,
+            "ground_territory": _territory_labels(np.asarray(g_terr, dtype=np.int64)),
         }
     )
     n_units = compiled.n_units

@@ -495,7 +495,9 @@ def simulate_reference(
         rule = [rules[int(r)] for r in draws.realization[row]]
         last = [rule[i].last(i) for i in range(n)]
         flight = [rule[i].flight_s(i) for i in range(n)]
-        lost_s = [rule[i].ew_lost_s(i, float(draws.ew_budget[row, i])) for i in range(n)]
+        ew_s = [rule[i].ew_lost_s(i, float(draws.ew_budget[row, i])) for i in range(n)]
+        fall_s = [_fall_s(c, i, float(draws.fall_budget[row, i])) for i in range(n)]
+        lost_s = [min(a, b) for a, b in zip(ew_s, fall_s, strict=True)]  # alive until then
         killed = [False] * n
         pending: dict[int, tuple[int, int, bool, float]] = {}  # threat -> (step, unit, hit, τ)
         rounds_at = [0] * n
@@ -597,7 +599,8 @@ def simulate_reference(
             if killed[i]:
                 continue
             if lost_s[i] < flight[i]:
-                fate[row, i], fate_s[row, i] = int(Fate.LOST_TO_EW), lost_s[i]
+                gone = Fate.FELL if fall_s[i] < ew_s[i] else Fate.LOST_TO_EW
+                fate[row, i], fate_s[row, i] = int(gone), lost_s[i]
             else:
                 fate_s[row, i] = flight[i]
         final_stock[row] = stock
@@ -617,6 +620,12 @@ def simulate_reference(
         shot_intercept_s=np.asarray([x[4] for x in shots], dtype=np.float64),
         shot_hit=np.asarray([x[5] for x in shots], dtype=bool),
     )
+
+
+def _fall_s(c: CompiledScenario, i: int, budget: float) -> float:
+    """When threat ``i`` comes down on its own: fuel, or exponential with its loss rate."""
+    rate = float(c.threat_loss_rate_per_s[i])
+    return min(float(c.threat_endurance_s[i]), budget / rate if rate > 0 else math.inf)
 
 
 def _assign(

@@ -4,7 +4,10 @@ Every measure is a column of one table with a row per replication (a simulated n
 policies run on the same raid realizations can be differenced night by night (paired).
 Column names are ``measure/key``: ``leakers/cruise``, ``impacts/Lviv``, ``rounds/PL``,
 ``asset_value_hit/all`` (the scenario's asset values of targets hit: a casualty proxy),
-``allied_engagements_over_non_allied/PL``, ``intercepts_over/UA``, ``debris_near_populated/UA``.
+``allied_engagements_over_non_allied/PL``, ``intercepts_over/UA``, ``debris_near_populated/UA``;
+issue #22: ``fell/all``, ``fell_in/PL`` (where threats fell on their own),
+``fell_near_populated/PL``, ``failed_interceptors_near_populated/PL`` (missed rounds' ground
+points within the debris rule's radius), ``locationally_lost/all`` (lost to EW or fell).
 """
 
 from __future__ import annotations
@@ -135,6 +138,21 @@ def _sums(
     return wide
 
 
+def _near(
+    lon: pd.Series | list[float], lat: pd.Series | list[float], debris: DebrisRule
+) -> np.ndarray:
+    """(n,) bool: points within the debris rule's radius of a populated place."""
+    lon_deg, lat_deg = np.asarray(lon, dtype=np.float64), np.asarray(lat, dtype=np.float64)
+    if lon_deg.size == 0:
+        return np.zeros(0, dtype=bool)
+    return np.asarray(
+        near_populated_place_mask(
+            lon_deg, lat_deg, debris.radius_km * KM_TO_M, debris.min_population
+        ),
+        dtype=bool,
+    )
+
+
 def _first_nato_time_s(geometry: RaidGeometry, n_threats: int) -> np.ndarray:
     """(n_realizations, n_threats) first time over a NATO member after launch, or inf."""
     nato = np.asarray([code in NATO_MEMBERS for code in NATION_CODES] + [False])
@@ -223,13 +241,37 @@ def per_replication_measures(
         parts_debris = _counts(intercepted[near], reps, "territory", "debris_near_populated")
         measures = measures.join(parts_debris.reindex(index).fillna(0.0))
 
+    # issue #22: threats that fell on their own (where, and near populated places), missed
+    # interceptors landing near populated places (by the country of their ground point), and
+    # the "locationally lost" of the reports (lost to EW or fell)
+    fell = threats[threats["fate"] == Fate.FELL.label]
+    measures["fell/all"] = fell.groupby("replication").size().reindex(index, fill_value=0)
+    lost = threats[threats["fate"].isin([Fate.FELL.label, Fate.LOST_TO_EW.label])]
+    measures["locationally_lost/all"] = (
+        lost.groupby("replication").size().reindex(index, fill_value=0)
+    )
+    measures = measures.join(_counts(fell, reps, "territory", "fell_in").reindex(index).fillna(0.0))
+    near_fell = _near(fell["lon_deg"], fell["lat_deg"], debris)
+    measures = measures.join(
+        _counts(fell[near_fell], reps, "territory", "fell_near_populated")
+        .reindex(index)
+        .fillna(0.0)
+    )
+    missed = shots[~shots["hit"]]
+    near_missed = _near(missed["ground_lon_deg"], missed["ground_lat_deg"], debris)
+    measures = measures.join(
+        _counts(missed[near_missed], reps, "ground_territory", "failed_interceptors_near_populated")
+        .reindex(index)
+        .fillna(0.0)
+    )
+
     # threats bound for NATO airspace, and those stopped before they got there
     first_nato = _first_nato_time_s(geometry, compiled.n_threats)
     fate_s = (threats["time_s"] - threats["launch_time_s"]).to_numpy()
     real = threats["realization"].to_numpy()
     bound_s = first_nato[real, threats["threat"].to_numpy()]
     bound = np.isfinite(bound_s)
-    stopped_fates = [Fate.INTERCEPTED.label, Fate.LOST_TO_EW.label]
+    stopped_fates = [Fate.INTERCEPTED.label, Fate.LOST_TO_EW.label, Fate.FELL.label]
     stopped = bound & threats["fate"].isin(stopped_fates).to_numpy() & (fate_s < bound_s)
     measures["nato_bound/all"] = (
         pd.Series(bound, index=threats["replication"].to_numpy())
@@ -253,6 +295,9 @@ CROSS_BORDER_PREFIXES = (
     "allied_engagements_over_non_allied/",
     "nato_bound/",
     "nato_bound_stopped_before/",
+    "fell_in/",
+    "fell_near_populated/",
+    "failed_interceptors_near_populated/",
 )
 
 

@@ -98,6 +98,8 @@ def mean_interval(per_rep: pd.DataFrame, clusters: np.ndarray | None = None) -> 
             "ci95_high": mean + half,
             "night_p2_5": per_rep.quantile(0.025),
             "night_p97_5": per_rep.quantile(0.975),
+            "night_p5": per_rep.quantile(0.05),
+            "night_p95": per_rep.quantile(0.95),
         }
     )
 
@@ -129,6 +131,8 @@ def by_class(
             columns=_FATES, fill_value=0
         )
         counts.insert(0, "launched", counts.sum(axis=1))
+        # what the Air Force reports call "locationally lost" (issue #22): derived, not a fate
+        counts["locationally_lost"] = counts[Fate.LOST_TO_EW.label] + counts[Fate.FELL.label]
         stats = mean_interval(counts.astype(float), clusters)
         stats.insert(0, "quantity", stats.index)
         stats.insert(0, "threat_class", cls)
@@ -139,13 +143,26 @@ def by_class(
 def by_target(
     outcomes: Outcomes, replications: np.ndarray, clusters: np.ndarray | None = None
 ) -> pd.DataFrame:
-    """Impacts per target per night (threats that reached their target)."""
-    impacted = outcomes.threats[outcomes.threats["fate"] == Fate.IMPACTED.label]
-    counts = per_replication(impacted, replications, ["target"])
-    counts = counts.reindex(columns=list(outcomes.threats["target"].cat.categories), fill_value=0)
-    stats = mean_interval(counts.astype(float), clusters)
-    stats.index.name = "target"
-    return stats.reset_index()
+    """Per target per night: ``impacts`` (warheads that hit it) and ``reached_area``.
+
+    ``reached_area``: decoys whose flight ended, whatever its fate, within the target's area
+    radius (the asset's ``area_radius_km``); a decoy-only raid hits nothing but still gets there.
+    """
+    threats = outcomes.threats
+    targets = list(threats["target"].cat.categories)
+    decoys = threats[threats["threat_class"] == ThreatClass.DECOY.value]
+    rows = []
+    for quantity, subset in (
+        ("impacts", threats[threats["fate"] == Fate.IMPACTED.label]),
+        ("reached_area", decoys[decoys["in_target_area"]]),
+    ):
+        counts = per_replication(subset, replications, ["target"])
+        counts = counts.reindex(columns=targets, fill_value=0)
+        stats = mean_interval(counts.astype(float), clusters)
+        stats.index.name = "target"
+        stats.insert(0, "quantity", quantity)
+        rows.append(stats.reset_index())
+    return pd.concat(rows, ignore_index=True)
 
 
 def interceptors(
@@ -171,9 +188,51 @@ def interceptors(
         stats.index = pd.MultiIndex.from_tuples(stats.index, names=["nation", "system"])
         stats.insert(0, "quantity", quantity)
         rows.append(stats.reset_index())
+    rows.append(_cost_per_downed(shots, replications, every, clusters))
     return pd.concat(rows, ignore_index=True).sort_values(
         ["quantity", "nation", "system"], ignore_index=True
     )
+
+
+def _cost_per_downed(
+    shots: pd.DataFrame,
+    replications: np.ndarray,
+    every: pd.Index,
+    clusters: np.ndarray | None,
+) -> pd.DataFrame:
+    """Interceptor cost per threat downed (issue #22), by nation and system and overall.
+
+    A ratio of per-night means, mean(cost) / mean(kills), with the delta-method interval of
+    :func:`ratio_half_width_95`; the night range is that of the per-night ratio over the nights
+    with at least one kill. NaN where nothing was downed.
+    """
+    cost = per_replication(shots, replications, ["nation", "system"], "cost_usd")
+    kills = per_replication(shots[shots["kill"]], replications, ["nation", "system"])
+    cost = cost.reindex(columns=every, fill_value=0).astype(float)
+    kills = kills.reindex(columns=every, fill_value=0).astype(float)
+    cost[("all", "all")] = cost.sum(axis=1)
+    kills[("all", "all")] = kills.sum(axis=1)
+    rows = []
+    for key in cost.columns:
+        x, y = cost[key], kills[key]
+        mean = x.mean() / y.mean() if y.mean() > 0 else np.nan
+        half = ratio_half_width_95(x, y, clusters)
+        nightly = (x / y)[y > 0]
+        rows.append(
+            {
+                "nation": key[0],
+                "system": key[1],
+                "quantity": "cost_per_downed_usd",
+                "mean": mean,
+                "ci95_low": mean - half,
+                "ci95_high": mean + half,
+                **{
+                    f"night_p{name}": nightly.quantile(q) if len(nightly) else np.nan
+                    for name, q in (("2_5", 0.025), ("97_5", 0.975), ("5", 0.05), ("95", 0.95))
+                },
+            }
+        )
+    return pd.DataFrame(rows)
 
 
 def by_unit(

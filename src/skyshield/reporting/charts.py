@@ -107,7 +107,8 @@ def by_class_chart(by_class: pd.DataFrame) -> dict[str, Any]:
 
 def by_target_chart(by_target: pd.DataFrame) -> dict[str, Any]:
     """Impacts per target per night: mean with its 95% CI, and the 2.5–97.5% range of nights."""
-    data = by_target[["target", *_STATS, "night_p2_5", "night_p97_5"]]
+    impacts = by_target[by_target["quantity"] == "impacts"]
+    data = impacts[["target", *_STATS, "night_p2_5", "night_p97_5"]]
     nights: dict[str, Any] = {
         "mark": {"type": "rule", "strokeWidth": 8, "opacity": 0.25, "color": "#d7301f"},
         "encoding": {

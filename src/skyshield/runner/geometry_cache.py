@@ -71,6 +71,11 @@ GEOMETRY_IGNORES = frozenset(
         "unit_rounds_per_engagement",
         "unit_decoy_discrimination",
         "unit_reserves",
+        # issue #22: read by the engines and the outcome tables only
+        "threat_endurance_s",
+        "threat_loss_rate_per_s",
+        "unit_missed_ballistic",
+        "asset_area_radius_m",
     }
 )
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from skyshield.scenario.check import placement_warnings
+from skyshield.scenario.check import placement_warnings, range_warnings, scenario_warnings
 from skyshield.scenario.load import (
     DEFAULT_SCENARIO,
     builtin_scenario_names,
@@ -21,5 +21,7 @@ __all__ = [
     "load_scenario",
     "parse_scenario",
     "placement_warnings",
+    "range_warnings",
     "scenario_json_schema",
+    "scenario_warnings",
 ]

@@ -2,7 +2,8 @@
 
 Unknown system or threat types (catalog), unknown nations (shipped borders), unknown cities
 (shipped GeoNames list), networks, launch sites and targets that are not declared, duplicate ids,
-and targets beyond the range of the threat type flying the route.
+and targets beyond a plausible flight of the threat type flying the route (:data:`RANGE_MARGIN`
+× its endurance range; longer than its catalog range only gives a warning, :func:`range_warnings`).
 """
 
 from __future__ import annotations
@@ -11,15 +12,29 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from skyshield.catalog import ThreatClass, load_catalog
+from skyshield.catalog import ThreatClass, ThreatType, load_catalog
 from skyshield.errors import FieldProblem, GeographyError
 from skyshield.geo import NATION_CODES, find_city, geodesic_distance_m, territory_codes
 from skyshield.scenario.models import EwZone, FireUnit, Position, Scenario, Sensor
 from skyshield.units import KM_TO_M
 
-__all__ = ["asset_position", "check_references", "placement_warnings"]
+__all__ = [
+    "RANGE_MARGIN",
+    "asset_position",
+    "check_references",
+    "placement_warnings",
+    "range_warnings",
+    "scenario_warnings",
+]
 
 _MAX_LISTED = 12
+# A flight longer than the catalog range is allowed, with a warning, up to this multiple of the
+# range its endurance gives (endurance × speed): catalog ranges are nominal and low-confidence
+# (decoys stripped of payload and fitted with extra fuel flew far beyond theirs into Poland in
+# September 2025, sources polskieradio-2025-drone-range and pravda-2025-gerbera-sulmice), and a
+# threat that runs out of fuel falls (issue #22). Beyond it the route is refused as implausible
+# (most often a typo in a coordinate). 1.25: a quarter more than the endurance, an assumption.
+RANGE_MARGIN = 1.25
 
 
 def _one_of(names: Iterable[str]) -> str:
@@ -175,32 +190,87 @@ def check_references(scenario: Scenario) -> list[FieldProblem]:
                 f"an asset declared under `assets` ({_one_of(scenario.assets)})",
                 target,
             )
-            site = scenario.raid.launch_sites.get(wave.launch_site)
-            end = asset_position(scenario, target)
-            if wave.threat in catalog.threats and site is not None and end is not None:
-                threat = catalog.threat(wave.threat)
-                ballistic = threat.threat_class is ThreatClass.BALLISTIC
-                points = [site, end] if ballistic else [site, *wave.route, end]
-                flight_m = float(
-                    np.sum(
-                        geodesic_distance_m(
-                            [p.lon_deg for p in points[:-1]],
-                            [p.lat_deg for p in points[:-1]],
-                            [p.lon_deg for p in points[1:]],
-                            [p.lat_deg for p in points[1:]],
-                        )
+            flight = _flight(scenario, i, j)
+            if flight is None:
+                continue
+            threat, flight_m = flight
+            if flight_m > RANGE_MARGIN * _endurance_range_m(threat):
+                problems.append(
+                    FieldProblem(
+                        f"{path}.targets[{j}]",
+                        f"a flight within {RANGE_MARGIN:g} x the {wave.threat} endurance range "
+                        f"of {_endurance_range_m(threat) / KM_TO_M:,.0f} km "
+                        f"(catalog range {threat.range_m / KM_TO_M:,.0f} km)",
+                        f"{target!r}, {flight_m / KM_TO_M:,.0f} km away along the route",
                     )
                 )
-                if flight_m > threat.range_m:
-                    problems.append(
-                        FieldProblem(
-                            f"{path}.targets[{j}]",
-                            f"a flight within the {wave.threat} range "
-                            f"of {threat.range_m / KM_TO_M:,.0f} km",
-                            f"{target!r}, {flight_m / KM_TO_M:,.0f} km away along the route",
-                        )
-                    )
     return problems
+
+
+def _endurance_range_m(threat: ThreatType) -> float:
+    """How far a threat flies before its fuel runs out (endurance × cruise speed)."""
+    return max(threat.endurance_s * threat.speed_mps, threat.range_m)
+
+
+def _flight(
+    scenario: Scenario, wave_index: int, target_index: int
+) -> tuple[ThreatType, float] | None:
+    """Return the threat type of a wave and its flight length to one target (None: unknown)."""
+    catalog = load_catalog()
+    wave = scenario.raid.waves[wave_index]
+    site = scenario.raid.launch_sites.get(wave.launch_site)
+    end = asset_position(scenario, wave.targets[target_index])
+    if wave.threat not in catalog.threats or site is None or end is None:
+        return None
+    threat = catalog.threat(wave.threat)
+    ballistic = threat.threat_class is ThreatClass.BALLISTIC
+    points = [site, end] if ballistic else [site, *wave.route, end]
+    flight_m = float(
+        np.sum(
+            geodesic_distance_m(
+                [p.lon_deg for p in points[:-1]],
+                [p.lat_deg for p in points[:-1]],
+                [p.lon_deg for p in points[1:]],
+                [p.lat_deg for p in points[1:]],
+            )
+        )
+    )
+    return threat, flight_m
+
+
+def range_warnings(scenario: Scenario) -> list[str]:
+    """Flights longer than the catalog range that :func:`check_references` still allows.
+
+    A flight up to :data:`RANGE_MARGIN` × the endurance range is plausible (a route through
+    Belarus, a decoy with extra fuel) and is simulated: where it is longer than the endurance
+    range, its threats run out of fuel and fall on the way (fate ``fell``).
+    """
+    warnings = []
+    for i, wave in enumerate(scenario.raid.waves):
+        for j, target in enumerate(wave.targets):
+            flight = _flight(scenario, i, j)
+            if flight is None:
+                continue
+            threat, flight_m = flight
+            if flight_m <= threat.range_m:
+                continue
+            reach_m = _endurance_range_m(threat)
+            fate = (
+                "its threats run out of fuel and fall before the target"
+                if flight_m > reach_m
+                else f"within its endurance range of {reach_m / KM_TO_M:,.0f} km"
+            )
+            warnings.append(
+                f"raid.waves[{i}].targets[{j}]: {target!r} is {flight_m / KM_TO_M:,.0f} km away "
+                f"along the route, beyond the {wave.threat} catalog range of "
+                f"{threat.range_m / KM_TO_M:,.0f} km; {fate}"
+            )
+    return warnings
+
+
+def scenario_warnings(scenario: Scenario) -> list[str]:
+    """Everything allowed but worth saying: placements (:func:`placement_warnings`), ranges."""
+    return placement_warnings(scenario) + range_warnings(scenario)
 
 
 def asset_position(scenario: Scenario, name: str) -> Position | None:

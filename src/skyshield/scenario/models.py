@@ -204,6 +204,9 @@ class Asset(FrozenModel):
     country: NationCode | None = None
     position: Position | None = None
     value: Real = Field(default=1.0, ge=0.0, allow_inf_nan=False)
+    # issue #22: a threat ending within this distance of its target reached the target's area
+    # (decoys: `by_target` reached_area). 10 km, the populated-place radius of the debris rule.
+    area_radius_km: Real = Field(default=10.0, gt=0.0, allow_inf_nan=False)
 
     @model_validator(mode="after")
     def _located(self) -> Self:

@@ -29,6 +29,8 @@ _STATS = [
     ("ci95_high", pa.float64()),
     ("night_p2_5", pa.float64()),
     ("night_p97_5", pa.float64()),
+    ("night_p5", pa.float64()),
+    ("night_p95", pa.float64()),
 ]
 
 
@@ -54,6 +56,7 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("lat_deg", pa.float64()),
         ("territory", _CAT),
         ("realization", pa.int64()),
+        ("in_target_area", pa.bool_()),
     ),
     "shots": _schema(
         ("replication", pa.int64()),
@@ -71,6 +74,9 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("hit", pa.bool_()),
         ("kill", pa.bool_()),
         ("cost_usd", pa.float64()),
+        ("ground_lon_deg", pa.float64()),
+        ("ground_lat_deg", pa.float64()),
+        ("ground_territory", _CAT),
     ),
     "stocks": _schema(
         ("replication", pa.int64()),
@@ -89,7 +95,7 @@ SCHEMAS: dict[str, pa.Schema] = {
     ),
     # summaries: :mod:`skyshield.metrics.summary` and :func:`skyshield.metrics.policy.cross_border`
     "by_class": _schema(("threat_class", pa.string()), ("quantity", pa.string()), *_STATS),
-    "by_target": _schema(("target", pa.string()), *_STATS),
+    "by_target": _schema(("target", pa.string()), ("quantity", pa.string()), *_STATS),
     "interceptors": _schema(
         ("nation", pa.string()), ("system", pa.string()), ("quantity", pa.string()), *_STATS
     ),
