@@ -243,6 +243,7 @@ class SystemType:
             day(self.drone_taken_for_decoy_day, self.drone_taken_for_decoy),
             day(self.identification_delay_day_s, self.identification_delay_s),
         )
+
     missed_round: MissedRound = MissedRound.BALLISTIC  # issue #22: where a missed round lands
 
     def pk_against(self, threat_class: ThreatClass) -> float:
