@@ -50,6 +50,14 @@ def test_earliest_intercept_s__head_on() -> None:
     assert _solve(xyz, t, 0.0, 1000.0) == pytest.approx(80.0, abs=1e-9)
 
 
+def test_earliest_intercept_s__head_on_interceptor_nearly_as_fast() -> None:
+    # a Kh-101 (250 m/s) 140 km out against a 241 m/s interceptor: the quadratic's leading
+    # coefficient (250² − 241² = 4,419) is small beside its others but not zero; they meet
+    # after 140,000 / 491 s. A flatness test against b² alone solved it as linear, 0.3 s early.
+    xyz, t = _line((140_000.0, 0.0, 0.0), (-250.0, 0.0, 0.0), 600.0)
+    assert _solve(xyz, t, 0.0, 241.0) == pytest.approx(140_000.0 / 491.0, abs=1e-9)
+
+
 def test_earliest_intercept_s__tail_chase() -> None:
     # receding from 10 km at 250 m/s, interceptor 1,000 m/s: 10,000 / 750 = 13.33 s
     xyz, t = _line((10_000.0, 0.0, 0.0), (250.0, 0.0, 0.0), 600.0)
