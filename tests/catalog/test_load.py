@@ -130,9 +130,10 @@ def test_load_catalog__one_entry_per_parameter() -> None:
     optional = ("terminal_speed", "apogee_range", "dive_angle", "dive_altitude")
     with_optional = sum(e.parameter in optional for e in threat_rows)
     assert with_optional == 5 + 3 * 3 + 1  # terminal speeds; 3 ballistic profiles; Kh-22 dive
-    assert len(threat_rows) == 6 * len(catalog.threats) + with_optional
-    # quantities plus two categorical parameters (doctrine, fire_control) per system
-    assert len(system_rows) == (len(SYSTEM_UNITS) + 2) * len(catalog.systems)
+    # issue #22: endurance and loss_rate are optional in the schema, given for every shipped type
+    assert len(threat_rows) == (6 + 2) * len(catalog.threats) + with_optional
+    # quantities plus three categorical parameters (doctrine, fire_control, missed_round)
+    assert len(system_rows) == (len(SYSTEM_UNITS) + 3) * len(catalog.systems)
 
 
 def _numbers_without_sources(node: Any, path: str, sourced: bool) -> list[str]:
