@@ -40,11 +40,14 @@ def test_night_engine__counts_per_class_and_never_more_than_launched(engine: Nig
     assert np.all(out.destroyed >= 0)
 
 
-def test_night_engine__no_ew_no_decoys_nothing_locationally_lost(engine: NightEngine) -> None:
+def test_night_engine__no_ew_no_decoys_only_falls_locationally_lost(engine: NightEngine) -> None:
+    """Without EW and decoys, only drones that fell on their own are lost (issue #22: catalog
+    0.02 per hour, under 15% of a night's 120 on flights of a few hours); missiles never."""
     _, lost = _mean(engine, ew=0.0, decoy_share=0.0)
-    assert lost.tolist() == [0.0, 0.0, 0.0]
+    assert lost[1:].tolist() == [0.0, 0.0]
+    assert 0 < lost[0] < 0.15 * 120
     _, lost_with_decoys = _mean(engine, ew=0.0, decoy_share=0.5)
-    assert lost_with_decoys[0] > 0  # decoys that reach their area count as locationally lost
+    assert lost_with_decoys[0] > lost[0]  # decoys that reach their area count as lost too
     assert lost_with_decoys[1:].tolist() == [0.0, 0.0]
 
 

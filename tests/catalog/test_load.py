@@ -130,8 +130,9 @@ def test_load_catalog__one_entry_per_parameter() -> None:
     optional = ("terminal_speed", "apogee_range", "dive_angle", "dive_altitude")
     with_optional = sum(e.parameter in optional for e in threat_rows)
     assert with_optional == 5 + 3 * 3 + 1  # terminal speeds; 3 ballistic profiles; Kh-22 dive
-    assert len(threat_rows) == 6 * len(catalog.threats) + with_optional
-    # quantities plus two categorical parameters (doctrine, fire_control) per system, plus the
+    # issue #22: endurance and loss_rate are optional in the schema, given for every shipped type
+    assert len(threat_rows) == (6 + 2) * len(catalog.threats) + with_optional
+    # quantities plus three categorical parameters (doctrine, fire_control, missed_round) per system, plus the
     # optional identification ones (#22): every system has the night pair, 3 visual ones by day
     system_optional = (
         "identification_delay",
@@ -143,7 +144,7 @@ def test_load_catalog__one_entry_per_parameter() -> None:
     with_system_optional = sum(e.parameter in system_optional for e in system_rows)
     assert with_system_optional == 2 * len(catalog.systems) + 3 * 3
     required = len(SYSTEM_UNITS) - len(system_optional)
-    assert len(system_rows) == (required + 2) * len(catalog.systems) + with_system_optional
+    assert len(system_rows) == (required + 3) * len(catalog.systems) + with_system_optional
 
 
 def _numbers_without_sources(node: Any, path: str, sourced: bool) -> list[str]:
