@@ -132,8 +132,9 @@ def test_load_catalog__one_entry_per_parameter() -> None:
     assert with_optional == 5 + 3 * 3 + 1  # terminal speeds; 3 ballistic profiles; Kh-22 dive
     # issue #22: endurance and loss_rate are optional in the schema, given for every shipped type
     assert len(threat_rows) == (6 + 2) * len(catalog.threats) + with_optional
-    # quantities plus three categorical parameters (doctrine, fire_control, missed_round) per system, plus the
-    # optional identification ones (#22): every system has the night pair, 3 visual ones by day
+    # quantities plus three categorical parameters (doctrine, fire_control, missed_round) per
+    # system, plus the optional identification ones (#22): every system has the night pair, 3
+    # visual ones by day
     system_optional = (
         "identification_delay",
         "drone_taken_for_decoy",

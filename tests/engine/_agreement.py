@@ -26,7 +26,7 @@ from skyshield.scenario.models import MonteCarloSettings
 from skyshield.yamlio import load_yaml
 
 from ._build import prepare, scenario
-from .test_reference import _first_difference
+from .test_reference import _TIME_ATOL_S, _first_difference
 
 Z95 = 1.959963984540054
 
@@ -114,7 +114,13 @@ def _mean_half(x: np.ndarray) -> tuple[float, float]:
     return float(x.mean()), half
 
 
-def compare(name: str, d: dict[str, Any], n_reps: int, seed: int | None = None) -> Agreement:
+def compare(
+    name: str,
+    d: dict[str, Any],
+    n_reps: int,
+    seed: int | None = None,
+    time_atol_s: float = _TIME_ATOL_S,
+) -> Agreement:
     """Run both engines on scenario dict ``d`` for replications ``0..n_reps-1``."""
     compiled = compile_scenario(scenario(d))
     mc = d["monte_carlo"]
@@ -147,7 +153,7 @@ def compare(name: str, d: dict[str, Any], n_reps: int, seed: int | None = None) 
         shots_fast=int(fast.shot_rep.size),
         shots_ref=int(ref.shot_rep.size),
         classes=tuple(rows),
-        difference=_first_difference(fast, ref, float(compiled.time_step_s)),
+        difference=_first_difference(fast, ref, float(compiled.time_step_s), time_atol_s),
         fast_s=fast_s,
         ref_s=ref_s,
     )

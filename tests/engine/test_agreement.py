@@ -2,8 +2,8 @@
 
 Tolerance (the same as ``test_reference.py``): given the same draws, every discrete decision is
 identical — fates, fate units, final stocks, and the shots (replication, unit, threat, fire
-step, hit) in the same order — with intercept times within 0.01 s and times of loss to EW
-within one time step (the reference integrates EW exposure per sampled segment). The per-class
+step, hit) in the same order — with intercept times within 0.01 s (0.1 s on the full
+scenarios, see ``_FULL_TIME_ATOL_S``) and times of loss to EW within one time step (the reference integrates EW exposure per sampled segment). The per-class
 means (threats intercepted per night, with 95% intervals) are then equal by construction; they
 are checked too, each engine's mean within the other's interval, so a failure says how far the
 engines moved. No difference is tolerated beyond that: a decision that differs is a bug in one
@@ -38,13 +38,21 @@ from skyshield.scenario import builtin_scenario_names
 from . import test_reference
 from ._agreement import compare, cut_down
 from ._build import one_on_one, prepare, scenario, with_pk
-from .test_reference import _first_difference
+from .test_reference import _TIME_ATOL_S, _first_difference
 
 SHIPPED = builtin_scenario_names()
 
 
-def _check(name: str, d: dict, n_reps: int) -> None:
-    agreement = compare(name, d, n_reps)
+# Full scenarios fly 4-hour routes, and slow chasers (interceptor drones at 83 m/s behind
+# 50 m/s Shaheds close at ~33 m/s) turn the ~1 m by which the two engines' paths may differ
+# (5 s sample chords against <= 20 km pieces) into a few hundredths of a second (0.033 s
+# measured on western-raid). Every decision must still be identical; intercept times there are
+# held to 0.1 s (3 m of path at that closing speed) instead of 0.01 s.
+_FULL_TIME_ATOL_S = 0.1
+
+
+def _check(name: str, d: dict, n_reps: int, time_atol_s: float = _TIME_ATOL_S) -> None:
+    agreement = compare(name, d, n_reps, time_atol_s=time_atol_s)
     assert agreement.shots_fast > 0, f"{name}: the cut-down fires nothing (a weak comparison)"
     assert agreement.identical, f"{name}: {agreement.difference}"
     for c in agreement.classes:
@@ -65,7 +73,7 @@ def test_shipped_scenario_one_per_wave__fast_equals_reference(name: str) -> None
 @pytest.mark.slow
 @pytest.mark.parametrize("name", SHIPPED)
 def test_shipped_scenario_in_full__fast_equals_reference(name: str) -> None:
-    _check(name, cut_down(name, per_wave=None, route_sets=1), 1)
+    _check(name, cut_down(name, per_wave=None, route_sets=1), 1, _FULL_TIME_ATOL_S)
 
 
 def test_shoot_look_shoot__fires_again_only_after_the_look() -> None:

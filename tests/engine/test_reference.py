@@ -52,7 +52,9 @@ _TIME_ATOL_S = 0.01
 assert _TIME_ATOL_S > 1000 * TIME_TOLERANCE_S
 
 
-def _first_difference(fast: RawOutcomes, ref: RawOutcomes, step_s: float = 5.0) -> str:
+def _first_difference(
+    fast: RawOutcomes, ref: RawOutcomes, step_s: float = 5.0, time_atol_s: float = _TIME_ATOL_S
+) -> str:
     """Describe the first differing fate and the first differing shot ('' if none)."""
     lines = []
     for name in _EXACT:
@@ -61,7 +63,7 @@ def _first_difference(fast: RawOutcomes, ref: RawOutcomes, step_s: float = 5.0) 
             rep, col = np.argwhere(a != b)[0]
             lines.append(f"{name}[rep {rep}, {col}]: fast {a[rep, col]}, ref {b[rep, col]}")
     # a loss to EW within one step (the reference integrates exposure per sampled segment)
-    atol = np.where(fast.fate == Fate.LOST_TO_EW, step_s, _TIME_ATOL_S)
+    atol = np.where(fast.fate == Fate.LOST_TO_EW, step_s, time_atol_s)
     close = np.isclose(fast.fate_s, ref.fate_s, rtol=0, atol=atol)
     if not close.all():
         rep, threat = np.argwhere(~close)[0]
@@ -73,7 +75,7 @@ def _first_difference(fast: RawOutcomes, ref: RawOutcomes, step_s: float = 5.0) 
     ref_shots = np.column_stack([getattr(ref, f).astype(np.int64) for f in _SHOT_EXACT])
     n = min(len(fast_shots), len(ref_shots))
     bad = (fast_shots[:n] != ref_shots[:n]).any(axis=1) | ~np.isclose(
-        fast.shot_intercept_s[:n], ref.shot_intercept_s[:n], rtol=0, atol=_TIME_ATOL_S
+        fast.shot_intercept_s[:n], ref.shot_intercept_s[:n], rtol=0, atol=time_atol_s
     )
     if bad.any() or len(fast_shots) != len(ref_shots):
         at = int(np.flatnonzero(bad)[0]) if bad.any() else n
