@@ -3,8 +3,9 @@
 Tolerance (the same as ``test_reference.py``): given the same draws, every discrete decision is
 identical — fates, fate units, final stocks, and the shots (replication, unit, threat, fire
 step, hit) in the same order — with intercept times within 0.01 s (0.1 s on the full
-scenarios, see ``_FULL_TIME_ATOL_S``) and times of loss to EW within one time step (the reference integrates EW exposure per sampled segment). The per-class
-means (threats intercepted per night, with 95% intervals) are then equal by construction; they
+scenarios, see ``_FULL_TIME_ATOL_S``) and times of loss to EW within one time step (the
+reference integrates EW exposure per sampled segment). The per-class means (threats
+intercepted per night, with 95% intervals) are then equal by construction; they
 are checked too, each engine's mean within the other's interval, so a failure says how far the
 engines moved. No difference is tolerated beyond that: a decision that differs is a bug in one
 engine or a timing that falls within the paths' ~20 m (milliseconds) of a step instant, and
