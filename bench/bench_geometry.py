@@ -23,7 +23,7 @@ from skyshield.engine.ew import ew_exposure
 from skyshield.engine.flight import realize_routes
 from skyshield.engine.geometry import build_geometry
 from skyshield.engine.pieces import build_pieces
-from skyshield.engine.reach import piece_index
+from skyshield.engine.reach import piece_spheres
 from skyshield.engine.sensors import network_track_times_s
 from skyshield.engine.windows import engagement_windows
 from skyshield.engine.zones import territory_intervals, zone_polygons
@@ -54,14 +54,14 @@ def stage_split(compiled: CompiledScenario, repeats: int, floor: float) -> None:
         pieces = timed("pieces", build_pieces, compiled, routes)
         territory = timed("territory", territory_intervals, pieces)
         timed("EW exposure", ew_exposure, compiled, pieces)
-        index = timed("piece index", piece_index, pieces)
-        track = timed("first detection", network_track_times_s, compiled, pieces, index)
+        spheres = timed("piece spheres", piece_spheres, pieces)
+        track = timed("first detection", network_track_times_s, compiled, pieces, spheres)
         timed(
             "windows",
             engagement_windows,
             compiled,
             pieces,
-            index,
+            spheres,
             track,
             territory,
             polygons,

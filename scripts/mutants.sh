@@ -99,7 +99,7 @@ run zero-quarter-file-applied src/skyshield/calibration/calibrate.py "if calibra
 # issue #20: per-leg geometry
 run piece-end-off-by-one src/skyshield/engine/pieces.py "        nxt = min(j + 1, vertex_offset[i + 1] - 1)" "        nxt = min(j + 2, vertex_offset[i + 1] - 1)" tests/engine/test_pieces.py tests/engine/test_flight.py
 run horizon-term-dropped src/skyshield/engine/envelope.py "        + np.sqrt(TWO_K_R_M * (h if h > 0.0 else 0.0))" "        + 0.0 * np.sqrt(TWO_K_R_M * (h if h > 0.0 else 0.0))" tests/engine/test_envelope.py
-run sector-half-plane-flipped src/skyshield/engine/envelope.py "        n1 = np.cos(left) * east - np.sin(left) * north" "        n1 = np.sin(left) * north - np.cos(left) * east" tests/engine/test_envelope.py
+run sector-half-plane-flipped src/skyshield/engine/envelope.py "    n1 = _combine(np.cos(left), east, np.sin(left), north)" "    n1 = _combine(np.sin(left), north, np.cos(left), east)" tests/engine/test_envelope.py
 run shared-edge-crossing-skipped src/skyshield/geo/crossings.py "                p = edge_polygon[buf_e[c]]
                 inside[p] ^= 1" "                p = edge_polygon[buf_e[c]]
                 if c > 0 and buf_u[c - 1] == buf_u[c]:
@@ -113,3 +113,6 @@ run output-path-not-tried src/skyshield/terminal.py '        with path.open("ab"
 run export-suffix-ignored src/skyshield/cli/export.py "    file_format = _format_for(output, file_format)" "    file_format = file_format or ExportFormat.GEOJSON" tests/export/test_commands.py -k suffix
 run interrupt-marked-failed src/skyshield/runner/sweep.py "finish_run(directory, unfinished, RunStatus.PENDING)" "finish_run(directory, unfinished, RunStatus.FAILED)" tests/runner/test_sweep.py -k interrupt
 run nation-chart-colours-dropped src/skyshield/reporting/html.py 'by_unit_chart(t["by_unit"], colours)' 'by_unit_chart(t["by_unit"])' tests/report/test_html.py -k one_colour
+# issue 20, performance: the prebuilt grid's longitude range and the running maximum's walk back
+run grid-longitude-too-narrow src/skyshield/engine/reach.py "                dlon = np.degrees(2.0 * np.arcsin(d / ring)) + _SLACK_DEG" "                dlon = np.degrees(d / (2.0 * _MIN_RADIUS_M)) + _SLACK_DEG" tests/engine/test_reach.py
+run running-max-walks-back-too-little src/skyshield/engine/firetime.py "            if time_s[back + 1] + _SLACK_S < best:" "            if time_s[back + 1] + _SLACK_S < best + 60.0:" tests/engine/test_reach.py

@@ -9,12 +9,12 @@ from typing import TypeVar
 
 import numpy as np
 
-from skyshield.engine.compiled import CompiledScenario, readonly
+from skyshield.engine.compiled import CompiledScenario, per_scenario, readonly
 from skyshield.engine.draws import realization_rng
 from skyshield.engine.ew import Exposure, ew_exposure
 from skyshield.engine.flight import realize_routes
 from skyshield.engine.pieces import Pieces, build_pieces
-from skyshield.engine.reach import piece_index
+from skyshield.engine.reach import piece_spheres
 from skyshield.engine.sensors import network_track_times_s
 from skyshield.engine.windows import Windows, engagement_windows
 from skyshield.engine.zones import IntervalSets, territory_intervals, zone_polygons
@@ -122,15 +122,15 @@ def geometry_from_flights(
     compiled: CompiledScenario, flights: Flights, threads: int = 1
 ) -> RaidGeometry:
     """Compute every route set's engagement windows and the kernel's flat arrays."""
-    polygons = zone_polygons(compiled)
+    polygons = per_scenario(compiled, "zones.polygons", lambda: zone_polygons(compiled))
     pieces = flights.pieces
     n_realizations = len(pieces)
 
     def solve(r: int) -> Windows:
-        index = piece_index(pieces[r])
-        track_s = network_track_times_s(compiled, pieces[r], index)
+        spheres = piece_spheres(pieces[r])
+        track_s = network_track_times_s(compiled, pieces[r], spheres)
         return engagement_windows(
-            compiled, pieces[r], index, track_s, flights.territory[r], polygons
+            compiled, pieces[r], spheres, track_s, flights.territory[r], polygons
         )
 
     windows = _map(solve, n_realizations, threads)
