@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -115,7 +116,29 @@ def build_geometry(
     The result does not depend on ``threads``.
     """
     flights = fly_realizations(compiled, run_seed, n_realizations, threads)
-    return geometry_from_flights(compiled, flights, threads)
+    return _vertices_once(geometry_from_flights(compiled, flights, threads))
+
+
+def _vertices_once(geometry: RaidGeometry) -> RaidGeometry:
+    """Return the geometry with each route set's vertex times and ECEF as views of the flat ones.
+
+    Held once instead of twice (with every night its own routes, a third of the geometry's
+    memory). Only for flights no one else holds: a cache's shared flights keep their arrays.
+    """
+    pieces = geometry.flights.pieces
+    viewed = []
+    for r, p in enumerate(pieces):
+        first = int(geometry.vertex_start[r, 0]) if p.n_threats else 0
+        last = first + int(p.time_s.shape[0])
+        viewed.append(
+            dataclasses.replace(
+                p,
+                time_s=readonly(geometry.vertex_time_s[first:last]),
+                ecef_m=readonly(geometry.vertex_ecef_m[first:last]),
+            )
+        )
+    flights = dataclasses.replace(geometry.flights, pieces=tuple(viewed))
+    return dataclasses.replace(geometry, flights=flights)
 
 
 def geometry_from_flights(
@@ -153,6 +176,10 @@ def geometry_from_flights(
     def cat(parts: list[np.ndarray], dtype: type) -> np.ndarray:
         return readonly(np.concatenate(parts).astype(dtype) if parts else np.zeros(0, dtype=dtype))
 
+    vertex_time_s = cat([p.time_s for p in pieces], np.float64)
+    vertex_ecef_m = readonly(
+        np.concatenate([p.ecef_m for p in pieces]) if pieces else np.zeros((0, 3))
+    )
     return RaidGeometry(
         flights=flights,
         windows=tuple(windows),
@@ -165,8 +192,6 @@ def geometry_from_flights(
         outside_own=cat([w.outside_own for w in windows], np.bool_),
         vertex_start=readonly(v_start),
         vertex_end=readonly(v_end),
-        vertex_time_s=cat([p.time_s for p in pieces], np.float64),
-        vertex_ecef_m=readonly(
-            np.concatenate([p.ecef_m for p in pieces]) if pieces else np.zeros((0, 3))
-        ),
+        vertex_time_s=vertex_time_s,
+        vertex_ecef_m=vertex_ecef_m,
     )
