@@ -115,36 +115,53 @@ def build_geometry(
     Route sets are independent; with ``threads`` > 1 they are built concurrently in threads.
     The result does not depend on ``threads``.
     """
-    flights = fly_realizations(compiled, run_seed, n_realizations, threads)
-    return _vertices_once(geometry_from_flights(compiled, flights, threads))
+    flights, vertices = _vertices_once(
+        fly_realizations(compiled, run_seed, n_realizations, threads)
+    )
+    return geometry_from_flights(compiled, flights, threads, vertices=vertices)
 
 
-def _vertices_once(geometry: RaidGeometry) -> RaidGeometry:
-    """Return the geometry with each route set's vertex times and ECEF as views of the flat ones.
+def _vertices_once(flights: Flights) -> tuple[Flights, tuple[np.ndarray, np.ndarray]]:
+    """Move every route set's vertex times and ECEF into the event loop's flat arrays.
 
-    Held once instead of twice (with every night its own routes, a third of the geometry's
-    memory). Only for flights no one else holds: a cache's shared flights keep their arrays.
+    Each route set's pieces then view them, so they are held once, not twice (with every night
+    its own routes, a third of the geometry's memory), and copied one route set at a time (no
+    second copy of them all at once). Only for flights no one else holds: a cache's shared
+    flights keep their arrays.
     """
-    pieces = geometry.flights.pieces
-    viewed = []
+    pieces: list[Pieces | None] = list(flights.pieces)
+    flights = dataclasses.replace(flights, pieces=())  # the originals go as they are copied
+    n_vertices = sum(int(p.time_s.shape[0]) for p in pieces if p is not None)
+    time_s, ecef_m = np.empty(n_vertices), np.empty((n_vertices, 3))
+    viewed, first = [], 0
     for r, p in enumerate(pieces):
-        first = int(geometry.vertex_start[r, 0]) if p.n_threats else 0
+        assert p is not None
+        pieces[r] = None
         last = first + int(p.time_s.shape[0])
-        viewed.append(
-            dataclasses.replace(
-                p,
-                time_s=readonly(geometry.vertex_time_s[first:last]),
-                ecef_m=readonly(geometry.vertex_ecef_m[first:last]),
-            )
-        )
-    flights = dataclasses.replace(geometry.flights, pieces=tuple(viewed))
-    return dataclasses.replace(geometry, flights=flights)
+        time_s[first:last], ecef_m[first:last] = p.time_s, p.ecef_m
+        viewed.append(dataclasses.replace(p, time_s=time_s[first:last], ecef_m=ecef_m[first:last]))
+        del p
+        first = last
+    for view in viewed:
+        view.time_s.flags.writeable = False
+        view.ecef_m.flags.writeable = False
+    return dataclasses.replace(flights, pieces=tuple(viewed)), (
+        readonly(time_s),
+        readonly(ecef_m),
+    )
 
 
 def geometry_from_flights(
-    compiled: CompiledScenario, flights: Flights, threads: int = 1
+    compiled: CompiledScenario,
+    flights: Flights,
+    threads: int = 1,
+    *,
+    vertices: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> RaidGeometry:
-    """Compute every route set's engagement windows and the kernel's flat arrays."""
+    """Compute every route set's engagement windows and the kernel's flat arrays.
+
+    ``vertices``: the flat vertex times and ECEF when the pieces already view them.
+    """
     polygons = per_scenario(compiled, "zones.polygons", lambda: zone_polygons(compiled))
     pieces = flights.pieces
     n_realizations = len(pieces)
@@ -176,10 +193,13 @@ def geometry_from_flights(
     def cat(parts: list[np.ndarray], dtype: type) -> np.ndarray:
         return readonly(np.concatenate(parts).astype(dtype) if parts else np.zeros(0, dtype=dtype))
 
-    vertex_time_s = cat([p.time_s for p in pieces], np.float64)
-    vertex_ecef_m = readonly(
-        np.concatenate([p.ecef_m for p in pieces]) if pieces else np.zeros((0, 3))
-    )
+    if vertices is None:
+        vertex_time_s = cat([p.time_s for p in pieces], np.float64)
+        vertex_ecef_m = readonly(
+            np.concatenate([p.ecef_m for p in pieces]) if pieces else np.zeros((0, 3))
+        )
+    else:
+        vertex_time_s, vertex_ecef_m = vertices
     return RaidGeometry(
         flights=flights,
         windows=tuple(windows),
