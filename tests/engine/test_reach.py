@@ -83,3 +83,25 @@ def test_running_max__bit_for_bit_the_forward_walk(rng: np.random.Generator) -> 
         _running_max(*args, got)
         _forward(*args, want)
         assert np.array_equal(got, want), i
+
+
+def test_running_max__threat_outrunning_the_interceptor_past_the_unit() -> None:
+    """A unit under the middle of a piece of a threat faster than its interceptor: ``f`` peaks
+    as the threat passes overhead and falls after, so just after the piece's end the maximum
+    lies a whole piece back, the case the walk back must not cut short."""
+    compiled = compile_scenario(load_scenario("record-raid"))
+    pieces = build_pieces(compiled, realize_routes(compiled, rng=realization_rng(5, 0)))
+    fast = np.flatnonzero(compiled.threat_speed_mps > 200.0)
+    assert fast.size
+    for i in fast[:60]:
+        lo, hi = int(pieces.vertex_offset[i]), int(pieces.vertex_offset[i + 1])
+        v = lo + (hi - lo) // 2
+        lon = 0.5 * (pieces.lon_deg[v] + pieces.lon_deg[v + 1])
+        lat = 0.5 * (pieces.lat_deg[v] + pieces.lat_deg[v + 1])
+        unit = lonlat_to_ecef_m(lon, lat, 0.0)[0]
+        tau = pieces.time_s[v + 1] + np.array([1.0, 5.0, 10.0])
+        got, want = np.empty(tau.size), np.empty(tau.size)
+        args = (pieces.vertex_offset, pieces.time_s, pieces.ecef_m, int(i), unit, 150.0, tau)
+        _running_max(*args, got)
+        _forward(*args, want)
+        assert np.array_equal(got, want), i
