@@ -14,8 +14,10 @@ from pathlib import Path
 
 import numpy as np
 
+from skyshield.engine.compile import compile_scenario
 from skyshield.engine.draws import draw_replications
 from skyshield.engine.fast import simulate_fast
+from skyshield.engine.geometry import build_geometry
 from skyshield.runner.montecarlo import EngineKind, prepare, run_replications
 from skyshield.scenario import Scenario, load_scenario
 
@@ -66,20 +68,55 @@ def small_raid() -> Scenario:
     )
 
 
+# The child's own peak (VmHWM), not ru_maxrss: a child started by vfork/exec from a large
+# parent reports the parent's resident size as its ru_maxrss (Linux folds the old address
+# space's high-water mark in at exec), which is how this line once printed 5.3 GB.
 _DEFAULT_RUN = (
-    "import resource, sys; from skyshield.cli import app; sys.argv = ['skyshield', 'run'];\n"
+    "import sys; from skyshield.cli import app; sys.argv = ['skyshield', 'run'];\n"
     "import contextlib, io\n"
     "with contextlib.redirect_stdout(io.StringIO()):\n"
     "    try: app()\n"
     "    except SystemExit: pass\n"
-    "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)"
+    "print(open('/proc/self/status').read().split('VmHWM:')[1].split()[0])"
 )
+
+
+def peak_mb() -> float:
+    """This process's peak resident memory so far (VmHWM), MB."""
+    with open("/proc/self/status") as status:
+        return int(status.read().split("VmHWM:")[1].split()[0]) / 1024
+
+
+def one_night_geometry(scenario: Scenario, floor: float) -> None:
+    """Per-scenario set-up once, then one route set's geometry on one core (best of 3)."""
+    start = time.perf_counter()
+    compiled = compile_scenario(scenario)
+    build_geometry(compiled, 7, 1)  # builds the per-scenario grids and unit constants
+    setup = time.perf_counter() - start
+    times = []
+    for seed in (7, 8, 9):
+        start = time.perf_counter()
+        build_geometry(compiled, seed, 1)
+        times.append(time.perf_counter() - start)
+    best = min(times)
+    print(f"{'geometry of one night (one route set), 1 thread, best of 3':<58s} {best:8.3f} s")
+    print(
+        f"   ratio to the dice floor: {best / floor:.2f}x (all: {', '.join(f'{t:.3f}' for t in times)})"
+    )
+    print(
+        f"   once per scenario before it (compile, unit and radar grids, zone polygons, first "
+        f"route set): {setup:.2f} s"
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true", help="smaller sizes, for a smoke run")
-    quick = parser.parse_args().quick
+    parser.add_argument(
+        "--no-reference", action="store_true", help="skip the reference engine (minutes)"
+    )
+    args = parser.parse_args()
+    quick = args.quick
     reps = 200 if quick else 1000
     scenario = record_raid(200 if quick else None)
     n_threats = sum(w.count for w in scenario.raid.waves)
@@ -94,8 +131,7 @@ def main() -> None:
     small = small_raid()
     run_replications(small, replications=2)  # numba compilation, not timed
     prepare(scenario, 7, 1, 1)  # lazy geography (border grid), not timed
-    _, t_one = timed("geometry of one night (one route set), 1 thread", prepare, scenario, 7, 1, 1)
-    print(f"   ratio to the dice floor: {t_one / floor:.2f}x")
+    one_night_geometry(scenario, floor)
     own = scenario.model_copy(
         update={"monte_carlo": scenario.monte_carlo.model_copy(update={"route_sets": reps})}
     )
@@ -106,7 +142,10 @@ def main() -> None:
         replications=reps,
         workers=2,
     )
-    print(f"   ratio to the dice floor: {t_own / floor:.0f}x")
+    print(
+        f"   ratio to the dice floor: {t_own / floor:.0f}x; this process's peak memory so far "
+        f"{peak_mb():.0f} MB"
+    )
     start = time.perf_counter()
     done = subprocess.run(
         [sys.executable, "-c", _DEFAULT_RUN], capture_output=True, text=True, check=True
@@ -114,7 +153,8 @@ def main() -> None:
     t_default = time.perf_counter() - start
     print(
         f"{'default skyshield run (subprocess, 1,000 nights)':<58s} {t_default:8.2f} s "
-        f"({t_default / floor:.0f}x the floor); peak memory {done.stdout.strip()} MB"
+        f"({t_default / floor:.0f}x the floor); its peak memory "
+        f"{int(done.stdout.strip()) / 1024:.0f} MB"
     )
     (compiled, geometry), _ = timed(
         f"geometry, {n_sets} route sets, 2 threads", prepare, scenario, 7, 2, reps
@@ -159,6 +199,24 @@ def main() -> None:
             f"windows: {sum(w.n_windows for w in g.windows)}"
         )
 
+    print("== scaling (geometry of one route set, 1 thread)")
+    base = None
+    for n in (n_threats // 4, n_threats // 2, n_threats):
+        c = compile_scenario(record_raid(n))
+        build_geometry(c, 7, 1)
+        _, t = timed(f"  {n} threats", build_geometry, c, 8, 1)
+        base = base or t
+        print(f"     ratio to {n_threats // 4} threats: {t / base:.2f}")
+    base = None
+    units = scenario.fire_units
+    for k in (len(units) // 4, len(units) // 2, len(units)):
+        c = compile_scenario(scenario.model_copy(update={"fire_units": units[:k]}))
+        build_geometry(c, 7, 1)
+        _, t = timed(f"  {k} fire units", build_geometry, c, 8, 1)
+        base = base or t
+        print(f"     ratio to {len(units) // 4} units: {t / base:.2f}")
+    if args.no_reference:
+        return
     n_small = sum(w.count for w in small.raid.waves)
     print(
         f"== fast vs reference engine, whole run, {n_small} missiles, "

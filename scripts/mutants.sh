@@ -99,7 +99,7 @@ run zero-quarter-file-applied src/skyshield/calibration/calibrate.py "if calibra
 # issue #20: per-leg geometry
 run piece-end-off-by-one src/skyshield/engine/pieces.py "        nxt = min(j + 1, vertex_offset[i + 1] - 1)" "        nxt = min(j + 2, vertex_offset[i + 1] - 1)" tests/engine/test_pieces.py tests/engine/test_flight.py
 run horizon-term-dropped src/skyshield/engine/envelope.py "        + np.sqrt(TWO_K_R_M * (h if h > 0.0 else 0.0))" "        + 0.0 * np.sqrt(TWO_K_R_M * (h if h > 0.0 else 0.0))" tests/engine/test_envelope.py
-run sector-half-plane-flipped src/skyshield/engine/envelope.py "        n1 = np.cos(left) * east - np.sin(left) * north" "        n1 = np.sin(left) * north - np.cos(left) * east" tests/engine/test_envelope.py
+run sector-half-plane-flipped src/skyshield/engine/envelope.py "    n1 = _combine(np.cos(left), east, np.sin(left), north)" "    n1 = _combine(np.sin(left), north, np.cos(left), east)" tests/engine/test_envelope.py
 run shared-edge-crossing-skipped src/skyshield/geo/crossings.py "                p = edge_polygon[buf_e[c]]
                 inside[p] ^= 1" "                p = edge_polygon[buf_e[c]]
                 if c > 0 and buf_u[c - 1] == buf_u[c]:
@@ -143,3 +143,6 @@ run endurance-ignored src/skyshield/engine/falls.py "np.minimum(np.asarray(compi
 run missed-round-stops-at-intercept src/skyshield/engine/missed.py "    reach_m = np.maximum(np.asarray(max_range_m, float), flown_m)" "    reach_m = flown_m" tests/engine/test_missed.py -k end_of_the_line
 # issue #20: the intercept's flatness test measured against the other terms over the segment
 run intercept-flat-against-b-squared src/skyshield/engine/intercept.py "    if abs(a) * d * d <= _FLAT * (abs(b) * d + abs(c)):" "    if abs(a) <= _FLAT * (b * b + abs(c) + 1.0):" tests/engine/test_intercept.py -k nearly
+# issue 20, performance: the prebuilt grid's longitude range and the running maximum's walk back
+run grid-longitude-too-narrow src/skyshield/engine/reach.py "                dlon = np.degrees(2.0 * np.arcsin(d / ring)) + _SLACK_DEG" "                dlon = np.degrees(d / (2.0 * _MIN_RADIUS_M)) + _SLACK_DEG" tests/engine/test_reach.py
+run running-max-walks-back-too-little src/skyshield/engine/firetime.py "            if time_s[back + 1] + _SLACK_S < best:" "            if time_s[back + 1] + _SLACK_S < best + 600.0:" tests/engine/test_reach.py

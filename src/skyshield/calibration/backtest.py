@@ -30,7 +30,6 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 import pandas as pd
-import scoringrules
 from scipy.stats import binom
 
 from skyshield.calibration.fit import (
@@ -269,9 +268,7 @@ def backtest(
                                 "median": q[2],
                                 "p75": q[3],
                                 "p95": q[4],
-                                "crps": float(
-                                    scoringrules.crps_ensemble(float(reported[n, k]), s * 1.0)
-                                ),
+                                "crps": _crps(float(reported[n, k]), s * 1.0),
                                 "baseline": float(test.launched[n, k] * base[k]),
                                 **b,
                                 "origin": origin.isoformat(),
@@ -396,3 +393,14 @@ def score(nights: pd.DataFrame) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows)
+
+
+def _crps(observed: float, ensemble: np.ndarray) -> float:
+    """Score an ensemble forecast by its CRPS (scoringrules).
+
+    Imported on first use: importing scoringrules compiles its numba functions, ~70 MB and
+    seconds that every ``skyshield run`` paid before.
+    """
+    import scoringrules
+
+    return float(scoringrules.crps_ensemble(observed, ensemble))

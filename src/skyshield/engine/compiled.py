@@ -8,12 +8,16 @@ Fire units' own radars are appended after the stand-alone sensors.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 import numpy as np
 from shapely.geometry import Polygon
 
-__all__ = ["CompiledScenario", "readonly"]
+__all__ = ["CompiledScenario", "per_scenario", "readonly"]
 
 
 def readonly(array: np.ndarray) -> np.ndarray:
@@ -139,3 +143,30 @@ class CompiledScenario:
     def n_units(self) -> int:
         """Number of fire units."""
         return int(self.unit_nation.shape[0])
+
+
+_T = TypeVar("_T")
+# Per-scenario structures kept (a few scenarios' worth: a sweep compiles one per point).
+_KEPT = 12
+_kept: OrderedDict[tuple[int, str], tuple[object, object]] = OrderedDict()
+_kept_lock = threading.RLock()
+
+
+def per_scenario(compiled: CompiledScenario, name: str, build: Callable[[], _T]) -> _T:
+    """``build()``, once per compiled scenario object and ``name``; kept for the last few.
+
+    For structures that depend on the compiled scenario alone (unit and radar grids, zone
+    polygons) and are read by every route set: built on first use, then shared. The entry
+    holds the scenario itself, so an id is never taken for another object's while it is kept.
+    """
+    key = (id(compiled), name)
+    with _kept_lock:
+        hit = _kept.get(key)
+        if hit is not None and hit[0] is compiled:
+            _kept.move_to_end(key)
+            return hit[1]  # type: ignore[return-value]
+        value = build()
+        _kept[key] = (compiled, value)
+        while len(_kept) > _KEPT:
+            _kept.popitem(last=False)
+        return value

@@ -30,7 +30,15 @@ from numba import njit
 
 from skyshield.geo import lonlat_to_ecef_m
 
-__all__ = ["MAX_INTERVALS", "ROOT_TOLERANCE_S", "envelope_on_piece", "unit_frames"]
+__all__ = [
+    "MAX_INTERVALS",
+    "ROOT_TOLERANCE_S",
+    "envelope_on_piece",
+    "envelope_prepared",
+    "horizon_term_m",
+    "sector_normals",
+    "unit_frames",
+]
 
 # Most disjoint intervals one piece can give: the range band's two, each cut by a sector
 # union's two.
@@ -126,6 +134,14 @@ def _clip_out(lo: np.ndarray, hi: np.ndarray, n: int, a: float, b: float) -> int
 
 
 @njit(cache=True, nogil=True, inline="always")
+def _combine(
+    a: float, u: np.ndarray, b: float, w: np.ndarray
+) -> tuple[float, float, float]:  # fmt: skip
+    """Return ``a u − b w`` for 3-vectors, as a tuple (no array is allocated)."""
+    return a * u[0] - b * w[0], a * u[1] - b * w[1], a * u[2] - b * w[2]
+
+
+@njit(cache=True, nogil=True, inline="always")
 def _half_plane(ax: float, ay: float, az: float, vx: float, vy: float, vz: float,
                 nx: float, ny: float, nz: float, d: float) -> tuple[float, float]:  # fmt: skip
     """Find the part of ``[0, d]`` where ``(A + V s)·n ≥ 0``: (lo, hi), empty when lo ≥ hi."""
@@ -202,6 +218,29 @@ def _concave_set(
     return left, right
 
 
+@njit(cache=True, nogil=True, inline="always")
+def sector_normals(
+    azimuth_rad: float, half_sector_rad: float, east: np.ndarray, north: np.ndarray
+) -> tuple[float, float, float, float, float, float]:
+    """Return the ECEF normals of a sector's two bounding half-planes, n1 then n2 (six floats).
+
+    A point ``X`` is clockwise of the left edge where ``(X − U)·n1 ≥ 0`` and before the right
+    edge where ``(X − U)·n2 ≥ 0``.
+    """
+    left, right = azimuth_rad - half_sector_rad, azimuth_rad + half_sector_rad
+    # x cos L − y sin L ≥ 0 (clockwise of the left edge); y sin R − x cos R ≥ 0 (before the
+    # right edge), with x, y the east and north components of X − U
+    n1 = _combine(np.cos(left), east, np.sin(left), north)
+    n2 = _combine(np.sin(right), north, np.cos(right), east)
+    return n1[0], n1[1], n1[2], n2[0], n2[1], n2[2]
+
+
+@njit(cache=True, nogil=True, inline="always")
+def horizon_term_m(radar_height_m: float) -> float:
+    """Return the antenna's share of the 4/3-Earth horizon, ``sqrt(2 k R h_r)`` (metres)."""
+    return float(np.sqrt(TWO_K_R_M * max(radar_height_m, 0.0)))
+
+
 @njit(cache=True, nogil=True)
 def envelope_on_piece(
     p0: np.ndarray,
@@ -236,6 +275,41 @@ def envelope_on_piece(
 
     Units: metres, seconds, radians.
     """
+    normals = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
+    if own_radar and half_sector_rad < np.pi:
+        normals = sector_normals(azimuth_rad, half_sector_rad, east, north)
+    return envelope_prepared(
+        p0, p1, d, h0, h1, unit, min_range_m, max_range_m, min_alt_m, max_alt_m, own_radar,
+        antenna, radar_m, horizon_term_m(radar_height_m), half_sector_rad, normals, lo, hi,
+    )  # fmt: skip
+
+
+@njit(cache=True, nogil=True, inline="always")
+def envelope_prepared(
+    p0: np.ndarray,
+    p1: np.ndarray,
+    d: float,
+    h0: float,
+    h1: float,
+    unit: np.ndarray,
+    min_range_m: float,
+    max_range_m: float,
+    min_alt_m: float,
+    max_alt_m: float,
+    own_radar: bool,
+    antenna: np.ndarray,
+    radar_m: float,
+    horizon_m: float,
+    half_sector_rad: float,
+    normals: tuple[float, float, float, float, float, float],
+    lo: np.ndarray,
+    hi: np.ndarray,
+) -> int:
+    """:func:`envelope_on_piece` with the unit's own terms computed once beforehand.
+
+    ``horizon_m`` is :func:`horizon_term_m` of the radar height and ``normals``
+    :func:`sector_normals` of its sector (read only when the sector is under a full circle).
+    """
     n = 1
     lo[0], hi[0] = 0.0, d
     if d <= 0.0:
@@ -267,13 +341,8 @@ def envelope_on_piece(
     if radar_m <= 0.0:
         return 0
     if half_sector_rad < np.pi:
-        left, right = azimuth_rad - half_sector_rad, azimuth_rad + half_sector_rad
-        # x cos L − y sin L ≥ 0 (clockwise of the left edge); y sin R − x cos R ≥ 0 (before the
-        # right edge), with x, y the east and north components of X − U
-        n1 = np.cos(left) * east - np.sin(left) * north
-        n2 = np.sin(right) * north - np.cos(right) * east
-        a1, b1 = _half_plane(ax, ay, az, vx, vy, vz, n1[0], n1[1], n1[2], d)
-        a2, b2 = _half_plane(ax, ay, az, vx, vy, vz, n2[0], n2[1], n2[2], d)
+        a1, b1 = _half_plane(ax, ay, az, vx, vy, vz, normals[0], normals[1], normals[2], d)
+        a2, b2 = _half_plane(ax, ay, az, vx, vy, vz, normals[3], normals[4], normals[5], d)
         if half_sector_rad <= 0.5 * np.pi:
             n = _clip(lo, hi, n, max(a1, a2), min(b1, b2))
         else:  # the union of the two half-planes' intervals
@@ -295,28 +364,60 @@ def envelope_on_piece(
     n = _clip(lo, hi, n, s1, s2)
     if n == 0:
         return 0
-    horizon_m = np.sqrt(TWO_K_R_M * max(radar_height_m, 0.0))
     # the horizon gap is concave where h ≥ 0; h < 0 (below ground) only at a dive's end
-    src_lo, src_hi = lo[:n].copy(), hi[:n].copy()
     ground = -h0 / dh if dh != 0.0 else -1.0
+    if 2 * n > lo.shape[0]:  # never with MAX_INTERVALS: at most three intervals reach here
+        return _horizon_copied(lo, hi, n, bx, by, bz, vx, vy, vz, h0, dh, horizon_m, ground)
+    # each interval gives at most two; solved from the last one into slots 2k and 2k + 1
+    # (which hold only intervals already solved), then packed in order
+    for k in range(n - 1, -1, -1):
+        x1, y1, x2, y2 = _horizon_parts(
+            lo[k], hi[k], bx, by, bz, vx, vy, vz, h0, dh, horizon_m, ground
+        )
+        lo[2 * k], hi[2 * k], lo[2 * k + 1], hi[2 * k + 1] = x1, y1, x2, y2
+    out = 0
+    for k in range(2 * n):
+        if lo[k] < hi[k]:
+            lo[out], hi[out] = lo[k], hi[k]
+            out += 1
+    return out
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _horizon_parts(
+    a: float, b: float, bx: float, by: float, bz: float, vx: float, vy: float, vz: float,
+    h0: float, dh: float, horizon_m: float, ground: float,
+) -> tuple[float, float, float, float]:  # fmt: skip
+    """Where ``[a, b]`` is within the horizon: up to two intervals (empty ones as (1, 0))."""
+    if a < ground < b:  # two concave parts, each solved on its own
+        x1, y1 = _concave_set(bx, by, bz, vx, vy, vz, h0, dh, horizon_m, a, ground)
+        x2, y2 = _concave_set(bx, by, bz, vx, vy, vz, h0, dh, horizon_m, ground, b)
+        if x1 < y1 and x2 < y2 and y1 >= x2:
+            return x1, y2, 1.0, 0.0
+        if not x1 < y1:
+            x1, y1 = 1.0, 0.0
+        if not x2 < y2:
+            x2, y2 = 1.0, 0.0
+        return x1, y1, x2, y2
+    x, y = _concave_set(bx, by, bz, vx, vy, vz, h0, dh, horizon_m, a, b)
+    if not x < y:
+        x, y = 1.0, 0.0
+    return x, y, 1.0, 0.0
+
+
+@njit(cache=True, nogil=True)
+def _horizon_copied(
+    lo: np.ndarray, hi: np.ndarray, n: int, bx: float, by: float, bz: float, vx: float,
+    vy: float, vz: float, h0: float, dh: float, horizon_m: float, ground: float,
+) -> int:  # fmt: skip
+    """Do the horizon step of :func:`envelope_prepared` on a copy (buffers under 2n long)."""
+    src_lo, src_hi = lo[:n].copy(), hi[:n].copy()
     out = 0
     for k in range(n):
-        a, b = src_lo[k], src_hi[k]
-        if a < ground < b:  # two concave parts, each solved on its own
-            x1, y1 = _concave_set(bx, by, bz, vx, vy, vz, h0, dh, horizon_m, a, ground)
-            x2, y2 = _concave_set(bx, by, bz, vx, vy, vz, h0, dh, horizon_m, ground, b)
-            if x1 < y1 and x2 < y2 and y1 >= x2:
-                lo[out], hi[out] = x1, y2
-                out += 1
-                continue
-            if x1 < y1:
-                lo[out], hi[out] = x1, y1
-                out += 1
-            if x2 < y2:
-                lo[out], hi[out] = x2, y2
-                out += 1
-        else:
-            x, y = _concave_set(bx, by, bz, vx, vy, vz, h0, dh, horizon_m, a, b)
+        x1, y1, x2, y2 = _horizon_parts(
+            src_lo[k], src_hi[k], bx, by, bz, vx, vy, vz, h0, dh, horizon_m, ground
+        )
+        for x, y in ((x1, y1), (x2, y2)):
             if x < y:
                 lo[out], hi[out] = x, y
                 out += 1

@@ -24,6 +24,9 @@ from skyshield.engine.pieces import Pieces, _piece_at
 
 __all__ = ["fire_windows", "intercept_at", "running_max_s"]
 
+# ``f`` computed on a piece exceeds the piece's end time by rounding at most (~1e-12 s).
+_SLACK_S = 1e-6
+
 
 @njit(cache=True, nogil=True, inline="always")
 def _f(
@@ -80,10 +83,27 @@ def _running_max(
     tau: np.ndarray,
     out: np.ndarray,
 ) -> None:
-    """``G`` at the ascending times ``tau`` of one threat, in one walk along its pieces."""
+    """``G`` at the ascending times ``tau`` of one threat, in one walk along its pieces.
+
+    The pieces before the first time are taken from the last one back, and only while they
+    can still raise the maximum: ``f ≤ τ`` (an intercept is never before the threat is there),
+    so once a piece ends more than :data:`_SLACK_S` before the maximum so far, no earlier one
+    can reach it. The result is the forward walk's, bit for bit.
+    """
     j = vertex_offset[threat]
     last = vertex_offset[threat + 1] - 1
     best = -np.inf
+    if tau.shape[0] > 0:
+        first = min(max(tau[0], time_s[j]), time_s[last])
+        k = j
+        while k + 1 < last and time_s[k + 1] <= first:
+            k += 1
+        for back in range(k - 1, j - 1, -1):
+            if time_s[back + 1] + _SLACK_S < best:
+                break
+            d = time_s[back + 1] - time_s[back]
+            best = max(best, _piece_max(time_s, ecef_m, back, unit, v, d))
+        j = k
     for m in range(tau.shape[0]):
         t = min(max(tau[m], time_s[j]), time_s[last])
         while j + 1 < last and time_s[j + 1] <= t:

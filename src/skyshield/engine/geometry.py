@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -9,12 +10,12 @@ from typing import TypeVar
 
 import numpy as np
 
-from skyshield.engine.compiled import CompiledScenario, readonly
+from skyshield.engine.compiled import CompiledScenario, per_scenario, readonly
 from skyshield.engine.draws import realization_rng
 from skyshield.engine.ew import Exposure, ew_exposure
 from skyshield.engine.flight import realize_routes
 from skyshield.engine.pieces import Pieces, build_pieces
-from skyshield.engine.reach import piece_index
+from skyshield.engine.reach import piece_spheres
 from skyshield.engine.sensors import network_track_times_s
 from skyshield.engine.windows import Windows, engagement_windows
 from skyshield.engine.zones import IntervalSets, territory_intervals, zone_polygons
@@ -115,23 +116,62 @@ def build_geometry(
     Route sets are independent; with ``threads`` > 1 they are built concurrently in threads.
     The result does not depend on ``threads``.
     """
-    flights = fly_realizations(compiled, run_seed, n_realizations, threads)
-    return geometry_from_flights(compiled, flights, threads)
+    flights, vertices = _vertices_once(
+        fly_realizations(compiled, run_seed, n_realizations, threads)
+    )
+    return geometry_from_flights(compiled, flights, threads, vertices=vertices)
+
+
+def _vertices_once(flights: Flights) -> tuple[Flights, tuple[np.ndarray, np.ndarray]]:
+    """Move every route set's vertex times and ECEF into the event loop's flat arrays.
+
+    Each route set's pieces then view them, so they are held once, not twice (with every night
+    its own routes, a third of the geometry's memory), and copied one route set at a time (no
+    second copy of them all at once). Only for flights no one else holds: a cache's shared
+    flights keep their arrays.
+    """
+    pieces: list[Pieces | None] = list(flights.pieces)
+    flights = dataclasses.replace(flights, pieces=())  # the originals go as they are copied
+    n_vertices = sum(int(p.time_s.shape[0]) for p in pieces if p is not None)
+    time_s, ecef_m = np.empty(n_vertices), np.empty((n_vertices, 3))
+    viewed, first = [], 0
+    for r, p in enumerate(pieces):
+        assert p is not None
+        pieces[r] = None
+        last = first + int(p.time_s.shape[0])
+        time_s[first:last], ecef_m[first:last] = p.time_s, p.ecef_m
+        viewed.append(dataclasses.replace(p, time_s=time_s[first:last], ecef_m=ecef_m[first:last]))
+        del p
+        first = last
+    for view in viewed:
+        view.time_s.flags.writeable = False
+        view.ecef_m.flags.writeable = False
+    return dataclasses.replace(flights, pieces=tuple(viewed)), (
+        readonly(time_s),
+        readonly(ecef_m),
+    )
 
 
 def geometry_from_flights(
-    compiled: CompiledScenario, flights: Flights, threads: int = 1
+    compiled: CompiledScenario,
+    flights: Flights,
+    threads: int = 1,
+    *,
+    vertices: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> RaidGeometry:
-    """Compute every route set's engagement windows and the kernel's flat arrays."""
-    polygons = zone_polygons(compiled)
+    """Compute every route set's engagement windows and the kernel's flat arrays.
+
+    ``vertices``: the flat vertex times and ECEF when the pieces already view them.
+    """
+    polygons = per_scenario(compiled, "zones.polygons", lambda: zone_polygons(compiled))
     pieces = flights.pieces
     n_realizations = len(pieces)
 
     def solve(r: int) -> Windows:
-        index = piece_index(pieces[r])
-        track_s = network_track_times_s(compiled, pieces[r], index)
+        spheres = piece_spheres(pieces[r])
+        track_s = network_track_times_s(compiled, pieces[r], spheres)
         return engagement_windows(
-            compiled, pieces[r], index, track_s, flights.territory[r], polygons
+            compiled, pieces[r], spheres, track_s, flights.territory[r], polygons
         )
 
     windows = _map(solve, n_realizations, threads)
@@ -154,6 +194,13 @@ def geometry_from_flights(
     def cat(parts: list[np.ndarray], dtype: type) -> np.ndarray:
         return readonly(np.concatenate(parts).astype(dtype) if parts else np.zeros(0, dtype=dtype))
 
+    if vertices is None:
+        vertex_time_s = cat([p.time_s for p in pieces], np.float64)
+        vertex_ecef_m = readonly(
+            np.concatenate([p.ecef_m for p in pieces]) if pieces else np.zeros((0, 3))
+        )
+    else:
+        vertex_time_s, vertex_ecef_m = vertices
     return RaidGeometry(
         flights=flights,
         windows=tuple(windows),
@@ -166,9 +213,7 @@ def geometry_from_flights(
         outside_own=cat([w.outside_own for w in windows], np.bool_),
         vertex_start=readonly(v_start),
         vertex_end=readonly(v_end),
-        vertex_time_s=cat([p.time_s for p in pieces], np.float64),
-        vertex_ecef_m=readonly(
-            np.concatenate([p.ecef_m for p in pieces]) if pieces else np.zeros((0, 3))
-        ),
+        vertex_time_s=vertex_time_s,
+        vertex_ecef_m=vertex_ecef_m,
         threatening=cat([w.threatening for w in windows], np.bool_),
     )

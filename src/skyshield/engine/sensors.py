@@ -21,13 +21,22 @@ McGraw-Hill, 2001, ch. 2. 4/3-Earth radar line of sight: ATIS Telecom Glossary (
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 from numba import njit
 
-from skyshield.engine.compiled import CompiledScenario, readonly
+from skyshield.engine.compiled import CompiledScenario, per_scenario, readonly
 from skyshield.engine.envelope import MAX_INTERVALS, antenna_ecef_m, envelope_on_piece
 from skyshield.engine.pieces import Pieces
-from skyshield.engine.reach import PieceIndex, piece_index, pieces_within
+from skyshield.engine.reach import (
+    PieceSpheres,
+    PointGrid,
+    cell_of,
+    margin_for,
+    piece_spheres,
+    point_grid,
+)
 from skyshield.geo import radar_horizon_m
 
 __all__ = ["detection_range_m", "network_track_times_s"]
@@ -51,63 +60,19 @@ def detection_range_m(
     return np.asarray(reference_range_m, dtype=np.float64) * ratio**0.25
 
 
-@njit(cache=True, nogil=True)
-def _first_seen(
-    pair_piece: np.ndarray,
-    pair_sensor: np.ndarray,
-    vertex_threat: np.ndarray,
-    time_s: np.ndarray,
-    ecef_m: np.ndarray,
-    alt_m: np.ndarray,
-    antenna: np.ndarray,
-    height_m: np.ndarray,
-    free_space_m: np.ndarray,
-    out: np.ndarray,
-) -> None:
-    """First detection of each threat over (piece, sensor) pairs sorted by piece.
+@dataclass(frozen=True, slots=True)
+class _Radars:
+    """A scenario's radars, built once (:func:`skyshield.engine.compiled.per_scenario`)."""
 
-    ``free_space_m`` (n_sensors, n_threats): each sensor's range against each threat.
-    """
-    lo = np.empty(MAX_INTERVALS)
-    hi = np.empty(MAX_INTERVALS)
-    dummy = np.zeros(3)
-    q = 0
-    n = pair_piece.shape[0]
-    while q < n:
-        p = pair_piece[q]
-        i = vertex_threat[p]
-        if out[i] < np.inf:  # already detected on an earlier piece: skip the threat's pairs
-            q += 1
-            continue
-        best = np.inf
-        while q < n and pair_piece[q] == p:  # every sensor near this piece
-            s = pair_sensor[q]
-            q += 1
-            k = envelope_on_piece(
-                ecef_m[p], ecef_m[p + 1], time_s[p + 1] - time_s[p], alt_m[p], alt_m[p + 1],
-                antenna[s], 0.0, _FAR_M, -np.inf, np.inf, True, antenna[s],
-                free_space_m[s, i], height_m[s], dummy, dummy, 0.0, np.pi, lo, hi,
-            )  # fmt: skip
-            if k > 0:
-                best = min(best, time_s[p] + lo[0])
-        if best < np.inf:
-            out[i] = best
+    antenna: np.ndarray  # (n_sensors, 3) float64: ECEF
+    height_m: np.ndarray  # (n_sensors,) float64
+    free_space_m: np.ndarray  # (n_sensors, n_threats) float64: range against each threat
+    reach_m: np.ndarray  # (n_sensors,) float64: farthest free-space range; 0 if never used
+    networks: np.ndarray  # (n_sensors, n_networks) bool
+    grids: dict[float, PointGrid]  # by margin (the longest half-piece allowed for)
 
 
-def network_track_times_s(
-    compiled: CompiledScenario, pieces: Pieces, index: PieceIndex | None = None
-) -> np.ndarray:
-    """First time after launch each network holds a track on each threat.
-
-    Units: seconds after the threat's own launch; ``inf`` when never tracked.
-
-    Returns
-    -------
-    (n_networks, n_threats) float64
-    """
-    index = piece_index(pieces) if index is None else index
-    n_net = len(compiled.network_names)
-    track = np.full((n_net, compiled.n_threats), np.inf)
+def _radars(compiled: CompiledScenario) -> _Radars:
     antenna = antenna_ecef_m(
         compiled.sensor_lon_deg, compiled.sensor_lat_deg, compiled.sensor_height_m
     )
@@ -118,31 +83,114 @@ def network_track_times_s(
             compiled.threat_rcs_m2[None, :],
         )
     )
+    used = (compiled.sensor_range_m > 0) & compiled.sensor_networks.any(axis=1)
+    reach = np.where(used, free_space.max(axis=1, initial=0.0), 0.0)
+    return _Radars(
+        antenna=readonly(antenna),
+        height_m=readonly(np.ascontiguousarray(compiled.sensor_height_m, dtype=np.float64)),
+        free_space_m=readonly(free_space),
+        reach_m=readonly(reach),
+        networks=np.asarray(compiled.sensor_networks, dtype=bool),
+        grids={},
+    )
+
+
+def _grid(radars: _Radars, compiled: CompiledScenario, margin_m: float) -> PointGrid:
+    grid = radars.grids.get(margin_m)
+    if grid is None:
+        lon, lat = compiled.sensor_lon_deg, compiled.sensor_lat_deg
+        grid = point_grid(lon, lat, radars.reach_m, margin_m)
+        radars.grids[margin_m] = grid
+    return grid
+
+
+@njit(cache=True, nogil=True)
+def _first_seen(
+    cell_start: np.ndarray,
+    cell_points: np.ndarray,
+    lon0: float,
+    lat0: float,
+    n_lon: int,
+    n_lat: int,
+    mid_m: np.ndarray,
+    half_m: np.ndarray,
+    mid_lon: np.ndarray,
+    mid_lat: np.ndarray,
+    vertex_offset: np.ndarray,
+    time_s: np.ndarray,
+    ecef_m: np.ndarray,
+    alt_m: np.ndarray,
+    member: np.ndarray,
+    reach_m: np.ndarray,
+    antenna: np.ndarray,
+    height_m: np.ndarray,
+    free_space_m: np.ndarray,
+    out: np.ndarray,
+) -> None:
+    """First detection of each threat by the network's sensors (``member``).
+
+    Walks each threat's pieces in time order; a piece asks every member sensor listed in its
+    cell whose reach touches the piece's bounding sphere, and the first piece any of them sees
+    ends the walk. ``free_space_m`` (n_sensors, n_threats): each sensor's range per threat.
+    """
+    lo = np.empty(MAX_INTERVALS)
+    hi = np.empty(MAX_INTERVALS)
+    dummy = np.zeros(3)
+    for i in range(vertex_offset.shape[0] - 1):
+        for p in range(vertex_offset[i], vertex_offset[i + 1] - 1):
+            q = p - i  # the piece's index: vertices less one per threat before it
+            c = cell_of(mid_lat[q], lat0, n_lat) * n_lon + cell_of(mid_lon[q], lon0, n_lon)
+            best = np.inf
+            for e in range(cell_start[c], cell_start[c + 1]):
+                s = cell_points[e]
+                if not member[s]:
+                    continue
+                dx = mid_m[q, 0] - antenna[s, 0]
+                dy = mid_m[q, 1] - antenna[s, 1]
+                dz = mid_m[q, 2] - antenna[s, 2]
+                reach = reach_m[s] + half_m[q]
+                if dx * dx + dy * dy + dz * dz > reach * reach:
+                    continue
+                k = envelope_on_piece(
+                    ecef_m[p], ecef_m[p + 1], time_s[p + 1] - time_s[p], alt_m[p], alt_m[p + 1],
+                    antenna[s], 0.0, _FAR_M, -np.inf, np.inf, True, antenna[s],
+                    free_space_m[s, i], height_m[s], dummy, dummy, 0.0, np.pi, lo, hi,
+                )  # fmt: skip
+                if k == 0:
+                    continue
+                best = min(best, time_s[p] + lo[0])
+            if best < np.inf:  # every sensor near this piece was asked: the earliest holds
+                out[i] = best
+                break
+
+
+def network_track_times_s(
+    compiled: CompiledScenario, pieces: Pieces, spheres: PieceSpheres | None = None
+) -> np.ndarray:
+    """First time after launch each network holds a track on each threat.
+
+    Units: seconds after the threat's own launch; ``inf`` when never tracked.
+
+    Returns
+    -------
+    (n_networks, n_threats) float64
+    """
+    spheres = piece_spheres(pieces) if spheres is None else spheres
+    radars = per_scenario(compiled, "sensors.radars", lambda: _radars(compiled))
+    grid = _grid(radars, compiled, margin_for(spheres))
+    n_net = len(compiled.network_names)
+    track = np.full((n_net, compiled.n_threats), np.inf)
     top_alt = float(max(pieces.alt_m.max(initial=0.0), 0.0))
-    vertex_threat = np.repeat(np.arange(compiled.n_threats), np.diff(pieces.vertex_offset))
-    candidates: list[np.ndarray] = []
-    for s in range(antenna.shape[0]):
-        if compiled.sensor_range_m[s] <= 0 or not compiled.sensor_networks[s].any():
-            candidates.append(np.zeros(0, dtype=np.int64))
-            continue
-        reach = min(
-            float(free_space[s].max(initial=0.0)),
-            float(radar_horizon_m(compiled.sensor_height_m[s], top_alt)),
-        )
-        candidates.append(
-            pieces_within(index, antenna[s], float(compiled.sensor_lat_deg[s]), reach)
-        )
+    # a sensor reaches no farther than its range against the largest target, nor its horizon
+    reach = np.minimum(radars.reach_m, radar_horizon_m(radars.height_m, top_alt))
     for net in range(n_net):
-        sensors = np.flatnonzero(compiled.sensor_networks[:, net])
-        if sensors.size == 0:
+        member = np.ascontiguousarray(radars.networks[:, net])
+        if not member.any():
             continue
-        piece = np.concatenate([candidates[s] for s in sensors])
-        sensor = np.concatenate([np.full(candidates[s].size, s) for s in sensors])
-        order = np.lexsort((sensor, piece))
         _first_seen(
-            piece[order].astype(np.int64), sensor[order].astype(np.int64), vertex_threat,
-            pieces.time_s, pieces.ecef_m, pieces.alt_m, antenna,
-            np.ascontiguousarray(compiled.sensor_height_m, dtype=np.float64), free_space,
-            track[net],
+            grid.cell_start, grid.cell_points, grid.lon0_deg, grid.lat0_deg, grid.n_lon,
+            grid.n_lat, spheres.mid_m, spheres.half_m, spheres.mid_lon_deg, spheres.mid_lat_deg,
+            pieces.vertex_offset, pieces.time_s, pieces.ecef_m, pieces.alt_m, member, reach,
+            radars.antenna, radars.height_m, radars.free_space_m, track[net],
         )  # fmt: skip
     return readonly(track)

@@ -46,11 +46,18 @@ import numpy as np
 from numba import njit
 
 from skyshield.catalog import FireControl, ThreatClass
-from skyshield.engine.compiled import CompiledScenario, readonly
-from skyshield.engine.envelope import MAX_INTERVALS, antenna_ecef_m, envelope_on_piece, unit_frames
+from skyshield.engine.compiled import CompiledScenario, per_scenario, readonly
+from skyshield.engine.envelope import (
+    MAX_INTERVALS,
+    antenna_ecef_m,
+    envelope_prepared,
+    horizon_term_m,
+    sector_normals,
+    unit_frames,
+)
 from skyshield.engine.firetime import _running_max
 from skyshield.engine.pieces import Pieces
-from skyshield.engine.reach import PieceIndex, pieces_within
+from skyshield.engine.reach import PieceSpheres, PointGrid, margin_for, pairs_within, point_grid
 from skyshield.engine.sensors import detection_range_m
 from skyshield.engine.zones import (
     IntervalSets,
@@ -183,8 +190,6 @@ def _unit_windows(
     alt_m: np.ndarray,
     unit: np.ndarray,
     antenna: np.ndarray,
-    east: np.ndarray,
-    north: np.ndarray,
     params: np.ndarray,
     own_radar: bool,
     radar_m: np.ndarray,
@@ -194,14 +199,17 @@ def _unit_windows(
     must_head: bool,
     h_off: np.ndarray, h_lo: np.ndarray, h_hi: np.ndarray,
     dt: float,
+    normals: tuple[float, float, float, float, float, float],
+    horizon_m: float,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:  # fmt: skip
     """One unit's windows over its candidate pieces (sorted by piece, i.e. threat and time).
 
     ``params``: min range, max range, min alt, max alt, radar height, azimuth, half sector,
-    interceptor speed.
+    interceptor speed; ``normals`` and ``horizon_m`` the unit's sector normals and horizon
+    term (:func:`~skyshield.engine.envelope.sector_normals`, ``horizon_term_m``).
     """
     min_r, max_r, min_alt, max_alt = params[0], params[1], params[2], params[3]
-    radar_h, azimuth, half, speed = params[4], params[5], params[6], params[7]
+    half, speed = params[6], params[7]
     lo = np.empty(MAX_INTERVALS)
     hi = np.empty(MAX_INTERVALS)
     cap = 64
@@ -224,10 +232,10 @@ def _unit_windows(
         while q < n and vertex_threat[cand[q]] == i:
             p = cand[q]
             q += 1
-            k = envelope_on_piece(
+            k = envelope_prepared(
                 ecef_m[p], ecef_m[p + 1], time_s[p + 1] - time_s[p], alt_m[p], alt_m[p + 1],
-                unit, min_r, max_r, min_alt, max_alt, own_radar, antenna, radar_m[i], radar_h,
-                east, north, azimuth, half, lo, hi,
+                unit, min_r, max_r, min_alt, max_alt, own_radar, antenna, radar_m[i],
+                horizon_m, half, normals, lo, hi,
             )  # fmt: skip
             for c in range(k):
                 a, b = time_s[p] + lo[c], time_s[p] + hi[c]
@@ -286,38 +294,34 @@ def _unit_windows(
     return w_threat[:n_w], w_k0[:n_w], w_k1[:n_w], w_out[:n_w]
 
 
-def engagement_windows(
-    compiled: CompiledScenario,
-    pieces: Pieces,
-    index: PieceIndex,
-    track_s: np.ndarray,
-    territory: IntervalSets,
-    polygons: ZonePolygons,
-) -> Windows:
-    """All engagement windows of one route set (see the module docstring)."""
-    dt = float(compiled.time_step_s)
+@dataclass(frozen=True, slots=True)
+class _Units:
+    """A scenario's fire units, built once (:func:`skyshield.engine.compiled.per_scenario`)."""
+
+    ground: np.ndarray  # (n_units, 3) float64: ECEF of the unit's ground point
+    antenna: np.ndarray  # (n_units, 3) float64: ECEF of its radar
+    params: np.ndarray  # (n_units, 8) float64: see _unit_windows
+    own_radar: np.ndarray  # (n_units,) bool
+    radar_m: np.ndarray  # (n_units, n_threats) float64: own radar's range per threat
+    may_engage: np.ndarray  # (n_units, n_threats) bool: class allowed, tasked, pk > 0
+    normals: np.ndarray  # (n_units, 6) float64: sector normals (zero for a full circle)
+    horizon_m: np.ndarray  # (n_units,) float64: the radar's share of the horizon
+    grids: dict[float, PointGrid]  # by margin (the longest half-piece allowed for)
+
+
+def _units(compiled: CompiledScenario) -> _Units:
     n_units = compiled.n_units
-    unit_ecef = antenna_ecef_m(compiled.unit_lon_deg, compiled.unit_lat_deg, np.zeros(n_units))
-    antenna = antenna_ecef_m(
-        compiled.unit_lon_deg, compiled.unit_lat_deg, compiled.unit_radar_height_m
-    )
-    east, north = unit_frames(compiled.unit_lon_deg, compiled.unit_lat_deg)
     class_allowed = classes_allowed(compiled)
     as_drone = class_allowed[:, ThreatClass.DRONE.position]
     decoy = ThreatClass.DECOY.position
     cls = compiled.threat_class
-    vertex_threat = np.repeat(np.arange(compiled.n_threats), np.diff(pieces.vertex_offset))
-    zones: dict[int, IntervalSets] = {}
-    heading: dict[int, IntervalSets] = {}
-    parts: list[tuple[np.ndarray, ...]] = []
-    entries: dict[int, np.ndarray] = {}
-    threatens: dict[int, IntervalSets] = {}
+    east, north = unit_frames(compiled.unit_lon_deg, compiled.unit_lat_deg)
+    params = np.zeros((n_units, 8))
+    radar_m = np.zeros((n_units, compiled.n_threats))
+    may_engage = np.zeros((n_units, compiled.n_threats), dtype=bool)
     drone = ThreatClass.DRONE.position
     for u in range(n_units):
         nation = int(compiled.unit_roe_nation[u])  # host-nation rules (issue #22)
-        if int(compiled.roe_clock[nation]) == 1 and nation not in entries:
-            entries[nation] = zone_entry_s(compiled, nation, pieces, territory, polygons)
-        cleared_s = cleared_times_s(compiled, u, track_s, entries.get(nation))
         # a drone a unit may take for a decoy (issue #22) is engaged as a decoy
         as_decoy = (
             (cls == drone)
@@ -325,26 +329,10 @@ def engagement_windows(
             & bool(compiled.roe_require_id[nation])
             & (compiled.unit_drone_taken_for_decoy[u] > 0)
         )
-        engaged = (
-            (class_allowed[u][cls] | ((cls == decoy) & as_drone[u]) | as_decoy)
-            & (compiled.unit_pk[u][cls] > 0)
-            & (cleared_s < np.inf)
+        may_engage[u] = (class_allowed[u][cls] | ((cls == decoy) & as_drone[u]) | as_decoy) & (
+            compiled.unit_pk[u][cls] > 0
         )
-        if not engaged.any():
-            continue
-        max_r = float(compiled.unit_max_range_m[u])
-        cand = pieces_within(index, unit_ecef[u], float(compiled.unit_lat_deg[u]), max_r)
-        if cand.size == 0:
-            continue
-        if nation not in zones:
-            zones[nation] = nation_zone_intervals(compiled, nation, pieces, territory, polygons)
-        must_head = bool(compiled.roe_must_head[nation])
-        if must_head and nation not in heading:
-            heading[nation] = heading_intervals(compiled, nation, pieces, territory)
-        z = zones[nation]
-        h = heading.get(nation, z)
-        own_radar = int(compiled.unit_fire_control[u]) == _OWN_RADAR
-        radar_m = np.asarray(
+        radar_m[u] = np.asarray(
             detection_range_m(
                 compiled.unit_radar_range_m[u],
                 compiled.unit_radar_reference_rcs_m2[u],
@@ -352,40 +340,202 @@ def engagement_windows(
             ),
             dtype=np.float64,
         )
-        params = np.array(
-            [
-                compiled.unit_min_range_m[u], max_r, compiled.unit_min_alt_m[u],
-                compiled.unit_max_alt_m[u], compiled.unit_radar_height_m[u],
-                compiled.unit_radar_azimuth_rad[u], compiled.unit_radar_half_sector_rad[u],
-                compiled.unit_interceptor_mps[u],
-            ],
-            dtype=np.float64,
+        params[u] = (
+            compiled.unit_min_range_m[u], compiled.unit_max_range_m[u],
+            compiled.unit_min_alt_m[u], compiled.unit_max_alt_m[u],
+            compiled.unit_radar_height_m[u], compiled.unit_radar_azimuth_rad[u],
+            compiled.unit_radar_half_sector_rad[u], compiled.unit_interceptor_mps[u],
         )  # fmt: skip
-        threat, k0, k1, outside = _unit_windows(
-            cand, pieces.vertex_offset, vertex_threat, pieces.time_s, pieces.ecef_m,
-            pieces.alt_m, unit_ecef[u], antenna[u], east[u], north[u], params, own_radar,
-            radar_m, engaged, cleared_s, z.offset, z.lo_s, z.hi_s, z.code, must_head,
-            h.offset, h.lo_s, h.hi_s, dt,
-        )  # fmt: skip
-        threatening = np.ones(threat.size, dtype=bool)
-        if compiled.roe_threat_within_m[nation] > 0:  # threat assessment (issue #22)
-            if nation not in threatens:
-                threatens[nation] = threat_intervals(compiled, nation, pieces)
-            t = threatens[nation]
-            threat, k0, k1, outside, threatening = _split_threatening(
-                threat, k0, k1, outside, t.offset, t.lo_s, t.hi_s, dt,
-                not bool(compiled.roe_only_threatening[nation]),
-            )  # fmt: skip
-        parts.append(
-            (np.full(threat.size, u, dtype=np.int64), threat, k0, k1, outside, threatening)
+    normals, horizon = _unit_terms(params, np.ascontiguousarray(east), np.ascontiguousarray(north))
+    return _Units(
+        ground=readonly(
+            antenna_ecef_m(compiled.unit_lon_deg, compiled.unit_lat_deg, np.zeros(n_units))
+        ),
+        antenna=readonly(
+            antenna_ecef_m(
+                compiled.unit_lon_deg, compiled.unit_lat_deg, compiled.unit_radar_height_m
+            )
+        ),
+        params=readonly(params),
+        own_radar=readonly(np.asarray(compiled.unit_fire_control == _OWN_RADAR)),
+        radar_m=readonly(radar_m),
+        may_engage=readonly(may_engage),
+        normals=readonly(normals),
+        horizon_m=readonly(horizon),
+        grids={},
+    )
+
+
+@njit(cache=True, nogil=True)
+def _unit_terms(
+    params: np.ndarray, east: np.ndarray, north: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each unit's sector normals and horizon term, as :func:`_unit_windows` reads them."""
+    normals = np.zeros((params.shape[0], 6))
+    horizon = np.zeros(params.shape[0])
+    for u in range(params.shape[0]):
+        horizon[u] = horizon_term_m(params[u, 4])
+        if params[u, 6] < np.pi:
+            normals[u] = sector_normals(params[u, 5], params[u, 6], east[u], north[u])
+    return normals, horizon
+
+
+def _grid(units: _Units, compiled: CompiledScenario, margin_m: float) -> PointGrid:
+    grid = units.grids.get(margin_m)
+    if grid is None:
+        grid = point_grid(
+            compiled.unit_lon_deg, compiled.unit_lat_deg, units.params[:, 1], margin_m
         )
-    if parts:
+        units.grids[margin_m] = grid
+    return grid
+
+
+@njit(cache=True, nogil=True)
+def _all_windows(
+    todo: np.ndarray,
+    cand_offset: np.ndarray,
+    cand: np.ndarray,
+    vertex_offset: np.ndarray,
+    vertex_threat: np.ndarray,
+    time_s: np.ndarray,
+    ecef_m: np.ndarray,
+    alt_m: np.ndarray,
+    ground: np.ndarray,
+    antenna: np.ndarray,
+    params: np.ndarray,
+    own_radar: np.ndarray,
+    radar_m: np.ndarray,
+    normals: np.ndarray,
+    horizon_m: np.ndarray,
+    engaged: np.ndarray,
+    cleared_s: np.ndarray,
+    unit_nation: np.ndarray,
+    z_off: np.ndarray, z_lo: np.ndarray, z_hi: np.ndarray, z_out: np.ndarray,
+    must_head: np.ndarray,
+    h_off: np.ndarray, h_lo: np.ndarray, h_hi: np.ndarray,
+    dt: float,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:  # fmt: skip
+    """Every unit in ``todo``'s windows, by :func:`_unit_windows`, concatenated in unit order.
+
+    Per nation ``n`` the zone (heading) intervals' offsets are row ``n`` of ``z_off``
+    (``h_off``) into the flat interval arrays.
+    """
+    units = []
+    parts = []
+    total = 0
+    for u in todo:
+        n = unit_nation[u]
+        sector = normals[u]
+        part = _unit_windows(
+            cand[cand_offset[u]:cand_offset[u + 1]], vertex_offset, vertex_threat, time_s,
+            ecef_m, alt_m, ground[u], antenna[u], params[u], own_radar[u],
+            radar_m[u], engaged[u], cleared_s[u], z_off[n], z_lo, z_hi, z_out, must_head[n],
+            h_off[n], h_lo, h_hi, dt,
+            (sector[0], sector[1], sector[2], sector[3], sector[4], sector[5]), horizon_m[u],
+        )  # fmt: skip
+        units.append(u)
+        parts.append(part)
+        total += part[0].shape[0]
+    unit = np.empty(total, dtype=np.int64)
+    threat = np.empty(total, dtype=np.int64)
+    k0 = np.empty(total, dtype=np.int64)
+    k1 = np.empty(total, dtype=np.int64)
+    outside = np.empty(total, dtype=np.bool_)
+    w = 0
+    for m in range(len(parts)):
+        part = parts[m]
+        for j in range(part[0].shape[0]):
+            unit[w], threat[w], k0[w], k1[w], outside[w] = (
+                units[m], part[0][j], part[1][j], part[2][j], part[3][j],
+            )  # fmt: skip
+            w += 1
+    return unit, threat, k0, k1, outside
+
+
+def _packed(
+    n_nations: int, n_threats: int, sets: dict[int, IntervalSets]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Per-nation interval sets as one offsets row per nation into flat arrays (none: empty)."""
+    offset = np.zeros((n_nations, n_threats + 1), dtype=np.int64)
+    lo, hi, code = [np.zeros(0)], [np.zeros(0)], [np.zeros(0, dtype=np.int64)]
+    base = 0
+    for nation, z in sets.items():
+        offset[nation] = z.offset + base
+        lo.append(z.lo_s)
+        hi.append(z.hi_s)
+        code.append(z.code)
+        base += z.lo_s.shape[0]
+    return (
+        offset,
+        np.concatenate(lo).astype(np.float64),
+        np.concatenate(hi).astype(np.float64),
+        np.concatenate(code).astype(np.int64),
+    )
+
+
+def engagement_windows(
+    compiled: CompiledScenario,
+    pieces: Pieces,
+    spheres: PieceSpheres,
+    track_s: np.ndarray,
+    territory: IntervalSets,
+    polygons: ZonePolygons,
+) -> Windows:
+    """All engagement windows of one route set (see the module docstring)."""
+    dt = float(compiled.time_step_s)
+    n_units = compiled.n_units
+    n_threats = compiled.n_threats
+    units = per_scenario(compiled, "windows.units", lambda: _units(compiled))
+    # the earliest fire time: the nation's delay from its authorization clock (issue #22)
+    entries: dict[int, np.ndarray] = {}
+    cleared_s = np.empty((n_units, n_threats))
+    for u in range(n_units):
+        nation = int(compiled.unit_roe_nation[u])
+        if int(compiled.roe_clock[nation]) == 1 and nation not in entries:
+            entries[nation] = zone_entry_s(compiled, nation, pieces, territory, polygons)
+        cleared_s[u] = cleared_times_s(compiled, u, track_s, entries.get(nation))
+    engaged = units.may_engage & (cleared_s < np.inf)
+    grid = _grid(units, compiled, margin_for(spheres))
+    cand_offset, cand = pairs_within(grid, spheres, units.ground, units.params[:, 1])
+    todo = np.flatnonzero(engaged.any(axis=1) & (np.diff(cand_offset) > 0)).astype(np.int64)
+    roe_nation = np.ascontiguousarray(compiled.unit_roe_nation, dtype=np.int64)
+    nations = sorted({int(n) for n in roe_nation[todo]})
+    zones = {n: nation_zone_intervals(compiled, n, pieces, territory, polygons) for n in nations}
+    heading = {
+        n: heading_intervals(compiled, n, pieces, territory)
+        for n in nations
+        if compiled.roe_must_head[n]
+    }
+    n_nations = len(compiled.nation_codes)
+    z_off, z_lo, z_hi, z_code = _packed(n_nations, n_threats, zones)
+    h_off, h_lo, h_hi, _ = _packed(n_nations, n_threats, heading)
+    vertex_threat = np.repeat(np.arange(n_threats), np.diff(pieces.vertex_offset))
+    unit, threat, k0, k1, outside = _all_windows(
+        todo, cand_offset, cand, pieces.vertex_offset, vertex_threat, pieces.time_s,
+        pieces.ecef_m, pieces.alt_m, units.ground, units.antenna,
+        units.params, units.own_radar, units.radar_m, units.normals, units.horizon_m, engaged,
+        cleared_s,
+        roe_nation, z_off, z_lo, z_hi, z_code,
+        np.ascontiguousarray(compiled.roe_must_head, dtype=np.bool_), h_off, h_lo, h_hi, dt,
+    )  # fmt: skip
+    threatening = np.ones(threat.size, dtype=bool)
+    assessing = [n for n in nations if compiled.roe_threat_within_m[n] > 0]
+    if assessing:  # threat assessment (issue #22): cut windows where the track threatens
+        keep = ~np.isin(roe_nation[unit], assessing)
+        parts = [(unit[keep], threat[keep], k0[keep], k1[keep], outside[keep], threatening[keep])]
+        threatens = {n: threat_intervals(compiled, n, pieces) for n in assessing}
+        for u in np.unique(unit[~keep]):
+            n = int(roe_nation[u])
+            mine = unit == u
+            t = threatens[n]
+            th, a, b, out, flag = _split_threatening(
+                threat[mine], k0[mine], k1[mine], outside[mine], t.offset, t.lo_s, t.hi_s, dt,
+                not bool(compiled.roe_only_threatening[n]),
+            )  # fmt: skip
+            parts.append((np.full(th.size, u, dtype=np.int64), th, a, b, out, flag))
         unit, threat, k0, k1, outside, threatening = (
             np.concatenate(x) for x in zip(*parts, strict=True)
         )
-    else:
-        unit = threat = k0 = k1 = np.zeros(0, dtype=np.int64)
-        outside = threatening = np.zeros(0, dtype=bool)
     order = np.lexsort((k0, unit, threat))
     return Windows(
         unit=readonly(unit[order].astype(np.int32)),
