@@ -128,6 +128,11 @@ def kernel_inputs(
         nation_cap=compiled.roe_cap_outside,
         shot_capacity=max(per_rep * n_reps, 1),
         skip_idle_steps=skip_idle_steps,
+        unit_on_s=compiled.unit_on_s,
+        unit_off_s=compiled.unit_off_s,
+        unit_platform=compiled.unit_platform,
+        unit_adequate_pk=compiled.unit_adequate_pk,
+        unit_cost_usd=compiled.unit_cost_usd,
     )
 
 
