@@ -84,8 +84,8 @@ run latitude-bound-dropped src/skyshield/scenario/models.py "lat_deg: Real = Fie
 run wave-of-zero-allowed src/skyshield/scenario/models.py "count: Integer = Field(ge=1, le=100_000)" "count: Integer = Field(ge=0, le=100_000)" tests/scenario/test_load.py tests/scenario/test_mutations.py
 # engine/kernel.py step 4, the greedy assignment (being rewritten on another branch: these lines)
 run assignment-worst-first src/skyshield/engine/kernel.py 'best = by_tie[np.argsort(-score[:n_cand][by_tie], kind="mergesort")]' 'best = by_tie[np.argsort(score[:n_cand][by_tie], kind="mergesort")]' tests/engine/test_kernel.py tests/engine/test_reference.py
-run threat-taken-twice src/skyshield/engine/kernel.py "if pending[i] >= 0 or free[u] <= 0 or ready[u] <= 0:" "if free[u] <= 0 or ready[u] <= 0:" tests/engine/test_kernel.py tests/engine/test_reference.py
-run score-ignores-time-to-impact src/skyshield/engine/kernel.py "/ ((flight[i] - k * dt) / dt + 1.0)" "/ 1.0" tests/engine/test_kernel.py tests/engine/test_reference.py
+run threat-taken-twice src/skyshield/engine/kernel.py "if pending[i] >= 0 or free[plat[u]] <= 0 or ready[u] <= 0:" "if free[plat[u]] <= 0 or ready[u] <= 0:" tests/engine/test_kernel.py tests/engine/test_reference.py
+run score-ignores-time-to-impact src/skyshield/engine/kernel.py "/ ((flight[i] - (s - launch[i]) * dt) / dt + 1.0)" "/ 1.0" tests/engine/test_kernel.py tests/engine/test_reference.py
 # issue #23 item 1: an empty not_reach_goal is "split unknown", decided from the data
 run empty-lost-read-as-0 src/skyshield/reports/load.py "not_reach_goal = parse_count(nrg_text) if lost_reported else None" "not_reach_goal = parse_count(nrg_text) if lost_reported else 0" tests/calibration/test_split.py -m "not slow" -k folded_split_does_not_collapse
 run empty-lost-read-as-0-loader src/skyshield/reports/load.py "not_reach_goal = parse_count(nrg_text) if lost_reported else None" "not_reach_goal = parse_count(nrg_text) if lost_reported else 0" tests/reports/test_load.py -k "empty_lost or accounts_for_every_launch"
@@ -113,3 +113,11 @@ run output-path-not-tried src/skyshield/terminal.py '        with path.open("ab"
 run export-suffix-ignored src/skyshield/cli/export.py "    file_format = _format_for(output, file_format)" "    file_format = file_format or ExportFormat.GEOJSON" tests/export/test_commands.py -k suffix
 run interrupt-marked-failed src/skyshield/runner/sweep.py "finish_run(directory, unfinished, RunStatus.PENDING)" "finish_run(directory, unfinished, RunStatus.FAILED)" tests/runner/test_sweep.py -k interrupt
 run nation-chart-colours-dropped src/skyshield/reporting/html.py 'by_unit_chart(t["by_unit"], colours)' 'by_unit_chart(t["by_unit"])' tests/report/test_html.py -k one_colour
+# issue #22 item 1: air patrols (sortie timelines, presence, weapon choice, one engagement per aircraft)
+run sortie-transit-ignored src/skyshield/engine/air.py "        on = takeoff + transit" "        on = takeoff" tests/engine/test_air.py -k sortie_plan
+run station-start-ignored src/skyshield/engine/kernel.py "                if s * dt < inp.unit_on_s[u]:
+                    continue" "                if False:
+                    continue" tests/engine/test_air.py -k "presence or on_station"
+run station-end-ignored src/skyshield/engine/kernel.py "                    or s * dt >= inp.unit_off_s[u]" "                    or False" tests/engine/test_air.py -k "presence or on_station"
+run weapon-choice-inverted src/skyshield/engine/kernel.py "        return cost_a < cost_b or (cost_a == cost_b and pk_a > pk_b)" "        return cost_a > cost_b or (cost_a == cost_b and pk_a > pk_b)" tests/engine/test_air.py -k weapon_choice
+run channel-per-weapon-not-per-aircraft src/skyshield/engine/kernel.py "            free[plat[u]] = inp.unit_channels[u]" "            free[plat[u]] += inp.unit_channels[u]" tests/engine/test_air.py -k one_engagement

@@ -49,11 +49,13 @@ def _patrol(**kw: Any) -> dict[str, Any]:
     return patrol
 
 
-def patrol_night(*, count: int = 8, threat: str = "shahed-136", **kw: Any) -> dict[str, Any]:
+def patrol_night(
+    *, count: int = 8, threat: str = "shahed-136", spacing_s: float = 300, **kw: Any
+) -> dict[str, Any]:
     """Drones from LAUNCH to Kyiv every 5 min; two sorties of an F-16 pair, nobody else."""
     d = one_on_one(threat=threat, count=count)
     d["fire_units"] = []
-    d["raid"]["waves"][0]["launch_spacing_s"] = 300
+    d["raid"]["waves"][0]["launch_spacing_s"] = spacing_s
     d["air_patrols"] = [_patrol(**kw)]
     d["monte_carlo"]["seed"] = 3
     return d
@@ -121,7 +123,8 @@ def test_air_patrol__fast_matches_reference_and_fires_only_on_station() -> None:
 
 
 def test_air_patrol__one_engagement_per_aircraft_at_a_time() -> None:
-    compiled = compile_scenario(scenario(patrol_night(count=12)))
+    # drones 20 s apart: several in an aircraft's reach at once, three weapons aboard
+    compiled = compile_scenario(scenario(patrol_night(count=10, spacing_s=20)))
     raw, _ = _compare(compiled, 4)
     dt = compiled.time_step_s
     launch = raw.launch_step[raw.shot_rep, raw.shot_threat]
