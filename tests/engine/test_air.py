@@ -191,3 +191,24 @@ def test_presence__windows_outside_station_time_are_never_used() -> None:
     assert raw.shot_rep.size > 0
     assert ((fire_s >= on) & (fire_s < off)).all()
     assert not math.isinf(off)
+
+
+def test_airborne_sensor__its_tracks_cue_the_patrol_in_both_engines() -> None:
+    # no ground radar: only the AEW orbit (at its altitude) gives the network its tracks
+    d = patrol_night(sorties=1, time_on_station_min=600)
+    d["sensors"] = []
+    blind = compile_scenario(scenario(d))
+    d["airborne_sensors"] = [
+        {
+            "id": "aew",
+            "nation": "UA",
+            "aircraft_type": "saab-340-aew",
+            "position": {"lon_deg": 30.5, "lat_deg": 50.4},
+            "networks": ["ua"],
+        }
+    ]
+    cued = compile_scenario(scenario(d))
+    assert cued.sensor_height_m[-1] == pytest.approx(6000.0)  # the catalog's orbit altitude
+    raw, _ = _compare(cued, 3)
+    assert raw.shot_rep.size > 0
+    assert prepare(blind, seed=3, n_reps=3).fast().shot_rep.size == 0

@@ -233,6 +233,7 @@ def simulate_block(inp: KernelInputs) -> KernelOutputs:
     shot_tau = np.empty(inp.shot_capacity, dtype=np.float64)
     shot_hit = np.empty(inp.shot_capacity, dtype=np.bool_)
     n_shots = 0
+    on_later = np.flatnonzero(np.isfinite(inp.unit_on_s))  # units with a presence interval
 
     for rep in range(n_reps):
         launch = inp.launch_step[rep]
@@ -443,8 +444,8 @@ def simulate_block(inp: KernelInputs) -> KernelOutputs:
             for q in range(n_reloading):
                 nxt = min(nxt, reload_at[reloading[q]])
             if n_active > 0:  # an aircraft coming on station may take an open window
-                for u in range(n_units):
-                    if s * dt < inp.unit_on_s[u] < np.inf:
+                for u in on_later:
+                    if s * dt < inp.unit_on_s[u]:
                         nxt = min(nxt, _first_step_at(inp.unit_on_s[u], dt))
             if nxt == np.iinfo(np.int64).max:
                 break
