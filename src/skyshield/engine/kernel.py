@@ -444,7 +444,8 @@ def simulate_block(inp: KernelInputs) -> KernelOutputs:
             for q in range(n_reloading):
                 nxt = min(nxt, reload_at[reloading[q]])
             if n_active > 0:  # an aircraft coming on station may take an open window
-                for u in on_later:
+                for q in range(on_later.shape[0]):
+                    u = int(on_later[q])
                     if s * dt < inp.unit_on_s[u]:
                         nxt = min(nxt, _first_step_at(inp.unit_on_s[u], dt))
             if nxt == np.iinfo(np.int64).max:
