@@ -84,8 +84,8 @@ run latitude-bound-dropped src/skyshield/scenario/models.py "lat_deg: Real = Fie
 run wave-of-zero-allowed src/skyshield/scenario/models.py "count: Integer = Field(ge=1, le=100_000)" "count: Integer = Field(ge=0, le=100_000)" tests/scenario/test_load.py tests/scenario/test_mutations.py
 # engine/kernel.py step 4, the greedy assignment (being rewritten on another branch: these lines)
 run assignment-worst-first src/skyshield/engine/kernel.py 'best = by_tie[np.argsort(-score[:n_cand][by_tie], kind="mergesort")]' 'best = by_tie[np.argsort(score[:n_cand][by_tie], kind="mergesort")]' tests/engine/test_kernel.py tests/engine/test_reference.py
-run threat-taken-twice src/skyshield/engine/kernel.py "if pending[i] >= 0 or free[u] <= 0 or ready[u] <= 0:" "if free[u] <= 0 or ready[u] <= 0:" tests/engine/test_kernel.py tests/engine/test_reference.py
-run score-ignores-time-to-impact src/skyshield/engine/kernel.py "/ ((flight[i] - k * dt) / dt + 1.0)" "/ 1.0" tests/engine/test_kernel.py tests/engine/test_reference.py
+run threat-taken-twice src/skyshield/engine/kernel.py "if pending[i] >= 0 or free[plat[u]] <= 0 or ready[u] <= 0:" "if free[plat[u]] <= 0 or ready[u] <= 0:" tests/engine/test_kernel.py tests/engine/test_reference.py
+run score-ignores-time-to-impact src/skyshield/engine/kernel.py "/ ((flight[i] - (s - launch[i]) * dt) / dt + 1.0)" "/ 1.0" tests/engine/test_kernel.py tests/engine/test_reference.py
 # issue #23 item 1: an empty not_reach_goal is "split unknown", decided from the data
 run empty-lost-read-as-0 src/skyshield/reports/load.py "not_reach_goal = parse_count(nrg_text) if lost_reported else None" "not_reach_goal = parse_count(nrg_text) if lost_reported else 0" tests/calibration/test_split.py -m "not slow" -k folded_split_does_not_collapse
 run empty-lost-read-as-0-loader src/skyshield/reports/load.py "not_reach_goal = parse_count(nrg_text) if lost_reported else None" "not_reach_goal = parse_count(nrg_text) if lost_reported else 0" tests/reports/test_load.py -k "empty_lost or accounts_for_every_launch"
@@ -146,3 +146,11 @@ run intercept-flat-against-b-squared src/skyshield/engine/intercept.py "    if a
 # issue 20, performance: the prebuilt grid's longitude range and the running maximum's walk back
 run grid-longitude-too-narrow src/skyshield/engine/reach.py "                dlon = np.degrees(2.0 * np.arcsin(d / ring)) + _SLACK_DEG" "                dlon = np.degrees(d / (2.0 * _MIN_RADIUS_M)) + _SLACK_DEG" tests/engine/test_reach.py
 run running-max-walks-back-too-little src/skyshield/engine/firetime.py "            if time_s[back + 1] + _SLACK_S < best:" "            if time_s[back + 1] + _SLACK_S < best + 600.0:" tests/engine/test_reach.py
+# issue #22 item 1: air patrols (sortie timelines, presence, weapon choice, one engagement per aircraft)
+run sortie-transit-ignored src/skyshield/engine/air.py "        on = takeoff + transit" "        on = takeoff" tests/engine/test_air.py -k sortie_plan
+run station-start-ignored src/skyshield/engine/kernel.py "                if s * dt < inp.unit_on_s[u]:
+                    continue" "                if False:
+                    continue" tests/engine/test_air.py -k "presence or on_station"
+run station-end-ignored src/skyshield/engine/kernel.py "                    or s * dt >= inp.unit_off_s[u]" "                    or False" tests/engine/test_air.py -k "presence or on_station"
+run weapon-choice-inverted src/skyshield/engine/kernel.py "        return cost_a < cost_b or (cost_a == cost_b and pk_a > pk_b)" "        return cost_a > cost_b or (cost_a == cost_b and pk_a > pk_b)" tests/engine/test_air.py -k weapon_choice
+run channel-per-weapon-not-per-aircraft src/skyshield/engine/kernel.py "            free[plat[u]] = inp.unit_channels[u]" "            free[plat[u]] += inp.unit_channels[u]" tests/engine/test_air.py -k one_engagement

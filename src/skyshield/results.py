@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from skyshield.errors import StoreError
+from skyshield.metrics.air import air_patrols
 from skyshield.metrics.policy import cross_border, long_measures, per_replication_measures
 from skyshield.metrics.summary import by_class, by_target, by_unit, interceptors
 from skyshield.runner.montecarlo import Run
@@ -112,6 +113,9 @@ class RunSummary:
     # issue 23 item 10: the calibration applied (file, sha256, train_until, quarter, multipliers,
     # warnings), :meth:`skyshield.calibration.applied.AppliedCalibration.to_dict`; None if none
     calibration_applied: dict[str, Any] | None = None
+    # air patrols (issue #22): per patrol sorties, hours on station, rounds, kills, cost (not
+    # yet in the --json document or the results store)
+    air_patrols: pd.DataFrame | None = field(default=None, compare=False)
 
     # v3: ``calibration``, the calibration applied (null without one); by_target quantity
     # (impacts, reached_area), night_p5 and night_p95 in every summary table
@@ -230,4 +234,7 @@ def summarize(result: Run) -> RunSummary:
         cross_border=cross_border(measures, result.route_sets),
         measures=long_measures(measures),
         route_sets=result.geometry.n_realizations,
+        air_patrols=air_patrols(result.scenario, result.outcomes.shots, result.replications)
+        if result.scenario.air_patrols
+        else None,
     )

@@ -18,6 +18,8 @@ from pydantic import RootModel, ValidationError
 
 from skyshield.catalog.models import (
     RULE_ERROR,
+    AircraftFile,
+    AircraftParameters,
     DoctrineParameter,
     FireControlParameter,
     MissedRoundParameter,
@@ -27,13 +29,17 @@ from skyshield.catalog.models import (
     SystemsFile,
     ThreatParameters,
     ThreatsFile,
+    WeaponParameters,
+    WeaponsFile,
 )
 from skyshield.catalog.types import (
+    AircraftType,
     Catalog,
     ParameterEntry,
     Source,
     SystemType,
     ThreatType,
+    WeaponType,
 )
 from skyshield.errors import CatalogError, FieldProblem
 from skyshield.units import H_TO_S, KM_TO_M, MIN_TO_S, deg_to_rad, kmh_to_mps, mach_to_mps
@@ -44,7 +50,9 @@ __all__ = ["DATA_FILES", "SI_UNITS", "load_catalog", "parse_catalog", "read_cata
 SOURCES_FILE = "sources.yaml"
 THREATS_FILE = "threats.yaml"
 SYSTEMS_FILE = "systems.yaml"
-DATA_FILES = (SOURCES_FILE, THREATS_FILE, SYSTEMS_FILE)
+AIRCRAFT_FILE = "aircraft.yaml"
+WEAPONS_FILE = "weapons.yaml"
+DATA_FILES = (SOURCES_FILE, THREATS_FILE, SYSTEMS_FILE, AIRCRAFT_FILE, WEAPONS_FILE)
 
 
 def _same(value: float) -> float:
@@ -99,10 +107,19 @@ def read_catalog(directory: Traversable | Path) -> Catalog:
         sources_yaml=texts[SOURCES_FILE],
         threats_yaml=texts[THREATS_FILE],
         systems_yaml=texts[SYSTEMS_FILE],
+        aircraft_yaml=texts[AIRCRAFT_FILE],
+        weapons_yaml=texts[WEAPONS_FILE],
     )
 
 
-def parse_catalog(*, sources_yaml: str, threats_yaml: str, systems_yaml: str) -> Catalog:
+def parse_catalog(
+    *,
+    sources_yaml: str,
+    threats_yaml: str,
+    systems_yaml: str,
+    aircraft_yaml: str = "{}",
+    weapons_yaml: str = "{}",
+) -> Catalog:
     """Build a catalog from the text of its three data files.
 
     Units: file units in (km/h, km, min, ...), SI out (m/s, m, s, ...).
@@ -115,9 +132,17 @@ def parse_catalog(*, sources_yaml: str, threats_yaml: str, systems_yaml: str) ->
     sources = _validate(SourcesFile, SOURCES_FILE, sources_yaml).root
     threats = _validate(ThreatsFile, THREATS_FILE, threats_yaml).root
     systems = _validate(SystemsFile, SYSTEMS_FILE, systems_yaml).root
+    aircraft = _validate(AircraftFile, AIRCRAFT_FILE, aircraft_yaml).root
+    weapons = _validate(WeaponsFile, WEAPONS_FILE, weapons_yaml).root
 
     problems: list[tuple[str, FieldProblem]] = []
-    for file, specs in ((THREATS_FILE, threats), (SYSTEMS_FILE, systems)):
+    all_specs: tuple[tuple[str, Mapping[str, Any]], ...] = (
+        (THREATS_FILE, threats),
+        (SYSTEMS_FILE, systems),
+        (AIRCRAFT_FILE, aircraft),
+        (WEAPONS_FILE, weapons),
+    )
+    for file, specs in all_specs:
         for key, spec in specs.items():
             for name, param in _parameters(spec.parameters):
                 for i, source_id in enumerate(param.sources):
@@ -193,7 +218,47 @@ def parse_catalog(*, sources_yaml: str, threats_yaml: str, systems_yaml: str) ->
         )
         entries.extend(_entries("system", key, system.name, p))
 
+    aircraft_types: dict[str, AircraftType] = {}
+    for key, plane in aircraft.items():
+        si = _si_values(plane.parameters)
+        aircraft_types[key] = AircraftType(
+            key=key,
+            name=plane.name,
+            cruise_speed_mps=si["cruise_speed"],
+            dash_speed_mps=si["dash_speed"],
+            time_on_station_s=si["time_on_station"],
+            patrol_altitude_m=si["patrol_altitude"],
+            radar_range_m=si["radar_range"],
+            radar_reference_rcs_m2=si["radar_reference_rcs"],
+        )
+        entries.extend(_entries("aircraft", key, plane.name, plane.parameters))
+    weapon_types: dict[str, WeaponType] = {}
+    for key, weapon in weapons.items():
+        si = _si_values(weapon.parameters)
+        weapon_types[key] = WeaponType(
+            key=key,
+            name=weapon.name,
+            gun=weapon.gun,
+            min_range_m=si["min_range"],
+            max_range_m=si["max_range"],
+            min_altitude_m=si["min_altitude"],
+            max_altitude_m=si["max_altitude"],
+            speed_mps=si["speed"],
+            cost_per_round_usd=si["cost_per_round"],
+            rounds_per_engagement=int(si["rounds_per_engagement"]),
+            pk=(
+                si["pk_drone"],
+                si["pk_decoy"],
+                si["pk_cruise"],
+                si["pk_supersonic"],
+                si["pk_ballistic"],
+            ),
+        )
+        entries.extend(_entries("weapon", key, weapon.name, weapon.parameters))
+
     return Catalog(
+        aircraft=MappingProxyType(aircraft_types),
+        weapons=MappingProxyType(weapon_types),
         threats=MappingProxyType(threat_types),
         systems=MappingProxyType(system_types),
         sources=MappingProxyType(
@@ -213,8 +278,11 @@ def parse_catalog(*, sources_yaml: str, threats_yaml: str, systems_yaml: str) ->
     )
 
 
+_Params = ThreatParameters | SystemParameters | AircraftParameters | WeaponParameters
+
+
 def _parameters(
-    params: ThreatParameters | SystemParameters,
+    params: _Params,
 ) -> list[tuple[str, Quantity | DoctrineParameter | FireControlParameter | MissedRoundParameter]]:
     """List the parameters present in ``params``, in schema order."""
     found = ((name, getattr(params, name)) for name in type(params).model_fields)
@@ -226,15 +294,13 @@ def _to_si(quantity: Quantity) -> tuple[float, str]:
     return convert(quantity.value), si_unit
 
 
-def _si_values(params: ThreatParameters | SystemParameters) -> dict[str, float]:
+def _si_values(params: _Params) -> dict[str, float]:
     return {
         name: _to_si(param)[0] for name, param in _parameters(params) if isinstance(param, Quantity)
     }
 
 
-def _entries(
-    kind: str, key: str, type_name: str, params: ThreatParameters | SystemParameters
-) -> list[ParameterEntry]:
+def _entries(kind: str, key: str, type_name: str, params: _Params) -> list[ParameterEntry]:
     rows = []
     for name, param in _parameters(params):
         if isinstance(param, Quantity):

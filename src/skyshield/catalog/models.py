@@ -52,6 +52,17 @@ __all__ = [
     "ThreatsFile",
     "rule_error",
 ]
+# (air policing: aircraft and air-to-air weapons, appended)
+__all__ += [
+    "AIRCRAFT_UNITS",
+    "WEAPON_UNITS",
+    "AircraftFile",
+    "AircraftParameters",
+    "AircraftSpec",
+    "WeaponParameters",
+    "WeaponSpec",
+    "WeaponsFile",
+]
 
 RULE_ERROR = "catalog_rule"
 _REPR_MAX = 60
@@ -361,3 +372,113 @@ class SourceSpec(_Frozen):
 SourcesFile = RootModel[dict[Slug, SourceSpec]]
 ThreatsFile = RootModel[dict[Slug, ThreatSpec]]
 SystemsFile = RootModel[dict[Slug, SystemSpec]]
+
+
+# --- air policing: aircraft types and the weapons they carry (aircraft.yaml, weapons.yaml) ---
+
+AIRCRAFT_UNITS: Mapping[str, frozenset[str]] = {
+    "cruise_speed": _SPEED,
+    "dash_speed": _SPEED,
+    "time_on_station": _TIME | frozenset({"h"}),
+    "patrol_altitude": _LENGTH,
+    "radar_range": _KM,
+    "radar_reference_rcs": _AREA,
+}
+WEAPON_UNITS: Mapping[str, frozenset[str]] = {
+    "min_range": _KM,
+    "max_range": _KM,
+    "min_altitude": _LENGTH,
+    "max_altitude": _LENGTH,
+    "speed": _SPEED,
+    "cost_per_round": _USD,
+    "rounds_per_engagement": _COUNT,
+    "pk_drone": _PROBABILITY,
+    "pk_decoy": _PROBABILITY,
+    "pk_cruise": _PROBABILITY,
+    "pk_supersonic": _PROBABILITY,
+    "pk_ballistic": _PROBABILITY,
+}
+_AIR_POSITIVE = frozenset(
+    {"cruise_speed", "dash_speed", "time_on_station", "max_range", "max_altitude", "speed"}
+)
+
+
+def _check_air_quantity(
+    units: Mapping[str, frozenset[str]], value: Quantity, info: ValidationInfo
+) -> Quantity:
+    name = info.field_name or ""
+    if value.unit not in units[name]:
+        raise rule_error(f"unit one of {', '.join(sorted(units[name]))}", value.unit)
+    if name in _AIR_POSITIVE and value.value <= 0:
+        raise rule_error("a value > 0", value.value)
+    return value
+
+
+class AircraftParameters(_Frozen):
+    """Parameters of an aircraft type (fighter, helicopter, AEW; units: :data:`AIRCRAFT_UNITS`).
+
+    ``radar_range`` is against ``radar_reference_rcs``; 0 = no radar used as a network sensor.
+    """
+
+    cruise_speed: Quantity
+    dash_speed: Quantity
+    time_on_station: Quantity
+    patrol_altitude: Quantity
+    radar_range: Quantity
+    radar_reference_rcs: Quantity
+
+    @field_validator("*")
+    @classmethod
+    def _unit_allowed(cls, value: Quantity, info: ValidationInfo) -> Quantity:
+        return _check_air_quantity(AIRCRAFT_UNITS, value, info)
+
+
+class AircraftSpec(_Frozen):
+    """One aircraft type as written in ``aircraft.yaml``."""
+
+    name: str = Field(min_length=1)
+    parameters: AircraftParameters
+
+
+class WeaponParameters(_Frozen):
+    """Parameters of an air-to-air weapon (units: :data:`WEAPON_UNITS`)."""
+
+    min_range: Quantity
+    max_range: Quantity
+    min_altitude: Quantity
+    max_altitude: Quantity
+    speed: Quantity
+    cost_per_round: Quantity
+    rounds_per_engagement: Quantity
+    pk_drone: Quantity
+    pk_decoy: Quantity
+    pk_cruise: Quantity
+    pk_supersonic: Quantity
+    pk_ballistic: Quantity
+
+    @field_validator("*")
+    @classmethod
+    def _unit_allowed(cls, value: Quantity, info: ValidationInfo) -> Quantity:
+        return _check_air_quantity(WEAPON_UNITS, value, info)
+
+    @model_validator(mode="after")
+    def _envelope_ordered(self) -> WeaponParameters:
+        if _in_km(self.min_range) >= _in_km(self.max_range):
+            raise rule_error("min_range < max_range", f"{self.min_range.value:g} km")
+        if _in_km(self.min_altitude) >= _in_km(self.max_altitude):
+            raise rule_error("min_altitude < max_altitude", f"{self.min_altitude.value:g}")
+        if self.rounds_per_engagement.value < 1:
+            raise rule_error("rounds_per_engagement >= 1", self.rounds_per_engagement.value)
+        return self
+
+
+class WeaponSpec(_Frozen):
+    """One air-to-air weapon as written in ``weapons.yaml``."""
+
+    name: str = Field(min_length=1)
+    gun: bool = False
+    parameters: WeaponParameters
+
+
+AircraftFile = RootModel[dict[Slug, AircraftSpec]]
+WeaponsFile = RootModel[dict[Slug, WeaponSpec]]

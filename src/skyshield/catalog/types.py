@@ -8,7 +8,7 @@ each number also carries its sources, confidence and basis (see :class:`Paramete
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from types import MappingProxyType
 
@@ -17,6 +17,7 @@ from skyshield.errors import CatalogError
 __all__ = [
     "REPORT_CLASSES",
     "THREATS_OF_REPORT_CLASS",
+    "AircraftType",
     "Basis",
     "Catalog",
     "Confidence",
@@ -28,6 +29,7 @@ __all__ = [
     "SystemType",
     "ThreatClass",
     "ThreatType",
+    "WeaponType",
 ]
 
 
@@ -274,6 +276,45 @@ class ParameterEntry:
 
 
 @dataclass(frozen=True, slots=True)
+class AircraftType:
+    """One aircraft type (fighter, armed helicopter, airborne early warning), in SI units."""
+
+    key: str
+    name: str
+    cruise_speed_mps: float  # transit between air base and station
+    dash_speed_mps: float  # run from the orbit to an intercept
+    time_on_station_s: float  # on station per sortie without tanker support
+    patrol_altitude_m: float
+    radar_range_m: float  # against radar_reference_rcs_m2; 0 = not used as a network sensor
+    radar_reference_rcs_m2: float
+
+
+@dataclass(frozen=True, slots=True)
+class WeaponType:
+    """One air-to-air weapon (missile or gun burst), in SI units."""
+
+    key: str
+    name: str
+    gun: bool
+    min_range_m: float
+    max_range_m: float
+    min_altitude_m: float
+    max_altitude_m: float
+    speed_mps: float
+    cost_per_round_usd: float
+    rounds_per_engagement: int
+    pk: tuple[float, float, float, float, float]  # single-round Pk in ThreatClass order
+
+
+def _no_aircraft() -> Mapping[str, AircraftType]:
+    return MappingProxyType({})
+
+
+def _no_weapons() -> Mapping[str, WeaponType]:
+    return MappingProxyType({})
+
+
+@dataclass(frozen=True, slots=True)
 class Catalog:
     """All threat and system types with their sources (read-only mappings)."""
 
@@ -281,6 +322,25 @@ class Catalog:
     systems: Mapping[str, SystemType]
     sources: Mapping[str, Source]
     entries: tuple[ParameterEntry, ...]
+    # air policing (appended): aircraft types and air-to-air weapons
+    aircraft: Mapping[str, AircraftType] = field(default_factory=_no_aircraft)
+    weapons: Mapping[str, WeaponType] = field(default_factory=_no_weapons)
+
+    def aircraft_type(self, key: str) -> AircraftType:
+        """Aircraft type ``key``; raises CatalogError listing the known keys if unknown."""
+        try:
+            return self.aircraft[key]
+        except KeyError:
+            known = ", ".join(sorted(self.aircraft))
+            raise CatalogError(f"unknown aircraft type {key!r}; known: {known}") from None
+
+    def weapon(self, key: str) -> WeaponType:
+        """Air-to-air weapon ``key``; raises CatalogError listing the known keys if unknown."""
+        try:
+            return self.weapons[key]
+        except KeyError:
+            known = ", ".join(sorted(self.weapons))
+            raise CatalogError(f"unknown weapon {key!r}; known: {known}") from None
 
     def threat(self, key: str) -> ThreatType:
         """Threat type ``key``; raises CatalogError listing the known keys if unknown."""

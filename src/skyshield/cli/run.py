@@ -205,6 +205,7 @@ def _print_summary(summary: RunSummary) -> None:
     if ("cost_per_downed_usd", "all", "all") in by.index:
         table.add_row("all", "all", "", "", "", _per_downed(by, ("all", "all")), style="bold")
     print_table(table)
+    _print_air_patrols(s)
     _print_cross_border(s)
 
 
@@ -214,6 +215,32 @@ def _per_downed(by: pd.DataFrame, key: tuple[str, str]) -> str:
     if math.isnan(r["mean"]):
         return "–"
     return fmt(r["mean"] / 1e6, r["ci95_low"] / 1e6, r["ci95_high"] / 1e6, 2)
+
+
+def _print_air_patrols(summary: RunSummary) -> None:
+    patrols = summary.air_patrols
+    if patrols is None or patrols.empty:
+        return
+    from skyshield.metrics.air import cost_per_downed_usd  # only for scenarios with patrols
+
+    table = Table(title="Air patrols per night (means)", title_justify="left")
+    for col in (
+        "patrol", "nation", "aircraft", "aircraft sorties", "hours on station", "rounds",
+        "kills", "cost USD M", "USD M per kill",
+    ):  # fmt: skip
+        table.add_column(
+            col, justify="left" if col in ("patrol", "nation", "aircraft") else "right"
+        )
+    for r in patrols.itertuples():
+        table.add_row(
+            str(r.patrol), str(r.nation), str(r.aircraft_type), str(r.aircraft_sorties),
+            f"{r.hours_on_station:.1f}", f"{r.rounds_mean:.1f}", f"{r.kills_mean:.1f}",
+            f"{r.cost_usd_mean / 1e6:.2f}", f"{r.cost_per_kill_usd / 1e6:.2f}",
+        )  # fmt: skip
+    print_table(table)
+    out.print(
+        f"All interceptors: USD {cost_per_downed_usd(summary.shots) / 1e6:.2f} M per threat downed"
+    )
 
 
 def _print_cross_border(summary: RunSummary) -> None:

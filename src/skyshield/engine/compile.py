@@ -16,6 +16,7 @@ from skyshield.catalog import (
     ThreatClass,
     load_catalog,
 )
+from skyshield.engine.air import CREW_IDENTIFICATION_SYSTEM, air_rows
 from skyshield.engine.compiled import CompiledScenario, readonly
 from skyshield.geo import NATION_CODES, find_city, nation_index
 from skyshield.scenario.models import (
@@ -124,6 +125,11 @@ def compile_scenario(scenario: Scenario, catalog: Catalog | None = None) -> Comp
         return [net in names for net in networks]
 
     sensors = scenario.sensors
+    air = air_rows(scenario, catalog)  # air patrols' weapon rows follow the fire units
+    crew = catalog.system(CREW_IDENTIFICATION_SYSTEM).identification(daylight=scenario.daylight)
+    n_ground = len(units)
+    n_all = n_ground + len(air.unit_ids)
+    network_fire = _FIRE_CONTROL.index(FireControl.NETWORK)
     return CompiledScenario(
         name=scenario.name,
         time_step_s=scenario.engine.time_step_s,
@@ -184,73 +190,122 @@ def compile_scenario(scenario: Scenario, catalog: Catalog | None = None) -> Comp
         route_offset=_arr(route_offset, np.int64),
         route_lon_deg=_arr(route_lon, np.float64),
         route_lat_deg=_arr(route_lat, np.float64),
-        unit_ids=tuple(u.id for u in units),
-        unit_system_keys=tuple(u.system for u in units),
-        unit_nation=_arr([nation_pos[u.nation] for u in units], np.int32),
-        unit_lon_deg=_arr([u.position.lon_deg for u in units], np.float64),
-        unit_lat_deg=_arr([u.position.lat_deg for u in units], np.float64),
-        unit_min_range_m=_arr([s.min_range_m for s in systems], np.float64),
-        unit_max_range_m=_arr([s.max_range_m for s in systems], np.float64),
-        unit_min_alt_m=_arr([s.min_altitude_m for s in systems], np.float64),
-        unit_max_alt_m=_arr([s.max_altitude_m for s in systems], np.float64),
-        unit_channels=_arr([s.channels for s in systems], np.int64),
-        unit_ready_capacity=_arr([s.launchers * s.rounds_per_launcher for s in systems], np.int64),
+        unit_ids=tuple(u.id for u in units) + tuple(air.unit_ids),
+        unit_system_keys=tuple(u.system for u in units) + tuple(air.unit_weapon),
+        unit_nation=_arr(
+            [nation_pos[u.nation] for u in units] + [nation_pos[n] for n in air.unit_nation],
+            np.int32,
+        ),
+        unit_lon_deg=_arr([u.position.lon_deg for u in units] + air.unit_lon_deg, np.float64),
+        unit_lat_deg=_arr([u.position.lat_deg for u in units] + air.unit_lat_deg, np.float64),
+        unit_min_range_m=_arr([s.min_range_m for s in systems] + air.unit_min_range_m, np.float64),
+        unit_max_range_m=_arr([s.max_range_m for s in systems] + air.unit_max_range_m, np.float64),
+        unit_min_alt_m=_arr([s.min_altitude_m for s in systems] + air.unit_min_alt_m, np.float64),
+        unit_max_alt_m=_arr([s.max_altitude_m for s in systems] + air.unit_max_alt_m, np.float64),
+        unit_channels=_arr([s.channels for s in systems] + [1] * len(air.unit_ids), np.int64),
+        unit_ready_capacity=_arr(
+            [s.launchers * s.rounds_per_launcher for s in systems] + air.unit_stock, np.int64
+        ),
         unit_stock=_arr(
             [
                 s.launchers * s.rounds_per_launcher if u.stock is None else u.stock
                 for u, s in zip(units, systems, strict=True)
-            ],
+            ]
+            + air.unit_stock,
             np.int64,
         ),
-        unit_reload_s=_arr([s.reload_s for s in systems], np.float64),
-        unit_interceptor_mps=_arr([s.interceptor_speed_mps for s in systems], np.float64),
-        unit_cost_usd=_arr([s.cost_per_shot_usd for s in systems], np.float64),
+        # no reload in the air: the ready rounds are the whole load
+        unit_reload_s=_arr([s.reload_s for s in systems] + [0.0] * len(air.unit_ids), np.float64),
+        unit_interceptor_mps=_arr(
+            [s.interceptor_speed_mps for s in systems] + air.unit_speed_mps, np.float64
+        ),
+        unit_cost_usd=_arr([s.cost_per_shot_usd for s in systems] + air.unit_cost_usd, np.float64),
         unit_pk=readonly(
-            np.asarray([list(s.pk) for s in systems], dtype=np.float64).reshape(
-                len(units), len(_CLASSES)
-            )
+            np.asarray(
+                [list(s.pk) for s in systems] + [list(p) for p in air.unit_pk], dtype=np.float64
+            ).reshape(n_all, len(_CLASSES))
         ),
         unit_tasked=_arr(
-            [[u.engages is None or c in u.engages for c in _CLASSES] for u in units], bool
-        ).reshape(len(units), len(_CLASSES)),
+            [[u.engages is None or c in u.engages for c in _CLASSES] for u in units]
+            + air.unit_tasked,
+            bool,
+        ).reshape(n_all, len(_CLASSES)),
         unit_rounds_per_engagement=_arr(
-            [s.shots_per_engagement if s.doctrine is Doctrine.SHOOT_SHOOT else 1 for s in systems],
+            [s.shots_per_engagement if s.doctrine is Doctrine.SHOOT_SHOOT else 1 for s in systems]
+            + air.unit_rounds,
             np.int64,
         ),
         unit_decoy_discrimination=_arr(
-            [s.identification(daylight=scenario.daylight)[0] for s in systems], np.float64
+            [s.identification(daylight=scenario.daylight)[0] for s in systems]
+            + [crew[0]] * len(air.unit_ids),
+            np.float64,
         ),
         unit_reserves=_arr(
-            [[u.reserve_for.get(c, 0) for c in _CLASSES] for u in units], np.int64
-        ).reshape(len(units), len(_CLASSES)),
-        unit_fire_control=_arr([_FIRE_CONTROL.index(s.fire_control) for s in systems], np.int8),
-        unit_radar_range_m=_arr([s.radar_range_m for s in systems], np.float64),
-        unit_radar_reference_rcs_m2=_arr([s.radar_reference_rcs_m2 for s in systems], np.float64),
-        unit_radar_height_m=_arr([s.radar_height_m for s in systems], np.float64),
-        unit_radar_azimuth_rad=_arr(
-            [math.radians(u.radar_azimuth_deg or 0.0) for u in units], np.float64
+            [[u.reserve_for.get(c, 0) for c in _CLASSES] for u in units]
+            + [[0] * len(_CLASSES)] * len(air.unit_ids),
+            np.int64,
+        ).reshape(n_all, len(_CLASSES)),
+        unit_fire_control=_arr(
+            [_FIRE_CONTROL.index(s.fire_control) for s in systems]
+            + [network_fire] * len(air.unit_ids),
+            np.int8,
         ),
-        unit_radar_half_sector_rad=_arr([s.radar_sector_rad / 2 for s in systems], np.float64),
+        unit_radar_range_m=_arr(
+            [s.radar_range_m for s in systems] + [0.0] * len(air.unit_ids), np.float64
+        ),
+        unit_radar_reference_rcs_m2=_arr(
+            [s.radar_reference_rcs_m2 for s in systems] + [1.0] * len(air.unit_ids), np.float64
+        ),
+        unit_radar_height_m=_arr(
+            [s.radar_height_m for s in systems] + air.unit_altitude_m, np.float64
+        ),
+        unit_radar_azimuth_rad=_arr(
+            [math.radians(u.radar_azimuth_deg or 0.0) for u in units] + [0.0] * len(air.unit_ids),
+            np.float64,
+        ),
+        unit_radar_half_sector_rad=_arr(
+            [s.radar_sector_rad / 2 for s in systems] + [math.pi] * len(air.unit_ids), np.float64
+        ),
         unit_networks=readonly(
-            np.asarray([membership(u.networks) for u in units], dtype=bool).reshape(
-                len(units), len(networks)
-            )
+            np.asarray(
+                [membership(u.networks) for u in units]
+                + [membership(n) for n in air.unit_networks],
+                dtype=bool,
+            ).reshape(n_all, len(networks))
         ),
         sensor_lon_deg=_arr(
-            [s.position.lon_deg for s in sensors] + [u.position.lon_deg for u in units], np.float64
+            [s.position.lon_deg for s in sensors]
+            + [u.position.lon_deg for u in units]
+            + air.unit_lon_deg
+            + air.sensor_lon_deg,
+            np.float64,
         ),
         sensor_lat_deg=_arr(
-            [s.position.lat_deg for s in sensors] + [u.position.lat_deg for u in units], np.float64
+            [s.position.lat_deg for s in sensors]
+            + [u.position.lat_deg for u in units]
+            + air.unit_lat_deg
+            + air.sensor_lat_deg,
+            np.float64,
         ),
         sensor_height_m=_arr(
-            [s.height_m for s in sensors] + [s.radar_height_m for s in systems], np.float64
+            [s.height_m for s in sensors]
+            + [s.radar_height_m for s in systems]
+            + air.unit_altitude_m
+            + air.sensor_height_m,
+            np.float64,
         ),
         sensor_range_m=_arr(
-            [s.radar_range_km * KM_TO_M for s in sensors] + [s.radar_range_m for s in systems],
+            [s.radar_range_km * KM_TO_M for s in sensors]
+            + [s.radar_range_m for s in systems]
+            + [0.0] * len(air.unit_ids)
+            + air.sensor_range_m,
             np.float64,
         ),
         sensor_reference_rcs_m2=_arr(
-            [s.reference_rcs_m2 for s in sensors] + [s.radar_reference_rcs_m2 for s in systems],
+            [s.reference_rcs_m2 for s in sensors]
+            + [s.radar_reference_rcs_m2 for s in systems]
+            + [1.0] * len(air.unit_ids)
+            + air.sensor_reference_rcs_m2,
             np.float64,
         ),
         ew_zone_lon_deg=_arr([z.position.lon_deg for z in scenario.ew_zones], np.float64),
@@ -259,7 +314,10 @@ def compile_scenario(scenario: Scenario, catalog: Catalog | None = None) -> Comp
         ew_zone_strength=_arr([z.strength for z in scenario.ew_zones], np.float64),
         sensor_networks=readonly(
             np.asarray(
-                [membership(s.networks) for s in sensors] + [membership(u.networks) for u in units],
+                [membership(s.networks) for s in sensors]
+                + [membership(u.networks) for u in units]
+                + [membership(n) for n in air.unit_networks]
+                + [membership(n) for n in air.sensor_networks],
                 dtype=bool,
             ).reshape(-1, len(networks))
         ),
@@ -272,19 +330,50 @@ def compile_scenario(scenario: Scenario, catalog: Catalog | None = None) -> Comp
         roe_threat_horizon_m=_arr([_horizon(n, in_time=False) for n in nations], np.float64),
         roe_threat_horizon_s=_arr([_horizon(n, in_time=True) for n in nations], np.float64),
         roe_clock=_arr([_CLOCKS[n.roe.authorization_clock] for n in nations], np.int8),
-        unit_roe_nation=_arr([nation_pos[u.operates_under or u.nation] for u in units], np.int32),
+        unit_roe_nation=_arr(
+            [nation_pos[u.operates_under or u.nation] for u in units]
+            + [nation_pos[n] for n in air.unit_nation],
+            np.int32,
+        ),
         unit_identification_delay_s=_arr(
-            [s.identification(daylight=scenario.daylight)[2] for s in systems], np.float64
+            [s.identification(daylight=scenario.daylight)[2] for s in systems]
+            + [crew[2]] * len(air.unit_ids),
+            np.float64,
         ),
         unit_drone_taken_for_decoy=_arr(
-            [s.identification(daylight=scenario.daylight)[1] for s in systems], np.float64
+            [s.identification(daylight=scenario.daylight)[1] for s in systems]
+            + [crew[1]] * len(air.unit_ids),
+            np.float64,
         ),
         threat_endurance_s=_arr([t.endurance_s for t in threat_types], np.float64),
         threat_loss_rate_per_s=_arr([t.loss_rate_per_s for t in threat_types], np.float64),
+        # an air-to-air missile that misses comes down whole like the ground systems' rounds
+        # (an AIM-120 hit a house at Wyryki-Wola, aa-2025-wyryki-aim120); a gun burst near the
+        # intercept point
         unit_missed_ballistic=_arr(
-            [s.missed_round is MissedRound.BALLISTIC for s in systems], bool
+            [s.missed_round is MissedRound.BALLISTIC for s in systems]
+            + [not catalog.weapons[w].gun for w in air.unit_weapon],
+            bool,
         ),
         asset_area_radius_m=_arr(
             [a.area_radius_km * KM_TO_M for a in scenario.assets.values()], np.float64
         ),
+        # air patrols (appended): presence, platform and weapon choice per unit row
+        unit_on_s=_arr(
+            [-math.inf] * n_ground + [air.platform_on_s[p] for p in air.unit_platform], np.float64
+        ),
+        unit_off_s=_arr(
+            [math.inf] * n_ground + [air.platform_off_s[p] for p in air.unit_platform], np.float64
+        ),
+        unit_platform=_arr(
+            list(range(n_ground)) + [n_ground + p for p in air.unit_platform], np.int64
+        ),
+        unit_adequate_pk=_arr([0.0] * n_ground + air.unit_adequate_pk, np.float64),
+        platform_ids=tuple(air.platform_ids),
+        platform_patrol=_arr(air.platform_patrol, np.int64),
+        platform_takeoff_s=_arr(air.platform_takeoff_s, np.float64),
+        platform_on_s=_arr(air.platform_on_s, np.float64),
+        platform_off_s=_arr(air.platform_off_s, np.float64),
+        platform_landing_s=_arr(air.platform_landing_s, np.float64),
+        patrol_ids=tuple(p.id for p in scenario.air_patrols),
     )

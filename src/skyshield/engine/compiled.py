@@ -133,6 +133,19 @@ class CompiledScenario:
     threat_loss_rate_per_s: np.ndarray  # (n_threats,) float64: hazard of coming down on its own
     unit_missed_ballistic: np.ndarray  # (n_units,) bool: a missed round flies on (else bursts)
     asset_area_radius_m: np.ndarray  # (n_assets,) float64: a threat ending within reached it
+    # air patrols (appended; skyshield.engine.air): fire-unit rows n_ground.. are (aircraft,
+    # weapon) rows; ground units are present always and each its own platform
+    unit_on_s: np.ndarray  # (n_units,) float64: on station from (after the raid start); -inf
+    unit_off_s: np.ndarray  # (n_units,) float64: leaves station at; inf
+    unit_platform: np.ndarray  # (n_units,) int64: channels are shared per platform (aircraft)
+    unit_adequate_pk: np.ndarray  # (n_units,) float64: weapon choice threshold
+    platform_ids: tuple[str, ...]  # (n_aircraft_sorties,) "patrol/sortie.aircraft"
+    platform_patrol: np.ndarray  # (n_aircraft_sorties,) int64: index in patrol_ids
+    platform_takeoff_s: np.ndarray  # (n_aircraft_sorties,) float64
+    platform_on_s: np.ndarray  # (n_aircraft_sorties,) float64
+    platform_off_s: np.ndarray  # (n_aircraft_sorties,) float64
+    platform_landing_s: np.ndarray  # (n_aircraft_sorties,) float64
+    patrol_ids: tuple[str, ...]
 
     @property
     def n_threats(self) -> int:

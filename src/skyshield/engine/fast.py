@@ -137,6 +137,11 @@ def kernel_inputs(
         unit_drone_taken_for_decoy=compiled.unit_drone_taken_for_decoy,
         unit_engage_decoys=compiled.roe_engage_decoys[compiled.unit_roe_nation].astype(np.int64),
         fall_s=fall_times_s(compiled, draws.fall_budget),
+        unit_on_s=compiled.unit_on_s,
+        unit_off_s=compiled.unit_off_s,
+        unit_platform=compiled.unit_platform,
+        unit_adequate_pk=compiled.unit_adequate_pk,
+        unit_cost_usd=compiled.unit_cost_usd,
     )
 
 

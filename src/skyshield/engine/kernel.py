@@ -17,6 +17,11 @@ an engagement resolves, a reload completes. Every visited step, in this order:
    class it is taken for apply; where the rules require identification a drone is taken for a
    decoy when its identification uniform is below the unit's error rate; a target taken for a
    decoy is engaged as the nation's ``engage_decoys`` says (never; in threatening windows; always);
+   Air patrols (:mod:`.air`): a unit row fires only while its aircraft is on station
+   (``unit_on_s <= s dt < unit_off_s``, raid time); the rows of one aircraft share its one
+   channel; among an aircraft's rows able to take a threat at this step only the weapon the
+   choice rule prefers (cheapest adequate, else best Pk) is a candidate. An aircraft coming
+   on station is an event;
 4. a unit fires its doctrine's rounds per engagement (one for shoot-look-shoot); round ``m`` at a
    threat hits when that threat's ``m``-th pre-drawn uniform is below the unit's kill probability.
 
@@ -109,6 +114,12 @@ class KernelInputs(NamedTuple):
     unit_engage_decoys: np.ndarray  # (n_units,) int64: 0 never, 1 if threatening, 2 always
     # issue #22: (n_reps, n_threats) float64: comes down on its own after launch, or inf
     fall_s: np.ndarray
+    # air patrols (appended; skyshield.engine.air)
+    unit_on_s: np.ndarray  # (n_units,) float64: fires only at times in [on, off) after the
+    unit_off_s: np.ndarray  # (n_units,) float64:   raid start (-inf, inf: always)
+    unit_platform: np.ndarray  # (n_units,) int64: units of one platform share its channels
+    unit_adequate_pk: np.ndarray  # (n_units,) float64: weapon choice threshold
+    unit_cost_usd: np.ndarray  # (n_units,) float64
 
 
 class KernelOutputs(NamedTuple):
@@ -165,6 +176,71 @@ def _decoy_off_limits(inp: KernelInputs, rep: int, i: int, u: int, w: int) -> bo
 
 
 @njit(cache=True, nogil=True)
+def _prefer(pk_a: float, cost_a: float, pk_b: float, cost_b: float, adequate: float) -> bool:
+    """Weapon ``a`` before ``b``: cheapest adequate first, else best Pk (engine.air)."""
+    ok_a = pk_a >= adequate
+    ok_b = pk_b >= adequate
+    if ok_a != ok_b:
+        return ok_a
+    if ok_a:
+        return cost_a < cost_b or (cost_a == cost_b and pk_a > pk_b)
+    return pk_a > pk_b or (pk_a == pk_b and cost_a < cost_b)
+
+
+@njit(cache=True, nogil=True)
+def _first_step_at(time_s: float, dt: float) -> int:
+    """First global step whose time ``s dt`` is at or after ``time_s`` (finite times)."""
+    k = int(np.ceil(time_s / dt))
+    while (k - 1) * dt >= time_s:
+        k -= 1
+    while k * dt < time_s:
+        k += 1
+    return k
+
+
+@njit(cache=True, nogil=True)
+def _choose_weapons(
+    inp: KernelInputs, cand: np.ndarray, n_cand: int, win: np.ndarray, win_threat: np.ndarray
+) -> int:
+    """Keep one candidate per (threat, platform): the weapon the choice rule prefers.
+
+    Compacts ``cand[:n_cand]`` in place and returns the new count (order kept).
+    """
+    n_plat = inp.unit_platform.max() + 1
+    key = np.empty(n_cand, dtype=np.int64)
+    for b in range(n_cand):
+        key[b] = win_threat[cand[b]] * n_plat + inp.unit_platform[inp.window_unit[win[cand[b]]]]
+    order = np.argsort(key, kind="mergesort")
+    keep = np.zeros(n_cand, dtype=np.bool_)
+    g = 0
+    while g < n_cand:
+        h = g + 1
+        while h < n_cand and key[order[h]] == key[order[g]]:
+            h += 1
+        best = order[g]
+        cls = inp.threat_class[win_threat[cand[best]]]
+        for q in range(g + 1, h):
+            b = order[q]
+            u = inp.window_unit[win[cand[b]]]
+            v = inp.window_unit[win[cand[best]]]
+            adequate = inp.unit_adequate_pk[u]
+            pk_u, cost_u = inp.unit_pk[u, cls], inp.unit_cost_usd[u]
+            pk_v, cost_v = inp.unit_pk[v, cls], inp.unit_cost_usd[v]
+            if _prefer(pk_u, cost_u, pk_v, cost_v, adequate) or (
+                u < v and not _prefer(pk_v, cost_v, pk_u, cost_u, adequate)
+            ):
+                best = b
+        keep[best] = True
+        g = h
+    m = 0
+    for b in range(n_cand):
+        if keep[b]:
+            cand[m] = cand[b]
+            m += 1
+    return m
+
+
+@njit(cache=True, nogil=True)
 def simulate_block(inp: KernelInputs) -> KernelOutputs:
     """Simulate a block of replications; see the module docstring for the rules."""
     n_reps, n_threats = inp.launch_step.shape
@@ -182,6 +258,7 @@ def simulate_block(inp: KernelInputs) -> KernelOutputs:
     shot_tau = np.empty(inp.shot_capacity, dtype=np.float64)
     shot_hit = np.empty(inp.shot_capacity, dtype=np.bool_)
     n_shots = 0
+    on_later = np.flatnonzero(np.isfinite(inp.unit_on_s))  # units with a presence interval
 
     for rep in range(n_reps):
         launch = inp.launch_step[rep]
@@ -217,7 +294,10 @@ def simulate_block(inp: KernelInputs) -> KernelOutputs:
                 c += 1
         order = np.argsort(gstart, kind="mergesort")
         # unit state
-        free = inp.unit_channels.copy()
+        plat = inp.unit_platform
+        free = np.zeros(plat.max() + 1 if n_units > 0 else 0, dtype=np.int64)
+        for u in range(n_units):
+            free[plat[u]] = inp.unit_channels[u]
         stock = inp.initial_stock[rep].copy()
         ready = np.minimum(inp.unit_ready_capacity, stock)
         reload_at = np.full(n_units, -1, dtype=np.int64)
@@ -242,7 +322,7 @@ def simulate_block(inp: KernelInputs) -> KernelOutputs:
             while q < n_pending:
                 i = pend_list[q]
                 if pending[i] <= s:
-                    free[pend_unit[i]] += 1
+                    free[plat[pend_unit[i]]] += 1
                     if pend_hit[i] and pend_tau[i] < lost_s[i]:
                         killed[i] = True
                         fate[rep, i] = _INTERCEPTED
@@ -279,12 +359,20 @@ def simulate_block(inp: KernelInputs) -> KernelOutputs:
                     or k * dt >= lost_s[i]
                     or stock[u] == 0
                     or _decoy_off_limits(inp, rep, i, u, w)
+                    or s * dt >= inp.unit_off_s[u]
                 ):
                     n_active -= 1
                     active[q] = active[n_active]
                     continue
                 q += 1
-                if pending[i] >= 0 or free[u] <= 0 or ready[u] <= 0 or rounds_at[i] >= max_rounds:
+                if s * dt < inp.unit_on_s[u]:
+                    continue  # not on station yet (an event: see the step advance)
+                if (
+                    pending[i] >= 0
+                    or free[plat[u]] <= 0
+                    or ready[u] <= 0
+                    or rounds_at[i] >= max_rounds
+                ):
                     continue
                 if stock[u] <= inp.unit_reserve_floor[rep, u, inp.threat_class[i]]:
                     continue  # what is left is held back for other classes
@@ -294,12 +382,18 @@ def simulate_block(inp: KernelInputs) -> KernelOutputs:
                 ):
                     continue
                 cand[n_cand] = a
-                score[n_cand] = (
+                n_cand += 1
+            if n_cand > 1:  # an aircraft offers one weapon per threat (engine.air)
+                n_cand = _choose_weapons(inp, cand, n_cand, win, win_threat)
+            for b in range(n_cand):
+                a = cand[b]
+                i = win_threat[a]
+                u = inp.window_unit[win[a]]
+                score[b] = (
                     inp.unit_pk[u, inp.threat_class[i]]
                     * inp.threat_priority[i]
-                    / ((flight[i] - k * dt) / dt + 1.0)
+                    / ((flight[i] - (s - launch[i]) * dt) / dt + 1.0)
                 )
-                n_cand += 1
             # 4. greedy assignment and fire
             if n_cand > 0:
                 # best score first; ties by threat, then unit (as the reference engine)
@@ -315,7 +409,7 @@ def simulate_block(inp: KernelInputs) -> KernelOutputs:
                     u = inp.window_unit[w]
                     k = s - launch[i]
                     nation = inp.unit_nation[u]
-                    if pending[i] >= 0 or free[u] <= 0 or ready[u] <= 0:
+                    if pending[i] >= 0 or free[plat[u]] <= 0 or ready[u] <= 0:
                         continue
                     if stock[u] <= inp.unit_reserve_floor[rep, u, inp.threat_class[i]]:
                         continue
@@ -352,7 +446,7 @@ def simulate_block(inp: KernelInputs) -> KernelOutputs:
                         n_shots += 1
                     ready[u] -= n_rounds
                     stock[u] -= n_rounds
-                    free[u] -= 1
+                    free[plat[u]] -= 1
                     if outside:
                         used_outside[nation] += 1
                     pending[i] = _arrival_step(launch[i], tau, dt)
@@ -374,6 +468,11 @@ def simulate_block(inp: KernelInputs) -> KernelOutputs:
                 nxt = min(nxt, pending[pend_list[q]])
             for q in range(n_reloading):
                 nxt = min(nxt, reload_at[reloading[q]])
+            if n_active > 0:  # an aircraft coming on station may take an open window
+                for q in range(on_later.shape[0]):
+                    u = int(on_later[q])
+                    if s * dt < inp.unit_on_s[u]:
+                        nxt = min(nxt, _first_step_at(inp.unit_on_s[u], dt))
             if nxt == np.iinfo(np.int64).max:
                 break
             s = max(s + 1, nxt)

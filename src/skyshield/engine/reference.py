@@ -502,7 +502,8 @@ def simulate_reference(
         pending: dict[int, tuple[int, int, bool, float]] = {}  # threat -> (step, unit, hit, τ)
         rounds_at = [0] * n
         track = np.full((len(c.network_names), n), np.inf)
-        free = [int(v) for v in c.unit_channels]
+        plat = [int(v) for v in c.unit_platform]
+        free = {plat[u]: int(c.unit_channels[u]) for u in range(c.n_units)}  # per aircraft
         stock = [int(v) for v in stock0[row]]
         ready = [min(int(a), b) for a, b in zip(c.unit_ready_capacity, stock, strict=True)]
         reload_at = [-1] * c.n_units
@@ -518,7 +519,7 @@ def simulate_reference(
                             track[nets, i] = np.minimum(track[nets, i], k * dt)
             for i, (step, u, hit, tau) in list(pending.items()):  # 1. resolve
                 if step <= s:
-                    free[u] += 1
+                    free[plat[u]] += 1
                     if hit and tau < lost_s[i]:
                         killed[i] = True
                         fate[row, i], fate_s[row, i], fate_unit[row, i] = (
@@ -545,8 +546,10 @@ def simulate_reference(
                     continue
                 held_back = held_back_for[int(c.threat_class[i])]
                 for u in range(c.n_units):
-                    if free[u] <= 0 or ready[u] <= 0 or stock[u] <= held_back[u]:
+                    if free[plat[u]] <= 0 or ready[u] <= 0 or stock[u] <= held_back[u]:
                         continue
+                    if not c.unit_on_s[u] <= s * dt < c.unit_off_s[u]:
+                        continue  # its aircraft is not on station
                     unit_track = float(track[c.unit_networks[u], i].min(initial=np.inf))
                     recognised = bool(
                         draws.discrimination_u[row, i] < c.unit_decoy_discrimination[u]
@@ -563,9 +566,13 @@ def simulate_reference(
                     steps_left = (flight[i] - k * dt) / dt + 1.0
                     score = float(c.unit_pk[u, c.threat_class[i]]) * priority[i] / steps_left
                     candidates.append((score, i, u, tau, outside))
-            for _, i, u, tau, outside in _assign(candidates, free, c.optimal_assignment):  # 4.
+            candidates = _one_weapon_per_aircraft(c, candidates)
+            free_of_unit = [free[plat[u]] for u in range(c.n_units)]
+            for _, i, u, tau, outside in _assign(
+                candidates, free_of_unit, c.optimal_assignment
+            ):  # 4.
                 nation = int(c.unit_roe_nation[u])
-                if i in pending or free[u] <= 0 or ready[u] <= 0:
+                if i in pending or free[plat[u]] <= 0 or ready[u] <= 0:
                     continue
                 if outside and 0 <= c.roe_cap_outside[nation] <= used_outside[nation]:
                     continue
@@ -589,7 +596,7 @@ def simulate_reference(
                     shots.append((row, u, i, s, tau, h))
                 ready[u] -= n_rounds
                 stock[u] -= n_rounds
-                free[u] -= 1
+                free[plat[u]] -= 1
                 used_outside[nation] += int(outside)
                 arrival = launch[i] + math.ceil(tau / dt - 1e-9)
                 pending[i] = (arrival, u, hit, tau)
@@ -626,6 +633,40 @@ def _fall_s(c: CompiledScenario, i: int, budget: float) -> float:
     """When threat ``i`` comes down on its own: fuel, or exponential with its loss rate."""
     rate = float(c.threat_loss_rate_per_s[i])
     return min(float(c.threat_endurance_s[i]), budget / rate if rate > 0 else math.inf)
+
+
+def _weapon_first(pk_a: float, cost_a: float, pk_b: float, cost_b: float, adequate: float) -> bool:
+    """Weapon ``a`` before ``b``: the cheapest with Pk >= ``adequate``, else the best Pk."""
+    if (pk_a >= adequate) != (pk_b >= adequate):
+        return pk_a >= adequate
+    if pk_a >= adequate:
+        return (cost_a, -pk_a) < (cost_b, -pk_b)
+    return (-pk_a, cost_a) < (-pk_b, cost_b)
+
+
+def _one_weapon_per_aircraft(
+    c: CompiledScenario, candidates: list[tuple[float, int, int, float, bool]]
+) -> list[tuple[float, int, int, float, bool]]:
+    """Each aircraft offers one weapon per threat: the one the choice rule prefers.
+
+    Ground units are each their own platform, so their candidates all stay. Between weapons
+    equal on both counts the lower unit row is kept.
+    """
+    chosen: dict[tuple[int, int], tuple[float, int, int, float, bool]] = {}
+    for cand in candidates:
+        i, u = cand[1], cand[2]
+        key = (i, int(c.unit_platform[u]))
+        if key not in chosen:
+            chosen[key] = cand
+            continue
+        v = chosen[key][2]
+        cls = int(c.threat_class[i])
+        a = (float(c.unit_pk[u, cls]), float(c.unit_cost_usd[u]))
+        b = (float(c.unit_pk[v, cls]), float(c.unit_cost_usd[v]))
+        adequate = float(c.unit_adequate_pk[u])
+        if _weapon_first(*a, *b, adequate) or (u < v and not _weapon_first(*b, *a, adequate)):
+            chosen[key] = cand
+    return [x for x in candidates if chosen[(x[1], int(c.unit_platform[x[2]]))] is x]
 
 
 def _assign(

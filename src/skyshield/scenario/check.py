@@ -15,7 +15,15 @@ import numpy as np
 from skyshield.catalog import ThreatClass, ThreatType, load_catalog
 from skyshield.errors import FieldProblem, GeographyError
 from skyshield.geo import NATION_CODES, find_city, geodesic_distance_m, territory_codes
-from skyshield.scenario.models import EwZone, FireUnit, Position, Scenario, Sensor
+from skyshield.scenario.models import (
+    AirborneSensor,
+    AirPatrol,
+    EwZone,
+    FireUnit,
+    Position,
+    Scenario,
+    Sensor,
+)
 from skyshield.units import KM_TO_M
 
 __all__ = [
@@ -168,6 +176,7 @@ def check_references(scenario: Scenario) -> list[FieldProblem]:
             f"a host whose `nations.{host}.hosts` lists {unit.nation} (its consent)",
             host,
         )
+    problems.extend(_air_references(scenario))
 
     for i, wave in enumerate(scenario.raid.waves):
         path = f"raid.waves[{i}]"
@@ -271,6 +280,63 @@ def range_warnings(scenario: Scenario) -> list[str]:
 def scenario_warnings(scenario: Scenario) -> list[str]:
     """Everything allowed but worth saying: placements (:func:`placement_warnings`), ranges."""
     return placement_warnings(scenario) + range_warnings(scenario)
+
+
+def _air_references(scenario: Scenario) -> list[FieldProblem]:
+    """Air patrols and airborne sensors: catalog types, weapons, nations, networks, ids."""
+    catalog = load_catalog()
+    problems: list[FieldProblem] = []
+    ids = {u.id for u in scenario.fire_units} | {s.id for s in scenario.sensors}
+
+    def need(ok: bool, path: str, expected: str, found: str) -> None:
+        if not ok:
+            problems.append(FieldProblem(path, expected, repr(found)))
+
+    groups: tuple[tuple[str, tuple[AirPatrol, ...] | tuple[AirborneSensor, ...]], ...] = (
+        ("air_patrols", scenario.air_patrols),
+        ("airborne_sensors", scenario.airborne_sensors),
+    )
+    for kind, items in groups:
+        for i, item in enumerate[AirPatrol | AirborneSensor](items):
+            path = f"{kind}[{i}]"
+            need(item.id not in ids, f"{path}.id", "an id not used before", item.id)
+            ids.add(item.id)
+            need(
+                item.nation in scenario.nations,
+                f"{path}.nation",
+                f"a nation declared under `nations` ({_one_of(scenario.nations)})",
+                item.nation,
+            )
+            need(
+                item.aircraft_type in catalog.aircraft,
+                f"{path}.aircraft_type",
+                f"a catalog aircraft type ({_one_of(catalog.aircraft)})",
+                item.aircraft_type,
+            )
+            for j, net in enumerate(item.networks):
+                need(
+                    net in scenario.networks,
+                    f"{path}.networks[{j}]",
+                    f"a network declared under `networks` ({_one_of(scenario.networks)})",
+                    net,
+                )
+            if isinstance(item, AirPatrol):
+                for weapon in item.loadout:
+                    need(
+                        weapon in catalog.weapons,
+                        f"{path}.loadout.{weapon}",
+                        f"a catalog air-to-air weapon ({_one_of(catalog.weapons)})",
+                        weapon,
+                    )
+            plane = catalog.aircraft.get(item.aircraft_type)
+            if isinstance(item, AirborneSensor) and plane is not None:
+                need(
+                    plane.radar_range_m > 0,
+                    f"{path}.aircraft_type",
+                    "an aircraft type with a radar (radar_range > 0)",
+                    item.aircraft_type,
+                )
+    return problems
 
 
 def asset_position(scenario: Scenario, name: str) -> Position | None:

@@ -18,6 +18,8 @@ from skyshield.catalog import ThreatClass
 
 __all__ = [
     "DEFAULT_START_TIME",
+    "AirPatrol",
+    "AirborneSensor",
     "Asset",
     "Assignment",
     "AuthorizationClock",
@@ -30,6 +32,7 @@ __all__ = [
     "MonteCarloSettings",
     "Nation",
     "Network",
+    "PatrolStation",
     "Position",
     "Raid",
     "Real",
@@ -285,6 +288,79 @@ class FireUnit(FrozenModel):
     )
 
 
+class PatrolStation(FrozenModel):
+    """Where a patrol orbits: its centre, how far from it a fighter runs to engage, altitude."""
+
+    position: Position
+    commit_radius_km: Real = Field(
+        default=30.0,
+        ge=0.0,
+        le=500.0,
+        allow_inf_nan=False,
+        description="How far from the orbit centre an aircraft runs out to engage; its reach "
+        "is this plus the weapon's range.",
+    )
+    altitude_m: Real | None = Field(default=None, ge=0.0, le=20000.0, allow_inf_nan=False)
+
+
+class AirPatrol(FrozenModel):
+    """Aircraft flying sorties from an air base to a patrol station (air policing).
+
+    Sortie ``j`` takes off at ``first_takeoff_min + j * sortie_interval_min`` (minutes after
+    the raid start), flies to the station at ``transit_speed_kmh``, stays
+    ``time_on_station_min + tanker_extra_min`` (Bingo fuel) and flies home. Each of its
+    ``aircraft`` carries ``loadout`` (weapon: rounds) and engages one threat at a time.
+    """
+
+    id: Name
+    nation: NationCode
+    aircraft_type: str
+    base: Position
+    station: PatrolStation
+    aircraft: Integer = Field(default=2, ge=1, le=100, description="Aircraft per sortie.")
+    sorties: Integer = Field(default=1, ge=1, le=200)
+    first_takeoff_min: Real = Field(default=0.0, ge=-1440.0, le=1440.0, allow_inf_nan=False)
+    sortie_interval_min: Real | None = Field(
+        default=None,
+        gt=0.0,
+        le=1440.0,
+        allow_inf_nan=False,
+        description="Minutes between take-offs (default: the time on station, so each sortie "
+        "arrives as the one before leaves).",
+    )
+    time_on_station_min: Real | None = Field(default=None, gt=0.0, le=1440.0, allow_inf_nan=False)
+    tanker_extra_min: Real = Field(default=0.0, ge=0.0, le=1440.0, allow_inf_nan=False)
+    transit_speed_kmh: Real | None = Field(default=None, gt=0.0, le=5000.0, allow_inf_nan=False)
+    loadout: dict[str, Annotated[Integer, Field(ge=1, le=100)]] = Field(min_length=1)
+    adequate_pk: Real = Field(
+        default=0.7,
+        ge=0.0,
+        le=1.0,
+        allow_inf_nan=False,
+        description="Weapon choice: the cheapest weapon able to engage whose kill probability "
+        "is at least this; if none, the one with the best kill probability.",
+    )
+    engages: tuple[ThreatClass, ...] | None = None
+    networks: tuple[Name, ...] = Field(min_length=1)
+    label: str = "notional position"
+
+
+class AirborneSensor(FrozenModel):
+    """An airborne early-warning aircraft in orbit: a network radar at its orbit altitude.
+
+    Its radar and altitude come from the catalog aircraft type unless given here. It is on
+    station the whole night (an orbit kept by relieving aircraft).
+    """
+
+    id: Name
+    nation: NationCode
+    aircraft_type: str
+    position: Position
+    altitude_m: Real | None = Field(default=None, ge=0.0, le=20000.0, allow_inf_nan=False)
+    networks: tuple[Name, ...] = Field(min_length=1)
+    label: str = "notional position"
+
+
 class Wave(FrozenModel):
     """A group of threats of one type launched from one site along one route."""
 
@@ -381,4 +457,11 @@ class Scenario(FrozenModel):
         default=False,
         description="The raid is flown by day: units that identify by sight use their "
         "catalog day figures (decoy recognition, misidentification, identification delay).",
+    )
+    # air policing (appended)
+    air_patrols: tuple[AirPatrol, ...] = Field(
+        default=(), description="Fighters (or armed helicopters) flying sorties to patrol orbits."
+    )
+    airborne_sensors: tuple[AirborneSensor, ...] = Field(
+        default=(), description="Airborne early warning in orbit (network radars at altitude)."
     )

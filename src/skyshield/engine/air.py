@@ -1,0 +1,209 @@
+"""Air patrols and airborne sensors expanded at compile time into engine rows.
+
+A patrol's sorties become *platforms* (one per aircraft per sortie) with a presence interval
+``[on, off]`` in seconds after the raid start: sortie ``j`` takes off at
+``first_takeoff + j × interval``, flies the great-circle distance from its air base to the orbit
+centre at the transit speed (``on``), stays its time on station plus any tanker extension
+(Bingo fuel: ``off``) and flies home. Each (platform, weapon of its loadout) becomes one fire
+unit row of the engines: the weapon's rounds are its stock, the rows of one platform share its
+presence interval and one engagement channel (an aircraft engages one threat at a time), and
+the event loop chooses among them (:func:`prefer_weapon`). An aircraft whose weapons are all
+spent (Winchester) stops engaging; it is not replaced earlier than the sortie plan says.
+
+A fighter's reach is approximated from the orbit centre on the ground: ``commit radius +
+weapon range`` (slant), and the time to an intercept at distance ``d`` as if the fighter
+dashed the commit radius and the weapon flew the rest, i.e. an effective interceptor speed
+``(R_c + R_w) / (R_c / v_dash + R_w / v_weapon)`` along the straight line from the orbit
+centre. It ignores where on its orbit the aircraft is and its altitude (a few km against tens
+of km of reach); fighters fire on network tracks (their own radar is not a network sensor).
+
+Airborne early warning is a network sensor at its orbit centre at its orbit altitude (the
+radar horizon grows with the height), present the whole night.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from skyshield.catalog import Catalog, ThreatClass
+from skyshield.geo import geodesic_distance_m
+from skyshield.scenario.models import AirPatrol, Scenario
+from skyshield.units import KM_TO_M, MIN_TO_S, kmh_to_mps
+
+__all__ = [
+    "CREW_IDENTIFICATION_SYSTEM",
+    "AirRows",
+    "Sortie",
+    "air_rows",
+    "prefer_weapon",
+    "sortie_plan",
+]
+
+_CLASSES = tuple(ThreatClass)
+# The system whose identification figures (decoy recognition, drone taken for a decoy,
+# identification delay, by night and by day; sourced in systems.yaml) aircraft crews use.
+CREW_IDENTIFICATION_SYSTEM = "f-16"
+
+
+@dataclass(frozen=True, slots=True)
+class Sortie:
+    """One sortie of one patrol, in seconds after the raid start."""
+
+    takeoff_s: float
+    on_s: float
+    off_s: float
+    landing_s: float
+
+
+def sortie_plan(patrol: AirPatrol, catalog: Catalog) -> list[Sortie]:
+    """List the sorties of ``patrol`` (each flown by ``patrol.aircraft`` aircraft)."""
+    plane = catalog.aircraft_type(patrol.aircraft_type)
+    speed = (
+        plane.cruise_speed_mps
+        if patrol.transit_speed_kmh is None
+        else kmh_to_mps(patrol.transit_speed_kmh)
+    )
+    distance = float(
+        geodesic_distance_m(
+            patrol.base.lon_deg,
+            patrol.base.lat_deg,
+            patrol.station.position.lon_deg,
+            patrol.station.position.lat_deg,
+        )
+    )
+    transit = distance / speed
+    station = (
+        plane.time_on_station_s
+        if patrol.time_on_station_min is None
+        else patrol.time_on_station_min * MIN_TO_S
+    ) + patrol.tanker_extra_min * MIN_TO_S
+    interval = (
+        station if patrol.sortie_interval_min is None else patrol.sortie_interval_min * MIN_TO_S
+    )
+    sorties = []
+    for j in range(patrol.sorties):
+        takeoff = patrol.first_takeoff_min * MIN_TO_S + j * interval
+        on = takeoff + transit
+        sorties.append(Sortie(takeoff, on, on + station, on + station + transit))
+    return sorties
+
+
+def prefer_weapon(pk_a: float, cost_a: float, pk_b: float, cost_b: float, adequate: float) -> bool:
+    """Whether weapon ``a`` is chosen over ``b`` (both able to engage the threat now).
+
+    Cheapest adequate first (kill probability at least ``adequate``); if neither is adequate,
+    the best kill probability, then the cheaper. Equal on both counts: not preferred (the
+    caller keeps the lower row).
+    """
+    ok_a, ok_b = pk_a >= adequate, pk_b >= adequate
+    if ok_a != ok_b:
+        return ok_a
+    if ok_a:
+        return cost_a < cost_b or (cost_a == cost_b and pk_a > pk_b)
+    return pk_a > pk_b or (pk_a == pk_b and cost_a < cost_b)
+
+
+@dataclass(slots=True)
+class AirRows:
+    """Fire-unit rows, sensors and platforms from a scenario's air patrols and AEW."""
+
+    unit_ids: list[str] = field(default_factory=list)
+    unit_weapon: list[str] = field(default_factory=list)
+    unit_nation: list[str] = field(default_factory=list)
+    unit_lon_deg: list[float] = field(default_factory=list)
+    unit_lat_deg: list[float] = field(default_factory=list)
+    unit_min_range_m: list[float] = field(default_factory=list)
+    unit_max_range_m: list[float] = field(default_factory=list)
+    unit_min_alt_m: list[float] = field(default_factory=list)
+    unit_max_alt_m: list[float] = field(default_factory=list)
+    unit_stock: list[int] = field(default_factory=list)
+    unit_speed_mps: list[float] = field(default_factory=list)
+    unit_cost_usd: list[float] = field(default_factory=list)
+    unit_pk: list[tuple[float, ...]] = field(default_factory=list)
+    unit_tasked: list[list[bool]] = field(default_factory=list)
+    unit_rounds: list[int] = field(default_factory=list)
+    unit_discrimination: list[float] = field(default_factory=list)
+    unit_altitude_m: list[float] = field(default_factory=list)
+    unit_networks: list[tuple[str, ...]] = field(default_factory=list)
+    unit_platform: list[int] = field(default_factory=list)  # index into platform_*
+    unit_adequate_pk: list[float] = field(default_factory=list)
+    platform_ids: list[str] = field(default_factory=list)
+    platform_patrol: list[int] = field(default_factory=list)
+    platform_takeoff_s: list[float] = field(default_factory=list)
+    platform_on_s: list[float] = field(default_factory=list)
+    platform_off_s: list[float] = field(default_factory=list)
+    platform_landing_s: list[float] = field(default_factory=list)
+    sensor_lon_deg: list[float] = field(default_factory=list)
+    sensor_lat_deg: list[float] = field(default_factory=list)
+    sensor_height_m: list[float] = field(default_factory=list)
+    sensor_range_m: list[float] = field(default_factory=list)
+    sensor_reference_rcs_m2: list[float] = field(default_factory=list)
+    sensor_networks: list[tuple[str, ...]] = field(default_factory=list)
+
+
+def air_rows(scenario: Scenario, catalog: Catalog) -> AirRows:
+    """Expand ``scenario.air_patrols`` and ``scenario.airborne_sensors`` (module docstring)."""
+    rows = AirRows()
+    discrimination = catalog.system(CREW_IDENTIFICATION_SYSTEM).decoy_discrimination
+    for p_index, patrol in enumerate(scenario.air_patrols):
+        plane = catalog.aircraft_type(patrol.aircraft_type)
+        altitude = (
+            plane.patrol_altitude_m
+            if patrol.station.altitude_m is None
+            else patrol.station.altitude_m
+        )
+        commit = patrol.station.commit_radius_km * KM_TO_M
+        for j, sortie in enumerate(sortie_plan(patrol, catalog)):
+            for a in range(patrol.aircraft):
+                platform = len(rows.platform_ids)
+                rows.platform_ids.append(f"{patrol.id}/{j + 1}.{a + 1}")
+                rows.platform_patrol.append(p_index)
+                rows.platform_takeoff_s.append(sortie.takeoff_s)
+                rows.platform_on_s.append(sortie.on_s)
+                rows.platform_off_s.append(sortie.off_s)
+                rows.platform_landing_s.append(sortie.landing_s)
+                for key, rounds in patrol.loadout.items():
+                    weapon = catalog.weapon(key)
+                    reach = commit + weapon.max_range_m
+                    speed = reach / (
+                        commit / plane.dash_speed_mps + weapon.max_range_m / weapon.speed_mps
+                    )
+                    rows.unit_ids.append(f"{patrol.id}/{j + 1}.{a + 1}/{key}")
+                    rows.unit_weapon.append(key)
+                    rows.unit_nation.append(patrol.nation)
+                    rows.unit_lon_deg.append(patrol.station.position.lon_deg)
+                    rows.unit_lat_deg.append(patrol.station.position.lat_deg)
+                    rows.unit_min_range_m.append(weapon.min_range_m if commit == 0 else 0.0)
+                    rows.unit_max_range_m.append(reach)
+                    rows.unit_min_alt_m.append(weapon.min_altitude_m)
+                    rows.unit_max_alt_m.append(weapon.max_altitude_m)
+                    rows.unit_stock.append(rounds)
+                    rows.unit_speed_mps.append(speed)
+                    rows.unit_cost_usd.append(weapon.cost_per_round_usd)
+                    rows.unit_pk.append(weapon.pk)
+                    rows.unit_tasked.append(
+                        [patrol.engages is None or c in patrol.engages for c in _CLASSES]
+                    )
+                    rows.unit_rounds.append(weapon.rounds_per_engagement)
+                    rows.unit_discrimination.append(discrimination)
+                    rows.unit_altitude_m.append(altitude)
+                    rows.unit_networks.append(patrol.networks)
+                    rows.unit_platform.append(platform)
+                    rows.unit_adequate_pk.append(patrol.adequate_pk)
+    for sensor in scenario.airborne_sensors:
+        plane = catalog.aircraft_type(sensor.aircraft_type)
+        rows.sensor_lon_deg.append(sensor.position.lon_deg)
+        rows.sensor_lat_deg.append(sensor.position.lat_deg)
+        rows.sensor_height_m.append(
+            plane.patrol_altitude_m if sensor.altitude_m is None else sensor.altitude_m
+        )
+        rows.sensor_range_m.append(plane.radar_range_m)
+        rows.sensor_reference_rcs_m2.append(plane.radar_reference_rcs_m2)
+        rows.sensor_networks.append(sensor.networks)
+    return rows
+
+
+def hours_on_station(on_s: float, off_s: float) -> float:
+    """Hours between ``on_s`` and ``off_s`` (0 if the interval is empty)."""
+    return max(off_s - on_s, 0.0) / 3600.0 if math.isfinite(off_s - on_s) else 0.0
