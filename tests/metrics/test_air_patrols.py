@@ -7,7 +7,7 @@ import math
 import pandas as pd
 import pytest
 
-from skyshield.metrics.air import air_patrols, cost_per_downed_usd
+from skyshield.metrics.air import air_patrols
 from skyshield.scenario import builtin_scenario_path, load_scenario
 
 
@@ -38,5 +38,3 @@ def test_air_patrols__hours_rounds_and_cost_by_hand() -> None:
     assert pl["cost_per_kill_usd"] == pytest.approx(832_000.0)
     assert nl["rounds_mean"] == 0.5
     assert math.isnan(nl["cost_per_kill_usd"])
-    # every interceptor (the CAMM too): 2.832 M for 2 kills
-    assert cost_per_downed_usd(shots) == pytest.approx(1_416_000.0)

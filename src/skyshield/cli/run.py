@@ -221,8 +221,6 @@ def _print_air_patrols(summary: RunSummary) -> None:
     patrols = summary.air_patrols
     if patrols is None or patrols.empty:
         return
-    from skyshield.metrics.air import cost_per_downed_usd  # only for scenarios with patrols
-
     table = Table(title="Air patrols per night (means)", title_justify="left")
     for col in (
         "patrol", "nation", "aircraft", "aircraft sorties", "hours on station", "rounds",
@@ -237,10 +235,7 @@ def _print_air_patrols(summary: RunSummary) -> None:
             f"{r.hours_on_station:.1f}", f"{r.rounds_mean:.1f}", f"{r.kills_mean:.1f}",
             f"{r.cost_usd_mean / 1e6:.2f}", f"{r.cost_per_kill_usd / 1e6:.2f}",
         )  # fmt: skip
-    print_table(table)
-    out.print(
-        f"All interceptors: USD {cost_per_downed_usd(summary.shots) / 1e6:.2f} M per threat downed"
-    )
+    print_table(table)  # the cost per threat downed of all interceptors: the table above
 
 
 def _print_cross_border(summary: RunSummary) -> None:

@@ -14,7 +14,7 @@ from skyshield.catalog import load_catalog
 from skyshield.engine.air import air_rows
 from skyshield.scenario.models import Scenario
 
-__all__ = ["air_patrols", "cost_per_downed_usd"]
+__all__ = ["air_patrols"]
 
 _COLUMNS = [
     "patrol",
@@ -70,9 +70,3 @@ def air_patrols(scenario: Scenario, shots: pd.DataFrame, replications: int) -> p
             }
         )
     return pd.DataFrame(out, columns=_COLUMNS)
-
-
-def cost_per_downed_usd(shots: pd.DataFrame) -> float:
-    """Interceptor cost of the run per threat it downed (ratio of totals; NaN if none)."""
-    kills = float(shots["kill"].sum())
-    return float(shots["cost_usd"].sum()) / kills if kills > 0 else float("nan")
