@@ -154,3 +154,5 @@ run station-start-ignored src/skyshield/engine/kernel.py "                if s *
 run station-end-ignored src/skyshield/engine/kernel.py "                    or s * dt >= inp.unit_off_s[u]" "                    or False" tests/engine/test_air.py -k "presence or on_station"
 run weapon-choice-inverted src/skyshield/engine/kernel.py "        return cost_a < cost_b or (cost_a == cost_b and pk_a > pk_b)" "        return cost_a > cost_b or (cost_a == cost_b and pk_a > pk_b)" tests/engine/test_air.py -k weapon_choice
 run channel-per-weapon-not-per-aircraft src/skyshield/engine/kernel.py "            free[plat[u]] = inp.unit_channels[u]" "            free[plat[u]] += inp.unit_channels[u]" tests/engine/test_air.py -k one_engagement
+# issue #22: an air patrol operating under its host fires under the host's rules
+run patrol-host-rules-ignored src/skyshield/engine/compile.py "            + [nation_pos[n] for n in air.unit_rules_nation]," "            + [nation_pos[n] for n in air.unit_nation]," tests/engine/test_air.py -k host

@@ -91,7 +91,8 @@ def test_validate__every_file_checked(tmp_path: Path) -> None:
     assert result.stdout.strip() == f"{good}: valid"
     assert result.stderr.startswith(f"{broken}: fire_units[0].system: expected ")
     assert result.stderr.splitlines()[-1].startswith(
-        "missing.yaml: expected an existing file or a built-in scenario (airspace-violation, baseline, "
+        "missing.yaml: expected an existing file or a built-in scenario "
+        "(airspace-violation, baseline, "
     )
     assert "Traceback" not in result.stderr
 

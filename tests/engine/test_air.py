@@ -212,3 +212,27 @@ def test_airborne_sensor__its_tracks_cue_the_patrol_in_both_engines() -> None:
     raw, _ = _compare(cued, 3)
     assert raw.shot_rep.size > 0
     assert prepare(blind, seed=3, n_reps=3).fast().shot_rep.size == 0
+
+
+def test_air_patrol__operates_under_its_host_fires_under_the_hosts_rules() -> None:
+    """The Dutch F-35s of ``airspace-violation`` police Polish airspace under Polish rules.
+
+    Their own rules (own zone: the Netherlands) would allow no shot over Poland; under the
+    host's they fire there, and every shot lies in Polish territory.
+    """
+    from skyshield.engine.outcomes import tabulate
+    from skyshield.scenario import load_scenario
+
+    compiled = compile_scenario(load_scenario("airspace-violation"))
+    dutch = np.flatnonzero(
+        np.asarray([compiled.nation_codes[n] for n in compiled.unit_nation]) == "NL"
+    )
+    assert dutch.size > 0
+    poland = compiled.nation_codes.index("PL")
+    assert (compiled.unit_roe_nation[dutch] == poland).all()
+    prepared = prepare(compiled, seed=5, n_reps=4)
+    raw = prepared.fast()
+    shots = tabulate(compiled, prepared.geometry, raw).shots
+    mine = shots[np.isin(raw.shot_unit, dutch)]
+    assert len(mine) > 0
+    assert (mine["territory"] == "PL").all()

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from pyproj import Geod
+from shapely.geometry import Point
 
 from skyshield.catalog import ThreatClass
 from skyshield.engine.draws import draw_replications
@@ -63,7 +64,7 @@ def test_compare__builtin_scenarios_obey_their_rules(name: str) -> None:
     targets_terr = territory_codes(compiled.asset_lon_deg, compiled.asset_lat_deg)
     for s in range(raw.shot_rep.size):
         u, i = int(raw.shot_unit[s]), int(raw.shot_threat[s])
-        nation = int(compiled.unit_nation[u])
+        nation = int(compiled.unit_roe_nation[u])  # whose rules it fires under (its host's)
         code = compiled.nation_codes[nation]
         roe = scenario.nations[code].roe
         assert classes[compiled.threat_class[i]] in roe.classes
@@ -73,7 +74,11 @@ def test_compare__builtin_scenarios_obey_their_rules(name: str) -> None:
         first_track = windows.track_s[compiled.unit_networks[u], i].min()
         assert k * dt >= first_track + roe.authorization_delay_s
         row = shots.iloc[s]
-        if row["territory"] != code:
+        if row["territory"] != code and roe.zone.kind.value == "polygon":
+            polygon = compiled.roe_polygons[nation]
+            assert polygon is not None
+            assert polygon.buffer(1e-6).contains(Point(row["lon_deg"], row["lat_deg"]))
+        elif row["territory"] != code:
             assert roe.zone.kind.value == "buffer"
             assert str(row["territory"]) in roe.zone.into
             assert (

@@ -58,6 +58,16 @@ def _set(path: str, value: object) -> Callable[[dict[str, Any]], None]:
             ["greater than or equal to 1"],
         ),
         (_set("air_patrols.0.aircraft", "two"), "air_patrols[0].aircraft", ["integer"]),
+        (  # the host no longer consents: Poland's `hosts` no longer lists NL
+            _set("nations.PL.hosts", []),
+            "air_patrols[1].operates_under",
+            ["consent", "NL"],
+        ),
+        (
+            _set("air_patrols.1.operates_under", "DE"),
+            "air_patrols[1].operates_under",
+            ["a nation declared under `nations`"],
+        ),
         (
             _set("air_patrols.0.adequate_pk", 1.5),
             "air_patrols[0].adequate_pk",

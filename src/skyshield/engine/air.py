@@ -111,6 +111,7 @@ class AirRows:
     unit_ids: list[str] = field(default_factory=list)
     unit_weapon: list[str] = field(default_factory=list)
     unit_nation: list[str] = field(default_factory=list)
+    unit_rules_nation: list[str] = field(default_factory=list)  # whose rules it fires under
     unit_lon_deg: list[float] = field(default_factory=list)
     unit_lat_deg: list[float] = field(default_factory=list)
     unit_min_range_m: list[float] = field(default_factory=list)
@@ -172,6 +173,7 @@ def air_rows(scenario: Scenario, catalog: Catalog) -> AirRows:
                     rows.unit_ids.append(f"{patrol.id}/{j + 1}.{a + 1}/{key}")
                     rows.unit_weapon.append(key)
                     rows.unit_nation.append(patrol.nation)
+                    rows.unit_rules_nation.append(patrol.operates_under or patrol.nation)
                     rows.unit_lon_deg.append(patrol.station.position.lon_deg)
                     rows.unit_lat_deg.append(patrol.station.position.lat_deg)
                     rows.unit_min_range_m.append(weapon.min_range_m if commit == 0 else 0.0)

@@ -332,7 +332,7 @@ def compile_scenario(scenario: Scenario, catalog: Catalog | None = None) -> Comp
         roe_clock=_arr([_CLOCKS[n.roe.authorization_clock] for n in nations], np.int8),
         unit_roe_nation=_arr(
             [nation_pos[u.operates_under or u.nation] for u in units]
-            + [nation_pos[n] for n in air.unit_nation],
+            + [nation_pos[n] for n in air.unit_rules_nation],
             np.int32,
         ),
         unit_identification_delay_s=_arr(

@@ -158,21 +158,25 @@ def check_references(scenario: Scenario) -> list[FieldProblem]:
                 "a nation declared under `nations`, other than the host itself",
                 guest,
             )
-    for i, unit in enumerate(scenario.fire_units):
+    guests: list[tuple[str, FireUnit | AirPatrol]] = [
+        *((f"fire_units[{i}]", u) for i, u in enumerate(scenario.fire_units)),
+        *((f"air_patrols[{i}]", p) for i, p in enumerate(scenario.air_patrols)),
+    ]
+    for path, unit in guests:
         host = unit.operates_under
         if host is None or host == unit.nation:
             continue
         if host not in scenario.nations:
             need(
                 False,
-                f"fire_units[{i}].operates_under",
+                f"{path}.operates_under",
                 f"a nation declared under `nations` ({_one_of(scenario.nations)})",
                 host,
             )
             continue
         need(
             unit.nation in scenario.nations[host].hosts,
-            f"fire_units[{i}].operates_under",
+            f"{path}.operates_under",
             f"a host whose `nations.{host}.hosts` lists {unit.nation} (its consent)",
             host,
         )

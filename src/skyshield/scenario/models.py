@@ -341,6 +341,12 @@ class AirPatrol(FrozenModel):
         "is at least this; if none, the one with the best kill probability.",
     )
     engages: tuple[ThreatClass, ...] | None = None
+    operates_under: NationCode | None = Field(
+        default=None,
+        description="Fire under this host nation's rules of engagement (zone, classes, delays) "
+        "instead of its own nation's, e.g. allied fighters policing Poland's airspace; the host "
+        "must list the patrol's nation in `hosts`.",
+    )
     networks: tuple[Name, ...] = Field(min_length=1)
     label: str = "notional position"
 
