@@ -94,6 +94,24 @@ RUN = document(
         ),
         "cross_border": records({"measure": STRING, "key": STRING, **STATS_V3}),
         "run_id": NULLABLE_STRING,
+        "air_patrols": records(
+            {
+                "patrol": STRING,
+                "nation": STRING,
+                "aircraft_type": STRING,
+                "aircraft_sorties": INTEGER,
+                **dict.fromkeys(
+                    (
+                        "hours_on_station",
+                        "rounds_mean",
+                        "kills_mean",
+                        "cost_usd_mean",
+                        "cost_per_kill_usd",
+                    ),
+                    NUMBER,
+                ),
+            }
+        ),
         "calibration": {
             "description": "the calibration applied (--calibration), null without one",
             "oneOf": [

@@ -125,7 +125,8 @@ def outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Any
 
 # run v2 and compare v2: route_sets; runs v2: the statuses pending and interrupted; backtest v2:
 # nights one per night and class, the scored rows under predictions; run v3: the calibration
-# applied, by_target quantity (impacts, reached_area), night_p5 and night_p95 in every summary
+# applied, by_target quantity (impacts, reached_area), night_p5 and night_p95 in every summary,
+# air_patrols
 CURRENT_VERSION = {"run": 3, "runs": 2, "compare": 2, "backtest": 2}
 
 
@@ -150,3 +151,16 @@ def test_cli_json__campaign_solution_validates_as_a_delivery(
     solved = f"{solution['system']}={solution['per_month']} (solved)"
     schedules = [s["schedule"] for s in outputs["campaign"]["schedules"]]
     assert schedules == ["as planned", "nasams=x2", solved]
+
+
+def test_run_json__air_patrols_validate_and_hold_each_patrol() -> None:
+    """A scenario with air patrols: ``run --json`` lists each patrol's night (run/v3)."""
+    result = CliRunner().invoke(app, ["run", "airspace-violation", "-n", "3", "--json"])
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.stdout)
+    _validate(document)
+    patrols = {p["patrol"]: p for p in document["air_patrols"]}
+    assert set(patrols) == {"pl-f16-east", "nl-f35-southeast"}
+    # 4 sorties x 2 F-16 x 1.5 h and 3 sorties x 2 F-35 x 2 h on station (catalog times)
+    assert patrols["pl-f16-east"]["hours_on_station"] == pytest.approx(12.0)
+    assert patrols["nl-f35-southeast"]["aircraft_sorties"] == 6

@@ -113,8 +113,8 @@ class RunSummary:
     # issue 23 item 10: the calibration applied (file, sha256, train_until, quarter, multipliers,
     # warnings), :meth:`skyshield.calibration.applied.AppliedCalibration.to_dict`; None if none
     calibration_applied: dict[str, Any] | None = None
-    # air patrols (issue #22): per patrol sorties, hours on station, rounds, kills, cost (not
-    # yet in the --json document or the results store)
+    # air patrols (issue #22): per patrol sorties, hours on station, rounds, kills, cost; None
+    # for a scenario without patrols
     air_patrols: pd.DataFrame | None = field(default=None, compare=False)
 
     # v3: ``calibration``, the calibration applied (null without one); by_target quantity
@@ -138,6 +138,7 @@ class RunSummary:
             "cross_border": records(self.cross_border),
             "run_id": self.run_id,
             "calibration": self.calibration_applied,
+            "air_patrols": [] if self.air_patrols is None else records(self.air_patrols),
         }
 
     def save(self, directory: StrPath) -> str:
@@ -199,6 +200,7 @@ class RunSummary:
             "interceptors": self.interceptors,
             "by_unit": self.by_unit,
             "cross_border": self.cross_border,
+            **({} if self.air_patrols is None else {"air_patrols": self.air_patrols}),
         }
 
     def plot(self) -> Figure:
