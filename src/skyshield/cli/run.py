@@ -99,11 +99,11 @@ def run_command(
         )
     if summary.run_id is not None:
         err.print(f"saved run {summary.run_id} in {out_dir}", highlight=False)
-    idle = summary.by_unit[summary.by_unit["nights_fired"] == 0]["unit"].tolist()
+    idle, everyone = _idle_units(summary)
     if idle:
         warn(
             [
-                f"{len(idle)} of {len(summary.by_unit)} fire units never fired in "
+                f"{len(idle)} of {everyone} fire units and patrols never fired in "
                 f"{plural(summary.replications, 'night')} (out of reach, not tasked, or barred "
                 f"by their rules): {', '.join(idle)}"
             ]
@@ -215,6 +215,23 @@ def _per_downed(by: pd.DataFrame, key: tuple[str, str]) -> str:
     if math.isnan(r["mean"]):
         return "–"
     return fmt(r["mean"] / 1e6, r["ci95_low"] / 1e6, r["ci95_high"] / 1e6, 2)
+
+
+def _idle_units(summary: RunSummary) -> tuple[list[str], int]:
+    """Fire units, and air patrols none of whose aircraft fired, that never fired; how many.
+
+    A patrol's rows (``patrol/sortie.aircraft/weapon``) are judged together: a later sortie
+    finding nothing left to engage is the plan working, not a unit out of reach.
+    """
+    patrols = {p.id for p in summary.scenario.air_patrols} if summary.scenario else set()
+    by_unit = summary.by_unit
+    owner = by_unit["unit"].str.split("/", n=1).str[0]
+    of_patrol = owner.isin(patrols) & by_unit["unit"].str.contains("/", regex=False)
+    fired = by_unit["nights_fired"] > 0
+    idle = by_unit.loc[~of_patrol & ~fired, "unit"].tolist()
+    fired_patrols = set(owner[of_patrol & fired])
+    idle += [p for p in sorted(patrols) if p not in fired_patrols]
+    return idle, int((~of_patrol).sum()) + len(patrols)
 
 
 def _print_air_patrols(summary: RunSummary) -> None:

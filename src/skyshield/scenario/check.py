@@ -162,9 +162,9 @@ def check_references(scenario: Scenario) -> list[FieldProblem]:
         *((f"fire_units[{i}]", u) for i, u in enumerate(scenario.fire_units)),
         *((f"air_patrols[{i}]", p) for i, p in enumerate(scenario.air_patrols)),
     ]
-    for path, unit in guests:
-        host = unit.operates_under
-        if host is None or host == unit.nation:
+    for path, member in guests:
+        host = member.operates_under
+        if host is None or host == member.nation:
             continue
         if host not in scenario.nations:
             need(
@@ -175,9 +175,9 @@ def check_references(scenario: Scenario) -> list[FieldProblem]:
             )
             continue
         need(
-            unit.nation in scenario.nations[host].hosts,
+            member.nation in scenario.nations[host].hosts,
             f"{path}.operates_under",
-            f"a host whose `nations.{host}.hosts` lists {unit.nation} (its consent)",
+            f"a host whose `nations.{host}.hosts` lists {member.nation} (its consent)",
             host,
         )
     problems.extend(_air_references(scenario))
