@@ -79,7 +79,7 @@ run baseline-window-one-day-short src/skyshield/calibration/backtest.py 'recent 
 run score-signed-error src/skyshield/calibration/backtest.py '"mae": float(np.mean(np.abs(g["median"].to_numpy() - reported))),' '"mae": float(np.mean(g["median"].to_numpy() - reported)),' tests/calibration/test_backtest.py -k score
 run train-sees-test-nights src/skyshield/calibration/backtest.py "train = data.between(start, np.datetime64(origin))" "train = data.between(start, np.datetime64(origin + timedelta(days=refit_every_days)))" tests/calibration/test_backtest.py -k later_reports
 run reserve-over-stock-allowed src/skyshield/scenario/check.py "                held <= stock," "                True," tests/scenario/test_examples.py -k reserves
-run range-check-dropped src/skyshield/scenario/check.py "if flight_m > threat.range_m:" "if flight_m < 0:" tests/scenario/test_examples.py -k range
+run range-check-dropped src/skyshield/scenario/check.py "            if flight_m > RANGE_MARGIN * _endurance_range_m(threat):" "            if flight_m < 0:" tests/scenario/test_examples.py -k absurd
 run latitude-bound-dropped src/skyshield/scenario/models.py "lat_deg: Real = Field(ge=-90.0, le=90.0, allow_inf_nan=False)" "lat_deg: Real = Field(allow_inf_nan=False)" tests/scenario/test_load.py
 run wave-of-zero-allowed src/skyshield/scenario/models.py "count: Integer = Field(ge=1, le=100_000)" "count: Integer = Field(ge=0, le=100_000)" tests/scenario/test_load.py tests/scenario/test_mutations.py
 # engine/kernel.py step 4, the greedy assignment (being rewritten on another branch: these lines)
