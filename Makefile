@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-slow mutants docs lint bench clean chromium
+.PHONY: run test test-slow test-agreement mutants docs lint bench clean chromium
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "need $(PYTHON) on PATH (or: make PYTHON=python3 ...)"; exit 1; }
@@ -39,7 +39,13 @@ test: $(STAMP) chromium
 # The slow tier: the tests marked slow (10,000 fuzzed files, 24 seeds x 160 nights, six MCMC
 # fits, ...) and every property test again with the "slow" hypothesis profile (15x examples).
 test-slow: $(STAMP)
-	$(BIN)/python -m pytest -q -m "slow or hypothesis" --hypothesis-profile=slow --durations=8
+	$(BIN)/python -m pytest -q -m "(slow or hypothesis) and not full_agreement" \
+		--hypothesis-profile=slow --durations=8
+
+# Fast = reference on every shipped scenario in full (issue #20): the reference engine takes
+# minutes to tens of minutes per scenario, so this is run by hand, not by CI.
+test-agreement: $(STAMP)
+	$(BIN)/python -m pytest -q -m full_agreement -n auto --durations=10
 
 # Every mutant in scripts/mutants.sh must be killed by its tests; prints the table.
 mutants: $(STAMP)
