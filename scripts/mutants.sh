@@ -157,3 +157,4 @@ run channel-per-weapon-not-per-aircraft src/skyshield/engine/kernel.py "        
 # issue #22: an air patrol operating under its host fires under the host's rules
 run patrol-host-rules-ignored src/skyshield/engine/compile.py "            + [nation_pos[n] for n in air.unit_rules_nation]," "            + [nation_pos[n] for n in air.unit_nation]," tests/engine/test_air.py -k host
 run run-json-air-patrols-dropped src/skyshield/results.py '"air_patrols": [] if self.air_patrols is None else records(self.air_patrols),' '"air_patrols": [],' tests/test_schemas.py -k air_patrols
+run guns-allowed-ignored src/skyshield/engine/air.py "                    allowed = guns_allowed or not weapon.gun  # the rules may bar guns" "                    allowed = True" tests/engine/test_air.py -k guns

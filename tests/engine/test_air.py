@@ -236,3 +236,26 @@ def test_air_patrol__operates_under_its_host_fires_under_the_hosts_rules() -> No
     mine = shots[np.isin(raw.shot_unit, dutch)]
     assert len(mine) > 0
     assert (mine["territory"] == "PL").all()
+
+
+@pytest.mark.parametrize("guns_allowed", [True, False])
+def test_air_patrol__guns_fire_only_where_the_rules_allow(guns_allowed: bool) -> None:
+    """``guns_allowed: false`` leaves the fighters their missiles only, in both engines."""
+    import yaml
+
+    from skyshield.scenario import builtin_scenario_path
+
+    d = yaml.safe_load(builtin_scenario_path("airspace-violation").read_text(encoding="utf-8"))
+    d["nations"]["PL"]["roe"]["guns_allowed"] = guns_allowed
+    d["raid"]["waves"] = d["raid"]["waves"][:1]  # 12 decoys: enough to reach the guns
+    compiled = compile_scenario(scenario(d))
+    gun = np.asarray(["fighter-gun" in u for u in compiled.unit_ids])
+    assert gun.any()
+    prepared = prepare(compiled, seed=3, n_reps=3)
+    raw = prepared.fast()
+    assert not _first_difference(
+        raw, simulate_reference(compiled, prepared.geometry, prepared.draws)
+    )
+    gun_shots = int(gun[raw.shot_unit].sum())
+    assert (gun_shots > 0) == guns_allowed, gun_shots
+    assert raw.shot_unit.size > gun_shots  # the missiles still fire

@@ -155,6 +155,8 @@ def air_rows(scenario: Scenario, catalog: Catalog) -> AirRows:
             else patrol.station.altitude_m
         )
         commit = patrol.station.commit_radius_km * KM_TO_M
+        rules = scenario.nations.get(patrol.operates_under or patrol.nation)
+        guns_allowed = rules is None or rules.roe.guns_allowed
         for j, sortie in enumerate(sortie_plan(patrol, catalog)):
             for a in range(patrol.aircraft):
                 platform = len(rows.platform_ids)
@@ -184,8 +186,12 @@ def air_rows(scenario: Scenario, catalog: Catalog) -> AirRows:
                     rows.unit_speed_mps.append(speed)
                     rows.unit_cost_usd.append(weapon.cost_per_round_usd)
                     rows.unit_pk.append(weapon.pk)
+                    allowed = guns_allowed or not weapon.gun  # the rules may bar guns
                     rows.unit_tasked.append(
-                        [patrol.engages is None or c in patrol.engages for c in _CLASSES]
+                        [
+                            allowed and (patrol.engages is None or c in patrol.engages)
+                            for c in _CLASSES
+                        ]
                     )
                     rows.unit_rounds.append(weapon.rounds_per_engagement)
                     rows.unit_discrimination.append(discrimination)

@@ -174,6 +174,11 @@ class RulesOfEngagement(FrozenModel):
         description="Engage only tracks that threaten (needs `threat_assessment`).",
     )
     authorization_clock: AuthorizationClock = AuthorizationClock.FIRST_TRACK
+    guns_allowed: Flag = Field(
+        default=True,
+        description="Aircraft under these rules may fire their guns (false: missiles only, e.g. "
+        "where a missed burst would fall on a town).",
+    )
 
     @model_validator(mode="after")
     def _assessment_given(self) -> Self:
