@@ -36,17 +36,22 @@ def cut_down(
     *,
     per_wave: int | None = 1,
     wave_stride: int = 1,
+    max_waves: int | None = None,
     per_type: bool = False,
     route_sets: int = 2,
     step_s: float | None = None,
 ) -> dict[str, Any]:
     """Shipped scenario ``name`` with fewer threats (``per_wave`` None: all of them).
 
-    ``per_type``: keep only the first wave of each threat type. ``step_s`` replaces the
-    engine's time step (both engines decide on that grid).
+    ``per_type``: keep only the first wave of each threat type. ``max_waves``: a larger stride
+    where needed so that at most that many waves are kept. ``step_s`` replaces the engine's
+    time step (both engines decide on that grid).
     """
     d: dict[str, Any] = load_yaml(builtin_scenario_path(name).read_text(encoding="utf-8"))
-    waves = d["raid"]["waves"][::wave_stride]
+    waves = d["raid"]["waves"]
+    if max_waves is not None:
+        wave_stride = max(wave_stride, -(-len(waves) // max_waves))
+    waves = waves[::wave_stride]
     if per_type:  # the first wave of each threat type only
         waves = [
             w for n, w in enumerate(waves) if w["threat"] not in {x["threat"] for x in waves[:n]}
