@@ -11,7 +11,8 @@ Coordinates come from GeoNames (``geo/data/cities.csv``, by id: a city, or an ob
 administrative centre), from the night model's launch areas (:data:`skyshield.posture.LAUNCH_AREAS`:
 the sea launch areas, representative points, not reported positions), or, for places GeoNames'
 15,000-people table lacks (airfields, capes, villages), from their public coordinates rounded to
-0.01 deg (Wikipedia's article of each, as recalled; the ``basis`` column says which). Names that
+0.01 deg (each checked against the Wikipedia article the ``basis`` column names: within 3 km,
+Kapustin Yar 2.3 km; the Sea of Azov's centre is its infobox's whole degrees). Names that
 are not a place (directions, air-command zones, "Ukraine", "front line"), a country, or two
 places in one name get no point; the README lists them with their night counts.
 
@@ -32,7 +33,7 @@ CITIES = ROOT / "src/skyshield/geo/data/cities.csv"
 OUT = ROOT / "src/skyshield/reports/data/places.csv"
 
 # name -> (kind, region, country, how): how is ("geonames", id), ("area", LAUNCH_AREAS key),
-# ("public", lon, lat, what), or ("none", why)
+# ("public", lon, lat, what, checked against), or ("none", why)
 Entry = tuple[str, str, str, tuple[object, ...]]
 
 LAUNCH: dict[str, Entry] = {
@@ -42,7 +43,13 @@ LAUNCH: dict[str, Entry] = {
         "site",
         "Crimea",
         "UA",
-        ("public", 35.84, 45.00, "Cape Chauda, Kerch peninsula"),
+        (
+            "public",
+            35.84,
+            45.00,
+            "Cape Chauda, Kerch peninsula",
+            "ru.wikipedia.org/wiki/Чауда_(мыс)",
+        ),
     ),
     "Bryansk oblast": ("oblast", "Bryansk oblast", "RU", ("geonames", 571476)),
     "Oryol oblast": ("oblast", "Oryol oblast", "RU", ("geonames", 515012)),
@@ -55,7 +62,13 @@ LAUNCH: dict[str, Entry] = {
         "airfield",
         "Smolensk oblast",
         "RU",
-        ("public", 32.47, 54.34, "Shatalovo air base"),
+        (
+            "public",
+            32.47,
+            54.34,
+            "Shatalovo air base",
+            "ru.wikipedia.org/wiki/Шаталово_(Смоленская_область), the village by the base",
+        ),
     ),
     "Yeysk": ("city", "Krasnodar Krai", "RU", ("geonames", 466885)),
     "Caspian Sea": ("sea", "Caspian Sea", "", ("area", "caspian")),
@@ -85,10 +98,32 @@ LAUNCH: dict[str, Entry] = {
         "airfield",
         "Crimea",
         "UA",
-        ("public", 33.98, 45.12, "Hvardiiske (Gvardeyskoye) air base"),
+        (
+            "public",
+            33.98,
+            45.12,
+            "Hvardiiske (Gvardeyskoye) air base",
+            "ru.wikipedia.org/wiki/Гвардейское_(авиабаза)",
+        ),
     ),
-    "Sea of Azov": ("sea", "Sea of Azov", "", ("public", 36.80, 46.10, "centre of the sea")),
-    "Engels-2": ("airfield", "Saratov oblast", "RU", ("public", 46.21, 51.48, "Engels air base")),
+    "Sea of Azov": (
+        "sea",
+        "Sea of Azov",
+        "",
+        (
+            "public",
+            37.00,
+            46.00,
+            "centre of the sea",
+            "en.wikipedia.org/wiki/Sea_of_Azov (infobox, whole degrees)",
+        ),
+    ),
+    "Engels-2": (
+        "airfield",
+        "Saratov oblast",
+        "RU",
+        ("public", 46.21, 51.48, "Engels air base", "en.wikipedia.org/wiki/Engels-2"),
+    ),
     "Volgodonsk": ("city", "Rostov oblast", "RU", ("geonames", 472761)),
     "Volgograd oblast": ("oblast", "Volgograd oblast", "RU", ("geonames", 472757)),
     "Ryazan oblast": ("oblast", "Ryazan oblast", "RU", ("geonames", 500096)),
@@ -98,7 +133,7 @@ LAUNCH: dict[str, Entry] = {
         "city",
         "Zaporizhzhia oblast",
         "UA",
-        ("public", 36.35, 46.73, "Prymorsk, Zaporizhzhia oblast"),
+        ("public", 36.35, 46.73, "Prymorsk, Zaporizhzhia oblast", "cs.wikipedia.org/wiki/Prymorsk"),
     ),
     "Luhansk oblast": ("oblast", "Luhansk oblast", "UA", ("geonames", 702658)),
     "Tula oblast": ("oblast", "Tula oblast", "RU", ("geonames", 480562)),
@@ -115,7 +150,7 @@ LAUNCH: dict[str, Entry] = {
         "airfield",
         "Bryansk oblast",
         "RU",
-        ("public", 33.34, 53.72, "Seshcha air base"),
+        ("public", 33.34, 53.72, "Seshcha air base", "ru.wikipedia.org/wiki/Сеща_(аэродром)"),
     ),
     "Caspian Sea, Engels-2": (
         "several",
@@ -123,7 +158,12 @@ LAUNCH: dict[str, Entry] = {
         "",
         ("none", "two launch areas in one name (Caspian Sea; Engels-2)"),
     ),
-    "Olenya": ("airfield", "Murmansk oblast", "RU", ("public", 33.46, 68.15, "Olenya air base")),
+    "Olenya": (
+        "airfield",
+        "Murmansk oblast",
+        "RU",
+        ("public", 33.46, 68.15, "Olenya air base", "en.wikipedia.org/wiki/Olenya_(air_base)"),
+    ),
     "Belarus": ("country", "Belarus", "BY", ("none", "a country, no place named")),
     "Astrakhan oblast": ("oblast", "Astrakhan oblast", "RU", ("geonames", 580497)),
     "Berdiansk": ("city", "Zaporizhzhia oblast", "UA", ("geonames", 712451)),
@@ -132,7 +172,7 @@ LAUNCH: dict[str, Entry] = {
         "site",
         "Crimea",
         "UA",
-        ("public", 32.50, 45.35, "Cape Tarkhankut"),
+        ("public", 32.50, 45.35, "Cape Tarkhankut", "ru.wikipedia.org/wiki/Тарханкут_(мыс)"),
     ),
     "east": ("direction", "", "", ("none", "a direction, not a place")),
     "Black Sea, Yalta": ("sea", "Black Sea", "", ("geonames", 688533)),
@@ -143,22 +183,50 @@ LAUNCH: dict[str, Entry] = {
         "site",
         "Astrakhan oblast",
         "RU",
-        ("public", 45.75, 48.58, "Kapustin Yar"),
+        (
+            "public",
+            45.75,
+            48.58,
+            "Kapustin Yar",
+            "it.wikipedia.org/wiki/Cosmodromo_di_Kapustin_Jar",
+        ),
     ),
-    "Belbek, Crimea": ("airfield", "Crimea", "UA", ("public", 33.57, 44.69, "Belbek air base")),
+    "Belbek, Crimea": (
+        "airfield",
+        "Crimea",
+        "UA",
+        ("public", 33.57, 44.69, "Belbek air base", "de.wikipedia.org/wiki/Flughafen_Sewastopol"),
+    ),
     "Black Sea, Feodosia": ("sea", "Black Sea", "", ("geonames", 709161)),
-    "Soltsy-2": ("airfield", "Novgorod oblast", "RU", ("public", 30.33, 58.14, "Soltsy air base")),
+    "Soltsy-2": (
+        "airfield",
+        "Novgorod oblast",
+        "RU",
+        ("public", 30.33, 58.14, "Soltsy air base", "en.wikipedia.org/wiki/Soltsy-2"),
+    ),
     "Shaykovka": (
         "airfield",
         "Kaluga oblast",
         "RU",
-        ("public", 34.37, 54.23, "Shaykovka air base"),
+        (
+            "public",
+            34.37,
+            54.23,
+            "Shaykovka air base",
+            "en.wikipedia.org/wiki/Shaykovka_(air_base)",
+        ),
     ),
     "Savasleyka": (
         "airfield",
         "Nizhny Novgorod oblast",
         "RU",
-        ("public", 42.31, 55.44, "Savasleyka air base"),
+        (
+            "public",
+            42.31,
+            55.44,
+            "Savasleyka air base",
+            "en.wikipedia.org/wiki/Savasleyka_(air_base)",
+        ),
     ),
     "Olenegorsk": ("city", "Murmansk oblast", "RU", ("geonames", 515698)),
     "Morozovsk": ("city", "Rostov oblast", "RU", ("geonames", 525162)),
@@ -214,7 +282,12 @@ TARGET: dict[str, Entry] = {
     "Odesa oblast, Black Sea": ("sea", "Odesa oblast", "UA", ("geonames", 698740)),
     "Kirovohrad oblast": ("oblast", "Kirovohrad oblast", "UA", ("geonames", 705812)),
     "Zaporizhzhia": ("city", "Zaporizhzhia oblast", "UA", ("geonames", 687700)),
-    "Snake Island": ("site", "Odesa oblast", "UA", ("public", 30.20, 45.26, "Snake Island")),
+    "Snake Island": (
+        "site",
+        "Odesa oblast",
+        "UA",
+        ("public", 30.20, 45.26, "Snake Island", "en.wikipedia.org/wiki/Snake_Island_(Black_Sea)"),
+    ),
     "Dnipropetrovsk oblast, Pavlohrad Raion": (
         "raion",
         "Dnipropetrovsk oblast",
@@ -251,7 +324,12 @@ TARGET: dict[str, Entry] = {
     "Kramatorsk": ("city", "Donetsk oblast", "UA", ("geonames", 704508)),
     "Poltava oblast, Myrhorod Raion": ("raion", "Poltava oblast", "UA", ("geonames", 701075)),
     "Kolomyia": ("city", "Ivano-Frankivsk oblast", "UA", ("geonames", 705392)),
-    "Ochakiv": ("city", "Mykolaiv oblast", "UA", ("public", 31.54, 46.61, "Ochakiv")),
+    "Ochakiv": (
+        "city",
+        "Mykolaiv oblast",
+        "UA",
+        ("public", 31.54, 46.61, "Ochakiv", "en.wikipedia.org/wiki/Ochakiv"),
+    ),
     "Zhytomyr oblast": ("oblast", "Zhytomyr oblast", "UA", ("geonames", 686967)),
     "Ivano-Frankivsk oblast": ("oblast", "Ivano-Frankivsk oblast", "UA", ("geonames", 707471)),
     "Volyn oblast": ("oblast", "Volyn oblast", "UA", ("geonames", 702569)),
@@ -283,7 +361,7 @@ def _row(role: str, name: str, entry: Entry, cities: dict[int, dict[str, str]]) 
         basis = f"night model launch area {how[1]} (representative point)"
     elif how[0] == "public":
         lon, lat = f"{float(how[1]):.5f}", f"{float(how[2]):.5f}"  # type: ignore[arg-type]
-        basis = f"public coordinates of {how[3]}, rounded to 0.01 deg"
+        basis = f"public coordinates of {how[3]}, rounded to 0.01 deg (checked: {how[4]})"
     else:
         basis = f"no point: {how[1]}"
     return [role, name, kind, lon, lat, region, country, basis]
