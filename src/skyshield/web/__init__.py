@@ -8,9 +8,17 @@ command line checks it (:mod:`skyshield.web.inputs`); the application and its ro
 from __future__ import annotations
 
 import ipaddress
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-__all__ = ["LOOPBACK_NAMES", "is_loopback", "serve"]
+if TYPE_CHECKING:
+    from starlette.applications import Starlette
+
+__all__ = ["LOOPBACK_NAMES", "is_loopback", "running_server", "serve"]
 
 # the Host names a server bound to loopback answers (DNS rebinding: a page's own host name
 # pointed at 127.0.0.1 is refused)
@@ -50,3 +58,28 @@ def serve(
         allowed_hosts=allowed,
     )
     uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+
+
+@contextmanager
+def running_server(app: Starlette, *, timeout_s: float = 120.0) -> Iterator[str]:
+    """Serve ``app`` on a free loopback port in a thread; yield its base URL (tests, benches).
+
+    The server and its workers start before the URL is yielded and stop when the block ends.
+    """
+    import uvicorn
+
+    config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="on")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, name="skyshield-test-server", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + timeout_s
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError("the server did not start")
+        time.sleep(0.05)
+    port = server.servers[0].sockets[0].getsockname()[1]
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=timeout_s)

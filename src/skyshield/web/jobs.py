@@ -285,9 +285,11 @@ class _Slot:
                 self.start_worker()
             assert self.conn is not None
             outcome = self._execute(job, self.conn)
-            if outcome is None:  # the worker died or was terminated: a fresh one next time
+            if outcome is None:  # the worker died or was terminated: a fresh one at once
                 self._reap()
                 manager.ended(self, job, JobState.FAILED, "the worker process stopped")
+                if not manager.closed:
+                    self.start_worker()
                 continue
             kind, value = outcome
             if kind == "error":
@@ -349,6 +351,11 @@ class JobManager:
         for slot in self._slots:
             if slot.thread.is_alive():
                 slot.thread.join(timeout=30)
+
+    @property
+    def closed(self) -> bool:
+        """Whether :meth:`close` was called."""
+        return self._closed
 
     def submit(self, task: Task, *, name: str, warnings: tuple[str, ...] = ()) -> Job:
         """Queue a job; :class:`BusyError` when ``max_queued`` jobs already wait."""
