@@ -220,6 +220,14 @@ def test_runs__past_the_queues_bound_a_request_is_busy_429(client: TestClient) -
     assert client.post("/api/runs", json=body).status_code == 202
 
 
+def test_runs__lists_the_jobs_and_an_empty_store(client: TestClient) -> None:
+    assert client.get("/api/runs").json() == {"jobs": [], "stored": []}
+    job = client.post("/api/runs", json={"scenario": "default"}).json()["id"]
+    listed = client.get("/api/runs").json()
+    assert [j["id"] for j in listed["jobs"]] == [job]
+    assert "result" not in listed["jobs"][0]
+
+
 def test_runs__an_unknown_id_is_404_and_an_ended_job_is_not_cancelled_again(
     client: TestClient,
 ) -> None:

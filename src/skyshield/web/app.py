@@ -25,7 +25,7 @@ from starlette.routing import Route
 
 from skyshield.errors import SkyshieldError
 from skyshield.scenario import builtin_scenario_names, load_scenario
-from skyshield.store import check_results_directory, list_runs
+from skyshield.store import CATALOG_NAME, check_results_directory, list_runs
 from skyshield.web.inputs import (
     DEFAULT_MAX_REPLICATIONS,
     CompareRequest,
@@ -228,6 +228,8 @@ def create_app(
 
     async def list_jobs(request: Request) -> Response:
         def stored() -> list[dict[str, Any]]:
+            if not (store / CATALOG_NAME).exists():
+                return []  # nothing saved yet
             frame = list_runs(store)
             rows: list[dict[str, Any]] = json.loads(
                 frame.to_json(orient="records", date_format="iso")

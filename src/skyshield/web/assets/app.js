@@ -1,0 +1,221 @@
+// skyshield serve's first page: pick a scenario, run it with live progress and cancel, read
+// the outcome tables. Talks to the JSON API of the same server only (no other host).
+"use strict";
+
+const QUANTITIES = ["launched", "intercepted", "lost_to_ew", "fell", "impacted", "reached_area"];
+const POLL_MS = 300;
+const $ = (id) => document.getElementById(id);
+const state = { job: null, timer: null, scenarios: [], upload: null };
+
+async function api(method, path, body) {
+  const options = { method, headers: {} };
+  if (body !== undefined) {
+    options.headers["content-type"] = "application/json";
+    options.body = JSON.stringify(body);
+  }
+  const response = await fetch(path, options);
+  const data = await response.json();
+  if (!response.ok) {
+    throw new Error(data.error || `${method} ${path}: HTTP ${response.status}`);
+  }
+  return data;
+}
+
+function showError(message) {
+  const box = $("error");
+  box.textContent = message || "";
+  box.hidden = !message;
+}
+
+function cell(row, text, className) {
+  const td = document.createElement("td");
+  td.textContent = text;
+  if (className) td.className = className;
+  row.appendChild(td);
+  return td;
+}
+
+function header(table, columns) {
+  const head = table.querySelector("thead");
+  head.replaceChildren();
+  const row = head.insertRow();
+  for (const name of columns) {
+    const th = document.createElement("th");
+    th.textContent = name;
+    row.appendChild(th);
+  }
+  table.querySelector("tbody").replaceChildren();
+  return table.querySelector("tbody");
+}
+
+function pm(r, scale = 1, digits = 1) {
+  if (!r || r.mean === null) return "–";
+  const half = r.ci95_high === null ? NaN : ((r.ci95_high - r.ci95_low) / 2) * scale;
+  const shown = Number.isNaN(half) ? "nan" : half.toFixed(digits);
+  return `${(r.mean * scale).toFixed(digits)} ± ${shown}`;
+}
+
+function showOutcome(status) {
+  const doc = status.result;
+  $("outcome").hidden = false;
+  $("outcome").dataset.job = status.id;
+  $("outcome-title").textContent =
+    `${doc.scenario}: ${doc.replications} nights, seed ${doc.seed}, ${doc.engine} engine` +
+    (doc.notional_positions ? " — defending positions are NOTIONAL" : "") +
+    ` — saved as ${doc.run_id}`;
+  const body = header($("by-class"), ["class", ...QUANTITIES.map((q) => q.replaceAll("_", " "))]);
+  const classes = [...new Set(doc.by_class.map((r) => r.threat_class))];
+  for (const cls of classes) {
+    const row = body.insertRow();
+    row.dataset.class = cls;
+    if (cls === "all") row.className = "all";
+    cell(row, cls);
+    for (const q of QUANTITIES) {
+      const r = doc.by_class.find((x) => x.threat_class === cls && x.quantity === q);
+      cell(row, pm(r)).dataset.quantity = q;
+    }
+  }
+  const cols = ["nation", "system", "rounds ± 95% CI", "of them at decoys", "cost USD M ± 95% CI"];
+  const tbody = header($("interceptors"), cols);
+  for (const r of doc.interceptors.filter((x) => x.quantity === "rounds")) {
+    const find = (q) =>
+      doc.interceptors.find((x) => x.quantity === q && x.nation === r.nation && x.system === r.system);
+    const row = tbody.insertRow();
+    cell(row, r.nation);
+    cell(row, r.system, "text");
+    cell(row, pm(r));
+    cell(row, pm(find("rounds_at_decoys")));
+    cell(row, pm(find("cost_usd"), 1e-6, 2));
+  }
+}
+
+function showStatus(status) {
+  const p = status.progress;
+  $("progress").max = Math.max(p.total, 1);
+  $("progress").value = p.done;
+  let text = `${status.name}: ${status.state}`;
+  if (status.state === "running" || status.state === "queued") {
+    text += `, ${p.done} of ${p.total} nights`;
+  }
+  $("status").textContent = text;
+  $("status").dataset.state = status.state;
+  const warnings = $("warnings");
+  warnings.replaceChildren();
+  for (const w of status.warnings) {
+    const li = document.createElement("li");
+    li.textContent = w;
+    warnings.appendChild(li);
+  }
+  const running = status.state === "queued" || status.state === "running";
+  $("cancel").disabled = !running;
+  $("run").disabled = running || status.state === "saving";
+  if (status.state === "failed") showError(status.error);
+  if (status.state === "done") showOutcome(status);
+}
+
+async function poll() {
+  if (!state.job) return;
+  try {
+    const status = await api("GET", `/api/runs/${state.job}`);
+    showStatus(status);
+    if (["done", "failed", "cancelled"].includes(status.state)) {
+      state.job = null;
+      loadStored();
+      return;
+    }
+  } catch (error) {
+    showError(error.message);
+  }
+  state.timer = setTimeout(poll, POLL_MS);
+}
+
+async function run(event) {
+  event.preventDefault();
+  showError("");
+  $("outcome").hidden = true;
+  const body = {
+    overrides: $("overrides").value.split("\n").map((s) => s.trim()).filter((s) => s),
+    replications: Number($("replications").value),
+  };
+  if ($("seed").value !== "") body.seed = Number($("seed").value);
+  if (state.upload !== null) body.yaml = state.upload;
+  else body.scenario = $("scenario").value;
+  try {
+    const created = await api("POST", "/api/runs", body);
+    state.job = created.id;
+    $("status").dataset.job = created.id;
+    $("run").disabled = true;
+    poll();
+  } catch (error) {
+    showError(error.message);
+  }
+}
+
+async function cancel() {
+  if (!state.job) return;
+  try {
+    showStatus(await api("DELETE", `/api/runs/${state.job}`));
+  } catch (error) {
+    showError(error.message);
+  }
+}
+
+async function loadScenarios() {
+  const data = await api("GET", "/api/scenarios");
+  state.scenarios = data.scenarios;
+  const select = $("scenario");
+  for (const s of data.scenarios) {
+    const option = document.createElement("option");
+    option.value = s.name;
+    option.textContent = s.name;
+    if (s.name === "default") option.selected = true;
+    select.appendChild(option);
+  }
+  describe();
+  document.body.dataset.ready = "true";
+}
+
+function describe() {
+  const chosen = state.scenarios.find((s) => s.name === $("scenario").value);
+  $("scenario-description").textContent = chosen ? chosen.description : "";
+}
+
+async function loadStored() {
+  try {
+    const data = await api("GET", "/api/runs");
+    const cols = ["run id", "kind", "scenario", "seed", "nights", "started (UTC)", "status"];
+    const body = header($("stored-runs"), cols);
+    for (const r of data.stored) {
+      const row = body.insertRow();
+      for (const value of [r.run_id, r.kind, r.scenario_name, r.seed, r.replications,
+        String(r.started).replace("T", " ").slice(0, 19), r.status]) {
+        cell(row, String(value), "text");
+      }
+    }
+  } catch (error) {
+    showError(error.message);
+  }
+}
+
+function chooseFile() {
+  const file = $("upload").files[0];
+  if (!file) {
+    state.upload = null;
+    $("scenario").disabled = false;
+    return;
+  }
+  file.text().then((text) => {
+    state.upload = text;
+    $("scenario").disabled = true;
+    $("scenario-description").textContent = `uploaded: ${file.name}`;
+  });
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  $("run-form").addEventListener("submit", run);
+  $("cancel").addEventListener("click", cancel);
+  $("scenario").addEventListener("change", describe);
+  $("upload").addEventListener("change", chooseFile);
+  loadScenarios().catch((error) => showError(error.message));
+  loadStored();
+});

@@ -1,0 +1,144 @@
+"""``skyshield serve``'s page in Debian's headless Chromium (Playwright), against a live server.
+
+Every request the page makes is recorded, and any to another host is refused: the page must
+work with no network. Screenshots go to ``tests/artifacts/`` (not in git).
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlparse
+
+import pytest
+
+from skyshield.scenario import builtin_scenario_names
+from skyshield.web import running_server
+from skyshield.web.app import create_app
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
+
+CHROMIUM = Path(shutil.which("chromium") or "/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
+TINY = Path(__file__).parents[1] / "tiny.yaml"
+
+pytestmark = pytest.mark.skipif(
+    not CHROMIUM.exists(), reason="no chromium on PATH: `make test` installs Debian's chromium"
+)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    store = tmp_path_factory.mktemp("page") / "store"
+    with running_server(create_app(store, slots=1)) as url:
+        yield url
+
+
+@dataclass
+class Browsed:
+    page: Page
+    requested: list[str] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)
+    console: list[str] = field(default_factory=list)
+
+
+@pytest.fixture
+def browsed(server: str) -> Iterator[Browsed]:
+    from playwright.sync_api import Route, sync_playwright
+
+    own = urlparse(server).netloc
+    random_state = random.getstate()  # Playwright draws its ids from the global `random`
+    with sync_playwright() as p:
+        root = hasattr(os, "geteuid") and os.geteuid() == 0
+        browser = p.chromium.launch(
+            executable_path=str(CHROMIUM), args=["--no-sandbox"] if root else []
+        )
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        seen = Browsed(page)
+
+        def guard(route: Route) -> None:
+            url = urlparse(route.request.url)
+            if url.netloc == own or url.scheme in ("data", "about"):
+                route.continue_()
+            else:
+                seen.refused.append(route.request.url)
+                route.abort()
+
+        page.route("**/*", guard)
+        page.on("request", lambda r: seen.requested.append(r.url))
+        page.on("console", lambda m: seen.console.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: seen.console.append(str(e)))
+        page.goto(server + "/", wait_until="load")
+        page.wait_for_selector("body[data-ready=true]", timeout=30_000)
+        yield seen
+        browser.close()
+    random.setstate(random_state)
+
+
+def _offline(seen: Browsed, server: str) -> None:
+    assert seen.refused == []
+    assert seen.console == []
+    assert seen.requested
+    assert all(urlparse(u).netloc == urlparse(server).netloc for u in seen.requested)
+
+
+def test_page__loads_offline_and_lists_the_scenarios(browsed: Browsed, server: str) -> None:
+    page = browsed.page
+    options = page.locator("#scenario option").all_text_contents()
+    assert options == list(builtin_scenario_names())
+    assert page.locator("#scenario").input_value() == "default"
+    assert page.locator("#scenario-description").inner_text()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "serve-page.png"), full_page=True)
+    _offline(browsed, server)
+
+
+def _api_document(page: Page, server: str, job: str) -> Any:
+    return page.evaluate(f"fetch('{server}/api/runs/{job}').then((r) => r.json())")
+
+
+@pytest.mark.slow
+def test_page__runs_an_upload_shows_its_table_and_cancels(browsed: Browsed, server: str) -> None:
+    page = browsed.page
+    page.set_input_files("#upload", str(TINY))
+    page.wait_for_function(
+        "document.getElementById('scenario-description').textContent.startsWith('uploaded')"
+    )
+    page.fill("#replications", "4")
+    page.fill("#seed", "7")
+    page.click("#run")
+    page.wait_for_selector("#outcome:not([hidden])", timeout=240_000)
+    job = page.locator("#outcome").get_attribute("data-job")
+    assert job is not None
+    status = _api_document(page, server, job)
+    assert status["state"] == "done"
+    shown = {
+        q: page.locator(f"#by-class tr[data-class=all] td[data-quantity={q}]").inner_text()
+        for q in ("launched", "intercepted", "impacted")
+    }
+    for q, text in shown.items():
+        row = next(
+            r
+            for r in status["result"]["by_class"]
+            if r["threat_class"] == "all" and r["quantity"] == q
+        )
+        assert text.startswith(f"{row['mean']:.1f} ± "), (q, text)
+    assert status["run_id"] in page.locator("#stored-runs").inner_text()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "serve-page-run.png"), full_page=True)
+    # a long run, cancelled from the page
+    page.set_input_files("#upload", [])
+    page.select_option("#scenario", "default")
+    page.fill("#replications", "5000")
+    page.click("#run")
+    page.wait_for_selector("#status[data-state=running]", timeout=120_000)
+    page.click("#cancel")
+    page.wait_for_selector("#status[data-state=cancelled]", timeout=60_000)
+    assert page.locator("#cancel").is_disabled()
+    _offline(browsed, server)
