@@ -17,12 +17,14 @@ from __future__ import annotations
 
 import dataclasses
 import multiprocessing
+import signal
 import threading
 import time
 import uuid
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from enum import StrEnum
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -202,17 +204,25 @@ class Job:
             "warnings": list(self.warnings),
             "error": self.error,
             "run_id": self.run_id,
-            "created": self.created,
-            "started": self.started,
-            "finished": self.finished,
+            "created": _iso(self.created),
+            "started": _iso(self.started),
+            "finished": _iso(self.finished),
         }
         if with_result:
             status["result"] = self.document
         return status
 
 
+def _iso(seconds: float | None) -> str | None:
+    """Return a time.time() as ISO 8601 UTC text (None stays None)."""
+    return None if seconds is None else datetime.fromtimestamp(seconds, UTC).isoformat()
+
+
 def _worker_main(conn: Connection) -> None:
     """Execute each task sent (a worker process), sending progress and the result back."""
+    # Ctrl-C reaches the whole process group: the server stops its workers itself, so a
+    # worker ignores it rather than print a traceback in the middle of a job
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     import skyshield.api  # noqa: F401  load the engine now, not when the first job comes
 
     while True:
