@@ -104,7 +104,7 @@ def _api_document(page: Page, server: str, job: str) -> Any:
 
 
 @pytest.mark.slow
-def test_page__runs_an_upload_shows_its_table_and_cancels(browsed: Browsed, server: str) -> None:
+def test_page__runs_an_upload_compares_it_and_cancels(browsed: Browsed, server: str) -> None:
     page = browsed.page
     page.set_input_files("#upload", str(TINY))
     page.wait_for_function(
@@ -132,6 +132,28 @@ def test_page__runs_an_upload_shows_its_table_and_cancels(browsed: Browsed, serv
     assert status["run_id"] in page.locator("#stored-runs").inner_text()
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "serve-page-run.png"), full_page=True)
+    # the same scenario with an override, against itself unchanged on the same nights
+    page.fill("#overrides", "fire_units.iris.stock=0")
+    page.click("#compare")
+    page.wait_for_selector("#comparison:not([hidden])", timeout=240_000)
+    job = page.locator("#comparison").get_attribute("data-job")
+    assert job is not None
+    compared = page.evaluate(f"fetch('{server}/api/compares/{job}').then((r) => r.json())")
+    row = next(
+        r
+        for r in compared["result"]["differences"]
+        if r["measure"] == "intercepted" and r["key"] == "all"
+    )
+    assert row["diff"] < 0  # no IRIS-T rounds: fewer intercepts
+    shown_diff = page.locator("#differences tr[data-measure='intercepted/all'] td[data-diff]")
+    assert shown_diff.inner_text() == f"{row['diff']:+.2f} ± {row['paired_ci95']:.2f}"
+    cells = page.locator("#differences tr[data-measure='intercepted/all'] td").all_inner_texts()
+    assert cells[1:3] == [f"{row['baseline_mean']:.2f}", f"{row['mean']:.2f}"]
+    shown_rows = page.locator("#differences tbody tr").count()
+    moved = [r for r in compared["result"]["differences"] if r["baseline_mean"] or r["mean"]]
+    assert shown_rows == len(moved) > 0
+    page.screenshot(path=str(ARTIFACTS / "serve-page-compare.png"), full_page=True)
+    page.fill("#overrides", "")
     # a long run, cancelled from the page
     page.set_input_files("#upload", [])
     page.select_option("#scenario", "default")

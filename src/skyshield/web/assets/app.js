@@ -5,7 +5,7 @@
 const QUANTITIES = ["launched", "intercepted", "lost_to_ew", "fell", "impacted", "reached_area"];
 const POLL_MS = 300;
 const $ = (id) => document.getElementById(id);
-const state = { job: null, timer: null, scenarios: [], upload: null };
+const state = { job: null, kind: "runs", timer: null, scenarios: [], upload: null };
 
 async function api(method, path, body) {
   const options = { method, headers: {} };
@@ -95,7 +95,9 @@ function showStatus(status) {
   $("progress").value = p.done;
   let text = `${status.name}: ${status.state}`;
   if (status.state === "running" || status.state === "queued") {
-    text += `, ${p.done} of ${p.total} nights`;
+    text += status.kind === "compare"
+      ? `, ${p.done} of ${p.total} policies run${p.stage ? ` (now: ${p.stage})` : ""}`
+      : `, ${p.done} of ${p.total} nights`;
   }
   $("status").textContent = text;
   $("status").dataset.state = status.state;
@@ -109,14 +111,18 @@ function showStatus(status) {
   const running = status.state === "queued" || status.state === "running";
   $("cancel").disabled = !running;
   $("run").disabled = running || status.state === "saving";
+  $("compare").disabled = $("run").disabled;
   if (status.state === "failed") showError(status.error);
-  if (status.state === "done") showOutcome(status);
+  if (status.state === "done") {
+    if (status.kind === "compare") showComparison(status);
+    else showOutcome(status);
+  }
 }
 
 async function poll() {
   if (!state.job) return;
   try {
-    const status = await api("GET", `/api/runs/${state.job}`);
+    const status = await api("GET", `/api/${state.kind}/${state.job}`);
     showStatus(status);
     if (["done", "failed", "cancelled"].includes(status.state)) {
       state.job = null;
@@ -129,20 +135,27 @@ async function poll() {
   state.timer = setTimeout(poll, POLL_MS);
 }
 
-async function run(event) {
-  event.preventDefault();
-  showError("");
-  $("outcome").hidden = true;
-  const body = {
+function policy() {
+  const chosen = {
     overrides: $("overrides").value.split("\n").map((s) => s.trim()).filter((s) => s),
-    replications: Number($("replications").value),
   };
+  if (state.upload !== null) chosen.yaml = state.upload;
+  else chosen.scenario = $("scenario").value;
+  return chosen;
+}
+
+function size(body) {
+  body.replications = Number($("replications").value);
   if ($("seed").value !== "") body.seed = Number($("seed").value);
-  if (state.upload !== null) body.yaml = state.upload;
-  else body.scenario = $("scenario").value;
+  return body;
+}
+
+async function start(kind, body) {
+  showError("");
   try {
-    const created = await api("POST", "/api/runs", body);
+    const created = await api("POST", `/api/${kind}`, body);
     state.job = created.id;
+    state.kind = kind;
     $("status").dataset.job = created.id;
     $("run").disabled = true;
     poll();
@@ -151,10 +164,49 @@ async function run(event) {
   }
 }
 
+function run(event) {
+  event.preventDefault();
+  $("outcome").hidden = true;
+  start("runs", size(policy()));
+}
+
+function compare() {
+  $("comparison").hidden = true;
+  start("compares", size({ policies: [policy()] }));
+}
+
+function showComparison(status) {
+  const doc = status.result;
+  const [base, other] = doc.policies;
+  $("comparison").hidden = false;
+  $("comparison").dataset.job = status.id;
+  $("comparison-title").textContent =
+    `${other} against ${base}: ${doc.replications} nights, seed ${doc.seed}` +
+    (doc.unpaired.length ? " — a different raid: differences unpaired" : "") +
+    ` — saved as ${doc.run_id}`;
+  const cols = ["measure", base, other, "difference ± 95% CI (paired)", "unpaired CI"];
+  const body = header($("differences"), cols);
+  for (const r of doc.differences) {
+    if (r.baseline_mean === 0 && r.mean === 0) continue;
+    const cost = r.measure.includes("cost");
+    const scale = cost ? 1e-6 : 1;
+    const row = body.insertRow();
+    row.dataset.measure = `${r.measure}/${r.key}`;
+    const name = r.measure.replaceAll("_", " ") + (r.key ? `: ${r.key}` : "") + (cost ? " (USD M)" : "");
+    cell(row, name);
+    cell(row, (r.baseline_mean * scale).toFixed(2));
+    cell(row, (r.mean * scale).toFixed(2));
+    const ci = r.paired_ci95 === null ? "nan" : (r.paired_ci95 * scale).toFixed(2);
+    const diff = (r.diff * scale).toFixed(2);
+    cell(row, `${r.diff >= 0 ? "+" : ""}${diff} ± ${ci}`).dataset.diff = "";
+    cell(row, r.unpaired_ci95 === null ? "nan" : (r.unpaired_ci95 * scale).toFixed(2));
+  }
+}
+
 async function cancel() {
   if (!state.job) return;
   try {
-    showStatus(await api("DELETE", `/api/runs/${state.job}`));
+    showStatus(await api("DELETE", `/api/${state.kind}/${state.job}`));
   } catch (error) {
     showError(error.message);
   }
@@ -214,6 +266,7 @@ function chooseFile() {
 document.addEventListener("DOMContentLoaded", () => {
   $("run-form").addEventListener("submit", run);
   $("cancel").addEventListener("click", cancel);
+  $("compare").addEventListener("click", compare);
   $("scenario").addEventListener("change", describe);
   $("upload").addEventListener("change", chooseFile);
   loadScenarios().catch((error) => showError(error.message));
