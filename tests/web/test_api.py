@@ -84,6 +84,9 @@ def test_scenarios__lists_the_built_ins(client: TestClient) -> None:
     names = [s["name"] for s in listed]
     assert "default" in names
     assert all(s["description"] for s in listed)
+    # the descriptions the CLI's `skyshield scenarios` prints
+    shown = {s["name"]: s["description"] for s in listed}
+    assert shown["default"] == " ".join(load_scenario("default").description.split())
 
 
 @pytest.mark.parametrize(
