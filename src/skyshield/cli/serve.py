@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import socket
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -36,10 +38,14 @@ def serve_command(
     ] = 10_000,
 ) -> None:
     """Serve a JSON API (and a page) to run, compare and cancel scenarios from a browser."""
-    from skyshield.store import check_results_directory
+    from skyshield.store import results_directory_problem
     from skyshield.web import is_loopback, serve
 
-    check_results_directory(store)
+    problem = results_directory_problem(store)
+    if problem is not None:
+        sys.stderr.write(f"{store}: --store: {problem}\n")
+        raise typer.Exit(2)
+    _check_port(host, port)
     if not is_loopback(host):
         warn(
             [
@@ -54,3 +60,19 @@ def serve_command(
         markup=False,
     )
     serve(host, port, store, slots=slots, max_queued=queue, max_replications=max_replications)
+
+
+def _check_port(host: str, port: int) -> None:
+    """Exit 2 with one line now if the address cannot be listened on (in use, not local)."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        family, kind, proto, _, address = infos[0]
+        with socket.socket(family, kind, proto) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind(address)
+    except OSError as exc:
+        reason = (exc.strerror or type(exc).__name__).lower()
+        sys.stderr.write(
+            f"{host}:{port}: --host/--port: expected an address to listen on, got {reason}\n"
+        )
+        raise typer.Exit(2) from None
