@@ -154,3 +154,19 @@ def test_compare__one_scenario_against_itself_with_overrides(server: str, store:
     }
     assert kills[f"tiny with {override}"] < 0
     assert status["run_id"] in set(list_runs(store)["run_id"])
+
+
+@pytest.mark.slow
+def test_run__an_error_in_the_worker_fails_the_job_with_the_clis_line(server: str) -> None:
+    # valid as a file, refused when run: the fast engine has no optimal assignment
+    body = {"yaml": TINY.read_text(), "overrides": ["engine.assignment=optimal"], "replications": 2}
+    code, created = _call("POST", f"{server}/api/runs", body)
+    assert code == 202
+    status = _wait(f"{server}/api/runs/{created['id']}", _ended)
+    assert status["state"] == "failed"
+    assert status["error"] == (
+        "tiny: engine.assignment: expected greedy with the fast engine (optimal assignment needs "
+        "the reference engine), got 'optimal'"
+    )
+    assert status["result"] is None
+    assert status["run_id"] is None
