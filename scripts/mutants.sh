@@ -163,3 +163,6 @@ run serve-traversal-check-removed src/skyshield/web/app.py "    if not path.is_r
         return None" "    if False:
         return None" tests/web/test_api.py -k "assets or asset_path"
 run serve-body-cap-ignored src/skyshield/web/app.py "        if len(body) > limit:" "        if False:" tests/web/test_api.py -k body_past_the_cap
+run serve-saves-a-cancelled-result src/skyshield/web/jobs.py "            if job.cancel_requested:
+                slot.job = None" "            if False:
+                slot.job = None" tests/web/test_jobs.py
