@@ -266,6 +266,24 @@ def test_compares__one_policy_needs_overrides_and_gets_its_unchanged_baseline(
     assert _error(bad) == "vary[0]: expected path=value1,value2, got 'x'"
 
 
+def test_nights__only_a_complete_run_of_the_store_and_one_of_its_nights(
+    client: TestClient,
+) -> None:
+    unknown = client.post("/api/nights", json={"run_id": "../../etc", "replication": 0})
+    assert unknown.status_code == 400
+    assert _error(unknown) == (
+        "request: run_id: expected a complete run in the store, got '../../etc'"
+    )
+    negative = client.post("/api/nights", json={"run_id": "x", "replication": -1})
+    assert _error(negative).startswith("request: replication: expected greater than or equal")
+
+
+def test_borders__the_reports_borders_are_served(client: TestClient) -> None:
+    borders = client.get("/api/borders").json()
+    assert borders["type"] == "FeatureCollection"
+    assert len(borders["features"]) > 5
+
+
 def test_hosts__a_loopback_server_answers_only_its_own_names(store: Path) -> None:
     guarded = TestClient(create_app(store, allowed_hosts=("127.0.0.1", "localhost")))
     assert guarded.get("/api/scenarios", headers={"host": "127.0.0.1:8765"}).status_code == 200

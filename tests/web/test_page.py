@@ -130,6 +130,17 @@ def test_page__runs_an_upload_compares_it_and_cancels(browsed: Browsed, server: 
         )
         assert text.startswith(f"{row['mean']:.1f} ± "), (q, text)
     assert status["run_id"] in page.locator("#stored-runs").inner_text()
+    # the first night on the map: one marker per interceptor fired, as the API gives them
+    page.wait_for_selector("#map-box[data-ready]", timeout=240_000)
+    night_job = page.locator("#map-box").get_attribute("data-ready")
+    night = page.evaluate(f"fetch('{server}/api/nights/{night_job}').then((r) => r.json())")
+    features = night["result"]["features"]
+    shots = sum(f["properties"]["layer"] == "intercept" for f in features)
+    assert shots > 0
+    assert page.locator("#map path.skyshield-intercept").count() == shots
+    routes = sum(f["properties"]["layer"] == "route" for f in features)
+    assert page.locator("#map path.skyshield-route").count() == routes == 6
+    assert page.locator("#map path.skyshield-border").count() > 0
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "serve-page-run.png"), full_page=True)
     # the same scenario with an override, against itself unchanged on the same nights

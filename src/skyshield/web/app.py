@@ -24,19 +24,27 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
 from starlette.routing import Route
 
-from skyshield.errors import SkyshieldError
+from skyshield.errors import FieldProblem, ScenarioError, SkyshieldError
 from skyshield.scenario import builtin_scenario_names, builtin_scenario_path
 from skyshield.store import CATALOG_NAME, check_results_directory, list_runs
 from skyshield.web.inputs import (
     DEFAULT_MAX_REPLICATIONS,
     CompareRequest,
+    NightRequest,
     RunRequest,
     check_request,
     compare_policies,
     load_policy,
     parse_vary,
 )
-from skyshield.web.jobs import BusyError, CompareTask, JobManager, NotCancellableError, RunTask
+from skyshield.web.jobs import (
+    BusyError,
+    CompareTask,
+    JobManager,
+    NightTask,
+    NotCancellableError,
+    RunTask,
+)
 from skyshield.yamlio import MAX_BYTES_ENV, default_max_bytes, load_yaml
 
 __all__ = ["ASSET_ROOTS", "asset_path", "builtin_descriptions", "create_app"]
@@ -58,6 +66,12 @@ _HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
 }
+
+
+@functools.cache
+def _borders_text() -> str:
+    """Return the countries' borders the report draws (shipped with :mod:`skyshield.geo`)."""
+    return (files("skyshield.geo") / "data" / "borders.geojson").read_text(encoding="utf-8")
 
 
 @functools.cache
@@ -212,6 +226,46 @@ def create_app(
             return _error(400, str(exc))
         return _json({"id": job.id}, status=202)
 
+    async def post_night(request: Request) -> Response:
+        try:
+            body = await _read_json(request)
+            night = check_request(NightRequest, body, max_replications=max_replications)
+            nights = (await run_in_threadpool(stored_runs)).get(night.run_id)
+            if nights is None:
+                raise ScenarioError(
+                    "request",
+                    [FieldProblem("run_id", "a complete run in the store", repr(night.run_id))],
+                )
+            if night.replication >= nights:
+                raise ScenarioError(
+                    "request",
+                    [
+                        FieldProblem(
+                            "replication", f"a night from 0 to {nights - 1}", str(night.replication)
+                        )
+                    ],
+                )
+            task = NightTask(store, night.run_id, night.replication)
+            job = manager.submit(task, name=f"{night.run_id} night {night.replication}")
+        except _HttpError as exc:
+            return _error(exc.status, exc.message)
+        except BusyError as exc:
+            return _error(429, str(exc))
+        except SkyshieldError as exc:
+            return _error(400, str(exc))
+        return _json({"id": job.id}, status=202)
+
+    def stored_runs() -> dict[str, int]:
+        """Return the store's complete single runs (kind ``run``: with nights) and their nights."""
+        if not (store / CATALOG_NAME).exists():
+            return {}
+        frame = list_runs(store)
+        done = frame[(frame["kind"] == "run") & (frame["status"] == "complete")]
+        return {str(r.run_id): int(r.replications) for r in done.itertuples()}
+
+    async def borders(request: Request) -> Response:
+        return Response(_borders_text(), media_type="application/geo+json", headers=_HEADERS)
+
     async def post_run(request: Request) -> Response:
         return await submit(request, "run")
 
@@ -265,6 +319,10 @@ def create_app(
         Route("/api/runs/{id}", get_job, methods=["GET"]),
         Route("/api/runs/{id}", delete_job, methods=["DELETE"]),
         Route("/api/compares", post_compare, methods=["POST"]),
+        Route("/api/nights", post_night, methods=["POST"]),
+        Route("/api/nights/{id}", get_job, methods=["GET"]),
+        Route("/api/nights/{id}", delete_job, methods=["DELETE"]),
+        Route("/api/borders", borders, methods=["GET"]),
         Route("/api/compares/{id}", get_job, methods=["GET"]),
         Route("/api/compares/{id}", delete_job, methods=["DELETE"]),
         *(Route(f"/{prefix}/{{name:path}}", asset, methods=["GET"]) for prefix in ASSET_ROOTS),

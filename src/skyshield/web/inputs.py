@@ -30,6 +30,7 @@ from skyshield.scenario.variation import Variation, apply_variation, parse_varia
 __all__ = [
     "UPLOAD_SOURCE",
     "CompareRequest",
+    "NightRequest",
     "Policy",
     "PolicyRequest",
     "RunRequest",
@@ -77,6 +78,15 @@ class CompareRequest(BaseModel):
     replications: Annotated[int, Field(ge=1)] | None = None
     seed: Annotated[int, Field(ge=0)] | None = None
     route_sets: Annotated[int, Field(ge=1)] | str | None = None
+
+
+class NightRequest(BaseModel):
+    """``POST /api/nights``: one night (replication) of a run in the store, for the map."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    run_id: str
+    replication: Annotated[int, Field(ge=0)] = 0
 
 
 RequestT = TypeVar("RequestT", bound=BaseModel)

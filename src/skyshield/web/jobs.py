@@ -16,6 +16,7 @@ nothing in the store. At most ``max_queued`` jobs wait; one more is refused
 from __future__ import annotations
 
 import dataclasses
+import json
 import multiprocessing
 import signal
 import threading
@@ -43,6 +44,7 @@ __all__ = [
     "Job",
     "JobManager",
     "JobState",
+    "NightTask",
     "NotCancellableError",
     "RunTask",
     "Task",
@@ -90,7 +92,7 @@ class Task(Protocol):
         """Return the progress count a finished job reaches."""
         ...
 
-    def save(self, result: Any, store: Path) -> tuple[str, dict[str, Any]]:
+    def save(self, result: Any, store: Path) -> tuple[str | None, dict[str, Any]]:
         """Save the result in the store (in the server); return its run id and document."""
         ...
 
@@ -171,6 +173,38 @@ class CompareTask:
         run_id = result.save(store)
         document: dict[str, Any] = dataclasses.replace(result, run_id=run_id).to_dict()
         return run_id, document
+
+
+@dataclass(frozen=True, slots=True)
+class NightTask:
+    """One night of a stored run as the map draws it: ``skyshield export --format geojson``.
+
+    The run is read back from the store (:func:`skyshield.api.export` of its folder), not
+    simulated again; nothing is saved.
+    """
+
+    store: Path
+    run_id: str
+    replication: int = 0
+    kind: str = "night"
+
+    def execute(self, progress: Progress) -> Any:
+        """Read the run and map the night, in this (worker) process."""
+        from skyshield.api import export
+
+        progress(0, 1, None)
+        return json.loads(
+            export(self.store / "runs" / self.run_id, "geojson", replication=self.replication)
+        )
+
+    def total(self) -> int:
+        """One night."""
+        return 1
+
+    def save(self, result: Any, store: Path) -> tuple[str | None, dict[str, Any]]:
+        """Save nothing: the night is the stored run's; the document is the GeoJSON."""
+        document: dict[str, Any] = result
+        return None, document
 
 
 @dataclass(slots=True)

@@ -115,7 +115,10 @@ function showStatus(status) {
   if (status.state === "failed") showError(status.error);
   if (status.state === "done") {
     if (status.kind === "compare") showComparison(status);
-    else showOutcome(status);
+    else {
+      showOutcome(status);
+      drawNight(status.run_id).catch((error) => showError(error.message));
+    }
   }
 }
 
@@ -272,3 +275,105 @@ document.addEventListener("DOMContentLoaded", () => {
   loadScenarios().catch((error) => showError(error.message));
   loadStored();
 });
+
+// the map: one night of a saved run, as `skyshield export --format geojson` gives it
+const FATE_COLOURS = { intercepted: "#1a7f37", impacted: "#cf222e" };
+const map = { leaflet: null, night: null, borders: null };
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function waitFor(kind, id) {
+  for (;;) {
+    const status = await api("GET", `/api/${kind}/${id}`);
+    if (status.state === "done") return status;
+    if (status.state === "failed" || status.state === "cancelled") {
+      throw new Error(status.error || `the night's map was ${status.state}`);
+    }
+    await sleep(POLL_MS);
+  }
+}
+
+function ensureMap() {
+  if (map.leaflet) return map.leaflet;
+  map.leaflet = L.map("map", { attributionControl: false, zoomSnap: 0.25 });
+  return map.leaflet;
+}
+
+function nightStyle(feature) {
+  const p = feature.properties;
+  switch (p.layer) {
+    case "route":
+      return { color: FATE_COLOURS[p.fate] || "#8c959f", weight: 1, opacity: 0.6,
+        className: "skyshield-route" };
+    case "envelope":
+      return { color: "#0550ae", weight: 1, opacity: 0.25, fillOpacity: 0.03,
+        className: "skyshield-envelope" };
+    case "roe_zone":
+      return { color: "#6639ba", weight: 1.5, dashArray: "6 4", fillOpacity: 0.04,
+        className: "skyshield-roe-zone" };
+    case "ew_zone":
+      return { color: "#bc4c00", weight: 1, fillOpacity: 0.08, className: "skyshield-ew-zone" };
+    default:
+      return { color: "#57606a", weight: 1, opacity: 0.3, fillOpacity: 0.02 };
+  }
+}
+
+function nightPoint(feature, latlng) {
+  const p = feature.properties;
+  if (p.layer === "intercept") {
+    return L.circleMarker(latlng, { radius: 3, weight: 1, color: p.hit ? "#1a7f37" : "#9a6700",
+      fillOpacity: 0.8, className: "skyshield-intercept" });
+  }
+  if (p.layer === "fire_unit") {
+    return L.circleMarker(latlng, { radius: 4, weight: 2, color: "#0550ae", fillOpacity: 1,
+      className: "skyshield-unit" });
+  }
+  if (p.layer === "fate") {
+    return L.circleMarker(latlng, { radius: 2, weight: 1, color: FATE_COLOURS[p.fate] || "#8c959f",
+      className: "skyshield-fate" });
+  }
+  return L.circleMarker(latlng, { radius: 2, weight: 1, color: "#57606a", className: "skyshield-point" });
+}
+
+function tooltip(feature, layer) {
+  const p = feature.properties;
+  const parts = [p.layer.replaceAll("_", " ")];
+  for (const key of ["id", "name", "unit", "system", "nation", "type", "fate", "target"]) {
+    if (p[key] !== undefined && p[key] !== null && p[key] !== "") parts.push(`${key}: ${p[key]}`);
+  }
+  layer.bindTooltip(parts.join("<br>"));
+}
+
+async function drawNight(runId) {
+  $("map-box").hidden = false;
+  $("map-title").textContent = "Drawing the night…";
+  const created = await api("POST", "/api/nights", { run_id: runId, replication: 0 });
+  $("map-box").dataset.job = created.id;
+  const [status, borders] = await Promise.all([
+    waitFor("nights", created.id),
+    map.borders ? Promise.resolve(null) : api("GET", "/api/borders"),
+  ]);
+  const leaflet = ensureMap();
+  if (borders) {
+    map.borders = L.geoJSON(borders, { interactive: false,
+      style: { color: "#6e7781", weight: 1, fill: false, className: "skyshield-border" } });
+    map.borders.addTo(leaflet);
+  }
+  if (map.night) map.night.remove();
+  const doc = status.result;
+  const shown = new Set(["route", "intercept", "fire_unit", "envelope", "roe_zone", "ew_zone", "fate", "asset"]);
+  map.night = L.geoJSON(doc, {
+    filter: (f) => shown.has(f.properties.layer),
+    style: nightStyle,
+    pointToLayer: nightPoint,
+    onEachFeature: tooltip,
+  }).addTo(leaflet);
+  const intercepts = doc.features.filter((f) => f.properties.layer === "intercept").length;
+  $("map-title").textContent =
+    `${doc.properties.scenario}, night 0 of ${doc.properties.replications} (seed ` +
+    `${doc.properties.seed}): ${intercepts} interceptors fired`;
+  $("map-box").dataset.ready = created.id;
+  leaflet.invalidateSize();
+  const routes = L.geoJSON(doc, { filter: (f) => f.properties.layer === "route" });
+  leaflet.fitBounds(routes.getBounds().isValid() ? routes.getBounds() : map.night.getBounds(),
+    { padding: [20, 20] });
+}
