@@ -103,6 +103,23 @@ def _api_document(page: Page, server: str, job: str) -> Any:
     return page.evaluate(f"fetch('{server}/api/runs/{job}').then((r) => r.json())")
 
 
+def _set_clock(page: Page, seconds: float) -> float:
+    """Move the replay slider (it snaps to its step); return the time it shows."""
+    page.evaluate(
+        "(t) => { const c = document.getElementById('clock'); c.value = String(t); "
+        "c.dispatchEvent(new Event('input')); }",
+        seconds,
+    )
+    return float(page.locator("#map-box").get_attribute("data-clock") or "nan")
+
+
+def _in_flight(route: dict[str, Any], t: float) -> bool:
+    times = route["time_s"]
+    if not times[0] <= t <= times[-1]:
+        return False
+    return not (route["fate"] == "intercepted" and t >= route["end_time_s"])
+
+
 @pytest.mark.slow
 def test_page__runs_an_upload_compares_it_and_cancels(browsed: Browsed, server: str) -> None:
     page = browsed.page
@@ -141,6 +158,24 @@ def test_page__runs_an_upload_compares_it_and_cancels(browsed: Browsed, server: 
     routes = sum(f["properties"]["layer"] == "route" for f in features)
     assert page.locator("#map path.skyshield-route").count() == routes == 6
     assert page.locator("#map path.skyshield-border").count() > 0
+    # the replay: threats in flight at the slider's time, where the engine's path puts them
+    route_features = [f for f in features if f["properties"]["layer"] == "route"]
+    launch = min(f["properties"]["time_s"][0] for f in route_features)
+    end = max(f["properties"]["end_time_s"] for f in route_features)
+    positions = []
+    for share in (0.3, 0.35):
+        clock = _set_clock(page, launch + share * (end - launch))
+        flying = [f for f in route_features if _in_flight(f["properties"], clock)]
+        markers = page.locator("#map path.skyshield-threat")
+        assert markers.count() == len(flying) > 0
+        fired = sum(
+            f["properties"]["layer"] == "intercept" and f["properties"]["intercept_time_s"] <= clock
+            for f in features
+        )
+        assert page.locator("#map path.skyshield-intercept").count() == fired < shots
+        positions.append(sorted(markers.evaluate_all("(ps) => ps.map((p) => p.getAttribute('d'))")))
+    assert positions[0] != positions[1]  # the threats moved
+    page.locator("#map-box").screenshot(path=str(ARTIFACTS / "serve-map-replay.png"))
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "serve-page-run.png"), full_page=True)
     # the same scenario with an override, against itself unchanged on the same nights

@@ -31,6 +31,8 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
+import numpy as np
+
 from skyshield.errors import SkyshieldError
 from skyshield.scenario import Scenario
 from skyshield.scenario.variation import Variation
@@ -189,13 +191,29 @@ class NightTask:
     kind: str = "night"
 
     def execute(self, progress: Progress) -> Any:
-        """Read the run and map the night, in this (worker) process."""
-        from skyshield.api import export
+        """Read the run and map the night, in this (worker) process.
+
+        The document is :func:`skyshield.exporting.geojson_document`'s (what ``skyshield export
+        --format geojson`` writes) with one more property per route: ``time_s``, the engine's
+        time at each of its vertices, which the page's replay interpolates between.
+        """
+        from skyshield.exporting import check_replication
+        from skyshield.exporting.geojson import geojson_document, route_vertices
+        from skyshield.exporting.tracks import replication_tracks
+        from skyshield.runner.replay import stored_run
 
         progress(0, 1, None)
-        return json.loads(
-            export(self.store / "runs" / self.run_id, "geojson", replication=self.replication)
-        )
+        run = stored_run(self.store, self.run_id)
+        check_replication(self.replication, run.replications, run.scenario.name)
+        document = geojson_document(run, self.replication)
+        routes = [f for f in document["features"] if f["properties"]["layer"] == "route"]
+        tracks = replication_tracks(run, self.replication)
+        for feature, track in zip(routes, tracks, strict=True):
+            k = route_vertices(track)
+            if k.size < 2:  # noqa: PLR2004  as the document's own line: a threat downed at launch
+                k = np.asarray([0, 0])
+            feature["properties"]["time_s"] = [float(t) for t in track.time_s[k]]
+        return json.loads(json.dumps(document, allow_nan=False))
 
     def total(self) -> int:
         """One night."""

@@ -278,7 +278,7 @@ document.addEventListener("DOMContentLoaded", () => {
 
 // the map: one night of a saved run, as `skyshield export --format geojson` gives it
 const FATE_COLOURS = { intercepted: "#1a7f37", impacted: "#cf222e" };
-const map = { leaflet: null, night: null, borders: null };
+const map = { leaflet: null, night: null, borders: null, moving: null, doc: null };
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function waitFor(kind, id) {
@@ -360,7 +360,8 @@ async function drawNight(runId) {
   }
   if (map.night) map.night.remove();
   const doc = status.result;
-  const shown = new Set(["route", "intercept", "fire_unit", "envelope", "roe_zone", "ew_zone", "fate", "asset"]);
+  // intercepts and threats in flight are the replay's (drawn for the slider's time)
+  const shown = new Set(["route", "fire_unit", "envelope", "roe_zone", "ew_zone", "fate", "asset"]);
   map.night = L.geoJSON(doc, {
     filter: (f) => shown.has(f.properties.layer),
     style: nightStyle,
@@ -371,9 +372,70 @@ async function drawNight(runId) {
   $("map-title").textContent =
     `${doc.properties.scenario}, night 0 of ${doc.properties.replications} (seed ` +
     `${doc.properties.seed}): ${intercepts} interceptors fired`;
+  map.doc = doc;
+  const ends = doc.features.filter((f) => f.properties.layer === "route")
+    .map((f) => f.properties.end_time_s);
+  const clock = $("clock");
+  clock.max = String(Math.ceil(Math.max(0, ...ends)));
+  clock.step = String(Math.max(1, Math.round(Number(clock.max) / 500)));
+  clock.value = clock.max;
+  replay(Number(clock.max));
   $("map-box").dataset.ready = created.id;
   leaflet.invalidateSize();
   const routes = L.geoJSON(doc, { filter: (f) => f.properties.layer === "route" });
   leaflet.fitBounds(routes.getBounds().isValid() ? routes.getBounds() : map.night.getBounds(),
     { padding: [20, 20] });
 }
+
+// where a route is at time t: linear between its vertices' engine times (null: not in flight)
+function positionAt(feature, t) {
+  const times = feature.properties.time_s;
+  const coords = feature.geometry.coordinates;
+  if (!times || t < times[0] || t > times[times.length - 1]) return null;
+  let i = 1;
+  while (i < times.length - 1 && times[i] < t) i += 1;
+  const span = times[i] - times[i - 1];
+  const f = span > 0 ? (t - times[i - 1]) / span : 1;
+  const [x0, y0] = coords[i - 1];
+  const [x1, y1] = coords[i];
+  return [y0 + f * (y1 - y0), x0 + f * (x1 - x0)];
+}
+
+function hhmm(seconds) {
+  const iso = map.doc.properties.start_time;
+  const start = new Date(/([zZ]|[+-]\d\d:\d\d)$/.test(iso) ? iso : `${iso}Z`);
+  const at = new Date(start.getTime() + seconds * 1000);
+  const h = Math.floor(seconds / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  return `+${h}:${String(m).padStart(2, "0")} h (${at.toISOString().slice(11, 16)} UTC)`;
+}
+
+function replay(t) {
+  const doc = map.doc;
+  if (!doc) return;
+  if (map.moving) map.moving.remove();
+  const group = L.layerGroup();
+  let flying = 0;
+  for (const f of doc.features) {
+    const p = f.properties;
+    if (p.layer === "route") {
+      const at = positionAt(f, t);
+      if (at === null || (p.fate === "intercepted" && t >= p.end_time_s)) continue;
+      flying += 1;
+      group.addLayer(L.circleMarker(at, { radius: 3, weight: 1, color: "#1b1f24",
+        fillOpacity: 1, className: "skyshield-threat" }));
+    } else if (p.layer === "intercept" && p.intercept_time_s <= t) {
+      const [lon, lat] = f.geometry.coordinates;
+      const marker = nightPoint(f, L.latLng(lat, lon));
+      tooltip(f, marker);
+      group.addLayer(marker);
+    }
+  }
+  map.moving = group.addTo(map.leaflet);
+  $("clock-text").textContent = `${hhmm(t)}: ${flying} threats in flight`;
+  $("map-box").dataset.clock = String(t);
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  $("clock").addEventListener("input", () => replay(Number($("clock").value)));
+});
