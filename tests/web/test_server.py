@@ -170,3 +170,46 @@ def test_run__an_error_in_the_worker_fails_the_job_with_the_clis_line(server: st
     )
     assert status["result"] is None
     assert status["run_id"] is None
+
+
+@pytest.mark.slow
+def test_night__is_skyshield_exports_geojson_with_the_routes_vertex_times(
+    server: str, store: Path, tmp_path: Path
+) -> None:
+    _, created = _call(
+        "POST", f"{server}/api/runs", {"yaml": TINY.read_text(), "replications": 3, "seed": 4}
+    )
+    run_id = _wait(f"{server}/api/runs/{created['id']}", _ended)["run_id"]
+    code, night = _call("POST", f"{server}/api/nights", {"run_id": run_id, "replication": 2})
+    assert code == 202
+    status = _wait(f"{server}/api/nights/{night['id']}", _ended)
+    assert status["state"] == "done", status["error"]
+    document = status["result"]
+    out = tmp_path / "night.geojson"
+    exported = CliRunner().invoke(
+        cli,
+        [
+            "export",
+            str(store / "runs" / run_id),
+            "-f",
+            "geojson",
+            "--replication",
+            "2",
+            "-o",
+            str(out),
+        ],
+    )
+    assert exported.exit_code == 0, exported.output
+    expected = json.loads(out.read_text())
+    routes = [f for f in document["features"] if f["properties"]["layer"] == "route"]
+    assert len(routes) == 6
+    for f in routes:
+        p = f["properties"]
+        times = p.pop("time_s")
+        assert len(times) == len(f["geometry"]["coordinates"])
+        assert times == sorted(times)
+        assert (times[0], times[-1]) == (p["launch_time_s"], p["end_time_s"])
+    assert document == expected
+    assert _call("POST", f"{server}/api/nights", {"run_id": run_id, "replication": 3})[1] == {
+        "error": "request: replication: expected a night from 0 to 2, got 3"
+    }
