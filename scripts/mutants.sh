@@ -158,3 +158,11 @@ run channel-per-weapon-not-per-aircraft src/skyshield/engine/kernel.py "        
 run patrol-host-rules-ignored src/skyshield/engine/compile.py "            + [nation_pos[n] for n in air.unit_rules_nation]," "            + [nation_pos[n] for n in air.unit_nation]," tests/engine/test_air.py -k host
 run run-json-air-patrols-dropped src/skyshield/results.py '"air_patrols": [] if self.air_patrols is None else records(self.air_patrols),' '"air_patrols": [],' tests/test_schemas.py -k air_patrols
 run guns-allowed-ignored src/skyshield/engine/air.py "                    allowed = guns_allowed or not weapon.gun  # the rules may bar guns" "                    allowed = True" tests/engine/test_air.py -k guns
+# issue 24: skyshield serve's asset folders (path traversal) and request body cap
+run serve-traversal-check-removed src/skyshield/web/app.py "    if not path.is_relative_to(root):
+        return None" "    if False:
+        return None" tests/web/test_api.py -k "assets or asset_path"
+run serve-body-cap-ignored src/skyshield/web/app.py "        if len(body) > limit:" "        if False:" tests/web/test_api.py -k body_past_the_cap
+run serve-saves-a-cancelled-result src/skyshield/web/jobs.py "            if job.cancel_requested:
+                slot.job = None" "            if False:
+                slot.job = None" tests/web/test_jobs.py

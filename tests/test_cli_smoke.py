@@ -43,6 +43,7 @@ def _commands(tmp: Path) -> dict[str, list[str | Path]]:
         "campaign": ["campaign", tmp / "bad-campaign.yaml"],
         "report": ["report", TINY, "-n", "2", "-o", tmp / "report.html"],
         "export": ["export", TINY, "-f", "geojson", "-n", "1", "-o", tmp / "night.geojson"],
+        "serve": ["serve", "--store", "/proc/nope"],
     }
 
 
@@ -160,3 +161,9 @@ def test_smoke_export(smoke: tuple[Path, dict[str, Future]]) -> None:
     assert result.returncode == 0, result.stderr
     document = json.loads((smoke[0] / "night.geojson").read_text(encoding="utf-8"))
     assert document["type"] == "FeatureCollection"
+
+
+def test_smoke_serve(smoke: tuple[Path, dict[str, Future]]) -> None:
+    assert _one_line_error(_result(smoke, "serve")) == (
+        "/proc/nope: --store: expected a directory it can create, got no such file or directory"
+    )

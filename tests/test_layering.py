@@ -30,6 +30,7 @@ LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"reporting"}),
     frozenset({"api"}),
     frozenset({"terminal"}),
+    frozenset({"web"}),  # skyshield serve: imported by the CLI alone
     frozenset({"cli"}),
     frozenset({"testing", "__main__"}),
 )

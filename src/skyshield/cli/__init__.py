@@ -23,6 +23,7 @@ from skyshield.cli.export import export_command
 from skyshield.cli.info import catalog, runs_command, scenarios, schema, validate
 from skyshield.cli.report import report_command
 from skyshield.cli.run import run_command
+from skyshield.cli.serve import serve_command
 from skyshield.cli.sweep import sweep_command
 from skyshield.errors import SkyshieldError
 
@@ -49,6 +50,7 @@ app.command("backtest", cls=PlainFlagsCommand)(backtest_command)
 app.command("campaign", cls=PlainFlagsCommand)(campaign_command)
 app.command("report", cls=PlainFlagsCommand)(report_command)
 app.command("export", cls=PlainFlagsCommand)(export_command)
+app.command("serve", cls=PlainFlagsCommand)(serve_command)
 
 
 def main() -> None:

@@ -1,0 +1,142 @@
+"""``skyshield serve`` benchmark: how long a status request takes while a run executes.
+
+Run: ``.venv/bin/python bench/bench_serve.py [--requests N]``. Starts the server on a free
+loopback port (one worker process, a temporary store), runs the tiny scenario (the worker loads
+the engine), times N status requests one after another with the worker idle, then again while
+the default scenario runs, and prints each
+median, 95th percentile and maximum with their ratio to the dice floor measured in this run
+(``dice_floor.py``); also the time from ``POST /api/runs`` to the run's first progress (that run
+is cancelled), and what the page does: the default scenario at the page's 50 nights, then its
+first night mapped (``POST /api/nights``), timed from the run's POST. Nothing is compared with numbers from elsewhere.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+from skyshield.web import running_server
+from skyshield.web.app import create_app
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from dice_floor import floor_s
+
+TINY = Path(__file__).resolve().parents[1] / "tests" / "tiny.yaml"
+
+
+def _call(method: str, url: str, body: Any = None) -> Any:
+    data = None if body is None else json.dumps(body).encode()
+    request = urllib.request.Request(
+        url, data=data, method=method, headers={"content-type": "application/json"}
+    )
+    with urllib.request.urlopen(request, timeout=60) as response:
+        return json.loads(response.read())
+
+
+def _wait(url: str) -> Any:
+    while True:
+        status = _call("GET", url)
+        if status["state"] == "done":
+            return status
+        if status["state"] in ("failed", "cancelled"):
+            raise SystemExit(f"{url}: {status['state']}: {status['error']}")
+        time.sleep(0.05)
+
+
+def _latencies(url: str, n: int) -> list[float]:
+    times = []
+    for _ in range(n):
+        start = time.perf_counter()
+        _call("GET", url)
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def _show(label: str, times: list[float], floor: float) -> None:
+    median = statistics.median(times)
+    p95 = statistics.quantiles(times, n=20)[-1]
+    print(
+        f"{label:<34s} median {median * 1e3:7.2f} ms  p95 {p95 * 1e3:7.2f} ms  "
+        f"max {max(times) * 1e3:7.2f} ms   median / dice floor {median / floor:.5f}"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--requests", type=int, default=200, help="status requests per phase")
+    parser.add_argument("--replications", type=int, default=2000, help="nights of the run")
+    args = parser.parse_args()
+    floor = floor_s()
+    print(f"dice floor (bench/dice_floor.py, same process): {floor:.3f} s")
+    with tempfile.TemporaryDirectory() as folder:
+        app = create_app(Path(folder) / "store", slots=1)
+        with running_server(app) as server:
+            # a fresh server: its worker loads the engine, then runs the tiny scenario
+            posted = time.perf_counter()
+            warm = _call(
+                "POST", f"{server}/api/runs", {"yaml": TINY.read_text(), "replications": 2}
+            )
+            _wait(f"{server}/api/runs/{warm['id']}")
+            print(
+                f"first run on a fresh server (tiny, 2 nights; the worker loads the engine): "
+                f"{time.perf_counter() - posted:.2f} s"
+            )
+            # a finished job's status, the worker idle
+            _show(
+                "status, worker idle:",
+                _latencies(f"{server}/api/runs/{warm['id']}", args.requests),
+                floor,
+            )
+            # what the page does: run the default scenario at its default size, then map night 0
+            nights = 50
+            posted = time.perf_counter()
+            job = _call(
+                "POST", f"{server}/api/runs", {"scenario": "default", "replications": nights}
+            )["id"]
+            done = _wait(f"{server}/api/runs/{job}")
+            ran = time.perf_counter() - posted
+            night = _call(
+                "POST", f"{server}/api/nights", {"run_id": done["run_id"], "replication": 0}
+            )["id"]
+            mapped = _wait(f"{server}/api/nights/{night}")
+            total = time.perf_counter() - posted
+            shots = sum(
+                f["properties"]["layer"] == "intercept" for f in mapped["result"]["features"]
+            )
+            print(
+                f"default scenario, {nights} nights: run done {ran:.2f} s after POST; night 0 "
+                f"mapped ({len(mapped['result']['features'])} features, {shots} interceptors) "
+                f"{total:.2f} s after POST ({total / floor:.0f}x the dice floor)"
+            )
+            # a long run: its first progress, then status requests while it runs; cancelled
+            body = {"scenario": "default", "replications": args.replications}
+            posted = time.perf_counter()
+            job = _call("POST", f"{server}/api/runs", body)["id"]
+            url = f"{server}/api/runs/{job}"
+            while True:
+                status = _call("GET", url)
+                if status["progress"]["done"] > 0 or status["state"] not in ("running", "queued"):
+                    break
+                time.sleep(0.02)
+            first = time.perf_counter() - posted
+            print(
+                f"POST /api/runs to first progress (default scenario, {status['progress']['done']} "
+                f"of {status['progress']['total']} nights): {first:.2f} s "
+                f"({first / floor:.1f}x the dice floor)"
+            )
+            times = _latencies(url, args.requests)
+            still = _call("GET", url)["state"]
+            _show("status, during the run:", times, floor)
+            print(f"   (the run was {still} when the last request was answered)")
+            _call("DELETE", url)
+
+
+if __name__ == "__main__":
+    main()

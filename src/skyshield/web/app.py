@@ -1,0 +1,351 @@
+"""The web application: the JSON API under ``/api`` and the page with its assets.
+
+Errors are JSON ``{"error": "..."}`` with a 4xx status; the text is the line the CLI prints for
+the same mistake (``source: field: expected X, got Y``). Only files of the package's own asset
+folders are served; a path that leaves them is not found (404).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import mimetypes
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.middleware import Middleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
+from starlette.requests import Request
+from starlette.responses import FileResponse, JSONResponse, Response
+from starlette.routing import Route
+
+from skyshield.errors import FieldProblem, ScenarioError, SkyshieldError
+from skyshield.scenario import builtin_scenario_names, builtin_scenario_path
+from skyshield.store import CATALOG_NAME, check_results_directory, list_runs
+from skyshield.web.inputs import (
+    DEFAULT_MAX_REPLICATIONS,
+    CompareRequest,
+    NightRequest,
+    RunRequest,
+    check_request,
+    compare_policies,
+    load_policy,
+    parse_vary,
+)
+from skyshield.web.jobs import (
+    BusyError,
+    CompareTask,
+    JobManager,
+    NightTask,
+    NotCancellableError,
+    RunTask,
+)
+from skyshield.yamlio import MAX_BYTES_ENV, default_max_bytes, load_yaml
+
+__all__ = ["ASSET_ROOTS", "asset_path", "builtin_descriptions", "create_app"]
+
+# URL prefix -> the package folder its files come from: the page's own, and the report's
+# vendored Leaflet (no CDN: the page works with no network)
+ASSET_ROOTS: dict[str, Path] = {
+    "assets": Path(str(files("skyshield.web") / "assets")),
+    "vendor": Path(str(files("skyshield.reporting") / "assets")),
+}
+# JSON around an uploaded scenario: its escapes (a newline is two characters) and the fields
+_BODY_SLACK_BYTES = 64 * 1024
+_HEADERS = {
+    # nothing from elsewhere: scripts, styles, images and requests from this server only
+    "Content-Security-Policy": (
+        "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+        "object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+}
+
+
+@functools.cache
+def _borders_text() -> str:
+    """Return the countries' borders the report draws (shipped with :mod:`skyshield.geo`)."""
+    return (files("skyshield.geo") / "data" / "borders.geojson").read_text(encoding="utf-8")
+
+
+@functools.cache
+def builtin_descriptions() -> list[dict[str, Any]]:
+    """Return each built-in scenario's name and description (read once, not validated again).
+
+    The shipped files are valid (their tests load them); reading the two fields of the YAML
+    takes milliseconds where validating all of them takes seconds.
+    """
+    listed = []
+    for name in builtin_scenario_names():
+        data = load_yaml(builtin_scenario_path(name).read_text(encoding="utf-8"))
+        listed.append({"name": name, "description": " ".join(str(data["description"]).split())})
+    return listed
+
+
+def _unknown(job_id: str) -> str:
+    return f"expected the id of a run or comparison of this server, got {job_id!r}"
+
+
+def _error(status: int, message: str) -> JSONResponse:
+    return JSONResponse({"error": message}, status_code=status, headers=_HEADERS)
+
+
+def _json(data: Any, status: int = 200) -> Response:
+    text = json.dumps(data, allow_nan=False)
+    return Response(text, status_code=status, media_type="application/json", headers=_HEADERS)
+
+
+def body_limit() -> int:
+    """Return the largest request body read: twice the YAML size cap (JSON escapes), plus slack."""
+    return 2 * default_max_bytes() + _BODY_SLACK_BYTES
+
+
+async def _read_json(request: Request) -> Any:
+    """Read the request's JSON body, up to :func:`body_limit` bytes and no further.
+
+    Raises
+    ------
+    _HttpError
+        Not JSON (415), too large (413), or not valid JSON (400).
+    """
+    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if kind != "application/json":
+        # a JSON content type also makes a cross-site form post need CORS, which is not granted
+        raise _HttpError(415, f"request: expected Content-Type application/json, got {kind!r}")
+    limit = body_limit()
+    too_large = _HttpError(
+        413,
+        f"request: expected a body of at most {limit:,} bytes (a scenario of at most "
+        f"{default_max_bytes():,} bytes; set {MAX_BYTES_ENV} to allow more), got more",
+    )
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise too_large
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > limit:
+            raise too_large
+    try:
+        return json.loads(body.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise _HttpError(400, f"request: expected a JSON object, got {_reason(exc)}") from None
+
+
+def _reason(exc: Exception) -> str:
+    if isinstance(exc, json.JSONDecodeError):
+        return f"invalid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})"
+    return "bytes that are not UTF-8"
+
+
+class _HttpError(Exception):
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+def asset_path(prefix: str, name: str) -> Path | None:
+    """Return the file ``name`` of the asset folder ``prefix``, or None (absent or outside).
+
+    The name is resolved (``..`` and symbolic links followed) and must still lie inside the
+    folder: nothing else of the package or the machine is served.
+    """
+    root = ASSET_ROOTS.get(prefix)
+    if root is None or not name:
+        return None
+    root = root.resolve()
+    path = (root / name).resolve()
+    if not path.is_relative_to(root):
+        return None
+    return path if path.is_file() else None
+
+
+def create_app(
+    store: Path,
+    *,
+    slots: int = 1,
+    max_queued: int = 4,
+    max_replications: int = DEFAULT_MAX_REPLICATIONS,
+    allowed_hosts: Sequence[str] | None = None,
+) -> Starlette:
+    """Build the application: its job manager starts with it and stops with it.
+
+    ``store``: the results directory every run is saved in (created if new; refused at once if
+    it cannot be one). ``slots``: worker processes; ``max_queued``: jobs that may wait before a
+    request is refused as busy. ``allowed_hosts``: the Host names answered (None: any); a
+    server on loopback answers only its own names, so a web page cannot reach it by pointing
+    a host name of its own at 127.0.0.1.
+    """
+    check_results_directory(store)
+    manager = JobManager(store, slots=slots, max_queued=max_queued)
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        manager.start()
+        try:
+            yield
+        finally:
+            await run_in_threadpool(manager.close)
+
+    async def scenarios(request: Request) -> Response:
+        return _json({"scenarios": await run_in_threadpool(builtin_descriptions)})
+
+    async def submit(request: Request, kind: str) -> Response:
+        try:
+            body = await _read_json(request)
+            if kind == "run":
+                run = check_request(RunRequest, body, max_replications=max_replications)
+                policy = await run_in_threadpool(load_policy, run)
+                task: RunTask | CompareTask = RunTask(
+                    policy.scenario, run.replications, run.seed, run.route_sets
+                )
+                name, warnings = policy.scenario.name, policy.warnings
+            else:
+                compare = check_request(CompareRequest, body, max_replications=max_replications)
+                variations = parse_vary(compare.vary)
+                policies = await run_in_threadpool(compare_policies, compare)
+                scenarios = tuple(p.scenario for p in policies)
+                task = CompareTask(
+                    scenarios, variations, compare.replications, compare.seed, compare.route_sets
+                )
+                name = " vs ".join(s.name for s in scenarios)
+                warnings = tuple(w for p in policies for w in p.warnings)
+            job = manager.submit(task, name=name, warnings=warnings)
+        except _HttpError as exc:
+            return _error(exc.status, exc.message)
+        except BusyError as exc:
+            return _error(429, str(exc))
+        except SkyshieldError as exc:
+            return _error(400, str(exc))
+        return _json({"id": job.id}, status=202)
+
+    async def post_night(request: Request) -> Response:
+        try:
+            body = await _read_json(request)
+            night = check_request(NightRequest, body, max_replications=max_replications)
+            nights = (await run_in_threadpool(stored_runs)).get(night.run_id)
+            if nights is None:
+                raise ScenarioError(
+                    "request",
+                    [FieldProblem("run_id", "a complete run in the store", repr(night.run_id))],
+                )
+            if night.replication >= nights:
+                raise ScenarioError(
+                    "request",
+                    [
+                        FieldProblem(
+                            "replication", f"a night from 0 to {nights - 1}", str(night.replication)
+                        )
+                    ],
+                )
+            task = NightTask(store, night.run_id, night.replication)
+            job = manager.submit(task, name=f"{night.run_id} night {night.replication}")
+        except _HttpError as exc:
+            return _error(exc.status, exc.message)
+        except BusyError as exc:
+            return _error(429, str(exc))
+        except SkyshieldError as exc:
+            return _error(400, str(exc))
+        return _json({"id": job.id}, status=202)
+
+    def stored_runs() -> dict[str, int]:
+        """Return the store's complete single runs (kind ``run``: with nights) and their nights."""
+        if not (store / CATALOG_NAME).exists():
+            return {}
+        frame = list_runs(store)
+        done = frame[(frame["kind"] == "run") & (frame["status"] == "complete")]
+        return {str(r.run_id): int(r.replications) for r in done.itertuples()}
+
+    async def borders(request: Request) -> Response:
+        return Response(_borders_text(), media_type="application/geo+json", headers=_HEADERS)
+
+    async def post_run(request: Request) -> Response:
+        return await submit(request, "run")
+
+    async def post_compare(request: Request) -> Response:
+        return await submit(request, "compare")
+
+    async def get_job(request: Request) -> Response:
+        job_id = request.path_params["id"]
+        status = manager.status(job_id)
+        if status is None:
+            return _error(404, _unknown(job_id))
+        return _json(status)
+
+    async def delete_job(request: Request) -> Response:
+        job_id = request.path_params["id"]
+        try:
+            status = await run_in_threadpool(manager.cancel, job_id)
+        except NotCancellableError as exc:
+            return _error(409, str(exc))
+        if status is None:
+            return _error(404, _unknown(job_id))
+        return _json(status)
+
+    async def list_jobs(request: Request) -> Response:
+        def stored() -> list[dict[str, Any]]:
+            if not (store / CATALOG_NAME).exists():
+                return []  # nothing saved yet
+            frame = list_runs(store)
+            rows: list[dict[str, Any]] = json.loads(
+                frame.to_json(orient="records", date_format="iso")
+            )
+            return rows
+
+        return _json({"jobs": manager.statuses(), "stored": await run_in_threadpool(stored)})
+
+    async def page(request: Request) -> Response:
+        return _asset("assets", "index.html")
+
+    async def asset(request: Request) -> Response:
+        prefix = request.url.path.split("/")[1]
+        return _asset(prefix, request.path_params["name"])
+
+    middleware = []
+    if allowed_hosts is not None:
+        middleware.append(Middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts)))
+    routes = [
+        Route("/", page, methods=["GET"]),
+        Route("/api/scenarios", scenarios, methods=["GET"]),
+        Route("/api/runs", post_run, methods=["POST"]),
+        Route("/api/runs", list_jobs, methods=["GET"]),
+        Route("/api/runs/{id}", get_job, methods=["GET"]),
+        Route("/api/runs/{id}", delete_job, methods=["DELETE"]),
+        Route("/api/compares", post_compare, methods=["POST"]),
+        Route("/api/nights", post_night, methods=["POST"]),
+        Route("/api/nights/{id}", get_job, methods=["GET"]),
+        Route("/api/nights/{id}", delete_job, methods=["DELETE"]),
+        Route("/api/borders", borders, methods=["GET"]),
+        Route("/api/compares/{id}", get_job, methods=["GET"]),
+        Route("/api/compares/{id}", delete_job, methods=["DELETE"]),
+        *(Route(f"/{prefix}/{{name:path}}", asset, methods=["GET"]) for prefix in ASSET_ROOTS),
+    ]
+    handlers = {404: _not_found, 405: _not_allowed}
+    app = Starlette(
+        routes=routes, middleware=middleware, lifespan=lifespan, exception_handlers=handlers
+    )
+    app.state.manager = manager
+    return app
+
+
+async def _not_found(request: Request, exc: Exception) -> Response:
+    return _error(404, f"expected a page or an /api address, got {request.url.path!r}")
+
+
+async def _not_allowed(request: Request, exc: Exception) -> Response:
+    return _error(405, f"{request.url.path}: expected another method, got {request.method}")
+
+
+def _asset(prefix: str, name: str) -> Response:
+    path = asset_path(prefix, name)
+    if path is None:
+        return _error(404, f"expected a file of the page, got {name!r}")
+    media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    return FileResponse(path, media_type=media_type, headers=_HEADERS)
