@@ -158,3 +158,6 @@ run channel-per-weapon-not-per-aircraft src/skyshield/engine/kernel.py "        
 run patrol-host-rules-ignored src/skyshield/engine/compile.py "            + [nation_pos[n] for n in air.unit_rules_nation]," "            + [nation_pos[n] for n in air.unit_nation]," tests/engine/test_air.py -k host
 run run-json-air-patrols-dropped src/skyshield/results.py '"air_patrols": [] if self.air_patrols is None else records(self.air_patrols),' '"air_patrols": [],' tests/test_schemas.py -k air_patrols
 run guns-allowed-ignored src/skyshield/engine/air.py "                    allowed = guns_allowed or not weapon.gun  # the rules may bar guns" "                    allowed = True" tests/engine/test_air.py -k guns
+# issue #23 items 5 and 7: drift as a state, the Diebold-Mariano test
+run state-noise-zero src/skyshield/calibration/drift.py "offset = offset + np.sqrt(q * gap) * rng.standard_normal(offset.shape)" "offset = offset + np.sqrt(0.0 * q * gap) * rng.standard_normal(offset.shape)" tests/calibration/test_drift.py -k follows_a_jump
+run dm-without-newey-west-lags src/skyshield/calibration/checks.py "    for j in range(1, lags + 1):" "    for j in range(1, 1):" tests/calibration/test_checks.py -k dm_test
