@@ -56,6 +56,7 @@ from skyshield.calibration.settings import (
     DEFAULT_HALF_LIVES,
     DEFAULT_REFIT_DAYS,
     DEFAULT_STATE_NOISE,
+    DEFAULT_STATE_RHO_SCALE,
     DEFAULT_STEPS,
     DEFAULT_WARM_STEPS,
     DRIFT_MODES,
@@ -233,6 +234,8 @@ def backtest(
     state_noise: Mapping[str, float] = DEFAULT_STATE_NOISE,
     engine_term: bool = True,
     patriot_cover: pd.DataFrame | None = None,
+    fitted: Posterior | None = None,
+    rho_scale: Mapping[str, float] = DEFAULT_STATE_RHO_SCALE,
 ) -> Backtest:
     """Rolling-origin back-test of the nights in [train_until, test_until] (see the module).
 
@@ -241,7 +244,10 @@ def backtest(
     of :mod:`.drift` with ``state_noise`` per class; ``engine_term`` False puts the offset on
     a constant share instead of the engine's). ``patriot_cover``: per night the Patriot cover of
     its ballistic targets (:func:`~skyshield.calibration.checks.patriot_nights`), for the
-    ``patriot`` check.
+    ``patriot`` check. ``fitted``: with ``drift="state"``, a fit of the same window to use
+    instead of fitting again (to compare state noises on one fit); ``rho_scale``: with
+    ``drift="state"``, the factor per class on the fit's overdispersion (the fit's ρ absorbed
+    the drift the offset now follows).
     """
     if drift not in DRIFT_MODES:
         raise ValueError(f"drift must be one of {', '.join(DRIFT_MODES)}, got {drift!r}")
@@ -257,22 +263,27 @@ def backtest(
     details: list[dict[str, object]] = []
     fits: list[Posterior] = []
     walkers = initial.walkers if initial is not None else None
+    scale_used: dict[str, float] | None = None
     if drift == "state":
         origins = origins[:1]  # one fit; the filtered offset follows the drift
     for i, origin in enumerate(origins):
         start = np.datetime64(origin - timedelta(days=window_days))
         train = data.between(start, np.datetime64(origin))
-        fit = fit_period(
-            surrogate,
-            train,
-            start=(origin - timedelta(days=window_days)).isoformat(),
-            end=origin.isoformat(),
-            steps=steps if walkers is None or warm_steps is None else warm_steps,
-            seed=seed + i,
-            initial=walkers,
-            weights=None
-            if drift == "state"
-            else forgetting_weights(train.nights, np.datetime64(origin), half_lives),
+        fit = (
+            fitted
+            if drift == "state" and fitted is not None
+            else fit_period(
+                surrogate,
+                train,
+                start=(origin - timedelta(days=window_days)).isoformat(),
+                end=origin.isoformat(),
+                steps=steps if walkers is None or warm_steps is None else warm_steps,
+                seed=seed + i,
+                initial=walkers,
+                weights=None
+                if drift == "state"
+                else forgetting_weights(train.nights, np.datetime64(origin), half_lives),
+            )
         )
         fits.append(fit)
         walkers = fit.walkers
@@ -289,8 +300,10 @@ def backtest(
                 engine_term=engine_term,
                 draws=draws,
                 seed=seed + i,
+                rho_scale=rho_scale,
             )
             neutral, destroyed = state.neutralised, state.destroyed
+            scale_used = dict(zip(REPORT_CLASSES, state.rho_scale.tolist(), strict=True))
         else:
             stop = min(origin + timedelta(days=refit_every_days), end + timedelta(days=1))
             test = data.between(np.datetime64(origin), np.datetime64(stop))
@@ -354,6 +367,7 @@ def backtest(
         "drift": drift,
         "state_noise": dict(state_noise) if drift == "state" else None,
         "engine_term": engine_term,
+        "rho_scale": scale_used,  # drift state: the factor on the fit's ρ per class
     }
     detail = pd.DataFrame(details, columns=list(DETAIL_COLUMNS))
     return Backtest(

@@ -21,6 +21,7 @@ them: perturbing a later report never changes an earlier prediction (a test chec
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -35,6 +36,7 @@ from skyshield.calibration.fit import (
     overdispersion,
 )
 from skyshield.calibration.model import NAMES
+from skyshield.calibration.settings import DEFAULT_STATE_RHO_SCALE
 from skyshield.calibration.surrogate import Surrogate
 from skyshield.catalog.types import REPORT_CLASSES
 
@@ -43,6 +45,9 @@ __all__ = ["DriftForecast", "engine_shares", "filter_drift", "pooled_shares"]
 _EPS = 1e-6
 # prior spread of the offset before the first night (logit units): wide, the data decide
 PRIOR_SD = 1.0
+# the evidence counts the training nights after the first 30 days: before, the offset is still
+# at its wide prior
+EVIDENCE_AFTER = np.timedelta64(30, "D")
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,13 +55,17 @@ class DriftForecast:
     """One-step-ahead predictive draws per night and class, and the filtered offset.
 
     ``neutralised``, ``destroyed``: (draws, n, 3) int; ``offset_mean``: (n, 3) the offset's
-    predictive mean (before the night's report); ``shares``: (n, 3) the base share b_t,k.
+    predictive mean (before the night's report); ``shares``: (n, 3) the base share b_t,k;
+    ``evidence``: (3,) the one-step-ahead log predictive likelihood of the nights before
+    ``predict_from`` per class; ``rho_scale``: (3,) the factor applied to the fit's ρ.
     """
 
     neutralised: np.ndarray
     destroyed: np.ndarray
     offset_mean: np.ndarray
     shares: np.ndarray
+    evidence: np.ndarray = dataclasses.field(default_factory=lambda: np.zeros(_N_CLASSES))
+    rho_scale: np.ndarray = dataclasses.field(default_factory=lambda: np.ones(_N_CLASSES))
 
 
 def engine_shares(
@@ -122,6 +131,7 @@ def filter_drift(
     offset_mean = np.zeros((tested.size, _N_CLASSES))
     base_logit = logit(np.clip(base_neutral, _EPS, 1 - _EPS))
     split_q = np.clip(base_destroyed / np.clip(base_neutral, _EPS, None), _EPS, 1 - _EPS)
+    evidence = np.zeros(_N_CLASSES)
     previous: np.datetime64 | None = None
     j = 0
     for n in range(len(data)):
@@ -143,20 +153,26 @@ def filter_drift(
                 share_d = rng.beta(split_q[n, k] * phi_d, (1 - split_q[n, k]) * phi_d)
                 destroyed_out[:, j, k] = rng.binomial(neutral_out[:, j, k], share_d)
             j += 1
+        counted = night < predict_from and night >= data.nights[0] + EVIDENCE_AFTER
+        before = _normalised(log_w) if counted else None
         for k in range(_N_CLASSES):
             if launched[k] == 0:
                 continue
             share = expit(base_logit[n, k] + offset[:, k])
             rho_k = overdispersion(rho[k], rho_small[k], launched[k])
-            log_w[:, k] += _betabinom_logpmf(
+            step = _betabinom_logpmf(
                 np.full(particles, data.neutralised[n, k]),
                 np.full(particles, launched[k]),
                 share,
                 np.full(particles, rho_k),
             )
+            log_w[:, k] += step
+            if before is not None:  # log Σ w_i p(y | δ_i): the night's predictive likelihood
+                top = step.max()
+                evidence[k] += top + np.log(np.sum(before[:, k] * np.exp(step - top)))
         offset, log_w = _resample(offset, log_w, rng)
     shares = base_neutral[tested] if tested.size else np.zeros((0, _N_CLASSES))
-    return DriftForecast(neutral_out, destroyed_out, offset_mean, shares)
+    return DriftForecast(neutral_out, destroyed_out, offset_mean, shares, evidence)
 
 
 def _normalised(log_w: np.ndarray) -> np.ndarray:
@@ -192,11 +208,13 @@ def drift_forecast(
     particles: int = 2000,
     draws: int = 400,
     seed: int = 0,
+    rho_scale: Mapping[str, float] = DEFAULT_STATE_RHO_SCALE,
 ) -> DriftForecast:
     """Run :func:`filter_drift` on the engine's base share, or a constant one.
 
     The base share is the engine's under ``posterior`` or, without the engine term, the pooled
-    share of the nights before ``predict_from`` per class.
+    share of the nights before ``predict_from`` per class. ``rho_scale``: a factor per class on
+    the fit's overdispersion.
 
     ``data``: the nights to filter (from the start of the training window) through the last
     night to predict.
@@ -208,15 +226,19 @@ def drift_forecast(
         pooled = pooled_shares(data.between(data.nights.min(), predict_from))
         neutral = np.tile(pooled, (len(data), 1))
         destroyed = neutral * split
-    return filter_drift(
+    # The fit's ρ absorbed the drift of its window (it holds the parameters fixed); with the
+    # offset following the drift, less is left: ``rho_scale`` per class (settings)
+    scale = np.array([float(rho_scale[c]) for c in REPORT_CLASSES])
+    result = filter_drift(
         data,
         neutral,
         destroyed,
-        rho,
-        rho_small,
+        rho * scale,
+        rho_small * scale,
         state_noise,
         predict_from=predict_from,
         particles=particles,
         draws=draws,
         seed=seed,
     )
+    return dataclasses.replace(result, rho_scale=scale)
