@@ -137,3 +137,46 @@ def test_pit_table__counts_per_bin() -> None:
     drone = table[table["class"] == "drone"]["nights"].to_numpy()
     assert drone.tolist() == [1, 0, 0, 0, 0, 2, 0, 0, 0, 1]
     assert table[table["class"] == "cruise"]["nights"].sum() == 0
+
+
+def test_cli_prints_every_check(capsys: pytest.CaptureFixture[str]) -> None:
+    """``backtest``'s text output: the metrics with width and DM p, and each check's table."""
+    from skyshield.calibration.backtest import Backtest, mechanism_checks, score
+    from skyshield.calibration.fit import FIT_NAMES, Posterior
+    from skyshield.cli.calibration import _print_backtest
+
+    detail = pd.concat([_detail()] * 2, ignore_index=True)
+    nights = pd.DataFrame(
+        {
+            "night": detail["date"],
+            "class": detail["class"],
+            "target": "neutralised",
+            "launched": detail["launched"],
+            "reported": detail["reported_neutralised"],
+            **{c: detail["predicted_mean"] for c in ("p5", "p25", "median", "p75", "p95")},
+            "crps": 1.0,
+            "baseline": detail["predicted_mean"],
+            "baseline_median": detail["predicted_mean"],
+            "baseline_crps": 2.0,
+            **{c: detail["predicted_mean"] for c in ("b_p5", "b_p25", "b_p75", "b_p95")},
+        }
+    )
+    fits = [
+        Posterior("a", "b", 9, np.full((4, len(FIT_NAMES)), v), np.ones((2, len(FIT_NAMES))), 0.3)
+        for v in (0.5, 0.7)
+    ]
+    cover = pd.DataFrame({"date": ["2025-01-05"], "cover": ["covered"]})
+    result = Backtest(
+        nights=nights,
+        metrics=score(nights),
+        fits=tuple(fits),
+        settings={"train_until": "2025-01-01"},
+        detail=detail,
+        checks=mechanism_checks(detail, fits, cover),
+    )
+    _print_backtest(result, "2025-01-01")
+    text = capsys.readouterr().out
+    for title in ("DM p", "Share neutralised vs raid size", "Destroyed vs locationally lost",
+                  "Patriot", "PIT histogram", "Parameters across refits"):  # fmt: skip
+        assert title in text, title
+    assert "-0.200" in text  # the drones' 2025Q1 slope of the reports
