@@ -348,7 +348,7 @@ _NIGHT_NUMBERS = (
 )
 BACKTEST = document(
     "backtest",
-    2,
+    3,
     "skyshield backtest --json: each test night predicted from earlier reports, and scores",
     {
         "train_until": STRING,
@@ -357,6 +357,14 @@ BACKTEST = document(
         "refit_every_days": INTEGER,
         "window_days": INTEGER,
         "half_lives": {"type": "object", "additionalProperties": NUMBER},
+        # v3 (#23 items 5, 7): drift as a state, interval width and DM test, the checks
+        "drift": {"enum": ["refits", "state"]},
+        "state_noise": {
+            "type": ["object", "null"],
+            "additionalProperties": NUMBER,
+            "description": "logit^2 per day per class with drift state; null with refits",
+        },
+        "engine_term": {"type": "boolean"},
         "metrics": records(
             {
                 "class": STRING,
@@ -372,6 +380,10 @@ BACKTEST = document(
                         "coverage_90",
                         "baseline_coverage_50",
                         "baseline_coverage_90",
+                        "width_90",
+                        "baseline_width_90",
+                        "dm_statistic",
+                        "dm_p",
                     ),
                     NUMBER,
                 ),
@@ -403,6 +415,68 @@ BACKTEST = document(
                 "reported": INTEGER,
                 **dict.fromkeys(_NIGHT_NUMBERS, NUMBER),
                 "origin": STRING,
+            }
+        ),
+        "checks": record(
+            {
+                "slopes": records(
+                    {
+                        "class": STRING,
+                        "quarter": STRING,
+                        "nights": INTEGER,
+                        "launched_min": INTEGER,
+                        "launched_max": INTEGER,
+                        **dict.fromkeys(
+                            (
+                                "reported_slope",
+                                "reported_p5",
+                                "reported_p95",
+                                "model_slope",
+                                "model_p5",
+                                "model_p95",
+                            ),
+                            NUMBER,
+                        ),
+                    }
+                ),
+                "split": records(
+                    {
+                        "class": STRING,
+                        "nights": INTEGER,
+                        "launched": INTEGER,
+                        **dict.fromkeys(
+                            (
+                                "reported_destroyed",
+                                "reported_lost",
+                                "predicted_destroyed",
+                                "predicted_lost",
+                            ),
+                            NUMBER,
+                        ),
+                    }
+                ),
+                "patriot": records(
+                    {
+                        "cover": {"enum": ["covered", "not covered", "unknown"]},
+                        "nights": INTEGER,
+                        "launched": INTEGER,
+                        "reported_share": NUMBER,
+                        "predicted_share": NUMBER,
+                    }
+                ),
+                "pit": records(
+                    {"class": STRING, "low": NUMBER, "high": NUMBER, "nights": INTEGER}
+                ),
+                "stability": records(
+                    {
+                        "parameter": STRING,
+                        "refits": INTEGER,
+                        **dict.fromkeys(
+                            ("first", "last", "min", "max", "mean_width_90", "drift_vs_width"),
+                            NUMBER,
+                        ),
+                    }
+                ),
             }
         ),
     },

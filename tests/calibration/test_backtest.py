@@ -160,6 +160,8 @@ def test_cli_backtest__json_has_the_stated_keys(tmp_path: Path, small_surrogate:
         (["--train-until", "2025-01-01", "--data", "missing.csv"], "missing.csv"),
         (["--train-until", "2025-01-01", "--half-life", "drones=7"], "expected one of drone"),
         (["--train-until", "2025-01-01", "--half-life", "0"], "must be > 0 days"),
+        (["--train-until", "2025-01-01", "--state-noise", "-1"], "--state-noise: a state noise"),
+        (["--train-until", "2025-01-01", "--drift", "kalman"], "--drift: expected one of refits"),
     ],
 )
 def test_cli_backtest__bad_input_is_one_line(tmp_path: Path, args: list[str], message: str) -> None:

@@ -23,7 +23,7 @@ little on small counts (a 90% range of a 1-missile night is often [0, 1]).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -32,6 +32,17 @@ import numpy as np
 import pandas as pd
 from scipy.stats import binom
 
+from skyshield.calibration.checks import (
+    DETAIL_COLUMNS,
+    dm_test,
+    patriot_table,
+    pit_table,
+    randomized_pit,
+    slope_table,
+    split_table,
+    stability_table,
+)
+from skyshield.calibration.drift import drift_forecast
 from skyshield.calibration.fit import (
     HalfLives,
     NightData,
@@ -41,10 +52,14 @@ from skyshield.calibration.fit import (
     predictive_samples,
 )
 from skyshield.calibration.settings import (
+    DEFAULT_DRIFT,
     DEFAULT_HALF_LIVES,
     DEFAULT_REFIT_DAYS,
+    DEFAULT_STATE_NOISE,
+    DEFAULT_STATE_RHO_SCALE,
     DEFAULT_STEPS,
     DEFAULT_WARM_STEPS,
+    DRIFT_MODES,
 )
 from skyshield.calibration.surrogate import Surrogate
 from skyshield.catalog.types import REPORT_CLASSES
@@ -60,6 +75,7 @@ __all__ = [
     "Backtest",
     "backtest",
     "baseline_forecast",
+    "mechanism_checks",
     "score",
 ]
 
@@ -93,10 +109,15 @@ class Backtest:
     fits: tuple[Posterior, ...]
     settings: dict[str, Any] = field(default_factory=dict)  # train_until, refit, window, ...
     forecasts: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=FORECAST_COLUMNS))
+    # #23 item 7: per night and class what the mechanism checks read (checks.DETAIL_COLUMNS),
+    # and the checks' tables (slopes, split, patriot, pit, stability)
+    detail: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=DETAIL_COLUMNS))
+    checks: dict[str, pd.DataFrame] = field(default_factory=dict)
 
     # v2: ``nights`` one object per night and class (the forecasts); the per-target scored
-    # rows of v1's ``nights`` are under ``predictions``
-    SCHEMA: ClassVar[str] = "skyshield/backtest/v2"
+    # rows of v1's ``nights`` are under ``predictions``. v3: ``drift``, ``state_noise``,
+    # ``engine_term``; metrics' interval width and Diebold-Mariano test; ``checks``
+    SCHEMA: ClassVar[str] = "skyshield/backtest/v3"
 
     def to_dict(self) -> dict[str, Any]:
         """Return what ``backtest --json`` prints: settings, scores, every predicted night.
@@ -114,9 +135,13 @@ class Backtest:
             "refit_every_days": self.settings.get("refit_every_days"),
             "window_days": self.settings.get("window_days"),
             "half_lives": json_ready(self.settings.get("half_lives")),
+            "drift": self.settings.get("drift", "refits"),
+            "state_noise": json_ready(self.settings.get("state_noise")),
+            "engine_term": bool(self.settings.get("engine_term", True)),
             "metrics": records(self.metrics),
             "nights": records(_columns(self.forecasts, "backtest_forecasts")),
             "predictions": records(self.nights),
+            "checks": {name: records(table) for name, table in self.checks.items()},
         }
 
     def tables(self) -> dict[str, pd.DataFrame]:
@@ -205,8 +230,27 @@ def backtest(
     seed: int = 0,
     initial: Posterior | None = None,
     progress: Callable[[int, int], None] | None = None,
+    drift: str = DEFAULT_DRIFT,
+    state_noise: Mapping[str, float] = DEFAULT_STATE_NOISE,
+    engine_term: bool = True,
+    patriot_cover: pd.DataFrame | None = None,
+    fitted: Posterior | None = None,
+    rho_scale: Mapping[str, float] = DEFAULT_STATE_RHO_SCALE,
 ) -> Backtest:
-    """Rolling-origin back-test of the nights in [train_until, test_until] (see the module)."""
+    """Rolling-origin back-test of the nights in [train_until, test_until] (see the module).
+
+    ``drift``: ``"refits"`` (refit every ``refit_every_days`` with ``half_lives``) or
+    ``"state"`` (one fit on the window before ``train_until``, then the filtered daily offset
+    of :mod:`.drift` with ``state_noise`` per class; ``engine_term`` False puts the offset on
+    a constant share instead of the engine's). ``patriot_cover``: per night the Patriot cover of
+    its ballistic targets (:func:`~skyshield.calibration.checks.patriot_nights`), for the
+    ``patriot`` check. ``fitted``: with ``drift="state"``, a fit of the same window to use
+    instead of fitting again (to compare state noises on one fit); ``rho_scale``: with
+    ``drift="state"``, the factor per class on the fit's overdispersion (the fit's ρ absorbed
+    the drift the offset now follows).
+    """
+    if drift not in DRIFT_MODES:
+        raise ValueError(f"drift must be one of {', '.join(DRIFT_MODES)}, got {drift!r}")
     last = pd.Timestamp(data.nights.max()).date() if len(data) else train_until
     end = min(test_until, last) if test_until is not None else last
     origins = []
@@ -216,64 +260,95 @@ def backtest(
         origin += timedelta(days=refit_every_days)
     rows: list[dict[str, object]] = []
     forecasts: list[dict[str, object]] = []
+    details: list[dict[str, object]] = []
     fits: list[Posterior] = []
     walkers = initial.walkers if initial is not None else None
+    scale_used: dict[str, float] | None = None
+    if drift == "state":
+        origins = origins[:1]  # one fit; the filtered offset follows the drift
     for i, origin in enumerate(origins):
         start = np.datetime64(origin - timedelta(days=window_days))
         train = data.between(start, np.datetime64(origin))
-        fit = fit_period(
-            surrogate,
-            train,
-            start=(origin - timedelta(days=window_days)).isoformat(),
-            end=origin.isoformat(),
-            steps=steps if walkers is None or warm_steps is None else warm_steps,
-            seed=seed + i,
-            initial=walkers,
-            weights=forgetting_weights(train.nights, np.datetime64(origin), half_lives),
+        fit = (
+            fitted
+            if drift == "state" and fitted is not None
+            else fit_period(
+                surrogate,
+                train,
+                start=(origin - timedelta(days=window_days)).isoformat(),
+                end=origin.isoformat(),
+                steps=steps if walkers is None or warm_steps is None else warm_steps,
+                seed=seed + i,
+                initial=walkers,
+                weights=None
+                if drift == "state"
+                else forgetting_weights(train.nights, np.datetime64(origin), half_lives),
+            )
         )
         fits.append(fit)
         walkers = fit.walkers
-        stop = min(origin + timedelta(days=refit_every_days), end + timedelta(days=1))
-        test = data.between(np.datetime64(origin), np.datetime64(stop))
-        if len(test):
+        if drift == "state":
+            stop = end + timedelta(days=1)
+            filtered = data.between(start, np.datetime64(stop))
+            test = data.between(np.datetime64(origin), np.datetime64(stop))
+            state = drift_forecast(
+                filtered,
+                surrogate,
+                fit,
+                state_noise,
+                predict_from=np.datetime64(origin),
+                engine_term=engine_term,
+                draws=draws,
+                seed=seed + i,
+                rho_scale=rho_scale,
+            )
+            neutral, destroyed = state.neutralised, state.destroyed
+            scale_used = dict(zip(REPORT_CLASSES, state.rho_scale.tolist(), strict=True))
+        else:
+            stop = min(origin + timedelta(days=refit_every_days), end + timedelta(days=1))
+            test = data.between(np.datetime64(origin), np.datetime64(stop))
+            if not len(test):
+                if progress is not None:
+                    progress(i + 1, len(origins))
+                continue
             neutral, destroyed = predictive_samples(
                 surrogate, fit, test.counts, draws=draws, seed=seed + i
             )
-            for n, night in enumerate(test.nights):
-                forecasts.extend(_forecast_rows(test, n, neutral[:, n, :]))
-                for target, samples, reported in (
-                    ("neutralised", neutral, test.neutralised),
-                    ("destroyed", destroyed, test.destroyed),
-                ):
-                    base = baseline_forecast(data, night, target)
-                    for k, cls in enumerate(REPORT_CLASSES):
-                        if test.launched[n, k] == 0:
-                            continue
-                        if target == "destroyed" and not test.split[n, k]:
-                            continue  # the report does not give the split: nothing to score
-                        s = samples[:, n, k]
-                        q = np.quantile(s, [0.05, 0.25, 0.5, 0.75, 0.95])
-                        b = _binomial_baseline(
-                            int(test.launched[n, k]), base[k], int(reported[n, k])
-                        )
-                        rows.append(
-                            {
-                                "night": str(night),
-                                "class": cls,
-                                "target": target,
-                                "launched": int(test.launched[n, k]),
-                                "reported": int(reported[n, k]),
-                                "p5": q[0],
-                                "p25": q[1],
-                                "median": q[2],
-                                "p75": q[3],
-                                "p95": q[4],
-                                "crps": _crps(float(reported[n, k]), s * 1.0),
-                                "baseline": float(test.launched[n, k] * base[k]),
-                                **b,
-                                "origin": origin.isoformat(),
-                            }
-                        )
+        rng = np.random.default_rng([seed, i, 11])
+        for n, night in enumerate(test.nights):
+            forecasts.extend(_forecast_rows(test, n, neutral[:, n, :]))
+            details.extend(_detail_rows(test, n, neutral[:, n, :], destroyed[:, n, :], rng))
+            for target, samples, reported in (
+                ("neutralised", neutral, test.neutralised),
+                ("destroyed", destroyed, test.destroyed),
+            ):
+                base = baseline_forecast(data, night, target)
+                for k, cls in enumerate(REPORT_CLASSES):
+                    if test.launched[n, k] == 0:
+                        continue
+                    if target == "destroyed" and not test.split[n, k]:
+                        continue  # the report does not give the split: nothing to score
+                    s = samples[:, n, k]
+                    q = np.quantile(s, [0.05, 0.25, 0.5, 0.75, 0.95])
+                    b = _binomial_baseline(int(test.launched[n, k]), base[k], int(reported[n, k]))
+                    rows.append(
+                        {
+                            "night": str(night),
+                            "class": cls,
+                            "target": target,
+                            "launched": int(test.launched[n, k]),
+                            "reported": int(reported[n, k]),
+                            "p5": q[0],
+                            "p25": q[1],
+                            "median": q[2],
+                            "p75": q[3],
+                            "p95": q[4],
+                            "crps": _crps(float(reported[n, k]), s * 1.0),
+                            "baseline": float(test.launched[n, k] * base[k]),
+                            **b,
+                            "origin": origin.isoformat(),
+                        }
+                    )
         if progress is not None:
             progress(i + 1, len(origins))
     nights = pd.DataFrame(rows)
@@ -289,14 +364,43 @@ def backtest(
         "steps": steps,
         "warm_steps": warm_steps,
         "seed": seed,
+        "drift": drift,
+        "state_noise": dict(state_noise) if drift == "state" else None,
+        "engine_term": engine_term,
+        "rho_scale": scale_used,  # drift state: the factor on the fit's ρ per class
     }
+    detail = pd.DataFrame(details, columns=list(DETAIL_COLUMNS))
     return Backtest(
         nights=nights,
         metrics=score(nights),
         fits=tuple(fits),
         settings=settings,
         forecasts=forecast,
+        detail=detail,
+        checks=mechanism_checks(detail, fits, patriot_cover, seed=seed),
     )
+
+
+def mechanism_checks(
+    detail: pd.DataFrame,
+    fits: Sequence[Posterior],
+    patriot_cover: pd.DataFrame | None = None,
+    *,
+    seed: int = 0,
+) -> dict[str, pd.DataFrame]:
+    """Return the mechanism checks of #23 item 7 (:mod:`.checks`): one table each.
+
+    ``slopes`` (share vs size per class and quarter), ``split`` (destroyed vs lost where
+    reported), ``patriot`` (ballistic success by Patriot cover; empty without
+    ``patriot_cover``), ``pit`` (PIT histogram), ``stability`` (parameters across refits).
+    """
+    return {
+        "slopes": slope_table(detail, seed=seed),
+        "split": split_table(detail),
+        "patriot": patriot_table(detail, patriot_cover),
+        "pit": pit_table(detail),
+        "stability": stability_table(fits),
+    }
 
 
 def _forecast_rows(test: NightData, n: int, neutral: np.ndarray) -> list[dict[str, object]]:
@@ -321,6 +425,36 @@ def _forecast_rows(test: NightData, n: int, neutral: np.ndarray) -> list[dict[st
                 "predicted_median": float(median),
                 "predicted_p05": float(p05),
                 "predicted_p95": float(p95),
+            }
+        )
+    return out
+
+
+def _detail_rows(
+    test: NightData,
+    n: int,
+    neutral: np.ndarray,
+    destroyed: np.ndarray,
+    rng: np.random.Generator,
+) -> list[dict[str, object]]:
+    """Night ``n``'s row per class launched for the mechanism checks (:data:`DETAIL_COLUMNS`).
+
+    ``neutral``, ``destroyed``: (draws, 3) predictive draws.
+    """
+    out: list[dict[str, object]] = []
+    for k, cls in enumerate(REPORT_CLASSES):
+        if test.launched[n, k] == 0:
+            continue
+        out.append(
+            {
+                "date": str(test.nights[n]),
+                "class": cls,
+                "launched": int(test.launched[n, k]),
+                "reported_neutralised": int(test.neutralised[n, k]),
+                "reported_destroyed": float(test.destroyed[n, k]),
+                "predicted_mean": float(neutral[:, k].mean()),
+                "predicted_destroyed_mean": float(destroyed[:, k].mean()),
+                "pit": randomized_pit(neutral[:, k], int(test.neutralised[n, k]), rng),
             }
         )
     return out
@@ -361,8 +495,18 @@ def _inside(rows: pd.DataFrame, low: str, high: str) -> float:
     return float(np.mean((rows[low] <= reported) & (reported <= rows[high])))
 
 
+def _width(rows: pd.DataFrame, low: str, high: str) -> float:
+    """Mean width of the [low, high] intervals (NaN without those columns or values)."""
+    if low not in rows:
+        return float("nan")
+    return _mean_of_known((rows[high] - rows[low]).to_numpy(dtype=float))
+
+
 def score(nights: pd.DataFrame) -> pd.DataFrame:
-    """Metrics per class and target: MAE, CRPS and interval coverage beside the baseline's.
+    """Metrics per class and target: MAE, CRPS, interval coverage and width, DM test.
+
+    Each beside the baseline's; the Diebold-Mariano test compares the nights' CRPS with the
+    baseline's (:func:`~skyshield.calibration.checks.dm_test`: negative, the model better).
 
     Without the baseline's distribution columns (older tables), its point forecast is scored:
     CRPS = absolute error, no coverage.
@@ -376,6 +520,10 @@ def score(nights: pd.DataFrame) -> pd.DataFrame:
         point = g["baseline_median"] if has_distribution else g["baseline"]
         baseline_error = np.abs(point.to_numpy() - reported)
         baseline_crps = g["baseline_crps"].to_numpy() if has_distribution else baseline_error
+        differential = g["crps"].to_numpy(dtype=float) - baseline_crps
+        if "night" in g:  # in time order
+            differential = differential[np.argsort(g["night"].to_numpy(dtype=str), kind="stable")]
+        dm, dm_p = dm_test(differential)
 
         rows.append(
             {
@@ -390,6 +538,11 @@ def score(nights: pd.DataFrame) -> pd.DataFrame:
                 "coverage_90": _inside(g, "p5", "p95"),
                 "baseline_coverage_50": _inside(g, "b_p25", "b_p75"),
                 "baseline_coverage_90": _inside(g, "b_p5", "b_p95"),
+                # #23 item 7: mean 90% interval width; DM test of CRPS vs the baseline
+                "width_90": _width(g, "p5", "p95"),
+                "baseline_width_90": _width(g, "b_p5", "b_p95"),
+                "dm_statistic": dm,
+                "dm_p": dm_p,
             }
         )
     return pd.DataFrame(rows)

@@ -23,16 +23,21 @@ from skyshield.calibration.calibrate import (
 )
 from skyshield.calibration.calibrate import calibrate as fit_quarters
 from skyshield.calibration.check import predictive_check
+from skyshield.calibration.checks import patriot_nights
 from skyshield.calibration.fit import night_data
 from skyshield.calibration.settings import (
+    DEFAULT_DRIFT,
     DEFAULT_HALF_LIVES,
     DEFAULT_REFIT_DAYS,
+    DEFAULT_STATE_NOISE,
     DEFAULT_STEPS,
     DEFAULT_WARM_STEPS,
     DEFAULT_WINDOW_DAYS,
     DEFAULTS,
+    DRIFT_MODES,
     EmulatorSettings,
     parse_half_lives,
+    parse_state_noise,
 )
 from skyshield.errors import FieldProblem, ScenarioError, SkyshieldError
 from skyshield.reports import load_reports
@@ -140,6 +145,9 @@ def backtest(
     warm_steps: int = DEFAULT_WARM_STEPS,
     seed: int = 1,
     progress: StageProgress | None = None,
+    drift: str = DEFAULT_DRIFT,
+    state_noise: str | Mapping[str, float] = DEFAULT_STATE_NOISE,
+    engine_term: bool = True,
 ) -> Backtest:
     """Predict each report night from earlier nights only; score against a naive baseline.
 
@@ -160,6 +168,18 @@ def backtest(
     steps, warm_steps : MCMC steps of the first refit and of each later, warm-started one
     seed : seed of the design and the MCMC
     progress : called with (stage, done, total): stages ``engine design`` and ``refits``
+    drift : ``"refits"`` (the refits above) or ``"state"``: one fit on the window before
+        ``train_until``, then a filtered daily random-walk offset per class on the logit of
+        the share (:mod:`skyshield.calibration.drift`); the refit interval and half-lives
+        then do not apply
+    state_noise : the offset's variance per day per class (``"drone=0.005,..."``, a mapping
+        or one number for all), with ``drift="state"``
+    engine_term : False: the offset moves a constant share per class instead of the engine's
+        (to see what the engine adds)
+
+    The validation and test periods of the protocol are
+    :data:`~skyshield.calibration.settings.VALIDATION_PERIOD` and
+    :data:`~skyshield.calibration.settings.TEST_PERIOD`; the defaults were chosen on the first.
 
     Examples
     --------
@@ -174,8 +194,16 @@ def backtest(
             half_lives = parse_half_lives(half_lives)
         except ValueError as problem:
             raise SkyshieldError(f"--half-life: {problem}") from None
+    if isinstance(state_noise, str):
+        try:
+            state_noise = parse_state_noise(state_noise)
+        except ValueError as problem:
+            raise SkyshieldError(f"--state-noise: {problem}") from None
+    if drift not in DRIFT_MODES:
+        raise SkyshieldError(f"--drift: expected one of {', '.join(DRIFT_MODES)}, got {drift!r}")
     reports = load_reports(None if data is None else Path(data))
     nights = night_data(reports.by_night, reports.rows)
+    cover = patriot_nights(None if data is None else Path(data))
     if isinstance(calibration, Calibration):
         surrogate = calibration.surrogate
     elif calibration is not None:
@@ -196,4 +224,8 @@ def backtest(
         warm_steps=warm_steps,
         seed=seed,
         progress=_stage(progress, "refits"),
+        drift=drift,
+        state_noise=dict(state_noise),
+        engine_term=engine_term,
+        patriot_cover=cover,
     )

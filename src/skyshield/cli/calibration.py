@@ -9,13 +9,18 @@ import typer
 from rich.table import Table
 
 from skyshield.calibration.settings import (
+    DEFAULT_DRIFT,
     DEFAULT_HALF_LIVES,
     DEFAULT_REFIT_DAYS,
+    DEFAULT_STATE_NOISE,
     DEFAULT_STEPS,
     DEFAULT_WARM_STEPS,
     DEFAULT_WINDOW_DAYS,
     DEFAULTS,
+    TEST_PERIOD,
+    VALIDATION_PERIOD,
     format_half_lives,
+    format_state_noise,
 )
 from skyshield.cli.common import check_outputs, staged_progress
 from skyshield.terminal import (
@@ -199,8 +204,38 @@ def backtest_command(
         Path | None, typer.Option(help="Also save reported vs predicted per night (PNG, ...).")
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")] = False,
+    drift: Annotated[
+        str,
+        typer.Option(
+            help="How the model follows drift: refits (refit every --refit-every-days with "
+            "--half-life forgetting) or state (one fit before --train-until, then a filtered "
+            "daily random-walk offset per class on the logit of the share; the refit interval "
+            "and half-lives do not apply).",
+        ),
+    ] = DEFAULT_DRIFT,
+    state_noise: Annotated[
+        str,
+        typer.Option(
+            help="With --drift state: the offset's variance per day (logit^2), per class "
+            "(drone=0.005,...) or one number for all.",
+        ),
+    ] = format_state_noise(DEFAULT_STATE_NOISE),
+    engine_term: Annotated[
+        bool,
+        typer.Option(
+            "--engine-term/--no-engine-term",
+            help="With --drift state: the offset moves the engine's share (default) or a "
+            "constant share per class (to see what the engine adds).",
+        ),
+    ] = True,
 ) -> None:
-    """Predict each report night from earlier nights only; score against a naive baseline."""
+    """Predict each report night from earlier nights only; score against a naive baseline.
+
+    Protocol (issue #23): every default was chosen on the validation period
+    {validation_from} to {validation_until} (--train-until {validation_from} --test-until
+    {validation_until}), then frozen and scored once on the test period {test_from} to
+    {test_until}; both lie inside the shipped reports (docs/calibration.md).
+    """
     from skyshield.api import backtest
 
     check_outputs(plot=plot)
@@ -217,6 +252,9 @@ def backtest_command(
             warm_steps=warm_steps,
             seed=seed,
             progress=progress,
+            drift=drift,
+            state_noise=state_noise,
+            engine_term=engine_term,
         )
     if plot is not None and not result.nights.empty:
         save_figure(result.plot(), plot)
@@ -224,6 +262,15 @@ def backtest_command(
         print_json(result.to_dict(), indent=1)
         return
     _print_backtest(result, result.settings["train_until"])
+
+
+# the protocol's periods in the help, from the one place they are set (settings)
+backtest_command.__doc__ = (backtest_command.__doc__ or "").format(
+    validation_from=VALIDATION_PERIOD[0],
+    validation_until=VALIDATION_PERIOD[1],
+    test_from=TEST_PERIOD[0],
+    test_until=TEST_PERIOD[1],
+)
 
 
 def _print_backtest(result: Backtest, until: str) -> None:
@@ -239,11 +286,13 @@ def _print_backtest(result: Backtest, until: str) -> None:
     table = Table(
         title=(
             "Model vs naive baseline (launched × share of the 30 days before); "
-            "50% / 90%: share of nights inside the model's intervals"
+            "50% / 90%: share of nights inside the model's intervals; width: mean 90% "
+            "interval width; DM p: Diebold-Mariano test of equal CRPS (Newey-West, Harvey)"
         ),
         title_justify="left",
     )
-    for col in ("class", "target", "nights", "MAE", "base", "CRPS", "base", "50%", "90%"):
+    columns = ("class", "target", "nights", "MAE", "base", "CRPS", "base", "50%", "90%")
+    for col in (*columns, "width", "base", "DM p"):
         table.add_column(col, justify="left" if col in ("class", "target") else "right")
     for r in result.metrics.itertuples():
         table.add_row(
@@ -256,5 +305,105 @@ def _print_backtest(result: Backtest, until: str) -> None:
             f"{r.baseline_crps:.2f}",
             f"{r.coverage_50:.0%}",
             f"{r.coverage_90:.0%}",
+            f"{r.width_90:.1f}",
+            f"{r.baseline_width_90:.1f}",
+            f"{r.dm_p:.3f}",
         )
     print_table(table)
+    _print_checks(result)
+
+
+def _print_checks(result: Backtest) -> None:
+    """Print the mechanism checks of ``result.checks`` (#23 item 7)."""
+    checks = result.checks
+
+    def number(value: float, spec: str = "+.3f") -> str:
+        return "-" if value != value else format(value, spec)  # NaN: no value
+
+    slopes = checks.get("slopes")
+    if slopes is not None and not slopes.empty:
+        table = Table(
+            title="Share neutralised vs raid size: slope on log10(launched) per quarter "
+            "(share per tenfold raid), reports vs model's predicted mean, 90% bootstrap",
+            title_justify="left",
+        )
+        for col in ("class", "quarter", "nights", "launched", "reports", "90%", "model", "90%"):
+            table.add_column(col, justify="left" if col in ("class", "quarter") else "right")
+        for r in slopes.itertuples():
+            table.add_row(
+                str(r._1),
+                str(r.quarter),
+                str(r.nights),
+                f"{r.launched_min}-{r.launched_max}",
+                number(r.reported_slope),
+                f"{number(r.reported_p5)}..{number(r.reported_p95)}",
+                number(r.model_slope),
+                f"{number(r.model_p5)}..{number(r.model_p95)}",
+            )
+        print_table(table)
+    split = checks.get("split")
+    if split is not None and not split.empty:
+        table = Table(
+            title="Destroyed vs locationally lost on the nights that report the split "
+            "(sums; model: predicted means)",
+            title_justify="left",
+        )
+        for col in ("class", "nights", "launched", "destroyed", "model", "lost", "model"):
+            table.add_column(col, justify="left" if col == "class" else "right")
+        for r in split.itertuples():
+            table.add_row(
+                str(r._1),
+                str(r.nights),
+                str(r.launched),
+                f"{r.reported_destroyed:.0f}",
+                f"{r.predicted_destroyed:.1f}",
+                f"{r.reported_lost:.0f}",
+                f"{r.predicted_lost:.1f}",
+            )
+        print_table(table)
+    patriot = checks.get("patriot")
+    if patriot is not None and not patriot.empty:
+        table = Table(
+            title="Ballistic share neutralised by the night's targets: under Patriot cover "
+            "(Kyiv, sourced) or not, from the report's target names",
+            title_justify="left",
+        )
+        for col in ("targets", "nights", "launched", "reported", "model"):
+            table.add_column(col, justify="left" if col == "targets" else "right")
+        for r in patriot.itertuples():
+            table.add_row(
+                str(r.cover),
+                str(r.nights),
+                str(r.launched),
+                number(r.reported_share, ".2f"),
+                number(r.predicted_share, ".2f"),
+            )
+        print_table(table)
+    pit = checks.get("pit")
+    if pit is not None and not pit.empty:
+        table = Table(
+            title="PIT histogram of neutralised (nights per tenth; flat = calibrated)",
+            title_justify="left",
+        )
+        table.add_column("class")
+        for low in sorted(pit["low"].unique()):
+            table.add_column(f"{low:.1f}", justify="right")
+        for cls, g in pit.groupby("class", sort=False):
+            table.add_row(str(cls), *(str(n) for n in g["nights"]))
+        print_table(table)
+    stability = checks.get("stability")
+    if stability is not None and len(stability) and int(stability["refits"].iloc[0]) > 1:
+        table = Table(
+            title="Parameters across refits: posterior median (first, last, range) and the "
+            "spread of the medians over the mean 90% posterior width",
+            title_justify="left",
+        )
+        for col in ("parameter", "first", "last", "min", "max", "90% width", "spread/width"):
+            table.add_column(col, justify="left" if col == "parameter" else "right")
+        for r in stability.itertuples():
+            table.add_row(
+                str(r.parameter),
+                *(f"{v:.3g}" for v in (r.first, r.last, r.min, r.max, r.mean_width_90)),
+                number(r.drift_vs_width, ".2f"),
+            )
+        print_table(table)

@@ -278,6 +278,11 @@ SCHEMAS: dict[str, pa.Schema] = {
                 "coverage_90",
                 "baseline_coverage_50",
                 "baseline_coverage_90",
+                # #23 item 7: mean 90% interval width, Diebold-Mariano test of the CRPS
+                "width_90",
+                "baseline_width_90",
+                "dm_statistic",
+                "dm_p",
             )
         ),
     ),
