@@ -158,3 +158,6 @@ run channel-per-weapon-not-per-aircraft src/skyshield/engine/kernel.py "        
 run patrol-host-rules-ignored src/skyshield/engine/compile.py "            + [nation_pos[n] for n in air.unit_rules_nation]," "            + [nation_pos[n] for n in air.unit_nation]," tests/engine/test_air.py -k host
 run run-json-air-patrols-dropped src/skyshield/results.py '"air_patrols": [] if self.air_patrols is None else records(self.air_patrols),' '"air_patrols": [],' tests/test_schemas.py -k air_patrols
 run guns-allowed-ignored src/skyshield/engine/air.py "                    allowed = guns_allowed or not weapon.gun  # the rules may bar guns" "                    allowed = True" tests/engine/test_air.py -k guns
+# issue #20, memory: every night its own routes builds each block's route sets in its worker
+run own-routes-block-flies-the-first-sets src/skyshield/runner/montecarlo.py "    geometry = build_geometry(flown, route_seed, n, 1, first=first)" "    geometry = build_geometry(flown, route_seed, n, 1)" tests/runner/test_montecarlo.py -k own_routes
+run own-routes-realization-column-of-the-block src/skyshield/runner/montecarlo.py '    outcomes.threats["realization"] += first' '    outcomes.threats["realization"] += 0' tests/runner/test_montecarlo.py -k own_routes
