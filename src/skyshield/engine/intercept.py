@@ -89,7 +89,7 @@ def _on_segment(
     qa = vx * vx + vy * vy + vz * vz - v2
     qb = 2.0 * (ax * vx + ay * vy + az * vz - v2 * c)
     qc = ax * ax + ay * ay + az * az - v2 * c * c
-    return t0 + shift + _first_nonpositive(qa, qb, qc, duration - shift)
+    return float(t0 + shift + _first_nonpositive(qa, qb, qc, duration - shift))
 
 
 @njit(cache=True, nogil=True)
