@@ -169,3 +169,6 @@ run serve-saves-a-cancelled-result src/skyshield/web/jobs.py "            if job
 # issue #23 items 5 and 7: drift as a state, the Diebold-Mariano test
 run state-noise-zero src/skyshield/calibration/drift.py "offset = offset + np.sqrt(q * gap) * rng.standard_normal(offset.shape)" "offset = offset + np.sqrt(0.0 * q * gap) * rng.standard_normal(offset.shape)" tests/calibration/test_drift.py -k follows_a_jump
 run dm-without-newey-west-lags src/skyshield/calibration/checks.py "    for j in range(1, lags + 1):" "    for j in range(1, 1):" tests/calibration/test_checks.py -k dm_test
+# issue #20, memory: every night its own routes builds each block's route sets in its worker
+run own-routes-block-flies-the-first-sets src/skyshield/runner/montecarlo.py "    geometry = build_geometry(flown, route_seed, n, 1, first=first)" "    geometry = build_geometry(flown, route_seed, n, 1)" tests/runner/test_montecarlo.py -k own_routes
+run own-routes-realization-column-of-the-block src/skyshield/runner/montecarlo.py '    outcomes.threats["realization"] += first' '    outcomes.threats["realization"] += 0' tests/runner/test_montecarlo.py -k own_routes

@@ -68,3 +68,14 @@ def test_lazy_api__names_resolve_to_their_modules() -> None:
     assert set(skyshield.__all__) <= set(dir(skyshield))
     with pytest.raises(AttributeError, match="no attribute 'nope'"):
         _ = skyshield.nope  # type: ignore[attr-defined]
+
+
+def test_run__does_not_load_what_only_other_verbs_need() -> None:
+    """``skyshield run`` loads the API and the run verb, not the sampler or scipy's statistics
+    and optimisers, DuckDB, czml3 or jinja2 (~90 MB of the run's peak memory, issue #20):
+    those load when used."""
+    loaded = _loaded_after("import skyshield.api, skyshield.cli.run")
+    assert "skyshield.calibration.fit" in loaded  # the modules that use them are imported
+    assert "skyshield.store.catalog" in loaded
+    unwanted = ("emcee", "scipy.stats", "scipy.optimize", "duckdb", "czml3", "jinja2")
+    assert [m for m in loaded if m in unwanted] == []

@@ -89,6 +89,7 @@ def run(
     calibration: str | Path | None = None,
     out: str | Path | None = None,
     route_sets: RouteSets | None = None,
+    geometry_progress: ProgressCallback | None = None,
 ) -> RunSummary:
     """Run a scenario (object, file, built-in name, or the default) and summarise it.
 
@@ -100,6 +101,8 @@ def run(
     fit used: :func:`skyshield.calibration.applied.posture_warnings`).
     ``out``: a results directory (created if new) to save every table in, as Parquet, with the
     run in its DuckDB catalog (:mod:`skyshield.store`); the summary's ``run_id`` names it.
+    ``geometry_progress``: a ``(done, total)`` callback for building the route sets before
+    the nights (the "geometry" stage; none is shown without it).
 
     Examples
     --------
@@ -120,6 +123,7 @@ def run(
             engine=EngineKind(engine),
             progress=report,
             adjust=_adjustment(calibration),
+            geometry_progress=geometry_progress,
         )
     summary = dataclasses.replace(
         summarize(result),

@@ -13,7 +13,12 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from skyshield.engine.envelope import MAX_INTERVALS, envelope_on_piece
+from skyshield.engine.envelope import (
+    MAX_INTERVALS,
+    envelope_prepared,
+    horizon_term_m,
+    sector_normals,
+)
 from skyshield.geo import lonlat_to_ecef_m, radar_horizon_m
 
 STEP_S = 0.01
@@ -49,11 +54,14 @@ def _brute(case: dict, s: np.ndarray) -> np.ndarray:
 def _analytic(case: dict) -> tuple[np.ndarray, np.ndarray]:
     east, north, _ = _frame(case["lon"], case["lat"])
     lo, hi = np.zeros(MAX_INTERVALS), np.zeros(MAX_INTERVALS)
-    n = envelope_on_piece(
+    normals = (0.0,) * 6  # read only for a sector under a full circle
+    if case["own_radar"] and case["half"] < np.pi:
+        normals = sector_normals(case["az"], case["half"], east, north)
+    n = envelope_prepared(
         case["p0"], case["p1"], case["d"], case["h0"], case["h1"], case["unit"],
         case["min_r"], case["max_r"], case["min_alt"], case["max_alt"], case["own_radar"],
-        case["antenna"], case["radar_m"], case["radar_h"], east, north, case["az"],
-        case["half"], lo, hi,
+        case["antenna"], case["radar_m"], horizon_term_m(case["radar_h"]), case["half"],
+        normals, lo, hi,
     )  # fmt: skip
     return lo[:n], hi[:n]
 
@@ -105,11 +113,11 @@ def pieces_near_a_unit(draw: st.DrawFn) -> dict:
 
 @settings(max_examples=300, deadline=None, derandomize=True)
 @given(pieces_near_a_unit())
-def test_envelope_on_piece__matches_brute_force(case: dict) -> None:
+def test_envelope_prepared__matches_brute_force(case: dict) -> None:
     _check(case)
 
 
-def test_envelope_on_piece__horizon_cuts_a_low_flier() -> None:
+def test_envelope_prepared__horizon_cuts_a_low_flier() -> None:
     """A drone at 50 m passing 60 km from a 5 m antenna: the horizon (4.12 km (√5 + √50),
     38.4 km) hides it though it is within the radar's 100 km; in view only near the unit."""
     lon, lat = 30.0, 50.0
@@ -132,7 +140,7 @@ def test_envelope_on_piece__horizon_cuts_a_low_flier() -> None:
     _check(case)
 
 
-def test_envelope_on_piece__sector_edges_by_hand() -> None:
+def test_envelope_prepared__sector_edges_by_hand() -> None:
     """A piece 30 km north of the unit, flown west to east over 200 km in 1,000 s; a sector
     centred north: ±45° sees it where |east| ≤ 30 km (s in 500 ± 150 s), ±135° everywhere
     north of the unit (the whole piece), within the earth's curvature."""

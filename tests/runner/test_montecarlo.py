@@ -8,8 +8,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from skyshield.engine.geometry import RaidGeometry, RouteSetsOnDemand, build_geometry
 from skyshield.runner.montecarlo import BLOCK_SIZE, EngineKind, route_sets, run_replications
 from skyshield.scenario import Scenario
+from skyshield.scenario.models import Position
 
 N_REPS = 60  # three blocks of 25, 25 and 10 replications
 
@@ -126,3 +128,67 @@ def test_route_sets__old_name_refused_with_the_new_one() -> None:
     d["monte_carlo"]["route_realizations"] = d["monte_carlo"].pop("route_sets")
     with pytest.raises(ValueError, match="route_sets"):
         Scenario.model_validate(d)
+
+
+def _own_routes() -> Scenario:
+    """The raid with a jittered waypoint on every route (so route sets differ), own routes."""
+    scenario = _raid()
+    via = Position(lon_deg=31.9, lat_deg=50.6)
+    waves = tuple(w.model_copy(update={"route": (via,)}) for w in scenario.raid.waves)
+    raid = scenario.raid.model_copy(update={"waves": waves})
+    mc = scenario.monte_carlo.model_copy(update={"route_sets": "all"})
+    return scenario.model_copy(update={"raid": raid, "monte_carlo": mc})
+
+
+@pytest.fixture(scope="module")
+def own_routes_one_worker():
+    return run_replications(_own_routes(), replications=N_REPS, workers=1)
+
+
+def test_own_routes__blocks_fly_their_own_route_sets_with_the_same_tables(
+    own_routes_one_worker,
+) -> None:
+    """Every night its own routes: each block builds its route sets in its worker (memory
+    bounded by the block); the tables equal those of the whole run's geometry built up front,
+    and do not depend on the worker count."""
+    run = own_routes_one_worker
+    assert isinstance(run.geometry, RouteSetsOnDemand)
+    assert run.geometry.n_realizations == N_REPS
+
+    def whole(*args: Any, **kwargs: Any) -> RaidGeometry:  # another builder: built up front
+        return build_geometry(*args, **kwargs)
+
+    up_front = run_replications(_own_routes(), replications=N_REPS, workers=1, build=whole)
+    assert isinstance(up_front.geometry, RaidGeometry)
+    two = run_replications(_own_routes(), replications=N_REPS, workers=2)
+    for other in (up_front, two):
+        pd.testing.assert_frame_equal(run.outcomes.threats, other.outcomes.threats)
+        pd.testing.assert_frame_equal(run.outcomes.shots, other.outcomes.shots)
+        pd.testing.assert_frame_equal(run.outcomes.stocks, other.outcomes.stocks)
+    np.testing.assert_array_equal(run.route_sets, np.arange(N_REPS))
+    assert len(run.outcomes.shots) > 0
+    # the route sets flown again on demand are the run's, bit for bit
+    eager = up_front.geometry
+    for r in (0, 31, N_REPS - 1):
+        got, want = run.geometry.pieces[r], eager.pieces[r]
+        np.testing.assert_array_equal(got.ecef_m, want.ecef_m)
+        np.testing.assert_array_equal(got.time_s, want.time_s)
+        np.testing.assert_array_equal(run.geometry.territory[r].lo_s, eager.territory[r].lo_s)
+        np.testing.assert_array_equal(run.geometry.territory[r].code, eager.territory[r].code)
+    assert len(run.geometry.pieces[-2:]) == 2
+    assert not np.array_equal(eager.pieces[0].ecef_m, eager.pieces[1].ecef_m)  # sets differ
+
+
+def test_run_replications__reports_the_geometry_stage_then_the_nights() -> None:
+    """The route sets built before the nights are a stage of their own (the CLI's "geometry")."""
+    geometry: list[tuple[int, int]] = []
+    nights: list[tuple[int, int]] = []
+    run_replications(
+        _raid(),
+        replications=30,
+        workers=2,
+        progress=lambda done, total: nights.append((done, total)),
+        geometry_progress=lambda done, total: geometry.append((done, total)),
+    )
+    assert geometry == [(k, 4) for k in range(1, 5)]  # 2 route sets flown, then their windows
+    assert nights == [(25, 30), (30, 30)]

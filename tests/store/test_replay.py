@@ -9,8 +9,9 @@ import pytest
 
 import skyshield
 from skyshield.api import export, report
+from skyshield.engine.geometry import RouteSetsOnDemand, build_geometry
 from skyshield.errors import StoreError
-from skyshield.runner.montecarlo import run_replications
+from skyshield.runner.montecarlo import BLOCK_SIZE, run_replications
 from skyshield.runner.replay import stored_run, stored_run_reference
 from skyshield.scenario import Scenario, load_scenario
 from skyshield.store.runs import run_directory
@@ -52,6 +53,28 @@ def test_stored_run__equals_the_run_that_was_saved(
     for a, b in zip(again.geometry.pieces, fresh.geometry.pieces, strict=True):
         assert (a.lon_deg == b.lon_deg).all()
         assert (a.time_s == b.time_s).all()
+
+
+def test_stored_run__own_routes_are_flown_again_on_demand(
+    scenario: Scenario, tmp_path: Path
+) -> None:
+    """Every night its own routes (more nights than a block): the stored run does not build
+    them all up front; the route sets it flies when read are the run's, bit for bit."""
+    own = scenario.model_copy(
+        update={"monte_carlo": scenario.monte_carlo.model_copy(update={"route_sets": "all"})}
+    )
+    reps = BLOCK_SIZE + 2
+    summary = skyshield.run(
+        own, replications=reps, seed=SEED, out=tmp_path, progress=lambda d, t: None
+    )
+    assert summary.run_id is not None
+    assert summary.route_sets == reps
+    again = stored_run(tmp_path, summary.run_id)
+    assert isinstance(again.geometry, RouteSetsOnDemand)
+    whole = build_geometry(again.compiled, SEED, reps)
+    for r in (0, reps - 1):
+        assert (again.geometry.pieces[r].ecef_m == whole.pieces[r].ecef_m).all()
+        assert (again.geometry.territory[r].lo_s == whole.territory[r].lo_s).all()
 
 
 def test_export__stored_run_gives_the_same_file_as_the_simulation(

@@ -30,7 +30,6 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 import pandas as pd
-from scipy.stats import binom
 
 from skyshield.calibration.checks import (
     DETAIL_COLUMNS,
@@ -473,6 +472,8 @@ def _binomial_baseline(launched: int, share: float, reported: int) -> dict[str, 
         return dict.fromkeys(
             ("baseline_median", "baseline_crps", "b_p5", "b_p25", "b_p75", "b_p95"), nan
         )
+    from scipy.stats import binom  # here, not at import: a plain run does not load scipy.stats
+
     k = np.arange(launched + 1)
     cdf = binom.cdf(k, launched, share)
     crps = float(np.sum((cdf - (k >= reported)) ** 2))

@@ -26,7 +26,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-import emcee
 import numpy as np
 import pandas as pd
 from scipy.special import betaln, gammaln
@@ -325,6 +324,8 @@ def fit_period(
         start_points = np.clip(initial[:walkers] + jitter, _LOW + 1e-9, _HIGH - 1e-9)
     # differential-evolution moves mix far better than the default stretch move on this
     # posterior's long, correlated ridges (kill probability vs posture vs decoys)
+    import emcee  # here: a plain run imports the calibration modules but not the sampler
+
     moves = [(emcee.moves.DEMove(), 0.8), (emcee.moves.DESnookerMove(), 0.2)]
     sampler = emcee.EnsembleSampler(
         walkers, dim, _log_posterior, args=(surrogate, data, weights), moves=moves

@@ -25,7 +25,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy.stats import qmc
 
 from skyshield.calibration.model import NAMES, PARAMETERS, NightEngine
 from skyshield.catalog.types import REPORT_CLASSES
@@ -86,11 +85,15 @@ def design_compositions(n: int, seed: int = 0) -> list[NightComposition]:
 
 def design_parameters(n: int, seed: int = 0) -> np.ndarray:
     """(n, n_parameters) Sobol points in the prior box."""
+    from scipy.stats import qmc  # here, not at import: a plain run does not load scipy.stats
+
     return np.asarray(qmc.scale(_sobol(len(PARAMETERS), n, seed), _LOW, _HIGH))
 
 
 def _sobol(dimensions: int, n: int, seed: int) -> np.ndarray:
     """Take the first ``n`` of a power-of-two scrambled Sobol sequence (keeps its balance)."""
+    from scipy.stats import qmc  # here, not at import: a plain run does not load scipy.stats
+
     m = max(int(np.ceil(np.log2(max(n, 1)))), 0)
     return np.asarray(qmc.Sobol(dimensions, seed=seed).random_base2(m)[:n])
 

@@ -26,7 +26,6 @@ from datetime import date, timedelta
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import minimize
 
 from skyshield.catalog.types import REPORT_CLASSES
 
@@ -131,6 +130,8 @@ def _poisson_log_linear(t: np.ndarray, y: np.ndarray) -> float:
     def loss(ab: np.ndarray) -> float:
         eta = ab[0] + ab[1] * t / scale
         return float(np.sum(np.exp(eta) - y * eta))
+
+    from scipy.optimize import minimize  # here, not at import: a plain run does not need it
 
     start = np.array([np.log(max(y.mean(), 1e-3)), 0.0])
     fit = minimize(loss, start, method="BFGS")

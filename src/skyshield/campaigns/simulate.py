@@ -35,7 +35,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import numpy as np
-from scipy import stats
 
 from skyshield.campaigns.pool import HOME, RaidPool
 from skyshield.campaigns.raids import RaidGenerator
@@ -94,6 +93,8 @@ class Plan:
         random = (sd > 0) & (mean > 0)
         shape = np.where(random, (mean / np.where(random, sd, 1.0)) ** 2, 1.0)
         scale = np.where(random, mean / shape, 1.0)
+        from scipy import stats  # here: a plain run imports campaigns but not scipy.stats
+
         draws = np.where(random, stats.gamma.ppf(u, shape, scale=scale), mean)
         return np.asarray(np.rint(draws), dtype=np.int64)
 

@@ -20,10 +20,11 @@ from skyshield.cli.common import (
     plural,
     route_sets_value,
     say_reference_time,
+    staged_progress,
     warn,
 )
 from skyshield.settings import EngineKind
-from skyshield.terminal import err, out, print_json, print_table, progress_bar, save_figure
+from skyshield.terminal import err, out, print_json, print_table, save_figure
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -85,7 +86,8 @@ def run_command(
     total = replications or loaded.monte_carlo.replications
     if engine is EngineKind.REFERENCE:
         say_reference_time(loaded, total)
-    with progress_bar("replications", quiet=as_json, total=total) as report:
+    # two stages: the route sets built before the nights, then the nights
+    with staged_progress(quiet=as_json) as stage:
         summary = run(
             loaded,
             replications=replications,
@@ -93,9 +95,10 @@ def run_command(
             seed=seed,
             workers=workers,
             engine=engine,
-            progress=report,
+            progress=lambda done, total: stage("replications", done, total),
             calibration=calibration,
             out=out_dir,
+            geometry_progress=lambda done, total: stage("geometry", done, total),
         )
     if summary.run_id is not None:
         err.print(f"saved run {summary.run_id} in {out_dir}", highlight=False)

@@ -33,7 +33,6 @@ from skyshield.geo import lonlat_to_ecef_m
 __all__ = [
     "MAX_INTERVALS",
     "ROOT_TOLERANCE_S",
-    "envelope_on_piece",
     "envelope_prepared",
     "horizon_term_m",
     "sector_normals",
@@ -241,49 +240,6 @@ def horizon_term_m(radar_height_m: float) -> float:
     return float(np.sqrt(TWO_K_R_M * max(radar_height_m, 0.0)))
 
 
-@njit(cache=True, nogil=True)
-def envelope_on_piece(
-    p0: np.ndarray,
-    p1: np.ndarray,
-    d: float,
-    h0: float,
-    h1: float,
-    unit: np.ndarray,
-    min_range_m: float,
-    max_range_m: float,
-    min_alt_m: float,
-    max_alt_m: float,
-    own_radar: bool,
-    antenna: np.ndarray,
-    radar_m: float,
-    radar_height_m: float,
-    east: np.ndarray,
-    north: np.ndarray,
-    azimuth_rad: float,
-    half_sector_rad: float,
-    lo: np.ndarray,
-    hi: np.ndarray,
-) -> int:
-    """Intervals of ``s`` in ``[0, d]`` where a unit may intercept on one piece.
-
-    The piece runs from ECEF ``p0`` to ``p1`` (3,) in ``d`` seconds, altitude ``h0`` to ``h1``.
-    ``unit`` (3,) is the unit's ground point (range band and sector), ``antenna`` (3,) its
-    radar; ``radar_m`` the radar's free-space range against this threat (0: sees nothing).
-    Without an own radar (``own_radar`` False) only the range and altitude bands apply.
-    Writes sorted disjoint intervals to ``lo``, ``hi`` ((MAX_INTERVALS,) float64) and returns
-    how many.
-
-    Units: metres, seconds, radians.
-    """
-    normals = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
-    if own_radar and half_sector_rad < np.pi:
-        normals = sector_normals(azimuth_rad, half_sector_rad, east, north)
-    return envelope_prepared(
-        p0, p1, d, h0, h1, unit, min_range_m, max_range_m, min_alt_m, max_alt_m, own_radar,
-        antenna, radar_m, horizon_term_m(radar_height_m), half_sector_rad, normals, lo, hi,
-    )  # fmt: skip
-
-
 @njit(cache=True, nogil=True, inline="always")
 def envelope_prepared(
     p0: np.ndarray,
@@ -305,10 +261,19 @@ def envelope_prepared(
     lo: np.ndarray,
     hi: np.ndarray,
 ) -> int:
-    """:func:`envelope_on_piece` with the unit's own terms computed once beforehand.
+    """Intervals of ``s`` in ``[0, d]`` where a unit may intercept on one piece.
 
-    ``horizon_m`` is :func:`horizon_term_m` of the radar height and ``normals``
-    :func:`sector_normals` of its sector (read only when the sector is under a full circle).
+    The piece runs from ECEF ``p0`` to ``p1`` (3,) in ``d`` seconds, altitude ``h0`` to ``h1``.
+    ``unit`` (3,) is the unit's ground point (range band and sector), ``antenna`` (3,) its
+    radar; ``radar_m`` the radar's free-space range against this threat (0: sees nothing).
+    Without an own radar (``own_radar`` False) only the range and altitude bands apply.
+    The unit's own terms are computed once beforehand: ``horizon_m`` is
+    :func:`horizon_term_m` of the radar height and ``normals`` :func:`sector_normals` of its
+    sector (read only when the sector is under a full circle).
+    Writes sorted disjoint intervals to ``lo``, ``hi`` ((MAX_INTERVALS,) float64) and returns
+    how many.
+
+    Units: metres, seconds, radians.
     """
     n = 1
     lo[0], hi[0] = 0.0, d

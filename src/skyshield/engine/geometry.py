@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import TypeVar
+from threading import Lock
+from typing import TypeVar, overload
 
 import numpy as np
 
@@ -22,7 +23,10 @@ from skyshield.engine.zones import IntervalSets, territory_intervals, zone_polyg
 
 __all__ = [
     "Flights",
+    "GeometryProgress",
     "RaidGeometry",
+    "RouteSetsOnDemand",
+    "RunGeometry",
     "build_geometry",
     "fly_realizations",
     "geometry_from_flights",
@@ -80,26 +84,63 @@ class RaidGeometry:
         """Every route set's pieces."""
         return self.flights.pieces
 
+    @property
+    def territory(self) -> tuple[IntervalSets, ...]:
+        """Every route set's territory over time."""
+        return self.flights.territory
 
-def _map(fn: Callable[[int], _T], n: int, threads: int) -> list[_T]:
+
+# Called with (route sets done, route sets in all) as a geometry is built (issue #20).
+GeometryProgress = Callable[[int, int], None]
+
+
+def _map(
+    fn: Callable[[int], _T],
+    n: int,
+    threads: int,
+    progress: GeometryProgress | None = None,
+    done: tuple[int, int] = (0, 0),
+) -> list[_T]:
+    """``[fn(0), ..., fn(n - 1)]``; ``progress(done[0] + k, done[1])`` after the k-th result."""
+    out: list[_T] = []
+
+    def collect(values: Iterator[_T]) -> list[_T]:
+        for value in values:
+            out.append(value)
+            if progress is not None:
+                progress(done[0] + len(out), done[1])
+        return out
+
     # the work is in large numpy operations and nogil numba kernels, which release the GIL
     if threads > 1 and n > 1:
         with ThreadPoolExecutor(max_workers=threads) as pool:
-            return list(pool.map(fn, range(n)))
-    return [fn(r) for r in range(n)]
+            return collect(pool.map(fn, range(n)))
+    return collect(fn(r) for r in range(n))
 
 
 def fly_realizations(
-    compiled: CompiledScenario, run_seed: int, n_realizations: int, threads: int = 1
+    compiled: CompiledScenario,
+    run_seed: int,
+    n_realizations: int,
+    threads: int = 1,
+    *,
+    first: int = 0,
+    progress: GeometryProgress | None = None,
 ) -> Flights:
-    """Realize routes and cut them into pieces, with territory and EW exposure, per route set."""
+    """Realize routes and cut them into pieces, with territory and EW exposure, per route set.
+
+    ``first``: the run's index of the first route set flown (a block of a run's route sets:
+    route set ``first + r`` of the run is the ``r``-th here, the same whatever the block).
+    ``progress``: called with (route sets flown, twice their number) as each is flown (the
+    windows, :func:`geometry_from_flights`, are the second half).
+    """
 
     def fly(r: int) -> tuple[np.ndarray, Pieces, IntervalSets, Exposure]:
-        routes = readonly(realize_routes(compiled, rng=realization_rng(run_seed, r)))
+        routes = readonly(realize_routes(compiled, rng=realization_rng(run_seed, first + r)))
         pieces = build_pieces(compiled, routes)
         return routes, pieces, territory_intervals(pieces), ew_exposure(compiled, pieces)
 
-    flown = _map(fly, n_realizations, threads)
+    flown = _map(fly, n_realizations, threads, progress, (0, 2 * n_realizations))
     return Flights(
         routes=tuple(f[0] for f in flown),
         pieces=tuple(f[1] for f in flown),
@@ -109,17 +150,27 @@ def fly_realizations(
 
 
 def build_geometry(
-    compiled: CompiledScenario, run_seed: int, n_realizations: int, threads: int = 1
+    compiled: CompiledScenario,
+    run_seed: int,
+    n_realizations: int,
+    threads: int = 1,
+    *,
+    first: int = 0,
+    progress: GeometryProgress | None = None,
 ) -> RaidGeometry:
     """Realize routes and solve every route set's windows.
 
     Route sets are independent; with ``threads`` > 1 they are built concurrently in threads.
-    The result does not depend on ``threads``.
+    The result does not depend on ``threads``. ``first``: see :func:`fly_realizations`;
+    ``progress``: called with (steps done, ``2 n_realizations``), a route set flown or its
+    windows solved being one step.
     """
     flights, vertices = _vertices_once(
-        fly_realizations(compiled, run_seed, n_realizations, threads)
+        fly_realizations(
+            compiled, run_seed, n_realizations, threads, first=first, progress=progress
+        )
     )
-    return geometry_from_flights(compiled, flights, threads, vertices=vertices)
+    return geometry_from_flights(compiled, flights, threads, vertices=vertices, progress=progress)
 
 
 def _vertices_once(flights: Flights) -> tuple[Flights, tuple[np.ndarray, np.ndarray]]:
@@ -158,10 +209,12 @@ def geometry_from_flights(
     threads: int = 1,
     *,
     vertices: tuple[np.ndarray, np.ndarray] | None = None,
+    progress: GeometryProgress | None = None,
 ) -> RaidGeometry:
     """Compute every route set's engagement windows and the kernel's flat arrays.
 
-    ``vertices``: the flat vertex times and ECEF when the pieces already view them.
+    ``vertices``: the flat vertex times and ECEF when the pieces already view them;
+    ``progress``: called with (``n + k``, ``2 n``) after the k-th of n route sets' windows.
     """
     polygons = per_scenario(compiled, "zones.polygons", lambda: zone_polygons(compiled))
     pieces = flights.pieces
@@ -174,7 +227,7 @@ def geometry_from_flights(
             compiled, pieces[r], spheres, track_s, flights.territory[r], polygons
         )
 
-    windows = _map(solve, n_realizations, threads)
+    windows = _map(solve, n_realizations, threads, progress, (n_realizations, 2 * n_realizations))
     n = compiled.n_threats
     start = np.zeros((n_realizations, n), dtype=np.int64)
     end = np.zeros((n_realizations, n), dtype=np.int64)
@@ -217,3 +270,96 @@ def geometry_from_flights(
         vertex_ecef_m=vertex_ecef_m,
         threatening=cat([w.threatening for w in windows], np.bool_),
     )
+
+
+# Route sets of an own-routes run rebuilt on demand and kept, most recent last (a report or an
+# export asks for a few, often the same one again).
+_KEPT_ROUTE_SETS = 4
+
+
+class RouteSetsOnDemand:
+    """A run's route sets, not held: their pieces are flown again when asked for.
+
+    A run where every night flies its own routes builds each block's route sets in its worker
+    and drops them after (:func:`skyshield.runner.montecarlo.run_replications`), so memory is
+    bounded by the block, not by the replications. What is read after the run is the route
+    sets' territory (kept, about 50 kB a route set on the record raid; or flown again on first
+    use when not given) and now and then one route set's pieces (a report's map, an export's
+    tracks): flown again from the same seed, they are the run's own, bit for bit.
+    """
+
+    def __init__(
+        self,
+        compiled: CompiledScenario,
+        run_seed: int,
+        n_realizations: int,
+        territory: Sequence[IntervalSets] | None = None,
+    ) -> None:
+        if territory is not None and len(territory) != n_realizations:
+            msg = f"expected territory of {n_realizations} route sets, got {len(territory)}"
+            raise ValueError(msg)
+        self._compiled = compiled
+        self._run_seed = run_seed
+        self._n = n_realizations
+        self._territory = None if territory is None else tuple(territory)
+        self._kept: dict[int, Pieces] = {}
+        self._lock = Lock()
+
+    @property
+    def n_realizations(self) -> int:
+        """Number of route sets."""
+        return self._n
+
+    @property
+    def pieces(self) -> _PiecesOnDemand:
+        """Every route set's pieces (a sequence; each flown when read)."""
+        return _PiecesOnDemand(self)
+
+    @property
+    def territory(self) -> tuple[IntervalSets, ...]:
+        """Every route set's territory over time."""
+        if self._territory is None:
+            self._territory = tuple(territory_intervals(p) for p in self.pieces)
+        return self._territory
+
+    def route_set_pieces(self, r: int) -> Pieces:
+        """Route set ``r``'s pieces, flown again (or kept from a recent call)."""
+        if not 0 <= r < self._n:
+            raise IndexError(r)
+        with self._lock:
+            kept = self._kept.pop(r, None)
+        if kept is None:
+            rng = realization_rng(self._run_seed, r)
+            kept = build_pieces(self._compiled, readonly(realize_routes(self._compiled, rng=rng)))
+        with self._lock:
+            self._kept[r] = kept
+            while len(self._kept) > _KEPT_ROUTE_SETS:
+                del self._kept[next(iter(self._kept))]
+        return kept
+
+
+class _PiecesOnDemand(Sequence[Pieces]):
+    """The pieces of :class:`RouteSetsOnDemand`'s route sets, as a read-only sequence."""
+
+    def __init__(self, sets: RouteSetsOnDemand) -> None:
+        self._sets = sets
+
+    def __len__(self) -> int:
+        return self._sets.n_realizations
+
+    @overload
+    def __getitem__(self, index: int) -> Pieces: ...
+    @overload
+    def __getitem__(self, index: slice) -> tuple[Pieces, ...]: ...
+    def __getitem__(self, index: int | slice) -> Pieces | tuple[Pieces, ...]:
+        if isinstance(index, slice):
+            return tuple(self[r] for r in range(*index.indices(len(self))))
+        r = index + len(self) if index < 0 else index
+        return self._sets.route_set_pieces(r)
+
+    def __iter__(self) -> Iterator[Pieces]:
+        return (self[r] for r in range(len(self)))
+
+
+# What a finished run holds of its route sets: all of them built, or flown again on demand.
+RunGeometry = RaidGeometry | RouteSetsOnDemand

@@ -58,6 +58,40 @@ def _first_nonpositive(a: float, b: float, c: float, d: float) -> float:
     return s if s <= d else np.nan
 
 
+@njit(cache=True, nogil=True, inline="always")
+def _on_segment(
+    time_s: np.ndarray,
+    ecef_m: np.ndarray,
+    s0: int,
+    ux: float,
+    uy: float,
+    uz: float,
+    v2: float,
+    fire_s: float,
+) -> float:
+    """Earliest intercept on the segment from sample ``s0``, or NaN (the module's quadratic).
+
+    A shot fired inside the segment starts there: the segment is clipped to [fire, end].
+    ``v2`` is the interceptor's speed squared. Returns a time after the threat's launch.
+    """
+    t0 = time_s[s0]
+    duration = time_s[s0 + 1] - t0
+    inv = 1.0 / duration if duration > 0.0 else 1.0
+    vx = (ecef_m[s0 + 1, 0] - ecef_m[s0, 0]) * inv
+    vy = (ecef_m[s0 + 1, 1] - ecef_m[s0, 1]) * inv
+    vz = (ecef_m[s0 + 1, 2] - ecef_m[s0, 2]) * inv
+    c = t0 - fire_s
+    shift = -c if c < 0.0 else 0.0
+    ax = ecef_m[s0, 0] - ux + vx * shift
+    ay = ecef_m[s0, 1] - uy + vy * shift
+    az = ecef_m[s0, 2] - uz + vz * shift
+    c += shift
+    qa = vx * vx + vy * vy + vz * vz - v2
+    qb = 2.0 * (ax * vx + ay * vy + az * vz - v2 * c)
+    qc = ax * ax + ay * ay + az * az - v2 * c * c
+    return float(t0 + shift + _first_nonpositive(qa, qb, qc, duration - shift))
+
+
 @njit(cache=True, nogil=True)
 def _solve(
     unit_ecef_m: np.ndarray,
@@ -85,27 +119,10 @@ def _solve(
             j = max(j, prev_j)
         while j < last_k[m]:
             s0 = base + j
-            t0 = time_s[s0]
-            if t0 > deadline:
+            if time_s[s0] > deadline:
                 break
-            duration = time_s[s0 + 1] - t0
-            inv = 1.0 / duration if duration > 0.0 else 1.0
-            vx = (ecef_m[s0 + 1, 0] - ecef_m[s0, 0]) * inv
-            vy = (ecef_m[s0 + 1, 1] - ecef_m[s0, 1]) * inv
-            vz = (ecef_m[s0 + 1, 2] - ecef_m[s0, 2]) * inv
-            c = t0 - fire_s[m]
-            # a shot fired inside the segment starts there: clip the segment to [fire, end]
-            shift = -c if c < 0.0 else 0.0
-            ax = ecef_m[s0, 0] - ux + vx * shift
-            ay = ecef_m[s0, 1] - uy + vy * shift
-            az = ecef_m[s0, 2] - uz + vz * shift
-            c += shift
-            qa = vx * vx + vy * vy + vz * vz - v2
-            qb = 2.0 * (ax * vx + ay * vy + az * vz - v2 * c)
-            qc = ax * ax + ay * ay + az * az - v2 * c * c
-            s = _first_nonpositive(qa, qb, qc, duration - shift)
-            if not np.isnan(s):
-                t = t0 + shift + s
+            t = _on_segment(time_s, ecef_m, s0, ux, uy, uz, v2, fire_s[m])
+            if not np.isnan(t):
                 # an intercept at the impact is no intercept
                 tau[m] = t if t < time_s[base + last_k[m]] else np.nan
                 break
@@ -182,23 +199,7 @@ def intercept_one(
             hi = mid - 1
     v2 = speed_mps * speed_mps
     for s0 in range(lo, last):
-        t0 = time_s[s0]
-        duration = time_s[s0 + 1] - t0
-        inv = 1.0 / duration if duration > 0.0 else 1.0
-        vx = (ecef_m[s0 + 1, 0] - ecef_m[s0, 0]) * inv
-        vy = (ecef_m[s0 + 1, 1] - ecef_m[s0, 1]) * inv
-        vz = (ecef_m[s0 + 1, 2] - ecef_m[s0, 2]) * inv
-        c = t0 - fire_s
-        shift = -c if c < 0.0 else 0.0
-        ax = ecef_m[s0, 0] - ux + vx * shift
-        ay = ecef_m[s0, 1] - uy + vy * shift
-        az = ecef_m[s0, 2] - uz + vz * shift
-        c += shift
-        qa = vx * vx + vy * vy + vz * vz - v2
-        qb = 2.0 * (ax * vx + ay * vy + az * vz - v2 * c)
-        qc = ax * ax + ay * ay + az * az - v2 * c * c
-        s = _first_nonpositive(qa, qb, qc, duration - shift)
-        if not np.isnan(s):
-            t = t0 + shift + s
+        t = _on_segment(time_s, ecef_m, s0, ux, uy, uz, v2, fire_s)
+        if not np.isnan(t):
             return t if t < time_s[last] else np.nan
     return np.nan

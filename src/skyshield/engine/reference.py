@@ -16,7 +16,6 @@ import math
 
 import numpy as np
 from pyproj import Geod
-from scipy.optimize import linear_sum_assignment
 
 from skyshield.catalog import FireControl, ThreatClass
 from skyshield.engine.compiled import CompiledScenario
@@ -689,6 +688,8 @@ def _assign(
         for b, i in enumerate(threats):
             if (u, i) in by_pair:
                 gain[a, b] = by_pair[(u, i)][0]
+    from scipy.optimize import linear_sum_assignment  # optimal assignment only
+
     rows, cols = linear_sum_assignment(gain, maximize=True)
     return [
         by_pair[(slots[a], threats[b])] for a, b in zip(rows, cols, strict=True) if gain[a, b] > 0

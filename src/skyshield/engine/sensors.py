@@ -9,7 +9,7 @@ track loss).
 
 The first detection of each (network, threat) is found by walking the threat's pieces in time
 order against the network's sensors that can reach them (:mod:`.reach`), each (piece, sensor)
-solved in closed form (:func:`skyshield.engine.envelope.envelope_on_piece`), and stopping at
+solved in closed form (:func:`skyshield.engine.envelope.envelope_prepared`), and stopping at
 the first piece any sensor sees, once every sensor near that piece has been asked (a later
 sensor may see the threat earlier on the same piece).
 
@@ -27,7 +27,12 @@ import numpy as np
 from numba import njit
 
 from skyshield.engine.compiled import CompiledScenario, per_scenario, readonly
-from skyshield.engine.envelope import MAX_INTERVALS, antenna_ecef_m, envelope_on_piece
+from skyshield.engine.envelope import (
+    MAX_INTERVALS,
+    antenna_ecef_m,
+    envelope_prepared,
+    horizon_term_m,
+)
 from skyshield.engine.pieces import Pieces
 from skyshield.engine.reach import (
     PieceSpheres,
@@ -135,7 +140,10 @@ def _first_seen(
     """
     lo = np.empty(MAX_INTERVALS)
     hi = np.empty(MAX_INTERVALS)
-    dummy = np.zeros(3)
+    no_sector = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0)  # sensors see all round
+    horizon_m = np.empty(height_m.shape[0])  # each antenna's share of the horizon
+    for s in range(height_m.shape[0]):
+        horizon_m[s] = horizon_term_m(height_m[s])
     for i in range(vertex_offset.shape[0] - 1):
         for p in range(vertex_offset[i], vertex_offset[i + 1] - 1):
             q = p - i  # the piece's index: vertices less one per threat before it
@@ -151,10 +159,10 @@ def _first_seen(
                 reach = reach_m[s] + half_m[q]
                 if dx * dx + dy * dy + dz * dz > reach * reach:
                     continue
-                k = envelope_on_piece(
+                k = envelope_prepared(
                     ecef_m[p], ecef_m[p + 1], time_s[p + 1] - time_s[p], alt_m[p], alt_m[p + 1],
                     antenna[s], 0.0, _FAR_M, -np.inf, np.inf, True, antenna[s],
-                    free_space_m[s, i], height_m[s], dummy, dummy, 0.0, np.pi, lo, hi,
+                    free_space_m[s, i], horizon_m[s], np.pi, no_sector, lo, hi,
                 )  # fmt: skip
                 if k == 0:
                     continue

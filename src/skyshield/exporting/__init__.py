@@ -9,7 +9,6 @@ are the engine's own trajectory samples (:mod:`skyshield.exporting.tracks`).
 from __future__ import annotations
 
 from skyshield.exporting.acmi import acmi_text
-from skyshield.exporting.czml import czml_text
 from skyshield.exporting.geojson import geojson_document, geojson_text
 from skyshield.exporting.kml import kml_text
 from skyshield.exporting.tracks import Track, check_replication, replication_tracks
@@ -34,9 +33,12 @@ def export_text(run: Run, file_format: ExportFormat, replication: int = 0) -> st
     ScenarioError
         If the run has no such replication.
     """
+    if file_format is ExportFormat.CZML:  # czml3 loads only for it (a run does not need it)
+        from skyshield.exporting.czml import czml_text
+
+        return czml_text(run, replication)
     writers = {
         ExportFormat.GEOJSON: geojson_text,
-        ExportFormat.CZML: czml_text,
         ExportFormat.KML: kml_text,
         ExportFormat.ACMI: acmi_text,
     }

@@ -19,7 +19,7 @@ import pandas as pd
 
 from skyshield.catalog import ThreatClass
 from skyshield.engine.compiled import CompiledScenario
-from skyshield.engine.geometry import RaidGeometry
+from skyshield.engine.geometry import RunGeometry
 from skyshield.engine.outcomes import Fate, Outcomes
 from skyshield.geo import NATION_CODES, near_populated_place_mask
 from skyshield.metrics.summary import mean_interval
@@ -153,11 +153,11 @@ def _near(
     )
 
 
-def _first_nato_time_s(geometry: RaidGeometry, n_threats: int) -> np.ndarray:
+def _first_nato_time_s(geometry: RunGeometry, n_threats: int) -> np.ndarray:
     """(n_realizations, n_threats) first time over a NATO member after launch, or inf."""
     nato = np.asarray([code in NATO_MEMBERS for code in NATION_CODES] + [False])
     out = np.full((geometry.n_realizations, n_threats), np.inf)
-    for r, terr in enumerate(geometry.flights.territory):
+    for r, terr in enumerate(geometry.territory):
         over = nato[np.where(terr.code < 0, len(NATION_CODES), terr.code)]
         owner = np.repeat(np.arange(n_threats), np.diff(terr.offset))
         np.minimum.at(out[r], owner[over], terr.lo_s[over])
@@ -167,7 +167,7 @@ def _first_nato_time_s(geometry: RaidGeometry, n_threats: int) -> np.ndarray:
 def per_replication_measures(
     scenario: Scenario,
     compiled: CompiledScenario,
-    geometry: RaidGeometry,
+    geometry: RunGeometry,
     outcomes: Outcomes,
     replications: int,
     debris: DebrisRule = DEFAULT_DEBRIS,

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy.stats import t as student_t
+from scipy.special import stdtrit  # the t quantile; scipy.stats is ~40 MB to import
 
 from skyshield.catalog import ThreatClass
 from skyshield.engine.outcomes import Fate, Outcomes
@@ -60,7 +60,7 @@ def half_width_95(
     centred = per_rep - per_rep.mean()
     sums = centred.groupby(np.asarray(clusters)).sum()
     sem = np.sqrt(groups / (groups - 1) * (sums**2).sum()) / n
-    return float(student_t.ppf(0.975, groups - 1)) * sem
+    return float(stdtrit(groups - 1, 0.975)) * sem
 
 
 def ratio_half_width_95(

@@ -18,7 +18,6 @@ from datetime import UTC, datetime
 from importlib import resources
 from typing import Any
 
-import jinja2
 import numpy as np
 from markupsafe import Markup
 
@@ -333,6 +332,8 @@ def render_report(
         }
         for k, (e, t) in enumerate(zip(runs, tables, strict=True))
     ]
+    import jinja2  # here, not at import: a run imports the report module but renders nothing
+
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("skyshield.reporting", "templates"),
         autoescape=True,

@@ -7,19 +7,28 @@ whatever the number of workers.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import TypeVar
 
 import numpy as np
+import pandas as pd
 
 from skyshield.engine.compile import compile_scenario
-from skyshield.engine.compiled import CompiledScenario
+from skyshield.engine.compiled import CompiledScenario, readonly
 from skyshield.engine.draws import draw_replications, route_set
 from skyshield.engine.fast import simulate_fast
-from skyshield.engine.geometry import RaidGeometry, build_geometry
+from skyshield.engine.geometry import (
+    RaidGeometry,
+    RouteSetsOnDemand,
+    RunGeometry,
+    build_geometry,
+)
 from skyshield.engine.outcomes import Outcomes, RawOutcomes, concat_raw, tabulate
 from skyshield.engine.reference import simulate_reference
+from skyshield.engine.zones import IntervalSets
 from skyshield.errors import FieldProblem, ScenarioError
 from skyshield.scenario.models import Assignment, Scenario
 from skyshield.settings import EngineKind
@@ -40,6 +49,7 @@ __all__ = [
 BLOCK_SIZE = 25
 
 ProgressCallback = Callable[[int, int], None]
+_B = TypeVar("_B")
 # Builds a run's geometry: (compiled, route seed, route sets, threads), as build_geometry does.
 GeometryBuilder = Callable[[CompiledScenario, int, int, int], RaidGeometry]
 
@@ -50,7 +60,8 @@ class Run:
 
     scenario: Scenario
     compiled: CompiledScenario
-    geometry: RaidGeometry
+    # every route set built, or (every night its own routes) flown again when read
+    geometry: RunGeometry
     seed: int
     replications: int
     engine: EngineKind
@@ -78,15 +89,19 @@ def prepare(
     replications: int | None = None,
     *,
     build: GeometryBuilder = build_geometry,
+    geometry_progress: ProgressCallback | None = None,
 ) -> tuple[CompiledScenario, RaidGeometry]:
     """Compile a scenario and build its route sets (from ``seed``) and engagement windows.
 
     ``replications`` (default: the scenario's) caps the route sets at one per night.
+    ``geometry_progress``: called as the default builder builds (see :func:`build_geometry`).
     """
     compiled = compile_scenario(scenario)
     n_reps = scenario.monte_carlo.replications if replications is None else replications
-    geometry = build(compiled, seed, route_sets(scenario, n_reps), workers)
-    return compiled, geometry
+    n_sets = route_sets(scenario, n_reps)
+    if geometry_progress is not None and build is build_geometry:
+        return compiled, build_geometry(compiled, seed, n_sets, workers, progress=geometry_progress)
+    return compiled, build(compiled, seed, n_sets, workers)
 
 
 def simulate_replications(
@@ -114,6 +129,7 @@ def run_replications(
     adjust: Callable[[CompiledScenario], CompiledScenario] | None = None,
     route_seed: int | None = None,
     build: GeometryBuilder = build_geometry,
+    geometry_progress: ProgressCallback | None = None,
 ) -> Run:
     """Run a scenario's Monte Carlo replications and return the outcome tables.
 
@@ -123,6 +139,11 @@ def run_replications(
     ``route_seed`` (default: the run seed) seeds the route sets alone, so that runs with
     different seeds can fly the same routes (a sweep's points); ``build`` builds the geometry
     (a cache may return one built before for an equal compiled scenario).
+    ``geometry_progress`` is called as route sets are built before the nights (the default
+    builder; ``(steps done, 2 × route sets)``) and ``progress`` as nights are done. Where
+    every night flies its own routes (more than one block), each block builds its own route
+    sets and drops them after (memory bounded by the block): they are then part of the nights'
+    progress.
     """
     if engine is EngineKind.FAST and scenario.engine.assignment is Assignment.OPTIMAL:
         expected = "greedy with the fast engine (optimal assignment needs the reference engine)"
@@ -132,25 +153,37 @@ def run_replications(
     n_reps = scenario.monte_carlo.replications if replications is None else replications
     run_seed = scenario.monte_carlo.seed if seed is None else seed
     routes_from = run_seed if route_seed is None else route_seed
-    compiled, geometry = prepare(scenario, routes_from, workers, n_reps, build=build)
-    if adjust is not None:
-        compiled = adjust(compiled)
     blocks = [np.arange(a, min(a + BLOCK_SIZE, n_reps)) for a in range(0, n_reps, BLOCK_SIZE)]
-    results: list[RawOutcomes] = []
-
-    def block(replications: np.ndarray) -> RawOutcomes:
-        return simulate_replications(compiled, geometry, run_seed, replications, engine)
-
-    # Threads, not processes: the numba event loop and the large numpy operations release
-    # the GIL, and threads share the run's geometry instead of pickling it to every worker.
-    with ThreadPoolExecutor(max_workers=max(workers, 1)) as pool:
-        done = 0
-        for replications_done, raw in zip(blocks, pool.map(block, blocks), strict=True):
-            results.append(raw)
-            done += replications_done.size
-            if progress is not None:
-                progress(done, n_reps)
-    outcomes = tabulate(compiled, geometry, concat_raw(results))
+    n_sets = route_sets(scenario, n_reps)
+    if own_routes_per_block(n_sets, n_reps, build):
+        # every night its own routes: each block flies its own route sets and drops them
+        flown = compile_scenario(scenario)
+        compiled = flown if adjust is None else adjust(flown)
+        results = _run_blocks(
+            blocks,
+            lambda reps: _own_routes_block(flown, compiled, routes_from, run_seed, reps, engine),
+            workers,
+            n_reps,
+            progress,
+        )
+        outcomes = concat_outcomes([r[0] for r in results])
+        territory = tuple(t for r in results for t in r[1])
+        geometry: RunGeometry = RouteSetsOnDemand(flown, routes_from, n_sets, territory)
+    else:
+        compiled, built = prepare(
+            scenario, routes_from, workers, n_reps, build=build, geometry_progress=geometry_progress
+        )
+        if adjust is not None:
+            compiled = adjust(compiled)
+        raws = _run_blocks(
+            blocks,
+            lambda reps: simulate_replications(compiled, built, run_seed, reps, engine),
+            workers,
+            n_reps,
+            progress,
+        )
+        outcomes = tabulate(compiled, built, concat_raw(raws))
+        geometry = built
     return Run(
         scenario=scenario,
         compiled=compiled,
@@ -159,4 +192,76 @@ def run_replications(
         replications=n_reps,
         engine=engine,
         outcomes=outcomes,
+    )
+
+
+def own_routes_per_block(n_sets: int, n_reps: int, build: GeometryBuilder) -> bool:
+    """Whether a run builds each block's route sets in its worker (see :func:`run_replications`).
+
+    When every night flies its own routes (one route set per replication, more than one block)
+    and the geometry is not taken from a caller's builder (a cache shares whole geometries).
+    """
+    return n_sets == n_reps > BLOCK_SIZE and build is build_geometry
+
+
+def _run_blocks(
+    blocks: list[np.ndarray],
+    work: Callable[[np.ndarray], _B],
+    workers: int,
+    n_reps: int,
+    progress: ProgressCallback | None,
+) -> list[_B]:
+    """Run ``work`` on every block, on ``workers`` threads; results in block order."""
+    results: list[_B] = []
+    # Threads, not processes: the numba event loop and the large numpy operations release
+    # the GIL, and threads share the run's geometry instead of pickling it to every worker.
+    with ThreadPoolExecutor(max_workers=max(workers, 1)) as pool:
+        done = 0
+        for replications_done, result in zip(blocks, pool.map(work, blocks), strict=True):
+            results.append(result)
+            done += replications_done.size
+            if progress is not None:
+                progress(done, n_reps)
+    return results
+
+
+def _own_routes_block(
+    flown: CompiledScenario,
+    compiled: CompiledScenario,
+    route_seed: int,
+    run_seed: int,
+    replications: np.ndarray,
+    engine: EngineKind,
+) -> tuple[Outcomes, tuple[IntervalSets, ...]]:
+    """One block of a run where every night flies its own routes, with its own route sets.
+
+    Night ``r`` flies route set ``r``: the block's route sets are built here, on one thread
+    (the workers run blocks side by side), from ``flown`` (the compiled scenario before any
+    ``adjust``), simulated on and tabulated, and only their territory is kept. The tables are
+    those of the whole run's geometry, row for row.
+    """
+    first, n = int(replications[0]), int(replications.size)
+    geometry = build_geometry(flown, route_seed, n, 1, first=first)
+    # replication r flies route set r (one per night), the block's r - first
+    draws = draw_replications(compiled, run_seed, replications, int(replications[-1]) + 1)
+    draws = dataclasses.replace(draws, realization=readonly(draws.realization - first))
+    if engine is EngineKind.REFERENCE:
+        raw = simulate_reference(compiled, geometry, draws)
+    else:
+        raw = simulate_fast(compiled, geometry, draws)
+    outcomes = tabulate(compiled, geometry, raw)
+    outcomes.threats["realization"] += first  # the run's route set, not the block's
+    return outcomes, geometry.territory
+
+
+def concat_outcomes(blocks: list[Outcomes]) -> Outcomes:
+    """Join blocks' outcome tables (in the given order) into one run's."""
+
+    def cat(frames: list[pd.DataFrame]) -> pd.DataFrame:
+        return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+
+    return Outcomes(
+        threats=cat([b.threats for b in blocks]),
+        shots=cat([b.shots for b in blocks]),
+        stocks=cat([b.stocks for b in blocks]),
     )

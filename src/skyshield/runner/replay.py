@@ -12,9 +12,17 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from skyshield.engine.compile import compile_scenario
+from skyshield.engine.geometry import RouteSetsOnDemand, RunGeometry, build_geometry
 from skyshield.engine.outcomes import Outcomes
 from skyshield.errors import StoreError
-from skyshield.runner.montecarlo import EngineKind, Run, prepare
+from skyshield.runner.montecarlo import (
+    EngineKind,
+    Run,
+    own_routes_per_block,
+    prepare,
+    route_sets,
+)
 from skyshield.scenario import Scenario
 from skyshield.store.catalog import CATALOG_NAME, StrPath, run_record
 from skyshield.store.runs import canonical_scenario, read_run
@@ -62,7 +70,14 @@ def stored_run(directory: StrPath, run_id: str) -> Run:
         )
     parameters = json.loads(record.parameters)
     engine = EngineKind(parameters.get("engine", EngineKind.FAST.value))
-    compiled, geometry = prepare(scenario, record.seed, 1, record.replications)
+    n_sets = route_sets(scenario, record.replications)
+    geometry: RunGeometry
+    if own_routes_per_block(n_sets, record.replications, build_geometry):
+        # every night its own routes: flown again when read, as the run itself left them
+        compiled = compile_scenario(scenario)
+        geometry = RouteSetsOnDemand(compiled, record.seed, n_sets)
+    else:
+        compiled, geometry = prepare(scenario, record.seed, 1, record.replications)
     return Run(
         scenario=scenario,
         compiled=compiled,

@@ -20,12 +20,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import duckdb
 import pandas as pd
 
 from skyshield.errors import StoreError
+
+if TYPE_CHECKING:
+    import duckdb
 
 __all__ = [
     "CATALOG_NAME",
@@ -129,6 +131,8 @@ def code_version() -> str:
 
 @contextmanager
 def _connect(directory: StrPath, *, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+    import duckdb  # here, not at import: a run without --out never opens a catalog
+
     path = Path(directory) / CATALOG_NAME
     if read_only and not path.exists():
         raise StoreError(f"{directory}: expected a results directory, got no {CATALOG_NAME}")

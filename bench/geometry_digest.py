@@ -1,0 +1,49 @@
+"""Digest of every geometry array of the shipped scenarios (issue #20: outputs bit for bit).
+
+Run: ``.venv/bin/python bench/geometry_digest.py [--route-sets N] > digests.txt`` before and
+after a change to the geometry, then ``diff`` the two files: one line per (scenario, array),
+the SHA-256 of its bytes. Nothing is timed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import hashlib
+
+import numpy as np
+
+from skyshield.engine.compile import compile_scenario
+from skyshield.engine.geometry import build_geometry
+from skyshield.scenario import builtin_scenario_names, builtin_scenario_path, load_scenario
+
+
+def _arrays(prefix: str, value: object) -> list[tuple[str, np.ndarray]]:
+    """Every array in a (nested) dataclass or tuple, with its path."""
+    if isinstance(value, np.ndarray):
+        return [(prefix, value)]
+    if isinstance(value, tuple | list):
+        return [a for k, v in enumerate(value) for a in _arrays(f"{prefix}[{k}]", v)]
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return [
+            a
+            for f in dataclasses.fields(value)
+            for a in _arrays(f"{prefix}.{f.name}", getattr(value, f.name))
+        ]
+    return []
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--route-sets", type=int, default=3)
+    args = parser.parse_args()
+    for name in builtin_scenario_names():
+        compiled = compile_scenario(load_scenario(builtin_scenario_path(name)))
+        geometry = build_geometry(compiled, 11, args.route_sets)
+        for path, array in _arrays("geometry", geometry):
+            digest = hashlib.sha256(np.ascontiguousarray(array).tobytes()).hexdigest()[:16]
+            print(f"{name} {path} {array.dtype} {array.shape} {digest}")
+
+
+if __name__ == "__main__":
+    main()
