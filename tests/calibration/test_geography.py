@@ -6,12 +6,30 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 import shapely
 
+from skyshield.calibration.cover import cover_group
+from skyshield.calibration.fit import night_data
+from skyshield.calibration.model import NAMES, PARAMETERS, NightEngine
+from skyshield.calibration.surrogate import (
+    DEFAULT_GEOGRAPHY,
+    INPUT_COLUMNS,
+    Surrogate,
+    _features,
+    class_mask,
+    fit_surrogate,
+)
 from skyshield.geo.borders import nation_geometries
 from skyshield.posture import LAUNCH_AREAS, NightComposition, night_scenario
-from skyshield.posture.geography import NightGeography, night_geographies
+from skyshield.posture.geography import (
+    GEOGRAPHY_FEATURES,
+    NightGeography,
+    geography_features,
+    night_geographies,
+)
+from skyshield.reports import load_reports
 
 HEADER = (
     "time_start,time_end,model,launch_place,target,target_main,launched,destroyed,"
@@ -114,3 +132,96 @@ def test_caspian_launch_area_is_at_sea() -> None:
     point = shapely.Point(*LAUNCH_AREAS["caspian"])
     assert not land.contains(point)
     assert land.distance(point) > 0.5  # degrees: well out at sea
+
+
+def test_geography_features__cover_and_launch_region() -> None:
+    """Ballistic targets under Patriot/SAMP-T cover (Kyiv) or not (Kherson); drones from the
+    south (Crimea) or the north (Kursk); a group the night lacks keeps the default's value."""
+    covered = NightGeography(
+        launch={"drone": (CRIMEA,)}, targets={"ballistic": (("Kyiv", 30.5238, 50.45466),)}
+    )
+    bare = NightGeography(launch={"drone": (KURSK,)}, targets={"ballistic": (KHERSON,)})
+    feature = {n: i for i, n in enumerate(GEOGRAPHY_FEATURES)}
+    got = geography_features(covered)
+    assert got[feature["cover_ballistic"]] == 1.0
+    assert got[feature["defence_ballistic"]] == 1.0  # Kyiv: the most Patriots of any city
+    assert got[feature["focus_ballistic"]] == 1.0  # one target
+    assert got[feature["south_drone"]] == 1.0
+    assert got[feature["cover_cruise"]] == DEFAULT_GEOGRAPHY[feature["cover_cruise"]]
+    got = geography_features(bare)
+    assert got[feature["cover_ballistic"]] == 0.0
+    assert got[feature["defence_ballistic"]] == 0.0
+    assert got[feature["south_drone"]] == 0.0
+    assert cover_group(covered) == "covered"
+    assert cover_group(bare) == "not covered"
+    assert cover_group(NightGeography(launch={"drone": (KURSK,)})) == "not located"
+
+
+def test_night_data__carries_each_nights_geography(tmp_path: Path) -> None:
+    path = tmp_path / "attacks.csv"
+    path.write_text(
+        HEADER
+        + "2025-01-01 20:00,2025-01-02 08:00,Iskander-M,Kursk oblast,Kyiv,,4,1,,,,kpszsu/posts/1\n"
+        + "2025-01-02 20:00,2025-01-03 08:00,Iskander-M,Kursk oblast,Ukraine,,2,0,,,,"
+        + "kpszsu/posts/2\n",
+        encoding="utf-8",
+    )
+    reports = load_reports(path)
+    data = night_data(reports.by_night, reports.rows, night_geographies(path))
+    width = len(INPUT_COLUMNS)
+    cover = 4 + GEOGRAPHY_FEATURES.index("cover_ballistic")
+    assert data.counts.shape == (2, width)
+    assert data.counts[0, cover] == 1.0  # Kyiv: under cover
+    assert data.counts[1, cover] == DEFAULT_GEOGRAPHY[cover - 4]  # "Ukraine": the default mix
+    assert data.between(data.nights[1], data.nights[1] + 1).counts.shape == (1, width)
+    assert night_data(reports.by_night, reports.rows).counts.shape == (2, 4)
+
+
+@pytest.mark.slow
+def test_surrogate__reads_geography_when_fitted_with_it(rng: np.random.Generator) -> None:
+    """A design with geography columns gives an emulator of 4 + 9 inputs that recovers a known
+    surface in them (each class reading its own geography only); a night given without
+    geography is read as the default's."""
+    n = 400
+    inputs = len(INPUT_COLUMNS)
+    counts = np.column_stack(
+        [
+            rng.integers(10**5, 10**7, (n, 3)),
+            rng.integers(0, 10**5, n),
+            rng.uniform(0, 1, (n, inputs - 4)),
+        ]
+    ).astype(float)
+    theta = np.column_stack([rng.uniform(p.low, p.high, n) for p in PARAMETERS])
+    n_features = _features(counts, theta).shape[1]
+    truth = rng.normal(0, 0.3, size=(3, 2, n_features))
+    for k in range(3):
+        truth[k, :, ~class_mask(n_features, inputs, k)] = 0.0
+    destroyed, lost = Surrogate(truth, inputs).shares(counts, theta)
+    design = pd.DataFrame(counts, columns=list(INPUT_COLUMNS))
+    for name, column in zip(NAMES, theta.T, strict=True):
+        design[name] = column
+    for k, cls in enumerate(["drone", "cruise", "ballistic"]):
+        design[f"destroyed_{cls}"] = destroyed[:, k] * counts[:, k]
+        design[f"lost_{cls}"] = lost[:, k] * counts[:, k]
+    fitted = fit_surrogate(design, ridge=0.0)
+    assert fitted.inputs == inputs
+    got, _ = fitted.shares(counts, theta)
+    assert np.abs(got - destroyed).max() < 1e-3
+    defaults = np.column_stack([counts[:, :4], np.tile(DEFAULT_GEOGRAPHY, (n, 1))])
+    assert np.allclose(fitted.shares(counts[:, :4], theta)[0], fitted.shares(defaults, theta)[0])
+    assert Surrogate.from_dict(fitted.to_dict()).inputs == inputs
+
+
+def test_engine__ballistic_targets_under_patriot_cover_are_neutralised_more() -> None:
+    """Item 4: the mixture comes from geography. Six Iskander-M from Kursk at Kyiv (Patriots,
+    in the laydown) are neutralised more often than six at Poltava (a Buk only)."""
+    theta = {p.name: 1.0 for p in PARAMETERS} | {"decoy_share": 0.0, "ew": 0.0}
+    share = {}
+    for name, point in (("Kyiv", (30.5238, 50.45466)), ("Poltava", (34.55367, 49.58925))):
+        geography = NightGeography(
+            launch={"ballistic": (KURSK,)}, targets={"ballistic": ((name, *point),)}
+        )
+        engine = NightEngine(NightComposition(5, 0, 6), route_sets=1, geography=geography)
+        outcome = engine.simulate(theta, 64, seed=3)
+        share[name] = float(outcome.neutralised[:, 2].mean()) / 6.0
+    assert share["Kyiv"] > share["Poltava"] + 0.2, share

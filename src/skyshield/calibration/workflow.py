@@ -35,6 +35,7 @@ from skyshield.calibration.settings import (
     parse_half_lives,
 )
 from skyshield.errors import FieldProblem, ScenarioError, SkyshieldError
+from skyshield.posture import night_geographies
 from skyshield.reports import load_reports
 
 __all__ = ["StageProgress", "backtest", "calibrate"]
@@ -96,7 +97,9 @@ def calibrate(
     """
     until = _date(train_until, "--train-until")
     reports = load_reports(None if data is None else Path(data))
-    nights = night_data(reports.by_night, reports.rows)
+    nights = night_data(
+        reports.by_night, reports.rows, night_geographies(None if data is None else Path(data))
+    )
     check_train_until(nights, until, option="--train-until")
     settings = EmulatorSettings(
         compositions=compositions, parameters=parameters, replications=replications, seed=seed
@@ -175,7 +178,9 @@ def backtest(
         except ValueError as problem:
             raise SkyshieldError(f"--half-life: {problem}") from None
     reports = load_reports(None if data is None else Path(data))
-    nights = night_data(reports.by_night, reports.rows)
+    nights = night_data(
+        reports.by_night, reports.rows, night_geographies(None if data is None else Path(data))
+    )
     if isinstance(calibration, Calibration):
         surrogate = calibration.surrogate
     elif calibration is not None:

@@ -21,21 +21,34 @@ happens.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from skyshield.posture.laydown import TACTICAL_CRUISE_MODELS
+from skyshield.posture.laydown import (
+    CLASS_MIX,
+    FAMILY_OF_SYSTEM,
+    LAYDOWN,
+    TACTICAL_CRUISE_MODELS,
+    NightComposition,
+    scenario_places,
+)
 from skyshield.reports import load_reports
 from skyshield.reports.places import night_places, row_windows
 from skyshield.reports.weapons import split_model
 
 __all__ = [
+    "BALLISTIC_DEFENCE_SYSTEMS",
+    "GEOGRAPHY_FEATURES",
+    "GEOGRAPHY_OF_CLASS",
     "GROUPS",
     "NightGeography",
+    "covered_cities",
     "geography_coverage",
+    "geography_features",
     "group_of",
     "night_geographies",
 ]
@@ -150,3 +163,104 @@ def geography_coverage(
             }
         )
     return pd.DataFrame(rows)
+
+
+# What the night model's emulator reads of a night's geography (each in [0, 1]):
+# cover_cruise, cover_ballistic: share of the group's targets under long-range cover (a
+# laydown city with a Patriot or SAMP/T within TARGET_SNAP_KM, as night_scenario snaps them;
+# cruise counts its tactical missiles' targets too); south_drone: share of the drones' launch
+# points south of SOUTH_LAT; defence_<group>: the mean, over the group's targets, of the laydown
+# units at the target that can engage the group (drone: all; cruise: medium- and long-range;
+# ballistic: Patriot and SAMP/T), over the most any laydown city has (a target that is no
+# laydown city has none); focus_<group>: 1 / the number of the group's targets (a salvo at
+# one city saturates its defences). Cruise features weigh the strategic and the tactical
+# missiles' targets by their counts that night.
+GEOGRAPHY_FEATURES = (
+    "cover_cruise",
+    "cover_ballistic",
+    "south_drone",
+    "defence_drone",
+    "defence_cruise",
+    "defence_ballistic",
+    "focus_drone",
+    "focus_cruise",
+    "focus_ballistic",
+)
+# the geography features that bear on each report class (the emulator's surfaces of a class
+# read only these)
+GEOGRAPHY_OF_CLASS = {
+    "drone": ("south_drone", "defence_drone", "focus_drone"),
+    "cruise": ("cover_cruise", "defence_cruise", "focus_cruise"),
+    "ballistic": ("cover_ballistic", "defence_ballistic", "focus_ballistic"),
+}
+# Systems whose cover decides a ballistic missile's fate (issue 23 item 4): Patriot, SAMP/T.
+BALLISTIC_DEFENCE_SYSTEMS = frozenset({"patriot-pac3-mse", "patriot-gem-t", "samp-t"})
+# Splits the drones' launch areas (assumption, from the place table's points): the northern
+# ones (Kursk, Bryansk, Oryol, Belgorod, Shatalovo: 50.6-54.3 N) from the southern (Crimea,
+# the Azov coast, Krasnodar Krai: 44.5-47.3 N).
+SOUTH_LAT = 48.0
+_MISSILE_DEFENCE = frozenset(s for s, f in FAMILY_OF_SYSTEM.items() if f in ("long", "medium"))
+
+
+def covered_cities() -> frozenset[str]:
+    """Return the laydown cities with a Patriot or SAMP/T unit (long-range ballistic cover)."""
+    return frozenset(
+        city
+        for city, systems in LAYDOWN.items()
+        if any(s in BALLISTIC_DEFENCE_SYSTEMS for s in systems)
+    )
+
+
+def geography_features(
+    geography: NightGeography | None, composition: NightComposition | None = None
+) -> np.ndarray:
+    """Return the night's :data:`GEOGRAPHY_FEATURES` (the defaults' where a group has none).
+
+    ``composition``: weighs the strategic and tactical cruise missiles' targets by their
+    counts (without it, or with no cruise missile, each group's targets weigh alike).
+    """
+    places = scenario_places(geography)
+    covered = covered_cities()
+    weight = {"cruise": 1.0, "tactical": 1.0}
+    if composition is not None and composition.cruise > 0:
+        weight = {
+            "cruise": float(composition.cruise - composition.tactical),
+            "tactical": float(composition.tactical),
+        }
+
+    def average(groups: tuple[str, ...], value: Callable[[str], float]) -> float:
+        mine = [g for g in groups if places.targets[g]]
+        w = [weight.get(g, 1.0) for g in mine]
+        parts = [float(np.mean([value(n) for n in places.targets[g]])) for g in mine]
+        return float(np.average(parts, weights=w)) if parts and sum(w) > 0 else 0.0
+
+    def share(groups: tuple[str, ...]) -> float:
+        return average(groups, lambda n: float(n in covered))
+
+    def defence(groups: tuple[str, ...], systems: frozenset[str]) -> float:
+        units = {c: sum(s in systems for s in mine) for c, mine in LAYDOWN.items()}
+        most = max(units.values())
+        return average(groups, lambda n: units.get(n, 0) / most)
+
+    def focus(groups: tuple[str, ...]) -> float:
+        mine = [g for g in groups if places.targets[g]]
+        w = [weight.get(g, 1.0) for g in mine]
+        parts = [1.0 / len(places.targets[g]) for g in mine]
+        return float(np.average(parts, weights=w)) if parts and sum(w) > 0 else 0.0
+
+    sites = places.sites["drone"]
+    names = sites if sites is not None else [s for _, _, g in CLASS_MIX["drone"] for s in g]
+    south = float(np.mean([places.launch_sites[s][1] < SOUTH_LAT for s in names]))
+    return np.array(
+        [
+            share(("cruise", "tactical")),
+            share(("ballistic",)),
+            south,
+            defence(("drone",), frozenset(FAMILY_OF_SYSTEM)),
+            defence(("cruise", "tactical"), _MISSILE_DEFENCE),
+            defence(("ballistic",), BALLISTIC_DEFENCE_SYSTEMS),
+            focus(("drone",)),
+            focus(("cruise", "tactical")),
+            focus(("ballistic",)),
+        ]
+    )

@@ -24,6 +24,7 @@ threats fly as Shaheds and the night model marks a fitted share of them as decoy
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from dataclasses import dataclass
@@ -48,8 +49,10 @@ __all__ = [
     "TACTICAL_CRUISE_MODELS",
     "TACTICAL_THREAT",
     "NightComposition",
+    "NightPlaces",
     "allied_blocks",
     "night_scenario",
+    "scenario_places",
     "unit_families",
 ]
 
@@ -301,11 +304,17 @@ def _reachable(
 
 def _city_points(names: dict[str, float]) -> dict[str, tuple[float, float]]:
     """Asset name -> (lon, lat) of the laydown's defended cities."""
-    return {name: (find_city(name, "UA").lon_deg, find_city(name, "UA").lat_deg) for name in names}
+    return {name: _city_point(name) for name in names}
+
+
+@functools.cache
+def _city_point(name: str) -> tuple[float, float]:
+    city = find_city(name, "UA")
+    return (city.lon_deg, city.lat_deg)
 
 
 @dataclass(frozen=True, slots=True)
-class _NightPlaces:
+class NightPlaces:
     """A night's launch sites and targets per group, and what the scenario must add for them."""
 
     sites: dict[str, tuple[str, ...] | None]  # group -> the night's launch sites (None: mix's)
@@ -318,14 +327,14 @@ class _NightPlaces:
 def _asset_name(name: str, lon: float, lat: float) -> str:
     """Return a laydown city within :data:`TARGET_SNAP_KM` of the point, else a positioned asset."""
     for city in LAYDOWN:
-        c = find_city(city, "UA")
-        if geodesic_distance_m(lon, lat, c.lon_deg, c.lat_deg) <= TARGET_SNAP_KM * 1000.0:
+        c = _city_point(city)
+        if geodesic_distance_m(lon, lat, c[0], c[1]) <= TARGET_SNAP_KM * 1000.0:
             return city
     slug = re.sub(r"[^A-Za-z0-9 _.'()/-]", "", name).strip()[:50] or "place"
     return f"report {slug} {lon:.2f} {lat:.2f}"
 
 
-def _night_places(geography: NightGeography | None) -> _NightPlaces:
+def scenario_places(geography: NightGeography | None) -> NightPlaces:
     """Each group's launch sites and targets: the night's own where the report names them."""
     sites: dict[str, tuple[str, ...] | None] = dict.fromkeys(CLASS_MIX)
     targets = {cls: _city_points(weights) for cls, weights in TARGETS.items()}
@@ -350,7 +359,7 @@ def _night_places(geography: NightGeography | None) -> _NightPlaces:
                     assets[asset] = own[asset] = (lon, lat)
             targets[cls] = own
         windows = dict(geography.window_h)
-    return _NightPlaces(sites, targets, windows, launch_sites, assets)
+    return NightPlaces(sites, targets, windows, launch_sites, assets)
 
 
 def _flight_h(
@@ -362,7 +371,7 @@ def _flight_h(
 
 
 def _launch_window_h(
-    cls: str, places: _NightPlaces, threats: list[str], speeds: dict[str, float]
+    cls: str, places: NightPlaces, threats: list[str], speeds: dict[str, float]
 ) -> tuple[float, float]:
     """Return the group's launch window: the default, or the report's window less the flight time.
 
@@ -386,7 +395,7 @@ def _launch_window_h(
 def _waves(
     composition: NightComposition,
     ranges_m: dict[str, float],
-    places: _NightPlaces,
+    places: NightPlaces,
     speeds: dict[str, float],
 ) -> list[dict[str, Any]]:
     waves: list[dict[str, Any]] = []
@@ -497,7 +506,7 @@ def night_scenario(
     catalog = load_catalog()
     ranges = {key: t.range_m for key, t in catalog.threats.items()}
     speeds = {key: t.speed_mps for key, t in catalog.threats.items()}
-    places = _night_places(geography)
+    places = scenario_places(geography)
     assets: dict[str, Any] = {name: {"city": name, "country": "UA"} for name in LAYDOWN}
     for name, (lon, lat) in places.assets.items():
         assets[name] = {"position": {"lon_deg": lon, "lat_deg": lat}}
