@@ -160,3 +160,5 @@ run run-json-air-patrols-dropped src/skyshield/results.py '"air_patrols": [] if 
 run guns-allowed-ignored src/skyshield/engine/air.py "                    allowed = guns_allowed or not weapon.gun  # the rules may bar guns" "                    allowed = True" tests/engine/test_air.py -k guns
 # issue #23 item 3 (model use): a report night's scenario flies at its own targets
 run night-targets-fixed-mix src/skyshield/posture/laydown.py "        night_targets = places.targets[cls]  # the night's own, or the fixed mix" "        night_targets = _city_points(TARGETS[cls])" tests/calibration/test_geography.py -k uses_its_reports_places
+run night-geography-not-reaching-emulator src/skyshield/calibration/fit.py "    return NightData(nights, launched, neutralised, destroyed, tactical, geography)" "    return NightData(nights, launched, neutralised, destroyed, tactical, None)" tests/calibration/test_geography.py -k carries_each_nights_geography
+run ballistic-cover-ignored src/skyshield/posture/geography.py "            share((\"ballistic\",))," "            0.375," tests/calibration/test_geography.py -k cover_and_launch_region
