@@ -257,10 +257,9 @@ def _features(counts: np.ndarray, theta: np.ndarray) -> np.ndarray:
     n, d = x.shape
     upper = np.triu_indices(d)
     quadratic = (x[:, :, None] * x[:, None, :])[:, upper[0], upper[1]]
-    blocks = [
-        np.column_stack([g, g * g, g[:, None] * scaled_theta]) for g in counts[:, n_counts:].T
-    ]
-    return np.column_stack([np.ones(n), x, quadratic, *blocks])
+    g = counts[:, n_counts:, None]  # one block per feature: g, g², g x each parameter
+    blocks = np.concatenate([g, g * g, g * scaled_theta[:, None, :]], axis=2).reshape(n, -1)
+    return np.column_stack([np.ones(n), x, quadratic, blocks])
 
 
 def class_mask(n_features: int, inputs: int, k: int) -> np.ndarray:
