@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 import shapely
 
-from skyshield.calibration.cover import cover_group
-from skyshield.calibration.fit import night_data
+from skyshield.calibration.cover import ballistic_cover, cover_group
+from skyshield.calibration.fit import NightData, night_data
 from skyshield.calibration.model import NAMES, PARAMETERS, NightEngine
 from skyshield.calibration.surrogate import (
     DEFAULT_GEOGRAPHY,
@@ -225,3 +225,23 @@ def test_engine__ballistic_targets_under_patriot_cover_are_neutralised_more() ->
         outcome = engine.simulate(theta, 64, seed=3)
         share[name] = float(outcome.neutralised[:, 2].mean()) / 6.0
     assert share["Kyiv"] > share["Poltava"] + 0.2, share
+
+
+def test_ballistic_cover__groups_nights_by_their_targets() -> None:
+    nights = np.array(["2025-01-01", "2025-01-02", "2025-01-03", "2025-01-04"], "datetime64[D]")
+    launched = np.array([[10, 0, 4], [10, 0, 2], [10, 0, 5], [10, 0, 0]])
+    neutralised = np.array([[5, 0, 2], [5, 0, 0], [5, 0, 1], [5, 0, 0]])
+    data = NightData(nights, launched, neutralised, neutralised * 1.0, np.zeros(4, dtype=int))
+    kyiv = ("Kyiv", 30.5238, 50.45466)
+    geographies = {
+        nights[0]: NightGeography(targets={"ballistic": (kyiv,)}),
+        nights[1]: NightGeography(targets={"ballistic": (KHERSON,)}),
+        nights[3]: NightGeography(targets={"ballistic": (KHERSON,)}),  # no ballistic launched
+    }
+    table = ballistic_cover(data, geographies, Surrogate(np.zeros((3, 2, 91))), np.ones(8))
+    rows = {r["cover"]: r for r in table.to_dict(orient="records")}
+    assert set(rows) == {"covered", "not covered", "not located"}
+    assert (rows["covered"]["nights"], rows["covered"]["reported"]) == (1, 0.5)
+    assert (rows["not covered"]["nights"], rows["not covered"]["reported"]) == (1, 0.0)
+    assert rows["not located"]["reported"] == pytest.approx(0.2)
+    assert rows["covered"]["model"] == pytest.approx(0.75)  # destroyed 1/2 + lost 1/2 of 1/2
