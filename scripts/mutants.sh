@@ -172,3 +172,7 @@ run dm-without-newey-west-lags src/skyshield/calibration/checks.py "    for j in
 # issue #20, memory: every night its own routes builds each block's route sets in its worker
 run own-routes-block-flies-the-first-sets src/skyshield/runner/montecarlo.py "    geometry = build_geometry(flown, route_seed, n, 1, first=first)" "    geometry = build_geometry(flown, route_seed, n, 1)" tests/runner/test_montecarlo.py -k own_routes
 run own-routes-realization-column-of-the-block src/skyshield/runner/montecarlo.py '    outcomes.threats["realization"] += first' '    outcomes.threats["realization"] += 0' tests/runner/test_montecarlo.py -k own_routes
+# issue #23 item 3 (model use): a report night's scenario flies at its own targets
+run night-targets-fixed-mix src/skyshield/posture/laydown.py "        night_targets = places.targets[cls]  # the night's own, or the fixed mix" "        night_targets = _city_points(TARGETS[cls])" tests/calibration/test_geography.py -k uses_its_reports_places
+run night-geography-not-reaching-emulator src/skyshield/calibration/fit.py "    return NightData(nights, launched, neutralised, destroyed, tactical, geography)" "    return NightData(nights, launched, neutralised, destroyed, tactical, None)" tests/calibration/test_geography.py -k carries_each_nights_geography
+run ballistic-cover-ignored src/skyshield/posture/geography.py "            share((\"ballistic\",))," "            0.375," tests/calibration/test_geography.py -k cover_and_launch_region

@@ -23,6 +23,7 @@ from skyshield.calibration.settings import DEFAULT_STEPS, DEFAULTS, EmulatorSett
 from skyshield.calibration.surrogate import (
     Surrogate,
     design_compositions,
+    design_geographies,
     fit_surrogate,
     run_design,
     validate_surrogate,
@@ -50,7 +51,8 @@ __all__ = [
     "quarters",
 ]
 
-FORMAT = "skyshield-calibration/2"  # /2: the emulator reads tactical cruise missiles
+# /2: the emulator reads tactical cruise missiles; /3: and each night's geography
+FORMAT = "skyshield-calibration/3"
 # a quarter with fewer report nights is not fitted
 MIN_NIGHTS = 10
 
@@ -283,6 +285,7 @@ def build_emulator(
         route_sets=settings.route_sets,
         seed=settings.seed,
         progress=progress,
+        geographies=design_geographies(settings.compositions, seed=settings.seed),
     )
     return fit_surrogate(design), validate_surrogate(design, settings.replications)
 

@@ -34,7 +34,8 @@ from skyshield.calibration.model import NAMES, PARAMETERS
 from skyshield.calibration.settings import DEFAULT_STEPS
 from skyshield.calibration.surrogate import Surrogate
 from skyshield.catalog.types import REPORT_CLASSES
-from skyshield.posture import TACTICAL_CRUISE_MODELS
+from skyshield.posture import TACTICAL_CRUISE_MODELS, NightComposition, NightGeography
+from skyshield.posture.geography import GEOGRAPHY_FEATURES, geography_features
 from skyshield.reports.weapons import split_model
 
 __all__ = [
@@ -94,6 +95,9 @@ class NightData:
     neutralised: np.ndarray  # (n, 3) int64
     destroyed: np.ndarray  # (n, 3) float64, NaN where the split is not reported
     tactical: np.ndarray  # (n,) int64: tactical cruise missiles among the cruise launched
+    # (n, 3) the night's geography features (posture.geography.GEOGRAPHY_FEATURES); None: the
+    # emulator takes the default night's
+    geography: np.ndarray | None = None
 
     def __len__(self) -> int:
         return int(self.nights.size)
@@ -105,8 +109,13 @@ class NightData:
 
     @property
     def counts(self) -> np.ndarray:
-        """(n, 4) what the emulator reads: launched per class, then tactical cruise."""
-        return np.column_stack([self.launched, self.tactical])
+        """(n, 4) what the emulator reads: launched per class, then tactical cruise.
+
+        (n, 7) with the night's geography features after them, where known.
+        """
+        if self.geography is None:
+            return np.column_stack([self.launched, self.tactical])
+        return np.column_stack([self.launched, self.tactical, self.geography])
 
     def between(self, start: np.datetime64, end: np.datetime64) -> NightData:
         """Keep the nights in [start, end)."""
@@ -117,16 +126,22 @@ class NightData:
             self.neutralised[keep],
             self.destroyed[keep],
             self.tactical[keep],
+            None if self.geography is None else self.geography[keep],
         )
 
 
-def night_data(by_night: pd.DataFrame, rows: pd.DataFrame | None = None) -> NightData:
+def night_data(
+    by_night: pd.DataFrame,
+    rows: pd.DataFrame | None = None,
+    geographies: Mapping[np.datetime64, NightGeography] | None = None,
+) -> NightData:
     """Arrays of the report classes the night model covers, one row per night with any.
 
     ``destroyed`` is NaN for a class whose ``not_reach_goal`` is NA that night (and for a class
     not launched). ``rows`` (:attr:`skyshield.reports.Reports.rows`) give each night's tactical
     cruise missiles (:data:`~skyshield.posture.laydown.TACTICAL_CRUISE_MODELS`); without them
-    none.
+    none. ``geographies`` (:func:`~skyshield.posture.night_geographies`) give each night's
+    geography features (a night they lack: the default's); without them the data carry none.
     """
     frame = by_night[by_night["threat_class"].isin(REPORT_CLASSES)]
     frame = frame.assign(
@@ -160,7 +175,20 @@ def night_data(by_night: pd.DataFrame, rows: pd.DataFrame | None = None) -> Nigh
             per_night.reindex(pd.to_datetime(wide.index), fill_value=0).to_numpy(dtype=np.int64),
             launched[:, REPORT_CLASSES.index("cruise")],
         )
-    return NightData(nights, launched, neutralised, destroyed, tactical)
+    geography = None
+    if geographies is not None:
+        empty = NightGeography()
+        compositions = [
+            NightComposition(int(d), int(c), int(b), tactical=int(t))
+            for (d, c, b), t in zip(launched, tactical, strict=True)
+        ]
+        geography = np.array(
+            [
+                geography_features(geographies.get(night, empty), composition)
+                for night, composition in zip(nights, compositions, strict=True)
+            ]
+        ).reshape(nights.size, len(GEOGRAPHY_FEATURES))
+    return NightData(nights, launched, neutralised, destroyed, tactical, geography)
 
 
 def _tactical_per_night(rows: pd.DataFrame) -> pd.Series:

@@ -38,7 +38,13 @@ from skyshield.engine.fast import simulate_fast
 from skyshield.engine.geometry import build_geometry
 from skyshield.engine.outcomes import Fate
 from skyshield.engine.scaling import scaled_compiled
-from skyshield.posture import FAMILIES, NightComposition, night_scenario, unit_families
+from skyshield.posture import (
+    FAMILIES,
+    NightComposition,
+    NightGeography,
+    night_scenario,
+    unit_families,
+)
 
 __all__ = [
     "PARAMETERS",
@@ -102,10 +108,16 @@ class NightEngine:
         seed: int = 1,
         time_step_s: float = 10.0,
         allies: dict[str, Any] | None = None,
+        geography: NightGeography | None = None,
     ) -> None:
         self.composition = composition
         self.scenario = night_scenario(
-            composition, seed=seed, route_sets=route_sets, time_step_s=time_step_s, allies=allies
+            composition,
+            seed=seed,
+            route_sets=route_sets,
+            time_step_s=time_step_s,
+            allies=allies,
+            geography=geography,
         )
         self.compiled = compile_scenario(self.scenario)
         self.seed = seed

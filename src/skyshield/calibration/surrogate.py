@@ -28,13 +28,29 @@ import pandas as pd
 
 from skyshield.calibration.model import NAMES, PARAMETERS, NightEngine
 from skyshield.catalog.types import REPORT_CLASSES
+from skyshield.geo import geodesic_distance_m
+from skyshield.geo.cities import find_city
 from skyshield.posture import NightComposition
+from skyshield.posture.geography import (
+    GEOGRAPHY_FEATURES,
+    GEOGRAPHY_OF_CLASS,
+    SOUTH_LAT,
+    NightGeography,
+    covered_cities,
+    geography_features,
+)
+from skyshield.posture.laydown import LAYDOWN, TARGET_SNAP_KM
+from skyshield.reports.places import load_places
 
 __all__ = [
     "COMPOSITION_MAX",
     "COUNT_COLUMNS",
+    "DEFAULT_GEOGRAPHY",
+    "INPUT_COLUMNS",
     "Surrogate",
+    "class_mask",
     "design_compositions",
+    "design_geographies",
     "fit_surrogate",
     "run_design",
     "validate_surrogate",
@@ -44,8 +60,19 @@ __all__ = [
 # missiles among the cruise ones (they fly short and are intercepted less).
 COUNT_COLUMNS = (*REPORT_CLASSES, "tactical")
 # Largest counts the design covers (reports to 2025-06: 479 drones, 115 cruise, 19 ballistic,
-# 13 tactical cruise in one night); beyond them the emulator extrapolates.
-COMPOSITION_MAX = (800, 150, 30, 40)
+# 13 tactical cruise in one night); beyond them the emulator extrapolates. Drones: 5 to 1,200,
+# log-uniform (issue 23: the big nights of 2025 reach ~800).
+COMPOSITION_MAX = (1200, 150, 30, 40)
+MIN_DRONES = 5
+# What an emulator fitted with geography reads: the counts, then the night's geography
+# (:data:`~skyshield.posture.geography.GEOGRAPHY_FEATURES`, each in [0, 1]).
+INPUT_COLUMNS = (*COUNT_COLUMNS, *GEOGRAPHY_FEATURES)
+# the default night's geography features (the fixed launch areas and target mix)
+DEFAULT_GEOGRAPHY = tuple(float(v) for v in geography_features(None))
+# columns each geography feature adds to the emulator's features (see _features)
+_GEO_BLOCK = 2 + len(PARAMETERS)
+# Design share of compositions flown with the default geography (the rest draw their own).
+_DEFAULT_SHARE = 0.2
 # Design share of compositions without tactical cruise missiles, and with only tactical ones.
 _NO_TACTICAL, _ALL_TACTICAL = 0.35, 0.3
 _LOW = np.array([p.low for p in PARAMETERS])
@@ -66,7 +93,8 @@ def design_compositions(n: int, seed: int = 0) -> list[NightComposition]:
         counts = [
             round(float(np.expm1(p[k] * np.log1p(m)))) for k, m in enumerate(COMPOSITION_MAX[:3])
         ]
-        counts[0] = max(counts[0], 5)
+        # drones log-uniform from MIN_DRONES to the maximum (no pile-up at the floor)
+        counts[0] = round(MIN_DRONES * (COMPOSITION_MAX[0] / MIN_DRONES) ** float(p[0]))
         if p[3] < 0.3:  # noqa: PLR2004
             counts[1] = 0
         if p[4] < 0.3:  # noqa: PLR2004
@@ -80,6 +108,79 @@ def design_compositions(n: int, seed: int = 0) -> list[NightComposition]:
             share = (u - _NO_TACTICAL) / (1.0 - _ALL_TACTICAL - _NO_TACTICAL)
         tactical = min(round(share * counts[1]), COMPOSITION_MAX[3])
         out.append(NightComposition(counts[0], counts[1], counts[2], tactical=tactical))
+    return out
+
+
+_Point = tuple[float, float]
+_Target = tuple[str, float, float]
+
+
+def _place_pools() -> tuple[list[_Point], list[_Point], list[_Target], list[_Target]]:
+    """Drone launch points (north, south), targets in Ukraine (covered, not): the place table."""
+    table = load_places()
+    located = table[table["lon_deg"].notna() & table["lat_deg"].notna()]
+    launch = located[(located["role"] == "launch") & located["country"].isin(["RU", "UA"])]
+    points = sorted(
+        {(float(x), float(y)) for x, y in zip(launch["lon_deg"], launch["lat_deg"], strict=True)}
+    )
+    north = [p for p in points if p[1] >= SOUTH_LAT]
+    south = [p for p in points if p[1] < SOUTH_LAT]
+    hit = located[(located["role"] == "target") & (located["country"] == "UA")]
+    covered = covered_cities()
+    near: list[tuple[str, float, float]] = []
+    far: list[tuple[str, float, float]] = []
+    seen = set()
+    cities = {c: (find_city(c, "UA").lon_deg, find_city(c, "UA").lat_deg) for c in LAYDOWN}
+    for name, x, y in sorted(zip(hit["name"], hit["lon_deg"], hit["lat_deg"], strict=True)):
+        if (round(x, 2), round(y, 2)) in seen:
+            continue
+        seen.add((round(x, 2), round(y, 2)))
+        city = next(
+            (
+                c
+                for c in LAYDOWN
+                if geodesic_distance_m(x, y, *cities[c]) <= TARGET_SNAP_KM * 1000.0
+            ),
+            None,
+        )
+        (near if city in covered else far).append((str(name), float(x), float(y)))
+    return north, south, near, far
+
+
+def design_geographies(n: int, seed: int = 0) -> list[NightGeography | None]:
+    """``n`` night geographies to fly the design's compositions with (None: the default).
+
+    A share (:data:`_DEFAULT_SHARE`) keeps the default; the others draw, from the place table's
+    located points, 1-5 drone launch points (each in the south with a drawn probability, so
+    every launch region and mix of them is flown) and 1-4 targets per missile group (each under
+    Patriot/SAMP/T cover with a drawn probability), and half of them 1-6 drone targets.
+    """
+    north, south, near, far = _place_pools()
+    rng = np.random.default_rng([seed, 23])
+    out: list[NightGeography | None] = []
+    for _ in range(n):
+        if rng.random() < _DEFAULT_SHARE:
+            out.append(None)
+            continue
+        share_south = rng.random()
+        points = []
+        for _ in range(int(rng.integers(1, 6))):
+            pool = south if rng.random() < share_south else north
+            points.append(pool[int(rng.integers(len(pool)))])
+        launch = tuple(dict.fromkeys(points))
+        targets: dict[str, tuple[tuple[str, float, float], ...]] = {}
+        for group in ("cruise", "tactical", "ballistic"):
+            cover = rng.random()
+            chosen = []
+            for _ in range(int(rng.integers(1, 5))):
+                targets_pool = near if rng.random() < cover else far
+                chosen.append(targets_pool[int(rng.integers(len(targets_pool)))])
+            targets[group] = tuple(dict.fromkeys(chosen))
+        if rng.random() < 0.5:  # noqa: PLR2004
+            every = near + far
+            picks = rng.choice(len(every), size=int(rng.integers(1, 7)), replace=False)
+            targets["drone"] = tuple(every[int(i)] for i in sorted(picks))
+        out.append(NightGeography(launch={"drone": launch}, targets=targets))
     return out
 
 
@@ -106,15 +207,22 @@ def run_design(
     route_sets: int = 4,
     seed: int = 1,
     progress: Callable[[int, int], None] | None = None,
+    geographies: Sequence[NightGeography | None] | None = None,
 ) -> pd.DataFrame:
     """Simulate every composition at ``n_parameters`` parameter points; one row per run.
 
     Columns: ``drone, cruise, ballistic`` (launched), the parameters, and per class
-    ``destroyed_<class>`` and ``lost_<class>``: mean counts over the replications.
+    ``destroyed_<class>`` and ``lost_<class>``: mean counts over the replications. With
+    ``geographies`` (one per composition, None: the default), each composition flies its own
+    and the rows add its :data:`GEOGRAPHY_FEATURES`.
     """
     rows = []
     for i, composition in enumerate(compositions):
-        engine = NightEngine(composition, route_sets=route_sets, seed=seed + i)
+        geography = None if geographies is None else geographies[i]
+        engine = NightEngine(composition, route_sets=route_sets, seed=seed + i, geography=geography)
+        features = dict(
+            zip(GEOGRAPHY_FEATURES, geography_features(geography, composition), strict=True)
+        )
         for j, values in enumerate(design_parameters(n_parameters, seed=seed + i)):
             theta = dict(zip(NAMES, values, strict=True))
             outcome = engine.simulate(theta, replications, seed=seed + 1000 * i + j)
@@ -125,6 +233,7 @@ def run_design(
                 "ballistic": composition.ballistic,
                 "tactical": composition.tactical,
                 **theta,
+                **(features if geographies is not None else {}),
             }
             for k, cls in enumerate(REPORT_CLASSES):
                 row[f"destroyed_{cls}"] = float(outcome.destroyed[:, k].mean())
@@ -138,14 +247,41 @@ def run_design(
 def _features(counts: np.ndarray, theta: np.ndarray) -> np.ndarray:
     """Quadratic features of log counts (scaled to ~[0, 1]) and parameters (scaled to [0, 1]).
 
-    ``counts`` (n, 4): :data:`COUNT_COLUMNS`.
+    ``counts`` (n, 4): :data:`COUNT_COLUMNS`; or (n, 4 + g), :data:`INPUT_COLUMNS`: each
+    geography feature (already in [0, 1]) then adds a block of :data:`_GEO_BLOCK` columns:
+    itself, its square and its products with every parameter (cover matters only as far as
+    the kill probabilities and postures let it).
     """
-    scaled_counts = np.log1p(counts) / np.log1p(np.asarray(COMPOSITION_MAX, dtype=float))
-    x = np.column_stack([scaled_counts, (theta - _LOW) / (_HIGH - _LOW)])
+    n_counts = len(COUNT_COLUMNS)
+    scale = np.log1p(np.asarray(COMPOSITION_MAX, dtype=float))
+    scaled_counts = np.log1p(counts[:, :n_counts]) / scale
+    scaled_theta = (theta - _LOW) / (_HIGH - _LOW)
+    x = np.column_stack([scaled_counts, scaled_theta])
     n, d = x.shape
     upper = np.triu_indices(d)
     quadratic = (x[:, :, None] * x[:, None, :])[:, upper[0], upper[1]]
-    return np.column_stack([np.ones(n), x, quadratic])
+    g = counts[:, n_counts:, None]  # one block per feature: g, g², g x each parameter
+    blocks = np.concatenate([g, g * g, g * scaled_theta[:, None, :]], axis=2).reshape(n, -1)
+    return np.column_stack([np.ones(n), x, quadratic, blocks])
+
+
+def class_mask(n_features: int, inputs: int, k: int) -> np.ndarray:
+    """(n_features,) bool: the features report class ``k``'s surfaces read.
+
+    The counts' and parameters' features, and the blocks of the class's own geography
+    features (:data:`~skyshield.posture.geography.GEOGRAPHY_OF_CLASS`): a drone's fate does
+    not hang on the ballistic missiles' targets, and leaving such terms out keeps the fit from
+    learning noise between compositions.
+    """
+    n_geography = inputs - len(COUNT_COLUMNS)
+    base = n_features - n_geography * _GEO_BLOCK
+    mask = np.zeros(n_features, dtype=bool)
+    mask[:base] = True
+    for name in GEOGRAPHY_OF_CLASS[REPORT_CLASSES[k]]:
+        j = GEOGRAPHY_FEATURES.index(name)
+        if j < n_geography:
+            mask[base + j * _GEO_BLOCK : base + (j + 1) * _GEO_BLOCK] = True
+    return mask
 
 
 def _logit(p: np.ndarray) -> np.ndarray:
@@ -161,9 +297,22 @@ class Surrogate:
     """Coefficients of the response surfaces: (n_classes, 2, n_features).
 
     Surface 0 is logit(share destroyed); surface 1 is logit(share of the survivors lost).
+    ``inputs``: how many columns of a night it reads, 4 (:data:`COUNT_COLUMNS`) or 7 (with the
+    geography, :data:`INPUT_COLUMNS`).
     """
 
     coefficients: np.ndarray
+    inputs: int = len(COUNT_COLUMNS)
+
+    def _inputs(self, counts: np.ndarray) -> np.ndarray:
+        """Return the columns this surface reads (a night without geography: the default's)."""
+        if counts.shape[1] >= self.inputs:
+            return counts[:, : self.inputs]
+        missing = np.broadcast_to(
+            np.asarray(DEFAULT_GEOGRAPHY)[: self.inputs - counts.shape[1]],
+            (counts.shape[0], self.inputs - counts.shape[1]),
+        )
+        return np.column_stack([counts, missing])
 
     def shares(self, counts: np.ndarray, theta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Predicted shares destroyed and lost per class: two (n, n_classes) arrays.
@@ -171,7 +320,7 @@ class Surrogate:
         ``counts`` (n, 4) launched per class and tactical cruise (:data:`COUNT_COLUMNS`);
         ``theta`` (n, n_parameters) or (n_parameters,).
         """
-        counts = np.atleast_2d(np.asarray(counts, dtype=float))
+        counts = self._inputs(np.atleast_2d(np.asarray(counts, dtype=float)))
         theta = np.broadcast_to(np.asarray(theta, dtype=float), (counts.shape[0], len(NAMES)))
         z = _features(counts, theta) @ self.coefficients.transpose(2, 0, 1).reshape(
             self.coefficients.shape[2], -1
@@ -183,12 +332,13 @@ class Surrogate:
 
     def to_dict(self) -> dict[str, object]:
         """JSON-ready coefficients."""
-        return {"coefficients": self.coefficients.tolist()}
+        return {"coefficients": self.coefficients.tolist(), "inputs": self.inputs}
 
     @classmethod
     def from_dict(cls, data: dict[str, object]) -> Surrogate:
         """Read what :meth:`to_dict` wrote."""
-        return cls(np.asarray(data["coefficients"], dtype=float))
+        inputs = data.get("inputs", len(COUNT_COLUMNS))
+        return cls(np.asarray(data["coefficients"], dtype=float), int(inputs))  # type: ignore[call-overload]
 
 
 def _binomial_glm(
@@ -228,27 +378,36 @@ def fit_surrogate(design: pd.DataFrame, ridge: float = _RIDGE) -> Surrogate:
     """Binomial GLMs of each class's two shares on the quadratic features (see the module).
 
     ``design`` as :func:`run_design` writes it; its ``replications`` column (1 if absent) turns
-    mean counts back into totals.
+    mean counts back into totals. A design with the geography columns gives an emulator that
+    reads them (:data:`INPUT_COLUMNS`).
     """
-    counts = design[list(COUNT_COLUMNS)].to_numpy(dtype=float)
+    counts = design[list(_columns(design))].to_numpy(dtype=float)
     theta = design[list(NAMES)].to_numpy(dtype=float)
     reps = design["replications"].to_numpy(dtype=float) if "replications" in design else 1.0
-    features = _features(counts, theta)
-    coefficients = np.zeros((len(REPORT_CLASSES), 2, features.shape[1]))
+    every = _features(counts, theta)
+    coefficients = np.zeros((len(REPORT_CLASSES), 2, every.shape[1]))
     for k, cls in enumerate(REPORT_CLASSES):
+        mask = class_mask(every.shape[1], counts.shape[1], k)
+        features = every[:, mask]
         launched = counts[:, k] * reps
         has = launched > 0
         destroyed = (design[f"destroyed_{cls}"].to_numpy() * reps)[has]
         lost = (design[f"lost_{cls}"].to_numpy() * reps)[has]
-        coefficients[k, 0] = _binomial_glm(features[has], destroyed, launched[has], ridge)
+        coefficients[k, 0, mask] = _binomial_glm(features[has], destroyed, launched[has], ridge)
         if not np.any(lost > 0):  # e.g. no EW losses of missiles: never lost
             coefficients[k, 1, 0] = _NEVER
             continue
         survivors = np.maximum(launched[has] - destroyed, 0.0)
-        coefficients[k, 1] = _binomial_glm(
+        coefficients[k, 1, mask] = _binomial_glm(
             features[has], np.minimum(lost, survivors), survivors, ridge
         )
-    return Surrogate(coefficients)
+    return Surrogate(coefficients, counts.shape[1])
+
+
+def _columns(design: pd.DataFrame) -> tuple[str, ...]:
+    """Return the inputs a design gives: the counts, and the geography if it has it."""
+    has = all(c in design for c in GEOGRAPHY_FEATURES)
+    return INPUT_COLUMNS if has else COUNT_COLUMNS
 
 
 def validate_surrogate(
@@ -262,13 +421,13 @@ def validate_surrogate(
     how small the RMSE can get, and ``spread``, the standard deviation of the engine's shares
     (the RMSE of a constant guess): the emulator is useful where its RMSE is well below it.
     """
-    keys = design[list(COUNT_COLUMNS)].astype(int).astype(str).agg("-".join, axis=1)
+    keys = design[list(_columns(design))].astype(str).agg("-".join, axis=1)
     unique = keys.unique()
     fold_of = dict(
         zip(unique, np.random.default_rng(seed).permutation(len(unique)) % folds, strict=True)
     )
     fold = keys.map(fold_of).to_numpy()
-    counts = design[list(COUNT_COLUMNS)].to_numpy(dtype=float)
+    counts = design[list(_columns(design))].to_numpy(dtype=float)
     theta = design[list(NAMES)].to_numpy(dtype=float)
     destroyed = np.zeros((counts.shape[0], len(REPORT_CLASSES)))
     lost = np.zeros_like(destroyed)

@@ -40,6 +40,7 @@ from skyshield.calibration.settings import (
     parse_state_noise,
 )
 from skyshield.errors import FieldProblem, ScenarioError, SkyshieldError
+from skyshield.posture import night_geographies
 from skyshield.reports import load_reports
 
 __all__ = ["StageProgress", "backtest", "calibrate"]
@@ -101,7 +102,9 @@ def calibrate(
     """
     until = _date(train_until, "--train-until")
     reports = load_reports(None if data is None else Path(data))
-    nights = night_data(reports.by_night, reports.rows)
+    nights = night_data(
+        reports.by_night, reports.rows, night_geographies(None if data is None else Path(data))
+    )
     check_train_until(nights, until, option="--train-until")
     settings = EmulatorSettings(
         compositions=compositions, parameters=parameters, replications=replications, seed=seed
@@ -202,7 +205,9 @@ def backtest(
     if drift not in DRIFT_MODES:
         raise SkyshieldError(f"--drift: expected one of {', '.join(DRIFT_MODES)}, got {drift!r}")
     reports = load_reports(None if data is None else Path(data))
-    nights = night_data(reports.by_night, reports.rows)
+    nights = night_data(
+        reports.by_night, reports.rows, night_geographies(None if data is None else Path(data))
+    )
     cover = patriot_nights(None if data is None else Path(data))
     if isinstance(calibration, Calibration):
         surrogate = calibration.surrogate

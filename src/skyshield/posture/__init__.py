@@ -7,6 +7,7 @@ it with stocks and deliveries); every position, stock and split is an illustrati
 
 from __future__ import annotations
 
+from skyshield.posture.geography import NightGeography, night_geographies
 from skyshield.posture.laydown import (
     CRUISE_HOLD_SHARE,
     FAMILIES,
@@ -30,7 +31,9 @@ __all__ = [
     "TACTICAL_CRUISE_MODELS",
     "TACTICAL_THREAT",
     "NightComposition",
+    "NightGeography",
     "allied_blocks",
+    "night_geographies",
     "night_scenario",
     "unit_families",
 ]

@@ -24,9 +24,11 @@ threats fly as Shaheds and the night model marks a fitted share of them as decoy
 
 from __future__ import annotations
 
+import functools
 import math
+import re
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -36,6 +38,9 @@ from skyshield.geo.cities import find_city
 from skyshield.scenario import Scenario
 from skyshield.scenario.notional import UA_EARLY_WARNING_SPOTS, city_ew_zones, early_warning_radar
 
+if TYPE_CHECKING:
+    from skyshield.posture.geography import NightGeography
+
 __all__ = [
     "CRUISE_HOLD_SHARE",
     "FAMILIES",
@@ -44,8 +49,10 @@ __all__ = [
     "TACTICAL_CRUISE_MODELS",
     "TACTICAL_THREAT",
     "NightComposition",
+    "NightPlaces",
     "allied_blocks",
     "night_scenario",
+    "scenario_places",
     "unit_families",
 ]
 
@@ -164,7 +171,11 @@ LAUNCH_AREAS = {
     "oryol": (36.08, 52.97),
     "primorsko-akhtarsk": (38.18, 46.05),
     "hvardiiske": (34.02, 45.11),
-    "caspian": (47.0, 46.5),
+    # Kh-101 carriers: Tu-95MS from Astrakhan launching "over the Caspian Sea" (Air Force
+    # spokesman Yurii Ihnat, https://vechirniy.kyiv.ua/news/68207/). The point is an
+    # assumption within that area: the northern Caspian ~100 km from any shore in the shipped
+    # borders (a test keeps it at sea). It was (47.0, 46.5), on land west of Astrakhan.
+    "caspian": (49.0, 44.5),
     "black-sea": (33.0, 44.3),
     "belgorod": (36.59, 50.6),
     "crimea": (34.1, 45.0),
@@ -232,6 +243,12 @@ LAUNCH_WINDOW_H = {
 # campaign is partly this, as issue 23's audit found).
 CRUISE_HOLD_SHARE = 0.5
 MAX_SPACING_S = 3600.0  # the scenario format's limit
+# A report's target within this distance of a laydown city is that city (its defences and EW
+# zone); farther, it is a target of its own (assumption: a city's 15 km ring of defences and
+# 40 km EW zone cover its suburbs, not a town 25 km out).
+TARGET_SNAP_KM = 25.0
+# Shortest launch span of a group whose report window is shorter than its flight (assumption).
+MIN_LAUNCH_SPAN_H = 0.5
 RANGE_MARGIN = 0.85  # a target counts as reachable within 85% of the type's range
 
 
@@ -274,17 +291,113 @@ def _split(count: int, weights: list[float]) -> list[int]:
     return [int(b) for b in base]
 
 
-def _reachable(site: tuple[float, float], targets: dict[str, float], range_m: float) -> list[str]:
+def _reachable(
+    site: tuple[float, float], targets: dict[str, tuple[float, float]], range_m: float
+) -> list[str]:
     names = []
-    for name in targets:
-        city = find_city(name, "UA")
-        distance = float(geodesic_distance_m(site[0], site[1], city.lon_deg, city.lat_deg))
+    for name, (lon, lat) in targets.items():
+        distance = float(geodesic_distance_m(site[0], site[1], lon, lat))
         if distance <= RANGE_MARGIN * range_m:
             names.append(name)
     return names
 
 
-def _waves(composition: NightComposition, ranges_m: dict[str, float]) -> list[dict[str, Any]]:
+def _city_points(names: dict[str, float]) -> dict[str, tuple[float, float]]:
+    """Asset name -> (lon, lat) of the laydown's defended cities."""
+    return {name: _city_point(name) for name in names}
+
+
+@functools.cache
+def _city_point(name: str) -> tuple[float, float]:
+    city = find_city(name, "UA")
+    return (city.lon_deg, city.lat_deg)
+
+
+@dataclass(frozen=True, slots=True)
+class NightPlaces:
+    """A night's launch sites and targets per group, and what the scenario must add for them."""
+
+    sites: dict[str, tuple[str, ...] | None]  # group -> the night's launch sites (None: mix's)
+    targets: dict[str, dict[str, tuple[float, float]]]  # group -> asset name -> point
+    windows: dict[str, tuple[float, float]]  # group -> reported window (hours)
+    launch_sites: dict[str, tuple[float, float]]  # every site used -> point
+    assets: dict[str, tuple[float, float]]  # positioned assets beyond the laydown's cities
+
+
+def _asset_name(name: str, lon: float, lat: float) -> str:
+    """Return a laydown city within :data:`TARGET_SNAP_KM` of the point, else a positioned asset."""
+    for city in LAYDOWN:
+        c = _city_point(city)
+        if geodesic_distance_m(lon, lat, c[0], c[1]) <= TARGET_SNAP_KM * 1000.0:
+            return city
+    slug = re.sub(r"[^A-Za-z0-9 _.'()/-]", "", name).strip()[:50] or "place"
+    return f"report {slug} {lon:.2f} {lat:.2f}"
+
+
+def scenario_places(geography: NightGeography | None) -> NightPlaces:
+    """Each group's launch sites and targets: the night's own where the report names them."""
+    sites: dict[str, tuple[str, ...] | None] = dict.fromkeys(CLASS_MIX)
+    targets = {cls: _city_points(weights) for cls, weights in TARGETS.items()}
+    launch_sites = dict(LAUNCH_AREAS)
+    assets: dict[str, tuple[float, float]] = {}
+    windows: dict[str, tuple[float, float]] = {}
+    if geography is not None:
+        for cls, points in geography.launch.items():
+            names = []
+            for lon, lat in points:
+                name = f"report {lon:.2f} {lat:.2f}"
+                launch_sites[name] = (lon, lat)
+                names.append(name)
+            sites[cls] = tuple(dict.fromkeys(names))
+        for cls, named in geography.targets.items():
+            own: dict[str, tuple[float, float]] = {}
+            for name, lon, lat in named:
+                asset = _asset_name(name, lon, lat)
+                if asset in LAYDOWN:
+                    own[asset] = _city_points({asset: 1.0})[asset]
+                else:
+                    assets[asset] = own[asset] = (lon, lat)
+            targets[cls] = own
+        windows = dict(geography.window_h)
+    return NightPlaces(sites, targets, windows, launch_sites, assets)
+
+
+def _flight_h(
+    sites: list[tuple[float, float]], targets: list[tuple[float, float]], speed_mps: float
+) -> float:
+    """Median straight-line flight time (hours) from the sites to the targets."""
+    distances = [float(geodesic_distance_m(a[0], a[1], b[0], b[1])) for a in sites for b in targets]
+    return float(np.median(distances)) / speed_mps / 3600.0
+
+
+def _launch_window_h(
+    cls: str, places: NightPlaces, threats: list[str], speeds: dict[str, float]
+) -> tuple[float, float]:
+    """Return the group's launch window: the default, or the report's window less the flight time.
+
+    The reports give when threats were in the air (first detected to the end of the attack);
+    launches run from its start until the last threats, flying the median distance from the
+    night's sites to its targets at their catalog speed, would arrive at its end (at least
+    :data:`MIN_LAUNCH_SPAN_H`).
+    """
+    window = places.windows.get(cls)
+    if window is None:
+        return LAUNCH_WINDOW_H[cls]
+    start_h, end_h = window
+    own = places.sites[cls]
+    names = own if own is not None else [s for _, _, group in CLASS_MIX[cls] for s in group]
+    sites = [places.launch_sites[s] for s in names]
+    points = list(places.targets[cls].values())
+    flight = max(_flight_h(sites, points, speeds[t]) for t in threats)
+    return start_h, max(start_h + MIN_LAUNCH_SPAN_H, end_h - flight)
+
+
+def _waves(
+    composition: NightComposition,
+    ranges_m: dict[str, float],
+    places: NightPlaces,
+    speeds: dict[str, float],
+) -> list[dict[str, Any]]:
     waves: list[dict[str, Any]] = []
     counts = {
         "drone": composition.drone,
@@ -294,12 +407,21 @@ def _waves(composition: NightComposition, ranges_m: dict[str, float]) -> list[di
     }
     for cls, mix in CLASS_MIX.items():
         count = counts[cls]
-        start_h, end_h = LAUNCH_WINDOW_H[cls]
-        for (threat, _, sites), n_type in zip(mix, _split(count, [m[1] for m in mix]), strict=True):
+        if count == 0:
+            continue
+        night_sites = places.sites[cls]
+        night_targets = places.targets[cls]  # the night's own, or the fixed mix
+        start_h, end_h = _launch_window_h(cls, places, [m[0] for m in mix], speeds)
+        for (threat, _, mix_sites), n_type in zip(
+            mix, _split(count, [m[1] for m in mix]), strict=True
+        ):
+            sites = mix_sites if night_sites is None else night_sites
             for site, n_site in zip(sites, _split(n_type, [1.0] * len(sites)), strict=True):
                 if n_site == 0:
                     continue
-                targets = _reachable(LAUNCH_AREAS[site], TARGETS[cls], ranges_m[threat])
+                targets = _targets_from(
+                    places.launch_sites[site], night_targets, cls, ranges_m[threat]
+                )
                 spacing_s = min((end_h - start_h) * 3600.0 / n_site, MAX_SPACING_S)
                 waves.append(
                     {
@@ -314,6 +436,19 @@ def _waves(composition: NightComposition, ranges_m: dict[str, float]) -> list[di
                     }
                 )
     return waves
+
+
+def _targets_from(
+    point: tuple[float, float], targets: dict[str, tuple[float, float]], cls: str, range_m: float
+) -> list[str]:
+    """Return the targets in range of a point: the night's, else the defaults, else nearest."""
+    reachable = _reachable(point, targets, range_m)
+    if not reachable:  # the night's targets are out of range from here
+        reachable = _reachable(point, _city_points(TARGETS[cls]), range_m)
+    if not reachable:
+        distance = {n: geodesic_distance_m(point[0], point[1], *p) for n, p in targets.items()}
+        reachable = [min(distance, key=lambda n: float(distance[n]))]
+    return reachable
 
 
 def _laydown_units(loads: dict[str, int]) -> list[dict[str, Any]]:
@@ -357,15 +492,24 @@ def night_scenario(
     route_sets: int = 4,
     time_step_s: float = 10.0,
     allies: dict[str, Any] | None = None,
+    geography: NightGeography | None = None,
 ) -> Scenario:
     """One report night as a scenario: its raid against the notional national posture.
 
     EW zones of 40 km surround every defended city (notional). ``time_step_s`` is coarser than
     the scenario default: a night model runs the engine thousands of times. ``allies``
     (:func:`allied_blocks`) adds allied nations with their units, sensors and networks.
+    ``geography`` (:func:`~skyshield.posture.geography.night_geographies`): the night's own
+    launch places, targets and launch windows, group by group; a group it does not give keeps
+    the defaults (:data:`CLASS_MIX`, :data:`TARGETS`, :data:`LAUNCH_WINDOW_H`).
     """
     catalog = load_catalog()
     ranges = {key: t.range_m for key, t in catalog.threats.items()}
+    speeds = {key: t.speed_mps for key, t in catalog.threats.items()}
+    places = scenario_places(geography)
+    assets: dict[str, Any] = {name: {"city": name, "country": "UA"} for name in LAYDOWN}
+    for name, (lon, lat) in places.assets.items():
+        assets[name] = {"position": {"lon_deg": lon, "lat_deg": lat}}
     data: dict[str, Any] = {
         "name": (
             f"night-d{composition.drone}-c{composition.cruise}-b{composition.ballistic}"
@@ -374,7 +518,7 @@ def night_scenario(
         "description": "A report night's raid against the notional national posture.",
         "notional": True,
         "nations": {"UA": {"name": "Ukraine", "roe": {"zone": {"kind": "own"}}}},
-        "assets": {name: {"city": name, "country": "UA"} for name in LAYDOWN},
+        "assets": assets,
         "networks": {"ua": {"description": "Ukrainian national air picture"}},
         "sensors": [
             early_warning_radar(f"ua-ew-radar-{i}", "UA", lon, lat, ["ua"])
@@ -386,9 +530,9 @@ def night_scenario(
         ),
         "raid": {
             "launch_sites": {
-                k: {"lon_deg": v[0], "lat_deg": v[1]} for k, v in LAUNCH_AREAS.items()
+                k: {"lon_deg": v[0], "lat_deg": v[1]} for k, v in places.launch_sites.items()
             },
-            "waves": _waves(composition, ranges),
+            "waves": _waves(composition, ranges, places, speeds),
         },
         "monte_carlo": {
             "replications": replications,

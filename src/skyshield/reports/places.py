@@ -27,6 +27,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from skyshield.reports.cells import parse_time
 from skyshield.reports.load import ATTACKS_FILE, ReportsError, _read_table, load_reports
 
 __all__ = [
@@ -36,6 +37,7 @@ __all__ = [
     "load_places",
     "night_places",
     "place_names",
+    "row_windows",
     "split_places",
 ]
 
@@ -264,3 +266,27 @@ def night_places(path: Path | None = None, places: pd.DataFrame | None = None) -
     frame["lon_deg"] = frame["lon_deg"].astype(float)
     frame["lat_deg"] = frame["lat_deg"].astype(float)
     return frame
+
+
+def row_windows(path: Path | None = None) -> pd.DataFrame:
+    """Return the reported window of every record of an attacks file (default: the shipped copy).
+
+    One row per record: ``line``, ``start`` and ``end`` (``time_start``, ``time_end`` as
+    timestamps; NaT where the cell gives no time of day, a date only, or cannot be read).
+    """
+    table = _read_table(path, ATTACKS_FILE)
+    index = {name: table.header.index(name) for name in ("time_start", "time_end")}
+    out: dict[str, list[object]] = {"line": [], "start": [], "end": []}
+    for line, cells in table.body:
+        out["line"].append(line)
+        for key, column in (("start", "time_start"), ("end", "time_end")):
+            i = index[column]
+            parsed = parse_time(cells[i]) if i < len(cells) else None
+            out[key].append(parsed.when if parsed is not None and parsed.has_clock else pd.NaT)
+    return pd.DataFrame(
+        {
+            "line": pd.Series(out["line"], dtype="int64"),
+            "start": pd.to_datetime(pd.Series(out["start"], dtype=object)),
+            "end": pd.to_datetime(pd.Series(out["end"], dtype=object)),
+        }
+    )

@@ -1,0 +1,266 @@
+"""A report night's own geography: where its threats came from, what they struck, and when.
+
+The reports name launch places (``launch_place``), targets (``target``, ``target_main``) and
+the oblasts hit (``affected region``); :mod:`skyshield.reports.places` locates them (a point
+per name, or none with the reason). :func:`night_geographies` gathers them per report night
+and group of the night model (``drone``, ``cruise``, ``tactical``, ``ballistic``: the report
+classes, with tactical cruise missiles apart, :data:`~skyshield.posture.laydown.CLASS_MIX`):
+
+* ``launch``: the located launch points of the group's rows that night;
+* ``targets``: the located targets in Ukraine of the group's rows (name and point);
+* ``window_h``: the group's reported window (earliest ``time_start`` to latest ``time_end``
+  of its rows), in hours after the night's earliest ``time_start``; only where both cells
+  give a time of day.
+
+A group without any located place in a role, or without a clocked window, is left out of
+that mapping: :func:`~skyshield.posture.laydown.night_scenario` then uses the fixed defaults
+for it (:data:`~skyshield.posture.laydown.CLASS_MIX` launch areas, ``TARGETS`` mix,
+``LAUNCH_WINDOW_H``), class by class. :func:`geography_coverage` counts how often each case
+happens.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from skyshield.posture.laydown import (
+    CLASS_MIX,
+    FAMILY_OF_SYSTEM,
+    LAYDOWN,
+    TACTICAL_CRUISE_MODELS,
+    NightComposition,
+    scenario_places,
+)
+from skyshield.reports import load_reports
+from skyshield.reports.places import night_places, row_windows
+from skyshield.reports.weapons import split_model
+
+__all__ = [
+    "BALLISTIC_DEFENCE_SYSTEMS",
+    "GEOGRAPHY_FEATURES",
+    "GEOGRAPHY_OF_CLASS",
+    "GROUPS",
+    "NightGeography",
+    "covered_cities",
+    "geography_coverage",
+    "geography_features",
+    "group_of",
+    "night_geographies",
+]
+
+GROUPS = ("drone", "cruise", "tactical", "ballistic")
+# longest reported window read as one night's (a longer one is a typo or a multi-day summary)
+MAX_WINDOW_H = 24.0
+
+
+@dataclass(frozen=True, slots=True)
+class NightGeography:
+    """One night's places and timing per group (a group missing: the model's default)."""
+
+    # group -> launch points (lon, lat), in the order the reports first name them
+    launch: dict[str, tuple[tuple[float, float], ...]] = field(default_factory=dict)
+    # group -> targets (name as reported, lon, lat)
+    targets: dict[str, tuple[tuple[str, float, float], ...]] = field(default_factory=dict)
+    # group -> reported window (start, end), hours after the night's earliest start
+    window_h: dict[str, tuple[float, float]] = field(default_factory=dict)
+
+    @property
+    def empty(self) -> bool:
+        """True when no group has a place or a window of its own."""
+        return not (self.launch or self.targets or self.window_h)
+
+
+def group_of(threat_class: str, model: str) -> str | None:
+    """Return a report row's group: its class, ``tactical`` for tactical cruise missiles."""
+    if threat_class == "cruise":
+        atoms = split_model(model)
+        return "tactical" if atoms and all(a in TACTICAL_CRUISE_MODELS for a in atoms) else "cruise"
+    return threat_class if threat_class in GROUPS else None
+
+
+def night_geographies(
+    path: Path | None = None, places: pd.DataFrame | None = None
+) -> dict[np.datetime64, NightGeography]:
+    """Every report night's geography (nights as ``datetime64[D]``), from an attacks file.
+
+    ``path``: the attacks file (default: the shipped copy); ``places``: the place table
+    (default: the shipped one). A night with nothing located and no clocked window maps to an
+    empty :class:`NightGeography`.
+    """
+    located = night_places(path, places)
+    rows = load_reports(path).rows
+    model = {(int(r.line), str(r.threat_class)): str(r.model) for r in rows.itertuples()}
+    windows = {
+        int(w.line): (w.start, w.end)
+        for w in row_windows(path).itertuples()
+        if pd.notna(w.start) and pd.notna(w.end)
+    }
+    launch: dict[pd.Timestamp, dict[str, dict[tuple[float, float], None]]] = {}
+    targets: dict[pd.Timestamp, dict[str, dict[tuple[str, float, float], None]]] = {}
+    lines: dict[pd.Timestamp, dict[str, set[int]]] = {}
+    for r in located.itertuples(index=False):
+        group = group_of(str(r.threat_class), model.get((int(r.line), str(r.threat_class)), ""))
+        if group is None:
+            continue
+        lines.setdefault(r.night, {}).setdefault(group, set()).add(int(r.line))
+        if r.status != "located":
+            continue
+        if r.role == "launch":
+            point = (float(r.lon_deg), float(r.lat_deg))
+            launch.setdefault(r.night, {}).setdefault(group, {})[point] = None
+        elif r.country == "UA":
+            target = (str(r.name), float(r.lon_deg), float(r.lat_deg))
+            targets.setdefault(r.night, {}).setdefault(group, {})[target] = None
+    out: dict[np.datetime64, NightGeography] = {}
+    for night in sorted(lines):
+        groups = lines[night]
+        clocked = {g: [windows[n] for n in mine if n in windows] for g, mine in groups.items()}
+        starts = [w[0] for ws in clocked.values() for w in ws]
+        window: dict[str, tuple[float, float]] = {}
+        for group, ws in clocked.items():
+            if not ws:
+                continue
+            start_h = (min(w[0] for w in ws) - min(starts)).total_seconds() / 3600.0
+            end_h = (max(w[1] for w in ws) - min(starts)).total_seconds() / 3600.0
+            if 0.0 <= start_h < end_h <= MAX_WINDOW_H:
+                window[group] = (round(start_h, 3), round(end_h, 3))
+        key = np.datetime64(pd.Timestamp(night).date(), "D")
+        out[key] = NightGeography(
+            launch={g: tuple(p) for g, p in launch.get(night, {}).items()},
+            targets={g: tuple(t) for g, t in targets.get(night, {}).items()},
+            window_h=window,
+        )
+    return out
+
+
+def geography_coverage(
+    geographies: dict[np.datetime64, NightGeography],
+    groups_launched: dict[np.datetime64, set[str]],
+) -> pd.DataFrame:
+    """How often each group's launch places, targets and window come from the report.
+
+    ``groups_launched``: per night, the groups with threats that night (only those count).
+    Returns one row per group: ``nights`` (with threats of the group), and for ``launch``,
+    ``targets`` and ``window`` how many of them use the report's own (the rest fall back to
+    the model's defaults).
+    """
+    rows = []
+    for group in GROUPS:
+        nights = [n for n, launched in groups_launched.items() if group in launched]
+        geos = [geographies.get(n, NightGeography()) for n in nights]
+        rows.append(
+            {
+                "group": group,
+                "nights": len(nights),
+                "launch": sum(group in g.launch for g in geos),
+                "targets": sum(group in g.targets for g in geos),
+                "window": sum(group in g.window_h for g in geos),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+# What the night model's emulator reads of a night's geography (each in [0, 1]):
+# cover_cruise, cover_ballistic: share of the group's targets under long-range cover (a
+# laydown city with a Patriot or SAMP/T within TARGET_SNAP_KM, as night_scenario snaps them;
+# cruise counts its tactical missiles' targets too); south_drone: share of the drones' launch
+# points south of SOUTH_LAT; defence_<group>: the mean, over the group's targets, of the laydown
+# units at the target that can engage the group (drone: all; cruise: medium- and long-range;
+# ballistic: Patriot and SAMP/T), over the most any laydown city has (a target that is no
+# laydown city has none); focus_<group>: 1 / the number of the group's targets (a salvo at
+# one city saturates its defences). Cruise features weigh the strategic and the tactical
+# missiles' targets by their counts that night.
+GEOGRAPHY_FEATURES = (
+    "cover_cruise",
+    "cover_ballistic",
+    "south_drone",
+    "defence_drone",
+    "defence_cruise",
+    "defence_ballistic",
+    "focus_drone",
+    "focus_cruise",
+    "focus_ballistic",
+)
+# the geography features that bear on each report class (the emulator's surfaces of a class
+# read only these)
+GEOGRAPHY_OF_CLASS = {
+    "drone": ("south_drone", "defence_drone", "focus_drone"),
+    "cruise": ("cover_cruise", "defence_cruise", "focus_cruise"),
+    "ballistic": ("cover_ballistic", "defence_ballistic", "focus_ballistic"),
+}
+# Systems whose cover decides a ballistic missile's fate (issue 23 item 4): Patriot, SAMP/T.
+BALLISTIC_DEFENCE_SYSTEMS = frozenset({"patriot-pac3-mse", "patriot-gem-t", "samp-t"})
+# Splits the drones' launch areas (assumption, from the place table's points): the northern
+# ones (Kursk, Bryansk, Oryol, Belgorod, Shatalovo: 50.6-54.3 N) from the southern (Crimea,
+# the Azov coast, Krasnodar Krai: 44.5-47.3 N).
+SOUTH_LAT = 48.0
+_MISSILE_DEFENCE = frozenset(s for s, f in FAMILY_OF_SYSTEM.items() if f in ("long", "medium"))
+
+
+def covered_cities() -> frozenset[str]:
+    """Return the laydown cities with a Patriot or SAMP/T unit (long-range ballistic cover)."""
+    return frozenset(
+        city
+        for city, systems in LAYDOWN.items()
+        if any(s in BALLISTIC_DEFENCE_SYSTEMS for s in systems)
+    )
+
+
+def geography_features(
+    geography: NightGeography | None, composition: NightComposition | None = None
+) -> np.ndarray:
+    """Return the night's :data:`GEOGRAPHY_FEATURES` (the defaults' where a group has none).
+
+    ``composition``: weighs the strategic and tactical cruise missiles' targets by their
+    counts (without it, or with no cruise missile, each group's targets weigh alike).
+    """
+    places = scenario_places(geography)
+    covered = covered_cities()
+    weight = {"cruise": 1.0, "tactical": 1.0}
+    if composition is not None and composition.cruise > 0:
+        weight = {
+            "cruise": float(composition.cruise - composition.tactical),
+            "tactical": float(composition.tactical),
+        }
+
+    def average(groups: tuple[str, ...], value: Callable[[str], float]) -> float:
+        mine = [g for g in groups if places.targets[g]]
+        w = [weight.get(g, 1.0) for g in mine]
+        parts = [float(np.mean([value(n) for n in places.targets[g]])) for g in mine]
+        return float(np.average(parts, weights=w)) if parts and sum(w) > 0 else 0.0
+
+    def share(groups: tuple[str, ...]) -> float:
+        return average(groups, lambda n: float(n in covered))
+
+    def defence(groups: tuple[str, ...], systems: frozenset[str]) -> float:
+        units = {c: sum(s in systems for s in mine) for c, mine in LAYDOWN.items()}
+        most = max(units.values())
+        return average(groups, lambda n: units.get(n, 0) / most)
+
+    def focus(groups: tuple[str, ...]) -> float:
+        mine = [g for g in groups if places.targets[g]]
+        w = [weight.get(g, 1.0) for g in mine]
+        parts = [1.0 / len(places.targets[g]) for g in mine]
+        return float(np.average(parts, weights=w)) if parts and sum(w) > 0 else 0.0
+
+    sites = places.sites["drone"]
+    names = sites if sites is not None else [s for _, _, g in CLASS_MIX["drone"] for s in g]
+    south = float(np.mean([places.launch_sites[s][1] < SOUTH_LAT for s in names]))
+    return np.array(
+        [
+            share(("cruise", "tactical")),
+            share(("ballistic",)),
+            south,
+            defence(("drone",), frozenset(FAMILY_OF_SYSTEM)),
+            defence(("cruise", "tactical"), _MISSILE_DEFENCE),
+            defence(("ballistic",), BALLISTIC_DEFENCE_SYSTEMS),
+            focus(("drone",)),
+            focus(("cruise", "tactical")),
+            focus(("ballistic",)),
+        ]
+    )
