@@ -237,7 +237,7 @@ def backtest(
         test = data.between(np.datetime64(origin), np.datetime64(stop))
         if len(test):
             neutral, destroyed = predictive_samples(
-                surrogate, fit, test.counts, draws=draws, seed=seed + i
+                surrogate, fit, test.counts, draws=draws, seed=seed + i, nights=test.nights
             )
             for n, night in enumerate(test.nights):
                 forecasts.extend(_forecast_rows(test, n, neutral[:, n, :]))

@@ -50,7 +50,9 @@ __all__ = [
     "quarters",
 ]
 
-FORMAT = "skyshield-calibration/2"  # /2: the emulator reads tactical cruise missiles
+# /2: the emulator reads tactical cruise missiles; /3: tasking_beta, loss_cruise,
+# fail_ballistic appended to the parameters (issue 23)
+FORMAT = "skyshield-calibration/3"
 # a quarter with fewer report nights is not fitted
 MIN_NIGHTS = 10
 
