@@ -158,3 +158,10 @@ run channel-per-weapon-not-per-aircraft src/skyshield/engine/kernel.py "        
 run patrol-host-rules-ignored src/skyshield/engine/compile.py "            + [nation_pos[n] for n in air.unit_rules_nation]," "            + [nation_pos[n] for n in air.unit_nation]," tests/engine/test_air.py -k host
 run run-json-air-patrols-dropped src/skyshield/results.py '"air_patrols": [] if self.air_patrols is None else records(self.air_patrols),' '"air_patrols": [],' tests/test_schemas.py -k air_patrols
 run guns-allowed-ignored src/skyshield/engine/air.py "                    allowed = guns_allowed or not weapon.gun  # the rules may bar guns" "                    allowed = True" tests/engine/test_air.py -k guns
+# issue 23 (nmech): the low-cost layers' scaling exponent ignored (the fixed layer of before)
+run tasking-exponent-ignored src/skyshield/calibration/model.py "tasking_factor(self.composition.drone, theta.get(\"tasking_beta\", 0.0))" "tasking_factor(self.composition.drone, 0.0)" tests/calibration/test_tasking.py -m "not slow"
+# issue 23 (nmech): missiles never lost again (the fitted cruise loss dropped)
+run cruise-loss-dropped src/skyshield/calibration/model.py "rate[cruise] += theta.get(\"loss_cruise\", 0.0) / 3600.0" "rate[cruise] += 0.0" tests/calibration/test_tasking.py -m "not slow"
+# issue 23 (nmech): the destroyed/lost split scored for drones only again
+run split-drones-only src/skyshield/calibration/fit.py "    split = data.split & (data.neutralised > 0)" "    split = data.split & (data.neutralised > 0)
+    split[:, 1:] = False" tests/calibration/test_fit.py -k by_hand
