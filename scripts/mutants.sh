@@ -176,3 +176,10 @@ run own-routes-realization-column-of-the-block src/skyshield/runner/montecarlo.p
 run night-targets-fixed-mix src/skyshield/posture/laydown.py "        night_targets = places.targets[cls]  # the night's own, or the fixed mix" "        night_targets = _city_points(TARGETS[cls])" tests/calibration/test_geography.py -k uses_its_reports_places
 run night-geography-not-reaching-emulator src/skyshield/calibration/fit.py "    return NightData(nights, launched, neutralised, destroyed, tactical, geography)" "    return NightData(nights, launched, neutralised, destroyed, tactical, None)" tests/calibration/test_geography.py -k carries_each_nights_geography
 run ballistic-cover-ignored src/skyshield/posture/geography.py "            share((\"ballistic\",))," "            0.375," tests/calibration/test_geography.py -k cover_and_launch_region
+# issue 23 (nmech): the low-cost layers' scaling exponent ignored (the fixed layer of before)
+run tasking-exponent-ignored src/skyshield/calibration/model.py "tasking_factor(self.composition.drone, theta.get(\"tasking_beta\", 0.0))" "tasking_factor(self.composition.drone, 0.0)" tests/calibration/test_tasking.py -m "not slow"
+# issue 23 (nmech): missiles never lost again (the fitted cruise loss dropped)
+run cruise-loss-dropped src/skyshield/calibration/model.py "rate[cruise] += theta.get(\"loss_cruise\", 0.0) / 3600.0" "rate[cruise] += 0.0" tests/calibration/test_tasking.py -m "not slow"
+# issue 23 (nmech): the destroyed/lost split scored for drones only again
+run split-drones-only src/skyshield/calibration/fit.py "    split = data.split & (data.neutralised > 0)" "    split = data.split & (data.neutralised > 0)
+    split[:, 1:] = False" tests/calibration/test_fit.py -k by_hand

@@ -24,7 +24,7 @@ SMALL_REPLICATIONS = 8
 @pytest.fixture(scope="session")
 def small_design() -> pd.DataFrame:
     return run_design(
-        design_compositions(16, seed=3), 16, replications=SMALL_REPLICATIONS, route_sets=2, seed=5
+        design_compositions(16, seed=3), 24, replications=SMALL_REPLICATIONS, route_sets=2, seed=5
     )
 
 

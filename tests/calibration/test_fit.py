@@ -98,10 +98,10 @@ def _synthetic(surrogate: Surrogate, theta_true: np.ndarray, nights: int, seed: 
 @pytest.mark.parametrize(
     ("fits", "at_least"),
     [
-        # one fit (`make test`): 14 intervals, Binomial(14, 0.9): P(< 10) < 1%
-        pytest.param(1, 10, id="1-fit"),
-        # six fits (`make test-slow`): 84 intervals, Binomial(84, 0.9): P(< 68) < 0.5%
-        pytest.param(6, 68, id="6-fits", marks=pytest.mark.slow),
+        # one fit (`make test`): 17 intervals, Binomial(17, 0.9): P(< 12) < 1%
+        pytest.param(1, 12, id="1-fit"),
+        # six fits (`make test-slow`): 102 intervals, Binomial(102, 0.9): P(< 83) < 0.5%
+        pytest.param(6, 83, id="6-fits", marks=pytest.mark.slow),
     ],
 )
 def test_fit_period__recovers_known_parameters_at_the_stated_rate(
@@ -109,8 +109,8 @@ def test_fit_period__recovers_known_parameters_at_the_stated_rate(
 ) -> None:
     """Synthetic reports from known parameters: each 90% interval holds the truth at about 90%.
 
-    ``fits`` seeds × 14 parameters intervals; at a true 90% the count inside is
-    Binomial(14 · fits, 0.9). The truth sits inside the prior box, away from its edges.
+    ``fits`` seeds × 17 parameters intervals; at a true 90% the count inside is
+    Binomial(17 · fits, 0.9). The truth sits inside the prior box, away from its edges.
     """
     inside = 0
     total = 0
@@ -170,7 +170,7 @@ def test_overdispersion__falls_with_the_salvo_to_its_floor() -> None:
 
 
 def test_log_likelihood__beta_binomial_terms_by_hand(small_surrogate: Surrogate) -> None:
-    """Every class's neutralised ~ BetaBinomial(L, p_N, ρ(L)); on split nights the drones'
+    """Every class's neutralised ~ BetaBinomial(L, p_N, ρ(L)); on split nights every class's
     destroyed | neutralised ~ BetaBinomial(N, p_D / p_N, ρ(N)); each term times its weight.
     scipy's betabinom with a = p (1/ρ - 1), b = (1 - p)(1/ρ - 1)."""
     from scipy.stats import betabinom
@@ -185,7 +185,7 @@ def test_log_likelihood__beta_binomial_terms_by_hand(small_surrogate: Surrogate)
     launched[2, 2] = 0  # a class not launched that night adds nothing
     destroyed[1, 0] = np.nan  # a night whose report does not split the drones' fates
     data = NightData(data.nights, launched, neutral, destroyed, data.tactical)
-    split = data.split[:, 0]
+    split = data.split
     weights = np.random.default_rng(1).uniform(0.2, 2.0, (8, 3))
     shot, lost = small_surrogate.shares(data.counts, theta)
 
@@ -200,10 +200,11 @@ def test_log_likelihood__beta_binomial_terms_by_hand(small_surrogate: Surrogate)
                 r = min(rho[c] + rho_small[c] / launched[night, c], RHO_MAX)
                 p = shot[night, c] + lost[night, c]
                 expected += weights[night, c] * term(neutral[night, c], launched[night, c], p, r)
-        if split[night] and neutral[night, 0] > 0:
-            r = min(rho[0] + rho_small[0] / neutral[night, 0], RHO_MAX)
-            q = shot[night, 0] / (shot[night, 0] + lost[night, 0])
-            expected += weights[night, 0] * term(destroyed[night, 0], neutral[night, 0], q, r)
+            # issue 23: the split is scored for every class (missiles are lost too)
+            if split[night, c] and neutral[night, c] > 0:
+                r = min(rho[c] + rho_small[c] / neutral[night, c], RHO_MAX)
+                q = shot[night, c] / (shot[night, c] + lost[night, c])
+                expected += weights[night, c] * term(destroyed[night, c], neutral[night, c], q, r)
     assert log_likelihood(small_surrogate, data, params, weights) == pytest.approx(
         expected, rel=1e-9
     )

@@ -311,7 +311,7 @@ def backtest(
                     progress(i + 1, len(origins))
                 continue
             neutral, destroyed = predictive_samples(
-                surrogate, fit, test.counts, draws=draws, seed=seed + i
+                surrogate, fit, test.counts, draws=draws, seed=seed + i, nights=test.nights
             )
         rng = np.random.default_rng([seed, i, 11])
         for n, night in enumerate(test.nights):

@@ -51,7 +51,8 @@ __all__ = [
     "quarters",
 ]
 
-# /2: the emulator reads tactical cruise missiles; /3: and each night's geography
+# /2: the emulator reads tactical cruise missiles; /3: and each night's geography, and
+# tasking_beta, loss_cruise, fail_ballistic appended to the parameters (issue 23)
 FORMAT = "skyshield-calibration/3"
 # a quarter with fewer report nights is not fitted
 MIN_NIGHTS = 10

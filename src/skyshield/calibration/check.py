@@ -52,7 +52,9 @@ def predictive_check(
         part = data.between(start, end)
         if len(part) == 0:
             continue
-        neutral, _ = predictive_samples(surrogate, period, part.counts, draws=draws, seed=seed + i)
+        neutral, _ = predictive_samples(
+            surrogate, period, part.counts, draws=draws, seed=seed + i, nights=part.nights
+        )
         for k, cls in enumerate(REPORT_CLASSES):
             launched = int(part.launched[:, k].sum())
             if launched == 0:

@@ -8,15 +8,18 @@ variation the engine and emulator do not explain (targets, weather, the defender
 is a beta-binomial overdispersion per class, fitted with the rest. Then an affine-invariant
 ensemble MCMC (emcee) samples the exact posterior of this model in seconds.
 
-Sampler: 32 walkers with differential-evolution moves, 3,000 steps, the first half discarded
-(a third when warm-started). Two cold chains with different seeds on 2025-Q1 agree on every
-parameter's median within its posterior spread; the default stretch move with 600 steps did
-not (its autocorrelation time was 260-420 steps).
+Sampler: 32 walkers (or 2 × the fitted dimensions + 4 when more: emcee asks for at least
+twice the dimensions; issue 23 brought them to 17) with differential-evolution moves, 3,000
+steps, the first half discarded (a third when warm-started). Two cold chains with different
+seeds on 2025-Q1 agree on every parameter's median within its posterior spread; the default
+stretch move with 600 steps did not (its autocorrelation time was 260-420 steps).
 
 Likelihood of one night and class with L launched: neutralised ~ BetaBinomial(L, p_N, ρ), and
-for drones, on the nights whose report gives the split (:attr:`NightData.split`, from the
-data), destroyed | neutralised ~ BetaBinomial(neutralised, p_D / p_N, ρ), with p_D, p_N the
-emulator's shares destroyed and neutralised under θ and ρ the intra-night correlation.
+for every class (drones, cruise and ballistic missiles: issue 23 gives missiles a fitted loss),
+on the nights whose report gives the class's split (:attr:`NightData.split`, from the data),
+destroyed | neutralised ~ BetaBinomial(neutralised, p_D / p_N, ρ), with p_D, p_N the
+emulator's shares destroyed and neutralised under θ and ρ the intra-night correlation. Each
+night's θ carries the low-cost layers' dated rollout (:func:`.tasking.night_parameters`).
 Priors: uniform on each parameter's box (:data:`PARAMETERS`), and log-uniform on ρ in
 [1e-4, 0.5].
 """
@@ -33,6 +36,7 @@ from scipy.special import betaln, gammaln
 from skyshield.calibration.model import NAMES, PARAMETERS
 from skyshield.calibration.settings import DEFAULT_STEPS
 from skyshield.calibration.surrogate import Surrogate
+from skyshield.calibration.tasking import night_parameters
 from skyshield.catalog.types import REPORT_CLASSES
 from skyshield.posture import TACTICAL_CRUISE_MODELS, NightComposition, NightGeography
 from skyshield.posture.geography import GEOGRAPHY_FEATURES, geography_features
@@ -231,18 +235,19 @@ def log_likelihood(
     theta = params[: len(NAMES)]
     rho = np.exp(params[len(NAMES) : len(NAMES) + _N_CLASSES])
     rho_small = np.exp(params[len(NAMES) + _N_CLASSES :])
-    destroyed, lost = surrogate.shares(data.counts, theta)
+    destroyed, lost = surrogate.shares(data.counts, night_parameters(theta, data.nights))
     neutral_share = destroyed + lost
     has = data.launched > 0
     rho_grid = overdispersion(rho, rho_small, data.launched)
     total = w[has] @ _betabinom_logpmf(
         data.neutralised[has], data.launched[has], neutral_share[has], rho_grid[has]
     )
-    drone = data.split[:, 0] & (data.neutralised[:, 0] > 0)
-    q = destroyed[drone, 0] / np.maximum(neutral_share[drone, 0], _EPS)
-    rho_split = overdispersion(rho[0], rho_small[0], data.neutralised[drone, 0])
-    total += w[drone, 0] @ _betabinom_logpmf(
-        data.destroyed[drone, 0], data.neutralised[drone, 0], q, rho_split
+    # the destroyed/lost split, per class, only where the night's report gives it
+    split = data.split & (data.neutralised > 0)
+    q = destroyed[split] / np.maximum(neutral_share[split], _EPS)
+    rho_split = overdispersion(rho, rho_small, np.where(split, data.neutralised, 1))[split]
+    total += w[split] @ _betabinom_logpmf(
+        data.destroyed[split], data.neutralised[split], q, rho_split
     )
     return float(total)
 
@@ -333,7 +338,7 @@ def fit_period(
     start: str,
     end: str,
     steps: int = DEFAULT_STEPS,
-    walkers: int = 32,
+    walkers: int | None = None,
     seed: int = 0,
     initial: np.ndarray | None = None,
     weights: np.ndarray | None = None,
@@ -345,6 +350,8 @@ def fit_period(
     """
     rng = np.random.default_rng(seed)
     dim = len(FIT_NAMES)
+    if walkers is None:
+        walkers = max(32, 2 * dim + 4)
     if initial is None:
         start_points = _LOW + (_HIGH - _LOW) * rng.uniform(0.25, 0.75, size=(walkers, dim))
     else:
@@ -381,10 +388,13 @@ def predictive_samples(
     *,
     draws: int = 400,
     seed: int = 0,
+    nights: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Predictive draws of (neutralised, destroyed) for nights with ``counts`` (n, 4).
 
     ``counts``: launched per class, then tactical cruise (:attr:`NightData.counts`).
+    ``nights`` (n,) dates give each night the low-cost layers' rollout
+    (:func:`.tasking.night_parameters`); None: none.
 
     Returns two (draws, n, 3) int arrays: each draw takes one posterior sample and draws the
     night's counts from the beta-binomial model.
@@ -399,7 +409,7 @@ def predictive_samples(
         theta = posterior.samples[s, : len(NAMES)]
         rho = posterior.samples[s, len(NAMES) : len(NAMES) + _N_CLASSES]
         rho_small = posterior.samples[s, len(NAMES) + _N_CLASSES :]
-        destroyed, lost = surrogate.shares(counts, theta)
+        destroyed, lost = surrogate.shares(counts, night_parameters(theta, nights))
         p_n = np.clip(destroyed + lost, _EPS, 1 - _EPS)
         phi = 1.0 / overdispersion(rho, rho_small, launched) - 1.0
         share = rng.beta(p_n * phi, (1 - p_n) * phi)

@@ -16,6 +16,21 @@ one night's geometry (trajectories and engagement windows) serves every paramete
   with that many times its rounds, channels, ready rounds and reserves (a denser defence than the
   laydown shows, without new positions).
 
+Appended by issue 23 (night model v2):
+
+* ``tasking_beta``: the low-cost layers (the short family: mobile fire groups, interceptor
+  drones, guns) are tasked per night with the threat: their effective size is
+  ``posture_short × (drones launched / TASKING_REFERENCE_DRONES) ** tasking_beta``
+  (:func:`tasking_factor`). 0 is the fixed layer of before; at 1 the layer grows in proportion
+  to the raid. The fit estimates it, so whether the destroyed share of drones falls, stays or
+  rises with the raid is an output of this mechanism, not a fitted slope. Their growth over
+  time is a dated, sourced rollout applied per night by the fit (:mod:`.tasking`).
+* ``loss_cruise``: cruise missiles' hazard per hour of flight of coming down on their own or
+  being spoofed off course (added to the catalog's ``loss_rate``; fate ``fell``, counted as
+  locationally lost).
+* ``fail_ballistic``: ballistic missiles' chance per flight of failing or being spoofed: a
+  hazard ``-ln(1 - p) / flight time`` over each missile's own flight (fate ``fell``).
+
 Report semantics (what the Air Force counts): *destroyed* = intercepted; *not reached the
 goal* ("locationally lost") = lost to EW, plus decoys that reached their area without being
 shot down (they fall without an explosion); the rest of the Shahed-type drones are hits.
@@ -37,7 +52,7 @@ from skyshield.engine.draws import draw_replications
 from skyshield.engine.fast import simulate_fast
 from skyshield.engine.geometry import build_geometry
 from skyshield.engine.outcomes import Fate
-from skyshield.engine.scaling import scaled_compiled
+from skyshield.engine.scaling import PK_MAX, scaled_compiled
 from skyshield.posture import (
     FAMILIES,
     NightComposition,
@@ -48,9 +63,11 @@ from skyshield.posture import (
 
 __all__ = [
     "PARAMETERS",
+    "TASKING_REFERENCE_DRONES",
     "FittedParameter",
     "NightEngine",
     "NightOutcome",
+    "tasking_factor",
 ]
 
 
@@ -79,8 +96,43 @@ PARAMETERS = (
     FittedParameter("posture_long", 0.1, 3.0, "effective size of the long-range SAM family"),
     FittedParameter("posture_medium", 0.1, 3.0, "effective size of the medium-range SAM family"),
     FittedParameter("posture_short", 0.1, 3.0, "effective size of guns, fire groups, drones"),
+    # issue 23 item 2: the low-cost layers tasked with the raid (prior box holds 0, the fixed
+    # layer of before; above 1 would task more than in proportion, which no source suggests)
+    FittedParameter(
+        "tasking_beta",
+        -0.25,
+        1.25,
+        "low-cost layers' size grows as (drones launched / 100) ** tasking_beta",
+    ),
+    # issue 23 item 4: missiles locationally lost. No public in-flight loss rate (catalog
+    # notes, source sofrep-2022-missile-failure: US officials, March 2022, "failure rates up to
+    # 60%" for some Russian precision-guided missiles, launch failures and duds included, so an
+    # upper bound). In Oct 2015 at least 4 of 26 Kalibr missiles fired from the Caspian at Syria
+    # came down in Iran (US officials to CNN, relayed e.g. by
+    # http://www.awrm.net/forums/ubbthreads.php?Number=158784): ~15% on a ~1.7 h flight, ~0.1/h.
+    # Boxes: 0-0.3/h (3x that) for cruise; 0-0.5 per flight for ballistic, wide enough for the
+    # shipped reports' 16% of ballistic neutralised that were lost (assumption, to calibrate).
+    FittedParameter(
+        "loss_cruise", 0.0, 0.3, "cruise missiles' chance per hour of falling or spoofing"
+    ),
+    FittedParameter(
+        "fail_ballistic", 0.0, 0.5, "ballistic missiles' chance per flight of failing/spoofing"
+    ),
 )
 NAMES = tuple(p.name for p in PARAMETERS)
+# The raid size at which the tasked low-cost layers have the laydown's size (posture_short): a
+# typical night of 2024-2025 in the shipped reports (median ~90 Shahed-type drones a night
+# from 2024-07 to 2025-06), rounded.
+TASKING_REFERENCE_DRONES = 100.0
+
+
+def tasking_factor(drones: float | np.ndarray, beta: float) -> np.ndarray:
+    """(drones / TASKING_REFERENCE_DRONES) ** beta: the low-cost layers' tasked size factor.
+
+    A night without drones counts as one drone (the layers still stand, at their smallest).
+    """
+    d = np.maximum(np.asarray(drones, dtype=float), 1.0)
+    return np.asarray((d / TASKING_REFERENCE_DRONES) ** beta)
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,10 +184,20 @@ class NightEngine:
         for k, name in enumerate(REPORT_CLASSES):
             for cls in THREATS_OF_REPORT_CLASS[name]:
                 self._report_class[c.threat_class == cls.position] = k
+        # each threat's mean flight time over the route sets (launch to impact), > 0
+        self._flight_s = np.maximum(np.asarray(self.geometry.flight_s).mean(axis=0), 1.0)
 
     def unit_posture(self, theta: dict[str, float]) -> np.ndarray:
-        """(n_units,) effective size of each unit's family (1 for allied units)."""
+        """(n_units,) effective size of each unit's family (1 for allied units).
+
+        The short family (the low-cost layers) is tasked with the night's drones:
+        ``posture_short`` × :func:`tasking_factor` (``tasking_beta``, 0 when absent).
+        """
         sizes = np.array([*(theta[f"posture_{f}"] for f in FAMILIES), 1.0])
+        short = FAMILIES.index("short")
+        sizes[short] *= float(
+            tasking_factor(self.composition.drone, theta.get("tasking_beta", 0.0))
+        )
         return np.asarray(sizes[self.families])
 
     def compiled_for(self, theta: dict[str, float]) -> CompiledScenario:
@@ -151,8 +213,16 @@ class NightEngine:
         n_decoys = round(theta["decoy_share"] * self._decoy_order.size)
         threat_class[self._decoy_order[:n_decoys]] = ThreatClass.DECOY.position
         capacity = np.maximum(self.unit_posture(theta), 1.0)
+        # a tasked low-cost unit above size 1 stands for that many co-located units, each
+        # engaging a passing threat on its own: kill probability 1 - (1 - pk) ** size (their
+        # fields of fire, not only their rounds, are what limits guns and interceptor drones)
+        short = self.families == FAMILIES.index("short")
+        pk = np.array(c.unit_pk)
+        pk[short] = np.minimum(1.0 - (1.0 - pk[short]) ** capacity[short, None], PK_MAX)
         return dataclasses.replace(
             c,
+            unit_pk=readonly(pk),
+            threat_loss_rate_per_s=readonly(self._missile_loss_rates(c, theta)),
             unit_channels=readonly(
                 np.ceil(c.unit_channels * capacity).astype(c.unit_channels.dtype)
             ),
@@ -164,6 +234,22 @@ class NightEngine:
             ),
             threat_class=readonly(threat_class),
         )
+
+    def _missile_loss_rates(self, c: CompiledScenario, theta: dict[str, float]) -> np.ndarray:
+        """Per-threat hazard of falling (1/s): the catalog's, plus the missiles' fitted losses.
+
+        Cruise: ``loss_cruise`` per hour of flight. Ballistic: ``fail_ballistic`` per flight,
+        spread over each missile's mean flight time on this night's routes, so that alone it
+        brings down that share of the missiles (fewer once some are intercepted first).
+        """
+        rate = np.array(c.threat_loss_rate_per_s, dtype=np.float64)
+        cruise = self._report_class == REPORT_CLASSES.index("cruise")
+        rate[cruise] += theta.get("loss_cruise", 0.0) / 3600.0
+        fail = min(theta.get("fail_ballistic", 0.0), 0.999)
+        if fail > 0:
+            ballistic = self._report_class == REPORT_CLASSES.index("ballistic")
+            rate[ballistic] += -np.log1p(-fail) / self._flight_s[ballistic]
+        return rate
 
     def simulate(self, theta: dict[str, float], replications: int, seed: int) -> NightOutcome:
         """Simulate ``replications`` nights under ``theta``; common random numbers by ``seed``."""

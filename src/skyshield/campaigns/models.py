@@ -103,6 +103,10 @@ class NightModel(FrozenModel):
     posture_long: Real = Field(default=1.0, gt=0.0, le=10.0)
     posture_medium: Real = Field(default=1.0, gt=0.0, le=10.0)
     posture_short: Real = Field(default=1.0, gt=0.0, le=10.0)
+    # issue 23: the low-cost layers tasked with the raid (0: fixed) and missiles lost
+    tasking_beta: Real = Field(default=0.0, ge=-1.0, le=3.0)
+    loss_cruise: Real = Field(default=0.0, ge=0.0, le=10.0)
+    fail_ballistic: Real = Field(default=0.0, ge=0.0, le=0.99)
 
 
 class Allies(FrozenModel):
