@@ -75,10 +75,10 @@ def test_validate_surrogate__emulator_error_on_unseen_compositions(
     table = validate_surrogate(small_design, SMALL_REPLICATIONS).set_index(["class", "quantity"])
     for key in (("drone", "destroyed"), ("drone", "lost")):
         assert table.loc[key, "rmse"] < 0.8 * table.loc[key, "spread"], table
-    # ballistic shares hang on which targets 1-4 missiles go to: 16 compositions only just
-    # beat a constant guess (the full design's RMSE is ~0.55 of the spread, README)
+    # ballistic shares hang on which targets 1-4 missiles go to: 48 compositions beat a
+    # constant guess by a quarter (0.74 of the spread measured)
     key = ("ballistic", "destroyed")
-    assert table.loc[key, "rmse"] < table.loc[key, "spread"], table
+    assert table.loc[key, "rmse"] < 0.9 * table.loc[key, "spread"], table
     assert (table["engine_se"] >= 0).all()
 
 

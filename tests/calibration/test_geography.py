@@ -215,7 +215,13 @@ def test_surrogate__reads_geography_when_fitted_with_it(rng: np.random.Generator
 def test_engine__ballistic_targets_under_patriot_cover_are_neutralised_more() -> None:
     """Item 4: the mixture comes from geography. Six Iskander-M from Kursk at Kyiv (Patriots,
     in the laydown) are neutralised more often than six at Poltava (a Buk only)."""
-    theta = {p.name: 1.0 for p in PARAMETERS} | {"decoy_share": 0.0, "ew": 0.0}
+    theta = {p.name: 1.0 for p in PARAMETERS} | {
+        "decoy_share": 0.0,
+        "ew": 0.0,
+        "tasking_beta": 0.0,
+        "loss_cruise": 0.0,
+        "fail_ballistic": 0.0,  # 1.0 would bring every missile down on its own
+    }
     share = {}
     for name, point in (("Kyiv", (30.5238, 50.45466)), ("Poltava", (34.55367, 49.58925))):
         geography = NightGeography(
@@ -238,7 +244,9 @@ def test_ballistic_cover__groups_nights_by_their_targets() -> None:
         nights[1]: NightGeography(targets={"ballistic": (KHERSON,)}),
         nights[3]: NightGeography(targets={"ballistic": (KHERSON,)}),  # no ballistic launched
     }
-    table = ballistic_cover(data, geographies, Surrogate(np.zeros((3, 2, 91))), np.ones(8))
+    theta = np.ones(len(NAMES))
+    zero = Surrogate(np.zeros((3, 2, _features(data.counts, np.tile(theta, (4, 1))).shape[1])))
+    table = ballistic_cover(data, geographies, zero, theta)
     rows = {r["cover"]: r for r in table.to_dict(orient="records")}
     assert set(rows) == {"covered", "not covered", "not located"}
     assert (rows["covered"]["nights"], rows["covered"]["reported"]) == (1, 0.5)
