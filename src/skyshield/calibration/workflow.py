@@ -158,6 +158,10 @@ def backtest(
     the ``window_days`` before (older nights weighed down by ``half_lives``) and predicts the
     nights up to the next refit (:mod:`skyshield.calibration.backtest`).
 
+    The validation and test periods of the protocol are
+    :data:`~skyshield.calibration.settings.VALIDATION_PERIOD` and
+    :data:`~skyshield.calibration.settings.TEST_PERIOD`; the defaults were chosen on the first.
+
     Parameters
     ----------
     train_until : the first test night (``YYYY-MM-DD`` or a date)
@@ -179,10 +183,6 @@ def backtest(
         or one number for all), with ``drift="state"``
     engine_term : False: the offset moves a constant share per class instead of the engine's
         (to see what the engine adds)
-
-    The validation and test periods of the protocol are
-    :data:`~skyshield.calibration.settings.VALIDATION_PERIOD` and
-    :data:`~skyshield.calibration.settings.TEST_PERIOD`; the defaults were chosen on the first.
 
     Examples
     --------
