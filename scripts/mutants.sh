@@ -148,13 +148,18 @@ run grid-longitude-too-narrow src/skyshield/engine/reach.py "                dlo
 run running-max-walks-back-too-little src/skyshield/engine/firetime.py "            if time_s[back + 1] + _SLACK_S < best:" "            if time_s[back + 1] + _SLACK_S < best + 600.0:" tests/engine/test_reach.py
 # issue #22 item 1: air patrols (sortie timelines, presence, weapon choice, one engagement per aircraft)
 run sortie-transit-ignored src/skyshield/engine/air.py "        on = takeoff + transit" "        on = takeoff" tests/engine/test_air.py -k sortie_plan
-run station-start-ignored src/skyshield/engine/kernel.py "                if s * dt < inp.unit_on_s[u]:
+run station-start-ignored src/skyshield/engine/kernel.py "                if s * dt < on_at[u]:
                     continue" "                if False:
                     continue" tests/engine/test_air.py -k "presence or on_station"
-run station-end-ignored src/skyshield/engine/kernel.py "                    or s * dt >= inp.unit_off_s[u]" "                    or False" tests/engine/test_air.py -k "presence or on_station"
+run station-end-ignored src/skyshield/engine/kernel.py "                    or s * dt >= off_at[u]" "                    or False" tests/engine/test_air.py -k "presence or on_station"
 run weapon-choice-inverted src/skyshield/engine/kernel.py "        return cost_a < cost_b or (cost_a == cost_b and pk_a > pk_b)" "        return cost_a > cost_b or (cost_a == cost_b and pk_a > pk_b)" tests/engine/test_air.py -k weapon_choice
 run channel-per-weapon-not-per-aircraft src/skyshield/engine/kernel.py "            free[plat[u]] = inp.unit_channels[u]" "            free[plat[u]] += inp.unit_channels[u]" tests/engine/test_air.py -k one_engagement
 # issue #22: an air patrol operating under its host fires under the host's rules
 run patrol-host-rules-ignored src/skyshield/engine/compile.py "            + [nation_pos[n] for n in air.unit_rules_nation]," "            + [nation_pos[n] for n in air.unit_nation]," tests/engine/test_air.py -k host
 run run-json-air-patrols-dropped src/skyshield/results.py '"air_patrols": [] if self.air_patrols is None else records(self.air_patrols),' '"air_patrols": [],' tests/test_schemas.py -k air_patrols
 run guns-allowed-ignored src/skyshield/engine/air.py "                    allowed = guns_allowed or not weapon.gun  # the rules may bar guns" "                    allowed = True" tests/engine/test_air.py -k guns
+# issue #22 item 1: quick reaction alert (scramble on the first track, after the scramble delay)
+run scramble-delay-ignored src/skyshield/engine/air.py "    first = patrol.scramble_delay_min if patrol.on_alert else patrol.first_takeoff_min" "    first = 0.0 if patrol.on_alert else patrol.first_takeoff_min" tests/engine/test_air.py -k scramble
+run scramble-alert-at-raid-start src/skyshield/engine/kernel.py "            on_at[u] += alert_s[g]
+            off_at[u] += alert_s[g]" "            on_at[u] += 0.0
+            off_at[u] += 0.0" tests/engine/test_air.py -k scramble

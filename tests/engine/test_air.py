@@ -259,3 +259,45 @@ def test_air_patrol__guns_fire_only_where_the_rules_allow(guns_allowed: bool) ->
     gun_shots = int(gun[raw.shot_unit].sum())
     assert (gun_shots > 0) == guns_allowed, gun_shots
     assert raw.shot_unit.size > gun_shots  # the missiles still fire
+
+
+def test_scramble__hand_computed_timeline_from_the_first_track() -> None:
+    """A pair on quick reaction alert, in both engines.
+
+    The big-eye sensor tracks each drone from its launch; the first drone leaves at t0 = 30
+    min, so the alert is raised at t0. Scramble delay d = 10 min, transit D at v = 4 D per
+    hour (15 min): on station at t0 + d + D/v = t0 + 1,500 s, never earlier; drones pass the
+    station every 5 min, so the first shot comes at the first step at or after it.
+    """
+    distance_km = (
+        float(geodesic_distance_m(BASE["lon_deg"], BASE["lat_deg"], *STATION.values())) / 1000
+    )
+    d = patrol_night(
+        on_alert=True,
+        scramble_delay_min=10,
+        transit_speed_kmh=4 * distance_km,
+        sorties=1,
+        time_on_station_min=120,
+    )
+    d["raid"]["waves"][0]["launch_time_min"] = 30
+    compiled = compile_scenario(scenario(d))
+    # the sortie plan counts from the alert
+    np.testing.assert_allclose(compiled.platform_takeoff_s, [600.0, 600.0], atol=1e-6)
+    np.testing.assert_allclose(compiled.platform_on_s, [1500.0, 1500.0], atol=1e-6)
+    raw, _ = _compare(compiled, 3)
+    dt = float(compiled.time_step_s)
+    t0 = raw.launch_step.min(axis=1) * dt
+    assert t0 == pytest.approx([1800.0] * 3)
+    on = t0 + 600.0 + 900.0
+    fire_s = raw.shot_step * dt
+    assert raw.shot_rep.size > 0
+    assert (fire_s >= on[raw.shot_rep] - 1e-9).all()
+    assert (fire_s < on[raw.shot_rep] + 120 * 60).all()  # and leaves at Bingo fuel
+    for rep in range(3):
+        first = fire_s[raw.shot_rep == rep].min()
+        assert first == pytest.approx(math.ceil(on[rep] / dt - 1e-9) * dt), rep
+
+
+def test_scramble__first_takeoff_with_alert_is_refused() -> None:
+    with pytest.raises(ValueError, match="first_takeoff_min"):
+        scenario(patrol_night(on_alert=True, first_takeoff_min=10))

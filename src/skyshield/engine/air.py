@@ -19,6 +19,14 @@ of km of reach); fighters fire on network tracks (their own radar is not a netwo
 
 Airborne early warning is a network sensor at its orbit centre at its orbit altitude (the
 radar horizon grows with the height), present the whole night.
+
+A patrol ``on_alert`` (quick reaction alert) flies no schedule: it scrambles when its networks
+first hold a track on any threat still flying, at the first step of the event loop's grid at
+or after that track (``alert``, raid time, different every night). Its sortie ``j`` takes off
+``scramble_delay + j × interval`` after the alert, then transits as above; its platforms'
+times here are relative to the alert (``platform_alert`` names the patrol's alert group) and
+the engines add each night's alert time. A night whose networks never track anything keeps
+the aircraft on the ground.
 """
 
 from __future__ import annotations
@@ -57,7 +65,10 @@ class Sortie:
 
 
 def sortie_plan(patrol: AirPatrol, catalog: Catalog) -> list[Sortie]:
-    """List the sorties of ``patrol`` (each flown by ``patrol.aircraft`` aircraft)."""
+    """List the sorties of ``patrol`` (each flown by ``patrol.aircraft`` aircraft).
+
+    A patrol on alert: times after its alert, not after the raid start.
+    """
     plane = catalog.aircraft_type(patrol.aircraft_type)
     speed = (
         plane.cruise_speed_mps
@@ -82,8 +93,10 @@ def sortie_plan(patrol: AirPatrol, catalog: Catalog) -> list[Sortie]:
         station if patrol.sortie_interval_min is None else patrol.sortie_interval_min * MIN_TO_S
     )
     sorties = []
+    # an alert patrol's times count from its alert (raid time, per night: module docstring)
+    first = patrol.scramble_delay_min if patrol.on_alert else patrol.first_takeoff_min
     for j in range(patrol.sorties):
-        takeoff = patrol.first_takeoff_min * MIN_TO_S + j * interval
+        takeoff = first * MIN_TO_S + j * interval
         on = takeoff + transit
         sorties.append(Sortie(takeoff, on, on + station, on + station + transit))
     return sorties
@@ -141,6 +154,10 @@ class AirRows:
     sensor_range_m: list[float] = field(default_factory=list)
     sensor_reference_rcs_m2: list[float] = field(default_factory=list)
     sensor_networks: list[tuple[str, ...]] = field(default_factory=list)
+    # quick reaction alert: per platform its alert group (-1: scheduled), per group the
+    # networks whose first track raises it
+    platform_alert: list[int] = field(default_factory=list)
+    alert_networks: list[tuple[str, ...]] = field(default_factory=list)
 
 
 def air_rows(scenario: Scenario, catalog: Catalog) -> AirRows:
@@ -157,6 +174,9 @@ def air_rows(scenario: Scenario, catalog: Catalog) -> AirRows:
         commit = patrol.station.commit_radius_km * KM_TO_M
         rules = scenario.nations.get(patrol.operates_under or patrol.nation)
         guns_allowed = rules is None or rules.roe.guns_allowed
+        alert = len(rows.alert_networks) if patrol.on_alert else -1
+        if patrol.on_alert:
+            rows.alert_networks.append(patrol.networks)
         for j, sortie in enumerate(sortie_plan(patrol, catalog)):
             for a in range(patrol.aircraft):
                 platform = len(rows.platform_ids)
@@ -166,6 +186,7 @@ def air_rows(scenario: Scenario, catalog: Catalog) -> AirRows:
                 rows.platform_on_s.append(sortie.on_s)
                 rows.platform_off_s.append(sortie.off_s)
                 rows.platform_landing_s.append(sortie.landing_s)
+                rows.platform_alert.append(alert)
                 for key, rounds in patrol.loadout.items():
                     weapon = catalog.weapon(key)
                     reach = commit + weapon.max_range_m

@@ -146,6 +146,12 @@ class CompiledScenario:
     platform_off_s: np.ndarray  # (n_aircraft_sorties,) float64
     platform_landing_s: np.ndarray  # (n_aircraft_sorties,) float64
     patrol_ids: tuple[str, ...]
+    # quick reaction alert (appended; skyshield.engine.air): an alert unit's unit_on_s and
+    # unit_off_s (and its platform's times) count from its group's alert, raised each night at
+    # the first step its networks hold a track on a threat still flying
+    unit_alert: np.ndarray  # (n_units,) int64: alert group, -1 = scheduled or ground
+    alert_networks: np.ndarray  # (n_alert_groups, n_networks) bool
+    platform_alert: np.ndarray  # (n_aircraft_sorties,) int64: alert group, -1 = scheduled
 
     @property
     def n_threats(self) -> int:

@@ -21,7 +21,8 @@ an engagement resolves, a reload completes. Every visited step, in this order:
    (``unit_on_s <= s dt < unit_off_s``, raid time); the rows of one aircraft share its one
    channel; among an aircraft's rows able to take a threat at this step only the weapon the
    choice rule prefers (cheapest adequate, else best Pk) is a candidate. An aircraft coming
-   on station is an event;
+   on station is an event. A patrol on alert has its times counted from its alert, the first
+   global step of the night its networks hold a track on a threat still flying;
 4. a unit fires its doctrine's rounds per engagement (one for shoot-look-shoot); round ``m`` at a
    threat hits when that threat's ``m``-th pre-drawn uniform is below the unit's kill probability.
 
@@ -120,6 +121,11 @@ class KernelInputs(NamedTuple):
     unit_platform: np.ndarray  # (n_units,) int64: units of one platform share its channels
     unit_adequate_pk: np.ndarray  # (n_units,) float64: weapon choice threshold
     unit_cost_usd: np.ndarray  # (n_units,) float64
+    # quick reaction alert (appended; skyshield.engine.air): an alert unit's on/off times
+    # count from its group's alert, the first step of the night its networks hold a track on
+    # a threat still flying
+    unit_alert: np.ndarray  # (n_units,) int64: alert group, -1 = times are raid times
+    alert_track_s: np.ndarray  # (n_realizations, n_alert_groups, n_threats) float64: after launch
 
 
 class KernelOutputs(NamedTuple):
@@ -241,6 +247,38 @@ def _choose_weapons(
 
 
 @njit(cache=True, nogil=True)
+def _presence_s(
+    inp: KernelInputs, rep: int, n_alert: int, lost_s: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """(on, off) per unit in raid time for replication ``rep`` (quick reaction alert).
+
+    A group's alert is the first global step at which its networks hold a track on a threat
+    that has not yet come down (EW or fall; ``lost_s``); inf when none. An alert unit's times
+    are relative to it (an alert never raised keeps the aircraft on the ground).
+    """
+    on_at = inp.unit_on_s.copy()
+    off_at = inp.unit_off_s.copy()
+    if n_alert == 0:
+        return on_at, off_at
+    dt = inp.time_step_s
+    alert_s = np.full(n_alert, np.inf)
+    for g in range(n_alert):
+        for i in range(inp.launch_step.shape[1]):
+            track = inp.alert_track_s[inp.realization[rep, i], g, i]
+            if not np.isfinite(track):
+                continue
+            k = _first_step_at(track, dt)
+            if k * dt < lost_s[i]:
+                alert_s[g] = min(alert_s[g], (inp.launch_step[rep, i] + k) * dt)
+    for u in range(on_at.shape[0]):
+        g = inp.unit_alert[u]
+        if g >= 0:
+            on_at[u] += alert_s[g]
+            off_at[u] += alert_s[g]
+    return on_at, off_at
+
+
+@njit(cache=True, nogil=True)
 def simulate_block(inp: KernelInputs) -> KernelOutputs:
     """Simulate a block of replications; see the module docstring for the rules."""
     n_reps, n_threats = inp.launch_step.shape
@@ -259,6 +297,7 @@ def simulate_block(inp: KernelInputs) -> KernelOutputs:
     shot_hit = np.empty(inp.shot_capacity, dtype=np.bool_)
     n_shots = 0
     on_later = np.flatnonzero(np.isfinite(inp.unit_on_s))  # units with a presence interval
+    n_alert = inp.alert_track_s.shape[1]
 
     for rep in range(n_reps):
         launch = inp.launch_step[rep]
@@ -281,6 +320,7 @@ def simulate_block(inp: KernelInputs) -> KernelOutputs:
             flight[i] = inp.flight_s[r, i]
             lost_s[i] = min(inp.ew_lost_s[rep, i], inp.fall_s[rep, i])  # EW loss or fall
             n_windows += inp.threat_window_end[r, i] - inp.threat_window_start[r, i]
+        on_at, off_at = _presence_s(inp, rep, n_alert, lost_s)  # raid time, this night
         win = np.empty(n_windows, dtype=np.int64)
         win_threat = np.empty(n_windows, dtype=np.int64)
         gstart = np.empty(n_windows, dtype=np.int64)
@@ -359,13 +399,13 @@ def simulate_block(inp: KernelInputs) -> KernelOutputs:
                     or k * dt >= lost_s[i]
                     or stock[u] == 0
                     or _decoy_off_limits(inp, rep, i, u, w)
-                    or s * dt >= inp.unit_off_s[u]
+                    or s * dt >= off_at[u]
                 ):
                     n_active -= 1
                     active[q] = active[n_active]
                     continue
                 q += 1
-                if s * dt < inp.unit_on_s[u]:
+                if s * dt < on_at[u]:
                     continue  # not on station yet (an event: see the step advance)
                 if (
                     pending[i] >= 0
@@ -471,8 +511,8 @@ def simulate_block(inp: KernelInputs) -> KernelOutputs:
             if n_active > 0:  # an aircraft coming on station may take an open window
                 for q in range(on_later.shape[0]):
                     u = int(on_later[q])
-                    if s * dt < inp.unit_on_s[u]:
-                        nxt = min(nxt, _first_step_at(inp.unit_on_s[u], dt))
+                    if s * dt < on_at[u] < np.inf:
+                        nxt = min(nxt, _first_step_at(on_at[u], dt))
             if nxt == np.iinfo(np.int64).max:
                 break
             s = max(s + 1, nxt)

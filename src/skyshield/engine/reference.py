@@ -509,6 +509,8 @@ def simulate_reference(
         reload_at = [-1] * c.n_units
         used_outside = [0] * len(c.nation_codes)
         end = max(launch[i] + last[i] for i in range(n)) + 1
+        # quick reaction alert: each group's alert (raid time), raised below; presence then
+        alert_s = [math.inf] * c.alert_networks.shape[0]
         for s in range(min(launch), end + 1):
             for i in range(n):  # sensors: networks pick up tracks
                 k = s - launch[i]
@@ -517,6 +519,9 @@ def simulate_reference(
                         nets = c.sensor_networks[sensor]
                         if np.isinf(track[nets, i]).any() and rule[i].detects(sensor, i, k):
                             track[nets, i] = np.minimum(track[nets, i], k * dt)
+                            for g, group in enumerate(c.alert_networks):
+                                if (group & nets).any() and k * dt < lost_s[i]:
+                                    alert_s[g] = min(alert_s[g], s * dt)
             for i, (step, u, hit, tau) in list(pending.items()):  # 1. resolve
                 if step <= s:
                     free[plat[u]] += 1
@@ -548,8 +553,9 @@ def simulate_reference(
                 for u in range(c.n_units):
                     if free[plat[u]] <= 0 or ready[u] <= 0 or stock[u] <= held_back[u]:
                         continue
-                    if not c.unit_on_s[u] <= s * dt < c.unit_off_s[u]:
-                        continue  # its aircraft is not on station
+                    shift = 0.0 if c.unit_alert[u] < 0 else alert_s[int(c.unit_alert[u])]
+                    if not c.unit_on_s[u] + shift <= s * dt < c.unit_off_s[u] + shift:
+                        continue  # its aircraft is not on station (an alert one: since its alert)
                     unit_track = float(track[c.unit_networks[u], i].min(initial=np.inf))
                     recognised = bool(
                         draws.discrimination_u[row, i] < c.unit_decoy_discrimination[u]

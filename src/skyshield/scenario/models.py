@@ -354,6 +354,32 @@ class AirPatrol(FrozenModel):
     )
     networks: tuple[Name, ...] = Field(min_length=1)
     label: str = "notional position"
+    # issue #22: quick reaction alert (scramble on the first track)
+    on_alert: bool = Field(
+        default=False,
+        description="Wait on ground alert instead of flying a schedule: the patrol scrambles "
+        "when its networks first hold a track on any threat (at that step), sortie j taking "
+        "off `scramble_delay_min + j * sortie_interval_min` after it; `first_takeoff_min` "
+        "must then be 0.",
+    )
+    scramble_delay_min: Real = Field(
+        default=15.0,
+        ge=0.0,
+        le=1440.0,
+        allow_inf_nan=False,
+        description="Minutes from the alert to take-off. Default 15: NATO Quick Reaction "
+        "Alert readiness state RS-15, airborne within 15 minutes of the order (sources "
+        "wp-2023-nato-qra-rs15, dvids-nd-portugal-qra).",
+    )
+
+    @model_validator(mode="after")
+    def _alert_or_schedule(self) -> Self:
+        if self.on_alert and self.first_takeoff_min != 0:
+            raise ValueError(
+                "an air patrol on alert takes off `scramble_delay_min` after the alert; "
+                "`first_takeoff_min` must be 0 (it is for scheduled patrols)"
+            )
+        return self
 
 
 class AirborneSensor(FrozenModel):
