@@ -301,3 +301,50 @@ def test_scramble__hand_computed_timeline_from_the_first_track() -> None:
 def test_scramble__first_takeoff_with_alert_is_refused() -> None:
     with pytest.raises(ValueError, match="first_takeoff_min"):
         scenario(patrol_night(on_alert=True, first_takeoff_min=10))
+
+
+def _aew(**kw: Any) -> dict[str, Any]:
+    sensor: dict[str, Any] = {
+        "id": "aew",
+        "nation": "UA",
+        "aircraft_type": "saab-340-aew",
+        "position": {"lon_deg": 30.5, "lat_deg": 50.4},
+        "networks": ["ua"],
+    }
+    sensor.update(kw)
+    return sensor
+
+
+def test_aew_orbit__tracks_only_while_on_station_in_both_engines() -> None:
+    """An AEW orbit on station 20-50 min after the raid start, nothing else on the network.
+
+    It flies from a base under its orbit (no transit): on station [1,200 s, 3,000 s). Drones
+    leave every 5 min from 0 to 55 min; the patrol is on station all along. No shot before
+    the orbit starts (the all-night orbit fires earlier), and a drone launched after the
+    orbit has left is never tracked, so never shot at.
+    """
+    d = patrol_night(count=12, sorties=1, time_on_station_min=600, first_takeoff_min=-30)
+    d["sensors"] = []
+    d["airborne_sensors"] = [_aew()]
+    all_night = compile_scenario(scenario(d))
+    d["airborne_sensors"] = [
+        _aew(
+            base={"lon_deg": 30.5, "lat_deg": 50.4},
+            sorties=1,
+            first_takeoff_min=20,
+            time_on_station_min=30,
+        )
+    ]
+    compiled = compile_scenario(scenario(d))
+    np.testing.assert_allclose(compiled.orbit_on_s, [1200.0], atol=1e-6)
+    np.testing.assert_allclose(compiled.orbit_off_s, [3000.0], atol=1e-6)
+    raw, _ = _compare(compiled, 3)
+    dt = float(compiled.time_step_s)
+    fire_s = raw.shot_step * dt
+    assert raw.shot_rep.size > 0
+    assert (fire_s >= 1200.0).all()
+    launch_s = raw.launch_step[raw.shot_rep, raw.shot_threat] * dt
+    assert (launch_s < 3000.0).all()
+    assert (raw.launch_step * dt >= 3000.0).any()  # such drones exist
+    earlier = prepare(all_night, seed=3, n_reps=3).fast()
+    assert (earlier.shot_step * dt < 1200.0).any()

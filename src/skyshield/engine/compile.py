@@ -385,4 +385,10 @@ def compile_scenario(scenario: Scenario, catalog: Catalog | None = None) -> Comp
             )
         ),
         platform_alert=_arr(air.platform_alert, np.int64),
+        orbit_sensor=_arr(
+            [len(sensors) + len(units) + len(air.unit_ids) + k for k in air.orbit_sensor],
+            np.int64,
+        ),
+        orbit_on_s=_arr(air.orbit_on_s, np.float64),
+        orbit_off_s=_arr(air.orbit_off_s, np.float64),
     )

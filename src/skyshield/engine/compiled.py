@@ -152,6 +152,11 @@ class CompiledScenario:
     unit_alert: np.ndarray  # (n_units,) int64: alert group, -1 = scheduled or ground
     alert_networks: np.ndarray  # (n_alert_groups, n_networks) bool
     platform_alert: np.ndarray  # (n_aircraft_sorties,) int64: alert group, -1 = scheduled
+    # airborne sensors' on-station orbits (appended; skyshield.engine.aew): a sensor listed
+    # here detects only while on station, raid time [on, off); others always
+    orbit_sensor: np.ndarray  # (n_orbits,) int64: index in sensor_*
+    orbit_on_s: np.ndarray  # (n_orbits,) float64
+    orbit_off_s: np.ndarray  # (n_orbits,) float64
 
     @property
     def n_threats(self) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from skyshield.catalog import ThreatClass
+from skyshield.engine.aew import aew_inputs
 from skyshield.engine.compiled import CompiledScenario
 from skyshield.engine.draws import ReplicationDraws
 from skyshield.engine.ew import ew_loss_times_s
@@ -145,6 +146,8 @@ def kernel_inputs(
         unit_cost_usd=compiled.unit_cost_usd,
         unit_alert=compiled.unit_alert,
         alert_track_s=alert_track_times_s(compiled, geometry),
+        alert_networks=np.ascontiguousarray(compiled.alert_networks, dtype=bool),
+        aew=aew_inputs(compiled, geometry.pieces if compiled.orbit_sensor.size else ()),
     )
 
 

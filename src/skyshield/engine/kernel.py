@@ -45,6 +45,7 @@ from typing import NamedTuple
 import numpy as np
 from numba import njit
 
+from skyshield.engine.aew import AewInputs
 from skyshield.engine.intercept import intercept_one
 
 __all__ = ["KernelInputs", "KernelOutputs", "simulate_block"]
@@ -126,6 +127,9 @@ class KernelInputs(NamedTuple):
     # a threat still flying
     unit_alert: np.ndarray  # (n_units,) int64: alert group, -1 = times are raid times
     alert_track_s: np.ndarray  # (n_realizations, n_alert_groups, n_threats) float64: after launch
+    alert_networks: np.ndarray  # (n_alert_groups, n_networks) bool
+    # airborne sensors with on-station orbits (appended; skyshield.engine.aew)
+    aew: AewInputs
 
 
 class KernelOutputs(NamedTuple):
@@ -247,8 +251,56 @@ def _choose_weapons(
 
 
 @njit(cache=True, nogil=True)
+def _night_tracks(inp: KernelInputs, rep: int) -> np.ndarray:
+    """(n_networks, n_threats) first tracks this night with orbiting sensors (:mod:`.aew`).
+
+    A (0, 0) array when the scenario has none (every track is then the route set's). An
+    orbiting sensor's detection interval counts from its first point on station, raid time
+    ``[on, off)`` of one of its orbits.
+    """
+    a = inp.aew
+    if a.fixed_track_s.shape[0] == 0:
+        return np.zeros((0, 0))
+    n_net, n_threats = a.fixed_track_s.shape[1], a.fixed_track_s.shape[2]
+    dt = inp.time_step_s
+    track = np.empty((n_net, n_threats))
+    for i in range(n_threats):
+        r = inp.realization[rep, i]
+        for net in range(n_net):
+            track[net, i] = a.fixed_track_s[r, net, i]
+        launch_s = inp.launch_step[rep, i] * dt
+        for j in range(a.networks.shape[0]):
+            first = np.inf
+            for q in range(a.start[r, j, i], a.end[r, j, i]):
+                for o in range(a.orbit_start[j], a.orbit_end[j]):
+                    on = a.orbit_on_s[o] - launch_s  # the orbit in the threat's time
+                    off = a.orbit_off_s[o] - launch_s
+                    lo = max(a.lo[q], on)
+                    if lo <= a.hi[q] and lo < off:
+                        first = min(first, lo)
+            if first < np.inf:
+                for net in range(n_net):
+                    if a.networks[j, net]:
+                        track[net, i] = min(track[net, i], first)
+    return track
+
+
+@njit(cache=True, nogil=True)
+def _authorized_step(inp: KernelInputs, track: np.ndarray, u: int, i: int) -> int:
+    """First fire step (after launch) unit ``u`` may fire at ``i`` after this night's track."""
+    first = np.inf
+    for net in range(track.shape[0]):
+        if inp.aew.unit_networks[u, net]:
+            first = min(first, track[net, i])
+    if first == np.inf:
+        return np.iinfo(np.int64).max
+    cleared = first + inp.aew.unit_track_offset_s[u]
+    return max(int(np.ceil(cleared / inp.time_step_s - _GRID_EPS)), 0)
+
+
+@njit(cache=True, nogil=True)
 def _presence_s(
-    inp: KernelInputs, rep: int, n_alert: int, lost_s: np.ndarray
+    inp: KernelInputs, rep: int, n_alert: int, lost_s: np.ndarray, night_track: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
     """(on, off) per unit in raid time for replication ``rep`` (quick reaction alert).
 
@@ -264,7 +316,13 @@ def _presence_s(
     alert_s = np.full(n_alert, np.inf)
     for g in range(n_alert):
         for i in range(inp.launch_step.shape[1]):
-            track = inp.alert_track_s[inp.realization[rep, i], g, i]
+            if night_track.shape[0] > 0:  # orbiting sensors: this night's tracks
+                track = np.inf
+                for net in range(night_track.shape[0]):
+                    if inp.alert_networks[g, net]:
+                        track = min(track, night_track[net, i])
+            else:
+                track = inp.alert_track_s[inp.realization[rep, i], g, i]
             if not np.isfinite(track):
                 continue
             k = _first_step_at(track, dt)
@@ -320,7 +378,8 @@ def simulate_block(inp: KernelInputs) -> KernelOutputs:
             flight[i] = inp.flight_s[r, i]
             lost_s[i] = min(inp.ew_lost_s[rep, i], inp.fall_s[rep, i])  # EW loss or fall
             n_windows += inp.threat_window_end[r, i] - inp.threat_window_start[r, i]
-        on_at, off_at = _presence_s(inp, rep, n_alert, lost_s)  # raid time, this night
+        track = _night_tracks(inp, rep)  # orbiting sensors: this night's network tracks
+        on_at, off_at = _presence_s(inp, rep, n_alert, lost_s, track)  # raid time, this night
         win = np.empty(n_windows, dtype=np.int64)
         win_threat = np.empty(n_windows, dtype=np.int64)
         gstart = np.empty(n_windows, dtype=np.int64)
@@ -328,11 +387,17 @@ def simulate_block(inp: KernelInputs) -> KernelOutputs:
         for i in range(n_threats):
             r = inp.realization[rep, i]
             for w in range(inp.threat_window_start[r, i], inp.threat_window_end[r, i]):
+                k0 = inp.window_k0[w]
+                if track.shape[0] > 0:  # orbiting sensors: no earlier than this night allows
+                    k0 = max(k0, _authorized_step(inp, track, inp.window_unit[w], i))
+                    if k0 >= inp.window_k1[w]:
+                        continue
                 win[c] = w
                 win_threat[c] = i
-                gstart[c] = launch[i] + inp.window_k0[w]
+                gstart[c] = launch[i] + k0
                 c += 1
-        order = np.argsort(gstart, kind="mergesort")
+        n_windows = c
+        order = np.argsort(gstart[:n_windows], kind="mergesort")
         # unit state
         plat = inp.unit_platform
         free = np.zeros(plat.max() + 1 if n_units > 0 else 0, dtype=np.int64)

@@ -485,6 +485,9 @@ def simulate_reference(
         for threat_cls in range(c.unit_reserves.shape[1])
     ]
     identification = draws.identification()
+    orbits: dict[int, list[tuple[float, float]]] = {}  # airborne sensors' on-station orbits
+    for sensor, on, off in zip(c.orbit_sensor, c.orbit_on_s, c.orbit_off_s, strict=True):
+        orbits.setdefault(int(sensor), []).append((float(on), float(off)))
     fate = np.full((n_reps, n), int(Fate.IMPACTED), dtype=np.int8)
     fate_s = np.zeros((n_reps, n))
     fate_unit = np.full((n_reps, n), -1, dtype=np.int32)
@@ -517,6 +520,10 @@ def simulate_reference(
                 if 0 <= k <= last[i]:
                     for sensor in range(c.sensor_lon_deg.shape[0]):
                         nets = c.sensor_networks[sensor]
+                        if sensor in orbits and not any(
+                            on <= s * dt < off for on, off in orbits[sensor]
+                        ):
+                            continue  # an orbiting airborne sensor off station
                         if np.isinf(track[nets, i]).any() and rule[i].detects(sensor, i, k):
                             track[nets, i] = np.minimum(track[nets, i], k * dt)
                             for g, group in enumerate(c.alert_networks):

@@ -385,8 +385,10 @@ class AirPatrol(FrozenModel):
 class AirborneSensor(FrozenModel):
     """An airborne early-warning aircraft in orbit: a network radar at its orbit altitude.
 
-    Its radar and altitude come from the catalog aircraft type unless given here. It is on
-    station the whole night (an orbit kept by relieving aircraft).
+    Its radar and altitude come from the catalog aircraft type unless given here. Without
+    ``sorties`` it is on station the whole night (an orbit kept by relieving aircraft); with
+    them it flies the sortie plan of an air patrol from ``base`` (take-off, transit, time on
+    station) and its radar counts only while on station.
     """
 
     id: Name
@@ -396,6 +398,31 @@ class AirborneSensor(FrozenModel):
     altitude_m: Real | None = Field(default=None, ge=0.0, le=20000.0, allow_inf_nan=False)
     networks: tuple[Name, ...] = Field(min_length=1)
     label: str = "notional position"
+    # issue #22: on-station windows (the sortie plan of AirPatrol; None: on station all night)
+    base: Position | None = None
+    sorties: Integer | None = Field(
+        default=None,
+        ge=1,
+        le=200,
+        description="Orbits flown one after another (each by one aircraft) from `base`; "
+        "without it the orbit is kept all night.",
+    )
+    first_takeoff_min: Real = Field(default=0.0, ge=-1440.0, le=1440.0, allow_inf_nan=False)
+    sortie_interval_min: Real | None = Field(
+        default=None,
+        gt=0.0,
+        le=1440.0,
+        allow_inf_nan=False,
+        description="Minutes between take-offs (default: the time on station).",
+    )
+    time_on_station_min: Real | None = Field(default=None, gt=0.0, le=1440.0, allow_inf_nan=False)
+    transit_speed_kmh: Real | None = Field(default=None, gt=0.0, le=5000.0, allow_inf_nan=False)
+
+    @model_validator(mode="after")
+    def _plan_from_a_base(self) -> Self:
+        if self.sorties is not None and self.base is None:
+            raise ValueError("an airborne sensor flying `sorties` needs the `base` it flies from")
+        return self
 
 
 class Wave(FrozenModel):
