@@ -163,3 +163,19 @@ run scramble-delay-ignored src/skyshield/engine/air.py "    first = patrol.scram
 run scramble-alert-at-raid-start src/skyshield/engine/kernel.py "            on_at[u] += alert_s[g]
             off_at[u] += alert_s[g]" "            on_at[u] += 0.0
             off_at[u] += 0.0" tests/engine/test_air.py -k scramble
+# issue #22 item 1: airborne sensors' on-station orbits (detection only while on station)
+run aew-orbit-ignored src/skyshield/engine/kernel.py "                    lo = max(a.lo[q], on)" "                    lo = a.lo[q]" tests/engine/test_air.py -k aew_orbit
+run aew-night-authorization-ignored src/skyshield/engine/kernel.py "                    k0 = max(k0, _authorized_step(inp, track, inp.window_unit[w], i))" "                    k0 = max(k0, 0)" tests/engine/test_air.py -k aew_orbit
+run aew-orbit-ignored-by-reference src/skyshield/engine/reference.py "                            continue  # an orbiting airborne sensor off station" "                            pass" tests/engine/test_air.py -k aew_orbit
+# issue #22 item 1: weapon choice waits for a cheaper adequate weapon of the same aircraft
+run weapon-wait-ignored src/skyshield/engine/kernel.py "            if any_wait:" "            if False:" tests/engine/test_air.py -k waits_for
+run weapon-wait-cost-inverted src/skyshield/engine/kernel.py "        if inp.unit_pk[v, cls] < adequate or inp.unit_cost_usd[v] >= inp.unit_cost_usd[u]:" "        if inp.unit_pk[v, cls] < adequate or inp.unit_cost_usd[v] <= inp.unit_cost_usd[u]:" tests/engine/test_air.py -k waits_for
+run weapon-wait-ignored-by-reference src/skyshield/engine/reference.py "            return True
+    return False
+
+
+def _fall_s" "            return False
+    return False
+
+
+def _fall_s" tests/engine/test_air.py -k waits_for

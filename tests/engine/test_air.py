@@ -348,3 +348,51 @@ def test_aew_orbit__tracks_only_while_on_station_in_both_engines() -> None:
     assert (raw.launch_step * dt >= 3000.0).any()  # such drones exist
     earlier = prepare(all_night, seed=3, n_reps=3).fast()
     assert (earlier.shot_step * dt < 1200.0).any()
+
+
+@pytest.mark.parametrize("wait", [True, False])
+def test_weapon_choice__waits_for_the_cheaper_adequate_weapon(wait: bool) -> None:
+    """One drone head-on at an F-16 orbiting on its route (commit radius 0), both engines.
+
+    Reach is then the weapon's range from the orbit centre, flown at the weapon's speed. A
+    drone at speed ``vt`` heading straight at the centre can be hit at the edge ``R`` by a
+    shot fired ``(d0 - R) / vt - R / v`` after launch. AIM-120C (50 km, USD 1.0 M) opens first;
+    AIM-9X (15 km, USD 416 k, Pk 0.85 >= 0.7) later but well before impact. Waiting: the
+    first shot is an AIM-9X, fired Δ = 35 km / vt - 15 km / v9x + 50 km / v120 later than the
+    AIM-120C shot fired without the rule (hand-computed below; ± a step for the grid and the
+    drone's height).
+    """
+    from ._build import ON_ROUTE_NEAR_KYIV
+
+    def night(wait_for_cheaper: bool) -> tuple[CompiledScenario, RawOutcomes]:
+        d = patrol_night(
+            count=1,
+            sorties=1,
+            time_on_station_min=600,
+            first_takeoff_min=-60,
+            loadout={"aim-9x": 2, "aim-120c": 2},
+            station={"position": ON_ROUTE_NEAR_KYIV, "commit_radius_km": 0},
+            wait_for_cheaper_weapon=wait_for_cheaper,
+        )
+        compiled = compile_scenario(scenario(d))
+        raw, _ = _compare(compiled, 2)
+        return compiled, raw
+
+    compiled, raw = night(wait)
+    assert raw.shot_rep.size > 0
+    weapons = np.asarray(compiled.unit_system_keys)[raw.shot_unit]
+    dt = float(compiled.time_step_s)
+    first = {}
+    for rep, step, weapon in zip(raw.shot_rep, raw.shot_step, weapons, strict=True):
+        first.setdefault(int(rep), (int(step), str(weapon)))
+    assert {w for _, w in first.values()} == ({"aim-9x"} if wait else {"aim-120c"})
+    if not wait:
+        return
+    _, greedy = night(False)
+    catalog = load_catalog()
+    vt = catalog.threat("shahed-136").speed_mps
+    v9, v120 = catalog.weapon("aim-9x").speed_mps, catalog.weapon("aim-120c").speed_mps
+    delta = 35_000 / vt - 15_000 / v9 + 50_000 / v120
+    for rep, (step, _) in first.items():
+        greedy_step = int(greedy.shot_step[greedy.shot_rep == rep].min())
+        assert (step - greedy_step) * dt == pytest.approx(delta, abs=2 * dt), rep

@@ -50,6 +50,7 @@ __all__ = [
     "orbit_plan",
     "prefer_weapon",
     "sortie_plan",
+    "waits_for_cheaper",
 ]
 
 _CLASSES = tuple(ThreatClass)
@@ -152,6 +153,22 @@ def prefer_weapon(pk_a: float, cost_a: float, pk_b: float, cost_b: float, adequa
     return pk_a > pk_b or (pk_a == pk_b and cost_a < cost_b)
 
 
+def waits_for_cheaper(cost_now: float, pk_later: float, cost_later: float, adequate: float) -> bool:
+    """Whether a weapon able to engage now waits for another that can engage later.
+
+    The rule (``wait_for_cheaper_weapon``): an aircraft about to fire weapon ``now`` at a
+    threat holds fire when another weapon of its own, cheaper and adequate (kill probability
+    at least ``adequate``) and with rounds left beyond its reserve, will be able to engage
+    that threat at a later step while the aircraft is still on station (it has an engagement
+    window then: the threat is within its reach and short of its target, authorized, and of a
+    class the rules let it engage). Only the geometry and the rules decide "later": never the
+    threat's fate (a crew does not know that a drone will fall or another aircraft will be
+    free). Caps on engagements outside own airspace are not foreseen. The engines apply it
+    per step after the choice among the weapons able to engage now (:func:`prefer_weapon`).
+    """
+    return pk_later >= adequate and cost_later < cost_now
+
+
 @dataclass(slots=True)
 class AirRows:
     """Fire-unit rows, sensors and platforms from a scenario's air patrols and AEW."""
@@ -192,6 +209,7 @@ class AirRows:
     # quick reaction alert: per platform its alert group (-1: scheduled), per group the
     # networks whose first track raises it
     platform_alert: list[int] = field(default_factory=list)
+    unit_wait_cheaper: list[bool] = field(default_factory=list)  # :func:`waits_for_cheaper`
     alert_networks: list[tuple[str, ...]] = field(default_factory=list)
     # airborne sensors' on-station orbits (raid time): sensor (index among airborne_sensors),
     # on, off; a sensor without any is on station all night
@@ -260,6 +278,7 @@ def air_rows(scenario: Scenario, catalog: Catalog) -> AirRows:
                     rows.unit_networks.append(patrol.networks)
                     rows.unit_platform.append(platform)
                     rows.unit_adequate_pk.append(patrol.adequate_pk)
+                    rows.unit_wait_cheaper.append(patrol.wait_for_cheaper_weapon)
     for k, sensor in enumerate(scenario.airborne_sensors):
         plane = catalog.aircraft_type(sensor.aircraft_type)
         for orbit in orbit_plan(sensor, catalog) or ():

@@ -391,4 +391,5 @@ def compile_scenario(scenario: Scenario, catalog: Catalog | None = None) -> Comp
         ),
         orbit_on_s=_arr(air.orbit_on_s, np.float64),
         orbit_off_s=_arr(air.orbit_off_s, np.float64),
+        unit_wait_cheaper=_arr([False] * n_ground + air.unit_wait_cheaper, bool),
     )

@@ -157,6 +157,8 @@ class CompiledScenario:
     orbit_sensor: np.ndarray  # (n_orbits,) int64: index in sensor_*
     orbit_on_s: np.ndarray  # (n_orbits,) float64
     orbit_off_s: np.ndarray  # (n_orbits,) float64
+    # air patrols' weapon choice: wait for a cheaper adequate weapon (skyshield.engine.air)
+    unit_wait_cheaper: np.ndarray  # (n_units,) bool
 
     @property
     def n_threats(self) -> int:

@@ -148,6 +148,7 @@ def kernel_inputs(
         alert_track_s=alert_track_times_s(compiled, geometry),
         alert_networks=np.ascontiguousarray(compiled.alert_networks, dtype=bool),
         aew=aew_inputs(compiled, geometry.pieces if compiled.orbit_sensor.size else ()),
+        unit_wait_cheaper=np.asarray(compiled.unit_wait_cheaper, dtype=bool),
     )
 
 

@@ -130,6 +130,8 @@ class KernelInputs(NamedTuple):
     alert_networks: np.ndarray  # (n_alert_groups, n_networks) bool
     # airborne sensors with on-station orbits (appended; skyshield.engine.aew)
     aew: AewInputs
+    # air patrols' weapon choice (appended): wait for a cheaper adequate weapon (engine.air)
+    unit_wait_cheaper: np.ndarray  # (n_units,) bool
 
 
 class KernelOutputs(NamedTuple):
@@ -251,6 +253,57 @@ def _choose_weapons(
 
 
 @njit(cache=True, nogil=True)
+def _waits_until(
+    inp: KernelInputs,
+    rep: int,
+    i: int,
+    u: int,
+    k: int,
+    launch_i: int,
+    stock: np.ndarray,
+    track: np.ndarray,
+    off_at: np.ndarray,
+) -> int:
+    """Whether unit ``u`` holds fire at threat ``i`` at step ``k`` for a cheaper weapon.
+
+    The rule of :func:`skyshield.engine.air.waits_for_cheaper`: another row of the same
+    aircraft, adequate, cheaper, with rounds beyond its reserve, has a window on ``i`` with a
+    fire step after ``k`` while the aircraft is on station (and may engage ``i`` as it
+    identifies it). Returns -1 when it does not wait, else the global step at which this wait
+    may end at the latest (the waited-for window's last step before it closes or the aircraft
+    leaves): the event loop visits it.
+    """
+    if not inp.unit_wait_cheaper[u]:
+        return -1
+    cls = inp.threat_class[i]
+    adequate = inp.unit_adequate_pk[u]
+    dt = inp.time_step_s
+    r = inp.realization[rep, i]
+    until = -1
+    for w in range(inp.threat_window_start[r, i], inp.threat_window_end[r, i]):
+        v = inp.window_unit[w]
+        if v == u or inp.unit_platform[v] != inp.unit_platform[u]:
+            continue
+        if inp.unit_pk[v, cls] < adequate or inp.unit_cost_usd[v] >= inp.unit_cost_usd[u]:
+            continue
+        if stock[v] <= inp.unit_reserve_floor[rep, v, cls]:
+            continue
+        k0 = inp.window_k0[w]
+        if track.shape[0] > 0:  # orbiting sensors: this night's authorization
+            k0 = max(k0, _authorized_step(inp, track, v, i))
+        k0 = max(k0, k + 1)
+        if k0 >= inp.window_k1[w] or (launch_i + k0) * dt >= off_at[v]:
+            continue
+        if _decoy_off_limits(inp, rep, i, v, w):
+            continue
+        last = launch_i + inp.window_k1[w] - 1  # the wait ends by the window's last step
+        if np.isfinite(off_at[v]):  # or when the aircraft is about to leave
+            last = min(last, _first_step_at(off_at[v], dt) - 1)
+        until = max(until, last) if until >= 0 else last
+    return until
+
+
+@njit(cache=True, nogil=True)
 def _night_tracks(inp: KernelInputs, rep: int) -> np.ndarray:
     """(n_networks, n_threats) first tracks this night with orbiting sensors (:mod:`.aew`).
 
@@ -356,6 +409,7 @@ def simulate_block(inp: KernelInputs) -> KernelOutputs:
     n_shots = 0
     on_later = np.flatnonzero(np.isfinite(inp.unit_on_s))  # units with a presence interval
     n_alert = inp.alert_track_s.shape[1]
+    any_wait = bool(inp.unit_wait_cheaper.any())
 
     for rep in range(n_reps):
         launch = inp.launch_step[rep]
@@ -490,6 +544,23 @@ def simulate_block(inp: KernelInputs) -> KernelOutputs:
                 n_cand += 1
             if n_cand > 1:  # an aircraft offers one weapon per threat (engine.air)
                 n_cand = _choose_weapons(inp, cand, n_cand, win, win_threat)
+            # an aircraft holds fire for a cheaper adequate weapon of its own (engine.air)
+            wait_end = np.iinfo(np.int64).max
+            if any_wait:
+                m = 0
+                for b in range(n_cand):
+                    i = win_threat[cand[b]]
+                    until = _waits_until(
+                        inp, rep, i, inp.window_unit[win[cand[b]]], s - launch[i], launch[i],
+                        stock, track, off_at,
+                    )  # fmt: skip
+                    if until < 0:
+                        cand[m] = cand[b]
+                        m += 1
+                    else:
+                        wait_end = min(wait_end, until)
+                n_cand = m
+            shots_before = n_shots
             for b in range(n_cand):
                 a = cand[b]
                 i = win_threat[a]
@@ -573,6 +644,8 @@ def simulate_block(inp: KernelInputs) -> KernelOutputs:
                 nxt = min(nxt, pending[pend_list[q]])
             for q in range(n_reloading):
                 nxt = min(nxt, reload_at[reloading[q]])
+            if wait_end < np.iinfo(np.int64).max:  # a wait may end: a shot spent a weapon's
+                nxt = min(nxt, s + 1 if n_shots > shots_before else wait_end)  # rounds, or
             if n_active > 0:  # an aircraft coming on station may take an open window
                 for q in range(on_later.shape[0]):
                     u = int(on_later[q])

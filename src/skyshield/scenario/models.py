@@ -372,6 +372,14 @@ class AirPatrol(FrozenModel):
         "wp-2023-nato-qra-rs15, dvids-nd-portugal-qra).",
     )
 
+    wait_for_cheaper_weapon: bool = Field(
+        default=True,
+        description="Hold fire with a weapon when a cheaper adequate weapon of the same "
+        "aircraft (kill probability at least `adequate_pk`, rounds left) will be able to "
+        "engage the threat later while the aircraft is still on station; false: fire the "
+        "best weapon able to engage now.",
+    )
+
     @model_validator(mode="after")
     def _alert_or_schedule(self) -> Self:
         if self.on_alert and self.first_takeoff_min != 0:
