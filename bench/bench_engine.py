@@ -40,6 +40,44 @@ def record_raid(n_threats: int | None = None) -> Scenario:
     return scenario.model_copy(update={"raid": raid, "name": f"record-raid-{total}"})
 
 
+# Fighters for the bench (issue #22): three notional Ukrainian F-16 pairs on patrol over the
+# record raid's night (Ukraine flies F-16s against cruise missiles and drones: sources
+# ziare-2025-f16 in the catalog). Stations, base and the
+# sortie plan are notional; seven sorties of 90 min every 90 min cover the 10-hour raid.
+_BENCH_PATROLS = (
+    ("ua-f16-kyiv", {"lon_deg": 30.9, "lat_deg": 50.6}),
+    ("ua-f16-vinnytsia", {"lon_deg": 28.6, "lat_deg": 49.3}),
+    ("ua-f16-odesa", {"lon_deg": 30.6, "lat_deg": 46.8}),
+)
+
+
+def with_fighters(scenario: Scenario) -> Scenario:
+    """``scenario`` with the bench's three F-16 patrols (:data:`_BENCH_PATROLS`) added."""
+    from skyshield.scenario.models import AirPatrol
+
+    patrols = tuple(
+        AirPatrol.model_validate(
+            {
+                "id": pid,
+                "nation": "UA",
+                "aircraft_type": "f-16",
+                "base": {"lon_deg": 27.2, "lat_deg": 49.75},  # notional
+                "station": {"position": station, "commit_radius_km": 40},
+                "aircraft": 2,
+                "sorties": 7,
+                "first_takeoff_min": -20,
+                "sortie_interval_min": 90,
+                "loadout": {"aim-9x": 2, "aim-120c": 2, "fighter-gun": 4},
+                "networks": ["ua"],
+            }
+        )
+        for pid, station in _BENCH_PATROLS
+    )
+    return scenario.model_copy(
+        update={"air_patrols": patrols, "name": f"{scenario.name}-with-fighters"}
+    )
+
+
 def timed(label: str, fn, *args, **kwargs):  # type: ignore[no-untyped-def]
     start = time.perf_counter()
     value = fn(*args, **kwargs)
@@ -173,6 +211,24 @@ def main() -> None:
         scenario,
         replications=reps,
         workers=2,
+    )
+    fighters = with_fighters(scenario)
+    print(
+        f"== {fighters.name}: the same raid with {len(fighters.air_patrols)} F-16 pairs on patrol"
+    )
+    one_night_geometry(fighters, floor)
+    fought, t_air = timed(
+        f"full run with fighters, {reps} reps, 2 workers",
+        run_replications,
+        fighters,
+        replications=reps,
+        workers=2,
+    )
+    shots = fought.outcomes.shots
+    air_rounds = int(shots["unit"].astype(str).str.startswith("ua-f16-").sum())
+    print(
+        f"   ratio to the dice floor: {t_air / floor:.0f}x (without fighters {t_2 / floor:.0f}x); "
+        f"fighter rounds per night {air_rounds / reps:.1f}"
     )
     draws = draw_replications(compiled, 7, np.arange(reps), geometry.n_realizations)
     _, t_kernel = timed(f"event loop only, {reps} reps", simulate_fast, compiled, geometry, draws)

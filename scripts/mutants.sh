@@ -148,10 +148,10 @@ run grid-longitude-too-narrow src/skyshield/engine/reach.py "                dlo
 run running-max-walks-back-too-little src/skyshield/engine/firetime.py "            if time_s[back + 1] + _SLACK_S < best:" "            if time_s[back + 1] + _SLACK_S < best + 600.0:" tests/engine/test_reach.py
 # issue #22 item 1: air patrols (sortie timelines, presence, weapon choice, one engagement per aircraft)
 run sortie-transit-ignored src/skyshield/engine/air.py "        on = takeoff + transit" "        on = takeoff" tests/engine/test_air.py -k sortie_plan
-run station-start-ignored src/skyshield/engine/kernel.py "                if s * dt < inp.unit_on_s[u]:
+run station-start-ignored src/skyshield/engine/kernel.py "                if s * dt < on_at[u]:
                     continue" "                if False:
                     continue" tests/engine/test_air.py -k "presence or on_station"
-run station-end-ignored src/skyshield/engine/kernel.py "                    or s * dt >= inp.unit_off_s[u]" "                    or False" tests/engine/test_air.py -k "presence or on_station"
+run station-end-ignored src/skyshield/engine/kernel.py "                    or s * dt >= off_at[u]" "                    or False" tests/engine/test_air.py -k "presence or on_station"
 run weapon-choice-inverted src/skyshield/engine/kernel.py "        return cost_a < cost_b or (cost_a == cost_b and pk_a > pk_b)" "        return cost_a > cost_b or (cost_a == cost_b and pk_a > pk_b)" tests/engine/test_air.py -k weapon_choice
 run channel-per-weapon-not-per-aircraft src/skyshield/engine/kernel.py "            free[plat[u]] = inp.unit_channels[u]" "            free[plat[u]] += inp.unit_channels[u]" tests/engine/test_air.py -k one_engagement
 # issue #22: an air patrol operating under its host fires under the host's rules
@@ -183,3 +183,24 @@ run cruise-loss-dropped src/skyshield/calibration/model.py "rate[cruise] += thet
 # issue 23 (nmech): the destroyed/lost split scored for drones only again
 run split-drones-only src/skyshield/calibration/fit.py "    split = data.split & (data.neutralised > 0)" "    split = data.split & (data.neutralised > 0)
     split[:, 1:] = False" tests/calibration/test_fit.py -k by_hand
+# issue #22 item 1: quick reaction alert (scramble on the first track, after the scramble delay)
+run scramble-delay-ignored src/skyshield/engine/air.py "    first = patrol.scramble_delay_min if patrol.on_alert else patrol.first_takeoff_min" "    first = 0.0 if patrol.on_alert else patrol.first_takeoff_min" tests/engine/test_air.py -k scramble
+run scramble-alert-at-raid-start src/skyshield/engine/kernel.py "            on_at[u] += alert_s[g]
+            off_at[u] += alert_s[g]" "            on_at[u] += 0.0
+            off_at[u] += 0.0" tests/engine/test_air.py -k scramble
+# issue #22 item 1: airborne sensors' on-station orbits (detection only while on station)
+run aew-orbit-ignored src/skyshield/engine/kernel.py "                    lo = max(a.lo[q], on)" "                    lo = a.lo[q]" tests/engine/test_air.py -k aew_orbit
+run aew-night-authorization-ignored src/skyshield/engine/kernel.py "                    k0 = max(k0, _authorized_step(inp, track, inp.window_unit[w], i))" "                    k0 = max(k0, 0)" tests/engine/test_air.py -k aew_orbit
+run aew-orbit-ignored-by-reference src/skyshield/engine/reference.py "                            continue  # an orbiting airborne sensor off station" "                            pass" tests/engine/test_air.py -k aew_orbit
+# issue #22 item 1: weapon choice waits for a cheaper adequate weapon of the same aircraft
+run weapon-wait-ignored src/skyshield/engine/kernel.py "            if any_wait:" "            if False:" tests/engine/test_air.py -k waits_for
+run weapon-wait-cost-inverted src/skyshield/engine/kernel.py "        if inp.unit_pk[v, cls] < adequate or inp.unit_cost_usd[v] >= inp.unit_cost_usd[u]:" "        if inp.unit_pk[v, cls] < adequate or inp.unit_cost_usd[v] <= inp.unit_cost_usd[u]:" tests/engine/test_air.py -k waits_for
+run weapon-wait-ignored-by-reference src/skyshield/engine/reference.py "            return True
+    return False
+
+
+def _fall_s" "            return False
+    return False
+
+
+def _fall_s" tests/engine/test_air.py -k waits_for

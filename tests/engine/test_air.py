@@ -111,7 +111,9 @@ def test_sortie_plan__hand_computed_timeline_and_coverage() -> None:
 
 
 def test_air_patrol__fast_matches_reference_and_fires_only_on_station() -> None:
-    compiled = compile_scenario(scenario(patrol_night()))
+    # the greedy weapon choice: with the wait for a cheaper weapon, the AIM-9X shots come
+    # later and every drone of these 4 nights is downed (no gap left to see)
+    compiled = compile_scenario(scenario(patrol_night(wait_for_cheaper_weapon=False)))
     raw, _ = _compare(compiled, 4)
     assert raw.shot_rep.size > 0
     fire_s = raw.shot_step * compiled.time_step_s
@@ -259,3 +261,145 @@ def test_air_patrol__guns_fire_only_where_the_rules_allow(guns_allowed: bool) ->
     gun_shots = int(gun[raw.shot_unit].sum())
     assert (gun_shots > 0) == guns_allowed, gun_shots
     assert raw.shot_unit.size > gun_shots  # the missiles still fire
+
+
+def test_scramble__hand_computed_timeline_from_the_first_track() -> None:
+    """A pair on quick reaction alert, in both engines.
+
+    The big-eye sensor tracks each drone from its launch; the first drone leaves at t0 = 30
+    min, so the alert is raised at t0. Scramble delay d = 10 min, transit D at v = 4 D per
+    hour (15 min): on station at t0 + d + D/v = t0 + 1,500 s, never earlier; drones pass the
+    station every 5 min, so the first shot comes at the first step at or after it.
+    """
+    distance_km = (
+        float(geodesic_distance_m(BASE["lon_deg"], BASE["lat_deg"], *STATION.values())) / 1000
+    )
+    d = patrol_night(
+        on_alert=True,
+        scramble_delay_min=10,
+        transit_speed_kmh=4 * distance_km,
+        sorties=1,
+        time_on_station_min=120,
+    )
+    d["raid"]["waves"][0]["launch_time_min"] = 30
+    compiled = compile_scenario(scenario(d))
+    # the sortie plan counts from the alert
+    np.testing.assert_allclose(compiled.platform_takeoff_s, [600.0, 600.0], atol=1e-6)
+    np.testing.assert_allclose(compiled.platform_on_s, [1500.0, 1500.0], atol=1e-6)
+    raw, _ = _compare(compiled, 3)
+    dt = float(compiled.time_step_s)
+    t0 = raw.launch_step.min(axis=1) * dt
+    assert t0 == pytest.approx([1800.0] * 3)
+    on = t0 + 600.0 + 900.0
+    fire_s = raw.shot_step * dt
+    assert raw.shot_rep.size > 0
+    assert (fire_s >= on[raw.shot_rep] - 1e-9).all()
+    assert (fire_s < on[raw.shot_rep] + 120 * 60).all()  # and leaves at Bingo fuel
+    for rep in range(3):
+        first = fire_s[raw.shot_rep == rep].min()
+        assert first == pytest.approx(math.ceil(on[rep] / dt - 1e-9) * dt), rep
+
+
+def test_scramble__first_takeoff_with_alert_is_refused() -> None:
+    with pytest.raises(ValueError, match="first_takeoff_min"):
+        scenario(patrol_night(on_alert=True, first_takeoff_min=10))
+
+
+def _aew(**kw: Any) -> dict[str, Any]:
+    sensor: dict[str, Any] = {
+        "id": "aew",
+        "nation": "UA",
+        "aircraft_type": "saab-340-aew",
+        "position": {"lon_deg": 30.5, "lat_deg": 50.4},
+        "networks": ["ua"],
+    }
+    sensor.update(kw)
+    return sensor
+
+
+def test_aew_orbit__tracks_only_while_on_station_in_both_engines() -> None:
+    """An AEW orbit on station 20-50 min after the raid start, nothing else on the network.
+
+    It flies from a base under its orbit (no transit): on station [1,200 s, 3,000 s). Drones
+    leave every 5 min from 0 to 55 min; the patrol is on station all along. No shot before
+    the orbit starts (the all-night orbit fires earlier), and a drone launched after the
+    orbit has left is never tracked, so never shot at.
+    """
+    # the greedy weapon choice, so the all-night orbit's earliest shots show (the wait for
+    # the cheaper AIM-9X would delay them past 1,200 s)
+    d = patrol_night(
+        count=12, sorties=1, time_on_station_min=600, first_takeoff_min=-30,
+        wait_for_cheaper_weapon=False,
+    )  # fmt: skip
+    d["sensors"] = []
+    d["airborne_sensors"] = [_aew()]
+    all_night = compile_scenario(scenario(d))
+    d["airborne_sensors"] = [
+        _aew(
+            base={"lon_deg": 30.5, "lat_deg": 50.4},
+            sorties=1,
+            first_takeoff_min=20,
+            time_on_station_min=30,
+        )
+    ]
+    compiled = compile_scenario(scenario(d))
+    np.testing.assert_allclose(compiled.orbit_on_s, [1200.0], atol=1e-6)
+    np.testing.assert_allclose(compiled.orbit_off_s, [3000.0], atol=1e-6)
+    raw, _ = _compare(compiled, 3)
+    dt = float(compiled.time_step_s)
+    fire_s = raw.shot_step * dt
+    assert raw.shot_rep.size > 0
+    assert (fire_s >= 1200.0).all()
+    launch_s = raw.launch_step[raw.shot_rep, raw.shot_threat] * dt
+    assert (launch_s < 3000.0).all()
+    assert (raw.launch_step * dt >= 3000.0).any()  # such drones exist
+    earlier = prepare(all_night, seed=3, n_reps=3).fast()
+    assert (earlier.shot_step * dt < 1200.0).any()
+
+
+@pytest.mark.parametrize("wait", [True, False])
+def test_weapon_choice__waits_for_the_cheaper_adequate_weapon(wait: bool) -> None:
+    """One drone head-on at an F-16 orbiting on its route (commit radius 0), both engines.
+
+    Reach is then the weapon's range from the orbit centre, flown at the weapon's speed. A
+    drone at speed ``vt`` heading straight at the centre can be hit at the edge ``R`` by a
+    shot fired ``(d0 - R) / vt - R / v`` after launch. AIM-120C (50 km, USD 1.0 M) opens first;
+    AIM-9X (15 km, USD 416 k, Pk 0.85 >= 0.7) later but well before impact. Waiting: the
+    first shot is an AIM-9X, fired Δ = 35 km / vt - 15 km / v9x + 50 km / v120 later than the
+    AIM-120C shot fired without the rule (hand-computed below; ± a step for the grid and the
+    drone's height).
+    """
+    from ._build import ON_ROUTE_NEAR_KYIV
+
+    def night(wait_for_cheaper: bool) -> tuple[CompiledScenario, RawOutcomes]:
+        d = patrol_night(
+            count=1,
+            sorties=1,
+            time_on_station_min=600,
+            first_takeoff_min=-60,
+            loadout={"aim-9x": 2, "aim-120c": 2},
+            station={"position": ON_ROUTE_NEAR_KYIV, "commit_radius_km": 0},
+            wait_for_cheaper_weapon=wait_for_cheaper,
+        )
+        compiled = compile_scenario(scenario(d))
+        raw, _ = _compare(compiled, 2)
+        return compiled, raw
+
+    compiled, raw = night(wait)
+    assert raw.shot_rep.size > 0
+    weapons = np.asarray(compiled.unit_system_keys)[raw.shot_unit]
+    dt = float(compiled.time_step_s)
+    first = {}
+    for rep, step, weapon in zip(raw.shot_rep, raw.shot_step, weapons, strict=True):
+        first.setdefault(int(rep), (int(step), str(weapon)))
+    assert {w for _, w in first.values()} == ({"aim-9x"} if wait else {"aim-120c"})
+    if not wait:
+        return
+    _, greedy = night(False)
+    catalog = load_catalog()
+    vt = catalog.threat("shahed-136").speed_mps
+    v9, v120 = catalog.weapon("aim-9x").speed_mps, catalog.weapon("aim-120c").speed_mps
+    delta = 35_000 / vt - 15_000 / v9 + 50_000 / v120
+    for rep, (step, _) in first.items():
+        greedy_step = int(greedy.shot_step[greedy.shot_rep == rep].min())
+        assert (step - greedy_step) * dt == pytest.approx(delta, abs=2 * dt), rep

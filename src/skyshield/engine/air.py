@@ -18,7 +18,17 @@ centre. It ignores where on its orbit the aircraft is and its altitude (a few km
 of km of reach); fighters fire on network tracks (their own radar is not a network sensor).
 
 Airborne early warning is a network sensor at its orbit centre at its orbit altitude (the
-radar horizon grows with the height), present the whole night.
+radar horizon grows with the height), present the whole night unless it flies ``sorties``:
+then the same plan as a patrol's gives its orbits (one aircraft each), and it detects only
+while on station (:mod:`.aew`).
+
+A patrol ``on_alert`` (quick reaction alert) flies no schedule: it scrambles when its networks
+first hold a track on any threat still flying, at the first step of the event loop's grid at
+or after that track (``alert``, raid time, different every night). Its sortie ``j`` takes off
+``scramble_delay + j × interval`` after the alert, then transits as above; its platforms'
+times here are relative to the alert (``platform_alert`` names the patrol's alert group) and
+the engines add each night's alert time. A night whose networks never track anything keeps
+the aircraft on the ground.
 """
 
 from __future__ import annotations
@@ -27,8 +37,9 @@ import math
 from dataclasses import dataclass, field
 
 from skyshield.catalog import Catalog, ThreatClass
+from skyshield.catalog.types import AircraftType
 from skyshield.geo import geodesic_distance_m
-from skyshield.scenario.models import AirPatrol, Scenario
+from skyshield.scenario.models import AirborneSensor, AirPatrol, Position, Scenario
 from skyshield.units import KM_TO_M, MIN_TO_S, kmh_to_mps
 
 __all__ = [
@@ -36,8 +47,10 @@ __all__ = [
     "AirRows",
     "Sortie",
     "air_rows",
+    "orbit_plan",
     "prefer_weapon",
     "sortie_plan",
+    "waits_for_cheaper",
 ]
 
 _CLASSES = tuple(ThreatClass)
@@ -57,36 +70,72 @@ class Sortie:
 
 
 def sortie_plan(patrol: AirPatrol, catalog: Catalog) -> list[Sortie]:
-    """List the sorties of ``patrol`` (each flown by ``patrol.aircraft`` aircraft)."""
-    plane = catalog.aircraft_type(patrol.aircraft_type)
-    speed = (
-        plane.cruise_speed_mps
-        if patrol.transit_speed_kmh is None
-        else kmh_to_mps(patrol.transit_speed_kmh)
+    """List the sorties of ``patrol`` (each flown by ``patrol.aircraft`` aircraft).
+
+    A patrol on alert: times after its alert, not after the raid start.
+    """
+    # an alert patrol's times count from its alert (raid time, per night: module docstring)
+    first = patrol.scramble_delay_min if patrol.on_alert else patrol.first_takeoff_min
+    return _plan(
+        catalog.aircraft_type(patrol.aircraft_type),
+        patrol.base,
+        patrol.station.position,
+        transit_speed_kmh=patrol.transit_speed_kmh,
+        time_on_station_min=patrol.time_on_station_min,
+        tanker_extra_min=patrol.tanker_extra_min,
+        interval_min=patrol.sortie_interval_min,
+        sorties=patrol.sorties,
+        first_takeoff_min=first,
     )
+
+
+def orbit_plan(sensor: AirborneSensor, catalog: Catalog) -> list[Sortie] | None:
+    """List an airborne sensor's on-station orbits, or None when it is on station all night.
+
+    The same plan as an air patrol's (:func:`sortie_plan`), one aircraft per sortie.
+    """
+    if sensor.sorties is None or sensor.base is None:
+        return None
+    return _plan(
+        catalog.aircraft_type(sensor.aircraft_type),
+        sensor.base,
+        sensor.position,
+        transit_speed_kmh=sensor.transit_speed_kmh,
+        time_on_station_min=sensor.time_on_station_min,
+        tanker_extra_min=0.0,
+        interval_min=sensor.sortie_interval_min,
+        sorties=sensor.sorties,
+        first_takeoff_min=sensor.first_takeoff_min,
+    )
+
+
+def _plan(
+    plane: AircraftType,
+    base: Position,
+    station: Position,
+    *,
+    transit_speed_kmh: float | None,
+    time_on_station_min: float | None,
+    tanker_extra_min: float,
+    interval_min: float | None,
+    sorties: int,
+    first_takeoff_min: float,
+) -> list[Sortie]:
+    speed = plane.cruise_speed_mps if transit_speed_kmh is None else kmh_to_mps(transit_speed_kmh)
     distance = float(
-        geodesic_distance_m(
-            patrol.base.lon_deg,
-            patrol.base.lat_deg,
-            patrol.station.position.lon_deg,
-            patrol.station.position.lat_deg,
-        )
+        geodesic_distance_m(base.lon_deg, base.lat_deg, station.lon_deg, station.lat_deg)
     )
     transit = distance / speed
-    station = (
-        plane.time_on_station_s
-        if patrol.time_on_station_min is None
-        else patrol.time_on_station_min * MIN_TO_S
-    ) + patrol.tanker_extra_min * MIN_TO_S
-    interval = (
-        station if patrol.sortie_interval_min is None else patrol.sortie_interval_min * MIN_TO_S
-    )
-    sorties = []
-    for j in range(patrol.sorties):
-        takeoff = patrol.first_takeoff_min * MIN_TO_S + j * interval
+    on_station = (
+        plane.time_on_station_s if time_on_station_min is None else time_on_station_min * MIN_TO_S
+    ) + tanker_extra_min * MIN_TO_S
+    interval = on_station if interval_min is None else interval_min * MIN_TO_S
+    plan = []
+    for j in range(sorties):
+        takeoff = first_takeoff_min * MIN_TO_S + j * interval
         on = takeoff + transit
-        sorties.append(Sortie(takeoff, on, on + station, on + station + transit))
-    return sorties
+        plan.append(Sortie(takeoff, on, on + on_station, on + on_station + transit))
+    return plan
 
 
 def prefer_weapon(pk_a: float, cost_a: float, pk_b: float, cost_b: float, adequate: float) -> bool:
@@ -102,6 +151,22 @@ def prefer_weapon(pk_a: float, cost_a: float, pk_b: float, cost_b: float, adequa
     if ok_a:
         return cost_a < cost_b or (cost_a == cost_b and pk_a > pk_b)
     return pk_a > pk_b or (pk_a == pk_b and cost_a < cost_b)
+
+
+def waits_for_cheaper(cost_now: float, pk_later: float, cost_later: float, adequate: float) -> bool:
+    """Whether a weapon able to engage now waits for another that can engage later.
+
+    The rule (``wait_for_cheaper_weapon``): an aircraft about to fire weapon ``now`` at a
+    threat holds fire when another weapon of its own, cheaper and adequate (kill probability
+    at least ``adequate``) and with rounds left beyond its reserve, will be able to engage
+    that threat at a later step while the aircraft is still on station (it has an engagement
+    window then: the threat is within its reach and short of its target, authorized, and of a
+    class the rules let it engage). Only the geometry and the rules decide "later": never the
+    threat's fate (a crew does not know that a drone will fall or another aircraft will be
+    free). Caps on engagements outside own airspace are not foreseen. The engines apply it
+    per step after the choice among the weapons able to engage now (:func:`prefer_weapon`).
+    """
+    return pk_later >= adequate and cost_later < cost_now
 
 
 @dataclass(slots=True)
@@ -141,6 +206,16 @@ class AirRows:
     sensor_range_m: list[float] = field(default_factory=list)
     sensor_reference_rcs_m2: list[float] = field(default_factory=list)
     sensor_networks: list[tuple[str, ...]] = field(default_factory=list)
+    # quick reaction alert: per platform its alert group (-1: scheduled), per group the
+    # networks whose first track raises it
+    platform_alert: list[int] = field(default_factory=list)
+    unit_wait_cheaper: list[bool] = field(default_factory=list)  # :func:`waits_for_cheaper`
+    alert_networks: list[tuple[str, ...]] = field(default_factory=list)
+    # airborne sensors' on-station orbits (raid time): sensor (index among airborne_sensors),
+    # on, off; a sensor without any is on station all night
+    orbit_sensor: list[int] = field(default_factory=list)
+    orbit_on_s: list[float] = field(default_factory=list)
+    orbit_off_s: list[float] = field(default_factory=list)
 
 
 def air_rows(scenario: Scenario, catalog: Catalog) -> AirRows:
@@ -157,6 +232,9 @@ def air_rows(scenario: Scenario, catalog: Catalog) -> AirRows:
         commit = patrol.station.commit_radius_km * KM_TO_M
         rules = scenario.nations.get(patrol.operates_under or patrol.nation)
         guns_allowed = rules is None or rules.roe.guns_allowed
+        alert = len(rows.alert_networks) if patrol.on_alert else -1
+        if patrol.on_alert:
+            rows.alert_networks.append(patrol.networks)
         for j, sortie in enumerate(sortie_plan(patrol, catalog)):
             for a in range(patrol.aircraft):
                 platform = len(rows.platform_ids)
@@ -166,6 +244,7 @@ def air_rows(scenario: Scenario, catalog: Catalog) -> AirRows:
                 rows.platform_on_s.append(sortie.on_s)
                 rows.platform_off_s.append(sortie.off_s)
                 rows.platform_landing_s.append(sortie.landing_s)
+                rows.platform_alert.append(alert)
                 for key, rounds in patrol.loadout.items():
                     weapon = catalog.weapon(key)
                     reach = commit + weapon.max_range_m
@@ -199,8 +278,13 @@ def air_rows(scenario: Scenario, catalog: Catalog) -> AirRows:
                     rows.unit_networks.append(patrol.networks)
                     rows.unit_platform.append(platform)
                     rows.unit_adequate_pk.append(patrol.adequate_pk)
-    for sensor in scenario.airborne_sensors:
+                    rows.unit_wait_cheaper.append(patrol.wait_for_cheaper_weapon)
+    for k, sensor in enumerate(scenario.airborne_sensors):
         plane = catalog.aircraft_type(sensor.aircraft_type)
+        for orbit in orbit_plan(sensor, catalog) or ():
+            rows.orbit_sensor.append(k)
+            rows.orbit_on_s.append(orbit.on_s)
+            rows.orbit_off_s.append(orbit.off_s)
         rows.sensor_lon_deg.append(sensor.position.lon_deg)
         rows.sensor_lat_deg.append(sensor.position.lat_deg)
         rows.sensor_height_m.append(

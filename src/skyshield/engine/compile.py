@@ -376,4 +376,20 @@ def compile_scenario(scenario: Scenario, catalog: Catalog | None = None) -> Comp
         platform_off_s=_arr(air.platform_off_s, np.float64),
         platform_landing_s=_arr(air.platform_landing_s, np.float64),
         patrol_ids=tuple(p.id for p in scenario.air_patrols),
+        unit_alert=_arr(
+            [-1] * n_ground + [air.platform_alert[p] for p in air.unit_platform], np.int64
+        ),
+        alert_networks=readonly(
+            np.asarray([membership(n) for n in air.alert_networks], dtype=bool).reshape(
+                -1, len(networks)
+            )
+        ),
+        platform_alert=_arr(air.platform_alert, np.int64),
+        orbit_sensor=_arr(
+            [len(sensors) + len(units) + len(air.unit_ids) + k for k in air.orbit_sensor],
+            np.int64,
+        ),
+        orbit_on_s=_arr(air.orbit_on_s, np.float64),
+        orbit_off_s=_arr(air.orbit_off_s, np.float64),
+        unit_wait_cheaper=_arr([False] * n_ground + air.unit_wait_cheaper, bool),
     )

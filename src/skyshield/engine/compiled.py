@@ -146,6 +146,19 @@ class CompiledScenario:
     platform_off_s: np.ndarray  # (n_aircraft_sorties,) float64
     platform_landing_s: np.ndarray  # (n_aircraft_sorties,) float64
     patrol_ids: tuple[str, ...]
+    # quick reaction alert (appended; skyshield.engine.air): an alert unit's unit_on_s and
+    # unit_off_s (and its platform's times) count from its group's alert, raised each night at
+    # the first step its networks hold a track on a threat still flying
+    unit_alert: np.ndarray  # (n_units,) int64: alert group, -1 = scheduled or ground
+    alert_networks: np.ndarray  # (n_alert_groups, n_networks) bool
+    platform_alert: np.ndarray  # (n_aircraft_sorties,) int64: alert group, -1 = scheduled
+    # airborne sensors' on-station orbits (appended; skyshield.engine.aew): a sensor listed
+    # here detects only while on station, raid time [on, off); others always
+    orbit_sensor: np.ndarray  # (n_orbits,) int64: index in sensor_*
+    orbit_on_s: np.ndarray  # (n_orbits,) float64
+    orbit_off_s: np.ndarray  # (n_orbits,) float64
+    # air patrols' weapon choice: wait for a cheaper adequate weapon (skyshield.engine.air)
+    unit_wait_cheaper: np.ndarray  # (n_units,) bool
 
     @property
     def n_threats(self) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from skyshield.catalog import ThreatClass
+from skyshield.engine.aew import aew_inputs
 from skyshield.engine.compiled import CompiledScenario
 from skyshield.engine.draws import ReplicationDraws
 from skyshield.engine.ew import ew_loss_times_s
@@ -16,6 +17,7 @@ from skyshield.engine.windows import classes_allowed
 from skyshield.geo import lonlat_to_ecef_m
 
 __all__ = [
+    "alert_track_times_s",
     "initial_stock_rows",
     "kernel_inputs",
     "reserve_floor",
@@ -142,7 +144,26 @@ def kernel_inputs(
         unit_platform=compiled.unit_platform,
         unit_adequate_pk=compiled.unit_adequate_pk,
         unit_cost_usd=compiled.unit_cost_usd,
+        unit_alert=compiled.unit_alert,
+        alert_track_s=alert_track_times_s(compiled, geometry),
+        alert_networks=np.ascontiguousarray(compiled.alert_networks, dtype=bool),
+        aew=aew_inputs(compiled, geometry.pieces if compiled.orbit_sensor.size else ()),
+        unit_wait_cheaper=np.asarray(compiled.unit_wait_cheaper, dtype=bool),
     )
+
+
+def alert_track_times_s(compiled: CompiledScenario, geometry: RaidGeometry) -> np.ndarray:
+    """(n_realizations, n_alert_groups, n_threats) float64: first track of each alert group.
+
+    The first time after each threat's launch any network of the group holds a track on it
+    (``inf``: never), per route set (:mod:`skyshield.engine.air`, quick reaction alert).
+    """
+    groups = compiled.alert_networks
+    out = np.full((geometry.n_realizations, groups.shape[0], compiled.n_threats), np.inf)
+    for r, windows in enumerate(geometry.windows):
+        for g in range(groups.shape[0]):
+            out[r, g] = windows.track_s[groups[g]].min(axis=0, initial=np.inf)
+    return out
 
 
 def simulate_fast(

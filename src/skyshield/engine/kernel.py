@@ -21,7 +21,8 @@ an engagement resolves, a reload completes. Every visited step, in this order:
    (``unit_on_s <= s dt < unit_off_s``, raid time); the rows of one aircraft share its one
    channel; among an aircraft's rows able to take a threat at this step only the weapon the
    choice rule prefers (cheapest adequate, else best Pk) is a candidate. An aircraft coming
-   on station is an event;
+   on station is an event. A patrol on alert has its times counted from its alert, the first
+   global step of the night its networks hold a track on a threat still flying;
 4. a unit fires its doctrine's rounds per engagement (one for shoot-look-shoot); round ``m`` at a
    threat hits when that threat's ``m``-th pre-drawn uniform is below the unit's kill probability.
 
@@ -44,6 +45,7 @@ from typing import NamedTuple
 import numpy as np
 from numba import njit
 
+from skyshield.engine.aew import AewInputs
 from skyshield.engine.intercept import intercept_one
 
 __all__ = ["KernelInputs", "KernelOutputs", "simulate_block"]
@@ -120,6 +122,16 @@ class KernelInputs(NamedTuple):
     unit_platform: np.ndarray  # (n_units,) int64: units of one platform share its channels
     unit_adequate_pk: np.ndarray  # (n_units,) float64: weapon choice threshold
     unit_cost_usd: np.ndarray  # (n_units,) float64
+    # quick reaction alert (appended; skyshield.engine.air): an alert unit's on/off times
+    # count from its group's alert, the first step of the night its networks hold a track on
+    # a threat still flying
+    unit_alert: np.ndarray  # (n_units,) int64: alert group, -1 = times are raid times
+    alert_track_s: np.ndarray  # (n_realizations, n_alert_groups, n_threats) float64: after launch
+    alert_networks: np.ndarray  # (n_alert_groups, n_networks) bool
+    # airborne sensors with on-station orbits (appended; skyshield.engine.aew)
+    aew: AewInputs
+    # air patrols' weapon choice (appended): wait for a cheaper adequate weapon (engine.air)
+    unit_wait_cheaper: np.ndarray  # (n_units,) bool
 
 
 class KernelOutputs(NamedTuple):
@@ -241,6 +253,143 @@ def _choose_weapons(
 
 
 @njit(cache=True, nogil=True)
+def _waits_until(
+    inp: KernelInputs,
+    rep: int,
+    i: int,
+    u: int,
+    k: int,
+    launch_i: int,
+    stock: np.ndarray,
+    track: np.ndarray,
+    off_at: np.ndarray,
+) -> int:
+    """Whether unit ``u`` holds fire at threat ``i`` at step ``k`` for a cheaper weapon.
+
+    The rule of :func:`skyshield.engine.air.waits_for_cheaper`: another row of the same
+    aircraft, adequate, cheaper, with rounds beyond its reserve, has a window on ``i`` with a
+    fire step after ``k`` while the aircraft is on station (and may engage ``i`` as it
+    identifies it). Returns -1 when it does not wait, else the global step at which this wait
+    may end at the latest (the waited-for window's last step before it closes or the aircraft
+    leaves): the event loop visits it.
+    """
+    if not inp.unit_wait_cheaper[u]:
+        return -1
+    cls = inp.threat_class[i]
+    adequate = inp.unit_adequate_pk[u]
+    dt = inp.time_step_s
+    r = inp.realization[rep, i]
+    until = -1
+    for w in range(inp.threat_window_start[r, i], inp.threat_window_end[r, i]):
+        v = inp.window_unit[w]
+        if v == u or inp.unit_platform[v] != inp.unit_platform[u]:
+            continue
+        if inp.unit_pk[v, cls] < adequate or inp.unit_cost_usd[v] >= inp.unit_cost_usd[u]:
+            continue
+        if stock[v] <= inp.unit_reserve_floor[rep, v, cls]:
+            continue
+        k0 = inp.window_k0[w]
+        if track.shape[0] > 0:  # orbiting sensors: this night's authorization
+            k0 = max(k0, _authorized_step(inp, track, v, i))
+        k0 = max(k0, k + 1)
+        if k0 >= inp.window_k1[w] or (launch_i + k0) * dt >= off_at[v]:
+            continue
+        if _decoy_off_limits(inp, rep, i, v, w):
+            continue
+        last = launch_i + inp.window_k1[w] - 1  # the wait ends by the window's last step
+        if np.isfinite(off_at[v]):  # or when the aircraft is about to leave
+            last = min(last, _first_step_at(off_at[v], dt) - 1)
+        until = max(until, last) if until >= 0 else last
+    return until
+
+
+@njit(cache=True, nogil=True)
+def _night_tracks(inp: KernelInputs, rep: int) -> np.ndarray:
+    """(n_networks, n_threats) first tracks this night with orbiting sensors (:mod:`.aew`).
+
+    A (0, 0) array when the scenario has none (every track is then the route set's). An
+    orbiting sensor's detection interval counts from its first point on station, raid time
+    ``[on, off)`` of one of its orbits.
+    """
+    a = inp.aew
+    if a.fixed_track_s.shape[0] == 0:
+        return np.zeros((0, 0))
+    n_net, n_threats = a.fixed_track_s.shape[1], a.fixed_track_s.shape[2]
+    dt = inp.time_step_s
+    track = np.empty((n_net, n_threats))
+    for i in range(n_threats):
+        r = inp.realization[rep, i]
+        for net in range(n_net):
+            track[net, i] = a.fixed_track_s[r, net, i]
+        launch_s = inp.launch_step[rep, i] * dt
+        for j in range(a.networks.shape[0]):
+            first = np.inf
+            for q in range(a.start[r, j, i], a.end[r, j, i]):
+                for o in range(a.orbit_start[j], a.orbit_end[j]):
+                    on = a.orbit_on_s[o] - launch_s  # the orbit in the threat's time
+                    off = a.orbit_off_s[o] - launch_s
+                    lo = max(a.lo[q], on)
+                    if lo <= a.hi[q] and lo < off:
+                        first = min(first, lo)
+            if first < np.inf:
+                for net in range(n_net):
+                    if a.networks[j, net]:
+                        track[net, i] = min(track[net, i], first)
+    return track
+
+
+@njit(cache=True, nogil=True)
+def _authorized_step(inp: KernelInputs, track: np.ndarray, u: int, i: int) -> int:
+    """First fire step (after launch) unit ``u`` may fire at ``i`` after this night's track."""
+    first = np.inf
+    for net in range(track.shape[0]):
+        if inp.aew.unit_networks[u, net]:
+            first = min(first, track[net, i])
+    if first == np.inf:
+        return np.iinfo(np.int64).max
+    cleared = first + inp.aew.unit_track_offset_s[u]
+    return max(int(np.ceil(cleared / inp.time_step_s - _GRID_EPS)), 0)
+
+
+@njit(cache=True, nogil=True)
+def _presence_s(
+    inp: KernelInputs, rep: int, n_alert: int, lost_s: np.ndarray, night_track: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """(on, off) per unit in raid time for replication ``rep`` (quick reaction alert).
+
+    A group's alert is the first global step at which its networks hold a track on a threat
+    that has not yet come down (EW or fall; ``lost_s``); inf when none. An alert unit's times
+    are relative to it (an alert never raised keeps the aircraft on the ground).
+    """
+    on_at = inp.unit_on_s.copy()
+    off_at = inp.unit_off_s.copy()
+    if n_alert == 0:
+        return on_at, off_at
+    dt = inp.time_step_s
+    alert_s = np.full(n_alert, np.inf)
+    for g in range(n_alert):
+        for i in range(inp.launch_step.shape[1]):
+            if night_track.shape[0] > 0:  # orbiting sensors: this night's tracks
+                track = np.inf
+                for net in range(night_track.shape[0]):
+                    if inp.alert_networks[g, net]:
+                        track = min(track, night_track[net, i])
+            else:
+                track = inp.alert_track_s[inp.realization[rep, i], g, i]
+            if not np.isfinite(track):
+                continue
+            k = _first_step_at(track, dt)
+            if k * dt < lost_s[i]:
+                alert_s[g] = min(alert_s[g], (inp.launch_step[rep, i] + k) * dt)
+    for u in range(on_at.shape[0]):
+        g = inp.unit_alert[u]
+        if g >= 0:
+            on_at[u] += alert_s[g]
+            off_at[u] += alert_s[g]
+    return on_at, off_at
+
+
+@njit(cache=True, nogil=True)
 def simulate_block(inp: KernelInputs) -> KernelOutputs:
     """Simulate a block of replications; see the module docstring for the rules."""
     n_reps, n_threats = inp.launch_step.shape
@@ -259,6 +408,8 @@ def simulate_block(inp: KernelInputs) -> KernelOutputs:
     shot_hit = np.empty(inp.shot_capacity, dtype=np.bool_)
     n_shots = 0
     on_later = np.flatnonzero(np.isfinite(inp.unit_on_s))  # units with a presence interval
+    n_alert = inp.alert_track_s.shape[1]
+    any_wait = bool(inp.unit_wait_cheaper.any())
 
     for rep in range(n_reps):
         launch = inp.launch_step[rep]
@@ -281,6 +432,8 @@ def simulate_block(inp: KernelInputs) -> KernelOutputs:
             flight[i] = inp.flight_s[r, i]
             lost_s[i] = min(inp.ew_lost_s[rep, i], inp.fall_s[rep, i])  # EW loss or fall
             n_windows += inp.threat_window_end[r, i] - inp.threat_window_start[r, i]
+        track = _night_tracks(inp, rep)  # orbiting sensors: this night's network tracks
+        on_at, off_at = _presence_s(inp, rep, n_alert, lost_s, track)  # raid time, this night
         win = np.empty(n_windows, dtype=np.int64)
         win_threat = np.empty(n_windows, dtype=np.int64)
         gstart = np.empty(n_windows, dtype=np.int64)
@@ -288,11 +441,17 @@ def simulate_block(inp: KernelInputs) -> KernelOutputs:
         for i in range(n_threats):
             r = inp.realization[rep, i]
             for w in range(inp.threat_window_start[r, i], inp.threat_window_end[r, i]):
+                k0 = inp.window_k0[w]
+                if track.shape[0] > 0:  # orbiting sensors: no earlier than this night allows
+                    k0 = max(k0, _authorized_step(inp, track, inp.window_unit[w], i))
+                    if k0 >= inp.window_k1[w]:
+                        continue
                 win[c] = w
                 win_threat[c] = i
-                gstart[c] = launch[i] + inp.window_k0[w]
+                gstart[c] = launch[i] + k0
                 c += 1
-        order = np.argsort(gstart, kind="mergesort")
+        n_windows = c
+        order = np.argsort(gstart[:n_windows], kind="mergesort")
         # unit state
         plat = inp.unit_platform
         free = np.zeros(plat.max() + 1 if n_units > 0 else 0, dtype=np.int64)
@@ -359,13 +518,13 @@ def simulate_block(inp: KernelInputs) -> KernelOutputs:
                     or k * dt >= lost_s[i]
                     or stock[u] == 0
                     or _decoy_off_limits(inp, rep, i, u, w)
-                    or s * dt >= inp.unit_off_s[u]
+                    or s * dt >= off_at[u]
                 ):
                     n_active -= 1
                     active[q] = active[n_active]
                     continue
                 q += 1
-                if s * dt < inp.unit_on_s[u]:
+                if s * dt < on_at[u]:
                     continue  # not on station yet (an event: see the step advance)
                 if (
                     pending[i] >= 0
@@ -385,6 +544,23 @@ def simulate_block(inp: KernelInputs) -> KernelOutputs:
                 n_cand += 1
             if n_cand > 1:  # an aircraft offers one weapon per threat (engine.air)
                 n_cand = _choose_weapons(inp, cand, n_cand, win, win_threat)
+            # an aircraft holds fire for a cheaper adequate weapon of its own (engine.air)
+            wait_end = np.iinfo(np.int64).max
+            if any_wait:
+                m = 0
+                for b in range(n_cand):
+                    i = win_threat[cand[b]]
+                    until = _waits_until(
+                        inp, rep, i, inp.window_unit[win[cand[b]]], s - launch[i], launch[i],
+                        stock, track, off_at,
+                    )  # fmt: skip
+                    if until < 0:
+                        cand[m] = cand[b]
+                        m += 1
+                    else:
+                        wait_end = min(wait_end, until)
+                n_cand = m
+            shots_before = n_shots
             for b in range(n_cand):
                 a = cand[b]
                 i = win_threat[a]
@@ -468,11 +644,13 @@ def simulate_block(inp: KernelInputs) -> KernelOutputs:
                 nxt = min(nxt, pending[pend_list[q]])
             for q in range(n_reloading):
                 nxt = min(nxt, reload_at[reloading[q]])
+            if wait_end < np.iinfo(np.int64).max:  # a wait may end: a shot spent a weapon's
+                nxt = min(nxt, s + 1 if n_shots > shots_before else wait_end)  # rounds, or
             if n_active > 0:  # an aircraft coming on station may take an open window
                 for q in range(on_later.shape[0]):
                     u = int(on_later[q])
-                    if s * dt < inp.unit_on_s[u]:
-                        nxt = min(nxt, _first_step_at(inp.unit_on_s[u], dt))
+                    if s * dt < on_at[u] < np.inf:
+                        nxt = min(nxt, _first_step_at(on_at[u], dt))
             if nxt == np.iinfo(np.int64).max:
                 break
             s = max(s + 1, nxt)

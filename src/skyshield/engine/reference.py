@@ -484,6 +484,9 @@ def simulate_reference(
         for threat_cls in range(c.unit_reserves.shape[1])
     ]
     identification = draws.identification()
+    orbits: dict[int, list[tuple[float, float]]] = {}  # airborne sensors' on-station orbits
+    for sensor, on, off in zip(c.orbit_sensor, c.orbit_on_s, c.orbit_off_s, strict=True):
+        orbits.setdefault(int(sensor), []).append((float(on), float(off)))
     fate = np.full((n_reps, n), int(Fate.IMPACTED), dtype=np.int8)
     fate_s = np.zeros((n_reps, n))
     fate_unit = np.full((n_reps, n), -1, dtype=np.int32)
@@ -508,14 +511,24 @@ def simulate_reference(
         reload_at = [-1] * c.n_units
         used_outside = [0] * len(c.nation_codes)
         end = max(launch[i] + last[i] for i in range(n)) + 1
+        # quick reaction alert: each group's alert (raid time), raised below; presence then
+        alert_s = [math.inf] * c.alert_networks.shape[0]
+        may_later: dict[tuple[int, int], list[int]] = {}  # (unit, threat): steps it may fire
         for s in range(min(launch), end + 1):
             for i in range(n):  # sensors: networks pick up tracks
                 k = s - launch[i]
                 if 0 <= k <= last[i]:
                     for sensor in range(c.sensor_lon_deg.shape[0]):
                         nets = c.sensor_networks[sensor]
+                        if sensor in orbits and not any(
+                            on <= s * dt < off for on, off in orbits[sensor]
+                        ):
+                            continue  # an orbiting airborne sensor off station
                         if np.isinf(track[nets, i]).any() and rule[i].detects(sensor, i, k):
                             track[nets, i] = np.minimum(track[nets, i], k * dt)
+                            for g, group in enumerate(c.alert_networks):
+                                if (group & nets).any() and k * dt < lost_s[i]:
+                                    alert_s[g] = min(alert_s[g], s * dt)
             for i, (step, u, hit, tau) in list(pending.items()):  # 1. resolve
                 if step <= s:
                     free[plat[u]] += 1
@@ -547,8 +560,9 @@ def simulate_reference(
                 for u in range(c.n_units):
                     if free[plat[u]] <= 0 or ready[u] <= 0 or stock[u] <= held_back[u]:
                         continue
-                    if not c.unit_on_s[u] <= s * dt < c.unit_off_s[u]:
-                        continue  # its aircraft is not on station
+                    shift = 0.0 if c.unit_alert[u] < 0 else alert_s[int(c.unit_alert[u])]
+                    if not c.unit_on_s[u] + shift <= s * dt < c.unit_off_s[u] + shift:
+                        continue  # its aircraft is not on station (an alert one: since its alert)
                     unit_track = float(track[c.unit_networks[u], i].min(initial=np.inf))
                     recognised = bool(
                         draws.discrimination_u[row, i] < c.unit_decoy_discrimination[u]
@@ -566,6 +580,16 @@ def simulate_reference(
                     score = float(c.unit_pk[u, c.threat_class[i]]) * priority[i] / steps_left
                     candidates.append((score, i, u, tau, outside))
             candidates = _one_weapon_per_aircraft(c, candidates)
+            candidates = [  # an aircraft holds fire for a cheaper adequate weapon of its own
+                x
+                for x in candidates
+                if not _holds_fire(
+                    c, x[1], x[2], s - launch[x[1]], launch[x[1]], last[x[1]], rule[x[1]],
+                    stock, held_back_for, may_later, alert_s,
+                    float(track[c.unit_networks[x[2]], x[1]].min(initial=np.inf)),
+                    float(draws.discrimination_u[row, x[1]]), float(identification[row, x[1]]),
+                )
+            ]  # fmt: skip
             free_of_unit = [free[plat[u]] for u in range(c.n_units)]
             for _, i, u, tau, outside in _assign(
                 candidates, free_of_unit, c.optimal_assignment
@@ -626,6 +650,56 @@ def simulate_reference(
         shot_intercept_s=np.asarray([x[4] for x in shots], dtype=np.float64),
         shot_hit=np.asarray([x[5] for x in shots], dtype=bool),
     )
+
+
+def _holds_fire(
+    c: CompiledScenario,
+    i: int,
+    u: int,
+    k: int,
+    launch_i: int,
+    last_i: int,
+    rule: _Rules,
+    stock: list[int],
+    held_back_for: list[list[int]],
+    may_later: dict[tuple[int, int], list[int]],
+    alert_s: list[float],
+    unit_track: float,
+    discrimination_u: float,
+    identification_u: float,
+) -> bool:
+    """Whether unit ``u`` waits at step ``k`` for a cheaper adequate weapon of its aircraft.
+
+    Another weapon of the aircraft, cheaper, with Pk >= the patrol's ``adequate_pk`` and
+    rounds beyond its reserve, may fire at ``i`` at some step after ``k`` while the aircraft
+    is still on station (``may_later`` keeps each weapon's steps, found once per night).
+    """
+    if not c.unit_wait_cheaper[u]:
+        return False
+    cls = int(c.threat_class[i])
+    adequate = float(c.unit_adequate_pk[u])
+    dt = c.time_step_s
+    for v in range(c.n_units):
+        if v == u or int(c.unit_platform[v]) != int(c.unit_platform[u]):
+            continue
+        if c.unit_pk[v, cls] < adequate or c.unit_cost_usd[v] >= c.unit_cost_usd[u]:
+            continue
+        if stock[v] <= held_back_for[cls][v]:
+            continue
+        if (v, i) not in may_later:
+            recognised = discrimination_u < c.unit_decoy_discrimination[v]
+            taken = identification_u < c.unit_drone_taken_for_decoy[v]
+            may_later[(v, i)] = [
+                kk
+                for kk in range(last_i)
+                if not math.isnan(rule.may_fire(v, i, kk, unit_track, recognised, taken)[0])
+            ]
+        steps = may_later[(v, i)]
+        later = bisect.bisect_right(steps, k)
+        shift = 0.0 if c.unit_alert[v] < 0 else alert_s[int(c.unit_alert[v])]
+        if later < len(steps) and (launch_i + steps[later]) * dt < c.unit_off_s[v] + shift:
+            return True
+    return False
 
 
 def _fall_s(c: CompiledScenario, i: int, budget: float) -> float:

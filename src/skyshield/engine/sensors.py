@@ -173,11 +173,15 @@ def _first_seen(
 
 
 def network_track_times_s(
-    compiled: CompiledScenario, pieces: Pieces, spheres: PieceSpheres | None = None
+    compiled: CompiledScenario,
+    pieces: Pieces,
+    spheres: PieceSpheres | None = None,
+    exclude: np.ndarray | None = None,
 ) -> np.ndarray:
     """First time after launch each network holds a track on each threat.
 
-    Units: seconds after the threat's own launch; ``inf`` when never tracked.
+    Units: seconds after the threat's own launch; ``inf`` when never tracked. ``exclude``
+    (n_sensors,) bool: sensors left out (airborne sensors with on-station orbits, :mod:`.aew`).
 
     Returns
     -------
@@ -193,6 +197,8 @@ def network_track_times_s(
     reach = np.minimum(radars.reach_m, radar_horizon_m(radars.height_m, top_alt))
     for net in range(n_net):
         member = np.ascontiguousarray(radars.networks[:, net])
+        if exclude is not None:
+            member = member & ~exclude
         if not member.any():
             continue
         _first_seen(

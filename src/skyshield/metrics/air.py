@@ -2,7 +2,9 @@
 
 Hours on station follow from the sortie plan (:mod:`skyshield.engine.air`), the same every
 night: an aircraft leaves its station at Bingo fuel whether or not it fired (Winchester is not
-an early return). Rounds, kills and cost are means per night over the run's nights.
+an early return). A patrol on alert counts them for a night its alert is raised (any track on
+its networks; the timeline then shifts with the alert, not its length). Rounds, kills and cost
+are means per night over the run's nights.
 """
 
 from __future__ import annotations

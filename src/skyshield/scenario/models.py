@@ -354,13 +354,49 @@ class AirPatrol(FrozenModel):
     )
     networks: tuple[Name, ...] = Field(min_length=1)
     label: str = "notional position"
+    # issue #22: quick reaction alert (scramble on the first track)
+    on_alert: bool = Field(
+        default=False,
+        description="Wait on ground alert instead of flying a schedule: the patrol scrambles "
+        "when its networks first hold a track on any threat (at that step), sortie j taking "
+        "off `scramble_delay_min + j * sortie_interval_min` after it; `first_takeoff_min` "
+        "must then be 0.",
+    )
+    scramble_delay_min: Real = Field(
+        default=15.0,
+        ge=0.0,
+        le=1440.0,
+        allow_inf_nan=False,
+        description="Minutes from the alert to take-off. Default 15: NATO Quick Reaction "
+        "Alert readiness state RS-15, airborne within 15 minutes of the order (sources "
+        "wp-2023-nato-qra-rs15, dvids-nd-portugal-qra).",
+    )
+
+    wait_for_cheaper_weapon: bool = Field(
+        default=True,
+        description="Hold fire with a weapon when a cheaper adequate weapon of the same "
+        "aircraft (kill probability at least `adequate_pk`, rounds left) will be able to "
+        "engage the threat later while the aircraft is still on station; false: fire the "
+        "best weapon able to engage now.",
+    )
+
+    @model_validator(mode="after")
+    def _alert_or_schedule(self) -> Self:
+        if self.on_alert and self.first_takeoff_min != 0:
+            raise ValueError(
+                "an air patrol on alert takes off `scramble_delay_min` after the alert; "
+                "`first_takeoff_min` must be 0 (it is for scheduled patrols)"
+            )
+        return self
 
 
 class AirborneSensor(FrozenModel):
     """An airborne early-warning aircraft in orbit: a network radar at its orbit altitude.
 
-    Its radar and altitude come from the catalog aircraft type unless given here. It is on
-    station the whole night (an orbit kept by relieving aircraft).
+    Its radar and altitude come from the catalog aircraft type unless given here. Without
+    ``sorties`` it is on station the whole night (an orbit kept by relieving aircraft); with
+    them it flies the sortie plan of an air patrol from ``base`` (take-off, transit, time on
+    station) and its radar counts only while on station.
     """
 
     id: Name
@@ -370,6 +406,31 @@ class AirborneSensor(FrozenModel):
     altitude_m: Real | None = Field(default=None, ge=0.0, le=20000.0, allow_inf_nan=False)
     networks: tuple[Name, ...] = Field(min_length=1)
     label: str = "notional position"
+    # issue #22: on-station windows (the sortie plan of AirPatrol; None: on station all night)
+    base: Position | None = None
+    sorties: Integer | None = Field(
+        default=None,
+        ge=1,
+        le=200,
+        description="Orbits flown one after another (each by one aircraft) from `base`; "
+        "without it the orbit is kept all night.",
+    )
+    first_takeoff_min: Real = Field(default=0.0, ge=-1440.0, le=1440.0, allow_inf_nan=False)
+    sortie_interval_min: Real | None = Field(
+        default=None,
+        gt=0.0,
+        le=1440.0,
+        allow_inf_nan=False,
+        description="Minutes between take-offs (default: the time on station).",
+    )
+    time_on_station_min: Real | None = Field(default=None, gt=0.0, le=1440.0, allow_inf_nan=False)
+    transit_speed_kmh: Real | None = Field(default=None, gt=0.0, le=5000.0, allow_inf_nan=False)
+
+    @model_validator(mode="after")
+    def _plan_from_a_base(self) -> Self:
+        if self.sorties is not None and self.base is None:
+            raise ValueError("an airborne sensor flying `sorties` needs the `base` it flies from")
+        return self
 
 
 class Wave(FrozenModel):
