@@ -27,7 +27,12 @@ import numpy as np
 from numba import njit
 
 from skyshield.engine.compiled import CompiledScenario
-from skyshield.engine.envelope import MAX_INTERVALS, antenna_ecef_m, envelope_on_piece
+from skyshield.engine.envelope import (
+    MAX_INTERVALS,
+    antenna_ecef_m,
+    envelope_prepared,
+    horizon_term_m,
+)
 from skyshield.engine.pieces import Pieces
 from skyshield.engine.sensors import detection_range_m, network_track_times_s
 
@@ -85,7 +90,8 @@ def _intervals(
     """
     lo = np.empty(MAX_INTERVALS)
     hi = np.empty(MAX_INTERVALS)
-    dummy = np.zeros(3)
+    no_sector = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0)  # sensors see all round
+    horizon_m = horizon_term_m(height_m)
     n = vertex_offset.shape[0] - 1
     ends = np.zeros(n, dtype=np.int64)
     out_lo = np.empty(64)
@@ -94,10 +100,10 @@ def _intervals(
     for i in range(n):
         first = m
         for p in range(vertex_offset[i], vertex_offset[i + 1] - 1):
-            k = envelope_on_piece(
+            k = envelope_prepared(
                 ecef_m[p], ecef_m[p + 1], time_s[p + 1] - time_s[p], alt_m[p], alt_m[p + 1],
                 antenna, 0.0, _FAR_M, -np.inf, np.inf, True, antenna, free_space_m[i],
-                height_m, dummy, dummy, 0.0, np.pi, lo, hi,
+                horizon_m, np.pi, no_sector, lo, hi,
             )  # fmt: skip
             for c in range(k):
                 a, b = time_s[p] + lo[c], time_s[p] + hi[c]
