@@ -73,7 +73,7 @@ run campaign-nights-shuffled src/skyshield/campaigns/store.py '"night": np.tile(
 run launched-empty-read-as-0 src/skyshield/reports/load.py 'launched = parse_count(cells["launched"])' 'launched = parse_count(cells["launched"].strip() or "0")' tests/reports/test_load.py -k tiny_file
 run neutralised-without-lost src/skyshield/reports/load.py '"neutralised": destroyed + reported_lost,' '"neutralised": destroyed,' tests/reports/test_load.py -k tiny_file
 run fit-neutral-share-is-destroyed src/skyshield/calibration/fit.py "neutral_share = destroyed + lost" "neutral_share = destroyed" tests/calibration/test_fit.py -k likelihood
-run fit-split-term-ignores-weights src/skyshield/calibration/fit.py "total += w[drone, 0] @ _betabinom_logpmf(" "total += np.ones_like(w[drone, 0]) @ _betabinom_logpmf(" tests/calibration/test_fit.py -k likelihood
+run fit-split-term-ignores-weights src/skyshield/calibration/fit.py "total += w[split] @ _betabinom_logpmf(" "total += np.ones_like(w[split]) @ _betabinom_logpmf(" tests/calibration/test_fit.py -k likelihood
 run baseline-includes-the-night src/skyshield/calibration/backtest.py "before = data.nights < night" "before = data.nights <= night" tests/calibration/test_backtest.py -k baseline_forecast
 run baseline-window-one-day-short src/skyshield/calibration/backtest.py 'recent = before & (data.nights >= night - np.timedelta64(BASELINE_DAYS, "D"))' 'recent = before & (data.nights > night - np.timedelta64(BASELINE_DAYS, "D"))' tests/calibration/test_backtest.py -k baseline_forecast
 run score-signed-error src/skyshield/calibration/backtest.py '"mae": float(np.mean(np.abs(g["median"].to_numpy() - reported))),' '"mae": float(np.mean(g["median"].to_numpy() - reported)),' tests/calibration/test_backtest.py -k score
