@@ -151,6 +151,13 @@ class _HttpError(Exception):
         self.message = message
 
 
+def _rejection(exc: Exception) -> JSONResponse:
+    """Refuse a submission: the request's own status, 429 when the queue is full, else 400."""
+    if isinstance(exc, _HttpError):
+        return _error(exc.status, exc.message)
+    return _error(429 if isinstance(exc, BusyError) else 400, str(exc))
+
+
 def asset_path(prefix: str, name: str) -> Path | None:
     """Return the file ``name`` of the asset folder ``prefix``, or None (absent or outside).
 
@@ -218,12 +225,8 @@ def create_app(
                 name = " vs ".join(s.name for s in scenarios)
                 warnings = tuple(w for p in policies for w in p.warnings)
             job = manager.submit(task, name=name, warnings=warnings)
-        except _HttpError as exc:
-            return _error(exc.status, exc.message)
-        except BusyError as exc:
-            return _error(429, str(exc))
-        except SkyshieldError as exc:
-            return _error(400, str(exc))
+        except (_HttpError, BusyError, SkyshieldError) as exc:
+            return _rejection(exc)
         return _json({"id": job.id}, status=202)
 
     async def post_night(request: Request) -> Response:
@@ -247,12 +250,8 @@ def create_app(
                 )
             task = NightTask(store, night.run_id, night.replication)
             job = manager.submit(task, name=f"{night.run_id} night {night.replication}")
-        except _HttpError as exc:
-            return _error(exc.status, exc.message)
-        except BusyError as exc:
-            return _error(429, str(exc))
-        except SkyshieldError as exc:
-            return _error(400, str(exc))
+        except (_HttpError, BusyError, SkyshieldError) as exc:
+            return _rejection(exc)
         return _json({"id": job.id}, status=202)
 
     def stored_runs() -> dict[str, int]:
