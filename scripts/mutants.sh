@@ -131,7 +131,7 @@ run places-lon-lat-swapped src/skyshield/reports/places.py '    frame = frame[li
 run predictive-check-share-halved src/skyshield/calibration/check.py "            shares = neutral[:, :, k].sum(axis=1) / launched" "            shares = neutral[:, :, k].sum(axis=1) / (2 * launched)" tests/calibration/test_backtest.py -k predictive_check
 # issue #22 rules of engagement: identification, threat assessment, clock, host-nation rules
 run decoys-never-ignored src/skyshield/engine/kernel.py "        if mode == 0 or (mode == 1 and not inp.window_threatening[w]):" "        if mode == 1 and not inp.window_threatening[w]:" tests/engine/test_roe_identification.py -k never_engaged
-run identification-skipped src/skyshield/engine/windows.py "        cleared = np.maximum(cleared, identified)" "        cleared = np.maximum(cleared, track)" tests/engine/test_roe_identification.py -k waits
+run identification-skipped src/skyshield/engine/windows.py "np.maximum(offset, identification), offset)" "offset, offset)" tests/engine/test_roe_identification.py -k waits
 run misidentification-skipped src/skyshield/engine/kernel.py "    elif inp.threat_drone[i] and inp.unit_require_id[u]:" "    elif False:" tests/engine/test_roe_identification.py -k never_engaged
 run clock-first-track-under-zone-entry src/skyshield/engine/windows.py "        start = np.maximum(track, entry_s)" "        start = track" tests/engine/test_roe_identification.py -k zone_entry
 run threat-assessment-knows-target src/skyshield/engine/zones.py "    threat, lo, hi = _course_near(" "    owner = np.searchsorted(pieces.vertex_offset, cand[:, 0], side=\"right\") - 1

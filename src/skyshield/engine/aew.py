@@ -14,9 +14,9 @@ track and, for each of its orbiting sensors, the first point of a detection inte
 on station (``[on - launch, off - launch)`` in the threat's time). The engagement windows are
 solved with those sensors present all night, the earliest any night could track; the event
 loop opens a window no earlier than the night's authorization (``track + offset``,
-:func:`track_offset_s`), which is the windows' own rule with the later track: a unit's
-authorization is ``max(track + offset, zone entry + delay)`` and the second term is already
-in the windows.
+:func:`skyshield.engine.windows.authorization_offset_s`), which is the windows' own rule with
+the later track: a unit's authorization is ``max(track + offset, zone entry + delay)`` and the
+second term is already in the windows.
 """
 
 from __future__ import annotations
@@ -35,8 +35,9 @@ from skyshield.engine.envelope import (
 )
 from skyshield.engine.pieces import Pieces
 from skyshield.engine.sensors import detection_range_m, network_track_times_s
+from skyshield.engine.windows import authorization_offset_s
 
-__all__ = ["AewInputs", "aew_inputs", "detection_intervals_s", "track_offset_s"]
+__all__ = ["AewInputs", "aew_inputs", "detection_intervals_s"]
 
 _FAR_M = 1e9  # an outer range no radar reaches (the envelope solver's range band, unused)
 _TOUCH_S = 1e-9  # intervals closer than this are merged
@@ -57,21 +58,6 @@ class AewInputs(NamedTuple):
     orbit_off_s: np.ndarray  # (n_orbits,) float64
     unit_networks: np.ndarray  # (n_units, n_networks) bool
     unit_track_offset_s: np.ndarray  # (n_units,) float64
-
-
-def track_offset_s(compiled: CompiledScenario) -> np.ndarray:
-    """(n_units,) float64: the authorization's offset from the unit's first track.
-
-    With the windows' rule (:func:`skyshield.engine.windows.cleared_times_s`): the nation's
-    delay after the track (first track and zone-entry clocks) or after the identification
-    (identification clock), and no earlier than the identification where it is required.
-    """
-    nation = compiled.unit_roe_nation
-    delay = compiled.roe_delay_s[nation]
-    ident = compiled.unit_identification_delay_s
-    offset = np.where(compiled.roe_clock[nation] == 2, ident + delay, delay)  # noqa: PLR2004
-    offset = np.where(compiled.roe_require_id[nation], np.maximum(offset, ident), offset)
-    return np.asarray(offset, dtype=np.float64)
 
 
 @njit(cache=True, nogil=True)
@@ -161,7 +147,7 @@ def aew_inputs(compiled: CompiledScenario, pieces: tuple[Pieces, ...]) -> AewInp
         "orbit_on_s": np.ascontiguousarray(compiled.orbit_on_s[order], dtype=np.float64),
         "orbit_off_s": np.ascontiguousarray(compiled.orbit_off_s[order], dtype=np.float64),
         "unit_networks": np.ascontiguousarray(compiled.unit_networks, dtype=bool),
-        "unit_track_offset_s": track_offset_s(compiled),
+        "unit_track_offset_s": authorization_offset_s(compiled),
         "networks": np.ascontiguousarray(
             np.asarray(compiled.sensor_networks, dtype=bool)[orbiting].reshape(-1, n_net)
         ),

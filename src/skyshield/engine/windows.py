@@ -108,29 +108,37 @@ def classes_allowed(compiled: CompiledScenario) -> np.ndarray:
     return np.asarray(compiled.roe_classes[compiled.unit_roe_nation] & compiled.unit_tasked)
 
 
+def authorization_offset_s(compiled: CompiledScenario) -> np.ndarray:
+    """(n_units,) float64: each unit's authorization delay after its networks' first track.
+
+    The delay of the nation whose rules the unit fires under counts from the track (first
+    track and zone-entry clocks) or from the unit's identification, its system's
+    identification delay after the track (identification clock); a nation that requires
+    identification also waits for it. A zone-entry clock adds a second bound,
+    :func:`cleared_times_s`.
+    """
+    nation = compiled.unit_roe_nation
+    delay = compiled.roe_delay_s[nation]
+    identification = compiled.unit_identification_delay_s
+    offset = np.where(compiled.roe_clock[nation] == 2, identification + delay, delay)  # noqa: PLR2004
+    offset = np.where(compiled.roe_require_id[nation], np.maximum(offset, identification), offset)
+    return np.asarray(offset, dtype=np.float64)
+
+
 def cleared_times_s(
     compiled: CompiledScenario, u: int, track_s: np.ndarray, entry_s: np.ndarray | None
 ) -> np.ndarray:
     """(n_threats,) float64: earliest fire time of unit ``u`` at each threat (issue #22).
 
-    The authorization delay of the nation whose rules the unit fires under counts from the
-    unit's networks' first track, from the tracked threat's entry into that nation's zone
-    (``entry_s``), or from the unit's identification (its system's identification delay after
-    the track); a nation that requires identification also waits for it.
+    The unit's networks' first track plus its :func:`authorization_offset_s`; under a
+    zone-entry clock, also no earlier than the tracked threat's entry into the nation's zone
+    (``entry_s``) plus the delay.
     """
     nation = int(compiled.unit_roe_nation[u])
     track = track_s[compiled.unit_networks[u]].min(axis=0, initial=np.inf)
-    identified = track + compiled.unit_identification_delay_s[u]
-    clock = int(compiled.roe_clock[nation])
-    if clock == 1 and entry_s is not None:
-        start = np.maximum(track, entry_s)
-    elif clock == 2:  # noqa: PLR2004
-        start = identified
-    else:
-        start = track
-    cleared = start + compiled.roe_delay_s[nation]
-    if compiled.roe_require_id[nation]:
-        cleared = np.maximum(cleared, identified)
+    cleared = track + authorization_offset_s(compiled)[u]
+    if compiled.roe_clock[nation] == 1 and entry_s is not None:
+        cleared = np.maximum(cleared, entry_s + compiled.roe_delay_s[nation])
     return np.asarray(cleared, dtype=np.float64)
 
 
