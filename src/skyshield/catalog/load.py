@@ -199,13 +199,7 @@ def parse_catalog(
             reload_s=si["reload_time"],
             interceptor_speed_mps=si["interceptor_speed"],
             cost_per_shot_usd=si["cost_per_shot"],
-            pk=(
-                si["pk_drone"],
-                si["pk_decoy"],
-                si["pk_cruise"],
-                si["pk_supersonic"],
-                si["pk_ballistic"],
-            ),
+            pk=_pk_by_class(si),
             doctrine=p.doctrine.value,
             shots_per_engagement=int(si["shots_per_engagement"]),
             decoy_discrimination=si["decoy_discrimination"],
@@ -246,13 +240,7 @@ def parse_catalog(
             speed_mps=si["speed"],
             cost_per_round_usd=si["cost_per_round"],
             rounds_per_engagement=int(si["rounds_per_engagement"]),
-            pk=(
-                si["pk_drone"],
-                si["pk_decoy"],
-                si["pk_cruise"],
-                si["pk_supersonic"],
-                si["pk_ballistic"],
-            ),
+            pk=_pk_by_class(si),
         )
         entries.extend(_entries("weapon", key, weapon.name, weapon.parameters))
 
@@ -292,6 +280,13 @@ def _parameters(
 def _to_si(quantity: Quantity) -> tuple[float, str]:
     si_unit, convert = SI_UNITS[quantity.unit]
     return convert(quantity.value), si_unit
+
+
+def _pk_by_class(si: dict[str, float]) -> tuple[float, float, float, float, float]:
+    """Pk per threat class, in the engine's order: drone, decoy, cruise, supersonic, ballistic."""
+    classes = ("drone", "decoy", "cruise", "supersonic", "ballistic")
+    drone, decoy, cruise, supersonic, ballistic = (si[f"pk_{c}"] for c in classes)
+    return drone, decoy, cruise, supersonic, ballistic
 
 
 def _si_values(params: _Params) -> dict[str, float]:
