@@ -129,11 +129,17 @@ const policyForm = (() => {
   }
 
   const label = (key) => key.replaceAll("_", " ");
-  const normal = (f, v) => (f.kind === "multi" && Array.isArray(v) ? [...v].sort() : v);
-  const same = (f, a, b) => JSON.stringify(normal(f, a)) === JSON.stringify(normal(f, b));
+  const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
 
-  // one field: its input and how to read it; `initial` is the scenario's value
+  // one field: its input and how to read it; `initial` is the scenario's value. What the
+  // untouched input reads is kept (`start`): an edit is a reading that differs from it
   function field(raw, key, path, initial) {
+    const f = build(raw, key, path, initial);
+    f.start = f.read();
+    return f;
+  }
+
+  function build(raw, key, path, initial) {
     const s = spec(raw);
     const f = { path, key, kind: s.kind, spec: s, initial, children: [] };
     const text = helpText(s);
@@ -238,7 +244,7 @@ const policyForm = (() => {
       values = [null, ...values];
     }
     texts.forEach((text, i) => {
-      select.append(el("option", { value: String(i), textContent: text, selected: same(f, values[i], f.initial) }));
+      select.append(el("option", { value: String(i), textContent: text, selected: same(values[i], f.initial) }));
     });
     f.read = () => values[Number(select.value)];
     f.element = wrap(select);
@@ -303,12 +309,11 @@ const policyForm = (() => {
   // the overrides of one field: the changed leaves, or the whole value where it was unset
   function changes(f, out) {
     const now = f.read();
-    const whole = f.initial === null || f.initial === undefined || now === null;
-    if ((f.kind === "object" || f.kind === "map") && !whole) {
+    if ((f.kind === "object" || f.kind === "map") && f.start !== null && now !== null) {
       for (const child of f.children) changes(child, out);
       return out;
     }
-    if (!same(f, now, f.initial)) out.push(`${f.path}=${yamlText(now)}`);
+    if (!same(now, f.start)) out.push(`${f.path}=${yamlText(now)}`);
     return out;
   }
 
@@ -355,17 +360,19 @@ const policyForm = (() => {
     const box = document.getElementById("policy-form");
     const nations = field(form.schema.properties.nations, "nations", "nations", values.nations);
     form.nations = [nations];
-    const shown = el("p", { className: "note", id: "form-overrides" });
     box.replaceChildren(el("h3", { textContent: "Rules of engagement and more, per nation" }),
-      nations.element, shown);
-    const mark = () => {
-      const sent = overrides();
-      shown.textContent = sent.length ? `The form's overrides: ${sent.join("; ")}` : "The form's overrides: none (the scenario as written).";
-      shown.dataset.overrides = JSON.stringify(sent);
-    };
-    box.addEventListener("input", mark);
-    box.addEventListener("change", mark);
-    mark();
+      nations.element, el("p", { className: "note", id: "form-overrides" }));
+    showOverrides();
+  }
+
+  // the overrides the form sends, under it (updated on every edit)
+  function showOverrides() {
+    const shown = document.getElementById("form-overrides");
+    if (!shown) return;
+    const sent = overrides();
+    shown.textContent = sent.length ? `The form's overrides: ${sent.join("; ")}`
+      : "The form's overrides: none (the scenario as written).";
+    shown.dataset.overrides = JSON.stringify(sent);
   }
 
   // build the nations' fields for a scenario (a built-in name or uploaded YAML)
@@ -414,6 +421,8 @@ const policyForm = (() => {
   document.addEventListener("DOMContentLoaded", () => {
     document.getElementById("scenario").addEventListener("change", reload);
     document.getElementById("upload").addEventListener("change", reload);
+    document.getElementById("policy-form").addEventListener("input", showOverrides);
+    document.getElementById("policy-form").addEventListener("change", showOverrides);
   });
 
   return { ready, load: reload, overrides, runSize, spec };
