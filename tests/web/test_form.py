@@ -22,6 +22,7 @@ from typer.testing import CliRunner
 
 from skyshield.cli import app as cli
 from skyshield.runner.replay import stored_run
+from skyshield.scenario import load_scenario
 from skyshield.scenario.schema import scenario_json_schema
 from skyshield.store import read_run
 from skyshield.web import running_server
@@ -113,15 +114,26 @@ _INPUTS_JS = """() => Object.fromEntries([...document.querySelectorAll('[data-pa
 }))"""
 
 
-def _check_form(page: Any, schema: dict[str, Any], nations: list[str]) -> int:
-    """Every field of each nation and of the run size has its input; return how many."""
+def _check_form(page: Any, schema: dict[str, Any], values: dict[str, Any]) -> int:
+    """Every field of each nation, of its sensors, units... and of the run size has its input.
+
+    A nation's items are those of the scenario's lists of objects with an ``id`` and a
+    ``nation`` (sensors, fire units, EW zones, patrols), each field addressed by the item's id.
+    Returns how many fields were checked.
+    """
     shown = page.evaluate(_INPUTS_JS)
     wanted = [
         (f"nations.{code}{path}", node)
-        for code in nations
+        for code in values["nations"]
         for path, node in _fields(schema, schema["$defs"]["Nation"], "")
         if path
     ]
+    for name, raw in schema["properties"].items():
+        items = _deref(schema, raw).get("items", {})
+        if not {"id", "nation"} <= set(_deref(schema, items).get("properties", {})):
+            continue
+        for value in values[name]:
+            wanted += list(_fields(schema, items, f"{name}.{value['id']}"))
     monte_carlo = _deref(schema, schema["properties"]["monte_carlo"])
     wanted += [(f"monte_carlo.{k}", v) for k, v in monte_carlo["properties"].items()]
     for path, node in wanted:
@@ -163,8 +175,12 @@ def test_form__every_field_of_the_schema_has_its_input_new_ones_too(injected_ser
         page = seen.page
         page.select_option("#scenario", WESTERN)
         _wait_form(page, WESTERN)
-        checked = _check_form(page, schema, ["UA", "PL"])
-        assert checked > 2 * 25  # every nation's fields, not a few
+        values = load_scenario(WESTERN).model_dump(mode="json")
+        checked = _check_form(page, schema, values)
+        assert checked > 400  # every nation's fields and its items', not a few
+        # track sharing: a Polish radar's networks, as the scenario has them
+        networks = page.locator("[data-path='sensors.pl-ew-lublin.networks']")
+        assert networks.input_value() == "pl"
         # the injected rules, as their schema says: a select, bounds, a checkbox
         assert page.locator("select[data-path='nations.PL.roe.posture'] option").all_inner_texts()
         assert page.get_attribute("[data-path='nations.PL.roe.salvo_size']", "max") == "4"

@@ -73,6 +73,10 @@ const policyForm = (() => {
       }
       case "object":
         if (node.properties) return { kind: "object", node, nullable };
+        if (typeof node.additionalProperties === "object" && node.propertyNames) {
+          const keys = spec(node.propertyNames);
+          if (keys.kind === "enum") return { kind: "keyed", node, nullable, keys: keys.values };
+        }
         if (node.patternProperties || typeof node.additionalProperties === "object") {
           return { kind: "map", node, nullable };
         }
@@ -107,9 +111,22 @@ const policyForm = (() => {
       if (b) parts.push(`Each ${b}.`);
     } else if (s.kind === "json") {
       parts.push("As JSON.");
+    } else if (s.kind === "keyed") {
+      parts.push("Empty: none.");
     }
     if (s.nullable && s.kind !== "object") parts.push("Empty: none.");
     return parts.filter((p) => p).join(" ");
+  }
+
+  // whether a schema's (Python) pattern is one the browser reads too (the `v` flag of the
+  // pattern attribute refuses some classes Python takes); else the server alone checks it
+  function browserPattern(pattern) {
+    try {
+      new RegExp(pattern, "v");
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   // YAML text of a value, as an override writes it (plain where that reads back the same)
@@ -178,7 +195,7 @@ const policyForm = (() => {
       }
       case "text": {
         const input = tag(el("input", { type: "text", value: initial ?? "" }));
-        if (s.node.pattern) input.pattern = s.node.pattern;
+        if (s.node.pattern && browserPattern(s.node.pattern)) input.pattern = s.node.pattern;
         if (s.node.maxLength !== undefined) input.maxLength = s.node.maxLength;
         f.read = () => (s.nullable && input.value === "" ? null : input.value);
         f.element = wrap(input);
@@ -218,6 +235,8 @@ const policyForm = (() => {
       }
       case "object":
         return objectField(f, s, tag, help);
+      case "keyed":
+        return keyedField(f, s, tag, help);
       case "map":
         return mapField(f, s, tag, help);
       default: {
@@ -286,6 +305,21 @@ const policyForm = (() => {
     return f;
   }
 
+  // a map whose keys are an enum ({ballistic: 8}): one input per key, empty: the key absent
+  function keyedField(f, s, tag, help) {
+    const box = tag(el("fieldset", { className: "keyed" }, el("legend", { textContent: label(f.key) })));
+    const given = f.initial && typeof f.initial === "object" ? f.initial : {};
+    for (const key of s.keys) {
+      const child = field(s.node.additionalProperties, String(key), `${f.path}.${key}`, given[key] ?? null);
+      f.children.push(child);
+      box.append(child.element);
+    }
+    box.append(help);
+    f.read = () => Object.fromEntries(f.children.map((c) => [c.key, c.read()]).filter(([, v]) => v !== null));
+    f.element = box;
+    return f;
+  }
+
   // a map (nations): one group per key the scenario has, each the value schema's fields
   function mapField(f, s, tag, help) {
     const box = tag(el("div", { className: "map" }));
@@ -304,6 +338,33 @@ const policyForm = (() => {
     f.read = () => Object.fromEntries(f.children.map((c) => [c.key, c.read()]));
     f.element = box;
     return f;
+  }
+
+  // each nation's own items of the scenario's lists of objects with an id and a nation (its
+  // sensors and fire units with their track-sharing networks, EW zones, patrols...): folded
+  // under the nation, one group per item, its fields addressed by id (fire_units.<id>.stock)
+  function members(nations, values) {
+    const fields = [];
+    for (const [list, raw] of Object.entries(form.schema.properties)) {
+      const node = deref(raw);
+      const item = deref(node.items || {});
+      const own = item.properties || {};
+      if (node.type !== "array" || !own.id || !own.nation) continue;
+      for (const entry of nations.children) {
+        const mine = (values[list] || []).filter((x) => x.nation === entry.key);
+        if (!mine.length) continue;
+        const folded = el("details", { className: "members" },
+          el("summary", { textContent: `${label(list)} of ${entry.key} (${mine.length})` }));
+        folded.dataset.list = list;
+        for (const value of mine) {
+          const f = field(node.items, String(value.id), `${list}.${value.id}`, value);
+          folded.append(f.element);
+          fields.push(f);
+        }
+        entry.element.querySelector(":scope > .help").before(folded);
+      }
+    }
+    return fields;
   }
 
   // the overrides of one field: the changed leaves, or the whole value where it was unset
@@ -359,7 +420,7 @@ const policyForm = (() => {
     }
     const box = document.getElementById("policy-form");
     const nations = field(form.schema.properties.nations, "nations", "nations", values.nations);
-    form.nations = [nations];
+    form.nations = [nations, ...members(nations, values)];
     box.replaceChildren(el("h3", { textContent: "Rules of engagement and more, per nation" }),
       nations.element, el("p", { className: "note", id: "form-overrides" }));
     showOverrides();
