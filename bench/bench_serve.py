@@ -8,12 +8,18 @@ median, 95th percentile and maximum with their ratio to the dice floor measured 
 (``dice_floor.py``); also the time from ``POST /api/runs`` to the run's first progress (that run
 is cancelled), and what the page does: the default scenario at the page's 50 nights, then its
 first night mapped (``POST /api/nights``), timed from the run's POST. Nothing is compared with numbers from elsewhere.
+
+``--browser``: the same in the page, in Debian's headless Chromium (Playwright): from the click on
+"Run" (the default scenario at the page's 50 nights) to the outcome tables and to the first
+night drawn on the map, timed inside the page (``performance.now()``), on a fresh server whose
+worker has run the tiny scenario once.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import sys
 import tempfile
@@ -68,13 +74,72 @@ def _show(label: str, times: list[float], floor: float) -> None:
     )
 
 
+# in the page: the click on Run, the outcome shown, the map drawn (performance.now(), ms)
+_WATCH_JS = """() => {
+  window.benchTimes = {};
+  document.getElementById('run').addEventListener('click',
+    () => { window.benchTimes.click = performance.now(); }, { capture: true });
+  const seen = (id, name, test) => new MutationObserver((changes, observer) => {
+    if (test(document.getElementById(id))) {
+      window.benchTimes[name] = performance.now();
+      observer.disconnect();
+    }
+  }).observe(document.getElementById(id), { attributes: true });
+  seen('outcome', 'outcome', (e) => !e.hidden);
+  seen('map-box', 'map', (e) => e.dataset.ready !== undefined);
+}"""
+
+
+def browser_run_to_map(floor: float, chromium: str) -> None:
+    """Time "Run" to the outcome tables and to the first map in Chromium (see the module)."""
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory() as folder:
+        app = create_app(Path(folder) / "store", slots=1)
+        with running_server(app) as server, sync_playwright() as p:
+            warm = _call(
+                "POST", f"{server}/api/runs", {"yaml": TINY.read_text(), "replications": 2}
+            )
+            _wait(f"{server}/api/runs/{warm['id']}")
+            root = hasattr(os, "geteuid") and os.geteuid() == 0
+            browser = p.chromium.launch(
+                executable_path=chromium, args=["--no-sandbox"] if root else []
+            )
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.goto(server + "/")
+            page.wait_for_selector("body[data-ready=true]", timeout=60_000)
+            page.wait_for_selector("#policy-form[data-state=ready]", timeout=120_000)
+            page.evaluate(_WATCH_JS)
+            nights = page.input_value("#replications")
+            page.click("#run")
+            page.wait_for_selector("#map-box[data-ready]", timeout=600_000)
+            times = page.evaluate("window.benchTimes")
+            browser.close()
+    ran = (times["outcome"] - times["click"]) / 1e3
+    mapped = (times["map"] - times["click"]) / 1e3
+    print(
+        f"in Chromium, default scenario, {nights} nights: click on Run to the outcome tables "
+        f"{ran:.2f} s ({ran / floor:.0f}x the dice floor), to the first map {mapped:.2f} s "
+        f"({mapped / floor:.0f}x the dice floor)"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--requests", type=int, default=200, help="status requests per phase")
     parser.add_argument("--replications", type=int, default=2000, help="nights of the run")
+    parser.add_argument(
+        "--browser",
+        nargs="?",
+        const="/usr/bin/chromium",
+        help="time the page's run to map in this Chromium (default /usr/bin/chromium) only",
+    )
     args = parser.parse_args()
     floor = floor_s()
     print(f"dice floor (bench/dice_floor.py, same process): {floor:.3f} s")
+    if args.browser:
+        browser_run_to_map(floor, args.browser)
+        return
     with tempfile.TemporaryDirectory() as folder:
         app = create_app(Path(folder) / "store", slots=1)
         with running_server(app) as server:

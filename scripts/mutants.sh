@@ -166,6 +166,13 @@ run serve-body-cap-ignored src/skyshield/web/app.py "        if len(body) > limi
 run serve-saves-a-cancelled-result src/skyshield/web/jobs.py "            if job.cancel_requested:
                 slot.job = None" "            if False:
                 slot.job = None" tests/web/test_jobs.py
+# issue #24: the policy form generated from the schema, the nights cap, the downloads
+run serve-form-enum-not-a-select src/skyshield/web/assets/form.js "    if (Array.isArray(node.enum)) {" "    if (false) {" tests/web/test_form.py -k every_field
+run serve-form-drops-booleans src/skyshield/web/assets/form.js '      case "boolean":
+        return { kind: "boolean", node, nullable };' "" tests/web/test_form.py -k every_field
+run serve-nights-cap-ignores-overrides src/skyshield/web/inputs.py "        if nights > max_replications:" "        if False:" tests/web/test_form_api.py -k cap
+run serve-export-of-another-night src/skyshield/web/downloads.py "        return export(folder, self.what, replication=self.replication)" "        return export(folder, self.what)" tests/web/test_downloads.py -k export
+run vary-splits-inside-brackets src/skyshield/scenario/variation.py '        elif char == "," and depth == 0:' '        elif char == ",":' tests/scenario/test_variation.py
 # issue #23 items 5 and 7: drift as a state, the Diebold-Mariano test
 run state-noise-zero src/skyshield/calibration/drift.py "offset = offset + np.sqrt(q * gap) * rng.standard_normal(offset.shape)" "offset = offset + np.sqrt(0.0 * q * gap) * rng.standard_normal(offset.shape)" tests/calibration/test_drift.py -k follows_a_jump
 run dm-without-newey-west-lags src/skyshield/calibration/checks.py "    for j in range(1, lags + 1):" "    for j in range(1, 1):" tests/calibration/test_checks.py -k dm_test

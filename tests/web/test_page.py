@@ -94,6 +94,10 @@ def test_page__loads_offline_and_lists_the_scenarios(browsed: Browsed, server: s
     assert options == list(builtin_scenario_names())
     assert page.locator("#scenario").input_value() == "default"
     assert page.locator("#scenario-description").inner_text()
+    # the policy form, built from the schema for the default scenario (test_form.py: in full)
+    page.wait_for_selector("#policy-form[data-state=ready][data-scenario=default]")
+    assert page.locator("select[data-path='nations.UA.roe.zone.kind']").input_value() == "0"
+    assert page.evaluate("policyForm.overrides()") == []
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "serve-page.png"), full_page=True)
     _offline(browsed, server)

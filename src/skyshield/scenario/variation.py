@@ -31,12 +31,46 @@ class Variation:
 
 
 def parse_variation(text: str) -> Variation:
-    """Parse ``path=value1,value2`` (values read as YAML scalars: ``60``, ``true``, ``own``)."""
+    """Parse ``path=value1,value2`` (values read as YAML scalars: ``60``, ``true``, ``own``).
+
+    A value may also be a YAML flow list or mapping, or a quoted text: commas inside brackets,
+    braces or quotes do not separate values (``roe.classes=[drone, cruise],[drone]`` is two
+    lists, ``roe.threat_assessment={within_km: 30}`` one mapping).
+    """
     path, sep, values = text.partition("=")
-    items = [v.strip() for v in values.split(",") if v.strip()]
+    items = [v.strip() for v in _split_values(values) if v.strip()]
     if not sep or not path.strip() or not items:
         raise ScenarioError("--vary", [FieldProblem("", "path=value1,value2", repr(text))])
-    return Variation(path.strip(), tuple(yaml.safe_load(v) for v in items))
+    parsed = []
+    for item in items:
+        try:
+            parsed.append(yaml.safe_load(item))
+        except yaml.YAMLError:
+            expected = "a YAML value (a number, true, a name, [a list] or {a: mapping})"
+            problem = FieldProblem(path.strip(), expected, repr(item))
+            raise ScenarioError("--vary", [problem]) from None
+    return Variation(path.strip(), tuple(parsed))
+
+
+def _split_values(text: str) -> list[str]:
+    """Split ``text`` at the commas outside brackets, braces and quotes."""
+    items: list[str] = []
+    depth, quote, start = 0, "", 0
+    for i, char in enumerate(text):
+        if quote:
+            if char == quote:
+                quote = ""
+        elif char in "\"'":
+            quote = char
+        elif char in "[{":
+            depth += 1
+        elif char in "]}":
+            depth = max(depth - 1, 0)
+        elif char == "," and depth == 0:
+            items.append(text[start:i])
+            start = i + 1
+    items.append(text[start:])
+    return items
 
 
 def _path_keys(path: str) -> list[str | int]:

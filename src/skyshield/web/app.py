@@ -2,11 +2,13 @@
 
 Errors are JSON ``{"error": "..."}`` with a 4xx status; the text is the line the CLI prints for
 the same mistake (``source: field: expected X, got Y``). Only files of the package's own asset
-folders are served; a path that leaves them is not found (404).
+folders are served; a path that leaves them is not found (404). Over 400 lines: every route's
+handler is a closure over one application's job manager and store, in :func:`create_app`.
 """
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import json
 import mimetypes
@@ -26,18 +28,30 @@ from starlette.routing import Route
 
 from skyshield.errors import FieldProblem, ScenarioError, SkyshieldError
 from skyshield.scenario import builtin_scenario_names, builtin_scenario_path
+from skyshield.scenario.schema import scenario_json_schema
 from skyshield.store import CATALOG_NAME, check_results_directory, list_runs
+from skyshield.web.downloads import (
+    REPORT,
+    DownloadTask,
+    ExportRequest,
+    ReportRequest,
+    download_name,
+    media_type,
+)
 from skyshield.web.inputs import (
     DEFAULT_MAX_REPLICATIONS,
     CompareRequest,
     NightRequest,
+    PolicyRequest,
     RunRequest,
     check_request,
+    check_size,
     compare_policies,
     load_policy,
     parse_vary,
 )
 from skyshield.web.jobs import (
+    FINAL,
     BusyError,
     CompareTask,
     JobManager,
@@ -90,6 +104,20 @@ def builtin_descriptions() -> list[dict[str, Any]]:
 
 def _unknown(job_id: str) -> str:
     return f"expected the id of a run or comparison of this server, got {job_id!r}"
+
+
+def _unknown_run(wanted: str) -> str:
+    return (
+        "expected the id of a complete run in the store (skyshield runs) or of a finished run "
+        f"of this server, got {wanted!r}"
+    )
+
+
+def _check_night(replication: int, nights: int) -> None:
+    """Refuse a night (replication) the stored run does not have."""
+    if replication >= nights:
+        expected = f"a night from 0 to {nights - 1}"
+        raise ScenarioError("request", [FieldProblem("replication", expected, str(replication))])
 
 
 def _error(status: int, message: str) -> JSONResponse:
@@ -210,6 +238,7 @@ def create_app(
             if kind == "run":
                 run = check_request(RunRequest, body, max_replications=max_replications)
                 policy = await run_in_threadpool(load_policy, run)
+                check_size(run.replications, (policy.scenario,), max_replications=max_replications)
                 task: RunTask | CompareTask = RunTask(
                     policy.scenario, run.replications, run.seed, run.route_sets
                 )
@@ -219,6 +248,7 @@ def create_app(
                 variations = parse_vary(compare.vary)
                 policies = await run_in_threadpool(compare_policies, compare)
                 scenarios = tuple(p.scenario for p in policies)
+                check_size(compare.replications, scenarios, max_replications=max_replications)
                 task = CompareTask(
                     scenarios, variations, compare.replications, compare.seed, compare.route_sets
                 )
@@ -239,15 +269,7 @@ def create_app(
                     "request",
                     [FieldProblem("run_id", "a complete run in the store", repr(night.run_id))],
                 )
-            if night.replication >= nights:
-                raise ScenarioError(
-                    "request",
-                    [
-                        FieldProblem(
-                            "replication", f"a night from 0 to {nights - 1}", str(night.replication)
-                        )
-                    ],
-                )
+            _check_night(night.replication, nights)
             task = NightTask(store, night.run_id, night.replication)
             job = manager.submit(task, name=f"{night.run_id} night {night.replication}")
         except (_HttpError, BusyError, SkyshieldError) as exc:
@@ -261,6 +283,59 @@ def create_app(
         frame = list_runs(store)
         done = frame[(frame["kind"] == "run") & (frame["status"] == "complete")]
         return {str(r.run_id): int(r.replications) for r in done.itertuples()}
+
+    schema_text: list[str] = []  # generated once, on the first request
+
+    async def schema(request: Request) -> Response:
+        if not schema_text:
+            schema_text.append(json.dumps(scenario_json_schema(), allow_nan=False))
+        return Response(schema_text[0], media_type="application/json", headers=_HEADERS)
+
+    async def post_policy(request: Request) -> Response:
+        try:
+            body = await _read_json(request)
+            asked = check_request(PolicyRequest, body, max_replications=max_replications)
+            policy = await run_in_threadpool(load_policy, asked)
+        except (_HttpError, SkyshieldError) as exc:
+            return _rejection(exc)
+        values = policy.scenario.model_dump(mode="json")
+        return _json({"scenario": values, "warnings": list(policy.warnings)})
+
+    async def download(request: Request, export: bool) -> Response:
+        wanted = request.path_params["id"]
+        try:
+            query: ExportRequest | ReportRequest = check_request(
+                ExportRequest if export else ReportRequest, dict(request.query_params)
+            )
+            nights = await run_in_threadpool(stored_runs)
+            status = manager.status(wanted)
+            run_id = wanted if status is None else status["run_id"]
+            if run_id not in nights:
+                return _error(404, _unknown_run(wanted))
+            _check_night(query.replication, nights[run_id])
+            what = query.format.value if isinstance(query, ExportRequest) else REPORT
+            task = DownloadTask(store, run_id, what, query.replication)
+            job = manager.submit(task, name=download_name(run_id, what, query.replication))
+        except (_HttpError, BusyError, SkyshieldError) as exc:
+            return _rejection(exc)
+        while (status := manager.status(job.id)) is not None and status["state"] not in FINAL:
+            await asyncio.sleep(0.05)
+        manager.forget(job.id)
+        if status is None or status["state"] != "done":
+            message = "the server stopped" if status is None else status["error"] or "cancelled"
+            return _error(503 if status is None or status["error"] is None else 500, message)
+        headers = {
+            **_HEADERS,
+            "Content-Disposition": f'attachment; filename="{status["name"]}"',
+        }
+        text: str = status["result"]["text"]
+        return Response(text.encode("utf-8"), media_type=media_type(what), headers=headers)
+
+    async def get_report(request: Request) -> Response:
+        return await download(request, export=False)
+
+    async def get_export(request: Request) -> Response:
+        return await download(request, export=True)
 
     async def borders(request: Request) -> Response:
         return Response(_borders_text(), media_type="application/geo+json", headers=_HEADERS)
@@ -313,6 +388,10 @@ def create_app(
     routes = [
         Route("/", page, methods=["GET"]),
         Route("/api/scenarios", scenarios, methods=["GET"]),
+        Route("/api/schema", schema, methods=["GET"]),
+        Route("/api/policies", post_policy, methods=["POST"]),
+        Route("/api/runs/{id}/report", get_report, methods=["GET"]),
+        Route("/api/runs/{id}/export", get_export, methods=["GET"]),
         Route("/api/runs", post_run, methods=["POST"]),
         Route("/api/runs", list_jobs, methods=["GET"]),
         Route("/api/runs/{id}", get_job, methods=["GET"]),

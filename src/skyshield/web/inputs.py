@@ -35,6 +35,7 @@ __all__ = [
     "PolicyRequest",
     "RunRequest",
     "check_request",
+    "check_size",
     "compare_policies",
     "load_policy",
     "parse_vary",
@@ -192,3 +193,22 @@ def compare_policies(request: CompareRequest) -> tuple[Policy, ...]:
         Policy(scenario=p.scenario.model_copy(update={"name": n}), warnings=p.warnings)
         for p, n in zip(loaded, names, strict=True)
     )
+
+
+def check_size(
+    replications: int | None,
+    scenarios: tuple[Scenario, ...],
+    *,
+    max_replications: int = DEFAULT_MAX_REPLICATIONS,
+) -> None:
+    """Refuse a run whose nights exceed the cap, counting a scenario's own (overridden) size.
+
+    Without ``replications`` a run makes its scenario's ``monte_carlo.replications``, which an
+    override (``monte_carlo.replications=...``) or an uploaded file may set past the cap.
+    """
+    for scenario in scenarios:
+        nights = scenario.monte_carlo.replications if replications is None else replications
+        if nights > max_replications:
+            expected = f"at most {max_replications:,} nights (skyshield serve --max-replications)"
+            problem = FieldProblem("monte_carlo.replications", expected, f"{nights:,}")
+            raise ScenarioError(scenario.name, [problem])

@@ -442,6 +442,13 @@ class JobManager:
             job = self._jobs.get(job_id)
             return None if job is None else job.status()
 
+    def forget(self, job_id: str) -> None:
+        """Drop an ended job and its document (a download, once handed to its request)."""
+        with self._lock:
+            job = self._jobs.get(job_id)
+            if job is not None and job.state in FINAL:
+                del self._jobs[job_id]
+
     def statuses(self) -> list[dict[str, Any]]:
         """Every job of this server's life, newest first, without their documents."""
         with self._lock:

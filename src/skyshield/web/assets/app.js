@@ -63,6 +63,7 @@ function showOutcome(status) {
     `${doc.scenario}: ${doc.replications} nights, seed ${doc.seed}, ${doc.engine} engine` +
     (doc.notional_positions ? " — defending positions are NOTIONAL" : "") +
     ` — saved as ${doc.run_id}`;
+  $("outcome-downloads").replaceChildren("Download: ", downloads.links(doc.run_id));
   const body = header($("by-class"), ["class", ...QUANTITIES.map((q) => q.replaceAll("_", " "))]);
   const classes = [...new Set(doc.by_class.map((r) => r.threat_class))];
   for (const cls of classes) {
@@ -139,18 +140,15 @@ async function poll() {
 }
 
 function policy() {
-  const chosen = {
-    overrides: $("overrides").value.split("\n").map((s) => s.trim()).filter((s) => s),
-  };
+  const typed = $("overrides").value.split("\n").map((s) => s.trim()).filter((s) => s);
+  const chosen = { overrides: [...policyForm.overrides(), ...typed] };
   if (state.upload !== null) chosen.yaml = state.upload;
   else chosen.scenario = $("scenario").value;
   return chosen;
 }
 
 function size(body) {
-  body.replications = Number($("replications").value);
-  if ($("seed").value !== "") body.seed = Number($("seed").value);
-  return body;
+  return policyForm.runSize(body);
 }
 
 async function start(kind, body) {
@@ -227,6 +225,8 @@ async function loadScenarios() {
     select.appendChild(option);
   }
   describe();
+  await policyForm.ready;
+  policyForm.load();
   document.body.dataset.ready = "true";
 }
 
@@ -238,7 +238,8 @@ function describe() {
 async function loadStored() {
   try {
     const data = await api("GET", "/api/runs");
-    const cols = ["run id", "kind", "scenario", "seed", "nights", "started (UTC)", "status"];
+    const cols = ["run id", "kind", "scenario", "seed", "nights", "started (UTC)", "status",
+      "downloads"];
     const body = header($("stored-runs"), cols);
     for (const r of data.stored) {
       const row = body.insertRow();
@@ -246,6 +247,8 @@ async function loadStored() {
         String(r.started).replace("T", " ").slice(0, 19), r.status]) {
         cell(row, String(value), "text");
       }
+      const links = cell(row, "", "text");
+      if (r.kind === "run" && r.status === "complete") links.append(downloads.links(r.run_id));
     }
   } catch (error) {
     showError(error.message);
