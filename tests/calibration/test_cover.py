@@ -115,15 +115,36 @@ def test_cruise_features__distance_and_launch_span_from_the_nights_geography() -
     assert far[FEATURE["distance_cruise"]] > 3 * got[FEATURE["distance_cruise"]]
 
 
+def test_cruise_features__route_counts_the_defences_passed_on_the_way() -> None:
+    """Kh-59/69 from Belgorod at Kharkiv pass Kharkiv's S-300 and Buk only (2 of the laydown's
+    medium- and long-range units); at Poltava, 140 km on, they pass Kharkiv's and Poltava's
+    (3): the route feature counts both, the target's defence only Poltava's."""
+    from skyshield.posture import LAYDOWN
+    from skyshield.posture.laydown import FAMILY_OF_SYSTEM
+
+    total = sum(
+        FAMILY_OF_SYSTEM[s] in ("long", "medium") for systems in LAYDOWN.values() for s in systems
+    )
+    composition = NightComposition(0, 4, 0, tactical=4)
+    poltava = ("Poltava", 34.55367, 49.58925)
+    for target, units in ((KHARKIV, 2), (poltava, 3)):
+        geography = NightGeography(
+            launch={"tactical": (LAUNCH_AREAS["belgorod"],)}, targets={"tactical": (target,)}
+        )
+        got = geography_features(geography, composition)
+        assert got[FEATURE["route_cruise"]] == pytest.approx(units / total), target
+
+
 def test_design_geographies__missiles_fly_their_own_launch_points_and_windows() -> None:
-    """The design varies what the cruise features read: most drawn geographies give the missile
+    """The design varies what the cruise features read: most drawn geographies give the cruise
     groups launch points the reports locate for them (only where its threats reach a target)
     and many a window of their own, so the emulator sees distances and spans beyond the
     defaults'."""
     geographies = [g for g in design_geographies(64, seed=1) if g is not None]
     # tactical: only points within the Kh-59/69's reach of a drawn target (fewer draws pass)
-    for group, share in (("cruise", 0.5), ("tactical", 0.2), ("ballistic", 0.5)):
+    for group, share in (("cruise", 0.5), ("tactical", 0.2)):
         assert sum(group in g.launch for g in geographies) > share * len(geographies), group
+    assert not any("ballistic" in g.launch for g in geographies)  # see design_geographies
     assert sum("cruise" in g.window_h for g in geographies) > len(geographies) // 4
     features = np.array([geography_features(g) for g in geographies])
     for name in ("distance_cruise", "window_cruise"):

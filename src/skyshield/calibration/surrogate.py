@@ -147,7 +147,7 @@ def design_geographies(n: int, seed: int = 0) -> list[NightGeography | None]:
     located points, 1-5 drone launch points (each in the south with a drawn probability, so
     every launch region and mix of them is flown) and 1-4 targets per missile group (each under
     Patriot/SAMP/T cover with a drawn probability), and half of them 1-6 drone targets. Each
-    missile group flies from 1-3 of the launch points the reports locate for it (share
+    cruise group flies from 1-3 of the launch points the reports locate for it (share
     :data:`_OWN_MISSILE_SITES`, else the defaults), and each cruise group has its own window
     (share :data:`_OWN_WINDOW`: start 0-8 h, length 0.5-16 h log-uniform; else the default).
     """
@@ -181,14 +181,17 @@ def design_geographies(n: int, seed: int = 0) -> list[NightGeography | None]:
         # learn where salvos fly from or how spread out they are while they stayed at defaults)
         launches: dict[str, tuple[tuple[float, float], ...]] = {"drone": launch}
         windows: dict[str, tuple[float, float]] = {}
-        for group in ("cruise", "tactical", "ballistic"):
+        # ballistic missiles keep the default launch areas: their fate at a Patriot city hangs
+        # on the bearing they come from (the sector radar faces north-east), which no feature
+        # reads; drawn ballistic launch points raised the held-out RMSE (0.180 -> 0.255)
+        for group in ("cruise", "tactical"):
             # only points whose every threat of the group reaches one of its targets (a point
             # out of range would fly to the nearest and fall short: lost, not what is learned)
             pool = [p for p in missile_sites[group] if _reaches(p, group, targets[group])]
             if pool and rng.random() < _OWN_MISSILE_SITES:
                 picks = rng.choice(len(pool), size=min(int(rng.integers(1, 4)), len(pool)))
                 launches[group] = tuple(dict.fromkeys(pool[int(i)] for i in picks))
-            if group != "ballistic" and rng.random() < _OWN_WINDOW:
+            if rng.random() < _OWN_WINDOW:
                 start = float(rng.uniform(0.0, 8.0))
                 length = float(np.exp(rng.uniform(np.log(0.5), np.log(16.0))))
                 windows[group] = (round(start, 3), round(start + length, 3))
@@ -216,10 +219,10 @@ def _ranges() -> dict[str, float]:
 
 
 def _missile_sites() -> dict[str, list[_Point]]:
-    """Per missile group, the launch points the shipped reports locate for it (sorted)."""
+    """Per cruise group, the launch points the shipped reports locate for it (sorted)."""
     from skyshield.posture import night_geographies
 
-    sites: dict[str, set[_Point]] = {g: set() for g in ("cruise", "tactical", "ballistic")}
+    sites: dict[str, set[_Point]] = {g: set() for g in ("cruise", "tactical")}
     for geography in night_geographies().values():
         for group, points in geography.launch.items():
             if group in sites:

@@ -194,6 +194,7 @@ GEOGRAPHY_FEATURES = (
     # appended (issue 23, cruise): where the cruise missiles fly from and how spread out
     "distance_cruise",
     "window_cruise",
+    "route_cruise",
 )
 # distance_cruise: the median great-circle distance from the group's launch sites to its
 # targets (the night's own or the defaults, as night_scenario flies them), over
@@ -203,8 +204,14 @@ GEOGRAPHY_FEATURES = (
 # over CRUISE_SPAN_H: how spread out the salvo is (a salvo launched within an hour saturates
 # the defences it meets; one spread over the night does not). Both weigh the strategic and
 # tactical missiles by their counts, as the other cruise features do.
+# route_cruise: the laydown's medium- and long-range units whose city lies within ROUTE_KM of the
+# straight line from a launch site to a target (mean over the pairs), over all such units: the
+# defences a missile passes on its way, not only those at its target (a salvo of Kh-59 at an
+# undefended town past Kharkiv meets Kharkiv's SAMs). ROUTE_KM: about the reach of those
+# systems against cruise missiles (assumption; NASAMS, IRIS-T ~40 km, S-300 and Patriot more).
 CRUISE_DISTANCE_KM = 2000.0
 CRUISE_SPAN_H = 12.0
+ROUTE_KM = 50.0
 # the geography features that bear on each report class (the emulator's surfaces of a class
 # read only these)
 GEOGRAPHY_OF_CLASS = {
@@ -215,6 +222,7 @@ GEOGRAPHY_OF_CLASS = {
         "focus_cruise",
         "distance_cruise",
         "window_cruise",
+        "route_cruise",
     ),
     "ballistic": ("cover_ballistic", "defence_ballistic", "focus_ballistic"),
 }
@@ -288,13 +296,29 @@ def geography_features(
             min((end_h - start_h) / CRUISE_SPAN_H, 1.0),
         )
 
-    def cruise_timing() -> tuple[float, float]:
+    def route(group: str) -> float:
+        """Return the group's route_cruise (see GEOGRAPHY_FEATURES)."""
+        own = places.sites[group]
+        sites = own if own is not None else [s for _, _, g in CLASS_MIX[group] for s in g]
+        cities, units = _route_cities()
+        passed = [
+            float(units[_near_line(places.launch_sites[n], target, cities)].sum())
+            for n in sites
+            for target in places.targets[group].values()
+        ]
+        return float(np.mean(passed)) / float(units.sum())
+
+    def cruise_timing() -> tuple[float, float, float]:
         mine = [g for g in ("cruise", "tactical") if places.targets[g]]
         w = [weight.get(g, 1.0) for g in mine]
         if not mine or sum(w) <= 0:
-            return 0.0, 0.0
-        parts = np.array([timing(g) for g in mine])
-        return float(np.average(parts[:, 0], weights=w)), float(np.average(parts[:, 1], weights=w))
+            return 0.0, 0.0, 0.0
+        parts = np.array([(*timing(g), route(g)) for g in mine])
+        return (
+            float(np.average(parts[:, 0], weights=w)),
+            float(np.average(parts[:, 1], weights=w)),
+            float(np.average(parts[:, 2], weights=w)),
+        )
 
     sites = places.sites["drone"]
     names = sites if sites is not None else [s for _, _, g in CLASS_MIX["drone"] for s in g]
@@ -313,6 +337,35 @@ def geography_features(
             *cruise_timing(),
         ]
     )
+
+
+@functools.cache
+def _route_cities() -> tuple[np.ndarray, np.ndarray]:
+    """(n, 2) lon/lat of the laydown cities with medium- or long-range units, (n,) their count."""
+    from skyshield.geo.cities import find_city
+
+    rows = []
+    for city, systems in LAYDOWN.items():
+        point = find_city(city, "UA")
+        rows.append((point.lon_deg, point.lat_deg, sum(s in _MISSILE_DEFENCE for s in systems)))
+    table = np.array([r for r in rows if r[2] > 0], dtype=float)
+    return table[:, :2], table[:, 2]
+
+
+def _near_line(
+    start: tuple[float, float], end: tuple[float, float], cities: np.ndarray
+) -> np.ndarray:
+    """(n,) bool: the cities within ROUTE_KM of the straight line from start to end.
+
+    Flat-earth distance (x scaled by cos latitude) to 33 points along the line: a feature's
+    precision, not the engine's.
+    """
+    t = np.linspace(0.0, 1.0, 33)[:, None]
+    line = np.asarray(start) + t * (np.asarray(end) - np.asarray(start))
+    scale = np.cos(np.radians(0.5 * (start[1] + end[1])))
+    dx = (line[:, None, 0] - cities[None, :, 0]) * scale * 111.2
+    dy = (line[:, None, 1] - cities[None, :, 1]) * 111.2
+    return np.asarray(np.sqrt(dx**2 + dy**2).min(axis=0) <= ROUTE_KM)
 
 
 @functools.cache
