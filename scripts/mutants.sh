@@ -183,6 +183,19 @@ run own-routes-realization-column-of-the-block src/skyshield/runner/montecarlo.p
 run night-targets-fixed-mix src/skyshield/posture/laydown.py "        night_targets = places.targets[cls]  # the night's own, or the fixed mix" "        night_targets = _city_points(TARGETS[cls])" tests/calibration/test_geography.py -k uses_its_reports_places
 run night-geography-not-reaching-emulator src/skyshield/calibration/fit.py "    return NightData(nights, launched, neutralised, destroyed, tactical, geography)" "    return NightData(nights, launched, neutralised, destroyed, tactical, None)" tests/calibration/test_geography.py -k carries_each_nights_geography
 run ballistic-cover-ignored src/skyshield/posture/geography.py "            share((\"ballistic\",))," "            0.375," tests/calibration/test_geography.py -k cover_and_launch_region
+# issue 23 (cover): one Patriot/SAMP-T cover definition, the laydown following it, cruise features
+run patriot-cover-laydown-cities src/skyshield/posture/cover.py 'PATRIOT_SITES: dict[str, str] = {"Kyiv": "2023-05-04"}' 'PATRIOT_SITES: dict[str, str] = {"Kyiv": "2023-05-04", "Odesa": "2023-05-04", "Dnipro": "2023-05-04"}' tests/calibration/test_cover.py -k one_definition
+run patriot-cover-date-ignored src/skyshield/posture/cover.py "    if day is None:
+        return frozenset(PATRIOT_SITES)" "    if True:
+        return frozenset(PATRIOT_SITES)" tests/calibration/test_cover.py -k one_definition
+run emulator-cover-own-definition src/skyshield/posture/geography.py "float(patriot_covered(*points[n], day))" "float(n in (\"Kyiv\", \"Odesa\", \"Lviv\", \"Dnipro\"))" tests/calibration/test_cover.py -k one_definition
+run laydown-samp-t-at-odesa src/skyshield/posture/laydown.py '    "Odesa": (
+        "iris-t-slm",' '    "Odesa": (
+        "samp-t",
+        "iris-t-slm",' tests/calibration/test_cover.py -k laydown
+run cruise-timing-not-read src/skyshield/posture/geography.py "            *cruise_timing()," "            0.3, 0.06, 0.1," tests/calibration/test_cover.py -k cruise_features
+run design-missiles-at-defaults src/skyshield/calibration/surrogate.py "_OWN_MISSILE_SITES, _OWN_WINDOW = 0.7, 0.5" "_OWN_MISSILE_SITES, _OWN_WINDOW = 0.0, 0.0" tests/calibration/test_cover.py -k design_geographies
+run cruise-route-only-at-target src/skyshield/posture/geography.py "ROUTE_KM = 50.0" "ROUTE_KM = 5.0" tests/calibration/test_cover.py -k route_counts
 # issue 23 (nmech): the low-cost layers' scaling exponent ignored (the fixed layer of before)
 run tasking-exponent-ignored src/skyshield/calibration/model.py "tasking_factor(self.composition.drone, theta.get(\"tasking_beta\", 0.0))" "tasking_factor(self.composition.drone, 0.0)" tests/calibration/test_tasking.py -m "not slow"
 # issue 23 (nmech): missiles never lost again (the fitted cruise loss dropped)

@@ -17,12 +17,11 @@ reports do:
   :func:`skyshield.calibration.backtest.score`);
 * :func:`stability_table`: each fitted parameter's posterior median across the refits.
 
-Patriot cover (:data:`PATRIOT_COVERED`): only where it is publicly sourced. Kyiv (city and
-oblast): Patriot has defended Kyiv since it shot down a Kinzhal over the city on 2023-05-04
-(Reuters, 2023-05-06; /work/shared/SOURCES.md [16]). Other batteries' sites are not public, so a
-night whose ballistic targets are elsewhere counts as "not covered" though some may be; the
-night's targets come from the report's target names (:func:`skyshield.reports.places.night_places`)
-until the per-night geography of #23 item 3 gives them.
+Patriot cover: publicly reported sites only, one definition for this check and the emulator's
+cover features (:func:`skyshield.posture.cover.patriot_covered`, sources and assumptions
+there): Kyiv since 2023-05-04. A night whose ballistic targets are elsewhere counts as "not
+covered" though some may be; the night's targets are the report's located target names
+(:func:`skyshield.reports.places.night_places`).
 """
 
 from __future__ import annotations
@@ -38,7 +37,6 @@ from skyshield.catalog.types import REPORT_CLASSES
 
 __all__ = [
     "DETAIL_COLUMNS",
-    "PATRIOT_COVERED",
     "PIT_BINS",
     "dm_test",
     "patriot_nights",
@@ -62,8 +60,6 @@ DETAIL_COLUMNS = (
     "predicted_destroyed_mean",
     "pit",
 )
-# region names of the place table under public Patriot cover, and since when (see module)
-PATRIOT_COVERED = {"Kyiv": "2023-05-04", "Kyiv oblast": "2023-05-04"}
 PIT_BINS = 10
 BOOTSTRAP = 200
 _MIN_NIGHTS = 4
@@ -204,10 +200,12 @@ def split_table(detail: pd.DataFrame) -> pd.DataFrame:
 def patriot_nights(path: Path | None = None) -> pd.DataFrame:
     """Per night with ballistic missiles: ``cover`` ``covered``/``not covered``/``unknown``.
 
-    ``covered``: a ballistic row's located target lies in a :data:`PATRIOT_COVERED` region on or
-    after its date; ``not covered``: located targets, none covered; ``unknown``: no located
-    target (``Ukraine``, a direction, none named).
+    ``covered``: a ballistic row's located target lies under publicly reported Patriot/SAMP-T
+    cover that night (:func:`~skyshield.posture.cover.patriot_covered`); ``not covered``:
+    located targets, none covered; ``unknown``: no located target (``Ukraine``, a direction,
+    none named).
     """
+    from skyshield.posture.cover import patriot_covered
     from skyshield.reports.places import night_places
 
     places = night_places(path)
@@ -217,8 +215,8 @@ def patriot_nights(path: Path | None = None) -> pd.DataFrame:
         day = str(pd.Timestamp(night).date())
         located = g[g["status"] == "located"]
         covered = any(
-            region in PATRIOT_COVERED and day >= PATRIOT_COVERED[region]
-            for region in located["region"].astype(str)
+            patriot_covered(float(lon), float(lat), day)
+            for lon, lat in zip(located["lon_deg"], located["lat_deg"], strict=True)
         )
         if located.empty:
             out[day] = "unknown"

@@ -17,7 +17,8 @@ import pandas as pd
 from skyshield.calibration.fit import NightData
 from skyshield.calibration.surrogate import Surrogate
 from skyshield.catalog.types import REPORT_CLASSES
-from skyshield.posture.geography import NightGeography, covered_cities
+from skyshield.posture.cover import patriot_covered
+from skyshield.posture.geography import NightGeography
 from skyshield.posture.laydown import scenario_places
 
 __all__ = ["COVER_GROUPS", "ballistic_cover", "cover_group"]
@@ -26,19 +27,18 @@ COVER_GROUPS = ("covered", "partly", "not covered", "not located")
 _BALLISTIC = REPORT_CLASSES.index("ballistic")
 
 
-def cover_group(geography: NightGeography | None) -> str:
+def cover_group(geography: NightGeography | None, day: np.datetime64 | None = None) -> str:
     """Say where a night's ballistic targets lie: :data:`COVER_GROUPS`.
 
-    ``covered``: every located ballistic target is a laydown city with a Patriot or SAMP/T
-    (within the scenario's snapping distance); ``not covered``: none is; ``partly``: some;
-    ``not located``: the report names no located ballistic target (the model flies the default
-    mix).
+    ``covered``: every located ballistic target is under publicly reported Patriot/SAMP-T
+    cover on ``day`` (:func:`~skyshield.posture.cover.patriot_covered`, the one definition);
+    ``not covered``: none is; ``partly``: some; ``not located``: the report names no located
+    ballistic target (the model flies the default mix).
     """
     if geography is None or "ballistic" not in geography.targets:
         return "not located"
-    names = list(scenario_places(geography).targets["ballistic"])
-    covered = covered_cities()
-    share = float(np.mean([n in covered for n in names]))
+    points = scenario_places(geography).targets["ballistic"].values()
+    share = float(np.mean([patriot_covered(lon, lat, day) for lon, lat in points]))
     return "covered" if share == 1.0 else "not covered" if share == 0.0 else "partly"
 
 
@@ -56,7 +56,7 @@ def ballistic_cover(
     the same nights with their geography features (``data.geography``).
     """
     has = data.launched[:, _BALLISTIC] > 0
-    groups = np.array([cover_group(geographies.get(n)) for n in data.nights])
+    groups = np.array([cover_group(geographies.get(n), n) for n in data.nights])
     model = None
     if surrogate is not None and theta is not None:
         destroyed, lost = surrogate.shares(data.counts, theta)

@@ -188,7 +188,7 @@ def night_data(
         ]
         geography = np.array(
             [
-                geography_features(geographies.get(night, empty), composition)
+                geography_features(geographies.get(night, empty), composition, night)
                 for night, composition in zip(nights, compositions, strict=True)
             ]
         ).reshape(nights.size, len(GEOGRAPHY_FEATURES))

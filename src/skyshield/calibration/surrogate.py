@@ -20,6 +20,7 @@ compositions it never saw.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -29,17 +30,16 @@ import pandas as pd
 from skyshield.calibration.model import NAMES, PARAMETERS, NightEngine
 from skyshield.catalog.types import REPORT_CLASSES
 from skyshield.geo import geodesic_distance_m
-from skyshield.geo.cities import find_city
 from skyshield.posture import NightComposition
+from skyshield.posture.cover import patriot_covered
 from skyshield.posture.geography import (
     GEOGRAPHY_FEATURES,
     GEOGRAPHY_OF_CLASS,
     SOUTH_LAT,
     NightGeography,
-    covered_cities,
     geography_features,
 )
-from skyshield.posture.laydown import LAYDOWN, TARGET_SNAP_KM
+from skyshield.posture.laydown import CLASS_MIX, RANGE_MARGIN
 from skyshield.reports.places import load_places
 
 __all__ = [
@@ -73,6 +73,9 @@ DEFAULT_GEOGRAPHY = tuple(float(v) for v in geography_features(None))
 _GEO_BLOCK = 2 + len(PARAMETERS)
 # Design share of compositions flown with the default geography (the rest draw their own).
 _DEFAULT_SHARE = 0.2
+# Design share of drawn geographies whose missile groups fly from their own launch points (drawn
+# from the points the reports locate for the group), and whose cruise groups have a window.
+_OWN_MISSILE_SITES, _OWN_WINDOW = 0.7, 0.5
 # Design share of compositions without tactical cruise missiles, and with only tactical ones.
 _NO_TACTICAL, _ALL_TACTICAL = 0.35, 0.3
 _LOW = np.array([p.low for p in PARAMETERS])
@@ -126,24 +129,14 @@ def _place_pools() -> tuple[list[_Point], list[_Point], list[_Target], list[_Tar
     north = [p for p in points if p[1] >= SOUTH_LAT]
     south = [p for p in points if p[1] < SOUTH_LAT]
     hit = located[(located["role"] == "target") & (located["country"] == "UA")]
-    covered = covered_cities()
     near: list[tuple[str, float, float]] = []
     far: list[tuple[str, float, float]] = []
     seen = set()
-    cities = {c: (find_city(c, "UA").lon_deg, find_city(c, "UA").lat_deg) for c in LAYDOWN}
     for name, x, y in sorted(zip(hit["name"], hit["lon_deg"], hit["lat_deg"], strict=True)):
         if (round(x, 2), round(y, 2)) in seen:
             continue
         seen.add((round(x, 2), round(y, 2)))
-        city = next(
-            (
-                c
-                for c in LAYDOWN
-                if geodesic_distance_m(x, y, *cities[c]) <= TARGET_SNAP_KM * 1000.0
-            ),
-            None,
-        )
-        (near if city in covered else far).append((str(name), float(x), float(y)))
+        (near if patriot_covered(x, y) else far).append((str(name), float(x), float(y)))
     return north, south, near, far
 
 
@@ -153,9 +146,13 @@ def design_geographies(n: int, seed: int = 0) -> list[NightGeography | None]:
     A share (:data:`_DEFAULT_SHARE`) keeps the default; the others draw, from the place table's
     located points, 1-5 drone launch points (each in the south with a drawn probability, so
     every launch region and mix of them is flown) and 1-4 targets per missile group (each under
-    Patriot/SAMP/T cover with a drawn probability), and half of them 1-6 drone targets.
+    Patriot/SAMP/T cover with a drawn probability), and half of them 1-6 drone targets. Each
+    cruise group flies from 1-3 of the launch points the reports locate for it (share
+    :data:`_OWN_MISSILE_SITES`, else the defaults), and each cruise group has its own window
+    (share :data:`_OWN_WINDOW`: start 0-8 h, length 0.5-16 h log-uniform; else the default).
     """
     north, south, near, far = _place_pools()
+    missile_sites = _missile_sites()
     rng = np.random.default_rng([seed, 23])
     out: list[NightGeography | None] = []
     for _ in range(n):
@@ -180,8 +177,57 @@ def design_geographies(n: int, seed: int = 0) -> list[NightGeography | None]:
             every = near + far
             picks = rng.choice(len(every), size=int(rng.integers(1, 7)), replace=False)
             targets["drone"] = tuple(every[int(i)] for i in sorted(picks))
-        out.append(NightGeography(launch={"drone": launch}, targets=targets))
+        # the missiles' own launch points and windows (issue 23: the cruise emulator could not
+        # learn where salvos fly from or how spread out they are while they stayed at defaults)
+        launches: dict[str, tuple[tuple[float, float], ...]] = {"drone": launch}
+        windows: dict[str, tuple[float, float]] = {}
+        # ballistic missiles keep the default launch areas: their fate at a Patriot city hangs
+        # on the bearing they come from (the sector radar faces north-east), which no feature
+        # reads; drawn ballistic launch points raised the held-out RMSE (0.180 -> 0.255)
+        for group in ("cruise", "tactical"):
+            # only points whose every threat of the group reaches one of its targets (a point
+            # out of range would fly to the nearest and fall short: lost, not what is learned)
+            pool = [p for p in missile_sites[group] if _reaches(p, group, targets[group])]
+            if pool and rng.random() < _OWN_MISSILE_SITES:
+                picks = rng.choice(len(pool), size=min(int(rng.integers(1, 4)), len(pool)))
+                launches[group] = tuple(dict.fromkeys(pool[int(i)] for i in picks))
+            if rng.random() < _OWN_WINDOW:
+                start = float(rng.uniform(0.0, 8.0))
+                length = float(np.exp(rng.uniform(np.log(0.5), np.log(16.0))))
+                windows[group] = (round(start, 3), round(start + length, 3))
+        out.append(NightGeography(launch=launches, targets=targets, window_h=windows))
     return out
+
+
+def _reaches(point: _Point, group: str, targets: tuple[_Target, ...]) -> bool:
+    """Say whether every threat type of the group reaches one of the targets from the point."""
+    ranges = _ranges()
+    return all(
+        any(
+            geodesic_distance_m(point[0], point[1], lon, lat) <= RANGE_MARGIN * ranges[threat]
+            for _, lon, lat in targets
+        )
+        for threat, _, _ in CLASS_MIX[group]
+    )
+
+
+@functools.cache
+def _ranges() -> dict[str, float]:
+    from skyshield.catalog import load_catalog
+
+    return {key: t.range_m for key, t in load_catalog().threats.items()}
+
+
+def _missile_sites() -> dict[str, list[_Point]]:
+    """Per cruise group, the launch points the shipped reports locate for it (sorted)."""
+    from skyshield.posture import night_geographies
+
+    sites: dict[str, set[_Point]] = {g: set() for g in ("cruise", "tactical")}
+    for geography in night_geographies().values():
+        for group, points in geography.launch.items():
+            if group in sites:
+                sites[group].update(points)
+    return {g: sorted(points) for g, points in sites.items()}
 
 
 def design_parameters(n: int, seed: int = 0) -> np.ndarray:

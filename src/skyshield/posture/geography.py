@@ -21,6 +21,7 @@ happens.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,12 +29,16 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from skyshield.catalog import load_catalog
+from skyshield.geo import geodesic_distance_m
+from skyshield.posture.cover import BALLISTIC_DEFENCE_SYSTEMS, covered_sites, patriot_covered
 from skyshield.posture.laydown import (
     CLASS_MIX,
     FAMILY_OF_SYSTEM,
     LAYDOWN,
     TACTICAL_CRUISE_MODELS,
     NightComposition,
+    _launch_window_h,
     scenario_places,
 )
 from skyshield.reports import load_reports
@@ -166,11 +171,12 @@ def geography_coverage(
 
 
 # What the night model's emulator reads of a night's geography (each in [0, 1]):
-# cover_cruise, cover_ballistic: share of the group's targets under long-range cover (a
-# laydown city with a Patriot or SAMP/T within TARGET_SNAP_KM, as night_scenario snaps them;
-# cruise counts its tactical missiles' targets too); south_drone: share of the drones' launch
-# points south of SOUTH_LAT; defence_<group>: the mean, over the group's targets, of the laydown
-# units at the target that can engage the group (drone: all; cruise: medium- and long-range;
+# cover_cruise, cover_ballistic: share of the group's targets under publicly reported
+# Patriot/SAMP-T cover that night (skyshield.posture.cover.patriot_covered, the one definition
+# the back-test's check reads too; cruise counts its tactical missiles' targets too);
+# south_drone: share of the drones' launch points south of SOUTH_LAT; defence_<group>: the
+# mean, over the group's targets, of the laydown units at the target that can engage the
+# group (drone: all; cruise: medium- and long-range;
 # ballistic: Patriot and SAMP/T), over the most any laydown city has (a target that is no
 # laydown city has none); focus_<group>: 1 / the number of the group's targets (a salvo at
 # one city saturates its defences). Cruise features weigh the strategic and the tactical
@@ -185,16 +191,41 @@ GEOGRAPHY_FEATURES = (
     "focus_drone",
     "focus_cruise",
     "focus_ballistic",
+    # appended (issue 23, cruise): where the cruise missiles fly from and how spread out
+    "distance_cruise",
+    "window_cruise",
+    "route_cruise",
 )
+# distance_cruise: the median great-circle distance from the group's launch sites to its
+# targets (the night's own or the defaults, as night_scenario flies them), over
+# CRUISE_DISTANCE_KM: how long a missile flies over the defended country (Kh-101 from the
+# Caspian at Kyiv ~1,300 km; a Kh-59 from Belgorod at Kharkiv ~70 km). window_cruise: the
+# group's launch span (night_scenario's: the report's window less the flight, or the default),
+# over CRUISE_SPAN_H: how spread out the salvo is (a salvo launched within an hour saturates
+# the defences it meets; one spread over the night does not). Both weigh the strategic and
+# tactical missiles by their counts, as the other cruise features do.
+# route_cruise: the laydown's medium- and long-range units whose city lies within ROUTE_KM of the
+# straight line from a launch site to a target (mean over the pairs), over all such units: the
+# defences a missile passes on its way, not only those at its target (a salvo of Kh-59 at an
+# undefended town past Kharkiv meets Kharkiv's SAMs). ROUTE_KM: about the reach of those
+# systems against cruise missiles (assumption; NASAMS, IRIS-T ~40 km, S-300 and Patriot more).
+CRUISE_DISTANCE_KM = 2000.0
+CRUISE_SPAN_H = 12.0
+ROUTE_KM = 50.0
 # the geography features that bear on each report class (the emulator's surfaces of a class
 # read only these)
 GEOGRAPHY_OF_CLASS = {
     "drone": ("south_drone", "defence_drone", "focus_drone"),
-    "cruise": ("cover_cruise", "defence_cruise", "focus_cruise"),
+    "cruise": (
+        "cover_cruise",
+        "defence_cruise",
+        "focus_cruise",
+        "distance_cruise",
+        "window_cruise",
+        "route_cruise",
+    ),
     "ballistic": ("cover_ballistic", "defence_ballistic", "focus_ballistic"),
 }
-# Systems whose cover decides a ballistic missile's fate (issue 23 item 4): Patriot, SAMP/T.
-BALLISTIC_DEFENCE_SYSTEMS = frozenset({"patriot-pac3-mse", "patriot-gem-t", "samp-t"})
 # Splits the drones' launch areas (assumption, from the place table's points): the northern
 # ones (Kursk, Bryansk, Oryol, Belgorod, Shatalovo: 50.6-54.3 N) from the southern (Crimea,
 # the Azov coast, Krasnodar Krai: 44.5-47.3 N).
@@ -203,24 +234,25 @@ _MISSILE_DEFENCE = frozenset(s for s, f in FAMILY_OF_SYSTEM.items() if f in ("lo
 
 
 def covered_cities() -> frozenset[str]:
-    """Return the laydown cities with a Patriot or SAMP/T unit (long-range ballistic cover)."""
-    return frozenset(
-        city
-        for city, systems in LAYDOWN.items()
-        if any(s in BALLISTIC_DEFENCE_SYSTEMS for s in systems)
-    )
+    """Return the cities under publicly reported Patriot/SAMP-T cover (:mod:`.cover`).
+
+    Not the laydown's Patriot/SAMP-T cities: those are notional (see :mod:`.cover`).
+    """
+    return covered_sites()
 
 
 def geography_features(
-    geography: NightGeography | None, composition: NightComposition | None = None
+    geography: NightGeography | None,
+    composition: NightComposition | None = None,
+    day: np.datetime64 | None = None,
 ) -> np.ndarray:
     """Return the night's :data:`GEOGRAPHY_FEATURES` (the defaults' where a group has none).
 
     ``composition``: weighs the strategic and tactical cruise missiles' targets by their
     counts (without it, or with no cruise missile, each group's targets weigh alike).
+    ``day``: the night, for the cover's dates (:mod:`.cover`; None: every site counts).
     """
     places = scenario_places(geography)
-    covered = covered_cities()
     weight = {"cruise": 1.0, "tactical": 1.0}
     if composition is not None and composition.cruise > 0:
         weight = {
@@ -235,7 +267,8 @@ def geography_features(
         return float(np.average(parts, weights=w)) if parts and sum(w) > 0 else 0.0
 
     def share(groups: tuple[str, ...]) -> float:
-        return average(groups, lambda n: float(n in covered))
+        points = {n: p for g in groups for n, p in places.targets[g].items()}
+        return average(groups, lambda n: float(patriot_covered(*points[n], day)))
 
     def defence(groups: tuple[str, ...], systems: frozenset[str]) -> float:
         units = {c: sum(s in systems for s in mine) for c, mine in LAYDOWN.items()}
@@ -247,6 +280,45 @@ def geography_features(
         w = [weight.get(g, 1.0) for g in mine]
         parts = [1.0 / len(places.targets[g]) for g in mine]
         return float(np.average(parts, weights=w)) if parts and sum(w) > 0 else 0.0
+
+    def timing(group: str) -> tuple[float, float]:
+        """Return the group's (distance, launch span), each scaled to [0, 1]."""
+        own = places.sites[group]
+        sites = own if own is not None else [s for _, _, g in CLASS_MIX[group] for s in g]
+        points = [places.launch_sites[n] for n in sites]
+        targets = list(places.targets[group].values())
+        metres = [geodesic_distance_m(a[0], a[1], b[0], b[1]) for a in points for b in targets]
+        distance = float(np.median(np.asarray(metres, dtype=float)))
+        threats = [m[0] for m in CLASS_MIX[group]]
+        start_h, end_h = _launch_window_h(group, places, threats, _speeds())
+        return (
+            min(distance / 1000.0 / CRUISE_DISTANCE_KM, 1.0),
+            min((end_h - start_h) / CRUISE_SPAN_H, 1.0),
+        )
+
+    def route(group: str) -> float:
+        """Return the group's route_cruise (see GEOGRAPHY_FEATURES)."""
+        own = places.sites[group]
+        sites = own if own is not None else [s for _, _, g in CLASS_MIX[group] for s in g]
+        cities, units = _route_cities()
+        passed = [
+            float(units[_near_line(places.launch_sites[n], target, cities)].sum())
+            for n in sites
+            for target in places.targets[group].values()
+        ]
+        return float(np.mean(passed)) / float(units.sum())
+
+    def cruise_timing() -> tuple[float, float, float]:
+        mine = [g for g in ("cruise", "tactical") if places.targets[g]]
+        w = [weight.get(g, 1.0) for g in mine]
+        if not mine or sum(w) <= 0:
+            return 0.0, 0.0, 0.0
+        parts = np.array([(*timing(g), route(g)) for g in mine])
+        return (
+            float(np.average(parts[:, 0], weights=w)),
+            float(np.average(parts[:, 1], weights=w)),
+            float(np.average(parts[:, 2], weights=w)),
+        )
 
     sites = places.sites["drone"]
     names = sites if sites is not None else [s for _, _, g in CLASS_MIX["drone"] for s in g]
@@ -262,5 +334,41 @@ def geography_features(
             focus(("drone",)),
             focus(("cruise", "tactical")),
             focus(("ballistic",)),
+            *cruise_timing(),
         ]
     )
+
+
+@functools.cache
+def _route_cities() -> tuple[np.ndarray, np.ndarray]:
+    """(n, 2) lon/lat of the laydown cities with medium- or long-range units, (n,) their count."""
+    from skyshield.geo.cities import find_city
+
+    rows = []
+    for city, systems in LAYDOWN.items():
+        point = find_city(city, "UA")
+        rows.append((point.lon_deg, point.lat_deg, sum(s in _MISSILE_DEFENCE for s in systems)))
+    table = np.array([r for r in rows if r[2] > 0], dtype=float)
+    return table[:, :2], table[:, 2]
+
+
+def _near_line(
+    start: tuple[float, float], end: tuple[float, float], cities: np.ndarray
+) -> np.ndarray:
+    """(n,) bool: the cities within ROUTE_KM of the straight line from start to end.
+
+    Flat-earth distance (x scaled by cos latitude) to 33 points along the line: a feature's
+    precision, not the engine's.
+    """
+    t = np.linspace(0.0, 1.0, 33)[:, None]
+    line = np.asarray(start) + t * (np.asarray(end) - np.asarray(start))
+    scale = np.cos(np.radians(0.5 * (start[1] + end[1])))
+    dx = (line[:, None, 0] - cities[None, :, 0]) * scale * 111.2
+    dy = (line[:, None, 1] - cities[None, :, 1]) * 111.2
+    return np.asarray(np.sqrt(dx**2 + dy**2).min(axis=0) <= ROUTE_KM)
+
+
+@functools.cache
+def _speeds() -> dict[str, float]:
+    """Catalog speed of each threat type (m/s), as night_scenario reads it."""
+    return {key: t.speed_mps for key, t in load_catalog().threats.items()}

@@ -95,10 +95,17 @@ FAMILY_OF_SYSTEM = {
 
 # Notional laydown: defended city -> systems placed around it (one unit each, ~15 km apart).
 # Cities are oblast centres hit most often in the reports; the mix favours the capital.
+# Patriot and SAMP/T stand only where their cover is publicly reported (posture.cover: Kyiv;
+# "deployed to protect Kyiv", RBC-Ukraine 2024-05-02, Odesa lacking them). Issue 23 moved the
+# Patriots of Lviv and Dnipro and the SAMP/T of Odesa here: the reports' ballistic nights at
+# Odesa were neutralised 1 in ~26, which a laydown with a SAMP/T there could not fit.
 LAYDOWN: dict[str, tuple[str, ...]] = {
     "Kyiv": (
         "patriot-pac3-mse",
         "patriot-gem-t",
+        "patriot-gem-t",  # was Lviv's (issue 23, see above)
+        "patriot-pac3-mse",  # was Dnipro's
+        "samp-t",  # was Odesa's
         "nasams",
         "iris-t-slm",
         "s-300",
@@ -111,9 +118,8 @@ LAYDOWN: dict[str, tuple[str, ...]] = {
         "interceptor-drone",
         "interceptor-drone",
     ),
-    "Lviv": ("patriot-gem-t", "iris-t-slm", "gepard", "mobile-fire-group", "interceptor-drone"),
+    "Lviv": ("iris-t-slm", "gepard", "mobile-fire-group", "interceptor-drone"),
     "Odesa": (
-        "samp-t",
         "iris-t-slm",
         "s-300",
         "gepard",
@@ -122,7 +128,7 @@ LAYDOWN: dict[str, tuple[str, ...]] = {
         "interceptor-drone",
     ),
     "Kharkiv": ("s-300", "buk-m1", "gepard", "mobile-fire-group", "mobile-fire-group"),
-    "Dnipro": ("patriot-pac3-mse", "nasams", "s-300", "gepard", "mobile-fire-group"),
+    "Dnipro": ("nasams", "s-300", "gepard", "mobile-fire-group"),
     "Zaporizhzhya": ("s-300", "buk-m1", "gepard", "mobile-fire-group", "mobile-fire-group"),
     "Mykolayiv": ("s-300", "gepard", "mobile-fire-group"),
     "Poltava": ("buk-m1", "mobile-fire-group", "mobile-fire-group"),
