@@ -29,16 +29,20 @@ from skyshield.scenario import builtin_scenario_names, builtin_scenario_path
 from skyshield.store import CATALOG_NAME, check_results_directory, list_runs
 from skyshield.web.inputs import (
     DEFAULT_MAX_REPLICATIONS,
+    CampaignRequest,
     CompareRequest,
     NightRequest,
     RunRequest,
+    campaign_descriptions,
     check_request,
     compare_policies,
+    load_campaign_request,
     load_policy,
     parse_vary,
 )
 from skyshield.web.jobs import (
     BusyError,
+    CampaignTask,
     CompareTask,
     JobManager,
     NightTask,
@@ -72,6 +76,12 @@ _HEADERS = {
 def _borders_text() -> str:
     """Return the countries' borders the report draws (shipped with :mod:`skyshield.geo`)."""
     return (files("skyshield.geo") / "data" / "borders.geojson").read_text(encoding="utf-8")
+
+
+@functools.cache
+def builtin_campaigns() -> list[dict[str, Any]]:
+    """Return the built-in campaigns as the page edits them (loaded once)."""
+    return campaign_descriptions()
 
 
 @functools.cache
@@ -211,7 +221,7 @@ def create_app(
                 run = check_request(RunRequest, body, max_replications=max_replications)
                 policy = await run_in_threadpool(load_policy, run)
                 task: RunTask | CompareTask = RunTask(
-                    policy.scenario, run.replications, run.seed, run.route_sets
+                    policy.scenario, run.replications, run.seed, run.route_sets, first_night=True
                 )
                 name, warnings = policy.scenario.name, policy.warnings
             else:
@@ -248,11 +258,27 @@ def create_app(
                         )
                     ],
                 )
-            task = NightTask(store, night.run_id, night.replication)
-            job = manager.submit(task, name=f"{night.run_id} night {night.replication}")
+            job = manager.mapped_night(night.run_id, night.replication)
+            if job is None:
+                task = NightTask(store, night.run_id, night.replication)
+                job = manager.submit(task, name=f"{night.run_id} night {night.replication}")
         except (_HttpError, BusyError, SkyshieldError) as exc:
             return _rejection(exc)
         return _json({"id": job.id}, status=202)
+
+    async def post_campaign(request: Request) -> Response:
+        try:
+            body = await _read_json(request)
+            asked = check_request(CampaignRequest, body, max_replications=max_replications)
+            loaded = await run_in_threadpool(load_campaign_request, asked)
+            task = CampaignTask(loaded, asked.replications, asked.seed)
+            job = manager.submit(task, name=loaded.name)
+        except (_HttpError, BusyError, SkyshieldError) as exc:
+            return _rejection(exc)
+        return _json({"id": job.id}, status=202)
+
+    async def campaigns(request: Request) -> Response:
+        return _json({"campaigns": await run_in_threadpool(builtin_campaigns)})
 
     def stored_runs() -> dict[str, int]:
         """Return the store's complete single runs (kind ``run``: with nights) and their nights."""
@@ -322,6 +348,10 @@ def create_app(
         Route("/api/nights/{id}", get_job, methods=["GET"]),
         Route("/api/nights/{id}", delete_job, methods=["DELETE"]),
         Route("/api/borders", borders, methods=["GET"]),
+        Route("/api/campaigns", campaigns, methods=["GET"]),
+        Route("/api/campaigns", post_campaign, methods=["POST"]),
+        Route("/api/campaigns/{id}", get_job, methods=["GET"]),
+        Route("/api/campaigns/{id}", delete_job, methods=["DELETE"]),
         Route("/api/compares/{id}", get_job, methods=["GET"]),
         Route("/api/compares/{id}", delete_job, methods=["DELETE"]),
         *(Route(f"/{prefix}/{{name:path}}", asset, methods=["GET"]) for prefix in ASSET_ROOTS),
