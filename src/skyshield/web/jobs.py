@@ -123,9 +123,9 @@ class RunTask:
 
         With ``first_night``: the run and its night 0 as :class:`NightTask` maps it.
         """
-        from skyshield.api import run
+        from skyshield.api import run_and_keep
 
-        result = run(
+        summary, result = run_and_keep(
             self.scenario,
             replications=self.replications,
             seed=self.seed,
@@ -133,8 +133,8 @@ class RunTask:
             progress=lambda done, total: progress(done, total, None),
         )
         if not self.first_night:
-            return result
-        return result, night_document(result, 0)
+            return summary
+        return summary, night_document(result, 0)
 
     def extras(self, result: Any) -> dict[str, Any]:
         """``night``: the first night's map, if it was made with the run."""
