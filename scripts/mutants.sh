@@ -168,6 +168,7 @@ run serve-saves-a-cancelled-result src/skyshield/web/jobs.py "            if job
                 slot.job = None" tests/web/test_jobs.py
 # issue #24: the campaign view's edited schedule, the night mapped with its run
 run serve-campaign-deliveries-ignored src/skyshield/web/inputs.py '    data["deliveries"] = request.deliveries' '    data["deliveries"] = data["deliveries"]' tests/web/test_campaigns.py
+run export-fate-near-populated-ignored src/skyshield/exporting/geojson.py "                    near_populated=near_end[t.threat]," "                    near_populated=False," tests/export/test_geojson.py -k near_populated
 run serve-night-kept-for-another-replication src/skyshield/web/jobs.py "            document = self._nights.get((run_id, replication))" "            document = self._nights.get((run_id, 0))" tests/web/test_server.py -k night
 # issue #23 items 5 and 7: drift as a state, the Diebold-Mariano test
 run state-noise-zero src/skyshield/calibration/drift.py "offset = offset + np.sqrt(q * gap) * rng.standard_normal(offset.shape)" "offset = offset + np.sqrt(0.0 * q * gap) * rng.standard_normal(offset.shape)" tests/calibration/test_drift.py -k follows_a_jump

@@ -18,7 +18,9 @@ layer                     geometry    what
                                       ``debris_near_populated``: a hit within the debris
                                       rule's distance of a populated place (as ``compare``
                                       counts it)
-``fate``                  Point       where a threat that was not intercepted ended
+``fate``                  Point       where a threat that was not intercepted ended;
+                                      ``near_populated``: within the debris rule's distance
+                                      of a populated place (an impact or a fall near people)
 ========================  ==========  =======================================================
 
 Route vertices are a subset of the engine's trajectory samples (collinear samples dropped,
@@ -190,6 +192,14 @@ def geojson_document(
     """
     tracks = replication_tracks(run, replication)
     features = _static_features(run)
+    ends = [t for t in tracks if t.fate != "intercepted"]
+    ended_near = near_populated_place_mask(
+        np.asarray([t.lon_deg[-1] for t in ends], dtype=np.float64),
+        np.asarray([t.lat_deg[-1] for t in ends], dtype=np.float64),
+        debris.radius_km * KM_TO_M,
+        debris.min_population,
+    )
+    near_end = {t.threat: bool(close) for t, close in zip(ends, ended_near.tolist(), strict=True)}
     for t in tracks:
         k = route_vertices(t)
         if k.size < 2:  # noqa: PLR2004 (a line needs two points; a threat downed at launch)
@@ -220,6 +230,7 @@ def geojson_document(
                     target=t.target,
                     fate=t.fate,
                     time_s=float(t.time_s[-1]),
+                    near_populated=near_end[t.threat],
                 )
             )
     shots = replication_rows(run.outcomes.shots, replication)
