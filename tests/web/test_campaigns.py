@@ -1,7 +1,8 @@
 """``skyshield serve``'s campaigns: run in a worker, the document ``campaign --json`` prints.
 
 One server (one worker process) runs the built-in campaign twice, as its file has it and with
-more deliveries of one system; the command line runs the edited schedule from a file.
+more deliveries of one system, and cancels a third while it runs; the command line runs the
+edited schedule from a file.
 """
 
 from __future__ import annotations
@@ -52,6 +53,12 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Any]]:
             assert code == 202, created
             done[label] = _wait(f"{server}/api/campaigns/{created['id']}", _ended, timeout=600)
             assert done[label]["state"] == "done", done[label]["error"]
+        # a long one, cancelled while it runs
+        _, created = _call("POST", f"{server}/api/campaigns", {"replications": 5000})
+        url = f"{server}/api/campaigns/{created['id']}"
+        _wait(url, lambda status: status["state"] == "running")
+        _call("DELETE", url)
+        done["cancelled"] = _wait(url, _ended)
     return done
 
 
@@ -93,3 +100,11 @@ def test_campaign__more_deliveries_never_lower_the_stock_bands(
         assert gained[-1] > 0, key
         assert (np.asarray(after["low"]) <= np.asarray(after[key])).all()
         assert (np.asarray(after[key]) <= np.asarray(after["high"])).all()
+
+
+@pytest.mark.slow
+def test_campaign__a_running_campaign_is_cancelled(runs: dict[str, dict[str, Any]]) -> None:
+    cancelled = runs["cancelled"]
+    assert cancelled["state"] == "cancelled"
+    assert (cancelled["result"], cancelled["run_id"], cancelled["error"]) == (None, None, None)
+    assert "stock_bands" not in cancelled

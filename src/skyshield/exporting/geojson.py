@@ -78,14 +78,14 @@ def route_vertices(track: Track) -> np.ndarray:
     kept = shapely.get_coordinates(
         shapely.simplify(LineString(xy), _ROUTE_TOLERANCE_DEG, preserve_topology=False)
     )
-    first: dict[tuple[float, float], int] = {}
-    for k, (x, y) in enumerate(xy.tolist()):
-        first.setdefault((x, y), k)
-    index = [first[(x, y)] for x, y in kept.tolist()]
+    # each kept vertex is a sample: the first sample at exactly its position (kept x samples
+    # compared at once; a Python loop over every sample took most of a night's map)
+    same = (kept[:, 0, None] == xy[None, :, 0]) & (kept[:, 1, None] == xy[None, :, 1])
+    index: np.ndarray = np.argmax(same, axis=1).astype(np.int64)
     # a track that returns to a point it passed (rare) would map to the earlier sample; the
     # last vertex is always the fate point
     index[-1] = xy.shape[0] - 1
-    return np.asarray(index, dtype=np.int64)
+    return index
 
 
 def _static_features(run: Run) -> list[dict[str, Any]]:
