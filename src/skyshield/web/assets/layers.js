@@ -87,7 +87,8 @@
         : `${f.properties.fate.replaceAll("_", " ")} near a populated place ` +
           `(${f.properties.type} at ${f.properties.target})`),
     });
-    layers.overlays = [sectors.addTo(leaflet), near.addTo(leaflet)];
+    // sectors under everything (their wedges would catch the units' and intercepts' tooltips)
+    layers.overlays = [sectors.addTo(leaflet).bringToBack(), near.addTo(leaflet)];
     layers.control = L.control.layers(null, {
       "unit radar sectors": sectors,
       "near populated places: debris (ring), impacts and falls (dot)": near,
