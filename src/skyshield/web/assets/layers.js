@@ -17,6 +17,8 @@
   };
   const layers = { by: "result", keys: [], doc: null, overlays: [], control: null };
   const el = (id) => document.getElementById(id);
+  // a tooltip's text is HTML to Leaflet: names from an uploaded scenario are escaped
+  const esc = (v) => String(v).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
   function intercepts(doc) {
     return doc.features.filter((f) => f.properties.layer === "intercept");
@@ -69,9 +71,9 @@
       filter: (f) => f.properties.layer === "radar_sector",
       style: { color: "#0a7d8c", weight: 1, opacity: 0.6, fillOpacity: 0.06, dashArray: "2 3",
         className: "skyshield-sector" },
-      onEachFeature: (f, layer) => layer.bindTooltip(
+      onEachFeature: (f, layer) => layer.bindTooltip(esc(
         `radar sector of ${f.properties.unit} (${f.properties.nation} ${f.properties.system}): ` +
-        `${Math.round(f.properties.radar_range_km)} km at ${f.properties.reference_rcs_m2} m²`),
+        `${Math.round(f.properties.radar_range_km)} km at ${f.properties.reference_rcs_m2} m²`)),
     });
     const near = L.geoJSON(doc, {
       filter: (f) => (f.properties.layer === "intercept" && f.properties.debris_near_populated) ||
@@ -81,11 +83,11 @@
           className: "skyshield-debris" })
         : L.circleMarker(latlng, { radius: 6, weight: 2, color: "#a40e26", fillColor: "#a40e26",
           fillOpacity: 0.5, className: "skyshield-impact-near" })),
-      onEachFeature: (f, layer) => layer.bindTooltip(f.properties.layer === "intercept"
+      onEachFeature: (f, layer) => layer.bindTooltip(esc(f.properties.layer === "intercept"
         ? `debris near a populated place: ${f.properties.nation} ${f.properties.system} hit ` +
           `over ${f.properties.territory}`
         : `${f.properties.fate.replaceAll("_", " ")} near a populated place ` +
-          `(${f.properties.type} at ${f.properties.target})`),
+          `(${f.properties.type} at ${f.properties.target})`)),
     });
     // sectors under everything (their wedges would catch the units' and intercepts' tooltips)
     layers.overlays = [sectors.addTo(leaflet).bringToBack(), near.addTo(leaflet)];
