@@ -173,6 +173,16 @@ run serve-form-drops-booleans src/skyshield/web/assets/form.js '      case "bool
 run serve-nights-cap-ignores-overrides src/skyshield/web/inputs.py "        if nights > max_replications:" "        if False:" tests/web/test_form_api.py -k cap
 run serve-export-of-another-night src/skyshield/web/downloads.py "        return export(folder, self.what, replication=self.replication)" "        return export(folder, self.what)" tests/web/test_downloads.py -k export
 run vary-splits-inside-brackets src/skyshield/scenario/variation.py '        elif char == "," and depth == 0:' '        elif char == ",":' tests/scenario/test_variation.py
+# issue #24: the campaign view's edited schedule, the night mapped with its run
+run serve-campaign-deliveries-ignored src/skyshield/web/inputs.py '    data["deliveries"] = request.deliveries' '    data["deliveries"] = data["deliveries"]' tests/web/test_campaigns.py
+run export-fate-near-populated-ignored src/skyshield/exporting/geojson.py "                    near_populated=near_end[t.threat]," "                    near_populated=False," tests/export/test_geojson.py -k near_populated
+run serve-night-kept-for-another-replication src/skyshield/web/jobs.py "            document = self._nights.get((run_id, replication))
+            if document is None:
+                return None
+            self._nights.move_to_end((run_id, replication))" "            document = self._nights.get((run_id, 0))
+            if document is None:
+                return None
+            self._nights.move_to_end((run_id, 0))" tests/web/test_server.py -k night
 # issue #23 items 5 and 7: drift as a state, the Diebold-Mariano test
 run state-noise-zero src/skyshield/calibration/drift.py "offset = offset + np.sqrt(q * gap) * rng.standard_normal(offset.shape)" "offset = offset + np.sqrt(0.0 * q * gap) * rng.standard_normal(offset.shape)" tests/calibration/test_drift.py -k follows_a_jump
 run dm-without-newey-west-lags src/skyshield/calibration/checks.py "    for j in range(1, lags + 1):" "    for j in range(1, 1):" tests/calibration/test_checks.py -k dm_test

@@ -109,10 +109,43 @@ def run(
     >>> summary = skyshield.run("default", replications=20)  # doctest: +SKIP
     >>> summary.tables()["by_class"]  # doctest: +SKIP
     """
-    loaded = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
-    loaded = with_route_sets(loaded, route_sets)
     if out is not None:
         check_results_directory(Path(out))
+    summary, _ = run_and_keep(
+        scenario,
+        replications=replications,
+        seed=seed,
+        workers=workers,
+        engine=engine,
+        progress=progress,
+        calibration=calibration,
+        route_sets=route_sets,
+        geometry_progress=geometry_progress,
+    )
+    if out is None:
+        return summary
+    return dataclasses.replace(summary, run_id=summary.save(out))
+
+
+def run_and_keep(
+    scenario: Scenario | str | Path | None = None,
+    *,
+    replications: int | None = None,
+    seed: int | None = None,
+    workers: int = 1,
+    engine: EngineKind | str = EngineKind.FAST,
+    progress: ProgressCallback | None = None,
+    calibration: str | Path | None = None,
+    route_sets: RouteSets | None = None,
+    geometry_progress: ProgressCallback | None = None,
+) -> tuple[RunSummary, Run]:
+    """:func:`run` (saving nothing), and the run itself with its geometry still in memory.
+
+    For what maps a night right after the run (``skyshield serve``): read back from a store,
+    the geometry is built again (:func:`skyshield.runner.replay.stored_run`).
+    """
+    loaded = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+    loaded = with_route_sets(loaded, route_sets)
     started = utc_now()
     with _progress_bar(progress) as report:
         result = run_replications(
@@ -132,9 +165,7 @@ def run(
         started=started,
         calibration_applied=_calibration_applied(calibration, loaded),
     )
-    if out is None:
-        return summary
-    return dataclasses.replace(summary, run_id=summary.save(out))
+    return summary, result
 
 
 def _calibration_applied(

@@ -108,3 +108,25 @@ def test_geojson__route_vertices_are_engine_positions(
         assert index[-1] == len(on_path) - 1
         assert (np.diff(index) > 0).all()
         np.testing.assert_allclose(coords[:, 2], on_path[index, 2], atol=1e-6)
+
+
+def test_geojson__a_fate_point_is_near_populated_within_the_debris_rules_distance(
+    document: dict,
+) -> None:
+    from skyshield.geo import populated_places
+    from skyshield.metrics.policy import DEFAULT_DEBRIS
+
+    places = populated_places(DEFAULT_DEBRIS.min_population)
+    lon0, lat0 = np.radians(places.lon_deg), np.radians(places.lat_deg)
+    fates = _layer(document, "fate")
+    # both answers occur (impacts at towns, EW losses in the fields), so both are checked
+    assert {f["properties"]["near_populated"] for f in fates} == {True, False}
+    for f in fates:
+        lon, lat = np.radians(f["geometry"]["coordinates"][:2])
+        # great-circle distance to every place (a sphere of 6,371 km; the rule's chord
+        # differs by metres at these distances): a slack of 50 m either side
+        cos = np.sin(lat) * np.sin(lat0) + np.cos(lat) * np.cos(lat0) * np.cos(lon0 - lon)
+        nearest_km = float(np.min(6371.0 * np.arccos(np.clip(cos, -1.0, 1.0))))
+        if abs(nearest_km - DEFAULT_DEBRIS.radius_km) > 0.05:
+            expected = nearest_km < DEFAULT_DEBRIS.radius_km
+            assert f["properties"]["near_populated"] is expected, (nearest_km, f["properties"])

@@ -297,3 +297,70 @@ def test_hosts__a_loopback_server_answers_only_its_own_names(store: Path) -> Non
 )  # fmt: skip
 def test_is_loopback(host: str, loopback: bool) -> None:
     assert is_loopback(host) is loopback
+
+
+def test_campaigns__lists_the_built_ins_with_their_schedules(client: TestClient) -> None:
+    listed = {c["name"]: c for c in client.get("/api/campaigns").json()["campaigns"]}
+    assert {"h2-2025-patriot", "h2-2025-poland-engages"} <= set(listed)
+    patriot = listed["h2-2025-patriot"]
+    assert patriot["stocks"]["patriot-pac3-mse"] == 50
+    assert {"system": "patriot-pac3-mse", "per_month": 12, "sd": 8.0, "start": None} in patriot[
+        "deliveries"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (
+            {"campaign": "../../etc/passwd"},
+            "request: campaign: expected a built-in campaign (h2-2025-patriot, "
+            "h2-2025-poland-engages), got '../../etc/passwd'",
+        ),
+        (
+            {"deliveries": [{"system": "nasams", "per_month": -3}]},
+            "request: deliveries[0].per_month: expected greater than or equal to 0, got -3",
+        ),
+        (
+            {"deliveries": [{"system": "s-400", "per_month": 3}]},
+            "request: (top level): expected deliveries only of systems with a stock "
+            "(add stocks.s-400)",
+        ),
+        (
+            {"deliveries": [{"system": "nasams", "per_month": 3, "start": "soon"}]},
+            "request: deliveries[0].start",
+        ),
+        ({"replications": 0}, "request: replications: expected greater than or equal to 1"),
+        (
+            {"nights": 3},
+            "request: (top level): expected only known fields, got unknown field 'nights'",
+        ),
+    ],
+)
+def test_campaigns__a_bad_schedule_is_a_400_with_the_campaign_files_line(
+    client: TestClient, body: dict[str, object], message: str
+) -> None:
+    response = client.post("/api/campaigns", json=body)
+    assert response.status_code == 400
+    assert _error(response).startswith(message)
+
+
+def test_campaigns__an_edited_schedule_is_queued_and_bounded_like_runs(client: TestClient) -> None:
+    body = {
+        "campaign": "h2-2025-patriot",
+        "deliveries": [{"system": "patriot-gem-t", "per_month": 9, "start": "2025-08-01"}],
+        "replications": 5,
+    }
+    first = client.post("/api/campaigns", json=body)
+    assert first.status_code == 202
+    status = client.get(f"/api/campaigns/{first.json()['id']}").json()
+    assert (status["kind"], status["name"], status["state"]) == (
+        "campaign",
+        "h2-2025-patriot",
+        "queued",
+    )
+    assert status["progress"]["total"] == 5
+    assert client.post("/api/campaigns", json=body).status_code == 202
+    busy = client.post("/api/campaigns", json=body)
+    assert busy.status_code == 429
+    assert client.delete(f"/api/campaigns/{first.json()['id']}").json()["state"] == "cancelled"

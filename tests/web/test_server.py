@@ -22,6 +22,7 @@ from skyshield.cli import app as cli
 from skyshield.store import list_runs
 from skyshield.web import running_server
 from skyshield.web.app import create_app
+from skyshield.web.jobs import NightTask
 
 TINY = Path(__file__).parents[1] / "tiny.yaml"
 # a run long enough to be caught running: the default raid, many nights (cancelled in the tests)
@@ -213,3 +214,20 @@ def test_night__is_skyshield_exports_geojson_with_the_routes_vertex_times(
     assert _call("POST", f"{server}/api/nights", {"run_id": run_id, "replication": 3})[1] == {
         "error": "request: replication: expected a night from 0 to 2, got 3"
     }
+
+
+@pytest.mark.slow
+def test_night__night_0_is_mapped_with_the_run_as_the_store_maps_it(
+    server: str, store: Path
+) -> None:
+    _, created = _call(
+        "POST", f"{server}/api/runs", {"yaml": TINY.read_text(), "replications": 3, "seed": 9}
+    )
+    run_id = _wait(f"{server}/api/runs/{created['id']}", _ended)["run_id"]
+    code, night = _call("POST", f"{server}/api/nights", {"run_id": run_id, "replication": 0})
+    assert code == 202
+    _, status = _call("GET", f"{server}/api/nights/{night['id']}")
+    assert status["state"] == "done"  # at once: no worker job
+    from_store = NightTask(store, run_id, 0).execute(lambda done, total, stage: None)
+    assert status["result"] == from_store
+    assert any(f["properties"]["layer"] == "route" for f in from_store["features"])

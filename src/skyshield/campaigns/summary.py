@@ -13,7 +13,7 @@ from skyshield.campaigns.pool import HOME
 from skyshield.campaigns.simulate import CampaignResult
 from skyshield.catalog.types import REPORT_CLASSES
 
-__all__ = ["CampaignSummary", "summarize_campaign", "wilson_interval"]
+__all__ = ["CampaignSummary", "stock_bands", "summarize_campaign", "wilson_interval"]
 
 _Z95 = 1.959963984540054
 
@@ -148,3 +148,29 @@ def _monthly(result: CampaignResult) -> pd.DataFrame:
         row["cost_musd_p95"] = float(np.quantile(cost, 0.95) / 1e6)
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+def stock_bands(result: CampaignResult, low: float = 0.05, high: float = 0.95) -> dict[str, Any]:
+    """Each tracked system's national stock, night by night: median and ``low``-``high`` band.
+
+    The stock at the start of each night before its deliveries, and after the last night
+    (``nights + 1`` values, as :func:`skyshield.campaigns.plots.plot_campaign` draws them),
+    over the replications: ``{"dates", "low", "high", "systems": [{"system", "median",
+    "low", "high"}]}`` with ``dates[n]`` the date of night ``n``.
+    """
+    plan = result.plan
+    stock = result.stock.astype(np.float64)
+    return {
+        "dates": [(plan.start + timedelta(days=n)).isoformat() for n in range(plan.nights + 1)],
+        "low": low,
+        "high": high,
+        "systems": [
+            {
+                "system": system,
+                "median": np.median(stock[:, :, s], axis=0).tolist(),
+                "low": np.quantile(stock[:, :, s], low, axis=0).tolist(),
+                "high": np.quantile(stock[:, :, s], high, axis=0).tolist(),
+            }
+            for s, system in enumerate(plan.systems)
+        ],
+    }

@@ -189,7 +189,7 @@ def _slug(label: str) -> str:
 
 
 def campaign(
-    source: str | Path | None = None,
+    source: str | Path | Campaign | None = None,
     *,
     replications: int | None = None,
     seed: int | None = None,
@@ -206,7 +206,8 @@ def campaign(
 
     Parameters
     ----------
-    source : a campaign YAML file or built-in name; default ``h2-2025-patriot``
+    source : a campaign YAML file or built-in name; default ``h2-2025-patriot``; or a
+        :class:`Campaign` already loaded (named by its ``name``)
     replications, seed : override the campaign's Monte Carlo settings
     workers : threads (the results do not depend on them)
     deliveries : other schedules to run side by side: ``"SYSTEM=xK"`` (K times its monthly
@@ -229,10 +230,13 @@ def campaign(
     started = utc_now()
     if out is not None:
         check_results_directory(Path(out))
-    loaded = load_campaign(source)
+    loaded = source if isinstance(source, Campaign) else load_campaign(source)
     reps = replications or loaded.monte_carlo.replications
     run_seed = loaded.monte_carlo.seed if seed is None else seed
-    name = str(source) if source is not None else DEFAULT_CAMPAIGN
+    if isinstance(source, Campaign):
+        name = source.name
+    else:
+        name = str(source) if source is not None else DEFAULT_CAMPAIGN
     data_path = None if data is None else Path(data)
     plan = build_plan(loaded, load_reports(data_path), name)
     schedules = {PLANNED: plan}

@@ -18,7 +18,9 @@ layer                     geometry    what
                                       ``debris_near_populated``: a hit within the debris
                                       rule's distance of a populated place (as ``compare``
                                       counts it)
-``fate``                  Point       where a threat that was not intercepted ended
+``fate``                  Point       where a threat that was not intercepted ended;
+                                      ``near_populated``: within the debris rule's distance
+                                      of a populated place (an impact or a fall near people)
 ========================  ==========  =======================================================
 
 Route vertices are a subset of the engine's trajectory samples (collinear samples dropped,
@@ -76,14 +78,14 @@ def route_vertices(track: Track) -> np.ndarray:
     kept = shapely.get_coordinates(
         shapely.simplify(LineString(xy), _ROUTE_TOLERANCE_DEG, preserve_topology=False)
     )
-    first: dict[tuple[float, float], int] = {}
-    for k, (x, y) in enumerate(xy.tolist()):
-        first.setdefault((x, y), k)
-    index = [first[(x, y)] for x, y in kept.tolist()]
+    # each kept vertex is a sample: the first sample at exactly its position (kept x samples
+    # compared at once; a Python loop over every sample took most of a night's map)
+    same = (kept[:, 0, None] == xy[None, :, 0]) & (kept[:, 1, None] == xy[None, :, 1])
+    index: np.ndarray = np.argmax(same, axis=1).astype(np.int64)
     # a track that returns to a point it passed (rare) would map to the earlier sample; the
     # last vertex is always the fate point
     index[-1] = xy.shape[0] - 1
-    return np.asarray(index, dtype=np.int64)
+    return index
 
 
 def _static_features(run: Run) -> list[dict[str, Any]]:
@@ -190,6 +192,14 @@ def geojson_document(
     """
     tracks = replication_tracks(run, replication)
     features = _static_features(run)
+    ends = [t for t in tracks if t.fate != "intercepted"]
+    ended_near = near_populated_place_mask(
+        np.asarray([t.lon_deg[-1] for t in ends], dtype=np.float64),
+        np.asarray([t.lat_deg[-1] for t in ends], dtype=np.float64),
+        debris.radius_km * KM_TO_M,
+        debris.min_population,
+    )
+    near_end = {t.threat: bool(close) for t, close in zip(ends, ended_near.tolist(), strict=True)}
     for t in tracks:
         k = route_vertices(t)
         if k.size < 2:  # noqa: PLR2004 (a line needs two points; a threat downed at launch)
@@ -220,6 +230,7 @@ def geojson_document(
                     target=t.target,
                     fate=t.fate,
                     time_s=float(t.time_s[-1]),
+                    near_populated=near_end[t.threat],
                 )
             )
     shots = replication_rows(run.outcomes.shots, replication)

@@ -40,19 +40,23 @@ from skyshield.web.downloads import (
 )
 from skyshield.web.inputs import (
     DEFAULT_MAX_REPLICATIONS,
+    CampaignRequest,
     CompareRequest,
     NightRequest,
     PolicyRequest,
     RunRequest,
+    campaign_descriptions,
     check_request,
     check_size,
     compare_policies,
+    load_campaign_request,
     load_policy,
     parse_vary,
 )
 from skyshield.web.jobs import (
     FINAL,
     BusyError,
+    CampaignTask,
     CompareTask,
     JobManager,
     NightTask,
@@ -86,6 +90,12 @@ _HEADERS = {
 def _borders_text() -> str:
     """Return the countries' borders the report draws (shipped with :mod:`skyshield.geo`)."""
     return (files("skyshield.geo") / "data" / "borders.geojson").read_text(encoding="utf-8")
+
+
+@functools.cache
+def builtin_campaigns() -> list[dict[str, Any]]:
+    """Return the built-in campaigns as the page edits them (loaded once)."""
+    return campaign_descriptions()
 
 
 @functools.cache
@@ -240,7 +250,7 @@ def create_app(
                 policy = await run_in_threadpool(load_policy, run)
                 check_size(run.replications, (policy.scenario,), max_replications=max_replications)
                 task: RunTask | CompareTask = RunTask(
-                    policy.scenario, run.replications, run.seed, run.route_sets
+                    policy.scenario, run.replications, run.seed, run.route_sets, first_night=True
                 )
                 name, warnings = policy.scenario.name, policy.warnings
             else:
@@ -270,11 +280,27 @@ def create_app(
                     [FieldProblem("run_id", "a complete run in the store", repr(night.run_id))],
                 )
             _check_night(night.replication, nights)
-            task = NightTask(store, night.run_id, night.replication)
-            job = manager.submit(task, name=f"{night.run_id} night {night.replication}")
+            job = manager.mapped_night(night.run_id, night.replication)
+            if job is None:
+                task = NightTask(store, night.run_id, night.replication)
+                job = manager.submit(task, name=f"{night.run_id} night {night.replication}")
         except (_HttpError, BusyError, SkyshieldError) as exc:
             return _rejection(exc)
         return _json({"id": job.id}, status=202)
+
+    async def post_campaign(request: Request) -> Response:
+        try:
+            body = await _read_json(request)
+            asked = check_request(CampaignRequest, body, max_replications=max_replications)
+            loaded = await run_in_threadpool(load_campaign_request, asked)
+            task = CampaignTask(loaded, asked.replications, asked.seed)
+            job = manager.submit(task, name=loaded.name)
+        except (_HttpError, BusyError, SkyshieldError) as exc:
+            return _rejection(exc)
+        return _json({"id": job.id}, status=202)
+
+    async def campaigns(request: Request) -> Response:
+        return _json({"campaigns": await run_in_threadpool(builtin_campaigns)})
 
     def stored_runs() -> dict[str, int]:
         """Return the store's complete single runs (kind ``run``: with nights) and their nights."""
@@ -401,6 +427,10 @@ def create_app(
         Route("/api/nights/{id}", get_job, methods=["GET"]),
         Route("/api/nights/{id}", delete_job, methods=["DELETE"]),
         Route("/api/borders", borders, methods=["GET"]),
+        Route("/api/campaigns", campaigns, methods=["GET"]),
+        Route("/api/campaigns", post_campaign, methods=["POST"]),
+        Route("/api/campaigns/{id}", get_job, methods=["GET"]),
+        Route("/api/campaigns/{id}", delete_job, methods=["DELETE"]),
         Route("/api/compares/{id}", get_job, methods=["GET"]),
         Route("/api/compares/{id}", delete_job, methods=["DELETE"]),
         *(Route(f"/{prefix}/{{name:path}}", asset, methods=["GET"]) for prefix in ASSET_ROOTS),

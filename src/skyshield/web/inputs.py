@@ -10,8 +10,9 @@ per problem: ``source: field: expected X, got Y``.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -27,16 +28,22 @@ from skyshield.scenario import (
 from skyshield.scenario.load import field_problem
 from skyshield.scenario.variation import Variation, apply_variation, parse_variation
 
+if TYPE_CHECKING:
+    from skyshield.campaigns.models import Campaign
+
 __all__ = [
     "UPLOAD_SOURCE",
+    "CampaignRequest",
     "CompareRequest",
     "NightRequest",
     "Policy",
     "PolicyRequest",
     "RunRequest",
+    "campaign_descriptions",
     "check_request",
     "check_size",
     "compare_policies",
+    "load_campaign_request",
     "load_policy",
     "parse_vary",
 ]
@@ -88,6 +95,21 @@ class NightRequest(BaseModel):
 
     run_id: str
     replication: Annotated[int, Field(ge=0)] = 0
+
+
+class CampaignRequest(BaseModel):
+    """``POST /api/campaigns``: a built-in campaign, its delivery schedule, size and seed.
+
+    ``deliveries`` (None: the campaign file's own) replaces the file's ``deliveries`` list:
+    entries ``{system, per_month, sd, start}`` checked as the campaign file's are.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    campaign: str | None = None
+    deliveries: list[dict[str, Any]] | None = None
+    replications: Annotated[int, Field(ge=1)] | None = None
+    seed: Annotated[int, Field(ge=0)] | None = None
 
 
 RequestT = TypeVar("RequestT", bound=BaseModel)
@@ -212,3 +234,52 @@ def check_size(
             expected = f"at most {max_replications:,} nights (skyshield serve --max-replications)"
             problem = FieldProblem("monte_carlo.replications", expected, f"{nights:,}")
             raise ScenarioError(scenario.name, [problem])
+
+
+def load_campaign_request(request: CampaignRequest) -> Campaign:
+    """Load the named built-in campaign (never a path) with the request's delivery schedule.
+
+    The schedule goes through the campaign file's own checks (the strict loader and the
+    :class:`~skyshield.campaigns.models.Campaign` model): a bad entry is refused as
+    ``request: deliveries.0.per_month: expected ..., got ...``.
+    """
+    from skyshield.campaigns.load import (
+        DEFAULT_CAMPAIGN,
+        builtin_campaign_names,
+        load_campaign,
+        parse_campaign,
+    )
+
+    name = DEFAULT_CAMPAIGN if request.campaign is None else request.campaign
+    known = builtin_campaign_names()
+    if name not in known:
+        expected = f"a built-in campaign ({', '.join(known)})"
+        raise ScenarioError("request", [FieldProblem("campaign", expected, repr(name))])
+    campaign = load_campaign(name)
+    if request.deliveries is None:
+        return campaign
+    data = campaign.model_dump(mode="json")
+    data["deliveries"] = request.deliveries
+    return parse_campaign(json.dumps(data), source="request")
+
+
+def campaign_descriptions() -> list[dict[str, Any]]:
+    """Each built-in campaign as the page edits it: name, description, size, stocks, schedule."""
+    from skyshield.campaigns.load import builtin_campaign_names, load_campaign
+
+    listed = []
+    for name in builtin_campaign_names():
+        campaign = load_campaign(name)
+        listed.append(
+            {
+                "name": name,
+                "description": " ".join(campaign.description.split()),
+                "start": campaign.start.isoformat(),
+                "nights": campaign.nights,
+                "replications": campaign.monte_carlo.replications,
+                "seed": campaign.monte_carlo.seed,
+                "stocks": dict(campaign.stocks),
+                "deliveries": [d.model_dump(mode="json") for d in campaign.deliveries],
+            }
+        )
+    return listed

@@ -22,7 +22,7 @@ import signal
 import threading
 import time
 import uuid
-from collections import deque
+from collections import OrderedDict, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -40,8 +40,11 @@ from skyshield.scenario.variation import Variation
 if TYPE_CHECKING:
     from multiprocessing.process import BaseProcess
 
+    from skyshield.campaigns.models import Campaign
+
 __all__ = [
     "BusyError",
+    "CampaignTask",
     "CompareTask",
     "Job",
     "JobManager",
@@ -50,10 +53,13 @@ __all__ = [
     "NotCancellableError",
     "RunTask",
     "Task",
+    "night_document",
 ]
 
 # (done, total, stage): how far a job is; stage names what runs now (a comparison's policy)
 Progress = Callable[[int, int, str | None], None]
+# nights kept mapped for POST /api/nights (a default night's GeoJSON is a few MB)
+NIGHTS_KEPT = 8
 
 
 class JobState(StrEnum):
@@ -108,18 +114,31 @@ class RunTask:
     seed: int | None = None
     route_sets: int | str | None = None
     kind: str = "run"
+    # also map night 0 in the worker, while the run's geometry is in memory (the page draws it
+    # next; from the store it is built again, which takes seconds)
+    first_night: bool = False
 
     def execute(self, progress: Progress) -> Any:
-        """Run the replications in this (worker) process, saving nothing."""
-        from skyshield.api import run
+        """Run the replications in this (worker) process, saving nothing.
 
-        return run(
+        With ``first_night``: the run and its night 0 as :class:`NightTask` maps it.
+        """
+        from skyshield.api import run_and_keep
+
+        summary, result = run_and_keep(
             self.scenario,
             replications=self.replications,
             seed=self.seed,
             route_sets=self.route_sets,
             progress=lambda done, total: progress(done, total, None),
         )
+        if not self.first_night:
+            return summary
+        return summary, night_document(result, 0)
+
+    def extras(self, result: Any) -> dict[str, Any]:
+        """``night``: the first night's map, if it was made with the run."""
+        return {"night": result[1]} if isinstance(result, tuple) else {}
 
     def total(self) -> int:
         """Replications the run makes."""
@@ -129,6 +148,8 @@ class RunTask:
 
     def save(self, result: Any, store: Path) -> tuple[str, dict[str, Any]]:
         """Save as ``run --out`` does; the document is what ``run --json --out`` prints."""
+        if isinstance(result, tuple):
+            result = result[0]
         run_id = result.save(store)
         document: dict[str, Any] = dataclasses.replace(result, run_id=run_id).to_dict()
         return run_id, document
@@ -197,23 +218,10 @@ class NightTask:
         --format geojson`` writes) with one more property per route: ``time_s``, the engine's
         time at each of its vertices, which the page's replay interpolates between.
         """
-        from skyshield.exporting import check_replication
-        from skyshield.exporting.geojson import geojson_document, route_vertices
-        from skyshield.exporting.tracks import replication_tracks
         from skyshield.runner.replay import stored_run
 
         progress(0, 1, None)
-        run = stored_run(self.store, self.run_id)
-        check_replication(self.replication, run.replications, run.scenario.name)
-        document = geojson_document(run, self.replication)
-        routes = [f for f in document["features"] if f["properties"]["layer"] == "route"]
-        tracks = replication_tracks(run, self.replication)
-        for feature, track in zip(routes, tracks, strict=True):
-            k = route_vertices(track)
-            if k.size < 2:  # noqa: PLR2004  as the document's own line: a threat downed at launch
-                k = np.asarray([0, 0])
-            feature["properties"]["time_s"] = [float(t) for t in track.time_s[k]]
-        return json.loads(json.dumps(document, allow_nan=False))
+        return night_document(stored_run(self.store, self.run_id), self.replication)
 
     def total(self) -> int:
         """One night."""
@@ -222,6 +230,74 @@ class NightTask:
     def save(self, result: Any, store: Path) -> tuple[str | None, dict[str, Any]]:
         """Save nothing: the night is the stored run's; the document is the GeoJSON."""
         document: dict[str, Any] = result
+        return None, document
+
+
+def night_document(run: Any, replication: int) -> dict[str, Any]:
+    """Map one night of a run (in memory or read back from the store) as the page draws it.
+
+    :func:`skyshield.exporting.geojson_document`'s document (what ``skyshield export --format
+    geojson`` writes) with one more property per route: ``time_s``, the engine's time at each
+    of its vertices, which the page's replay interpolates between.
+    """
+    from skyshield.exporting import check_replication
+    from skyshield.exporting.geojson import geojson_document, route_vertices
+    from skyshield.exporting.tracks import replication_tracks
+
+    check_replication(replication, run.replications, run.scenario.name)
+    document = geojson_document(run, replication)
+    routes = [f for f in document["features"] if f["properties"]["layer"] == "route"]
+    tracks = replication_tracks(run, replication)
+    for feature, track in zip(routes, tracks, strict=True):
+        k = route_vertices(track)
+        if k.size < 2:  # noqa: PLR2004  as the document's own line: a threat downed at launch
+            k = np.asarray([0, 0])
+        feature["properties"]["time_s"] = [float(t) for t in track.time_s[k]]
+    mapped: dict[str, Any] = json.loads(json.dumps(document, allow_nan=False))
+    return mapped
+
+
+@dataclass(frozen=True, slots=True)
+class CampaignTask:
+    """``skyshield campaign``: :func:`skyshield.api.campaign` of a campaign, saving nothing.
+
+    The document is what ``skyshield campaign --json`` prints (no ``--out``: its ``run_id`` is
+    null); the job also shows the planned schedule's ``stock_bands``
+    (:func:`skyshield.campaigns.summary.stock_bands`), which the page charts.
+    """
+
+    campaign: Campaign
+    replications: int | None = None
+    seed: int | None = None
+    kind: str = "campaign"
+
+    def execute(self, progress: Progress) -> Any:
+        """Run the campaign in this (worker) process, one thread (results do not depend on it)."""
+        from skyshield.api import campaign
+        from skyshield.campaigns.summary import stock_bands
+        from skyshield.campaigns.workflow import PLANNED
+
+        def stage(label: str, done: int, total: int) -> None:
+            progress(done, total, label)
+
+        result = campaign(
+            self.campaign, replications=self.replications, seed=self.seed, progress=stage
+        )
+        return {"document": result.to_dict(), "stock_bands": stock_bands(result.results[PLANNED])}
+
+    def extras(self, result: Any) -> dict[str, Any]:
+        """``stock_bands`` of the planned schedule, for the chart."""
+        return {"stock_bands": result["stock_bands"]}
+
+    def total(self) -> int:
+        """Replications (the stages report their own counts as they go)."""
+        if self.replications is not None:
+            return self.replications
+        return self.campaign.monte_carlo.replications
+
+    def save(self, result: Any, store: Path) -> tuple[None, dict[str, Any]]:
+        """Save nothing (as ``campaign --json`` without ``--out``); the document is its JSON."""
+        document: dict[str, Any] = result["document"]
         return None, document
 
 
@@ -240,6 +316,7 @@ class Job:
     error: str | None = None
     run_id: str | None = None
     document: dict[str, Any] | None = None
+    extras: dict[str, Any] = field(default_factory=dict)  # more of the result, beside it
     created: float = field(default_factory=time.time)
     started: float | None = None
     finished: float | None = None
@@ -262,6 +339,7 @@ class Job:
         }
         if with_result:
             status["result"] = self.document
+            status.update(self.extras)
         return status
 
 
@@ -388,6 +466,7 @@ class JobManager:
         self._save_lock = threading.Lock()  # one writer of the store's catalog at a time
         self._jobs: dict[str, Job] = {}
         self._queue: deque[Job] = deque()
+        self._nights: OrderedDict[tuple[str, int], dict[str, Any]] = OrderedDict()
         self._closed = False
         self._slots = [_Slot(self, i) for i in range(slots)]
 
@@ -435,6 +514,31 @@ class JobManager:
             self._queue.append(job)
             self._wake.notify()
             return job
+
+    def mapped_night(self, run_id: str, replication: int) -> Job | None:
+        """Return a finished night job for a night already mapped (with its run, or before).
+
+        None when the night is not kept: then it is mapped by a :class:`NightTask`.
+        """
+        with self._lock:
+            document = self._nights.get((run_id, replication))
+            if document is None:
+                return None
+            self._nights.move_to_end((run_id, replication))
+            task = NightTask(self.store, run_id, replication)
+            job = Job(id=uuid.uuid4().hex, task=task, name=f"{run_id} night {replication}")
+            job.total = job.done = 1
+            job.document = document
+            self._jobs[job.id] = job
+            job.started = job.created
+            self._end(job, JobState.DONE, None)
+            return job
+
+    def _keep_night(self, run_id: str, replication: int, document: dict[str, Any]) -> None:
+        self._nights[(run_id, replication)] = document
+        self._nights.move_to_end((run_id, replication))
+        while len(self._nights) > NIGHTS_KEPT:
+            self._nights.popitem(last=False)
 
     def status(self, job_id: str) -> dict[str, Any] | None:
         """Return the job's status (a copy, taken under the lock), or None for an unknown id."""
@@ -523,9 +627,16 @@ class JobManager:
         except SkyshieldError as exc:
             self.ended(slot, job, JobState.FAILED, str(exc))
             return
+        extras = getattr(job.task, "extras", None)
+        more: dict[str, Any] = {} if extras is None else dict(extras(result))
+        night = more.pop("night", None)
         with self._lock:
             slot.job = None
-            job.run_id, job.document = run_id, document
+            job.run_id, job.document, job.extras = run_id, document, more
+            if night is not None and run_id is not None:
+                self._keep_night(run_id, 0, night)
+            if isinstance(job.task, NightTask):
+                self._keep_night(job.task.run_id, job.task.replication, document)
             self._end(job, JobState.DONE, None)
 
     def _end(self, job: Job, state: JobState, error: str | None) -> None:

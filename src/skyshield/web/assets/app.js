@@ -323,8 +323,10 @@ function nightStyle(feature) {
 function nightPoint(feature, latlng) {
   const p = feature.properties;
   if (p.layer === "intercept") {
-    return L.circleMarker(latlng, { radius: 3, weight: 1, color: p.hit ? "#1a7f37" : "#9a6700",
-      fillOpacity: 0.8, className: "skyshield-intercept" });
+    // layers.js colours intercepts by result, nation or country below (with its legend)
+    const look = window.skyshieldLayers ? window.skyshieldLayers.intercept(p)
+      : { color: p.hit ? "#1a7f37" : "#9a6700", className: "skyshield-intercept" };
+    return L.circleMarker(latlng, { radius: 3, weight: 1, fillOpacity: 0.8, ...look });
   }
   if (p.layer === "fire_unit") {
     return L.circleMarker(latlng, { radius: 4, weight: 2, color: "#0550ae", fillOpacity: 1,
@@ -376,6 +378,7 @@ async function drawNight(runId) {
     `${doc.properties.scenario}, night 0 of ${doc.properties.replications} (seed ` +
     `${doc.properties.seed}): ${intercepts} interceptors fired`;
   map.doc = doc;
+  if (window.skyshieldLayers) window.skyshieldLayers.drawn(leaflet, doc);
   const ends = doc.features.filter((f) => f.properties.layer === "route")
     .map((f) => f.properties.end_time_s);
   const clock = $("clock");
