@@ -55,6 +55,7 @@ from skyshield.engine.outcomes import Fate
 from skyshield.engine.scaling import PK_MAX, scaled_compiled
 from skyshield.posture import (
     FAMILIES,
+    ROUTE_UNIT_PREFIX,
     NightComposition,
     NightGeography,
     night_scenario,
@@ -161,6 +162,7 @@ class NightEngine:
         time_step_s: float = 10.0,
         allies: dict[str, Any] | None = None,
         geography: NightGeography | None = None,
+        route_pool: bool = True,
     ) -> None:
         self.composition = composition
         self.scenario = night_scenario(
@@ -170,12 +172,17 @@ class NightEngine:
             time_step_s=time_step_s,
             allies=allies,
             geography=geography,
+            route_pool=route_pool,
         )
         self.compiled = compile_scenario(self.scenario)
         self.seed = seed
         self.route_sets = route_sets
         self.geometry = build_geometry(self.compiled, seed, route_sets)
         self.families = unit_families(self.scenario)
+        # the route pool (last units): the tasked low-cost surplus on the drone routes
+        self.route_pool = np.array(
+            [u.id.startswith(ROUTE_UNIT_PREFIX) for u in self.scenario.fire_units], dtype=bool
+        )
         c = self.compiled
         drone_like = np.flatnonzero(c.threat_class == ThreatClass.DRONE.position)
         # a fixed order in which Shahed-type threats become decoys as the share grows
@@ -190,15 +197,33 @@ class NightEngine:
     def unit_posture(self, theta: dict[str, float]) -> np.ndarray:
         """(n_units,) effective size of each unit's family (1 for allied units).
 
-        The short family (the low-cost layers) is tasked with the night's drones:
-        ``posture_short`` × :func:`tasking_factor` (``tasking_beta``, 0 when absent).
+        The short family (the low-cost layers) is tasked with the night's drones: its size is
+        ``posture_short`` × :func:`tasking_factor` (``tasking_beta``, 0 when absent). With a
+        route pool (:mod:`skyshield.posture.routes`), the laydown's short units keep at most
+        ``posture_short`` and the tasked surplus, ``posture_short × (factor − 1)`` times their
+        count in unit-equivalents, goes to the pool on the drone routes, shared evenly by its
+        units (each in action with that share up to 1, above it co-located units): the layer's
+        total is the tasked size, but the growth stands where the drones fly. Without a pool
+        (``route_pool=False`` or no drone routes) the laydown's short units take it all.
         """
         sizes = np.array([*(theta[f"posture_{f}"] for f in FAMILIES), 1.0])
         short = FAMILIES.index("short")
-        sizes[short] *= float(
-            tasking_factor(self.composition.drone, theta.get("tasking_beta", 0.0))
-        )
-        return np.asarray(sizes[self.families])
+        factor = float(tasking_factor(self.composition.drone, theta.get("tasking_beta", 0.0)))
+        pool = int(self.route_pool.sum())
+        if pool == 0:
+            sizes[short] *= factor
+            return np.asarray(sizes[self.families])
+        posture_short = float(sizes[short])
+        sizes[short] = posture_short * min(factor, 1.0)
+        out = np.array(sizes[self.families])
+        laydown_short = int(((self.families == short) & ~self.route_pool).sum())
+        surplus = posture_short * max(factor - 1.0, 0.0) * laydown_short
+        out[self.route_pool] = surplus / pool
+        return out
+
+    def route_units_in_action(self, theta: dict[str, float]) -> float:
+        """Return the route pool's expected units in action (unit-equivalents) under ``theta``."""
+        return float(self.unit_posture(theta)[self.route_pool].sum())
 
     def compiled_for(self, theta: dict[str, float]) -> CompiledScenario:
         """Return the compiled scenario with the parameters' kill probabilities, EW, decoys."""
@@ -256,7 +281,16 @@ class NightEngine:
         compiled = self.compiled_for(theta)
         draws = draw_replications(compiled, seed, np.arange(replications), self.route_sets)
         posture = self.unit_posture(theta)
-        active = np.random.default_rng([seed, 7]).random((replications, compiled.n_units)) < posture
+        # the laydown's units draw as they did before the route pool; the pool (last) its own
+        base = int((~self.route_pool).sum())
+        u = np.concatenate(
+            [
+                np.random.default_rng([seed, 7]).random((replications, base)),
+                np.random.default_rng([seed, 8]).random((replications, compiled.n_units - base)),
+            ],
+            axis=1,
+        )
+        active = u < posture
         rounds = np.ceil(compiled.unit_stock * np.maximum(posture, 1.0)).astype(np.int64)
         stock = np.where(active, rounds[None, :], 0)
         raw = simulate_fast(compiled, self.geometry, draws, initial_stock=stock)
