@@ -22,8 +22,11 @@ Appended by issue 23 (night model v2):
   drones, guns) are tasked per night with the threat: their effective size is
   ``posture_short × (drones launched / TASKING_REFERENCE_DRONES) ** tasking_beta``
   (:func:`tasking_factor`). 0 is the fixed layer of before; at 1 the layer grows in proportion
-  to the raid. The fit estimates it, so whether the destroyed share of drones falls, stays or
-  rises with the raid is an output of this mechanism, not a fitted slope. Their growth over
+  to the raid. The surplus above ``posture_short`` stands on the night's drone routes (the
+  route pool of :mod:`skyshield.posture.routes`, see :meth:`NightEngine.unit_posture`): tasked
+  units limited by coverage, not by capacity. The fit estimates it, so whether the destroyed
+  share of drones falls, stays or rises with the raid is an output of this mechanism, not a
+  fitted slope. Their growth over
   time is a dated, sourced rollout applied per night by the fit (:mod:`.tasking`).
 * ``loss_cruise``: cruise missiles' hazard per hour of flight of coming down on their own or
   being spoofed off course (added to the catalog's ``loss_rate``; fate ``fell``, counted as
