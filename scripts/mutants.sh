@@ -234,3 +234,7 @@ def _fall_s" "            return False
 
 
 def _fall_s" tests/engine/test_air.py -k waits_for
+# issue 23 item 2 (task): the raid-tasked low-cost surplus on the drone routes
+run route-pool-always-on src/skyshield/calibration/model.py "surplus = posture_short * max(factor - 1.0, 0.0) * laydown_short" "surplus = posture_short * max(factor, 0.0) * laydown_short" tests/calibration/test_routes.py -k beta_zero
+run tasked-surplus-not-on-routes src/skyshield/calibration/model.py "        out[self.route_pool] = surplus / pool" "        out[self.route_pool] = 0.0 * surplus" tests/calibration/test_routes.py -k "doubling or big_raid"
+run route-units-off-the-route src/skyshield/posture/routes.py "    bearing = float(initial_bearing_rad(lon0, lat0, lon1, lat1))" "    bearing = float(initial_bearing_rad(lon0, lat0, lon1, lat1)) + 0.2" tests/calibration/test_routes.py -k on_their_route

@@ -59,7 +59,8 @@ def test_applied__another_file_another_hash(calibration: Path, tmp_path: Path) -
 
 def test_posture_warnings__only_when_units_differ(calibration: Path) -> None:
     applied = applied_calibration(calibration)
-    fitted = night_scenario(NightComposition(drone=10, cruise=2, ballistic=1))
+    # the laydown without the raid-tasked route pool (off at tasking_beta 0, not a fixed unit)
+    fitted = night_scenario(NightComposition(drone=10, cruise=2, ballistic=1), route_pool=False)
     assert posture_warnings(fitted, applied) == []  # the fit's own posture: nothing to say
     lines = posture_warnings(load_scenario(TINY), applied)
     assert len(lines) == 1

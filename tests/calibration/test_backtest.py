@@ -91,8 +91,11 @@ def _synthetic_nights(surrogate: Surrogate, nights: int, seed: int) -> NightData
     tactical = rng.binomial(launched[:, 1], 0.3)
     truth = Posterior("a", "b", nights, theta[None, :], theta[None, :], 1.0)
     counts = np.column_stack([launched, tactical])
-    neutral, destroyed = predictive_samples(surrogate, truth, counts, draws=1, seed=seed)
     days = np.datetime64("2024-01-01") + np.arange(nights) * DAY
+    # drawn with the nights' rollout of the low-cost layers, as the fit and the check read them
+    neutral, destroyed = predictive_samples(
+        surrogate, truth, counts, draws=1, seed=seed, nights=days
+    )
     return NightData(days, launched, neutral[0], destroyed[0] * 1.0, tactical)
 
 
@@ -276,20 +279,25 @@ def test_backtest_json__nights_one_per_night_and_class(small_surrogate: Surrogat
 
 def test_predictive_check__truth_reproduces_its_own_quarter(small_surrogate: Surrogate) -> None:
     """Nights drawn from the model with known parameters: the check run with those parameters
-    holds each class's reported share inside its 90% interval; a posterior whose kill
-    multipliers are far off puts the drones' share outside it."""
+    holds each class's reported share inside its 90% interval about 90% of the time (5 drawn
+    quarters x 3 classes: at least 10 of 15; P(fewer) ~1% if calibrated); a posterior whose
+    kill multipliers are far off puts the drones' share outside it."""
     from skyshield.calibration.check import predictive_check
 
-    data = _synthetic_nights(small_surrogate, nights=90, seed=11)
     theta = np.array(
         [0.5 * (p.low + p.high) for p in PARAMETERS] + [0.05, 0.1, 0.1] + [0.5, 0.5, 0.5]
     )
     truth = Posterior("2024-01-01", "2024-04-01", 90, theta[None, :], theta[None, :], 1.0)
-    check = predictive_check(small_surrogate, (truth,), data, draws=200)
-    assert list(check["class"]) == ["drone", "cruise", "ballistic"]
-    assert check["inside_90"].all(), check
-    assert (check["predicted_p05"] <= check["predicted_share"]).all()
-    assert (check["predicted_share"] <= check["predicted_p95"]).all()
+    inside = 0
+    for seed in range(11, 16):
+        data = _synthetic_nights(small_surrogate, nights=90, seed=seed)
+        check = predictive_check(small_surrogate, (truth,), data, draws=200)
+        assert list(check["class"]) == ["drone", "cruise", "ballistic"]
+        inside += int(check["inside_90"].sum())
+        assert (check["predicted_p05"] <= check["predicted_share"]).all()
+        assert (check["predicted_share"] <= check["predicted_p95"]).all()
+    assert inside >= 10, inside
+    data = _synthetic_nights(small_surrogate, nights=90, seed=11)
     wrong = theta.copy()
     wrong[0] = PARAMETERS[0].low  # drones' kill multiplier at the bottom of its range
     off = Posterior("2024-01-01", "2024-04-01", 90, wrong[None, :], wrong[None, :], 1.0)

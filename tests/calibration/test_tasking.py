@@ -58,7 +58,7 @@ def test_unit_posture__only_the_short_family_follows_the_raid() -> None:
     small = NightEngine(NightComposition(drone=25, cruise=0, ballistic=1), route_sets=1, seed=1)
     theta = {**BASE, "posture_short": 2.0, "posture_medium": 0.7, "tasking_beta": 1.0}
     got = small.unit_posture(theta)
-    short = small.families == FAMILIES.index("short")
+    short = (small.families == FAMILIES.index("short")) & ~small.route_pool
     medium = small.families == FAMILIES.index("medium")
     assert np.allclose(got[short], 2.0 * 25 / TASKING_REFERENCE_DRONES)
     assert np.allclose(got[medium], 0.7)

@@ -22,8 +22,11 @@ Appended by issue 23 (night model v2):
   drones, guns) are tasked per night with the threat: their effective size is
   ``posture_short × (drones launched / TASKING_REFERENCE_DRONES) ** tasking_beta``
   (:func:`tasking_factor`). 0 is the fixed layer of before; at 1 the layer grows in proportion
-  to the raid. The fit estimates it, so whether the destroyed share of drones falls, stays or
-  rises with the raid is an output of this mechanism, not a fitted slope. Their growth over
+  to the raid. The surplus above ``posture_short`` stands on the night's drone routes (the
+  route pool of :mod:`skyshield.posture.routes`, see :meth:`NightEngine.unit_posture`): tasked
+  units limited by coverage, not by capacity. The fit estimates it, so whether the destroyed
+  share of drones falls, stays or rises with the raid is an output of this mechanism, not a
+  fitted slope. Their growth over
   time is a dated, sourced rollout applied per night by the fit (:mod:`.tasking`).
 * ``loss_cruise``: cruise missiles' hazard per hour of flight of coming down on their own or
   being spoofed off course (added to the catalog's ``loss_rate``; fate ``fell``, counted as
@@ -55,6 +58,7 @@ from skyshield.engine.outcomes import Fate
 from skyshield.engine.scaling import PK_MAX, scaled_compiled
 from skyshield.posture import (
     FAMILIES,
+    ROUTE_UNIT_PREFIX,
     NightComposition,
     NightGeography,
     night_scenario,
@@ -161,6 +165,7 @@ class NightEngine:
         time_step_s: float = 10.0,
         allies: dict[str, Any] | None = None,
         geography: NightGeography | None = None,
+        route_pool: bool = True,
     ) -> None:
         self.composition = composition
         self.scenario = night_scenario(
@@ -170,12 +175,17 @@ class NightEngine:
             time_step_s=time_step_s,
             allies=allies,
             geography=geography,
+            route_pool=route_pool,
         )
         self.compiled = compile_scenario(self.scenario)
         self.seed = seed
         self.route_sets = route_sets
         self.geometry = build_geometry(self.compiled, seed, route_sets)
         self.families = unit_families(self.scenario)
+        # the route pool (last units): the tasked low-cost surplus on the drone routes
+        self.route_pool = np.array(
+            [u.id.startswith(ROUTE_UNIT_PREFIX) for u in self.scenario.fire_units], dtype=bool
+        )
         c = self.compiled
         drone_like = np.flatnonzero(c.threat_class == ThreatClass.DRONE.position)
         # a fixed order in which Shahed-type threats become decoys as the share grows
@@ -190,15 +200,33 @@ class NightEngine:
     def unit_posture(self, theta: dict[str, float]) -> np.ndarray:
         """(n_units,) effective size of each unit's family (1 for allied units).
 
-        The short family (the low-cost layers) is tasked with the night's drones:
-        ``posture_short`` × :func:`tasking_factor` (``tasking_beta``, 0 when absent).
+        The short family (the low-cost layers) is tasked with the night's drones: its size is
+        ``posture_short`` × :func:`tasking_factor` (``tasking_beta``, 0 when absent). With a
+        route pool (:mod:`skyshield.posture.routes`), the laydown's short units keep at most
+        ``posture_short`` and the tasked surplus, ``posture_short × (factor − 1)`` times their
+        count in unit-equivalents, goes to the pool on the drone routes, shared evenly by its
+        units (each in action with that share up to 1, above it co-located units): the layer's
+        total is the tasked size, but the growth stands where the drones fly. Without a pool
+        (``route_pool=False`` or no drone routes) the laydown's short units take it all.
         """
         sizes = np.array([*(theta[f"posture_{f}"] for f in FAMILIES), 1.0])
         short = FAMILIES.index("short")
-        sizes[short] *= float(
-            tasking_factor(self.composition.drone, theta.get("tasking_beta", 0.0))
-        )
-        return np.asarray(sizes[self.families])
+        factor = float(tasking_factor(self.composition.drone, theta.get("tasking_beta", 0.0)))
+        pool = int(self.route_pool.sum())
+        if pool == 0:
+            sizes[short] *= factor
+            return np.asarray(sizes[self.families])
+        posture_short = float(sizes[short])
+        sizes[short] = posture_short * min(factor, 1.0)
+        out = np.array(sizes[self.families])
+        laydown_short = int(((self.families == short) & ~self.route_pool).sum())
+        surplus = posture_short * max(factor - 1.0, 0.0) * laydown_short
+        out[self.route_pool] = surplus / pool
+        return out
+
+    def route_units_in_action(self, theta: dict[str, float]) -> float:
+        """Return the route pool's expected units in action (unit-equivalents) under ``theta``."""
+        return float(self.unit_posture(theta)[self.route_pool].sum())
 
     def compiled_for(self, theta: dict[str, float]) -> CompiledScenario:
         """Return the compiled scenario with the parameters' kill probabilities, EW, decoys."""
@@ -256,7 +284,16 @@ class NightEngine:
         compiled = self.compiled_for(theta)
         draws = draw_replications(compiled, seed, np.arange(replications), self.route_sets)
         posture = self.unit_posture(theta)
-        active = np.random.default_rng([seed, 7]).random((replications, compiled.n_units)) < posture
+        # the laydown's units draw as they did before the route pool; the pool (last) its own
+        base = int((~self.route_pool).sum())
+        u = np.concatenate(
+            [
+                np.random.default_rng([seed, 7]).random((replications, base)),
+                np.random.default_rng([seed, 8]).random((replications, compiled.n_units - base)),
+            ],
+            axis=1,
+        )
+        active = u < posture
         rounds = np.ceil(compiled.unit_stock * np.maximum(posture, 1.0)).astype(np.int64)
         stock = np.where(active, rounds[None, :], 0)
         raw = simulate_fast(compiled, self.geometry, draws, initial_stock=stock)

@@ -21,6 +21,7 @@ from skyshield.posture.laydown import (
     night_scenario,
     unit_families,
 )
+from skyshield.posture.routes import ROUTE_UNIT_PREFIX
 
 __all__ = [
     "CRUISE_HOLD_SHARE",
@@ -28,6 +29,7 @@ __all__ = [
     "FAMILY_OF_SYSTEM",
     "LAUNCH_AREAS",
     "LAYDOWN",
+    "ROUTE_UNIT_PREFIX",
     "TACTICAL_CRUISE_MODELS",
     "TACTICAL_THREAT",
     "NightComposition",

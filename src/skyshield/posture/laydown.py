@@ -35,6 +35,7 @@ import numpy as np
 from skyshield.catalog import load_catalog
 from skyshield.geo import geodesic_distance_m
 from skyshield.geo.cities import find_city
+from skyshield.posture.routes import drone_routes, route_units, short_mix
 from skyshield.scenario import Scenario
 from skyshield.scenario.notional import UA_EARLY_WARNING_SPOTS, city_ew_zones, early_warning_radar
 
@@ -499,6 +500,7 @@ def night_scenario(
     time_step_s: float = 10.0,
     allies: dict[str, Any] | None = None,
     geography: NightGeography | None = None,
+    route_pool: bool = True,
 ) -> Scenario:
     """One report night as a scenario: its raid against the notional national posture.
 
@@ -508,11 +510,15 @@ def night_scenario(
     ``geography`` (:func:`~skyshield.posture.geography.night_geographies`): the night's own
     launch places, targets and launch windows, group by group; a group it does not give keeps
     the defaults (:data:`CLASS_MIX`, :data:`TARGETS`, :data:`LAUNCH_WINDOW_H`).
+    ``route_pool``: add the low-cost units on the night's drone routes
+    (:mod:`skyshield.posture.routes`), last among the fire units; the night model switches them
+    on with the raid's tasking (none at ``tasking_beta`` 0).
     """
     catalog = load_catalog()
     ranges = {key: t.range_m for key, t in catalog.threats.items()}
     speeds = {key: t.speed_mps for key, t in catalog.threats.items()}
     places = scenario_places(geography)
+    waves = _waves(composition, ranges, places, speeds)
     assets: dict[str, Any] = {name: {"city": name, "country": "UA"} for name in LAYDOWN}
     for name, (lon, lat) in places.assets.items():
         assets[name] = {"position": {"lon_deg": lon, "lat_deg": lat}}
@@ -538,7 +544,7 @@ def night_scenario(
             "launch_sites": {
                 k: {"lon_deg": v[0], "lat_deg": v[1]} for k, v in places.launch_sites.items()
             },
-            "waves": _waves(composition, ranges, places, speeds),
+            "waves": waves,
         },
         "monte_carlo": {
             "replications": replications,
@@ -552,4 +558,13 @@ def night_scenario(
             data[key] = {**data[key], **value}
         else:
             data[key] = [*data[key], *value]
+    if route_pool:  # appended after every other unit (allies' too): the night model's pool
+        routes = drone_routes(
+            waves,
+            places.launch_sites,
+            {**_city_points(dict.fromkeys(LAYDOWN, 1.0)), **places.assets},
+            frozenset(threat for threat, _, _ in CLASS_MIX["drone"]),
+        )
+        short = frozenset(s for s, f in FAMILY_OF_SYSTEM.items() if f == "short")
+        data["fire_units"] = [*data["fire_units"], *route_units(routes, short_mix(LAYDOWN, short))]
     return Scenario.model_validate(data)

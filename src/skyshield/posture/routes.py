@@ -1,0 +1,155 @@
+"""Low-cost units along a night's drone routes: where a raid-tasked defence stands (issue 23).
+
+The night model tasks its low-cost layers (mobile fire groups, interceptor drones, Gepards) with
+the raid: their size grows as ``(drones launched / 100) ** tasking_beta``
+(:func:`skyshield.calibration.model.tasking_factor`). Grown at the laydown's few city positions
+that surplus does almost nothing, because a unit there meets only the drones that pass it; a
+real tasked defence is moved onto the raid's path. So every night scenario also carries a
+*route pool*: low-cost units placed on the night's drone routes (launch site -> target, the
+lines the engine flies them along) before compile, switched on by the night model in proportion
+to the tasked surplus (:class:`skyshield.calibration.model.NightEngine`). At ``tasking_beta`` 0
+none is switched on and the posture is exactly the laydown's.
+
+Positions (all assumptions, no public source gives where groups stand on a given night):
+
+* every route of the night's drone waves, busiest first (drones per route), gets
+  :data:`POSITIONS_PER_ROUTE` unit(s) on the geodesic from its launch site to its target, evenly
+  spaced over the stretch inside Ukraine's borders (``UA`` in the shipped borders; a route with
+  no such stretch gets none);
+* at most :data:`ROUTE_POOL_MAX` units in all (a bound on the engine's work, not a claim);
+* the units' systems follow the laydown's own mix of the short family (:data:`LAYDOWN`:
+  mobile fire groups, Gepards, interceptor-drone teams in its proportions), so their reach,
+  kill probabilities, rounds and reloads are the catalog's sourced figures (``systems.yaml``).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from skyshield.geo import (
+    destination_lonlat,
+    geodesic_distance_m,
+    initial_bearing_rad,
+    nation_index,
+    territory_codes,
+)
+
+__all__ = [
+    "POSITIONS_PER_ROUTE",
+    "ROUTE_POOL_MAX",
+    "ROUTE_UNIT_PREFIX",
+    "DroneRoute",
+    "drone_routes",
+    "route_units",
+    "short_mix",
+]
+
+# Units per drone route (assumption): one, in the middle of the route's Ukrainian stretch. The
+# drones of a route fly one line, so a second unit on it adds shots, not coverage; the night
+# model gives a pool unit above size 1 co-located shots instead.
+POSITIONS_PER_ROUTE = 1
+# Most route units in one night scenario (assumption: a bound on the geometry's work that still
+# covers every route of the default geography, 5 launch areas x up to 18 cities; the busiest
+# routes are covered first).
+ROUTE_POOL_MAX = 96
+# Ids of route units start with this (the night model finds its pool by it).
+ROUTE_UNIT_PREFIX = "ua-route-"
+# Points sampled along a route to find its stretch inside Ukraine.
+_SAMPLES = 64
+
+
+@dataclass(frozen=True, slots=True)
+class DroneRoute:
+    """One launch site -> target line of the night's drones, and how many fly it."""
+
+    site: str
+    target: str
+    drones: int
+    start: tuple[float, float]  # (lon, lat)
+    end: tuple[float, float]
+
+
+def drone_routes(
+    waves: list[dict[str, Any]],
+    launch_sites: dict[str, tuple[float, float]],
+    asset_points: dict[str, tuple[float, float]],
+    drone_threats: frozenset[str],
+) -> list[DroneRoute]:
+    """Every (launch site, target) line of the drone waves with its drones, busiest first.
+
+    A wave sends its k-th threat at ``targets[k % len(targets)]`` (the compiler's rule), so a
+    target's share of a wave is its round-robin count. Ties: by site, then target name.
+    """
+    count: Counter[tuple[str, str]] = Counter()
+    for wave in waves:
+        if wave["threat"] not in drone_threats:
+            continue
+        targets = wave["targets"]
+        for k in range(wave["count"]):
+            count[(wave["launch_site"], targets[k % len(targets)])] += 1
+    routes = [
+        DroneRoute(site, target, n, launch_sites[site], asset_points[target])
+        for (site, target), n in count.items()
+    ]
+    return sorted(routes, key=lambda r: (-r.drones, r.site, r.target))
+
+
+def _positions(route: DroneRoute, k: int) -> list[tuple[float, float]]:
+    """``k`` points of the route inside Ukraine, evenly spread over its stretches there.
+
+    The route is sampled at :data:`_SAMPLES` points; the ones inside Ukraine's borders (after
+    rounding to the scenario's 0.001 degree) are the candidates, and the k taken are at even
+    quantiles of them (a route over the sea, e.g. from Crimea, has two stretches; none if no
+    sample is inside).
+    """
+    (lon0, lat0), (lon1, lat1) = route.start, route.end
+    length = float(geodesic_distance_m(lon0, lat0, lon1, lat1))
+    bearing = float(initial_bearing_rad(lon0, lat0, lon1, lat1))
+    along = np.linspace(0.0, length, _SAMPLES)
+    lon, lat = destination_lonlat(
+        np.full(_SAMPLES, lon0), np.full(_SAMPLES, lat0), np.full(_SAMPLES, bearing), along
+    )
+    lon, lat = np.round(lon, 3), np.round(lat, 3)
+    inside = np.flatnonzero(territory_codes(lon, lat) == nation_index("UA"))
+    if inside.size == 0:
+        return []
+    take = inside[((np.arange(1, k + 1) * inside.size) // (k + 1)).clip(0, inside.size - 1)]
+    return [(float(lon[i]), float(lat[i])) for i in take]
+
+
+def short_mix(laydown: dict[str, tuple[str, ...]], short: frozenset[str]) -> list[str]:
+    """Return the laydown's short-family systems interleaved in proportion (a cycle to deal from).
+
+    The laydown's counts of fire groups, Gepards and interceptor-drone teams give a cycle as long
+    as their sum in which each system recurs evenly.
+    """
+    counts = Counter(s for systems in laydown.values() for s in systems if s in short)
+    slots = [((i + 0.5) / n, system, i) for system, n in sorted(counts.items()) for i in range(n)]
+    return [system for _, system, _ in sorted(slots)]
+
+
+def route_units(
+    routes: list[DroneRoute], mix: list[str], *, network: str = "ua"
+) -> list[dict[str, Any]]:
+    """Return the route pool's fire units (scenario dicts), :data:`POSITIONS_PER_ROUTE` a route."""
+    units: list[dict[str, Any]] = []
+    for route in routes:
+        for lon, lat in _positions(route, POSITIONS_PER_ROUTE):
+            if len(units) == ROUTE_POOL_MAX:
+                return units
+            system = mix[len(units) % len(mix)]
+            units.append(
+                {
+                    "id": f"{ROUTE_UNIT_PREFIX}{len(units):02d}-{system}",
+                    "system": system,
+                    "nation": "UA",
+                    "position": {"lon_deg": lon, "lat_deg": lat},
+                    "networks": [network],
+                    "label": f"notional position on the drone route {route.site} -> {route.target}",
+                }
+            )
+    return units
