@@ -108,6 +108,13 @@ run shared-edge-crossing-skipped src/skyshield/geo/crossings.py "               
 run raw-fire-time-not-running-max src/skyshield/engine/firetime.py "        out[m] = max(best, _piece_max(time_s, ecef_m, j, unit, v, t - time_s[j]))" "        out[m] = _f(time_s, ecef_m, j, unit, v, t - time_s[j])" tests/engine/test_firetime.py
 run detection-stops-a-sensor-early src/skyshield/engine/sensors.py "                best = min(best, time_s[p] + lo[0])" "                best = min(best, time_s[p] + lo[0])
                 break" tests/engine/test_sensors.py
+# issue #20, session 4: the cheap bounds in front of exact solves must never pass over a result
+run horizon-bound-too-tight src/skyshield/engine/envelope.py "    return float(radar_horizon_m + np.sqrt(TWO_K_R_M * h) - np.sqrt(x * x + y * y + z * z))" "    return float(radar_horizon_m - np.sqrt(x * x + y * y + z * z))" tests/engine/test_envelope.py
+run edge-bound-too-tight src/skyshield/geo/crossings.py "    return bool(total + cell_sum[j0, i0] == 0)" "    return bool(total + cell_sum[j0, i0] <= 2)" tests/geo/test_crossings.py
+run vincenty-terms-kept-across-latitudes src/skyshield/geo/geodesy.py "            or lat_deg[m] != lat_deg[m - 1]
+" "" tests/geo/test_geodesy.py
+run vincenty-terms-kept-across-bearings src/skyshield/geo/geodesy.py "            or alpha1 != bearing_rad[m - 1]
+" "" tests/geo/test_geodesy.py
 # issue 21 item 7, rough edges: each guard and the test that holds it
 run output-path-not-tried src/skyshield/terminal.py '        with path.open("ab"):' '        with open(os.devnull, "ab"):' tests/test_cli_outputs.py -k unwritable
 run export-suffix-ignored src/skyshield/cli/export.py "    file_format = _format_for(output, file_format)" "    file_format = file_format or ExportFormat.GEOJSON" tests/export/test_commands.py -k suffix
