@@ -108,6 +108,16 @@ run shared-edge-crossing-skipped src/skyshield/geo/crossings.py "               
 run raw-fire-time-not-running-max src/skyshield/engine/firetime.py "        out[m] = max(best, _piece_max(time_s, ecef_m, j, unit, v, t - time_s[j]))" "        out[m] = _f(time_s, ecef_m, j, unit, v, t - time_s[j])" tests/engine/test_firetime.py
 run detection-stops-a-sensor-early src/skyshield/engine/sensors.py "                best = min(best, time_s[p] + lo[0])" "                best = min(best, time_s[p] + lo[0])
                 break" tests/engine/test_sensors.py
+# issue #20, session 4: the cheap bounds in front of exact solves must never pass over a result
+run horizon-bound-too-tight src/skyshield/engine/envelope.py "    return float(radar_horizon_m + np.sqrt(TWO_K_R_M * h) - np.sqrt(x * x + y * y + z * z))" "    return float(radar_horizon_m - np.sqrt(x * x + y * y + z * z))" tests/engine/test_envelope.py
+run edge-bound-too-tight src/skyshield/geo/crossings.py "    return bool(total + cell_sum[j0, i0] == 0)" "    return bool(total + cell_sum[j0, i0] <= 2)" tests/geo/test_crossings.py
+run vincenty-terms-kept-across-latitudes src/skyshield/geo/geodesy.py "            or lat_deg[m] != lat_deg[m - 1]
+" "" tests/geo/test_geodesy.py
+run vincenty-terms-kept-across-bearings src/skyshield/geo/geodesy.py "            or alpha1 != bearing_rad[m - 1]
+" "" tests/geo/test_geodesy.py
+run reach-radar-for-every-unit src/skyshield/engine/windows.py "    reach = np.where(units.own_radar[:, None], np.minimum(max_r, radar), max_r)" "    reach = np.minimum(max_r, radar)" tests/engine/test_reach.py -k engagement_windows
+run reach-of-another-threat src/skyshield/engine/reach.py "                reach = distance_m[k, piece_column[q]] + half_m[q]" "                reach = distance_m[k, 0] + half_m[q]" tests/engine/test_reach.py -k per_threat
+run city-index-first-place-only src/skyshield/geo/cities.py "    return {key: tuple(sorted(ks)) for key, ks in index.items()}" "    return {key: tuple(sorted(ks))[:1] for key, ks in index.items()}" tests/geo/test_cities.py
 # issue 21 item 7, rough edges: each guard and the test that holds it
 run output-path-not-tried src/skyshield/terminal.py '        with path.open("ab"):' '        with open(os.devnull, "ab"):' tests/test_cli_outputs.py -k unwritable
 run export-suffix-ignored src/skyshield/cli/export.py "    file_format = _format_for(output, file_format)" "    file_format = file_format or ExportFormat.GEOJSON" tests/export/test_commands.py -k suffix

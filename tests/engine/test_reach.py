@@ -12,7 +12,13 @@ from skyshield.engine.draws import realization_rng
 from skyshield.engine.firetime import _piece_max, _running_max
 from skyshield.engine.flight import realize_routes
 from skyshield.engine.pieces import build_pieces
-from skyshield.engine.reach import margin_for, pairs_within, piece_spheres, point_grid
+from skyshield.engine.reach import (
+    margin_for,
+    pairs_within,
+    pairs_within_per_threat,
+    piece_spheres,
+    point_grid,
+)
 from skyshield.geo import lonlat_to_ecef_m
 from skyshield.scenario import load_scenario
 
@@ -43,6 +49,59 @@ def test_pairs_within__equal_to_testing_every_pair(rng: np.random.Generator) -> 
     assert sum(b.size for b in brute) > 10_000  # the raid does reach many of them
     for k in range(300):
         assert np.array_equal(found[offset[k] : offset[k + 1]], brute[k]), k
+
+
+def test_pairs_within_per_threat__equal_to_testing_every_pair(rng: np.random.Generator) -> None:
+    """As above, each point with its own distance to each threat (a fifth of them 0)."""
+    compiled = compile_scenario(load_scenario("record-raid"))
+    pieces = build_pieces(compiled, realize_routes(compiled, rng=realization_rng(3, 0)))
+    spheres = piece_spheres(pieces)
+    n_points, n_threats = 60, pieces.n_threats
+    lon, lat = rng.uniform(22.0, 40.0, n_points), rng.uniform(44.0, 53.0, n_points)
+    reach = rng.uniform(1_000.0, 400_000.0, (n_points, n_threats))
+    reach[rng.random(reach.shape) < 0.2] = 0.0
+    points = lonlat_to_ecef_m(lon, lat, 0.0)
+    grid = point_grid(lon, lat, reach.max(axis=1), margin_for(spheres))
+    vertex_threat = np.repeat(np.arange(n_threats), np.diff(pieces.vertex_offset))
+    offset, found = pairs_within_per_threat(grid, spheres, points, reach, vertex_threat)
+    piece_threat = vertex_threat[spheres.start]
+    total = 0
+    for k in range(n_points):
+        d = spheres.mid_m - points[k]
+        r = reach[k, piece_threat] + spheres.half_m
+        brute = spheres.start[(d * d).sum(axis=1) <= r * r]
+        total += brute.size
+        assert np.array_equal(found[offset[k] : offset[k + 1]], brute), k
+    assert total > 5_000
+
+
+def test_engagement_windows__same_as_with_every_piece_in_maximum_range(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The per-threat reach (own radar's range, engaged threats only) only passes over pairs
+    the envelope finds empty: the record raid's windows equal those from every piece within
+    the units' maximum range, for every threat."""
+    from skyshield.engine import windows
+    from skyshield.engine.sensors import network_track_times_s
+    from skyshield.engine.zones import territory_intervals, zone_polygons
+
+    compiled = compile_scenario(load_scenario("record-raid"))
+    pieces = build_pieces(compiled, realize_routes(compiled, rng=realization_rng(5, 0)))
+    spheres = piece_spheres(pieces)
+    args = (
+        compiled, pieces, spheres, network_track_times_s(compiled, pieces, spheres),
+        territory_intervals(pieces), zone_polygons(compiled),
+    )  # fmt: skip
+    fast = windows.engagement_windows(*args)
+    monkeypatch.setattr(
+        windows,
+        "unit_reach_m",
+        lambda units, engaged: np.broadcast_to(units.params[:, 1:2], engaged.shape),
+    )
+    every = windows.engagement_windows(*args)
+    assert fast.n_windows > 1_000
+    for name in ("unit", "threat", "k0", "k1", "outside_own", "threatening"):
+        assert np.array_equal(getattr(fast, name), getattr(every, name)), name
 
 
 def test_pairs_within__refuses_pieces_longer_than_the_margin() -> None:

@@ -23,6 +23,42 @@ def test_find_city__picks_most_populous() -> None:
     assert find_city("Alexandria", "ro").country_code == "RO"
 
 
+def test_find_city__same_as_scanning_the_whole_table(rng: np.random.Generator) -> None:
+    """The name index finds what a walk of every place finds (the most populous, the first
+    of equal ones), by name, by ASCII name, with and without a country; names that several
+    places share included."""
+    from skyshield.geo.cities import _all_places
+
+    table, folded, folded_ascii = _all_places()
+
+    def scan(key: str, cc: str | None) -> int:
+        best = -1
+        for k, (f, fa) in enumerate(zip(folded, folded_ascii, strict=True)):
+            ok = key in (f, fa) and (cc is None or table.country_codes[k] == cc)
+            if ok and (best < 0 or table.population[k] > table.population[best]):
+                best = k
+        return best
+
+    counts: dict[str, int] = {}
+    for f in folded:
+        counts[f] = counts.get(f, 0) + 1
+    shared = sorted(f for f, n in counts.items() if n > 1)[:60]
+    picks = rng.choice(len(folded), 60, replace=False)
+    keys = shared + [folded[k] for k in picks] + [folded_ascii[k] for k in picks[:30]]
+    assert len(shared) >= 20  # the table does have names several places share
+    for key in keys:
+        for cc in (None, "UA", table.country_codes[folded.index(key)] if key in folded else None):
+            best = scan(key, cc)
+            if best < 0:
+                with pytest.raises(GeographyError):
+                    find_city(key, cc)
+                continue
+            city = find_city(key, cc)
+            assert (city.name, city.country_code, city.population) == (
+                table.names[best], table.country_codes[best], int(table.population[best]),
+            ), (key, cc)  # fmt: skip
+
+
 def test_find_city__unknown_suggests_close_matches() -> None:
     with pytest.raises(GeographyError, match=r"got 'Kiyv'; close matches: .*Kyiv"):
         find_city("Kiyv")

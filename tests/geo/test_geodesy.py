@@ -11,6 +11,7 @@ from pyproj import Geod
 from skyshield.geo import (
     destination_lonlat,
     geodesic_distance_m,
+    geodesic_inverse,
     initial_bearing_rad,
     lonlat_to_ecef_m,
     radar_horizon_m,
@@ -52,6 +53,27 @@ def test_destination_lonlat__matches_pyproj_over_europe(pairs: np.ndarray) -> No
     lon, lat = destination_lonlat(lon1, lat1, np.radians(az_deg), dist_m)
     _, _, miss_m = GEOD.inv(lon, lat, ref_lon, ref_lat)
     assert np.max(miss_m) < DEST_TOL_M
+
+
+def test_destination_lonlat__runs_along_one_geodesic_bit_for_bit(rng: np.random.Generator) -> None:
+    """Points along one start and bearing reuse its terms (pieces' vertices along a leg): the
+    array gives each point's own scalar result exactly, also where only the latitude, only
+    the bearing or only the sign of a zero changes from one point to the next."""
+    lat = np.repeat([50.0, 50.0, 51.0, 0.0, -0.0, -0.0, 48.0, 48.0], 5)
+    bearing = np.repeat([1.0, 2.0, 2.0, 0.5, 0.5, 0.0, 0.0, -0.0], 5)
+    lon = rng.uniform(20.0, 40.0, lat.size)
+    dist = rng.uniform(0.0, 300_000.0, lat.size)
+    lon2, lat2 = destination_lonlat(lon, lat, bearing, dist)
+    alone = [destination_lonlat(*args) for args in zip(lon, lat, bearing, dist, strict=True)]
+    assert np.array_equal(lon2, [float(a[0]) for a in alone])
+    assert np.array_equal(lat2, [float(a[1]) for a in alone])
+    assert np.array_equal(np.signbit(lat2), [np.signbit(a[1]) for a in alone])
+
+
+def test_geodesic_inverse__both_results_bit_for_bit(pairs: np.ndarray) -> None:
+    dist_m, bearing = geodesic_inverse(*pairs)
+    assert np.array_equal(dist_m, geodesic_distance_m(*pairs))
+    assert np.array_equal(bearing, initial_bearing_rad(*pairs))
 
 
 def test_geodesic_distance_m__boston_portland_reference() -> None:

@@ -44,6 +44,10 @@ __all__ = [
 MAX_INTERVALS = 8
 # Bisection of the horizon's ends stops when the bracket is this short (seconds).
 ROOT_TOLERANCE_S = 1e-6
+# Rounding allowance of :func:`_horizon_bound` (metres; its terms are exact to ~1e-9 m): an
+# interval is passed over only when the bound is below minus this, so a gap the bisection
+# would evaluate as >= 0 is never passed over.
+_BOUND_SLACK_M = 1e-3
 # 2 k R of the 4/3-Earth horizon, k = 4/3, R = 6,371 km (as skyshield.geo.radar_horizon_m).
 TWO_K_R_M = 2.0 * 4.0 / 3.0 * 6_371_000.0
 
@@ -169,6 +173,23 @@ def _horizon_gap(
     )
 
 
+@njit(cache=True, nogil=True, inline="always")
+def _horizon_bound(
+    ax: float, ay: float, az: float, vx: float, vy: float, vz: float,
+    h0: float, dh: float, radar_horizon_m: float, a: float, b: float,
+) -> float:  # fmt: skip
+    """Bound the horizon gap on ``[a, b]`` from above.
+
+    The bound is the horizon at the higher end less the least slant range (the segment's
+    nearest point, in closed form).
+    """
+    h = max(h0 + dh * a, h0 + dh * b, 0.0)
+    vv = vx * vx + vy * vy + vz * vz
+    s = a if vv <= 0.0 else min(max(-(ax * vx + ay * vy + az * vz) / vv, a), b)
+    x, y, z = ax + vx * s, ay + vy * s, az + vz * s
+    return float(radar_horizon_m + np.sqrt(TWO_K_R_M * h) - np.sqrt(x * x + y * y + z * z))
+
+
 @njit(cache=True, nogil=True)
 def _concave_set(
     ax: float, ay: float, az: float, vx: float, vy: float, vz: float,
@@ -179,6 +200,8 @@ def _concave_set(
     gb = _horizon_gap(ax, ay, az, vx, vy, vz, h0, dh, radar_horizon_m, b)
     if ga >= 0.0 and gb >= 0.0:
         return a, b
+    if _horizon_bound(ax, ay, az, vx, vy, vz, h0, dh, radar_horizon_m, a, b) < -_BOUND_SLACK_M:
+        return 0.0, 0.0  # never in sight: what the bisection below finds, at its cost
     # the maximum, by bisection on the sign of the slope (concave: the slope decreases)
     lo, hi = a, b
     peak, g_peak = (a, ga) if ga >= gb else (b, gb)

@@ -25,8 +25,7 @@ from skyshield.engine.compiled import CompiledScenario, readonly
 from skyshield.engine.flight import vertical_profiles
 from skyshield.geo import (
     destination_lonlat,
-    geodesic_distance_m,
-    initial_bearing_rad,
+    geodesic_inverse,
     lonlat_to_ecef_m,
 )
 
@@ -165,11 +164,9 @@ def build_pieces(compiled: CompiledScenario, route_lonlat: np.ndarray) -> Pieces
     lon, lat, owner, is_last = route_lon[keep], route_lat[keep], owner[keep], is_last[keep]
     leg = np.flatnonzero(~is_last)
     leg_owner = owner[leg]
-    leg_m = np.asarray(
-        geodesic_distance_m(lon[leg], lat[leg], lon[leg + 1], lat[leg + 1]), dtype=np.float64
-    )
-    leg_bearing = np.asarray(
-        initial_bearing_rad(lon[leg], lat[leg], lon[leg + 1], lat[leg + 1]), dtype=np.float64
+    leg_m, leg_bearing = (
+        np.asarray(x, dtype=np.float64)
+        for x in geodesic_inverse(lon[leg], lat[leg], lon[leg + 1], lat[leg + 1])
     )
     total_m = np.bincount(leg_owner, weights=leg_m, minlength=n)
     first_leg = np.searchsorted(leg_owner, np.arange(n))

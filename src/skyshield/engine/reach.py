@@ -33,6 +33,7 @@ __all__ = [
     "cell_of",
     "margin_for",
     "pairs_within",
+    "pairs_within_per_threat",
     "piece_spheres",
     "point_grid",
 ]
@@ -238,7 +239,13 @@ def _pairs(
     mid_lat: np.ndarray,
     point_m: np.ndarray,
     distance_m: np.ndarray,
+    piece_column: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray]:
+    """List pieces whose bounding sphere reaches each point (see :func:`pairs_within`).
+
+    ``distance_m`` (n_points, n_columns): piece ``q``'s reach from point ``k`` is
+    ``distance_m[k, piece_column[q]]`` (its threat's; one column for all).
+    """
     n_points = point_m.shape[0]
     counts = np.zeros(n_points, dtype=np.int64)
     offset = np.zeros(n_points + 1, dtype=np.int64)
@@ -257,7 +264,7 @@ def _pairs(
                 dx = mid_m[q, 0] - point_m[k, 0]
                 dy = mid_m[q, 1] - point_m[k, 1]
                 dz = mid_m[q, 2] - point_m[k, 2]
-                reach = distance_m[k] + half_m[q]
+                reach = distance_m[k, piece_column[q]] + half_m[q]
                 if dx * dx + dy * dy + dz * dz <= reach * reach:
                     if phase == 0:
                         counts[k] += 1
@@ -278,12 +285,44 @@ def pairs_within(
 
     Units: metres; ``point_ecef_m`` (n_points, 3).
     """
+    distance = np.ascontiguousarray(distance_m, dtype=np.float64).reshape(-1, 1)
+    return _pairs_checked(
+        grid, spheres, point_ecef_m, distance, np.zeros(spheres.start.shape[0], dtype=np.int64)
+    )
+
+
+def pairs_within_per_threat(
+    grid: PointGrid,
+    spheres: PieceSpheres,
+    point_ecef_m: np.ndarray,
+    distance_m: np.ndarray,
+    vertex_threat: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """As :func:`pairs_within`, each point with its own distance to each threat.
+
+    ``distance_m`` (n_points, n_threats): a piece of threat ``i`` is kept for point ``k`` when
+    its bounding sphere reaches ``distance_m[k, i]`` (0 or less: never, unless it touches the
+    point); ``vertex_threat`` (n_vertices,) the threat of each vertex. No distance may exceed
+    the reach the grid was built for.
+    """
+    distance = np.ascontiguousarray(distance_m, dtype=np.float64)
+    column = np.ascontiguousarray(vertex_threat[spheres.start], dtype=np.int64)
+    return _pairs_checked(grid, spheres, point_ecef_m, distance, column)
+
+
+def _pairs_checked(
+    grid: PointGrid,
+    spheres: PieceSpheres,
+    point_ecef_m: np.ndarray,
+    distance_m: np.ndarray,
+    piece_column: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
     if spheres.max_half_m > grid.margin_m:
         msg = f"pieces up to {spheres.max_half_m:.0f} m half-length; grid margin {grid.margin_m}"
         raise ValueError(msg)
     return _pairs(
         grid.cell_start, grid.cell_points, grid.lon0_deg, grid.lat0_deg, grid.n_lon, grid.n_lat,
         spheres.start, spheres.mid_m, spheres.half_m, spheres.mid_lon_deg, spheres.mid_lat_deg,
-        np.ascontiguousarray(point_ecef_m, dtype=np.float64).reshape(-1, 3),
-        np.ascontiguousarray(distance_m, dtype=np.float64),
+        np.ascontiguousarray(point_ecef_m, dtype=np.float64).reshape(-1, 3), distance_m,
+        piece_column,
     )  # fmt: skip

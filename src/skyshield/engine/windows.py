@@ -57,7 +57,13 @@ from skyshield.engine.envelope import (
 )
 from skyshield.engine.firetime import _running_max
 from skyshield.engine.pieces import Pieces
-from skyshield.engine.reach import PieceSpheres, PointGrid, margin_for, pairs_within, point_grid
+from skyshield.engine.reach import (
+    PieceSpheres,
+    PointGrid,
+    margin_for,
+    pairs_within_per_threat,
+    point_grid,
+)
 from skyshield.engine.sensors import detection_range_m
 from skyshield.engine.zones import (
     IntervalSets,
@@ -73,6 +79,9 @@ __all__ = ["Windows", "classes_allowed", "engagement_windows"]
 _OWN_RADAR = tuple(FireControl).index(FireControl.OWN_RADAR)
 # A fire or intercept time within this many seconds of a grid point counts as on it.
 _GRID_EPS_S = 1e-9
+# Allowance on a unit's own-radar reach (metres) for rounding in the antenna's height above
+# the ground point and in the envelope's sphere roots (both well under a millimetre).
+_REACH_SLACK_M = 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -388,6 +397,21 @@ def _unit_terms(
     return normals, horizon
 
 
+def unit_reach_m(units: _Units, engaged: np.ndarray) -> np.ndarray:
+    """(n_units, n_threats) float64: how far from a unit's ground point it may intercept a threat.
+
+    Its maximum range; for a unit firing on its own radar also no farther than that radar's
+    range against the threat plus the antenna's height (the slant range from the antenna is
+    within the radar's range, and the antenna is that height above the ground point); 0 where
+    it may not engage the threat. A bound for :func:`pairs_within_per_threat`, never tighter
+    than the envelope (:func:`~skyshield.engine.envelope.envelope_prepared`).
+    """
+    max_r = units.params[:, 1:2]
+    radar = units.radar_m + units.params[:, 4:5] + _REACH_SLACK_M
+    reach = np.where(units.own_radar[:, None], np.minimum(max_r, radar), max_r)
+    return np.where(engaged, reach, 0.0)
+
+
 def _grid(units: _Units, compiled: CompiledScenario, margin_m: float) -> PointGrid:
     grid = units.grids.get(margin_m)
     if grid is None:
@@ -504,7 +528,10 @@ def engagement_windows(
         cleared_s[u] = cleared_times_s(compiled, u, track_s, entries.get(nation))
     engaged = units.may_engage & (cleared_s < np.inf)
     grid = _grid(units, compiled, margin_for(spheres))
-    cand_offset, cand = pairs_within(grid, spheres, units.ground, units.params[:, 1])
+    vertex_threat = np.repeat(np.arange(n_threats), np.diff(pieces.vertex_offset))
+    cand_offset, cand = pairs_within_per_threat(
+        grid, spheres, units.ground, unit_reach_m(units, engaged), vertex_threat
+    )
     todo = np.flatnonzero(engaged.any(axis=1) & (np.diff(cand_offset) > 0)).astype(np.int64)
     roe_nation = np.ascontiguousarray(compiled.unit_roe_nation, dtype=np.int64)
     nations = sorted({int(n) for n in roe_nation[todo]})
@@ -517,7 +544,6 @@ def engagement_windows(
     n_nations = len(compiled.nation_codes)
     z_off, z_lo, z_hi, z_code = _packed(n_nations, n_threats, zones)
     h_off, h_lo, h_hi, _ = _packed(n_nations, n_threats, heading)
-    vertex_threat = np.repeat(np.arange(n_threats), np.diff(pieces.vertex_offset))
     unit, threat, k0, k1, outside = _all_windows(
         todo, cand_offset, cand, pieces.vertex_offset, vertex_threat, pieces.time_s,
         pieces.ecef_m, pieces.alt_m, units.ground, units.antenna,

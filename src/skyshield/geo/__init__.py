@@ -19,6 +19,7 @@ from skyshield.geo.distance import distance_to_territory_m
 from skyshield.geo.geodesy import (
     destination_lonlat,
     geodesic_distance_m,
+    geodesic_inverse,
     initial_bearing_rad,
     lonlat_to_ecef_m,
     radar_horizon_m,
@@ -34,6 +35,7 @@ __all__ = [
     "distance_to_territory_m",
     "find_city",
     "geodesic_distance_m",
+    "geodesic_inverse",
     "initial_bearing_rad",
     "lonlat_to_ecef_m",
     "nation_index",

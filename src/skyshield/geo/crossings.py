@@ -61,6 +61,9 @@ class EdgeGrid:
     flipped: np.ndarray  # (n_edges,) bool: stored end to start of its ring's direction
     polygon: np.ndarray  # (n_edges,) int64: index of the polygon the edge bounds
     n_polygons: int
+    # (n_lat + 1, n_lon + 1) int64: entries of the cells in rows < j and columns < i (a
+    # summed-area table), so a segment whose cells list no edge at all is passed in O(1)
+    cell_sum: np.ndarray
 
 
 def edge_grid(
@@ -96,7 +99,9 @@ def edge_grid(
     n_lon = round((lon_range_deg[1] - lon_range_deg[0]) / CELL_DEG)
     n_lat = round((lat_range_deg[1] - lat_range_deg[0]) / CELL_DEG)
     start, edges = _index(x0, y0, x1, y1, lon_range_deg[0], lat_range_deg[0], n_lon, n_lat)
-    for a in (x0, y0, x1, y1, flipped, polygon, start, edges):
+    cell_sum = np.zeros((n_lat + 1, n_lon + 1), dtype=np.int64)
+    cell_sum[1:, 1:] = np.diff(start).reshape(n_lat, n_lon).cumsum(axis=0).cumsum(axis=1)
+    for a in (x0, y0, x1, y1, flipped, polygon, start, edges, cell_sum):
         a.flags.writeable = False
     return EdgeGrid(
         lon0_deg=lon_range_deg[0],
@@ -112,6 +117,7 @@ def edge_grid(
         flipped=flipped,
         polygon=polygon,
         n_polygons=len(polygons),
+        cell_sum=cell_sum,
     )
 
 
@@ -153,6 +159,25 @@ def _index(
                         edges[fill[c]] = e
                         fill[c] += 1
     return start, edges
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _no_edges(
+    cell_sum: np.ndarray,
+    lon0: float,
+    lat0: float,
+    n_lon: int,
+    n_lat: int,
+    ax: float,
+    ay: float,
+    bx: float,
+    by: float,
+) -> bool:
+    """Tell whether no cell :func:`crossings_on_segment` would look at lists an edge."""
+    i0, i1 = _cell(min(ax, bx), lon0, n_lon), _cell(max(ax, bx), lon0, n_lon)
+    j0, j1 = _cell(min(ay, by), lat0, n_lat), _cell(max(ay, by), lat0, n_lat)
+    total = cell_sum[j1 + 1, i1 + 1] - cell_sum[j0, i1 + 1] - cell_sum[j1 + 1, i0]
+    return bool(total + cell_sum[j0, i0] == 0)
 
 
 @njit(cache=True, nogil=True)
@@ -268,6 +293,7 @@ def _walk(
     lon: np.ndarray,
     lat: np.ndarray,
     start_code: np.ndarray,
+    cell_sum: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """See :func:`code_changes`; each path starts inside polygon ``start_code`` (or none)."""
     stamp = np.full(x0.shape[0], -1, dtype=np.int64)
@@ -285,6 +311,10 @@ def _walk(
         if code >= 0:
             inside[code] = 1
         for v in range(path_offset[path], path_offset[path + 1] - 1):
+            if _no_edges(
+                cell_sum, lon0, lat0, n_lon, n_lat, lon[v], lat[v], lon[v + 1], lat[v + 1]
+            ):
+                continue  # most pieces: no border near (the same result, found in O(1))
             k = crossings_on_segment(
                 cell_start, cell_edges, x0, y0, x1, y1, flipped, lon0, lat0, n_lon, n_lat,
                 lon[v], lat[v], lon[v + 1], lat[v + 1], stamp, query, buf_u, buf_e,
@@ -342,5 +372,5 @@ def code_changes(
         np.ascontiguousarray(path_offset, dtype=np.int64),
         np.ascontiguousarray(lon_deg, dtype=np.float64),
         np.ascontiguousarray(lat_deg, dtype=np.float64),
-        np.ascontiguousarray(start_code, dtype=np.int64),
+        np.ascontiguousarray(start_code, dtype=np.int64), grid.cell_sum,
     )  # fmt: skip

@@ -20,6 +20,7 @@ __all__ = [
     "WGS84_F",
     "destination_lonlat",
     "geodesic_distance_m",
+    "geodesic_inverse",
     "initial_bearing_rad",
     "lonlat_to_ecef_m",
     "radar_horizon_m",
@@ -140,15 +141,27 @@ def _vincenty_direct(
     """Destination (degrees) by Vincenty's direct formula; inputs (n,) float64."""
     n = lon_deg.shape[0]
     lon_out, lat_out = np.empty(n), np.empty(n)
+    sin_a1 = cos_a1 = sin_u1 = cos_u1 = sigma1 = sin_a = cos2_a = a_coef = b_coef = 0.0
     for m in range(n):
-        lon1, lat1 = np.radians(lon_deg[m]), np.radians(lat_deg[m])
+        lon1 = np.radians(lon_deg[m])
         alpha1, s = bearing_rad[m], distance_m[m]
-        sin_a1, cos_a1 = np.sin(alpha1), np.cos(alpha1)
-        sin_u1, cos_u1 = _reduced_sin_cos(lat1)
-        sigma1 = np.arctan2(sin_u1, cos_u1 * cos_a1)
-        sin_a = cos_u1 * sin_a1
-        cos2_a = 1.0 - sin_a * sin_a
-        a_coef, b_coef = _series_ab(cos2_a)
+        # the terms of the start point and bearing: the same for every point along one geodesic
+        # (consecutive vertices of a leg), so computed again only when either changes (and for
+        # zeros, whose sign == does not see)
+        if (
+            m == 0
+            or lat_deg[m] != lat_deg[m - 1]
+            or alpha1 != bearing_rad[m - 1]
+            or lat_deg[m] == 0.0
+            or alpha1 == 0.0
+        ):
+            lat1 = np.radians(lat_deg[m])
+            sin_a1, cos_a1 = np.sin(alpha1), np.cos(alpha1)
+            sin_u1, cos_u1 = _reduced_sin_cos(lat1)
+            sigma1 = np.arctan2(sin_u1, cos_u1 * cos_a1)
+            sin_a = cos_u1 * sin_a1
+            cos2_a = 1.0 - sin_a * sin_a
+            a_coef, b_coef = _series_ab(cos2_a)
         sigma0 = s / (_B_M * a_coef)
         sigma = sigma0
         for _ in range(_MAX_ITER):
@@ -243,6 +256,24 @@ def initial_bearing_rad(
     """
     shape, flat = _flat(lon1_deg, lat1_deg, lon2_deg, lat2_deg)
     return _vincenty_inverse(*flat)[1].reshape(shape)
+
+
+def geodesic_inverse(
+    lon1_deg: npt.ArrayLike,
+    lat1_deg: npt.ArrayLike,
+    lon2_deg: npt.ArrayLike,
+    lat2_deg: npt.ArrayLike,
+) -> tuple[Float64Array, Float64Array]:
+    """Distance and initial bearing together, from one solution of Vincenty's inverse.
+
+    The same values, bit for bit, as :func:`geodesic_distance_m` and
+    :func:`initial_bearing_rad`, at the cost of one of them.
+
+    Units: degrees in; metres and radians (clockwise from true north, in [0, 2π)) out.
+    """
+    shape, flat = _flat(lon1_deg, lat1_deg, lon2_deg, lat2_deg)
+    dist_m, bearing = _vincenty_inverse(*flat)
+    return dist_m.reshape(shape), bearing.reshape(shape)
 
 
 def destination_lonlat(
