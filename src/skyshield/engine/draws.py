@@ -10,6 +10,7 @@ threat's jittered waypoints, see :func:`route_set`).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import IntEnum
 
@@ -17,6 +18,7 @@ import numpy as np
 from scipy.special import ndtr, ndtri
 
 from skyshield.engine.compiled import CompiledScenario, readonly
+from skyshield.engine.seeding import in_one_word, spawned_generators
 
 __all__ = [
     "MAX_ROUNDS_PER_THREAT",
@@ -105,6 +107,18 @@ class ReplicationDraws:
         return self.identification_u
 
 
+def _streams_of(run_seed: int, reps: np.ndarray) -> Callable[[int, Stream], np.random.Generator]:
+    """``(row, stream) ->`` :func:`replication_rng` of ``reps[row]``, the generators built in bulk.
+
+    The same draws, bit for bit (:mod:`skyshield.engine.seeding`); seeds or replications that
+    need more than one 32-bit word per spawn key take the per-call construction.
+    """
+    if not in_one_word(run_seed, reps):
+        return lambda row, stream: replication_rng(run_seed, int(reps[row]), stream)
+    built = spawned_generators(run_seed, reps, [int(s) for s in Stream])
+    return lambda row, stream: built[row][int(stream)]
+
+
 def draw_replications(
     compiled: CompiledScenario, run_seed: int, replications: np.ndarray, n_realizations: int
 ) -> ReplicationDraws:
@@ -118,20 +132,19 @@ def draw_replications(
     discrimination = np.empty((reps.size, n), dtype=np.float64)
     identification = np.empty((reps.size, n), dtype=np.float64)
     fall = np.empty((reps.size, n), dtype=np.float64)
+    streams = _streams_of(run_seed, reps)
     for row, rep in enumerate(reps):
-        timing = replication_rng(run_seed, int(rep), Stream.TIMING)
+        timing = streams(row, Stream.TIMING)
         launch_s = launch_times_s(
             compiled.threat_launch_s, compiled.threat_launch_jitter_s, timing.random(n)
         )
         launch[row] = np.rint(launch_s / compiled.time_step_s).astype(np.int64)
         realization[row] = route_set(np.asarray([rep]), n_realizations)[0]
-        ew[row] = replication_rng(run_seed, int(rep), Stream.EW).standard_exponential(n)
-        kill[row] = replication_rng(run_seed, int(rep), Stream.KILL).random(
-            (n, MAX_ROUNDS_PER_THREAT)
-        )
-        discrimination[row] = replication_rng(run_seed, int(rep), Stream.DISCRIMINATION).random(n)
-        identification[row] = replication_rng(run_seed, int(rep), Stream.IDENTIFICATION).random(n)
-        fall[row] = replication_rng(run_seed, int(rep), Stream.FALL).standard_exponential(n)
+        ew[row] = streams(row, Stream.EW).standard_exponential(n)
+        kill[row] = streams(row, Stream.KILL).random((n, MAX_ROUNDS_PER_THREAT))
+        discrimination[row] = streams(row, Stream.DISCRIMINATION).random(n)
+        identification[row] = streams(row, Stream.IDENTIFICATION).random(n)
+        fall[row] = streams(row, Stream.FALL).standard_exponential(n)
     return ReplicationDraws(
         replications=readonly(reps.copy()),
         launch_step=readonly(launch),

@@ -1,0 +1,151 @@
+"""Replication generators built in bulk, drawing exactly what the per-call construction draws.
+
+Replication ``r``'s stream ``s`` is ``default_rng(SeedSequence(run_seed, spawn_key=(r, s)))``
+(:func:`skyshield.engine.draws.replication_rng`). Building one ``SeedSequence`` and seeding a
+``PCG64`` from it costs ~20 µs in Python; the calibration design builds 221 k of them. Here
+the ``SeedSequence`` hash (numpy's own algorithm: entropy pool of 4 words mixed from the run
+seed, zero-padded to 4 words, then the spawn key; then the state words) is computed for all
+(replication, stream) pairs at once with uint32 array arithmetic, and each ``PCG64`` is seeded
+from its words through :class:`numpy.random.bit_generator.ISeedSequence`, numpy's interface for
+custom seed sequences: ``PCG64`` seeds itself from ``generate_state(4, uint64)`` as it does
+from a ``SeedSequence``. The draws are bit-for-bit those of the per-call construction
+(tests/engine/test_seeding.py compares them on seeds of 1 to 5 words).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from numpy.random.bit_generator import ISeedSequence
+
+__all__ = ["in_one_word", "spawned_generators", "spawned_state_words"]
+
+# numpy.random.SeedSequence's constants (numpy/random/bit_generator.pyx)
+_POOL_SIZE = 4
+_INIT_A = 0x43B0D7E5
+_MULT_A = 0x931E8875
+_INIT_B = 0x8B51F9DD
+_MULT_B = 0x58F38DED
+_MIX_MULT_L = np.uint32(0xCA01F9DD)
+_MIX_MULT_R = np.uint32(0x4973F715)
+_XSHIFT = np.uint32(16)
+_MASK32 = 0xFFFFFFFF
+# state words generated per pair: PCG64 asks for 4 uint64 (8 uint32); any shorter request is a
+# prefix, since the output hash constants do not depend on the data
+_STATE_WORDS = 8
+_Words = npt.NDArray[np.uint32]
+
+
+def _uint32_words(n: int) -> list[int]:
+    """``n`` (≥ 0) as little-endian 32-bit words, at least one (SeedSequence's coercion)."""
+    words = []
+    while True:
+        words.append(n & _MASK32)
+        n >>= 32
+        if n == 0:
+            return words
+
+
+def in_one_word(run_seed: int, keys: np.ndarray) -> bool:
+    """Whether :func:`spawned_state_words` takes these: seed ≥ 0, every key in [0, 2**32)."""
+    keys = np.asarray(keys)
+    return run_seed >= 0 and (keys.size == 0 or (keys.min() >= 0 and keys.max() <= _MASK32))
+
+
+def spawned_state_words(run_seed: int, keys: np.ndarray) -> np.ndarray:
+    """(k, 8) uint32: ``SeedSequence(run_seed, spawn_key=key).generate_state(8)`` per row.
+
+    ``keys`` (k, m) holds non-negative integers below 2**32 (one word each); ``run_seed`` ≥ 0.
+    """
+    keys = np.asarray(keys)
+    if not in_one_word(run_seed, keys) or keys.ndim != 2:  # noqa: PLR2004 - a table of keys
+        msg = "run seed must be >= 0 and spawn keys 2-D integers in [0, 2**32)"
+        raise ValueError(msg)
+    run = _uint32_words(int(run_seed))
+    run += [0] * (_POOL_SIZE - len(run))  # padded so that a spawn key cannot alias a seed
+    k = keys.shape[0]
+    entropy = np.concatenate(
+        [np.tile(np.array(run, dtype=np.uint32), (k, 1)), keys.astype(np.uint32)], axis=1
+    )
+    hash_const = _INIT_A
+
+    def hashmix(value: _Words) -> _Words:
+        nonlocal hash_const
+        value = np.bitwise_xor(value, np.uint32(hash_const))
+        hash_const = (hash_const * _MULT_A) & _MASK32
+        value = np.multiply(value, np.uint32(hash_const))
+        return np.bitwise_xor(value, np.right_shift(value, _XSHIFT))
+
+    def mix(x: _Words, y: _Words) -> _Words:
+        result = np.subtract(np.multiply(_MIX_MULT_L, x), np.multiply(_MIX_MULT_R, y))
+        return np.bitwise_xor(result, np.right_shift(result, _XSHIFT))
+
+    pool = [hashmix(entropy[:, i]) for i in range(_POOL_SIZE)]
+    for src in range(_POOL_SIZE):
+        for dst in range(_POOL_SIZE):
+            if src != dst:
+                pool[dst] = mix(pool[dst], hashmix(pool[src]))
+    for src in range(_POOL_SIZE, entropy.shape[1]):
+        for dst in range(_POOL_SIZE):
+            pool[dst] = mix(pool[dst], hashmix(entropy[:, src]))
+    out = np.empty((k, _STATE_WORDS), dtype=np.uint32)
+    hash_const = _INIT_B
+    for i in range(_STATE_WORDS):
+        value = pool[i % _POOL_SIZE] ^ np.uint32(hash_const)
+        hash_const = (hash_const * _MULT_B) & _MASK32
+        value = value * np.uint32(hash_const)
+        out[:, i] = value ^ (value >> _XSHIFT)
+    return out
+
+
+class _StateWords(ISeedSequence):
+    """A seed sequence whose state words are already computed (one row of the bulk hash)."""
+
+    __slots__ = ("_words",)
+
+    def __init__(self, words: np.ndarray) -> None:
+        self._words = words
+
+    def generate_state(
+        self,
+        n_words: int,
+        dtype: Any = np.uint32,  # the supertype takes any uint32 or uint64 dtype-like
+    ) -> np.ndarray:
+        """Return the first ``n_words`` words, as ``SeedSequence.generate_state`` does."""
+        out_dtype = np.dtype(dtype)
+        per_word = out_dtype.itemsize // 4
+        if out_dtype not in (np.dtype(np.uint32), np.dtype(np.uint64)):
+            msg = f"only uint32 or uint64 words, not {out_dtype}"
+            raise ValueError(msg)
+        if n_words * per_word > self._words.size:
+            msg = f"at most {self._words.size // per_word} words of {out_dtype}"
+            raise ValueError(msg)
+        words = self._words[: n_words * per_word]
+        if per_word == 1:
+            return words.copy()
+        return words.astype("<u4").view("<u8").astype(np.uint64)
+
+
+def spawned_generators(
+    run_seed: int, first_keys: np.ndarray, streams: Sequence[int]
+) -> list[list[np.random.Generator]]:
+    """Return ``[i][j]``: the generator of spawn key ``(first_keys[i], streams[j])``.
+
+    Each draws as ``default_rng(SeedSequence(run_seed, spawn_key=(first_keys[i], streams[j])))``.
+    """
+    first = np.asarray(first_keys, dtype=np.int64)
+    keys = np.stack(np.broadcast_arrays(first[:, None], np.asarray(streams)[None, :]), axis=-1)
+    words = spawned_state_words(run_seed, keys.reshape(-1, 2)).reshape(
+        first.size, len(streams), _STATE_WORDS
+    )
+    # numpy's stub for PCG64 leaves out ISeedSequence, which it takes at run time
+    return [
+        [
+            np.random.Generator(np.random.PCG64(_StateWords(w)))  # type: ignore[arg-type]
+            for w in row
+        ]
+        for row in words
+    ]
