@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from skyshield.errors import GeographyError
-from skyshield.geo import NATION_CODES, NO_NATION, nation_index, territory_codes
+from skyshield.geo import NATION_CODES, NO_NATION, nation_index, territory, territory_codes
 from skyshield.geo.borders import nation_geometries
 from skyshield.geo.territory import exact_territory_codes
 
@@ -96,3 +96,25 @@ def test_territory_codes__property_range_and_shape(data: st.DataObject, n: int) 
     assert got.dtype == np.int16
     assert got.shape == (n,)
     assert np.all((got >= NO_NATION) & (got < len(NATION_CODES)))
+
+
+def test_exact_territory_codes__per_point_first_nation_in_blocks(
+    rng: np.random.Generator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The bounding-box table, in blocks of points, finds each point's first containing nation."""
+    n = 3000
+    lon = rng.uniform(14.0, 42.0, n)
+    lat = rng.uniform(43.0, 56.0, n)
+    lon[::11] = np.nan
+    geoms = nation_geometries()
+    ref = np.full(n, NO_NATION, dtype=np.int16)
+    for k in range(n):
+        ref[k] = next(
+            (i for i, g in enumerate(geoms) if g.contains(shapely.Point(lon[k], lat[k]))),
+            NO_NATION,
+        )
+    monkeypatch.setattr(territory, "_EXACT_CHUNK", 257)  # many blocks, the last one short
+    got = exact_territory_codes(lon.reshape(30, 100), lat.reshape(30, 100))
+    assert got.shape == (30, 100)
+    np.testing.assert_array_equal(got.ravel(), ref)
+    assert len(np.unique(ref)) > 10  # the sample spans many nations

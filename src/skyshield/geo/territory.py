@@ -133,19 +133,32 @@ def exact_territory_codes(lon_deg: npt.ArrayLike, lat_deg: npt.ArrayLike) -> Int
     )
     out = np.full(lon.shape, NO_NATION, dtype=np.int16)
     flat_lon, flat_lat, flat_out = lon.ravel(), lat.ravel(), out.reshape(-1)
-    todo = np.flatnonzero(np.isfinite(flat_lon) & np.isfinite(flat_lat))
-    for k, geom in enumerate(nation_geometries()):
-        if todo.size == 0:
-            break
-        x0, y0, x1, y1 = geom.bounds
-        x, y = flat_lon[todo], flat_lat[todo]
-        cand = todo[(x >= x0) & (x <= x1) & (y >= y0) & (y <= y1)]
-        if cand.size == 0:
-            continue
-        hit = cand[contains_xy_locked(geom, flat_lon[cand], flat_lat[cand])]
-        flat_out[hit] = k
-        todo = np.setdiff1d(todo, hit, assume_unique=True)
+    finite = np.flatnonzero(np.isfinite(flat_lon) & np.isfinite(flat_lat))
+    geoms, (x0, y0, x1, y1) = nation_geometries(), _nation_bounds().T
+    for start in range(0, finite.size, _EXACT_CHUNK):
+        todo = finite[start : start + _EXACT_CHUNK]
+        x, y = flat_lon[todo, None], flat_lat[todo, None]
+        # (points, nations): inside the nation's bounding box; nations tested in code order,
+        # a point leaving the test at its first hit (the first nation wins where they touch)
+        in_box = (x >= x0) & (x <= x1) & (y >= y0) & (y <= y1)
+        for k in np.flatnonzero(in_box.any(axis=0)):
+            cand = np.flatnonzero(in_box[:, k])
+            if cand.size == 0:
+                continue
+            hit = cand[contains_xy_locked(geoms[k], flat_lon[todo[cand]], flat_lat[todo[cand]])]
+            flat_out[todo[hit]] = k
+            in_box[hit, :] = False
     return out
+
+
+# points per block of exact_territory_codes' (points, nations) bounding-box table (~4 MB)
+_EXACT_CHUNK = 65_536
+
+
+@functools.cache
+def _nation_bounds() -> npt.NDArray[np.float64]:
+    """(nations, 4): each nation's bounding box, lon0, lat0, lon1, lat1 (degrees)."""
+    return np.asarray(shapely.bounds(np.asarray(nation_geometries(), dtype=object)))
 
 
 def territory_codes(lon_deg: npt.ArrayLike, lat_deg: npt.ArrayLike) -> Int16Array:
