@@ -251,6 +251,6 @@ run tasked-surplus-not-on-routes src/skyshield/calibration/model.py "        out
 run route-units-off-the-route src/skyshield/posture/routes.py "    bearing = float(initial_bearing_rad(lon0, lat0, lon1, lat1))" "    bearing = float(initial_bearing_rad(lon0, lat0, lon1, lat1)) + 0.2" tests/calibration/test_routes.py -k on_their_route
 # issue 20 (rng): the bulk-built replication generators draw what the per-call ones draw
 run seed-entropy-not-padded src/skyshield/engine/seeding.py "    run += [0] * (_POOL_SIZE - len(run))" "    run += []" tests/engine/test_seeding.py -m "not slow"
-run bulk-generator-of-another-stream src/skyshield/engine/draws.py "    return lambda row, stream: built[row][int(stream)]" "    return lambda row, stream: built[row][int(stream) - 1]" tests/engine/test_seeding.py -m "not slow"
+run bulk-generator-of-another-stream src/skyshield/engine/draws.py "    return lambda row, stream: built[row][column[stream]]" "    return lambda row, stream: built[row][column[stream] - 1]" tests/engine/test_seeding.py -m "not slow"
 run exact-territory-first-block-only src/skyshield/geo/territory.py "        todo = finite[start : start + _EXACT_CHUNK]" "        todo = finite[:_EXACT_CHUNK]" tests/geo/test_territory.py -k in_blocks
 run exact-territory-box-lon-flipped src/skyshield/geo/territory.py "in_box = (x >= x0) & (x <= x1)" "in_box = (x >= x0) & (x >= x1)" tests/geo/test_territory.py -k in_blocks

@@ -128,7 +128,7 @@ def test_draw_replications__refuses_a_negative_seed_as_before() -> None:
         draw_replications(compiled, -1, np.arange(2), 1)
 
 
-@pytest.mark.slow  # ~60 s under load, most of it compiling the kernel
+@pytest.mark.slow  # ~2 s with numba's cache warm, ~60 s compiling the kernel cold
 def test_run_design__same_rows_as_per_call_generators(monkeypatch: pytest.MonkeyPatch) -> None:
     """A small calibration design (2 compositions x 2 points x 3 nights) is unchanged."""
     compositions = design_compositions(DEFAULTS.compositions, seed=DEFAULTS.seed)[:2]

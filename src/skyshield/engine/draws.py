@@ -115,8 +115,20 @@ def _streams_of(run_seed: int, reps: np.ndarray) -> Callable[[int, Stream], np.r
     """
     if not in_one_word(run_seed, reps):
         return lambda row, stream: replication_rng(run_seed, int(reps[row]), stream)
-    built = spawned_generators(run_seed, reps, [int(s) for s in Stream])
-    return lambda row, stream: built[row][int(stream)]
+    built = spawned_generators(run_seed, reps, [int(s) for s in _DRAWN])
+    column = {stream: j for j, stream in enumerate(_DRAWN)}
+    return lambda row, stream: built[row][column[stream]]
+
+
+# the streams draw_replications draws from (route jitter is drawn per route set, not here)
+_DRAWN = (
+    Stream.TIMING,
+    Stream.EW,
+    Stream.KILL,
+    Stream.DISCRIMINATION,
+    Stream.IDENTIFICATION,
+    Stream.FALL,
+)
 
 
 def draw_replications(
@@ -125,26 +137,25 @@ def draw_replications(
     """Draw the random inputs of the given replication indices."""
     n = compiled.n_threats
     reps = np.asarray(replications, dtype=np.int64)
-    launch = np.empty((reps.size, n), dtype=np.int64)
-    realization = np.empty((reps.size, n), dtype=np.int64)
+    timing = np.empty((reps.size, n), dtype=np.float64)
     ew = np.empty((reps.size, n), dtype=np.float64)
     kill = np.empty((reps.size, n, MAX_ROUNDS_PER_THREAT), dtype=np.float64)
     discrimination = np.empty((reps.size, n), dtype=np.float64)
     identification = np.empty((reps.size, n), dtype=np.float64)
     fall = np.empty((reps.size, n), dtype=np.float64)
     streams = _streams_of(run_seed, reps)
-    for row, rep in enumerate(reps):
-        timing = streams(row, Stream.TIMING)
-        launch_s = launch_times_s(
-            compiled.threat_launch_s, compiled.threat_launch_jitter_s, timing.random(n)
-        )
-        launch[row] = np.rint(launch_s / compiled.time_step_s).astype(np.int64)
-        realization[row] = route_set(np.asarray([rep]), n_realizations)[0]
-        ew[row] = streams(row, Stream.EW).standard_exponential(n)
-        kill[row] = streams(row, Stream.KILL).random((n, MAX_ROUNDS_PER_THREAT))
-        discrimination[row] = streams(row, Stream.DISCRIMINATION).random(n)
-        identification[row] = streams(row, Stream.IDENTIFICATION).random(n)
-        fall[row] = streams(row, Stream.FALL).standard_exponential(n)
+    for row in range(reps.size):
+        # each stream fills its row in place (``out=``: the same draws as ``size=``)
+        streams(row, Stream.TIMING).random(out=timing[row])
+        streams(row, Stream.EW).standard_exponential(out=ew[row])
+        streams(row, Stream.KILL).random(out=kill[row])
+        streams(row, Stream.DISCRIMINATION).random(out=discrimination[row])
+        streams(row, Stream.IDENTIFICATION).random(out=identification[row])
+        streams(row, Stream.FALL).standard_exponential(out=fall[row])
+    # element-wise, so the whole block at once gives each row what it gave alone
+    launch_s = launch_times_s(compiled.threat_launch_s, compiled.threat_launch_jitter_s, timing)
+    launch = np.rint(launch_s / compiled.time_step_s).astype(np.int64)
+    realization = np.repeat(route_set(reps, n_realizations)[:, None], n, axis=1)
     return ReplicationDraws(
         replications=readonly(reps.copy()),
         launch_step=readonly(launch),
