@@ -248,9 +248,10 @@ def _fall_s" tests/engine/test_air.py -k waits_for
 # issue 23 item 2 (task): the raid-tasked low-cost surplus on the drone routes
 run route-pool-always-on src/skyshield/calibration/model.py "surplus = posture_short * max(factor - 1.0, 0.0) * laydown_short" "surplus = posture_short * max(factor, 0.0) * laydown_short" tests/calibration/test_routes.py -k beta_zero
 run tasked-surplus-not-on-routes src/skyshield/calibration/model.py "        out[self.route_pool] = surplus / pool" "        out[self.route_pool] = 0.0 * surplus" tests/calibration/test_routes.py -k "doubling or big_raid"
-run route-units-off-the-route src/skyshield/posture/routes.py "    bearing = float(initial_bearing_rad(lon0, lat0, lon1, lat1))" "    bearing = float(initial_bearing_rad(lon0, lat0, lon1, lat1)) + 0.2" tests/calibration/test_routes.py -k on_their_route
+run route-units-off-the-route src/skyshield/posture/routes.py "    bearing = np.asarray(initial_bearing_rad(lon0, lat0, lon1, lat1), dtype=np.float64)" "    bearing = np.asarray(initial_bearing_rad(lon0, lat0, lon1, lat1), dtype=np.float64) + 0.2" tests/calibration/test_routes.py -k on_their_route
 # issue 20 (rng): the bulk-built replication generators draw what the per-call ones draw
 run seed-entropy-not-padded src/skyshield/engine/seeding.py "    run += [0] * (_POOL_SIZE - len(run))" "    run += []" tests/engine/test_seeding.py -m "not slow"
 run bulk-generator-of-another-stream src/skyshield/engine/draws.py "    return lambda row, stream: built[row][column[stream]]" "    return lambda row, stream: built[row][column[stream] - 1]" tests/engine/test_seeding.py -m "not slow"
 run exact-territory-first-block-only src/skyshield/geo/territory.py "        todo = finite[start : start + _EXACT_CHUNK]" "        todo = finite[:_EXACT_CHUNK]" tests/geo/test_territory.py -k in_blocks
 run exact-territory-box-lon-flipped src/skyshield/geo/territory.py "in_box = (x >= x0) & (x <= x1)" "in_box = (x >= x0) & (x >= x1)" tests/geo/test_territory.py -k in_blocks
+run route-positions-bearings-mixed src/skyshield/posture/routes.py "        np.repeat(bearing, _SAMPLES)," "        np.tile(bearing, _SAMPLES)," tests/calibration/test_routes.py -k all_routes_at_once

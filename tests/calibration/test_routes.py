@@ -10,7 +10,7 @@ import pytest
 from skyshield.calibration.model import TASKING_REFERENCE_DRONES, NightEngine
 from skyshield.geo import geodesic_distance_m, nation_index, territory_codes
 from skyshield.posture import FAMILIES, NightComposition
-from skyshield.posture.routes import POSITIONS_PER_ROUTE, ROUTE_POOL_MAX
+from skyshield.posture.routes import POSITIONS_PER_ROUTE, ROUTE_POOL_MAX, DroneRoute, _positions
 
 from .test_tasking import BASE
 
@@ -97,3 +97,20 @@ def test_route_pool__tasking_raises_the_share_of_a_big_raid() -> None:
     few = small.simulate(theta, 16, seed=3).destroyed[:, 0].mean() / 50
     assert tasked > fixed + 0.15, (fixed, tasked)
     assert tasked > few, (few, tasked)
+
+
+def test_route_positions__all_routes_at_once_as_each_alone() -> None:
+    """The batched sampling gives every route the points it gets alone (incl. a 0 km route)."""
+    kyiv, odesa, kharkiv = (30.52, 50.45), (30.73, 46.48), (36.23, 49.99)
+    routes = [
+        DroneRoute("kursk", "kyiv", 9, (36.19, 51.73), kyiv),
+        DroneRoute("kursk", "kharkiv", 4, (36.19, 51.73), kharkiv),
+        DroneRoute("crimea", "odesa", 3, (33.6, 44.6), odesa),  # two stretches over land
+        DroneRoute("kyiv", "kyiv", 1, kyiv, kyiv),  # zero length
+        DroneRoute("bryansk", "kyiv", 2, (34.35, 53.24), kyiv),
+    ]
+    for k in (1, 3):
+        together = _positions(routes, k)
+        assert together == [_positions([route], k)[0] for route in routes]
+        assert all(len(p) == k for p in together)  # every route has a stretch in Ukraine
+    assert _positions([], 1) == []

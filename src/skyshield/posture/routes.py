@@ -98,27 +98,40 @@ def drone_routes(
     return sorted(routes, key=lambda r: (-r.drones, r.site, r.target))
 
 
-def _positions(route: DroneRoute, k: int) -> list[tuple[float, float]]:
-    """``k`` points of the route inside Ukraine, evenly spread over its stretches there.
+def _positions(routes: list[DroneRoute], k: int) -> list[list[tuple[float, float]]]:
+    """Per route, ``k`` points of it inside Ukraine, evenly spread over its stretches there.
 
-    The route is sampled at :data:`_SAMPLES` points; the ones inside Ukraine's borders (after
+    Each route is sampled at :data:`_SAMPLES` points; the ones inside Ukraine's borders (after
     rounding to the scenario's 0.001 degree) are the candidates, and the k taken are at even
     quantiles of them (a route over the sea, e.g. from Crimea, has two stretches; none if no
-    sample is inside).
+    sample is inside). All routes' samples go through the geodesy and the territory lookup in
+    one call (both point by point, so each route's points are what they are alone).
     """
-    (lon0, lat0), (lon1, lat1) = route.start, route.end
-    length = float(geodesic_distance_m(lon0, lat0, lon1, lat1))
-    bearing = float(initial_bearing_rad(lon0, lat0, lon1, lat1))
-    along = np.linspace(0.0, length, _SAMPLES)
-    lon, lat = destination_lonlat(
-        np.full(_SAMPLES, lon0), np.full(_SAMPLES, lat0), np.full(_SAMPLES, bearing), along
-    )
-    lon, lat = np.round(lon, 3), np.round(lat, 3)
-    inside = np.flatnonzero(territory_codes(lon, lat) == nation_index("UA"))
-    if inside.size == 0:
+    if not routes:
         return []
-    take = inside[((np.arange(1, k + 1) * inside.size) // (k + 1)).clip(0, inside.size - 1)]
-    return [(float(lon[i]), float(lat[i])) for i in take]
+    lon0, lat0 = np.array([r.start for r in routes], dtype=np.float64).T
+    lon1, lat1 = np.array([r.end for r in routes], dtype=np.float64).T
+    length = np.asarray(geodesic_distance_m(lon0, lat0, lon1, lat1), dtype=np.float64)
+    bearing = np.asarray(initial_bearing_rad(lon0, lat0, lon1, lat1), dtype=np.float64)
+    # one linspace per route (a linspace over an array of stops rounds differently when any is 0)
+    along = np.stack([np.linspace(0.0, float(d), _SAMPLES) for d in length])
+    lon, lat = destination_lonlat(
+        np.repeat(lon0, _SAMPLES),
+        np.repeat(lat0, _SAMPLES),
+        np.repeat(bearing, _SAMPLES),
+        along.ravel(),
+    )
+    lon, lat = np.round(lon, 3).reshape(along.shape), np.round(lat, 3).reshape(along.shape)
+    ukraine = territory_codes(lon, lat) == nation_index("UA")
+    out: list[list[tuple[float, float]]] = []
+    for r in range(len(routes)):
+        inside = np.flatnonzero(ukraine[r])
+        if inside.size == 0:
+            out.append([])
+            continue
+        take = inside[((np.arange(1, k + 1) * inside.size) // (k + 1)).clip(0, inside.size - 1)]
+        out.append([(float(lon[r, i]), float(lat[r, i])) for i in take])
+    return out
 
 
 def short_mix(laydown: dict[str, tuple[str, ...]], short: frozenset[str]) -> list[str]:
@@ -137,8 +150,8 @@ def route_units(
 ) -> list[dict[str, Any]]:
     """Return the route pool's fire units (scenario dicts), :data:`POSITIONS_PER_ROUTE` a route."""
     units: list[dict[str, Any]] = []
-    for route in routes:
-        for lon, lat in _positions(route, POSITIONS_PER_ROUTE):
+    for route, positions in zip(routes, _positions(routes, POSITIONS_PER_ROUTE), strict=True):
+        for lon, lat in positions:
             if len(units) == ROUTE_POOL_MAX:
                 return units
             system = mix[len(units) % len(mix)]
