@@ -135,17 +135,23 @@ def authorization_offset_s(compiled: CompiledScenario) -> np.ndarray:
 
 
 def cleared_times_s(
-    compiled: CompiledScenario, u: int, track_s: np.ndarray, entry_s: np.ndarray | None
+    compiled: CompiledScenario,
+    u: int,
+    track_s: np.ndarray,
+    entry_s: np.ndarray | None,
+    offset_s: np.ndarray | None = None,
 ) -> np.ndarray:
     """(n_threats,) float64: earliest fire time of unit ``u`` at each threat (issue #22).
 
-    The unit's networks' first track plus its :func:`authorization_offset_s`; under a
+    The unit's networks' first track plus its :func:`authorization_offset_s` (``offset_s``:
+    those of every unit, computed once by a caller looping over the units); under a
     zone-entry clock, also no earlier than the tracked threat's entry into the nation's zone
     (``entry_s``) plus the delay.
     """
     nation = int(compiled.unit_roe_nation[u])
     track = track_s[compiled.unit_networks[u]].min(axis=0, initial=np.inf)
-    cleared = track + authorization_offset_s(compiled)[u]
+    offset = authorization_offset_s(compiled) if offset_s is None else offset_s
+    cleared = track + offset[u]
     if compiled.roe_clock[nation] == 1 and entry_s is not None:
         cleared = np.maximum(cleared, entry_s + compiled.roe_delay_s[nation])
     return np.asarray(cleared, dtype=np.float64)
@@ -521,11 +527,12 @@ def engagement_windows(
     # the earliest fire time: the nation's delay from its authorization clock (issue #22)
     entries: dict[int, np.ndarray] = {}
     cleared_s = np.empty((n_units, n_threats))
+    offset_s = authorization_offset_s(compiled)
     for u in range(n_units):
         nation = int(compiled.unit_roe_nation[u])
         if int(compiled.roe_clock[nation]) == 1 and nation not in entries:
             entries[nation] = zone_entry_s(compiled, nation, pieces, territory, polygons)
-        cleared_s[u] = cleared_times_s(compiled, u, track_s, entries.get(nation))
+        cleared_s[u] = cleared_times_s(compiled, u, track_s, entries.get(nation), offset_s)
     engaged = units.may_engage & (cleared_s < np.inf)
     grid = _grid(units, compiled, margin_for(spheres))
     vertex_threat = np.repeat(np.arange(n_threats), np.diff(pieces.vertex_offset))
