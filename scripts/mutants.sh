@@ -255,3 +255,4 @@ run bulk-generator-of-another-stream src/skyshield/engine/draws.py "    return l
 run exact-territory-first-block-only src/skyshield/geo/territory.py "        todo = finite[start : start + _EXACT_CHUNK]" "        todo = finite[:_EXACT_CHUNK]" tests/geo/test_territory.py -k in_blocks
 run exact-territory-box-lon-flipped src/skyshield/geo/territory.py "in_box = (x >= x0) & (x <= x1)" "in_box = (x >= x0) & (x >= x1)" tests/geo/test_territory.py -k in_blocks
 run route-positions-bearings-mixed src/skyshield/posture/routes.py "        np.repeat(bearing, _SAMPLES)," "        np.tile(bearing, _SAMPLES)," tests/calibration/test_routes.py -k all_routes_at_once
+run seed-words-paired-big-endian src/skyshield/engine/seeding.py "    words64 = words.astype(\"<u4\").view(\"<u8\").astype(np.uint64)" "    words64 = words.astype(\"<u4\").view(\">u8\").astype(np.uint64)" tests/engine/test_seeding.py -m "not slow"

@@ -104,10 +104,11 @@ def spawned_state_words(run_seed: int, keys: np.ndarray) -> np.ndarray:
 class _StateWords(ISeedSequence):
     """A seed sequence whose state words are already computed (one row of the bulk hash)."""
 
-    __slots__ = ("_words",)
+    __slots__ = ("_words", "_words64")
 
-    def __init__(self, words: np.ndarray) -> None:
-        self._words = words
+    def __init__(self, words: np.ndarray, words64: np.ndarray) -> None:
+        self._words = words  # (8,) uint32
+        self._words64 = words64  # (4,) uint64: the same words paired, as PCG64 asks for them
 
     def generate_state(
         self,
@@ -123,10 +124,9 @@ class _StateWords(ISeedSequence):
         if n_words * per_word > self._words.size:
             msg = f"at most {self._words.size // per_word} words of {out_dtype}"
             raise ValueError(msg)
-        words = self._words[: n_words * per_word]
         if per_word == 1:
-            return words.copy()
-        return words.astype("<u4").view("<u8").astype(np.uint64)
+            return self._words[:n_words].copy()
+        return self._words64[:n_words].copy()
 
 
 def spawned_generators(
@@ -141,11 +141,13 @@ def spawned_generators(
     words = spawned_state_words(run_seed, keys.reshape(-1, 2)).reshape(
         first.size, len(streams), _STATE_WORDS
     )
+    # SeedSequence's uint64 words: consecutive uint32 pairs read little-endian, native order
+    words64 = words.astype("<u4").view("<u8").astype(np.uint64)
     # numpy's stub for PCG64 leaves out ISeedSequence, which it takes at run time
     return [
         [
-            np.random.Generator(np.random.PCG64(_StateWords(w)))  # type: ignore[arg-type]
-            for w in row
+            np.random.Generator(np.random.PCG64(_StateWords(w, w64)))  # type: ignore[arg-type]
+            for w, w64 in zip(row, row64, strict=True)
         ]
-        for row in words
+        for row, row64 in zip(words, words64, strict=True)
     ]
