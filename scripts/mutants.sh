@@ -169,6 +169,7 @@ run patrol-host-rules-ignored src/skyshield/engine/compile.py "            + [na
 run run-json-air-patrols-dropped src/skyshield/results.py '"air_patrols": [] if self.air_patrols is None else records(self.air_patrols),' '"air_patrols": [],' tests/test_schemas.py -k air_patrols
 run guns-allowed-ignored src/skyshield/engine/air.py "                    allowed = guns_allowed or not weapon.gun  # the rules may bar guns" "                    allowed = True" tests/engine/test_air.py -k guns
 # issue 24: skyshield serve's asset folders (path traversal) and request body cap
+run serve-tooltip-not-escaped src/skyshield/web/assets/app.js '  return parts.map(escapeHtml).join("<br>");' '  return parts.join("<br>");' tests/web/test_page.py -k loads_offline
 run serve-traversal-check-removed src/skyshield/web/app.py "    if not path.is_relative_to(root):
         return None" "    if False:
         return None" tests/web/test_api.py -k "assets or asset_path"

@@ -98,6 +98,11 @@ def test_page__loads_offline_and_lists_the_scenarios(browsed: Browsed, server: s
     page.wait_for_selector("#policy-form[data-state=ready][data-scenario=default]")
     assert page.locator("select[data-path='nations.UA.roe.zone.kind']").input_value() == "0"
     assert page.evaluate("policyForm.overrides()") == []
+    # a map tooltip shows a name from an uploaded scenario as text, never as markup
+    shown = page.evaluate(
+        "tooltipHtml({layer: 'fire_unit', id: 'pl-1', name: '<img src=x onerror=alert(1)>'})"
+    )
+    assert shown == "fire unit<br>id: pl-1<br>name: &#60;img src=x onerror=alert(1)&#62;"
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "serve-page.png"), full_page=True)
     _offline(browsed, server)

@@ -75,7 +75,8 @@ _GEO_BLOCK = 2 + len(PARAMETERS)
 _DEFAULT_SHARE = 0.2
 # Design share of drawn geographies whose missile groups fly from their own launch points (drawn
 # from the points the reports locate for the group), and whose cruise groups have a window.
-_OWN_MISSILE_SITES, _OWN_WINDOW = 0.7, 0.5
+_OWN_MISSILE_SITES = 0.7
+_OWN_WINDOW = 0.5
 # Design share of compositions without tactical cruise missiles, and with only tactical ones.
 _NO_TACTICAL, _ALL_TACTICAL = 0.35, 0.3
 _LOW = np.array([p.low for p in PARAMETERS])

@@ -339,13 +339,20 @@ function nightPoint(feature, latlng) {
   return L.circleMarker(latlng, { radius: 2, weight: 1, color: "#57606a", className: "skyshield-point" });
 }
 
-function tooltip(feature, layer) {
-  const p = feature.properties;
+// A tooltip's text is HTML to Leaflet, and names come from uploaded scenarios (a nation's name
+// is free text): every part is escaped before it is joined.
+const escapeHtml = (v) => String(v).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+function tooltipHtml(p) {
   const parts = [p.layer.replaceAll("_", " ")];
   for (const key of ["id", "name", "unit", "system", "nation", "type", "fate", "target"]) {
     if (p[key] !== undefined && p[key] !== null && p[key] !== "") parts.push(`${key}: ${p[key]}`);
   }
-  layer.bindTooltip(parts.join("<br>"));
+  return parts.map(escapeHtml).join("<br>");
+}
+
+function tooltip(feature, layer) {
+  layer.bindTooltip(tooltipHtml(feature.properties));
 }
 
 async function drawNight(runId) {
