@@ -64,8 +64,8 @@ run ids-not-resolved src/skyshield/scenario/variation.py 'matches = [i for i in 
 # sweeps share routes and geometry (#12): a wrong cache hit is a silent wrong result
 run geometry-key-ignores-delay src/skyshield/runner/geometry_cache.py '        "optimal_assignment",' '        "optimal_assignment",
         "roe_delay_s",' tests/runner/test_geometry_cache.py -k delay_sweep
-run geometry-keyed-as-flights src/skyshield/runner/geometry_cache.py "return _key(compiled, GEOMETRY_IGNORES, route_seed, n_realizations)" "return _key(compiled, FLIGHTS_IGNORE, route_seed, n_realizations)" tests/runner/test_geometry_cache.py -k delay_sweep
-run geometry-key-ignores-route-seed src/skyshield/runner/geometry_cache.py 'hashlib.sha256(f"routes {route_seed} {n_realizations}|".encode())' 'hashlib.sha256(f"routes {n_realizations}|".encode())' tests/runner/test_geometry_cache.py -k two_sweeps
+run geometry-keyed-as-flights src/skyshield/runner/geometry_cache.py "return _key(compiled, GEOMETRY_IGNORES, route_seed, n_realizations, first)" "return _key(compiled, FLIGHTS_IGNORE, route_seed, n_realizations, first)" tests/runner/test_geometry_cache.py -k delay_sweep
+run geometry-key-ignores-route-seed src/skyshield/runner/geometry_cache.py 'hashlib.sha256(f"routes {route_seed} {first}+{n_realizations}|".encode())' 'hashlib.sha256(f"routes {first}+{n_realizations}|".encode())' tests/runner/test_geometry_cache.py -k two_sweeps
 run routes-from-point-seed src/skyshield/runner/sweep.py "route_seed=seed," "route_seed=point.seed(seed)," tests/runner/test_geometry_cache.py -k share_routes
 run draws-from-sweep-seed src/skyshield/runner/sweep.py "seed=point.seed(seed)," "seed=seed," tests/runner/test_geometry_cache.py -k share_routes
 run campaign-nights-shuffled src/skyshield/campaigns/store.py '"night": np.tile(np.repeat(np.arange(nights, dtype=np.int64), k), reps),' '"night": np.repeat(np.tile(np.arange(nights, dtype=np.int64), k), reps),' tests/campaign/test_store.py -k round_trip
@@ -143,7 +143,7 @@ run predictive-check-share-halved src/skyshield/calibration/check.py "          
 run decoys-never-ignored src/skyshield/engine/kernel.py "        if mode == 0 or (mode == 1 and not inp.window_threatening[w]):" "        if mode == 1 and not inp.window_threatening[w]:" tests/engine/test_roe_identification.py -k never_engaged
 run identification-skipped src/skyshield/engine/windows.py "np.maximum(offset, identification), offset)" "offset, offset)" tests/engine/test_roe_identification.py -k waits
 run misidentification-skipped src/skyshield/engine/kernel.py "    elif inp.threat_drone[i] and inp.unit_require_id[u]:" "    elif False:" tests/engine/test_roe_identification.py -k never_engaged
-run clock-first-track-under-zone-entry src/skyshield/engine/windows.py "        start = np.maximum(track, entry_s)" "        start = track" tests/engine/test_roe_identification.py -k zone_entry
+run clock-first-track-under-zone-entry src/skyshield/engine/windows.py "        cleared = np.maximum(cleared, entry_s + compiled.roe_delay_s[nation])" "        cleared = cleared" tests/engine/test_roe_identification.py -k zone_entry
 run threat-assessment-knows-target src/skyshield/engine/zones.py "    threat, lo, hi = _course_near(" "    owner = np.searchsorted(pieces.vertex_offset, cand[:, 0], side=\"right\") - 1
     cand = cand[compiled.threat_target[owner] == cand[:, 1]]
     threat, lo, hi = _course_near(" tests/engine/test_roe_identification.py -k identical
@@ -220,7 +220,9 @@ run laydown-samp-t-at-odesa src/skyshield/posture/laydown.py '    "Odesa": (
         "samp-t",
         "iris-t-slm",' tests/calibration/test_cover.py -k laydown
 run cruise-timing-not-read src/skyshield/posture/geography.py "            *cruise_timing()," "            0.3, 0.06, 0.1," tests/calibration/test_cover.py -k cruise_features
-run design-missiles-at-defaults src/skyshield/calibration/surrogate.py "_OWN_MISSILE_SITES, _OWN_WINDOW = 0.7, 0.5" "_OWN_MISSILE_SITES, _OWN_WINDOW = 0.0, 0.0" tests/calibration/test_cover.py -k design_geographies
+run design-missiles-at-defaults src/skyshield/calibration/surrogate.py "_OWN_MISSILE_SITES = 0.7
+_OWN_WINDOW = 0.5" "_OWN_MISSILE_SITES = 0.0
+_OWN_WINDOW = 0.0" tests/calibration/test_cover.py -k design_geographies
 run cruise-route-only-at-target src/skyshield/posture/geography.py "ROUTE_KM = 50.0" "ROUTE_KM = 5.0" tests/calibration/test_cover.py -k route_counts
 # issue 23 (nmech): the low-cost layers' scaling exponent ignored (the fixed layer of before)
 run tasking-exponent-ignored src/skyshield/calibration/model.py "tasking_factor(self.composition.drone, theta.get(\"tasking_beta\", 0.0))" "tasking_factor(self.composition.drone, 0.0)" tests/calibration/test_tasking.py -m "not slow"
