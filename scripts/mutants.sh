@@ -115,7 +115,7 @@ run vincenty-terms-kept-across-latitudes src/skyshield/geo/geodesy.py "         
 " "" tests/geo/test_geodesy.py
 run vincenty-terms-kept-across-bearings src/skyshield/geo/geodesy.py "            or alpha1 != bearing_rad[m - 1]
 " "" tests/geo/test_geodesy.py
-run reach-radar-for-every-unit src/skyshield/engine/windows.py "    reach = np.where(units.own_radar[:, None], np.minimum(max_r, radar), max_r)" "    reach = np.minimum(max_r, radar)" tests/engine/test_reach.py -k engagement_windows
+run reach-radar-for-every-unit src/skyshield/engine/windows.py "    reach = np.where(own_radar[:, None], np.minimum(max_r, radar), max_r)" "    reach = np.minimum(max_r, radar)" tests/engine/test_reach.py -k engagement_windows
 run reach-of-another-threat src/skyshield/engine/reach.py "                reach = distance_m[k, piece_column[q]] + half_m[q]" "                reach = distance_m[k, 0] + half_m[q]" tests/engine/test_reach.py -k per_threat
 run city-index-first-place-only src/skyshield/geo/cities.py "    return {key: tuple(sorted(ks)) for key, ks in index.items()}" "    return {key: tuple(sorted(ks))[:1] for key, ks in index.items()}" tests/geo/test_cities.py
 # issue 21 item 7, rough edges: each guard and the test that holds it
@@ -143,7 +143,7 @@ run predictive-check-share-halved src/skyshield/calibration/check.py "          
 run decoys-never-ignored src/skyshield/engine/kernel.py "        if mode == 0 or (mode == 1 and not inp.window_threatening[w]):" "        if mode == 1 and not inp.window_threatening[w]:" tests/engine/test_roe_identification.py -k never_engaged
 run identification-skipped src/skyshield/engine/windows.py "np.maximum(offset, identification), offset)" "offset, offset)" tests/engine/test_roe_identification.py -k waits
 run misidentification-skipped src/skyshield/engine/kernel.py "    elif inp.threat_drone[i] and inp.unit_require_id[u]:" "    elif False:" tests/engine/test_roe_identification.py -k never_engaged
-run clock-first-track-under-zone-entry src/skyshield/engine/windows.py "        start = np.maximum(track, entry_s)" "        start = track" tests/engine/test_roe_identification.py -k zone_entry
+run clock-first-track-under-zone-entry src/skyshield/engine/windows.py "        cleared[mine] = np.maximum(cleared[mine], entry + compiled.roe_delay_s[n])" "        cleared[mine] = cleared[mine]" tests/engine/test_roe_identification.py -k zone_entry
 run threat-assessment-knows-target src/skyshield/engine/zones.py "    threat, lo, hi = _course_near(" "    owner = np.searchsorted(pieces.vertex_offset, cand[:, 0], side=\"right\") - 1
     cand = cand[compiled.threat_target[owner] == cand[:, 1]]
     threat, lo, hi = _course_near(" tests/engine/test_roe_identification.py -k identical

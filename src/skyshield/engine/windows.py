@@ -135,19 +135,24 @@ def authorization_offset_s(compiled: CompiledScenario) -> np.ndarray:
 
 
 def cleared_times_s(
-    compiled: CompiledScenario, u: int, track_s: np.ndarray, entry_s: np.ndarray | None
+    compiled: CompiledScenario, track_s: np.ndarray, entry_s: dict[int, np.ndarray]
 ) -> np.ndarray:
-    """(n_threats,) float64: earliest fire time of unit ``u`` at each threat (issue #22).
+    """(n_units, n_threats) float64: earliest fire time of each unit at each threat (issue #22).
 
     The unit's networks' first track plus its :func:`authorization_offset_s`; under a
     zone-entry clock, also no earlier than the tracked threat's entry into the nation's zone
-    (``entry_s``) plus the delay.
+    (``entry_s`` by nation: every nation with that clock) plus the delay. Units sharing a set
+    of networks share its first track, found once.
     """
-    nation = int(compiled.unit_roe_nation[u])
-    track = track_s[compiled.unit_networks[u]].min(axis=0, initial=np.inf)
-    cleared = track + authorization_offset_s(compiled)[u]
-    if compiled.roe_clock[nation] == 1 and entry_s is not None:
-        cleared = np.maximum(cleared, entry_s + compiled.roe_delay_s[nation])
+    sets, group = np.unique(compiled.unit_networks, axis=0, return_inverse=True)
+    track = np.empty((sets.shape[0], track_s.shape[1]))
+    for k, networks in enumerate(sets):
+        track[k] = track_s[networks].min(axis=0, initial=np.inf)
+    cleared = track[group.reshape(-1)] + authorization_offset_s(compiled)[:, None]
+    nation = compiled.unit_roe_nation
+    for n, entry in entry_s.items():
+        mine = (nation == n) & (compiled.roe_clock[nation] == 1)
+        cleared[mine] = np.maximum(cleared[mine], entry + compiled.roe_delay_s[n])
     return np.asarray(cleared, dtype=np.float64)
 
 
@@ -324,6 +329,7 @@ class _Units:
     normals: np.ndarray  # (n_units, 6) float64: sector normals (zero for a full circle)
     horizon_m: np.ndarray  # (n_units,) float64: the radar's share of the horizon
     grids: dict[float, PointGrid]  # by margin (the longest half-piece allowed for)
+    reach_m: np.ndarray  # (n_units, n_threats) float64: unit_reach_m of an engaged threat
 
 
 def _units(compiled: CompiledScenario) -> _Units:
@@ -364,6 +370,7 @@ def _units(compiled: CompiledScenario) -> _Units:
             compiled.unit_radar_half_sector_rad[u], compiled.unit_interceptor_mps[u],
         )  # fmt: skip
     normals, horizon = _unit_terms(params, np.ascontiguousarray(east), np.ascontiguousarray(north))
+    own_radar = np.asarray(compiled.unit_fire_control == _OWN_RADAR)
     return _Units(
         ground=readonly(
             antenna_ecef_m(compiled.unit_lon_deg, compiled.unit_lat_deg, np.zeros(n_units))
@@ -374,12 +381,13 @@ def _units(compiled: CompiledScenario) -> _Units:
             )
         ),
         params=readonly(params),
-        own_radar=readonly(np.asarray(compiled.unit_fire_control == _OWN_RADAR)),
+        own_radar=readonly(own_radar),
         radar_m=readonly(radar_m),
         may_engage=readonly(may_engage),
         normals=readonly(normals),
         horizon_m=readonly(horizon),
         grids={},
+        reach_m=readonly(_reach_m(params, radar_m, own_radar)),
     )
 
 
@@ -406,10 +414,15 @@ def unit_reach_m(units: _Units, engaged: np.ndarray) -> np.ndarray:
     it may not engage the threat. A bound for :func:`pairs_within_per_threat`, never tighter
     than the envelope (:func:`~skyshield.engine.envelope.envelope_prepared`).
     """
-    max_r = units.params[:, 1:2]
-    radar = units.radar_m + units.params[:, 4:5] + _REACH_SLACK_M
-    reach = np.where(units.own_radar[:, None], np.minimum(max_r, radar), max_r)
-    return np.where(engaged, reach, 0.0)
+    return np.where(engaged, units.reach_m, 0.0)
+
+
+def _reach_m(params: np.ndarray, radar_m: np.ndarray, own_radar: np.ndarray) -> np.ndarray:
+    """(n_units, n_threats) float64: :func:`unit_reach_m` before engagement, once per scenario."""
+    max_r = params[:, 1:2]
+    radar = radar_m + params[:, 4:5] + _REACH_SLACK_M
+    reach = np.where(own_radar[:, None], np.minimum(max_r, radar), max_r)
+    return np.asarray(reach, dtype=np.float64)
 
 
 def _grid(units: _Units, compiled: CompiledScenario, margin_m: float) -> PointGrid:
@@ -515,17 +528,15 @@ def engagement_windows(
 ) -> Windows:
     """All engagement windows of one route set (see the module docstring)."""
     dt = float(compiled.time_step_s)
-    n_units = compiled.n_units
     n_threats = compiled.n_threats
     units = per_scenario(compiled, "windows.units", lambda: _units(compiled))
     # the earliest fire time: the nation's delay from its authorization clock (issue #22)
-    entries: dict[int, np.ndarray] = {}
-    cleared_s = np.empty((n_units, n_threats))
-    for u in range(n_units):
-        nation = int(compiled.unit_roe_nation[u])
-        if int(compiled.roe_clock[nation]) == 1 and nation not in entries:
-            entries[nation] = zone_entry_s(compiled, nation, pieces, territory, polygons)
-        cleared_s[u] = cleared_times_s(compiled, u, track_s, entries.get(nation))
+    entries = {
+        n: zone_entry_s(compiled, n, pieces, territory, polygons)
+        for n in sorted({int(n) for n in compiled.unit_roe_nation})
+        if int(compiled.roe_clock[n]) == 1
+    }
+    cleared_s = cleared_times_s(compiled, track_s, entries)
     engaged = units.may_engage & (cleared_s < np.inf)
     grid = _grid(units, compiled, margin_for(spheres))
     vertex_threat = np.repeat(np.arange(n_threats), np.diff(pieces.vertex_offset))
