@@ -223,25 +223,29 @@ def _unit_windows(
     dt: float,
     normals: tuple[float, float, float, float, float, float],
     horizon_m: float,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:  # fmt: skip
+    scratch: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray,
+                   np.ndarray],
+    w_threat: np.ndarray,
+    w_k0: np.ndarray,
+    w_k1: np.ndarray,
+    w_out: np.ndarray,
+    start: int,
+) -> int:  # fmt: skip
     """One unit's windows over its candidate pieces (sorted by piece, i.e. threat and time).
 
     ``params``: min range, max range, min alt, max alt, radar height, azimuth, half sector,
     interceptor speed; ``normals`` and ``horizon_m`` the unit's sector normals and horizon
-    term (:func:`~skyshield.engine.envelope.sector_normals`, ``horizon_term_m``).
+    term (:func:`~skyshield.engine.envelope.sector_normals`, ``horizon_term_m``);
+    ``scratch`` the buffers :func:`_all_windows` allocates once. Writes the windows from index
+    ``start`` of the ``w_*`` arrays, as far as they reach, and returns how many it found (the
+    caller grows the arrays and asks again when they are too short). Nothing is allocated
+    here: numba keeps reference counts of arrays a loop may replace, at every step.
     """
     min_r, max_r, min_alt, max_alt = params[0], params[1], params[2], params[3]
     half, speed = params[6], params[7]
-    lo = np.empty(MAX_INTERVALS)
-    hi = np.empty(MAX_INTERVALS)
-    cap = 64
-    w_threat = np.empty(cap, dtype=np.int64)
-    w_k0 = np.empty(cap, dtype=np.int64)
-    w_k1 = np.empty(cap, dtype=np.int64)
-    w_out = np.empty(cap, dtype=np.bool_)
-    n_w = 0
-    tau_lo = np.empty(256)
-    tau_hi = np.empty(256)
+    lo, hi, tau_lo, tau_hi, ends, flags, g_all = scratch
+    cap = w_threat.shape[0]
+    n_w = start
     q = 0
     n = cand.shape[0]
     while q < n:
@@ -264,16 +268,11 @@ def _unit_windows(
                 if m > 0 and a <= tau_hi[m - 1] + _GRID_EPS_S:
                     tau_hi[m - 1] = max(tau_hi[m - 1], b)
                     continue
-                if m == tau_lo.shape[0]:
-                    tau_lo = np.concatenate((tau_lo, np.empty(m)))
-                    tau_hi = np.concatenate((tau_hi, np.empty(m)))
                 tau_lo[m], tau_hi[m] = a, b
                 m += 1
         if m == 0:
             continue
         # 2. intersect with the nation's zone: (a, b, outside own) in threat time
-        ends = np.empty(2 * (m + z_off[i + 1] - z_off[i]))
-        flags = np.empty(m + z_off[i + 1] - z_off[i], dtype=np.bool_)
         n_iv = 0
         zq = z_off[i]
         for c in range(m):
@@ -286,7 +285,7 @@ def _unit_windows(
         if n_iv == 0:
             continue
         # 3. fire times: (G(a), G(b)] by the running maximum along the threat's pieces
-        g = np.empty(2 * n_iv)
+        g = g_all[: 2 * n_iv]
         _running_max(vertex_offset, time_s, ecef_m, i, unit, speed, ends[: 2 * n_iv], g)
         flight = time_s[vertex_offset[i + 1] - 1]
         n_steps = max(1, int(np.ceil(flight / dt - _GRID_EPS_S)))
@@ -306,14 +305,10 @@ def _unit_windows(
                     a1 = min(a1, int(np.floor(h_hi[hh] / dt + _GRID_EPS_S)) + 1)
                 if a0 >= a1:
                     continue
-                if n_w == w_threat.shape[0]:
-                    w_threat = np.concatenate((w_threat, np.empty(n_w, dtype=np.int64)))
-                    w_k0 = np.concatenate((w_k0, np.empty(n_w, dtype=np.int64)))
-                    w_k1 = np.concatenate((w_k1, np.empty(n_w, dtype=np.int64)))
-                    w_out = np.concatenate((w_out, np.empty(n_w, dtype=np.bool_)))
-                w_threat[n_w], w_k0[n_w], w_k1[n_w], w_out[n_w] = i, a0, a1, flags[c]
+                if n_w < cap:
+                    w_threat[n_w], w_k0[n_w], w_k1[n_w], w_out[n_w] = i, a0, a1, flags[c]
                 n_w += 1
-    return w_threat[:n_w], w_k0[:n_w], w_k1[:n_w], w_out[:n_w]
+    return n_w - start
 
 
 @dataclass(frozen=True, slots=True)
@@ -459,42 +454,63 @@ def _all_windows(
     must_head: np.ndarray,
     h_off: np.ndarray, h_lo: np.ndarray, h_hi: np.ndarray,
     dt: float,
+    capacity: int,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:  # fmt: skip
     """Every unit in ``todo``'s windows, by :func:`_unit_windows`, concatenated in unit order.
 
     Per nation ``n`` the zone (heading) intervals' offsets are row ``n`` of ``z_off``
-    (``h_off``) into the flat interval arrays.
+    (``h_off``) into the flat interval arrays. ``capacity``: windows room to start with (it
+    grows as needed; :func:`_first_capacity`).
     """
-    units = []
-    parts = []
-    total = 0
+    # scratch, once: a threat's merged envelope intervals number at most MAX_INTERVALS per
+    # piece, and their intersections with a zone's disjoint intervals at most both counts
+    n_tau = 1
+    for t in range(vertex_offset.shape[0] - 1):
+        n_tau = max(n_tau, MAX_INTERVALS * (vertex_offset[t + 1] - vertex_offset[t]))
+    n_zone = 0
+    for n in range(z_off.shape[0]):
+        for t in range(z_off.shape[1] - 1):
+            n_zone = max(n_zone, z_off[n, t + 1] - z_off[n, t])
+    scratch = (
+        np.empty(MAX_INTERVALS), np.empty(MAX_INTERVALS), np.empty(n_tau), np.empty(n_tau),
+        np.empty(2 * (n_tau + n_zone)), np.empty(n_tau + n_zone, dtype=np.bool_),
+        np.empty(2 * (n_tau + n_zone)),
+    )  # fmt: skip
+    cap = max(capacity, 1)
+    unit = np.empty(cap, dtype=np.int64)
+    threat = np.empty(cap, dtype=np.int64)
+    k0 = np.empty(cap, dtype=np.int64)
+    k1 = np.empty(cap, dtype=np.int64)
+    outside = np.empty(cap, dtype=np.bool_)
+    w = 0
     for u in todo:
         n = unit_nation[u]
         sector = normals[u]
-        part = _unit_windows(
-            cand[cand_offset[u]:cand_offset[u + 1]], vertex_offset, vertex_threat, time_s,
-            ecef_m, alt_m, ground[u], antenna[u], params[u], own_radar[u],
-            radar_m[u], engaged[u], cleared_s[u], z_off[n], z_lo, z_hi, z_out, must_head[n],
-            h_off[n], h_lo, h_hi, dt,
-            (sector[0], sector[1], sector[2], sector[3], sector[4], sector[5]), horizon_m[u],
-        )  # fmt: skip
-        units.append(u)
-        parts.append(part)
-        total += part[0].shape[0]
-    unit = np.empty(total, dtype=np.int64)
-    threat = np.empty(total, dtype=np.int64)
-    k0 = np.empty(total, dtype=np.int64)
-    k1 = np.empty(total, dtype=np.int64)
-    outside = np.empty(total, dtype=np.bool_)
-    w = 0
-    for m in range(len(parts)):
-        part = parts[m]
-        for j in range(part[0].shape[0]):
-            unit[w], threat[w], k0[w], k1[w], outside[w] = (
-                units[m], part[0][j], part[1][j], part[2][j], part[3][j],
+        while True:
+            k = _unit_windows(
+                cand[cand_offset[u]:cand_offset[u + 1]], vertex_offset, vertex_threat, time_s,
+                ecef_m, alt_m, ground[u], antenna[u], params[u], own_radar[u],
+                radar_m[u], engaged[u], cleared_s[u], z_off[n], z_lo, z_hi, z_out, must_head[n],
+                h_off[n], h_lo, h_hi, dt,
+                (sector[0], sector[1], sector[2], sector[3], sector[4], sector[5]), horizon_m[u],
+                scratch, threat, k0, k1, outside, w,
             )  # fmt: skip
-            w += 1
-    return unit, threat, k0, k1, outside
+            if w + k <= cap:
+                break
+            cap = max(2 * cap, w + k)  # too many: grow and solve this unit again
+            unit = np.concatenate((unit[:w], np.empty(cap - w, dtype=np.int64)))
+            threat = np.concatenate((threat[:w], np.empty(cap - w, dtype=np.int64)))
+            k0 = np.concatenate((k0[:w], np.empty(cap - w, dtype=np.int64)))
+            k1 = np.concatenate((k1[:w], np.empty(cap - w, dtype=np.int64)))
+            outside = np.concatenate((outside[:w], np.empty(cap - w, dtype=np.bool_)))
+        unit[w : w + k] = u
+        w += k
+    return unit[:w], threat[:w], k0[:w], k1[:w], outside[:w]
+
+
+def _first_capacity(n_pairs: int) -> int:
+    """Room for windows :func:`_all_windows` starts with: more than the record raid needs."""
+    return n_pairs + 64
 
 
 def _packed(
@@ -562,6 +578,7 @@ def engagement_windows(
         cleared_s,
         roe_nation, z_off, z_lo, z_hi, z_code,
         np.ascontiguousarray(compiled.roe_must_head, dtype=np.bool_), h_off, h_lo, h_hi, dt,
+        _first_capacity(cand.shape[0]),
     )  # fmt: skip
     threatening = np.ones(threat.size, dtype=bool)
     assessing = [n for n in nations if compiled.roe_threat_within_m[n] > 0]
