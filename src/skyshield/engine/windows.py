@@ -144,7 +144,11 @@ def cleared_times_s(
     (``entry_s`` by nation: every nation with that clock) plus the delay. Units sharing a set
     of networks share its first track, found once.
     """
-    sets, group = np.unique(compiled.unit_networks, axis=0, return_inverse=True)
+    sets, group = per_scenario(
+        compiled,
+        "windows.network_sets",
+        lambda: np.unique(compiled.unit_networks, axis=0, return_inverse=True),
+    )
     track = np.empty((sets.shape[0], track_s.shape[1]))
     for k, networks in enumerate(sets):
         track[k] = track_s[networks].min(axis=0, initial=np.inf)
