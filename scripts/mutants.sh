@@ -43,7 +43,7 @@ run populated-flipped src/skyshield/engine/zones.py "                ok = True
 run cap-removed src/skyshield/engine/kernel.py "    return 0 <= cap <= used_outside" "    return False" tests/engine/test_reference.py tests/runner/test_compare.py
 run kills-are-hits src/skyshield/metrics/summary.py 'shots[shots["kill"]]' 'shots[shots["hit"]]' tests/metrics/test_by_unit.py
 run hit-after-ew-loss src/skyshield/engine/outcomes.py "    hit = raw.shot_hit & ~gone" "    hit = raw.shot_hit" tests/engine/test_shot_effects.py -k "not by_hand"
-run ew-strongest-zone-summed src/skyshield/engine/ew.py "                        best = max(best, strength[z])" "                        best = best + strength[z]" tests/engine/test_ew.py
+run ew-strongest-zone-summed src/skyshield/engine/ew.py "                    best = max(best, strength[z])" "                    best = best + strength[z]" tests/engine/test_ew.py
 # issue #13: exports and the report
 run geojson-lonlat-swapped src/skyshield/exporting/geojson.py 'return {"type": "Point", "coordinates": [float(lon), float(lat)]}' 'return {"type": "Point", "coordinates": [float(lat), float(lon)]}' tests/export/test_geojson.py
 run czml-time-reversed src/skyshield/exporting/czml.py "samples = np.column_stack([since, track.lon_deg" "samples = np.column_stack([since[::-1], track.lon_deg" tests/export/test_time_tagged.py
@@ -115,7 +115,10 @@ run vincenty-terms-kept-across-latitudes src/skyshield/geo/geodesy.py "         
 " "" tests/geo/test_geodesy.py
 run vincenty-terms-kept-across-bearings src/skyshield/geo/geodesy.py "            or alpha1 != bearing_rad[m - 1]
 " "" tests/geo/test_geodesy.py
-run reach-radar-for-every-unit src/skyshield/engine/windows.py "    reach = np.where(units.own_radar[:, None], np.minimum(max_r, radar), max_r)" "    reach = np.minimum(max_r, radar)" tests/engine/test_reach.py -k engagement_windows
+run reach-radar-for-every-unit src/skyshield/engine/windows.py "    reach = np.where(own_radar[:, None], np.minimum(max_r, radar), max_r)" "    reach = np.minimum(max_r, radar)" tests/engine/test_reach.py -k engagement_windows
+run windows-growth-drops-the-earlier src/skyshield/engine/windows.py "            k0 = np.concatenate((k0[:w], np.empty(cap - w, dtype=np.int64)))" "            k0 = np.zeros(cap, dtype=np.int64)" tests/engine/test_reach.py -k room_for_one
+run ew-zone-reject-too-tight src/skyshield/engine/ew.py "            reach = ball + chord_m[z] + _REJECT_SLACK_M" "            reach = chord_m[z] + _REJECT_SLACK_M" tests/engine/test_ew.py -k reject
+run ew-knot-growth-drops-the-earlier src/skyshield/engine/ew.py "            k_time = np.concatenate((k_time[:n], np.empty(2 * k_time.shape[0] - n)))" "            k_time = np.empty(2 * k_time.shape[0])" tests/engine/test_ew.py -k grow
 run reach-of-another-threat src/skyshield/engine/reach.py "                reach = distance_m[k, piece_column[q]] + half_m[q]" "                reach = distance_m[k, 0] + half_m[q]" tests/engine/test_reach.py -k per_threat
 run city-index-first-place-only src/skyshield/geo/cities.py "    return {key: tuple(sorted(ks)) for key, ks in index.items()}" "    return {key: tuple(sorted(ks))[:1] for key, ks in index.items()}" tests/geo/test_cities.py
 # issue 21 item 7, rough edges: each guard and the test that holds it
@@ -143,7 +146,7 @@ run predictive-check-share-halved src/skyshield/calibration/check.py "          
 run decoys-never-ignored src/skyshield/engine/kernel.py "        if mode == 0 or (mode == 1 and not inp.window_threatening[w]):" "        if mode == 1 and not inp.window_threatening[w]:" tests/engine/test_roe_identification.py -k never_engaged
 run identification-skipped src/skyshield/engine/windows.py "np.maximum(offset, identification), offset)" "offset, offset)" tests/engine/test_roe_identification.py -k waits
 run misidentification-skipped src/skyshield/engine/kernel.py "    elif inp.threat_drone[i] and inp.unit_require_id[u]:" "    elif False:" tests/engine/test_roe_identification.py -k never_engaged
-run clock-first-track-under-zone-entry src/skyshield/engine/windows.py "        cleared = np.maximum(cleared, entry_s + compiled.roe_delay_s[nation])" "        cleared = cleared" tests/engine/test_roe_identification.py -k zone_entry
+run clock-first-track-under-zone-entry src/skyshield/engine/windows.py "        cleared[mine] = np.maximum(cleared[mine], entry + compiled.roe_delay_s[n])" "        cleared[mine] = cleared[mine]" tests/engine/test_roe_identification.py -k zone_entry
 run threat-assessment-knows-target src/skyshield/engine/zones.py "    threat, lo, hi = _course_near(" "    owner = np.searchsorted(pieces.vertex_offset, cand[:, 0], side=\"right\") - 1
     cand = cand[compiled.threat_target[owner] == cand[:, 1]]
     threat, lo, hi = _course_near(" tests/engine/test_roe_identification.py -k identical
