@@ -43,7 +43,7 @@ run populated-flipped src/skyshield/engine/zones.py "                ok = True
 run cap-removed src/skyshield/engine/kernel.py "    return 0 <= cap <= used_outside" "    return False" tests/engine/test_reference.py tests/runner/test_compare.py
 run kills-are-hits src/skyshield/metrics/summary.py 'shots[shots["kill"]]' 'shots[shots["hit"]]' tests/metrics/test_by_unit.py
 run hit-after-ew-loss src/skyshield/engine/outcomes.py "    hit = raw.shot_hit & ~gone" "    hit = raw.shot_hit" tests/engine/test_shot_effects.py -k "not by_hand"
-run ew-strongest-zone-summed src/skyshield/engine/ew.py "                        best = max(best, strength[z])" "                        best = best + strength[z]" tests/engine/test_ew.py
+run ew-strongest-zone-summed src/skyshield/engine/ew.py "                    best = max(best, strength[z])" "                    best = best + strength[z]" tests/engine/test_ew.py
 # issue #13: exports and the report
 run geojson-lonlat-swapped src/skyshield/exporting/geojson.py 'return {"type": "Point", "coordinates": [float(lon), float(lat)]}' 'return {"type": "Point", "coordinates": [float(lat), float(lon)]}' tests/export/test_geojson.py
 run czml-time-reversed src/skyshield/exporting/czml.py "samples = np.column_stack([since, track.lon_deg" "samples = np.column_stack([since[::-1], track.lon_deg" tests/export/test_time_tagged.py
@@ -64,8 +64,8 @@ run ids-not-resolved src/skyshield/scenario/variation.py 'matches = [i for i in 
 # sweeps share routes and geometry (#12): a wrong cache hit is a silent wrong result
 run geometry-key-ignores-delay src/skyshield/runner/geometry_cache.py '        "optimal_assignment",' '        "optimal_assignment",
         "roe_delay_s",' tests/runner/test_geometry_cache.py -k delay_sweep
-run geometry-keyed-as-flights src/skyshield/runner/geometry_cache.py "return _key(compiled, GEOMETRY_IGNORES, route_seed, n_realizations)" "return _key(compiled, FLIGHTS_IGNORE, route_seed, n_realizations)" tests/runner/test_geometry_cache.py -k delay_sweep
-run geometry-key-ignores-route-seed src/skyshield/runner/geometry_cache.py 'hashlib.sha256(f"routes {route_seed} {n_realizations}|".encode())' 'hashlib.sha256(f"routes {n_realizations}|".encode())' tests/runner/test_geometry_cache.py -k two_sweeps
+run geometry-keyed-as-flights src/skyshield/runner/geometry_cache.py "return _key(compiled, GEOMETRY_IGNORES, route_seed, n_realizations, first)" "return _key(compiled, FLIGHTS_IGNORE, route_seed, n_realizations, first)" tests/runner/test_geometry_cache.py -k delay_sweep
+run geometry-key-ignores-route-seed src/skyshield/runner/geometry_cache.py 'hashlib.sha256(f"routes {route_seed} {first}+{n_realizations}|".encode())' 'hashlib.sha256(f"routes {first}+{n_realizations}|".encode())' tests/runner/test_geometry_cache.py -k two_sweeps
 run routes-from-point-seed src/skyshield/runner/sweep.py "route_seed=seed," "route_seed=point.seed(seed)," tests/runner/test_geometry_cache.py -k share_routes
 run draws-from-sweep-seed src/skyshield/runner/sweep.py "seed=point.seed(seed)," "seed=seed," tests/runner/test_geometry_cache.py -k share_routes
 run campaign-nights-shuffled src/skyshield/campaigns/store.py '"night": np.tile(np.repeat(np.arange(nights, dtype=np.int64), k), reps),' '"night": np.repeat(np.tile(np.arange(nights, dtype=np.int64), k), reps),' tests/campaign/test_store.py -k round_trip
@@ -115,7 +115,10 @@ run vincenty-terms-kept-across-latitudes src/skyshield/geo/geodesy.py "         
 " "" tests/geo/test_geodesy.py
 run vincenty-terms-kept-across-bearings src/skyshield/geo/geodesy.py "            or alpha1 != bearing_rad[m - 1]
 " "" tests/geo/test_geodesy.py
-run reach-radar-for-every-unit src/skyshield/engine/windows.py "    reach = np.where(units.own_radar[:, None], np.minimum(max_r, radar), max_r)" "    reach = np.minimum(max_r, radar)" tests/engine/test_reach.py -k engagement_windows
+run reach-radar-for-every-unit src/skyshield/engine/windows.py "    reach = np.where(own_radar[:, None], np.minimum(max_r, radar), max_r)" "    reach = np.minimum(max_r, radar)" tests/engine/test_reach.py -k engagement_windows
+run windows-growth-drops-the-earlier src/skyshield/engine/windows.py "            k0 = np.concatenate((k0[:w], np.empty(cap - w, dtype=np.int64)))" "            k0 = np.zeros(cap, dtype=np.int64)" tests/engine/test_reach.py -k room_for_one
+run ew-zone-reject-too-tight src/skyshield/engine/ew.py "            reach = ball + chord_m[z] + _REJECT_SLACK_M" "            reach = chord_m[z] + _REJECT_SLACK_M" tests/engine/test_ew.py -k reject
+run ew-knot-growth-drops-the-earlier src/skyshield/engine/ew.py "            k_time = np.concatenate((k_time[:n], np.empty(2 * k_time.shape[0] - n)))" "            k_time = np.empty(2 * k_time.shape[0])" tests/engine/test_ew.py -k grow
 run reach-of-another-threat src/skyshield/engine/reach.py "                reach = distance_m[k, piece_column[q]] + half_m[q]" "                reach = distance_m[k, 0] + half_m[q]" tests/engine/test_reach.py -k per_threat
 run city-index-first-place-only src/skyshield/geo/cities.py "    return {key: tuple(sorted(ks)) for key, ks in index.items()}" "    return {key: tuple(sorted(ks))[:1] for key, ks in index.items()}" tests/geo/test_cities.py
 # issue 21 item 7, rough edges: each guard and the test that holds it
@@ -143,7 +146,7 @@ run predictive-check-share-halved src/skyshield/calibration/check.py "          
 run decoys-never-ignored src/skyshield/engine/kernel.py "        if mode == 0 or (mode == 1 and not inp.window_threatening[w]):" "        if mode == 1 and not inp.window_threatening[w]:" tests/engine/test_roe_identification.py -k never_engaged
 run identification-skipped src/skyshield/engine/windows.py "np.maximum(offset, identification), offset)" "offset, offset)" tests/engine/test_roe_identification.py -k waits
 run misidentification-skipped src/skyshield/engine/kernel.py "    elif inp.threat_drone[i] and inp.unit_require_id[u]:" "    elif False:" tests/engine/test_roe_identification.py -k never_engaged
-run clock-first-track-under-zone-entry src/skyshield/engine/windows.py "        start = np.maximum(track, entry_s)" "        start = track" tests/engine/test_roe_identification.py -k zone_entry
+run clock-first-track-under-zone-entry src/skyshield/engine/windows.py "        cleared[mine] = np.maximum(cleared[mine], entry + compiled.roe_delay_s[n])" "        cleared[mine] = cleared[mine]" tests/engine/test_roe_identification.py -k zone_entry
 run threat-assessment-knows-target src/skyshield/engine/zones.py "    threat, lo, hi = _course_near(" "    owner = np.searchsorted(pieces.vertex_offset, cand[:, 0], side=\"right\") - 1
     cand = cand[compiled.threat_target[owner] == cand[:, 1]]
     threat, lo, hi = _course_near(" tests/engine/test_roe_identification.py -k identical
@@ -200,6 +203,11 @@ run dm-without-newey-west-lags src/skyshield/calibration/checks.py "    for j in
 # issue #20, memory: every night its own routes builds each block's route sets in its worker
 run own-routes-block-flies-the-first-sets src/skyshield/runner/montecarlo.py "    geometry = build_geometry(flown, route_seed, n, 1, first=first)" "    geometry = build_geometry(flown, route_seed, n, 1)" tests/runner/test_montecarlo.py -k own_routes
 run own-routes-realization-column-of-the-block src/skyshield/runner/montecarlo.py '    outcomes.threats["realization"] += first' '    outcomes.threats["realization"] += 0' tests/runner/test_montecarlo.py -k own_routes
+# issue #20, memory: compare and sweep with every night its own routes build per block too
+run own-routes-together-blocks-fly-the-first-sets src/skyshield/runner/montecarlo.py "            geometry = cache(f, seed, n, 1, first=first)" "            geometry = cache(f, seed, n, 1)" tests/runner/test_geometry_cache.py -k own_routes
+run cached-block-flies-the-first-sets src/skyshield/runner/geometry_cache.py "fly_realizations(compiled, route_seed, n_realizations, threads, first=first)" "fly_realizations(compiled, route_seed, n_realizations, threads)" tests/runner/test_geometry_cache.py -k own_routes
+run own-routes-together-geometry-not-shared src/skyshield/runner/montecarlo.py "            geometry = cache(f, seed, n, 1, first=first)" "            geometry = GeometryCache()(f, seed, n, 1, first=first)" tests/runner/test_geometry_cache.py -k own_routes
+run sweep-own-routes-cached-whole src/skyshield/runner/sweep.py "build=process_cache() if task.share_geometry and not own else build_geometry," "build=process_cache() if task.share_geometry else build_geometry," tests/runner/test_geometry_cache.py -k own_routes
 # issue #23 item 3 (model use): a report night's scenario flies at its own targets
 run night-targets-fixed-mix src/skyshield/posture/laydown.py "        night_targets = places.targets[cls]  # the night's own, or the fixed mix" "        night_targets = _city_points(TARGETS[cls])" tests/calibration/test_geography.py -k uses_its_reports_places
 run night-geography-not-reaching-emulator src/skyshield/calibration/fit.py "    return NightData(nights, launched, neutralised, destroyed, tactical, geography)" "    return NightData(nights, launched, neutralised, destroyed, tactical, None)" tests/calibration/test_geography.py -k carries_each_nights_geography
@@ -215,7 +223,9 @@ run laydown-samp-t-at-odesa src/skyshield/posture/laydown.py '    "Odesa": (
         "samp-t",
         "iris-t-slm",' tests/calibration/test_cover.py -k laydown
 run cruise-timing-not-read src/skyshield/posture/geography.py "            *cruise_timing()," "            0.3, 0.06, 0.1," tests/calibration/test_cover.py -k cruise_features
-run design-missiles-at-defaults src/skyshield/calibration/surrogate.py "_OWN_MISSILE_SITES, _OWN_WINDOW = 0.7, 0.5" "_OWN_MISSILE_SITES, _OWN_WINDOW = 0.0, 0.0" tests/calibration/test_cover.py -k design_geographies
+run design-missiles-at-defaults src/skyshield/calibration/surrogate.py "_OWN_MISSILE_SITES = 0.7
+_OWN_WINDOW = 0.5" "_OWN_MISSILE_SITES = 0.0
+_OWN_WINDOW = 0.0" tests/calibration/test_cover.py -k design_geographies
 run cruise-route-only-at-target src/skyshield/posture/geography.py "ROUTE_KM = 50.0" "ROUTE_KM = 5.0" tests/calibration/test_cover.py -k route_counts
 # issue 23 (nmech): the low-cost layers' scaling exponent ignored (the fixed layer of before)
 run tasking-exponent-ignored src/skyshield/calibration/model.py "tasking_factor(self.composition.drone, theta.get(\"tasking_beta\", 0.0))" "tasking_factor(self.composition.drone, 0.0)" tests/calibration/test_tasking.py -m "not slow"

@@ -136,3 +136,63 @@ def test_simulate_fast__missiles_never_lost_to_ew() -> None:
     compiled = compile_scenario(scenario(d))
     raw = prepare(compiled, seed=3, n_reps=200).fast()
     assert not (raw.fate == Fate.LOST_TO_EW).any()
+
+
+def test_ew_exposure__zone_reject_same_as_every_zone() -> None:
+    """The per-threat zone reject only passes over zones no piece enters: the record raid's
+    knots equal those of testing every piece against every zone, bit for bit."""
+    from skyshield.engine.draws import realization_rng
+    from skyshield.engine.ew import _exposure
+    from skyshield.engine.flight import realize_routes
+    from skyshield.engine.pieces import build_pieces
+    from skyshield.geo import lonlat_to_ecef_m
+    from skyshield.scenario import load_scenario
+
+    compiled = compile_scenario(load_scenario("record-raid"))
+    pieces = build_pieces(compiled, realize_routes(compiled, rng=realization_rng(4, 0)))
+    exposure = ew_exposure(compiled, pieces)
+    ground = np.asarray(lonlat_to_ecef_m(pieces.lon_deg, pieces.lat_deg, 0.0), dtype=np.float64)
+    centre = np.asarray(
+        lonlat_to_ecef_m(compiled.ew_zone_lon_deg, compiled.ew_zone_lat_deg, 0.0), dtype=np.float64
+    ).reshape(-1, 3)
+    r = 6_371_008.8
+    chord = 2.0 * r * np.sin(np.minimum(compiled.ew_zone_radius_m / (2.0 * r), np.pi / 2))
+    every = _exposure(
+        pieces.vertex_offset, pieces.time_s, pieces.ecef_m, ground, centre,
+        np.ascontiguousarray(chord, dtype=np.float64),
+        np.ascontiguousarray(compiled.ew_zone_strength, dtype=np.float64), False,
+    )  # fmt: skip
+    last = exposure.exposure_m[exposure.knot_offset[1:] - 1]
+    assert compiled.ew_zone_radius_m.size >= 5
+    assert (last > 0).sum() > 50
+    for mine, theirs in zip(
+        (exposure.knot_offset, exposure.time_s, exposure.exposure_m), every, strict=True
+    ):
+        assert np.array_equal(mine, theirs)
+
+
+def test_ew_exposure__knot_arrays_grow_keeping_earlier_threats() -> None:
+    """Thirty identical discs and ten straight 200 km pieces through their centre: the knot
+    arrays (room for the vertices) grow more than once, later threats' growth keeps the earlier
+    knots, and every threat's exposure is the disc's diameter (its chord through the centre)."""
+    from skyshield.engine.ew import _exposure
+
+    n_threats, n_zones, chord = 10, 30, 40_000.0
+    vertex_offset = np.arange(0, 2 * n_threats + 1, 2, dtype=np.int64)
+    time_s = np.tile([0.0, 1_000.0], n_threats)
+    ecef = np.zeros((2 * n_threats, 3))
+    ecef[:, 0] = 6_371_000.0
+    ecef[0::2, 1], ecef[1::2, 1] = -100_000.0, 100_000.0
+    ecef[:, 2] = np.repeat(np.linspace(-1_000.0, 1_000.0, n_threats), 2)
+    centre = np.tile([6_371_000.0, 0.0, 0.0], (n_zones, 1))
+    # read-only where the pieces' arrays are, as ew_exposure passes them (no new compilation)
+    offset, knot_time, knot_exp = _exposure(
+        readonly(vertex_offset), readonly(time_s), readonly(ecef), ecef.copy(), centre,
+        np.full(n_zones, chord), readonly(np.linspace(0.5, 1.0, n_zones)), True,
+    )  # fmt: skip
+    assert np.array_equal(offset, np.arange(0, 4 * n_threats + 1, 4))
+    for i in range(n_threats):
+        knots = slice(offset[i], offset[i + 1])
+        half = np.sqrt(chord**2 - ecef[2 * i, 2] ** 2)
+        assert np.allclose(knot_exp[knots], [0.0, 0.0, 2 * half, 2 * half], rtol=1e-9)
+        assert np.allclose(knot_time[knots], [0.0, 500 - half / 200, 500 + half / 200, 1_000])

@@ -104,6 +104,31 @@ def test_engagement_windows__same_as_with_every_piece_in_maximum_range(
         assert np.array_equal(getattr(fast, name), getattr(every, name)), name
 
 
+def test_engagement_windows__same_when_the_window_arrays_start_with_room_for_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The windows' arrays grow by solving a unit again: starting with room for one window
+    (every unit with windows overflows) gives the windows of the default room."""
+    from skyshield.engine import windows
+    from skyshield.engine.sensors import network_track_times_s
+    from skyshield.engine.zones import territory_intervals, zone_polygons
+
+    compiled = compile_scenario(load_scenario("record-raid"))
+    pieces = build_pieces(compiled, realize_routes(compiled, rng=realization_rng(6, 0)))
+    spheres = piece_spheres(pieces)
+    args = (
+        compiled, pieces, spheres, network_track_times_s(compiled, pieces, spheres),
+        territory_intervals(pieces), zone_polygons(compiled),
+    )  # fmt: skip
+    roomy = windows.engagement_windows(*args)
+    monkeypatch.setattr(windows, "_first_capacity", lambda n_pairs: 1)
+    tight = windows.engagement_windows(*args)
+    assert roomy.n_windows > 1_000
+    assert np.unique(roomy.unit).size > 10
+    for name in ("unit", "threat", "k0", "k1", "outside_own", "threatening"):
+        assert np.array_equal(getattr(roomy, name), getattr(tight, name)), name
+
+
 def test_pairs_within__refuses_pieces_longer_than_the_margin() -> None:
     compiled = compile_scenario(load_scenario("record-raid"))
     pieces = build_pieces(compiled, realize_routes(compiled, rng=realization_rng(3, 0)))

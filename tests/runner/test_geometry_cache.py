@@ -13,13 +13,15 @@ import pandas as pd
 import pytest
 
 import skyshield.engine
+import skyshield.runner.compare as compare_module
 import skyshield.runner.montecarlo as montecarlo
 import skyshield.runner.sweep as sweep_module
 from skyshield.engine.compile import compile_scenario
 from skyshield.engine.compiled import CompiledScenario
 from skyshield.engine.draws import draw_replications
 from skyshield.engine.geometry import RaidGeometry, build_geometry, fly_realizations
-from skyshield.runner.compare import compare
+from skyshield.metrics.policy import DEFAULT_DEBRIS, MASSED_RAIDS_PER_MONTH, long_measures
+from skyshield.runner.compare import PolicyComparison, compare, run_measures
 from skyshield.runner.design import parse_parameter
 from skyshield.runner.geometry_cache import (
     FLIGHTS_IGNORE,
@@ -29,9 +31,10 @@ from skyshield.runner.geometry_cache import (
     geometry_key,
     process_cache,
 )
-from skyshield.runner.sweep import SweepResult, execute_sweep, plan_sweep
+from skyshield.runner.sweep import SweepResult, execute_sweep, plan_sweep, simulate_point
 from skyshield.scenario import Scenario, load_scenario
-from skyshield.scenario.variation import apply_variation
+from skyshield.scenario.models import Position
+from skyshield.scenario.variation import apply_variation, parse_variation
 
 ENGINE = Path(skyshield.engine.__file__).parent
 # every module whose functions build the geometry from the compiled scenario
@@ -309,3 +312,121 @@ def test_cache__a_grid_cycling_through_raids_reuses_them(tiny: Scenario) -> None
             cache(point, 1, 2)
     assert (cache.stats.flights_built, cache.stats.windows_built) == (4, 4)
     assert cache.stats.geometry_hits == 8
+
+
+# Every night its own routes over more than one block (issue #20, memory): compare and sweep
+# build each block's route sets and drop them, as run does.
+OWN_REPS = 60  # three blocks of 25, 25 and 10 nights
+
+
+def _own_routes(tiny: Scenario) -> Scenario:
+    """The tiny raid through a jittered waypoint (so route sets differ), every night its own."""
+    via = Position(lon_deg=32.2, lat_deg=50.4)
+    waves = tuple(w.model_copy(update={"route": (via,)}) for w in tiny.raid.waves)
+    mc = tiny.monte_carlo.model_copy(update={"route_sets": "all"})
+    raid = tiny.raid.model_copy(update={"waves": waves})
+    return tiny.model_copy(update={"raid": raid, "monte_carlo": mc})
+
+
+def _whole(*args: Any, **kwargs: Any) -> RaidGeometry:
+    """Another builder than the default one: a run builds every route set up front."""
+    return build_geometry(*args, **kwargs)
+
+
+def test_keys__a_block_of_route_sets_is_its_own(tiny: Scenario) -> None:
+    base = compile_scenario(tiny)
+    assert flights_key(base, 1, 25, first=25) != flights_key(base, 1, 25)
+    assert geometry_key(base, 1, 25, first=25) != geometry_key(base, 1, 25)
+    assert flights_key(base, 1, 25, first=0) == flights_key(base, 1, 25)
+
+
+def test_compare__own_routes_block_by_block_shared_and_equal_to_up_front(
+    tiny: Scenario, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Policies whose nights each fly their own routes run together block by block: each
+    block's route sets are flown once for all, its windows solved once per distinct geometry,
+    and every table equals the comparison with every route set built up front, whatever the
+    workers."""
+    base = _own_routes(tiny)
+    stock = apply_variation(base, "fire_units.iris.stock", 1, source="t")  # same geometry
+    delay = apply_variation(base, "nations.UA.roe.authorization_delay_s", 1500, source="t")
+    made: list[GeometryCache] = []
+    original = GeometryCache.__init__
+
+    def remember(self: GeometryCache, *args: Any, **kwargs: Any) -> None:
+        original(self, *args, **kwargs)
+        made.append(self)
+
+    def comparison(workers: int) -> PolicyComparison:
+        made.clear()
+        return compare(
+            [base, stock, delay],
+            names=["base", "stock", "delay"],
+            replications=OWN_REPS,
+            seed=5,
+            workers=workers,
+            variations=[parse_variation("fire_units.gepard.stock=1")],
+        )
+
+    monkeypatch.setattr(GeometryCache, "__init__", remember)
+    one = comparison(1)
+    # one cache a block: flights once, windows of base (= stock, = stock with gepard 1) and of
+    # delay (= delay with gepard 1), every other run a hit
+    assert len(made) == 3
+    assert [
+        (c.stats.flights_built, c.stats.windows_built, c.stats.geometry_hits) for c in made
+    ] == [(1, 2, 3)] * 3
+    two = comparison(2)
+    monkeypatch.setattr(compare_module, "own_routes_per_block", lambda *_: False)
+    up_front = comparison(1)
+    assert len(made) == 1  # the whole comparison's cache, every route set in it
+    assert made[0].stats.flights_built == 1
+    for other in (two, up_front):
+        for name in ("summary", "differences", "cost_exchange", "sensitivity"):
+            pd.testing.assert_frame_equal(
+                getattr(one, name), getattr(other, name), check_exact=True
+            )
+        for name, table in one.measures.items():
+            pd.testing.assert_frame_equal(table, other.measures[name], check_exact=True)
+    assert one.route_sets == OWN_REPS
+    rounds = one.summary.set_index(["measure", "key", "policy"])["mean"]
+    assert rounds.loc[("rounds", "UA", "base")] > 0
+    assert rounds.loc[("rounds", "UA", "delay")] != rounds.loc[("rounds", "UA", "base")]
+    assert len(one.sensitivity) > 0
+
+
+def test_sweep__own_routes_points_build_per_block_equal_to_up_front(tiny: Scenario) -> None:
+    """A sweep point whose nights each fly their own routes builds each block's route sets
+    and drops them (the process cache is not asked: it would hold them all), with the
+    measures of the point's run with every route set built up front."""
+    plan = plan_sweep(
+        _own_routes(tiny),
+        [parse_parameter("nations.UA.roe.authorization_delay_s=0,1500")],
+        replications=OWN_REPS,
+        seed=8,
+    )
+    points = []
+    for task in plan.tasks:
+        measures = simulate_point(task)
+        points.append(measures)
+        up_front = run_measures(
+            task.scenario,
+            OWN_REPS,
+            task.seed,
+            1,
+            task.engine,
+            MASSED_RAIDS_PER_MONTH,
+            DEFAULT_DEBRIS,
+            route_seed=task.route_seed,
+            build=_whole,
+        )
+        pd.testing.assert_frame_equal(measures, long_measures(up_front), check_exact=True)
+    stats = process_cache().stats
+    assert (stats.flights_built, stats.windows_built, stats.geometry_hits) == (0, 0, 0)
+    assert not points[0]["value"].equals(points[1]["value"])  # the delay fires differently
+    # the sweep's summary of each point is of these measures (points in other processes:
+    # test_sweep's workers test; a point's blocks run on one thread in any case)
+    table = execute_sweep(plan).table.set_index(["point", "measure", "key"])["mean"]
+    for task, measures in zip(plan.tasks, points, strict=True):
+        leakers = measures[(measures["measure"] == "leakers") & (measures["key"] == "all")]
+        assert table.loc[(task.point.key, "leakers", "all")] == leakers["value"].mean()

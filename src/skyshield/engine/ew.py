@@ -31,6 +31,10 @@ __all__ = ["Exposure", "ew_exposure", "ew_loss_times_s"]
 # Mean Earth radius for the chord of a geodesic radius (IUGG; the chord of a 100 km geodesic
 # differs from the ellipsoid's by centimetres).
 _MEAN_EARTH_RADIUS_M = 6_371_008.8
+# Rounding allowance of the per-threat zone reject (metres; the quadratic's terms are exact to
+# well under a millimetre): a zone is passed over only when it is farther than this beyond
+# reach of every ground point of the threat.
+_REJECT_SLACK_M = 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +51,124 @@ class Exposure:
 
 
 @njit(cache=True, nogil=True)
+def _threat_knots(
+    i: int,
+    vertex_offset: np.ndarray,
+    time_s: np.ndarray,
+    ecef_m: np.ndarray,
+    ground_m: np.ndarray,
+    centre_m: np.ndarray,
+    chord_m: np.ndarray,
+    strength: np.ndarray,
+    reject: bool,
+    scratch: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
+    k_time: np.ndarray,
+    k_exp: np.ndarray,
+    n: int,
+) -> int:
+    """Write threat ``i``'s knots from index ``n``; return the index after them, or -1.
+
+    -1: the knot arrays are too short (nothing is allocated here; :func:`_exposure` grows
+    them and asks again: numba keeps reference counts of arrays a loop may replace at every
+    step).
+
+    With ``reject``, the threat's pieces are tested only against the zones that can reach its
+    ground track: a ball around its ground points (their mean, out to the farthest) holds
+    every piece's chord, so a zone whose centre is farther than the ball's radius plus the
+    zone's chord (plus :data:`_REJECT_SLACK_M`) is never entered; the knots are the same bit
+    for bit (the strongest zone is a maximum over the zones entered).
+    """
+    near, s_in, s_out, cuts = scratch
+    n_zones = chord_m.shape[0]
+    n_near = n_zones
+    for z in range(n_zones):
+        near[z] = z
+    first, end = vertex_offset[i], vertex_offset[i + 1]
+    if reject and end > first:
+        cx, cy, cz = 0.0, 0.0, 0.0
+        for v in range(first, end):
+            cx, cy, cz = cx + ground_m[v, 0], cy + ground_m[v, 1], cz + ground_m[v, 2]
+        inv = 1.0 / (end - first)
+        cx, cy, cz = cx * inv, cy * inv, cz * inv
+        ball = 0.0
+        for v in range(first, end):
+            dx, dy, dz = ground_m[v, 0] - cx, ground_m[v, 1] - cy, ground_m[v, 2] - cz
+            ball = max(ball, dx * dx + dy * dy + dz * dz)
+        ball = np.sqrt(ball)
+        n_near = 0
+        for z in range(n_zones):
+            dx, dy, dz = centre_m[z, 0] - cx, centre_m[z, 1] - cy, centre_m[z, 2] - cz
+            reach = ball + chord_m[z] + _REJECT_SLACK_M
+            if dx * dx + dy * dy + dz * dz <= reach * reach:
+                near[n_near] = z
+                n_near += 1
+    total = 0.0
+    for v in range(first, end):
+        if n + 2 * n_zones + 2 >= k_time.shape[0]:
+            return -1
+        if v == first:
+            k_time[n], k_exp[n] = time_s[v], 0.0
+            n += 1
+            continue
+        a = v - 1
+        d = time_s[v] - time_s[a]
+        length = np.sqrt(
+            (ecef_m[v, 0] - ecef_m[a, 0]) ** 2
+            + (ecef_m[v, 1] - ecef_m[a, 1]) ** 2
+            + (ecef_m[v, 2] - ecef_m[a, 2]) ** 2
+        )
+        gx, gy, gz = ground_m[a, 0], ground_m[a, 1], ground_m[a, 2]
+        wx, wy, wz = ground_m[v, 0] - gx, ground_m[v, 1] - gy, ground_m[v, 2] - gz
+        n_cut = 0
+        hits = 0
+        for zi in range(n_near):
+            z = near[zi]
+            s_in[z], s_out[z] = 1.0, 0.0  # empty
+            ax, ay, az = gx - centre_m[z, 0], gy - centre_m[z, 1], gz - centre_m[z, 2]
+            qa = wx * wx + wy * wy + wz * wz
+            qb = 2.0 * (ax * wx + ay * wy + az * wz)
+            qc = ax * ax + ay * ay + az * az - chord_m[z] * chord_m[z]
+            if qa <= 0.0:
+                if qc <= 0.0:
+                    s_in[z], s_out[z] = 0.0, 1.0
+            else:
+                disc = qb * qb - 4.0 * qa * qc
+                if disc >= 0.0:
+                    sq = np.sqrt(disc)
+                    s_in[z] = max((-qb - sq) / (2.0 * qa), 0.0)
+                    s_out[z] = min((-qb + sq) / (2.0 * qa), 1.0)
+            if s_in[z] < s_out[z]:
+                hits += 1
+                cuts[n_cut] = s_in[z]
+                cuts[n_cut + 1] = s_out[z]
+                n_cut += 2
+        if hits == 0:
+            k_time[n], k_exp[n] = time_s[v], total
+            n += 1
+            continue
+        cuts[n_cut] = 0.0
+        cuts[n_cut + 1] = 1.0
+        order = np.sort(cuts[: n_cut + 2])
+        for c in range(order.shape[0] - 1):
+            lo, hi = order[c], order[c + 1]
+            if hi <= lo:
+                continue
+            mid = 0.5 * (lo + hi)
+            best = 0.0
+            for zi in range(n_near):
+                z = near[zi]
+                if s_in[z] <= mid <= s_out[z]:
+                    best = max(best, strength[z])
+            total += best * length * (hi - lo)
+            if hi < 1.0:
+                k_time[n], k_exp[n] = time_s[a] + hi * d, total
+                n += 1
+        k_time[n], k_exp[n] = time_s[v], total
+        n += 1
+    return n
+
+
+@njit(cache=True, nogil=True)
 def _exposure(
     vertex_offset: np.ndarray,
     time_s: np.ndarray,
@@ -55,80 +177,33 @@ def _exposure(
     centre_m: np.ndarray,
     chord_m: np.ndarray,
     strength: np.ndarray,
+    reject: bool,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Knots of every threat (:class:`Exposure`'s arrays), by :func:`_threat_knots`."""
     n_threats = vertex_offset.shape[0] - 1
     n_zones = chord_m.shape[0]
     cap = time_s.shape[0] + 16
     k_time = np.empty(cap)
     k_exp = np.empty(cap)
     offset = np.zeros(n_threats + 1, dtype=np.int64)
-    s_in = np.empty(n_zones)
-    s_out = np.empty(n_zones)
-    cuts = np.empty(2 * n_zones + 2)
+    scratch = (
+        np.empty(n_zones, dtype=np.int64),
+        np.empty(n_zones),
+        np.empty(n_zones),
+        np.empty(2 * n_zones + 2),
+    )
     n = 0
     for i in range(n_threats):
-        total = 0.0
-        for v in range(vertex_offset[i], vertex_offset[i + 1]):
-            if n + 2 * n_zones + 2 >= k_time.shape[0]:
-                k_time = np.concatenate((k_time, np.empty(k_time.shape[0])))
-                k_exp = np.concatenate((k_exp, np.empty(k_exp.shape[0])))
-            if v == vertex_offset[i]:
-                k_time[n], k_exp[n] = time_s[v], 0.0
-                n += 1
-                continue
-            a = v - 1
-            d = time_s[v] - time_s[a]
-            length = np.sqrt(
-                (ecef_m[v, 0] - ecef_m[a, 0]) ** 2
-                + (ecef_m[v, 1] - ecef_m[a, 1]) ** 2
-                + (ecef_m[v, 2] - ecef_m[a, 2]) ** 2
-            )
-            gx, gy, gz = ground_m[a, 0], ground_m[a, 1], ground_m[a, 2]
-            wx, wy, wz = ground_m[v, 0] - gx, ground_m[v, 1] - gy, ground_m[v, 2] - gz
-            n_cut = 0
-            hits = 0
-            for z in range(n_zones):
-                s_in[z], s_out[z] = 1.0, 0.0  # empty
-                ax, ay, az = gx - centre_m[z, 0], gy - centre_m[z, 1], gz - centre_m[z, 2]
-                qa = wx * wx + wy * wy + wz * wz
-                qb = 2.0 * (ax * wx + ay * wy + az * wz)
-                qc = ax * ax + ay * ay + az * az - chord_m[z] * chord_m[z]
-                if qa <= 0.0:
-                    if qc <= 0.0:
-                        s_in[z], s_out[z] = 0.0, 1.0
-                else:
-                    disc = qb * qb - 4.0 * qa * qc
-                    if disc >= 0.0:
-                        sq = np.sqrt(disc)
-                        s_in[z] = max((-qb - sq) / (2.0 * qa), 0.0)
-                        s_out[z] = min((-qb + sq) / (2.0 * qa), 1.0)
-                if s_in[z] < s_out[z]:
-                    hits += 1
-                    cuts[n_cut] = s_in[z]
-                    cuts[n_cut + 1] = s_out[z]
-                    n_cut += 2
-            if hits == 0:
-                k_time[n], k_exp[n] = time_s[v], total
-                n += 1
-                continue
-            cuts[n_cut] = 0.0
-            cuts[n_cut + 1] = 1.0
-            order = np.sort(cuts[: n_cut + 2])
-            for c in range(order.shape[0] - 1):
-                lo, hi = order[c], order[c + 1]
-                if hi <= lo:
-                    continue
-                mid = 0.5 * (lo + hi)
-                best = 0.0
-                for z in range(n_zones):
-                    if s_in[z] <= mid <= s_out[z]:
-                        best = max(best, strength[z])
-                total += best * length * (hi - lo)
-                if hi < 1.0:
-                    k_time[n], k_exp[n] = time_s[a] + hi * d, total
-                    n += 1
-            k_time[n], k_exp[n] = time_s[v], total
-            n += 1
+        while True:
+            m = _threat_knots(
+                i, vertex_offset, time_s, ecef_m, ground_m, centre_m, chord_m, strength,
+                reject, scratch, k_time, k_exp, n,
+            )  # fmt: skip
+            if m >= 0:
+                break
+            k_time = np.concatenate((k_time[:n], np.empty(2 * k_time.shape[0] - n)))
+            k_exp = np.concatenate((k_exp[:n], np.empty(2 * k_exp.shape[0] - n)))
+        n = m
         offset[i + 1] = n
     return offset, k_time[:n].copy(), k_exp[:n].copy()
 
@@ -149,6 +224,7 @@ def ew_exposure(compiled: CompiledScenario, pieces: Pieces) -> Exposure:
         centre,
         np.ascontiguousarray(chord, dtype=np.float64),
         np.ascontiguousarray(compiled.ew_zone_strength, dtype=np.float64),
+        True,
     )
     return Exposure(
         knot_offset=readonly(offset), time_s=readonly(time_s), exposure_m=readonly(exposure)

@@ -135,25 +135,28 @@ def authorization_offset_s(compiled: CompiledScenario) -> np.ndarray:
 
 
 def cleared_times_s(
-    compiled: CompiledScenario,
-    u: int,
-    track_s: np.ndarray,
-    entry_s: np.ndarray | None,
-    offset_s: np.ndarray | None = None,
+    compiled: CompiledScenario, track_s: np.ndarray, entry_s: dict[int, np.ndarray]
 ) -> np.ndarray:
-    """(n_threats,) float64: earliest fire time of unit ``u`` at each threat (issue #22).
+    """(n_units, n_threats) float64: earliest fire time of each unit at each threat (issue #22).
 
-    The unit's networks' first track plus its :func:`authorization_offset_s` (``offset_s``:
-    those of every unit, computed once by a caller looping over the units); under a
+    The unit's networks' first track plus its :func:`authorization_offset_s`; under a
     zone-entry clock, also no earlier than the tracked threat's entry into the nation's zone
-    (``entry_s``) plus the delay.
+    (``entry_s`` by nation: every nation with that clock) plus the delay. Units sharing a set
+    of networks share its first track, found once.
     """
-    nation = int(compiled.unit_roe_nation[u])
-    track = track_s[compiled.unit_networks[u]].min(axis=0, initial=np.inf)
-    offset = authorization_offset_s(compiled) if offset_s is None else offset_s
-    cleared = track + offset[u]
-    if compiled.roe_clock[nation] == 1 and entry_s is not None:
-        cleared = np.maximum(cleared, entry_s + compiled.roe_delay_s[nation])
+    sets, group = per_scenario(
+        compiled,
+        "windows.network_sets",
+        lambda: np.unique(compiled.unit_networks, axis=0, return_inverse=True),
+    )
+    track = np.empty((sets.shape[0], track_s.shape[1]))
+    for k, networks in enumerate(sets):
+        track[k] = track_s[networks].min(axis=0, initial=np.inf)
+    cleared = track[group.reshape(-1)] + authorization_offset_s(compiled)[:, None]
+    nation = compiled.unit_roe_nation
+    for n, entry in entry_s.items():
+        mine = (nation == n) & (compiled.roe_clock[nation] == 1)
+        cleared[mine] = np.maximum(cleared[mine], entry + compiled.roe_delay_s[n])
     return np.asarray(cleared, dtype=np.float64)
 
 
@@ -224,25 +227,29 @@ def _unit_windows(
     dt: float,
     normals: tuple[float, float, float, float, float, float],
     horizon_m: float,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:  # fmt: skip
+    scratch: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray,
+                   np.ndarray],
+    w_threat: np.ndarray,
+    w_k0: np.ndarray,
+    w_k1: np.ndarray,
+    w_out: np.ndarray,
+    start: int,
+) -> int:  # fmt: skip
     """One unit's windows over its candidate pieces (sorted by piece, i.e. threat and time).
 
     ``params``: min range, max range, min alt, max alt, radar height, azimuth, half sector,
     interceptor speed; ``normals`` and ``horizon_m`` the unit's sector normals and horizon
-    term (:func:`~skyshield.engine.envelope.sector_normals`, ``horizon_term_m``).
+    term (:func:`~skyshield.engine.envelope.sector_normals`, ``horizon_term_m``);
+    ``scratch`` the buffers :func:`_all_windows` allocates once. Writes the windows from index
+    ``start`` of the ``w_*`` arrays, as far as they reach, and returns how many it found (the
+    caller grows the arrays and asks again when they are too short). Nothing is allocated
+    here: numba keeps reference counts of arrays a loop may replace, at every step.
     """
     min_r, max_r, min_alt, max_alt = params[0], params[1], params[2], params[3]
     half, speed = params[6], params[7]
-    lo = np.empty(MAX_INTERVALS)
-    hi = np.empty(MAX_INTERVALS)
-    cap = 64
-    w_threat = np.empty(cap, dtype=np.int64)
-    w_k0 = np.empty(cap, dtype=np.int64)
-    w_k1 = np.empty(cap, dtype=np.int64)
-    w_out = np.empty(cap, dtype=np.bool_)
-    n_w = 0
-    tau_lo = np.empty(256)
-    tau_hi = np.empty(256)
+    lo, hi, tau_lo, tau_hi, ends, flags, g_all = scratch
+    cap = w_threat.shape[0]
+    n_w = start
     q = 0
     n = cand.shape[0]
     while q < n:
@@ -265,16 +272,11 @@ def _unit_windows(
                 if m > 0 and a <= tau_hi[m - 1] + _GRID_EPS_S:
                     tau_hi[m - 1] = max(tau_hi[m - 1], b)
                     continue
-                if m == tau_lo.shape[0]:
-                    tau_lo = np.concatenate((tau_lo, np.empty(m)))
-                    tau_hi = np.concatenate((tau_hi, np.empty(m)))
                 tau_lo[m], tau_hi[m] = a, b
                 m += 1
         if m == 0:
             continue
         # 2. intersect with the nation's zone: (a, b, outside own) in threat time
-        ends = np.empty(2 * (m + z_off[i + 1] - z_off[i]))
-        flags = np.empty(m + z_off[i + 1] - z_off[i], dtype=np.bool_)
         n_iv = 0
         zq = z_off[i]
         for c in range(m):
@@ -287,7 +289,7 @@ def _unit_windows(
         if n_iv == 0:
             continue
         # 3. fire times: (G(a), G(b)] by the running maximum along the threat's pieces
-        g = np.empty(2 * n_iv)
+        g = g_all[: 2 * n_iv]
         _running_max(vertex_offset, time_s, ecef_m, i, unit, speed, ends[: 2 * n_iv], g)
         flight = time_s[vertex_offset[i + 1] - 1]
         n_steps = max(1, int(np.ceil(flight / dt - _GRID_EPS_S)))
@@ -307,14 +309,10 @@ def _unit_windows(
                     a1 = min(a1, int(np.floor(h_hi[hh] / dt + _GRID_EPS_S)) + 1)
                 if a0 >= a1:
                     continue
-                if n_w == w_threat.shape[0]:
-                    w_threat = np.concatenate((w_threat, np.empty(n_w, dtype=np.int64)))
-                    w_k0 = np.concatenate((w_k0, np.empty(n_w, dtype=np.int64)))
-                    w_k1 = np.concatenate((w_k1, np.empty(n_w, dtype=np.int64)))
-                    w_out = np.concatenate((w_out, np.empty(n_w, dtype=np.bool_)))
-                w_threat[n_w], w_k0[n_w], w_k1[n_w], w_out[n_w] = i, a0, a1, flags[c]
+                if n_w < cap:
+                    w_threat[n_w], w_k0[n_w], w_k1[n_w], w_out[n_w] = i, a0, a1, flags[c]
                 n_w += 1
-    return w_threat[:n_w], w_k0[:n_w], w_k1[:n_w], w_out[:n_w]
+    return n_w - start
 
 
 @dataclass(frozen=True, slots=True)
@@ -330,6 +328,7 @@ class _Units:
     normals: np.ndarray  # (n_units, 6) float64: sector normals (zero for a full circle)
     horizon_m: np.ndarray  # (n_units,) float64: the radar's share of the horizon
     grids: dict[float, PointGrid]  # by margin (the longest half-piece allowed for)
+    reach_m: np.ndarray  # (n_units, n_threats) float64: unit_reach_m of an engaged threat
 
 
 def _units(compiled: CompiledScenario) -> _Units:
@@ -370,6 +369,7 @@ def _units(compiled: CompiledScenario) -> _Units:
             compiled.unit_radar_half_sector_rad[u], compiled.unit_interceptor_mps[u],
         )  # fmt: skip
     normals, horizon = _unit_terms(params, np.ascontiguousarray(east), np.ascontiguousarray(north))
+    own_radar = np.asarray(compiled.unit_fire_control == _OWN_RADAR)
     return _Units(
         ground=readonly(
             antenna_ecef_m(compiled.unit_lon_deg, compiled.unit_lat_deg, np.zeros(n_units))
@@ -380,12 +380,13 @@ def _units(compiled: CompiledScenario) -> _Units:
             )
         ),
         params=readonly(params),
-        own_radar=readonly(np.asarray(compiled.unit_fire_control == _OWN_RADAR)),
+        own_radar=readonly(own_radar),
         radar_m=readonly(radar_m),
         may_engage=readonly(may_engage),
         normals=readonly(normals),
         horizon_m=readonly(horizon),
         grids={},
+        reach_m=readonly(_reach_m(params, radar_m, own_radar)),
     )
 
 
@@ -412,10 +413,15 @@ def unit_reach_m(units: _Units, engaged: np.ndarray) -> np.ndarray:
     it may not engage the threat. A bound for :func:`pairs_within_per_threat`, never tighter
     than the envelope (:func:`~skyshield.engine.envelope.envelope_prepared`).
     """
-    max_r = units.params[:, 1:2]
-    radar = units.radar_m + units.params[:, 4:5] + _REACH_SLACK_M
-    reach = np.where(units.own_radar[:, None], np.minimum(max_r, radar), max_r)
-    return np.where(engaged, reach, 0.0)
+    return np.where(engaged, units.reach_m, 0.0)
+
+
+def _reach_m(params: np.ndarray, radar_m: np.ndarray, own_radar: np.ndarray) -> np.ndarray:
+    """(n_units, n_threats) float64: :func:`unit_reach_m` before engagement, once per scenario."""
+    max_r = params[:, 1:2]
+    radar = radar_m + params[:, 4:5] + _REACH_SLACK_M
+    reach = np.where(own_radar[:, None], np.minimum(max_r, radar), max_r)
+    return np.asarray(reach, dtype=np.float64)
 
 
 def _grid(units: _Units, compiled: CompiledScenario, margin_m: float) -> PointGrid:
@@ -452,42 +458,63 @@ def _all_windows(
     must_head: np.ndarray,
     h_off: np.ndarray, h_lo: np.ndarray, h_hi: np.ndarray,
     dt: float,
+    capacity: int,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:  # fmt: skip
     """Every unit in ``todo``'s windows, by :func:`_unit_windows`, concatenated in unit order.
 
     Per nation ``n`` the zone (heading) intervals' offsets are row ``n`` of ``z_off``
-    (``h_off``) into the flat interval arrays.
+    (``h_off``) into the flat interval arrays. ``capacity``: windows room to start with (it
+    grows as needed; :func:`_first_capacity`).
     """
-    units = []
-    parts = []
-    total = 0
+    # scratch, once: a threat's merged envelope intervals number at most MAX_INTERVALS per
+    # piece, and their intersections with a zone's disjoint intervals at most both counts
+    n_tau = 1
+    for t in range(vertex_offset.shape[0] - 1):
+        n_tau = max(n_tau, MAX_INTERVALS * (vertex_offset[t + 1] - vertex_offset[t]))
+    n_zone = 0
+    for n in range(z_off.shape[0]):
+        for t in range(z_off.shape[1] - 1):
+            n_zone = max(n_zone, z_off[n, t + 1] - z_off[n, t])
+    scratch = (
+        np.empty(MAX_INTERVALS), np.empty(MAX_INTERVALS), np.empty(n_tau), np.empty(n_tau),
+        np.empty(2 * (n_tau + n_zone)), np.empty(n_tau + n_zone, dtype=np.bool_),
+        np.empty(2 * (n_tau + n_zone)),
+    )  # fmt: skip
+    cap = max(capacity, 1)
+    unit = np.empty(cap, dtype=np.int64)
+    threat = np.empty(cap, dtype=np.int64)
+    k0 = np.empty(cap, dtype=np.int64)
+    k1 = np.empty(cap, dtype=np.int64)
+    outside = np.empty(cap, dtype=np.bool_)
+    w = 0
     for u in todo:
         n = unit_nation[u]
         sector = normals[u]
-        part = _unit_windows(
-            cand[cand_offset[u]:cand_offset[u + 1]], vertex_offset, vertex_threat, time_s,
-            ecef_m, alt_m, ground[u], antenna[u], params[u], own_radar[u],
-            radar_m[u], engaged[u], cleared_s[u], z_off[n], z_lo, z_hi, z_out, must_head[n],
-            h_off[n], h_lo, h_hi, dt,
-            (sector[0], sector[1], sector[2], sector[3], sector[4], sector[5]), horizon_m[u],
-        )  # fmt: skip
-        units.append(u)
-        parts.append(part)
-        total += part[0].shape[0]
-    unit = np.empty(total, dtype=np.int64)
-    threat = np.empty(total, dtype=np.int64)
-    k0 = np.empty(total, dtype=np.int64)
-    k1 = np.empty(total, dtype=np.int64)
-    outside = np.empty(total, dtype=np.bool_)
-    w = 0
-    for m in range(len(parts)):
-        part = parts[m]
-        for j in range(part[0].shape[0]):
-            unit[w], threat[w], k0[w], k1[w], outside[w] = (
-                units[m], part[0][j], part[1][j], part[2][j], part[3][j],
+        while True:
+            k = _unit_windows(
+                cand[cand_offset[u]:cand_offset[u + 1]], vertex_offset, vertex_threat, time_s,
+                ecef_m, alt_m, ground[u], antenna[u], params[u], own_radar[u],
+                radar_m[u], engaged[u], cleared_s[u], z_off[n], z_lo, z_hi, z_out, must_head[n],
+                h_off[n], h_lo, h_hi, dt,
+                (sector[0], sector[1], sector[2], sector[3], sector[4], sector[5]), horizon_m[u],
+                scratch, threat, k0, k1, outside, w,
             )  # fmt: skip
-            w += 1
-    return unit, threat, k0, k1, outside
+            if w + k <= cap:
+                break
+            cap = max(2 * cap, w + k)  # too many: grow and solve this unit again
+            unit = np.concatenate((unit[:w], np.empty(cap - w, dtype=np.int64)))
+            threat = np.concatenate((threat[:w], np.empty(cap - w, dtype=np.int64)))
+            k0 = np.concatenate((k0[:w], np.empty(cap - w, dtype=np.int64)))
+            k1 = np.concatenate((k1[:w], np.empty(cap - w, dtype=np.int64)))
+            outside = np.concatenate((outside[:w], np.empty(cap - w, dtype=np.bool_)))
+        unit[w : w + k] = u
+        w += k
+    return unit[:w], threat[:w], k0[:w], k1[:w], outside[:w]
+
+
+def _first_capacity(n_pairs: int) -> int:
+    """Room for windows :func:`_all_windows` starts with: more than the record raid needs."""
+    return n_pairs + 64
 
 
 def _packed(
@@ -521,18 +548,15 @@ def engagement_windows(
 ) -> Windows:
     """All engagement windows of one route set (see the module docstring)."""
     dt = float(compiled.time_step_s)
-    n_units = compiled.n_units
     n_threats = compiled.n_threats
     units = per_scenario(compiled, "windows.units", lambda: _units(compiled))
     # the earliest fire time: the nation's delay from its authorization clock (issue #22)
-    entries: dict[int, np.ndarray] = {}
-    cleared_s = np.empty((n_units, n_threats))
-    offset_s = authorization_offset_s(compiled)
-    for u in range(n_units):
-        nation = int(compiled.unit_roe_nation[u])
-        if int(compiled.roe_clock[nation]) == 1 and nation not in entries:
-            entries[nation] = zone_entry_s(compiled, nation, pieces, territory, polygons)
-        cleared_s[u] = cleared_times_s(compiled, u, track_s, entries.get(nation), offset_s)
+    entries = {
+        n: zone_entry_s(compiled, n, pieces, territory, polygons)
+        for n in sorted({int(n) for n in compiled.unit_roe_nation})
+        if int(compiled.roe_clock[n]) == 1
+    }
+    cleared_s = cleared_times_s(compiled, track_s, entries)
     engaged = units.may_engage & (cleared_s < np.inf)
     grid = _grid(units, compiled, margin_for(spheres))
     vertex_threat = np.repeat(np.arange(n_threats), np.diff(pieces.vertex_offset))
@@ -558,6 +582,7 @@ def engagement_windows(
         cleared_s,
         roe_nation, z_off, z_lo, z_hi, z_code,
         np.ascontiguousarray(compiled.roe_must_head, dtype=np.bool_), h_off, h_lo, h_hi, dt,
+        _first_capacity(cand.shape[0]),
     )  # fmt: skip
     threatening = np.ones(threat.size, dtype=bool)
     assessing = [n for n in nations if compiled.roe_threat_within_m[n] > 0]

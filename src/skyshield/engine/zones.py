@@ -281,6 +281,15 @@ def _union_by_threat(n: int, threat: np.ndarray, lo: np.ndarray, hi: np.ndarray)
     )
 
 
+@njit(cache=True, nogil=True, inline="always")
+def _copied(buffer: np.ndarray, k: int, ends: np.ndarray, off: np.ndarray, i: int) -> int:
+    """Copy threat ``i``'s ``ends`` to ``buffer`` from ``k``; return the index after them."""
+    for q in range(off[i], off[i + 1]):
+        buffer[k] = ends[q]
+        k += 1
+    return k
+
+
 @njit(cache=True, nogil=True)
 def _allowed(
     n_threats: int,
@@ -298,14 +307,30 @@ def _allowed(
     outside = np.empty(cap, dtype=np.int64)
     offset = np.zeros(n_threats + 1, dtype=np.int64)
     m = 0
+    # one buffer for every threat's change times (np.concatenate and np.unique allocated two
+    # arrays per threat): the longest threat's six interval ends
+    most = 0
+    for i in range(n_threats):
+        most = max(
+            most, t_off[i + 1] - t_off[i] + z_off[i + 1] - z_off[i] + p_off[i + 1] - p_off[i]
+        )
+    buffer = np.empty(2 * most)
     for i in range(n_threats):
         # every change time of the three sets cuts the threat's flight into pieces of one state
-        cuts = np.concatenate(
-            (t_lo[t_off[i]:t_off[i + 1]], t_hi[t_off[i]:t_off[i + 1]],
-             z_lo[z_off[i]:z_off[i + 1]], z_hi[z_off[i]:z_off[i + 1]],
-             p_lo[p_off[i]:p_off[i + 1]], p_hi[p_off[i]:p_off[i + 1]])
-        )  # fmt: skip
-        cuts = np.unique(cuts)
+        # (sorted, each once: np.unique's values)
+        k = _copied(buffer, 0, t_lo, t_off, i)
+        k = _copied(buffer, k, t_hi, t_off, i)
+        k = _copied(buffer, k, z_lo, z_off, i)
+        k = _copied(buffer, k, z_hi, z_off, i)
+        k = _copied(buffer, k, p_lo, p_off, i)
+        k = _copied(buffer, k, p_hi, p_off, i)
+        buffer[:k].sort()
+        n_cuts = 0
+        for q in range(k):
+            if n_cuts == 0 or buffer[q] != buffer[n_cuts - 1]:
+                buffer[n_cuts] = buffer[q]
+                n_cuts += 1
+        cuts = buffer[:n_cuts]
         for c in range(cuts.shape[0] - 1):
             a, b = cuts[c], cuts[c + 1]
             mid = 0.5 * (a + b)

@@ -37,7 +37,15 @@ from skyshield.metrics.policy import (
 )
 from skyshield.metrics.summary import half_width_95, ratio_half_width_95
 from skyshield.runner.geometry_cache import GeometryCache
-from skyshield.runner.montecarlo import EngineKind, GeometryBuilder, route_sets, run_replications
+from skyshield.runner.montecarlo import (
+    EngineKind,
+    GeometryBuilder,
+    Run,
+    own_routes_per_block,
+    route_sets,
+    run_own_routes_together,
+    run_replications,
+)
 from skyshield.scenario import Scenario
 from skyshield.scenario.variation import Variation, apply_variation, parse_variation
 from skyshield.store import StrPath, canonical_scenario
@@ -250,6 +258,11 @@ def run_measures(
         route_seed=route_seed,
         build=build,
     )
+    return _run_table(run, raids_per_month, debris)
+
+
+def _run_table(run: Run, raids_per_month: float, debris: DebrisRule) -> pd.DataFrame:
+    """Return a finished run's per-replication measures (see :func:`run_measures`)."""
     table = per_replication_measures(
         run.scenario, run.compiled, run.geometry, run.outcomes, run.replications, debris
     )
@@ -334,26 +347,48 @@ def compare(
     n_route_sets = route_sets(scenarios[0], n_reps)
     clusters = route_set(np.arange(n_reps), n_route_sets)
 
-    # policies fly the same routes (one seed): the flights are built once, and the whole
-    # geometry once for policies differing only where the geometry does not look
-    cache = GeometryCache(flights=1, geometries=1)
-
-    def measure(scenario: Scenario, label: str) -> pd.DataFrame:
+    # every run: the policies, then each varied policy
+    runs = [*scenarios, *(varied for *_, varied in varied_runs)]
+    labels = [*names, *(f"{name} with {path}={value}" for path, value, name, _ in varied_runs)]
+    if all(own_routes_per_block(route_sets(s, n_reps), n_reps, build_geometry) for s in runs):
+        # every night its own routes: the runs go block by block together, each block's
+        # route sets flown once for all (and its windows solved once for the policies whose
+        # geometry is the same), then dropped: memory bounded by the block
         if progress is not None:
-            progress(label)
-        return run_measures(
-            scenario,
-            n_reps,
-            run_seed,
-            workers,
-            engine,
-            raids_per_month,
-            debris,
-            adjust,
-            build=cache,
+            progress(", ".join(labels) + " (together, block by block)")
+        together = run_own_routes_together(
+            runs,
+            replications=n_reps,
+            seed=run_seed,
+            workers=workers,
+            engine=engine,
+            adjust=adjust,
         )
+        all_tables = []
+        while together:  # each run's outcome tables go once its measures are taken
+            all_tables.append(_run_table(together.pop(0), raids_per_month, debris))
+    else:
+        # policies fly the same routes (one seed): the flights are built once, and the whole
+        # geometry once for policies differing only where the geometry does not look
+        cache = GeometryCache(flights=1, geometries=1)
 
-    tables = {name: measure(s, name) for name, s in zip(names, scenarios, strict=True)}
+        def measure(scenario: Scenario, label: str) -> pd.DataFrame:
+            if progress is not None:
+                progress(label)
+            return run_measures(
+                scenario,
+                n_reps,
+                run_seed,
+                workers,
+                engine,
+                raids_per_month,
+                debris,
+                adjust,
+                build=cache,
+            )
+
+        all_tables = [measure(s, label) for s, label in zip(runs, labels, strict=True)]
+    tables = dict(zip(names, all_tables[: len(names)], strict=True))
     # a measure one policy has (an ally's rounds, say) is zero for the others
     columns = sorted(set().union(*(t.columns for t in tables.values())))
     tables = {name: t.reindex(columns=columns, fill_value=0.0) for name, t in tables.items()}
@@ -394,8 +429,9 @@ def compare(
         for t in tables.values()
     ]
     rows = []
-    for path, value, name, varied in varied_runs:
-        table = measure(varied, f"{name} with {path}={value}")
+    for (path, value, name, varied), table in zip(
+        varied_runs, all_tables[len(names) :], strict=True
+    ):
         paired = varied.raid == raid
         diff = _differences(base_name, base, name, table, clusters, paired=paired)
         diff = diff.set_index(["measure", "key"])

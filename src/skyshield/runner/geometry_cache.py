@@ -119,9 +119,14 @@ def _update(digest: hashlib._Hash, value: object) -> None:
 
 
 def _key(
-    compiled: CompiledScenario, ignore: frozenset[str], route_seed: int, n_realizations: int
+    compiled: CompiledScenario,
+    ignore: frozenset[str],
+    route_seed: int,
+    n_realizations: int,
+    first: int,
 ) -> str:
-    digest = hashlib.sha256(f"routes {route_seed} {n_realizations}|".encode())
+    # route sets first, ..., first + n_realizations - 1 of the run seeded with route_seed
+    digest = hashlib.sha256(f"routes {route_seed} {first}+{n_realizations}|".encode())
     for field in dataclasses.fields(CompiledScenario):
         if field.name not in ignore:
             digest.update(f"{field.name}=".encode())
@@ -129,14 +134,18 @@ def _key(
     return digest.hexdigest()
 
 
-def geometry_key(compiled: CompiledScenario, route_seed: int, n_realizations: int) -> str:
+def geometry_key(
+    compiled: CompiledScenario, route_seed: int, n_realizations: int, first: int = 0
+) -> str:
     """Digest of everything :func:`~skyshield.engine.geometry.build_geometry` depends on."""
-    return _key(compiled, GEOMETRY_IGNORES, route_seed, n_realizations)
+    return _key(compiled, GEOMETRY_IGNORES, route_seed, n_realizations, first)
 
 
-def flights_key(compiled: CompiledScenario, route_seed: int, n_realizations: int) -> str:
+def flights_key(
+    compiled: CompiledScenario, route_seed: int, n_realizations: int, first: int = 0
+) -> str:
     """Digest of everything :func:`~skyshield.engine.geometry.fly_realizations` depends on."""
-    return _key(compiled, FLIGHTS_IGNORE, route_seed, n_realizations)
+    return _key(compiled, FLIGHTS_IGNORE, route_seed, n_realizations, first)
 
 
 @dataclass(slots=True)
@@ -180,11 +189,21 @@ class GeometryCache:
             return sum(self._sizes.values())
 
     def __call__(
-        self, compiled: CompiledScenario, route_seed: int, n_realizations: int, threads: int = 1
+        self,
+        compiled: CompiledScenario,
+        route_seed: int,
+        n_realizations: int,
+        threads: int = 1,
+        *,
+        first: int = 0,
     ) -> RaidGeometry:
-        """Return the geometry of ``compiled`` on route sets ``route_seed``, built or reused."""
-        key = geometry_key(compiled, route_seed, n_realizations)
-        fkey = flights_key(compiled, route_seed, n_realizations)
+        """Return the geometry of ``compiled`` on route sets ``route_seed``, built or reused.
+
+        ``first``: of a block of a run's route sets (see
+        :func:`~skyshield.engine.geometry.fly_realizations`).
+        """
+        key = geometry_key(compiled, route_seed, n_realizations, first)
+        fkey = flights_key(compiled, route_seed, n_realizations, first)
         with self._lock:
             geometry = _get(self._geometries, key)
             if geometry is not None:
@@ -192,7 +211,7 @@ class GeometryCache:
                 return geometry
             flights = _get(self._flights, fkey)
         if flights is None:
-            flights = fly_realizations(compiled, route_seed, n_realizations, threads)
+            flights = fly_realizations(compiled, route_seed, n_realizations, threads, first=first)
             with self._lock:
                 self.stats.flights_built += 1
                 self._put(self._flights, fkey, flights, _array_bytes(flights))

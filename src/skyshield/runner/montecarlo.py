@@ -8,7 +8,7 @@ whatever the number of workers.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TypeVar
@@ -30,6 +30,7 @@ from skyshield.engine.outcomes import Outcomes, RawOutcomes, concat_raw, tabulat
 from skyshield.engine.reference import simulate_reference
 from skyshield.engine.zones import IntervalSets
 from skyshield.errors import FieldProblem, ScenarioError
+from skyshield.runner.geometry_cache import GeometryCache
 from skyshield.scenario.models import Assignment, Scenario
 from skyshield.settings import EngineKind
 
@@ -40,6 +41,7 @@ __all__ = [
     "Run",
     "prepare",
     "route_sets",
+    "run_own_routes_together",
     "run_replications",
     "simulate_replications",
 ]
@@ -145,11 +147,7 @@ def run_replications(
     sets and drops them after (memory bounded by the block): they are then part of the nights'
     progress.
     """
-    if engine is EngineKind.FAST and scenario.engine.assignment is Assignment.OPTIMAL:
-        expected = "greedy with the fast engine (optimal assignment needs the reference engine)"
-        raise ScenarioError(
-            scenario.name, [FieldProblem("engine.assignment", expected, "'optimal'")]
-        )
+    _check_engine(scenario, engine)
     n_reps = scenario.monte_carlo.replications if replications is None else replications
     run_seed = scenario.monte_carlo.seed if seed is None else seed
     routes_from = run_seed if route_seed is None else route_seed
@@ -193,6 +191,14 @@ def run_replications(
         engine=engine,
         outcomes=outcomes,
     )
+
+
+def _check_engine(scenario: Scenario, engine: EngineKind) -> None:
+    if engine is EngineKind.FAST and scenario.engine.assignment is Assignment.OPTIMAL:
+        expected = "greedy with the fast engine (optimal assignment needs the reference engine)"
+        raise ScenarioError(
+            scenario.name, [FieldProblem("engine.assignment", expected, "'optimal'")]
+        )
 
 
 def own_routes_per_block(n_sets: int, n_reps: int, build: GeometryBuilder) -> bool:
@@ -242,6 +248,18 @@ def _own_routes_block(
     """
     first, n = int(replications[0]), int(replications.size)
     geometry = build_geometry(flown, route_seed, n, 1, first=first)
+    return _block_outcomes(compiled, geometry, run_seed, replications, engine), geometry.territory
+
+
+def _block_outcomes(
+    compiled: CompiledScenario,
+    geometry: RaidGeometry,
+    run_seed: int,
+    replications: np.ndarray,
+    engine: EngineKind,
+) -> Outcomes:
+    """Simulate and tabulate one block on its own route sets (route set ``r - first``)."""
+    first = int(replications[0])
     # replication r flies route set r (one per night), the block's r - first
     draws = draw_replications(compiled, run_seed, replications, int(replications[-1]) + 1)
     draws = dataclasses.replace(draws, realization=readonly(draws.realization - first))
@@ -251,7 +269,74 @@ def _own_routes_block(
         raw = simulate_fast(compiled, geometry, draws)
     outcomes = tabulate(compiled, geometry, raw)
     outcomes.threats["realization"] += first  # the run's route set, not the block's
-    return outcomes, geometry.territory
+    return outcomes
+
+
+def run_own_routes_together(
+    scenarios: Sequence[Scenario],
+    *,
+    replications: int,
+    seed: int,
+    workers: int = 1,
+    engine: EngineKind = EngineKind.FAST,
+    progress: ProgressCallback | None = None,
+    adjust: Callable[[CompiledScenario], CompiledScenario] | None = None,
+) -> list[Run]:
+    """Run several scenarios on the same nights, every night its own routes, block by block.
+
+    What :func:`run_replications` does for one scenario whose nights each fly their own routes
+    (each block builds its route sets in its worker and drops them after), for several at
+    once: a block's route sets are flown once for every scenario whose flights are the same,
+    and its windows solved once for those whose whole geometry is the same (a
+    :class:`~skyshield.runner.geometry_cache.GeometryCache` of the block's, dropped with it).
+    So a comparison shares geometry between its policies as a cache of whole geometries did,
+    with memory bounded by the block, not by the replications. Every run's tables equal
+    :func:`run_replications`' of its scenario alone (same ``seed``, the routes from it), row
+    for row, whatever ``workers``. ``progress``: (nights done, nights) as blocks complete.
+    """
+    for scenario in scenarios:
+        _check_engine(scenario, engine)
+        n_sets = route_sets(scenario, replications)
+        if not own_routes_per_block(n_sets, replications, build_geometry):
+            msg = (
+                f"{scenario.name}: expected every night its own routes over more than one "
+                f"block ({BLOCK_SIZE} nights), got {n_sets} route sets for {replications} nights"
+            )
+            raise ValueError(msg)
+    flown = [compile_scenario(s) for s in scenarios]
+    compiled = flown if adjust is None else [adjust(f) for f in flown]
+    blocks = [
+        np.arange(a, min(a + BLOCK_SIZE, replications)) for a in range(0, replications, BLOCK_SIZE)
+    ]
+
+    def block(reps: np.ndarray) -> list[tuple[Outcomes, tuple[IntervalSets, ...]]]:
+        first, n = int(reps[0]), int(reps.size)
+        cache = GeometryCache(flights=len(scenarios), geometries=len(scenarios))
+        done = []
+        for f, c in zip(flown, compiled, strict=True):
+            geometry = cache(f, seed, n, 1, first=first)
+            done.append((_block_outcomes(c, geometry, seed, reps, engine), geometry.territory))
+        return done
+
+    results = _run_blocks(blocks, block, workers, replications, progress)
+    by_scenario = [[r[k] for r in results] for k in range(len(scenarios))]
+    del results
+    runs = []
+    for k, scenario in enumerate(scenarios):
+        done, by_scenario[k] = by_scenario[k], []  # each block's tables go once joined
+        territory = tuple(t for d in done for t in d[1])
+        runs.append(
+            Run(
+                scenario=scenario,
+                compiled=compiled[k],
+                geometry=RouteSetsOnDemand(flown[k], seed, replications, territory),
+                seed=seed,
+                replications=replications,
+                engine=engine,
+                outcomes=concat_outcomes([d[0] for d in done]),
+            )
+        )
+    return runs
 
 
 def concat_outcomes(blocks: list[Outcomes]) -> Outcomes:

@@ -53,7 +53,12 @@ from skyshield.runner.design import (
     sobol_problem,
 )
 from skyshield.runner.geometry_cache import process_cache
-from skyshield.runner.montecarlo import EngineKind, ProgressCallback, route_sets
+from skyshield.runner.montecarlo import (
+    EngineKind,
+    ProgressCallback,
+    own_routes_per_block,
+    route_sets,
+)
 from skyshield.runner.pool import run_locally, run_on_dask
 from skyshield.scenario import Scenario
 from skyshield.store import (
@@ -127,6 +132,11 @@ def simulate_point(task: PointTask) -> pd.DataFrame:
     adjust: Callable[[CompiledScenario], CompiledScenario] | None = None
     if task.pk_scale:
         adjust = functools.partial(_scale_pk, scales=dict(task.pk_scale))
+    # every night its own routes: the point builds each block's route sets and drops them
+    # (memory bounded by the block); a cache of whole geometries would hold them all
+    own = own_routes_per_block(
+        route_sets(task.scenario, task.replications), task.replications, build_geometry
+    )
     wide = run_measures(
         task.scenario,
         task.replications,
@@ -137,7 +147,7 @@ def simulate_point(task: PointTask) -> pd.DataFrame:
         DEFAULT_DEBRIS,
         adjust,
         route_seed=task.route_seed,
-        build=process_cache() if task.share_geometry else build_geometry,
+        build=process_cache() if task.share_geometry and not own else build_geometry,
     )
     measures = long_measures(wide)
     if task.directory is not None:
