@@ -6,16 +6,12 @@ work with no network. Screenshots go to ``tests/artifacts/`` (not in git).
 
 from __future__ import annotations
 
-import os
-import random
-import shutil
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlparse
 
 import pytest
+from tests.web._browser import ARTIFACTS, CHROMIUM, Browsed, browse
 
 from skyshield.scenario import builtin_scenario_names
 from skyshield.web import running_server
@@ -24,8 +20,6 @@ from skyshield.web.app import create_app
 if TYPE_CHECKING:
     from playwright.sync_api import Page
 
-CHROMIUM = Path(shutil.which("chromium") or "/usr/bin/chromium")
-ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 TINY = Path(__file__).parents[1] / "tiny.yaml"
 
 pytestmark = pytest.mark.skipif(
@@ -40,52 +34,10 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield url
 
 
-@dataclass
-class Browsed:
-    page: Page
-    requested: list[str] = field(default_factory=list)
-    refused: list[str] = field(default_factory=list)
-    console: list[str] = field(default_factory=list)
-
-
 @pytest.fixture
 def browsed(server: str) -> Iterator[Browsed]:
-    from playwright.sync_api import Route, sync_playwright
-
-    own = urlparse(server).netloc
-    random_state = random.getstate()  # Playwright draws its ids from the global `random`
-    with sync_playwright() as p:
-        root = hasattr(os, "geteuid") and os.geteuid() == 0
-        browser = p.chromium.launch(
-            executable_path=str(CHROMIUM), args=["--no-sandbox"] if root else []
-        )
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
-        seen = Browsed(page)
-
-        def guard(route: Route) -> None:
-            url = urlparse(route.request.url)
-            if url.netloc == own or url.scheme in ("data", "about"):
-                route.continue_()
-            else:
-                seen.refused.append(route.request.url)
-                route.abort()
-
-        page.route("**/*", guard)
-        page.on("request", lambda r: seen.requested.append(r.url))
-        page.on("console", lambda m: seen.console.append(m.text) if m.type == "error" else None)
-        page.on("pageerror", lambda e: seen.console.append(str(e)))
-        page.goto(server + "/", wait_until="load")
-        page.wait_for_selector("body[data-ready=true]", timeout=30_000)
+    with browse(server) as seen:
         yield seen
-        browser.close()
-    random.setstate(random_state)
-
-
-def _offline(seen: Browsed, server: str) -> None:
-    assert seen.refused == []
-    assert seen.console == []
-    assert seen.requested
-    assert all(urlparse(u).netloc == urlparse(server).netloc for u in seen.requested)
 
 
 def test_page__loads_offline_and_lists_the_scenarios(browsed: Browsed, server: str) -> None:
@@ -105,7 +57,7 @@ def test_page__loads_offline_and_lists_the_scenarios(browsed: Browsed, server: s
     assert shown == "fire unit<br>id: pl-1<br>name: &#60;img src=x onerror=alert(1)&#62;"
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "serve-page.png"), full_page=True)
-    _offline(browsed, server)
+    browsed.assert_offline(server)
 
 
 def _api_document(page: Page, server: str, job: str) -> Any:
@@ -218,4 +170,4 @@ def test_page__runs_an_upload_compares_it_and_cancels(browsed: Browsed, server: 
     page.click("#cancel")
     page.wait_for_selector("#status[data-state=cancelled]", timeout=60_000)
     assert page.locator("#cancel").is_disabled()
-    _offline(browsed, server)
+    browsed.assert_offline(server)

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from tests.web import test_page
-from tests.web.test_page import ARTIFACTS, CHROMIUM, Browsed, _offline
+from tests.web.test_page import ARTIFACTS, CHROMIUM, Browsed
 
 # the page's fixtures: one server for the module, a fresh browser page for each test
 server = test_page.server
@@ -61,7 +61,7 @@ def test_page__the_campaign_chart_shows_one_band_per_system(browsed: Browsed, se
     assert page.locator("#campaign-systems tbody tr").count() == 4
     ARTIFACTS.mkdir(exist_ok=True)
     page.locator("#campaign-box").screenshot(path=str(ARTIFACTS / "serve-campaign.png"))
-    _offline(browsed, server)
+    browsed.assert_offline(server)
 
 
 @pytest.mark.slow
@@ -125,4 +125,4 @@ def test_page__night_layers_colour_intercepts_by_nation_and_country_below(
     page.locator("#map-box").screenshot(path=str(ARTIFACTS / "serve-map-layers-country.png"))
     page.select_option("#intercept-colour", "nation")
     page.locator("#map-box").screenshot(path=str(ARTIFACTS / "serve-map-layers-nation.png"))
-    _offline(browsed, server)
+    browsed.assert_offline(server)
