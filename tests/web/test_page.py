@@ -85,9 +85,9 @@ def _in_flight(route: dict[str, Any], t: float) -> bool:
 def test_page__runs_an_upload_compares_it_and_cancels(browsed: Browsed, server: str) -> None:
     page = browsed.page
     page.set_input_files("#upload", str(TINY))
-    page.wait_for_function(
-        "document.getElementById('scenario-description').textContent.startsWith('uploaded')"
-    )
+    # a selector, not wait_for_function: its polling evaluates a string, which the page's CSP
+    # (no 'unsafe-eval') refuses whenever the first check is not already true
+    page.wait_for_selector("#scenario-description:text-matches('^uploaded')")
     page.fill("#replications", "4")
     page.fill("#seed", "7")
     page.click("#run")
