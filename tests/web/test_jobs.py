@@ -6,13 +6,21 @@ here by hand, in the orders the threads and a ``DELETE`` can interleave.
 
 from __future__ import annotations
 
+import multiprocessing
+import signal
 import threading
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from skyshield.web.jobs import BusyError, JobManager, JobState, NotCancellableError
+from skyshield.web.jobs import (
+    BusyError,
+    JobManager,
+    JobState,
+    NotCancellableError,
+    _worker_main,
+)
 
 
 class FakeTask:
@@ -126,3 +134,48 @@ def test_the_queue_is_bounded_and_a_running_job_does_not_count(
     assert slot.stopped == 1
     with pytest.raises(BusyError, match="stopping"):
         jobs.submit(FakeTask(), name="e")
+
+
+class UnpicklableResultTask(FakeTask):
+    """A task whose result cannot be sent back (a local function does not pickle)."""
+
+    def execute(self, progress: Any) -> Any:
+        return lambda: None
+
+
+def _refuse_to_unpickle() -> None:
+    raise AttributeError("no such task class in this process")
+
+
+class UnloadableTask(FakeTask):
+    """A task the worker cannot unpickle (as when its class is missing there)."""
+
+    def __reduce__(self) -> Any:
+        return _refuse_to_unpickle, ()
+
+
+class DoneTask(FakeTask):
+    def execute(self, progress: Any) -> Any:
+        return "done"
+
+
+def test_a_worker_reports_a_task_it_cannot_load_or_answer_and_serves_the_next() -> None:
+    """Both used to kill the worker, shown only as "the worker process stopped"."""
+    parent, child = multiprocessing.Pipe()
+    for task in (UnloadableTask(), UnpicklableResultTask(), DoneTask()):
+        parent.send(task)
+    parent.send(None)
+    handler = signal.getsignal(signal.SIGINT)
+    try:
+        _worker_main(child)  # here, in this process: it returns at the None
+    finally:
+        signal.signal(signal.SIGINT, handler)
+    replies = [parent.recv() for _ in range(3)]
+    assert replies[0] == (
+        "error",
+        "internal error: AttributeError: no such task class in this process",
+    )
+    assert replies[1][0] == "error"
+    assert replies[1][1].startswith("internal error: ")
+    assert replies[2] == ("result", "done")
+    assert not parent.poll()

@@ -360,6 +360,9 @@ def _worker_main(conn: Connection) -> None:
             message = conn.recv()
         except (EOFError, OSError):
             return
+        except Exception as exc:  # a task this process cannot unpickle: fail it, keep serving
+            conn.send(("error", _internal_error(exc)))
+            continue
         if message is None:
             return
         task: Task = message
@@ -372,9 +375,19 @@ def _worker_main(conn: Connection) -> None:
         except SkyshieldError as exc:
             conn.send(("error", str(exc)))
         except Exception as exc:  # a defect: say what, keep the worker for the next job
-            conn.send(("error", f"internal error: {type(exc).__name__}: {exc}"))
+            conn.send(("error", _internal_error(exc)))
         else:
-            conn.send(("result", result))
+            try:
+                conn.send(("result", result))
+            except (EOFError, OSError):
+                return
+            except Exception as exc:  # the result does not pickle (nothing was sent yet)
+                conn.send(("error", _internal_error(exc)))
+
+
+def _internal_error(exc: Exception) -> str:
+    """Return a defect's one-line message, as a failed job shows it."""
+    return f"internal error: {type(exc).__name__}: {exc}"
 
 
 class _Slot:
