@@ -37,10 +37,11 @@ test: $(STAMP) chromium
 		-k "cap or reloads or sector or one-unit or head_on or brute"
 
 # The slow tier: the tests marked slow (10,000 fuzzed files, 24 seeds x 160 nights, six MCMC
-# fits, ...) and every property test again with the "slow" hypothesis profile (15x examples).
+# fits, ...) and every property test again with the "slow" hypothesis profile (15x examples),
+# a file per worker as in the fast tier (CI's time limit).
 test-slow: $(STAMP)
 	$(BIN)/python -m pytest -q -m "(slow or hypothesis) and not full_agreement" \
-		--hypothesis-profile=slow --durations=8
+		--hypothesis-profile=slow -n auto --dist loadfile --durations=8
 
 # Fast = reference on every shipped scenario in full (issue #20): the reference engine takes
 # minutes to tens of minutes per scenario, so this is run by hand, not by CI.
