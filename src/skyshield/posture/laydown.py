@@ -423,6 +423,8 @@ def _waves(
             mix, _split(count, [m[1] for m in mix]), strict=True
         ):
             sites = mix_sites if night_sites is None else night_sites
+            if cls == "ballistic":  # issue 23: fired from where the type reaches its targets
+                sites = _sites_in_reach(sites, places, night_targets, ranges_m[threat])
             for site, n_site in zip(sites, _split(n_type, [1.0] * len(sites)), strict=True):
                 if n_site == 0:
                     continue
@@ -443,6 +445,25 @@ def _waves(
                     }
                 )
     return waves
+
+
+def _sites_in_reach(
+    sites: tuple[str, ...],
+    places: NightPlaces,
+    targets: dict[str, tuple[float, float]],
+    range_m: float,
+) -> tuple[str, ...]:
+    """Return the sites from which the type reaches one of the targets (all if none does).
+
+    A ballistic missile is fired from a launcher within its reach of the target (issue 23): a
+    report naming several launch areas (e.g. "Bryansk and Voronezh oblast" on 2024-12-20, when
+    Iskander-M/KN-23 struck Kyiv) does not fire the Iskander-M (500 km) from the one ~620 km
+    out, where it could only be retargeted at another city. Without this, one Iskander-M in
+    three of the default areas (Belgorod, Crimea) could never reach Kyiv: the model's share
+    neutralised at a Patriot-covered Kyiv topped out at ~0.5 whatever the kill probability.
+    """
+    near = tuple(s for s in sites if _reachable(places.launch_sites[s], targets, range_m))
+    return near or sites
 
 
 def _targets_from(
