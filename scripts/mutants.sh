@@ -272,3 +272,4 @@ run reach-ballistic-ignores-range src/skyshield/posture/geography.py '          
 run design-ballistic-at-defaults src/skyshield/calibration/surrogate.py "        if own_ballistic:" "        if False:" tests/calibration/test_cover.py -k design_geographies
 run aim-ignores-salvo-size src/skyshield/calibration/aim.py "        z = self.intercept + self.slope * np.log(np.maximum(launched, 1.0))" "        z = self.intercept + 0.0 * np.log(np.maximum(launched, 1.0))" tests/calibration/test_ballistic.py -k aim_unnamed
 run aim-fitted-on-later-nights src/skyshield/calibration/aim.py "(data.nights < limit)" "(data.nights < limit + 3650)" tests/calibration/test_ballistic.py -k aim_unnamed
+run ballistic-types-fixed-mix src/skyshield/posture/laydown.py "        weights = places.mix.get(cls) or [m[1] for m in mix]" "        weights = [m[1] for m in mix]" tests/calibration/test_ballistic.py -k types

@@ -11,7 +11,12 @@ from skyshield.calibration.aim import aim_unnamed, fit_aim
 from skyshield.calibration.fit import NightData
 from skyshield.calibration.model import NightEngine
 from skyshield.posture import NightComposition, night_scenario
-from skyshield.posture.geography import GEOGRAPHY_FEATURES, NightGeography, geography_features
+from skyshield.posture.geography import (
+    GEOGRAPHY_FEATURES,
+    NightGeography,
+    geography_features,
+    night_geographies,
+)
 
 KYIV = ("Kyiv", 30.52, 50.45)
 BRYANSK = (34.36, 53.25)  # ~410 km from Kyiv, north-east: in front of the radar
@@ -114,3 +119,19 @@ def test_aim_unnamed__big_unnamed_salvos_aimed_at_cover_fitted_on_earlier_nights
     np.testing.assert_array_equal(out.geography[:13], data.geography[:13])  # named: unchanged
     later, _ = aim_unnamed(_nights(covered_big=0.0)[0], named, date(2025, 1, 1))
     np.testing.assert_allclose(later.geography[-2:], out.geography[-2:])
+
+
+def test_ballistic_types__the_nights_own_kinzhal_and_iskander() -> None:
+    """The reports' model cells set the night's types: 2024-01-02 (10 "X-47 Kinzhal") flies
+    ten Kinzhal, 2024-03-21 (one row "X-47 Kinzhal and Iskander-M/KN-23") one of each; a night
+    without its own keeps the fixed 0.8 / 0.2."""
+    geographies = night_geographies()
+    only = geographies[np.datetime64("2024-01-02")]
+    assert only.mix == {"ballistic": (0.0, 10.0)}
+    assert geographies[np.datetime64("2024-03-21")].mix == {"ballistic": (1.0, 1.0)}
+    for geography, expected in ((only, {"kinzhal": 10}), (None, {"iskander-m": 8, "kinzhal": 2})):
+        scenario = night_scenario(NightComposition(0, 0, 10), geography=geography)
+        flown: dict[str, int] = {}
+        for wave in scenario.raid.waves:
+            flown[wave.threat] = flown.get(wave.threat, 0) + wave.count
+        assert flown == expected

@@ -78,6 +78,10 @@ class NightGeography:
     targets: dict[str, tuple[tuple[str, float, float], ...]] = field(default_factory=dict)
     # group -> reported window (start, end), hours after the night's earliest start
     window_h: dict[str, tuple[float, float]] = field(default_factory=dict)
+    # appended (issue 23): group -> launched per threat type of CLASS_MIX[group] that night, as
+    # the report's model cells name them (ballistic: "X-47 Kinzhal" rows fly kinzhal, the rest
+    # Iskander-M/KN-23); a group missing: CLASS_MIX's shares
+    mix: dict[str, tuple[float, ...]] = field(default_factory=dict)
 
     @property
     def empty(self) -> bool:
@@ -113,6 +117,7 @@ def night_geographies(
     launch: dict[pd.Timestamp, dict[str, dict[tuple[float, float], None]]] = {}
     targets: dict[pd.Timestamp, dict[str, dict[tuple[str, float, float], None]]] = {}
     lines: dict[pd.Timestamp, dict[str, set[int]]] = {}
+    mixes = _ballistic_mixes(rows)
     for r in located.itertuples(index=False):
         group = group_of(str(r.threat_class), model.get((int(r.line), str(r.threat_class)), ""))
         if group is None:
@@ -144,8 +149,26 @@ def night_geographies(
             launch={g: tuple(p) for g, p in launch.get(night, {}).items()},
             targets={g: tuple(t) for g, t in targets.get(night, {}).items()},
             window_h=window,
+            mix={"ballistic": mixes[night]} if night in mixes else {},
         )
     return out
+
+
+def _ballistic_mixes(rows: pd.DataFrame) -> dict[pd.Timestamp, tuple[float, ...]]:
+    """Per night, ballistic missiles launched per CLASS_MIX["ballistic"] type, from the rows.
+
+    A row naming "Kinzhal" counts as kinzhal, any other (Iskander-M, KN-23, "Ballistic
+    Missile") as iskander-m; a row naming both splits evenly (2024-03-21).
+    """
+    types = [t for t, _, _ in CLASS_MIX["ballistic"]]
+    out: dict[pd.Timestamp, list[float]] = {}
+    for r in rows[rows["threat_class"] == "ballistic"].itertuples(index=False):
+        atoms = split_model(str(r.model))
+        kinzhal = sum("Kinzhal" in a for a in atoms) / max(len(atoms), 1)
+        counts = out.setdefault(r.night, [0.0] * len(types))
+        counts[types.index("kinzhal")] += float(r.launched) * kinzhal
+        counts[types.index("iskander-m")] += float(r.launched) * (1.0 - kinzhal)
+    return {night: tuple(c) for night, c in out.items() if sum(c) > 0}
 
 
 def geography_coverage(
