@@ -163,9 +163,7 @@ def design_geographies(n: int, seed: int = 0) -> list[NightGeography | None]:
     out: list[NightGeography | None] = []
     for _ in range(n):
         own_ballistic = rng_ballistic.random() < _OWN_MISSILE_SITES
-        picks_ballistic = rng_ballistic.choice(
-            len(missile_sites["ballistic"]), size=int(rng_ballistic.integers(1, 4))
-        )
+        picks_ballistic = rng_ballistic.integers(0, 1 << 30, size=int(rng_ballistic.integers(1, 4)))
         if rng.random() < _DEFAULT_SHARE:
             out.append(None)
             continue
@@ -192,12 +190,21 @@ def design_geographies(n: int, seed: int = 0) -> list[NightGeography | None]:
         launches: dict[str, tuple[tuple[float, float], ...]] = {"drone": launch}
         windows: dict[str, tuple[float, float]] = {}
         # ballistic missiles fly from 1-3 of the points the reports locate for them (share
-        # _OWN_MISSILE_SITES): their fate at a Patriot city hangs on the range and the bearing
-        # they come from, which the reach_ballistic feature reads (without it, drawn points
-        # raised the held-out RMSE, 0.180 -> 0.255, and they were left at the defaults)
-        if own_ballistic:
+        # _OWN_MISSILE_SITES): whether they get to a Patriot city hangs on the range from where
+        # they come, which the reach_ballistic feature reads (without it, drawn points raised
+        # the held-out RMSE, 0.180 -> 0.255, and they were left at the defaults); only points
+        # from which every type reaches a drawn target or a city it may be
+        # retargeted at (a point reaching none, e.g. a Kinzhal carrier's Tambov for an
+        # Iskander-M, flies its missiles short: lost, which no feature reads)
+        retarget = tuple((n, x, y) for n, (x, y) in _ballistic_cities().items())
+        pool = [
+            p
+            for p in missile_sites["ballistic"]
+            if _reaches(p, "ballistic", (*targets["ballistic"], *retarget))
+        ]
+        if own_ballistic and pool:
             launches["ballistic"] = tuple(
-                dict.fromkeys(missile_sites["ballistic"][int(i)] for i in picks_ballistic)
+                dict.fromkeys(pool[int(i) % len(pool)] for i in picks_ballistic)
             )
         for group in ("cruise", "tactical"):
             # only points whose every threat of the group reaches one of its targets (a point
@@ -224,6 +231,14 @@ def _reaches(point: _Point, group: str, targets: tuple[_Target, ...]) -> bool:
         )
         for threat, _, _ in CLASS_MIX[group]
     )
+
+
+@functools.cache
+def _ballistic_cities() -> dict[str, tuple[float, float]]:
+    """Return the default ballistic targets' points (night_scenario retargets at them)."""
+    from skyshield.posture.laydown import TARGETS, _city_point
+
+    return {name: _city_point(name) for name in TARGETS["ballistic"]}
 
 
 @functools.cache
