@@ -266,3 +266,11 @@ run exact-territory-first-block-only src/skyshield/geo/territory.py "        tod
 run exact-territory-box-lon-flipped src/skyshield/geo/territory.py "in_box = (x >= x0) & (x <= x1)" "in_box = (x >= x0) & (x >= x1)" tests/geo/test_territory.py -k in_blocks
 run route-positions-bearings-mixed src/skyshield/posture/routes.py "        np.repeat(bearing, _SAMPLES)," "        np.tile(bearing, _SAMPLES)," tests/calibration/test_routes.py -k all_routes_at_once
 run seed-words-paired-big-endian src/skyshield/engine/seeding.py "    words64 = words.astype(\"<u4\").view(\"<u8\").astype(np.uint64)" "    words64 = words.astype(\"<u4\").view(\">u8\").astype(np.uint64)" tests/engine/test_seeding.py -m "not slow"
+# issue 23, ballistic: fired from where they reach the target; the reach feature; unnamed salvos
+run ballistic-sites-not-in-reach src/skyshield/posture/laydown.py "    return near or sites" "    return sites" tests/calibration/test_ballistic.py -k fired_from
+run reach-ballistic-ignores-range src/skyshield/posture/geography.py '            if distance > RANGE_MARGIN * ranges[wave["threat"]]:' "            if False:" tests/calibration/test_ballistic.py -k reach_ballistic
+run design-ballistic-at-defaults src/skyshield/calibration/surrogate.py "        if own_ballistic and pool:" "        if False:" tests/calibration/test_cover.py -k design_geographies
+run aim-ignores-salvo-size src/skyshield/calibration/aim.py "        z = self.intercept + self.slope * np.log(np.maximum(launched, 1.0))" "        z = self.intercept + 0.0 * np.log(np.maximum(launched, 1.0))" tests/calibration/test_ballistic.py -k aim_unnamed
+run aim-fitted-on-later-nights src/skyshield/calibration/aim.py "(data.nights < limit)" "(data.nights < limit + 3650)" tests/calibration/test_ballistic.py -k aim_unnamed
+run ballistic-types-fixed-mix src/skyshield/posture/laydown.py "        weights = places.mix.get(cls) or [m[1] for m in mix]" "        weights = [m[1] for m in mix]" tests/calibration/test_ballistic.py -k types
+run design-ballistic-points-out-of-reach src/skyshield/calibration/surrogate.py '            if _reaches(p, "ballistic", (*targets["ballistic"], *retarget))' "            if True" tests/calibration/test_ballistic.py -k design_geographies

@@ -54,8 +54,9 @@ __all__ = [
 # /2: the emulator reads tactical cruise missiles; /3: and each night's geography, and
 # tasking_beta, loss_cruise, fail_ballistic appended to the parameters (issue 23); /4: cover is
 # the publicly reported sites' (posture.cover) and the laydown's Patriots follow it, and the
-# emulator reads two cruise features more (distance_cruise, window_cruise)
-FORMAT = "skyshield-calibration/4"
+# emulator reads two cruise features more (distance_cruise, window_cruise); /5: ballistic waves
+# fly from the sites that reach their targets and the emulator reads reach_ballistic
+FORMAT = "skyshield-calibration/5"
 # a quarter with fewer report nights is not fitted
 MIN_NIGHTS = 10
 

@@ -149,14 +149,21 @@ def design_geographies(n: int, seed: int = 0) -> list[NightGeography | None]:
     every launch region and mix of them is flown) and 1-4 targets per missile group (each under
     Patriot/SAMP/T cover with a drawn probability), and half of them 1-6 drone targets. Each
     cruise group flies from 1-3 of the launch points the reports locate for it (share
-    :data:`_OWN_MISSILE_SITES`, else the defaults), and each cruise group has its own window
+    :data:`_OWN_MISSILE_SITES`, else the defaults), the ballistic group likewise from 1-3 of
+    the reports' ballistic launch points (the reach_ballistic feature reads what they mean at
+    a Patriot city), and each cruise group has its own window
     (share :data:`_OWN_WINDOW`: start 0-8 h, length 0.5-16 h log-uniform; else the default).
     """
     north, south, near, far = _place_pools()
     missile_sites = _missile_sites()
     rng = np.random.default_rng([seed, 23])
+    # the ballistic launch points draw from a stream of their own (the other draws stay as
+    # they were)
+    rng_ballistic = np.random.default_rng([seed, 23, 1])
     out: list[NightGeography | None] = []
     for _ in range(n):
+        own_ballistic = rng_ballistic.random() < _OWN_MISSILE_SITES
+        picks_ballistic = rng_ballistic.integers(0, 1 << 30, size=int(rng_ballistic.integers(1, 4)))
         if rng.random() < _DEFAULT_SHARE:
             out.append(None)
             continue
@@ -182,9 +189,23 @@ def design_geographies(n: int, seed: int = 0) -> list[NightGeography | None]:
         # learn where salvos fly from or how spread out they are while they stayed at defaults)
         launches: dict[str, tuple[tuple[float, float], ...]] = {"drone": launch}
         windows: dict[str, tuple[float, float]] = {}
-        # ballistic missiles keep the default launch areas: their fate at a Patriot city hangs
-        # on the bearing they come from (the sector radar faces north-east), which no feature
-        # reads; drawn ballistic launch points raised the held-out RMSE (0.180 -> 0.255)
+        # ballistic missiles fly from 1-3 of the points the reports locate for them (share
+        # _OWN_MISSILE_SITES): whether they get to a Patriot city hangs on the range from where
+        # they come, which the reach_ballistic feature reads (without it, drawn points raised
+        # the held-out RMSE, 0.180 -> 0.255, and they were left at the defaults); only points
+        # from which every type reaches a drawn target or a city it may be
+        # retargeted at (a point reaching none, e.g. a Kinzhal carrier's Tambov for an
+        # Iskander-M, flies its missiles short: lost, which no feature reads)
+        retarget = tuple((n, x, y) for n, (x, y) in _ballistic_cities().items())
+        pool = [
+            p
+            for p in missile_sites["ballistic"]
+            if _reaches(p, "ballistic", (*targets["ballistic"], *retarget))
+        ]
+        if own_ballistic and pool:
+            launches["ballistic"] = tuple(
+                dict.fromkeys(pool[int(i) % len(pool)] for i in picks_ballistic)
+            )
         for group in ("cruise", "tactical"):
             # only points whose every threat of the group reaches one of its targets (a point
             # out of range would fly to the nearest and fall short: lost, not what is learned)
@@ -213,6 +234,14 @@ def _reaches(point: _Point, group: str, targets: tuple[_Target, ...]) -> bool:
 
 
 @functools.cache
+def _ballistic_cities() -> dict[str, tuple[float, float]]:
+    """Return the default ballistic targets' points (night_scenario retargets at them)."""
+    from skyshield.posture.laydown import TARGETS, _city_point
+
+    return {name: _city_point(name) for name in TARGETS["ballistic"]}
+
+
+@functools.cache
 def _ranges() -> dict[str, float]:
     from skyshield.catalog import load_catalog
 
@@ -220,10 +249,10 @@ def _ranges() -> dict[str, float]:
 
 
 def _missile_sites() -> dict[str, list[_Point]]:
-    """Per cruise group, the launch points the shipped reports locate for it (sorted)."""
+    """Per missile group, the launch points the shipped reports locate for it (sorted)."""
     from skyshield.posture import night_geographies
 
-    sites: dict[str, set[_Point]] = {g: set() for g in ("cruise", "tactical")}
+    sites: dict[str, set[_Point]] = {g: set() for g in ("cruise", "tactical", "ballistic")}
     for geography in night_geographies().values():
         for group, points in geography.launch.items():
             if group in sites:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
+from skyshield.calibration.aim import aim_unnamed
 from skyshield.calibration.backtest import Backtest
 from skyshield.calibration.backtest import backtest as rolling_backtest
 from skyshield.calibration.calibrate import (
@@ -102,10 +103,10 @@ def calibrate(
     """
     until = _date(train_until, "--train-until")
     reports = load_reports(None if data is None else Path(data))
-    nights = night_data(
-        reports.by_night, reports.rows, night_geographies(None if data is None else Path(data))
-    )
+    geographies = night_geographies(None if data is None else Path(data))
+    nights = night_data(reports.by_night, reports.rows, geographies)
     check_train_until(nights, until, option="--train-until")
+    nights, _ = aim_unnamed(nights, geographies, until)  # issue 23: fitted on earlier nights
     settings = EmulatorSettings(
         compositions=compositions, parameters=parameters, replications=replications, seed=seed
     )
@@ -205,9 +206,10 @@ def backtest(
     if drift not in DRIFT_MODES:
         raise SkyshieldError(f"--drift: expected one of {', '.join(DRIFT_MODES)}, got {drift!r}")
     reports = load_reports(None if data is None else Path(data))
-    nights = night_data(
-        reports.by_night, reports.rows, night_geographies(None if data is None else Path(data))
-    )
+    geographies = night_geographies(None if data is None else Path(data))
+    nights = night_data(reports.by_night, reports.rows, geographies)
+    # issue 23: where unnamed ballistic salvos were aimed, fitted on the nights before until
+    nights, _ = aim_unnamed(nights, geographies, until)
     cover = patriot_nights(None if data is None else Path(data))
     if isinstance(calibration, Calibration):
         surrogate = calibration.surrogate

@@ -36,9 +36,13 @@ from skyshield.posture.laydown import (
     CLASS_MIX,
     FAMILY_OF_SYSTEM,
     LAYDOWN,
+    RANGE_MARGIN,
     TACTICAL_CRUISE_MODELS,
     NightComposition,
+    NightPlaces,
+    _city_point,
     _launch_window_h,
+    _waves,
     scenario_places,
 )
 from skyshield.reports import load_reports
@@ -56,6 +60,7 @@ __all__ = [
     "geography_features",
     "group_of",
     "night_geographies",
+    "reach_ballistic",
 ]
 
 GROUPS = ("drone", "cruise", "tactical", "ballistic")
@@ -73,6 +78,10 @@ class NightGeography:
     targets: dict[str, tuple[tuple[str, float, float], ...]] = field(default_factory=dict)
     # group -> reported window (start, end), hours after the night's earliest start
     window_h: dict[str, tuple[float, float]] = field(default_factory=dict)
+    # appended (issue 23): group -> launched per threat type of CLASS_MIX[group] that night, as
+    # the report's model cells name them (ballistic: "X-47 Kinzhal" rows fly kinzhal, the rest
+    # Iskander-M/KN-23); a group missing: CLASS_MIX's shares
+    mix: dict[str, tuple[float, ...]] = field(default_factory=dict)
 
     @property
     def empty(self) -> bool:
@@ -108,6 +117,7 @@ def night_geographies(
     launch: dict[pd.Timestamp, dict[str, dict[tuple[float, float], None]]] = {}
     targets: dict[pd.Timestamp, dict[str, dict[tuple[str, float, float], None]]] = {}
     lines: dict[pd.Timestamp, dict[str, set[int]]] = {}
+    mixes = _ballistic_mixes(rows)
     for r in located.itertuples(index=False):
         group = group_of(str(r.threat_class), model.get((int(r.line), str(r.threat_class)), ""))
         if group is None:
@@ -139,8 +149,26 @@ def night_geographies(
             launch={g: tuple(p) for g, p in launch.get(night, {}).items()},
             targets={g: tuple(t) for g, t in targets.get(night, {}).items()},
             window_h=window,
+            mix={"ballistic": mixes[night]} if night in mixes else {},
         )
     return out
+
+
+def _ballistic_mixes(rows: pd.DataFrame) -> dict[pd.Timestamp, tuple[float, ...]]:
+    """Per night, ballistic missiles launched per CLASS_MIX["ballistic"] type, from the rows.
+
+    A row naming "Kinzhal" counts as kinzhal, any other (Iskander-M, KN-23, "Ballistic
+    Missile") as iskander-m; a row naming both splits evenly (2024-03-21).
+    """
+    types = [t for t, _, _ in CLASS_MIX["ballistic"]]
+    out: dict[pd.Timestamp, list[float]] = {}
+    for r in rows[rows["threat_class"] == "ballistic"].itertuples(index=False):
+        atoms = split_model(str(r.model))
+        kinzhal = sum("Kinzhal" in a for a in atoms) / max(len(atoms), 1)
+        counts = out.setdefault(r.night, [0.0] * len(types))
+        counts[types.index("kinzhal")] += float(r.launched) * kinzhal
+        counts[types.index("iskander-m")] += float(r.launched) * (1.0 - kinzhal)
+    return {night: tuple(c) for night, c in out.items() if sum(c) > 0}
 
 
 def geography_coverage(
@@ -195,7 +223,21 @@ GEOGRAPHY_FEATURES = (
     "distance_cruise",
     "window_cruise",
     "route_cruise",
+    # appended (issue 23, ballistic): the share of the missiles that reach a covered target
+    "reach_ballistic",
 )
+# reach_ballistic: the share of the night's ballistic missiles that night_scenario aims at a
+# target under Patriot/SAMP-T cover (the one definition, posture.cover) from a launch site within
+# RANGE_MARGIN of the type's range. It reads the scenario's own waves, so a missile retargeted
+# because its covered target is out of its range from the site (an Iskander-M from Belgorod or
+# Crimea at Kyiv) counts as not reaching it. cover_ballistic counts the targets only: on Kyiv
+# nights it was 1 whether the missiles could get there or not, and with the default launch areas
+# of the emulator's design at most about half of them could (the Kursk third of the Iskander-M
+# and the Kinzhal), so the emulator's share at a covered city topped out near 0.5 whatever the
+# kill probability. The bearing is not read: the long-range units stand ~4 km south-west of the
+# city (posture.laydown), so a missile diving onto it is in front of their north-east-facing
+# sector radar from any side (the engine intercepts a Kinzhal from Crimea at Kyiv as well as one
+# from Bryansk).
 # distance_cruise: the median great-circle distance from the group's launch sites to its
 # targets (the night's own or the defaults, as night_scenario flies them), over
 # CRUISE_DISTANCE_KM: how long a missile flies over the defended country (Kh-101 from the
@@ -224,7 +266,7 @@ GEOGRAPHY_OF_CLASS = {
         "window_cruise",
         "route_cruise",
     ),
-    "ballistic": ("cover_ballistic", "defence_ballistic", "focus_ballistic"),
+    "ballistic": ("cover_ballistic", "defence_ballistic", "focus_ballistic", "reach_ballistic"),
 }
 # Splits the drones' launch areas (assumption, from the place table's points): the northern
 # ones (Kursk, Bryansk, Oryol, Belgorod, Shatalovo: 50.6-54.3 N) from the southern (Crimea,
@@ -335,8 +377,38 @@ def geography_features(
             focus(("cruise", "tactical")),
             focus(("ballistic",)),
             *cruise_timing(),
+            reach_ballistic(places, composition, day),
         ]
     )
+
+
+# a night without ballistic missiles reads the reach of this many (the default split)
+_NOMINAL_BALLISTIC = 10
+
+
+def reach_ballistic(
+    places: NightPlaces, composition: NightComposition | None, day: np.datetime64 | None
+) -> float:
+    """Return the night's reach_ballistic (see GEOGRAPHY_FEATURES), from its ballistic waves."""
+    count = composition.ballistic if composition is not None else 0
+    nominal = NightComposition(0, 0, count if count > 0 else _NOMINAL_BALLISTIC)
+    catalog = load_catalog()
+    ranges = {key: t.range_m for key, t in catalog.threats.items()}
+    waves = _waves(nominal, ranges, places, _speeds())
+    points = {**places.assets, **places.targets["ballistic"]}
+    aimed = total = 0.0
+    for wave in waves:
+        site = places.launch_sites[wave["launch_site"]]
+        good = 0
+        for name in wave["targets"]:
+            lon, lat = points[name] if name in points else _city_point(name)
+            distance = float(geodesic_distance_m(lon, lat, site[0], site[1]))
+            if distance > RANGE_MARGIN * ranges[wave["threat"]]:
+                continue  # falls short (a wave with no target in reach keeps the nearest)
+            good += patriot_covered(lon, lat, day)
+        aimed += wave["count"] * good / len(wave["targets"])
+        total += wave["count"]
+    return aimed / total if total else 0.0
 
 
 @functools.cache

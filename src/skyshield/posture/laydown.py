@@ -27,7 +27,7 @@ from __future__ import annotations
 import functools
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -329,6 +329,8 @@ class NightPlaces:
     windows: dict[str, tuple[float, float]]  # group -> reported window (hours)
     launch_sites: dict[str, tuple[float, float]]  # every site used -> point
     assets: dict[str, tuple[float, float]]  # positioned assets beyond the laydown's cities
+    # appended (issue 23): group -> the night's weights of its CLASS_MIX types (none: the mix's)
+    mix: dict[str, tuple[float, ...]] = field(default_factory=dict)
 
 
 def _asset_name(name: str, lon: float, lat: float) -> str:
@@ -366,7 +368,8 @@ def scenario_places(geography: NightGeography | None) -> NightPlaces:
                     assets[asset] = own[asset] = (lon, lat)
             targets[cls] = own
         windows = dict(geography.window_h)
-    return NightPlaces(sites, targets, windows, launch_sites, assets)
+    mix = dict(geography.mix) if geography is not None else {}
+    return NightPlaces(sites, targets, windows, launch_sites, assets, mix)
 
 
 def _flight_h(
@@ -419,10 +422,11 @@ def _waves(
         night_sites = places.sites[cls]
         night_targets = places.targets[cls]  # the night's own, or the fixed mix
         start_h, end_h = _launch_window_h(cls, places, [m[0] for m in mix], speeds)
-        for (threat, _, mix_sites), n_type in zip(
-            mix, _split(count, [m[1] for m in mix]), strict=True
-        ):
+        weights = places.mix.get(cls) or [m[1] for m in mix]  # the night's own types (#23)
+        for (threat, _, mix_sites), n_type in zip(mix, _split(count, list(weights)), strict=True):
             sites = mix_sites if night_sites is None else night_sites
+            if cls == "ballistic":  # issue 23: fired from where the type reaches its targets
+                sites = _sites_in_reach(sites, places, night_targets, ranges_m[threat])
             for site, n_site in zip(sites, _split(n_type, [1.0] * len(sites)), strict=True):
                 if n_site == 0:
                     continue
@@ -443,6 +447,25 @@ def _waves(
                     }
                 )
     return waves
+
+
+def _sites_in_reach(
+    sites: tuple[str, ...],
+    places: NightPlaces,
+    targets: dict[str, tuple[float, float]],
+    range_m: float,
+) -> tuple[str, ...]:
+    """Return the sites from which the type reaches one of the targets (all if none does).
+
+    A ballistic missile is fired from a launcher within its reach of the target (issue 23): a
+    report naming several launch areas (e.g. "Bryansk and Voronezh oblast" on 2024-12-20, when
+    Iskander-M/KN-23 struck Kyiv) does not fire the Iskander-M (500 km) from the one ~620 km
+    out, where it could only be retargeted at another city. Without this, one Iskander-M in
+    three of the default areas (Belgorod, Crimea) could never reach Kyiv: the model's share
+    neutralised at a Patriot-covered Kyiv topped out at ~0.5 whatever the kill probability.
+    """
+    near = tuple(s for s in sites if _reachable(places.launch_sites[s], targets, range_m))
+    return near or sites
 
 
 def _targets_from(
