@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 
 __all__ = [
+    "DEFAULT_DISPERSION",
     "DEFAULT_DRIFT",
     "DEFAULT_HALF_LIVES",
     "DEFAULT_REFIT_DAYS",
@@ -78,6 +79,9 @@ DEFAULT_STATE_NOISE: Mapping[str, float] = MappingProxyType(
 DEFAULT_STATE_RHO_SCALE: Mapping[str, float] = MappingProxyType(
     {"drone": 0.3, "cruise": 0.3, "ballistic": 0.3}
 )
+# The predictive's overdispersion (skyshield.calibration.dispersion, #23): "posterior" mixes
+# over the fit's samples of rho per class, "ml" uses each refit's maximum-likelihood rho.
+DEFAULT_DISPERSION = "posterior"
 # the report classes (catalog.REPORT_CLASSES: not imported, this module stays light)
 _CLASSES = tuple(DEFAULT_HALF_LIVES)
 
