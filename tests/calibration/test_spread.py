@@ -57,14 +57,14 @@ def test_decompose__the_parts_sum_to_the_predictive_variance() -> None:
     surrogate = sloped_surrogate()
     counts = np.array([[20, 3, 0, 0], [150, 0, 2, 0]])
     parts = decompose(surrogate, posterior, counts)
-    neutral, _ = predictive_samples(surrogate, posterior, counts, draws=15_000, seed=2)
+    neutral, _ = predictive_samples(surrogate, posterior, counts, draws=8_000, seed=2)
     for r in parts.itertuples():
         night = int(str(r.date))  # without dates: the night's index
         k = REPORT_CLASSES.index(str(r._2))
         draws = neutral[:, night, k]
         total = r.binomial + r.overdispersion + r.parameter
         assert draws.mean() == pytest.approx(r.mean, rel=0.02, abs=0.05)
-        assert draws.var() == pytest.approx(total, rel=0.06), (r._2, r.launched)
+        assert draws.var() == pytest.approx(total, rel=0.08), (r._2, r.launched)
     drone_big = parts[(parts["class"] == "drone") & (parts["launched"] == 150)].iloc[0]
     # every part is there and the parameter's share is what pk_drone's spread gives
     assert drone_big["parameter"] > drone_big["binomial"] > 0
@@ -152,9 +152,9 @@ def test_predictive__known_model_covers_90_percent() -> None:
     """The predictive of the true model (θ, ρ known): its 90% intervals hold ~90% of new nights."""
     rng = np.random.default_rng(11)
     row = _true_row(0.03, 1.0)
-    data = _synthetic_nights(rng, row, 0.03, 1.0, 500)
+    data = _synthetic_nights(rng, row, 0.03, 1.0, 400)
     neutral, _ = predictive_samples(
-        sloped_surrogate(), posterior_of(np.tile(row, (8, 1))), data.counts, draws=2000, seed=3
+        sloped_surrogate(), posterior_of(np.tile(row, (8, 1))), data.counts, draws=1000, seed=3
     )
     low, high = np.quantile(neutral[:, :, 0], [0.05, 0.95], axis=0)
     inside = (low <= data.neutralised[:, 0]) & (data.neutralised[:, 0] <= high)

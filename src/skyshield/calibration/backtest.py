@@ -254,8 +254,9 @@ def backtest(
     instead of fitting again (to compare state noises on one fit); ``rho_scale``: with
     ``drift="state"``, the factor per class on the fit's overdispersion (the fit's ρ absorbed
     the drift the offset now follows). ``dispersion``: with ``drift="refits"``, the predictive's
-    overdispersion: ``"posterior"`` (the mixture over the fit's ρ samples) or ``"ml"`` (each
-    refit's maximum-likelihood ρ per class, :mod:`.dispersion`).
+    overdispersion: ``"posterior"`` (the mixture over the fit's ρ samples), ``"ml"`` (each
+    refit's maximum-likelihood ρ per class, :mod:`.dispersion`) or ``"ml-split"`` (the same,
+    the neutralised count's and the destroyed/lost split's each their own).
     """
     if drift not in DRIFT_MODES:
         raise ValueError(f"drift must be one of {', '.join(DRIFT_MODES)}, got {drift!r}")
@@ -299,9 +300,13 @@ def backtest(
             )
         )
         walkers = fit.walkers
-        if dispersion == "ml" and drift != "state":
+        split_dispersion = None
+        if dispersion != "posterior" and drift != "state":
             weights = forgetting_weights(train.nights, np.datetime64(origin), half_lives)
-            fit = with_dispersion(fit, *ml_dispersion(surrogate, fit, train, weights))
+            if dispersion == "ml-split":  # the total's and the split's own
+                split_dispersion = ml_dispersion(surrogate, fit, train, weights, terms="split")
+            terms = "total" if dispersion == "ml-split" else "both"
+            fit = with_dispersion(fit, *ml_dispersion(surrogate, fit, train, weights, terms))
         fits.append(fit)
         if drift == "state":
             stop = end + timedelta(days=1)
@@ -328,7 +333,13 @@ def backtest(
                     progress(i + 1, len(origins))
                 continue
             neutral, destroyed = predictive_samples(
-                surrogate, fit, test.counts, draws=draws, seed=seed + i, nights=test.nights
+                surrogate,
+                fit,
+                test.counts,
+                draws=draws,
+                seed=seed + i,
+                nights=test.nights,
+                split_dispersion=split_dispersion,
             )
             spreads.append(decompose(surrogate, fit, test.counts, test.nights))
         rng = np.random.default_rng([seed, i, 11])

@@ -39,7 +39,7 @@ from skyshield.catalog.types import REPORT_CLASSES
 
 __all__ = ["DISPERSION_MODES", "ml_dispersion", "with_dispersion"]
 
-DISPERSION_MODES = ("posterior", "ml")
+DISPERSION_MODES = ("posterior", "ml", "ml-split")
 _N = len(REPORT_CLASSES)
 _EPS = 1e-6
 _BOUNDS = [
@@ -55,26 +55,30 @@ def class_log_likelihood(
     destroyed: np.ndarray,
     lost: np.ndarray,
     weights: np.ndarray,
+    terms: str = "both",
 ) -> float:
     """Class ``k``'s part of :func:`~.fit.log_likelihood` at given shares, as (log ρ, log ρ_s).
 
-    ``destroyed``, ``lost``: (n, 3) the emulator's shares of the nights.
+    ``destroyed``, ``lost``: (n, 3) the emulator's shares of the nights. ``terms``: ``"both"``
+    (neutralised, and destroyed given neutralised where split), ``"total"`` or ``"split"``.
     """
     rho, rho_small = np.exp(log_rho)
     launched = data.launched[:, k]
     has = launched > 0
     p_n = destroyed[:, k] + lost[:, k]
-    total = float(
-        weights[has, k]
-        @ _betabinom_logpmf(
-            data.neutralised[has, k],
-            launched[has],
-            p_n[has],
-            overdispersion(rho, rho_small, launched[has]),
+    total = 0.0
+    if terms != "split":
+        total += float(
+            weights[has, k]
+            @ _betabinom_logpmf(
+                data.neutralised[has, k],
+                launched[has],
+                p_n[has],
+                overdispersion(rho, rho_small, launched[has]),
+            )
         )
-    )
     split = data.split[:, k] & (data.neutralised[:, k] > 0)
-    if split.any():
+    if terms != "total" and split.any():
         q = destroyed[split, k] / np.maximum(p_n[split], _EPS)
         total += float(
             weights[split, k]
@@ -93,12 +97,16 @@ def ml_dispersion(
     posterior: Posterior,
     data: NightData,
     weights: np.ndarray | None = None,
+    terms: str = "both",
 ) -> tuple[np.ndarray, np.ndarray]:
     """(ρ, ρ_small) per class maximising the training nights' likelihood at the median θ.
 
     ``data``: the fit's nights; ``weights`` (n, 3): the fit's (:func:`~.fit.forgetting_weights`),
     None: 1. Within the fit's bounds (:data:`~.fit.RHO_BOUNDS`, :data:`~.fit.RHO_SMALL_BOUNDS`);
-    a class without nights keeps the posterior's medians.
+    a class without nights keeps the posterior's medians. ``terms``: the likelihood's terms
+    that inform them (:func:`class_log_likelihood`): ``"total"`` and ``"split"`` give the
+    neutralised count's and the destroyed/lost split's own overdispersion (a class without
+    split nights keeps the posterior's medians for ``"split"``).
     """
     w = np.ones(data.launched.shape) if weights is None else np.asarray(weights, dtype=float)
     median = np.median(posterior.samples, axis=0)
@@ -111,13 +119,15 @@ def ml_dispersion(
     for k in range(_N):
         if not (data.launched[:, k] > 0).any():
             continue
+        if terms == "split" and not (data.split[:, k] & (data.neutralised[:, k] > 0)).any():
+            continue
         start = np.clip(
             np.log([rho[k], rho_small[k]]),
             [b[0] for b in _BOUNDS],
             [b[1] for b in _BOUNDS],
         )
         best = minimize(
-            lambda x, k=k: -class_log_likelihood(x, k, data, destroyed, lost, w),
+            lambda x, k=k: -class_log_likelihood(x, k, data, destroyed, lost, w, terms),
             start,
             method="L-BFGS-B",
             bounds=_BOUNDS,
