@@ -266,3 +266,8 @@ run exact-territory-first-block-only src/skyshield/geo/territory.py "        tod
 run exact-territory-box-lon-flipped src/skyshield/geo/territory.py "in_box = (x >= x0) & (x <= x1)" "in_box = (x >= x0) & (x >= x1)" tests/geo/test_territory.py -k in_blocks
 run route-positions-bearings-mixed src/skyshield/posture/routes.py "        np.repeat(bearing, _SAMPLES)," "        np.tile(bearing, _SAMPLES)," tests/calibration/test_routes.py -k all_routes_at_once
 run seed-words-paired-big-endian src/skyshield/engine/seeding.py "    words64 = words.astype(\"<u4\").view(\"<u8\").astype(np.uint64)" "    words64 = words.astype(\"<u4\").view(\">u8\").astype(np.uint64)" tests/engine/test_seeding.py -m "not slow"
+# issue #23, the predictive's spread: the decomposition's parameter part, the split's own
+# overdispersion (its likelihood terms, and the predictive using it)
+run spread-parameter-part-dropped src/skyshield/calibration/spread.py "    parameter = means.var(axis=0)" "    parameter = 0.0 * means.var(axis=0)" tests/calibration/test_spread.py -k decompose
+run dispersion-terms-ignored src/skyshield/calibration/dispersion.py '    if terms != "total" and split.any():' "    if split.any():" tests/calibration/test_spread.py -k each_their_own
+run predictive-split-dispersion-ignored src/skyshield/calibration/fit.py "            rho, rho_small = split_dispersion" "            pass" tests/calibration/test_spread.py -k split_dispersion_is

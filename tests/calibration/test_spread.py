@@ -159,3 +159,60 @@ def test_predictive__known_model_covers_90_percent() -> None:
     low, high = np.quantile(neutral[:, :, 0], [0.05, 0.95], axis=0)
     inside = (low <= data.neutralised[:, 0]) & (data.neutralised[:, 0] <= high)
     assert 0.86 <= inside.mean() <= 0.96  # inclusive count quantiles over-cover a little
+
+
+def test_ml_dispersion__the_split_and_the_total_each_their_own() -> None:
+    """Nights whose destroyed/lost split varies far more than the total (ρ 0.2 vs 0.01): the
+    total's and the split's maximum likelihood find each, "both" one between them."""
+    rng = np.random.default_rng(5)
+    n = 500
+    launched = np.zeros((n, 3), dtype=np.int64)
+    launched[:, 0] = np.round(np.exp(rng.uniform(np.log(20), np.log(300), n)))
+    row = _true_row(0.01, 1e-3)
+    counts = np.column_stack([launched, np.zeros(n, dtype=np.int64)])
+    destroyed_share, lost_share = lost_surrogate().shares(counts, row[: len(NAMES)])
+    p = destroyed_share[:, 0] + lost_share[:, 0]
+    q = destroyed_share[:, 0] / p
+
+    def beta_binomial(trials: np.ndarray, mean: np.ndarray, rho: float) -> np.ndarray:
+        phi = 1 / rho - 1
+        return rng.binomial(trials, rng.beta(mean * phi, (1 - mean) * phi))
+
+    neutralised = np.zeros_like(launched)
+    neutralised[:, 0] = beta_binomial(launched[:, 0], p, 0.01)
+    destroyed = np.full((n, 3), np.nan)
+    destroyed[:, 0] = beta_binomial(neutralised[:, 0], q, 0.2)
+    nights = np.datetime64("2025-01-01") + np.arange(n).astype("timedelta64[D]")
+    data = NightData(nights, launched, neutralised, destroyed, np.zeros(n, dtype=np.int64))
+    start = posterior_of(np.tile(_true_row(0.05, 0.1), (6, 1)))
+    total, _ = ml_dispersion(lost_surrogate(), start, data, terms="total")
+    split, _ = ml_dispersion(lost_surrogate(), start, data, terms="split")
+    both, _ = ml_dispersion(lost_surrogate(), start, data)
+    assert total[0] == pytest.approx(0.01, rel=0.35)
+    assert split[0] == pytest.approx(0.2, rel=0.25)
+    assert total[0] < both[0] < split[0]
+
+
+def test_predictive__the_split_dispersion_is_the_one_given() -> None:
+    """Destroyed given neutralised draws with the given split ρ (0.3), not the sample's (~0)."""
+    row = _true_row(1e-4, 1e-3)
+    counts = np.array([[200, 0, 0, 0]])
+    posterior = posterior_of(np.tile(row, (4, 1)))
+    own = (np.full(3, 0.3), np.full(3, 1e-3))
+    for given, low, high in ((None, -0.01, 0.01), (own, 0.3 * 0.7, 0.3 * 1.3)):
+        neutral, destroyed = predictive_samples(
+            lost_surrogate(), posterior, counts, draws=3000, seed=1, split_dispersion=given
+        )
+        share = destroyed[:, 0, 0] / np.maximum(neutral[:, 0, 0], 1)
+        q = share.mean()
+        # the share's variance beyond the binomial's, as a share of q (1 - q): ρ
+        rho = (share.var() - q * (1 - q) / neutral[:, 0, 0].mean()) / (q * (1 - q))
+        assert low <= rho <= high, (given is None, rho)
+
+
+def lost_surrogate() -> Surrogate:
+    """The sloped drones, with 40% of the survivors locationally lost (a split to score)."""
+    surrogate = sloped_surrogate(intercept=0.0, slope=1.0)
+    coefficients = np.array(surrogate.coefficients)
+    coefficients[0, 1, 0] = np.log(0.4 / 0.6)
+    return Surrogate(coefficients)
