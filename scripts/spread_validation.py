@@ -90,6 +90,7 @@ def main() -> None:
     parser.add_argument("--emulator", default="/tmp/spread-emulator.pkl")
     parser.add_argument("--dispersion", default=None)
     parser.add_argument("--drift", default=None)
+    parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--baseline-only", default=None, help="a saved nights CSV")
     parser.add_argument("--out", default=None, help="save the nights table (CSV)")
     args = parser.parse_args()
@@ -114,7 +115,7 @@ def main() -> None:
         surrogate,
         train_until=date.fromisoformat(VALIDATION_PERIOD[0]),
         test_until=date.fromisoformat(VALIDATION_PERIOD[1]),
-        seed=1,
+        seed=args.seed,
         patriot_cover=patriot_nights(None),
         **extra,
     )

@@ -62,7 +62,7 @@ from skyshield.calibration.settings import (
     DEFAULT_WARM_STEPS,
     DRIFT_MODES,
 )
-from skyshield.calibration.spread import SPREAD_COLUMNS, decompose
+from skyshield.calibration.spread import SPREAD_COLUMNS, bias_table, decompose, spread_table
 from skyshield.calibration.surrogate import Surrogate
 from skyshield.catalog.types import REPORT_CLASSES
 from skyshield.store import SCHEMAS, StrPath
@@ -121,8 +121,9 @@ class Backtest:
 
     # v2: ``nights`` one object per night and class (the forecasts); the per-target scored
     # rows of v1's ``nights`` are under ``predictions``. v3: ``drift``, ``state_noise``,
-    # ``engine_term``; metrics' interval width and Diebold-Mariano test; ``checks``
-    SCHEMA: ClassVar[str] = "skyshield/backtest/v3"
+    # ``engine_term``; metrics' interval width and Diebold-Mariano test; ``checks``. v4 (#23):
+    # ``dispersion``; the checks ``spread`` (predictive variance by part) and ``bias``
+    SCHEMA: ClassVar[str] = "skyshield/backtest/v4"
 
     def to_dict(self) -> dict[str, Any]:
         """Return what ``backtest --json`` prints: settings, scores, every predicted night.
@@ -143,6 +144,7 @@ class Backtest:
             "drift": self.settings.get("drift", "refits"),
             "state_noise": json_ready(self.settings.get("state_noise")),
             "engine_term": bool(self.settings.get("engine_term", True)),
+            "dispersion": self.settings.get("dispersion", "posterior"),
             "metrics": records(self.metrics),
             "nights": records(_columns(self.forecasts, "backtest_forecasts")),
             "predictions": records(self.nights),
@@ -399,6 +401,15 @@ def backtest(
         "dispersion": dispersion,
     }
     detail = pd.DataFrame(details, columns=list(DETAIL_COLUMNS))
+    spread = (
+        pd.concat(spreads, ignore_index=True)
+        if spreads
+        else pd.DataFrame(columns=list(SPREAD_COLUMNS))
+    )
+    checks = mechanism_checks(detail, fits, patriot_cover, seed=seed)
+    # #23: where the predictive's variance comes from, and the centre's bias by raid size
+    checks["spread"] = spread_table(spread)
+    checks["bias"] = bias_table(nights) if len(nights) else pd.DataFrame()
     return Backtest(
         nights=nights,
         metrics=score(nights),
@@ -406,10 +417,8 @@ def backtest(
         settings=settings,
         forecasts=forecast,
         detail=detail,
-        checks=mechanism_checks(detail, fits, patriot_cover, seed=seed),
-        spread=pd.concat(spreads, ignore_index=True)
-        if spreads
-        else pd.DataFrame(columns=list(SPREAD_COLUMNS)),
+        checks=checks,
+        spread=spread,
     )
 
 
