@@ -14,6 +14,7 @@ import pickle
 import time
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -25,7 +26,11 @@ from skyshield.calibration.backtest import backtest
 from skyshield.calibration.calibrate import build_emulator
 from skyshield.calibration.checks import patriot_nights
 from skyshield.calibration.fit import NightData, night_data
-from skyshield.calibration.settings import VALIDATION_PERIOD, EmulatorSettings
+from skyshield.calibration.settings import (
+    VALIDATION_PERIOD,
+    EmulatorSettings,
+    parse_half_lives,
+)
 from skyshield.calibration.spread import bias_table, spread_table
 from skyshield.catalog.types import REPORT_CLASSES
 from skyshield.posture import night_geographies
@@ -91,6 +96,7 @@ def main() -> None:
     parser.add_argument("--dispersion", default=None)
     parser.add_argument("--drift", default=None)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--half-life", default=None, help="as backtest --half-life")
     parser.add_argument("--baseline-only", default=None, help="a saved nights CSV")
     parser.add_argument("--out", default=None, help="save the nights table (CSV)")
     args = parser.parse_args()
@@ -106,9 +112,11 @@ def main() -> None:
         with pd.option_context("display.width", 200):
             print(overdispersed_baseline(data, pd.read_csv(args.baseline_only)).round(3))
         return
-    extra = {} if args.dispersion is None else {"dispersion": args.dispersion}
+    extra: dict[str, Any] = {} if args.dispersion is None else {"dispersion": args.dispersion}
     if args.drift is not None:
         extra["drift"] = args.drift
+    if args.half_life is not None:
+        extra["half_lives"] = parse_half_lives(args.half_life)
     started = time.perf_counter()
     result = backtest(
         data,
