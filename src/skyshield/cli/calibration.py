@@ -187,7 +187,7 @@ def backtest_command(
         str,
         typer.Option(
             help="Forget older nights: weigh each by 2^(-age/half-life) in the fit; days per "
-            "class (drone=7,cruise=7,ballistic=none), one number for all, or none.",
+            "class (drone=7,cruise=none,ballistic=none), one number for all, or none.",
         ),
     ] = format_half_lives(DEFAULT_HALF_LIVES),
     calibration: Annotated[
