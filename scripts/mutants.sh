@@ -274,3 +274,8 @@ run aim-ignores-salvo-size src/skyshield/calibration/aim.py "        z = self.in
 run aim-fitted-on-later-nights src/skyshield/calibration/aim.py "(data.nights < limit)" "(data.nights < limit + 3650)" tests/calibration/test_ballistic.py -k aim_unnamed
 run ballistic-types-fixed-mix src/skyshield/posture/laydown.py "        weights = places.mix.get(cls) or [m[1] for m in mix]" "        weights = [m[1] for m in mix]" tests/calibration/test_ballistic.py -k types
 run design-ballistic-points-out-of-reach src/skyshield/calibration/surrogate.py '            if _reaches(p, "ballistic", (*targets["ballistic"], *retarget))' "            if True" tests/calibration/test_ballistic.py -k design_geographies
+# issue #23, the predictive's spread: the decomposition's parameter part, the split's own
+# overdispersion (its likelihood terms, and the predictive using it)
+run spread-parameter-part-dropped src/skyshield/calibration/spread.py "    parameter = means.var(axis=0)" "    parameter = 0.0 * means.var(axis=0)" tests/calibration/test_spread.py -k decompose
+run dispersion-terms-ignored src/skyshield/calibration/dispersion.py '    if terms != "total" and split.any():' "    if split.any():" tests/calibration/test_spread.py -k each_their_own
+run predictive-split-dispersion-ignored src/skyshield/calibration/fit.py "            rho, rho_small = split_dispersion" "            pass" tests/calibration/test_spread.py -k split_dispersion_is

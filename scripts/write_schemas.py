@@ -348,7 +348,7 @@ _NIGHT_NUMBERS = (
 )
 BACKTEST = document(
     "backtest",
-    3,
+    4,
     "skyshield backtest --json: each test night predicted from earlier reports, and scores",
     {
         "train_until": STRING,
@@ -365,6 +365,8 @@ BACKTEST = document(
             "description": "logit^2 per day per class with drift state; null with refits",
         },
         "engine_term": {"type": "boolean"},
+        # v4 (#23): the predictive's overdispersion, the checks spread and bias
+        "dispersion": {"enum": ["posterior", "ml", "ml-split"]},
         "metrics": records(
             {
                 "class": STRING,
@@ -464,9 +466,7 @@ BACKTEST = document(
                         "predicted_share": NUMBER,
                     }
                 ),
-                "pit": records(
-                    {"class": STRING, "low": NUMBER, "high": NUMBER, "nights": INTEGER}
-                ),
+                "pit": records({"class": STRING, "low": NUMBER, "high": NUMBER, "nights": INTEGER}),
                 "stability": records(
                     {
                         "parameter": STRING,
@@ -474,6 +474,33 @@ BACKTEST = document(
                         **dict.fromkeys(
                             ("first", "last", "min", "max", "mean_width_90", "drift_vs_width"),
                             NUMBER,
+                        ),
+                    }
+                ),
+                "spread": records(
+                    {
+                        "class": STRING,
+                        "nights": INTEGER,
+                        **dict.fromkeys(
+                            (
+                                "sd",
+                                *(
+                                    f"{kind}_{part}"
+                                    for part in ("binomial", "overdispersion", "parameter")
+                                    for kind in ("share", "sd")
+                                ),
+                            ),
+                            NUMBER,
+                        ),
+                    }
+                ),
+                "bias": records(
+                    {
+                        "class": STRING,
+                        "launched": STRING,
+                        "nights": INTEGER,
+                        **dict.fromkeys(
+                            ("bias", "bias_share", "baseline_bias", "mae", "baseline_mae"), NUMBER
                         ),
                     }
                 ),

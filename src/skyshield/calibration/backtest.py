@@ -41,6 +41,7 @@ from skyshield.calibration.checks import (
     split_table,
     stability_table,
 )
+from skyshield.calibration.dispersion import DISPERSION_MODES, ml_dispersion, with_dispersion
 from skyshield.calibration.drift import drift_forecast
 from skyshield.calibration.fit import (
     HalfLives,
@@ -51,6 +52,7 @@ from skyshield.calibration.fit import (
     predictive_samples,
 )
 from skyshield.calibration.settings import (
+    DEFAULT_DISPERSION,
     DEFAULT_DRIFT,
     DEFAULT_HALF_LIVES,
     DEFAULT_REFIT_DAYS,
@@ -60,6 +62,7 @@ from skyshield.calibration.settings import (
     DEFAULT_WARM_STEPS,
     DRIFT_MODES,
 )
+from skyshield.calibration.spread import SPREAD_COLUMNS, bias_table, decompose, spread_table
 from skyshield.calibration.surrogate import Surrogate
 from skyshield.catalog.types import REPORT_CLASSES
 from skyshield.store import SCHEMAS, StrPath
@@ -112,11 +115,15 @@ class Backtest:
     # and the checks' tables (slopes, split, patriot, pit, stability)
     detail: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=DETAIL_COLUMNS))
     checks: dict[str, pd.DataFrame] = field(default_factory=dict)
+    # #23: per night and class the predictive variance in parts (spread.SPREAD_COLUMNS; drift
+    # "refits" only), for spread.spread_table; not in the JSON document
+    spread: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=SPREAD_COLUMNS))
 
     # v2: ``nights`` one object per night and class (the forecasts); the per-target scored
     # rows of v1's ``nights`` are under ``predictions``. v3: ``drift``, ``state_noise``,
-    # ``engine_term``; metrics' interval width and Diebold-Mariano test; ``checks``
-    SCHEMA: ClassVar[str] = "skyshield/backtest/v3"
+    # ``engine_term``; metrics' interval width and Diebold-Mariano test; ``checks``. v4 (#23):
+    # ``dispersion``; the checks ``spread`` (predictive variance by part) and ``bias``
+    SCHEMA: ClassVar[str] = "skyshield/backtest/v4"
 
     def to_dict(self) -> dict[str, Any]:
         """Return what ``backtest --json`` prints: settings, scores, every predicted night.
@@ -137,6 +144,7 @@ class Backtest:
             "drift": self.settings.get("drift", "refits"),
             "state_noise": json_ready(self.settings.get("state_noise")),
             "engine_term": bool(self.settings.get("engine_term", True)),
+            "dispersion": self.settings.get("dispersion", "posterior"),
             "metrics": records(self.metrics),
             "nights": records(_columns(self.forecasts, "backtest_forecasts")),
             "predictions": records(self.nights),
@@ -235,6 +243,7 @@ def backtest(
     patriot_cover: pd.DataFrame | None = None,
     fitted: Posterior | None = None,
     rho_scale: Mapping[str, float] = DEFAULT_STATE_RHO_SCALE,
+    dispersion: str = DEFAULT_DISPERSION,
 ) -> Backtest:
     """Rolling-origin back-test of the nights in [train_until, test_until] (see the module).
 
@@ -246,10 +255,17 @@ def backtest(
     ``patriot`` check. ``fitted``: with ``drift="state"``, a fit of the same window to use
     instead of fitting again (to compare state noises on one fit); ``rho_scale``: with
     ``drift="state"``, the factor per class on the fit's overdispersion (the fit's ρ absorbed
-    the drift the offset now follows).
+    the drift the offset now follows). ``dispersion``: with ``drift="refits"``, the predictive's
+    overdispersion: ``"posterior"`` (the mixture over the fit's ρ samples), ``"ml"`` (each
+    refit's maximum-likelihood ρ per class, :mod:`.dispersion`) or ``"ml-split"`` (the same,
+    the neutralised count's and the destroyed/lost split's each their own).
     """
     if drift not in DRIFT_MODES:
         raise ValueError(f"drift must be one of {', '.join(DRIFT_MODES)}, got {drift!r}")
+    if dispersion not in DISPERSION_MODES:
+        raise ValueError(
+            f"dispersion must be one of {', '.join(DISPERSION_MODES)}, got {dispersion!r}"
+        )
     last = pd.Timestamp(data.nights.max()).date() if len(data) else train_until
     end = min(test_until, last) if test_until is not None else last
     origins = []
@@ -260,6 +276,7 @@ def backtest(
     rows: list[dict[str, object]] = []
     forecasts: list[dict[str, object]] = []
     details: list[dict[str, object]] = []
+    spreads: list[pd.DataFrame] = []
     fits: list[Posterior] = []
     walkers = initial.walkers if initial is not None else None
     scale_used: dict[str, float] | None = None
@@ -284,8 +301,15 @@ def backtest(
                 else forgetting_weights(train.nights, np.datetime64(origin), half_lives),
             )
         )
-        fits.append(fit)
         walkers = fit.walkers
+        split_dispersion = None
+        if dispersion != "posterior" and drift != "state":
+            weights = forgetting_weights(train.nights, np.datetime64(origin), half_lives)
+            if dispersion == "ml-split":  # the total's and the split's own
+                split_dispersion = ml_dispersion(surrogate, fit, train, weights, terms="split")
+            terms = "total" if dispersion == "ml-split" else "both"
+            fit = with_dispersion(fit, *ml_dispersion(surrogate, fit, train, weights, terms))
+        fits.append(fit)
         if drift == "state":
             stop = end + timedelta(days=1)
             filtered = data.between(start, np.datetime64(stop))
@@ -311,8 +335,15 @@ def backtest(
                     progress(i + 1, len(origins))
                 continue
             neutral, destroyed = predictive_samples(
-                surrogate, fit, test.counts, draws=draws, seed=seed + i, nights=test.nights
+                surrogate,
+                fit,
+                test.counts,
+                draws=draws,
+                seed=seed + i,
+                nights=test.nights,
+                split_dispersion=split_dispersion,
             )
+            spreads.append(decompose(surrogate, fit, test.counts, test.nights))
         rng = np.random.default_rng([seed, i, 11])
         for n, night in enumerate(test.nights):
             forecasts.extend(_forecast_rows(test, n, neutral[:, n, :]))
@@ -367,8 +398,18 @@ def backtest(
         "state_noise": dict(state_noise) if drift == "state" else None,
         "engine_term": engine_term,
         "rho_scale": scale_used,  # drift state: the factor on the fit's ρ per class
+        "dispersion": dispersion,
     }
     detail = pd.DataFrame(details, columns=list(DETAIL_COLUMNS))
+    spread = (
+        pd.concat(spreads, ignore_index=True)
+        if spreads
+        else pd.DataFrame(columns=list(SPREAD_COLUMNS))
+    )
+    checks = mechanism_checks(detail, fits, patriot_cover, seed=seed)
+    # #23: where the predictive's variance comes from, and the centre's bias by raid size
+    checks["spread"] = spread_table(spread)
+    checks["bias"] = bias_table(nights) if len(nights) else pd.DataFrame()
     return Backtest(
         nights=nights,
         metrics=score(nights),
@@ -376,7 +417,8 @@ def backtest(
         settings=settings,
         forecasts=forecast,
         detail=detail,
-        checks=mechanism_checks(detail, fits, patriot_cover, seed=seed),
+        checks=checks,
+        spread=spread,
     )
 
 

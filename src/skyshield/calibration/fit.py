@@ -389,6 +389,7 @@ def predictive_samples(
     draws: int = 400,
     seed: int = 0,
     nights: np.ndarray | None = None,
+    split_dispersion: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Predictive draws of (neutralised, destroyed) for nights with ``counts`` (n, 4).
 
@@ -397,7 +398,8 @@ def predictive_samples(
     (:func:`.tasking.night_parameters`); None: none.
 
     Returns two (draws, n, 3) int arrays: each draw takes one posterior sample and draws the
-    night's counts from the beta-binomial model.
+    night's counts from the beta-binomial model. ``split_dispersion``: (ρ, ρ_small) per class of
+    the destroyed/lost split (:mod:`.dispersion`, #23); None: the sample's own, as in the fit.
     """
     rng = np.random.default_rng(seed)
     pick = rng.integers(0, posterior.samples.shape[0], size=draws)
@@ -415,6 +417,8 @@ def predictive_samples(
         share = rng.beta(p_n * phi, (1 - p_n) * phi)
         neutral[d] = rng.binomial(launched, share)
         q = np.clip(destroyed / p_n, _EPS, 1 - _EPS)
+        if split_dispersion is not None:  # #23: the split's own overdispersion
+            rho, rho_small = split_dispersion
         phi_d = 1.0 / overdispersion(rho, rho_small, neutral[d]) - 1.0
         share_d = rng.beta(q * phi_d, (1 - q) * phi_d)
         destroyed_out[d] = rng.binomial(neutral[d], share_d)

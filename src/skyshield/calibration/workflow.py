@@ -25,8 +25,10 @@ from skyshield.calibration.calibrate import (
 from skyshield.calibration.calibrate import calibrate as fit_quarters
 from skyshield.calibration.check import predictive_check
 from skyshield.calibration.checks import patriot_nights
+from skyshield.calibration.dispersion import DISPERSION_MODES
 from skyshield.calibration.fit import night_data
 from skyshield.calibration.settings import (
+    DEFAULT_DISPERSION,
     DEFAULT_DRIFT,
     DEFAULT_HALF_LIVES,
     DEFAULT_REFIT_DAYS,
@@ -152,6 +154,7 @@ def backtest(
     drift: str = DEFAULT_DRIFT,
     state_noise: str | Mapping[str, float] = DEFAULT_STATE_NOISE,
     engine_term: bool = True,
+    dispersion: str = DEFAULT_DISPERSION,
 ) -> Backtest:
     """Predict each report night from earlier nights only; score against a naive baseline.
 
@@ -184,6 +187,10 @@ def backtest(
         or one number for all), with ``drift="state"``
     engine_term : False: the offset moves a constant share per class instead of the engine's
         (to see what the engine adds)
+    dispersion : the predictive's overdispersion with ``drift="refits"``: ``"posterior"``
+        (the mixture over the fit's samples), ``"ml"`` (each refit's maximum-likelihood one)
+        or ``"ml-split"`` (the neutralised count's and the destroyed/lost split's each their
+        own; :mod:`skyshield.calibration.dispersion`)
 
     Examples
     --------
@@ -205,6 +212,10 @@ def backtest(
             raise SkyshieldError(f"--state-noise: {problem}") from None
     if drift not in DRIFT_MODES:
         raise SkyshieldError(f"--drift: expected one of {', '.join(DRIFT_MODES)}, got {drift!r}")
+    if dispersion not in DISPERSION_MODES:
+        raise SkyshieldError(
+            f"--dispersion: expected one of {', '.join(DISPERSION_MODES)}, got {dispersion!r}"
+        )
     reports = load_reports(None if data is None else Path(data))
     geographies = night_geographies(None if data is None else Path(data))
     nights = night_data(reports.by_night, reports.rows, geographies)
@@ -235,4 +246,5 @@ def backtest(
         state_noise=dict(state_noise),
         engine_term=engine_term,
         patriot_cover=cover,
+        dispersion=dispersion,
     )

@@ -9,6 +9,7 @@ import typer
 from rich.table import Table
 
 from skyshield.calibration.settings import (
+    DEFAULT_DISPERSION,
     DEFAULT_DRIFT,
     DEFAULT_HALF_LIVES,
     DEFAULT_REFIT_DAYS,
@@ -186,7 +187,7 @@ def backtest_command(
         str,
         typer.Option(
             help="Forget older nights: weigh each by 2^(-age/half-life) in the fit; days per "
-            "class (drone=7,cruise=30,ballistic=none), one number for all, or none.",
+            "class (drone=7,cruise=none,ballistic=none), one number for all, or none.",
         ),
     ] = format_half_lives(DEFAULT_HALF_LIVES),
     calibration: Annotated[
@@ -228,6 +229,14 @@ def backtest_command(
             "constant share per class (to see what the engine adds).",
         ),
     ] = True,
+    dispersion: Annotated[
+        str,
+        typer.Option(
+            help="The predictive's overdispersion: posterior (mixed over the fit's samples), "
+            "ml (each refit's maximum-likelihood one) or ml-split (the neutralised count's "
+            "and the destroyed/lost split's each their own).",
+        ),
+    ] = DEFAULT_DISPERSION,
 ) -> None:
     """Predict each report night from earlier nights only; score against a naive baseline.
 
@@ -255,6 +264,7 @@ def backtest_command(
             drift=drift,
             state_noise=state_noise,
             engine_term=engine_term,
+            dispersion=dispersion,
         )
     if plot is not None and not result.nights.empty:
         save_figure(result.plot(), plot)
@@ -390,6 +400,48 @@ def _print_checks(result: Backtest) -> None:
             table.add_column(f"{low:.1f}", justify="right")
         for cls, g in pit.groupby("class", sort=False):
             table.add_row(str(cls), *(str(n) for n in g["nights"]))
+        print_table(table)
+    spread = checks.get("spread")
+    if spread is not None and not spread.empty:
+        table = Table(
+            title="Where the predictive spread of neutralised comes from: mean sd, and each "
+            "part's share of the variance (sd alone): binomial count noise, overdispersion "
+            "(what the emulator does not explain), parameter uncertainty (with forgetting)",
+            title_justify="left",
+        )
+        for col in ("class", "nights", "sd", "binomial", "overdispersion", "parameter"):
+            table.add_column(col, justify="left" if col == "class" else "right")
+        for r in spread.itertuples():
+            table.add_row(
+                str(r._1),
+                str(r.nights),
+                f"{r.sd:.2f}",
+                *(
+                    f"{getattr(r, f'share_{p}'):.0%} ({getattr(r, f'sd_{p}'):.2f})"
+                    for p in ("binomial", "overdispersion", "parameter")
+                ),
+            )
+        print_table(table)
+    bias = checks.get("bias")
+    if bias is not None and not bias.empty:
+        table = Table(
+            title="Bias of the centre (median − reported neutralised) by raid size, model vs "
+            "baseline, and their MAE",
+            title_justify="left",
+        )
+        for col in ("class", "launched", "nights", "bias", "share", "base", "MAE", "base"):
+            table.add_column(col, justify="left" if col in ("class", "launched") else "right")
+        for r in bias.itertuples():
+            table.add_row(
+                str(r._1),
+                str(r.launched),
+                str(r.nights),
+                number(r.bias, "+.2f"),
+                number(r.bias_share, "+.3f"),
+                number(r.baseline_bias, "+.2f"),
+                number(r.mae, ".2f"),
+                number(r.baseline_mae, ".2f"),
+            )
         print_table(table)
     stability = checks.get("stability")
     if stability is not None and len(stability) and int(stability["refits"].iloc[0]) > 1:
