@@ -266,3 +266,8 @@ run exact-territory-first-block-only src/skyshield/geo/territory.py "        tod
 run exact-territory-box-lon-flipped src/skyshield/geo/territory.py "in_box = (x >= x0) & (x <= x1)" "in_box = (x >= x0) & (x >= x1)" tests/geo/test_territory.py -k in_blocks
 run route-positions-bearings-mixed src/skyshield/posture/routes.py "        np.repeat(bearing, _SAMPLES)," "        np.tile(bearing, _SAMPLES)," tests/calibration/test_routes.py -k all_routes_at_once
 run seed-words-paired-big-endian src/skyshield/engine/seeding.py "    words64 = words.astype(\"<u4\").view(\"<u8\").astype(np.uint64)" "    words64 = words.astype(\"<u4\").view(\">u8\").astype(np.uint64)" tests/engine/test_seeding.py -m "not slow"
+# issue #20, every night its own routes: threats flying the same path every night, flown once
+run leg-starts-summed-across-threats src/skyshield/engine/pieces.py "    leg_start_m = _leg_starts(first_leg.astype(np.int64), end_leg.astype(np.int64), leg_m)" "    leg_start_m = np.cumsum(leg_m) - leg_m
+    leg_start_m -= leg_start_m[first_leg][leg_owner]" tests/engine/test_fixed.py
+run moving-threats-taken-for-fixed src/skyshield/engine/fixed.py "inner & (compiled.threat_route_jitter_m > 0) & ~compiled.threat_ballistic" "inner & (compiled.threat_route_jitter_m > 0) & compiled.threat_ballistic" tests/engine/test_fixed.py
+run merged-run-at-its-part-position src/skyshield/engine/fixed.py "lo, hi, at = int(offset[a]), int(offset[b]), int(joined[t])" "lo, hi, at = int(offset[a]), int(offset[b]), int(joined[a])" tests/engine/test_fixed.py
