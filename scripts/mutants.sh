@@ -271,3 +271,4 @@ run leg-starts-summed-across-threats src/skyshield/engine/pieces.py "    leg_sta
     leg_start_m -= leg_start_m[first_leg][leg_owner]" tests/engine/test_fixed.py
 run moving-threats-taken-for-fixed src/skyshield/engine/fixed.py "inner & (compiled.threat_route_jitter_m > 0) & ~compiled.threat_ballistic" "inner & (compiled.threat_route_jitter_m > 0) & compiled.threat_ballistic" tests/engine/test_fixed.py
 run merged-run-at-its-part-position src/skyshield/engine/fixed.py "lo, hi, at = int(offset[a]), int(offset[b]), int(joined[t])" "lo, hi, at = int(offset[a]), int(offset[b]), int(joined[a])" tests/engine/test_fixed.py
+run target-area-chord-too-tight src/skyshield/engine/outcomes.py "    near = np.flatnonzero(chord <= radius_m + 1.0)" "    near = np.flatnonzero(chord <= radius_m - 1.0)" tests/engine/test_within.py
