@@ -125,21 +125,26 @@ def peak_mb() -> float:
         return int(status.read().split("VmHWM:")[1].split()[0]) / 1024
 
 
-def one_night_geometry(scenario: Scenario, floor: float) -> None:
+def one_night_geometry(scenario: Scenario, floor: float, cpu_floor: float) -> None:
     """Per-scenario set-up once, then one route set's geometry on one core (best of 3)."""
     start = time.perf_counter()
     compiled = compile_scenario(scenario)
     build_geometry(compiled, 7, 1)  # builds the per-scenario grids and unit constants
     setup = time.perf_counter() - start
-    times = []
+    times, cpu = [], []
     for seed in (7, 8, 9):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.thread_time()
         build_geometry(compiled, seed, 1)
         times.append(time.perf_counter() - start)
+        cpu.append(time.thread_time() - start_cpu)
     best = min(times)
     print(f"{'geometry of one night (one route set), 1 thread, best of 3':<58s} {best:8.3f} s")
     print(
         f"   ratio to the dice floor: {best / floor:.2f}x (all: {', '.join(f'{t:.3f}' for t in times)})"
+    )
+    print(
+        f"   CPU time: {min(cpu):.3f} s, {min(cpu) / cpu_floor:.2f}x the floor's CPU time "
+        f"({cpu_floor:.3f} s)"
     )
     print(
         f"   once per scenario before it (compile, unit and radar grids, zone polygons, first "
@@ -161,7 +166,11 @@ def main() -> None:
     n_sets = min(scenario.monte_carlo.route_sets, reps)
 
     floor = floor_s()
-    print(f"dice floor (bench/dice_floor.py, same process): {floor:.3f} s")
+    cpu_floor = floor_s(clock=time.thread_time)
+    print(
+        f"dice floor (bench/dice_floor.py, same process): {floor:.3f} s; "
+        f"in CPU time {cpu_floor:.3f} s"
+    )
     print(
         f"== {scenario.name}: {n_threats} threats, {len(scenario.fire_units)} fire units, "
         f"{reps} replications on {n_sets} route sets"
@@ -169,10 +178,11 @@ def main() -> None:
     small = small_raid()
     run_replications(small, replications=2)  # numba compilation, not timed
     prepare(scenario, 7, 1, 1)  # lazy geography (border grid), not timed
-    one_night_geometry(scenario, floor)
+    one_night_geometry(scenario, floor, cpu_floor)
     own = scenario.model_copy(
         update={"monte_carlo": scenario.monte_carlo.model_copy(update={"route_sets": reps})}
     )
+    start_cpu = time.process_time()
     _, t_own = timed(
         f"full run, {reps} nights each with its own routes, 2 workers",
         run_replications,
@@ -180,9 +190,16 @@ def main() -> None:
         replications=reps,
         workers=2,
     )
+    cpu_own = time.process_time() - start_cpu
     print(
         f"   ratio to the dice floor: {t_own / floor:.0f}x; this process's peak memory so far "
         f"{peak_mb():.0f} MB"
+    )
+    # on a shared machine the wall time is what the run was given: its CPU time (both
+    # workers) against the floor's, and the cores it had on average, say how much was load
+    print(
+        f"   CPU time {cpu_own:.1f} s = {cpu_own / cpu_floor:.0f}x the floor's CPU time; "
+        f"cores used on average {cpu_own / t_own:.2f} of 2"
     )
     start = time.perf_counter()
     done = subprocess.run(
@@ -216,7 +233,7 @@ def main() -> None:
     print(
         f"== {fighters.name}: the same raid with {len(fighters.air_patrols)} F-16 pairs on patrol"
     )
-    one_night_geometry(fighters, floor)
+    one_night_geometry(fighters, floor, cpu_floor)
     fought, t_air = timed(
         f"full run with fighters, {reps} reps, 2 workers",
         run_replications,

@@ -279,3 +279,9 @@ run design-ballistic-points-out-of-reach src/skyshield/calibration/surrogate.py 
 run spread-parameter-part-dropped src/skyshield/calibration/spread.py "    parameter = means.var(axis=0)" "    parameter = 0.0 * means.var(axis=0)" tests/calibration/test_spread.py -k decompose
 run dispersion-terms-ignored src/skyshield/calibration/dispersion.py '    if terms != "total" and split.any():' "    if split.any():" tests/calibration/test_spread.py -k each_their_own
 run predictive-split-dispersion-ignored src/skyshield/calibration/fit.py "            rho, rho_small = split_dispersion" "            pass" tests/calibration/test_spread.py -k split_dispersion_is
+# issue #20, every night its own routes: threats flying the same path every night, flown once
+run leg-starts-summed-across-threats src/skyshield/engine/pieces.py "    leg_start_m = _leg_starts(first_leg.astype(np.int64), end_leg.astype(np.int64), leg_m)" "    leg_start_m = np.cumsum(leg_m) - leg_m
+    leg_start_m -= leg_start_m[first_leg][leg_owner]" tests/engine/test_fixed.py
+run moving-threats-taken-for-fixed src/skyshield/engine/fixed.py "inner & (compiled.threat_route_jitter_m > 0) & ~compiled.threat_ballistic" "inner & (compiled.threat_route_jitter_m > 0) & compiled.threat_ballistic" tests/engine/test_fixed.py
+run merged-run-at-its-part-position src/skyshield/engine/fixed.py "lo, hi, at = int(offset[a]), int(offset[b]), int(joined[t])" "lo, hi, at = int(offset[a]), int(offset[b]), int(joined[a])" tests/engine/test_fixed.py
+run target-area-chord-too-tight src/skyshield/engine/outcomes.py "    near = np.flatnonzero(chord <= radius_m + 1.0)" "    near = np.flatnonzero(chord <= radius_m - 1.0)" tests/engine/test_within.py

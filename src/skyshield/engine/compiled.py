@@ -172,8 +172,9 @@ class CompiledScenario:
 
 
 _T = TypeVar("_T")
-# Per-scenario structures kept (a few scenarios' worth: a sweep compiles one per point).
-_KEPT = 12
+# Per-scenario structures kept (a few scenarios' worth: a sweep compiles one per point; a
+# scenario with threats flown once, engine.fixed, keeps about ten, its two parts' included).
+_KEPT = 48
 _kept: OrderedDict[tuple[int, str], tuple[object, object]] = OrderedDict()
 _kept_lock = threading.RLock()
 

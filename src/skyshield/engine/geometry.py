@@ -14,12 +14,26 @@ import numpy as np
 from skyshield.engine.compiled import CompiledScenario, per_scenario, readonly
 from skyshield.engine.draws import realization_rng
 from skyshield.engine.ew import Exposure, ew_exposure
+from skyshield.engine.fixed import (
+    merge_exposure,
+    merge_intervals,
+    merge_pieces,
+    merge_windows,
+    route_split,
+    take_intervals,
+    take_pieces,
+)
 from skyshield.engine.flight import realize_routes
 from skyshield.engine.pieces import Pieces, build_pieces
 from skyshield.engine.reach import piece_spheres
 from skyshield.engine.sensors import network_track_times_s
 from skyshield.engine.windows import Windows, engagement_windows
-from skyshield.engine.zones import IntervalSets, territory_intervals, zone_polygons
+from skyshield.engine.zones import (
+    IntervalSets,
+    ZonePolygons,
+    territory_intervals,
+    zone_polygons,
+)
 
 __all__ = [
     "Flights",
@@ -137,8 +151,7 @@ def fly_realizations(
 
     def fly(r: int) -> tuple[np.ndarray, Pieces, IntervalSets, Exposure]:
         routes = readonly(realize_routes(compiled, rng=realization_rng(run_seed, first + r)))
-        pieces = build_pieces(compiled, routes)
-        return routes, pieces, territory_intervals(pieces), ew_exposure(compiled, pieces)
+        return (routes, *_fly_routes(compiled, routes))
 
     flown = _map(fly, n_realizations, threads, progress, (0, 2 * n_realizations))
     return Flights(
@@ -147,6 +160,76 @@ def fly_realizations(
         territory=tuple(f[2] for f in flown),
         exposure=tuple(f[3] for f in flown),
     )
+
+
+def _fly(compiled: CompiledScenario, routes: np.ndarray) -> tuple[Pieces, IntervalSets, Exposure]:
+    pieces = build_pieces(compiled, routes)
+    return pieces, territory_intervals(pieces), ew_exposure(compiled, pieces)
+
+
+def _fly_routes(
+    compiled: CompiledScenario, routes: np.ndarray
+) -> tuple[Pieces, IntervalSets, Exposure]:
+    """One route set's pieces, territory and EW exposure.
+
+    Threats whose path is the same in every route set are flown once per scenario and kept
+    (:mod:`.fixed`); the same arrays, bit for bit, as flying them all here.
+    """
+    split = route_split(compiled)
+    if split is None:
+        return _fly(compiled, routes)
+    fixed = split.fixed_compiled
+    kept = per_scenario(
+        compiled,
+        "fixed.flown",
+        lambda: _fly(fixed, readonly(np.stack([fixed.route_lon_deg, fixed.route_lat_deg]))),
+    )
+    moving = _fly(split.moving_compiled, routes[:, split.moving_points])
+    n = compiled.n_threats
+    parts = ((split.fixed, kept), (split.moving, moving))
+    return (
+        merge_pieces(n, [(t, f[0]) for t, f in parts]),
+        merge_intervals(n, [(t, f[1]) for t, f in parts]),
+        merge_exposure(n, [(t, f[2]) for t, f in parts]),
+    )
+
+
+def _windows(
+    compiled: CompiledScenario, pieces: Pieces, territory: IntervalSets, polygons: ZonePolygons
+) -> Windows:
+    spheres = piece_spheres(pieces)
+    track_s = network_track_times_s(compiled, pieces, spheres)
+    return engagement_windows(compiled, pieces, spheres, track_s, territory, polygons)
+
+
+def _solve_windows(
+    compiled: CompiledScenario, pieces: Pieces, territory: IntervalSets, polygons: ZonePolygons
+) -> Windows:
+    """One route set's engagement windows.
+
+    Those of threats flying the same path in every route set are solved once per scenario and
+    kept (:mod:`.fixed`); the same arrays, bit for bit, as solving them all here.
+    """
+    split = route_split(compiled)
+    if split is None:
+        return _windows(compiled, pieces, territory, polygons)
+    kept = per_scenario(
+        compiled,
+        "fixed.windows",
+        lambda: _windows(
+            split.fixed_compiled,
+            take_pieces(pieces, split.fixed),
+            take_intervals(territory, split.fixed),
+            polygons,
+        ),
+    )
+    moving = _windows(
+        split.moving_compiled,
+        take_pieces(pieces, split.moving),
+        take_intervals(territory, split.moving),
+        polygons,
+    )
+    return merge_windows(compiled.n_threats, [(split.fixed, kept), (split.moving, moving)])
 
 
 def build_geometry(
@@ -221,11 +304,7 @@ def geometry_from_flights(
     n_realizations = len(pieces)
 
     def solve(r: int) -> Windows:
-        spheres = piece_spheres(pieces[r])
-        track_s = network_track_times_s(compiled, pieces[r], spheres)
-        return engagement_windows(
-            compiled, pieces[r], spheres, track_s, flights.territory[r], polygons
-        )
+        return _solve_windows(compiled, pieces[r], flights.territory[r], polygons)
 
     windows = _map(solve, n_realizations, threads, progress, (n_realizations, 2 * n_realizations))
     n = compiled.n_threats

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from skyshield.geo import destination_lonlat, geodesic_distance_m, initial_bearing_rad
+from skyshield.geo import destination_lonlat, geodesic_inverse
 
 __all__ = ["missed_round_ground"]
 
@@ -48,9 +48,10 @@ def missed_round_ground(
     ilon, ilat = np.asarray(intercept_lon_deg, float), np.asarray(intercept_lat_deg, float)
     if ulon.size == 0:
         return np.zeros(0), np.zeros(0)
-    flown_m = geodesic_distance_m(ulon, ulat, ilon, ilat)
-    bearing = initial_bearing_rad(ulon, ulat, ilon, ilat)
-    reach_m = np.maximum(np.asarray(max_range_m, float), flown_m)
-    blon, blat = destination_lonlat(ulon, ulat, bearing, reach_m)
-    on = np.asarray(ballistic, bool)
-    return np.where(on, blon, ilon), np.where(on, blat, ilat)
+    on = np.flatnonzero(np.asarray(ballistic, bool))
+    lon, lat = ilon.copy(), ilat.copy()
+    # only ballistic rounds fly on; one inverse solve gives distance and bearing together
+    flown_m, bearing = geodesic_inverse(ulon[on], ulat[on], ilon[on], ilat[on])
+    reach_m = np.maximum(np.asarray(max_range_m, float)[on], flown_m)
+    lon[on], lat[on] = destination_lonlat(ulon[on], ulat[on], bearing, reach_m)
+    return lon, lat

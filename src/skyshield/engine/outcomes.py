@@ -17,7 +17,7 @@ from skyshield.engine.compiled import CompiledScenario
 from skyshield.engine.geometry import RaidGeometry
 from skyshield.engine.missed import missed_round_ground
 from skyshield.engine.pieces import positions_at
-from skyshield.geo import NATION_CODES, geodesic_distance_m, territory_codes
+from skyshield.geo import NATION_CODES, geodesic_distance_m, lonlat_to_ecef_m, territory_codes
 
 __all__ = ["Fate", "Outcomes", "RawOutcomes", "concat_raw", "tabulate"]
 
@@ -120,10 +120,28 @@ def _locate(
 
 
 def _territory_labels(codes: np.ndarray) -> pd.Categorical:
-    labels = np.asarray([*NATION_CODES, "none"], dtype=object)
-    return pd.Categorical(
-        labels[np.where(codes < 0, len(NATION_CODES), codes)], categories=[*NATION_CODES, "none"]
+    # codes straight into the categories (the labels' own order): no string lookup per row
+    return pd.Categorical.from_codes(
+        np.where(codes < 0, len(NATION_CODES), codes), categories=[*NATION_CODES, "none"]
     )
+
+
+def _within_m(
+    lon: np.ndarray, lat: np.ndarray, to_lon: np.ndarray, to_lat: np.ndarray, radius_m: np.ndarray
+) -> np.ndarray:
+    """(n,) bool: the geodesic distance between the points is at most ``radius_m``.
+
+    A straight line through the Earth is never longer than the geodesic, so pairs whose ECEF
+    chord is longer than the radius are out without solving the geodesic (issue #20: most of
+    a night's threats end far from their target). The same answers as solving every pair.
+    """
+    chord = np.linalg.norm(lonlat_to_ecef_m(lon, lat) - lonlat_to_ecef_m(to_lon, to_lat), axis=1)
+    out = np.zeros(lon.shape[0], dtype=bool)
+    # 1 m over the radius: a chord's rounding never drops a pair the geodesic keeps
+    near = np.flatnonzero(chord <= radius_m + 1.0)
+    distance_m = geodesic_distance_m(lon[near], lat[near], to_lon[near], to_lat[near])
+    out[near] = distance_m <= radius_m[near]
+    return out
 
 
 def shot_effects(raw: RawOutcomes) -> tuple[np.ndarray, np.ndarray]:
@@ -173,8 +191,12 @@ def tabulate(compiled: CompiledScenario, geometry: RaidGeometry, raw: RawOutcome
     decoy = compiled.threat_class[threat] == ThreatClass.DECOY.position
     fate = np.where(decoy & (fate == Fate.IMPACTED), Fate.REACHED_AREA, fate)
     target = compiled.threat_target[threat]
-    to_target_m = geodesic_distance_m(
-        lon, lat, compiled.asset_lon_deg[target], compiled.asset_lat_deg[target]
+    in_area = _within_m(
+        lon,
+        lat,
+        compiled.asset_lon_deg[target],
+        compiled.asset_lat_deg[target],
+        compiled.asset_area_radius_m[target],
     )
     threats = pd.DataFrame(
         {
@@ -200,7 +222,7 @@ def tabulate(compiled: CompiledScenario, geometry: RaidGeometry, raw: RawOutcome
             "territory": _territory_labels(terr),
             "realization": realization,
             # issue #22: it ended (any way) within its target's area radius
-            "in_target_area": to_target_m <= compiled.asset_area_radius_m[target],
+            "in_target_area": in_area,
         }
     )
     s_threat = raw.shot_threat.astype(np.int64)

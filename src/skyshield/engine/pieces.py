@@ -147,6 +147,24 @@ def _vertex_along(
     return along, leg, counts
 
 
+@njit(cache=True, nogil=True)
+def _leg_starts(first_leg: np.ndarray, end_leg: np.ndarray, leg_m: np.ndarray) -> np.ndarray:
+    """Ground distance from its threat's launch site at which each leg starts.
+
+    Summed leg by leg within each threat, as ``np.bincount`` sums the threat's total: a
+    threat's vertices then depend on its own route alone, not on the threats before it (a
+    running sum over all threats rounds differently), so threats that fly the same route
+    every night can be flown once (:mod:`.fixed`).
+    """
+    out = np.empty(leg_m.shape[0])
+    for i in range(first_leg.shape[0]):
+        s = 0.0
+        for j in range(first_leg[i], end_leg[i]):
+            out[j] = s
+            s += leg_m[j]
+    return out
+
+
 def build_pieces(compiled: CompiledScenario, route_lonlat: np.ndarray) -> Pieces:
     """Cut every threat's flight over one set of (jittered) routes into pieces.
 
@@ -171,8 +189,7 @@ def build_pieces(compiled: CompiledScenario, route_lonlat: np.ndarray) -> Pieces
     total_m = np.bincount(leg_owner, weights=leg_m, minlength=n)
     first_leg = np.searchsorted(leg_owner, np.arange(n))
     end_leg = np.append(first_leg[1:], leg.size)
-    leg_start_m = np.cumsum(leg_m) - leg_m
-    leg_start_m -= leg_start_m[first_leg][leg_owner]
+    leg_start_m = _leg_starts(first_leg.astype(np.int64), end_leg.astype(np.int64), leg_m)
     profile = vertical_profiles(compiled, total_m)
     dive_length = np.hypot(profile.dive_ground_m, profile.dive_altitude_m)
     arc_max = np.full(n, MAX_PIECE_M)
