@@ -210,6 +210,21 @@ def _first_step_at(time_s: float, dt: float) -> int:
     return k
 
 
+class _WeaponRule(NamedTuple):
+    """The fields of :class:`KernelInputs` the weapon choice reads, passed per step.
+
+    Numba counts a reference to every array of a record passed to a function, at every call:
+    a step passes these six rather than all of :class:`KernelInputs`.
+    """
+
+    unit_platform: np.ndarray
+    window_unit: np.ndarray
+    threat_class: np.ndarray
+    unit_adequate_pk: np.ndarray
+    unit_pk: np.ndarray
+    unit_cost_usd: np.ndarray
+
+
 # Candidates are sorted in runs of this many by insertion, the runs then merged.
 _INSERTION_RUN = 16
 
@@ -306,7 +321,7 @@ def _order_by_start(start: np.ndarray, n: int) -> np.ndarray:
 
 @njit(cache=True, nogil=True)
 def _choose_weapons(
-    inp: KernelInputs,
+    inp: _WeaponRule,
     cand: np.ndarray,
     n_cand: int,
     win: np.ndarray,
@@ -512,6 +527,14 @@ def simulate_block(inp: KernelInputs) -> KernelOutputs:
     n_alert = inp.alert_track_s.shape[1]
     any_wait = bool(inp.unit_wait_cheaper.any())
     n_plat = inp.unit_platform.max() + 1 if n_units > 0 else 0
+    weapon = _WeaponRule(
+        inp.unit_platform,
+        inp.window_unit,
+        inp.threat_class,
+        inp.unit_adequate_pk,
+        inp.unit_pk,
+        inp.unit_cost_usd,
+    )
 
     for rep in range(n_reps):
         launch = inp.launch_step[rep]
@@ -552,8 +575,13 @@ def simulate_block(inp: KernelInputs) -> KernelOutputs:
                 win[c] = w
                 win_threat[c] = i
                 gstart[c] = launch[i] + k0
-                # fixed for the night: looked up at every step the window is open
-                off_limits[c] = _decoy_off_limits(inp, rep, i, inp.window_unit[w], w)
+                # fixed for the night: looked up at every step the window is open (only
+                # decoys and drones to identify can be off limits: the call is skipped for
+                # the others, since passing ``inp`` costs a reference count per array)
+                u = inp.window_unit[w]
+                off_limits[c] = (
+                    inp.threat_decoy[i] or (inp.threat_drone[i] and inp.unit_require_id[u])
+                ) and _decoy_off_limits(inp, rep, i, u, w)
                 c += 1
         n_windows = c
         order = _order_by_start(gstart, n_windows)
@@ -660,7 +688,9 @@ def simulate_block(inp: KernelInputs) -> KernelOutputs:
                 cand[n_cand] = a
                 n_cand += 1
             if n_cand > 1:  # an aircraft offers one weapon per threat (engine.air)
-                n_cand = _choose_weapons(inp, cand, n_cand, win, win_threat, n_plat, weapon_scratch)
+                n_cand = _choose_weapons(
+                    weapon, cand, n_cand, win, win_threat, n_plat, weapon_scratch
+                )
             # an aircraft holds fire for a cheaper adequate weapon of its own (engine.air)
             wait_end = np.iinfo(np.int64).max
             if any_wait:
@@ -694,7 +724,8 @@ def simulate_block(inp: KernelInputs) -> KernelOutputs:
                     tie[b] = win_threat[cand[b]] * n_units + inp.window_unit[win[cand[b]]]
                     neg_score[b] = -score[b]
                 _stable_order(neg_score, tie, n_cand, best, sort_scratch)
-                for b in best[:n_cand]:
+                for rank in range(n_cand):
+                    b = best[rank]
                     a = cand[b]
                     w = win[a]
                     i = win_threat[a]
