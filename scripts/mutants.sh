@@ -83,7 +83,7 @@ run range-check-dropped src/skyshield/scenario/check.py "            if flight_m
 run latitude-bound-dropped src/skyshield/scenario/models.py "lat_deg: Real = Field(ge=-90.0, le=90.0, allow_inf_nan=False)" "lat_deg: Real = Field(allow_inf_nan=False)" tests/scenario/test_load.py
 run wave-of-zero-allowed src/skyshield/scenario/models.py "count: Integer = Field(ge=1, le=100_000)" "count: Integer = Field(ge=0, le=100_000)" tests/scenario/test_load.py tests/scenario/test_mutations.py
 # engine/kernel.py step 4, the greedy assignment (being rewritten on another branch: these lines)
-run assignment-worst-first src/skyshield/engine/kernel.py 'best = by_tie[np.argsort(-score[:n_cand][by_tie], kind="mergesort")]' 'best = by_tie[np.argsort(score[:n_cand][by_tie], kind="mergesort")]' tests/engine/test_kernel.py tests/engine/test_reference.py
+run assignment-worst-first src/skyshield/engine/kernel.py "neg_score[b] = -score[b]" "neg_score[b] = score[b]" tests/engine/test_kernel.py tests/engine/test_reference.py
 run threat-taken-twice src/skyshield/engine/kernel.py "if pending[i] >= 0 or free[plat[u]] <= 0 or ready[u] <= 0:" "if free[plat[u]] <= 0 or ready[u] <= 0:" tests/engine/test_kernel.py tests/engine/test_reference.py
 run score-ignores-time-to-impact src/skyshield/engine/kernel.py "/ ((flight[i] - (s - launch[i]) * dt) / dt + 1.0)" "/ 1.0" tests/engine/test_kernel.py tests/engine/test_reference.py
 # issue #23 item 1: an empty not_reach_goal is "split unknown", decided from the data
@@ -285,3 +285,8 @@ run leg-starts-summed-across-threats src/skyshield/engine/pieces.py "    leg_sta
 run moving-threats-taken-for-fixed src/skyshield/engine/fixed.py "inner & (compiled.threat_route_jitter_m > 0) & ~compiled.threat_ballistic" "inner & (compiled.threat_route_jitter_m > 0) & compiled.threat_ballistic" tests/engine/test_fixed.py
 run merged-run-at-its-part-position src/skyshield/engine/fixed.py "lo, hi, at = int(offset[a]), int(offset[b]), int(joined[t])" "lo, hi, at = int(offset[a]), int(offset[b]), int(joined[a])" tests/engine/test_fixed.py
 run target-area-chord-too-tight src/skyshield/engine/outcomes.py "    near = np.flatnonzero(chord <= radius_m + 1.0)" "    near = np.flatnonzero(chord <= radius_m - 1.0)" tests/engine/test_within.py
+# issue #20 (kernel): the event loop's allocation-free orderings keep numpy's stable order
+run candidate-order-merge-right-first src/skyshield/engine/kernel.py "a < mid and not _before(key[src[b]], tie[src[b]], key[src[a]], tie[src[a]])" "a < mid and _before(key[src[a]], tie[src[a]], key[src[b]], tie[src[b]])" tests/engine/test_kernel_order.py
+run window-order-unstable src/skyshield/engine/kernel.py "        k = start[c] - lo
+        order[first[k]] = c" "        k = start[n - 1 - c] - lo
+        order[first[k]] = n - 1 - c" tests/engine/test_kernel_order.py

@@ -210,20 +210,136 @@ def _first_step_at(time_s: float, dt: float) -> int:
     return k
 
 
+class _WeaponRule(NamedTuple):
+    """The fields of :class:`KernelInputs` the weapon choice reads, passed per step.
+
+    Numba counts a reference to every array of a record passed to a function, at every call:
+    a step passes these six rather than all of :class:`KernelInputs`.
+    """
+
+    unit_platform: np.ndarray
+    window_unit: np.ndarray
+    threat_class: np.ndarray
+    unit_adequate_pk: np.ndarray
+    unit_pk: np.ndarray
+    unit_cost_usd: np.ndarray
+
+
+# Candidates are sorted in runs of this many by insertion, the runs then merged.
+_INSERTION_RUN = 16
+
+
+@njit(cache=True, nogil=True)
+def _before(key_a: float, tie_a: int, key_b: float, tie_b: int) -> bool:
+    """Whether ``(key_a, tie_a)`` sorts strictly before ``(key_b, tie_b)``.
+
+    Key ascending with NaN last (numpy's sort order), then tie ascending.
+    """
+    if key_a < key_b:
+        return True
+    if key_a == key_b:
+        return tie_a < tie_b
+    if np.isnan(key_a) and np.isnan(key_b):  # numpy's sorts hold NaNs equal
+        return tie_a < tie_b
+    return np.isnan(key_b) and not np.isnan(key_a)
+
+
+@njit(cache=True, nogil=True)
+def _stable_order(
+    key: np.ndarray, tie: np.ndarray, n: int, order: np.ndarray, scratch: np.ndarray
+) -> None:
+    """Write into ``order[:n]`` the indices ``0..n-1`` by ``(key, tie, index)`` ascending.
+
+    The order ``by_tie[np.argsort(key[:n][by_tie], kind="mergesort")]`` with ``by_tie =
+    np.argsort(tie[:n], kind="mergesort")`` gives (two stable sorts), with no allocation: the
+    event loop sorts its candidates at every step that has any. ``scratch`` holds ``n`` too.
+    """
+    width = _INSERTION_RUN
+    for lo in range(0, n, width):  # runs sorted by insertion (stable: ``before`` is strict)
+        for b in range(lo, min(lo + width, n)):
+            j = b
+            while j > lo and _before(key[b], tie[b], key[order[j - 1]], tie[order[j - 1]]):
+                order[j] = order[j - 1]
+                j -= 1
+            order[j] = b
+    src, dst = order, scratch
+    while width < n:  # neighbouring runs merged, the left one first on equal keys
+        for lo in range(0, n, 2 * width):
+            mid, hi = min(lo + width, n), min(lo + 2 * width, n)
+            a, b = lo, mid
+            for o in range(lo, hi):
+                if b >= hi or (
+                    a < mid and not _before(key[src[b]], tie[src[b]], key[src[a]], tie[src[a]])
+                ):
+                    dst[o] = src[a]
+                    a += 1
+                else:
+                    dst[o] = src[b]
+                    b += 1
+        src, dst = dst, src
+        width *= 2
+    if src is not order:
+        order[:n] = src[:n]
+
+
+# Start steps spanning more than this many steps per window (plus a constant) are ordered by
+# numpy's merge sort instead of by counting (whose table would be mostly empty).
+_COUNTING_SPAN_PER_WINDOW = 4
+_COUNTING_SPAN_MIN = 4096
+
+
+@njit(cache=True, nogil=True)
+def _order_by_start(start: np.ndarray, n: int) -> np.ndarray:
+    """(n,) int64: ``np.argsort(start[:n], kind="mergesort")``, by a counting sort.
+
+    Both are stable, so the order is the same; counting is linear in the windows and the span
+    of their start steps (the night's steps), where the merge sort was the replication's
+    largest single cost.
+    """
+    order = np.empty(n, dtype=np.int64)
+    if n == 0:
+        return order
+    lo, hi = start[0], start[0]
+    for c in range(1, n):
+        lo = min(lo, start[c])
+        hi = max(hi, start[c])
+    span = hi - lo + 1
+    if span > _COUNTING_SPAN_PER_WINDOW * n + _COUNTING_SPAN_MIN:
+        order[:] = np.argsort(start[:n], kind="mergesort")
+        return order
+    first = np.zeros(span + 1, dtype=np.int64)  # first[k]: where start lo + k goes next
+    for c in range(n):
+        first[start[c] - lo + 1] += 1
+    for k in range(span):
+        first[k + 1] += first[k]
+    for c in range(n):
+        k = start[c] - lo
+        order[first[k]] = c
+        first[k] += 1
+    return order
+
+
 @njit(cache=True, nogil=True)
 def _choose_weapons(
-    inp: KernelInputs, cand: np.ndarray, n_cand: int, win: np.ndarray, win_threat: np.ndarray
+    inp: _WeaponRule,
+    cand: np.ndarray,
+    n_cand: int,
+    win: np.ndarray,
+    win_threat: np.ndarray,
+    n_plat: int,
+    scratch: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray],
 ) -> int:
     """Keep one candidate per (threat, platform): the weapon the choice rule prefers.
 
-    Compacts ``cand[:n_cand]`` in place and returns the new count (order kept).
+    Compacts ``cand[:n_cand]`` in place and returns the new count (order kept). ``scratch``:
+    the event loop's buffers of at least ``n_cand`` (zeros float64, then key, order, sort
+    scratch int64, keep bool), so that nothing is allocated per step.
     """
-    n_plat = inp.unit_platform.max() + 1
-    key = np.empty(n_cand, dtype=np.int64)
+    zeros, key, order, sort_scratch, keep = scratch
     for b in range(n_cand):
         key[b] = win_threat[cand[b]] * n_plat + inp.unit_platform[inp.window_unit[win[cand[b]]]]
-    order = np.argsort(key, kind="mergesort")
-    keep = np.zeros(n_cand, dtype=np.bool_)
+        keep[b] = False
+    _stable_order(zeros, key, n_cand, order, sort_scratch)
     g = 0
     while g < n_cand:
         h = g + 1
@@ -410,6 +526,15 @@ def simulate_block(inp: KernelInputs) -> KernelOutputs:
     on_later = np.flatnonzero(np.isfinite(inp.unit_on_s))  # units with a presence interval
     n_alert = inp.alert_track_s.shape[1]
     any_wait = bool(inp.unit_wait_cheaper.any())
+    n_plat = inp.unit_platform.max() + 1 if n_units > 0 else 0
+    weapon = _WeaponRule(
+        inp.unit_platform,
+        inp.window_unit,
+        inp.threat_class,
+        inp.unit_adequate_pk,
+        inp.unit_pk,
+        inp.unit_cost_usd,
+    )
 
     for rep in range(n_reps):
         launch = inp.launch_step[rep]
@@ -437,6 +562,7 @@ def simulate_block(inp: KernelInputs) -> KernelOutputs:
         win = np.empty(n_windows, dtype=np.int64)
         win_threat = np.empty(n_windows, dtype=np.int64)
         gstart = np.empty(n_windows, dtype=np.int64)
+        off_limits = np.empty(n_windows, dtype=np.bool_)
         c = 0
         for i in range(n_threats):
             r = inp.realization[rep, i]
@@ -449,9 +575,16 @@ def simulate_block(inp: KernelInputs) -> KernelOutputs:
                 win[c] = w
                 win_threat[c] = i
                 gstart[c] = launch[i] + k0
+                # fixed for the night: looked up at every step the window is open (only
+                # decoys and drones to identify can be off limits: the call is skipped for
+                # the others, since passing ``inp`` costs a reference count per array)
+                u = inp.window_unit[w]
+                off_limits[c] = (
+                    inp.threat_decoy[i] or (inp.threat_drone[i] and inp.unit_require_id[u])
+                ) and _decoy_off_limits(inp, rep, i, u, w)
                 c += 1
         n_windows = c
-        order = np.argsort(gstart[:n_windows], kind="mergesort")
+        order = _order_by_start(gstart, n_windows)
         # unit state
         plat = inp.unit_platform
         free = np.zeros(plat.max() + 1 if n_units > 0 else 0, dtype=np.int64)
@@ -469,6 +602,18 @@ def simulate_block(inp: KernelInputs) -> KernelOutputs:
         n_pending = 0
         cand = np.empty(n_windows, dtype=np.int64)
         score = np.empty(n_windows, dtype=np.float64)
+        # the assignment's sort buffers, allocated once per replication (not per step)
+        neg_score = np.empty(n_windows, dtype=np.float64)
+        tie = np.empty(n_windows, dtype=np.int64)
+        best = np.empty(n_windows, dtype=np.int64)
+        sort_scratch = np.empty(n_windows, dtype=np.int64)
+        weapon_scratch = (
+            np.zeros(n_windows, dtype=np.float64),
+            np.empty(n_windows, dtype=np.int64),
+            np.empty(n_windows, dtype=np.int64),
+            np.empty(n_windows, dtype=np.int64),
+            np.empty(n_windows, dtype=np.bool_),
+        )
         p = 0
         s = gstart[order[0]] if n_windows > 0 else 0
         while p < n_windows or n_active > 0 or n_pending > 0:
@@ -517,7 +662,7 @@ def simulate_block(inp: KernelInputs) -> KernelOutputs:
                     or k >= inp.window_k1[w]
                     or k * dt >= lost_s[i]
                     or stock[u] == 0
-                    or _decoy_off_limits(inp, rep, i, u, w)
+                    or off_limits[a]
                     or s * dt >= off_at[u]
                 ):
                     n_active -= 1
@@ -543,7 +688,9 @@ def simulate_block(inp: KernelInputs) -> KernelOutputs:
                 cand[n_cand] = a
                 n_cand += 1
             if n_cand > 1:  # an aircraft offers one weapon per threat (engine.air)
-                n_cand = _choose_weapons(inp, cand, n_cand, win, win_threat)
+                n_cand = _choose_weapons(
+                    weapon, cand, n_cand, win, win_threat, n_plat, weapon_scratch
+                )
             # an aircraft holds fire for a cheaper adequate weapon of its own (engine.air)
             wait_end = np.iinfo(np.int64).max
             if any_wait:
@@ -573,12 +720,12 @@ def simulate_block(inp: KernelInputs) -> KernelOutputs:
             # 4. greedy assignment and fire
             if n_cand > 0:
                 # best score first; ties by threat, then unit (as the reference engine)
-                tie = np.empty(n_cand, dtype=np.int64)
                 for b in range(n_cand):
                     tie[b] = win_threat[cand[b]] * n_units + inp.window_unit[win[cand[b]]]
-                by_tie = np.argsort(tie, kind="mergesort")
-                best = by_tie[np.argsort(-score[:n_cand][by_tie], kind="mergesort")]
-                for b in best:
+                    neg_score[b] = -score[b]
+                _stable_order(neg_score, tie, n_cand, best, sort_scratch)
+                for rank in range(n_cand):
+                    b = best[rank]
                     a = cand[b]
                     w = win[a]
                     i = win_threat[a]
