@@ -153,7 +153,7 @@ run threat-assessment-knows-target src/skyshield/engine/zones.py "    threat, lo
 run host-rules-ignored src/skyshield/engine/compile.py "[nation_pos[u.operates_under or u.nation] for u in units]" "[nation_pos[u.nation] for u in units]" tests/engine/test_roe_identification.py -k host
 # issue #22: threats falling on their own, missed interceptors coming down
 run endurance-ignored src/skyshield/engine/falls.py "np.minimum(np.asarray(compiled.threat_endurance_s, dtype=np.float64), random_s)" "random_s" tests/engine/test_falls.py -k endurance
-run missed-round-stops-at-intercept src/skyshield/engine/missed.py "    reach_m = np.maximum(np.asarray(max_range_m, float), flown_m)" "    reach_m = flown_m" tests/engine/test_missed.py -k end_of_the_line
+run missed-round-stops-at-intercept src/skyshield/engine/missed.py "    reach_m = np.maximum(np.asarray(max_range_m, float)[on], flown_m)" "    reach_m = flown_m" tests/engine/test_missed.py -k end_of_the_line
 # issue #20: the intercept's flatness test measured against the other terms over the segment
 run intercept-flat-against-b-squared src/skyshield/engine/intercept.py "    if abs(a) * d * d <= _FLAT * (abs(b) * d + abs(c)):" "    if abs(a) <= _FLAT * (b * b + abs(c) + 1.0):" tests/engine/test_intercept.py -k nearly
 # issue 20, performance: the prebuilt grid's longitude range and the running maximum's walk back
