@@ -22,7 +22,6 @@ from __future__ import annotations
 import dataclasses
 
 import numpy as np
-from scipy.optimize import minimize
 
 from skyshield.calibration.fit import (
     RHO_BOUNDS,
@@ -108,6 +107,8 @@ def ml_dispersion(
     neutralised count's and the destroyed/lost split's own overdispersion (a class without
     split nights keeps the posterior's medians for ``"split"``).
     """
+    from scipy.optimize import minimize  # here, not at import: a plain run does not load it
+
     w = np.ones(data.launched.shape) if weights is None else np.asarray(weights, dtype=float)
     median = np.median(posterior.samples, axis=0)
     theta = median[: len(NAMES)]
