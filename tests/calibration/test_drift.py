@@ -134,4 +134,4 @@ def test_backtest_state__one_fit_and_no_leakage(small_surrogate: Surrogate) -> N
         before_a.drop(columns="reported").reset_index(drop=True),
         before_b.drop(columns="reported").reset_index(drop=True),
     )
-    assert set(a.checks) == {"slopes", "split", "patriot", "pit", "stability"}
+    assert set(a.checks) == {"slopes", "split", "patriot", "pit", "stability", "spread", "bias"}
