@@ -8,7 +8,6 @@ the SHA-256 of its bytes. Nothing is timed.
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import hashlib
 
 import numpy as np
@@ -16,21 +15,7 @@ import numpy as np
 from skyshield.engine.compile import compile_scenario
 from skyshield.engine.geometry import build_geometry
 from skyshield.scenario import builtin_scenario_names, builtin_scenario_path, load_scenario
-
-
-def _arrays(prefix: str, value: object) -> list[tuple[str, np.ndarray]]:
-    """Every array in a (nested) dataclass or tuple, with its path."""
-    if isinstance(value, np.ndarray):
-        return [(prefix, value)]
-    if isinstance(value, tuple | list):
-        return [a for k, v in enumerate(value) for a in _arrays(f"{prefix}[{k}]", v)]
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return [
-            a
-            for f in dataclasses.fields(value)
-            for a in _arrays(f"{prefix}.{f.name}", getattr(value, f.name))
-        ]
-    return []
+from skyshield.testing import array_leaves
 
 
 def main() -> None:
@@ -40,7 +25,7 @@ def main() -> None:
     for name in builtin_scenario_names():
         compiled = compile_scenario(load_scenario(builtin_scenario_path(name)))
         geometry = build_geometry(compiled, 11, args.route_sets)
-        for path, array in _arrays("geometry", geometry):
+        for path, array in array_leaves(geometry, "geometry"):
             digest = hashlib.sha256(np.ascontiguousarray(array).tobytes()).hexdigest()[:16]
             print(f"{name} {path} {array.dtype} {array.shape} {digest}")
 

@@ -1,14 +1,16 @@
-"""Helpers for testing skyshield's command line (used by the project's own tests).
+"""Helpers for testing skyshield's command line and its arrays (used by its tests and benches).
 
 :func:`run_cli` runs a command in the test's own process through typer's ``CliRunner`` (no
 ~4 s interpreter start and import per call); :func:`run_cli_subprocess` runs it as a user does,
 ``python -m skyshield ARGS`` in a new process. Both return an object with ``returncode``,
-``stdout`` and ``stderr``.
+``stdout`` and ``stderr``. :func:`array_leaves` lists every array inside a nested dataclass
+or tuple with its path, to compare two geometries or kernel inputs array by array.
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 import subprocess
 import sys
@@ -16,7 +18,9 @@ import traceback
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["CliResult", "run_cli", "run_cli_subprocess"]
+import numpy as np
+
+__all__ = ["CliResult", "array_leaves", "run_cli", "run_cli_subprocess"]
 
 # Dropped for every run, so tables render as they do for a redirected command, whatever
 # terminal the tests run in.
@@ -85,3 +89,18 @@ def run_cli_subprocess(
         timeout=timeout,
         check=False,
     )
+
+
+def array_leaves(value: object, prefix: str = "") -> list[tuple[str, np.ndarray]]:
+    """Return every array in a (nested) dataclass, tuple or list, with its path."""
+    if isinstance(value, np.ndarray):
+        return [(prefix, value)]
+    if isinstance(value, tuple | list):
+        return [a for k, v in enumerate(value) for a in array_leaves(v, f"{prefix}[{k}]")]
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return [
+            a
+            for f in dataclasses.fields(value)
+            for a in array_leaves(getattr(value, f.name), f"{prefix}.{f.name}")
+        ]
+    return []

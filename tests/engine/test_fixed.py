@@ -7,8 +7,6 @@ bit, and a threat's pieces must not depend on the threats before it.
 
 from __future__ import annotations
 
-import dataclasses
-
 import numpy as np
 import pytest
 
@@ -31,6 +29,7 @@ from skyshield.engine.geometry import build_geometry
 from skyshield.engine.pieces import build_pieces
 from skyshield.engine.zones import territory_intervals
 from skyshield.scenario import builtin_scenario_path, load_scenario
+from skyshield.testing import array_leaves
 
 
 @pytest.fixture(scope="module")
@@ -38,20 +37,6 @@ def compiled() -> CompiledScenario:
     # the default scenario has both: 220 drones and missiles with jittered waypoints, and
     # 8 ballistic missiles that fly the same arc every night
     return compile_scenario(load_scenario(builtin_scenario_path("default")))
-
-
-def _arrays(prefix: str, value: object) -> list[tuple[str, np.ndarray]]:
-    if isinstance(value, np.ndarray):
-        return [(prefix, value)]
-    if isinstance(value, tuple | list):
-        return [a for k, v in enumerate(value) for a in _arrays(f"{prefix}[{k}]", v)]
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return [
-            a
-            for f in dataclasses.fields(value)
-            for a in _arrays(f"{prefix}.{f.name}", getattr(value, f.name))
-        ]
-    return []
 
 
 def test_the_default_scenario_has_both_parts(compiled: CompiledScenario) -> None:
@@ -70,7 +55,7 @@ def test_split_geometry_is_the_whole_geometry_bit_for_bit(
     split = build_geometry(compiled, 5, 3, first=40)
     monkeypatch.setattr(geometry_module, "route_split", lambda _: None)
     whole = build_geometry(compiled, 5, 3, first=40)
-    a, b = _arrays("g", split), _arrays("g", whole)
+    a, b = array_leaves(split, "g"), array_leaves(whole, "g")
     assert [p for p, _ in a] == [p for p, _ in b]
     for (path, x), (_, y) in zip(a, b, strict=True):
         assert x.dtype == y.dtype, path
