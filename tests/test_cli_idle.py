@@ -6,6 +6,7 @@ from pathlib import Path
 
 import yaml
 
+from skyshield.cli.run import IDLE_NAMES_SHOWN, idle_warning
 from skyshield.scenario import builtin_scenario_path
 from skyshield.testing import run_cli
 
@@ -25,3 +26,14 @@ def test_run__idle_warning_names_whole_patrols_not_their_sortie_rows(tmp_path: P
     assert not any("/" in name for name in names)  # no sortie or weapon rows
     # 2 CAMM batteries and 2 patrols
     assert warning.startswith(f"warning: {len(names)} of 4 fire units and patrols never fired")
+
+
+def test_idle_warning__names_the_first_units_and_counts_the_rest() -> None:
+    ids = [f"ua-{k:03d}" for k in range(104)]
+    warning = idle_warning(ids, 200, 1000)
+    assert warning.startswith("104 of 200 fire units and patrols never fired in 1,000 nights")
+    names = warning.rsplit("): ", 1)[1]
+    assert names.startswith(", ".join(ids[:IDLE_NAMES_SHOWN]) + " and 92 more")
+    assert ids[IDLE_NAMES_SHOWN] not in warning
+    few = idle_warning(ids[:3], 200, 1)
+    assert few.endswith("): ua-000, ua-001, ua-002")

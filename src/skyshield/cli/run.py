@@ -104,13 +104,7 @@ def run_command(
         err.print(f"saved run {summary.run_id} in {out_dir}", highlight=False)
     idle, everyone = _idle_units(summary)
     if idle:
-        warn(
-            [
-                f"{len(idle)} of {everyone} fire units and patrols never fired in "
-                f"{plural(summary.replications, 'night')} (out of reach, not tasked, or barred "
-                f"by their rules): {', '.join(idle)}"
-            ]
-        )
+        warn([idle_warning(idle, everyone, summary.replications)])
     # the tables first: a figure that cannot be saved after all must not lose them
     if as_json:
         print_json(summary.to_dict())
@@ -218,6 +212,21 @@ def _per_downed(by: pd.DataFrame, key: tuple[str, str]) -> str:
     if math.isnan(r["mean"]):
         return "–"
     return fmt(r["mean"] / 1e6, r["ci95_low"] / 1e6, r["ci95_high"] / 1e6, 2)
+
+
+# Names listed in the idle warning; a big laydown's warning was a screenful of ids
+IDLE_NAMES_SHOWN = 12
+
+
+def idle_warning(idle: list[str], everyone: int, nights: int) -> str:
+    """Return the warning about units that never fired: how many, and the first names."""
+    names = ", ".join(idle[:IDLE_NAMES_SHOWN])
+    if len(idle) > IDLE_NAMES_SHOWN:
+        names += f" and {len(idle) - IDLE_NAMES_SHOWN} more (--json: by_unit lists every unit)"
+    return (
+        f"{len(idle)} of {everyone} fire units and patrols never fired in "
+        f"{plural(nights, 'night')} (out of reach, not tasked, or barred by their rules): {names}"
+    )
 
 
 def _idle_units(summary: RunSummary) -> tuple[list[str], int]:
