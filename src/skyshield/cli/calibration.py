@@ -323,6 +323,14 @@ def _print_backtest(result: Backtest, until: str) -> None:
     _print_checks(result)
 
 
+def _check_table(title: str, columns: tuple[str, ...], left: tuple[str, ...]) -> Table:
+    """Return a check's table: its title, and its columns (those in ``left`` left-aligned)."""
+    table = Table(title=title, title_justify="left")
+    for col in columns:
+        table.add_column(col, justify="left" if col in left else "right")
+    return table
+
+
 def _print_checks(result: Backtest) -> None:
     """Print the mechanism checks of ``result.checks`` (#23 item 7)."""
     checks = result.checks
@@ -332,13 +340,12 @@ def _print_checks(result: Backtest) -> None:
 
     slopes = checks.get("slopes")
     if slopes is not None and not slopes.empty:
-        table = Table(
-            title="Share neutralised vs raid size: slope on log10(launched) per quarter "
+        table = _check_table(
+            "Share neutralised vs raid size: slope on log10(launched) per quarter "
             "(share per tenfold raid), reports vs model's predicted mean, 90% bootstrap",
-            title_justify="left",
+            ("class", "quarter", "nights", "launched", "reports", "90%", "model", "90%"),
+            left=("class", "quarter"),
         )
-        for col in ("class", "quarter", "nights", "launched", "reports", "90%", "model", "90%"):
-            table.add_column(col, justify="left" if col in ("class", "quarter") else "right")
         for r in slopes.itertuples():
             table.add_row(
                 str(r._1),
@@ -353,13 +360,12 @@ def _print_checks(result: Backtest) -> None:
         print_table(table)
     split = checks.get("split")
     if split is not None and not split.empty:
-        table = Table(
-            title="Destroyed vs locationally lost on the nights that report the split "
+        table = _check_table(
+            "Destroyed vs locationally lost on the nights that report the split "
             "(sums; model: predicted means)",
-            title_justify="left",
+            ("class", "nights", "launched", "destroyed", "model", "lost", "model"),
+            left=("class",),
         )
-        for col in ("class", "nights", "launched", "destroyed", "model", "lost", "model"):
-            table.add_column(col, justify="left" if col == "class" else "right")
         for r in split.itertuples():
             table.add_row(
                 str(r._1),
@@ -373,13 +379,12 @@ def _print_checks(result: Backtest) -> None:
         print_table(table)
     patriot = checks.get("patriot")
     if patriot is not None and not patriot.empty:
-        table = Table(
-            title="Ballistic share neutralised by the night's targets: under Patriot cover "
+        table = _check_table(
+            "Ballistic share neutralised by the night's targets: under Patriot cover "
             "(Kyiv, sourced) or not, from the report's target names",
-            title_justify="left",
+            ("targets", "nights", "launched", "reported", "model"),
+            left=("targets",),
         )
-        for col in ("targets", "nights", "launched", "reported", "model"):
-            table.add_column(col, justify="left" if col == "targets" else "right")
         for r in patriot.itertuples():
             table.add_row(
                 str(r.cover),
@@ -403,14 +408,13 @@ def _print_checks(result: Backtest) -> None:
         print_table(table)
     spread = checks.get("spread")
     if spread is not None and not spread.empty:
-        table = Table(
-            title="Where the predictive spread of neutralised comes from: mean sd, and each "
+        table = _check_table(
+            "Where the predictive spread of neutralised comes from: mean sd, and each "
             "part's share of the variance (sd alone): binomial count noise, overdispersion "
             "(what the emulator does not explain), parameter uncertainty (with forgetting)",
-            title_justify="left",
+            ("class", "nights", "sd", "binomial", "overdispersion", "parameter"),
+            left=("class",),
         )
-        for col in ("class", "nights", "sd", "binomial", "overdispersion", "parameter"):
-            table.add_column(col, justify="left" if col == "class" else "right")
         for r in spread.itertuples():
             table.add_row(
                 str(r._1),
@@ -424,13 +428,12 @@ def _print_checks(result: Backtest) -> None:
         print_table(table)
     bias = checks.get("bias")
     if bias is not None and not bias.empty:
-        table = Table(
-            title="Bias of the centre (median − reported neutralised) by raid size, model vs "
+        table = _check_table(
+            "Bias of the centre (median − reported neutralised) by raid size, model vs "
             "baseline, and their MAE",
-            title_justify="left",
+            ("class", "launched", "nights", "bias", "share", "base", "MAE", "base"),
+            left=("class", "launched"),
         )
-        for col in ("class", "launched", "nights", "bias", "share", "base", "MAE", "base"):
-            table.add_column(col, justify="left" if col in ("class", "launched") else "right")
         for r in bias.itertuples():
             table.add_row(
                 str(r._1),
@@ -445,13 +448,12 @@ def _print_checks(result: Backtest) -> None:
         print_table(table)
     stability = checks.get("stability")
     if stability is not None and len(stability) and int(stability["refits"].iloc[0]) > 1:
-        table = Table(
-            title="Parameters across refits: posterior median (first, last, range) and the "
+        table = _check_table(
+            "Parameters across refits: posterior median (first, last, range) and the "
             "spread of the medians over the mean 90% posterior width",
-            title_justify="left",
+            ("parameter", "first", "last", "min", "max", "90% width", "spread/width"),
+            left=("parameter",),
         )
-        for col in ("parameter", "first", "last", "min", "max", "90% width", "spread/width"):
-            table.add_column(col, justify="left" if col == "parameter" else "right")
         for r in stability.itertuples():
             table.add_row(
                 str(r.parameter),
