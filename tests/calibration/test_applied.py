@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from tests.calibration.conftest import CHOSEN, write_calibration_file
 
+import skyshield
 from skyshield import api
 from skyshield.calibration.applied import applied_calibration, posture_warnings
 from skyshield.posture import NightComposition, night_scenario
@@ -103,3 +104,20 @@ def test_cli_run__header_and_warning(calibration: Path, tmp_path: Path) -> None:
     assert "(calibrated: calibration.json)" in result.stdout  # the table's header
     warnings = [line for line in result.stderr.splitlines() if line.startswith("warning:")]
     assert len([w for w in warnings if "posture the fit used" in w]) == 1
+
+
+@pytest.mark.slow  # ~28 s under load: a tiny emulator and a 50-step chain
+def test_calibrate__prints_the_medians_run_applies(tmp_path: Path) -> None:
+    """`calibrate` prints the latest quarter's medians; `run --calibration` applies the file's.
+
+    The file keeps a subset of each chain: the printed summary must be of that subset.
+    """
+    path = tmp_path / "calibration.json"
+    fitted = skyshield.calibrate(
+        "2023-01-01", compositions=4, parameters=4, replications=2, steps=50, out=path
+    )
+    printed = fitted.latest().summary().set_index("parameter")["median"]
+    applied = applied_calibration(path)
+    for name, value in {**applied.multipliers, **applied.posture}.items():
+        assert printed[name] == pytest.approx(value, abs=1e-5), name
+    assert fitted.latest().samples.shape[0] == 400  # the chain was longer: a subset is kept
