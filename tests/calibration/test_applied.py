@@ -67,6 +67,8 @@ def test_posture_warnings__only_when_units_differ(calibration: Path) -> None:
     assert len(lines) == 1
     assert "2 fire units" in lines[0]
     assert "71 notional units" in lines[0]
+    # the missiles' fitted losses are left out too, and the line says so with their medians
+    assert "in-flight losses (cruise 0.50 an hour of flight, ballistic 0.50 a flight)" in lines[0]
     # one unit less than the posture the fit used is a difference too
     fewer = fitted.model_copy(update={"fire_units": fitted.fire_units[1:]})
     assert len(posture_warnings(fewer, applied)) == 1
