@@ -108,6 +108,18 @@ def test_cli_run__header_and_warning(calibration: Path, tmp_path: Path) -> None:
     assert len([w for w in warnings if "posture the fit used" in w]) == 1
 
 
+def test_cli_compare__header_and_warning(calibration: Path, tmp_path: Path) -> None:
+    """`compare --calibration` says it ran calibrated, as `run` does (it said nothing)."""
+    more = tmp_path / "more.yaml"
+    more.write_text(TINY.read_text().replace("stock: 2,", "stock: 6,").replace("tiny", "more"))
+    result = run_cli("compare", TINY, more, "-n", "2", "--calibration", calibration, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    header = [line for line in result.stdout.splitlines() if "calibrated with" in line]
+    assert header == [applied_calibration(calibration).describe()]
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("warning:")]
+    assert len([w for w in warnings if "posture the fit used" in w]) == 2  # one per policy
+
+
 @pytest.mark.slow  # ~28 s under load: a tiny emulator and a 50-step chain
 def test_calibrate__prints_the_medians_run_applies(tmp_path: Path) -> None:
     """`calibrate` prints the latest quarter's medians; `run --calibration` applies the file's.
