@@ -290,3 +290,6 @@ run candidate-order-merge-right-first src/skyshield/engine/kernel.py "a < mid an
 run window-order-unstable src/skyshield/engine/kernel.py "        k = start[c] - lo
         order[first[k]] = c" "        k = start[n - 1 - c] - lo
         order[first[k]] = n - 1 - c" tests/engine/test_kernel_order.py
+# session 6 (newuser): a one-wave raid with a broken wave gets one error line, not pydantic's
+# cascaded "raid.waves: at least 1 item after validation, not 0"
+run too-short-kept-after-bad-items src/skyshield/scenario/load.py "    return isinstance(value, list | tuple | dict) and len(value) >= minimum" "    return isinstance(value, list | tuple | dict) and len(value) > minimum" tests/scenario/test_load.py -k one_wave

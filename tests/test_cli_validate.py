@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ import pytest
 import yaml
 
 from skyshield.scenario import DEFAULT_SCENARIO, builtin_scenario_path
+from skyshield.scenario.schema import scenario_json_schema
 from skyshield.testing import run_cli
 
 DEFAULT_DICT: dict[str, Any] = yaml.safe_load(
@@ -152,6 +154,27 @@ def test_schema__shipped_copy_is_up_to_date(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     shipped = (Path(__file__).resolve().parents[1] / "schema" / "scenario.schema.json").read_text()
     assert json.loads(result.stdout) == json.loads(shipped), "run: skyshield schema -o schema/..."
+
+
+def test_schema__descriptions_carry_no_sphinx_markup() -> None:
+    """Editors and the web form show descriptions as written: `own`, not ``own`` or :class:."""
+    descriptions: list[str] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key == "description" and isinstance(value, str):
+                    descriptions.append(value)
+                else:
+                    walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(scenario_json_schema())
+    assert any("`own`" in d for d in descriptions)  # the zone kinds, still marked as code
+    marked = [d for d in descriptions if "``" in d or re.search(r":[a-z]+:`", d)]
+    assert marked == []
 
 
 def test_validate__campaign_files_checked_as_campaigns(tmp_path: Path) -> None:

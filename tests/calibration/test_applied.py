@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from tests.calibration.conftest import CHOSEN, write_calibration_file
 
+import skyshield
 from skyshield import api
 from skyshield.calibration.applied import applied_calibration, posture_warnings
 from skyshield.posture import NightComposition, night_scenario
@@ -66,6 +67,8 @@ def test_posture_warnings__only_when_units_differ(calibration: Path) -> None:
     assert len(lines) == 1
     assert "2 fire units" in lines[0]
     assert "71 notional units" in lines[0]
+    # the missiles' fitted losses are left out too, and the line says so with their medians
+    assert "in-flight losses (cruise 0.50 an hour of flight, ballistic 0.50 a flight)" in lines[0]
     # one unit less than the posture the fit used is a difference too
     fewer = fitted.model_copy(update={"fire_units": fitted.fire_units[1:]})
     assert len(posture_warnings(fewer, applied)) == 1
@@ -103,3 +106,32 @@ def test_cli_run__header_and_warning(calibration: Path, tmp_path: Path) -> None:
     assert "(calibrated: calibration.json)" in result.stdout  # the table's header
     warnings = [line for line in result.stderr.splitlines() if line.startswith("warning:")]
     assert len([w for w in warnings if "posture the fit used" in w]) == 1
+
+
+def test_cli_compare__header_and_warning(calibration: Path, tmp_path: Path) -> None:
+    """`compare --calibration` says it ran calibrated, as `run` does (it said nothing)."""
+    more = tmp_path / "more.yaml"
+    more.write_text(TINY.read_text().replace("stock: 2,", "stock: 6,").replace("tiny", "more"))
+    result = run_cli("compare", TINY, more, "-n", "2", "--calibration", calibration, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    header = [line for line in result.stdout.splitlines() if "calibrated with" in line]
+    assert header == [applied_calibration(calibration).describe()]
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("warning:")]
+    assert len([w for w in warnings if "posture the fit used" in w]) == 2  # one per policy
+
+
+@pytest.mark.slow  # ~28 s under load: a tiny emulator and a 50-step chain
+def test_calibrate__prints_the_medians_run_applies(tmp_path: Path) -> None:
+    """`calibrate` prints the latest quarter's medians; `run --calibration` applies the file's.
+
+    The file keeps a subset of each chain: the printed summary must be of that subset.
+    """
+    path = tmp_path / "calibration.json"
+    fitted = skyshield.calibrate(
+        "2023-01-01", compositions=4, parameters=4, replications=2, steps=50, out=path
+    )
+    printed = fitted.latest().summary().set_index("parameter")["median"]
+    applied = applied_calibration(path)
+    for name, value in {**applied.multipliers, **applied.posture}.items():
+        assert printed[name] == pytest.approx(value, abs=1e-5), name
+    assert fitted.latest().samples.shape[0] == 400  # the chain was longer: a subset is kept

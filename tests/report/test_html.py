@@ -85,6 +85,17 @@ def test_render_report__every_catalog_parameter_used(report_file: Path, runs: li
     assert catalog.count("<tr><td>") == len(rows) > 0
 
 
+def test_render_report__comparison_names_measures_as_compare_prints_them(
+    report_file: Path,
+) -> None:
+    html = report_file.read_text(encoding="utf-8")
+    table = html.split('<table id="comparison-table">')[1].split("</table>")[0]
+    names = re.findall(r"<tr><td>([^<]*)</td>", table)
+    assert names  # some measure moved
+    assert any(": " in n for n in names)  # "rounds: PL", keyed as the CLI keys them
+    assert [n for n in names if "/" in n or "_" in n] == []  # no column ids (rounds/PL)
+
+
 @pytest.mark.skipif(
     not CHROMIUM.exists(), reason="no chromium on PATH: `make test` installs Debian's chromium"
 )

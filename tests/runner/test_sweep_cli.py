@@ -37,6 +37,16 @@ def test_sweep__bad_param_exits_2_before_anything_runs(tmp_path: Path, tiny_path
     assert not out.exists()  # a bad value is reported before the directory is made
 
 
+def test_sweep__grid_table_names_measures_as_compare_prints_them(
+    tmp_path: Path, tiny_path: Path
+) -> None:
+    """The grid's columns read "leakers: all", as compare's rows do, not the id "leakers/all"."""
+    result = _sweep(str(tiny_path), "--param", "pk_scale.cruise=0.5,1.0", "-n", "2", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "leakers: all" in result.stdout
+    assert "leakers/all" not in result.stdout
+
+
 def test_sweep__sobol_json_and_plot(tmp_path: Path, tiny_path: Path) -> None:
     plot = tmp_path / "sobol.png"
     result = _sweep(

@@ -256,6 +256,29 @@ def test_load_scenario__unknown_field_typo(tmp_path: Path) -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("field", "value", "line"),
+    [
+        ("lauch_spacing_s", 60, "raid.waves[0]: expected only known fields, got unknown field"),
+        ("count", "many", "raid.waves[0].count: expected an integer, got 'many'"),
+    ],
+)
+def test_load_scenario__one_wave_with_a_fault_gives_one_line(
+    tmp_path: Path, field: str, value: object, line: str
+) -> None:
+    """A raid of one wave, the wave broken: pydantic's "raid.waves: at least 1 item after
+    validation, not 0" is not repeated (the file has its wave)."""
+
+    def mutate(d: dict[str, Any]) -> None:
+        d["raid"]["waves"] = d["raid"]["waves"][:1]
+        d["raid"]["waves"][0][field] = value
+
+    path = _write_mutated(tmp_path, mutate)
+    message = str(_load_error(path))
+    assert message.startswith(f"{path}: {line}"), message
+    assert len(message.splitlines()) == 1, message
+
+
 def test_load_scenario__unknown_top_level_field(tmp_path: Path) -> None:
     path = _write_mutated(tmp_path, lambda d: d.update(montecarlo={"replications": 10}))
     exc = _load_error(path)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +36,8 @@ __all__ = [
 
 # the fitted parameters ``--calibration`` applies to any scenario (see :func:`adjustment`)
 APPLIED_PARAMETERS = ("pk_drone", "pk_cruise", "pk_ballistic", "ew")
+# fitted in-flight losses of missiles (the night model's), which ``--calibration`` leaves out
+LOSS_PARAMETERS = ("loss_cruise", "fail_ballistic")
 HASH_SHOWN = 12  # hex digits of the file's SHA-256 shown in one-line descriptions
 
 
@@ -51,6 +53,8 @@ class AppliedCalibration:
     period_end: str
     multipliers: dict[str, float]  # APPLIED_PARAMETERS -> median
     posture: dict[str, float]  # posture_<family> -> median: fitted, not applied
+    # missiles' losses fitted with them (LOSS_PARAMETERS -> median): not applied either
+    losses: dict[str, float] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready: what ``run --json`` prints under ``calibration``."""
@@ -98,6 +102,7 @@ def applied_calibration(path: str | Path) -> AppliedCalibration:
         period_end=latest.end,
         multipliers={k: float(medians[k]) for k in APPLIED_PARAMETERS},
         posture={f"posture_{f}": float(medians[f"posture_{f}"]) for f in FAMILIES},
+        losses={k: float(medians[k]) for k in LOSS_PARAMETERS if k in medians},
     )
 
 
@@ -125,6 +130,19 @@ def posture_warnings(scenario: Scenario, applied: AppliedCalibration) -> list[st
     return [
         f"--calibration {applied.file}: {scenario.name}'s {sum(mine.values())} fire units "
         f"({_families(mine)}) differ from the posture the fit used ({sum(fitted.values())} "
-        f"notional units: {_families(fitted)}; fitted effective size {posture}, not applied), "
+        f"notional units: {_families(fitted)}; fitted effective size {posture}, not applied"
+        f"{_losses(applied.losses)}), "
         "so its kill-probability multipliers may not reproduce the reported shares here"
     ]
+
+
+def _losses(losses: dict[str, float]) -> str:
+    """Name the fitted missile losses left out: a clause of the posture warning ('' if none)."""
+    if not losses:
+        return ""
+    parts = []
+    if "loss_cruise" in losses:
+        parts.append(f"cruise {losses['loss_cruise']:.2f} an hour of flight")
+    if "fail_ballistic" in losses:
+        parts.append(f"ballistic {losses['fail_ballistic']:.2f} a flight")
+    return f"; nor its missiles' in-flight losses ({', '.join(parts)})"

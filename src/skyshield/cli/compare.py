@@ -16,6 +16,7 @@ from skyshield.cli.common import (
     pm,
     route_sets_value,
     scale,
+    warn,
 )
 from skyshield.settings import DEFAULT_DEBRIS, MASSED_RAIDS_PER_MONTH, DebrisRule
 from skyshield.terminal import err, out, print_json, print_table
@@ -75,6 +76,13 @@ def compare_command(
     from skyshield.api import compare
 
     check_outputs(out_dir=out_dir, calibration=calibration)
+    if calibration is not None:  # as `run` warns: each policy whose units differ from the fit's
+        from skyshield.calibration.applied import applied_calibration, posture_warnings
+        from skyshield.scenario import load_scenario
+
+        applied = applied_calibration(calibration)
+        lines = [w for s in scenarios for w in posture_warnings(load_scenario(s), applied)]
+        warn(list(dict.fromkeys(lines)))
     result = compare(
         *scenarios,
         replications=replications,
@@ -103,6 +111,10 @@ def _print_comparison(result: PolicyComparison) -> None:
         f"{result.raids_per_month:g} massed raids; debris: intercepts within "
         f"{result.debris.radius_km:g} km of places of {result.debris.min_population:,}+"
     )
+    if result.calibration is not None:  # every policy ran with it: say which, as `run` does
+        from skyshield.calibration.applied import applied_calibration
+
+        out.print(applied_calibration(result.calibration).describe(), highlight=False)
     moved = result.summary.groupby(["measure", "key"])["mean"].apply(
         lambda m: bool((m.abs() > 0).any())
     )

@@ -143,7 +143,7 @@ def _print_sweep(result: SweepResult) -> None:
     for path in paths:
         table.add_column(path.removeprefix("nations.").replace(".roe.", "."), justify="right")
     for m in SENSITIVITY_OUTPUTS:
-        table.add_column(label(m.column) + scale(m.measure)[1], justify="right")
+        table.add_column(label(m.measure, m.key) + scale(m.measure)[1], justify="right")
     stats = result.table.set_index(["point", "measure", "key"])
     for task in plan.tasks:
         values = task.point.as_dict()

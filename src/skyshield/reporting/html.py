@@ -212,7 +212,9 @@ def _comparison(comparison: PolicyComparison) -> dict[str, Any]:
         if not moved[(r.measure, r.key)]:
             continue
         scale = 1e-6 if "cost" in str(r.measure) else 1.0
-        name = f"{r.measure}/{r.key}" if r.key else str(r.measure)
+        # as `skyshield compare` prints it: "rounds: PL", not the column id "rounds/PL"
+        measure = str(r.measure).replace("_", " ")
+        name = f"{measure}: {r.key}" if r.key else measure
         rows.append(
             {
                 "measure": name + (" (USD M)" if scale != 1.0 else ""),

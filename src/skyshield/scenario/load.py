@@ -101,7 +101,25 @@ def parse_model(text: str, model: type[ModelT], *, source: str, what: str) -> Mo
     try:
         return model.model_validate(raw)
     except ValidationError as exc:
-        raise ScenarioError(source, [field_problem(e) for e in exc.errors()]) from None
+        raise ScenarioError(source, [field_problem(e) for e in field_errors(exc)]) from None
+
+
+def field_errors(exc: ValidationError) -> list[ErrorDetails]:
+    """``exc``'s errors, less the ones that only repeat an item's error on its list."""
+    return [e for e in exc.errors() if not _too_short_after_bad_items(e)]
+
+
+def _too_short_after_bad_items(error: ErrorDetails) -> bool:
+    """Tell if pydantic calls a list too short only because its items failed (each said alone).
+
+    With one wave and a typo in it, pydantic also says ``raid.waves`` has "at least 1 item after
+    validation, not 0": the file has its wave, so that second line would only mislead.
+    """
+    if error["type"] != "too_short":
+        return False
+    value = error.get("input")
+    minimum = error.get("ctx", {}).get("min_length", 0)
+    return isinstance(value, list | tuple | dict) and len(value) >= minimum
 
 
 def parse_scenario(text: str, *, source: str = "<string>") -> Scenario:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from skyshield.scenario.models import Scenario
@@ -13,10 +14,36 @@ SCHEMA_ID = "https://github.com/skyshield/skyshield/schema/scenario.schema.json"
 
 def scenario_json_schema() -> dict[str, Any]:
     """JSON Schema (draft 2020-12) of a scenario file, generated from the pydantic models."""
-    schema = Scenario.model_json_schema(mode="validation")
+    schema = _plain_descriptions(Scenario.model_json_schema(mode="validation"))
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": SCHEMA_ID,
         "title": "skyshield scenario",
         **schema,
     }
+
+
+# Sphinx markup of the models' docstrings: ``literal`` and :role:`Target` (or `~a.b.Target`)
+_LITERAL = re.compile(r"``([^`]+)``")
+_ROLE = re.compile(r":[a-z]+:`~?(?:[\w.]+\.)?([^`.]+)`")
+
+
+def plain_description(text: str) -> str:
+    """Rewrite a docstring's Sphinx markup as Markdown, as editors and the web form show it.
+
+    ``own`` becomes `own`; :class:`Zone` becomes `Zone`.
+    """
+    return _LITERAL.sub(r"`\1`", _ROLE.sub(r"`\1`", text))
+
+
+def _plain_descriptions(node: Any) -> Any:
+    if isinstance(node, dict):
+        return {
+            k: plain_description(v)
+            if k == "description" and isinstance(v, str)
+            else _plain_descriptions(v)
+            for k, v in node.items()
+        }
+    if isinstance(node, list):
+        return [_plain_descriptions(v) for v in node]
+    return node

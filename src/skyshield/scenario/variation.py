@@ -16,7 +16,7 @@ from pydantic import ValidationError
 
 from skyshield.errors import FieldProblem, ScenarioError
 from skyshield.scenario.check import check_references
-from skyshield.scenario.load import field_problem
+from skyshield.scenario.load import field_errors, field_problem
 from skyshield.scenario.models import Scenario
 
 __all__ = ["Variation", "apply_variation", "field_value", "parse_variation"]
@@ -139,7 +139,7 @@ def apply_variation(scenario: Scenario, path: str, value: Any, *, source: str) -
         varied = Scenario.model_validate(data)
     except ValidationError as exc:
         problems = []
-        for error in exc.errors():
+        for error in field_errors(exc):
             problem = field_problem(error)
             if tuple(error["loc"]) == loc:  # the varied field: name it as the user did
                 problem = FieldProblem(path, problem.expected, problem.found)

@@ -25,7 +25,7 @@ from skyshield.scenario import (
     parse_scenario,
     scenario_warnings,
 )
-from skyshield.scenario.load import field_problem
+from skyshield.scenario.load import field_errors, field_problem
 from skyshield.scenario.variation import Variation, apply_variation, parse_variation
 
 if TYPE_CHECKING:
@@ -133,7 +133,7 @@ def check_request(
     try:
         request = model.model_validate(body)
     except ValidationError as exc:
-        raise ScenarioError("request", [field_problem(e) for e in exc.errors()]) from None
+        raise ScenarioError("request", [field_problem(e) for e in field_errors(exc)]) from None
     replications = getattr(request, "replications", None)
     if replications is not None and replications > max_replications:
         expected = f"at most {max_replications:,} (skyshield serve --max-replications)"
