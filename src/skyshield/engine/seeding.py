@@ -21,7 +21,7 @@ import numpy as np
 import numpy.typing as npt
 from numpy.random.bit_generator import ISeedSequence
 
-__all__ = ["in_one_word", "spawned_generators", "spawned_state_words"]
+__all__ = ["in_one_word", "spawned_generators", "spawned_state_words", "spawned_words64"]
 
 # numpy.random.SeedSequence's constants (numpy/random/bit_generator.pyx)
 _POOL_SIZE = 4
@@ -129,12 +129,12 @@ class _StateWords(ISeedSequence):
         return self._words64[:n_words].copy()
 
 
-def spawned_generators(
+def _spawned_words(
     run_seed: int, first_keys: np.ndarray, streams: Sequence[int]
-) -> list[list[np.random.Generator]]:
-    """Return ``[i][j]``: the generator of spawn key ``(first_keys[i], streams[j])``.
+) -> tuple[np.ndarray, np.ndarray]:
+    """State words of spawn keys ``(first_keys[i], streams[j])``.
 
-    Each draws as ``default_rng(SeedSequence(run_seed, spawn_key=(first_keys[i], streams[j])))``.
+    Returns (k, s, 8) uint32 and the same as (k, s, 4) uint64.
     """
     first = np.asarray(first_keys, dtype=np.int64)
     keys = np.stack(np.broadcast_arrays(first[:, None], np.asarray(streams)[None, :]), axis=-1)
@@ -142,7 +142,26 @@ def spawned_generators(
         first.size, len(streams), _STATE_WORDS
     )
     # SeedSequence's uint64 words: consecutive uint32 pairs read little-endian, native order
-    words64 = words.astype("<u4").view("<u8").astype(np.uint64)
+    return words, words.astype("<u4").view("<u8").astype(np.uint64)
+
+
+def spawned_words64(run_seed: int, first_keys: np.ndarray, streams: Sequence[int]) -> np.ndarray:
+    """(k, s, 4) uint64: what ``PCG64`` seeds itself from, per ``(first_keys[i], streams[j])``.
+
+    ``SeedSequence(run_seed, spawn_key=key).generate_state(4, np.uint64)`` for every key
+    (:mod:`skyshield.engine.pcg` seeds numpy's PCG64 from them in compiled code).
+    """
+    return _spawned_words(run_seed, first_keys, streams)[1]
+
+
+def spawned_generators(
+    run_seed: int, first_keys: np.ndarray, streams: Sequence[int]
+) -> list[list[np.random.Generator]]:
+    """Return ``[i][j]``: the generator of spawn key ``(first_keys[i], streams[j])``.
+
+    Each draws as ``default_rng(SeedSequence(run_seed, spawn_key=(first_keys[i], streams[j])))``.
+    """
+    words, words64 = _spawned_words(run_seed, first_keys, streams)
     # numpy's stub for PCG64 leaves out ISeedSequence, which it takes at run time
     return [
         [
