@@ -292,3 +292,5 @@ run candidate-order-merge-right-first src/skyshield/engine/kernel.py "a < mid an
 run window-order-unstable src/skyshield/engine/kernel.py "        k = start[c] - lo
         order[first[k]] = c" "        k = start[n - 1 - c] - lo
         order[first[k]] = n - 1 - c" tests/engine/test_kernel_order.py
+run night-inputs-fall-kept src/skyshield/calibration/model.py "            fall_s=fall_times_s(compiled, draws.fall_budget),
+" "" tests/calibration/test_model_inputs.py
