@@ -294,3 +294,6 @@ run window-order-unstable src/skyshield/engine/kernel.py "        k = start[c] -
         order[first[k]] = n - 1 - c" tests/engine/test_kernel_order.py
 run night-inputs-fall-kept src/skyshield/calibration/model.py "            fall_s=fall_times_s(compiled, draws.fall_budget),
 " "" tests/calibration/test_model_inputs.py
+run no-moving-threats-flown-again src/skyshield/engine/fixed.py "    if fixed.size == 0:
+        return None" "    if moving.size == 0 or fixed.size == 0:
+        return None" tests/engine/test_fixed_all.py
