@@ -51,11 +51,14 @@ from skyshield.catalog import ThreatClass
 from skyshield.catalog.types import REPORT_CLASSES, THREATS_OF_REPORT_CLASS
 from skyshield.engine.compile import compile_scenario
 from skyshield.engine.compiled import CompiledScenario, readonly
-from skyshield.engine.draws import draw_replications
-from skyshield.engine.fast import simulate_fast
+from skyshield.engine.draws import ReplicationDraws, draw_replications
+from skyshield.engine.ew import ew_loss_times_s
+from skyshield.engine.falls import fall_times_s
+from skyshield.engine.fast import initial_stock_rows, kernel_inputs, reserve_floor_rows
 from skyshield.engine.geometry import build_geometry
+from skyshield.engine.kernel import KernelInputs, simulate_block
 from skyshield.engine.outcomes import Fate
-from skyshield.engine.scaling import PK_MAX, scaled_compiled
+from skyshield.engine.scaling import PK_MAX, scaled_pk
 from skyshield.posture import (
     FAMILIES,
     ROUTE_UNIT_PREFIX,
@@ -178,6 +181,9 @@ class NightEngine:
             route_pool=route_pool,
         )
         self.compiled = compile_scenario(self.scenario)
+        if self.compiled.optimal_assignment:  # simulate runs the greedy event loop directly
+            msg = "the night model assigns greedily; a night scenario never asks for optimal"
+            raise NotImplementedError(msg)
         self.seed = seed
         self.route_sets = route_sets
         self.geometry = build_geometry(self.compiled, seed, route_sets)
@@ -194,6 +200,11 @@ class NightEngine:
         for k, name in enumerate(REPORT_CLASSES):
             for cls in THREATS_OF_REPORT_CLASS[name]:
                 self._report_class[c.threat_class == cls.position] = k
+        # (n_threats, n_report_classes) int64: 1 where the threat counts in the class
+        self._class_table = (
+            self._report_class[:, None] == np.arange(len(REPORT_CLASSES))[None, :]
+        ).astype(np.int64)
+        self._inputs: KernelInputs | None = None  # what no parameter changes (kernel_inputs)
         # each threat's mean flight time over the route sets (launch to impact), > 0
         self._flight_s = np.maximum(np.asarray(self.geometry.flight_s).mean(axis=0), 1.0)
 
@@ -230,26 +241,25 @@ class NightEngine:
 
     def compiled_for(self, theta: dict[str, float]) -> CompiledScenario:
         """Return the compiled scenario with the parameters' kill probabilities, EW, decoys."""
-        c = scaled_compiled(
-            self.compiled,
-            pk_drone=theta["pk_drone"],
-            pk_cruise=theta["pk_cruise"],
-            pk_ballistic=theta["pk_ballistic"],
-            ew=theta["ew"],
-        )
+        return self._compiled_for(theta, self.unit_posture(theta))
+
+    def _compiled_for(self, theta: dict[str, float], posture: np.ndarray) -> CompiledScenario:
+        """:meth:`compiled_for` with the posture (:meth:`unit_posture`) already computed."""
+        c = self.compiled
+        pk = scaled_pk(c.unit_pk, theta["pk_drone"], theta["pk_cruise"], theta["pk_ballistic"])
         threat_class = np.array(c.threat_class)
         n_decoys = round(theta["decoy_share"] * self._decoy_order.size)
         threat_class[self._decoy_order[:n_decoys]] = ThreatClass.DECOY.position
-        capacity = np.maximum(self.unit_posture(theta), 1.0)
+        capacity = np.maximum(posture, 1.0)
         # a tasked low-cost unit above size 1 stands for that many co-located units, each
         # engaging a passing threat on its own: kill probability 1 - (1 - pk) ** size (their
         # fields of fire, not only their rounds, are what limits guns and interceptor drones)
         short = self.families == FAMILIES.index("short")
-        pk = np.array(c.unit_pk)
         pk[short] = np.minimum(1.0 - (1.0 - pk[short]) ** capacity[short, None], PK_MAX)
         return dataclasses.replace(
             c,
             unit_pk=readonly(pk),
+            threat_ew_rate_per_m=readonly(c.threat_ew_rate_per_m * theta["ew"]),
             threat_loss_rate_per_s=readonly(self._missile_loss_rates(c, theta)),
             unit_channels=readonly(
                 np.ceil(c.unit_channels * capacity).astype(c.unit_channels.dtype)
@@ -281,9 +291,9 @@ class NightEngine:
 
     def simulate(self, theta: dict[str, float], replications: int, seed: int) -> NightOutcome:
         """Simulate ``replications`` nights under ``theta``; common random numbers by ``seed``."""
-        compiled = self.compiled_for(theta)
-        draws = draw_replications(compiled, seed, np.arange(replications), self.route_sets)
         posture = self.unit_posture(theta)
+        compiled = self._compiled_for(theta, posture)
+        draws = draw_replications(compiled, seed, np.arange(replications), self.route_sets)
         # the laydown's units draw as they did before the route pool; the pool (last) its own
         base = int((~self.route_pool).sum())
         u = np.concatenate(
@@ -296,19 +306,53 @@ class NightEngine:
         active = u < posture
         rounds = np.ceil(compiled.unit_stock * np.maximum(posture, 1.0)).astype(np.int64)
         stock = np.where(active, rounds[None, :], 0)
-        raw = simulate_fast(compiled, self.geometry, draws, initial_stock=stock)
-        fate = raw.fate
+        fate = simulate_block(self.kernel_inputs(compiled, draws, stock)).fate
         decoy = compiled.threat_class == ThreatClass.DECOY.position
         destroyed = fate == Fate.INTERCEPTED
         gone = (fate == Fate.LOST_TO_EW) | (fate == Fate.FELL)  # locationally lost (#22)
         lost = gone | ((fate == Fate.IMPACTED) & decoy[None, :])
-        shape = (replications, len(REPORT_CLASSES))
-        out = {k: np.zeros(shape, dtype=np.int64) for k in ("launched", "destroyed", "lost")}
-        for k in range(len(REPORT_CLASSES)):
-            mine = self._report_class == k
-            out["launched"][:, k] = int(mine.sum())
-            out["destroyed"][:, k] = destroyed[:, mine].sum(axis=1)
-            out["lost"][:, k] = lost[:, mine].sum(axis=1)
+        # per report class: a (n_threats, 3) 0/1 table sums each class's threats at once
+        launched = np.broadcast_to(self._class_table.sum(axis=0), (replications, 3))
         return NightOutcome(
-            launched=out["launched"], destroyed=out["destroyed"], not_reach_goal=out["lost"]
+            launched=np.array(launched),
+            destroyed=destroyed.astype(np.int64) @ self._class_table,
+            not_reach_goal=lost.astype(np.int64) @ self._class_table,
+        )
+
+    def kernel_inputs(
+        self, compiled: CompiledScenario, draws: ReplicationDraws, initial_stock: np.ndarray
+    ) -> KernelInputs:
+        """:func:`~skyshield.engine.fast.kernel_inputs` of ``compiled`` (a :meth:`compiled_for`).
+
+        The same record, cheaper: what no parameter changes (the geometry's arrays, the units'
+        positions, rules and alert tracks) is assembled on the first call and kept; later calls
+        replace only the fields that the parameters (through :meth:`compiled_for`), the draws
+        or the stock change. tests/calibration/test_model_inputs.py holds every field equal to
+        a fresh :func:`~skyshield.engine.fast.kernel_inputs` under other parameters.
+        """
+        if self._inputs is None:
+            self._inputs = kernel_inputs(compiled, self.geometry, draws, initial_stock)
+            return self._inputs
+        n_reps = draws.launch_step.shape[0]
+        stock = initial_stock_rows(compiled, n_reps, initial_stock)
+        per_rep = min(stock.sum(axis=1).max(initial=0), compiled.n_threats * draws.kill_u.shape[2])
+        return self._inputs._replace(
+            launch_step=draws.launch_step,
+            realization=draws.realization,
+            ew_lost_s=ew_loss_times_s(
+                compiled, self.geometry.flights.exposure, draws.realization, draws.ew_budget
+            ),
+            kill_u=draws.kill_u,
+            initial_stock=stock,
+            threat_class=compiled.threat_class.astype(np.int64),
+            threat_decoy=compiled.threat_class == ThreatClass.DECOY.position,
+            discrimination_u=draws.discrimination_u,
+            unit_channels=compiled.unit_channels,
+            unit_ready_capacity=compiled.unit_ready_capacity,
+            unit_pk=compiled.unit_pk,
+            unit_reserve_floor=reserve_floor_rows(compiled, n_reps, None),
+            shot_capacity=max(int(per_rep) * n_reps, 1),
+            threat_drone=compiled.threat_class == ThreatClass.DRONE.position,
+            identification_u=np.ascontiguousarray(draws.identification(), dtype=np.float64),
+            fall_s=fall_times_s(compiled, draws.fall_budget),
         )

@@ -10,7 +10,7 @@ threat's jittered waypoints, see :func:`route_set`).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import functools
 from dataclasses import dataclass
 from enum import IntEnum
 
@@ -18,7 +18,8 @@ import numpy as np
 from scipy.special import ndtr, ndtri
 
 from skyshield.engine.compiled import CompiledScenario, readonly
-from skyshield.engine.seeding import in_one_word, spawned_generators
+from skyshield.engine.pcg import fill_stream
+from skyshield.engine.seeding import in_one_word, spawned_words64
 
 __all__ = [
     "MAX_ROUNDS_PER_THREAT",
@@ -107,19 +108,6 @@ class ReplicationDraws:
         return self.identification_u
 
 
-def _streams_of(run_seed: int, reps: np.ndarray) -> Callable[[int, Stream], np.random.Generator]:
-    """``(row, stream) ->`` :func:`replication_rng` of ``reps[row]``, the generators built in bulk.
-
-    The same draws, bit for bit (:mod:`skyshield.engine.seeding`); seeds or replications that
-    need more than one 32-bit word per spawn key take the per-call construction.
-    """
-    if not in_one_word(run_seed, reps):
-        return lambda row, stream: replication_rng(run_seed, int(reps[row]), stream)
-    built = spawned_generators(run_seed, reps, [int(s) for s in _DRAWN])
-    column = {stream: j for j, stream in enumerate(_DRAWN)}
-    return lambda row, stream: built[row][column[stream]]
-
-
 # the streams draw_replications draws from (route jitter is drawn per route set, not here)
 _DRAWN = (
     Stream.TIMING,
@@ -143,15 +131,24 @@ def draw_replications(
     discrimination = np.empty((reps.size, n), dtype=np.float64)
     identification = np.empty((reps.size, n), dtype=np.float64)
     fall = np.empty((reps.size, n), dtype=np.float64)
-    streams = _streams_of(run_seed, reps)
-    for row in range(reps.size):
-        # each stream fills its row in place (``out=``: the same draws as ``size=``)
-        streams(row, Stream.TIMING).random(out=timing[row])
-        streams(row, Stream.EW).standard_exponential(out=ew[row])
-        streams(row, Stream.KILL).random(out=kill[row])
-        streams(row, Stream.DISCRIMINATION).random(out=discrimination[row])
-        streams(row, Stream.IDENTIFICATION).random(out=identification[row])
-        streams(row, Stream.FALL).standard_exponential(out=fall[row])
+    if in_one_word(run_seed, reps):
+        # every stream of the block seeded and filled in compiled code, the same draws bit for
+        # bit (:mod:`skyshield.engine.pcg`); a Generator per stream cost more than its draws
+        words = spawned_words64(run_seed, reps, [int(s) for s in _DRAWN])
+        filled = (timing, ew, kill, discrimination, identification, fall)
+        for j, (stream, out) in enumerate(zip(_DRAWN, filled, strict=True)):
+            exponential = stream in (Stream.EW, Stream.FALL)
+            fill_stream(np.ascontiguousarray(words[:, j]), exponential, out.reshape(reps.size, -1))
+    else:  # seeds or replications past one 32-bit word per spawn key: a generator per stream
+        for row, rep in enumerate(reps):
+            # each stream fills its row in place (``out=``: the same draws as ``size=``)
+            stream_rng = functools.partial(replication_rng, run_seed, int(rep))
+            stream_rng(Stream.TIMING).random(out=timing[row])
+            stream_rng(Stream.EW).standard_exponential(out=ew[row])
+            stream_rng(Stream.KILL).random(out=kill[row])
+            stream_rng(Stream.DISCRIMINATION).random(out=discrimination[row])
+            stream_rng(Stream.IDENTIFICATION).random(out=identification[row])
+            stream_rng(Stream.FALL).standard_exponential(out=fall[row])
     # element-wise, so the whole block at once gives each row what it gave alone
     launch_s = launch_times_s(compiled.threat_launch_s, compiled.threat_launch_jitter_s, timing)
     launch = np.rint(launch_s / compiled.time_step_s).astype(np.int64)

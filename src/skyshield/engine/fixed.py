@@ -109,7 +109,9 @@ def threat_subset(compiled: CompiledScenario, threats: np.ndarray) -> CompiledSc
 def route_split(compiled: CompiledScenario) -> RouteSplit | None:
     """Split the scenario's threats into moving and fixed (kept per scenario).
 
-    None when either part is empty (nothing to share, or nothing to fly again).
+    None when no threat is fixed (nothing to share). With none moving, every route set is the
+    fixed part flown once and an empty moving part (issue #20: the calibration design's nights
+    fly no inner waypoint, and each of their route sets was flown and solved again).
     """
     return per_scenario(compiled, "fixed.split", lambda: _split(compiled))
 
@@ -118,7 +120,7 @@ def _split(compiled: CompiledScenario) -> RouteSplit | None:
     moving_mask = moving_threats(compiled)
     moving = np.flatnonzero(moving_mask).astype(np.int64)
     fixed = np.flatnonzero(~moving_mask).astype(np.int64)
-    if moving.size == 0 or fixed.size == 0:
+    if fixed.size == 0:
         return None
     return RouteSplit(
         moving=ThreatSet.of(moving),
@@ -181,7 +183,11 @@ def _merge(n: int, parts: list[_Part]) -> tuple[np.ndarray, list[np.ndarray]]:
 def _take(offset: np.ndarray, arrays: tuple[np.ndarray, ...], threats: ThreatSet) -> _Part:
     """Take the ragged rows of the given threats, as a part of their own."""
     taken = tuple(
-        readonly(np.concatenate([a[offset[t] : offset[t + b - s]] for s, b, t in threats.runs]))
+        readonly(
+            np.concatenate(
+                [a[offset[t] : offset[t + b - s]] for s, b, t in threats.runs] or [a[:0]]
+            )
+        )
         for a in arrays
     )
     return threats, readonly(_offsets(np.diff(offset)[threats.index])), taken

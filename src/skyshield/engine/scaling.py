@@ -15,7 +15,7 @@ import numpy as np
 from skyshield.catalog.types import THREATS_OF_REPORT_CLASS
 from skyshield.engine.compiled import CompiledScenario, readonly
 
-__all__ = ["PK_MAX", "scaled_compiled"]
+__all__ = ["PK_MAX", "scaled_compiled", "scaled_pk"]
 
 PK_MAX = 0.99  # a scaled single-round kill probability never reaches certainty
 
@@ -33,13 +33,20 @@ def scaled_compiled(
     Drone also scales decoys, cruise also supersonic. Engagement windows do not depend on
     either (only on whether a kill probability is non-zero), so a run's geometry still holds.
     """
-    pk = np.array(compiled.unit_pk)
+    return dataclasses.replace(
+        compiled,
+        unit_pk=readonly(scaled_pk(compiled.unit_pk, pk_drone, pk_cruise, pk_ballistic)),
+        threat_ew_rate_per_m=readonly(compiled.threat_ew_rate_per_m * ew),
+    )
+
+
+def scaled_pk(
+    unit_pk: np.ndarray, pk_drone: float, pk_cruise: float, pk_ballistic: float
+) -> np.ndarray:
+    """(n_units, n_classes) float64: a copy of ``unit_pk`` scaled as in :func:`scaled_compiled`."""
+    pk = np.array(unit_pk)
     factors = {"drone": pk_drone, "cruise": pk_cruise, "ballistic": pk_ballistic}
     for name, factor in factors.items():
         for cls in THREATS_OF_REPORT_CLASS[name]:
             pk[:, cls.position] = np.minimum(pk[:, cls.position] * factor, PK_MAX)
-    return dataclasses.replace(
-        compiled,
-        unit_pk=readonly(pk),
-        threat_ew_rate_per_m=readonly(compiled.threat_ew_rate_per_m * ew),
-    )
+    return pk

@@ -5,11 +5,12 @@ Replication ``r``'s stream ``s`` is ``default_rng(SeedSequence(run_seed, spawn_k
 ``PCG64`` from it costs ~20 µs in Python; the calibration design builds 221 k of them. Here
 the ``SeedSequence`` hash (numpy's own algorithm: entropy pool of 4 words mixed from the run
 seed, zero-padded to 4 words, then the spawn key; then the state words) is computed for all
-(replication, stream) pairs at once with uint32 array arithmetic, and each ``PCG64`` is seeded
+(replication, stream) pairs in one compiled call, and each ``PCG64`` is seeded
 from its words through :class:`numpy.random.bit_generator.ISeedSequence`, numpy's interface for
 custom seed sequences: ``PCG64`` seeds itself from ``generate_state(4, uint64)`` as it does
 from a ``SeedSequence``. The draws are bit-for-bit those of the per-call construction
-(tests/engine/test_seeding.py compares them on seeds of 1 to 5 words).
+(tests/engine/test_seeding.py compares them on seeds of 1 to 5 words). The draws themselves
+are made in compiled code from the same words by :mod:`skyshield.engine.pcg`.
 """
 
 from __future__ import annotations
@@ -18,25 +19,26 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
-import numpy.typing as npt
+from numba import njit
 from numpy.random.bit_generator import ISeedSequence
 
-__all__ = ["in_one_word", "spawned_generators", "spawned_state_words"]
+__all__ = ["in_one_word", "spawned_generators", "spawned_state_words", "spawned_words64"]
 
-# numpy.random.SeedSequence's constants (numpy/random/bit_generator.pyx)
+# numpy.random.SeedSequence's constants (numpy/random/bit_generator.pyx), as uint64: the
+# uint32 arithmetic is done in uint64 and masked
 _POOL_SIZE = 4
-_INIT_A = 0x43B0D7E5
-_MULT_A = 0x931E8875
-_INIT_B = 0x8B51F9DD
-_MULT_B = 0x58F38DED
-_MIX_MULT_L = np.uint32(0xCA01F9DD)
-_MIX_MULT_R = np.uint32(0x4973F715)
-_XSHIFT = np.uint32(16)
+_INIT_A = np.uint64(0x43B0D7E5)
+_MULT_A = np.uint64(0x931E8875)
+_INIT_B = np.uint64(0x8B51F9DD)
+_MULT_B = np.uint64(0x58F38DED)
+_MIX_MULT_L = np.uint64(0xCA01F9DD)
+_MIX_MULT_R = np.uint64(0x4973F715)
+_XSHIFT = np.uint64(16)
 _MASK32 = 0xFFFFFFFF
+_MASK = np.uint64(_MASK32)
 # state words generated per pair: PCG64 asks for 4 uint64 (8 uint32); any shorter request is a
 # prefix, since the output hash constants do not depend on the data
 _STATE_WORDS = 8
-_Words = npt.NDArray[np.uint32]
 
 
 def _uint32_words(n: int) -> list[int]:
@@ -70,34 +72,52 @@ def spawned_state_words(run_seed: int, keys: np.ndarray) -> np.ndarray:
     entropy = np.concatenate(
         [np.tile(np.array(run, dtype=np.uint32), (k, 1)), keys.astype(np.uint32)], axis=1
     )
-    hash_const = _INIT_A
+    return _hash_words(entropy)
 
-    def hashmix(value: _Words) -> _Words:
-        nonlocal hash_const
-        value = np.bitwise_xor(value, np.uint32(hash_const))
-        hash_const = (hash_const * _MULT_A) & _MASK32
-        value = np.multiply(value, np.uint32(hash_const))
-        return np.bitwise_xor(value, np.right_shift(value, _XSHIFT))
 
-    def mix(x: _Words, y: _Words) -> _Words:
-        result = np.subtract(np.multiply(_MIX_MULT_L, x), np.multiply(_MIX_MULT_R, y))
-        return np.bitwise_xor(result, np.right_shift(result, _XSHIFT))
+@njit(cache=True, nogil=True, inline="always")
+def _hashmix(value: np.uint64, hash_const: np.uint64) -> tuple[np.uint64, np.uint64]:
+    """SeedSequence's hashmix of one word; returns it and the next hash constant."""
+    value = value ^ hash_const
+    hash_const = (hash_const * _MULT_A) & _MASK
+    value = (value * hash_const) & _MASK
+    return value ^ (value >> _XSHIFT), hash_const
 
-    pool = [hashmix(entropy[:, i]) for i in range(_POOL_SIZE)]
-    for src in range(_POOL_SIZE):
-        for dst in range(_POOL_SIZE):
-            if src != dst:
-                pool[dst] = mix(pool[dst], hashmix(pool[src]))
-    for src in range(_POOL_SIZE, entropy.shape[1]):
-        for dst in range(_POOL_SIZE):
-            pool[dst] = mix(pool[dst], hashmix(entropy[:, src]))
+
+@njit(cache=True, nogil=True, inline="always")
+def _mix(x: np.uint64, y: np.uint64) -> np.uint64:
+    result = (_MIX_MULT_L * x - _MIX_MULT_R * y) & _MASK
+    return result ^ (result >> _XSHIFT)
+
+
+@njit(cache=True, nogil=True)
+def _hash_words(entropy: np.ndarray) -> np.ndarray:
+    """(k, 8) uint32: SeedSequence's pool mixing and state words, per row of entropy words.
+
+    The uint32 arithmetic is done in uint64 and masked (numba widens uint32 products).
+    """
+    k, n_words = entropy.shape
     out = np.empty((k, _STATE_WORDS), dtype=np.uint32)
-    hash_const = _INIT_B
-    for i in range(_STATE_WORDS):
-        value = pool[i % _POOL_SIZE] ^ np.uint32(hash_const)
-        hash_const = (hash_const * _MULT_B) & _MASK32
-        value = value * np.uint32(hash_const)
-        out[:, i] = value ^ (value >> _XSHIFT)
+    pool = np.empty(_POOL_SIZE, dtype=np.uint64)
+    for row in range(k):
+        hash_const = _INIT_A
+        for i in range(_POOL_SIZE):
+            pool[i], hash_const = _hashmix(np.uint64(entropy[row, i]), hash_const)
+        for src in range(_POOL_SIZE):
+            for dst in range(_POOL_SIZE):
+                if src != dst:
+                    h, hash_const = _hashmix(pool[src], hash_const)
+                    pool[dst] = _mix(pool[dst], h)
+        for src in range(_POOL_SIZE, n_words):
+            for dst in range(_POOL_SIZE):
+                h, hash_const = _hashmix(np.uint64(entropy[row, src]), hash_const)
+                pool[dst] = _mix(pool[dst], h)
+        hash_const = _INIT_B
+        for i in range(_STATE_WORDS):
+            value = pool[i % _POOL_SIZE] ^ hash_const
+            hash_const = (hash_const * _MULT_B) & _MASK
+            value = (value * hash_const) & _MASK
+            out[row, i] = np.uint32(value ^ (value >> _XSHIFT))
     return out
 
 
@@ -129,12 +149,12 @@ class _StateWords(ISeedSequence):
         return self._words64[:n_words].copy()
 
 
-def spawned_generators(
+def _spawned_words(
     run_seed: int, first_keys: np.ndarray, streams: Sequence[int]
-) -> list[list[np.random.Generator]]:
-    """Return ``[i][j]``: the generator of spawn key ``(first_keys[i], streams[j])``.
+) -> tuple[np.ndarray, np.ndarray]:
+    """State words of spawn keys ``(first_keys[i], streams[j])``.
 
-    Each draws as ``default_rng(SeedSequence(run_seed, spawn_key=(first_keys[i], streams[j])))``.
+    Returns (k, s, 8) uint32 and the same as (k, s, 4) uint64.
     """
     first = np.asarray(first_keys, dtype=np.int64)
     keys = np.stack(np.broadcast_arrays(first[:, None], np.asarray(streams)[None, :]), axis=-1)
@@ -142,7 +162,26 @@ def spawned_generators(
         first.size, len(streams), _STATE_WORDS
     )
     # SeedSequence's uint64 words: consecutive uint32 pairs read little-endian, native order
-    words64 = words.astype("<u4").view("<u8").astype(np.uint64)
+    return words, words.astype("<u4").view("<u8").astype(np.uint64)
+
+
+def spawned_words64(run_seed: int, first_keys: np.ndarray, streams: Sequence[int]) -> np.ndarray:
+    """(k, s, 4) uint64: what ``PCG64`` seeds itself from, per ``(first_keys[i], streams[j])``.
+
+    ``SeedSequence(run_seed, spawn_key=key).generate_state(4, np.uint64)`` for every key
+    (:mod:`skyshield.engine.pcg` seeds numpy's PCG64 from them in compiled code).
+    """
+    return _spawned_words(run_seed, first_keys, streams)[1]
+
+
+def spawned_generators(
+    run_seed: int, first_keys: np.ndarray, streams: Sequence[int]
+) -> list[list[np.random.Generator]]:
+    """Return ``[i][j]``: the generator of spawn key ``(first_keys[i], streams[j])``.
+
+    Each draws as ``default_rng(SeedSequence(run_seed, spawn_key=(first_keys[i], streams[j])))``.
+    """
+    words, words64 = _spawned_words(run_seed, first_keys, streams)
     # numpy's stub for PCG64 leaves out ISeedSequence, which it takes at run time
     return [
         [

@@ -298,12 +298,22 @@ def _split(count: int, weights: list[float]) -> list[int]:
     return [int(b) for b in base]
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def _distance_m(lon0: float, lat0: float, lon1: float, lat1: float) -> float:
+    """Geodesic distance between two points (degrees in, metres out), kept.
+
+    The places of the laydown, the report table and a design's geographies recur from night
+    to night (issue #20: a calibration design asked for thousands of the same distances).
+    """
+    return float(geodesic_distance_m(lon0, lat0, lon1, lat1))
+
+
 def _reachable(
     site: tuple[float, float], targets: dict[str, tuple[float, float]], range_m: float
 ) -> list[str]:
     names = []
     for name, (lon, lat) in targets.items():
-        distance = float(geodesic_distance_m(site[0], site[1], lon, lat))
+        distance = _distance_m(site[0], site[1], lon, lat)
         if distance <= RANGE_MARGIN * range_m:
             names.append(name)
     return names
@@ -337,7 +347,7 @@ def _asset_name(name: str, lon: float, lat: float) -> str:
     """Return a laydown city within :data:`TARGET_SNAP_KM` of the point, else a positioned asset."""
     for city in LAYDOWN:
         c = _city_point(city)
-        if geodesic_distance_m(lon, lat, c[0], c[1]) <= TARGET_SNAP_KM * 1000.0:
+        if _distance_m(lon, lat, c[0], c[1]) <= TARGET_SNAP_KM * 1000.0:
             return city
     slug = re.sub(r"[^A-Za-z0-9 _.'()/-]", "", name).strip()[:50] or "place"
     return f"report {slug} {lon:.2f} {lat:.2f}"
@@ -376,7 +386,7 @@ def _flight_h(
     sites: list[tuple[float, float]], targets: list[tuple[float, float]], speed_mps: float
 ) -> float:
     """Median straight-line flight time (hours) from the sites to the targets."""
-    distances = [float(geodesic_distance_m(a[0], a[1], b[0], b[1])) for a in sites for b in targets]
+    distances = [_distance_m(a[0], a[1], b[0], b[1]) for a in sites for b in targets]
     return float(np.median(distances)) / speed_mps / 3600.0
 
 
@@ -476,7 +486,7 @@ def _targets_from(
     if not reachable:  # the night's targets are out of range from here
         reachable = _reachable(point, _city_points(TARGETS[cls]), range_m)
     if not reachable:
-        distance = {n: geodesic_distance_m(point[0], point[1], *p) for n, p in targets.items()}
+        distance = {n: _distance_m(point[0], point[1], *p) for n, p in targets.items()}
         reachable = [min(distance, key=lambda n: float(distance[n]))]
     return reachable
 
