@@ -290,3 +290,10 @@ run candidate-order-merge-right-first src/skyshield/engine/kernel.py "a < mid an
 run window-order-unstable src/skyshield/engine/kernel.py "        k = start[c] - lo
         order[first[k]] = c" "        k = start[n - 1 - c] - lo
         order[first[k]] = n - 1 - c" tests/engine/test_kernel_order.py
+# issue 23, cruise: a threat's own reaction time and kill-probability scale (both engines), and
+# the night model's tactical cruise missiles apart (calibration.reaction)
+run reaction-ignored-fast src/skyshield/engine/fast.py "        window_k0=reacting_k0(compiled, geometry)," "        window_k0=geometry.k0," tests/engine/test_threat_rules.py
+run reaction-ignored-reference src/skyshield/engine/reference.py "        if c.threat_engage_after_s is not None and k < math.ceil(" "        if False and k < math.ceil(" tests/engine/test_threat_rules.py
+run threat-pk-scale-ignored src/skyshield/engine/kernel.py "                        pk = min(pk * inp.threat_pk_scale[i], PK_MAX)" "                        pk = min(pk, PK_MAX)" tests/engine/test_threat_rules.py
+run pk-tactical-ignored src/skyshield/calibration/reaction.py "    ratio = pk_tactical / pk_cruise" "    ratio = 1.0" tests/calibration/test_reaction.py -m "not slow"
+run tactical-reaction-ignored src/skyshield/calibration/model.py '            theta.get("reaction_tactical", 0.0),' "            0.0," tests/calibration/test_reaction.py -k tactical_share_falls

@@ -23,6 +23,7 @@ from skyshield.engine.draws import ReplicationDraws
 from skyshield.engine.geometry import RaidGeometry
 from skyshield.engine.outcomes import Fate, RawOutcomes
 from skyshield.engine.sampled import Trajectories, sample_trajectories
+from skyshield.engine.scaling import PK_MAX
 from skyshield.geo import (
     NATION_CODES,
     distance_to_territory_m,
@@ -240,6 +241,10 @@ class _Rules:
         dt = c.time_step_s
         if k >= self.last(i) or k * dt < self.cleared_s(u, i, track_s):
             return no
+        if c.threat_engage_after_s is not None and k < math.ceil(
+            float(c.threat_engage_after_s[i]) / dt - 1e-9
+        ):
+            return no  # before the defence's reaction time to this threat (issue 23, cruise)
         if seen_as == _DECOY and int(c.roe_engage_decoys[nation]) == 0:
             return no  # identified as a decoy, and decoys are never engaged
         needs_threat = c.roe_only_threatening[nation] or (
@@ -611,6 +616,8 @@ def simulate_reference(
                     stock[u] - keep,
                 )
                 pk = float(c.unit_pk[u, c.threat_class[i]])
+                if c.threat_pk_scale is not None and float(c.threat_pk_scale[i]) != 1.0:
+                    pk = min(pk * float(c.threat_pk_scale[i]), PK_MAX)  # issue 23, cruise
                 hit = False
                 for _ in range(n_rounds):
                     h = bool(draws.kill_u[row, i, rounds_at[i]] < pk)
