@@ -297,3 +297,4 @@ run reaction-ignored-reference src/skyshield/engine/reference.py "        if c.t
 run threat-pk-scale-ignored src/skyshield/engine/kernel.py "                        pk = min(pk * inp.threat_pk_scale[i], PK_MAX)" "                        pk = min(pk, PK_MAX)" tests/engine/test_threat_rules.py
 run pk-tactical-ignored src/skyshield/calibration/reaction.py "    ratio = pk_tactical / pk_cruise" "    ratio = 1.0" tests/calibration/test_reaction.py -m "not slow"
 run tactical-reaction-ignored src/skyshield/calibration/model.py '            theta.get("reaction_tactical", 0.0),' "            0.0," tests/calibration/test_reaction.py -k tactical_share_falls
+run tactical-surface-not-blended src/skyshield/calibration/surrogate.py "        destroyed[:, _CRUISE] = (1 - weight) * destroyed[:, _CRUISE] + weight * tactical_destroyed" "        destroyed[:, _CRUISE] = destroyed[:, _CRUISE]" tests/calibration/test_reaction.py -k surrogate

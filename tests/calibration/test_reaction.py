@@ -4,12 +4,15 @@ own fitted reaction time and kill-probability multiplier (calibration.reaction).
 from __future__ import annotations
 
 import itertools
+import json
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from skyshield.calibration.model import NAMES, PARAMETERS, NightEngine
 from skyshield.calibration.reaction import tactical_rules
+from skyshield.calibration.surrogate import Surrogate, fit_surrogate
 from skyshield.posture import NightComposition
 
 from .test_tasking import BASE
@@ -99,3 +102,42 @@ def test_pk_tactical__acts_on_tactical_missiles_alone(
     same = strategic.simulate({**theta, "pk_tactical": 0.2}, 16, seed=5)
     assert np.array_equal(same.destroyed, strategic.simulate(theta, 16, seed=5).destroyed)
     assert share(strategic, pk_cruise=0.2) < share(strategic) - 0.2
+
+
+def test_surrogate__tactical_missiles_fitted_apart_and_weighed_by_count() -> None:
+    """With the design's tactical columns the emulator fits the tactical missiles' shares apart
+    and a night's cruise share is the two groups' weighted by their counts: strategic 0.9,
+    tactical 0.3 (known), a half-tactical night 0.6; the JSON round trip keeps it."""
+    rng = np.random.default_rng(4)
+    rows = []
+    for cruise, tactical in [(c, t) for c in (2, 6, 20, 60) for t in (0, c // 2, c)] * 12:
+        theta = dict(
+            zip(
+                NAMES,
+                rng.uniform([p.low for p in PARAMETERS], [p.high for p in PARAMETERS]),
+                strict=True,
+            )
+        )
+        strategic = cruise - tactical
+        rows.append(
+            {
+                "replications": 24, "drone": 10, "cruise": cruise, "ballistic": 0,
+                "tactical": tactical, **theta,
+                "destroyed_drone": 5.0, "lost_drone": 1.0,
+                "destroyed_cruise": 0.9 * strategic + 0.3 * tactical, "lost_cruise": 0.0,
+                "destroyed_ballistic": 0.0, "lost_ballistic": 0.0,
+                "destroyed_tactical": 0.3 * tactical, "lost_tactical": 0.0,
+            }
+        )  # fmt: skip
+    surrogate = fit_surrogate(pd.DataFrame(rows))
+    assert surrogate.tactical is not None
+    counts = np.array([[10, 20, 0, 0], [10, 20, 0, 20], [10, 20, 0, 10], [10, 7, 0, 3]])
+    middle = np.array([(p.low + p.high) / 2 for p in PARAMETERS])
+    destroyed, _ = surrogate.shares(counts, middle)
+    expected = [0.9, 0.3, 0.6, 0.9 * 4 / 7 + 0.3 * 3 / 7]
+    np.testing.assert_allclose(destroyed[:, CRUISE], expected, atol=0.02)
+    again = Surrogate.from_dict(json.loads(json.dumps(surrogate.to_dict())))
+    np.testing.assert_array_equal(
+        again.shares(counts, np.ones(len(NAMES)))[0],
+        surrogate.shares(counts, np.ones(len(NAMES)))[0],
+    )

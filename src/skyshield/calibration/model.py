@@ -171,6 +171,10 @@ class NightOutcome:
     launched: np.ndarray
     destroyed: np.ndarray
     not_reach_goal: np.ndarray
+    # issue 23, cruise: of the cruise class, the tactical missiles' own (n_reps,) int counts
+    # (the emulator fits them apart, surrogate.Surrogate.tactical); zeros without any
+    destroyed_tactical: np.ndarray | None = None
+    lost_tactical: np.ndarray | None = None
 
     @property
     def neutralised(self) -> np.ndarray:
@@ -346,5 +350,9 @@ class NightEngine:
             out["destroyed"][:, k] = destroyed[:, mine].sum(axis=1)
             out["lost"][:, k] = lost[:, mine].sum(axis=1)
         return NightOutcome(
-            launched=out["launched"], destroyed=out["destroyed"], not_reach_goal=out["lost"]
+            launched=out["launched"],
+            destroyed=out["destroyed"],
+            not_reach_goal=out["lost"],
+            destroyed_tactical=destroyed[:, self._tactical].sum(axis=1),
+            lost_tactical=lost[:, self._tactical].sum(axis=1),
         )
