@@ -71,3 +71,9 @@ def test_reacting_k0__moves_only_the_delayed_threats_windows() -> None:
     assert (k0[owner == 2] == geometry.k1[owner == 2]).all()  # empty windows
     assert (k0 <= geometry.k1).all()
     assert reacting_k0(_base(), geometry) is geometry.k0  # unset: the geometry's own
+
+
+def test_reference__restates_the_fast_engines_cap() -> None:
+    from skyshield.engine import reference, scaling
+
+    assert reference._PK_MAX == scaling.PK_MAX

@@ -23,7 +23,6 @@ from skyshield.engine.draws import ReplicationDraws
 from skyshield.engine.geometry import RaidGeometry
 from skyshield.engine.outcomes import Fate, RawOutcomes
 from skyshield.engine.sampled import Trajectories, sample_trajectories
-from skyshield.engine.scaling import PK_MAX
 from skyshield.geo import (
     NATION_CODES,
     distance_to_territory_m,
@@ -43,6 +42,8 @@ _HEADING_FRACTIONS = (0.25, 0.5, 0.75, 1.0)  # of the horizon, as documented in 
 _TERNARY_ITERATIONS = 60
 _FIRE_CONTROL = tuple(FireControl)
 _DRONE, _DECOY = ThreatClass.DRONE.position, ThreatClass.DECOY.position
+# a scaled kill chance's cap: engine.scaling.PK_MAX, restated (imports nothing of the fast engine)
+_PK_MAX = 0.99
 _EARTH_RADIUS_M = 6_371_008.8  # mean radius, for the threat assessment's cross-track distance
 
 
@@ -617,7 +618,7 @@ def simulate_reference(
                 )
                 pk = float(c.unit_pk[u, c.threat_class[i]])
                 if c.threat_pk_scale is not None and float(c.threat_pk_scale[i]) != 1.0:
-                    pk = min(pk * float(c.threat_pk_scale[i]), PK_MAX)  # issue 23, cruise
+                    pk = min(pk * float(c.threat_pk_scale[i]), _PK_MAX)  # issue 23, cruise
                 hit = False
                 for _ in range(n_rounds):
                     h = bool(draws.kill_u[row, i, rounds_at[i]] < pk)
