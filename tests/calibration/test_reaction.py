@@ -62,7 +62,6 @@ def test_reaction__neutral_values_are_the_engine_as_before(tactical: NightEngine
     assert compiled.threat_pk_scale is None
 
 
-@pytest.mark.slow  # ~10-50 s (simulates 14 small nights)
 def test_reaction__tactical_share_falls_strategic_untouched(
     tactical: NightEngine, strategic: NightEngine
 ) -> None:
@@ -85,7 +84,6 @@ def test_reaction__tactical_share_falls_strategic_untouched(
     assert fixed.destroyed[:, CRUISE].mean() > 0
 
 
-@pytest.mark.slow  # ~10-50 s (simulates 12 small nights)
 def test_pk_tactical__acts_on_tactical_missiles_alone(
     tactical: NightEngine, strategic: NightEngine
 ) -> None:
