@@ -70,18 +70,24 @@ def national_pool(
     route_sets: int = 4,
     seed: int = 1,
     allies: dict[str, Any] | None = None,
+    ballistic: tuple[list[dict[str, Any]], dict[str, tuple[float, float]]] | None = None,
 ) -> RaidPool:
     """Build the night model's raid and national posture (:mod:`skyshield.posture.laydown`).
 
     ``allies`` (:func:`skyshield.posture.laydown.allied_blocks`) adds allied nations with
     their rules of engagement, units and sensors; their units are always in action.
+    ``ballistic``: the pool's own ballistic waves and their launch sites
+    (:func:`skyshield.campaigns.ballistic.ballistic_waves`), instead of the night model's
+    default launch areas and targets.
 
     ``theta`` holds the night model's parameters (:data:`skyshield.calibration.model.PARAMETERS`):
     kill-probability and EW multipliers, the decoy share of Shahed-type threats, and the
     effective size of each system family (up to 1: the probability a unit is in action a night;
     above 1: its rounds, channels and ready rounds scaled, as in the night model).
     """
-    night = NightEngine(capacity, route_sets=route_sets, seed=seed, allies=allies)
+    night = NightEngine(
+        capacity, route_sets=route_sets, seed=seed, allies=allies, ballistic=ballistic
+    )
     compiled = night.compiled_for(theta)
     posture = night.unit_posture(theta)
     load = np.ceil(compiled.unit_stock * np.maximum(posture, 1.0)).astype(np.int64)
