@@ -29,14 +29,18 @@ H1_2025 = (date(2025, 1, 1), date(2025, 6, 30))
 BALLISTIC_TYPES = frozenset(t for t, _, _ in CLASS_MIX["ballistic"])
 
 
-def _covered_in_reach(ballistic: Any) -> tuple[float, int]:
-    """Share of a 14-missile night's ballistic missiles aimed at cover from a site in reach."""
+def _covered_in_reach(ballistic: Any) -> tuple[float, int, set[tuple[float, float]]]:
+    """Share of a 14-missile night's ballistic missiles aimed at cover from a site in reach.
+
+    Also the launch points of those aimed at cover.
+    """
     scenario = night_scenario(
         NightComposition(0, 0, POOL_BALLISTIC), route_pool=False, ballistic=ballistic
     )
     ranges = {k: t.range_m for k, t in load_catalog().threats.items()}
     sites = scenario.raid.launch_sites
     good = total = 0
+    launched_at_cover = set()
     for wave in scenario.raid.waves:
         if wave.threat not in BALLISTIC_TYPES:
             continue
@@ -50,9 +54,12 @@ def _covered_in_reach(ballistic: Any) -> tuple[float, int]:
                 lon, lat = city.lon_deg, city.lat_deg
             metres = float(geodesic_distance_m(site.lon_deg, site.lat_deg, lon, lat))
             in_reach = metres <= RANGE_MARGIN * ranges[wave.threat]
-            good += int(in_reach and patriot_covered(lon, lat, "2025-07-01"))
+            covered = patriot_covered(lon, lat, "2025-07-01")
+            good += int(in_reach and covered)
             total += 1
-    return good / total, total
+            if covered:
+                launched_at_cover.add((site.lon_deg, site.lat_deg))
+    return good / total, total, launched_at_cover
 
 
 def test_aim_reads_the_training_nights() -> None:
@@ -69,11 +76,12 @@ def test_pool_flies_the_reports_share_at_cover_from_sites_in_reach() -> None:
     """The pool's missiles at a covered target, fired within reach, are the reports' share."""
     campaign = load_campaign("h2-2025-patriot")
     aim = ballistic_aim(*build.aim_span(campaign))
-    share, total = _covered_in_reach(build.pool_ballistic(campaign, POOL_BALLISTIC))
+    share, total, sites = _covered_in_reach(build.pool_ballistic(campaign, POOL_BALLISTIC))
     assert total == POOL_BALLISTIC
     assert abs(share - aim.covered) <= 1.0 / POOL_BALLISTIC
+    assert sites <= set(aim.sites)  # fired from where the reports say, not the defaults
     # the night model's defaults (what the pool flew before): far fewer reach Kyiv (2 of 14)
-    default, _ = _covered_in_reach(None)
+    default, _, _ = _covered_in_reach(None)
     assert default < aim.covered - 1.0 / POOL_BALLISTIC
 
 
