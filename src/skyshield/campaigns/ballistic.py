@@ -64,7 +64,7 @@ class BallisticAim:
     """A campaign's ballistic geography, derived from a span of report nights."""
 
     covered: float  # share of the ballistic missiles aimed at covered targets
-    targets: tuple[str, ...]  # the covered cities (PATRIOT_SITES covered on the first night)
+    targets: tuple[str, ...]  # the covered cities (PATRIOT_SITES covered by the last night)
     sites: tuple[tuple[float, float], ...]  # launch points the reports name for covered nights
     mix: tuple[float, ...]  # share of each CLASS_MIX["ballistic"] type
     nights: int  # nights with ballistic missiles in the span
@@ -103,8 +103,8 @@ def ballistic_aim(first: date, last: date, data: Path | None = None) -> Ballisti
     for night in span:
         n = launched_by_night[night]
         share = cover(night)
-        if share is None:
-            share = float(fit.share(np.array([n]))[0])
+        if share is None:  # the night model's expectation, from the first covered night only
+            share = float(fit.share(np.array([n]))[0]) if night >= since else 0.0
         else:
             located += 1
             if share > 0:
@@ -120,7 +120,7 @@ def ballistic_aim(first: date, last: date, data: Path | None = None) -> Ballisti
     default_mix = [share for _, share, _ in CLASS_MIX["ballistic"]]
     return BallisticAim(
         covered=aimed / total if total else 0.0,
-        targets=tuple(sorted(covered_sites(first))),
+        targets=tuple(sorted(covered_sites(last))),
         sites=tuple(points),
         mix=tuple(float(c) for c in counts / counts.sum())
         if counts.sum() > 0
@@ -142,7 +142,8 @@ def ballistic_waves(
     """
     catalog = load_catalog()
     ranges = {key: t.range_m for key, t in catalog.threats.items()}
-    at_cover, elsewhere = _split(count, [aim.covered, 1.0 - aim.covered])
+    covered = aim.covered if aim.targets else 0.0  # no covered city: none can go there
+    at_cover, elsewhere = _split(count, [covered, 1.0 - covered])
     sites = dict(LAUNCH_AREAS)
     names = []
     for lon, lat in aim.sites:

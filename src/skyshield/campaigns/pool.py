@@ -3,11 +3,13 @@
 Building geometry (trajectories, engagement windows) is the costly part of a run, and a
 campaign runs thousands of nights. A pool is built once: the largest night the campaign can
 hold, per report class (drone, cruise, ballistic), flown from the usual launch areas at the
-usual targets. A night with ``n`` threats of a class flies ``n`` of the pool's threats of that
-class drawn at random without replacement (so launch areas and targets keep their mix); the
-others are idle that night: they fly an empty route set (no window, nothing fires at them)
-and are not counted. The event loop (:func:`skyshield.engine.kernel.simulate_block`) is the
-same as a single run's; only its inputs change from night to night.
+usual targets, the ballistic missiles as the reports of the campaign's nights aimed them
+(:mod:`skyshield.campaigns.ballistic`). A night with ``n`` threats of a class flies ``n`` of
+the pool's threats of that class drawn at random without replacement (so launch areas and
+targets keep their mix); the others are idle that night: they fly an empty route set (no
+window, nothing fires at them) and are not counted. The event loop
+(:func:`skyshield.engine.kernel.simulate_block`) is the same as a single run's; only its inputs
+change from night to night.
 """
 
 from __future__ import annotations
