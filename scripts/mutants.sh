@@ -293,3 +293,4 @@ run window-order-unstable src/skyshield/engine/kernel.py "        k = start[c] -
 # session 6 (campaign): the raid pool's ballistic missiles fly the reports' aim, not the defaults
 run campaign-ballistic-share-ignored src/skyshield/campaigns/ballistic.py "_split(count, [covered, 1.0 - covered])" "_split(count, [0.0, 1.0])" tests/campaign/test_ballistic.py -m "not slow"
 run campaign-ballistic-default-sites src/skyshield/campaigns/ballistic.py "covered_group: tuple[str, ...] | None = own_sites" "covered_group: tuple[str, ...] | None = None" tests/campaign/test_ballistic.py -m "not slow"
+run campaign-pool-ballistic-unwired src/skyshield/campaigns/build.py "ballistic=pool_ballistic(campaign, capacity.ballistic, data)," "ballistic=None," tests/campaign/test_ballistic.py

@@ -85,7 +85,6 @@ def test_pool_flies_the_reports_share_at_cover_from_sites_in_reach() -> None:
     assert default < aim.covered - 1.0 / POOL_BALLISTIC
 
 
-@pytest.mark.slow
 def test_pool_for_flies_the_campaign_aim(monkeypatch: pytest.MonkeyPatch) -> None:
     """The campaign's raid pool is built with its own aim (a pool of 14 ballistic missiles)."""
     campaign = load_campaign("h2-2025-patriot")

@@ -33,6 +33,7 @@ not covered. The night model's back-test nights do not read any of this.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -71,10 +72,20 @@ class BallisticAim:
     located: int  # of which the report locates the targets
 
 
+def _geographies(data: Path | None) -> dict[np.datetime64, NightGeography]:
+    """Return the reports' night geographies, read once per file version (not to be modified)."""
+    return _geographies_of(data, data.stat().st_mtime_ns if data is not None else 0)
+
+
+@functools.cache
+def _geographies_of(data: Path | None, _version: int) -> dict[np.datetime64, NightGeography]:
+    return night_geographies(data)
+
+
 def ballistic_aim(first: date, last: date, data: Path | None = None) -> BallisticAim:
     """Return the ballistic aim of the report nights ``first`` to ``last`` (both included)."""
     reports = load_reports(data)
-    geographies = night_geographies(data)
+    geographies = _geographies(data)
     rows = reports.by_night
     ballistic = rows[rows["threat_class"] == "ballistic"]
     launched_by_night = {
@@ -112,7 +123,7 @@ def ballistic_aim(first: date, last: date, data: Path | None = None) -> Ballisti
                     points[point] = None
         aimed += n * share
         total += n
-    mixes = _ballistic_mixes(load_reports(data).rows)
+    mixes = _ballistic_mixes(reports.rows)
     counts = np.zeros(len(CLASS_MIX["ballistic"]))
     for night, mix in mixes.items():
         if lo <= np.datetime64(night.date(), "D") <= hi:
