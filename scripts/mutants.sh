@@ -308,3 +308,7 @@ run threat-pk-scale-ignored src/skyshield/engine/kernel.py "                    
 run pk-tactical-ignored src/skyshield/calibration/reaction.py "    ratio = pk_tactical / pk_cruise" "    ratio = 1.0" tests/calibration/test_reaction.py -k "rules or neutral"
 run tactical-reaction-ignored src/skyshield/calibration/model.py '            theta.get("reaction_tactical", 0.0),' "            0.0," tests/calibration/test_reaction.py -k tactical_share_falls
 run tactical-surface-not-blended src/skyshield/calibration/surrogate.py "        destroyed[:, _CRUISE] = (1 - weight) * destroyed[:, _CRUISE] + weight * tactical_destroyed" "        destroyed[:, _CRUISE] = destroyed[:, _CRUISE]" tests/calibration/test_reaction.py -k surrogate
+# session 6 (campaign): the raid pool's ballistic missiles fly the reports' aim, not the defaults
+run campaign-ballistic-share-ignored src/skyshield/campaigns/ballistic.py "_split(count, [covered, 1.0 - covered])" "_split(count, [0.0, 1.0])" tests/campaign/test_ballistic.py -m "not slow"
+run campaign-ballistic-default-sites src/skyshield/campaigns/ballistic.py "covered_group: tuple[str, ...] | None = own_sites" "covered_group: tuple[str, ...] | None = None" tests/campaign/test_ballistic.py -m "not slow"
+run campaign-pool-ballistic-unwired src/skyshield/campaigns/build.py "ballistic=pool_ballistic(campaign, capacity.ballistic, data)," "ballistic=None," tests/campaign/test_ballistic.py

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
-from tests.campaign.test_cli import SHORT
+from tests.campaign.test_cli import SHORT as CLI_SHORT
 from typer.testing import CliRunner
 
 import skyshield.campaigns.workflow as campaign_workflow
@@ -26,6 +26,11 @@ from skyshield.errors import StoreError
 from skyshield.store import SCHEMAS, list_runs, read_run
 from skyshield.store.catalog import RunStatus, run_record, run_status, utc_now
 from skyshield.testing import run_cli
+
+# test_cli's short replay, ten nights later: the reports of 2025-01-01..10 aim no ballistic
+# missile at covered Kyiv, so (campaigns.ballistic) the tracked stocks fired nothing there
+SHORT = CLI_SHORT.replace("start: 2025-01-01", "start: 2025-01-11")
+assert SHORT != CLI_SHORT
 
 
 @pytest.fixture(scope="module")

@@ -199,6 +199,7 @@ class NightEngine:
         allies: dict[str, Any] | None = None,
         geography: NightGeography | None = None,
         route_pool: bool = True,
+        ballistic: tuple[list[dict[str, Any]], dict[str, tuple[float, float]]] | None = None,
     ) -> None:
         self.composition = composition
         self.scenario = night_scenario(
@@ -209,6 +210,7 @@ class NightEngine:
             allies=allies,
             geography=geography,
             route_pool=route_pool,
+            ballistic=ballistic,  # a campaign's own ballistic aim (campaigns.ballistic)
         )
         self.compiled = compile_scenario(self.scenario)
         if self.compiled.optimal_assignment:  # simulate runs the greedy event loop directly

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from skyshield.calibration.calibrate import load_calibration
 from skyshield.calibration.model import NAMES
+from skyshield.campaigns.ballistic import ballistic_aim, ballistic_waves
 from skyshield.campaigns.models import Campaign, RaidMode
 from skyshield.campaigns.pool import RaidPool, national_pool
 from skyshield.campaigns.raids import RaidGenerator, history
@@ -18,7 +21,14 @@ from skyshield.posture import NightComposition, allied_blocks
 from skyshield.reports import Reports
 from skyshield.scenario import load_scenario
 
-__all__ = ["build_plan", "night_parameters", "pool_capacity", "pool_for"]
+__all__ = [
+    "aim_span",
+    "build_plan",
+    "night_parameters",
+    "pool_ballistic",
+    "pool_capacity",
+    "pool_for",
+]
 
 # The pool holds the generator's nightly count up to this quantile per class (the rest of a
 # rarer, larger night is cut and counted as truncated).
@@ -110,15 +120,40 @@ def pool_capacity(plan: Plan) -> NightComposition:
     return NightComposition(*(max(int(v), 1) for v in top))
 
 
-def pool_for(campaign: Campaign, plan: Plan, source: str = "<campaign>") -> RaidPool:
-    """Build the raid pool of a campaign: its capacity against the national posture."""
+def aim_span(campaign: Campaign) -> tuple[date, date]:
+    """Return the report nights the campaign draws its raids from: training or replayed nights."""
+    raids = campaign.raids
+    if raids.mode is RaidMode.REPLAY:
+        return campaign.start, campaign.start + timedelta(days=campaign.nights - 1)
+    assert raids.fit_from is not None
+    assert raids.fit_until is not None
+    return raids.fit_from, raids.fit_until
+
+
+def pool_ballistic(
+    campaign: Campaign, count: int, data: Path | None = None
+) -> tuple[list[dict[str, Any]], dict[str, tuple[float, float]]]:
+    """Return a pool's ``count`` ballistic waves aimed as the reports of :func:`aim_span` aimed."""
+    return ballistic_waves(count, ballistic_aim(*aim_span(campaign), data))
+
+
+def pool_for(
+    campaign: Campaign, plan: Plan, source: str = "<campaign>", data: Path | None = None
+) -> RaidPool:
+    """Build the raid pool of a campaign: its capacity against the national posture.
+
+    Its ballistic missiles fly where the reports of :func:`aim_span` aimed them
+    (:mod:`skyshield.campaigns.ballistic`; ``data``: the reports file, default the shipped one).
+    """
     allies = None
     if campaign.allies is not None:
         allies = allied_blocks(load_scenario(campaign.allies.scenario), campaign.allies.nations)
+    capacity = pool_capacity(plan)
     return national_pool(
-        pool_capacity(plan),
+        capacity,
         night_parameters(campaign, source),
         route_sets=campaign.monte_carlo.route_sets,
         seed=campaign.monte_carlo.seed,
         allies=allies,
+        ballistic=pool_ballistic(campaign, capacity.ballistic, data),
     )

@@ -3,11 +3,13 @@
 Building geometry (trajectories, engagement windows) is the costly part of a run, and a
 campaign runs thousands of nights. A pool is built once: the largest night the campaign can
 hold, per report class (drone, cruise, ballistic), flown from the usual launch areas at the
-usual targets. A night with ``n`` threats of a class flies ``n`` of the pool's threats of that
-class drawn at random without replacement (so launch areas and targets keep their mix); the
-others are idle that night: they fly an empty route set (no window, nothing fires at them)
-and are not counted. The event loop (:func:`skyshield.engine.kernel.simulate_block`) is the
-same as a single run's; only its inputs change from night to night.
+usual targets, the ballistic missiles as the reports of the campaign's nights aimed them
+(:mod:`skyshield.campaigns.ballistic`). A night with ``n`` threats of a class flies ``n`` of
+the pool's threats of that class drawn at random without replacement (so launch areas and
+targets keep their mix); the others are idle that night: they fly an empty route set (no
+window, nothing fires at them) and are not counted. The event loop
+(:func:`skyshield.engine.kernel.simulate_block`) is the same as a single run's; only its inputs
+change from night to night.
 """
 
 from __future__ import annotations
@@ -70,18 +72,24 @@ def national_pool(
     route_sets: int = 4,
     seed: int = 1,
     allies: dict[str, Any] | None = None,
+    ballistic: tuple[list[dict[str, Any]], dict[str, tuple[float, float]]] | None = None,
 ) -> RaidPool:
     """Build the night model's raid and national posture (:mod:`skyshield.posture.laydown`).
 
     ``allies`` (:func:`skyshield.posture.laydown.allied_blocks`) adds allied nations with
     their rules of engagement, units and sensors; their units are always in action.
+    ``ballistic``: the pool's own ballistic waves and their launch sites
+    (:func:`skyshield.campaigns.ballistic.ballistic_waves`), instead of the night model's
+    default launch areas and targets.
 
     ``theta`` holds the night model's parameters (:data:`skyshield.calibration.model.PARAMETERS`):
     kill-probability and EW multipliers, the decoy share of Shahed-type threats, and the
     effective size of each system family (up to 1: the probability a unit is in action a night;
     above 1: its rounds, channels and ready rounds scaled, as in the night model).
     """
-    night = NightEngine(capacity, route_sets=route_sets, seed=seed, allies=allies)
+    night = NightEngine(
+        capacity, route_sets=route_sets, seed=seed, allies=allies, ballistic=ballistic
+    )
     compiled = night.compiled_for(theta)
     posture = night.unit_posture(theta)
     load = np.ceil(compiled.unit_stock * np.maximum(posture, 1.0)).astype(np.int64)

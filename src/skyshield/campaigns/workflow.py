@@ -255,7 +255,7 @@ def campaign(
     pool_stage = stage("raid pool (geometry)")
     if pool_stage is not None:
         pool_stage(0, 0)
-    pool = pool_for(loaded, plan, name)
+    pool = pool_for(loaded, plan, name, data_path)
     results: dict[str, CampaignResult] = {}
     for label, variant in schedules.items():
         results[label] = simulate_campaign(

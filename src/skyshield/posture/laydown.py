@@ -24,6 +24,7 @@ threats fly as Shaheds and the night model marks a fitted share of them as decoy
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import math
 import re
@@ -534,6 +535,7 @@ def night_scenario(
     allies: dict[str, Any] | None = None,
     geography: NightGeography | None = None,
     route_pool: bool = True,
+    ballistic: tuple[list[dict[str, Any]], dict[str, tuple[float, float]]] | None = None,
 ) -> Scenario:
     """One report night as a scenario: its raid against the notional national posture.
 
@@ -546,12 +548,19 @@ def night_scenario(
     ``route_pool``: add the low-cost units on the night's drone routes
     (:mod:`skyshield.posture.routes`), last among the fire units; the night model switches them
     on with the raid's tasking (none at ``tasking_beta`` 0).
+    ``ballistic``: (waves, launch sites) that replace the ballistic waves, for a campaign's
+    own aim (:func:`skyshield.campaigns.ballistic.ballistic_waves`); the night model never
+    passes it.
     """
     catalog = load_catalog()
     ranges = {key: t.range_m for key, t in catalog.threats.items()}
     speeds = {key: t.speed_mps for key, t in catalog.threats.items()}
     places = scenario_places(geography)
     waves = _waves(composition, ranges, places, speeds)
+    if ballistic is not None:  # a campaign's own ballistic aim (campaigns.ballistic)
+        kinds = {threat for threat, _, _ in CLASS_MIX["ballistic"]}
+        waves = [w for w in waves if w["threat"] not in kinds] + ballistic[0]
+        places = dataclasses.replace(places, launch_sites={**places.launch_sites, **ballistic[1]})
     assets: dict[str, Any] = {name: {"city": name, "country": "UA"} for name in LAYDOWN}
     for name, (lon, lat) in places.assets.items():
         assets[name] = {"position": {"lon_deg": lon, "lat_deg": lat}}
