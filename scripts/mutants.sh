@@ -290,3 +290,13 @@ run candidate-order-merge-right-first src/skyshield/engine/kernel.py "a < mid an
 run window-order-unstable src/skyshield/engine/kernel.py "        k = start[c] - lo
         order[first[k]] = c" "        k = start[n - 1 - c] - lo
         order[first[k]] = n - 1 - c" tests/engine/test_kernel_order.py
+# issue #20 (routes2): geometry without redundant work, every array bit for bit
+run moving-part-at-hand-is-the-fixed-one src/skyshield/engine/geometry.py "        merge_exposure(n, [(t, f[2]) for t, f in parts]),
+    ), moving" "        merge_exposure(n, [(t, f[2]) for t, f in parts]),
+    ), kept" tests/engine/test_fixed.py -k at_hand
+run pairs-sort-reversed src/skyshield/engine/reach.py "    for e in range(m):
+        k = pair_point[e]" "    for e in range(m - 1, -1, -1):
+        k = pair_point[e]" tests/engine/test_reach.py
+run pairs-growth-drops-the-earlier src/skyshield/engine/reach.py "            pair_piece = np.concatenate((pair_piece[:m], np.empty(cap - m, dtype=np.int64)))" "            pair_piece = np.empty(cap, dtype=np.int64)" tests/engine/test_reach.py
+run ew-reject-run-misses-its-last-vertex src/skyshield/engine/ew.py "min(a + _REJECT_CHUNK + 1, end)" "min(a + _REJECT_CHUNK, end)" tests/engine/test_ew.py -k reject
+run envelope-piece-end-read-from-its-start src/skyshield/engine/envelope.py "        ecef_m[p + 1, 0], ecef_m[p + 1, 1], ecef_m[p + 1, 2]," "        ecef_m[p + 1, 0], ecef_m[p + 1, 1], ecef_m[p, 2]," tests/engine/test_reach.py tests/engine/test_sensors.py
