@@ -117,7 +117,7 @@ run vincenty-terms-kept-across-bearings src/skyshield/geo/geodesy.py "          
 " "" tests/geo/test_geodesy.py
 run reach-radar-for-every-unit src/skyshield/engine/windows.py "    reach = np.where(own_radar[:, None], np.minimum(max_r, radar), max_r)" "    reach = np.minimum(max_r, radar)" tests/engine/test_reach.py -k engagement_windows
 run windows-growth-drops-the-earlier src/skyshield/engine/windows.py "            k0 = np.concatenate((k0[:w], np.empty(cap - w, dtype=np.int64)))" "            k0 = np.zeros(cap, dtype=np.int64)" tests/engine/test_reach.py -k room_for_one
-run ew-zone-reject-too-tight src/skyshield/engine/ew.py "            reach = ball + chord_m[z] + _REJECT_SLACK_M" "            reach = chord_m[z] + _REJECT_SLACK_M" tests/engine/test_ew.py -k reject
+run ew-zone-reject-too-tight src/skyshield/engine/ew.py "        reach = ball + chord_m[z] + _REJECT_SLACK_M" "        reach = chord_m[z] + _REJECT_SLACK_M" tests/engine/test_ew.py -k reject
 run ew-knot-growth-drops-the-earlier src/skyshield/engine/ew.py "            k_time = np.concatenate((k_time[:n], np.empty(2 * k_time.shape[0] - n)))" "            k_time = np.empty(2 * k_time.shape[0])" tests/engine/test_ew.py -k grow
 run reach-of-another-threat src/skyshield/engine/reach.py "                reach = distance_m[k, piece_column[q]] + half_m[q]" "                reach = distance_m[k, 0] + half_m[q]" tests/engine/test_reach.py -k per_threat
 run city-index-first-place-only src/skyshield/geo/cities.py "    return {key: tuple(sorted(ks)) for key, ks in index.items()}" "    return {key: tuple(sorted(ks))[:1] for key, ks in index.items()}" tests/geo/test_cities.py
@@ -312,3 +312,13 @@ run tactical-surface-not-blended src/skyshield/calibration/surrogate.py "       
 run campaign-ballistic-share-ignored src/skyshield/campaigns/ballistic.py "_split(count, [covered, 1.0 - covered])" "_split(count, [0.0, 1.0])" tests/campaign/test_ballistic.py -m "not slow"
 run campaign-ballistic-default-sites src/skyshield/campaigns/ballistic.py "covered_group: tuple[str, ...] | None = own_sites" "covered_group: tuple[str, ...] | None = None" tests/campaign/test_ballistic.py -m "not slow"
 run campaign-pool-ballistic-unwired src/skyshield/campaigns/build.py "ballistic=pool_ballistic(campaign, capacity.ballistic, data)," "ballistic=None," tests/campaign/test_ballistic.py
+# issue #20 (routes2): geometry without redundant work, every array bit for bit
+run moving-part-at-hand-is-the-fixed-one src/skyshield/engine/geometry.py "        merge_exposure(n, [(t, f[2]) for t, f in parts]),
+    ), moving" "        merge_exposure(n, [(t, f[2]) for t, f in parts]),
+    ), kept" tests/engine/test_fixed.py -k at_hand
+run pairs-sort-reversed src/skyshield/engine/reach.py "    for e in range(m):
+        k = pair_point[e]" "    for e in range(m - 1, -1, -1):
+        k = pair_point[e]" tests/engine/test_reach.py
+run pairs-growth-drops-the-earlier src/skyshield/engine/reach.py "            pair_piece = np.concatenate((pair_piece[:m], np.empty(cap - m, dtype=np.int64)))" "            pair_piece = np.empty(cap, dtype=np.int64)" tests/engine/test_reach.py
+run ew-reject-run-misses-its-last-vertex src/skyshield/engine/ew.py "min(a + _REJECT_CHUNK + 1, end)" "min(a + _REJECT_CHUNK, end)" tests/engine/test_ew.py -k reject
+run envelope-piece-end-read-from-its-start src/skyshield/engine/envelope.py "        ecef_m[p + 1, 0], ecef_m[p + 1, 1], ecef_m[p + 1, 2]," "        ecef_m[p + 1, 0], ecef_m[p + 1, 1], ecef_m[p, 2]," tests/engine/test_reach.py tests/engine/test_sensors.py

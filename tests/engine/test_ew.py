@@ -139,7 +139,7 @@ def test_simulate_fast__missiles_never_lost_to_ew() -> None:
 
 
 def test_ew_exposure__zone_reject_same_as_every_zone() -> None:
-    """The per-threat zone reject only passes over zones no piece enters: the record raid's
+    """The zone reject (per run of pieces) only passes over zones no piece enters: the record raid's
     knots equal those of testing every piece against every zone, bit for bit."""
     from skyshield.engine.draws import realization_rng
     from skyshield.engine.ew import _exposure

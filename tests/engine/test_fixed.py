@@ -69,6 +69,22 @@ def test_split_geometry_is_the_whole_geometry_bit_for_bit(
     assert (hi0 - lo0 != hi1 - lo1) or not np.array_equal(p0.lon_deg[lo0:hi0], p1.lon_deg[lo1:hi1])
 
 
+def test_one_threads_windows_from_the_moving_part_at_hand_bit_for_bit(
+    compiled: CompiledScenario,
+) -> None:
+    # on one thread each route set's windows are solved from the moving threats' part as
+    # flown; on two, from the part taken back out of the joined arrays: the same geometry
+    steps: list[tuple[int, int]] = []
+    one = build_geometry(compiled, 5, 3, 1, first=40, progress=lambda *a: steps.append(a))
+    two = build_geometry(compiled, 5, 3, 2, first=40)
+    a, b = array_leaves(one, "g"), array_leaves(two, "g")
+    assert [p for p, _ in a] == [p for p, _ in b]
+    for (path, x), (_, y) in zip(a, b, strict=True):
+        assert x.dtype == y.dtype, path
+        assert np.array_equal(x, y), path
+    assert steps == [(k, 6) for k in range(1, 7)]
+
+
 def test_a_threats_pieces_do_not_depend_on_the_threats_before_it(
     compiled: CompiledScenario,
 ) -> None:

@@ -33,6 +33,7 @@ from skyshield.geo import lonlat_to_ecef_m
 __all__ = [
     "MAX_INTERVALS",
     "ROOT_TOLERANCE_S",
+    "envelope_on_piece",
     "envelope_prepared",
     "horizon_term_m",
     "sector_normals",
@@ -298,12 +299,75 @@ def envelope_prepared(
 
     Units: metres, seconds, radians.
     """
+    return _envelope(
+        p0[0], p0[1], p0[2], p1[0], p1[1], p1[2], d, h0, h1, unit, min_range_m, max_range_m,
+        min_alt_m, max_alt_m, own_radar, antenna, radar_m, horizon_m, half_sector_rad, normals,
+        lo, hi,
+    )  # fmt: skip
+
+
+@njit(cache=True, nogil=True, inline="always")
+def envelope_on_piece(
+    ecef_m: np.ndarray,
+    p: int,
+    d: float,
+    h0: float,
+    h1: float,
+    unit: np.ndarray,
+    min_range_m: float,
+    max_range_m: float,
+    min_alt_m: float,
+    max_alt_m: float,
+    own_radar: bool,
+    antenna: np.ndarray,
+    radar_m: float,
+    horizon_m: float,
+    half_sector_rad: float,
+    normals: tuple[float, float, float, float, float, float],
+    lo: np.ndarray,
+    hi: np.ndarray,
+) -> int:
+    """:func:`envelope_prepared` on the piece from vertex ``p`` to ``p + 1`` of ``ecef_m``.
+
+    The vertices are read in place (no array view of a row is made: numba counts references
+    of every view it makes, which on the per-leg geometry's millions of pieces costs more than
+    the envelope itself). The same intervals, bit for bit.
+    """
+    return _envelope(
+        ecef_m[p, 0], ecef_m[p, 1], ecef_m[p, 2],
+        ecef_m[p + 1, 0], ecef_m[p + 1, 1], ecef_m[p + 1, 2],
+        d, h0, h1, unit, min_range_m, max_range_m, min_alt_m, max_alt_m, own_radar, antenna,
+        radar_m, horizon_m, half_sector_rad, normals, lo, hi,
+    )  # fmt: skip
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _envelope(
+    p0x: float, p0y: float, p0z: float, p1x: float, p1y: float, p1z: float,
+    d: float,
+    h0: float,
+    h1: float,
+    unit: np.ndarray,
+    min_range_m: float,
+    max_range_m: float,
+    min_alt_m: float,
+    max_alt_m: float,
+    own_radar: bool,
+    antenna: np.ndarray,
+    radar_m: float,
+    horizon_m: float,
+    half_sector_rad: float,
+    normals: tuple[float, float, float, float, float, float],
+    lo: np.ndarray,
+    hi: np.ndarray,
+) -> int:  # fmt: skip
+    """:func:`envelope_prepared` with the piece's ends as six numbers."""
     n = 1
     lo[0], hi[0] = 0.0, d
     if d <= 0.0:
         return 0
     inv = 1.0 / d
-    vx, vy, vz = (p1[0] - p0[0]) * inv, (p1[1] - p0[1]) * inv, (p1[2] - p0[2]) * inv
+    vx, vy, vz = (p1x - p0x) * inv, (p1y - p0y) * inv, (p1z - p0z) * inv
     dh = (h1 - h0) * inv
     # altitude band
     if dh == 0.0:
@@ -314,7 +378,7 @@ def envelope_prepared(
         n = _clip(lo, hi, n, min(s_min, s_max), max(s_min, s_max))
         if n == 0:
             return 0
-    ax, ay, az = p0[0] - unit[0], p0[1] - unit[1], p0[2] - unit[2]
+    ax, ay, az = p0x - unit[0], p0y - unit[1], p0z - unit[2]
     s1, s2 = _sphere_roots(ax, ay, az, vx, vy, vz, max_range_m)
     n = _clip(lo, hi, n, s1, s2)
     if n == 0:
@@ -347,7 +411,7 @@ def envelope_prepared(
                 n = _clip_out(lo, hi, n, b2, a1)
         if n == 0:
             return 0
-    bx, by, bz = p0[0] - antenna[0], p0[1] - antenna[1], p0[2] - antenna[2]
+    bx, by, bz = p0x - antenna[0], p0y - antenna[1], p0z - antenna[2]
     s1, s2 = _sphere_roots(bx, by, bz, vx, vy, vz, radar_m)
     n = _clip(lo, hi, n, s1, s2)
     if n == 0:

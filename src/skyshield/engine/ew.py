@@ -35,6 +35,10 @@ _MEAN_EARTH_RADIUS_M = 6_371_008.8
 # well under a millimetre): a zone is passed over only when it is farther than this beyond
 # reach of every ground point of the threat.
 _REJECT_SLACK_M = 1.0
+# Pieces per run tested together by the zone reject: every run of this many consecutive pieces
+# of a threat is tested against only the zones its ground points' ball reaches (a threat's
+# whole flight reaches most of the record raid's zones, a run of 8 pieces one or two).
+_REJECT_CHUNK = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +52,41 @@ class Exposure:
     knot_offset: np.ndarray  # (n_threats + 1,) int64
     time_s: np.ndarray  # (n_knots,) float64
     exposure_m: np.ndarray  # (n_knots,) float64
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _near_zones(
+    first: int,
+    end: int,
+    ground_m: np.ndarray,
+    centre_m: np.ndarray,
+    chord_m: np.ndarray,
+    near: np.ndarray,
+) -> int:
+    """Write to ``near`` the zones the chords between ground points ``[first, end)`` may enter.
+
+    A ball around the points (their mean, out to the farthest) holds every chord between
+    them, so a zone whose centre is farther than the ball's radius plus the zone's chord (plus
+    :data:`_REJECT_SLACK_M`) is never entered. Returns how many zones it wrote.
+    """
+    cx, cy, cz = 0.0, 0.0, 0.0
+    for v in range(first, end):
+        cx, cy, cz = cx + ground_m[v, 0], cy + ground_m[v, 1], cz + ground_m[v, 2]
+    inv = 1.0 / (end - first)
+    cx, cy, cz = cx * inv, cy * inv, cz * inv
+    ball = 0.0
+    for v in range(first, end):
+        dx, dy, dz = ground_m[v, 0] - cx, ground_m[v, 1] - cy, ground_m[v, 2] - cz
+        ball = max(ball, dx * dx + dy * dy + dz * dz)
+    ball = np.sqrt(ball)
+    n_near = 0
+    for z in range(chord_m.shape[0]):
+        dx, dy, dz = centre_m[z, 0] - cx, centre_m[z, 1] - cy, centre_m[z, 2] - cz
+        reach = ball + chord_m[z] + _REJECT_SLACK_M
+        if dx * dx + dy * dy + dz * dz <= reach * reach:
+            near[n_near] = z
+            n_near += 1
+    return n_near
 
 
 @njit(cache=True, nogil=True)
@@ -72,10 +111,8 @@ def _threat_knots(
     them and asks again: numba keeps reference counts of arrays a loop may replace at every
     step).
 
-    With ``reject``, the threat's pieces are tested only against the zones that can reach its
-    ground track: a ball around its ground points (their mean, out to the farthest) holds
-    every piece's chord, so a zone whose centre is farther than the ball's radius plus the
-    zone's chord (plus :data:`_REJECT_SLACK_M`) is never entered; the knots are the same bit
+    With ``reject``, each run of :data:`_REJECT_CHUNK` pieces is tested only against the
+    zones that can reach its ground track (:func:`_near_zones`); the knots are the same bit
     for bit (the strongest zone is a maximum over the zones entered).
     """
     near, s_in, s_out, cuts = scratch
@@ -84,24 +121,6 @@ def _threat_knots(
     for z in range(n_zones):
         near[z] = z
     first, end = vertex_offset[i], vertex_offset[i + 1]
-    if reject and end > first:
-        cx, cy, cz = 0.0, 0.0, 0.0
-        for v in range(first, end):
-            cx, cy, cz = cx + ground_m[v, 0], cy + ground_m[v, 1], cz + ground_m[v, 2]
-        inv = 1.0 / (end - first)
-        cx, cy, cz = cx * inv, cy * inv, cz * inv
-        ball = 0.0
-        for v in range(first, end):
-            dx, dy, dz = ground_m[v, 0] - cx, ground_m[v, 1] - cy, ground_m[v, 2] - cz
-            ball = max(ball, dx * dx + dy * dy + dz * dz)
-        ball = np.sqrt(ball)
-        n_near = 0
-        for z in range(n_zones):
-            dx, dy, dz = centre_m[z, 0] - cx, centre_m[z, 1] - cy, centre_m[z, 2] - cz
-            reach = ball + chord_m[z] + _REJECT_SLACK_M
-            if dx * dx + dy * dy + dz * dz <= reach * reach:
-                near[n_near] = z
-                n_near += 1
     total = 0.0
     for v in range(first, end):
         if n + 2 * n_zones + 2 >= k_time.shape[0]:
@@ -111,6 +130,10 @@ def _threat_knots(
             n += 1
             continue
         a = v - 1
+        if reject and (a - first) % _REJECT_CHUNK == 0:  # the zones this run of pieces may enter
+            n_near = _near_zones(
+                a, min(a + _REJECT_CHUNK + 1, end), ground_m, centre_m, chord_m, near
+            )
         d = time_s[v] - time_s[a]
         length = np.sqrt(
             (ecef_m[v, 0] - ecef_m[a, 0]) ** 2

@@ -175,9 +175,20 @@ def _fly_routes(
     Threats whose path is the same in every route set are flown once per scenario and kept
     (:mod:`.fixed`); the same arrays, bit for bit, as flying them all here.
     """
+    return _fly_routes_keeping_moving(compiled, routes)[0]
+
+
+def _fly_routes_keeping_moving(
+    compiled: CompiledScenario, routes: np.ndarray
+) -> tuple[tuple[Pieces, IntervalSets, Exposure], tuple[Pieces, IntervalSets, Exposure] | None]:
+    """:func:`_fly_routes`, and the moving threats' own part (None without a split).
+
+    The moving part is what :func:`_solve_windows` would take back out of the joined arrays
+    (``moving``): the same arrays, bit for bit, without taking them again.
+    """
     split = route_split(compiled)
     if split is None:
-        return _fly(compiled, routes)
+        return _fly(compiled, routes), None
     fixed = split.fixed_compiled
     kept = per_scenario(
         compiled,
@@ -191,7 +202,7 @@ def _fly_routes(
         merge_pieces(n, [(t, f[0]) for t, f in parts]),
         merge_intervals(n, [(t, f[1]) for t, f in parts]),
         merge_exposure(n, [(t, f[2]) for t, f in parts]),
-    )
+    ), moving
 
 
 def _windows(
@@ -203,12 +214,17 @@ def _windows(
 
 
 def _solve_windows(
-    compiled: CompiledScenario, pieces: Pieces, territory: IntervalSets, polygons: ZonePolygons
+    compiled: CompiledScenario,
+    pieces: Pieces,
+    territory: IntervalSets,
+    polygons: ZonePolygons,
+    moving: tuple[Pieces, IntervalSets] | None = None,
 ) -> Windows:
     """One route set's engagement windows.
 
     Those of threats flying the same path in every route set are solved once per scenario and
-    kept (:mod:`.fixed`); the same arrays, bit for bit, as solving them all here.
+    kept (:mod:`.fixed`); the same arrays, bit for bit, as solving them all here. ``moving``:
+    the moving threats' pieces and territory when at hand (else taken from the joined ones).
     """
     split = route_split(compiled)
     if split is None:
@@ -223,13 +239,10 @@ def _solve_windows(
             polygons,
         ),
     )
-    moving = _windows(
-        split.moving_compiled,
-        take_pieces(pieces, split.moving),
-        take_intervals(territory, split.moving),
-        polygons,
-    )
-    return merge_windows(compiled.n_threats, [(split.fixed, kept), (split.moving, moving)])
+    if moving is None:
+        moving = (take_pieces(pieces, split.moving), take_intervals(territory, split.moving))
+    solved = _windows(split.moving_compiled, moving[0], moving[1], polygons)
+    return merge_windows(compiled.n_threats, [(split.fixed, kept), (split.moving, solved)])
 
 
 def build_geometry(
@@ -248,12 +261,48 @@ def build_geometry(
     ``progress``: called with (steps done, ``2 n_realizations``), a route set flown or its
     windows solved being one step.
     """
+    if n_realizations == 0 or (threads > 1 and n_realizations > 1):
+        flights, vertices = _vertices_once(
+            fly_realizations(
+                compiled, run_seed, n_realizations, threads, first=first, progress=progress
+            )
+        )
+        return geometry_from_flights(
+            compiled, flights, threads, vertices=vertices, progress=progress
+        )
+    # on one thread (a block of an own-routes run, one night's geometry): each route set's
+    # windows solved as soon as it is flown, from the moving threats' part at hand (not taken
+    # back out of the joined arrays); the same arrays, bit for bit
+    polygons = per_scenario(compiled, "zones.polygons", lambda: zone_polygons(compiled))
+    flown, windows = [], []
+    for r in range(n_realizations):
+        routes = readonly(realize_routes(compiled, rng=realization_rng(run_seed, first + r)))
+        (pieces, territory, exposure), moving = _fly_routes_keeping_moving(compiled, routes)
+        if progress is not None:
+            progress(2 * r + 1, 2 * n_realizations)
+        windows.append(
+            _solve_windows(
+                compiled,
+                pieces,
+                territory,
+                polygons,
+                None if moving is None else (moving[0], moving[1]),
+            )
+        )
+        del moving
+        flown.append((routes, pieces, territory, exposure))
+        if progress is not None:
+            progress(2 * r + 2, 2 * n_realizations)
     flights, vertices = _vertices_once(
-        fly_realizations(
-            compiled, run_seed, n_realizations, threads, first=first, progress=progress
+        Flights(
+            routes=tuple(f[0] for f in flown),
+            pieces=tuple(f[1] for f in flown),
+            territory=tuple(f[2] for f in flown),
+            exposure=tuple(f[3] for f in flown),
         )
     )
-    return geometry_from_flights(compiled, flights, threads, vertices=vertices, progress=progress)
+    del flown
+    return geometry_from_flights(compiled, flights, 1, vertices=vertices, windows=windows)
 
 
 def _vertices_once(flights: Flights) -> tuple[Flights, tuple[np.ndarray, np.ndarray]]:
@@ -293,11 +342,13 @@ def geometry_from_flights(
     *,
     vertices: tuple[np.ndarray, np.ndarray] | None = None,
     progress: GeometryProgress | None = None,
+    windows: Sequence[Windows] | None = None,
 ) -> RaidGeometry:
     """Compute every route set's engagement windows and the kernel's flat arrays.
 
     ``vertices``: the flat vertex times and ECEF when the pieces already view them;
-    ``progress``: called with (``n + k``, ``2 n``) after the k-th of n route sets' windows.
+    ``progress``: called with (``n + k``, ``2 n``) after the k-th of n route sets' windows;
+    ``windows``: every route set's windows when already solved (then not solved here).
     """
     polygons = per_scenario(compiled, "zones.polygons", lambda: zone_polygons(compiled))
     pieces = flights.pieces
@@ -306,7 +357,10 @@ def geometry_from_flights(
     def solve(r: int) -> Windows:
         return _solve_windows(compiled, pieces[r], flights.territory[r], polygons)
 
-    windows = _map(solve, n_realizations, threads, progress, (n_realizations, 2 * n_realizations))
+    if windows is None:
+        windows = _map(
+            solve, n_realizations, threads, progress, (n_realizations, 2 * n_realizations)
+        )
     n = compiled.n_threats
     start = np.zeros((n_realizations, n), dtype=np.int64)
     end = np.zeros((n_realizations, n), dtype=np.int64)

@@ -246,31 +246,41 @@ def _pairs(
     ``distance_m`` (n_points, n_columns): piece ``q``'s reach from point ``k`` is
     ``distance_m[k, piece_column[q]]`` (its threat's; one column for all).
     """
+    # one pass over the pieces into (point, piece) pairs in piece order, then a counting sort
+    # by point (stable: each point's pieces stay ascending), as a count pass and a fill pass
+    # over the pieces would list them; the distance tests are made once, not twice
     n_points = point_m.shape[0]
     counts = np.zeros(n_points, dtype=np.int64)
+    cap = max(start.shape[0], 16)
+    pair_point = np.empty(cap, dtype=np.int64)
+    pair_piece = np.empty(cap, dtype=np.int64)
+    m = 0
+    for q in range(start.shape[0]):
+        c = cell_of(mid_lat[q], lat0, n_lat) * n_lon + cell_of(mid_lon[q], lon0, n_lon)
+        if m + (cell_start[c + 1] - cell_start[c]) > cap:
+            cap = max(2 * cap, m + (cell_start[c + 1] - cell_start[c]))
+            pair_point = np.concatenate((pair_point[:m], np.empty(cap - m, dtype=np.int64)))
+            pair_piece = np.concatenate((pair_piece[:m], np.empty(cap - m, dtype=np.int64)))
+        for e in range(cell_start[c], cell_start[c + 1]):
+            k = cell_points[e]
+            dx = mid_m[q, 0] - point_m[k, 0]
+            dy = mid_m[q, 1] - point_m[k, 1]
+            dz = mid_m[q, 2] - point_m[k, 2]
+            reach = distance_m[k, piece_column[q]] + half_m[q]
+            if dx * dx + dy * dy + dz * dz <= reach * reach:
+                counts[k] += 1
+                pair_point[m], pair_piece[m] = k, start[q]
+                m += 1
     offset = np.zeros(n_points + 1, dtype=np.int64)
     fill = np.zeros(n_points, dtype=np.int64)
-    out = np.empty(0, dtype=np.int64)
-    for phase in range(2):
-        if phase == 1:
-            for k in range(n_points):
-                offset[k + 1] = offset[k] + counts[k]
-                fill[k] = offset[k]
-            out = np.empty(offset[n_points], dtype=np.int64)
-        for q in range(start.shape[0]):
-            c = cell_of(mid_lat[q], lat0, n_lat) * n_lon + cell_of(mid_lon[q], lon0, n_lon)
-            for e in range(cell_start[c], cell_start[c + 1]):
-                k = cell_points[e]
-                dx = mid_m[q, 0] - point_m[k, 0]
-                dy = mid_m[q, 1] - point_m[k, 1]
-                dz = mid_m[q, 2] - point_m[k, 2]
-                reach = distance_m[k, piece_column[q]] + half_m[q]
-                if dx * dx + dy * dy + dz * dz <= reach * reach:
-                    if phase == 0:
-                        counts[k] += 1
-                    else:
-                        out[fill[k]] = start[q]
-                        fill[k] += 1
+    for k in range(n_points):
+        offset[k + 1] = offset[k] + counts[k]
+        fill[k] = offset[k]
+    out = np.empty(offset[n_points], dtype=np.int64)
+    for e in range(m):
+        k = pair_point[e]
+        out[fill[k]] = pair_piece[e]
+        fill[k] += 1
     return offset, out
 
 

@@ -9,7 +9,7 @@ track loss).
 
 The first detection of each (network, threat) is found by walking the threat's pieces in time
 order against the network's sensors that can reach them (:mod:`.reach`), each (piece, sensor)
-solved in closed form (:func:`skyshield.engine.envelope.envelope_prepared`), and stopping at
+solved in closed form (:func:`skyshield.engine.envelope.envelope_on_piece`), and stopping at
 the first piece any sensor sees, once every sensor near that piece has been asked (a later
 sensor may see the threat earlier on the same piece).
 
@@ -30,7 +30,7 @@ from skyshield.engine.compiled import CompiledScenario, per_scenario, readonly
 from skyshield.engine.envelope import (
     MAX_INTERVALS,
     antenna_ecef_m,
-    envelope_prepared,
+    envelope_on_piece,
     horizon_term_m,
 )
 from skyshield.engine.pieces import Pieces
@@ -159,8 +159,8 @@ def _first_seen(
                 reach = reach_m[s] + half_m[q]
                 if dx * dx + dy * dy + dz * dz > reach * reach:
                     continue
-                k = envelope_prepared(
-                    ecef_m[p], ecef_m[p + 1], time_s[p + 1] - time_s[p], alt_m[p], alt_m[p + 1],
+                k = envelope_on_piece(
+                    ecef_m, p, time_s[p + 1] - time_s[p], alt_m[p], alt_m[p + 1],
                     antenna[s], 0.0, _FAR_M, -np.inf, np.inf, True, antenna[s],
                     free_space_m[s, i], horizon_m[s], np.pi, no_sector, lo, hi,
                 )  # fmt: skip

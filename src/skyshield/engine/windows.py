@@ -50,7 +50,7 @@ from skyshield.engine.compiled import CompiledScenario, per_scenario, readonly
 from skyshield.engine.envelope import (
     MAX_INTERVALS,
     antenna_ecef_m,
-    envelope_prepared,
+    envelope_on_piece,
     horizon_term_m,
     sector_normals,
     unit_frames,
@@ -262,8 +262,8 @@ def _unit_windows(
         while q < n and vertex_threat[cand[q]] == i:
             p = cand[q]
             q += 1
-            k = envelope_prepared(
-                ecef_m[p], ecef_m[p + 1], time_s[p + 1] - time_s[p], alt_m[p], alt_m[p + 1],
+            k = envelope_on_piece(
+                ecef_m, p, time_s[p + 1] - time_s[p], alt_m[p], alt_m[p + 1],
                 unit, min_r, max_r, min_alt, max_alt, own_radar, antenna, radar_m[i],
                 horizon_m, half, normals, lo, hi,
             )  # fmt: skip
