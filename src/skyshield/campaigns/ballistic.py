@@ -24,7 +24,7 @@ its raids are drawn from (the generator's training window, or the replayed night
   model's rule, :func:`~skyshield.posture.laydown._sites_in_reach`); a type with none in reach
   keeps the default areas that reach it.
 * ``mix``: the types' shares over those nights (Kinzhal rows fly Kinzhal, the rest Iskander-M;
-  :func:`~skyshield.posture.geography.ballistic_mix`).
+  ``posture.geography._ballistic_mixes``).
 
 :func:`ballistic_waves` turns it into the pool's ballistic waves: the covered share at the
 covered cities from those sites, the rest from the default areas at the default targets that are

@@ -31,7 +31,8 @@ _ROLE = re.compile(r":[a-z]+:`~?(?:[\w.]+\.)?([^`.]+)`")
 def plain_description(text: str) -> str:
     """Rewrite a docstring's Sphinx markup as Markdown, as editors and the web form show it.
 
-    ``own`` becomes `own`; :class:`Zone` becomes `Zone`.
+    A double-backticked literal becomes single-backticked; a cross-reference role (class,
+    func, ...) around a name becomes the name in single backticks.
     """
     return _LITERAL.sub(r"`\1`", _ROLE.sub(r"`\1`", text))
 
