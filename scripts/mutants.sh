@@ -300,14 +300,6 @@ run night-inputs-fall-kept src/skyshield/calibration/model.py "            fall_
 run no-moving-threats-flown-again src/skyshield/engine/fixed.py "    if fixed.size == 0:
         return None" "    if moving.size == 0 or fixed.size == 0:
         return None" tests/engine/test_fixed_all.py
-# issue 23, cruise: a threat's own reaction time and kill-probability scale (both engines), and
-# the night model's tactical cruise missiles apart (calibration.reaction)
-run reaction-ignored-fast src/skyshield/engine/fast.py "        window_k0=reacting_k0(compiled, geometry)," "        window_k0=geometry.k0," tests/engine/test_threat_rules.py
-run reaction-ignored-reference src/skyshield/engine/reference.py "        if c.threat_engage_after_s is not None and k < math.ceil(" "        if False and k < math.ceil(" tests/engine/test_threat_rules.py
-run threat-pk-scale-ignored src/skyshield/engine/kernel.py "                        pk = min(pk * inp.threat_pk_scale[i], PK_MAX)" "                        pk = min(pk, PK_MAX)" tests/engine/test_threat_rules.py
-run pk-tactical-ignored src/skyshield/calibration/reaction.py "    ratio = pk_tactical / pk_cruise" "    ratio = 1.0" tests/calibration/test_reaction.py -k "rules or neutral"
-run tactical-reaction-ignored src/skyshield/calibration/model.py '            theta.get("reaction_tactical", 0.0),' "            0.0," tests/calibration/test_reaction.py -k tactical_share_falls
-run tactical-surface-not-blended src/skyshield/calibration/surrogate.py "        destroyed[:, _CRUISE] = (1 - weight) * destroyed[:, _CRUISE] + weight * tactical_destroyed" "        destroyed[:, _CRUISE] = destroyed[:, _CRUISE]" tests/calibration/test_reaction.py -k surrogate
 # session 6 (campaign): the raid pool's ballistic missiles fly the reports' aim, not the defaults
 run campaign-ballistic-share-ignored src/skyshield/campaigns/ballistic.py "_split(count, [covered, 1.0 - covered])" "_split(count, [0.0, 1.0])" tests/campaign/test_ballistic.py -m "not slow"
 run campaign-ballistic-default-sites src/skyshield/campaigns/ballistic.py "covered_group: tuple[str, ...] | None = own_sites" "covered_group: tuple[str, ...] | None = None" tests/campaign/test_ballistic.py -m "not slow"

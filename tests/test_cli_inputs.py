@@ -40,7 +40,7 @@ def _one_line_error(result: CliResult) -> str:
         (None, "no such file"),
         ("", "an empty file"),
         ("{", "not JSON (Expecting property name enclosed in double quotes: line 1, column 2)"),
-        ('{"a": 1}', "JSON of another format (format None, expected 'skyshield-calibration/6')"),
+        ('{"a": 1}', "JSON of another format (format None, expected 'skyshield-calibration/5')"),
     ],
 )
 def test_run_calibration__bad_file_one_line(tmp_path: Path, content: str | None, why: str) -> None:

@@ -23,7 +23,6 @@ from skyshield.calibration.model import NAMES, PARAMETERS
 from skyshield.calibration.surrogate import (
     Surrogate,
     _features,
-    class_mask,
     fit_surrogate,
     validate_surrogate,
 )
@@ -54,10 +53,7 @@ def test_fit_surrogate__recovers_an_exact_logit_quadratic(rng: np.random.Generat
         ]
     ).astype(float)
     theta = np.column_stack([rng.uniform(p.low, p.high, n) for p in PARAMETERS])
-    coefficients = rng.normal(0, 0.3, size=(3, 2, _features(counts, theta).shape[1]))
-    for k in range(3):  # each class's surfaces read only its features (class_mask)
-        coefficients[k, :, ~class_mask(coefficients.shape[2], counts.shape[1], k)] = 0.0
-    truth = Surrogate(coefficients)
+    truth = Surrogate(rng.normal(0, 0.3, size=(3, 2, _features(counts, theta).shape[1])))
     destroyed, lost = truth.shares(counts, theta)
     design = pd.DataFrame(counts, columns=["drone", "cruise", "ballistic", "tactical"])
     for name, column in zip(NAMES, theta.T, strict=True):

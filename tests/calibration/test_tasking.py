@@ -32,8 +32,6 @@ BASE = {
     "tasking_beta": 0.0,
     "loss_cruise": 0.0,
     "fail_ballistic": 0.0,
-    "reaction_tactical": 0.0,  # issue 23, cruise
-    "pk_tactical": 1.0,
 }
 
 
@@ -43,7 +41,7 @@ def engine() -> NightEngine:
 
 
 def test_parameters__new_ones_at_the_end_with_zero_in_the_tasking_box() -> None:
-    assert NAMES[8:11] == ("tasking_beta", "loss_cruise", "fail_ballistic")
+    assert NAMES[-3:] == ("tasking_beta", "loss_cruise", "fail_ballistic")
     beta = PARAMETERS[NAMES.index("tasking_beta")]
     assert beta.low < 0.0 < beta.high  # 0 = the fixed layer of before
 

@@ -55,10 +55,8 @@ __all__ = [
 # tasking_beta, loss_cruise, fail_ballistic appended to the parameters (issue 23); /4: cover is
 # the publicly reported sites' (posture.cover) and the laydown's Patriots follow it, and the
 # emulator reads two cruise features more (distance_cruise, window_cruise); /5: ballistic waves
-# fly from the sites that reach their targets and the emulator reads reach_ballistic; /6:
-# reaction_tactical and pk_tactical appended to the parameters (issue 23, cruise: tactical
-# cruise missiles' own reaction time and kill probability, calibration.reaction)
-FORMAT = "skyshield-calibration/6"
+# fly from the sites that reach their targets and the emulator reads reach_ballistic
+FORMAT = "skyshield-calibration/5"
 # a quarter with fewer report nights is not fitted
 MIN_NIGHTS = 10
 

@@ -33,12 +33,6 @@ Appended by issue 23 (night model v2):
   locationally lost).
 * ``fail_ballistic``: ballistic missiles' chance per flight of failing or being spoofed: a
   hazard ``-ln(1 - p) / flight time`` over each missile's own flight (fate ``fell``).
-* ``reaction_tactical``: minutes after a tactical cruise missile's launch (Kh-59/69,
-  Iskander-K: no advance warning, flights of 20 minutes at most) before any unit can engage
-  it; strategic salvos, announced by the bombers' take-off hours ahead, are not delayed
-  (:mod:`.reaction`). 0 is the engine as before.
-* ``pk_tactical``: multiplier on kill probabilities against tactical cruise missiles, in
-  place of ``pk_cruise``, which then acts on the strategic ones alone (:mod:`.reaction`).
 
 Report semantics (what the Air Force counts): *destroyed* = intercepted; *not reached the
 goal* ("locationally lost") = lost to EW, plus decoys that reached their area without being
@@ -53,7 +47,6 @@ from typing import Any
 
 import numpy as np
 
-from skyshield.calibration.reaction import tactical_rules, tactical_threats
 from skyshield.catalog import ThreatClass
 from skyshield.catalog.types import REPORT_CLASSES, THREATS_OF_REPORT_CLASS
 from skyshield.engine.compile import compile_scenario
@@ -65,7 +58,6 @@ from skyshield.engine.fast import initial_stock_rows, kernel_inputs, reserve_flo
 from skyshield.engine.geometry import build_geometry
 from skyshield.engine.kernel import KernelInputs, simulate_block
 from skyshield.engine.outcomes import Fate
-from skyshield.engine.reaction import reacting_k0, threat_pk_scale
 from skyshield.engine.scaling import PK_MAX, scaled_pk
 from skyshield.posture import (
     FAMILIES,
@@ -133,24 +125,6 @@ PARAMETERS = (
     FittedParameter(
         "fail_ballistic", 0.0, 0.5, "ballistic missiles' chance per flight of failing/spoofing"
     ),
-    # issue 23, cruise: tactical cruise missiles apart (.reaction). Reaction box 0-20 min: 0 is
-    # the engine as before; 20 is the longest tactical flight (the catalog's kh-59-69
-    # endurance, 300 km at 900 km/h), beyond which nothing more changes.
-    FittedParameter(
-        "reaction_tactical",
-        0.0,
-        20.0,
-        "minutes after a tactical cruise missile's launch before any unit can engage it",
-    ),
-    # Their kill-probability multiplier: the box of pk_cruise (no public source gives a kill
-    # probability per missile type; the reports' shares differ, 54 of 98 tactical against 386
-    # of 449 strategic neutralised on the validation nights, so the two are fitted apart).
-    FittedParameter(
-        "pk_tactical",
-        0.1,
-        3.0,
-        "multiplier on kill probabilities against tactical cruise missiles (Kh-59/69)",
-    ),
 )
 NAMES = tuple(p.name for p in PARAMETERS)
 # The raid size at which the tasked low-cost layers have the laydown's size (posture_short): a
@@ -175,10 +149,6 @@ class NightOutcome:
     launched: np.ndarray
     destroyed: np.ndarray
     not_reach_goal: np.ndarray
-    # issue 23, cruise: of the cruise class, the tactical missiles' own (n_reps,) int counts
-    # (the emulator fits them apart, surrogate.Surrogate.tactical); zeros without any
-    destroyed_tactical: np.ndarray | None = None
-    lost_tactical: np.ndarray | None = None
 
     @property
     def neutralised(self) -> np.ndarray:
@@ -239,8 +209,6 @@ class NightEngine:
         self._inputs: KernelInputs | None = None  # what no parameter changes (kernel_inputs)
         # each threat's mean flight time over the route sets (launch to impact), > 0
         self._flight_s = np.maximum(np.asarray(self.geometry.flight_s).mean(axis=0), 1.0)
-        # the tactical cruise missiles (reaction_tactical, pk_tactical: .reaction)
-        self._tactical = tactical_threats(c)
 
     def unit_posture(self, theta: dict[str, float]) -> np.ndarray:
         """(n_units,) effective size of each unit's family (1 for allied units).
@@ -285,13 +253,6 @@ class NightEngine:
         n_decoys = round(theta["decoy_share"] * self._decoy_order.size)
         threat_class[self._decoy_order[:n_decoys]] = ThreatClass.DECOY.position
         capacity = np.maximum(posture, 1.0)
-        # the tactical cruise missiles' own reaction time and kill probability (.reaction)
-        after, scale = tactical_rules(
-            self._tactical,
-            theta.get("reaction_tactical", 0.0),
-            theta.get("pk_tactical", theta["pk_cruise"]),
-            theta["pk_cruise"],
-        )
         # a tasked low-cost unit above size 1 stands for that many co-located units, each
         # engaging a passing threat on its own: kill probability 1 - (1 - pk) ** size (their
         # fields of fire, not only their rounds, are what limits guns and interceptor drones)
@@ -312,8 +273,6 @@ class NightEngine:
                 np.ceil(c.unit_reserves * capacity[:, None]).astype(c.unit_reserves.dtype)
             ),
             threat_class=readonly(threat_class),
-            threat_engage_after_s=after,
-            threat_pk_scale=scale,
         )
 
     def _missile_loss_rates(self, c: CompiledScenario, theta: dict[str, float]) -> np.ndarray:
@@ -360,8 +319,6 @@ class NightEngine:
             launched=np.array(launched),
             destroyed=destroyed.astype(np.int64) @ self._class_table,
             not_reach_goal=lost.astype(np.int64) @ self._class_table,
-            destroyed_tactical=destroyed[:, self._tactical].sum(axis=1),
-            lost_tactical=lost[:, self._tactical].sum(axis=1),
         )
 
     def kernel_inputs(
@@ -400,6 +357,4 @@ class NightEngine:
             threat_drone=compiled.threat_class == ThreatClass.DRONE.position,
             identification_u=np.ascontiguousarray(draws.identification(), dtype=np.float64),
             fall_s=fall_times_s(compiled, draws.fall_budget),
-            window_k0=reacting_k0(compiled, self.geometry),  # the threats' reaction (issue 23)
-            threat_pk_scale=threat_pk_scale(compiled),
         )

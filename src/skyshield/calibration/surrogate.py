@@ -84,14 +84,6 @@ _HIGH = np.array([p.high for p in PARAMETERS])
 # ridge penalty relative to the mean weight, by cross-validation (cruise RMSE 0.057; 1e-4: 0.074)
 _RIDGE = 1e-3
 _NEVER = -40.0  # logit of a share that is structurally zero
-# issue 23, cruise: a design's columns of the tactical cruise missiles' own outcomes
-_TACTICAL_COLUMNS = ("destroyed_tactical", "lost_tactical")
-_CRUISE = REPORT_CLASSES.index("cruise")
-_TACTICAL_INPUT = COUNT_COLUMNS.index("tactical")
-# parameters only the cruise class's surfaces read (the other classes' fates do not hang on them;
-# leaving them out keeps a small design's fit from learning noise: the drone emulator of 48
-# compositions had an RMSE 0.83 of its spread with them, 0.77 without: tests/calibration/test_fit)
-_CRUISE_ONLY = ("reaction_tactical", "pk_tactical")
 
 
 def design_compositions(n: int, seed: int = 0) -> list[NightComposition]:
@@ -322,10 +314,6 @@ def run_design(
             for k, cls in enumerate(REPORT_CLASSES):
                 row[f"destroyed_{cls}"] = float(outcome.destroyed[:, k].mean())
                 row[f"lost_{cls}"] = float(outcome.not_reach_goal[:, k].mean())
-            # issue 23, cruise: the tactical missiles' own (fit_surrogate fits them apart)
-            if outcome.destroyed_tactical is not None and outcome.lost_tactical is not None:
-                row[_TACTICAL_COLUMNS[0]] = float(outcome.destroyed_tactical.mean())
-                row[_TACTICAL_COLUMNS[1]] = float(outcome.lost_tactical.mean())
             rows.append(row)
         if progress is not None:
             progress(i + 1, len(compositions))
@@ -369,23 +357,7 @@ def class_mask(n_features: int, inputs: int, k: int) -> np.ndarray:
         j = GEOGRAPHY_FEATURES.index(name)
         if j < n_geography:
             mask[base + j * _GEO_BLOCK : base + (j + 1) * _GEO_BLOCK] = True
-    if k != _CRUISE:  # issue 23, cruise: the tactical missiles' parameters are the cruise class's
-        mask &= ~_parameter_terms(n_features, inputs, _CRUISE_ONLY)
     return mask
-
-
-def _parameter_terms(n_features: int, inputs: int, names: tuple[str, ...]) -> np.ndarray:
-    """(n_features,) bool: the features of :func:`_features` that involve any of ``names``."""
-    n_counts = len(COUNT_COLUMNS)
-    d = n_counts + len(NAMES)
-    columns = np.zeros(d, dtype=bool)
-    columns[[n_counts + NAMES.index(n) for n in names]] = True
-    upper = np.triu_indices(d)
-    n_geography = inputs - n_counts
-    block = np.concatenate([[False, False], columns[n_counts:]])
-    return np.concatenate(
-        [[False], columns, columns[upper[0]] | columns[upper[1]], np.tile(block, n_geography)]
-    )
 
 
 def _logit(p: np.ndarray) -> np.ndarray:
@@ -407,10 +379,6 @@ class Surrogate:
 
     coefficients: np.ndarray
     inputs: int = len(COUNT_COLUMNS)
-    # issue 23, cruise: (2, n_features) the tactical cruise missiles' own two surfaces; with
-    # them the cruise class's surfaces are the strategic missiles' and a night's cruise share
-    # is the two groups' weighted by their counts (:meth:`shares`). None: one cruise surface.
-    tactical: np.ndarray | None = None
 
     def _inputs(self, counts: np.ndarray) -> np.ndarray:
         """Return the columns this surface reads (a night without geography: the default's)."""
@@ -436,45 +404,17 @@ class Surrogate:
         z = z.reshape(counts.shape[0], len(REPORT_CLASSES), 2)
         destroyed = _expit(z[:, :, 0])
         lost = (1.0 - destroyed) * _expit(z[:, :, 1])
-        if self.tactical is not None:
-            self._blend_tactical(counts, theta, destroyed, lost)
         return destroyed, lost
-
-    def _blend_tactical(
-        self, counts: np.ndarray, theta: np.ndarray, destroyed: np.ndarray, lost: np.ndarray
-    ) -> None:
-        """Cruise shares (in place) as strategic and tactical missiles' weighted by count."""
-        assert self.tactical is not None
-        z = _features(counts, theta) @ self.tactical.T
-        tactical_destroyed = _expit(z[:, 0])
-        tactical_lost = (1.0 - tactical_destroyed) * _expit(z[:, 1])
-        cruise = counts[:, _CRUISE]
-        weight = np.where(
-            cruise > 0, np.minimum(counts[:, _TACTICAL_INPUT], cruise) / np.maximum(cruise, 1), 0
-        )
-        destroyed[:, _CRUISE] = (1 - weight) * destroyed[:, _CRUISE] + weight * tactical_destroyed
-        lost[:, _CRUISE] = (1 - weight) * lost[:, _CRUISE] + weight * tactical_lost
 
     def to_dict(self) -> dict[str, object]:
         """JSON-ready coefficients."""
-        out: dict[str, object] = {
-            "coefficients": self.coefficients.tolist(),
-            "inputs": self.inputs,
-        }
-        if self.tactical is not None:
-            out["tactical"] = self.tactical.tolist()
-        return out
+        return {"coefficients": self.coefficients.tolist(), "inputs": self.inputs}
 
     @classmethod
     def from_dict(cls, data: dict[str, object]) -> Surrogate:
         """Read what :meth:`to_dict` wrote."""
         inputs = data.get("inputs", len(COUNT_COLUMNS))
-        tactical = data.get("tactical")
-        return cls(
-            np.asarray(data["coefficients"], dtype=float),
-            int(inputs),  # type: ignore[call-overload]
-            None if tactical is None else np.asarray(tactical, dtype=float),
-        )
+        return cls(np.asarray(data["coefficients"], dtype=float), int(inputs))  # type: ignore[call-overload]
 
 
 def _binomial_glm(
@@ -522,50 +462,22 @@ def fit_surrogate(design: pd.DataFrame, ridge: float = _RIDGE) -> Surrogate:
     reps = design["replications"].to_numpy(dtype=float) if "replications" in design else 1.0
     every = _features(counts, theta)
     coefficients = np.zeros((len(REPORT_CLASSES), 2, every.shape[1]))
-    split = all(c in design for c in _TACTICAL_COLUMNS)  # issue 23, cruise: fitted apart
-    tactical = None
     for k, cls in enumerate(REPORT_CLASSES):
         mask = class_mask(every.shape[1], counts.shape[1], k)
+        features = every[:, mask]
         launched = counts[:, k] * reps
-        destroyed = design[f"destroyed_{cls}"].to_numpy() * reps
-        lost = design[f"lost_{cls}"].to_numpy() * reps
-        if split and k == _CRUISE:
-            tactical_launched = counts[:, _TACTICAL_INPUT] * reps
-            tactical_destroyed = design[_TACTICAL_COLUMNS[0]].to_numpy() * reps
-            tactical_lost = design[_TACTICAL_COLUMNS[1]].to_numpy() * reps
-            tactical = np.zeros((2, every.shape[1]))
-            tactical[:, mask] = _share_surfaces(
-                every[:, mask], tactical_launched, tactical_destroyed, tactical_lost, ridge
-            )
-            # the cruise surfaces are the strategic missiles' (the rest of the class)
-            launched = launched - tactical_launched
-            destroyed = destroyed - tactical_destroyed
-            lost = lost - tactical_lost
-        coefficients[k][:, mask] = _share_surfaces(every[:, mask], launched, destroyed, lost, ridge)
-    return Surrogate(coefficients, counts.shape[1], tactical)
-
-
-def _share_surfaces(
-    features: np.ndarray,
-    launched: np.ndarray,
-    destroyed: np.ndarray,
-    lost: np.ndarray,
-    ridge: float,
-) -> np.ndarray:
-    """(2, n_features): the GLMs of the share destroyed and of the survivors' share lost."""
-    out = np.zeros((2, features.shape[1]))
-    has = launched > 0.5  # noqa: PLR2004 (counts x replications: at least one missile)
-    if not has.any():
-        out[:, 0] = _NEVER
-        return out
-    destroyed, lost = np.maximum(destroyed[has], 0.0), np.maximum(lost[has], 0.0)
-    out[0] = _binomial_glm(features[has], destroyed, launched[has], ridge)
-    if not np.any(lost > 0):  # e.g. no EW losses of missiles: never lost
-        out[1, 0] = _NEVER
-        return out
-    survivors = np.maximum(launched[has] - destroyed, 0.0)
-    out[1] = _binomial_glm(features[has], np.minimum(lost, survivors), survivors, ridge)
-    return out
+        has = launched > 0
+        destroyed = (design[f"destroyed_{cls}"].to_numpy() * reps)[has]
+        lost = (design[f"lost_{cls}"].to_numpy() * reps)[has]
+        coefficients[k, 0, mask] = _binomial_glm(features[has], destroyed, launched[has], ridge)
+        if not np.any(lost > 0):  # e.g. no EW losses of missiles: never lost
+            coefficients[k, 1, 0] = _NEVER
+            continue
+        survivors = np.maximum(launched[has] - destroyed, 0.0)
+        coefficients[k, 1, mask] = _binomial_glm(
+            features[has], np.minimum(lost, survivors), survivors, ridge
+        )
+    return Surrogate(coefficients, counts.shape[1])
 
 
 def _columns(design: pd.DataFrame) -> tuple[str, ...]:

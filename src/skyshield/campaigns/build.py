@@ -40,12 +40,7 @@ def night_parameters(campaign: Campaign, source: str = "<campaign>") -> dict[str
     """Return the night model's parameters: the file's, or a calibration file's latest medians."""
     model = campaign.night_model
     if model.calibration is None:
-        return {  # pk_tactical unset: pk_cruise's (issue 23, cruise)
-            name: float(
-                getattr(model, name) if getattr(model, name) is not None else model.pk_cruise
-            )
-            for name in NAMES
-        }
+        return {name: float(getattr(model, name)) for name in NAMES}
     calibration = load_calibration(
         Path(model.calibration), source=source, field="night_model.calibration", fitted=True
     )

@@ -107,10 +107,6 @@ class NightModel(FrozenModel):
     tasking_beta: Real = Field(default=0.0, ge=-1.0, le=3.0)
     loss_cruise: Real = Field(default=0.0, ge=0.0, le=10.0)
     fail_ballistic: Real = Field(default=0.0, ge=0.0, le=0.99)
-    # issue 23, cruise: minutes before a tactical cruise missile can be engaged (0: at once),
-    # and the kill-probability multiplier against them (None: pk_cruise's)
-    reaction_tactical: Real = Field(default=0.0, ge=0.0, le=60.0)
-    pk_tactical: Real | None = Field(default=None, ge=0.0, le=10.0)
 
 
 class Allies(FrozenModel):

@@ -159,15 +159,6 @@ class CompiledScenario:
     orbit_off_s: np.ndarray  # (n_orbits,) float64
     # air patrols' weapon choice: wait for a cheaper adequate weapon (skyshield.engine.air)
     unit_wait_cheaper: np.ndarray  # (n_units,) bool
-    # issue 23, cruise (appended; both engines): each threat's own kill-probability scale and
-    # reaction time. A round's kill chance against threat i is unit_pk x threat_pk_scale[i]
-    # (capped at engine.scaling.PK_MAX where scaled; the units still choose and rank by
-    # unit_pk: they do not know the missile's signature); no unit fires at threat i before
-    # threat_engage_after_s[i] after its launch (a window opening earlier opens then). None:
-    # 1 and 0 for every threat (the engines as before). Set by the calibration's night model
-    # for tactical cruise missiles (skyshield.calibration.reaction).
-    threat_pk_scale: np.ndarray | None = None  # (n_threats,) float64
-    threat_engage_after_s: np.ndarray | None = None  # (n_threats,) float64: after launch
 
     @property
     def n_threats(self) -> int:

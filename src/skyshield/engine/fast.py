@@ -13,7 +13,6 @@ from skyshield.engine.falls import fall_times_s
 from skyshield.engine.geometry import RaidGeometry
 from skyshield.engine.kernel import KernelInputs, simulate_block
 from skyshield.engine.outcomes import RawOutcomes
-from skyshield.engine.reaction import reacting_k0, threat_pk_scale
 from skyshield.engine.windows import classes_allowed
 from skyshield.geo import lonlat_to_ecef_m
 
@@ -103,7 +102,7 @@ def kernel_inputs(
         threat_window_start=geometry.threat_window_start,
         threat_window_end=geometry.threat_window_end,
         window_unit=geometry.unit,
-        window_k0=reacting_k0(compiled, geometry),  # threats' reaction time (issue 23)
+        window_k0=geometry.k0,
         window_k1=geometry.k1,
         window_outside_own=geometry.outside_own,
         vertex_start=geometry.vertex_start,
@@ -150,7 +149,6 @@ def kernel_inputs(
         alert_networks=np.ascontiguousarray(compiled.alert_networks, dtype=bool),
         aew=aew_inputs(compiled, geometry.pieces if compiled.orbit_sensor.size else ()),
         unit_wait_cheaper=np.asarray(compiled.unit_wait_cheaper, dtype=bool),
-        threat_pk_scale=threat_pk_scale(compiled),  # issue 23, cruise
     )
 
 

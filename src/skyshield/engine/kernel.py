@@ -47,7 +47,6 @@ from numba import njit
 
 from skyshield.engine.aew import AewInputs
 from skyshield.engine.intercept import intercept_one
-from skyshield.engine.scaling import PK_MAX
 
 __all__ = ["KernelInputs", "KernelOutputs", "simulate_block"]
 
@@ -133,9 +132,6 @@ class KernelInputs(NamedTuple):
     aew: AewInputs
     # air patrols' weapon choice (appended): wait for a cheaper adequate weapon (engine.air)
     unit_wait_cheaper: np.ndarray  # (n_units,) bool
-    # issue 23, cruise (appended): each threat's scale on a round's kill chance (1: none);
-    # scaled chances are capped at engine.scaling.PK_MAX
-    threat_pk_scale: np.ndarray  # (n_threats,) float64
 
 
 class KernelOutputs(NamedTuple):
@@ -760,8 +756,6 @@ def simulate_block(inp: KernelInputs) -> KernelOutputs:
                     )
                     hit = False
                     pk = inp.unit_pk[u, inp.threat_class[i]]
-                    if inp.threat_pk_scale[i] != 1.0:  # the threat's own (issue 23, cruise)
-                        pk = min(pk * inp.threat_pk_scale[i], PK_MAX)
                     for _ in range(n_rounds):
                         h = inp.kill_u[rep, i, rounds_at[i]] < pk
                         rounds_at[i] += 1

@@ -42,8 +42,6 @@ _HEADING_FRACTIONS = (0.25, 0.5, 0.75, 1.0)  # of the horizon, as documented in 
 _TERNARY_ITERATIONS = 60
 _FIRE_CONTROL = tuple(FireControl)
 _DRONE, _DECOY = ThreatClass.DRONE.position, ThreatClass.DECOY.position
-# a scaled kill chance's cap: engine.scaling.PK_MAX, restated (imports nothing of the fast engine)
-_PK_MAX = 0.99
 _EARTH_RADIUS_M = 6_371_008.8  # mean radius, for the threat assessment's cross-track distance
 
 
@@ -242,10 +240,6 @@ class _Rules:
         dt = c.time_step_s
         if k >= self.last(i) or k * dt < self.cleared_s(u, i, track_s):
             return no
-        if c.threat_engage_after_s is not None and k < math.ceil(
-            float(c.threat_engage_after_s[i]) / dt - 1e-9
-        ):
-            return no  # before the defence's reaction time to this threat (issue 23, cruise)
         if seen_as == _DECOY and int(c.roe_engage_decoys[nation]) == 0:
             return no  # identified as a decoy, and decoys are never engaged
         needs_threat = c.roe_only_threatening[nation] or (
@@ -617,8 +611,6 @@ def simulate_reference(
                     stock[u] - keep,
                 )
                 pk = float(c.unit_pk[u, c.threat_class[i]])
-                if c.threat_pk_scale is not None and float(c.threat_pk_scale[i]) != 1.0:
-                    pk = min(pk * float(c.threat_pk_scale[i]), _PK_MAX)  # issue 23, cruise
                 hit = False
                 for _ in range(n_rounds):
                     h = bool(draws.kill_u[row, i, rounds_at[i]] < pk)

@@ -76,9 +76,6 @@ GEOMETRY_IGNORES = frozenset(
         "threat_loss_rate_per_s",
         "unit_missed_ballistic",
         "asset_area_radius_m",
-        # issue 23, cruise: read by the engines only (the fast one shifts window starts)
-        "threat_pk_scale",
-        "threat_engage_after_s",
     }
 )
 
