@@ -119,7 +119,7 @@ run reach-radar-for-every-unit src/skyshield/engine/windows.py "    reach = np.w
 run windows-growth-drops-the-earlier src/skyshield/engine/windows.py "            k0 = np.concatenate((k0[:w], np.empty(cap - w, dtype=np.int64)))" "            k0 = np.zeros(cap, dtype=np.int64)" tests/engine/test_reach.py -k room_for_one
 run ew-zone-reject-too-tight src/skyshield/engine/ew.py "        reach = ball + chord_m[z] + _REJECT_SLACK_M" "        reach = chord_m[z] + _REJECT_SLACK_M" tests/engine/test_ew.py -k reject
 run ew-knot-growth-drops-the-earlier src/skyshield/engine/ew.py "            k_time = np.concatenate((k_time[:n], np.empty(2 * k_time.shape[0] - n)))" "            k_time = np.empty(2 * k_time.shape[0])" tests/engine/test_ew.py -k grow
-run reach-of-another-threat src/skyshield/engine/reach.py "                reach = distance_m[k, piece_column[q]] + half_m[q]" "                reach = distance_m[k, 0] + half_m[q]" tests/engine/test_reach.py -k per_threat
+run reach-of-another-threat src/skyshield/engine/reach.py "            reach = distance_m[k, piece_column[q]] + half_m[q]" "            reach = distance_m[k, 0] + half_m[q]" tests/engine/test_reach.py -k per_threat
 run city-index-first-place-only src/skyshield/geo/cities.py "    return {key: tuple(sorted(ks)) for key, ks in index.items()}" "    return {key: tuple(sorted(ks))[:1] for key, ks in index.items()}" tests/geo/test_cities.py
 # issue 21 item 7, rough edges: each guard and the test that holds it
 run output-path-not-tried src/skyshield/terminal.py '        with path.open("ab"):' '        with open(os.devnull, "ab"):' tests/test_cli_outputs.py -k unwritable
