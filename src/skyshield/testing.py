@@ -20,7 +20,13 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["CliResult", "array_leaves", "run_cli", "run_cli_subprocess"]
+__all__ = [
+    "CliResult",
+    "array_leaves",
+    "assert_same_arrays",
+    "run_cli",
+    "run_cli_subprocess",
+]
 
 # Dropped for every run, so tables render as they do for a redirected command, whatever
 # terminal the tests run in.
@@ -104,3 +110,12 @@ def array_leaves(value: object, prefix: str = "") -> list[tuple[str, np.ndarray]
             for a in array_leaves(getattr(value, f.name), f"{prefix}.{f.name}")
         ]
     return []
+
+
+def assert_same_arrays(a: object, b: object) -> None:
+    """Assert two (nested) dataclasses hold the same arrays, bit for bit (paths, dtypes, values)."""
+    left, right = array_leaves(a, "g"), array_leaves(b, "g")
+    assert [p for p, _ in left] == [p for p, _ in right]
+    for (path, x), (_, y) in zip(left, right, strict=True):
+        assert x.dtype == y.dtype, path
+        assert np.array_equal(x, y), path

@@ -29,7 +29,7 @@ from skyshield.engine.geometry import build_geometry
 from skyshield.engine.pieces import build_pieces
 from skyshield.engine.zones import territory_intervals
 from skyshield.scenario import builtin_scenario_path, load_scenario
-from skyshield.testing import array_leaves
+from skyshield.testing import assert_same_arrays
 
 
 @pytest.fixture(scope="module")
@@ -55,11 +55,7 @@ def test_split_geometry_is_the_whole_geometry_bit_for_bit(
     split = build_geometry(compiled, 5, 3, first=40)
     monkeypatch.setattr(geometry_module, "route_split", lambda _: None)
     whole = build_geometry(compiled, 5, 3, first=40)
-    a, b = array_leaves(split, "g"), array_leaves(whole, "g")
-    assert [p for p, _ in a] == [p for p, _ in b]
-    for (path, x), (_, y) in zip(a, b, strict=True):
-        assert x.dtype == y.dtype, path
-        assert np.array_equal(x, y), path
+    assert_same_arrays(split, whole)
     # the moving threats do move: their vertices differ between route sets
     moving = np.flatnonzero(moving_threats(compiled))
     p0, p1 = split.pieces[0], split.pieces[1]
@@ -77,11 +73,7 @@ def test_one_threads_windows_from_the_moving_part_at_hand_bit_for_bit(
     steps: list[tuple[int, int]] = []
     one = build_geometry(compiled, 5, 3, 1, first=40, progress=lambda *a: steps.append(a))
     two = build_geometry(compiled, 5, 3, 2, first=40)
-    a, b = array_leaves(one, "g"), array_leaves(two, "g")
-    assert [p for p, _ in a] == [p for p, _ in b]
-    for (path, x), (_, y) in zip(a, b, strict=True):
-        assert x.dtype == y.dtype, path
-        assert np.array_equal(x, y), path
+    assert_same_arrays(one, two)
     assert steps == [(k, 6) for k in range(1, 7)]
 
 

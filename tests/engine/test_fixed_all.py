@@ -16,7 +16,7 @@ from skyshield.engine.compiled import CompiledScenario
 from skyshield.engine.fixed import moving_threats, route_split
 from skyshield.engine.geometry import build_geometry
 from skyshield.posture import NightComposition, night_scenario
-from skyshield.testing import array_leaves
+from skyshield.testing import assert_same_arrays
 
 
 @pytest.fixture(scope="module")
@@ -39,9 +39,5 @@ def test_build_geometry__all_fixed_as_flown_whole_bit_for_bit(
     kept = build_geometry(compiled, 5, 3, first=8)
     monkeypatch.setattr(geometry_module, "route_split", lambda _: None)
     whole = build_geometry(compiled, 5, 3, first=8)
-    a, b = array_leaves(kept, "g"), array_leaves(whole, "g")
-    assert [p for p, _ in a] == [p for p, _ in b]
-    for (path, x), (_, y) in zip(a, b, strict=True):
-        assert x.dtype == y.dtype, path
-        assert np.array_equal(x, y), path
+    assert_same_arrays(kept, whole)
     assert kept.windows[0].unit.size > 0  # the night has engagement windows to compare
