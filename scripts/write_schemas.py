@@ -52,6 +52,28 @@ def document(name: str, version: int, title: str, properties: dict[str, Any]) ->
     }
 
 
+# run v3, compare v3: the calibration a run applied (issue 23 item 10)
+CALIBRATION_APPLIED = {
+    "description": "the calibration applied (--calibration), null without one",
+    "oneOf": [
+        {"type": "null"},
+        record(
+            {
+                "file": STRING,
+                "path": STRING,
+                "sha256": STRING,
+                "train_until": NULLABLE_STRING,
+                "period_start": STRING,
+                "period_end": STRING,
+                "multipliers": {"type": "object", "additionalProperties": NUMBER},
+                "posture_fitted": {"type": "object", "additionalProperties": NUMBER},
+                "description": STRING,
+                "warnings": {"type": "array", "items": STRING},
+            }
+        ),
+    ],
+}
+
 RUN = document(
     "run",
     3,
@@ -112,32 +134,13 @@ RUN = document(
                 ),
             }
         ),
-        "calibration": {
-            "description": "the calibration applied (--calibration), null without one",
-            "oneOf": [
-                {"type": "null"},
-                record(
-                    {
-                        "file": STRING,
-                        "path": STRING,
-                        "sha256": STRING,
-                        "train_until": NULLABLE_STRING,
-                        "period_start": STRING,
-                        "period_end": STRING,
-                        "multipliers": {"type": "object", "additionalProperties": NUMBER},
-                        "posture_fitted": {"type": "object", "additionalProperties": NUMBER},
-                        "description": STRING,
-                        "warnings": {"type": "array", "items": STRING},
-                    }
-                ),
-            ],
-        },
+        "calibration": CALIBRATION_APPLIED,
     },
 )
 
 COMPARE = document(
     "compare",
-    2,
+    3,
     "skyshield compare --json: policies on the same nights, paired differences",
     {
         "policies": {"type": "array", "items": STRING, "minItems": 2},
@@ -194,6 +197,8 @@ COMPARE = document(
             }
         ),
         "run_id": NULLABLE_STRING,
+        # v3 (issue 23 item 10): the calibration applied, as in run v3
+        "calibration": CALIBRATION_APPLIED,
     },
 )
 

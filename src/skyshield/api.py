@@ -20,10 +20,9 @@ from pydantic import ValidationError
 
 from skyshield import __version__
 from skyshield.calibration.applied import applied_calibration, posture_warnings
-from skyshield.calibration.calibrate import adjustment
+from skyshield.calibration.transfer import CalibratedPosture, calibrated_posture
 from skyshield.calibration.workflow import backtest, calibrate
 from skyshield.campaigns.workflow import campaign
-from skyshield.engine.compiled import CompiledScenario
 from skyshield.errors import FieldProblem, ScenarioError
 from skyshield.exporting import check_replication, export_text
 from skyshield.reporting import ReportRun, render_report
@@ -46,6 +45,7 @@ __all__ = [
     "RunSummary",
     "backtest",
     "calibrate",
+    "calibration_adjustment",
     "campaign",
     "compare",
     "export",
@@ -95,10 +95,11 @@ def run(
 
     Without a ``progress`` callback a progress bar shows (a widget in notebooks, text in a
     terminal, nothing when output is not interactive). ``calibration``: a file written by
-    ``skyshield calibrate``; its latest quarter's kill-probability and EW multipliers apply,
-    and the summary names it (``calibration_applied``: file, SHA-256, train-until date,
-    quarter, multipliers, and a warning when the scenario's units differ from the posture the
-    fit used: :func:`skyshield.calibration.applied.posture_warnings`).
+    ``skyshield calibrate``; its latest quarter's whole fitted parameter set applies
+    (:func:`calibration_adjustment`), and the summary names it (``calibration_applied``: file,
+    SHA-256, train-until date, quarter, parameters, and a warning when the scenario's units
+    differ from the posture the fit used:
+    :func:`skyshield.calibration.applied.posture_warnings`).
     ``out``: a results directory (created if new) to save every table in, as Parquet, with the
     run in its DuckDB catalog (:mod:`skyshield.store`); the summary's ``run_id`` names it.
     ``geometry_progress``: a ``(done, total)`` callback for building the route sets before
@@ -147,6 +148,7 @@ def run_and_keep(
     loaded = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
     loaded = with_route_sets(loaded, route_sets)
     started = utc_now()
+    adjust = calibration_adjustment(calibration, _seed(loaded, seed))
     with _progress_bar(progress) as report:
         result = run_replications(
             loaded,
@@ -155,7 +157,7 @@ def run_and_keep(
             workers=workers,
             engine=EngineKind(engine),
             progress=report,
-            adjust=_adjustment(calibration),
+            adjust=adjust,
             geometry_progress=geometry_progress,
         )
     summary = dataclasses.replace(
@@ -169,21 +171,41 @@ def run_and_keep(
 
 
 def _calibration_applied(
-    calibration: str | Path | None, scenario: Scenario
+    calibration: str | Path | None, *scenarios: Scenario
 ) -> dict[str, Any] | None:
-    """Say what a run applied: the calibration file, its hash, multipliers, warnings."""
+    """Say what a run applied: the calibration file, its hash, parameters, warnings.
+
+    ``warnings``: one line per scenario whose units differ from the posture the fit used
+    (the same line once).
+    """
     if calibration is None:
         return None
     applied = applied_calibration(calibration)
-    return {**applied.to_dict(), "warnings": posture_warnings(scenario, applied)}
+    lines = [w for s in scenarios for w in posture_warnings(s, applied)]
+    return {**applied.to_dict(), "warnings": list(dict.fromkeys(lines))}
 
 
-def _adjustment(
-    calibration: str | Path | None,
-) -> Callable[[CompiledScenario], CompiledScenario] | None:
+def calibration_adjustment(calibration: str | Path | None, seed: int) -> CalibratedPosture | None:
+    """Return what ``--calibration FILE`` does to any scenario run with ``seed`` (None: nothing).
+
+    The one place every workflow applies a calibration (``run``, ``compare``, ``report`` and
+    the web page through them): the latest quarter's medians of the WHOLE fitted parameter
+    set, each applied as the night model applies it (kill probabilities, EW, each system
+    family's effective size with the low-cost layers' tasking, missiles' in-flight losses,
+    the decoy share where the scenario names no decoys):
+    :class:`skyshield.calibration.transfer.CalibratedPosture`, an ``adjust`` of the compiled
+    scenario that also draws which units are in action each night. ``seed``: the run's (the
+    decoys' order and the units in action follow it). ``campaign`` runs the night model
+    itself, which applies the same parameters the same way.
+    """
     if calibration is None:
         return None
-    return adjustment(Path(calibration))
+    return calibrated_posture(calibration, seed, source="--calibration")
+
+
+def _seed(scenario: Scenario, seed: int | None) -> int:
+    """Return the run's seed: ``seed``, or the scenario's."""
+    return scenario.monte_carlo.seed if seed is None else seed
 
 
 @contextmanager
@@ -241,7 +263,7 @@ def compare(
         seed=seed,
         workers=workers,
         variations=variations,
-        adjust=_adjustment(calibration),
+        adjust=calibration_adjustment(calibration, _seed(loaded[0], seed)),
         **options,
     )
     result = dataclasses.replace(
@@ -250,6 +272,7 @@ def compare(
         variations=tuple(variations),
         calibration=None if calibration is None else str(calibration),
         started=started,
+        calibration_applied=_calibration_applied(calibration, *loaded),
     )
     if out is None:
         return result
@@ -420,7 +443,7 @@ def report(
                 seed=seed,
                 workers=workers,
                 progress=replications_progress,
-                adjust=_adjustment(calibration),
+                adjust=calibration_adjustment(calibration, _seed(scenario, seed)),
             )
             applied = _calibration_applied(calibration, scenario)
         else:

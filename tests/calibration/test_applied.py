@@ -13,7 +13,12 @@ from tests.calibration.conftest import CHOSEN, write_calibration_file
 
 import skyshield
 from skyshield import api
-from skyshield.calibration.applied import applied_calibration, posture_warnings
+from skyshield.calibration.applied import (
+    APPLIED_PARAMETERS,
+    applied_calibration,
+    posture_warnings,
+)
+from skyshield.calibration.model import NAMES
 from skyshield.posture import NightComposition, night_scenario
 from skyshield.scenario import load_scenario
 from skyshield.store.catalog import run_record
@@ -43,7 +48,11 @@ def test_applied__names_file_hash_cutoff_and_multipliers(calibration: Path) -> N
     assert applied.sha256 == hashlib.sha256(calibration.read_bytes()).hexdigest()
     assert applied.train_until == "2025-04-01"
     assert (applied.period_start, applied.period_end) == ("2025-01-01", "2025-04-01")
-    assert applied.multipliers == pytest.approx(CHOSEN)
+    # every fitted parameter applies: the chosen ones, the others at the file's 0.5
+    assert applied.multipliers == pytest.approx(
+        {name: CHOSEN.get(name, 0.5) for name in APPLIED_PARAMETERS}
+    )
+    assert set(APPLIED_PARAMETERS) == set(NAMES)
     line = applied.describe()
     assert "calibration.json" in line
     assert applied.sha256[:12] in line
@@ -67,8 +76,16 @@ def test_posture_warnings__only_when_units_differ(calibration: Path) -> None:
     assert len(lines) == 1
     assert "2 fire units" in lines[0]
     assert "71 notional units" in lines[0]
-    # the missiles' fitted losses are left out too, and the line says so with their medians
-    assert "in-flight losses (cruise 0.50 an hour of flight, ballistic 0.50 a flight)" in lines[0]
+    # the fitted set applies to them by family: the line says so, and that the shares need not
+    assert "apply to them by family" in lines[0]
+    assert "applied to 2 of 2 fire units" in lines[0]
+    assert "need not follow here" in lines[0]
+    # the description names what applies, the missiles' losses with their medians
+    described = applied.describe()
+    assert "missiles lost in flight: cruise 0.50 an hour of flight, ballistic 0.50 a flight" in (
+        described
+    )
+    assert "family size long 0.50, medium 0.50, short 0.50" in described
     # one unit less than the posture the fit used is a difference too
     fewer = fitted.model_copy(update={"fire_units": fitted.fire_units[1:]})
     assert len(posture_warnings(fewer, applied)) == 1
@@ -118,6 +135,26 @@ def test_cli_compare__header_and_warning(calibration: Path, tmp_path: Path) -> N
     assert header == [applied_calibration(calibration).describe()]
     warnings = [line for line in result.stderr.splitlines() if line.startswith("warning:")]
     assert len([w for w in warnings if "posture the fit used" in w]) == 2  # one per policy
+
+
+def test_compare__json_and_store_name_the_calibration(calibration: Path, tmp_path: Path) -> None:
+    """compare/v3: ``calibration`` as run/v3 gives it, warnings of every policy; null without."""
+    more = tmp_path / "more.yaml"
+    more.write_text(TINY.read_text().replace("stock: 2,", "stock: 6,").replace("tiny", "more"))
+    result = api.compare(
+        TINY, more, replications=2, calibration=calibration, out=tmp_path / "store"
+    )
+    document = result.to_dict()
+    assert document["schema"] == "skyshield/compare/v3"
+    named = document["calibration"]
+    assert named["sha256"] == hashlib.sha256(calibration.read_bytes()).hexdigest()
+    assert named["description"] == applied_calibration(calibration).describe()
+    assert len(named["warnings"]) == 2  # one per policy (their units differ from the fit's)
+    assert result.run_id is not None
+    record = run_record(tmp_path / "store", result.run_id)
+    assert record is not None
+    assert json.loads(record.parameters)["calibration_applied"]["sha256"] == named["sha256"]
+    assert api.compare(TINY, more, replications=2).to_dict()["calibration"] is None
 
 
 @pytest.mark.slow  # ~28 s under load: a tiny emulator and a 50-step chain

@@ -1,4 +1,4 @@
-"""``--calibration FILE``: the latest quarter's multipliers applied to any scenario."""
+"""``--calibration FILE``: the latest quarter's medians applied to any scenario."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ import pytest
 from tests.calibration.conftest import write_calibration_file
 
 from skyshield import api
-from skyshield.calibration.calibrate import adjustment
 from skyshield.catalog import ThreatClass
 from skyshield.engine.compile import compile_scenario
 from skyshield.scenario import load_scenario
@@ -17,7 +16,12 @@ from skyshield.scenario import load_scenario
 
 def test_adjustment__latest_quarter_scales_pk_and_ew(tmp_path: Path) -> None:
     compiled = compile_scenario(load_scenario("default"))
-    adjusted = adjustment(write_calibration_file(tmp_path))(compiled)
+    posture = api.calibration_adjustment(write_calibration_file(tmp_path), seed=1)
+    assert posture is not None
+    # every family at size 0.5 or less (the file's other medians; drawn in action per night):
+    # the single-round kill probabilities are the scaled ones
+    assert (posture.unit_sizes(compiled) <= 1.0).all()
+    adjusted = posture(compiled)
     for cls, factor in (
         (ThreatClass.DRONE, 2.0),
         (ThreatClass.DECOY, 2.0),

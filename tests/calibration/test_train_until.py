@@ -14,7 +14,6 @@ from skyshield.calibration.calibrate import (
     MIN_NIGHTS,
     Calibration,
     CalibrationError,
-    adjustment,
     calibrate,
     check_train_until,
     fitted_periods,
@@ -23,6 +22,7 @@ from skyshield.calibration.calibrate import (
 from skyshield.calibration.fit import NightData, night_data
 from skyshield.calibration.settings import EmulatorSettings
 from skyshield.calibration.surrogate import Surrogate
+from skyshield.calibration.transfer import calibrated_posture
 from skyshield.errors import ScenarioError
 from skyshield.reports import load_reports
 from skyshield.testing import run_cli
@@ -104,7 +104,7 @@ def test_load_calibration__zero_quarters_refused_where_applied(tmp_path: Path) -
     with pytest.raises(ScenarioError, match="no fitted quarter"):
         load_calibration(path, fitted=True)
     with pytest.raises(ScenarioError, match="no fitted quarter"):
-        adjustment(path)
+        calibrated_posture(path, 1)
 
 
 def test_cli_run__zero_quarter_calibration_is_one_line(tmp_path: Path) -> None:

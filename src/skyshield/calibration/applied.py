@@ -5,11 +5,13 @@ HTML report, the results store): :func:`applied_calibration` reads the file once
 its name, content hash, training cut-off, the quarter whose medians apply and those medians.
 
 The fit estimated the kill-probability and EW multipliers *jointly* with the effective size of
-each system family of the night model's notional posture (:data:`skyshield.posture.LAYDOWN`):
-on that posture a low kill multiplier can be the other face of a high posture multiplier (in
-2025-Q1 ``pk_cruise`` 0.25 with ``posture_medium`` 1.71). ``--calibration`` applies only the
-kill-probability and EW multipliers, so on a scenario whose units differ from that posture the
-shares the fit reproduced need not follow; :func:`posture_warnings` says so in one line.
+each system family of the night model's notional posture (:data:`skyshield.posture.LAYDOWN`)
+and the missiles' in-flight losses: on that posture a low kill multiplier can be the other
+face of a high posture multiplier (in 2025-Q1 ``pk_cruise`` 0.27 with ``posture_medium``
+2.8). So ``--calibration`` applies the whole fitted set, each parameter as the night model
+applies it (:mod:`skyshield.calibration.transfer`). What cannot transfer is the laydown
+itself: on a scenario whose units differ from it the multipliers are the fit's, the shares
+need not be; :func:`posture_warnings` says so in one line.
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ import numpy as np
 
 from skyshield.calibration.calibrate import load_calibration
 from skyshield.calibration.fit import FIT_NAMES
+from skyshield.calibration.transfer import CalibratedPosture
+from skyshield.engine.compile import compile_scenario
 from skyshield.posture import FAMILIES, FAMILY_OF_SYSTEM, LAYDOWN
 from skyshield.scenario import Scenario
 
@@ -34,9 +38,22 @@ __all__ = [
     "posture_warnings",
 ]
 
-# the fitted parameters ``--calibration`` applies to any scenario (see :func:`adjustment`)
-APPLIED_PARAMETERS = ("pk_drone", "pk_cruise", "pk_ballistic", "ew")
-# fitted in-flight losses of missiles (the night model's), which ``--calibration`` leaves out
+# the fitted parameters ``--calibration`` applies to any scenario: all of them (issue 23 item
+# 10; :mod:`skyshield.calibration.transfer` says how), in the file's order
+APPLIED_PARAMETERS = (
+    "pk_drone",
+    "pk_cruise",
+    "pk_ballistic",
+    "ew",
+    "decoy_share",
+    "posture_long",
+    "posture_medium",
+    "posture_short",
+    "tasking_beta",
+    "loss_cruise",
+    "fail_ballistic",
+)
+# fitted in-flight losses of missiles (the night model's): applied, and named apart
 LOSS_PARAMETERS = ("loss_cruise", "fail_ballistic")
 HASH_SHOWN = 12  # hex digits of the file's SHA-256 shown in one-line descriptions
 
@@ -51,9 +68,9 @@ class AppliedCalibration:
     train_until: str | None  # fitted on report nights before this date
     period_start: str  # the quarter whose posterior medians apply
     period_end: str
-    multipliers: dict[str, float]  # APPLIED_PARAMETERS -> median
-    posture: dict[str, float]  # posture_<family> -> median: fitted, not applied
-    # missiles' losses fitted with them (LOSS_PARAMETERS -> median): not applied either
+    multipliers: dict[str, float]  # APPLIED_PARAMETERS -> median: every one applied
+    posture: dict[str, float]  # posture_<family> -> median (applied; also in multipliers)
+    # missiles' losses (LOSS_PARAMETERS -> median; applied, also in multipliers)
     losses: dict[str, float] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -71,7 +88,7 @@ class AppliedCalibration:
         }
 
     def describe(self) -> str:
-        """One line: file, training cut-off, quarter, hash and the multipliers applied."""
+        """One line: file, training cut-off, quarter, hash and the parameters applied."""
         m = self.multipliers
         until = (
             "training cut-off not recorded"
@@ -82,7 +99,9 @@ class AppliedCalibration:
             f"calibrated with {self.file} (sha256 {self.sha256[:HASH_SHOWN]}; {until}; "
             f"medians of {self.period_start} to {self.period_end}): "
             f"kill probability x drone {m['pk_drone']:.2f}, cruise {m['pk_cruise']:.2f}, "
-            f"ballistic {m['pk_ballistic']:.2f}; EW x {m['ew']:.2f}"
+            f"ballistic {m['pk_ballistic']:.2f}; EW x {m['ew']:.2f}; family size {_sizes(m)}"
+            f"{_losses(self.losses)}; decoy share {m.get('decoy_share', 0.0):.2f} "
+            "(where the scenario names no decoys)"
         )
 
 
@@ -100,9 +119,18 @@ def applied_calibration(path: str | Path) -> AppliedCalibration:
         train_until=None if train_until is None else str(train_until),
         period_start=latest.start,
         period_end=latest.end,
-        multipliers={k: float(medians[k]) for k in APPLIED_PARAMETERS},
+        multipliers={k: float(medians[k]) for k in APPLIED_PARAMETERS if k in medians},
         posture={f"posture_{f}": float(medians[f"posture_{f}"]) for f in FAMILIES},
         losses={k: float(medians[k]) for k in LOSS_PARAMETERS if k in medians},
+    )
+
+
+def _sizes(m: dict[str, float]) -> str:
+    """Return the families' fitted sizes, the short one tasked with the raid's drones."""
+    beta = m.get("tasking_beta", 0.0)
+    return (
+        f"long {m['posture_long']:.2f}, medium {m['posture_medium']:.2f}, "
+        f"short {m['posture_short']:.2f} x (drones/100)^{beta:.2f}"
     )
 
 
@@ -119,25 +147,28 @@ def posture_warnings(scenario: Scenario, applied: AppliedCalibration) -> list[st
 
     The fit's posture is the night model's notional laydown (:data:`LAYDOWN`): the systems
     and unit counts compared here. Positions are not compared (the laydown's are notional).
+    The line says how the whole fitted set was applied to this scenario's units
+    (:meth:`~skyshield.calibration.transfer.CalibratedPosture.notes`) and that the shares the
+    fit reproduced on the laydown need not follow here.
     """
     fitted = Counter(system for systems in LAYDOWN.values() for system in systems)
     mine = Counter(u.system for u in scenario.fire_units)
     if mine == fitted:
         return []
-    posture = ", ".join(
-        f"{k.removeprefix('posture_')} x {v:.2f}" for k, v in applied.posture.items()
-    )
+    notes = CalibratedPosture(
+        theta=dict(applied.multipliers), seed=scenario.monte_carlo.seed
+    ).notes(compile_scenario(scenario))
     return [
         f"--calibration {applied.file}: {scenario.name}'s {sum(mine.values())} fire units "
         f"({_families(mine)}) differ from the posture the fit used ({sum(fitted.values())} "
-        f"notional units: {_families(fitted)}; fitted effective size {posture}, not applied"
-        f"{_losses(applied.losses)}), "
-        "so its kill-probability multipliers may not reproduce the reported shares here"
+        f"notional units: {_families(fitted)}); the fitted parameters apply to them by family "
+        f"({'; '.join(notes)}), but the shares the fit reproduced on its own laydown need not "
+        "follow here"
     ]
 
 
 def _losses(losses: dict[str, float]) -> str:
-    """Name the fitted missile losses left out: a clause of the posture warning ('' if none)."""
+    """Name the fitted missile losses applied: a clause of the description ('' if none)."""
     if not losses:
         return ""
     parts = []
@@ -145,4 +176,4 @@ def _losses(losses: dict[str, float]) -> str:
         parts.append(f"cruise {losses['loss_cruise']:.2f} an hour of flight")
     if "fail_ballistic" in losses:
         parts.append(f"ballistic {losses['fail_ballistic']:.2f} a flight")
-    return f"; nor its missiles' in-flight losses ({', '.join(parts)})"
+    return f"; missiles lost in flight: {', '.join(parts)}"

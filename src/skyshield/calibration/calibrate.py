@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import numpy as np
 import pandas as pd
 
-from skyshield.calibration.fit import FIT_NAMES, NightData, Posterior, fit_period
+from skyshield.calibration.fit import NightData, Posterior, fit_period
 from skyshield.calibration.settings import DEFAULT_STEPS, DEFAULTS, EmulatorSettings
 from skyshield.calibration.surrogate import (
     Surrogate,
@@ -28,8 +28,6 @@ from skyshield.calibration.surrogate import (
     run_design,
     validate_surrogate,
 )
-from skyshield.engine.compiled import CompiledScenario
-from skyshield.engine.scaling import scaled_compiled
 from skyshield.errors import FieldProblem, ScenarioError, SkyshieldError
 from skyshield.store import SCHEMAS, StrPath, run_directory
 from skyshield.store.documents import records, save_result
@@ -42,7 +40,6 @@ __all__ = [
     "Calibration",
     "CalibrationError",
     "EmulatorSettings",
-    "adjustment",
     "build_emulator",
     "calibrate",
     "check_train_until",
@@ -171,31 +168,6 @@ class Calibration:
         temporary = path.with_name(path.name + ".tmp")
         temporary.write_text(json.dumps(self.document()), encoding="utf-8")
         temporary.replace(path)
-
-
-def adjustment(
-    path: Path, *, source: str | None = None, field: str = ""
-) -> Callable[[CompiledScenario], CompiledScenario]:
-    """Build what ``--calibration FILE`` does to any scenario: the latest quarter's medians.
-
-    Kill-probability multipliers per class and the EW multiplier apply to every unit and
-    threat; decoy share and posture belong to the night model's notional laydown, so a user's
-    scenario keeps its own decoys and units. ``source``, ``field``: as
-    :func:`load_calibration` takes them, to name the option in an error.
-    """
-    calibration = load_calibration(path, source=source, field=field, fitted=True)
-    medians = dict(zip(FIT_NAMES, np.median(calibration.latest().samples, axis=0), strict=True))
-
-    def adjust(compiled: CompiledScenario) -> CompiledScenario:
-        return scaled_compiled(
-            compiled,
-            pk_drone=float(medians["pk_drone"]),
-            pk_cruise=float(medians["pk_cruise"]),
-            pk_ballistic=float(medians["pk_ballistic"]),
-            ew=float(medians["ew"]),
-        )
-
-    return adjust
 
 
 def vars_of(settings: EmulatorSettings) -> dict[str, int]:

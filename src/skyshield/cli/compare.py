@@ -114,7 +114,9 @@ def _print_comparison(result: PolicyComparison) -> None:
     if result.calibration is not None:  # every policy ran with it: say which, as `run` does
         from skyshield.calibration.applied import applied_calibration
 
-        out.print(applied_calibration(result.calibration).describe(), highlight=False)
+        out.print(
+            applied_calibration(result.calibration).describe(), highlight=False, soft_wrap=True
+        )
     moved = result.summary.groupby(["measure", "key"])["mean"].apply(
         lambda m: bool((m.abs() > 0).any())
     )

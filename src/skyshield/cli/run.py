@@ -141,7 +141,7 @@ def _print_summary(summary: RunSummary) -> None:
         f"{s.engine} engine" + (" — defending positions are NOTIONAL" if s.notional else "")
     )
     if s.calibration_applied is not None:
-        out.print(s.calibration_applied["description"], highlight=False)
+        out.print(s.calibration_applied["description"], highlight=False, soft_wrap=True)
     calibrated = (
         "" if s.calibration_applied is None else f" (calibrated: {s.calibration_applied['file']})"
     )

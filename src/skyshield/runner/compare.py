@@ -111,8 +111,11 @@ class PolicyComparison:
     calibration: str | None = None
     started: datetime | None = None
     route_sets: int | None = None  # issue 20: reported like run's
+    # issue 23 item 10: the calibration applied, as run --json gives it (None without one)
+    calibration_applied: dict[str, Any] | None = None
 
-    SCHEMA: ClassVar[str] = "skyshield/compare/v2"
+    # v3: ``calibration``, the calibration applied (null without one), as in run/v3
+    SCHEMA: ClassVar[str] = "skyshield/compare/v3"
 
     def to_dict(self) -> dict[str, Any]:
         """Return what ``compare --json`` prints (no per-replication measures; no NaN)."""
@@ -132,6 +135,7 @@ class PolicyComparison:
             "cost_exchange": records(self.cost_exchange),
             "sensitivity": records(self.sensitivity),
             "run_id": self.run_id,
+            "calibration": self.calibration_applied,
         }
 
     def plot(self) -> Figure:
@@ -166,6 +170,7 @@ class PolicyComparison:
                 "debris_min_population": self.debris.min_population,
                 "unpaired": list(self.unpaired),
                 "calibration": self.calibration,
+                "calibration_applied": self.calibration_applied,
             },
             seed=self.seed,
             replications=self.replications,

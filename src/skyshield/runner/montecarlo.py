@@ -11,7 +11,7 @@ import dataclasses
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Protocol, TypeVar, runtime_checkable
 
 import numpy as np
 import pandas as pd
@@ -39,6 +39,7 @@ __all__ = [
     "EngineKind",
     "GeometryBuilder",
     "Run",
+    "StockAdjustment",
     "prepare",
     "route_sets",
     "run_own_routes_together",
@@ -54,6 +55,33 @@ ProgressCallback = Callable[[int, int], None]
 _B = TypeVar("_B")
 # Builds a run's geometry: (compiled, route seed, route sets, threads), as build_geometry does.
 GeometryBuilder = Callable[[CompiledScenario, int, int, int], RaidGeometry]
+# issue 23 item 10: what an ``adjust`` may also do, each replication's starting rounds
+StockRule = Callable[[CompiledScenario, np.ndarray], "np.ndarray | None"]
+
+
+@runtime_checkable
+class StockAdjustment(Protocol):
+    """An ``adjust`` that also sets each replication's starting rounds (issue 23 item 10).
+
+    A calibration's posture puts a unit in action only on some nights
+    (:class:`skyshield.calibration.transfer.CalibratedPosture`): ``initial_stock`` returns
+    (len(replications), n_units) rounds for the replication indices given (from the indices
+    and its own seed alone, so the same whatever the blocks or workers), or None for the
+    compiled scenario's stock.
+    """
+
+    def __call__(self, compiled: CompiledScenario) -> CompiledScenario:
+        """Return the adjusted compiled scenario (its geometry unchanged)."""
+
+    def initial_stock(
+        self, compiled: CompiledScenario, replications: np.ndarray
+    ) -> np.ndarray | None:
+        """(len(replications), n_units) int64 rounds at the start of each night, or None."""
+
+
+def stock_rule(adjust: Callable[[CompiledScenario], CompiledScenario] | None) -> StockRule | None:
+    """Return ``adjust``'s per-replication starting rounds (:class:`StockAdjustment`), or None."""
+    return adjust.initial_stock if isinstance(adjust, StockAdjustment) else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,12 +140,17 @@ def simulate_replications(
     seed: int,
     replications: np.ndarray,
     engine: EngineKind = EngineKind.FAST,
+    stock: StockRule | None = None,
 ) -> RawOutcomes:
-    """Simulate the given replication indices (one block, in this process)."""
+    """Simulate the given replication indices (one block, in this process).
+
+    ``stock``: each replication's starting rounds (:func:`stock_rule`); None: the scenario's.
+    """
     draws = draw_replications(compiled, seed, replications, geometry.n_realizations)
+    initial = None if stock is None else stock(compiled, replications)
     if engine is EngineKind.REFERENCE:
-        return simulate_reference(compiled, geometry, draws)
-    return simulate_fast(compiled, geometry, draws)
+        return simulate_reference(compiled, geometry, draws, initial)
+    return simulate_fast(compiled, geometry, draws, initial)
 
 
 def run_replications(
@@ -137,7 +170,8 @@ def run_replications(
 
     ``replications`` and ``seed`` default to the scenario's ``monte_carlo`` settings.
     ``adjust`` changes the compiled scenario after its geometry is built (a calibration's
-    kill-probability and EW multipliers, which leave the geometry as it is).
+    posture, kill probabilities, EW and losses, which leave the geometry as it is); an
+    ``adjust`` that is a :class:`StockAdjustment` also sets each night's starting rounds.
     ``route_seed`` (default: the run seed) seeds the route sets alone, so that runs with
     different seeds can fly the same routes (a sweep's points); ``build`` builds the geometry
     (a cache may return one built before for an equal compiled scenario).
@@ -157,9 +191,12 @@ def run_replications(
         # every night its own routes: each block flies its own route sets and drops them
         flown = compile_scenario(scenario)
         compiled = flown if adjust is None else adjust(flown)
+        stock = stock_rule(adjust)
         results = _run_blocks(
             blocks,
-            lambda reps: _own_routes_block(flown, compiled, routes_from, run_seed, reps, engine),
+            lambda reps: _own_routes_block(
+                flown, compiled, routes_from, run_seed, reps, engine, stock
+            ),
             workers,
             n_reps,
             progress,
@@ -175,7 +212,9 @@ def run_replications(
             compiled = adjust(compiled)
         raws = _run_blocks(
             blocks,
-            lambda reps: simulate_replications(compiled, built, run_seed, reps, engine),
+            lambda reps: simulate_replications(
+                compiled, built, run_seed, reps, engine, stock_rule(adjust)
+            ),
             workers,
             n_reps,
             progress,
@@ -238,6 +277,7 @@ def _own_routes_block(
     run_seed: int,
     replications: np.ndarray,
     engine: EngineKind,
+    stock: StockRule | None = None,
 ) -> tuple[Outcomes, tuple[IntervalSets, ...]]:
     """One block of a run where every night flies its own routes, with its own route sets.
 
@@ -248,7 +288,8 @@ def _own_routes_block(
     """
     first, n = int(replications[0]), int(replications.size)
     geometry = build_geometry(flown, route_seed, n, 1, first=first)
-    return _block_outcomes(compiled, geometry, run_seed, replications, engine), geometry.territory
+    outcomes = _block_outcomes(compiled, geometry, run_seed, replications, engine, stock)
+    return outcomes, geometry.territory
 
 
 def _block_outcomes(
@@ -257,16 +298,18 @@ def _block_outcomes(
     run_seed: int,
     replications: np.ndarray,
     engine: EngineKind,
+    stock: StockRule | None = None,
 ) -> Outcomes:
     """Simulate and tabulate one block on its own route sets (route set ``r - first``)."""
     first = int(replications[0])
     # replication r flies route set r (one per night), the block's r - first
     draws = draw_replications(compiled, run_seed, replications, int(replications[-1]) + 1)
     draws = dataclasses.replace(draws, realization=readonly(draws.realization - first))
+    initial = None if stock is None else stock(compiled, replications)
     if engine is EngineKind.REFERENCE:
-        raw = simulate_reference(compiled, geometry, draws)
+        raw = simulate_reference(compiled, geometry, draws, initial)
     else:
-        raw = simulate_fast(compiled, geometry, draws)
+        raw = simulate_fast(compiled, geometry, draws, initial)
     outcomes = tabulate(compiled, geometry, raw)
     outcomes.threats["realization"] += first  # the run's route set, not the block's
     return outcomes
@@ -315,7 +358,8 @@ def run_own_routes_together(
         done = []
         for f, c in zip(flown, compiled, strict=True):
             geometry = cache(f, seed, n, 1, first=first)
-            done.append((_block_outcomes(c, geometry, seed, reps, engine), geometry.territory))
+            outcomes = _block_outcomes(c, geometry, seed, reps, engine, stock_rule(adjust))
+            done.append((outcomes, geometry.territory))
         return done
 
     results = _run_blocks(blocks, block, workers, replications, progress)
