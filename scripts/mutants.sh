@@ -137,6 +137,24 @@ run forecast-quantiles-swapped src/skyshield/calibration/backtest.py 'p05, media
 run calibration-posture-never-warns src/skyshield/calibration/applied.py "    if mine == fitted:" "    if True:" tests/calibration/test_applied.py -k posture_warnings
 run run-json-calibration-dropped src/skyshield/results.py '"calibration": self.calibration_applied,' '"calibration": None,' tests/calibration/test_applied.py -k json_store
 run cruise-hold-share-ignored src/skyshield/posture/laydown.py 'unit["reserve_for"] = {"cruise": math.floor(CRUISE_HOLD_SHARE * load)}' 'unit["reserve_for"] = {"cruise": load // 3}' tests/calibration/test_model.py -k cruise_hold
+# issue #23 item 10 (session 7): --calibration applies the whole fitted set as the night model does
+run calibration-short-not-colocated src/skyshield/calibration/transfer.py "        pk[short] = np.minimum(1.0 - (1.0 - pk[short]) ** capacity[short, None], PK_MAX)" "        pk[short] = pk[short]" tests/calibration/test_transfer.py -k colocated
+run calibration-family-size-ignored src/skyshield/calibration/transfer.py "        capacity = np.maximum(sizes, 1.0)" "        capacity = np.ones_like(sizes)" tests/calibration/test_transfer.py -k colocated
+run calibration-size-on-allies src/skyshield/calibration/transfer.py "            if family is None or int(compiled.unit_nation[u]) != national:" "            if family is None:" tests/calibration/test_transfer.py -k colocated
+run calibration-tasking-ignored src/skyshield/calibration/transfer.py '            sizes[u] = size * factor if family == "short" else size' "            sizes[u] = size" tests/calibration/test_transfer.py -k tasked
+run calibration-units-always-in-action src/skyshield/calibration/transfer.py "        if np.all(sizes >= 1.0):" "        if True:" tests/calibration/test_transfer.py -k "in_action"
+run calibration-activation-by-block src/skyshield/calibration/transfer.py "np.random.default_rng([self.seed, ACTIVATION_STREAM, int(r)])" "np.random.default_rng([self.seed, ACTIVATION_STREAM, int(r - replications[0])])" tests/calibration/test_transfer.py -k in_action
+run calibration-stock-rule-unwired src/skyshield/runner/montecarlo.py "    initial = None if stock is None else stock(compiled, replications)
+    if engine is EngineKind.REFERENCE:
+        return" "    initial = None
+    if engine is EngineKind.REFERENCE:
+        return" tests/calibration/test_transfer.py -k "not_in_action"
+run calibration-cruise-losses-dropped src/skyshield/calibration/transfer.py '        rate[_class_mask(compiled, "cruise")] += self.theta.get("loss_cruise", 0.0) / 3600.0' '        rate[_class_mask(compiled, "cruise")] += 0.0' tests/calibration/test_transfer.py -k cruise_fall
+run calibration-ballistic-fail-per-hour src/skyshield/calibration/transfer.py "            rate[ballistic] += -np.log1p(-fail) / flight_s[ballistic]" "            rate[ballistic] += -np.log1p(-fail) / 3600.0" tests/calibration/test_transfer.py -k ballistic_fail
+run calibration-decoys-over-named-ones src/skyshield/calibration/transfer.py "        if np.any(compiled.threat_class == ThreatClass.DECOY.position):
+            return np.zeros(0, dtype=np.int64)" "        if False:
+            return np.zeros(0, dtype=np.int64)" tests/calibration/test_transfer.py -k decoys
+run compare-json-calibration-dropped src/skyshield/runner/compare.py '            "calibration": self.calibration_applied,' '            "calibration": None,' tests/calibration/test_applied.py -k compare__json
 # issue #23 item 3 (data half): the place table and its loader
 run places-leading-and-kept src/skyshield/reports/places.py '        name = re.sub(r"^and\s+", "", part.strip()).strip()' '        name = part.strip()' tests/reports/test_places.py -k "split_places or every_name"
 run places-no-point-read-as-located src/skyshield/reports/places.py '"status": "located" if located else "no point",' '"status": "located",' tests/reports/test_places.py -k unknowns_said

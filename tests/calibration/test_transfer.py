@@ -12,12 +12,13 @@ import pytest
 from skyshield import api
 from skyshield.calibration.calibrate import Calibration
 from skyshield.calibration.fit import FIT_NAMES, Posterior
-from skyshield.calibration.model import NAMES
+from skyshield.calibration.model import NAMES, NightEngine
 from skyshield.calibration.settings import EmulatorSettings
 from skyshield.calibration.surrogate import Surrogate
 from skyshield.calibration.transfer import CalibratedPosture
 from skyshield.catalog import ThreatClass
 from skyshield.engine.compile import compile_scenario
+from skyshield.posture import NightComposition
 from skyshield.runner.montecarlo import run_replications
 from skyshield.scenario import Scenario, load_scenario
 from skyshield.settings import EngineKind
@@ -200,3 +201,56 @@ def test_api__calibration_adjustment_applies_every_fitted_parameter(tmp_path: Pa
     assert posture.theta == pytest.approx({name: theta[name] for name in NAMES})
     assert posture.seed == 4
     assert api.calibration_adjustment(None, seed=4) is None
+
+
+# the 2025-Q1 medians of `calibrate --train-until 2025-04-01` (session 7)
+FITTED_2025Q1 = {
+    "pk_drone": 1.47,
+    "pk_cruise": 0.27,
+    "pk_ballistic": 0.38,
+    "ew": 0.99,
+    "decoy_share": 0.58,
+    "posture_long": 2.73,
+    "posture_medium": 2.85,
+    "posture_short": 0.44,
+    "tasking_beta": 0.21,
+    "loss_cruise": 0.19,
+    "fail_ballistic": 0.15,
+}
+
+
+def test_night_model__a_run_of_its_own_laydown_gives_its_shares() -> None:
+    """The laydown run with --calibration's transfer = the night model under the same theta.
+
+    Same scenario (a night of the notional laydown, no route pool), other random streams (the
+    route sets, the units in action): per class the shares neutralised and destroyed agree
+    within Monte Carlo error.
+    """
+    composition = NightComposition(drone=40, cruise=8, ballistic=3)
+    night = NightEngine(composition, route_sets=2, seed=1, route_pool=False)
+    reps = 300
+    model = night.simulate(FITTED_2025Q1, reps, seed=5)
+    run = run_replications(
+        night.scenario,
+        replications=reps,
+        seed=5,
+        adjust=CalibratedPosture(theta=FITTED_2025Q1, seed=1),
+    )
+    threats = run.outcomes.threats
+    report_class = {"drone": "drone", "decoy": "drone", "cruise": "cruise"}
+    report_class |= {"supersonic": "cruise", "ballistic": "ballistic"}
+    threats = threats.assign(report=threats["threat_class"].astype(str).map(report_class))
+    gone = threats["fate"].isin(["lost_to_ew", "fell", "reached_area"])
+    for k, name in enumerate(("drone", "cruise", "ballistic")):
+        mine = threats[threats["report"] == name]
+        launched = len(mine) / reps
+        assert launched == model.launched[0, k]
+        destroyed = float((mine["fate"] == "intercepted").sum()) / reps / launched
+        neutralised = destroyed + float(gone[mine.index].sum()) / reps / launched
+        expected_d = float(model.destroyed[:, k].mean()) / launched
+        expected_n = float(model.neutralised[:, k].mean()) / launched
+        # per-night shares vary: the error of a mean of 300 nights, 4 sd of both, and a floor
+        spread = float(np.std(model.neutralised[:, k] / launched)) * np.sqrt(2 / reps)
+        tolerance = 4 * spread + 0.02
+        assert neutralised == pytest.approx(expected_n, abs=tolerance), name
+        assert destroyed == pytest.approx(expected_d, abs=tolerance + 0.02), name
