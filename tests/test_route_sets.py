@@ -26,12 +26,12 @@ def test_run_json__says_how_many_route_sets_the_nights_flew(flag: str | None, fl
 def test_compare_json__says_how_many_route_sets_the_nights_flew(
     flag: str | None, flown: int
 ) -> None:
-    """``compare --json`` reports ``route_sets`` as ``run --json`` does (schema compare/v2)."""
+    """``compare --json`` reports ``route_sets`` as ``run --json`` does (compare/v2 on)."""
     extra = [] if flag is None else ["--route-sets", flag]
     result = run_cli("compare", TINY, TINY, "-n", "4", "--json", *extra)
     assert result.returncode == 0, result.stderr
     document = json.loads(result.stdout)
-    assert document["schema"] == "skyshield/compare/v2"
+    assert document["schema"] == "skyshield/compare/v3"
     assert document["route_sets"] == flown
 
 

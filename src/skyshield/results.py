@@ -3,7 +3,7 @@
 Every workflow returns a result that satisfies :class:`Result` (its ``--json`` id):
 
 - ``skyshield.run``: :class:`RunSummary` (``skyshield/run/v3``)
-- ``skyshield.compare``: :class:`~skyshield.runner.compare.PolicyComparison` (``compare/v2``)
+- ``skyshield.compare``: :class:`~skyshield.runner.compare.PolicyComparison` (``compare/v3``)
 - ``skyshield.sweep``: :class:`~skyshield.runner.sweep.SweepResult` (``sweep/v1``)
 - ``skyshield.campaign``: :class:`~skyshield.campaigns.workflow.CampaignRun` (``campaign/v1``),
   with its solver's :class:`~skyshield.campaigns.solve.DeliverySolution` (``delivery/v1``)
