@@ -155,6 +155,8 @@ run calibration-decoys-over-named-ones src/skyshield/calibration/transfer.py "  
             return np.zeros(0, dtype=np.int64)" "        if False:
             return np.zeros(0, dtype=np.int64)" tests/calibration/test_transfer.py -k decoys
 run compare-json-calibration-dropped src/skyshield/runner/compare.py '            "calibration": self.calibration_applied,' '            "calibration": None,' tests/calibration/test_applied.py -k compare__json
+run sweep-calibration-not-applied src/skyshield/runner/sweep.py "    if task.calibration is not None:" "    if False:" tests/calibration/test_applied.py -k sweep
+run sweep-json-calibration-dropped src/skyshield/runner/sweep.py '            "calibration": self.plan.calibration_applied,' '            "calibration": None,' tests/calibration/test_applied.py -k sweep
 # issue #23 item 3 (data half): the place table and its loader
 run places-leading-and-kept src/skyshield/reports/places.py '        name = re.sub(r"^and\s+", "", part.strip()).strip()' '        name = part.strip()' tests/reports/test_places.py -k "split_places or every_name"
 run places-no-point-read-as-located src/skyshield/reports/places.py '"status": "located" if located else "no point",' '"status": "located",' tests/reports/test_places.py -k unknowns_said

@@ -204,7 +204,7 @@ COMPARE = document(
 
 SWEEP = document(
     "sweep",
-    1,
+    2,
     "skyshield sweep --json: every point's measures (mean, 95% half width), Sobol indices",
     {
         "sweep_id": STRING,
@@ -232,6 +232,8 @@ SWEEP = document(
             ]
         },
         "skipped": INTEGER,
+        # v2 (issue 23 item 10): the calibration applied at every point, as in run v3
+        "calibration": CALIBRATION_APPLIED,
     },
 )
 

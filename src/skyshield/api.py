@@ -292,6 +292,7 @@ def sweep(
     out: str | Path | None = None,
     progress: ProgressCallback | None = None,
     route_sets: RouteSets | None = None,
+    calibration: str | Path | None = None,
 ) -> SweepResult:
     """Run a scenario at every point of a grid or a Sobol design over its parameters.
 
@@ -301,6 +302,9 @@ def sweep(
     point's value is validated before anything runs. With ``out`` (a results directory) each
     point is saved as it completes, and calling again with the same arguments resumes: points
     already complete are read, not run. ``scheduler``: a Dask scheduler's address.
+    ``calibration``: applied at every point as :func:`run` applies it
+    (:func:`calibration_adjustment`; a point's ``pk_scale.*`` multiply the fitted kill
+    probabilities), and named in the result (``calibration`` of ``sweep --json``).
 
     Examples
     --------
@@ -316,10 +320,12 @@ def sweep(
         loaded,
         params,
         replications=loaded.monte_carlo.replications if replications is None else replications,
-        seed=loaded.monte_carlo.seed if seed is None else seed,
+        seed=_seed(loaded, seed),
         sobol=sobol,
         engine=EngineKind(engine),
         directory=directory,
+        calibration=calibration_adjustment(calibration, _seed(loaded, seed)),
+        calibration_applied=_calibration_applied(calibration, loaded),
     )
     with _progress_bar(progress) as report:
         return execute_sweep(

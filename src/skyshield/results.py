@@ -4,7 +4,7 @@ Every workflow returns a result that satisfies :class:`Result` (its ``--json`` i
 
 - ``skyshield.run``: :class:`RunSummary` (``skyshield/run/v3``)
 - ``skyshield.compare``: :class:`~skyshield.runner.compare.PolicyComparison` (``compare/v3``)
-- ``skyshield.sweep``: :class:`~skyshield.runner.sweep.SweepResult` (``sweep/v1``)
+- ``skyshield.sweep``: :class:`~skyshield.runner.sweep.SweepResult` (``sweep/v2``)
 - ``skyshield.campaign``: :class:`~skyshield.campaigns.workflow.CampaignRun` (``campaign/v1``),
   with its solver's :class:`~skyshield.campaigns.solve.DeliverySolution` (``delivery/v1``)
 - ``skyshield.calibrate``: :class:`~skyshield.calibration.calibrate.Calibration`

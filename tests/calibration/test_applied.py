@@ -157,6 +157,25 @@ def test_compare__json_and_store_name_the_calibration(calibration: Path, tmp_pat
     assert api.compare(TINY, more, replications=2).to_dict()["calibration"] is None
 
 
+def test_sweep__applies_and_names_the_calibration(calibration: Path) -> None:
+    """sweep/v2: every point runs calibrated, the result names it; another sweep id."""
+    params = ["pk_scale.cruise=1,2"]
+    result = api.sweep(TINY, params, replications=4, calibration=calibration, **QUIET)
+    document = result.to_dict()
+    assert document["schema"] == "skyshield/sweep/v2"
+    assert document["calibration"]["sha256"] == hashlib.sha256(calibration.read_bytes()).hexdigest()
+    plain = api.sweep(TINY, params, replications=4, **QUIET)
+    assert plain.to_dict()["calibration"] is None
+    assert plain.plan.sweep_id != result.plan.sweep_id
+    # the points ran with it: the calibration's units in action (0.5) and losses move them
+    columns = ["point", "measure", "key", "mean"]
+    assert (
+        not result.table[columns]
+        .reset_index(drop=True)
+        .equals(plain.table[columns].reset_index(drop=True))
+    )
+
+
 @pytest.mark.slow  # ~28 s under load: a tiny emulator and a 50-step chain
 def test_calibrate__prints_the_medians_run_applies(tmp_path: Path) -> None:
     """`calibrate` prints the latest quarter's medians; `run --calibration` applies the file's.

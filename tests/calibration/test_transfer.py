@@ -254,3 +254,10 @@ def test_night_model__a_run_of_its_own_laydown_gives_its_shares() -> None:
         tolerance = 4 * spread + 0.02
         assert neutralised == pytest.approx(expected_n, abs=tolerance), name
         assert destroyed == pytest.approx(expected_d, abs=tolerance + 0.02), name
+
+
+def test_sweep_point__its_pk_scale_multiplies_the_fitted_ones() -> None:
+    point = _posture(seed=1, pk_cruise=0.27, posture_long=2.7).for_point({"pk_cruise": 2.0}, 9)
+    assert point.theta["pk_cruise"] == pytest.approx(0.54)
+    assert point.theta["posture_long"] == pytest.approx(2.7)
+    assert point.seed == 9

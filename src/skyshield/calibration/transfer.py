@@ -180,6 +180,18 @@ class CalibratedPosture:
         stock = np.asarray(compiled.unit_stock, dtype=np.int64)
         return np.where(u < sizes[None, :], stock[None, :], 0).astype(np.int64)
 
+    def for_point(self, pk_scale: dict[str, float], seed: int) -> CalibratedPosture:
+        """Return the calibration at a sweep's point: its ``pk_scale.*`` x the fitted ones.
+
+        A sweep point's kill-probability scales multiply the fitted multipliers (then capped
+        as every scaled kill probability is); its seed draws the decoys and the units in
+        action (:class:`skyshield.runner.sweep.PointCalibration`).
+        """
+        theta = dict(self.theta)
+        for name, factor in pk_scale.items():
+            theta[name] = theta[name] * factor
+        return CalibratedPosture(theta=theta, seed=seed)
+
     def notes(self, compiled: CompiledScenario) -> list[str]:
         """Say what applying the calibration did here that the fit could not check (lines)."""
         sizes = self.unit_sizes(compiled)

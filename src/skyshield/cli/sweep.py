@@ -10,6 +10,7 @@ import typer
 from rich.table import Table
 
 from skyshield.cli.common import (
+    CalibrationOption,
     RouteSetsOption,
     check_outputs,
     label,
@@ -69,6 +70,7 @@ def sweep_command(
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")] = False,
     route_sets: RouteSetsOption = None,
+    calibration: CalibrationOption = None,
 ) -> None:
     """Run a scenario over a grid or a Sobol design of its parameters (resumable with --out)."""
     if plot is not None and sobol is None:
@@ -77,7 +79,12 @@ def sweep_command(
     from skyshield.api import sweep
     from skyshield.runner.sweep import SweepInterrupted
 
-    check_outputs(plot=plot, out_dir=out_dir)
+    check_outputs(plot=plot, out_dir=out_dir, calibration=calibration)
+    if calibration is not None:  # as `run` warns: the scenario's units against the fit's
+        from skyshield.calibration.applied import applied_calibration, posture_warnings
+        from skyshield.scenario import load_scenario
+
+        warn(posture_warnings(load_scenario(scenario), applied_calibration(calibration)))
     from skyshield.metrics.sobol import sobol_warnings
 
     before = sobol_warnings(sobol) if sobol is not None else []
@@ -95,6 +102,7 @@ def sweep_command(
                 scheduler=scheduler,
                 out=out_dir,
                 progress=report,
+                calibration=calibration,
             )
     except SweepInterrupted as stop:
         sys.stderr.write(f"{stop}\n")  # "interrupted: 4/10 saved, rerun to resume"
@@ -119,6 +127,8 @@ def _print_sweep(result: SweepResult) -> None:
         f"({result.skipped} already complete, read back), "
         f"{plural(plan.record.replications, 'night')} each, seed {plan.seed}"
     )
+    if plan.calibration_applied is not None:  # every point ran with it: say which
+        out.print(plan.calibration_applied["description"], highlight=False, soft_wrap=True)
     if result.sobol is not None:
         table = Table(
             title="Sobol indices: share of each output's variance (± 95% CI)", title_justify="left"

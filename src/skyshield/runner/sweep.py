@@ -23,7 +23,7 @@ import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 import numpy as np
 import pandas as pd
@@ -80,6 +80,7 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 __all__ = [
+    "PointCalibration",
     "PointTask",
     "SweepInterrupted",
     "SweepPlan",
@@ -88,6 +89,20 @@ __all__ = [
     "plan_sweep",
     "simulate_point",
 ]
+
+
+class PointCalibration(Protocol):
+    """A calibration a sweep applies at every point (issue 23 item 10; picklable).
+
+    :class:`skyshield.calibration.transfer.CalibratedPosture`: ``for_point`` returns what the
+    point applies, with the point's own ``pk_scale.*`` multiplying the fitted kill
+    probabilities and its seed drawing the decoys and the units in action.
+    """
+
+    def for_point(
+        self, pk_scale: dict[str, float], seed: int
+    ) -> Callable[[CompiledScenario], CompiledScenario]:
+        """Return the point's ``adjust`` (a :class:`~.montecarlo.StockAdjustment` or not)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +122,7 @@ class PointTask:
     directory : results directory the worker writes the point's measures in, or None
     share_geometry : take the geometry from the worker process's cache (same numbers; False
         builds it for every point, to measure or check the cache)
+    calibration : a calibration applied at the point (``--calibration``), or None
     """
 
     run_id: str
@@ -119,6 +135,7 @@ class PointTask:
     engine: EngineKind
     directory: str | None
     share_geometry: bool = True
+    calibration: PointCalibration | None = None  # issue 23 item 10
 
 
 # Runs a point and returns its per-replication measures, long (replication, measure, key, value).
@@ -130,7 +147,9 @@ def simulate_point(task: PointTask) -> pd.DataFrame:
     if task.scenario is None:
         raise ValueError(f"point {task.run_id}: a simulated point needs a scenario")
     adjust: Callable[[CompiledScenario], CompiledScenario] | None = None
-    if task.pk_scale:
+    if task.calibration is not None:
+        adjust = task.calibration.for_point(dict(task.pk_scale), task.seed)
+    elif task.pk_scale:
         adjust = functools.partial(_scale_pk, scales=dict(task.pk_scale))
     # every night its own routes: the point builds each block's route sets and drops them
     # (memory bounded by the block); a cache of whole geometries would hold them all
@@ -184,6 +203,8 @@ class SweepPlan:
     problem: dict[str, Any] | None
     seed: int
     record: RunRecord
+    # issue 23 item 10: the calibration applied at every point, as run --json names it
+    calibration_applied: dict[str, Any] | None = None
 
 
 def plan_sweep(
@@ -196,12 +217,16 @@ def plan_sweep(
     engine: EngineKind = EngineKind.FAST,
     directory: Path | None = None,
     share_geometry: bool = True,
+    calibration: PointCalibration | None = None,
+    calibration_applied: dict[str, Any] | None = None,
 ) -> SweepPlan:
     """Design a sweep and validate every point's scenario before anything runs.
 
     ``scenario`` None: the points are not applied to a scenario (a model injected through
     :func:`execute_sweep`'s ``evaluate``). ``share_geometry`` False: every point builds its
-    geometry (same results, slower; to measure or check the cache).
+    geometry (same results, slower; to measure or check the cache). ``calibration``: applied
+    at every point (:class:`PointCalibration`); ``calibration_applied`` names it (its SHA-256
+    is part of the sweep's id, so a sweep with another calibration is another sweep).
 
     Raises
     ------
@@ -228,6 +253,8 @@ def plan_sweep(
         # saved before, whose points each flew their own, so not the same sweep id
         "routes": "sweep seed",
     }
+    if calibration_applied is not None:  # only then: an uncalibrated sweep keeps its id
+        spec["calibration"] = calibration_applied["sha256"]
     identity = json.dumps([digest, spec, seed, replications], default=str, sort_keys=True)
     sweep_id = "sweep-" + hashlib.sha256(identity.encode()).hexdigest()[:16]
     tasks: list[PointTask] = []
@@ -267,6 +294,7 @@ def plan_sweep(
                 engine=engine,
                 directory=None if directory is None else str(directory),
                 share_geometry=share_geometry,
+                calibration=calibration,
             )
         )
     if problems:
@@ -278,7 +306,11 @@ def plan_sweep(
         scenario_name="" if scenario is None else scenario.name,
         scenario_sha256=digest,
         scenario_json=text,
-        parameters=parameters_json(spec),
+        parameters=parameters_json(
+            spec
+            if calibration_applied is None
+            else {**spec, "calibration_applied": calibration_applied}
+        ),
         seed=seed,
         replications=replications,
     )
@@ -290,6 +322,7 @@ def plan_sweep(
         problem=None if sobol is None else sobol_problem(params),
         seed=seed,
         record=record,
+        calibration_applied=calibration_applied,
     )
 
 
@@ -312,7 +345,8 @@ class SweepResult:
     sobol: pd.DataFrame | None
     skipped: int
 
-    SCHEMA: ClassVar[str] = "skyshield/sweep/v1"
+    # v2: ``calibration``, the calibration applied (null without one), as in run/v3
+    SCHEMA: ClassVar[str] = "skyshield/sweep/v2"
 
     def to_dict(self) -> dict[str, Any]:
         """Return what ``sweep --json`` prints: the sweep id, every point's measures, Sobol."""
@@ -322,6 +356,7 @@ class SweepResult:
             "points": records(self.table),
             "sobol": None if self.sobol is None else records(self.sobol),
             "skipped": self.skipped,
+            "calibration": self.plan.calibration_applied,
         }
 
     def tables(self) -> dict[str, pd.DataFrame]:
