@@ -188,9 +188,9 @@ def _calibration_applied(
 def calibration_adjustment(calibration: str | Path | None, seed: int) -> CalibratedPosture | None:
     """Return what ``--calibration FILE`` does to any scenario run with ``seed`` (None: nothing).
 
-    The one place every workflow applies a calibration (``run``, ``compare``, ``report`` and
-    the web page through them): the latest quarter's medians of the WHOLE fitted parameter
-    set, each applied as the night model applies it (kill probabilities, EW, each system
+    The one place every workflow applies a calibration (``run``, ``compare``, ``sweep`` and
+    ``report``; the web page offers none): the latest quarter's medians of the WHOLE fitted
+    parameter set, each applied as the night model applies it (kill probabilities, EW, each system
     family's effective size with the low-cost layers' tasking, missiles' in-flight losses,
     the decoy share where the scenario names no decoys):
     :class:`skyshield.calibration.transfer.CalibratedPosture`, an ``adjust`` of the compiled
