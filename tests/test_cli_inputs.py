@@ -56,6 +56,7 @@ def test_run_calibration__bad_file_one_line(tmp_path: Path, content: str | None,
     [
         ["compare", "default", "western-raid", "-n", "1"],
         ["backtest", "--train-until", "2025-01-01"],
+        ["sweep", "default", "--param", "raid.waves.0.count=1", "-n", "1"],
     ],
 )
 def test_calibration_option__missing_file_one_line(tmp_path: Path, args: list[str]) -> None:
