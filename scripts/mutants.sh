@@ -149,8 +149,8 @@ run calibration-stock-rule-unwired src/skyshield/runner/montecarlo.py "    initi
         return" "    initial = None
     if engine is EngineKind.REFERENCE:
         return" tests/calibration/test_transfer.py -k "not_in_action"
-run calibration-cruise-losses-dropped src/skyshield/calibration/transfer.py '        rate[_class_mask(compiled, "cruise")] += self.theta.get("loss_cruise", 0.0) / 3600.0' '        rate[_class_mask(compiled, "cruise")] += 0.0' tests/calibration/test_transfer.py -k cruise_fall
-run calibration-ballistic-fail-per-hour src/skyshield/calibration/transfer.py "            rate[ballistic] += -np.log1p(-fail) / flight_s[ballistic]" "            rate[ballistic] += -np.log1p(-fail) / 3600.0" tests/calibration/test_transfer.py -k ballistic_fail
+run calibration-cruise-losses-dropped src/skyshield/calibration/transfer.py '        rate[_class_mask(compiled, "cruise")] += self.theta.get("loss_cruise", 0.0) / 3600.0' '        rate[_class_mask(compiled, "cruise")] += 0.0' tests/calibration/test_transfer.py -k loss_rates
+run calibration-ballistic-fail-per-hour src/skyshield/calibration/transfer.py "            rate[ballistic] += -np.log1p(-fail) / flight_s[ballistic]" "            rate[ballistic] += -np.log1p(-fail) / 3600.0" tests/calibration/test_transfer.py -k loss_rates
 run calibration-decoys-over-named-ones src/skyshield/calibration/transfer.py "        if np.any(compiled.threat_class == ThreatClass.DECOY.position):
             return np.zeros(0, dtype=np.int64)" "        if False:
             return np.zeros(0, dtype=np.int64)" tests/calibration/test_transfer.py -k decoys

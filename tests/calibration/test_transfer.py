@@ -18,6 +18,7 @@ from skyshield.calibration.surrogate import Surrogate
 from skyshield.calibration.transfer import CalibratedPosture
 from skyshield.catalog import ThreatClass
 from skyshield.engine.compile import compile_scenario
+from skyshield.engine.pieces import build_pieces
 from skyshield.posture import NightComposition
 from skyshield.runner.montecarlo import run_replications
 from skyshield.scenario import Scenario, load_scenario
@@ -261,3 +262,16 @@ def test_sweep_point__its_pk_scale_multiplies_the_fitted_ones() -> None:
     assert point.theta["pk_cruise"] == pytest.approx(0.54)
     assert point.theta["posture_long"] == pytest.approx(2.7)
     assert point.seed == 9
+
+
+def test_loss_rates__cruise_per_hour_ballistic_per_flight() -> None:
+    """The hazards alone, no engine: cruise + 0.3 an hour; ballistic 1 - (1 - 0.3) a flight."""
+    cruise = compile_scenario(_missiles("kh-101", 3))
+    added = _posture(loss_cruise=0.3).loss_rates(cruise) - cruise.threat_loss_rate_per_s
+    assert added == pytest.approx(np.full(3, 0.3 / 3600.0))
+    ballistic = compile_scenario(_missiles("iskander-m", 3))
+    added = _posture(fail_ballistic=0.3).loss_rates(ballistic) - ballistic.threat_loss_rate_per_s
+    routes = np.stack([ballistic.route_lon_deg, ballistic.route_lat_deg])
+    flight_s = np.asarray(build_pieces(ballistic, routes).flight_s)
+    assert flight_s.min() > 120.0  # minutes of flight: per flight is not per hour
+    assert 1.0 - np.exp(-added * flight_s) == pytest.approx(np.full(3, 0.3))
