@@ -149,6 +149,11 @@ run calibration-stock-rule-unwired src/skyshield/runner/montecarlo.py "    initi
         return" "    initial = None
     if engine is EngineKind.REFERENCE:
         return" tests/calibration/test_transfer.py -k "not_in_action"
+run calibration-stock-rule-unwired-per-block src/skyshield/runner/montecarlo.py "    initial = None if stock is None else stock(compiled, replications)
+    if engine is EngineKind.REFERENCE:
+        raw =" "    initial = None
+    if engine is EngineKind.REFERENCE:
+        raw =" tests/calibration/test_transfer.py -k own_routes
 run calibration-cruise-losses-dropped src/skyshield/calibration/transfer.py '        rate[_class_mask(compiled, "cruise")] += self.theta.get("loss_cruise", 0.0) / 3600.0' '        rate[_class_mask(compiled, "cruise")] += 0.0' tests/calibration/test_transfer.py -k loss_rates
 run calibration-ballistic-fail-per-hour src/skyshield/calibration/transfer.py "            rate[ballistic] += -np.log1p(-fail) / flight_s[ballistic]" "            rate[ballistic] += -np.log1p(-fail) / 3600.0" tests/calibration/test_transfer.py -k loss_rates
 run calibration-decoys-over-named-ones src/skyshield/calibration/transfer.py "        if np.any(compiled.threat_class == ThreatClass.DECOY.position):

@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from skyshield import api
+from skyshield.api import with_route_sets
 from skyshield.calibration.calibrate import Calibration
 from skyshield.calibration.fit import FIT_NAMES, Posterior
 from skyshield.calibration.model import NAMES, NightEngine
@@ -20,7 +21,7 @@ from skyshield.catalog import ThreatClass
 from skyshield.engine.compile import compile_scenario
 from skyshield.engine.pieces import build_pieces
 from skyshield.posture import NightComposition
-from skyshield.runner.montecarlo import run_replications
+from skyshield.runner.montecarlo import run_own_routes_together, run_replications
 from skyshield.scenario import Scenario, load_scenario
 from skyshield.settings import EngineKind
 
@@ -275,3 +276,14 @@ def test_loss_rates__cruise_per_hour_ballistic_per_flight() -> None:
     flight_s = np.asarray(build_pieces(ballistic, routes).flight_s)
     assert flight_s.min() > 120.0  # minutes of flight: per flight is not per hour
     assert 1.0 - np.exp(-added * flight_s) == pytest.approx(np.full(3, 0.3))
+
+
+def test_run__every_night_its_own_routes_draws_the_units_too() -> None:
+    """The block-by-block paths (route_sets all, > 25 nights) take the units in action too."""
+    scenario = with_route_sets(load_scenario(TINY), "all")
+    posture = _posture(seed=7, posture_short=0.1, posture_medium=0.1)
+    plain = run_replications(scenario, replications=30, seed=7)
+    alone = run_replications(scenario, replications=30, seed=7, adjust=posture)
+    assert len(alone.outcomes.shots) < 0.35 * len(plain.outcomes.shots)
+    (together,) = run_own_routes_together([scenario], replications=30, seed=7, adjust=posture)
+    pd.testing.assert_frame_equal(alone.outcomes.threats, together.outcomes.threats)
