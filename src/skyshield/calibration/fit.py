@@ -28,6 +28,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -41,6 +42,9 @@ from skyshield.catalog.types import REPORT_CLASSES
 from skyshield.posture import TACTICAL_CRUISE_MODELS, NightComposition, NightGeography
 from skyshield.posture.geography import GEOGRAPHY_FEATURES, geography_features
 from skyshield.reports.weapons import split_model
+
+if TYPE_CHECKING:
+    from skyshield.calibration.structured import NightTerms
 
 __all__ = [
     "FIT_NAMES",
@@ -276,12 +280,10 @@ def forgetting_weights(
     return np.column_stack(columns)
 
 
-def _log_posterior(
-    params: np.ndarray, surrogate: Surrogate, data: NightData, weights: np.ndarray | None
-) -> float:
+def _log_posterior(params: np.ndarray, terms: NightTerms) -> float:
     if np.any(params < _LOW) or np.any(params > _HIGH):
         return -np.inf
-    return log_likelihood(surrogate, data, params, weights)
+    return terms.log_likelihood(params)
 
 
 @dataclass(frozen=True, slots=True)
@@ -361,10 +363,12 @@ def fit_period(
     # posterior's long, correlated ridges (kill probability vs posture vs decoys)
     import emcee  # here: a plain run imports the calibration modules but not the sampler
 
+    from skyshield.calibration.structured import NightTerms  # it reads this module's constants
+
+    # log_likelihood with the nights' parameter-free terms computed once (same numbers)
+    terms = NightTerms.build(surrogate, data, weights)
     moves = [(emcee.moves.DEMove(), 0.8), (emcee.moves.DESnookerMove(), 0.2)]
-    sampler = emcee.EnsembleSampler(
-        walkers, dim, _log_posterior, args=(surrogate, data, weights), moves=moves
-    )
+    sampler = emcee.EnsembleSampler(walkers, dim, _log_posterior, args=(terms,), moves=moves)
     sampler.random_state = np.random.RandomState(seed).get_state()
     sampler.run_mcmc(start_points, steps, progress=False)
     burn = steps // 3 if initial is not None else steps // 2
