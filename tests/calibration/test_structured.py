@@ -45,11 +45,13 @@ def test_night_terms__equal_the_plain_log_likelihood(inputs: int) -> None:
     weights = rng.uniform(0.0, 2.0, (150, 3))
     for w in (None, weights):
         terms = NightTerms.build(surrogate, data, w)
-        for _ in range(40):
-            params = _LOW + (_HIGH - _LOW) * rng.random(len(FIT_NAMES))
+        many = _LOW + (_HIGH - _LOW) * rng.random((40, len(FIT_NAMES)))
+        batch = terms.log_likelihoods(many)  # the walkers at once, as the sampler asks
+        for params, at_once in zip(many, batch, strict=True):
             theta = params[: len(NAMES)]
             expected = surrogate.shares(data.counts, night_parameters(theta, data.nights))
             for got, want in zip(terms.shares(theta), expected, strict=True):
                 np.testing.assert_allclose(got, want, rtol=0, atol=1e-12)
             plain = log_likelihood(surrogate, data, params, w)
             assert abs(terms.log_likelihood(params) - plain) <= 1e-10 * max(1.0, abs(plain))
+            assert abs(at_once - plain) <= 1e-10 * max(1.0, abs(plain))

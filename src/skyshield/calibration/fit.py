@@ -280,10 +280,13 @@ def forgetting_weights(
     return np.column_stack(columns)
 
 
-def _log_posterior(params: np.ndarray, terms: NightTerms) -> float:
-    if np.any(params < _LOW) or np.any(params > _HIGH):
-        return -np.inf
-    return terms.log_likelihood(params)
+def _log_posterior(params: np.ndarray, terms: NightTerms) -> np.ndarray:
+    """(w,) log-posterior of the walkers ``params`` (w, dim) at once (emcee's ``vectorize``)."""
+    inside = np.all((params >= _LOW) & (params <= _HIGH), axis=1)
+    out = np.full(params.shape[0], -np.inf)
+    if np.any(inside):
+        out[inside] = terms.log_likelihoods(params[inside])
+    return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -368,7 +371,9 @@ def fit_period(
     # log_likelihood with the nights' parameter-free terms computed once (same numbers)
     terms = NightTerms.build(surrogate, data, weights)
     moves = [(emcee.moves.DEMove(), 0.8), (emcee.moves.DESnookerMove(), 0.2)]
-    sampler = emcee.EnsembleSampler(walkers, dim, _log_posterior, args=(terms,), moves=moves)
+    sampler = emcee.EnsembleSampler(
+        walkers, dim, _log_posterior, args=(terms,), moves=moves, vectorize=True
+    )
     sampler.random_state = np.random.RandomState(seed).get_state()
     sampler.run_mcmc(start_points, steps, progress=False)
     burn = steps // 3 if initial is not None else steps // 2

@@ -79,6 +79,8 @@ class NightTerms:
     c: np.ndarray  # (n_pairs, 6): its terms in two parameters, pairs j ≤ k
     first: np.ndarray  # (n_pairs,) j of each pair
     second: np.ndarray  # (n_pairs,) k of each pair
+    short_pairs: np.ndarray  # (n_parameters, 6): the pairs' derivative in s_short, per s_k
+    short_square: np.ndarray  # (6,) the term in s_short²
     rollout: np.ndarray  # (n,) the low-cost layers' rollout factor per night
     # the neutralised terms: where launched > 0, flattened (night, class) cells
     has: np.ndarray  # (n, 3) bool
@@ -136,6 +138,14 @@ class NightTerms:
                 for j, k in zip(first, second, strict=True)
             ]
         )
+        short = _N_COUNTS + _SHORT
+        short_pairs = np.array(
+            [
+                w[pairs[min(short, _N_COUNTS + j), max(short, _N_COUNTS + j)]]
+                for j in range(_N_THETA)
+            ]
+        )
+        short_pairs[_SHORT] *= 2.0  # d(s²)/ds = 2s
         rollout = np.ones(n) if nights is None else rollout_factor(nights)
         weights = np.ones(launched.shape) if weights is None else weights
         has = launched > 0
@@ -147,6 +157,8 @@ class NightTerms:
             c=c,
             first=first,
             second=second,
+            short_pairs=short_pairs,
+            short_square=w[pairs[short, short]],
             rollout=rollout,
             has=has,
             launched=launched[has],
@@ -164,42 +176,66 @@ class NightTerms:
             salvo_split=np.maximum(np.asarray(neutralised, dtype=float), 1.0)[split],
         )
 
-    def scaled_parameters(self, theta: np.ndarray) -> np.ndarray:
-        """(n, n_parameters) each night's parameters scaled to [0, 1], rollout included."""
-        out = np.array(np.broadcast_to(theta, (self.rollout.size, _N_THETA)))
-        out[:, _SHORT] = np.clip(out[:, _SHORT] * self.rollout, _LOW[_SHORT], _HIGH[_SHORT])
-        return np.asarray((out - _LOW) / (_HIGH - _LOW))
-
     def shares(self, theta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Return the emulator's shares destroyed and lost: two (n, 3) arrays, as ``shares``."""
-        s = self.scaled_parameters(theta)
+        destroyed, lost = self.shares_many(np.asarray(theta, dtype=float)[None, :])
+        return destroyed[0], lost[0]
+
+    def shares_many(self, theta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`shares` of ``theta`` (w, n_parameters): two (w, n, 3) arrays.
+
+        Every night has the same parameters but ``posture_short`` (times its rollout factor,
+        clipped to the box: :func:`.tasking.night_parameters`), so the scaled parameters are
+        s_n = t + d_n e_short, with t common to the nights, and the parameter terms split into
+        t's (computed once per walker) and d_n's.
+        """
+        t = (theta - _LOW) / (_HIGH - _LOW)  # (w, n_parameters)
+        short = np.clip(theta[:, _SHORT, None] * self.rollout, _LOW[_SHORT], _HIGH[_SHORT])
+        d = (short - _LOW[_SHORT]) / (_HIGH[_SHORT] - _LOW[_SHORT]) - t[:, _SHORT, None]  # (w, n)
+        n, outputs = self.a.shape
+        linear = (self.b.reshape(n * outputs, _N_THETA) @ t.T).T.reshape(-1, n, outputs)
+        pairs = (t[:, self.first] * t[:, self.second]) @ self.c  # (w, 6)
+        slope = t @ self.short_pairs  # (w, 6): d/d s_short of the pair terms at t
         z = (
             self.a
-            + np.einsum("noj,nj->no", self.b, s)
-            + (s[:, self.first] * s[:, self.second]) @ self.c
+            + linear
+            + pairs[:, None, :]
+            + d[:, :, None] * (self.b[:, :, _SHORT] + slope[:, None, :])
+            + (d * d)[:, :, None] * self.short_square
         )
-        z = z.reshape(s.shape[0], _N_CLASSES, 2)
-        destroyed = 1.0 / (1.0 + np.exp(-z[:, :, 0]))
-        lost = (1.0 - destroyed) * (1.0 / (1.0 + np.exp(-z[:, :, 1])))
+        z = z.reshape(theta.shape[0], n, _N_CLASSES, 2)
+        destroyed = 1.0 / (1.0 + np.exp(-z[..., 0]))
+        lost = (1.0 - destroyed) * (1.0 / (1.0 + np.exp(-z[..., 1])))
         return destroyed, lost
 
     def log_likelihood(self, params: np.ndarray) -> float:
         """:func:`.fit.log_likelihood` of the nights at ``params`` (θ, log ρ, log ρ_small)."""
-        theta = params[:_N_THETA]
-        rho = np.exp(params[_N_THETA : _N_THETA + _N_CLASSES])
-        rho_small = np.exp(params[_N_THETA + _N_CLASSES :])
-        destroyed, lost = self.shares(theta)
+        return float(self.log_likelihoods(np.asarray(params, dtype=float)[None, :])[0])
+
+    def log_likelihoods(self, params: np.ndarray) -> np.ndarray:
+        """(w,) :meth:`log_likelihood` of each row of ``params`` (w, n_fitted)."""
+        theta = params[:, :_N_THETA]
+        rho = np.exp(params[:, _N_THETA : _N_THETA + _N_CLASSES])
+        rho_small = np.exp(params[:, _N_THETA + _N_CLASSES :])
+        destroyed, lost = self.shares_many(theta)
         neutral_share = destroyed + lost
         # overdispersion(): rho + rho_small / salvo per class, capped
         k = self.class_total
-        rho_total = np.minimum(rho[k] + rho_small[k] / self.salvo_total, RHO_MAX)
-        total = self.weight_total @ _betabinom(
-            self.choose_total, self.neutralised, self.launched, neutral_share[self.has], rho_total
+        rho_total = np.minimum(rho[:, k] + rho_small[:, k] / self.salvo_total, RHO_MAX)
+        total = (
+            _betabinom(
+                self.choose_total,
+                self.neutralised,
+                self.launched,
+                neutral_share[:, self.has],
+                rho_total,
+            )
+            @ self.weight_total
         )
-        q = destroyed[self.split] / np.maximum(neutral_share[self.split], _EPS)
+        q = destroyed[:, self.split] / np.maximum(neutral_share[:, self.split], _EPS)
         k = self.class_split
-        rho_split = np.minimum(rho[k] + rho_small[k] / self.salvo_split, RHO_MAX)
-        total += self.weight_split @ _betabinom(
-            self.choose_split, self.split_k, self.split_n, q, rho_split
+        rho_split = np.minimum(rho[:, k] + rho_small[:, k] / self.salvo_split, RHO_MAX)
+        total += _betabinom(self.choose_split, self.split_k, self.split_n, q, rho_split) @ (
+            self.weight_split
         )
-        return float(total)
+        return np.asarray(total)
