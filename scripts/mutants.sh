@@ -321,3 +321,7 @@ run structured-parameter-pairs-dropped src/skyshield/calibration/structured.py "
 run structured-geography-parameter-dropped src/skyshield/calibration/structured.py "                b[:, :, j] += np.outer(g, w[column + 2 + j])" "                pass" tests/calibration/test_structured.py
 run structured-rollout-ignored src/skyshield/calibration/structured.py "theta[:, _SHORT, None] * self.rollout" "theta[:, _SHORT, None] * np.ones_like(self.rollout)" tests/calibration/test_structured.py
 run structured-short-square-slope-halved src/skyshield/calibration/structured.py "short_pairs[_SHORT] *= 2.0" "short_pairs[_SHORT] *= 1.0" tests/calibration/test_structured.py
+# #23's performance line: calibrate and backtest on one BLAS thread (calibration/threads.py)
+run blas-threads-not-limited src/skyshield/calibration/threads.py "threadpool_limits(limits=1, user_api=\"blas\")" "threadpool_limits(limits=None, user_api=\"blas\")" tests/calibration/test_threads.py
+run backtest-on-every-blas-thread src/skyshield/calibration/workflow.py "@one_blas_thread
+def backtest(" "def backtest(" tests/calibration/test_threads.py
