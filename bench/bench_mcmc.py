@@ -10,7 +10,9 @@ Each ``TAG=TREE`` runs ``TREE/.venv/bin/skyshield`` as a child process: ``calibr
 issue's line; ``none``). It prints each child's CPU seconds (``RUSAGE_CHILDREN``: user +
 system, the child and what it waited for) and their ratio to the dice floor's CPU time
 (:func:`dice_floor.floor_s` on ``time.process_time``, best of the floors measured before and
-after the runs), with the load average. The trees run back to back, one after the other, so
+after the runs), with the load average. ``--warm`` first runs a tiny calibrate and back-test per
+tree, untimed, so that numba's on-disk caches are filled (a fresh tree compiles its kernels
+on the first run: tens of seconds of CPU that are not the command's). The trees run back to back, one after the other, so
 they see the same machine. Outputs (the calibration files, the back-tests' ``--json``) stay
 in ``OUT`` for comparison between trees.
 """
@@ -68,9 +70,49 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=Path("/tmp/bench_mcmc"))
     parser.add_argument("--backtest", choices=[*BACKTESTS, "none"], default="quarter")
     parser.add_argument("--no-calibrate", action="store_true", help="reuse OUT/cal-TAG.json")
+    parser.add_argument(
+        "--warm",
+        action="store_true",
+        help="first run a tiny calibrate and back-test per tree, untimed: numba's caches",
+    )
     options = parser.parse_args()
     options.out.mkdir(parents=True, exist_ok=True)
     trees = [(tag, Path(tree).resolve()) for tag, tree in (t.split("=", 1) for t in options.trees)]
+    if options.warm:  # compiling the kernels is not the commands' cost (numba caches them)
+        for tag, tree in trees:
+            warm = options.out / f"warm-{tag}.json"
+            tiny = ["--compositions", "4", "--parameters", "4", "--replications", "2"]
+            _run(
+                f"warm-{tag}",
+                tree,
+                [
+                    "calibrate",
+                    "--train-until",
+                    "2025-04-01",
+                    *tiny,
+                    "--steps",
+                    "60",
+                    "-o",
+                    str(warm),
+                ],
+                options.out,
+            )
+            _run(
+                f"warm-backtest-{tag}",
+                tree,
+                [
+                    "backtest",
+                    "--train-until",
+                    "2025-06-01",
+                    "--calibration",
+                    str(warm),
+                    "--steps",
+                    "60",
+                    "--warm-steps",
+                    "60",
+                ],
+                options.out,
+            )
     floors = [_floor()]
     cpu: dict[str, float] = {}
     for tag, tree in trees:
