@@ -22,6 +22,10 @@ emulator's shares destroyed and neutralised under θ and ρ the intra-night corr
 night's θ carries the low-cost layers' dated rollout (:func:`.tasking.night_parameters`).
 Priors: uniform on each parameter's box (:data:`PARAMETERS`), and log-uniform on ρ in
 [1e-4, 0.5].
+
+The sampler evaluates this likelihood as :class:`.structured.NightTerms` does, each night's
+parameter-free terms computed once per fit and a half-ensemble's walkers at once (the same
+numbers to rounding, and the same chains); :func:`log_likelihood` is the plain reference.
 """
 
 from __future__ import annotations
