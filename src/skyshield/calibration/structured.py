@@ -193,7 +193,7 @@ class NightTerms:
         short = np.clip(theta[:, _SHORT, None] * self.rollout, _LOW[_SHORT], _HIGH[_SHORT])
         d = (short - _LOW[_SHORT]) / (_HIGH[_SHORT] - _LOW[_SHORT]) - t[:, _SHORT, None]  # (w, n)
         n, outputs = self.a.shape
-        linear = (self.b.reshape(n * outputs, _N_THETA) @ t.T).T.reshape(-1, n, outputs)
+        linear = (self.b.reshape(n * outputs, _N_THETA) @ t.T).T.reshape(t.shape[0], n, outputs)
         pairs = (t[:, self.first] * t[:, self.second]) @ self.c  # (w, 6)
         slope = t @ self.short_pairs  # (w, 6): d/d s_short of the pair terms at t
         z = (
