@@ -339,3 +339,14 @@ run pairs-sort-reversed src/skyshield/engine/reach.py "    for e in range(m):
 run pairs-growth-drops-the-earlier src/skyshield/engine/reach.py "            pair_piece = np.concatenate((pair_piece[:m], np.empty(cap - m, dtype=np.int64)))" "            pair_piece = np.empty(cap, dtype=np.int64)" tests/engine/test_reach.py
 run ew-reject-run-misses-its-last-vertex src/skyshield/engine/ew.py "min(a + _REJECT_CHUNK + 1, end)" "min(a + _REJECT_CHUNK, end)" tests/engine/test_ew.py -k reject
 run envelope-piece-end-read-from-its-start src/skyshield/engine/envelope.py "        ecef_m[p + 1, 0], ecef_m[p + 1, 1], ecef_m[p + 1, 2]," "        ecef_m[p + 1, 0], ecef_m[p + 1, 1], ecef_m[p, 2]," tests/engine/test_reach.py tests/engine/test_sensors.py
+# #23's performance line: the fit's structured log-likelihood (calibration/structured.py) must
+# equal the plain one: a parameter-pair term dropped, a geography x parameter term dropped, the
+# rollout left out, posture_short's square differentiated wrong
+run structured-parameter-pairs-dropped src/skyshield/calibration/structured.py "        pairs = (t[:, self.first] * t[:, self.second]) @ self.c" "        pairs = 0.0 * (t[:, self.first] * t[:, self.second]) @ self.c" tests/calibration/test_structured.py
+run structured-geography-parameter-dropped src/skyshield/calibration/structured.py "                b[:, :, j] += np.outer(g, w[column + 2 + j])" "                pass" tests/calibration/test_structured.py
+run structured-rollout-ignored src/skyshield/calibration/structured.py "theta[:, _SHORT, None] * self.rollout" "theta[:, _SHORT, None] * np.ones_like(self.rollout)" tests/calibration/test_structured.py
+run structured-short-square-slope-halved src/skyshield/calibration/structured.py "short_pairs[_SHORT] *= 2.0" "short_pairs[_SHORT] *= 1.0" tests/calibration/test_structured.py
+# #23's performance line: calibrate and backtest on one BLAS thread (calibration/threads.py)
+run blas-threads-not-limited src/skyshield/calibration/threads.py "threadpool_limits(limits=1, user_api=\"blas\")" "threadpool_limits(limits=None, user_api=\"blas\")" tests/calibration/test_threads.py
+run backtest-on-every-blas-thread src/skyshield/calibration/workflow.py "@one_blas_thread
+def backtest(" "def backtest(" tests/calibration/test_threads.py

@@ -22,12 +22,17 @@ emulator's shares destroyed and neutralised under θ and ρ the intra-night corr
 night's θ carries the low-cost layers' dated rollout (:func:`.tasking.night_parameters`).
 Priors: uniform on each parameter's box (:data:`PARAMETERS`), and log-uniform on ρ in
 [1e-4, 0.5].
+
+The sampler evaluates this likelihood as :class:`.structured.NightTerms` does, each night's
+parameter-free terms computed once per fit and a half-ensemble's walkers at once (the same
+numbers to rounding, and the same chains); :func:`log_likelihood` is the plain reference.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -41,6 +46,9 @@ from skyshield.catalog.types import REPORT_CLASSES
 from skyshield.posture import TACTICAL_CRUISE_MODELS, NightComposition, NightGeography
 from skyshield.posture.geography import GEOGRAPHY_FEATURES, geography_features
 from skyshield.reports.weapons import split_model
+
+if TYPE_CHECKING:
+    from skyshield.calibration.structured import NightTerms
 
 __all__ = [
     "FIT_NAMES",
@@ -276,12 +284,13 @@ def forgetting_weights(
     return np.column_stack(columns)
 
 
-def _log_posterior(
-    params: np.ndarray, surrogate: Surrogate, data: NightData, weights: np.ndarray | None
-) -> float:
-    if np.any(params < _LOW) or np.any(params > _HIGH):
-        return -np.inf
-    return log_likelihood(surrogate, data, params, weights)
+def _log_posterior(params: np.ndarray, terms: NightTerms) -> np.ndarray:
+    """(w,) log-posterior of the walkers ``params`` (w, dim) at once (emcee's ``vectorize``)."""
+    inside = np.all((params >= _LOW) & (params <= _HIGH), axis=1)
+    out = np.full(params.shape[0], -np.inf)
+    if np.any(inside):
+        out[inside] = terms.log_likelihoods(params[inside])
+    return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -361,9 +370,13 @@ def fit_period(
     # posterior's long, correlated ridges (kill probability vs posture vs decoys)
     import emcee  # here: a plain run imports the calibration modules but not the sampler
 
+    from skyshield.calibration.structured import NightTerms  # it reads this module's constants
+
+    # log_likelihood with the nights' parameter-free terms computed once (same numbers)
+    terms = NightTerms.build(surrogate, data, weights)
     moves = [(emcee.moves.DEMove(), 0.8), (emcee.moves.DESnookerMove(), 0.2)]
     sampler = emcee.EnsembleSampler(
-        walkers, dim, _log_posterior, args=(surrogate, data, weights), moves=moves
+        walkers, dim, _log_posterior, args=(terms,), moves=moves, vectorize=True
     )
     sampler.random_state = np.random.RandomState(seed).get_state()
     sampler.run_mcmc(start_points, steps, progress=False)

@@ -42,6 +42,7 @@ from skyshield.calibration.settings import (
     parse_half_lives,
     parse_state_noise,
 )
+from skyshield.calibration.threads import one_blas_thread
 from skyshield.errors import FieldProblem, ScenarioError, SkyshieldError
 from skyshield.posture import night_geographies
 from skyshield.reports import load_reports
@@ -67,6 +68,7 @@ def _stage(progress: StageProgress | None, stage: str) -> Callable[[int, int], N
     return lambda done, total: progress(stage, done, total)
 
 
+@one_blas_thread
 def calibrate(
     train_until: str | date,
     *,
@@ -142,6 +144,7 @@ def calibrate(
     return result
 
 
+@one_blas_thread
 def backtest(
     train_until: str | date,
     *,
