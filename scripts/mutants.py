@@ -2,9 +2,9 @@
 
 Called by scripts/mutants.sh (``make mutants``) with the directory of mutant specs it wrote:
 one file per ``run NAME FILE FROM TO TEST-ARGS...`` line, its fields NUL-separated. Each mutant
-is applied to a copy of src/, tests/, scripts/ and pyproject.toml (every occurrence of
+is applied to its own copy of src/, tests/, scripts/ and pyproject.toml (every occurrence of
 FROM becomes TO) and the tests it names run there (``pytest -x``) with that copy's ``src``
-first on the path. Outcomes:
+first on the path and a numba cache of its own. Outcomes:
 
 - killed: pytest exited 1 (a test failed); the first failing test is printed;
 - SURVIVED: every test passed;
@@ -12,36 +12,22 @@ first on the path. Outcomes:
 - ERROR: anything else (no test collected, a usage error, a collection error, a timeout).
 
 Anything but "killed" fails the run. Mutants run ``MUTANT_JOBS`` at a time (default: the number
-of CPUs), each job in a *slot*: one copy, made once, that every mutant of that job mutates and
-then restores (the original file copied back with its time stamp).
-
-Numba's compiled code is cached per slot and kept between its mutants, because compiling the
-engine costs ~85 s of CPU, more than most mutants' tests. The cache is safe to keep only for a
-mutant that cannot change compiled code: numba checks the time stamp of the file that defines a
-function, not of the modules whose functions and constants it compiled in. So a mutant of a file
-that uses numba, or that such a file imports at module level (directly or not:
-:func:`numba_closure`), runs with a cache of its own, thrown away after it.
-
-The unmutated tests are assumed to pass (CI runs ``make test`` and ``make test-slow``
+of CPUs). The unmutated tests are assumed to pass (CI runs ``make test`` and ``make test-slow``
 first); ``MUTANTS_BASELINE=1`` also runs each distinct test selection on an unmutated copy and
 fails if one does not pass.
 """
 
 from __future__ import annotations
 
-import ast
 import os
-import queue
 import re
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -103,62 +89,10 @@ def _copy(base: Path, name: str) -> Path:
     return directory
 
 
-def _module_name(path: Path, src: Path) -> str:
-    parts = list(path.with_suffix("").relative_to(src).parts)
-    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
-
-
-def _module_imports(path: Path, name: str, modules: dict[str, Path]) -> set[str]:
-    """The package modules ``path`` imports when it is imported (not inside functions or
-    ``if TYPE_CHECKING``), and the packages that contain it."""
-    found: set[str] = set()
-    package = name.split(".") if path.name == "__init__.py" else name.split(".")[:-1]
-
-    def visit(statements: list[ast.stmt]) -> None:
-        for node in statements:
-            if isinstance(node, ast.If):
-                if "TYPE_CHECKING" not in ast.unparse(node.test):
-                    visit(node.body)
-                    visit(node.orelse)
-            elif isinstance(node, ast.Try):
-                visit(node.body)
-                visit(node.orelse)
-                visit(node.finalbody)
-                for handler in node.handlers:
-                    visit(handler.body)
-            elif isinstance(node, ast.Import):
-                found.update(alias.name for alias in node.names)
-            elif isinstance(node, ast.ImportFrom):
-                parent = package[: len(package) - node.level + 1] if node.level else []
-                base = ".".join([*parent, *([node.module] if node.module else [])])
-                found.add(base)
-                found.update(f"{base}.{alias.name}" for alias in node.names)
-
-    visit(ast.parse(path.read_text(encoding="utf-8")).body)
-    parts = name.split(".")
-    found.update(".".join(parts[:i]) for i in range(1, len(parts)))
-    return {module for module in found if module in modules}
-
-
-def numba_closure(src: Path) -> set[str]:
-    """Files (relative to the repository) whose change can change numba's compiled code: those
-    that import numba and every package module they import at module level, transitively."""
-    modules = {_module_name(path, src): path for path in src.rglob("*.py")}
-    uses_numba = re.compile(r"^\s*(import numba|from numba)", flags=re.MULTILINE)
-    closure = {m for m, path in modules.items() if uses_numba.search(path.read_text("utf-8"))}
-    frontier = list(closure)
-    while frontier:
-        name = frontier.pop()
-        for module in _module_imports(modules[name], name, modules) - closure:
-            closure.add(module)
-            frontier.append(module)
-    return {str(modules[m].relative_to(src.parent)) for m in closure}
-
-
-def _pytest(directory: Path, test_args: tuple[str, ...], cache: Path) -> tuple[int | None, str]:
+def _pytest(directory: Path, test_args: tuple[str, ...]) -> tuple[int | None, str]:
     env = dict(os.environ)
     env["PYTHONPATH"] = str(directory / "src")
-    env["NUMBA_CACHE_DIR"] = str(cache)
+    env["NUMBA_CACHE_DIR"] = str(directory / ".numba")
     command = [str(PYTHON), "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider", *test_args]
     try:
         done = subprocess.run(
@@ -182,36 +116,18 @@ def _first_failure(log: str) -> str:
     return match.group(1) if match else "a test failed"
 
 
-def _clean(slot: Path) -> None:
-    """What one run leaves in a slot that the next must not see."""
-    shutil.rmtree(slot / ".hypothesis", ignore_errors=True)
-    (slot / "pytest.log").unlink(missing_ok=True)
-
-
-def run_mutant(mutant: Mutant, compiled_in: set[str], slot: Path) -> Outcome:
-    """Apply one mutant to the slot's copy, run its tests there, restore the copy."""
+def run_mutant(mutant: Mutant, base: Path) -> Outcome:
+    """Apply one mutant to a fresh copy and run its tests there."""
     start = time.perf_counter()
-    target = slot / mutant.file
+    directory = _copy(base, mutant.name)
+    target = directory / mutant.file
     if not target.is_file():
         return Outcome(mutant.name, NOT_FOUND, f"no file {mutant.file}", 0.0)
     text = target.read_text(encoding="utf-8")
     if mutant.old not in text:
         return Outcome(mutant.name, NOT_FOUND, f"in {mutant.file}", 0.0)
-    own_cache = mutant.file in compiled_in
-    cache = slot.parent / f"{slot.name}.numba-{mutant.name}" if own_cache else slot / ".numba"
     target.write_text(text.replace(mutant.old, mutant.new), encoding="utf-8")
-    code: int | None = None
-    log = ""
-    try:
-        code, log = _pytest(slot, mutant.test_args, cache)
-    finally:
-        if code != 1:  # kept to look at: the mutated copy and its log, without the caches
-            ignore = shutil.ignore_patterns(".numba*")
-            shutil.copytree(slot, slot.parent / mutant.name, ignore=ignore)
-        shutil.copy2(ROOT / mutant.file, target)
-        _clean(slot)
-        if own_cache:
-            shutil.rmtree(cache, ignore_errors=True)
+    code, log = _pytest(directory, mutant.test_args)
     seconds = time.perf_counter() - start
     if code == 1:
         status, detail = KILLED, _first_failure(log)
@@ -219,16 +135,20 @@ def run_mutant(mutant: Mutant, compiled_in: set[str], slot: Path) -> Outcome:
         status, detail = SURVIVED, "every test passed"
     else:
         status, detail = ERROR, f"pytest exit {code}: {log.strip().splitlines()[-1:]}"
+    if status == KILLED:
+        shutil.rmtree(directory, ignore_errors=True)  # kept otherwise, to look at
     return Outcome(mutant.name, status, detail, seconds)
 
 
-def run_baseline(index: int, test_args: tuple[str, ...], slot: Path) -> Outcome:
-    """Run one test selection on the slot's unmutated copy: it must pass."""
+def run_baseline(index: int, test_args: tuple[str, ...], base: Path) -> Outcome:
+    """Run one test selection on an unmutated copy: it must pass."""
     start = time.perf_counter()
-    code, log = _pytest(slot, test_args, slot / ".numba")
-    _clean(slot)
+    directory = _copy(base, f"baseline-{index}")
+    code, log = _pytest(directory, test_args)
     ok = code == 0
     detail = " ".join(test_args) if ok else f"pytest exit {code}: {_first_failure(log)}"
+    if ok:
+        shutil.rmtree(directory, ignore_errors=True)
     status = "passes" if ok else ERROR
     return Outcome(f"(unmutated {index})", status, detail, time.perf_counter() - start)
 
@@ -246,26 +166,11 @@ def main() -> int:
     base = Path(tempfile.mkdtemp(prefix="skyshield-mutants-"))
     print(f"{len(mutants)} mutants, {jobs} at a time, in {base}", flush=True)
     start = time.perf_counter()
-    compiled_in = numba_closure(ROOT / "src")
-    slots: queue.Queue[Path] = queue.Queue()
-    for k in range(jobs):
-        slots.put(_copy(base, f"slot-{k}"))
-
-    def in_a_slot(task: Callable[[Path], Outcome]) -> Outcome:
-        slot = slots.get()
-        try:
-            return task(slot)
-        finally:
-            slots.put(slot)
-
     with ThreadPoolExecutor(max_workers=jobs) as pool:
-        futures = [pool.submit(in_a_slot, partial(run_mutant, m, compiled_in)) for m in mutants]
+        futures = [pool.submit(run_mutant, m, base) for m in mutants]
         if os.environ.get("MUTANTS_BASELINE") == "1":
             selections = sorted({m.test_args for m in mutants})
-            futures += [
-                pool.submit(in_a_slot, partial(run_baseline, i, args))
-                for i, args in enumerate(selections)
-            ]
+            futures += [pool.submit(run_baseline, i, a, base) for i, a in enumerate(selections)]
         outcomes = []
         for future in futures:
             outcome = future.result()
