@@ -301,7 +301,7 @@ run no-moving-threats-flown-again src/skyshield/engine/fixed.py "    if fixed.si
         return None" "    if moving.size == 0 or fixed.size == 0:
         return None" tests/engine/test_fixed_all.py
 # session 6 (campaign): the raid pool's ballistic missiles fly the reports' aim, not the defaults
-run campaign-ballistic-share-ignored src/skyshield/campaigns/ballistic.py "_split(count, [covered, 1.0 - covered])" "_split(count, [0.0, 1.0])" tests/campaign/test_ballistic.py -m "not slow"
+run campaign-ballistic-share-ignored src/skyshield/campaigns/ballistic.py "split_count(count, [covered, 1.0 - covered])" "split_count(count, [0.0, 1.0])" tests/campaign/test_ballistic.py -m "not slow"
 run campaign-ballistic-default-sites src/skyshield/campaigns/ballistic.py "covered_group: tuple[str, ...] | None = own_sites" "covered_group: tuple[str, ...] | None = None" tests/campaign/test_ballistic.py -m "not slow"
 run campaign-pool-ballistic-unwired src/skyshield/campaigns/build.py "ballistic=pool_ballistic(campaign, capacity.ballistic, data)," "ballistic=None," tests/campaign/test_ballistic.py
 # issue #20 (routes2): geometry without redundant work, every array bit for bit
