@@ -432,8 +432,9 @@ def night_waves(
     Per class of :data:`CLASS_MIX`, its count is split over the types (the night's own mix in
     ``places.mix``, else the fixed one) and each type's over its launch sites (ballistic types
     only from sites within reach of a target, ``ranges_m``), launched evenly over the class's
-    window (from ``speeds``, m/s per threat type: :func:`~.geography.threat_speeds`). What
-    :func:`night_scenario` flies; the campaigns build their own ballistic waves with it.
+    window (from ``speeds``, m/s per threat type:
+    :func:`~skyshield.posture.geography.threat_speeds`). What :func:`night_scenario` flies;
+    the campaigns build their own ballistic waves with it.
     """
     waves: list[dict[str, Any]] = []
     counts = {
