@@ -314,3 +314,5 @@ run pairs-sort-reversed src/skyshield/engine/reach.py "    for e in range(m):
 run pairs-growth-drops-the-earlier src/skyshield/engine/reach.py "            pair_piece = np.concatenate((pair_piece[:m], np.empty(cap - m, dtype=np.int64)))" "            pair_piece = np.empty(cap, dtype=np.int64)" tests/engine/test_reach.py
 run ew-reject-run-misses-its-last-vertex src/skyshield/engine/ew.py "min(a + _REJECT_CHUNK + 1, end)" "min(a + _REJECT_CHUNK, end)" tests/engine/test_ew.py -k reject
 run envelope-piece-end-read-from-its-start src/skyshield/engine/envelope.py "        ecef_m[p + 1, 0], ecef_m[p + 1, 1], ecef_m[p + 1, 2]," "        ecef_m[p + 1, 0], ecef_m[p + 1, 1], ecef_m[p, 2]," tests/engine/test_reach.py tests/engine/test_sensors.py
+# session 7 (polish): the report's charts cut a count's interval at 0
+run chart-interval-below-zero src/skyshield/reporting/charts.py 'out["ci95_low"] = out["ci95_low"].clip(lower=0.0)' 'out["ci95_low"] = out["ci95_low"]' tests/report/test_charts.py
