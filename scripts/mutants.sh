@@ -316,3 +316,4 @@ run ew-reject-run-misses-its-last-vertex src/skyshield/engine/ew.py "min(a + _RE
 run envelope-piece-end-read-from-its-start src/skyshield/engine/envelope.py "        ecef_m[p + 1, 0], ecef_m[p + 1, 1], ecef_m[p + 1, 2]," "        ecef_m[p + 1, 0], ecef_m[p + 1, 1], ecef_m[p, 2]," tests/engine/test_reach.py tests/engine/test_sensors.py
 # session 7 (polish): the report's charts cut a count's interval at 0
 run chart-interval-below-zero src/skyshield/reporting/charts.py 'out["ci95_low"] = out["ci95_low"].clip(lower=0.0)' 'out["ci95_low"] = out["ci95_low"]' tests/report/test_charts.py
+run kml-replay-ignores-altitude src/skyshield/exporting/tracks.py "        error = np.maximum(np.hypot(dx, dy), np.abs(dz))" "        error = np.hypot(dx, dy)" tests/export/test_replay.py
