@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
 from skyshield.engine.compile import compile_scenario
 from skyshield.engine.draws import draw_replications
@@ -22,7 +23,9 @@ from skyshield.runner.montecarlo import EngineKind, prepare, run_replications
 from skyshield.scenario import Scenario, load_scenario
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 from dice_floor import floor_s
+from engine.test_reference import _TIME_ATOL_S  # the agreement tests' intercept-time tolerance
 
 
 def record_raid(n_threats: int | None = None) -> Scenario:
@@ -123,6 +126,44 @@ def peak_mb() -> float:
     """This process's peak resident memory so far (VmHWM), MB."""
     with open("/proc/self/status") as status:
         return int(status.read().split("VmHWM:")[1].split()[0]) / 1024
+
+
+def agreement(
+    ref_threats: pd.DataFrame,
+    fast_threats: pd.DataFrame,
+    ref_shots: pd.DataFrame,
+    fast_shots: pd.DataFrame,
+    step_s: float,
+) -> str:
+    """One line: fast vs reference outcome tables compared as the agreement tests compare them.
+
+    Every decision identical (fates, fate units, the shots' unit, threat, fire time and hit, in
+    order); fate and intercept times within the tests' tolerance (``_TIME_ATOL_S``; a loss to
+    EW within one time step), with the largest difference said. The 2 reps of 40 missiles
+    differ only there (intercept times by up to ~6e-5 s: the two engines find an intercept
+    on their own paths; this line once asked for 1e-5 s and printed False).
+    """
+    decisions = ref_threats[["fate", "unit"]].equals(fast_threats[["fate", "unit"]])
+    columns = ["unit", "threat", "fire_time_s", "hit"]
+    decisions = decisions and ref_shots[columns].equals(fast_shots[columns])
+    ew = (ref_threats["fate"] == "lost_to_ew").to_numpy()
+    off = np.abs(ref_threats["time_s"].to_numpy() - fast_threats["time_s"].to_numpy())
+    shot_off = (
+        np.abs(ref_shots["intercept_time_s"].to_numpy() - fast_shots["intercept_time_s"].to_numpy())
+        if len(ref_shots) == len(fast_shots)
+        else np.array([np.inf])
+    )
+    times = bool(
+        np.all(off[~ew] <= _TIME_ATOL_S)
+        and np.all(off[ew] <= step_s)
+        and np.all(shot_off <= _TIME_ATOL_S)
+    )
+    largest = max(float(off[~ew].max(initial=0.0)), float(shot_off.max(initial=0.0)))
+    return (
+        f"decisions identical: {decisions}; times within the agreement tests' "
+        f"{_TIME_ATOL_S} s (EW losses one {step_s:g} s step): {times} "
+        f"(largest intercept/fate time difference {largest:.1e} s)"
+    )
 
 
 def one_night_geometry(scenario: Scenario, floor: float, cpu_floor: float) -> None:
@@ -305,16 +346,10 @@ def main() -> None:
     fast, t_fast2 = timed("  fast engine, 2 reps", run_replications, small, replications=2)
     _, t_fast400 = timed("  fast engine, 400 reps", run_replications, small, replications=400)
     a, b = ref.outcomes, fast.outcomes
-    same = (
-        a.threats[["fate", "unit"]].equals(b.threats[["fate", "unit"]])
-        and np.allclose(a.threats["time_s"], b.threats["time_s"], rtol=0, atol=1e-5)
-        and a.shots[["unit", "threat", "fire_time_s", "hit"]].equals(
-            b.shots[["unit", "threat", "fire_time_s", "hit"]]
-        )
-    )
     print(f"   shots in the 2 reps: {len(fast.outcomes.shots)}")
+    print(f"   same 2 reps: fast/reference speed ratio {t_ref / t_fast2:.0f}x")
     print(
-        f"   same 2 reps: fast/reference speed ratio {t_ref / t_fast2:.0f}x; identical tables (times within 1e-5 s): {same}"
+        f"   {agreement(a.threats, b.threats, a.shots, b.shots, float(small.engine.time_step_s))}"
     )
     print(
         f"   per replication, fast amortised over 400 reps: {(t_ref / 2) / (t_fast400 / 400):.0f}x"

@@ -144,11 +144,11 @@ def test_design_geographies__no_ballistic_launch_point_out_of_every_reach() -> N
     from Tambov would fall short, lost, which no emulator feature reads (the held-out RMSE
     of the ballistic lost share was 0.236 against a spread of 0.243 with such points)."""
     from skyshield.geo import geodesic_distance_m
-    from skyshield.posture.laydown import RANGE_MARGIN, TARGETS, _city_point
+    from skyshield.posture.laydown import RANGE_MARGIN, TARGETS, city_point
 
     drawn = [g for g in design_geographies(64, seed=1) if g is not None and "ballistic" in g.launch]
     assert len(drawn) > 20
-    cities = [_city_point(name) for name in TARGETS["ballistic"]]
+    cities = [city_point(name) for name in TARGETS["ballistic"]]
     for geography in drawn:
         points = cities + [(x, y) for _, x, y in geography.targets["ballistic"]]
         for lon, lat in geography.launch["ballistic"]:

@@ -18,10 +18,12 @@ from skyshield.calibration.calibrate import (
     check_train_until,
     fitted_periods,
     load_calibration,
+    skipped_periods,
 )
 from skyshield.calibration.fit import NightData, night_data
+from skyshield.calibration.model import NAMES
 from skyshield.calibration.settings import EmulatorSettings
-from skyshield.calibration.surrogate import Surrogate
+from skyshield.calibration.surrogate import Surrogate, _features
 from skyshield.calibration.transfer import calibrated_posture
 from skyshield.errors import ScenarioError
 from skyshield.reports import load_reports
@@ -117,3 +119,44 @@ def test_cli_run__zero_quarter_calibration_is_one_line(tmp_path: Path) -> None:
         "no fitted quarter (its --train-until is before the reports' first quarter)"
     ]
     assert "Traceback" not in result.stderr + result.stdout
+
+
+def _flat_surrogate() -> Surrogate:
+    """Every share 1/2 whatever the night and parameters: enough for MCMC to run on."""
+    n_features = _features(np.ones((1, 4)), np.ones((1, len(NAMES)))).shape[1]
+    return Surrogate(np.zeros((3, 2, n_features)))
+
+
+def test_calibrate__a_quarter_of_too_few_nights_is_named_not_counted() -> None:
+    """Three nights in Q3 (skipped), ten in Q4 (fitted): the progress counts the one quarter
+    fitted, and the skipped quarter is named with its nights, in one line."""
+    days = ["2022-09-28", "2022-09-29", "2022-09-30"]
+    days += [str(date(2022, 10, 1) + timedelta(days=i)) for i in range(MIN_NIGHTS)]
+    data = _nights(days)
+    until = date(2023, 1, 1)
+    assert skipped_periods(data, until) == [(date(2022, 7, 1), date(2022, 10, 1), 3)]
+    assert skipped_periods(data, date(2022, 11, 15)) == [(date(2022, 7, 1), date(2022, 10, 1), 3)]
+    assert skipped_periods(data, date(2022, 10, 5)) == [
+        (date(2022, 7, 1), date(2022, 10, 1), 3),
+        (date(2022, 10, 1), date(2022, 10, 5), 4),
+    ]
+    calls: list[tuple[int, int]] = []
+    surrogate = _flat_surrogate()
+    periods = calibrate(
+        data, until, surrogate, steps=50, progress=lambda done, total: calls.append((done, total))
+    )
+    assert [p.start for p in periods] == ["2022-10-01"]
+    assert calls == [(1, 1)]
+    fitted = Calibration(
+        surrogate,
+        EmulatorSettings(),
+        pd.DataFrame(),
+        periods,
+        skipped=tuple(skipped_periods(data, date(2022, 10, 5))),
+    )
+    assert fitted.skipped_line() == (
+        "2 quarters not fitted, fewer than 10 report nights: 2022-Q3 (3 report nights), "
+        "2022-Q4 before 2022-10-05 (4 report nights)"
+    )
+    none_skipped = Calibration(surrogate, EmulatorSettings(), pd.DataFrame(), periods)
+    assert none_skipped.skipped_line() == ""

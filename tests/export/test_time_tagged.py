@@ -17,6 +17,8 @@ from tests.export.conftest import engine_positions
 from skyshield.exporting import ExportFormat, export_text
 from skyshield.exporting.acmi import threat_object_id
 from skyshield.exporting.czml import threat_packet_id
+from skyshield.exporting.tracks import REPLAY_TOLERANCE_M, replication_tracks
+from skyshield.geo import geodesic_distance_m
 from skyshield.runner.montecarlo import Run
 
 KML = "{http://www.opengis.net/kml/2.2}"
@@ -108,6 +110,37 @@ def test_kml__gx_tracks_follow_the_engine(run: Run, replication: int) -> None:
     assert len(folder[0].findall(f"{KML}Placemark")) == int(
         (shots["replication"] == replication).sum()
     )
+
+
+def test_kml__replayed_tracks_stay_within_10_m_of_every_engine_sample(
+    run: Run, replication: int
+) -> None:
+    """A gx:Track keeps only the samples its replay needs: interpolated linearly in time, the
+    kept samples pass within 10 m (geodesic, and in altitude) of every 5 s sample of the
+    engine's, and far fewer are written."""
+    root = ET.fromstring(export_text(run, ExportFormat.KML, replication))
+    written = engine = 0
+    for track, full in zip(
+        root.findall(f".//{KML}Placemark/{GX}Track"),
+        replication_tracks(run, replication),
+        strict=True,
+    ):
+        t = np.asarray(
+            [
+                _seconds(run, datetime.fromisoformat(w.text or ""))
+                for w in track.findall(f"{KML}when")
+            ]
+        )
+        xyz = np.asarray(
+            [[float(v) for v in (c.text or "").split()] for c in track.findall(f"{GX}coord")]
+        )
+        replay = [np.interp(full.time_s, t, xyz[:, k]) for k in range(3)]
+        off = geodesic_distance_m(full.lon_deg, full.lat_deg, replay[0], replay[1])
+        assert off.max() <= REPLAY_TOLERANCE_M * 1.01, f"threat {full.threat}: {off.max():.1f} m"
+        assert np.abs(replay[2] - full.alt_m).max() <= REPLAY_TOLERANCE_M + 1e-6
+        written += t.size
+        engine += full.time_s.size
+    assert written < engine / 5, (written, engine)
 
 
 _OBJECT = re.compile(r"^([0-9a-f]+),T=(-?[\d.]+)\|(-?[\d.]+)\|(-?[\d.]+)(,.*)?$")

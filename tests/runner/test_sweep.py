@@ -9,7 +9,7 @@ import pytest
 
 from skyshield.errors import ScenarioError
 from skyshield.metrics.policy import Measure
-from skyshield.runner.design import Parameter, Point, grid_design, parse_parameter
+from skyshield.runner.design import Parameter, Point, grid_design, parse_parameter, point_scenario
 from skyshield.runner.sweep import (
     PointTask,
     SweepInterrupted,
@@ -80,7 +80,12 @@ def test_parse_parameter__bounds_and_errors() -> None:
     )
     with pytest.raises(ScenarioError) as err:
         parse_parameter("a=5:1")
-    assert str(err.value) == "--param a=5:1: a: expected finite bounds with LOW < HIGH, got '5:1'"
+    assert str(err.value) == "--param: a: expected finite bounds with LOW < HIGH, got '5:1'"
+    with pytest.raises(ScenarioError) as err:
+        parse_parameter("raid.waves.0.count")
+    assert str(err.value) == (
+        "--param: expected PATH=V1,V2,... or PATH=LOW:HIGH, got 'raid.waves.0.count'"
+    )
 
 
 def test_plan_sweep__every_bad_value_named_before_running(tiny: Scenario) -> None:
@@ -217,3 +222,17 @@ def test_sweep_record__parameters_are_strict_json(tiny: Scenario, tmp_path: Path
 
     spec = json.loads(row["parameters"], parse_constant=refuse)
     assert spec["parameters"] == [["fire_units.iris.stock", [0, 2], None, None]]
+
+
+def test_point_scenario__errors_name_the_path_once(tiny: Scenario) -> None:
+    cases = {
+        "pk_scale.drones": "--param: pk_scale.drones: expected one of pk_scale.drone, "
+        "pk_scale.cruise, pk_scale.ballistic, got drones",
+        "pk_scale.cruise": "--param: pk_scale.cruise: expected a number >= 0, got -1",
+        "raid.waves.0.count": "--param: raid.waves.0.count: expected greater than or equal to 1, "
+        "got -1",
+    }
+    for path, message in cases.items():
+        with pytest.raises(ScenarioError) as err:
+            point_scenario(tiny, Point(((path, -1),)))
+        assert str(err.value) == message

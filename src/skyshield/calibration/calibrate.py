@@ -46,6 +46,7 @@ __all__ = [
     "fitted_periods",
     "load_calibration",
     "quarters",
+    "skipped_periods",
 ]
 
 # /2: the emulator reads tactical cruise missiles; /3: and each night's geography, and
@@ -74,6 +75,9 @@ class Calibration:
     file: str | None = None  # where the calibration file was written, if it was
     # posterior predictive check over the training quarters (:mod:`.check`); not in the file
     check: pd.DataFrame | None = None
+    # quarters before train_until left unfitted for too few report nights: (start, end,
+    # nights), as :func:`skipped_periods` returns them; not in the file
+    skipped: tuple[tuple[date, date, int], ...] = ()
 
     def summary(self) -> pd.DataFrame:
         """One row per period and parameter: median and 5-95% interval."""
@@ -84,6 +88,20 @@ class Calibration:
     def latest(self) -> Posterior:
         """Return the most recent period's posterior."""
         return self.periods[-1]
+
+    def skipped_line(self) -> str:
+        """One line naming the quarters left unfitted and why ("" when none was)."""
+        if not self.skipped:
+            return ""
+        shown = ", ".join(
+            f"{_quarter_name(start, end)} ({nights} report night{'' if nights == 1 else 's'})"
+            for start, end, nights in self.skipped
+        )
+        n = len(self.skipped)
+        return (
+            f"{n} quarter{'' if n == 1 else 's'} not fitted, fewer than {MIN_NIGHTS} report "
+            f"nights: {shown}"
+        )
 
     SCHEMA: ClassVar[str] = "skyshield/calibrate/v1"
 
@@ -278,6 +296,14 @@ def quarters(first: date, until: date) -> list[tuple[date, date]]:
     return out
 
 
+def _quarter_name(start: date, end: date) -> str:
+    """``2022-Q3``; a quarter cut short by ``train_until``: ``2025-Q1 before 2025-02-15``."""
+    name = f"{start.year}-Q{(start.month - 1) // 3 + 1}"
+    month = start.month + 3
+    full_end = date(start.year + (month > 12), (month - 1) % 12 + 1, 1)  # noqa: PLR2004
+    return name if end >= full_end else f"{name} before {end}"
+
+
 def fitted_periods(
     data: NightData, train_until: date, *, min_nights: int = MIN_NIGHTS
 ) -> list[tuple[date, date]]:
@@ -290,6 +316,20 @@ def fitted_periods(
         for start, end in quarters(first, train_until)
         if len(data.between(np.datetime64(start), np.datetime64(end))) >= min_nights
     ]
+
+
+def skipped_periods(
+    data: NightData, train_until: date, *, min_nights: int = MIN_NIGHTS
+) -> list[tuple[date, date, int]]:
+    """Return the quarters :func:`calibrate` skips, with their nights: fewer than ``min_nights``."""
+    if len(data) == 0:
+        return []
+    first = pd.Timestamp(data.nights.min()).date()
+    counted = [
+        (start, end, len(data.between(np.datetime64(start), np.datetime64(end))))
+        for start, end in quarters(first, train_until)
+    ]
+    return [(start, end, n) for start, end, n in counted if n < min_nights]
 
 
 def check_train_until(
@@ -343,26 +383,32 @@ def calibrate(
 ) -> tuple[Posterior, ...]:
     """Fit every quarter before ``train_until`` that has at least ``min_nights`` report nights.
 
-    Raises :class:`CalibrationError` when there is none (:func:`check_train_until`).
+    The others are skipped (:func:`skipped_periods` names them); ``progress`` is called with
+    (quarters fitted, quarters to fit). Raises :class:`CalibrationError` when there is none
+    (:func:`check_train_until`).
     """
     check_train_until(data, train_until, min_nights=min_nights)
     first = pd.Timestamp(data.nights.min()).date()
-    periods = quarters(first, train_until)
+    parts = [
+        (i, start, end, data.between(np.datetime64(start), np.datetime64(end)))
+        for i, (start, end) in enumerate(quarters(first, train_until))
+    ]
+    # the progress counts the quarters fitted (a skipped one is no step); each quarter's seed
+    # stays its place among all the quarters
+    todo = [(i, start, end, part) for i, start, end, part in parts if len(part) >= min_nights]
     fits: list[Posterior] = []
-    for i, (start, end) in enumerate(periods):
-        part = data.between(np.datetime64(start), np.datetime64(end))
-        if len(part) >= min_nights:
-            fits.append(
-                fit_period(
-                    surrogate,
-                    part,
-                    start=start.isoformat(),
-                    end=end.isoformat(),
-                    steps=steps,
-                    seed=seed + i,
-                    initial=fits[-1].walkers if fits else None,
-                )
+    for i, start, end, part in todo:
+        fits.append(
+            fit_period(
+                surrogate,
+                part,
+                start=start.isoformat(),
+                end=end.isoformat(),
+                steps=steps,
+                seed=seed + i,
+                initial=fits[-1].walkers if fits else None,
             )
+        )
         if progress is not None:
-            progress(i + 1, len(periods))
+            progress(len(fits), len(todo))
     return tuple(fits)

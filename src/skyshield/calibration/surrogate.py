@@ -236,9 +236,9 @@ def _reaches(point: _Point, group: str, targets: tuple[_Target, ...]) -> bool:
 @functools.cache
 def _ballistic_cities() -> dict[str, tuple[float, float]]:
     """Return the default ballistic targets' points (night_scenario retargets at them)."""
-    from skyshield.posture.laydown import TARGETS, _city_point
+    from skyshield.posture.laydown import TARGETS, city_point
 
-    return {name: _city_point(name) for name in TARGETS["ballistic"]}
+    return {name: city_point(name) for name in TARGETS["ballistic"]}
 
 
 @functools.cache

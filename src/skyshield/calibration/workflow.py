@@ -21,6 +21,7 @@ from skyshield.calibration.calibrate import (
     build_emulator,
     check_train_until,
     load_calibration,
+    skipped_periods,
 )
 from skyshield.calibration.calibrate import calibrate as fit_quarters
 from skyshield.calibration.check import predictive_check
@@ -138,6 +139,7 @@ def calibrate(
         },
         file=None if out is None else str(out),
         check=check,
+        skipped=tuple(skipped_periods(nights, until)),
     )
     if out is not None:
         result.write(out)

@@ -24,7 +24,7 @@ its raids are drawn from (the generator's training window, or the replayed night
   model's rule, :func:`~skyshield.posture.laydown._sites_in_reach`); a type with none in reach
   keeps the default areas that reach it.
 * ``mix``: the types' shares over those nights (Kinzhal rows fly Kinzhal, the rest Iskander-M;
-  ``posture.geography._ballistic_mixes``).
+  ``posture.geography.ballistic_mixes``).
 
 :func:`ballistic_waves` turns it into the pool's ballistic waves: the covered share at the
 covered cities from those sites, the rest from the default areas at the default targets that are
@@ -45,15 +45,15 @@ from skyshield.calibration.aim import fit_aim
 from skyshield.catalog import load_catalog
 from skyshield.posture import NightComposition, NightGeography
 from skyshield.posture.cover import PATRIOT_SITES, covered_sites, patriot_covered
-from skyshield.posture.geography import _ballistic_mixes, _speeds, night_geographies
+from skyshield.posture.geography import ballistic_mixes, night_geographies, threat_speeds
 from skyshield.posture.laydown import (
     BALLISTIC_TARGETS,
     CLASS_MIX,
     LAUNCH_AREAS,
     NightPlaces,
-    _city_point,
-    _split,
-    _waves,
+    city_point,
+    night_waves,
+    split_count,
 )
 from skyshield.reports import load_reports
 
@@ -123,7 +123,7 @@ def ballistic_aim(first: date, last: date, data: Path | None = None) -> Ballisti
                     points[point] = None
         aimed += n * share
         total += n
-    mixes = _ballistic_mixes(reports.rows)
+    mixes = ballistic_mixes(reports.rows)
     counts = np.zeros(len(CLASS_MIX["ballistic"]))
     for night, mix in mixes.items():
         if lo <= np.datetime64(night.date(), "D") <= hi:
@@ -154,7 +154,7 @@ def ballistic_waves(
     catalog = load_catalog()
     ranges = {key: t.range_m for key, t in catalog.threats.items()}
     covered = aim.covered if aim.targets else 0.0  # no covered city: none can go there
-    at_cover, elsewhere = _split(count, [covered, 1.0 - covered])
+    at_cover, elsewhere = split_count(count, [covered, 1.0 - covered])
     sites = dict(LAUNCH_AREAS)
     names = []
     for lon, lat in aim.sites:
@@ -163,11 +163,11 @@ def ballistic_waves(
         names.append(name)
     defaults = tuple(dict.fromkeys(s for _, _, g in CLASS_MIX["ballistic"] for s in g))
     own_sites = tuple(names) or defaults
-    uncovered = {n: _city_point(n) for n in BALLISTIC_TARGETS if n not in aim.targets}
+    uncovered = {n: city_point(n) for n in BALLISTIC_TARGETS if n not in aim.targets}
     waves: list[dict[str, Any]] = []
     covered_group: tuple[str, ...] | None = own_sites
     for n, group_sites, targets in (
-        (at_cover, covered_group, {n: _city_point(n) for n in aim.targets}),
+        (at_cover, covered_group, {n: city_point(n) for n in aim.targets}),
         (elsewhere, None, uncovered),
     ):
         if n == 0 or not targets:
@@ -180,6 +180,6 @@ def ballistic_waves(
             assets={},
             mix={"ballistic": aim.mix},
         )
-        waves += _waves(NightComposition(0, 0, n), ranges, places, _speeds())
+        waves += night_waves(NightComposition(0, 0, n), ranges, places, threat_speeds())
     used = {w["launch_site"] for w in waves}
     return waves, {k: v for k, v in sites.items() if k in used}

@@ -103,6 +103,8 @@ def _print_calibration(result: Calibration, output: Path) -> None:
     from skyshield.calibration.model import NAMES, PARAMETERS
 
     out.print(f"[bold]calibrate[/]: {len(result.periods)} quarters fitted; written to {output}")
+    if result.skipped:
+        out.print(result.skipped_line())
     out.print(CREDIT, style="dim")
     table = Table(
         title="Emulator vs engine on held-out compositions (share of launched)",

@@ -1,9 +1,12 @@
 """One replication as KML for Google Earth (simplekml): threats as ``gx:Track`` in time.
 
 Folders: fire units (points), engagement envelopes (ground polygons), threats (one
-``gx:Track`` each, its track's samples with absolute UTC ``when`` times from the scenario's
-``start_time``, altitude absolute) and intercept points (ground points with the intercept
-time as a ``TimeStamp``).
+``gx:Track`` each, with absolute UTC ``when`` times from the scenario's ``start_time``,
+altitude absolute) and intercept points (ground points with the intercept time as a
+``TimeStamp``). A track keeps the engine's samples that its replay needs
+(:func:`~skyshield.exporting.tracks.replay_samples`: replayed linearly in time, it stays
+within 10 m of every sample of the engine's); every 5 s sample of a western-raid night made a
+47 MB file.
 """
 
 from __future__ import annotations
@@ -14,7 +17,13 @@ import simplekml
 from shapely.geometry import Polygon
 
 from skyshield.exporting.shapes import circle
-from skyshield.exporting.tracks import Track, replication_rows, replication_tracks, utc_at
+from skyshield.exporting.tracks import (
+    Track,
+    replay_samples,
+    replication_rows,
+    replication_tracks,
+    utc_at,
+)
 from skyshield.runner.montecarlo import Run
 
 __all__ = ["kml_text", "kml_time"]
@@ -41,9 +50,17 @@ def _track(folder: simplekml.Folder, track: Track, start: datetime) -> None:
         + (f" by {track.unit}" if track.unit else ""),
         altitudemode=simplekml.AltitudeMode.absolute,
     )
-    trk.newwhen([kml_time(start, float(t)) for t in track.time_s])
+    kept = replay_samples(track)
+    trk.newwhen([kml_time(start, float(t)) for t in track.time_s[kept]])
     trk.newgxcoord(
-        list(zip(track.lon_deg.tolist(), track.lat_deg.tolist(), track.alt_m.tolist(), strict=True))
+        list(
+            zip(
+                track.lon_deg[kept].tolist(),
+                track.lat_deg[kept].tolist(),
+                track.alt_m[kept].tolist(),
+                strict=True,
+            )
+        )
     )
     trk.style.linestyle.color = _THREAT_KML
     trk.style.linestyle.width = 1

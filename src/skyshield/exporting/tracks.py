@@ -20,7 +20,20 @@ from skyshield.engine.pieces import track_samples
 from skyshield.errors import FieldProblem, ScenarioError
 from skyshield.runner.montecarlo import Run
 
-__all__ = ["Track", "check_replication", "replication_rows", "replication_tracks", "utc_at"]
+__all__ = [
+    "REPLAY_TOLERANCE_M",
+    "Track",
+    "check_replication",
+    "replay_samples",
+    "replication_rows",
+    "replication_tracks",
+    "utc_at",
+]
+
+# how far a replayed track (linear in time between kept samples) may stray from the engine's
+# samples: well below what a viewer shows at a raid's scale, and below the time step's path
+REPLAY_TOLERANCE_M = 10.0
+_M_PER_DEG = 111_195.0  # a degree of latitude (mean Earth radius 6,371.0 km)
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,3 +106,39 @@ def replication_tracks(run: Run, replication: int) -> tuple[Track, ...]:
 def utc_at(start: datetime, time_s: float) -> datetime:
     """Return the absolute time ``time_s`` seconds after ``start`` (time-zone aware)."""
     return start + timedelta(seconds=time_s)
+
+
+def replay_samples(track: Track, tolerance_m: float = REPLAY_TOLERANCE_M) -> np.ndarray:
+    """(n,) int64 indices of the samples a time-tagged replay needs, first and last included.
+
+    A viewer replays a track (KML ``gx:Track``) linearly in time between its samples; a sample
+    that this interpolation of its kept neighbours places within ``tolerance_m`` of it
+    (horizontally, and in altitude) adds nothing, and is dropped (Douglas-Peucker in time: the
+    farthest sample of a span splits it until every dropped sample is within the tolerance).
+    A straight, steady leg then keeps its ends; turns, climbs and dives keep what shows them.
+    Every kept sample is the engine's own.
+    """
+    n = track.time_s.shape[0]
+    if n <= 2:  # noqa: PLR2004
+        return np.arange(n, dtype=np.int64)
+    t, lon, lat, alt = track.time_s, track.lon_deg, track.lat_deg, track.alt_m
+    east = _M_PER_DEG * np.cos(np.radians(lat))
+    keep = np.zeros(n, dtype=bool)
+    keep[[0, n - 1]] = True
+    spans = [(0, n - 1)]
+    while spans:
+        a, b = spans.pop()
+        if b - a < 2:  # noqa: PLR2004
+            continue
+        inner = slice(a + 1, b)
+        w = (t[inner] - t[a]) / (t[b] - t[a])
+        dx = (lon[inner] - (lon[a] + w * (lon[b] - lon[a]))) * east[inner]
+        dy = (lat[inner] - (lat[a] + w * (lat[b] - lat[a]))) * _M_PER_DEG
+        dz = alt[inner] - (alt[a] + w * (alt[b] - alt[a]))
+        error = np.maximum(np.hypot(dx, dy), np.abs(dz))
+        worst = int(np.argmax(error))
+        if error[worst] > tolerance_m:
+            k = a + 1 + worst
+            keep[k] = True
+            spans += [(a, k), (k, b)]
+    return np.flatnonzero(keep).astype(np.int64)

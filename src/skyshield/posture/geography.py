@@ -40,9 +40,9 @@ from skyshield.posture.laydown import (
     TACTICAL_CRUISE_MODELS,
     NightComposition,
     NightPlaces,
-    _city_point,
     _launch_window_h,
-    _waves,
+    city_point,
+    night_waves,
     scenario_places,
 )
 from skyshield.reports import load_reports
@@ -55,12 +55,14 @@ __all__ = [
     "GEOGRAPHY_OF_CLASS",
     "GROUPS",
     "NightGeography",
+    "ballistic_mixes",
     "covered_cities",
     "geography_coverage",
     "geography_features",
     "group_of",
     "night_geographies",
     "reach_ballistic",
+    "threat_speeds",
 ]
 
 GROUPS = ("drone", "cruise", "tactical", "ballistic")
@@ -117,7 +119,7 @@ def night_geographies(
     launch: dict[pd.Timestamp, dict[str, dict[tuple[float, float], None]]] = {}
     targets: dict[pd.Timestamp, dict[str, dict[tuple[str, float, float], None]]] = {}
     lines: dict[pd.Timestamp, dict[str, set[int]]] = {}
-    mixes = _ballistic_mixes(rows)
+    mixes = ballistic_mixes(rows)
     for r in located.itertuples(index=False):
         group = group_of(str(r.threat_class), model.get((int(r.line), str(r.threat_class)), ""))
         if group is None:
@@ -154,7 +156,7 @@ def night_geographies(
     return out
 
 
-def _ballistic_mixes(rows: pd.DataFrame) -> dict[pd.Timestamp, tuple[float, ...]]:
+def ballistic_mixes(rows: pd.DataFrame) -> dict[pd.Timestamp, tuple[float, ...]]:
     """Per night, ballistic missiles launched per CLASS_MIX["ballistic"] type, from the rows.
 
     A row naming "Kinzhal" counts as kinzhal, any other (Iskander-M, KN-23, "Ballistic
@@ -332,7 +334,7 @@ def geography_features(
         metres = [geodesic_distance_m(a[0], a[1], b[0], b[1]) for a in points for b in targets]
         distance = float(np.median(np.asarray(metres, dtype=float)))
         threats = [m[0] for m in CLASS_MIX[group]]
-        start_h, end_h = _launch_window_h(group, places, threats, _speeds())
+        start_h, end_h = _launch_window_h(group, places, threats, threat_speeds())
         return (
             min(distance / 1000.0 / CRUISE_DISTANCE_KM, 1.0),
             min((end_h - start_h) / CRUISE_SPAN_H, 1.0),
@@ -394,14 +396,14 @@ def reach_ballistic(
     nominal = NightComposition(0, 0, count if count > 0 else _NOMINAL_BALLISTIC)
     catalog = load_catalog()
     ranges = {key: t.range_m for key, t in catalog.threats.items()}
-    waves = _waves(nominal, ranges, places, _speeds())
+    waves = night_waves(nominal, ranges, places, threat_speeds())
     points = {**places.assets, **places.targets["ballistic"]}
     aimed = total = 0.0
     for wave in waves:
         site = places.launch_sites[wave["launch_site"]]
         good = 0
         for name in wave["targets"]:
-            lon, lat = points[name] if name in points else _city_point(name)
+            lon, lat = points[name] if name in points else city_point(name)
             distance = float(geodesic_distance_m(lon, lat, site[0], site[1]))
             if distance > RANGE_MARGIN * ranges[wave["threat"]]:
                 continue  # falls short (a wave with no target in reach keeps the nearest)
@@ -441,6 +443,6 @@ def _near_line(
 
 
 @functools.cache
-def _speeds() -> dict[str, float]:
+def threat_speeds() -> dict[str, float]:
     """Catalog speed of each threat type (m/s), as night_scenario reads it."""
     return {key: t.speed_mps for key, t in load_catalog().threats.items()}

@@ -53,8 +53,11 @@ __all__ = [
     "NightComposition",
     "NightPlaces",
     "allied_blocks",
+    "city_point",
     "night_scenario",
+    "night_waves",
     "scenario_places",
+    "split_count",
     "unit_families",
 ]
 
@@ -289,8 +292,12 @@ def allied_blocks(allies: Scenario, nations: tuple[str, ...]) -> dict[str, Any]:
     }
 
 
-def _split(count: int, weights: list[float]) -> list[int]:
-    """Largest-remainder split of ``count`` in proportion to ``weights``."""
+def split_count(count: int, weights: list[float]) -> list[int]:
+    """Largest-remainder split of ``count`` in proportion to ``weights``.
+
+    The parts are whole, sum to ``count`` and each is within 1 of its exact share:
+    ``split_count(14, [0.34, 0.66])`` is ``[5, 9]``.
+    """
     w = np.asarray(weights, dtype=float) / float(np.sum(weights))
     raw = count * w
     base = np.floor(raw).astype(int)
@@ -322,11 +329,12 @@ def _reachable(
 
 def _city_points(names: dict[str, float]) -> dict[str, tuple[float, float]]:
     """Asset name -> (lon, lat) of the laydown's defended cities."""
-    return {name: _city_point(name) for name in names}
+    return {name: city_point(name) for name in names}
 
 
 @functools.cache
-def _city_point(name: str) -> tuple[float, float]:
+def city_point(name: str) -> tuple[float, float]:
+    """(lon, lat) of a Ukrainian city of the gazetteer (:func:`skyshield.geo.cities.find_city`)."""
     city = find_city(name, "UA")
     return (city.lon_deg, city.lat_deg)
 
@@ -347,7 +355,7 @@ class NightPlaces:
 def _asset_name(name: str, lon: float, lat: float) -> str:
     """Return a laydown city within :data:`TARGET_SNAP_KM` of the point, else a positioned asset."""
     for city in LAYDOWN:
-        c = _city_point(city)
+        c = city_point(city)
         if _distance_m(lon, lat, c[0], c[1]) <= TARGET_SNAP_KM * 1000.0:
             return city
     slug = re.sub(r"[^A-Za-z0-9 _.'()/-]", "", name).strip()[:50] or "place"
@@ -413,12 +421,21 @@ def _launch_window_h(
     return start_h, max(start_h + MIN_LAUNCH_SPAN_H, end_h - flight)
 
 
-def _waves(
+def night_waves(
     composition: NightComposition,
     ranges_m: dict[str, float],
     places: NightPlaces,
     speeds: dict[str, float],
 ) -> list[dict[str, Any]]:
+    """Return the raid's waves (scenario dicts) for a night's counts, places and speeds.
+
+    Per class of :data:`CLASS_MIX`, its count is split over the types (the night's own mix in
+    ``places.mix``, else the fixed one) and each type's over its launch sites (ballistic types
+    only from sites within reach of a target, ``ranges_m``), launched evenly over the class's
+    window (from ``speeds``, m/s per threat type:
+    :func:`~skyshield.posture.geography.threat_speeds`). What :func:`night_scenario` flies;
+    the campaigns build their own ballistic waves with it.
+    """
     waves: list[dict[str, Any]] = []
     counts = {
         "drone": composition.drone,
@@ -434,11 +451,13 @@ def _waves(
         night_targets = places.targets[cls]  # the night's own, or the fixed mix
         start_h, end_h = _launch_window_h(cls, places, [m[0] for m in mix], speeds)
         weights = places.mix.get(cls) or [m[1] for m in mix]  # the night's own types (#23)
-        for (threat, _, mix_sites), n_type in zip(mix, _split(count, list(weights)), strict=True):
+        for (threat, _, mix_sites), n_type in zip(
+            mix, split_count(count, list(weights)), strict=True
+        ):
             sites = mix_sites if night_sites is None else night_sites
             if cls == "ballistic":  # issue 23: fired from where the type reaches its targets
                 sites = _sites_in_reach(sites, places, night_targets, ranges_m[threat])
-            for site, n_site in zip(sites, _split(n_type, [1.0] * len(sites)), strict=True):
+            for site, n_site in zip(sites, split_count(n_type, [1.0] * len(sites)), strict=True):
                 if n_site == 0:
                     continue
                 targets = _targets_from(
@@ -556,7 +575,7 @@ def night_scenario(
     ranges = {key: t.range_m for key, t in catalog.threats.items()}
     speeds = {key: t.speed_mps for key, t in catalog.threats.items()}
     places = scenario_places(geography)
-    waves = _waves(composition, ranges, places, speeds)
+    waves = night_waves(composition, ranges, places, speeds)
     if ballistic is not None:  # a campaign's own ballistic aim (campaigns.ballistic)
         kinds = {threat for threat, _, _ in CLASS_MIX["ballistic"]}
         waves = [w for w in waves if w["threat"] not in kinds] + ballistic[0]

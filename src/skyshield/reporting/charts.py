@@ -53,6 +53,19 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     ]
 
 
+def _count_intervals(frame: pd.DataFrame) -> pd.DataFrame:
+    """Return the rows with each 95% CI's lower end at 0 at least.
+
+    Every charted quantity is a count per night (threats, impacts, rounds), whose mean cannot
+    be negative; mean − t·SE falls below 0 for a count that is rare over the nights (a unit
+    that fires on a few nights of many). The interval cut at 0 still holds the mean wherever
+    the uncut one did. Only the chart is cut: the tables keep the symmetric interval.
+    """
+    out = frame.copy()
+    out["ci95_low"] = out["ci95_low"].clip(lower=0.0)
+    return out
+
+
 def _interval_layers(
     x_title: str, y_field: str, y_title: str, colour: dict[str, Any] | None
 ) -> list[dict[str, Any]]:
@@ -98,7 +111,7 @@ def by_class_chart(by_class: pd.DataFrame) -> dict[str, Any]:
     return {
         "$schema": _SCHEMA,
         "title": "Threats per night by class and fate (mean, 95% CI of the mean)",
-        "data": {"values": _records(data[["threat_class", "quantity", *_STATS]])},
+        "data": {"values": _records(_count_intervals(data[["threat_class", "quantity", *_STATS]]))},
         "width": _WIDTH,
         "encoding": {"yOffset": {"field": "quantity", "sort": fates}},
         "layer": _interval_layers("threats per night", "threat_class", "class", colour),
@@ -108,7 +121,7 @@ def by_class_chart(by_class: pd.DataFrame) -> dict[str, Any]:
 def by_target_chart(by_target: pd.DataFrame) -> dict[str, Any]:
     """Impacts per target per night: mean with its 95% CI, and the 2.5–97.5% range of nights."""
     impacts = by_target[by_target["quantity"] == "impacts"]
-    data = impacts[["target", *_STATS, "night_p2_5", "night_p97_5"]]
+    data = _count_intervals(impacts[["target", *_STATS, "night_p2_5", "night_p97_5"]])
     nights: dict[str, Any] = {
         "mark": {"type": "rule", "strokeWidth": 8, "opacity": 0.25, "color": "#d7301f"},
         "encoding": {
@@ -141,6 +154,8 @@ def by_unit_chart(
 ) -> dict[str, Any]:
     """Chart rounds fired per night by each fire unit that fired at all (mean, 95% CI).
 
+    The intervals are cut at 0 (:func:`_count_intervals`), as in every chart here.
+
     ``colours``: nation code -> colour (:func:`nation_colours`), so a nation has the colour
     it has on the map; None leaves them to Vega-Lite.
     """
@@ -148,6 +163,7 @@ def by_unit_chart(
     fired["mean"] = fired["rounds_mean"]
     fired["ci95_low"] = fired["rounds_mean"] - fired["rounds_ci95"]
     fired["ci95_high"] = fired["rounds_mean"] + fired["rounds_ci95"]
+    fired = _count_intervals(fired)
     fired = fired.sort_values("mean", ascending=False)
     colour: dict[str, Any] = {"field": "nation", "type": "nominal", "title": "nation"}
     if colours is not None:

@@ -339,7 +339,7 @@ def compare(
             variation.path,
             value,
             name,
-            apply_variation(scenario, variation.path, value, source=f"--vary {variation.path}"),
+            apply_variation(scenario, variation.path, value, source="--vary"),
         )
         for variation in variations
         for name, scenario in zip(names[1:], scenarios[1:], strict=True)

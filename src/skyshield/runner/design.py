@@ -63,9 +63,11 @@ def parse_parameter(text: str) -> Parameter:
     """Parse ``path=v1,v2,...`` (grid; YAML scalars) or ``path=LOW:HIGH`` (Sobol bounds)."""
     path, sep, rest = text.partition("=")
     path, rest = path.strip(), rest.strip()
-    source = f"--param {text}"
+    source = "--param"  # each problem names the path once (or the whole text, without one)
     if not sep or not path or not rest:
-        raise ScenarioError(source, [FieldProblem("", "PATH=V1,V2,... or PATH=LOW:HIGH", "")])
+        raise ScenarioError(
+            source, [FieldProblem("", "PATH=V1,V2,... or PATH=LOW:HIGH", repr(text))]
+        )
     if ":" in rest and "," not in rest:
         low_text, _, high_text = rest.partition(":")
         try:
@@ -172,7 +174,7 @@ def point_scenario(scenario: Scenario, point: Point) -> tuple[Scenario, dict[str
     Raises
     ------
     ScenarioError
-        A path that is no field, or a value the field refuses, named as ``--param PATH``.
+        A path that is no field, or a value the field refuses: ``--param: PATH: expected ...``.
     """
     pk_scale: dict[str, float] = {}
     for path, value in point.values:
@@ -180,14 +182,12 @@ def point_scenario(scenario: Scenario, point: Point) -> tuple[Scenario, dict[str
             cls = path.removeprefix(PK_SCALE_PREFIX)
             if cls not in PK_SCALE_CLASSES:
                 expected = f"one of {', '.join(PK_SCALE_PREFIX + c for c in PK_SCALE_CLASSES)}"
-                raise ScenarioError(f"--param {path}", [FieldProblem(path, expected, cls)])
+                raise ScenarioError("--param", [FieldProblem(path, expected, cls)])
             if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
-                raise ScenarioError(
-                    f"--param {path}", [FieldProblem(path, "a number >= 0", repr(value))]
-                )
+                raise ScenarioError("--param", [FieldProblem(path, "a number >= 0", repr(value))])
             pk_scale[f"pk_{cls}"] = float(value)
         else:
-            scenario = apply_variation(scenario, path, value, source=f"--param {path}")
+            scenario = apply_variation(scenario, path, value, source="--param")
     return scenario, pk_scale
 
 
@@ -198,6 +198,6 @@ def integer_fields(scenario: Scenario, parameters: list[Parameter]) -> tuple[boo
         if p.path.startswith(PK_SCALE_PREFIX):
             flags.append(False)
             continue
-        value = field_value(scenario, p.path, source=f"--param {p.path}")
+        value = field_value(scenario, p.path, source="--param")
         flags.append(isinstance(value, int) and not isinstance(value, bool))
     return tuple(flags)
