@@ -67,6 +67,45 @@ def _betabinom(
 
 
 @dataclass(frozen=True, slots=True)
+class _Cells:
+    """The (night, class) cells of one beta-binomial term of the likelihood: ``k`` of ``n``.
+
+    Each cell has its weight, its class (for ρ) and its salvo for the overdispersion (``n``,
+    at least 1); the log-binomial coefficients hang on the counts only and are kept.
+    """
+
+    mask: np.ndarray  # (nights, 3) bool: the cells, flattened in this order
+    n: np.ndarray
+    k: np.ndarray
+    choose: np.ndarray
+    weight: np.ndarray
+    klass: np.ndarray
+    salvo: np.ndarray
+
+    @classmethod
+    def of(cls, mask: np.ndarray, n: np.ndarray, k: np.ndarray, weights: np.ndarray) -> _Cells:
+        """Collect the cells of ``mask``: ``k`` of ``n``, weighted (all (nights, 3) arrays)."""
+        classes = np.broadcast_to(np.arange(_N_CLASSES), mask.shape)
+        return cls(
+            mask=mask,
+            n=n[mask],
+            k=k[mask],
+            choose=_choose(n[mask], k[mask]),
+            weight=weights[mask],
+            klass=classes[mask],
+            salvo=np.maximum(np.asarray(n, dtype=float), 1.0)[mask],
+        )
+
+    def log_likelihood(self, p: np.ndarray, rho: np.ndarray, rho_small: np.ndarray) -> np.ndarray:
+        """(w,) the cells' weighted log-pmf at shares ``p`` (w, cells) and each walker's ρ.
+
+        As :func:`.fit.overdispersion`: ρ + ρ_small / salvo per class, capped.
+        """
+        rho_cells = np.minimum(rho[:, self.klass] + rho_small[:, self.klass] / self.salvo, RHO_MAX)
+        return np.asarray(_betabinom(self.choose, self.k, self.n, p, rho_cells) @ self.weight)
+
+
+@dataclass(frozen=True, slots=True)
 class NightTerms:
     """One fit's nights under one emulator, ready for many log-likelihood calls.
 
@@ -82,22 +121,10 @@ class NightTerms:
     short_pairs: np.ndarray  # (n_parameters, 6): the pairs' derivative in s_short, per s_k
     short_square: np.ndarray  # (6,) the term in s_short²
     rollout: np.ndarray  # (n,) the low-cost layers' rollout factor per night
-    # the neutralised terms: where launched > 0, flattened (night, class) cells
-    has: np.ndarray  # (n, 3) bool
-    launched: np.ndarray
-    neutralised: np.ndarray
-    choose_total: np.ndarray
-    weight_total: np.ndarray
-    class_total: np.ndarray  # each cell's class
-    salvo_total: np.ndarray  # each cell's salvo for the overdispersion (at least 1)
-    # the destroyed/lost split: where the report gives it and something was neutralised
-    split: np.ndarray  # (n, 3) bool
-    split_n: np.ndarray
-    split_k: np.ndarray
-    choose_split: np.ndarray
-    weight_split: np.ndarray
-    class_split: np.ndarray
-    salvo_split: np.ndarray
+    # the beta-binomial terms: neutralised of launched where launched > 0, and the
+    # destroyed/lost split where the report gives it and something was neutralised
+    total: _Cells
+    split: _Cells
 
     @classmethod
     def build(
@@ -148,9 +175,6 @@ class NightTerms:
         short_pairs[_SHORT] *= 2.0  # d(s²)/ds = 2s
         rollout = np.ones(n) if nights is None else rollout_factor(nights)
         weights = np.ones(launched.shape) if weights is None else weights
-        has = launched > 0
-        split = ~np.isnan(destroyed) & (neutralised > 0)
-        classes = np.broadcast_to(np.arange(_N_CLASSES), launched.shape)
         return cls(
             a=a,
             b=b,
@@ -160,20 +184,10 @@ class NightTerms:
             short_pairs=short_pairs,
             short_square=w[pairs[short, short]],
             rollout=rollout,
-            has=has,
-            launched=launched[has],
-            neutralised=neutralised[has],
-            choose_total=_choose(launched[has], neutralised[has]),
-            weight_total=weights[has],
-            class_total=classes[has],
-            salvo_total=np.maximum(np.asarray(launched, dtype=float), 1.0)[has],
-            split=split,
-            split_n=neutralised[split],
-            split_k=destroyed[split],
-            choose_split=_choose(neutralised[split], destroyed[split]),
-            weight_split=weights[split],
-            class_split=classes[split],
-            salvo_split=np.maximum(np.asarray(neutralised, dtype=float), 1.0)[split],
+            total=_Cells.of(launched > 0, launched, neutralised, weights),
+            split=_Cells.of(
+                ~np.isnan(destroyed) & (neutralised > 0), neutralised, destroyed, weights
+            ),
         )
 
     def shares(self, theta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -219,23 +233,7 @@ class NightTerms:
         rho_small = np.exp(params[:, _N_THETA + _N_CLASSES :])
         destroyed, lost = self.shares_many(theta)
         neutral_share = destroyed + lost
-        # overdispersion(): rho + rho_small / salvo per class, capped
-        k = self.class_total
-        rho_total = np.minimum(rho[:, k] + rho_small[:, k] / self.salvo_total, RHO_MAX)
-        total = (
-            _betabinom(
-                self.choose_total,
-                self.neutralised,
-                self.launched,
-                neutral_share[:, self.has],
-                rho_total,
-            )
-            @ self.weight_total
-        )
-        q = destroyed[:, self.split] / np.maximum(neutral_share[:, self.split], _EPS)
-        k = self.class_split
-        rho_split = np.minimum(rho[:, k] + rho_small[:, k] / self.salvo_split, RHO_MAX)
-        total += _betabinom(self.choose_split, self.split_k, self.split_n, q, rho_split) @ (
-            self.weight_split
-        )
-        return np.asarray(total)
+        total = self.total.log_likelihood(neutral_share[:, self.total.mask], rho, rho_small)
+        split = self.split.mask
+        q = destroyed[:, split] / np.maximum(neutral_share[:, split], _EPS)
+        return np.asarray(total + self.split.log_likelihood(q, rho, rho_small))
