@@ -22,10 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from skyshield.calibration.calibrate import load_calibration
-from skyshield.calibration.fit import FIT_NAMES
 from skyshield.calibration.transfer import CalibratedPosture
 from skyshield.engine.compile import compile_scenario
 from skyshield.posture import FAMILIES, FAMILY_OF_SYSTEM, LAYDOWN
@@ -110,7 +107,7 @@ def applied_calibration(path: str | Path) -> AppliedCalibration:
     path = Path(path)
     calibration = load_calibration(path, source="--calibration", fitted=True)
     latest = calibration.latest()
-    medians = dict(zip(FIT_NAMES, np.median(latest.samples, axis=0), strict=True))
+    medians = latest.medians()
     train_until = calibration.data.get("train_until")
     return AppliedCalibration(
         file=path.name,

@@ -304,6 +304,10 @@ class Posterior:
     walkers: np.ndarray  # last positions, to warm-start the next fit
     acceptance: float
 
+    def medians(self) -> dict[str, float]:
+        """Each fitted parameter's posterior median (:data:`FIT_NAMES`): what a run applies."""
+        return dict(zip(FIT_NAMES, np.median(self.samples, axis=0).tolist(), strict=True))
+
     def summary(self) -> pd.DataFrame:
         """Median and 5-95% interval per parameter."""
         q = np.quantile(self.samples, [0.05, 0.5, 0.95], axis=0)

@@ -49,7 +49,6 @@ from pathlib import Path
 import numpy as np
 
 from skyshield.calibration.calibrate import load_calibration
-from skyshield.calibration.fit import FIT_NAMES
 from skyshield.calibration.model import NAMES, tasking_factor
 from skyshield.catalog import ThreatClass
 from skyshield.catalog.types import THREATS_OF_REPORT_CLASS
@@ -69,9 +68,8 @@ NATIONAL = "UA"  # the nation whose posture the night model fits
 def latest_medians(path: str | Path, *, source: str | None = None) -> dict[str, float]:
     """Return every fitted parameter's median over the latest quarter's posterior samples."""
     calibration = load_calibration(Path(path), source=source, fitted=True)
-    samples = calibration.latest().samples
-    medians = dict(zip(FIT_NAMES, np.median(samples, axis=0), strict=True))
-    return {name: float(medians[name]) for name in NAMES}
+    medians = calibration.latest().medians()
+    return {name: medians[name] for name in NAMES}
 
 
 def _class_mask(compiled: CompiledScenario, report_class: str) -> np.ndarray:

@@ -44,8 +44,8 @@ def night_parameters(campaign: Campaign, source: str = "<campaign>") -> dict[str
     calibration = load_calibration(
         Path(model.calibration), source=source, field="night_model.calibration", fitted=True
     )
-    samples = calibration.latest().samples
-    return {name: float(np.median(samples[:, k])) for k, name in enumerate(NAMES)}
+    medians = calibration.latest().medians()
+    return {name: medians[name] for name in NAMES}
 
 
 def build_plan(campaign: Campaign, reports: Reports, source: str = "<campaign>") -> Plan:
