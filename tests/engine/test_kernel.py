@@ -13,11 +13,14 @@ Statistical tolerances are 4 standard errors of the estimate (two-sided false-al
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 
 from skyshield.catalog import ThreatClass
 from skyshield.engine.compile import compile_scenario
+from skyshield.engine.compiled import readonly
 from skyshield.engine.outcomes import Fate
 
 from ._build import one_on_one, prepare, scenario, with_pk
@@ -28,8 +31,18 @@ SEED = 20240708
 Z = 4.0  # tolerance in standard errors
 
 
-def _run(system: str, stock: int | None, n_reps: int = N_REPS, seed: int = SEED):
+def _run(
+    system: str,
+    stock: int | None,
+    n_reps: int = N_REPS,
+    seed: int = SEED,
+    rounds_per_target: int | None = None,
+):
     compiled = compile_scenario(scenario(one_on_one(system=system, stock=stock)))
+    if rounds_per_target is not None:  # the catalog's doctrine replaced (0: no limit)
+        compiled = dataclasses.replace(
+            compiled, unit_rounds_per_target=readonly(np.array([rounds_per_target]))
+        )
     prepared = prepare(with_pk(compiled, ThreatClass.CRUISE, PK), seed=seed, n_reps=n_reps)
     return prepared, prepared.fast()
 
@@ -64,13 +77,37 @@ def test_simulate_fast__sls_rounds_per_kill_is_one_over_pk() -> None:
     assert abs(rounds.mean() - 1 / PK) <= Z * se, (rounds.mean(), 1 / PK, se)
 
 
-def test_simulate_fast__shoot_shoot_first_engagement_kills_with_two_round_probability() -> None:
-    """Shoot-shoot, 2 rounds: P(kill per engagement) = 1 − 0.3² = 0.91 (SE 0.0064).
+def test_simulate_fast__two_missiles_per_target_one_salvo_then_never_again() -> None:
+    """The catalog's Patriot: shoot-shoot, two rounds per target (as reported for S-300/Buk).
 
-    Rounds until kill = 2 × Geometric(0.91): mean 2/0.91 = 2.198, Var = 4·0.09/0.91² = 0.4347,
-    SE 0.0147. Shoot-look-shoot needs fewer rounds per kill (1/0.7 = 1.43).
+    One salvo of two and no second engagement, though the window allows ~7: P(leak) = 0.3² =
+    0.09 exactly draw by draw, and exactly two rounds in every replication.
     """
     prepared, raw = _run("patriot-gem-t", stock=None)
+    assert int(prepared.compiled.unit_rounds_per_target[0]) == 2
+    rounds = np.bincount(raw.shot_rep, minlength=N_REPS)
+    assert (rounds == 2).all()
+    leaked = raw.fate[:, 0] == Fate.IMPACTED
+    np.testing.assert_array_equal(leaked, (prepared.draws.kill_u[:, 0, :2] >= PK).all(axis=1))
+    se = np.sqrt(0.09 * 0.91 / N_REPS)
+    assert abs(leaked.mean() - 0.09) <= Z * se, leaked.mean()
+    # a limit of 3 with salvos of 2: a second salvo of one round, and no more
+    prepared3, raw3 = _run("patriot-gem-t", stock=None, rounds_per_target=3)
+    rounds3 = np.bincount(raw3.shot_rep, minlength=N_REPS)
+    first_salvo_missed = (prepared3.draws.kill_u[:, 0, :2] >= PK).all(axis=1)
+    np.testing.assert_array_equal(rounds3, np.where(first_salvo_missed, 3, 2))
+    np.testing.assert_array_equal(
+        raw3.fate[:, 0] == Fate.IMPACTED, (prepared3.draws.kill_u[:, 0, :3] >= PK).all(axis=1)
+    )
+
+
+def test_simulate_fast__shoot_shoot_first_engagement_kills_with_two_round_probability() -> None:
+    """Shoot-shoot, 2 rounds, no limit per target: P(kill per engagement) = 1 − 0.3² = 0.91.
+
+    (SE 0.0064.) Rounds until kill = 2 × Geometric(0.91): mean 2/0.91 = 2.198, Var =
+    4·0.09/0.91² = 0.4347, SE 0.0147. Shoot-look-shoot needs fewer rounds per kill (1/0.7 = 1.43).
+    """
+    prepared, raw = _run("patriot-gem-t", stock=None, rounds_per_target=0)
     assert (raw.fate[:, 0] == Fate.INTERCEPTED).all()
     rounds = np.bincount(raw.shot_rep, minlength=N_REPS)
     assert (rounds % 2 == 0).all()

@@ -21,7 +21,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from skyshield.catalog import ThreatClass
 from skyshield.engine.compile import compile_scenario
+from skyshield.engine.compiled import readonly
 from skyshield.engine.fast import simulate_fast
 from skyshield.engine.outcomes import Fate, RawOutcomes
 from skyshield.engine.reference import TIME_TOLERANCE_S, simulate_reference
@@ -41,6 +43,7 @@ from ._build import (
     reserves,
     scenario,
     sector_radar,
+    with_pk,
 )
 
 _EXACT = ("fate", "fate_unit", "final_stock")
@@ -88,8 +91,14 @@ def _first_difference(
     return "; ".join(lines)
 
 
-def _compare(d: dict[str, Any], n_reps: int) -> tuple[RawOutcomes, RawOutcomes, Any]:
+def _compare(
+    d: dict[str, Any], n_reps: int, rounds_per_target: int | None = None
+) -> tuple[RawOutcomes, RawOutcomes, Any]:
     compiled = compile_scenario(scenario(d))
+    if rounds_per_target is not None:  # every unit's doctrine replaced (0: no limit), and a
+        limit = np.full(compiled.n_units, rounds_per_target, dtype=np.int64)  # cruise Pk of
+        compiled = dataclasses.replace(compiled, unit_rounds_per_target=readonly(limit))
+        compiled = with_pk(compiled, ThreatClass.CRUISE, 0.4)  # 0.4 so that salvos miss
     mc = d["monte_carlo"]
     prepared = prepare(compiled, seed=mc["seed"], n_reps=n_reps, n_real=mc["route_sets"])
     fast = prepared.fast()
@@ -193,6 +202,41 @@ def test_simulate_reference__a_threat_is_engaged_by_one_unit_at_a_time() -> None
     assert len(shots) > 0
     units_per_look = shots.groupby(["rep", "threat", "step"])["unit"].nunique()
     assert (units_per_look == 1).all()
+
+
+def _twin_patriots() -> dict[str, Any]:
+    d = one_on_one(system="patriot-gem-t", count=3)
+    d["fire_units"] = [d["fire_units"][0], {**d["fire_units"][0], "id": "unit-2"}]
+    return d
+
+
+@pytest.mark.parametrize(
+    ("build", "limit"),
+    [
+        pytest.param(_twin_patriots, 2, id="twin-2"),
+        pytest.param(_twin_patriots, 3, id="twin-3"),
+        pytest.param(_twin_patriots, 0, id="twin-none"),
+        pytest.param(heading_rule, 1, id="two-windows-1"),  # a unit with two windows on a threat
+        pytest.param(coalition, 1, id="coalition-1"),
+    ],
+)
+def test_simulate_reference__rounds_per_target(build, limit: int) -> None:
+    """No unit fires more than ``limit`` rounds at one threat over the night (0: no limit), in
+    both engines alike, counted over all of its windows on that threat; a unit whose rounds
+    per target are spent leaves the threat to the others (it does not hold it under a
+    phantom engagement). Twin Patriots: salvos of two at Kh-101 whose windows allow ~7."""
+    fast, _, _ = _compare(build(), 30 if build is _twin_patriots else 6, limit)
+    shots = pd.DataFrame({"rep": fast.shot_rep, "threat": fast.shot_threat, "unit": fast.shot_unit})
+    rounds = shots.groupby(["rep", "threat", "unit"]).size()
+    assert len(rounds) > 0
+    if not limit:
+        assert rounds.max() >= 5  # re-engaged: where a limit is set, it is what stops it
+        return
+    assert rounds.max() <= limit
+    if build is _twin_patriots:
+        assert rounds.max() == limit
+        units_per_threat = shots.groupby(["rep", "threat"])["unit"].nunique()
+        assert (units_per_threat == 2).any()  # the twin took over where the first's were spent
 
 
 @pytest.mark.parametrize("azimuth", [90.0, 270.0])

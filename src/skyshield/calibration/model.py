@@ -272,6 +272,10 @@ class NightEngine:
             unit_reserves=readonly(
                 np.ceil(c.unit_reserves * capacity[:, None]).astype(c.unit_reserves.dtype)
             ),
+            # co-located units each fire their doctrine's rounds at a target
+            unit_rounds_per_target=readonly(
+                np.ceil(c.unit_rounds_per_target * capacity).astype(np.int64)
+            ),
             threat_class=readonly(threat_class),
         )
 
@@ -351,6 +355,7 @@ class NightEngine:
             discrimination_u=draws.discrimination_u,
             unit_channels=compiled.unit_channels,
             unit_ready_capacity=compiled.unit_ready_capacity,
+            unit_rounds_per_target=compiled.unit_rounds_per_target,
             unit_pk=compiled.unit_pk,
             unit_reserve_floor=reserve_floor_rows(compiled, n_reps, None),
             shot_capacity=max(int(per_rep) * n_reps, 1),

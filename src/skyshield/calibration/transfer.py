@@ -137,6 +137,7 @@ class CalibratedPosture:
             unit_ready_capacity=readonly(_scaled(compiled.unit_ready_capacity, capacity)),
             unit_reserves=readonly(_scaled(compiled.unit_reserves, capacity[:, None])),
             unit_stock=readonly(_scaled(compiled.unit_stock, capacity)),
+            unit_rounds_per_target=readonly(_scaled(compiled.unit_rounds_per_target, capacity)),
             threat_class=readonly(threat_class),
         )
 

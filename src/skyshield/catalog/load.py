@@ -203,6 +203,7 @@ def parse_catalog(
             doctrine=p.doctrine.value,
             shots_per_engagement=int(si["shots_per_engagement"]),
             decoy_discrimination=si["decoy_discrimination"],
+            rounds_per_target=int(si.get("rounds_per_target", 0)),
             identification_delay_s=si.get("identification_delay", 0.0),
             drone_taken_for_decoy=si.get("drone_taken_for_decoy", 0.0),
             decoy_discrimination_day=si.get("decoy_discrimination_day"),

@@ -120,6 +120,8 @@ SYSTEM_UNITS: Mapping[str, frozenset[str]] = {
     "pk_supersonic": _PROBABILITY,
     "pk_ballistic": _PROBABILITY,
     "shots_per_engagement": _COUNT,
+    # optional: absent = no limit (the unit engages a threat again while it is in reach)
+    "rounds_per_target": _COUNT,
     "decoy_discrimination": _PROBABILITY,
     # issue #22: identification (optional; absent = immediate and never taking a drone for a decoy)
     "identification_delay": _TIME,
@@ -147,6 +149,7 @@ _POSITIVE = frozenset(
         "rounds_per_launcher",
         "interceptor_speed",
         "shots_per_engagement",
+        "rounds_per_target",
         "endurance",
     }
 )
@@ -312,6 +315,8 @@ class SystemParameters(_Frozen):
     doctrine: DoctrineParameter
     shots_per_engagement: Quantity
     decoy_discrimination: Quantity
+    # the most rounds one unit fires at one threat in a night (optional: no limit when absent)
+    rounds_per_target: Quantity | None = None
     # issue #22: identification by the unit's own sensor (optional)
     identification_delay: Quantity | None = None
     drone_taken_for_decoy: Quantity | None = None

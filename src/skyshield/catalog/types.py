@@ -220,6 +220,9 @@ class SystemType:
     doctrine: Doctrine
     shots_per_engagement: int  # rounds fired per engagement before looking again
     decoy_discrimination: float  # probability a decoy is recognised as one before firing
+    # the most rounds one unit fires at one threat in a night; 0: no limit (it engages again
+    # while the threat is in reach)
+    rounds_per_target: int = 0
     # issue #22: identification by the unit's own sensor
     identification_delay_s: float = 0.0  # from the track to the unit's identification
     drone_taken_for_decoy: float = 0.0  # probability an armed drone is identified as a decoy

@@ -235,6 +235,9 @@ def compile_scenario(scenario: Scenario, catalog: Catalog | None = None) -> Comp
             + air.unit_rounds,
             np.int64,
         ),
+        unit_rounds_per_target=_arr(
+            [s.rounds_per_target for s in systems] + [0] * len(air.unit_ids), np.int64
+        ),
         unit_decoy_discrimination=_arr(
             [s.identification(daylight=scenario.daylight)[0] for s in systems]
             + [crew[0]] * len(air.unit_ids),

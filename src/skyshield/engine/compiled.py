@@ -95,6 +95,7 @@ class CompiledScenario:
     unit_pk: np.ndarray  # (n_units, n_classes) float64: single-round kill probability
     unit_tasked: np.ndarray  # (n_units, n_classes) bool: classes the unit is tasked against
     unit_rounds_per_engagement: np.ndarray  # (n_units,) int64
+    unit_rounds_per_target: np.ndarray  # (n_units,) int64: most rounds at one threat; 0 = no limit
     unit_decoy_discrimination: np.ndarray  # (n_units,) float64: P(recognise a decoy)
     unit_reserves: np.ndarray  # (n_units, n_classes) int64: rounds held back for each class
     unit_networks: np.ndarray  # (n_units, n_networks) bool

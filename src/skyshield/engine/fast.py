@@ -127,6 +127,7 @@ def kernel_inputs(
         unit_reload_steps=np.ceil(compiled.unit_reload_s / compiled.time_step_s).astype(np.int64),
         unit_pk=compiled.unit_pk,
         unit_rounds=compiled.unit_rounds_per_engagement,
+        unit_rounds_per_target=compiled.unit_rounds_per_target,
         unit_reserve_floor=reserve_floor_rows(compiled, n_reps, unit_reserve_floor),
         nation_cap=compiled.roe_cap_outside,
         shot_capacity=max(per_rep * n_reps, 1),

@@ -12,7 +12,9 @@ an engagement resolves, a reload completes. Every visited step, in this order:
    cap on engagements outside own airspace not reached, is scored
    ``pk × asset value / steps to impact``; pairs are taken best first, each unit up to its free
    channels, each threat once; a unit never takes its stock below what it holds back for
-   other classes (``reserve_for``). A decoy is taken for a drone unless the unit recognises it (its
+   other classes (``reserve_for``) nor fires more rounds at one threat over the night than its
+   doctrine's rounds per target (S-300/Buk: "two missiles per target"; no limit where unset).
+   A decoy is taken for a drone unless the unit recognises it (its
    night's uniform below the unit's discrimination probability): the rules and tasking of the
    class it is taken for apply; where the rules require identification a drone is taken for a
    decoy when its identification uniform is below the unit's error rate; a target taken for a
@@ -28,9 +30,10 @@ an engagement resolves, a reload completes. Every visited step, in this order:
 
 Why skipping steps is safe: a candidate that did not fire was blocked by a busy unit, an empty
 launcher, a threat under engagement, or a reached cap. The first three change only when an
-engagement resolves or a reload completes (events); caps only ever tighten, and windows are cut
-where the intercept point crosses own airspace (:mod:`.windows`), so a cap-blocked pair can only
-become legal when another window opens (an event). A test runs scenarios without the skip.
+engagement resolves or a reload completes (events); caps and rounds per target only ever
+tighten, and windows are cut where the intercept point crosses own airspace
+(:mod:`.windows`), so a cap-blocked pair can only become legal when another window opens (an
+event). A test runs scenarios without the skip.
 
 Fates: intercepted (at the exact intercept time of the engagement that first hits), lost to EW
 (at its drawn time), fell (at its fall time: fuel or a random loss, :mod:`.falls`), impacted (at
@@ -132,6 +135,8 @@ class KernelInputs(NamedTuple):
     aew: AewInputs
     # air patrols' weapon choice (appended): wait for a cheaper adequate weapon (engine.air)
     unit_wait_cheaper: np.ndarray  # (n_units,) bool
+    # doctrine (appended): the most rounds a unit fires at one threat in a night; 0 = no limit
+    unit_rounds_per_target: np.ndarray  # (n_units,) int64
 
 
 class KernelOutputs(NamedTuple):
@@ -563,9 +568,11 @@ def simulate_block(inp: KernelInputs) -> KernelOutputs:
         win_threat = np.empty(n_windows, dtype=np.int64)
         gstart = np.empty(n_windows, dtype=np.int64)
         off_limits = np.empty(n_windows, dtype=np.bool_)
+        first_entry = np.empty(n_threats, dtype=np.int64)  # a threat's windows: entries
         c = 0
         for i in range(n_threats):
             r = inp.realization[rep, i]
+            first_entry[i] = c
             for w in range(inp.threat_window_start[r, i], inp.threat_window_end[r, i]):
                 k0 = inp.window_k0[w]
                 if track.shape[0] > 0:  # orbiting sensors: no earlier than this night allows
@@ -585,6 +592,8 @@ def simulate_block(inp: KernelInputs) -> KernelOutputs:
                 c += 1
         n_windows = c
         order = _order_by_start(gstart, n_windows)
+        # rounds each entry's unit has fired at its threat (doctrine's rounds per target)
+        fired_at = np.zeros(n_windows, dtype=np.int64)
         # unit state
         plat = inp.unit_platform
         free = np.zeros(plat.max() + 1 if n_units > 0 else 0, dtype=np.int64)
@@ -657,6 +666,7 @@ def simulate_block(inp: KernelInputs) -> KernelOutputs:
                 i = win_threat[a]
                 k = s - launch[i]
                 u = inp.window_unit[w]
+                limit = inp.unit_rounds_per_target[u]
                 if (
                     killed[i]
                     or k >= inp.window_k1[w]
@@ -664,6 +674,7 @@ def simulate_block(inp: KernelInputs) -> KernelOutputs:
                     or stock[u] == 0
                     or off_limits[a]
                     or s * dt >= off_at[u]
+                    or (limit > 0 and fired_at[a] >= limit)
                 ):
                     n_active -= 1
                     active[q] = active[n_active]
@@ -754,6 +765,13 @@ def simulate_block(inp: KernelInputs) -> KernelOutputs:
                         max_rounds - rounds_at[i],
                         stock[u] - inp.unit_reserve_floor[rep, u, inp.threat_class[i]],
                     )
+                    if inp.unit_rounds_per_target[u] > 0:
+                        n_rounds = min(n_rounds, inp.unit_rounds_per_target[u] - fired_at[a])
+                        # every window of this unit on this threat counts them
+                        end_entry = first_entry[i + 1] if i + 1 < n_threats else n_windows
+                        for e in range(first_entry[i], end_entry):
+                            if inp.window_unit[win[e]] == u:
+                                fired_at[e] += n_rounds
                     hit = False
                     pk = inp.unit_pk[u, inp.threat_class[i]]
                     for _ in range(n_rounds):

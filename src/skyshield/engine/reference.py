@@ -503,6 +503,7 @@ def simulate_reference(
         killed = [False] * n
         pending: dict[int, tuple[int, int, bool, float]] = {}  # threat -> (step, unit, hit, τ)
         rounds_at = [0] * n
+        fired_at: dict[tuple[int, int], int] = {}  # (unit, threat): rounds over the night
         track = np.full((len(c.network_names), n), np.inf)
         plat = [int(v) for v in c.unit_platform]
         free = {plat[u]: int(c.unit_channels[u]) for u in range(c.n_units)}  # per aircraft
@@ -560,6 +561,8 @@ def simulate_reference(
                 for u in range(c.n_units):
                     if free[plat[u]] <= 0 or ready[u] <= 0 or stock[u] <= held_back[u]:
                         continue
+                    if 0 < c.unit_rounds_per_target[u] <= fired_at.get((u, i), 0):
+                        continue  # its doctrine's rounds per target are spent
                     shift = 0.0 if c.unit_alert[u] < 0 else alert_s[int(c.unit_alert[u])]
                     if not c.unit_on_s[u] + shift <= s * dt < c.unit_off_s[u] + shift:
                         continue  # its aircraft is not on station (an alert one: since its alert)
@@ -610,6 +613,11 @@ def simulate_reference(
                     max_rounds - rounds_at[i],
                     stock[u] - keep,
                 )
+                if c.unit_rounds_per_target[u] > 0:
+                    n_rounds = min(
+                        n_rounds, int(c.unit_rounds_per_target[u]) - fired_at.get((u, i), 0)
+                    )
+                    fired_at[u, i] = fired_at.get((u, i), 0) + n_rounds
                 pk = float(c.unit_pk[u, c.threat_class[i]])
                 hit = False
                 for _ in range(n_rounds):

@@ -69,6 +69,7 @@ GEOMETRY_IGNORES = frozenset(
         "unit_reload_s",
         "unit_cost_usd",
         "unit_rounds_per_engagement",
+        "unit_rounds_per_target",
         "unit_decoy_discrimination",
         "unit_reserves",
         # issue #22: read by the engines and the outcome tables only
