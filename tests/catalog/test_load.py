@@ -104,6 +104,9 @@ def test_load_catalog__si_conversion_hand_checked() -> None:
     assert patriot.launchers * patriot.rounds_per_launcher == 96
     assert catalog.system("interceptor-drone").interceptor_speed_mps == pytest.approx(83.3333, 1e-5)
     assert catalog.system("gepard").max_altitude_m == 2_500.0
+    # "two missiles per target" (S-300/Buk, reported); no limit where a system gives none
+    assert catalog.system("buk-m1").rounds_per_target == 2
+    assert catalog.system("nasams").rounds_per_target == 0
 
 
 def test_load_catalog__every_parameter_cites_existing_https_source() -> None:
@@ -141,9 +144,11 @@ def test_load_catalog__one_entry_per_parameter() -> None:
         "decoy_discrimination_day",
         "drone_taken_for_decoy_day",
         "identification_delay_day",
+        "rounds_per_target",
     )
     with_system_optional = sum(e.parameter in system_optional for e in system_rows)
-    assert with_system_optional == 2 * len(catalog.systems) + 3 * 3
+    # rounds per target: the five shoot-shoot systems (S-300, Buk, two Patriots, SAMP/T)
+    assert with_system_optional == 2 * len(catalog.systems) + 3 * 3 + 5
     required = len(SYSTEM_UNITS) - len(system_optional)
     assert len(system_rows) == (required + 3) * len(catalog.systems) + with_system_optional
 
