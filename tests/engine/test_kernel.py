@@ -142,3 +142,15 @@ def test_simulate_fast__each_shot_resolves_before_the_next_look() -> None:
     same_rep = raw.shot_rep[1:] == raw.shot_rep[:-1]
     assert (fire_s[1:][same_rep] >= intercept_s[:-1][same_rep]).all()
     assert (intercept_s > fire_s).all()
+
+
+@pytest.mark.parametrize(("override", "expected"), [(None, 2), (0, 0), (3, 3)])
+def test_compile__rounds_per_target_from_the_catalog_unless_the_unit_says(
+    override: int | None, expected: int
+) -> None:
+    """A fire unit's ``rounds_per_target`` replaces its system's (0: no limit)."""
+    d = one_on_one(system="s-300")
+    if override is not None:
+        d["fire_units"][0]["rounds_per_target"] = override
+    compiled = compile_scenario(scenario(d))
+    assert compiled.unit_rounds_per_target.tolist() == [expected]

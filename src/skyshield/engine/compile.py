@@ -236,7 +236,12 @@ def compile_scenario(scenario: Scenario, catalog: Catalog | None = None) -> Comp
             np.int64,
         ),
         unit_rounds_per_target=_arr(
-            [s.rounds_per_target for s in systems] + [0] * len(air.unit_ids), np.int64
+            [
+                s.rounds_per_target if u.rounds_per_target is None else u.rounds_per_target
+                for u, s in zip(units, systems, strict=True)
+            ]
+            + [0] * len(air.unit_ids),
+            np.int64,
         ),
         unit_decoy_discrimination=_arr(
             [s.identification(daylight=scenario.daylight)[0] for s in systems]

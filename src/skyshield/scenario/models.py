@@ -275,6 +275,14 @@ class FireUnit(FrozenModel):
         description="Rounds held back for a class: other classes may not take the unit's stock "
         "below the sum of the other classes' reserves, e.g. {ballistic: 8} on a Patriot.",
     )
+    rounds_per_target: Integer | None = Field(
+        default=None,
+        ge=0,
+        le=1_000,
+        description="The most rounds the unit fires at one threat over the night; 0: no limit "
+        "(it engages a threat again while it is in reach); default: the catalog system's "
+        "(S-300 and Buk: 2, 'two missiles per target').",
+    )
     networks: tuple[Name, ...] = Field(min_length=1)
     radar_azimuth_deg: Real | None = Field(
         default=None,
