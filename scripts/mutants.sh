@@ -49,7 +49,7 @@ run hit-after-ew-loss src/skyshield/engine/outcomes.py "    hit = raw.shot_hit &
 run ew-strongest-zone-summed src/skyshield/engine/ew.py "                    best = max(best, strength[z])" "                    best = best + strength[z]" tests/engine/test_ew.py
 # issue #13: exports and the report
 run geojson-lonlat-swapped src/skyshield/exporting/geojson.py 'return {"type": "Point", "coordinates": [float(lon), float(lat)]}' 'return {"type": "Point", "coordinates": [float(lat), float(lon)]}' tests/export/test_geojson.py
-run czml-time-reversed src/skyshield/exporting/czml.py "samples = np.column_stack([since, track.lon_deg" "samples = np.column_stack([since[::-1], track.lon_deg" tests/export/test_time_tagged.py
+run czml-time-reversed src/skyshield/exporting/czml.py "[since, track.lon_deg[kept]" "[since[::-1], track.lon_deg[kept]" tests/export/test_time_tagged.py
 run acmi-frames-reversed src/skyshield/exporting/acmi.py "[line.time_s for line in lines]))" "[-line.time_s for line in lines]))" tests/export/test_time_tagged.py
 run report-drops-an-intercept-marker src/skyshield/reporting/templates/report.html.j2 "for (const f of m.geojson.features) {" 'let dropped = false; for (const f of m.geojson.features) { if (f.properties.layer === "intercept" && !dropped) { dropped = true; continue; }' tests/report/test_html.py
 # results store and sweeps (#12)
@@ -355,4 +355,8 @@ run backtest-on-every-blas-thread src/skyshield/calibration/workflow.py "@one_bl
 def backtest(" "def backtest(" tests/calibration/test_threads.py
 # session 7 (polish): the report's charts cut a count's interval at 0
 run chart-interval-below-zero src/skyshield/reporting/charts.py 'out["ci95_low"] = out["ci95_low"].clip(lower=0.0)' 'out["ci95_low"] = out["ci95_low"]' tests/report/test_charts.py
-run kml-replay-ignores-altitude src/skyshield/exporting/tracks.py "        error = np.maximum(np.hypot(dx, dy), np.abs(dz))" "        error = np.hypot(dx, dy)" tests/export/test_replay.py
+run kml-replay-ignores-altitude src/skyshield/exporting/tracks.py "            error = np.maximum(np.hypot(off_m[:, 0], off_m[:, 1]), np.abs(off_m[:, 2]))" "            error = np.hypot(off_m[:, 0], off_m[:, 1])" tests/export/test_replay.py
+# session 7 (polish2): CZML and ACMI keep the samples their replay needs (Cesium's in ECEF)
+run czml-replay-geographic src/skyshield/exporting/czml.py "replay_samples(track, replay=Replay.ECEF)" "replay_samples(track)" tests/export/test_time_tagged.py -k cesium
+run ecef-replay-ignores-altitude src/skyshield/exporting/tracks.py "error = np.linalg.norm(off_m, axis=1)" "error = np.linalg.norm(off_m[:, :2], axis=1)" tests/export/test_replay.py
+run acmi-writes-every-frame src/skyshield/exporting/acmi.py "enumerate(replay_samples(t).tolist())" "enumerate(range(t.time_s.shape[0]))" tests/export/test_time_tagged.py -k acmi
