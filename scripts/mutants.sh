@@ -360,3 +360,6 @@ run kml-replay-ignores-altitude src/skyshield/exporting/tracks.py "            e
 run czml-replay-geographic src/skyshield/exporting/czml.py "replay_samples(track, replay=Replay.ECEF)" "replay_samples(track)" tests/export/test_time_tagged.py -k cesium
 run ecef-replay-ignores-altitude src/skyshield/exporting/tracks.py "error = np.linalg.norm(off_m, axis=1)" "error = np.linalg.norm(off_m[:, :2], axis=1)" tests/export/test_replay.py
 run acmi-writes-every-frame src/skyshield/exporting/acmi.py "enumerate(replay_samples(t).tolist())" "enumerate(range(t.time_s.shape[0]))" tests/export/test_time_tagged.py -k acmi
+# session 7 (polish2): a calibrated run reads its calibration file once, and passes it on
+run api-run-reads-the-calibration-again src/skyshield/api.py "    adjust = calibration_adjustment(applied, _seed(loaded, seed))" "    adjust = calibration_adjustment(calibration, _seed(loaded, seed))" tests/calibration/test_applied.py -k once
+run cli-run-passes-the-calibration-path-on src/skyshield/cli/run.py "            calibration=applied," "            calibration=calibration," tests/calibration/test_applied.py -k once
