@@ -49,7 +49,7 @@ run hit-after-ew-loss src/skyshield/engine/outcomes.py "    hit = raw.shot_hit &
 run ew-strongest-zone-summed src/skyshield/engine/ew.py "                    best = max(best, strength[z])" "                    best = best + strength[z]" tests/engine/test_ew.py
 # issue #13: exports and the report
 run geojson-lonlat-swapped src/skyshield/exporting/geojson.py 'return {"type": "Point", "coordinates": [float(lon), float(lat)]}' 'return {"type": "Point", "coordinates": [float(lat), float(lon)]}' tests/export/test_geojson.py
-run czml-time-reversed src/skyshield/exporting/czml.py "samples = np.column_stack([since, track.lon_deg" "samples = np.column_stack([since[::-1], track.lon_deg" tests/export/test_time_tagged.py
+run czml-time-reversed src/skyshield/exporting/czml.py "[since, track.lon_deg[kept]" "[since[::-1], track.lon_deg[kept]" tests/export/test_time_tagged.py
 run acmi-frames-reversed src/skyshield/exporting/acmi.py "[line.time_s for line in lines]))" "[-line.time_s for line in lines]))" tests/export/test_time_tagged.py
 run report-drops-an-intercept-marker src/skyshield/reporting/templates/report.html.j2 "for (const f of m.geojson.features) {" 'let dropped = false; for (const f of m.geojson.features) { if (f.properties.layer === "intercept" && !dropped) { dropped = true; continue; }' tests/report/test_html.py
 # results store and sweeps (#12)
@@ -362,3 +362,11 @@ run rounds-per-target-salvo-not-cut src/skyshield/engine/kernel.py "            
 run rounds-per-target-other-window-uncounted src/skyshield/engine/kernel.py "                            if inp.window_unit[win[e]] == u:" "                            if e == a:" tests/engine/test_reference.py -k rounds_per_target
 run rounds-per-target-reference-ignored src/skyshield/engine/reference.py "                    if 0 < c.unit_rounds_per_target[u] <= fired_at.get((u, i), 0):" "                    if False:" tests/engine/test_reference.py -k rounds_per_target
 run rounds-per-target-not-loaded src/skyshield/catalog/load.py '            rounds_per_target=int(si.get("rounds_per_target", 0)),' '            rounds_per_target=0,' tests/engine/test_kernel.py -k two_missiles
+run kml-replay-ignores-altitude src/skyshield/exporting/tracks.py "            error = np.maximum(np.hypot(off_m[:, 0], off_m[:, 1]), np.abs(off_m[:, 2]))" "            error = np.hypot(off_m[:, 0], off_m[:, 1])" tests/export/test_replay.py
+# session 7 (polish2): CZML and ACMI keep the samples their replay needs (Cesium's in ECEF)
+run czml-replay-geographic src/skyshield/exporting/czml.py "replay_samples(track, replay=Replay.ECEF)" "replay_samples(track)" tests/export/test_time_tagged.py -k cesium
+run ecef-replay-ignores-altitude src/skyshield/exporting/tracks.py "error = np.linalg.norm(off_m, axis=1)" "error = np.linalg.norm(off_m[:, :2], axis=1)" tests/export/test_replay.py
+run acmi-writes-every-frame src/skyshield/exporting/acmi.py "enumerate(replay_samples(t).tolist())" "enumerate(range(t.time_s.shape[0]))" tests/export/test_time_tagged.py -k acmi
+# session 7 (polish2): a calibrated run reads its calibration file once, and passes it on
+run api-run-reads-the-calibration-again src/skyshield/api.py "    adjust = calibration_adjustment(applied, _seed(loaded, seed))" "    adjust = calibration_adjustment(calibration, _seed(loaded, seed))" tests/calibration/test_applied.py -k once
+run cli-run-passes-the-calibration-path-on src/skyshield/cli/run.py "            calibration=applied," "            calibration=calibration," tests/calibration/test_applied.py -k once

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
         run,
         sweep,
     )
+    from skyshield.calibration.applied import AppliedCalibration
     from skyshield.calibration.backtest import Backtest
     from skyshield.calibration.calibrate import Calibration
     from skyshield.campaigns.solve import DeliverySolution
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
     from skyshield.scenario import Scenario, load_scenario
 
 __all__ = [
+    "AppliedCalibration",
     "Backtest",
     "Calibration",
     "CampaignRun",
@@ -61,6 +63,7 @@ __version__ = "0.1.0.dev0"
 
 # public name -> module defining it; each module is imported when its first name is asked for
 _SOURCES = {
+    "AppliedCalibration": "skyshield.calibration.applied",
     "Backtest": "skyshield.calibration.backtest",
     "Calibration": "skyshield.calibration.calibrate",
     "CampaignRun": "skyshield.campaigns.workflow",

@@ -19,8 +19,8 @@ from typing import Any
 from pydantic import ValidationError
 
 from skyshield import __version__
-from skyshield.calibration.applied import applied_calibration, posture_warnings
-from skyshield.calibration.transfer import CalibratedPosture, calibrated_posture
+from skyshield.calibration.applied import AppliedCalibration, applied_calibration, posture_warnings
+from skyshield.calibration.transfer import CalibratedPosture
 from skyshield.calibration.workflow import backtest, calibrate
 from skyshield.campaigns.workflow import campaign
 from skyshield.errors import FieldProblem, ScenarioError
@@ -42,6 +42,8 @@ from skyshield.store import (
 from skyshield.store.catalog import run_record
 
 __all__ = [
+    "AppliedCalibration",
+    "CalibrationSource",
     "RunSummary",
     "backtest",
     "calibrate",
@@ -55,6 +57,9 @@ __all__ = [
 ]
 
 
+# a calibration file from ``skyshield calibrate`` (its path), or one read before: the file is
+# read once per call (:func:`skyshield.calibration.applied.applied_calibration`)
+CalibrationSource = str | Path | AppliedCalibration
 # a number of route sets, or "all" (every night its own routes)
 RouteSets = int | str
 
@@ -86,7 +91,7 @@ def run(
     workers: int = 1,
     engine: EngineKind | str = EngineKind.FAST,
     progress: ProgressCallback | None = None,
-    calibration: str | Path | None = None,
+    calibration: CalibrationSource | None = None,
     out: str | Path | None = None,
     route_sets: RouteSets | None = None,
     geometry_progress: ProgressCallback | None = None,
@@ -136,7 +141,7 @@ def run_and_keep(
     workers: int = 1,
     engine: EngineKind | str = EngineKind.FAST,
     progress: ProgressCallback | None = None,
-    calibration: str | Path | None = None,
+    calibration: CalibrationSource | None = None,
     route_sets: RouteSets | None = None,
     geometry_progress: ProgressCallback | None = None,
 ) -> tuple[RunSummary, Run]:
@@ -148,7 +153,8 @@ def run_and_keep(
     loaded = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
     loaded = with_route_sets(loaded, route_sets)
     started = utc_now()
-    adjust = calibration_adjustment(calibration, _seed(loaded, seed))
+    applied = _applied(calibration)
+    adjust = calibration_adjustment(applied, _seed(loaded, seed))
     with _progress_bar(progress) as report:
         result = run_replications(
             loaded,
@@ -163,29 +169,42 @@ def run_and_keep(
     summary = dataclasses.replace(
         summarize(result),
         scenario=loaded,
-        calibration=None if calibration is None else str(calibration),
+        calibration=_calibration_path(calibration),
         started=started,
-        calibration_applied=_calibration_applied(calibration, loaded),
+        calibration_applied=_calibration_applied(applied, loaded),
     )
     return summary, result
 
 
+def _applied(calibration: CalibrationSource | None) -> AppliedCalibration | None:
+    """Read a calibration file once (None: none; one read before: as it is)."""
+    return None if calibration is None else applied_calibration(calibration)
+
+
+def _calibration_path(calibration: CalibrationSource | None) -> str | None:
+    """Return the calibration's path as given: what a result names it by (None: none)."""
+    if isinstance(calibration, AppliedCalibration):
+        return calibration.path
+    return None if calibration is None else str(calibration)
+
+
 def _calibration_applied(
-    calibration: str | Path | None, *scenarios: Scenario
+    applied: AppliedCalibration | None, *scenarios: Scenario
 ) -> dict[str, Any] | None:
     """Say what a run applied: the calibration file, its hash, parameters, warnings.
 
     ``warnings``: one line per scenario whose units differ from the posture the fit used
     (the same line once).
     """
-    if calibration is None:
+    if applied is None:
         return None
-    applied = applied_calibration(calibration)
     lines = [w for s in scenarios for w in posture_warnings(s, applied)]
     return {**applied.to_dict(), "warnings": list(dict.fromkeys(lines))}
 
 
-def calibration_adjustment(calibration: str | Path | None, seed: int) -> CalibratedPosture | None:
+def calibration_adjustment(
+    calibration: CalibrationSource | None, seed: int
+) -> CalibratedPosture | None:
     """Return what ``--calibration FILE`` does to any scenario run with ``seed`` (None: nothing).
 
     The one place every workflow applies a calibration (``run``, ``compare``, ``sweep`` and
@@ -200,7 +219,7 @@ def calibration_adjustment(calibration: str | Path | None, seed: int) -> Calibra
     """
     if calibration is None:
         return None
-    return calibrated_posture(calibration, seed, source="--calibration")
+    return applied_calibration(calibration).adjustment(seed)
 
 
 def _seed(scenario: Scenario, seed: int | None) -> int:
@@ -231,7 +250,7 @@ def compare(
     seed: int | None = None,
     workers: int = 1,
     vary: Sequence[str | Variation] = (),
-    calibration: str | Path | None = None,
+    calibration: CalibrationSource | None = None,
     out: str | Path | None = None,
     route_sets: RouteSets | None = None,
     **options: Any,
@@ -256,6 +275,7 @@ def compare(
     if out is not None:
         check_results_directory(Path(out))
     started = utc_now()
+    applied = _applied(calibration)
     result = compare_scenarios(
         loaded,
         names=names,
@@ -263,16 +283,16 @@ def compare(
         seed=seed,
         workers=workers,
         variations=variations,
-        adjust=calibration_adjustment(calibration, _seed(loaded[0], seed)),
+        adjust=calibration_adjustment(applied, _seed(loaded[0], seed)),
         **options,
     )
     result = dataclasses.replace(
         result,
         scenarios=tuple(loaded),
         variations=tuple(variations),
-        calibration=None if calibration is None else str(calibration),
+        calibration=_calibration_path(calibration),
         started=started,
-        calibration_applied=_calibration_applied(calibration, *loaded),
+        calibration_applied=_calibration_applied(applied, *loaded),
     )
     if out is None:
         return result
@@ -292,7 +312,7 @@ def sweep(
     out: str | Path | None = None,
     progress: ProgressCallback | None = None,
     route_sets: RouteSets | None = None,
-    calibration: str | Path | None = None,
+    calibration: CalibrationSource | None = None,
 ) -> SweepResult:
     """Run a scenario at every point of a grid or a Sobol design over its parameters.
 
@@ -315,6 +335,7 @@ def sweep(
     loaded = with_route_sets(loaded, route_sets)
     params = [p if isinstance(p, Parameter) else parse_parameter(p) for p in parameters]
     directory = None if out is None else Path(out)
+    applied = _applied(calibration)
     # every value is checked before the results directory is created (execute_sweep does)
     plan = plan_sweep(
         loaded,
@@ -324,8 +345,8 @@ def sweep(
         sobol=sobol,
         engine=EngineKind(engine),
         directory=directory,
-        calibration=calibration_adjustment(calibration, _seed(loaded, seed)),
-        calibration_applied=_calibration_applied(calibration, loaded),
+        calibration=calibration_adjustment(applied, _seed(loaded, seed)),
+        calibration_applied=_calibration_applied(applied, loaded),
     )
     with _progress_bar(progress) as report:
         return execute_sweep(
@@ -403,7 +424,7 @@ def report(
     progress: Callable[[str], None] | None = None,
     replications_progress: ProgressCallback | None = None,
     route_sets: RouteSets | None = None,
-    calibration: str | Path | None = None,
+    calibration: CalibrationSource | None = None,
 ) -> str:
     """Return the self-contained HTML report of scenarios or stored runs.
 
@@ -438,6 +459,8 @@ def report(
         else:
             n_reps = scenario.monte_carlo.replications if replications is None else replications
         check_replication(replication, n_reps, scenario.name)
+    # read once, and only if a scenario is simulated here (a stored run keeps its own)
+    applied = _applied(calibration) if any(run is None for run in stored) else None
     entries = []
     for source, scenario, run in zip(sources, loaded, stored, strict=True):
         if run is None:
@@ -449,18 +472,18 @@ def report(
                 seed=seed,
                 workers=workers,
                 progress=replications_progress,
-                adjust=calibration_adjustment(calibration, _seed(scenario, seed)),
+                adjust=calibration_adjustment(applied, _seed(scenario, seed)),
             )
-            applied = _calibration_applied(calibration, scenario)
+            named = _calibration_applied(applied, scenario)
         else:
-            applied = _stored_calibration(source)
-        summary = dataclasses.replace(summarize(run), calibration_applied=applied)
+            named = _stored_calibration(source)
+        summary = dataclasses.replace(summarize(run), calibration_applied=named)
         entries.append(ReportRun(run=run, summary=summary, replication=replication))
     comparison = None
     if len(loaded) > 1 and not any(run is not None for run in stored):
         if progress is not None:
             progress("the comparison")
         comparison = compare(
-            *loaded, replications=replications, seed=seed, workers=workers, calibration=calibration
+            *loaded, replications=replications, seed=seed, workers=workers, calibration=applied
         )
     return render_report(entries, comparison, version=__version__)

@@ -3,7 +3,9 @@ and a run warns when its scenario's units differ from the posture the fit used."
 
 from __future__ import annotations
 
+import builtins
 import hashlib
+import io
 import json
 from pathlib import Path
 from typing import Any
@@ -191,3 +193,61 @@ def test_calibrate__prints_the_medians_run_applies(tmp_path: Path) -> None:
     for name, value in {**applied.multipliers, **applied.posture}.items():
         assert printed[name] == pytest.approx(value, abs=1e-5), name
     assert fitted.latest().samples.shape[0] == 400  # the chain was longer: a subset is kept
+
+
+@pytest.fixture
+def reads(monkeypatch: pytest.MonkeyPatch, calibration: Path) -> list[str]:
+    """Every opening of the calibration file from here on (by any ``open``), in order."""
+    opened: list[str] = []
+    real_open = io.open
+
+    def counting_open(file: Any, *args: Any, **kwargs: Any) -> Any:
+        if isinstance(file, str | Path) and Path(file).resolve() == calibration.resolve():
+            opened.append(str(file))
+        return real_open(file, *args, **kwargs)
+
+    monkeypatch.setattr(io, "open", counting_open)
+    monkeypatch.setattr(builtins, "open", counting_open)
+    return opened
+
+
+def test_api__a_calibrated_run_reads_the_file_once(
+    calibration: Path, reads: list[str], tmp_path: Path
+) -> None:
+    """run, compare, sweep and report (which apply the file and name it: hash, medians,
+    warnings) read it once each; a calibration read before is used as it is, with the same
+    result."""
+    summary = api.run(TINY, replications=2, calibration=calibration, **QUIET)
+    assert len(reads) == 1
+    more = tmp_path / "more.yaml"
+    more.write_text(TINY.read_text().replace("stock: 2,", "stock: 6,").replace("tiny", "more"))
+    api.compare(TINY, more, replications=2, calibration=calibration)
+    assert len(reads) == 2
+    api.sweep(TINY, ["pk_scale.cruise=1,2"], replications=2, calibration=calibration, **QUIET)
+    assert len(reads) == 3
+    api.report(TINY, more, replications=2, calibration=calibration)  # two runs and a comparison
+    assert len(reads) == 4
+    applied = applied_calibration(calibration)
+    assert len(reads) == 5
+    again = api.run(TINY, replications=2, calibration=applied, **QUIET)
+    assert len(reads) == 5
+    assert again.to_dict() == summary.to_dict()
+
+
+@pytest.mark.parametrize("verb", ["run", "compare", "sweep", "report"])
+def test_cli__a_calibrated_verb_reads_the_file_once(
+    calibration: Path, reads: list[str], tmp_path: Path, verb: str
+) -> None:
+    """Checked before the work, applied, named in the output and warned about: one reading."""
+    more = tmp_path / "more.yaml"
+    more.write_text(TINY.read_text().replace("stock: 2,", "stock: 6,").replace("tiny", "more"))
+    args: dict[str, list[str | Path]] = {
+        "run": ["run", TINY],
+        "compare": ["compare", TINY, more],
+        "sweep": ["sweep", TINY, "--param", "pk_scale.cruise=1,2"],
+        "report": ["report", TINY, more, "-o", tmp_path / "report.html"],
+    }
+    result = run_cli(*args[verb], "-n", "2", "--calibration", calibration, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "posture the fit used" in result.stderr
+    assert len(reads) == 1, reads

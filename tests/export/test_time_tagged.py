@@ -18,7 +18,7 @@ from skyshield.exporting import ExportFormat, export_text
 from skyshield.exporting.acmi import threat_object_id
 from skyshield.exporting.czml import threat_packet_id
 from skyshield.exporting.tracks import REPLAY_TOLERANCE_M, replication_tracks
-from skyshield.geo import geodesic_distance_m
+from skyshield.geo import geodesic_distance_m, lonlat_to_ecef_m
 from skyshield.runner.montecarlo import Run
 
 KML = "{http://www.opengis.net/kml/2.2}"
@@ -143,6 +143,31 @@ def test_kml__replayed_tracks_stay_within_10_m_of_every_engine_sample(
     assert written < engine / 5, (written, engine)
 
 
+def test_czml__cesium_replay_stays_within_10_m_of_every_engine_sample(
+    run: Run, replication: int
+) -> None:
+    """A threat's position keeps only the samples Cesium's replay needs: interpolated linearly
+    in time in Cartesian coordinates (as Cesium does with ``cartographicDegrees``), the kept
+    samples pass within 10 m of every sample of the engine's, and far fewer are written."""
+    by_id = {p["id"]: p for p in json.loads(export_text(run, ExportFormat.CZML, replication))}
+    written = engine = 0
+    for full in replication_tracks(run, replication):
+        position = by_id[threat_packet_id(full.threat)]["position"]
+        assert position["interpolationAlgorithm"] == "LINEAR"
+        samples = np.asarray(position["cartographicDegrees"]).reshape(-1, 4)
+        t = _seconds(run, datetime.fromisoformat(position["epoch"])) + samples[:, 0]
+        kept = lonlat_to_ecef_m(samples[:, 1], samples[:, 2], samples[:, 3])
+        replay = np.column_stack([np.interp(full.time_s, t, kept[:, k]) for k in range(3)])
+        truth = lonlat_to_ecef_m(full.lon_deg, full.lat_deg, full.alt_m)
+        off_m = np.linalg.norm(replay - truth, axis=1)
+        assert off_m.max() <= REPLAY_TOLERANCE_M + 1e-6, (
+            f"threat {full.threat}: {off_m.max():.1f} m"
+        )
+        written += t.size
+        engine += full.time_s.size
+    assert written < engine / 5, (written, engine)
+
+
 _OBJECT = re.compile(r"^([0-9a-f]+),T=(-?[\d.]+)\|(-?[\d.]+)\|(-?[\d.]+)(,.*)?$")
 
 
@@ -189,6 +214,41 @@ def test_acmi__format_rules_and_engine_positions(run: Run, replication: int) -> 
         np.testing.assert_allclose(samples[:, 1], lon, atol=1e-7)
         np.testing.assert_allclose(samples[:, 2], lat, atol=1e-7)
         np.testing.assert_allclose(samples[:, 3], alt, atol=0.06)
+
+
+def _acmi_tracks(text: str) -> dict[str, np.ndarray]:
+    """Every object's (time, lon, lat, alt) rows, in file order, from ACMI text."""
+    tracks: dict[str, list[list[float]]] = {}
+    frame = 0.0
+    for line in text.splitlines()[2:]:
+        if line.startswith("#"):
+            frame = float(line[1:])
+        elif match := _OBJECT.match(line):
+            tracks.setdefault(match.group(1), []).append(
+                [frame, *(float(match.group(k)) for k in (2, 3, 4))]
+            )
+    return {oid: np.asarray(rows) for oid, rows in tracks.items()}
+
+
+def test_acmi__replayed_tracks_stay_within_10_m_of_every_engine_sample(
+    run: Run, replication: int
+) -> None:
+    """A threat's frames are only those a replay linear in longitude, latitude and altitude
+    needs: it passes within 10 m (geodesic, and in altitude) of every sample of the engine's,
+    and far fewer are written. Positions are written to 1e-7 degrees (1 cm) and 0.1 m, frames
+    to 0.01 s (the last one, at the fate, is read at the fate's own time)."""
+    tracks = _acmi_tracks(export_text(run, ExportFormat.ACMI, replication))
+    written = engine = 0
+    for full in replication_tracks(run, replication):
+        samples = tracks[threat_object_id(full.threat)]
+        t = np.append(samples[:-1, 0], full.time_s[-1])
+        replay = [np.interp(full.time_s, t, samples[:, k]) for k in (1, 2, 3)]
+        off = geodesic_distance_m(full.lon_deg, full.lat_deg, replay[0], replay[1])
+        assert off.max() <= REPLAY_TOLERANCE_M * 1.01, f"threat {full.threat}: {off.max():.1f} m"
+        assert np.abs(replay[2] - full.alt_m).max() <= REPLAY_TOLERANCE_M + 0.05
+        written += t.size
+        engine += full.time_s.size
+    assert written < engine / 5, (written, engine)
 
 
 def test_start_time__moves_every_time_tag(run: Run, replication: int) -> None:

@@ -2,7 +2,9 @@
 
 A calibrated run names its calibration in every output (the terminal's header, ``--json``, the
 HTML report, the results store): :func:`applied_calibration` reads the file once and returns
-its name, content hash, training cut-off, the quarter whose medians apply and those medians.
+its name, content hash, training cut-off, the quarter whose medians apply and those medians:
+the one object a run passes down (:meth:`AppliedCalibration.adjustment` is what it applies),
+so the file is read once however many places name or apply it.
 
 The fit estimated the kill-probability and EW multipliers *jointly* with the effective size of
 each system family of the night model's notional posture (:data:`skyshield.posture.LAYDOWN`)
@@ -16,14 +18,14 @@ need not be; :func:`posture_warnings` says so in one line.
 
 from __future__ import annotations
 
-import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from skyshield.calibration.calibrate import load_calibration
-from skyshield.calibration.transfer import CalibratedPosture
+from skyshield.calibration.model import NAMES
+from skyshield.calibration.transfer import CalibratedPosture, latest_medians
 from skyshield.engine.compile import compile_scenario
 from skyshield.posture import FAMILIES, FAMILY_OF_SYSTEM, LAYDOWN
 from skyshield.scenario import Scenario
@@ -84,6 +86,10 @@ class AppliedCalibration:
             "description": self.describe(),
         }
 
+    def adjustment(self, seed: int) -> CalibratedPosture:
+        """Return what the calibration does to any scenario run with ``seed`` (see the module)."""
+        return CalibratedPosture(theta={name: self.multipliers[name] for name in NAMES}, seed=seed)
+
     def describe(self) -> str:
         """One line: file, training cut-off, quarter, hash and the parameters applied."""
         m = self.multipliers
@@ -102,17 +108,29 @@ class AppliedCalibration:
         )
 
 
-def applied_calibration(path: str | Path) -> AppliedCalibration:
-    """Read a calibration file (fitted) and say what applying it does (see the module)."""
-    path = Path(path)
-    calibration = load_calibration(path, source="--calibration", fitted=True)
-    latest = calibration.latest()
-    medians = latest.medians()
-    train_until = calibration.data.get("train_until")
+def applied_calibration(calibration: str | Path | AppliedCalibration) -> AppliedCalibration:
+    """Read a calibration file (fitted) and say what applying it does (see the module).
+
+    An :class:`AppliedCalibration` (a file read before) is returned as it is.
+
+    Raises
+    ------
+    ScenarioError
+        The file is not a fitted calibration (``--calibration: expected a calibration file
+        ...``; :func:`~skyshield.calibration.calibrate.load_calibration`).
+    """
+    if isinstance(calibration, AppliedCalibration):
+        return calibration
+    path = Path(calibration)
+    loaded = load_calibration(path, source="--calibration", fitted=True)
+    assert loaded.sha256 is not None  # read from a file
+    latest = loaded.latest()
+    medians = latest_medians(loaded)
+    train_until = loaded.data.get("train_until")
     return AppliedCalibration(
         file=path.name,
         path=str(path),
-        sha256=hashlib.sha256(path.read_bytes()).hexdigest(),
+        sha256=loaded.sha256,
         train_until=None if train_until is None else str(train_until),
         period_start=latest.start,
         period_end=latest.end,

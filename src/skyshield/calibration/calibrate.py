@@ -8,9 +8,10 @@ from the previous one, so parameters drift from quarter to quarter only as the d
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -78,6 +79,8 @@ class Calibration:
     # quarters before train_until left unfitted for too few report nights: (start, end,
     # nights), as :func:`skipped_periods` returns them; not in the file
     skipped: tuple[tuple[date, date, int], ...] = ()
+    # SHA-256 of the file's bytes, when read from one (:func:`load_calibration`); not in the file
+    sha256: str | None = None
 
     def summary(self) -> pd.DataFrame:
         """One row per period and parameter: median and 5-95% interval."""
@@ -214,7 +217,8 @@ def load_calibration(
         path itself, and the message says only why).
     """
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = path.read_bytes()  # once: the hash and the content are of the same bytes
+        text = raw.decode("utf-8")
     except FileNotFoundError:
         why = "no such file"
     except IsADirectoryError:
@@ -224,21 +228,20 @@ def load_calibration(
     except UnicodeDecodeError:
         why = "not UTF-8 text"
     else:
-        problem = _calibration_problem(text)
-        if problem is None:
-            calibration = _calibration(json.loads(text))
-            if calibration.periods or not fitted:
-                return calibration
-            problem = "no fitted quarter (its --train-until is before the reports' first quarter)"
-        why = problem
+        read = _read_calibration(text)
+        if isinstance(read, Calibration):
+            if read.periods or not fitted:
+                return replace(read, sha256=hashlib.sha256(raw).hexdigest())
+            read = "no fitted quarter (its --train-until is before the reports' first quarter)"
+        why = read
     found = why if source is None else f"{path}: {why}"
     raise ScenarioError(
         str(path) if source is None else source, [FieldProblem(field, CALIBRATION_FILE, found)]
     )
 
 
-def _calibration_problem(text: str) -> str | None:
-    """Why ``text`` is not a calibration file, or None if it reads as one."""
+def _read_calibration(text: str) -> Calibration | str:
+    """Return the calibration ``text`` holds, or why it is not a calibration file."""
     if not text.strip():
         return "an empty file"
     try:
@@ -249,11 +252,10 @@ def _calibration_problem(text: str) -> str | None:
         found = data.get("format") if isinstance(data, dict) else None
         return f"JSON of another format (format {found!r}, expected {FORMAT!r})"
     try:
-        _calibration(data)
+        return _calibration(data)
     except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
         # a file of the right format but truncated or edited by hand
         return f"an incomplete {FORMAT} file ({type(exc).__name__}: {exc})"
-    return None
 
 
 def _calibration(data: dict[str, Any]) -> Calibration:

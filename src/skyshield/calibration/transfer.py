@@ -48,7 +48,7 @@ from pathlib import Path
 
 import numpy as np
 
-from skyshield.calibration.calibrate import load_calibration
+from skyshield.calibration.calibrate import Calibration, load_calibration
 from skyshield.calibration.model import NAMES, tasking_factor
 from skyshield.catalog import ThreatClass
 from skyshield.catalog.types import THREATS_OF_REPORT_CLASS
@@ -65,9 +65,16 @@ ACTIVATION_STREAM = 0x7A5C
 NATIONAL = "UA"  # the nation whose posture the night model fits
 
 
-def latest_medians(path: str | Path, *, source: str | None = None) -> dict[str, float]:
-    """Return every fitted parameter's median over the latest quarter's posterior samples."""
-    calibration = load_calibration(Path(path), source=source, fitted=True)
+def latest_medians(
+    calibration: Calibration | str | Path, *, source: str | None = None
+) -> dict[str, float]:
+    """Return every fitted parameter's median over the latest quarter's posterior samples.
+
+    ``calibration``: a fitted calibration, or the path of its file (read here; ``source``
+    names where the path came from in errors).
+    """
+    if not isinstance(calibration, Calibration):
+        calibration = load_calibration(Path(calibration), source=source, fitted=True)
     medians = calibration.latest().medians()
     return {name: medians[name] for name in NAMES}
 

@@ -10,6 +10,7 @@ import numpy as np
 
 from skyshield.calibration.calibrate import load_calibration
 from skyshield.calibration.model import NAMES
+from skyshield.calibration.transfer import latest_medians
 from skyshield.campaigns.ballistic import ballistic_aim, ballistic_waves
 from skyshield.campaigns.models import Campaign, RaidMode
 from skyshield.campaigns.pool import RaidPool, national_pool
@@ -44,8 +45,7 @@ def night_parameters(campaign: Campaign, source: str = "<campaign>") -> dict[str
     calibration = load_calibration(
         Path(model.calibration), source=source, field="night_model.calibration", fitted=True
     )
-    medians = calibration.latest().medians()
-    return {name: medians[name] for name in NAMES}
+    return latest_medians(calibration)
 
 
 def build_plan(campaign: Campaign, reports: Reports, source: str = "<campaign>") -> Plan:

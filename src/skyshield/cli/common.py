@@ -20,6 +20,7 @@ from skyshield.terminal import (
 )
 
 if TYPE_CHECKING:
+    from skyshield.calibration.applied import AppliedCalibration
     from skyshield.scenario import Scenario
 
 __all__ = [
@@ -107,11 +108,12 @@ def check_outputs(
     plot: Path | None = None,
     out_dir: Path | None = None,
     calibration: Path | None = None,
-) -> None:
+) -> AppliedCalibration | None:
     """Refuse bad output files, --plot, --out and --calibration paths before any simulation.
 
     Every verb that writes a file calls this first, so a path it cannot write fails in a
-    second with one line, not after the simulation.
+    second with one line, not after the simulation. Returns the calibration read (None
+    without one), for the verb to pass on: the file is read once.
     """
     for path in files:
         check_output_path(path)
@@ -119,10 +121,11 @@ def check_outputs(
         check_plot_path(plot)
     if out_dir is not None:
         check_results_option(out_dir)
-    if calibration is not None:
-        from skyshield.calibration.calibrate import load_calibration
+    if calibration is None:
+        return None
+    from skyshield.calibration.applied import applied_calibration
 
-        load_calibration(calibration, source="--calibration", fitted=True)
+    return applied_calibration(calibration)
 
 
 _SHOWN_IN_MINUTES_FROM_S = 90

@@ -75,12 +75,11 @@ def compare_command(
     """
     from skyshield.api import compare
 
-    check_outputs(out_dir=out_dir, calibration=calibration)
-    if calibration is not None:  # as `run` warns: each policy whose units differ from the fit's
-        from skyshield.calibration.applied import applied_calibration, posture_warnings
+    applied = check_outputs(out_dir=out_dir, calibration=calibration)
+    if applied is not None:  # as `run` warns: each policy whose units differ from the fit's
+        from skyshield.calibration.applied import posture_warnings
         from skyshield.scenario import load_scenario
 
-        applied = applied_calibration(calibration)
         lines = [w for s in scenarios for w in posture_warnings(load_scenario(s), applied)]
         warn(list(dict.fromkeys(lines)))
     result = compare(
@@ -90,7 +89,7 @@ def compare_command(
         seed=seed,
         workers=workers,
         vary=vary or [],
-        calibration=calibration,
+        calibration=applied,
         raids_per_month=raids_per_month,
         debris=DebrisRule(radius_km=debris_radius_km, min_population=debris_min_population),
         progress=None if as_json else lambda label: err.print(f"running {label}", highlight=False),
@@ -111,12 +110,8 @@ def _print_comparison(result: PolicyComparison) -> None:
         f"{result.raids_per_month:g} massed raids; debris: intercepts within "
         f"{result.debris.radius_km:g} km of places of {result.debris.min_population:,}+"
     )
-    if result.calibration is not None:  # every policy ran with it: say which, as `run` does
-        from skyshield.calibration.applied import applied_calibration
-
-        out.print(
-            applied_calibration(result.calibration).describe(), highlight=False, soft_wrap=True
-        )
+    if result.calibration_applied is not None:  # every policy ran with it: say which, as `run`
+        out.print(result.calibration_applied["description"], highlight=False, soft_wrap=True)
     moved = result.summary.groupby(["measure", "key"])["mean"].apply(
         lambda m: bool((m.abs() > 0).any())
     )

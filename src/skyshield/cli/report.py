@@ -46,13 +46,12 @@ def report_command(
     """Write one self-contained HTML report: maps, charts with intervals, comparison, sources."""
     from skyshield.api import report
 
-    check_outputs(files=[output], calibration=calibration)
-    if calibration is not None:
-        from skyshield.calibration.applied import applied_calibration, posture_warnings
+    applied = check_outputs(files=[output], calibration=calibration)
+    if applied is not None:
+        from skyshield.calibration.applied import posture_warnings
         from skyshield.runner.replay import stored_run_reference
         from skyshield.scenario import load_scenario
 
-        applied = applied_calibration(calibration)
         sources: list[str | None] = [*scenarios] if scenarios else [None]
         for source in sources:
             if source is None or stored_run_reference(source) is None:
@@ -67,7 +66,7 @@ def report_command(
             replication=replication,
             progress=lambda label: err.print(f"running {label}", highlight=False),
             replications_progress=replications_progress,
-            calibration=calibration,
+            calibration=applied,
         )
     write_output(output, html)
     err.print(f"wrote {output} ({len(html.encode('utf-8')) / 1e6:.1f} MB)", highlight=False)

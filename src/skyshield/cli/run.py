@@ -76,13 +76,13 @@ def run_command(
     from skyshield.api import run
     from skyshield.scenario import load_scenario, scenario_warnings
 
-    check_outputs(plot=plot, out_dir=out_dir, calibration=calibration)
+    applied = check_outputs(plot=plot, out_dir=out_dir, calibration=calibration)
     loaded = load_scenario(scenario)
     warn(scenario_warnings(loaded))
-    if calibration is not None:
-        from skyshield.calibration.applied import applied_calibration, posture_warnings
+    if applied is not None:
+        from skyshield.calibration.applied import posture_warnings
 
-        warn(posture_warnings(loaded, applied_calibration(calibration)))
+        warn(posture_warnings(loaded, applied))
     total = replications or loaded.monte_carlo.replications
     if engine is EngineKind.REFERENCE:
         say_reference_time(loaded, total)
@@ -96,7 +96,7 @@ def run_command(
             workers=workers,
             engine=engine,
             progress=lambda done, total: stage("replications", done, total),
-            calibration=calibration,
+            calibration=applied,
             out=out_dir,
             geometry_progress=lambda done, total: stage("geometry", done, total),
         )

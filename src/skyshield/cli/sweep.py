@@ -79,12 +79,12 @@ def sweep_command(
     from skyshield.api import sweep
     from skyshield.runner.sweep import SweepInterrupted
 
-    check_outputs(plot=plot, out_dir=out_dir, calibration=calibration)
-    if calibration is not None:  # as `run` warns: the scenario's units against the fit's
-        from skyshield.calibration.applied import applied_calibration, posture_warnings
+    applied = check_outputs(plot=plot, out_dir=out_dir, calibration=calibration)
+    if applied is not None:  # as `run` warns: the scenario's units against the fit's
+        from skyshield.calibration.applied import posture_warnings
         from skyshield.scenario import load_scenario
 
-        warn(posture_warnings(load_scenario(scenario), applied_calibration(calibration)))
+        warn(posture_warnings(load_scenario(scenario), applied))
     from skyshield.metrics.sobol import sobol_warnings
 
     before = sobol_warnings(sobol) if sobol is not None else []
@@ -102,7 +102,7 @@ def sweep_command(
                 scheduler=scheduler,
                 out=out_dir,
                 progress=report,
-                calibration=calibration,
+                calibration=applied,
             )
     except SweepInterrupted as stop:
         sys.stderr.write(f"{stop}\n")  # "interrupted: 4/10 saved, rerun to resume"

@@ -6,7 +6,10 @@ object ``0`` (``0,ReferenceTime=...``, an ISO 8601 UTC time); then time frames `
 after the reference time, in increasing order, each followed by object lines
 ``id,T=lon|lat|alt,Name=...`` (ids hexadecimal, lon/lat in degrees, altitude in metres; only
 the first line of an object carries its fixed properties) and removals ``-id``. A threat's
-frames are its track's samples; it is removed at its fate, with a ``Destroyed`` event when an
+frames are the samples of its track that a replay linear in longitude, latitude and altitude
+needs to stay within 10 m of every sample of the engine's
+(:func:`~skyshield.exporting.tracks.replay_samples`; every 5 s sample of a western-raid night
+made an 18 MB file); it is removed at its fate, with a ``Destroyed`` event when an
 interceptor downed it. Fire units are static objects from time 0.
 """
 
@@ -16,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from skyshield.exporting.tracks import replication_rows, replication_tracks
+from skyshield.exporting.tracks import replay_samples, replication_rows, replication_tracks
 from skyshield.runner.montecarlo import Run
 
 __all__ = ["acmi_text", "threat_object_id", "unit_object_id"]
@@ -88,11 +91,11 @@ def acmi_text(run: Run, replication: int) -> str:
         )
     for t in tracks:
         oid = threat_object_id(t.threat)
-        for k in range(t.time_s.shape[0]):
+        for j, k in enumerate(replay_samples(t).tolist()):
             props = (
                 f",Type={_TACVIEW_TYPE.get(t.threat_class, 'Air')},Name={_text(t.type_key)},"
                 f"Coalition=Enemies,Color=Red,Label={_text(t.target)}"
-                if k == 0
+                if j == 0
                 else ""
             )
             lines.append(

@@ -1,9 +1,12 @@
 """One replication as CZML for Cesium: threats moving in time, units and intercepts fixed.
 
 Built with czml3's models, so the document is checked against the CZML packet schema as it
-is made. Each threat's position is its track's samples (seconds since its own launch epoch,
-an absolute UTC time from the scenario's ``start_time``), interpolated linearly by Cesium as
-the engine does between samples; it exists only from launch to its fate (``availability``).
+is made. Each threat's position is the samples of its track that Cesium's replay needs (seconds
+since its own launch epoch, an absolute UTC time from the scenario's ``start_time``): Cesium
+interpolates them linearly in Cartesian coordinates, and
+:func:`~skyshield.exporting.tracks.replay_samples` keeps the samples that put this replay
+within 10 m of every sample of the engine's (every 5 s sample of a western-raid night made a
+23 MB file). A threat exists only from launch to its fate (``availability``).
 """
 
 from __future__ import annotations
@@ -23,7 +26,14 @@ from czml3.properties import (
 )
 from czml3.types import TimeInterval
 
-from skyshield.exporting.tracks import Track, replication_rows, replication_tracks, utc_at
+from skyshield.exporting.tracks import (
+    Replay,
+    Track,
+    replay_samples,
+    replication_rows,
+    replication_tracks,
+    utc_at,
+)
 from skyshield.runner.montecarlo import Run
 
 __all__ = ["czml_document", "czml_text", "threat_packet_id"]
@@ -46,8 +56,11 @@ def _iso(moment: datetime) -> str:
 
 def _threat(track: Track, start: datetime) -> Packet:
     epoch = utc_at(start, float(track.time_s[0]))
-    since = track.time_s - track.time_s[0]
-    samples = np.column_stack([since, track.lon_deg, track.lat_deg, track.alt_m]).ravel()
+    kept = replay_samples(track, replay=Replay.ECEF)
+    since = track.time_s[kept] - track.time_s[0]
+    samples = np.column_stack(
+        [since, track.lon_deg[kept], track.lat_deg[kept], track.alt_m[kept]]
+    ).ravel()
     return Packet(
         id=threat_packet_id(track.threat),
         name=f"{track.type_key} #{track.threat} -> {track.target} ({track.fate})",

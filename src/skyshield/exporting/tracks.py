@@ -12,16 +12,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from enum import Enum
 
 import numpy as np
 import pandas as pd
 
 from skyshield.engine.pieces import track_samples
 from skyshield.errors import FieldProblem, ScenarioError
+from skyshield.geo import lonlat_to_ecef_m
 from skyshield.runner.montecarlo import Run
 
 __all__ = [
     "REPLAY_TOLERANCE_M",
+    "Replay",
     "Track",
     "check_replication",
     "replay_samples",
@@ -34,6 +37,17 @@ __all__ = [
 # samples: well below what a viewer shows at a raid's scale, and below the time step's path
 REPLAY_TOLERANCE_M = 10.0
 _M_PER_DEG = 111_195.0  # a degree of latitude (mean Earth radius 6,371.0 km)
+
+
+class Replay(Enum):
+    """How a viewer interpolates a track's position between two of its samples (in time)."""
+
+    GEOGRAPHIC = "geographic"
+    """Longitude, latitude and altitude each linear in time (KML ``gx:Track``, Tacview)."""
+    ECEF = "ecef"
+    """Earth-centred Cartesian linear in time: Cesium turns CZML ``cartographicDegrees`` into
+    Cartesian positions on load and interpolates those (CesiumGS/cesium#637), so a replay
+    runs on the chord between samples, below a long leg's arc."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,21 +122,36 @@ def utc_at(start: datetime, time_s: float) -> datetime:
     return start + timedelta(seconds=time_s)
 
 
-def replay_samples(track: Track, tolerance_m: float = REPLAY_TOLERANCE_M) -> np.ndarray:
+def replay_samples(
+    track: Track,
+    tolerance_m: float = REPLAY_TOLERANCE_M,
+    *,
+    replay: Replay = Replay.GEOGRAPHIC,
+) -> np.ndarray:
     """(n,) int64 indices of the samples a time-tagged replay needs, first and last included.
 
-    A viewer replays a track (KML ``gx:Track``) linearly in time between its samples; a sample
-    that this interpolation of its kept neighbours places within ``tolerance_m`` of it
-    (horizontally, and in altitude) adds nothing, and is dropped (Douglas-Peucker in time: the
+    A viewer replays a track linearly in time between its samples, in the coordinates
+    ``replay`` names; a sample that this interpolation of its kept neighbours places within
+    ``tolerance_m`` of it (:attr:`Replay.GEOGRAPHIC`: horizontally, and in altitude;
+    :attr:`Replay.ECEF`: in space) adds nothing, and is dropped (Douglas-Peucker in time: the
     farthest sample of a span splits it until every dropped sample is within the tolerance).
-    A straight, steady leg then keeps its ends; turns, climbs and dives keep what shows them.
-    Every kept sample is the engine's own.
+    A straight, steady leg then keeps its ends (in ECEF, samples close enough that the chord
+    between them does not sag below the flight by more than the tolerance); turns, climbs and
+    dives keep what shows them. Every kept sample is the engine's own.
+
+    Units: metres in.
     """
     n = track.time_s.shape[0]
     if n <= 2:  # noqa: PLR2004
         return np.arange(n, dtype=np.int64)
-    t, lon, lat, alt = track.time_s, track.lon_deg, track.lat_deg, track.alt_m
-    east = _M_PER_DEG * np.cos(np.radians(lat))
+    t = track.time_s
+    if replay is Replay.ECEF:
+        xyz = lonlat_to_ecef_m(track.lon_deg, track.lat_deg, track.alt_m)
+        m_per_unit = np.ones((n, 3))
+    else:  # metres per degree east and north, per metre up (local to each sample)
+        xyz = np.column_stack([track.lon_deg, track.lat_deg, track.alt_m])
+        east = _M_PER_DEG * np.cos(np.radians(track.lat_deg))
+        m_per_unit = np.column_stack([east, np.full(n, _M_PER_DEG), np.ones(n)])
     keep = np.zeros(n, dtype=bool)
     keep[[0, n - 1]] = True
     spans = [(0, n - 1)]
@@ -132,10 +161,11 @@ def replay_samples(track: Track, tolerance_m: float = REPLAY_TOLERANCE_M) -> np.
             continue
         inner = slice(a + 1, b)
         w = (t[inner] - t[a]) / (t[b] - t[a])
-        dx = (lon[inner] - (lon[a] + w * (lon[b] - lon[a]))) * east[inner]
-        dy = (lat[inner] - (lat[a] + w * (lat[b] - lat[a]))) * _M_PER_DEG
-        dz = alt[inner] - (alt[a] + w * (alt[b] - alt[a]))
-        error = np.maximum(np.hypot(dx, dy), np.abs(dz))
+        off_m = (xyz[inner] - (xyz[a] + w[:, np.newaxis] * (xyz[b] - xyz[a]))) * m_per_unit[inner]
+        if replay is Replay.ECEF:
+            error = np.linalg.norm(off_m, axis=1)
+        else:
+            error = np.maximum(np.hypot(off_m[:, 0], off_m[:, 1]), np.abs(off_m[:, 2]))
         worst = int(np.argmax(error))
         if error[worst] > tolerance_m:
             k = a + 1 + worst
