@@ -355,7 +355,6 @@ run backtest-on-every-blas-thread src/skyshield/calibration/workflow.py "@one_bl
 def backtest(" "def backtest(" tests/calibration/test_threads.py
 # session 7 (polish): the report's charts cut a count's interval at 0
 run chart-interval-below-zero src/skyshield/reporting/charts.py 'out["ci95_low"] = out["ci95_low"].clip(lower=0.0)' 'out["ci95_low"] = out["ci95_low"]' tests/report/test_charts.py
-run kml-replay-ignores-altitude src/skyshield/exporting/tracks.py "        error = np.maximum(np.hypot(dx, dy), np.abs(dz))" "        error = np.hypot(dx, dy)" tests/export/test_replay.py
 # (session 8) a unit's rounds per target ("two missiles per target", S-300/Buk; issue 23)
 run rounds-per-target-ignored src/skyshield/engine/kernel.py "                    or (limit > 0 and fired_at[a] >= limit)" "                    or (limit > 0 and fired_at[a] >= limit + 2)" tests/engine/test_reference.py -k rounds_per_target
 run rounds-per-target-salvo-not-cut src/skyshield/engine/kernel.py "                        n_rounds = min(n_rounds, inp.unit_rounds_per_target[u] - fired_at[a])" "                        n_rounds = n_rounds" tests/engine/test_kernel.py -k two_missiles
@@ -370,3 +369,7 @@ run acmi-writes-every-frame src/skyshield/exporting/acmi.py "enumerate(replay_sa
 # session 7 (polish2): a calibrated run reads its calibration file once, and passes it on
 run api-run-reads-the-calibration-again src/skyshield/api.py "    adjust = calibration_adjustment(applied, _seed(loaded, seed))" "    adjust = calibration_adjustment(calibration, _seed(loaded, seed))" tests/calibration/test_applied.py -k once
 run cli-run-passes-the-calibration-path-on src/skyshield/cli/run.py "            calibration=applied," "            calibration=calibration," tests/calibration/test_applied.py -k once
+run rounds-per-target-counts-engagements src/skyshield/engine/kernel.py "                                fired_at[e] += n_rounds" "                                fired_at[e] += inp.unit_rounds[u]" tests/engine/test_kernel.py -k counts_rounds
+run rounds-per-target-reference-counts-engagements src/skyshield/engine/reference.py "                    fired_at[u, i] = fired_at.get((u, i), 0) + n_rounds" "                    fired_at[u, i] = fired_at.get((u, i), 0) + int(c.unit_rounds_per_engagement[u])" tests/engine/test_kernel.py -k counts_rounds
+run rounds-per-target-not-scaled-in-the-fit src/skyshield/calibration/model.py "                np.ceil(c.unit_rounds_per_target * capacity).astype(np.int64)" "                np.array(c.unit_rounds_per_target, dtype=np.int64)" tests/calibration/test_model.py -k rounds_per_target
+run rounds-per-target-not-scaled-in-a-run src/skyshield/calibration/transfer.py "            unit_rounds_per_target=readonly(_scaled(compiled.unit_rounds_per_target, capacity))," "            unit_rounds_per_target=compiled.unit_rounds_per_target," tests/calibration/test_transfer.py -k family_size

@@ -110,3 +110,21 @@ def test_night_scenario__cruise_hold_is_the_named_share_of_the_full_load() -> No
         else:
             assert not unit.reserve_for
     assert medium == 14
+
+
+def test_compiled_for__rounds_per_target_scale_with_the_family_size(engine: NightEngine) -> None:
+    """Co-located units each fire their "two missiles per target": ceil(2 x size) for the
+    S-300/Buk/Patriot/SAMP/T of a family above size 1; no limit (0) stays none."""
+    from skyshield.catalog import load_catalog
+    from skyshield.posture import FAMILY_OF_SYSTEM
+
+    catalog = load_catalog()
+    compiled = engine.compiled_for({**BASE, "posture_medium": 2.5, "posture_long": 0.5})
+    for u, key in enumerate(compiled.unit_system_keys):
+        limit = catalog.systems[key].rounds_per_target
+        if u >= len(engine.scenario.fire_units) or engine.route_pool[u]:
+            continue  # the route pool's units (short family, no limit)
+        family = FAMILY_OF_SYSTEM[key]
+        size = {"long": 1.0, "medium": 2.5}.get(family, 1.0)  # long 0.5: in action, size 1
+        assert compiled.unit_rounds_per_target[u] == int(np.ceil(limit * size)), key
+    assert {int(v) for v in compiled.unit_rounds_per_target} >= {0, 2, 5}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ from skyshield.calibration.surrogate import Surrogate
 from skyshield.calibration.transfer import CalibratedPosture
 from skyshield.catalog import ThreatClass
 from skyshield.engine.compile import compile_scenario
+from skyshield.engine.compiled import readonly
 from skyshield.engine.pieces import build_pieces
 from skyshield.posture import NightComposition
 from skyshield.runner.montecarlo import run_own_routes_together, run_replications
@@ -61,6 +63,12 @@ def test_family_size__short_units_shoot_as_colocated_units() -> None:
     assert adjusted.unit_ready_capacity[0] == int(np.ceil(compiled.unit_ready_capacity[0] * 2.5))
     assert adjusted.unit_stock[0] == 5
     assert np.array_equal(adjusted.unit_pk[0], compiled.unit_pk[0])
+    # rounds per target: IRIS-T has no limit (0 stays 0); a limit of 2 at size 2.5 is 5
+    assert adjusted.unit_rounds_per_target[0] == 0
+    limited = dataclasses.replace(
+        compiled, unit_rounds_per_target=readonly(np.array([2, 2, 2], dtype=np.int64))
+    )
+    assert _posture(posture_medium=2.5)(limited).unit_rounds_per_target[0] == 5
     # an allied unit keeps size 1, as in the night model
     assert np.array_equal(adjusted.unit_pk[2], compiled.unit_pk[2])
     assert adjusted.unit_stock[2] == compiled.unit_stock[2]

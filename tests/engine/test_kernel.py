@@ -22,6 +22,7 @@ from skyshield.catalog import ThreatClass
 from skyshield.engine.compile import compile_scenario
 from skyshield.engine.compiled import readonly
 from skyshield.engine.outcomes import Fate
+from skyshield.engine.reference import simulate_reference
 
 from ._build import one_on_one, prepare, scenario, with_pk
 
@@ -154,3 +155,24 @@ def test_compile__rounds_per_target_from_the_catalog_unless_the_unit_says(
         d["fire_units"][0]["rounds_per_target"] = override
     compiled = compile_scenario(scenario(d))
     assert compiled.unit_rounds_per_target.tolist() == [expected]
+
+
+def test_simulate_fast__rounds_per_target_counts_rounds_not_engagements() -> None:
+    """A Patriot (salvos of two, two rounds per target) with one ready round and a 10 s reload:
+    each engagement fires one round, so a first miss is followed by a second single round, and
+    never a third (the limit counts rounds fired, not engagements)."""
+    compiled = compile_scenario(scenario(one_on_one(system="patriot-gem-t")))
+    compiled = dataclasses.replace(
+        with_pk(compiled, ThreatClass.CRUISE, PK),
+        unit_ready_capacity=readonly(np.array([1])),
+        unit_reload_s=readonly(np.array([10.0])),
+    )
+    prepared = prepare(compiled, seed=SEED, n_reps=400)
+    raw = prepared.fast()
+    rounds = np.bincount(raw.shot_rep, minlength=400)
+    first_missed = prepared.draws.kill_u[:, 0, 0] >= PK
+    np.testing.assert_array_equal(rounds, np.where(first_missed, 2, 1))
+    engagements = np.unique(np.stack([raw.shot_rep, raw.shot_step]), axis=1).shape[1]
+    assert engagements == rounds.sum()  # one round each
+    ref = simulate_reference(compiled, prepared.geometry, prepared.draws)
+    np.testing.assert_array_equal(np.bincount(ref.shot_rep, minlength=400), rounds)

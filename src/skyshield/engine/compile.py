@@ -240,6 +240,8 @@ def compile_scenario(scenario: Scenario, catalog: Catalog | None = None) -> Comp
                 s.rounds_per_target if u.rounds_per_target is None else u.rounds_per_target
                 for u, s in zip(units, systems, strict=True)
             ]
+            # an aircraft's weapon rows: no limit (the weapon choice of engine.air and its
+            # wait for a cheaper weapon do not read one)
             + [0] * len(air.unit_ids),
             np.int64,
         ),

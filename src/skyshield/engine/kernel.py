@@ -25,7 +25,8 @@ an engagement resolves, a reload completes. Every visited step, in this order:
    choice rule prefers (cheapest adequate, else best Pk) is a candidate. An aircraft coming
    on station is an event. A patrol on alert has its times counted from its alert, the first
    global step of the night its networks hold a track on a threat still flying;
-4. a unit fires its doctrine's rounds per engagement (one for shoot-look-shoot); round ``m`` at a
+4. a unit fires its doctrine's rounds per engagement (one for shoot-look-shoot), cut to its ready
+   rounds, what its reserves leave and what is left of its rounds per target; round ``m`` at a
    threat hits when that threat's ``m``-th pre-drawn uniform is below the unit's kill probability.
 
 Why skipping steps is safe: a candidate that did not fire was blocked by a busy unit, an empty
