@@ -97,7 +97,7 @@ run destroyed-baseline-ignores-split src/skyshield/calibration/backtest.py 'know
 # issue #23 item 11: no zero-quarter calibration
 run train-until-unchecked src/skyshield/calibration/calibrate.py "    if fitted_periods(data, train_until, min_nights=min_nights):
         return" "    return" tests/calibration/test_train_until.py
-run zero-quarter-file-applied src/skyshield/calibration/calibrate.py "if calibration.periods or not fitted:" "if True:" tests/calibration/test_train_until.py
+run zero-quarter-file-applied src/skyshield/calibration/calibrate.py "if read.periods or not fitted:" "if True:" tests/calibration/test_train_until.py
 
 # issue #20: per-leg geometry
 run piece-end-off-by-one src/skyshield/engine/pieces.py "        nxt = min(j + 1, vertex_offset[i + 1] - 1)" "        nxt = min(j + 2, vertex_offset[i + 1] - 1)" tests/engine/test_pieces.py tests/engine/test_flight.py
