@@ -253,3 +253,36 @@ def test_ballistic_cover__groups_nights_by_their_targets() -> None:
     assert (rows["not covered"]["nights"], rows["not covered"]["reported"]) == (1, 0.0)
     assert rows["not located"]["reported"] == pytest.approx(0.2)
     assert rows["covered"]["model"] == pytest.approx(0.75)  # destroyed 1/2 + lost 1/2 of 1/2
+
+
+ENGELS = (45.99, 51.54)  # Saratov oblast: Tu-95MS bombers' base, on land
+BLACK_SEA = (33.0, 44.3)
+
+
+@pytest.mark.parametrize(
+    ("named", "kh101_from", "kalibr_from"),
+    [
+        ((ENGELS, BLACK_SEA), {ENGELS}, {BLACK_SEA}),
+        ((ENGELS,), {ENGELS}, {LAUNCH_AREAS["black-sea"]}),  # no place at sea: Kalibr's default
+        ((BLACK_SEA,), {LAUNCH_AREAS["caspian"]}, {BLACK_SEA}),  # none on land: Kh-101's default
+    ],
+)
+def test_night_scenario__ships_fire_from_sea_bombers_from_land(
+    named: tuple[tuple[float, float], ...],
+    kh101_from: set[tuple[float, float]],
+    kalibr_from: set[tuple[float, float]],
+) -> None:
+    """A report naming a bomber base and the Black Sea (2025-05-25) flies its Kh-101 from the
+    base and its Kalibr from the sea, not each type from both (8 Kalibr from Engels reached only
+    Kharkiv); a type no named place fits flies from its default area."""
+    scenario = night_scenario(
+        NightComposition(drone=0, cruise=20, ballistic=0),
+        geography=NightGeography(launch={"cruise": named}),
+    )
+    sites = {k: (v.lon_deg, v.lat_deg) for k, v in scenario.raid.launch_sites.items()}
+    flown: dict[str, set[tuple[float, float]]] = {}
+    for wave in scenario.raid.waves:
+        point = sites[wave.launch_site]
+        flown.setdefault(wave.threat, set()).add((round(point[0], 2), round(point[1], 2)))
+    assert flown["kh-101"] == kh101_from
+    assert flown["kalibr"] == kalibr_from

@@ -36,6 +36,7 @@ import numpy as np
 from skyshield.catalog import load_catalog
 from skyshield.geo import geodesic_distance_m
 from skyshield.geo.cities import find_city
+from skyshield.geo.territory import NO_NATION, territory_codes
 from skyshield.posture.routes import drone_routes, route_units, short_mix
 from skyshield.scenario import Scenario
 from skyshield.scenario.notional import UA_EARLY_WARNING_SPOTS, city_ew_zones, early_warning_radar
@@ -46,6 +47,7 @@ if TYPE_CHECKING:
 __all__ = [
     "CRUISE_HOLD_SHARE",
     "FAMILIES",
+    "LAUNCHED_AT_SEA",
     "LAUNCH_AREAS",
     "LAYDOWN",
     "TACTICAL_CRUISE_MODELS",
@@ -210,6 +212,13 @@ CLASS_MIX: dict[str, tuple[tuple[str, float, tuple[str, ...]], ...]] = {
         ("kinzhal", 0.2, ("mig31k-lipetsk",)),
     ),
 }
+# Cruise types fired from ships and submarines: on a night whose report names launch places,
+# they fly only from the places at sea, and the air-launched Kh-101 (Tu-95MS / Tu-160) only from
+# those on land; a type none of the night's places fits flies from its default area. Before
+# (to session 8) every type of the group was split evenly over every place the report named:
+# on 2025-05-25 ("Saratov oblast" and the Black Sea) 19 Kh-101 flew from the Black Sea and 8
+# Kalibr from Engels, from where they reached only Kharkiv.
+LAUNCHED_AT_SEA = frozenset({"kalibr"})
 # Weapon names of the reports (``model`` cells, split at " and ") that are tactical cruise
 # missiles: air-launched Kh-59/69 and Kh-35, ground-launched Iskander-K. A report row counts as
 # tactical only when every weapon it names is; rows mixing them with Kh-101 or Kalibr count
@@ -455,6 +464,8 @@ def night_waves(
             mix, split_count(count, list(weights)), strict=True
         ):
             sites = mix_sites if night_sites is None else night_sites
+            if cls == "cruise" and night_sites is not None:  # ships at sea, bombers on land
+                sites = _sites_of_platform(threat, sites, places) or mix_sites
             if cls == "ballistic":  # issue 23: fired from where the type reaches its targets
                 sites = _sites_in_reach(sites, places, night_targets, ranges_m[threat])
             for site, n_site in zip(sites, split_count(n_type, [1.0] * len(sites)), strict=True):
@@ -477,6 +488,15 @@ def night_waves(
                     }
                 )
     return waves
+
+
+def _sites_of_platform(threat: str, sites: tuple[str, ...], places: NightPlaces) -> tuple[str, ...]:
+    """Return the sites a cruise type's carrier launches from: at sea for ships, else on land."""
+    lon, lat = np.array([places.launch_sites[s] for s in sites], dtype=np.float64).T
+    at_sea = territory_codes(lon, lat) == NO_NATION
+    return tuple(
+        s for s, sea in zip(sites, at_sea, strict=True) if sea == (threat in LAUNCHED_AT_SEA)
+    )
 
 
 def _sites_in_reach(
