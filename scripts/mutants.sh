@@ -373,3 +373,7 @@ run rounds-per-target-counts-engagements src/skyshield/engine/kernel.py "       
 run rounds-per-target-reference-counts-engagements src/skyshield/engine/reference.py "                    fired_at[u, i] = fired_at.get((u, i), 0) + n_rounds" "                    fired_at[u, i] = fired_at.get((u, i), 0) + int(c.unit_rounds_per_engagement[u])" tests/engine/test_kernel.py -k counts_rounds
 run rounds-per-target-not-scaled-in-the-fit src/skyshield/calibration/model.py "                np.ceil(c.unit_rounds_per_target * capacity).astype(np.int64)" "                np.array(c.unit_rounds_per_target, dtype=np.int64)" tests/calibration/test_model.py -k rounds_per_target
 run rounds-per-target-not-scaled-in-a-run src/skyshield/calibration/transfer.py "            unit_rounds_per_target=readonly(_scaled(compiled.unit_rounds_per_target, capacity))," "            unit_rounds_per_target=compiled.unit_rounds_per_target," tests/calibration/test_transfer.py -k family_size
+# session 8 (webcal): `serve --calibration` applies the server's calibration to web runs
+run serve-run-ignores-its-calibration src/skyshield/web/app.py "                    calibration=chosen_calibration(calibration, run.calibrated)," "                    calibration=None," tests/web/test_calibrated.py -m "not slow" -k "run_calibration_does"
+run serve-compare-ignores-its-calibration src/skyshield/web/jobs.py "            progress=stage,
+            calibration=self.calibration," "            progress=stage," tests/web/test_calibrated.py -m "not slow" -k "compares"
