@@ -167,9 +167,7 @@ def _call(method: str, url: str, body: Any = None) -> Any:
 
 
 @pytest.fixture(scope="module")
-def server(
-    tmp_path_factory: pytest.TempPathFactory, applied: AppliedCalibration
-) -> Iterator[str]:
+def server(tmp_path_factory: pytest.TempPathFactory, applied: AppliedCalibration) -> Iterator[str]:
     store = tmp_path_factory.mktemp("webcal-serve") / "store"
     with running_server(create_app(store, slots=1, calibration=applied)) as url:
         yield url
