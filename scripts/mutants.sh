@@ -375,4 +375,8 @@ run rounds-per-target-not-scaled-in-the-fit src/skyshield/calibration/model.py "
 run rounds-per-target-not-scaled-in-a-run src/skyshield/calibration/transfer.py "            unit_rounds_per_target=readonly(_scaled(compiled.unit_rounds_per_target, capacity))," "            unit_rounds_per_target=compiled.unit_rounds_per_target," tests/calibration/test_transfer.py -k family_size
 # (session 8) ships fire Kalibr from the night's places at sea, bombers Kh-101 from those on land
 run cruise-types-from-every-named-place src/skyshield/posture/laydown.py "                sites = _sites_of_platform(threat, sites, places) or mix_sites" "                sites = sites" tests/calibration/test_geography.py -k ships_fire
-run cruise-platform-inverted src/skyshield/posture/laydown.py "if sea == (threat in LAUNCHED_AT_SEA))" "if sea != (threat in LAUNCHED_AT_SEA))" tests/calibration/test_geography.py -k ships_fire
+run cruise-platform-inverted src/skyshield/posture/laydown.py "if sea == (threat in LAUNCHED_AT_SEA)" "if sea != (threat in LAUNCHED_AT_SEA)" tests/calibration/test_geography.py -k ships_fire
+# session 8 (webcal): `serve --calibration` applies the server's calibration to web runs
+run serve-run-ignores-its-calibration src/skyshield/web/app.py "                    calibration=chosen_calibration(calibration, run.calibrated)," "                    calibration=None," tests/web/test_calibrated.py -m "not slow" -k "run_calibration_does"
+run serve-compare-ignores-its-calibration src/skyshield/web/jobs.py "            progress=stage,
+            calibration=self.calibration," "            progress=stage," tests/web/test_calibrated.py -m "not slow" -k "compares"

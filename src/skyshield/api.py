@@ -207,11 +207,11 @@ def calibration_adjustment(
 ) -> CalibratedPosture | None:
     """Return what ``--calibration FILE`` does to any scenario run with ``seed`` (None: nothing).
 
-    The one place every workflow applies a calibration (``run``, ``compare``, ``sweep`` and
-    ``report``; the web page offers none): the latest quarter's medians of the WHOLE fitted
-    parameter set, each applied as the night model applies it (kill probabilities, EW, each system
-    family's effective size with the low-cost layers' tasking, missiles' in-flight losses,
-    the decoy share where the scenario names no decoys):
+    The one place every workflow applies a calibration (``run``, ``compare``, ``sweep``,
+    ``report``, and the runs and comparisons of ``serve --calibration``): the latest quarter's
+    medians of the WHOLE fitted parameter set, each applied as the night model applies it (kill
+    probabilities, EW, each system family's effective size with the low-cost layers' tasking,
+    missiles' in-flight losses, the decoy share where the scenario names no decoys):
     :class:`skyshield.calibration.transfer.CalibratedPosture`, an ``adjust`` of the compiled
     scenario that also draws which units are in action each night. ``seed``: the run's (the
     decoys' order and the units in action follow it). ``campaign`` runs the night model

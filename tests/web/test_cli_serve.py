@@ -11,10 +11,12 @@ from typing import Any
 import pytest
 import uvicorn
 from starlette.testclient import TestClient
+from tests.calibration.conftest import write_calibration_file
 from typer.testing import CliRunner
 
 import skyshield.web.app  # noqa: F401  the command imports it when it runs: loaded here once
 from skyshield.cli import app as cli
+from skyshield.testing import run_cli
 
 
 @pytest.fixture
@@ -58,3 +60,39 @@ def test_serve__a_store_that_cannot_be_one_is_refused_in_one_line(
         f"{tmp_path / 'file'}: --store: expected a directory for results, got a file\n"
     )
     assert served == []
+
+
+@pytest.mark.parametrize(
+    ("content", "why"),
+    [
+        (None, "no such file"),
+        ("{", "not JSON (Expecting property name enclosed in double quotes: line 1, column 2)"),
+    ],
+)
+def test_serve__a_bad_calibration_is_refused_in_one_line_before_serving(
+    served: list[dict[str, Any]], tmp_path: Path, content: str | None, why: str
+) -> None:
+    path = tmp_path / "calibration.json"
+    if content is not None:
+        path.write_text(content, encoding="utf-8")
+    result = run_cli("serve", "--store", tmp_path / "runs", "--calibration", path)
+    assert result.returncode == 2
+    assert result.stderr == (
+        "--calibration: expected a calibration file from `skyshield calibrate`, got "
+        f"{path}: {why}\n"
+    )
+    assert served == []
+
+
+def test_serve__a_calibration_is_read_once_named_and_served(
+    served: list[dict[str, Any]], tmp_path: Path
+) -> None:
+    path = write_calibration_file(tmp_path)
+    result = run_cli("serve", "--port", "0", "--store", tmp_path / "runs", "--calibration", path)
+    assert result.returncode == 0, result.stderr
+    assert "runs calibrated with calibration.json (sha256 " in result.stderr
+    (call,) = served
+    client = TestClient(call["app"])  # no lifespan: no worker starts
+    shown = client.get("/api/calibration", headers={"host": "localhost:0"}).json()
+    assert shown["line"] == "calibrated: calibration.json (2025-Q1 medians)"
+    assert shown["calibration"]["path"] == str(path)

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from skyshield.cli.common import warn
+from skyshield.cli.common import CalibrationOption, check_outputs, warn
 from skyshield.terminal import err
 
 __all__ = ["serve_command"]
@@ -36,8 +36,13 @@ def serve_command(
     max_replications: Annotated[
         int, typer.Option(min=1, help="Largest replication count one request may ask for.")
     ] = 10_000,
+    calibration: CalibrationOption = None,
 ) -> None:
-    """Serve a JSON API (and a page) to run, compare and cancel scenarios from a browser."""
+    """Serve a JSON API (and a page) to run, compare and cancel scenarios from a browser.
+
+    With ``--calibration FILE`` (read once, now) every run and comparison applies it, as
+    ``run --calibration`` does, unless its request says ``"calibrated": false``.
+    """
     from skyshield.store import results_directory_problem
     from skyshield.web import is_loopback, serve
 
@@ -45,6 +50,7 @@ def serve_command(
     if problem is not None:
         sys.stderr.write(f"{store}: --store: {problem}\n")
         raise typer.Exit(2)
+    applied = check_outputs(calibration=calibration)
     _check_port(host, port)
     if not is_loopback(host):
         warn(
@@ -59,7 +65,17 @@ def serve_command(
         highlight=False,
         markup=False,
     )
-    serve(host, port, store, slots=slots, max_queued=queue, max_replications=max_replications)
+    if applied is not None:
+        err.print(f"runs {applied.describe()}", highlight=False, markup=False, soft_wrap=True)
+    serve(
+        host,
+        port,
+        store,
+        slots=slots,
+        max_queued=queue,
+        max_replications=max_replications,
+        calibration=applied,
+    )
 
 
 def _check_port(host: str, port: int) -> None:

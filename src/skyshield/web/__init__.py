@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from starlette.applications import Starlette
 
+    from skyshield.calibration.applied import AppliedCalibration
+
 __all__ = ["LOOPBACK_NAMES", "is_loopback", "running_server", "serve"]
 
 # the Host names a server bound to loopback answers (DNS rebinding: a page's own host name
@@ -43,8 +45,13 @@ def serve(
     slots: int = 1,
     max_queued: int = 4,
     max_replications: int = 10_000,
+    calibration: AppliedCalibration | None = None,
 ) -> None:
-    """Serve the API and the page until interrupted (uvicorn)."""
+    """Serve the API and the page until interrupted (uvicorn).
+
+    ``calibration``: what every run and comparison applies (``serve --calibration``), read
+    once before; see :func:`skyshield.web.app.create_app`.
+    """
     import uvicorn
 
     from skyshield.web.app import create_app
@@ -56,6 +63,7 @@ def serve(
         max_queued=max_queued,
         max_replications=max_replications,
         allowed_hosts=allowed,
+        calibration=calibration,
     )
     uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
 

@@ -16,7 +16,7 @@ from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from importlib.resources import files
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -30,6 +30,7 @@ from skyshield.errors import FieldProblem, ScenarioError, SkyshieldError
 from skyshield.scenario import builtin_scenario_names, builtin_scenario_path
 from skyshield.scenario.schema import scenario_json_schema
 from skyshield.store import CATALOG_NAME, check_results_directory, list_runs
+from skyshield.web.calibrated import calibration_document, chosen_calibration
 from skyshield.web.downloads import (
     REPORT,
     DownloadTask,
@@ -64,6 +65,9 @@ from skyshield.web.jobs import (
     RunTask,
 )
 from skyshield.yamlio import MAX_BYTES_ENV, default_max_bytes, load_yaml
+
+if TYPE_CHECKING:
+    from skyshield.calibration.applied import AppliedCalibration
 
 __all__ = ["ASSET_ROOTS", "asset_path", "builtin_descriptions", "create_app"]
 
@@ -219,6 +223,7 @@ def create_app(
     max_queued: int = 4,
     max_replications: int = DEFAULT_MAX_REPLICATIONS,
     allowed_hosts: Sequence[str] | None = None,
+    calibration: AppliedCalibration | None = None,
 ) -> Starlette:
     """Build the application: its job manager starts with it and stops with it.
 
@@ -226,7 +231,10 @@ def create_app(
     it cannot be one). ``slots``: worker processes; ``max_queued``: jobs that may wait before a
     request is refused as busy. ``allowed_hosts``: the Host names answered (None: any); a
     server on loopback answers only its own names, so a web page cannot reach it by pointing
-    a host name of its own at 127.0.0.1.
+    a host name of its own at 127.0.0.1. ``calibration``: read once by ``serve --calibration``
+    (:func:`skyshield.calibration.applied.applied_calibration`); every run and comparison
+    applies it as ``run --calibration`` does, unless its request says ``"calibrated": false``
+    (:func:`skyshield.web.calibrated.chosen_calibration`).
     """
     check_results_directory(store)
     manager = JobManager(store, slots=slots, max_queued=max_queued)
@@ -250,7 +258,12 @@ def create_app(
                 policy = await run_in_threadpool(load_policy, run)
                 check_size(run.replications, (policy.scenario,), max_replications=max_replications)
                 task: RunTask | CompareTask = RunTask(
-                    policy.scenario, run.replications, run.seed, run.route_sets, first_night=True
+                    policy.scenario,
+                    run.replications,
+                    run.seed,
+                    run.route_sets,
+                    first_night=True,
+                    calibration=chosen_calibration(calibration, run.calibrated),
                 )
                 name, warnings = policy.scenario.name, policy.warnings
             else:
@@ -260,7 +273,12 @@ def create_app(
                 scenarios = tuple(p.scenario for p in policies)
                 check_size(compare.replications, scenarios, max_replications=max_replications)
                 task = CompareTask(
-                    scenarios, variations, compare.replications, compare.seed, compare.route_sets
+                    scenarios,
+                    variations,
+                    compare.replications,
+                    compare.seed,
+                    compare.route_sets,
+                    calibration=chosen_calibration(calibration, compare.calibrated),
                 )
                 name = " vs ".join(s.name for s in scenarios)
                 warnings = tuple(w for p in policies for w in p.warnings)
@@ -298,6 +316,9 @@ def create_app(
         except (_HttpError, BusyError, SkyshieldError) as exc:
             return _rejection(exc)
         return _json({"id": job.id}, status=202)
+
+    async def get_calibration(request: Request) -> Response:
+        return _json(calibration_document(calibration))
 
     async def campaigns(request: Request) -> Response:
         return _json({"campaigns": await run_in_threadpool(builtin_campaigns)})
@@ -414,6 +435,7 @@ def create_app(
     routes = [
         Route("/", page, methods=["GET"]),
         Route("/api/scenarios", scenarios, methods=["GET"]),
+        Route("/api/calibration", get_calibration, methods=["GET"]),
         Route("/api/schema", schema, methods=["GET"]),
         Route("/api/policies", post_policy, methods=["POST"]),
         Route("/api/runs/{id}/report", get_report, methods=["GET"]),

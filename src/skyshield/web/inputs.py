@@ -14,7 +14,7 @@ import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationError
 
 from skyshield.errors import FieldProblem, ScenarioError
 from skyshield.scenario import (
@@ -66,11 +66,13 @@ class PolicyRequest(BaseModel):
 
 
 class RunRequest(PolicyRequest):
-    """``POST /api/runs``: a scenario, its overrides, and the run's size and seed."""
+    """``POST /api/runs``: a scenario, its overrides, the run's size and seed, ``calibrated``."""
 
     replications: Annotated[int, Field(ge=1)] | None = None
     seed: Annotated[int, Field(ge=0)] | None = None
     route_sets: Annotated[int, Field(ge=1)] | str | None = None
+    # the server's calibration (serve --calibration): applied unless false; true needs one
+    calibrated: StrictBool | None = None
 
 
 class CompareRequest(BaseModel):
@@ -86,6 +88,8 @@ class CompareRequest(BaseModel):
     replications: Annotated[int, Field(ge=1)] | None = None
     seed: Annotated[int, Field(ge=0)] | None = None
     route_sets: Annotated[int, Field(ge=1)] | str | None = None
+    # the server's calibration (serve --calibration): applied unless false; true needs one
+    calibrated: StrictBool | None = None
 
 
 class NightRequest(BaseModel):

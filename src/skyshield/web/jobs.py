@@ -36,10 +36,12 @@ import numpy as np
 from skyshield.errors import SkyshieldError
 from skyshield.scenario import Scenario
 from skyshield.scenario.variation import Variation
+from skyshield.web.calibrated import calibration_line
 
 if TYPE_CHECKING:
     from multiprocessing.process import BaseProcess
 
+    from skyshield.calibration.applied import AppliedCalibration
     from skyshield.campaigns.models import Campaign
 
 __all__ = [
@@ -117,6 +119,8 @@ class RunTask:
     # also map night 0 in the worker, while the run's geometry is in memory (the page draws it
     # next; from the store it is built again, which takes seconds)
     first_night: bool = False
+    # applied as ``run --calibration`` applies it (the server's, read once at its start)
+    calibration: AppliedCalibration | None = None
 
     def execute(self, progress: Progress) -> Any:
         """Run the replications in this (worker) process, saving nothing.
@@ -131,14 +135,17 @@ class RunTask:
             seed=self.seed,
             route_sets=self.route_sets,
             progress=lambda done, total: progress(done, total, None),
+            calibration=self.calibration,
         )
         if not self.first_night:
             return summary
         return summary, night_document(result, 0)
 
     def extras(self, result: Any) -> dict[str, Any]:
-        """``night``: the first night's map, if it was made with the run."""
-        return {"night": result[1]} if isinstance(result, tuple) else {}
+        """``calibration_line``; ``night``: the first night's map, if made with the run."""
+        summary = result[0] if isinstance(result, tuple) else result
+        more = {"calibration_line": calibration_line(summary.calibration_applied)}
+        return {**more, "night": result[1]} if isinstance(result, tuple) else more
 
     def total(self) -> int:
         """Replications the run makes."""
@@ -165,6 +172,7 @@ class CompareTask:
     seed: int | None = None
     route_sets: int | str | None = None
     kind: str = "compare"
+    calibration: AppliedCalibration | None = None  # as ``compare --calibration`` applies it
 
     def execute(self, progress: Progress) -> Any:
         """Run every policy (and every varied value) on the same nights, saving nothing."""
@@ -184,7 +192,12 @@ class CompareTask:
             route_sets=self.route_sets,
             vary=self.variations,
             progress=stage,
+            calibration=self.calibration,
         )
+
+    def extras(self, result: Any) -> dict[str, Any]:
+        """``calibration_line``: the calibration the comparison applied, or none."""
+        return {"calibration_line": calibration_line(result.calibration_applied)}
 
     def total(self) -> int:
         """Policies to run: each scenario, and each varied value of each non-baseline one."""

@@ -5,7 +5,11 @@
 const QUANTITIES = ["launched", "intercepted", "lost_to_ew", "fell", "impacted", "reached_area"];
 const POLL_MS = 300;
 const $ = (id) => document.getElementById(id);
-const state = { job: null, kind: "runs", timer: null, scenarios: [], upload: null };
+const state = {
+  job: null, kind: "runs", timer: null, scenarios: [], upload: null,
+  // GET /api/calibration: the server's calibration (null: none) and the lines that name it
+  calibration: null,
+};
 
 async function api(method, path, body) {
   const options = { method, headers: {} };
@@ -64,6 +68,7 @@ function showOutcome(status) {
     (doc.notional_positions ? " — defending positions are NOTIONAL" : "") +
     ` — saved as ${doc.run_id}`;
   $("outcome-downloads").replaceChildren("Download: ", downloads.links(doc.run_id));
+  $("outcome-calibration").textContent = status.calibration_line;
   const body = header($("by-class"), ["class", ...QUANTITIES.map((q) => q.replaceAll("_", " "))]);
   const classes = [...new Set(doc.by_class.map((r) => r.threat_class))];
   for (const cls of classes) {
@@ -104,7 +109,8 @@ function showStatus(status) {
   $("status").dataset.state = status.state;
   const warnings = $("warnings");
   warnings.replaceChildren();
-  for (const w of status.warnings) {
+  const calibrated = status.result && status.result.calibration;
+  for (const w of [...status.warnings, ...(calibrated ? calibrated.warnings : [])]) {
     const li = document.createElement("li");
     li.textContent = w;
     warnings.appendChild(li);
@@ -148,7 +154,23 @@ function policy() {
 }
 
 function size(body) {
+  // the server's calibration applies unless unticked; a server without one is asked nothing
+  if (state.calibration && state.calibration.calibration) body.calibrated = $("calibrated").checked;
   return policyForm.runSize(body);
+}
+
+async function loadCalibration() {
+  state.calibration = await api("GET", "/api/calibration");
+  $("calibrated-box").hidden = state.calibration.calibration === null;
+  showCalibration();
+}
+
+function showCalibration() {
+  const c = state.calibration;
+  const on = c.calibration !== null && $("calibrated").checked;
+  $("calibration").textContent = on ? c.line : c.uncalibrated_line;
+  $("calibration").title = on ? c.calibration.description : "";
+  $("calibration").dataset.calibrated = String(on);
 }
 
 async function start(kind, body) {
@@ -181,6 +203,7 @@ function showComparison(status) {
   const [base, other] = doc.policies;
   $("comparison").hidden = false;
   $("comparison").dataset.job = status.id;
+  $("comparison-calibration").textContent = status.calibration_line;
   $("comparison-title").textContent =
     `${other} against ${base}: ${doc.replications} nights, seed ${doc.seed}` +
     (doc.unpaired.length ? " — a different raid: differences unpaired" : "") +
@@ -225,6 +248,7 @@ async function loadScenarios() {
     select.appendChild(option);
   }
   describe();
+  await loadCalibration();
   await policyForm.ready;
   policyForm.load();
   document.body.dataset.ready = "true";
@@ -275,6 +299,7 @@ document.addEventListener("DOMContentLoaded", () => {
   $("compare").addEventListener("click", compare);
   $("scenario").addEventListener("change", describe);
   $("upload").addEventListener("change", chooseFile);
+  $("calibrated").addEventListener("change", showCalibration);
   loadScenarios().catch((error) => showError(error.message));
   loadStored();
 });
