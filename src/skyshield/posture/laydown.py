@@ -34,9 +34,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from skyshield.catalog import load_catalog
-from skyshield.geo import geodesic_distance_m
+from skyshield.geo import NO_NATION, geodesic_distance_m, territory_codes
 from skyshield.geo.cities import find_city
-from skyshield.geo.territory import NO_NATION, territory_codes
 from skyshield.posture.routes import drone_routes, route_units, short_mix
 from skyshield.scenario import Scenario
 from skyshield.scenario.notional import UA_EARLY_WARNING_SPOTS, city_ew_zones, early_warning_radar
