@@ -583,9 +583,10 @@ def simulate_block(inp: KernelInputs) -> KernelOutputs:
                 win[c] = w
                 win_threat[c] = i
                 gstart[c] = launch[i] + k0
-                # fixed for the night: looked up at every step the window is open (only
-                # decoys and drones to identify can be off limits: the call is skipped for
-                # the others, since passing ``inp`` costs a reference count per array)
+                # fixed for the night, looked up at every step the window is open, and set
+                # later only when the unit's rounds per target are spent (only decoys and
+                # drones to identify start off limits: the call is skipped for the others,
+                # since passing ``inp`` costs a reference count per array)
                 u = inp.window_unit[w]
                 off_limits[c] = (
                     inp.threat_decoy[i] or (inp.threat_drone[i] and inp.unit_require_id[u])
@@ -667,7 +668,6 @@ def simulate_block(inp: KernelInputs) -> KernelOutputs:
                 i = win_threat[a]
                 k = s - launch[i]
                 u = inp.window_unit[w]
-                limit = inp.unit_rounds_per_target[u]
                 if (
                     killed[i]
                     or k >= inp.window_k1[w]
@@ -675,7 +675,6 @@ def simulate_block(inp: KernelInputs) -> KernelOutputs:
                     or stock[u] == 0
                     or off_limits[a]
                     or s * dt >= off_at[u]
-                    or (limit > 0 and fired_at[a] >= limit)
                 ):
                     n_active -= 1
                     active[q] = active[n_active]
@@ -773,6 +772,10 @@ def simulate_block(inp: KernelInputs) -> KernelOutputs:
                         for e in range(first_entry[i], end_entry):
                             if inp.window_unit[win[e]] == u:
                                 fired_at[e] += n_rounds
+                                # spent: off limits for the rest of the night (no new check
+                                # in the loop over open windows, which runs every step)
+                                if fired_at[e] >= inp.unit_rounds_per_target[u]:
+                                    off_limits[e] = True
                     hit = False
                     pk = inp.unit_pk[u, inp.threat_class[i]]
                     for _ in range(n_rounds):
