@@ -143,8 +143,8 @@ run cruise-hold-share-ignored src/skyshield/posture/laydown.py 'unit["reserve_fo
 # issue #23 item 10 (session 7): --calibration applies the whole fitted set as the night model does
 run calibration-short-not-colocated src/skyshield/calibration/transfer.py "        pk[short] = np.minimum(1.0 - (1.0 - pk[short]) ** capacity[short, None], PK_MAX)" "        pk[short] = pk[short]" tests/calibration/test_transfer.py -k colocated
 run calibration-family-size-ignored src/skyshield/calibration/transfer.py "        capacity = np.maximum(sizes, 1.0)" "        capacity = np.ones_like(sizes)" tests/calibration/test_transfer.py -k colocated
-run calibration-size-on-allies src/skyshield/calibration/transfer.py "            if family is None or int(compiled.unit_nation[u]) != national:" "            if family is None:" tests/calibration/test_transfer.py -k colocated
-run calibration-tasking-ignored src/skyshield/calibration/transfer.py '            sizes[u] = size * factor if family == "short" else size' "            sizes[u] = size" tests/calibration/test_transfer.py -k tasked
+run calibration-size-on-allies src/skyshield/posture/laydown.py "        if family is not None and int(compiled.unit_nation[u]) == national:" "        if family is not None:" tests/calibration/test_transfer.py -k colocated
+run calibration-tasking-ignored src/skyshield/calibration/transfer.py '            sizes[families == k] = size * factor if family == "short" else size' "            sizes[families == k] = size" tests/calibration/test_transfer.py -k tasked
 run calibration-units-always-in-action src/skyshield/calibration/transfer.py "        if np.all(sizes >= 1.0):" "        if True:" tests/calibration/test_transfer.py -k "in_action"
 run calibration-activation-by-block src/skyshield/calibration/transfer.py "np.random.default_rng([self.seed, ACTIVATION_STREAM, int(r)])" "np.random.default_rng([self.seed, ACTIVATION_STREAM, int(r - replications[0])])" tests/calibration/test_transfer.py -k in_action
 run calibration-stock-rule-unwired src/skyshield/runner/montecarlo.py "    initial = None if stock is None else stock(compiled, replications)
@@ -380,3 +380,12 @@ run cruise-platform-inverted src/skyshield/posture/laydown.py "if sea == (threat
 run serve-run-ignores-its-calibration src/skyshield/web/app.py "                    calibration=chosen_calibration(calibration, run.calibrated)," "                    calibration=None," tests/web/test_calibrated.py -m "not slow" -k "run_calibration_does"
 run serve-compare-ignores-its-calibration src/skyshield/web/jobs.py "            progress=stage,
             calibration=self.calibration," "            progress=stage," tests/web/test_calibrated.py -m "not slow" -k "compares"
+# session 9: fighter patrols against the strategic cruise missiles (posture.fighters; issue 23)
+run fighters-not-flown src/skyshield/posture/laydown.py "    if fighters:  # the fighters flown" "    if False:  # the fighters flown" tests/calibration/test_fighters.py
+run fighter-stations-on-the-border src/skyshield/posture/fighters.py "    clear = np.flatnonzero(standoff >= FRONT_STANDOFF_KM * KM_TO_M)" "    clear = np.arange(standoff.size)" tests/calibration/test_fighters.py
+run fighter-pairs-uncapped src/skyshield/posture/fighters.py "    pairs = min(math.ceil(missiles / CRUISE_PER_PAIR), MAX_PAIRS)" "    pairs = math.ceil(missiles / CRUISE_PER_PAIR)" tests/calibration/test_fighters.py
+run fighters-engage-drones-too src/skyshield/posture/fighters.py '                "engages": ["cruise"],' '                "engages": ["cruise", "drone"],' tests/calibration/test_fighters.py
+run fighters-on-station-at-launch src/skyshield/posture/fighters.py "        first = min(first, start + flight)" "        first = min(first, start)" tests/calibration/test_fighters.py
+run aircraft-outside-the-families src/skyshield/posture/laydown.py "        family = AIR_FAMILY if aircraft[u] else FAMILY_OF_SYSTEM.get(key)" "        family = None if aircraft[u] else FAMILY_OF_SYSTEM.get(key)" tests/calibration/test_fighters.py
+run aircraft-drawn-per-weapon src/skyshield/calibration/model.py "                )[:, platform]," "                )[:, np.arange(platform.size) % (int(platform.max(initial=-1)) + 1)]," tests/calibration/test_fighters.py
+run calibrated-aircraft-drawn-per-weapon src/skyshield/calibration/transfer.py ".reshape(len(replications), sizes.size)[:, compiled.unit_platform]" ".reshape(len(replications), sizes.size)" tests/calibration/test_fighters.py

@@ -121,9 +121,11 @@ def test_compiled_for__rounds_per_target_scale_with_the_family_size(engine: Nigh
     catalog = load_catalog()
     compiled = engine.compiled_for({**BASE, "posture_medium": 2.5, "posture_long": 0.5})
     for u, key in enumerate(compiled.unit_system_keys):
-        limit = catalog.systems[key].rounds_per_target
         if u >= len(engine.scenario.fire_units) or engine.route_pool[u]:
-            continue  # the route pool's units (short family, no limit)
+            # the route pool's units (short family) and the aircraft's rows: no limit
+            assert compiled.unit_rounds_per_target[u] == 0, key
+            continue
+        limit = catalog.systems[key].rounds_per_target
         family = FAMILY_OF_SYSTEM[key]
         size = {"long": 1.0, "medium": 2.5}.get(family, 1.0)  # long 0.5: in action, size 1
         assert compiled.unit_rounds_per_target[u] == int(np.ceil(limit * size)), key

@@ -66,14 +66,20 @@ def test_simulate__counts_as_the_engines_own_path(engine: NightEngine) -> None:
     compiled = engine.compiled_for(THETA_B)
     draws = draw_replications(compiled, seed, np.arange(reps), engine.route_sets)
     posture = engine.unit_posture(THETA_B)
-    base = int((~engine.route_pool).sum())
+    # the laydown's ground units, the route pool, then one draw per aircraft for its rows
+    aircraft = np.isfinite(compiled.unit_on_s)
+    base = int((~engine.route_pool & ~aircraft).sum())
+    ground = int((~aircraft).sum())
+    platform = compiled.unit_platform[aircraft] - ground
     u = np.concatenate(
         [
             np.random.default_rng([seed, 7]).random((reps, base)),
-            np.random.default_rng([seed, 8]).random((reps, compiled.n_units - base)),
+            np.random.default_rng([seed, 8]).random((reps, ground - base)),
+            np.random.default_rng([seed, 9]).random((reps, platform.max() + 1))[:, platform],
         ],
         axis=1,
     )
+    assert aircraft.any()  # the fixture's night flies fighters
     rounds = np.ceil(compiled.unit_stock * np.maximum(posture, 1.0)).astype(np.int64)
     stock = np.where(u < posture, rounds[None, :], 0)
     fate = simulate_fast(compiled, engine.geometry, draws, initial_stock=stock).fate

@@ -10,7 +10,7 @@ import pytest
 from skyshield.calibration.model import TASKING_REFERENCE_DRONES, NightEngine
 from skyshield.geo import geodesic_distance_m, nation_index, territory_codes
 from skyshield.posture import FAMILIES, NightComposition
-from skyshield.posture.routes import POSITIONS_PER_ROUTE, ROUTE_POOL_MAX, DroneRoute, _positions
+from skyshield.posture.routes import POSITIONS_PER_ROUTE, ROUTE_POOL_MAX, ThreatRoute, _positions
 
 from .test_tasking import BASE
 
@@ -103,11 +103,11 @@ def test_route_positions__all_routes_at_once_as_each_alone() -> None:
     """The batched sampling gives every route the points it gets alone (incl. a 0 km route)."""
     kyiv, odesa, kharkiv = (30.52, 50.45), (30.73, 46.48), (36.23, 49.99)
     routes = [
-        DroneRoute("kursk", "kyiv", 9, (36.19, 51.73), kyiv),
-        DroneRoute("kursk", "kharkiv", 4, (36.19, 51.73), kharkiv),
-        DroneRoute("crimea", "odesa", 3, (33.6, 44.6), odesa),  # two stretches over land
-        DroneRoute("kyiv", "kyiv", 1, kyiv, kyiv),  # zero length
-        DroneRoute("bryansk", "kyiv", 2, (34.35, 53.24), kyiv),
+        ThreatRoute("kursk", "kyiv", 9, (36.19, 51.73), kyiv),
+        ThreatRoute("kursk", "kharkiv", 4, (36.19, 51.73), kharkiv),
+        ThreatRoute("crimea", "odesa", 3, (33.6, 44.6), odesa),  # two stretches over land
+        ThreatRoute("kyiv", "kyiv", 1, kyiv, kyiv),  # zero length
+        ThreatRoute("bryansk", "kyiv", 2, (34.35, 53.24), kyiv),
     ]
     for k in (1, 3):
         together = _positions(routes, k)

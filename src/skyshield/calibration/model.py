@@ -170,6 +170,7 @@ class NightEngine:
         geography: NightGeography | None = None,
         route_pool: bool = True,
         ballistic: tuple[list[dict[str, Any]], dict[str, tuple[float, float]]] | None = None,
+        fighters: bool = True,
     ) -> None:
         self.composition = composition
         self.scenario = night_scenario(
@@ -181,6 +182,7 @@ class NightEngine:
             geography=geography,
             route_pool=route_pool,
             ballistic=ballistic,  # a campaign's own ballistic aim (campaigns.ballistic)
+            fighters=fighters,
         )
         self.compiled = compile_scenario(self.scenario)
         if self.compiled.optimal_assignment:  # simulate runs the greedy event loop directly
@@ -189,12 +191,15 @@ class NightEngine:
         self.seed = seed
         self.route_sets = route_sets
         self.geometry = build_geometry(self.compiled, seed, route_sets)
-        self.families = unit_families(self.scenario)
-        # the route pool (last units): the tasked low-cost surplus on the drone routes
-        self.route_pool = np.array(
-            [u.id.startswith(ROUTE_UNIT_PREFIX) for u in self.scenario.fire_units], dtype=bool
-        )
         c = self.compiled
+        self.families = unit_families(c)
+        # the route pool (last ground units): the tasked low-cost surplus on the drone routes;
+        # the aircraft's weapon rows (the fighters, .fighters) come after it
+        self.route_pool = np.zeros(c.n_units, dtype=bool)
+        self.route_pool[: len(self.scenario.fire_units)] = [
+            u.id.startswith(ROUTE_UNIT_PREFIX) for u in self.scenario.fire_units
+        ]
+        self._aircraft = np.isfinite(c.unit_on_s)
         drone_like = np.flatnonzero(c.threat_class == ThreatClass.DRONE.position)
         # a fixed order in which Shahed-type threats become decoys as the share grows
         self._decoy_order = np.random.default_rng(seed).permutation(drone_like)
@@ -300,16 +305,7 @@ class NightEngine:
         posture = self.unit_posture(theta)
         compiled = self._compiled_for(theta, posture)
         draws = draw_replications(compiled, seed, np.arange(replications), self.route_sets)
-        # the laydown's units draw as they did before the route pool; the pool (last) its own
-        base = int((~self.route_pool).sum())
-        u = np.concatenate(
-            [
-                np.random.default_rng([seed, 7]).random((replications, base)),
-                np.random.default_rng([seed, 8]).random((replications, compiled.n_units - base)),
-            ],
-            axis=1,
-        )
-        active = u < posture
+        active = self.units_in_action(posture, replications, seed)
         rounds = np.ceil(compiled.unit_stock * np.maximum(posture, 1.0)).astype(np.int64)
         stock = np.where(active, rounds[None, :], 0)
         fate = simulate_block(self.kernel_inputs(compiled, draws, stock)).fate
@@ -324,6 +320,29 @@ class NightEngine:
             destroyed=destroyed.astype(np.int64) @ self._class_table,
             not_reach_goal=lost.astype(np.int64) @ self._class_table,
         )
+
+    def units_in_action(self, posture: np.ndarray, replications: int, seed: int) -> np.ndarray:
+        """(replications, n_units) bool: which units are in action each night (size ``posture``).
+
+        A unit of size below 1 is in action with that probability. The laydown's ground units
+        draw as they did before the route pool, the pool (after them) its own stream, and an
+        aircraft once for all its weapon rows (a fighter flies its sortie or not), from a third.
+        """
+        ground = ~self._aircraft
+        base = int((ground & ~self.route_pool).sum())
+        platform = np.asarray(self.compiled.unit_platform)[self._aircraft]
+        platform = platform - platform.min(initial=0)
+        u = np.concatenate(
+            [
+                np.random.default_rng([seed, 7]).random((replications, base)),
+                np.random.default_rng([seed, 8]).random((replications, int(ground.sum()) - base)),
+                np.random.default_rng([seed, 9]).random(
+                    (replications, int(platform.max(initial=-1)) + 1)
+                )[:, platform],
+            ],
+            axis=1,
+        )
+        return u < posture
 
     def kernel_inputs(
         self, compiled: CompiledScenario, draws: ReplicationDraws, initial_stock: np.ndarray

@@ -18,9 +18,11 @@ reports show ~80%). So ``--calibration`` applies the whole fitted set, each para
   action on a night, drawn per replication (a unit not in action starts with no rounds); above
   1 the unit stands for that many co-located units: its channels, ready rounds, reserves and
   rounds are multiplied (rounded up) and, for the short family, each co-located unit takes its
-  own shot, so its kill probability is ``1 - (1 - pk) ** size``. Allied units, aircraft and
-  systems outside the night model's families keep size 1, as allied units do in the night
-  model;
+  own shot, so its kill probability is ``1 - (1 - pk) ** size``. Ukrainian aircraft on patrol
+  take the medium family's size, as the night model's fighter patrols do
+  (:data:`~skyshield.posture.AIR_FAMILY`; an aircraft is in action with all its weapons or
+  none). Allied units and systems outside the night model's families keep size 1, as allied
+  units do in the night model;
 * ``tasking_beta``: the short family's size is ``posture_short x (drones launched / 100) **
   tasking_beta`` (:func:`.model.tasking_factor`), with the scenario's own drone count (decoys
   included). The night model stands the tasked surplus on the night's drone routes (its route
@@ -55,7 +57,7 @@ from skyshield.catalog.types import THREATS_OF_REPORT_CLASS
 from skyshield.engine.compiled import CompiledScenario, readonly
 from skyshield.engine.pieces import build_pieces
 from skyshield.engine.scaling import PK_MAX, scaled_pk
-from skyshield.posture import FAMILY_OF_SYSTEM
+from skyshield.posture import FAMILIES, unit_families
 
 __all__ = ["ACTIVATION_STREAM", "CalibratedPosture", "calibrated_posture", "latest_medians"]
 
@@ -102,16 +104,10 @@ class CalibratedPosture:
         sizes = np.ones(compiled.n_units, dtype=np.float64)
         drones = int(_class_mask(compiled, "drone").sum())
         factor = float(tasking_factor(drones, self.theta.get("tasking_beta", 0.0)))
-        national = (
-            compiled.nation_codes.index(NATIONAL) if NATIONAL in compiled.nation_codes else -1
-        )
-        for u in range(compiled.n_units):
-            # an aircraft's unit is keyed by its weapon, never a system of FAMILY_OF_SYSTEM
-            family = FAMILY_OF_SYSTEM.get(compiled.unit_system_keys[u])
-            if family is None or int(compiled.unit_nation[u]) != national:
-                continue
+        families = unit_families(compiled)
+        for k, family in enumerate(FAMILIES):
             size = self.theta[f"posture_{family}"]
-            sizes[u] = size * factor if family == "short" else size
+            sizes[families == k] = size * factor if family == "short" else size
         return sizes
 
     def decoys(self, compiled: CompiledScenario) -> np.ndarray:
@@ -128,9 +124,7 @@ class CalibratedPosture:
         sizes = self.unit_sizes(compiled)
         capacity = np.maximum(sizes, 1.0)
         pk = scaled_pk(compiled.unit_pk, t["pk_drone"], t["pk_cruise"], t["pk_ballistic"])
-        short = np.array(
-            [FAMILY_OF_SYSTEM.get(k) == "short" for k in compiled.unit_system_keys], dtype=bool
-        ) & (sizes != 1.0)
+        short = (unit_families(compiled) == FAMILIES.index("short")) & (sizes != 1.0)
         # co-located low-cost units each take their own shot (the night model's rule)
         pk[short] = np.minimum(1.0 - (1.0 - pk[short]) ** capacity[short, None], PK_MAX)
         threat_class = np.array(compiled.threat_class)
@@ -182,7 +176,7 @@ class CalibratedPosture:
                 np.random.default_rng([self.seed, ACTIVATION_STREAM, int(r)]).random(sizes.size)
                 for r in replications
             ]
-        ).reshape(len(replications), sizes.size)
+        ).reshape(len(replications), sizes.size)[:, compiled.unit_platform]  # per aircraft
         stock = np.asarray(compiled.unit_stock, dtype=np.int64)
         return np.where(u < sizes[None, :], stock[None, :], 0).astype(np.int64)
 
@@ -207,8 +201,8 @@ class CalibratedPosture:
         own_decoys = bool(np.any(compiled.threat_class == ThreatClass.DECOY.position))
         lines = [
             f"fitted effective size applied to {changed} of {compiled.n_units} fire units "
-            f"(Ukrainian ground units of the night model's families; the short family's "
-            f"tasked surplus stands with them, not on the drone routes)"
+            f"(Ukrainian units of the night model's families, aircraft in the medium one; the "
+            f"short family's tasked surplus stands with them, not on the drone routes)"
         ]
         if own_decoys:
             lines.append("the scenario names its own decoys: the fitted decoy share not applied")

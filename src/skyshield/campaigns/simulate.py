@@ -265,7 +265,8 @@ class _NightLoop:
             delivered = np.where(due, plan.delivered(u), 0).astype(np.int64)
             available = stock + delivered
             active = self._active_threats(rng, counts[:, night])
-            in_action = rng.random((size, c.n_units)) < pool.unit_in_action
+            # an aircraft flies with all its weapons or none (its rows share one draw)
+            in_action = rng.random((size, c.n_units))[:, c.unit_platform] < pool.unit_in_action
             unit_stock = self._allocate(available, in_action)
             held = (plan.hold_below >= 0) & (available < plan.hold_below)
             draws = self._draws(rng, size, block, active)

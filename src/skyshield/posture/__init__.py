@@ -7,8 +7,10 @@ it with stocks and deliveries); every position, stock and split is an illustrati
 
 from __future__ import annotations
 
+from skyshield.posture.fighters import FIGHTER_PATROL_PREFIX
 from skyshield.posture.geography import NightGeography, night_geographies
 from skyshield.posture.laydown import (
+    AIR_FAMILY,
     CRUISE_HOLD_SHARE,
     FAMILIES,
     FAMILY_OF_SYSTEM,
@@ -25,9 +27,11 @@ from skyshield.posture.laydown import (
 from skyshield.posture.routes import ROUTE_UNIT_PREFIX
 
 __all__ = [
+    "AIR_FAMILY",
     "CRUISE_HOLD_SHARE",
     "FAMILIES",
     "FAMILY_OF_SYSTEM",
+    "FIGHTER_PATROL_PREFIX",
     "LAUNCHED_AT_SEA",
     "LAUNCH_AREAS",
     "LAYDOWN",

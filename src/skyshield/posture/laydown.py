@@ -36,14 +36,17 @@ import numpy as np
 from skyshield.catalog import load_catalog
 from skyshield.geo import NO_NATION, geodesic_distance_m, territory_codes
 from skyshield.geo.cities import find_city
-from skyshield.posture.routes import drone_routes, route_units, short_mix
+from skyshield.posture.fighters import fighter_patrols
+from skyshield.posture.routes import route_units, short_mix, split_count, threat_routes
 from skyshield.scenario import Scenario
 from skyshield.scenario.notional import UA_EARLY_WARNING_SPOTS, city_ew_zones, early_warning_radar
 
 if TYPE_CHECKING:
+    from skyshield.engine.compiled import CompiledScenario
     from skyshield.posture.geography import NightGeography
 
 __all__ = [
+    "AIR_FAMILY",
     "CRUISE_HOLD_SHARE",
     "FAMILIES",
     "LAUNCHED_AT_SEA",
@@ -98,6 +101,9 @@ FAMILY_OF_SYSTEM = {
     "mobile-fire-group": "short",
     "interceptor-drone": "short",
 }
+# The family of aircraft on patrol (air_patrols: the night's fighters, .fighters): sized with
+# the medium-range SAMs, as the laydown's ground "f-16" unit was before them.
+AIR_FAMILY = "medium"
 
 # Notional laydown: defended city -> systems placed around it (one unit each, ~15 km apart).
 # Cities are oblast centres hit most often in the reports; the mix favours the capital.
@@ -271,15 +277,21 @@ MIN_LAUNCH_SPAN_H = 0.5
 RANGE_MARGIN = 0.85  # a target counts as reachable within 85% of the type's range
 
 
-def unit_families(scenario: Scenario) -> np.ndarray:
-    """(n_units,) index in :data:`FAMILIES` of each Ukrainian fire unit; -1 for allied units."""
-    return np.array(
-        [
-            FAMILIES.index(FAMILY_OF_SYSTEM[u.system]) if u.nation == "UA" else -1
-            for u in scenario.fire_units
-        ],
-        dtype=np.int64,
-    )
+def unit_families(compiled: CompiledScenario) -> np.ndarray:
+    """(n_units,) index in :data:`FAMILIES` of each Ukrainian unit row; -1 for the others.
+
+    A ground unit's family is its system's (:data:`FAMILY_OF_SYSTEM`; -1 for a system outside
+    it); an aircraft's weapon rows (air patrols, :mod:`skyshield.engine.air`) are in
+    :data:`AIR_FAMILY`. Allied units are -1 (the night model fits Ukraine's posture only).
+    """
+    national = compiled.nation_codes.index("UA") if "UA" in compiled.nation_codes else -1
+    aircraft = np.isfinite(compiled.unit_on_s)  # ground units are present always (-inf)
+    families = np.full(compiled.n_units, -1, dtype=np.int64)
+    for u, key in enumerate(compiled.unit_system_keys):
+        family = AIR_FAMILY if aircraft[u] else FAMILY_OF_SYSTEM.get(key)
+        if family is not None and int(compiled.unit_nation[u]) == national:
+            families[u] = FAMILIES.index(family)
+    return families
 
 
 def allied_blocks(allies: Scenario, nations: tuple[str, ...]) -> dict[str, Any]:
@@ -298,20 +310,6 @@ def allied_blocks(allies: Scenario, nations: tuple[str, ...]) -> dict[str, Any]:
         "sensors": sensors,
         "fire_units": units,
     }
-
-
-def split_count(count: int, weights: list[float]) -> list[int]:
-    """Largest-remainder split of ``count`` in proportion to ``weights``.
-
-    The parts are whole, sum to ``count`` and each is within 1 of its exact share:
-    ``split_count(14, [0.34, 0.66])`` is ``[5, 9]``.
-    """
-    w = np.asarray(weights, dtype=float) / float(np.sum(weights))
-    raw = count * w
-    base = np.floor(raw).astype(int)
-    for i in np.argsort(-(raw - base))[: count - int(base.sum())]:
-        base[i] += 1
-    return [int(b) for b in base]
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -574,6 +572,7 @@ def night_scenario(
     geography: NightGeography | None = None,
     route_pool: bool = True,
     ballistic: tuple[list[dict[str, Any]], dict[str, tuple[float, float]]] | None = None,
+    fighters: bool = True,
 ) -> Scenario:
     """One report night as a scenario: its raid against the notional national posture.
 
@@ -589,6 +588,8 @@ def night_scenario(
     ``ballistic``: (waves, launch sites) that replace the ballistic waves, for a campaign's
     own aim (:func:`skyshield.campaigns.ballistic.ballistic_waves`); the night model never
     passes it.
+    ``fighters``: add the fighter patrols flown against the night's strategic cruise missiles
+    (:mod:`skyshield.posture.fighters`), after any allied patrols.
     """
     catalog = load_catalog()
     ranges = {key: t.range_m for key, t in catalog.threats.items()}
@@ -638,13 +639,17 @@ def night_scenario(
             data[key] = {**data[key], **value}
         else:
             data[key] = [*data[key], *value]
+    targets = {**_city_points(dict.fromkeys(LAYDOWN, 1.0)), **places.assets}
     if route_pool:  # appended after every other unit (allies' too): the night model's pool
-        routes = drone_routes(
+        routes = threat_routes(
             waves,
             places.launch_sites,
-            {**_city_points(dict.fromkeys(LAYDOWN, 1.0)), **places.assets},
+            targets,
             frozenset(threat for threat, _, _ in CLASS_MIX["drone"]),
         )
         short = frozenset(s for s, f in FAMILY_OF_SYSTEM.items() if f == "short")
         data["fire_units"] = [*data["fire_units"], *route_units(routes, short_mix(LAYDOWN, short))]
+    if fighters:  # the fighters flown against the strategic cruise missiles (.fighters)
+        patrols = fighter_patrols(waves, places.launch_sites, targets, catalog)
+        data["air_patrols"] = [*data.get("air_patrols", []), *patrols]
     return Scenario.model_validate(data)

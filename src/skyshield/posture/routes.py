@@ -42,10 +42,11 @@ __all__ = [
     "POSITIONS_PER_ROUTE",
     "ROUTE_POOL_MAX",
     "ROUTE_UNIT_PREFIX",
-    "DroneRoute",
-    "drone_routes",
+    "ThreatRoute",
     "route_units",
     "short_mix",
+    "split_count",
+    "threat_routes",
 ]
 
 # Units per drone route (assumption): one, in the middle of the route's Ukrainian stretch. The
@@ -63,42 +64,42 @@ _SAMPLES = 64
 
 
 @dataclass(frozen=True, slots=True)
-class DroneRoute:
-    """One launch site -> target line of the night's drones, and how many fly it."""
+class ThreatRoute:
+    """One launch site -> target line of a night's threats (drones, cruise), and how many fly it."""
 
     site: str
     target: str
-    drones: int
+    count: int
     start: tuple[float, float]  # (lon, lat)
     end: tuple[float, float]
 
 
-def drone_routes(
+def threat_routes(
     waves: list[dict[str, Any]],
     launch_sites: dict[str, tuple[float, float]],
     asset_points: dict[str, tuple[float, float]],
-    drone_threats: frozenset[str],
-) -> list[DroneRoute]:
-    """Every (launch site, target) line of the drone waves with its drones, busiest first.
+    threats: frozenset[str],
+) -> list[ThreatRoute]:
+    """Every (launch site, target) line of the waves of ``threats`` with its count, busiest first.
 
     A wave sends its k-th threat at ``targets[k % len(targets)]`` (the compiler's rule), so a
     target's share of a wave is its round-robin count. Ties: by site, then target name.
     """
     count: Counter[tuple[str, str]] = Counter()
     for wave in waves:
-        if wave["threat"] not in drone_threats:
+        if wave["threat"] not in threats:
             continue
         targets = wave["targets"]
         for k in range(wave["count"]):
             count[(wave["launch_site"], targets[k % len(targets)])] += 1
     routes = [
-        DroneRoute(site, target, n, launch_sites[site], asset_points[target])
+        ThreatRoute(site, target, n, launch_sites[site], asset_points[target])
         for (site, target), n in count.items()
     ]
-    return sorted(routes, key=lambda r: (-r.drones, r.site, r.target))
+    return sorted(routes, key=lambda r: (-r.count, r.site, r.target))
 
 
-def _positions(routes: list[DroneRoute], k: int) -> list[list[tuple[float, float]]]:
+def _positions(routes: list[ThreatRoute], k: int) -> list[list[tuple[float, float]]]:
     """Per route, ``k`` points of it inside Ukraine, evenly spread over its stretches there.
 
     Each route is sampled at :data:`_SAMPLES` points; the ones inside Ukraine's borders (after
@@ -146,7 +147,7 @@ def short_mix(laydown: dict[str, tuple[str, ...]], short: frozenset[str]) -> lis
 
 
 def route_units(
-    routes: list[DroneRoute], mix: list[str], *, network: str = "ua"
+    routes: list[ThreatRoute], mix: list[str], *, network: str = "ua"
 ) -> list[dict[str, Any]]:
     """Return the route pool's fire units (scenario dicts), :data:`POSITIONS_PER_ROUTE` a route."""
     units: list[dict[str, Any]] = []
@@ -166,3 +167,17 @@ def route_units(
                 }
             )
     return units
+
+
+def split_count(count: int, weights: list[float]) -> list[int]:
+    """Largest-remainder split of ``count`` in proportion to ``weights``.
+
+    The parts are whole, sum to ``count`` and each is within 1 of its exact share:
+    ``split_count(14, [0.34, 0.66])`` is ``[5, 9]``.
+    """
+    w = np.asarray(weights, dtype=float) / float(np.sum(weights))
+    raw = count * w
+    base = np.floor(raw).astype(int)
+    for i in np.argsort(-(raw - base))[: count - int(base.sum())]:
+        base[i] += 1
+    return [int(b) for b in base]

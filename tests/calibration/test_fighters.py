@@ -1,0 +1,175 @@
+"""Fighter patrols against the strategic cruise missiles in the night posture (issue 23)."""
+
+from __future__ import annotations
+
+import itertools
+import math
+
+import numpy as np
+import pytest
+
+from skyshield.calibration.model import NightEngine
+from skyshield.calibration.transfer import CalibratedPosture
+from skyshield.catalog import load_catalog
+from skyshield.engine.air import sortie_plan
+from skyshield.engine.compile import compile_scenario
+from skyshield.geo import distance_to_territory_m, geodesic_distance_m
+from skyshield.posture import FAMILIES, NightComposition, night_scenario, unit_families
+from skyshield.posture.fighters import (
+    CRUISE_PER_PAIR,
+    FIGHTER_PATROL_PREFIX,
+    FRONT_STANDOFF_KM,
+    MAX_PAIRS,
+    STATION_BEFORE_TARGET_KM,
+    STATION_LEAD_MIN,
+    fighter_patrols,
+)
+from skyshield.posture.laydown import city_point
+
+from .test_tasking import BASE
+
+
+def _line(label: str) -> tuple[str, str]:
+    site, target = label.removeprefix("notional patrol on the cruise route ").split(" -> ")
+    return site, target
+
+
+def _wave(threat: str, count: int, site: str, targets: list[str], start_min: float) -> dict:
+    return {
+        "threat": threat,
+        "count": count,
+        "launch_site": site,
+        "launch_time_min": start_min,
+        "launch_spacing_s": 60.0,
+        "launch_jitter_s": 120.0,
+        "route_jitter_km": 15.0,
+        "targets": targets,
+    }
+
+
+SITES = {"caspian": (49.0, 44.5), "black-sea": (33.0, 44.3), "kursk": (36.19, 51.73)}
+CITIES = {name: city_point(name) for name in ("Kyiv", "Lviv", "Odesa", "Sumy", "Vinnytsya")}
+
+
+def test_fighter_patrols__only_against_strategic_cruise_missiles() -> None:
+    """Nights without Kh-101 or Kalibr fly no fighters; with them, every patrol engages cruise
+    missiles only and its pairs are one per CRUISE_PER_PAIR missiles, at most MAX_PAIRS."""
+    assert (
+        night_scenario(NightComposition(drone=300, cruise=9, ballistic=8, tactical=9)).air_patrols
+        == ()
+    )
+    for cruise in (3, 17, 40, 200):
+        patrols = night_scenario(NightComposition(drone=50, cruise=cruise, ballistic=2)).air_patrols
+        pairs = sum(p.aircraft for p in patrols) // 2
+        assert pairs == min(math.ceil(cruise / CRUISE_PER_PAIR), MAX_PAIRS), cruise
+        assert all(p.engages == ("cruise",) and p.nation == "UA" for p in patrols)
+        assert all(p.id.startswith(FIGHTER_PATROL_PREFIX) for p in patrols)
+    assert (
+        night_scenario(NightComposition(drone=0, cruise=9, ballistic=0), fighters=False).air_patrols
+        == ()
+    )
+
+
+def test_fighter_patrols__stations_on_the_approach_off_the_border() -> None:
+    """Each station lies on its line's geodesic, at most STATION_BEFORE_TARGET_KM before the
+    target, and FRONT_STANDOFF_KM or more from Russia and Belarus; a target nearer the border
+    (Sumy, ~35 km) gets no patrol, and the pairs go to the busier lines."""
+    waves = [
+        _wave("kh-101", 20, "caspian", ["Kyiv"], 240.0),
+        _wave("kh-101", 12, "caspian", ["Vinnytsya"], 240.0),
+        _wave("kalibr", 6, "black-sea", ["Odesa"], 250.0),
+        _wave("kh-101", 9, "kursk", ["Sumy"], 240.0),
+    ]
+    patrols = fighter_patrols(waves, SITES, CITIES, load_catalog())
+    lines = [_line(p["label"]) for p in patrols]
+    assert ("kursk", "Sumy") not in lines
+    assert set(lines) <= {("caspian", "Kyiv"), ("caspian", "Vinnytsya"), ("black-sea", "Odesa")}
+    # 47 missiles -> 6 pairs (cap), split 20 : 12 : 6 over the lines that can be covered
+    assert [p["aircraft"] // 2 for p in patrols] == [3, 2, 1]
+    for patrol, (site, target) in zip(patrols, lines, strict=True):
+        p = patrol["station"]["position"]
+        s, t = SITES[site], CITIES[target]
+        to_target = float(geodesic_distance_m(p["lon_deg"], p["lat_deg"], *t))
+        via = float(geodesic_distance_m(*s, p["lon_deg"], p["lat_deg"])) + to_target
+        assert via - float(geodesic_distance_m(*s, *t)) < 50.0  # on the line
+        assert to_target <= STATION_BEFORE_TARGET_KM * 1000.0 + 200.0  # rounding to 0.001 deg
+        for code in ("RU", "BY"):
+            far = float(distance_to_territory_m(p["lon_deg"], p["lat_deg"], code))
+            assert far >= FRONT_STANDOFF_KM * 1000.0, (target, code, far)
+
+
+def test_fighter_patrols__on_station_while_the_missiles_pass() -> None:
+    """The patrol's sorties are on station without a gap from STATION_LEAD_MIN before the
+    first missile can reach the station (launch + flight at the catalog speed) to after the
+    last one can."""
+    catalog = load_catalog()
+    waves = [_wave("kh-101", 30, "caspian", ["Kyiv"], 240.0)]
+    scenario = night_scenario(NightComposition(drone=0, cruise=1, ballistic=0))
+    data = scenario.model_dump(mode="json", exclude_none=True)
+    data["air_patrols"] = fighter_patrols(waves, SITES, CITIES, catalog)
+    patrol_model = type(scenario).model_validate(data).air_patrols[0]
+    station = data["air_patrols"][0]["station"]["position"]
+    flight = float(geodesic_distance_m(*SITES["caspian"], station["lon_deg"], station["lat_deg"]))
+    flight /= catalog.threats["kh-101"].speed_mps
+    first = 240.0 * 60.0 + flight
+    last = 240.0 * 60.0 + 29 * 60.0 + 120.0 + flight
+    sorties = sortie_plan(patrol_model, catalog)
+    assert sorties[0].on_s == pytest.approx(first - STATION_LEAD_MIN * 60.0, abs=60.0)
+    assert sorties[-1].off_s >= last
+    for before, after in itertools.pairwise(sorties):
+        assert after.on_s <= before.off_s + 1e-6  # relieved on station, no gap
+
+
+def test_night_engine__fighters_are_the_medium_family_and_shoot_cruise_missiles() -> None:
+    """The aircraft's rows are sized by posture_medium (all rows of one aircraft in action
+    together); with them a strategic salvo loses more missiles than without, and nothing else
+    in the raid changes class."""
+    composition = NightComposition(drone=0, cruise=40, ballistic=0)
+    with_f = NightEngine(composition, route_sets=1, seed=3)
+    without = NightEngine(composition, route_sets=1, seed=3, fighters=False)
+    aircraft = np.isfinite(with_f.compiled.unit_on_s)
+    assert aircraft.sum() > 0
+    assert not np.isfinite(without.compiled.unit_on_s).any()
+    assert (with_f.families[aircraft] == FAMILIES.index("medium")).all()
+    theta = {**BASE, "posture_medium": 0.5}
+    assert with_f.unit_posture(theta)[aircraft] == pytest.approx(0.5)
+    active = with_f.units_in_action(with_f.unit_posture(theta), 400, 1)
+    platform = with_f.compiled.unit_platform
+    for p in np.unique(platform[aircraft]):
+        rows = active[:, platform == p]
+        assert (rows == rows[:, :1]).all()  # all weapons of an aircraft, or none
+    assert active[:, aircraft].mean() == pytest.approx(0.5, abs=0.05)
+    # at a third of the catalog's kill probabilities the ground SAMs leave missiles to kill
+    # (at full ones they destroy ~38 of 40 alone): measured +2.3 with the fighters
+    low = {**BASE, "pk_cruise": 0.3}
+    a = with_f.simulate(low, 200, 1).destroyed[:, 1].mean()
+    b = without.simulate(low, 200, 1).destroyed[:, 1].mean()
+    assert a > b + 1.0, (a, b)
+
+
+def test_transfer__ukrainian_aircraft_take_the_medium_size_allied_ones_none() -> None:
+    """A calibrated run sizes Ukrainian patrols' rows as the night model does (medium); an
+    allied patrol keeps size 1; an aircraft is in action with all its weapons or none."""
+    scenario = night_scenario(NightComposition(drone=0, cruise=24, ballistic=0), route_pool=False)
+    data = scenario.model_dump(mode="json", exclude_none=True)
+    allied = {**data["air_patrols"][0], "id": "pl-cap", "nation": "PL", "networks": ["pl"]}
+    data["nations"]["PL"] = {"name": "Poland", "roe": {"zone": {"kind": "own"}}}
+    data["networks"]["pl"] = {"description": "Polish air picture"}
+    data["air_patrols"] = [*data["air_patrols"], allied]
+    compiled = compile_scenario(type(scenario).model_validate(data))
+    families = unit_families(compiled)
+    aircraft = np.isfinite(compiled.unit_on_s)
+    polish = np.asarray(compiled.unit_nation) == compiled.nation_codes.index("PL")
+    assert (families[aircraft & ~polish] == FAMILIES.index("medium")).all()
+    assert (families[polish] == -1).all()
+    posture = CalibratedPosture(theta={**BASE, "posture_medium": 0.4}, seed=5)
+    sizes = posture.unit_sizes(compiled)
+    assert sizes[aircraft & ~polish] == pytest.approx(0.4)
+    assert sizes[polish] == pytest.approx(1.0)
+    stock = posture.initial_stock(compiled, np.arange(300))
+    assert stock is not None
+    platform = np.asarray(compiled.unit_platform)
+    for p in np.unique(platform[aircraft & ~polish]):
+        on = stock[:, platform == p] > 0
+        assert (on == on[:, :1]).all()
+    assert (stock[:, aircraft & ~polish] > 0).mean() == pytest.approx(0.4, abs=0.06)
