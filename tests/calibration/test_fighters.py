@@ -8,13 +8,13 @@ import math
 import numpy as np
 import pytest
 
-from skyshield.calibration.model import NightEngine
+from skyshield.calibration.model import NightEngine, unit_families
 from skyshield.calibration.transfer import CalibratedPosture
 from skyshield.catalog import load_catalog
 from skyshield.engine.air import sortie_plan
 from skyshield.engine.compile import compile_scenario
 from skyshield.geo import distance_to_territory_m, geodesic_distance_m
-from skyshield.posture import FAMILIES, NightComposition, night_scenario, unit_families
+from skyshield.posture import FAMILIES, NightComposition, night_scenario
 from skyshield.posture.fighters import (
     CRUISE_PER_PAIR,
     FIGHTER_PATROL_PREFIX,

@@ -60,12 +60,13 @@ from skyshield.engine.kernel import KernelInputs, simulate_block
 from skyshield.engine.outcomes import Fate
 from skyshield.engine.scaling import PK_MAX, scaled_pk
 from skyshield.posture import (
+    AIR_FAMILY,
     FAMILIES,
+    FAMILY_OF_SYSTEM,
     ROUTE_UNIT_PREFIX,
     NightComposition,
     NightGeography,
     night_scenario,
-    unit_families,
 )
 
 __all__ = [
@@ -75,6 +76,7 @@ __all__ = [
     "NightEngine",
     "NightOutcome",
     "tasking_factor",
+    "unit_families",
 ]
 
 
@@ -140,6 +142,23 @@ def tasking_factor(drones: float | np.ndarray, beta: float) -> np.ndarray:
     """
     d = np.maximum(np.asarray(drones, dtype=float), 1.0)
     return np.asarray((d / TASKING_REFERENCE_DRONES) ** beta)
+
+
+def unit_families(compiled: CompiledScenario) -> np.ndarray:
+    """(n_units,) index in :data:`FAMILIES` of each Ukrainian unit row; -1 for the others.
+
+    A ground unit's family is its system's (:data:`FAMILY_OF_SYSTEM`; -1 for a system outside
+    it); an aircraft's weapon rows (air patrols, :mod:`skyshield.engine.air`) are in
+    :data:`AIR_FAMILY`. Allied units are -1 (the night model fits Ukraine's posture only).
+    """
+    national = compiled.nation_codes.index("UA") if "UA" in compiled.nation_codes else -1
+    aircraft = np.isfinite(compiled.unit_on_s)  # ground units are present always (-inf)
+    families = np.full(compiled.n_units, -1, dtype=np.int64)
+    for u, key in enumerate(compiled.unit_system_keys):
+        family = AIR_FAMILY if aircraft[u] else FAMILY_OF_SYSTEM.get(key)
+        if family is not None and int(compiled.unit_nation[u]) == national:
+            families[u] = FAMILIES.index(family)
+    return families
 
 
 @dataclass(frozen=True, slots=True)

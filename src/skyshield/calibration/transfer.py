@@ -51,13 +51,13 @@ from pathlib import Path
 import numpy as np
 
 from skyshield.calibration.calibrate import Calibration, load_calibration
-from skyshield.calibration.model import NAMES, tasking_factor
+from skyshield.calibration.model import NAMES, tasking_factor, unit_families
 from skyshield.catalog import ThreatClass
 from skyshield.catalog.types import THREATS_OF_REPORT_CLASS
 from skyshield.engine.compiled import CompiledScenario, readonly
 from skyshield.engine.pieces import build_pieces
 from skyshield.engine.scaling import PK_MAX, scaled_pk
-from skyshield.posture import FAMILIES, unit_families
+from skyshield.posture import FAMILIES
 
 __all__ = ["ACTIVATION_STREAM", "CalibratedPosture", "calibrated_posture", "latest_medians"]
 

@@ -22,7 +22,6 @@ from skyshield.posture.laydown import (
     NightComposition,
     allied_blocks,
     night_scenario,
-    unit_families,
 )
 from skyshield.posture.routes import ROUTE_UNIT_PREFIX
 
@@ -43,5 +42,4 @@ __all__ = [
     "allied_blocks",
     "night_geographies",
     "night_scenario",
-    "unit_families",
 ]

@@ -42,7 +42,6 @@ from skyshield.scenario import Scenario
 from skyshield.scenario.notional import UA_EARLY_WARNING_SPOTS, city_ew_zones, early_warning_radar
 
 if TYPE_CHECKING:
-    from skyshield.engine.compiled import CompiledScenario
     from skyshield.posture.geography import NightGeography
 
 __all__ = [
@@ -62,7 +61,6 @@ __all__ = [
     "night_waves",
     "scenario_places",
     "split_count",
-    "unit_families",
 ]
 
 
@@ -275,23 +273,6 @@ TARGET_SNAP_KM = 25.0
 # Shortest launch span of a group whose report window is shorter than its flight (assumption).
 MIN_LAUNCH_SPAN_H = 0.5
 RANGE_MARGIN = 0.85  # a target counts as reachable within 85% of the type's range
-
-
-def unit_families(compiled: CompiledScenario) -> np.ndarray:
-    """(n_units,) index in :data:`FAMILIES` of each Ukrainian unit row; -1 for the others.
-
-    A ground unit's family is its system's (:data:`FAMILY_OF_SYSTEM`; -1 for a system outside
-    it); an aircraft's weapon rows (air patrols, :mod:`skyshield.engine.air`) are in
-    :data:`AIR_FAMILY`. Allied units are -1 (the night model fits Ukraine's posture only).
-    """
-    national = compiled.nation_codes.index("UA") if "UA" in compiled.nation_codes else -1
-    aircraft = np.isfinite(compiled.unit_on_s)  # ground units are present always (-inf)
-    families = np.full(compiled.n_units, -1, dtype=np.int64)
-    for u, key in enumerate(compiled.unit_system_keys):
-        family = AIR_FAMILY if aircraft[u] else FAMILY_OF_SYSTEM.get(key)
-        if family is not None and int(compiled.unit_nation[u]) == national:
-            families[u] = FAMILIES.index(family)
-    return families
 
 
 def allied_blocks(allies: Scenario, nations: tuple[str, ...]) -> dict[str, Any]:
