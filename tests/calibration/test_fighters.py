@@ -13,15 +13,22 @@ from skyshield.calibration.transfer import CalibratedPosture
 from skyshield.catalog import load_catalog
 from skyshield.engine.air import sortie_plan
 from skyshield.engine.compile import compile_scenario
-from skyshield.geo import distance_to_territory_m, geodesic_distance_m
+from skyshield.geo import (
+    destination_lonlat,
+    distance_to_territory_m,
+    geodesic_distance_m,
+    initial_bearing_rad,
+)
 from skyshield.posture import FAMILIES, NightComposition, night_scenario
 from skyshield.posture.fighters import (
+    AIR_BASES,
     CRUISE_PER_PAIR,
     FIGHTER_PATROL_PREFIX,
     FRONT_STANDOFF_KM,
     MAX_PAIRS,
     STATION_BEFORE_TARGET_KM,
     STATION_LEAD_MIN,
+    STATION_STEP_KM,
     fighter_patrols,
 )
 from skyshield.posture.laydown import city_point
@@ -92,10 +99,40 @@ def test_fighter_patrols__stations_on_the_approach_off_the_border() -> None:
         to_target = float(geodesic_distance_m(p["lon_deg"], p["lat_deg"], *t))
         via = float(geodesic_distance_m(*s, p["lon_deg"], p["lat_deg"])) + to_target
         assert via - float(geodesic_distance_m(*s, *t)) < 50.0  # on the line
-        assert to_target <= STATION_BEFORE_TARGET_KM * 1000.0 + 200.0  # rounding to 0.001 deg
+        # far from the border: the full distance (within the 0.001-degree rounding)
+        assert to_target == pytest.approx(STATION_BEFORE_TARGET_KM * 1000.0, abs=200.0)
         for code in ("RU", "BY"):
             far = float(distance_to_territory_m(p["lon_deg"], p["lat_deg"], code))
             assert far >= FRONT_STANDOFF_KM * 1000.0, (target, code, far)
+        base = (patrol["base"]["lon_deg"], patrol["base"]["lat_deg"])
+        nearest = min(
+            AIR_BASES.values(),
+            key=lambda b: float(geodesic_distance_m(*b, p["lon_deg"], p["lat_deg"])),
+        )
+        assert base == nearest
+
+
+def test_fighter_patrols__a_station_near_the_border_pulled_back_no_more_than_needed() -> None:
+    """Chernihiv approached from Bryansk: the station 60 km out is within 40 km of Russia or
+    Belarus, so it moves towards the city in STATION_STEP_KM steps to the first point clear of
+    both (30 km out); one step further out is not clear."""
+    routes = [_wave("kh-101", 8, "bryansk", ["Chernihiv"], 240.0)]
+    sites = {"bryansk": (34.36, 53.25)}
+    (patrol,) = fighter_patrols(
+        routes, sites, {"Chernihiv": city_point("Chernihiv")}, load_catalog()
+    )
+    p = patrol["station"]["position"]
+    city = city_point("Chernihiv")
+    out_km = float(geodesic_distance_m(p["lon_deg"], p["lat_deg"], *city)) / 1000.0
+    assert out_km == pytest.approx(30.0, abs=0.2)
+
+    def standoff_km(lon: float, lat: float) -> float:
+        return min(float(distance_to_territory_m(lon, lat, c)) for c in ("RU", "BY")) / 1000.0
+
+    assert standoff_km(p["lon_deg"], p["lat_deg"]) >= FRONT_STANDOFF_KM
+    back = float(initial_bearing_rad(*city, *sites["bryansk"]))
+    lon, lat = destination_lonlat(*city, back, (out_km + STATION_STEP_KM) * 1000.0)
+    assert standoff_km(float(lon), float(lat)) < FRONT_STANDOFF_KM
 
 
 def test_fighter_patrols__on_station_while_the_missiles_pass() -> None:
@@ -103,21 +140,33 @@ def test_fighter_patrols__on_station_while_the_missiles_pass() -> None:
     first missile can reach the station (launch + flight at the catalog speed) to after the
     last one can."""
     catalog = load_catalog()
-    waves = [_wave("kh-101", 30, "caspian", ["Kyiv"], 240.0)]
+    # three lines launched at other times, two from one site, two at one target; Kyiv's from
+    # the Caspian over 145 minutes (spacing 300 s: more than one sortie's time on station)
+    kyiv = {**_wave("kh-101", 30, "caspian", ["Kyiv"], 240.0), "launch_spacing_s": 300.0}
+    odesa = _wave("kalibr", 8, "black-sea", ["Odesa"], 400.0)
+    kyiv_from_sea = _wave("kalibr", 8, "black-sea", ["Kyiv"], 380.0)
     scenario = night_scenario(NightComposition(drone=0, cruise=1, ballistic=0))
     data = scenario.model_dump(mode="json", exclude_none=True)
-    data["air_patrols"] = fighter_patrols(waves, SITES, CITIES, catalog)
-    patrol_model = type(scenario).model_validate(data).air_patrols[0]
-    station = data["air_patrols"][0]["station"]["position"]
-    flight = float(geodesic_distance_m(*SITES["caspian"], station["lon_deg"], station["lat_deg"]))
-    flight /= catalog.threats["kh-101"].speed_mps
-    first = 240.0 * 60.0 + flight
-    last = 240.0 * 60.0 + 29 * 60.0 + 120.0 + flight
-    sorties = sortie_plan(patrol_model, catalog)
-    assert sorties[0].on_s == pytest.approx(first - STATION_LEAD_MIN * 60.0, abs=60.0)
-    assert sorties[-1].off_s >= last
-    for before, after in itertools.pairwise(sorties):
-        assert after.on_s <= before.off_s + 1e-6  # relieved on station, no gap
+    data["air_patrols"] = fighter_patrols([kyiv, odesa, kyiv_from_sea], SITES, CITIES, catalog)
+    patrols = type(scenario).model_validate(data).air_patrols
+    lines = [("caspian", "Kyiv"), ("black-sea", "Kyiv"), ("black-sea", "Odesa")]
+    assert [_line(p.label) for p in patrols] == lines
+    for patrol, wave in zip(patrols, (kyiv, kyiv_from_sea, odesa), strict=True):
+        station = patrol.station.position
+        site = SITES[wave["launch_site"]]
+        flight = float(geodesic_distance_m(*site, station.lon_deg, station.lat_deg))
+        flight /= catalog.threats[wave["threat"]].speed_mps
+        start = wave["launch_time_min"] * 60.0
+        first = start + flight
+        last = start + (wave["count"] - 1) * wave["launch_spacing_s"] + flight
+        sorties = sortie_plan(patrol, catalog)
+        assert sorties[0].on_s == pytest.approx(first - STATION_LEAD_MIN * 60.0, abs=60.0)
+        assert sorties[-1].off_s >= last + STATION_LEAD_MIN * 60.0
+        # no more sorties than the passage needs: the one before the last leaves before it ends
+        assert len(sorties) == 1 or sorties[-2].off_s < last + STATION_LEAD_MIN * 60.0
+        for before, after in itertools.pairwise(sorties):
+            assert after.on_s <= before.off_s + 1e-6  # relieved on station, no gap
+    assert len(sortie_plan(patrols[0], catalog)) >= 2
 
 
 def test_night_engine__fighters_are_the_medium_family_and_shoot_cruise_missiles() -> None:
@@ -139,6 +188,17 @@ def test_night_engine__fighters_are_the_medium_family_and_shoot_cruise_missiles(
         rows = active[:, platform == p]
         assert (rows == rows[:, :1]).all()  # all weapons of an aircraft, or none
     assert active[:, aircraft].mean() == pytest.approx(0.5, abs=0.05)
+    # above 1 the ground units stand for co-located ones; an aircraft stays one aircraft
+    dense = {**BASE, "posture_medium": 2.5}
+    assert with_f.unit_posture(dense)[aircraft] == pytest.approx(1.0)
+    compiled = with_f.compiled_for(dense)
+    np.testing.assert_array_equal(
+        compiled.unit_channels[aircraft], with_f.compiled.unit_channels[aircraft]
+    )
+    medium_ground = (with_f.families == FAMILIES.index("medium")) & ~aircraft
+    assert (
+        compiled.unit_channels[medium_ground] > with_f.compiled.unit_channels[medium_ground]
+    ).all()
     # at a third of the catalog's kill probabilities the ground SAMs leave missiles to kill
     # (at full ones they destroy ~38 of 40 alone): measured +2.3 with the fighters
     low = {**BASE, "pk_cruise": 0.3}
@@ -166,6 +226,8 @@ def test_transfer__ukrainian_aircraft_take_the_medium_size_allied_ones_none() ->
     sizes = posture.unit_sizes(compiled)
     assert sizes[aircraft & ~polish] == pytest.approx(0.4)
     assert sizes[polish] == pytest.approx(1.0)
+    dense = CalibratedPosture(theta={**BASE, "posture_medium": 2.5}, seed=5)
+    assert dense.unit_sizes(compiled)[aircraft] == pytest.approx(1.0)
     stock = posture.initial_stock(compiled, np.arange(300))
     assert stock is not None
     platform = np.asarray(compiled.unit_platform)

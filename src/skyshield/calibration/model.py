@@ -75,6 +75,7 @@ __all__ = [
     "FittedParameter",
     "NightEngine",
     "NightOutcome",
+    "aircraft_size",
     "tasking_factor",
     "unit_families",
 ]
@@ -161,6 +162,19 @@ def unit_families(compiled: CompiledScenario) -> np.ndarray:
     return families
 
 
+def aircraft_size(family_size: np.ndarray) -> np.ndarray:
+    """Return an aircraft's effective size: its family's, at most 1.
+
+    Above 1 a family's ground units stand for co-located units (more rounds and channels); an
+    aircraft does not: the fighters flown are the tasking's (:mod:`skyshield.posture.fighters`,
+    a pair per 8 strategic cruise missiles, at most 6), out of a fleet the sources count in
+    dozens, so a family size above 1 must not multiply them (at 2025-Q1's ``posture_medium``
+    2.68 it made each aircraft ~2.7 aircraft with 15-18 rounds). Below 1 it is the share of them
+    in action, as for any unit.
+    """
+    return np.minimum(np.asarray(family_size, dtype=np.float64), 1.0)
+
+
 @dataclass(frozen=True, slots=True)
 class NightOutcome:
     """Per replication and report class: counts as the reports give them, (n_reps, 3) int."""
@@ -245,6 +259,9 @@ class NightEngine:
         units (each in action with that share up to 1, above it co-located units): the layer's
         total is the tasked size, but the growth stands where the drones fly. Without a pool
         (``route_pool=False`` or no drone routes) the laydown's short units take it all.
+
+        Aircraft (the fighter patrols, :data:`~skyshield.posture.AIR_FAMILY`) take their
+        family's size up to 1 (:func:`aircraft_size`).
         """
         sizes = np.array([*(theta[f"posture_{f}"] for f in FAMILIES), 1.0])
         short = FAMILIES.index("short")
@@ -252,13 +269,15 @@ class NightEngine:
         pool = int(self.route_pool.sum())
         if pool == 0:
             sizes[short] *= factor
-            return np.asarray(sizes[self.families])
-        posture_short = float(sizes[short])
-        sizes[short] = posture_short * min(factor, 1.0)
-        out = np.array(sizes[self.families])
-        laydown_short = int(((self.families == short) & ~self.route_pool).sum())
-        surplus = posture_short * max(factor - 1.0, 0.0) * laydown_short
-        out[self.route_pool] = surplus / pool
+            out = np.array(sizes[self.families])
+        else:
+            posture_short = float(sizes[short])
+            sizes[short] = posture_short * min(factor, 1.0)
+            out = np.array(sizes[self.families])
+            laydown_short = int(((self.families == short) & ~self.route_pool).sum())
+            surplus = posture_short * max(factor - 1.0, 0.0) * laydown_short
+            out[self.route_pool] = surplus / pool
+        out[self._aircraft] = aircraft_size(out[self._aircraft])
         return out
 
     def route_units_in_action(self, theta: dict[str, float]) -> float:

@@ -19,8 +19,9 @@ reports show ~80%). So ``--calibration`` applies the whole fitted set, each para
   1 the unit stands for that many co-located units: its channels, ready rounds, reserves and
   rounds are multiplied (rounded up) and, for the short family, each co-located unit takes its
   own shot, so its kill probability is ``1 - (1 - pk) ** size``. Ukrainian aircraft on patrol
-  take the medium family's size, as the night model's fighter patrols do
-  (:data:`~skyshield.posture.AIR_FAMILY`; an aircraft is in action with all its weapons or
+  take the medium family's size up to 1, as the night model's fighter patrols do
+  (:data:`~skyshield.posture.AIR_FAMILY`, :func:`.model.aircraft_size`; an aircraft is in
+  action with all its weapons or
   none). Allied units and systems outside the night model's families keep size 1, as allied
   units do in the night model;
 * ``tasking_beta``: the short family's size is ``posture_short x (drones launched / 100) **
@@ -51,7 +52,7 @@ from pathlib import Path
 import numpy as np
 
 from skyshield.calibration.calibrate import Calibration, load_calibration
-from skyshield.calibration.model import NAMES, tasking_factor, unit_families
+from skyshield.calibration.model import NAMES, aircraft_size, tasking_factor, unit_families
 from skyshield.catalog import ThreatClass
 from skyshield.catalog.types import THREATS_OF_REPORT_CLASS
 from skyshield.engine.compiled import CompiledScenario, readonly
@@ -108,6 +109,8 @@ class CalibratedPosture:
         for k, family in enumerate(FAMILIES):
             size = self.theta[f"posture_{family}"]
             sizes[families == k] = size * factor if family == "short" else size
+        aircraft = np.isfinite(compiled.unit_on_s) & (families >= 0)
+        sizes[aircraft] = aircraft_size(sizes[aircraft])
         return sizes
 
     def decoys(self, compiled: CompiledScenario) -> np.ndarray:

@@ -152,7 +152,7 @@ def _passage_s(
         start = wave["launch_time_min"] * 60.0
         end = start + wave["launch_spacing_s"] * max(wave["count"] - 1, 0)
         first = min(first, start + flight)
-        last = max(last, end + wave["launch_jitter_s"] + flight)
+        last = max(last, end + 2.0 * wave["launch_jitter_s"] + flight)  # 2 sd of the jitter
     return first, last
 
 

@@ -100,7 +100,9 @@ FAMILY_OF_SYSTEM = {
     "interceptor-drone": "short",
 }
 # The family of aircraft on patrol (air_patrols: the night's fighters, .fighters): sized with
-# the medium-range SAMs, as the laydown's ground "f-16" unit was before them.
+# the medium-range SAMs up to 1 (calibration.model.aircraft_size). The laydown's ground "f-16"
+# unit at Kyiv stays: a standing fighter cover of the capital all night against drones and
+# missiles (the patrols fly only on the strategic missiles' approaches, while they pass).
 AIR_FAMILY = "medium"
 
 # Notional laydown: defended city -> systems placed around it (one unit each, ~15 km apart).
