@@ -182,3 +182,25 @@ def test_allocation__even_split_of_a_short_stock_over_the_units_in_action() -> N
     got = loop._allocate(np.array([[5], [5], [100]]), in_action)
     # 5 rounds over 3 units: 2, 2, 1; over the 2 in action: 3, 0, 2; plenty: full loads of 10
     assert got.tolist() == [[2, 2, 1], [3, 0, 2], [10, 10, 10]]
+
+
+def test_in_action__an_aircraft_with_all_its_weapons_or_none() -> None:
+    """A pool whose night flies fighter patrols (posture_medium 0.5): each aircraft's weapon
+    rows are in action together, half the nights; ground units draw one by one."""
+    from skyshield.calibration.model import PARAMETERS
+    from skyshield.campaigns.pool import national_pool
+    from skyshield.campaigns.simulate import _NightLoop
+    from skyshield.posture import NightComposition
+
+    theta = {p.name: 1.0 for p in PARAMETERS} | {"posture_medium": 0.5, "tasking_beta": 0.0}
+    theta |= {"decoy_share": 0.0, "loss_cruise": 0.0, "fail_ballistic": 0.0}
+    pool = national_pool(NightComposition(drone=20, cruise=24, ballistic=0), theta, route_sets=1)
+    loop = _NightLoop(pool, plan([0], stock=0))
+    on = loop._in_action(np.random.default_rng(3), 2000)
+    c = pool.compiled
+    aircraft = np.isfinite(c.unit_on_s)
+    assert aircraft.any()
+    for p in np.unique(c.unit_platform[aircraft]):
+        rows = on[:, c.unit_platform == p]
+        assert (rows == rows[:, :1]).all()
+    assert on[:, aircraft].mean() == pytest.approx(0.5, abs=0.03)

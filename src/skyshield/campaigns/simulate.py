@@ -265,8 +265,7 @@ class _NightLoop:
             delivered = np.where(due, plan.delivered(u), 0).astype(np.int64)
             available = stock + delivered
             active = self._active_threats(rng, counts[:, night])
-            # an aircraft flies with all its weapons or none (its rows share one draw)
-            in_action = rng.random((size, c.n_units))[:, c.unit_platform] < pool.unit_in_action
+            in_action = self._in_action(rng, size)
             unit_stock = self._allocate(available, in_action)
             held = (plan.hold_below >= 0) & (available < plan.hold_below)
             draws = self._draws(rng, size, block, active)
@@ -307,6 +306,15 @@ class _NightLoop:
             rank = np.argsort(np.argsort(keys, axis=1), axis=1)
             active[:, members] = rank < counts[:, k : k + 1]
         return active
+
+    def _in_action(self, rng: np.random.Generator, size: int) -> np.ndarray:
+        """(size, n_units) bool: the units in action tonight.
+
+        An aircraft flies with all its weapons or none: its rows share one draw, that of its
+        platform's first column.
+        """
+        c = self.pool.compiled
+        return rng.random((size, c.n_units))[:, c.unit_platform] < self.pool.unit_in_action
 
     def _allocate(self, available: np.ndarray, in_action: np.ndarray) -> np.ndarray:
         """(size, n_units) rounds each unit takes into the night (module docstring, step 3)."""
