@@ -226,6 +226,10 @@ def test_transfer__ukrainian_aircraft_take_the_medium_size_allied_ones_none() ->
     sizes = posture.unit_sizes(compiled)
     assert sizes[aircraft & ~polish] == pytest.approx(0.4)
     assert sizes[polish] == pytest.approx(1.0)
+    # the run's note counts aircraft, not their weapon rows
+    ua_planes = np.unique(compiled.unit_platform[aircraft & ~polish]).size
+    all_planes = np.unique(compiled.unit_platform[aircraft]).size
+    assert f"and to {ua_planes} of {all_planes} aircraft" in posture.notes(compiled)[0]
     dense = CalibratedPosture(theta={**BASE, "posture_medium": 2.5}, seed=5)
     assert dense.unit_sizes(compiled)[aircraft] == pytest.approx(1.0)
     stock = posture.initial_stock(compiled, np.arange(300))

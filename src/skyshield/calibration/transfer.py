@@ -198,14 +198,18 @@ class CalibratedPosture:
     def notes(self, compiled: CompiledScenario) -> list[str]:
         """Say what applying the calibration did here that the fit could not check (lines)."""
         sizes = self.unit_sizes(compiled)
-        changed = int(np.sum(sizes != 1.0))
+        aircraft = np.isfinite(compiled.unit_on_s)  # weapon rows; an aircraft counts once
+        changed = int(np.sum(sizes[~aircraft] != 1.0))
+        planes = np.unique(compiled.unit_platform[aircraft]).size
+        sized = np.unique(compiled.unit_platform[aircraft & (sizes != 1.0)]).size
         decoys = self.decoys(compiled).size
         drones = int(np.sum(compiled.threat_class == ThreatClass.DRONE.position))
         own_decoys = bool(np.any(compiled.threat_class == ThreatClass.DECOY.position))
+        in_air = f" and to {sized} of {planes} aircraft (the medium family's)" if planes else ""
         lines = [
-            f"fitted effective size applied to {changed} of {compiled.n_units} fire units "
-            f"(Ukrainian units of the night model's families, aircraft in the medium one; the "
-            f"short family's tasked surplus stands with them, not on the drone routes)"
+            f"fitted effective size applied to {changed} of {int((~aircraft).sum())} fire "
+            f"units{in_air} (Ukrainian units of the night model's families; the short "
+            f"family's tasked surplus stands with them, not on the drone routes)"
         ]
         if own_decoys:
             lines.append("the scenario names its own decoys: the fitted decoy share not applied")
