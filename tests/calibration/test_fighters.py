@@ -70,6 +70,7 @@ def test_fighter_patrols__only_against_strategic_cruise_missiles() -> None:
         pairs = sum(p.aircraft for p in patrols) // 2
         assert pairs == min(math.ceil(cruise / CRUISE_PER_PAIR), MAX_PAIRS), cruise
         assert all(p.engages == ("cruise",) and p.nation == "UA" for p in patrols)
+        assert not any(p.wait_for_cheaper_weapon for p in patrols)  # the best weapon now
         assert all(p.id.startswith(FIGHTER_PATROL_PREFIX) for p in patrols)
     assert (
         night_scenario(NightComposition(drone=0, cruise=9, ballistic=0), fighters=False).air_patrols

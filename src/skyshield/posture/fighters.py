@@ -44,7 +44,10 @@ How they are tasked (the rules are assumptions, each from what the sources below
 
 The notional aircraft is the catalog's ``f-16``, with the loadout of the sortie of 2024-12-13
 in which an F-16 pilot downed six cruise missiles: two with medium-range and two with
-short-range air-to-air missiles and two with the gun (:data:`LOADOUT`; Newsweek via
+short-range air-to-air missiles and two with the gun (:data:`LOADOUT`), and fires the best
+weapon able to engage now (``wait_for_cheaper_weapon`` false: that sortie spent its missiles,
+then the gun; holding a missile for a later gun pass is the air-policing rule of a quiet
+border, and in the engine it doubled the night model's simulating time; Newsweek via
 https://trendingfeeds.info/ukraine-s-f-16-pilot-downs-six-russian-cruise-missiles-in-historic-first-525549.html,
 the catalog's source ``ziare-2025-f16``). The night model counts the patrols in the medium
 family, so ``posture_medium`` sizes them as it sizes the medium SAMs
@@ -200,6 +203,7 @@ def fighter_patrols(
                 "first_takeoff_min": round((on_s - transit) / 60.0, 1),
                 "loadout": dict(LOADOUT),
                 "engages": ["cruise"],
+                "wait_for_cheaper_weapon": False,
                 "networks": [network],
                 "label": f"notional patrol on the cruise route {route.site} -> {route.target}",
             }
