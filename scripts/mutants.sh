@@ -383,7 +383,7 @@ run serve-compare-ignores-its-calibration src/skyshield/web/jobs.py "           
 # session 9: fighter patrols against the strategic cruise missiles (posture.fighters; issue 23)
 run fighters-not-flown src/skyshield/posture/laydown.py "    if fighters:  # the fighters flown" "    if False:  # the fighters flown" tests/calibration/test_fighters.py
 run fighter-stations-on-the-border src/skyshield/posture/fighters.py "    clear = np.flatnonzero(standoff >= FRONT_STANDOFF_KM * KM_TO_M)" "    clear = np.arange(standoff.size)" tests/calibration/test_fighters.py
-run fighter-pairs-uncapped src/skyshield/posture/fighters.py "    pairs = min(math.ceil(missiles / CRUISE_PER_PAIR), MAX_PAIRS)" "    pairs = math.ceil(missiles / CRUISE_PER_PAIR)" tests/calibration/test_fighters.py
+run fighter-pairs-uncapped src/skyshield/posture/fighters.py "    return min(math.ceil(missiles / CRUISE_PER_PAIR), MAX_PAIRS)" "    return math.ceil(missiles / CRUISE_PER_PAIR)" tests/calibration/test_fighters.py
 run fighters-engage-drones-too src/skyshield/posture/fighters.py '                "engages": ["cruise"],' '                "engages": ["cruise", "drone"],' tests/calibration/test_fighters.py
 run fighters-on-station-at-launch src/skyshield/posture/fighters.py "        first = min(first, start + flight)" "        first = min(first, start)" tests/calibration/test_fighters.py
 run aircraft-outside-the-families src/skyshield/calibration/model.py "        family = AIR_FAMILY if aircraft[u] else FAMILY_OF_SYSTEM.get(key)" "        family = None if aircraft[u] else FAMILY_OF_SYSTEM.get(key)" tests/calibration/test_fighters.py
@@ -395,5 +395,6 @@ run fighters-passage-of-any-line src/skyshield/posture/fighters.py '        if w
 run fighter-station-nearer-the-target src/skyshield/posture/fighters.py "    first = min(STATION_BEFORE_TARGET_KM, 0.5 * length / KM_TO_M)" "    first = min(STATION_BEFORE_TARGET_KM - 20.0, 0.5 * length / KM_TO_M)" tests/calibration/test_fighters.py
 run fighters-fly-from-the-farthest-base src/skyshield/posture/fighters.py "    return list(AIR_BASES.values())[int(np.argmin(distance))]" "    return list(AIR_BASES.values())[int(np.argmax(distance))]" tests/calibration/test_fighters.py
 run fighters-passage-of-any-target src/skyshield/posture/fighters.py '        if route.target not in wave["targets"]:' '        if False:' tests/calibration/test_fighters.py
-run campaign-aircraft-drawn-per-weapon src/skyshield/campaigns/simulate.py "        return rng.random((size, c.n_units))[:, c.unit_platform] < self.pool.unit_in_action" "        return rng.random((size, c.n_units)) < self.pool.unit_in_action" tests/campaign/test_simulate.py -k in_action
+run campaign-aircraft-drawn-per-weapon src/skyshield/campaigns/simulate.py "        return rng.random((size, c.n_units))[:, c.unit_platform] < chance" "        return rng.random((size, c.n_units)) < chance" tests/campaign/test_simulate.py -k in_action
 run fighters-wait-for-a-cheaper-weapon src/skyshield/posture/fighters.py '                "wait_for_cheaper_weapon": False,' '                "wait_for_cheaper_weapon": True,' tests/calibration/test_fighters.py
+run campaign-fighters-every-night src/skyshield/campaigns/simulate.py "            chance = np.where(self.aircraft, chance * share[:, None], chance)" "            chance = chance" tests/campaign/test_simulate.py -k in_action

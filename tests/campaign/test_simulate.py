@@ -186,7 +186,8 @@ def test_allocation__even_split_of_a_short_stock_over_the_units_in_action() -> N
 
 def test_in_action__an_aircraft_with_all_its_weapons_or_none() -> None:
     """A pool whose night flies fighter patrols (posture_medium 0.5): each aircraft's weapon
-    rows are in action together, half the nights; ground units draw one by one."""
+    rows are in action together, half the nights, and a night flies the share of them its own
+    strategic cruise missiles call for; ground units draw one by one."""
     from skyshield.calibration.model import PARAMETERS
     from skyshield.campaigns.pool import national_pool
     from skyshield.campaigns.simulate import _NightLoop
@@ -204,3 +205,11 @@ def test_in_action__an_aircraft_with_all_its_weapons_or_none() -> None:
         rows = on[:, c.unit_platform == p]
         assert (rows == rows[:, :1]).all()
     assert on[:, aircraft].mean() == pytest.approx(0.5, abs=0.03)
+    # a night flies the pairs its own strategic salvo calls for: the pool's 24 missiles call
+    # for 3 pairs; 8 tonight for 1 (a third of the pool's aircraft), none for none
+    assert loop.pool_pairs == 3
+    tonight = np.repeat([0, 8, 24], 2000)
+    on = loop._in_action(np.random.default_rng(4), tonight.size, tonight)
+    share = [on[tonight == n][:, aircraft].mean() for n in (0, 8, 24)]
+    assert share == pytest.approx([0.0, 0.5 / 3, 0.5], abs=0.03)
+    assert (on[:, ~aircraft].mean(axis=0) > 0).any()  # ground units untouched by the salvo

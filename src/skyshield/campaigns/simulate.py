@@ -46,6 +46,7 @@ from skyshield.engine.kernel import KernelOutputs, simulate_block
 from skyshield.engine.outcomes import Fate
 from skyshield.engine.pieces import positions_at
 from skyshield.geo import territory_codes
+from skyshield.posture.fighters import FIGHTER_PATROL_PREFIX, STRATEGIC_CRUISE, fighter_pairs
 
 __all__ = ["BLOCK", "ROUNDS_PER_THREAT", "CampaignResult", "Plan", "simulate_campaign"]
 
@@ -228,6 +229,14 @@ class _NightLoop:
         home = c.nation_codes.index(HOME) if HOME in c.nation_codes else -1
         self.unit_allied = np.asarray(c.unit_nation != home)
         self.unit_territory = np.asarray(c.nation_territory[c.unit_nation])
+        # the night model's fighter patrols fly as the night's strategic salvo calls for them
+        # (posture.fighters): the pool's are tasked for its capacity, each night flies its share
+        self.aircraft = np.array([u.startswith(FIGHTER_PATROL_PREFIX) for u in c.unit_ids])
+        strategic = [
+            c.threat_type_keys.index(k) for k in STRATEGIC_CRUISE if k in c.threat_type_keys
+        ]
+        self.strategic = np.isin(c.threat_type, strategic)
+        self.pool_pairs = fighter_pairs(int(self.strategic.sum()))
 
     def run_block(
         self, block: int, size: int, seed: int, tick: Callable[[], None]
@@ -265,7 +274,7 @@ class _NightLoop:
             delivered = np.where(due, plan.delivered(u), 0).astype(np.int64)
             available = stock + delivered
             active = self._active_threats(rng, counts[:, night])
-            in_action = self._in_action(rng, size)
+            in_action = self._in_action(rng, size, active[:, self.strategic].sum(axis=1))
             unit_stock = self._allocate(available, in_action)
             held = (plan.hold_below >= 0) & (available < plan.hold_below)
             draws = self._draws(rng, size, block, active)
@@ -307,14 +316,22 @@ class _NightLoop:
             active[:, members] = rank < counts[:, k : k + 1]
         return active
 
-    def _in_action(self, rng: np.random.Generator, size: int) -> np.ndarray:
+    def _in_action(
+        self, rng: np.random.Generator, size: int, strategic: np.ndarray | None = None
+    ) -> np.ndarray:
         """(size, n_units) bool: the units in action tonight.
 
         An aircraft flies with all its weapons or none: its rows share one draw, that of its
-        platform's first column.
+        platform's first column. ``strategic`` (size,): the strategic cruise missiles flying
+        tonight; the pool's fighters fly in proportion to the pairs they call for
+        (:func:`~skyshield.posture.fighters.fighter_pairs`), none on a night without them.
         """
         c = self.pool.compiled
-        return rng.random((size, c.n_units))[:, c.unit_platform] < self.pool.unit_in_action
+        chance = np.broadcast_to(self.pool.unit_in_action, (size, c.n_units))
+        if strategic is not None and self.pool_pairs > 0:
+            share = np.array([fighter_pairs(int(n)) for n in strategic]) / self.pool_pairs
+            chance = np.where(self.aircraft, chance * share[:, None], chance)
+        return rng.random((size, c.n_units))[:, c.unit_platform] < chance
 
     def _allocate(self, available: np.ndarray, in_action: np.ndarray) -> np.ndarray:
         """(size, n_units) rounds each unit takes into the night (module docstring, step 3)."""

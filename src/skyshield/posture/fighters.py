@@ -83,6 +83,7 @@ __all__ = [
     "MAX_PAIRS",
     "STATION_BEFORE_TARGET_KM",
     "STRATEGIC_CRUISE",
+    "fighter_pairs",
     "fighter_patrols",
 ]
 
@@ -159,6 +160,11 @@ def _passage_s(
     return first, last
 
 
+def fighter_pairs(missiles: int) -> int:
+    """Return the pairs scrambled against ``missiles`` strategic cruise missiles (the module)."""
+    return min(math.ceil(missiles / CRUISE_PER_PAIR), MAX_PAIRS)
+
+
 def fighter_patrols(
     waves: list[dict[str, Any]],
     launch_sites: dict[str, tuple[float, float]],
@@ -174,7 +180,7 @@ def fighter_patrols(
     covered = [(r, p) for r, p in zip(routes, stations, strict=True) if p is not None]
     if missiles == 0 or not covered:
         return []
-    pairs = min(math.ceil(missiles / CRUISE_PER_PAIR), MAX_PAIRS)
+    pairs = fighter_pairs(missiles)
     shares = split_count(pairs, [float(r.count) for r, _ in covered])
     plane = catalog.aircraft_type(AIRCRAFT_TYPE)
     speed = {key: catalog.threats[key].speed_mps for key in STRATEGIC_CRUISE}
