@@ -134,6 +134,7 @@ NAMES = tuple(p.name for p in PARAMETERS)
 # typical night of 2024-2025 in the shipped reports (median ~90 Shahed-type drones a night
 # from 2024-07 to 2025-06), rounded.
 TASKING_REFERENCE_DRONES = 100.0
+NATIONAL = "UA"  # the nation whose posture the night model fits
 
 
 def tasking_factor(drones: float | np.ndarray, beta: float) -> np.ndarray:
@@ -152,7 +153,8 @@ def unit_families(compiled: CompiledScenario) -> np.ndarray:
     it); an aircraft's weapon rows (air patrols, :mod:`skyshield.engine.air`) are in
     :data:`AIR_FAMILY`. Allied units are -1 (the night model fits Ukraine's posture only).
     """
-    national = compiled.nation_codes.index("UA") if "UA" in compiled.nation_codes else -1
+    codes = compiled.nation_codes
+    national = codes.index(NATIONAL) if NATIONAL in codes else -1
     aircraft = np.isfinite(compiled.unit_on_s)  # ground units are present always (-inf)
     families = np.full(compiled.n_units, -1, dtype=np.int64)
     for u, key in enumerate(compiled.unit_system_keys):

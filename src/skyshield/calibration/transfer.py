@@ -21,9 +21,8 @@ reports show ~80%). So ``--calibration`` applies the whole fitted set, each para
   own shot, so its kill probability is ``1 - (1 - pk) ** size``. Ukrainian aircraft on patrol
   take the medium family's size up to 1, as the night model's fighter patrols do
   (:data:`~skyshield.posture.AIR_FAMILY`, :func:`.model.aircraft_size`; an aircraft is in
-  action with all its weapons or
-  none). Allied units and systems outside the night model's families keep size 1, as allied
-  units do in the night model;
+  action with all its weapons or none). Allied units and systems outside the night model's
+  families keep size 1, as allied units do in the night model;
 * ``tasking_beta``: the short family's size is ``posture_short x (drones launched / 100) **
   tasking_beta`` (:func:`.model.tasking_factor`), with the scenario's own drone count (decoys
   included). The night model stands the tasked surplus on the night's drone routes (its route
@@ -65,7 +64,6 @@ __all__ = ["ACTIVATION_STREAM", "CalibratedPosture", "calibrated_posture", "late
 # The word that sets the random stream of the units in action apart from the run's other
 # streams: replication r of seed s draws its units from default_rng([s, ACTIVATION_STREAM, r]).
 ACTIVATION_STREAM = 0x7A5C
-NATIONAL = "UA"  # the nation whose posture the night model fits
 
 
 def latest_medians(
