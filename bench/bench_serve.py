@@ -18,17 +18,15 @@ worker has run the tiny scenario once.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import statistics
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 from typing import Any
 
-from skyshield.web import running_server
+from skyshield.web import json_request, running_server
 from skyshield.web.app import create_app
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -37,18 +35,9 @@ from dice_floor import floor_s
 TINY = Path(__file__).resolve().parents[1] / "tests" / "tiny.yaml"
 
 
-def _call(method: str, url: str, body: Any = None) -> Any:
-    data = None if body is None else json.dumps(body).encode()
-    request = urllib.request.Request(
-        url, data=data, method=method, headers={"content-type": "application/json"}
-    )
-    with urllib.request.urlopen(request, timeout=60) as response:
-        return json.loads(response.read())
-
-
 def _wait(url: str) -> Any:
     while True:
-        status = _call("GET", url)
+        status = json_request("GET", url)
         if status["state"] == "done":
             return status
         if status["state"] in ("failed", "cancelled"):
@@ -60,7 +49,7 @@ def _latencies(url: str, n: int) -> list[float]:
     times = []
     for _ in range(n):
         start = time.perf_counter()
-        _call("GET", url)
+        json_request("GET", url)
         times.append(time.perf_counter() - start)
     return times
 
@@ -97,7 +86,7 @@ def browser_run_to_map(floor: float, chromium: str) -> None:
     with tempfile.TemporaryDirectory() as folder:
         app = create_app(Path(folder) / "store", slots=1)
         with running_server(app) as server, sync_playwright() as p:
-            warm = _call(
+            warm = json_request(
                 "POST", f"{server}/api/runs", {"yaml": TINY.read_text(), "replications": 2}
             )
             _wait(f"{server}/api/runs/{warm['id']}")
@@ -145,7 +134,7 @@ def main() -> None:
         with running_server(app) as server:
             # a fresh server: its worker loads the engine, then runs the tiny scenario
             posted = time.perf_counter()
-            warm = _call(
+            warm = json_request(
                 "POST", f"{server}/api/runs", {"yaml": TINY.read_text(), "replications": 2}
             )
             _wait(f"{server}/api/runs/{warm['id']}")
@@ -162,12 +151,12 @@ def main() -> None:
             # what the page does: run the default scenario at its default size, then map night 0
             nights = 50
             posted = time.perf_counter()
-            job = _call(
+            job = json_request(
                 "POST", f"{server}/api/runs", {"scenario": "default", "replications": nights}
             )["id"]
             done = _wait(f"{server}/api/runs/{job}")
             ran = time.perf_counter() - posted
-            night = _call(
+            night = json_request(
                 "POST", f"{server}/api/nights", {"run_id": done["run_id"], "replication": 0}
             )["id"]
             mapped = _wait(f"{server}/api/nights/{night}")
@@ -183,10 +172,10 @@ def main() -> None:
             # a long run: its first progress, then status requests while it runs; cancelled
             body = {"scenario": "default", "replications": args.replications}
             posted = time.perf_counter()
-            job = _call("POST", f"{server}/api/runs", body)["id"]
+            job = json_request("POST", f"{server}/api/runs", body)["id"]
             url = f"{server}/api/runs/{job}"
             while True:
-                status = _call("GET", url)
+                status = json_request("GET", url)
                 if status["progress"]["done"] > 0 or status["state"] not in ("running", "queued"):
                     break
                 time.sleep(0.02)
@@ -197,10 +186,10 @@ def main() -> None:
                 f"({first / floor:.1f}x the dice floor)"
             )
             times = _latencies(url, args.requests)
-            still = _call("GET", url)["state"]
+            still = json_request("GET", url)["state"]
             _show("status, during the run:", times, floor)
             print(f"   (the run was {still} when the last request was answered)")
-            _call("DELETE", url)
+            json_request("DELETE", url)
 
 
 if __name__ == "__main__":

@@ -23,7 +23,7 @@ from skyshield.calibration.applied import AppliedCalibration, applied_calibratio
 from skyshield.store.catalog import run_record
 from skyshield.terminal import strict_json
 from skyshield.testing import run_cli
-from skyshield.web import running_server
+from skyshield.web import json_request, running_server
 from skyshield.web.app import create_app
 from skyshield.web.calibrated import UNCALIBRATED, calibration_line
 from skyshield.web.jobs import CompareTask, RunTask
@@ -155,17 +155,6 @@ def test_compares__the_servers_calibration_applies_unless_refused(
     assert _queued_task(app).calibration is None
 
 
-def _call(method: str, url: str, body: Any = None) -> Any:
-    import urllib.request
-
-    data = None if body is None else json.dumps(body).encode()
-    request = urllib.request.Request(
-        url, data=data, method=method, headers={"content-type": "application/json"}
-    )
-    with urllib.request.urlopen(request, timeout=60) as response:
-        return json.loads(response.read())
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory, applied: AppliedCalibration) -> Iterator[str]:
     store = tmp_path_factory.mktemp("webcal-serve") / "store"
@@ -179,9 +168,9 @@ def test_run__a_live_servers_calibrated_run_is_what_run_calibration_json_prints(
 ) -> None:
     import time
 
-    created = _call("POST", f"{server}/api/runs", RUN)
+    created = json_request("POST", f"{server}/api/runs", RUN)
     deadline = time.monotonic() + 240
-    while (status := _call("GET", f"{server}/api/runs/{created['id']}"))["state"] not in (
+    while (status := json_request("GET", f"{server}/api/runs/{created['id']}"))["state"] not in (
         "done",
         "failed",
     ):
@@ -217,7 +206,7 @@ def test_page__shows_the_calibration_and_runs_with_or_without_it(server: str) ->
             page.click("#run")
             page.wait_for_selector("#outcome:not([hidden])", timeout=240_000)
             job = page.locator("#outcome").get_attribute("data-job")
-            status = _call("GET", f"{server}/api/runs/{job}")
+            status = json_request("GET", f"{server}/api/runs/{job}")
             assert (status["result"]["calibration"] is not None) is tick
             assert page.locator("#outcome-calibration").inner_text() == shown
             if tick:

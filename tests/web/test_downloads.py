@@ -21,7 +21,7 @@ from typer.testing import CliRunner
 
 from skyshield.cli import app as cli
 from skyshield.settings import ExportFormat
-from skyshield.web import running_server
+from skyshield.web import json_request, running_server
 from skyshield.web.app import create_app
 
 pytestmark = pytest.mark.slow
@@ -41,14 +41,6 @@ def _get(url: str) -> tuple[int, dict[str, str], bytes]:
         return exc.code, _lower(exc.headers.items()), exc.read()
 
 
-def _post(url: str, body: Any) -> Any:
-    request = urllib.request.Request(
-        url, data=json.dumps(body).encode(), headers={"content-type": "application/json"}
-    )
-    with urllib.request.urlopen(request, timeout=60) as response:
-        return json.loads(response.read())
-
-
 @pytest.fixture(scope="module")
 def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("downloads") / "store"
@@ -58,7 +50,9 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def saved(store: Path) -> Iterator[tuple[str, str, str]]:
     """The server's URL, a finished run's job id and its run id in the store."""
     with running_server(create_app(store, slots=1)) as url:
-        job = _post(f"{url}/api/runs", {"yaml": TINY.read_text(), "replications": 3, "seed": 5})
+        job = json_request(
+            "POST", f"{url}/api/runs", {"yaml": TINY.read_text(), "replications": 3, "seed": 5}
+        )
         deadline = time.monotonic() + 240
         while (status := json.loads(_get(f"{url}/api/runs/{job['id']}")[2]))["state"] != "done":
             assert status["state"] in ("queued", "running", "saving"), status

@@ -8,19 +8,21 @@ command line checks it (:mod:`skyshield.web.inputs`); the application and its ro
 from __future__ import annotations
 
 import ipaddress
+import json
 import threading
 import time
+import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from starlette.applications import Starlette
 
     from skyshield.calibration.applied import AppliedCalibration
 
-__all__ = ["LOOPBACK_NAMES", "is_loopback", "running_server", "serve"]
+__all__ = ["LOOPBACK_NAMES", "is_loopback", "json_request", "running_server", "serve"]
 
 # the Host names a server bound to loopback answers (DNS rebinding: a page's own host name
 # pointed at 127.0.0.1 is refused)
@@ -91,3 +93,16 @@ def running_server(app: Starlette, *, timeout_s: float = 120.0) -> Iterator[str]
     finally:
         server.should_exit = True
         thread.join(timeout=timeout_s)
+
+
+def json_request(method: str, url: str, body: Any = None, *, timeout_s: float = 60.0) -> Any:
+    """Send ``body`` as JSON to a running server (tests, benches); return the decoded answer.
+
+    An error status raises :class:`urllib.error.HTTPError`, as :func:`urllib.request.urlopen`.
+    """
+    data = None if body is None else json.dumps(body).encode()
+    request = urllib.request.Request(
+        url, data=data, method=method, headers={"content-type": "application/json"}
+    )
+    with urllib.request.urlopen(request, timeout=timeout_s) as response:
+        return json.loads(response.read())
