@@ -3,12 +3,15 @@ night's launch places at its targets within its window; unknown places fall back
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 import shapely
+from hypothesis import given
+from hypothesis import strategies as st
 
 from skyshield.calibration.cover import ballistic_cover, cover_group
 from skyshield.calibration.fit import NightData, night_data
@@ -29,6 +32,8 @@ from skyshield.posture.geography import (
     geography_features,
     night_geographies,
 )
+from skyshield.posture.laydown import BALLISTIC_TARGETS, DRONE_TARGETS, MISSILE_TARGETS
+from skyshield.posture.routes import interleave
 from skyshield.reports import load_reports
 
 HEADER = (
@@ -98,13 +103,12 @@ def test_night_scenario__targets_out_of_range_fall_back() -> None:
         launch={"ballistic": (CRIMEA,)}, targets={"ballistic": (CHERNIVTSI,)}
     )
     waves = _by_threat(night_scenario(NightComposition(5, 0, 5), geography=geography))
-    default = _by_threat(night_scenario(NightComposition(5, 0, 5)))
     assert {tuple(w["targets"]) for w in waves["kinzhal"]} == {
         ("report Chernivtsi oblast 25.93 48.29",)
     }
     iskander = {t for w in waves["iskander-m"] for t in w["targets"]}
     assert iskander
-    assert iskander <= {t for w in default["iskander-m"] for t in w["targets"]}
+    assert iskander <= set(BALLISTIC_TARGETS)
 
 
 def test_night_scenario__unknown_places_fall_back_per_class() -> None:
@@ -117,9 +121,7 @@ def test_night_scenario__unknown_places_fall_back_per_class() -> None:
         assert mixed[threat] == default[threat]
     assert {w["launch_site"] for w in mixed["shahed-136"]} == {"report 36.18 51.73"}
     # the drones' targets and window are still the defaults
-    assert {tuple(w["targets"]) for w in mixed["shahed-136"]} == {
-        tuple(w["targets"]) for w in default["shahed-136"]
-    }
+    assert {t for w in mixed["shahed-136"] for t in w["targets"]} == set(DRONE_TARGETS)
     assert mixed["shahed-136"][0]["launch_time_min"] == default["shahed-136"][0]["launch_time_min"]
     # an empty geography is the default night
     empty = night_scenario(composition, geography=NightGeography())
@@ -286,3 +288,56 @@ def test_night_scenario__ships_fire_from_sea_bombers_from_land(
         flown.setdefault(wave.threat, set()).add((round(point[0], 2), round(point[1], 2)))
     assert flown["kh-101"] == kh101_from
     assert flown["kalibr"] == kalibr_from
+
+
+def _target_counts(scenario: object, threats: set[str]) -> Counter[str]:
+    """Threats sent at each target (a wave's k-th at targets[k % len(targets)])."""
+    count: Counter[str] = Counter()
+    for wave in scenario.raid.waves:  # type: ignore[attr-defined]
+        if wave.threat in threats:
+            for k in range(wave.count):
+                count[wave.targets[k % len(wave.targets)]] += 1
+    return count
+
+
+def test_night_scenario__default_cruise_targets_take_their_weights() -> None:
+    """A night naming no cruise target splits its strategic missiles over the default targets in
+    proportion to MISSILE_TARGETS (the Kh-101 from the Caspian reach them all: each target
+    within a missile of its exact share); a night that names its targets splits them alike."""
+    scenario = night_scenario(NightComposition(0, 262, 0))
+    got = _target_counts(scenario, {"kh-101"})
+    launched = sum(got.values())
+    total = sum(MISSILE_TARGETS.values())
+    assert set(got) == set(MISSILE_TARGETS)
+    for name, weight in MISSILE_TARGETS.items():
+        assert abs(got[name] - launched * weight / total) < 1, name
+    assert got["Ivano-Frankivsk"] > 3 * got["Chernihiv"]  # 13 vs 3
+    named = NightGeography(
+        targets={"cruise": (("Lviv", 24.02, 49.84), ("Ivano-Frankivsk", 24.71, 48.92))}
+    )
+    alike = _target_counts(night_scenario(NightComposition(0, 40, 0), geography=named), {"kh-101"})
+    assert alike == {"Lviv": 14, "Ivano-Frankivsk": 14}
+
+
+@given(st.dictionaries(st.sampled_from("abcdef"), st.integers(1, 30), min_size=1))
+def test_interleave__every_name_its_count_spread_evenly(counts: dict[str, int]) -> None:
+    """Each name appears its count; every prefix holds each name near its proportional share
+    (a list grouped name by name would not)."""
+    dealt = interleave(counts)
+    assert Counter(dealt) == counts
+    total = sum(counts.values())
+    for k in range(1, total + 1):
+        prefix = Counter(dealt[:k])
+        for name, n in counts.items():
+            assert abs(prefix[name] - k * n / total) <= len(counts) / 2 + 0.5, (name, k)
+
+
+def test_geography_features__weigh_the_default_targets() -> None:
+    """focus_cruise is the default targets' sum of squared shares (1 / n when alike)."""
+    feature = {n: i for i, n in enumerate(GEOGRAPHY_FEATURES)}
+    shares = np.array(list(MISSILE_TARGETS.values())) / sum(MISSILE_TARGETS.values())
+    got = geography_features(None, NightComposition(0, 30, 0))
+    assert got[feature["focus_cruise"]] == pytest.approx(float(np.sum(shares**2)))
+    two = NightGeography(targets={"cruise": (("Lviv", 24.02, 49.84), ("Kyiv", 30.52, 50.45))})
+    got = geography_features(two, NightComposition(0, 30, 0))
+    assert got[feature["focus_cruise"]] == pytest.approx(0.5)

@@ -205,10 +205,12 @@ def geography_coverage(
 # Patriot/SAMP-T cover that night (skyshield.posture.cover.patriot_covered, the one definition
 # the back-test's check reads too; cruise counts its tactical missiles' targets too);
 # south_drone: share of the drones' launch points south of SOUTH_LAT; defence_<group>: the
-# mean, over the group's targets, of the laydown units at the target that can engage the
+# mean, over the group's targets (weighted by their shares of its threats, NightPlaces.weights),
+# of the laydown units at the target that can engage the
 # group (drone: all; cruise: medium- and long-range;
 # ballistic: Patriot and SAMP/T), over the most any laydown city has (a target that is no
-# laydown city has none); focus_<group>: 1 / the number of the group's targets (a salvo at
+# laydown city has none); focus_<group>: the sum of the targets' squared shares, 1 / their number
+# when they weigh alike (a salvo at
 # one city saturates its defences). Cruise features weigh the strategic and the tactical
 # missiles' targets by their counts that night.
 GEOGRAPHY_FEATURES = (
@@ -307,8 +309,16 @@ def geography_features(
     def average(groups: tuple[str, ...], value: Callable[[str], float]) -> float:
         mine = [g for g in groups if places.targets[g]]
         w = [weight.get(g, 1.0) for g in mine]
-        parts = [float(np.mean([value(n) for n in places.targets[g]])) for g in mine]
+        parts = [
+            float(np.average([value(n) for n in places.targets[g]], weights=_weights(g)))
+            for g in mine
+        ]
         return float(np.average(parts, weights=w)) if parts and sum(w) > 0 else 0.0
+
+    def _weights(group: str) -> np.ndarray:
+        """Return the group's targets' shares of its threats (:attr:`NightPlaces.weights`)."""
+        w = np.array([places.target_weight(group, n) for n in places.targets[group]])
+        return w / w.sum()
 
     def share(groups: tuple[str, ...]) -> float:
         points = {n: p for g in groups for n, p in places.targets[g].items()}
@@ -322,7 +332,7 @@ def geography_features(
     def focus(groups: tuple[str, ...]) -> float:
         mine = [g for g in groups if places.targets[g]]
         w = [weight.get(g, 1.0) for g in mine]
-        parts = [1.0 / len(places.targets[g]) for g in mine]
+        parts = [float(np.sum(_weights(g) ** 2)) for g in mine]  # 1 / n for alike targets
         return float(np.average(parts, weights=w)) if parts and sum(w) > 0 else 0.0
 
     def timing(group: str) -> tuple[float, float]:
@@ -346,11 +356,11 @@ def geography_features(
         sites = own if own is not None else [s for _, _, g in CLASS_MIX[group] for s in g]
         cities, units = _route_cities()
         passed = [
-            float(units[_near_line(places.launch_sites[n], target, cities)].sum())
-            for n in sites
+            [float(units[_near_line(places.launch_sites[n], target, cities)].sum()) for n in sites]
             for target in places.targets[group].values()
         ]
-        return float(np.mean(passed)) / float(units.sum())
+        per_target = np.mean(np.asarray(passed), axis=1)
+        return float(np.average(per_target, weights=_weights(group))) / float(units.sum())
 
     def cruise_timing() -> tuple[float, float, float]:
         mine = [g for g in ("cruise", "tactical") if places.targets[g]]

@@ -37,7 +37,13 @@ from skyshield.catalog import load_catalog
 from skyshield.geo import NO_NATION, geodesic_distance_m, territory_codes
 from skyshield.geo.cities import find_city
 from skyshield.posture.fighters import fighter_patrols
-from skyshield.posture.routes import route_units, short_mix, split_count, threat_routes
+from skyshield.posture.routes import (
+    interleave,
+    route_units,
+    short_mix,
+    split_count,
+    threat_routes,
+)
 from skyshield.scenario import Scenario
 from skyshield.scenario.notional import UA_EARLY_WARNING_SPOTS, city_ew_zones, early_warning_radar
 
@@ -156,31 +162,45 @@ LAYDOWN: dict[str, tuple[str, ...]] = {
     "Ivano-Frankivsk": ("iris-t-slm", "mobile-fire-group"),
 }
 
-# Target weights per class (illustrative): drones spread over all defended cities and the
-# east-facing ones most; missiles weighted to the capital and the large cities.
-DRONE_TARGETS = {name: (3.0 if name in ("Kyiv", "Odesa", "Kharkiv") else 1.0) for name in LAYDOWN}
+# Default targets per group, for a night whose report names none, with their weights (a
+# group's threats are split over its targets in proportion: night_waves). No public source
+# gives where the drones or ballistic missiles of an unnamed night went, so their defended
+# cities weigh alike (the weights before session 10, 3 for Kyiv, Odesa and Kharkiv, were
+# illustrative and never applied: every target took an equal share).
+DRONE_TARGETS = dict.fromkeys(LAYDOWN, 1.0)
+# Strategic cruise missiles (Kh-101, Kalibr): how many of 20 big combined strikes (2024-03-22
+# to 2025-06-29) named a laydown city's oblast as hit or targeted, from Ukrainian officials'
+# reports (the nights, oblasts and sources: docs/calibration.md, "Where the strategic cruise
+# missiles go"). An oblast's count goes to its laydown cities in equal parts (Dnipropetrovsk:
+# Dnipro and Kryvyi Rih); Kyiv is the city's count (9), not the oblast's (8: sites ~40 km out,
+# beyond the city's ring of defences); oblasts without a laydown city (Volyn, Ternopil,
+# Chernivtsi, Zakarpattia) are left out. The counts are of whole combined strikes, drones
+# included (no source splits a night's missiles by target), and weigh the energy campaign in the
+# regions: Kyiv was the main target on 3 of the 20 nights. They replace weights that put Kyiv at
+# 4 of 9 (illustrative, never applied: every target took an equal share).
 MISSILE_TARGETS = {
-    "Kyiv": 4.0,
-    "Lviv": 1.0,
-    "Odesa": 1.0,
-    "Kharkiv": 1.0,
-    "Dnipro": 1.0,
-    "Zaporizhzhya": 1.0,
-    "Kryvyy Rih": 0.5,
-    "Khmelnytskyi": 0.5,
-    "Ivano-Frankivsk": 0.5,
-    "Vinnytsya": 0.5,
+    "Ivano-Frankivsk": 13.0,
+    "Lviv": 12.0,
+    "Kharkiv": 11.0,
+    "Poltava": 10.0,
+    "Kyiv": 9.0,
+    "Khmelnytskyi": 8.0,
+    "Zaporizhzhya": 8.0,
+    "Kropyvnytskyi": 8.0,
+    "Vinnytsya": 7.0,
+    "Sumy": 6.0,
+    "Odesa": 6.0,
+    "Dnipro": 5.0,
+    "Kryvyy Rih": 5.0,
+    "Mykolayiv": 5.0,
+    "Rivne": 4.0,
+    "Zhytomyr": 4.0,
+    "Cherkasy": 4.0,
+    "Chernihiv": 3.0,
 }
-BALLISTIC_TARGETS = {
-    "Kyiv": 3.0,
-    "Kharkiv": 2.0,
-    "Dnipro": 1.0,
-    "Odesa": 1.0,
-    "Sumy": 1.0,
-    "Zaporizhzhya": 1.0,
-    "Poltava": 1.0,
-    "Chernihiv": 1.0,
-}
+BALLISTIC_TARGETS = dict.fromkeys(
+    ("Kyiv", "Kharkiv", "Dnipro", "Odesa", "Sumy", "Zaporizhzhya", "Poltava", "Chernihiv"), 1.0
+)
 
 # Launch areas (approximate positions of the places the reports name).
 LAUNCH_AREAS = {
@@ -230,15 +250,9 @@ LAUNCHED_AT_SEA = frozenset({"kalibr"})
 # as strategic (4 nights from 2024-07 to 2025-06).
 TACTICAL_CRUISE_MODELS = frozenset({"X-59/X-69", "X-59", "X-69", "X-59MK2", "Iskander-K", "X-35"})
 # Tactical cruise missiles strike cities near the front (their range keeps them there).
-TACTICAL_TARGETS = {
-    "Kharkiv": 2.0,
-    "Sumy": 1.0,
-    "Poltava": 1.0,
-    "Dnipro": 1.0,
-    "Zaporizhzhya": 1.0,
-    "Odesa": 1.0,
-    "Mykolayiv": 1.0,
-}
+TACTICAL_TARGETS = dict.fromkeys(
+    ("Kharkiv", "Sumy", "Poltava", "Dnipro", "Zaporizhzhya", "Odesa", "Mykolayiv"), 1.0
+)
 TARGETS = {
     "drone": DRONE_TARGETS,
     "cruise": MISSILE_TARGETS,
@@ -339,6 +353,14 @@ class NightPlaces:
     assets: dict[str, tuple[float, float]]  # positioned assets beyond the laydown's cities
     # appended (issue 23): group -> the night's weights of its CLASS_MIX types (none: the mix's)
     mix: dict[str, tuple[float, ...]] = field(default_factory=dict)
+    # appended (session 10): group -> asset -> its weight among the group's targets: the
+    # TARGETS weights for the default targets, alike (1) for the ones a report names
+    weights: dict[str, dict[str, float]] = field(default_factory=dict)
+
+    def target_weight(self, group: str, asset: str) -> float:
+        """Return the weight of ``asset`` among ``group``'s targets (else :data:`TARGETS`', 1)."""
+        night = self.weights.get(group, {})
+        return night[asset] if asset in night else TARGETS.get(group, {}).get(asset, 1.0)
 
 
 def _asset_name(name: str, lon: float, lat: float) -> str:
@@ -355,6 +377,7 @@ def scenario_places(geography: NightGeography | None) -> NightPlaces:
     """Each group's launch sites and targets: the night's own where the report names them."""
     sites: dict[str, tuple[str, ...] | None] = dict.fromkeys(CLASS_MIX)
     targets = {cls: _city_points(weights) for cls, weights in TARGETS.items()}
+    weights = {cls: dict(w) for cls, w in TARGETS.items()}
     launch_sites = dict(LAUNCH_AREAS)
     assets: dict[str, tuple[float, float]] = {}
     windows: dict[str, tuple[float, float]] = {}
@@ -375,9 +398,10 @@ def scenario_places(geography: NightGeography | None) -> NightPlaces:
                 else:
                     assets[asset] = own[asset] = (lon, lat)
             targets[cls] = own
+            weights[cls] = dict.fromkeys(own, 1.0)
         windows = dict(geography.window_h)
     mix = dict(geography.mix) if geography is not None else {}
-    return NightPlaces(sites, targets, windows, launch_sites, assets, mix)
+    return NightPlaces(sites, targets, windows, launch_sites, assets, mix, weights)
 
 
 def _flight_h(
@@ -451,9 +475,15 @@ def night_waves(
             for site, n_site in zip(sites, split_count(n_type, [1.0] * len(sites)), strict=True):
                 if n_site == 0:
                     continue
-                targets = _targets_from(
+                reachable = _targets_from(
                     places.launch_sites[site], night_targets, cls, ranges_m[threat]
                 )
+                # the targets in proportion to their weights, dealt in turn (the compiler
+                # sends a wave's k-th threat at targets[k % len(targets)]); the shortest cycle
+                shares = split_count(n_site, [places.target_weight(cls, t) for t in reachable])
+                cycle = math.gcd(*shares)
+                dealt = zip(reachable, shares, strict=True)
+                targets = interleave({t: n // cycle for t, n in dealt if n})
                 spacing_s = min((end_h - start_h) * 3600.0 / n_site, MAX_SPACING_S)
                 waves.append(
                     {
@@ -501,7 +531,11 @@ def _sites_in_reach(
 def _targets_from(
     point: tuple[float, float], targets: dict[str, tuple[float, float]], cls: str, range_m: float
 ) -> list[str]:
-    """Return the targets in range of a point: the night's, else the defaults, else nearest."""
+    """Return the targets in range of a point: the night's, else the defaults, else nearest.
+
+    A default target that is not one of the night's weighs as in :data:`TARGETS` (a night's
+    named targets alike: :attr:`NightPlaces.weights`).
+    """
     reachable = _reachable(point, targets, range_m)
     if not reachable:  # the night's targets are out of range from here
         reachable = _reachable(point, _city_points(TARGETS[cls]), range_m)

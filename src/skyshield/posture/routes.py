@@ -43,6 +43,7 @@ __all__ = [
     "ROUTE_POOL_MAX",
     "ROUTE_UNIT_PREFIX",
     "ThreatRoute",
+    "interleave",
     "route_units",
     "short_mix",
     "split_count",
@@ -135,15 +136,23 @@ def _positions(routes: list[ThreatRoute], k: int) -> list[list[tuple[float, floa
     return out
 
 
+def interleave(counts: dict[str, int]) -> list[str]:
+    """Each name as often as its count, spread evenly over a list as long as their sum.
+
+    ``interleave({"a": 2, "b": 1})`` is ``["a", "b", "a"]``: the k-th item of a cycle over it
+    deals the names in proportion from the start (ties by name).
+    """
+    slots = [((i + 0.5) / n, name, i) for name, n in sorted(counts.items()) for i in range(n)]
+    return [name for _, name, _ in sorted(slots)]
+
+
 def short_mix(laydown: dict[str, tuple[str, ...]], short: frozenset[str]) -> list[str]:
     """Return the laydown's short-family systems interleaved in proportion (a cycle to deal from).
 
     The laydown's counts of fire groups, Gepards and interceptor-drone teams give a cycle as long
     as their sum in which each system recurs evenly.
     """
-    counts = Counter(s for systems in laydown.values() for s in systems if s in short)
-    slots = [((i + 0.5) / n, system, i) for system, n in sorted(counts.items()) for i in range(n)]
-    return [system for _, system, _ in sorted(slots)]
+    return interleave(Counter(s for systems in laydown.values() for s in systems if s in short))
 
 
 def route_units(
