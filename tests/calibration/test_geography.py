@@ -32,7 +32,13 @@ from skyshield.posture.geography import (
     geography_features,
     night_geographies,
 )
-from skyshield.posture.laydown import BALLISTIC_TARGETS, DRONE_TARGETS, MISSILE_TARGETS
+from skyshield.posture.laydown import (
+    BALLISTIC_TARGETS,
+    DRONE_TARGETS,
+    FAMILY_OF_SYSTEM,
+    LAYDOWN,
+    MISSILE_TARGETS,
+)
 from skyshield.posture.routes import interleave
 from skyshield.reports import load_reports
 
@@ -333,11 +339,18 @@ def test_interleave__every_name_its_count_spread_evenly(counts: dict[str, int]) 
 
 
 def test_geography_features__weigh_the_default_targets() -> None:
-    """focus_cruise is the default targets' sum of squared shares (1 / n when alike)."""
+    """focus_cruise is the default targets' sum of squared shares (1 / n when alike), and
+    defence_cruise the mean of their medium- and long-range units weighted by their shares."""
     feature = {n: i for i, n in enumerate(GEOGRAPHY_FEATURES)}
     shares = np.array(list(MISSILE_TARGETS.values())) / sum(MISSILE_TARGETS.values())
     got = geography_features(None, NightComposition(0, 30, 0))
     assert got[feature["focus_cruise"]] == pytest.approx(float(np.sum(shares**2)))
+    units = {
+        city: sum(FAMILY_OF_SYSTEM[s] in ("long", "medium") for s in systems)
+        for city, systems in LAYDOWN.items()
+    }
+    by_hand = np.dot(shares, [units[c] for c in MISSILE_TARGETS]) / max(units.values())
+    assert got[feature["defence_cruise"]] == pytest.approx(by_hand)
     two = NightGeography(targets={"cruise": (("Lviv", 24.02, 49.84), ("Kyiv", 30.52, 50.45))})
     got = geography_features(two, NightComposition(0, 30, 0))
     assert got[feature["focus_cruise"]] == pytest.approx(0.5)

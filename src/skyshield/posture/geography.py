@@ -22,6 +22,7 @@ happens.
 from __future__ import annotations
 
 import functools
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -411,14 +412,13 @@ def reach_ballistic(
     aimed = total = 0.0
     for wave in waves:
         site = places.launch_sites[wave["launch_site"]]
-        good = 0
-        for name in wave["targets"]:
+        targets = wave["targets"]
+        for name, sent in Counter(targets[k % len(targets)] for k in range(wave["count"])).items():
             lon, lat = points[name] if name in points else city_point(name)
             distance = float(geodesic_distance_m(lon, lat, site[0], site[1]))
-            if distance > RANGE_MARGIN * ranges[wave["threat"]]:
-                continue  # falls short (a wave with no target in reach keeps the nearest)
-            good += patriot_covered(lon, lat, day)
-        aimed += wave["count"] * good / len(wave["targets"])
+            # a target out of reach counts as missed (a wave with none in reach keeps the nearest)
+            if distance <= RANGE_MARGIN * ranges[wave["threat"]]:
+                aimed += sent * patriot_covered(lon, lat, day)
         total += wave["count"]
     return aimed / total if total else 0.0
 
