@@ -318,8 +318,8 @@ def geography_features(
 
     def _weights(group: str) -> np.ndarray:
         """Return the group's targets' shares of its threats (:attr:`NightPlaces.weights`)."""
-        w = np.array([places.target_weight(group, n) for n in places.targets[group]])
-        return w / w.sum()
+        w = np.array([places.target_weight(group, n) for n in places.targets[group]], dtype=float)
+        return np.asarray(w / w.sum(), dtype=float)
 
     def share(groups: tuple[str, ...]) -> float:
         points = {n: p for g in groups for n, p in places.targets[g].items()}
