@@ -298,7 +298,7 @@ run seed-words-paired-big-endian src/skyshield/engine/seeding.py "    return wor
 run pcg-exponential-tail-cut src/skyshield/engine/pcg.py "x = _EXP_R - np.log1p(-u)" "x = _EXP_R" tests/engine/test_pcg.py
 # issue 23, ballistic: fired from where they reach the target; the reach feature; unnamed salvos
 run ballistic-sites-not-in-reach src/skyshield/posture/laydown.py "    return near or sites" "    return sites" tests/calibration/test_ballistic.py -k fired_from
-run reach-ballistic-ignores-range src/skyshield/posture/geography.py '            if distance > RANGE_MARGIN * ranges[wave["threat"]]:' "            if False:" tests/calibration/test_ballistic.py -k reach_ballistic
+run reach-ballistic-ignores-range src/skyshield/posture/geography.py '            if distance <= RANGE_MARGIN * ranges[wave["threat"]]:' "            if True:" tests/calibration/test_ballistic.py -k reach_ballistic
 run design-ballistic-at-defaults src/skyshield/calibration/surrogate.py "        if own_ballistic and pool:" "        if False:" tests/calibration/test_cover.py -k design_geographies
 run aim-ignores-salvo-size src/skyshield/calibration/aim.py "        z = self.intercept + self.slope * np.log(np.maximum(launched, 1.0))" "        z = self.intercept + 0.0 * np.log(np.maximum(launched, 1.0))" tests/calibration/test_ballistic.py -k aim_unnamed
 run aim-fitted-on-later-nights src/skyshield/calibration/aim.py "(data.nights < limit)" "(data.nights < limit + 3650)" tests/calibration/test_ballistic.py -k aim_unnamed
