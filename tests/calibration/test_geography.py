@@ -24,11 +24,15 @@ from skyshield.calibration.surrogate import (
     class_mask,
     fit_surrogate,
 )
+from skyshield.catalog import load_catalog
+from skyshield.geo import geodesic_distance_m
 from skyshield.geo.borders import nation_geometries
 from skyshield.posture import LAUNCH_AREAS, NightComposition, night_scenario
 from skyshield.posture.geography import (
     GEOGRAPHY_FEATURES,
     NightGeography,
+    _near_line,
+    _route_cities,
     geography_features,
     night_geographies,
 )
@@ -38,8 +42,10 @@ from skyshield.posture.laydown import (
     FAMILY_OF_SYSTEM,
     LAYDOWN,
     MISSILE_TARGETS,
+    RANGE_MARGIN,
+    city_point,
 )
-from skyshield.posture.routes import interleave
+from skyshield.posture.routes import interleave, split_count
 from skyshield.reports import load_reports
 
 HEADER = (
@@ -115,6 +121,9 @@ def test_night_scenario__targets_out_of_range_fall_back() -> None:
     iskander = {t for w in waves["iskander-m"] for t in w["targets"]}
     assert iskander
     assert iskander <= set(BALLISTIC_TARGETS)
+    reach_m = RANGE_MARGIN * load_catalog().threats["iskander-m"].range_m
+    for name in iskander:  # each default it falls back to is within the Iskander-M's reach
+        assert geodesic_distance_m(CRIMEA[0], CRIMEA[1], *city_point(name)) <= reach_m, name
 
 
 def test_night_scenario__unknown_places_fall_back_per_class() -> None:
@@ -351,6 +360,27 @@ def test_geography_features__weigh_the_default_targets() -> None:
     }
     by_hand = np.dot(shares, [units[c] for c in MISSILE_TARGETS]) / max(units.values())
     assert got[feature["defence_cruise"]] == pytest.approx(by_hand)
+    # route_cruise: per target, the mean over the default sites (Caspian, Black Sea) of the SAMs
+    # near the line; the targets weighted by their shares
+    cities, near = _route_cities()
+    sites = [LAUNCH_AREAS["caspian"], LAUNCH_AREAS["black-sea"]]
+    per_target = [
+        np.mean([near[_near_line(site, city_point(c), cities)].sum() for site in sites])
+        for c in MISSILE_TARGETS
+    ]
+    by_hand = np.dot(shares, per_target) / near.sum()
+    assert got[feature["route_cruise"]] == pytest.approx(by_hand)
+    assert abs(by_hand - np.mean(per_target) / near.sum()) > 5e-4  # unweighted: 0.115 vs 0.116
     two = NightGeography(targets={"cruise": (("Lviv", 24.02, 49.84), ("Kyiv", 30.52, 50.45))})
     got = geography_features(two, NightComposition(0, 30, 0))
     assert got[feature["focus_cruise"]] == pytest.approx(0.5)
+
+
+def test_split_count__refuses_weights_that_deal_nothing() -> None:
+    """An all-zero or negative weight would deal NaN shares (an empty target list and a modulo
+    by zero in the compiler): refused with the weights named; no weights, no parts."""
+    assert split_count(7, [0.0, 2.0, 1.0]) == [0, 5, 2]
+    assert split_count(3, []) == []
+    for bad in ([0.0, 0.0], [2.0, -1.0]):
+        with pytest.raises(ValueError, match="positive sum"):
+            split_count(3, bad)

@@ -122,3 +122,13 @@ def test_check_references__reserves_at_most_the_stock(reserve: int, ok: bool) ->
         "r.yaml: fire_units[0].reserve_for: expected reserves summing to at most the unit's "
         "stock of 2, got '3 rounds'"
     )
+
+
+def test_range_warnings__a_target_dealt_again_is_warned_once() -> None:
+    """A weighted wave lists a target as often as it is dealt (posture.laydown.night_waves):
+    ``[Kyiv, Kyiv, Kyiv]`` out of range gives one warning, at its first entry."""
+    data = _far_gerbera(_VIA_ZAPORIZHZHIA)
+    gerbera = next(w for w in data["raid"]["waves"] if w["threat"] == "gerbera")
+    gerbera["targets"] = ["Kyiv", "Kyiv", "Kyiv"]
+    (warning,) = range_warnings(parse_scenario(yaml.safe_dump(data), source="far.yaml"))
+    assert "targets[0]: 'Kyiv'" in warning

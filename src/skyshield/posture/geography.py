@@ -311,12 +311,12 @@ def geography_features(
         mine = [g for g in groups if places.targets[g]]
         w = [weight.get(g, 1.0) for g in mine]
         parts = [
-            float(np.average([value(n) for n in places.targets[g]], weights=_weights(g)))
+            float(np.average([value(n) for n in places.targets[g]], weights=target_shares(g)))
             for g in mine
         ]
         return float(np.average(parts, weights=w)) if parts and sum(w) > 0 else 0.0
 
-    def _weights(group: str) -> np.ndarray:
+    def target_shares(group: str) -> np.ndarray:
         """Return the group's targets' shares of its threats (:attr:`NightPlaces.weights`)."""
         w = np.array([places.target_weight(group, n) for n in places.targets[group]], dtype=float)
         return np.asarray(w / w.sum(), dtype=float)
@@ -333,7 +333,7 @@ def geography_features(
     def focus(groups: tuple[str, ...]) -> float:
         mine = [g for g in groups if places.targets[g]]
         w = [weight.get(g, 1.0) for g in mine]
-        parts = [float(np.sum(_weights(g) ** 2)) for g in mine]  # 1 / n for alike targets
+        parts = [float(np.sum(target_shares(g) ** 2)) for g in mine]  # 1 / n for alike targets
         return float(np.average(parts, weights=w)) if parts and sum(w) > 0 else 0.0
 
     def timing(group: str) -> tuple[float, float]:
@@ -361,7 +361,7 @@ def geography_features(
             for target in places.targets[group].values()
         ]
         per_target = np.mean(np.asarray(passed), axis=1)
-        return float(np.average(per_target, weights=_weights(group))) / float(units.sum())
+        return float(np.average(per_target, weights=target_shares(group))) / float(units.sum())
 
     def cruise_timing() -> tuple[float, float, float]:
         mine = [g for g in ("cruise", "tactical") if places.targets[g]]

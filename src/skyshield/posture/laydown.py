@@ -166,7 +166,8 @@ LAYDOWN: dict[str, tuple[str, ...]] = {
 # group's threats are split over its targets in proportion: night_waves). No public source
 # gives where the drones or ballistic missiles of an unnamed night went, so their defended
 # cities weigh alike (the weights before session 10, 3 for Kyiv, Odesa and Kharkiv, were
-# illustrative and never applied: every target took an equal share).
+# illustrative and never applied: every target took an equal share, as now; only the order in
+# which a wave deals them changed, from list order to name order).
 DRONE_TARGETS = dict.fromkeys(LAYDOWN, 1.0)
 # Strategic cruise missiles (Kh-101, Kalibr): how many of 20 big combined strikes (2024-03-22
 # to 2025-06-29) named a laydown city's oblast as hit or targeted, from Ukrainian officials'
@@ -177,7 +178,7 @@ DRONE_TARGETS = dict.fromkeys(LAYDOWN, 1.0)
 # Chernivtsi, Zakarpattia) are left out. The counts are of whole combined strikes, drones
 # included (no source splits a night's missiles by target), and weigh the energy campaign in the
 # regions: Kyiv was the main target on 3 of the 20 nights. They replace weights that put Kyiv at
-# 4 of 9 (illustrative, never applied: every target took an equal share).
+# 4 of 11 (illustrative, never applied: every target took an equal share).
 MISSILE_TARGETS = {
     "Ivano-Frankivsk": 13.0,
     "Lviv": 12.0,
@@ -358,7 +359,7 @@ class NightPlaces:
     weights: dict[str, dict[str, float]] = field(default_factory=dict)
 
     def target_weight(self, group: str, asset: str) -> float:
-        """Return the weight of ``asset`` among ``group``'s targets (else :data:`TARGETS`', 1)."""
+        """Return ``asset``'s weight in ``group``: the night's, else :data:`TARGETS`', else 1."""
         night = self.weights.get(group, {})
         return night[asset] if asset in night else TARGETS.get(group, {}).get(asset, 1.0)
 

@@ -25,6 +25,7 @@ Positions (all assumptions, no public source gives where groups stand on a given
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -136,7 +137,7 @@ def _positions(routes: list[ThreatRoute], k: int) -> list[list[tuple[float, floa
     return out
 
 
-def interleave(counts: dict[str, int]) -> list[str]:
+def interleave(counts: Mapping[str, int]) -> list[str]:
     """Each name as often as its count, spread evenly over a list as long as their sum.
 
     ``interleave({"a": 2, "b": 1})`` is ``["a", "b", "a"]``: the k-th item of a cycle over it
@@ -184,7 +185,12 @@ def split_count(count: int, weights: list[float]) -> list[int]:
     The parts are whole, sum to ``count`` and each is within 1 of its exact share:
     ``split_count(14, [0.34, 0.66])`` is ``[5, 9]``.
     """
-    w = np.asarray(weights, dtype=float) / float(np.sum(weights))
+    if not weights:
+        return []
+    total = float(np.sum(weights))
+    if not total > 0 or min(weights) < 0:  # an all-zero split would deal NaN
+        raise ValueError(f"weights must be >= 0 with a positive sum, got {weights}")
+    w = np.asarray(weights, dtype=float) / total
     raw = count * w
     base = np.floor(raw).astype(int)
     for i in np.argsort(-(raw - base))[: count - int(base.sum())]:

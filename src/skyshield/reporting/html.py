@@ -154,7 +154,7 @@ def _assumptions(run: Run) -> dict[str, Any]:
                 "count": w.count,
                 "site": w.launch_site,
                 "launch_min": w.launch_time_min,
-                "targets": ", ".join(w.targets),
+                "targets": ", ".join(dict.fromkeys(w.targets)),  # each once
                 "jitter_km": w.route_jitter_km,
             }
             for w in s.raid.waves

@@ -261,6 +261,8 @@ def range_warnings(scenario: Scenario) -> list[str]:
     warnings = []
     for i, wave in enumerate(scenario.raid.waves):
         for j, target in enumerate(wave.targets):
+            if target in wave.targets[:j]:  # a target dealt again (weighted lists): warned once
+                continue
             flight = _flight(scenario, i, j)
             if flight is None:
                 continue
