@@ -22,7 +22,6 @@ happens.
 from __future__ import annotations
 
 import functools
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,6 +45,7 @@ from skyshield.posture.laydown import (
     night_waves,
     scenario_places,
 )
+from skyshield.posture.routes import dealt_targets
 from skyshield.reports import load_reports
 from skyshield.reports.places import night_places, row_windows
 from skyshield.reports.weapons import split_model
@@ -206,14 +206,12 @@ def geography_coverage(
 # Patriot/SAMP-T cover that night (skyshield.posture.cover.patriot_covered, the one definition
 # the back-test's check reads too; cruise counts its tactical missiles' targets too);
 # south_drone: share of the drones' launch points south of SOUTH_LAT; defence_<group>: the
-# mean, over the group's targets (weighted by their shares of its threats, NightPlaces.weights),
-# of the laydown units at the target that can engage the
-# group (drone: all; cruise: medium- and long-range;
-# ballistic: Patriot and SAMP/T), over the most any laydown city has (a target that is no
-# laydown city has none); focus_<group>: the sum of the targets' squared shares, 1 / their number
-# when they weigh alike (a salvo at
-# one city saturates its defences). Cruise features weigh the strategic and the tactical
-# missiles' targets by their counts that night.
+# mean, over the group's targets weighted by their shares of its threats (NightPlaces), of the
+# laydown units at the target that can engage the group (drone: all; cruise: medium- and
+# long-range; ballistic: Patriot and SAMP/T), over the most any laydown city has (a target that
+# is no laydown city has none); focus_<group>: the sum of the targets' squared shares, 1 / their
+# number when they weigh alike (a salvo at one city saturates its defences). Cruise features
+# weigh the strategic and the tactical missiles' targets by their counts that night.
 GEOGRAPHY_FEATURES = (
     "cover_cruise",
     "cover_ballistic",
@@ -412,8 +410,7 @@ def reach_ballistic(
     aimed = total = 0.0
     for wave in waves:
         site = places.launch_sites[wave["launch_site"]]
-        targets = wave["targets"]
-        for name, sent in Counter(targets[k % len(targets)] for k in range(wave["count"])).items():
+        for name, sent in dealt_targets(wave).items():
             lon, lat = points[name] if name in points else city_point(name)
             distance = float(geodesic_distance_m(lon, lat, site[0], site[1]))
             # a target out of reach counts as missed (a wave with none in reach keeps the nearest)

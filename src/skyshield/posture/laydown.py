@@ -354,8 +354,8 @@ class NightPlaces:
     assets: dict[str, tuple[float, float]]  # positioned assets beyond the laydown's cities
     # appended (issue 23): group -> the night's weights of its CLASS_MIX types (none: the mix's)
     mix: dict[str, tuple[float, ...]] = field(default_factory=dict)
-    # appended (session 10): group -> asset -> its weight among the group's targets: the
-    # TARGETS weights for the default targets, alike (1) for the ones a report names
+    # appended (session 10): group -> the weights of the targets its report names (alike, 1);
+    # any other target weighs as in TARGETS (target_weight)
     weights: dict[str, dict[str, float]] = field(default_factory=dict)
 
     def target_weight(self, group: str, asset: str) -> float:
@@ -378,7 +378,7 @@ def scenario_places(geography: NightGeography | None) -> NightPlaces:
     """Each group's launch sites and targets: the night's own where the report names them."""
     sites: dict[str, tuple[str, ...] | None] = dict.fromkeys(CLASS_MIX)
     targets = {cls: _city_points(weights) for cls, weights in TARGETS.items()}
-    weights = {cls: dict(w) for cls, w in TARGETS.items()}
+    weights: dict[str, dict[str, float]] = {}
     launch_sites = dict(LAUNCH_AREAS)
     assets: dict[str, tuple[float, float]] = {}
     windows: dict[str, tuple[float, float]] = {}

@@ -44,6 +44,7 @@ __all__ = [
     "ROUTE_POOL_MAX",
     "ROUTE_UNIT_PREFIX",
     "ThreatRoute",
+    "dealt_targets",
     "interleave",
     "route_units",
     "short_mix",
@@ -84,16 +85,14 @@ def threat_routes(
 ) -> list[ThreatRoute]:
     """Every (launch site, target) line of the waves of ``threats`` with its count, busiest first.
 
-    A wave sends its k-th threat at ``targets[k % len(targets)]`` (the compiler's rule), so a
-    target's share of a wave is its round-robin count. Ties: by site, then target name.
+    A target's share of a wave is what :func:`dealt_targets` counts. Ties: by site, then target.
     """
     count: Counter[tuple[str, str]] = Counter()
     for wave in waves:
         if wave["threat"] not in threats:
             continue
-        targets = wave["targets"]
-        for k in range(wave["count"]):
-            count[(wave["launch_site"], targets[k % len(targets)])] += 1
+        for target, n in dealt_targets(wave).items():
+            count[(wave["launch_site"], target)] += n
     routes = [
         ThreatRoute(site, target, n, launch_sites[site], asset_points[target])
         for (site, target), n in count.items()
@@ -135,6 +134,15 @@ def _positions(routes: list[ThreatRoute], k: int) -> list[list[tuple[float, floa
         take = inside[((np.arange(1, k + 1) * inside.size) // (k + 1)).clip(0, inside.size - 1)]
         out.append([(float(lon[r, i]), float(lat[r, i])) for i in take])
     return out
+
+
+def dealt_targets(wave: Mapping[str, Any]) -> Counter[str]:
+    """Threats a wave (scenario dict) sends at each of its targets.
+
+    The compiler sends a wave's k-th threat at ``targets[k % len(targets)]``.
+    """
+    targets = wave["targets"]
+    return Counter(targets[k % len(targets)] for k in range(wave["count"]))
 
 
 def interleave(counts: Mapping[str, int]) -> list[str]:
