@@ -352,10 +352,13 @@ _NIGHT_NUMBERS = (
     "b_p25",
     "b_p75",
     "b_p95",
+    # v5 (#23): the randomised PIT's chance of the central 90%, the model's and the baseline's
+    "pit_90",
+    "b_pit_90",
 )
 BACKTEST = document(
     "backtest",
-    4,
+    5,
     "skyshield backtest --json: each test night predicted from earlier reports, and scores",
     {
         "train_until": STRING,
@@ -393,6 +396,9 @@ BACKTEST = document(
                         "baseline_width_90",
                         "dm_statistic",
                         "dm_p",
+                        # v5 (#23): interval coverage of the counts by the randomised PIT
+                        "pit_coverage_90",
+                        "baseline_pit_coverage_90",
                     ),
                     NUMBER,
                 ),

@@ -128,7 +128,7 @@ def outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Any
 # applied, by_target quantity (impacts, reached_area), night_p5 and night_p95 in every summary,
 # air_patrols; backtest v3: drift, state_noise, engine_term, metrics' width_90 and DM test, checks;
 # backtest v4: dispersion, checks spread and bias; compare v3, sweep v2: the calibration applied
-CURRENT_VERSION = {"run": 3, "runs": 2, "compare": 3, "backtest": 4, "sweep": 2}
+CURRENT_VERSION = {"run": 3, "runs": 2, "compare": 3, "backtest": 5, "sweep": 2}
 
 
 @pytest.mark.parametrize(

@@ -5,9 +5,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy import stats
 
+from skyshield.calibration.backtest import score
 from skyshield.calibration.checks import (
+    central_pit_share,
     dm_test,
     patriot_table,
     pit_table,
@@ -66,6 +70,71 @@ def test_pit__calibrated_forecaster_is_about_uniform() -> None:
     assert stats.chisquare(biased).pvalue < 1e-6
     narrow = np.histogram(_pits(0.0, 0.5, 3), bins=10, range=(0, 1))[0]
     assert stats.chisquare(narrow).pvalue < 1e-6
+
+
+def test_central_pit_share__hand_computed() -> None:
+    # the randomised PIT is uniform on [F(y-1), F(y)]; the central 90% is [0.05, 0.95]
+    assert central_pit_share(0.2, 0.6) == pytest.approx(1.0)
+    assert central_pit_share(0.9, 1.0) == pytest.approx(0.5)  # (0.95 - 0.9) / 0.1
+    assert central_pit_share(0.0, 0.1) == pytest.approx(0.5)  # (0.1 - 0.05) / 0.1
+    assert central_pit_share(0.0, 1.0) == pytest.approx(0.9)  # a forecast of one count
+    assert central_pit_share(0.96, 1.0) == 0.0
+    assert central_pit_share(0.5, 0.5) == 1.0  # no mass at y: the PIT is that point
+    assert central_pit_share(0.99, 0.99) == 0.0
+    assert central_pit_share(0.2, 0.6, level=0.5) == pytest.approx(0.875)  # 0.35 / 0.4
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.integers(min_value=1, max_value=40),
+    st.floats(min_value=0.01, max_value=0.99),
+)
+def test_central_pit_share__exactly_the_level_for_a_calibrated_count(
+    launched: int, share: float
+) -> None:
+    """For counts drawn from the forecast itself, E[share] is exactly 0.9 (closed form: the sum
+    over y of P(y) x share), while the inclusive [q5, q95] range holds the count more often
+    on small counts: the lumps' bias the PIT coverage removes."""
+    y = np.arange(launched + 1)
+    pmf = stats.binom.pmf(y, launched, share)
+    cdf = stats.binom.cdf(y, launched, share)
+    below = np.concatenate([[0.0], cdf[:-1]])
+    expected = sum(p * central_pit_share(b, a) for p, b, a in zip(pmf, below, cdf, strict=True))
+    assert expected == pytest.approx(0.9, abs=1e-9)
+    low, high = stats.binom.ppf([0.05, 0.95], launched, share)
+    inclusive = pmf[(y >= low) & (y <= high)].sum()
+    assert inclusive >= 0.9 - 1e-9
+
+
+def test_score__pit_coverage_is_the_mean_of_the_nights_shares() -> None:
+    nights = pd.DataFrame(
+        {
+            "night": ["2025-01-01", "2025-01-02", "2025-01-03"],
+            "class": "cruise",
+            "target": "neutralised",
+            "launched": [2, 2, 2],
+            "reported": [0, 2, 1],
+            "median": [1.0, 1.0, 1.0],
+            "p5": 0.0,
+            "p25": 1.0,
+            "p75": 1.0,
+            "p95": 2.0,
+            "crps": [0.5, 0.5, 0.2],
+            "baseline": 1.0,
+            "baseline_median": 1.0,
+            "baseline_crps": [0.4, 0.4, 0.3],
+            "b_p5": 0.0,
+            "b_p25": 1.0,
+            "b_p75": 1.0,
+            "b_p95": 2.0,
+            "pit_90": [0.5, 1.0, 0.3],
+            "b_pit_90": [0.2, 0.8, 1.0],
+        }
+    )
+    row = score(nights).iloc[0]
+    assert row["coverage_90"] == 1.0  # every count inside the inclusive [0, 2]
+    assert row["pit_coverage_90"] == pytest.approx(0.6)
+    assert row["baseline_pit_coverage_90"] == pytest.approx(2.0 / 3.0)
 
 
 @pytest.mark.parametrize("slope", [-0.12, 0.0, 0.1])

@@ -33,6 +33,7 @@ import pandas as pd
 
 from skyshield.calibration.checks import (
     DETAIL_COLUMNS,
+    central_pit_share,
     dm_test,
     patriot_table,
     pit_table,
@@ -122,8 +123,9 @@ class Backtest:
     # v2: ``nights`` one object per night and class (the forecasts); the per-target scored
     # rows of v1's ``nights`` are under ``predictions``. v3: ``drift``, ``state_noise``,
     # ``engine_term``; metrics' interval width and Diebold-Mariano test; ``checks``. v4 (#23):
-    # ``dispersion``; the checks ``spread`` (predictive variance by part) and ``bias``
-    SCHEMA: ClassVar[str] = "skyshield/backtest/v4"
+    # ``dispersion``; the checks ``spread`` (predictive variance by part) and ``bias``. v5 (#23):
+    # metrics' ``pit_coverage_90`` and the baseline's; predictions' ``pit_90``, ``b_pit_90``
+    SCHEMA: ClassVar[str] = "skyshield/backtest/v5"
 
     def to_dict(self) -> dict[str, Any]:
         """Return what ``backtest --json`` prints: settings, scores, every predicted night.
@@ -193,7 +195,7 @@ class Backtest:
         for r in self.metrics.itertuples():
             lines.append(
                 f"  {r._1} {r.target}: CRPS {r.crps:.2f} (baseline {r.baseline_crps:.2f}), "
-                f"90% coverage {r.coverage_90:.0%}"
+                f"90% coverage {r.coverage_90:.0%} (by the PIT {r.pit_coverage_90:.0%})"
             )
         return "\n".join(lines)
 
@@ -374,6 +376,10 @@ def backtest(
                             "p75": q[3],
                             "p95": q[4],
                             "crps": _crps(float(reported[n, k]), s * 1.0),
+                            "pit_90": central_pit_share(
+                                float(np.mean(s < reported[n, k])),
+                                float(np.mean(s <= reported[n, k])),
+                            ),
                             "baseline": float(test.launched[n, k] * base[k]),
                             **b,
                             "origin": origin.isoformat(),
@@ -512,7 +518,8 @@ def _binomial_baseline(launched: int, share: float, reported: int) -> dict[str, 
     if not np.isfinite(share):
         nan = float("nan")
         return dict.fromkeys(
-            ("baseline_median", "baseline_crps", "b_p5", "b_p25", "b_p75", "b_p95"), nan
+            ("baseline_median", "baseline_crps", "b_p5", "b_p25", "b_p75", "b_p95", "b_pit_90"),
+            nan,
         )
     from scipy.stats import binom  # here, not at import: a plain run does not load scipy.stats
 
@@ -527,6 +534,10 @@ def _binomial_baseline(launched: int, share: float, reported: int) -> dict[str, 
         "b_p25": float(q[1]),
         "b_p75": float(q[3]),
         "b_p95": float(q[4]),
+        "b_pit_90": central_pit_share(
+            float(binom.cdf(reported - 1, launched, share)),
+            float(binom.cdf(reported, launched, share)),
+        ),
     }
 
 
@@ -536,6 +547,13 @@ def _inside(rows: pd.DataFrame, low: str, high: str) -> float:
         return float("nan")
     reported = rows["reported"].to_numpy(dtype=float)
     return float(np.mean((rows[low] <= reported) & (reported <= rows[high])))
+
+
+def _mean_of_column(rows: pd.DataFrame, column: str) -> float:
+    """Mean of a column's known values (NaN without the column: older tables)."""
+    if column not in rows:
+        return float("nan")
+    return _mean_of_known(rows[column].to_numpy(dtype=float))
 
 
 def _width(rows: pd.DataFrame, low: str, high: str) -> float:
@@ -581,6 +599,9 @@ def score(nights: pd.DataFrame) -> pd.DataFrame:
                 "coverage_90": _inside(g, "p5", "p95"),
                 "baseline_coverage_50": _inside(g, "b_p25", "b_p75"),
                 "baseline_coverage_90": _inside(g, "b_p5", "b_p95"),
+                # the same for discrete counts without the lumps' bias (checks.central_pit_share)
+                "pit_coverage_90": _mean_of_column(g, "pit_90"),
+                "baseline_pit_coverage_90": _mean_of_column(g, "b_pit_90"),
                 # #23 item 7: mean 90% interval width; DM test of CRPS vs the baseline
                 "width_90": _width(g, "p5", "p95"),
                 "baseline_width_90": _width(g, "b_p5", "b_p95"),

@@ -298,13 +298,15 @@ def _print_backtest(result: Backtest, until: str) -> None:
     table = Table(
         title=(
             "Model vs naive baseline (launched × share of the 30 days before); "
-            "50% / 90%: share of nights inside the model's intervals; width: mean 90% "
-            "interval width; DM p: Diebold-Mariano test of equal CRPS (Newey-West, Harvey)"
+            "50% / 90%: share of nights inside the model's intervals (inclusive ranges of "
+            "counts: over 90% on small counts); PIT 90%: the same by the randomised PIT "
+            "(0.9 when calibrated), model / baseline; width: mean 90% interval width; "
+            "DM p: Diebold-Mariano test of equal CRPS (Newey-West, Harvey)"
         ),
         title_justify="left",
     )
     columns = ("class", "target", "nights", "MAE", "base", "CRPS", "base", "50%", "90%")
-    for col in (*columns, "width", "base", "DM p"):
+    for col in (*columns, "PIT 90%", "base", "width", "base", "DM p"):
         table.add_column(col, justify="left" if col in ("class", "target") else "right")
     for r in result.metrics.itertuples():
         table.add_row(
@@ -317,6 +319,8 @@ def _print_backtest(result: Backtest, until: str) -> None:
             f"{r.baseline_crps:.2f}",
             f"{r.coverage_50:.0%}",
             f"{r.coverage_90:.0%}",
+            f"{r.pit_coverage_90:.0%}",
+            f"{r.baseline_pit_coverage_90:.0%}",
             f"{r.width_90:.1f}",
             f"{r.baseline_width_90:.1f}",
             f"{r.dm_p:.3f}",

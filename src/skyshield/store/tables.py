@@ -262,6 +262,9 @@ SCHEMAS: dict[str, pa.Schema] = {
         ("b_p75", pa.float64()),
         ("b_p95", pa.float64()),
         ("origin", pa.string()),
+        # the randomised PIT's chance of the central 90%, model's and baseline's (#23)
+        ("pit_90", pa.float64()),
+        ("b_pit_90", pa.float64()),
     ),
     "backtest_metrics": _schema(
         ("class", pa.string()),
@@ -283,6 +286,8 @@ SCHEMAS: dict[str, pa.Schema] = {
                 "baseline_width_90",
                 "dm_statistic",
                 "dm_p",
+                "pit_coverage_90",
+                "baseline_pit_coverage_90",
             )
         ),
     ),
