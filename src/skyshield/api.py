@@ -19,7 +19,11 @@ from typing import Any
 from pydantic import ValidationError
 
 from skyshield import __version__
-from skyshield.calibration.applied import AppliedCalibration, applied_calibration, posture_warnings
+from skyshield.calibration.applied import (
+    AppliedCalibration,
+    applied_calibration,
+    applied_warnings,
+)
 from skyshield.calibration.transfer import CalibratedPosture
 from skyshield.calibration.workflow import backtest, calibrate
 from skyshield.campaigns.workflow import campaign
@@ -104,7 +108,7 @@ def run(
     (:func:`calibration_adjustment`), and the summary names it (``calibration_applied``: file,
     SHA-256, train-until date, quarter, parameters, and a warning when the scenario's units
     differ from the posture the fit used:
-    :func:`skyshield.calibration.applied.posture_warnings`).
+    :func:`skyshield.calibration.applied.applied_warnings`).
     ``out``: a results directory (created if new) to save every table in, as Parquet, with the
     run in its DuckDB catalog (:mod:`skyshield.store`); the summary's ``run_id`` names it.
     ``geometry_progress``: a ``(done, total)`` callback for building the route sets before
@@ -193,13 +197,13 @@ def _calibration_applied(
 ) -> dict[str, Any] | None:
     """Say what a run applied: the calibration file, its hash, parameters, warnings.
 
-    ``warnings``: one line per scenario whose units differ from the posture the fit used
-    (the same line once).
+    ``warnings``: one line per applied parameter held at an end of its prior box
+    (:func:`~skyshield.calibration.model.at_prior_edge`, read with the file), and one per
+    scenario whose units differ from the posture the fit used (the same line once).
     """
     if applied is None:
         return None
-    lines = [w for s in scenarios for w in posture_warnings(s, applied)]
-    return {**applied.to_dict(), "warnings": list(dict.fromkeys(lines))}
+    return {**applied.to_dict(), "warnings": applied_warnings(list(scenarios), applied)}
 
 
 def calibration_adjustment(

@@ -10,6 +10,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+import pandas as pd
 import pytest
 from tests.calibration.conftest import CHOSEN, write_calibration_file
 
@@ -20,7 +22,11 @@ from skyshield.calibration.applied import (
     applied_calibration,
     posture_warnings,
 )
-from skyshield.calibration.model import NAMES
+from skyshield.calibration.calibrate import Calibration
+from skyshield.calibration.fit import FIT_NAMES, Posterior
+from skyshield.calibration.model import NAMES, at_prior_edge
+from skyshield.calibration.settings import EmulatorSettings
+from skyshield.calibration.surrogate import Surrogate
 from skyshield.posture import NightComposition, night_scenario
 from skyshield.scenario import load_scenario
 from skyshield.store.catalog import run_record
@@ -101,7 +107,15 @@ def test_run__json_store_and_report_name_the_calibration(calibration: Path, tmp_
     assert named["file"] == "calibration.json"
     assert named["sha256"] == hashlib.sha256(calibration.read_bytes()).hexdigest()
     assert named["train_until"] == "2025-04-01"
-    assert len(named["warnings"]) == 1
+    # CHOSEN's pk_ballistic 0.1 is within 3% of its box's lower end (0.02); the tiny scenario's
+    # units are not the fit's posture
+    edge, posture = named["warnings"]
+    assert "pk_ballistic 0.10 (90% down to 0.10; box end 0.02)" in edge
+    assert "pk_drone" not in edge  # 2.0: inside its box
+    assert "differ from the posture the fit used" in posture
+    # the medians only, and the credit the reports' licence asks for
+    assert "Medians only" in named["description"]
+    assert "Massive Missile Attacks on Ukraine, Kaggle" in named["description"]
     assert named["description"] in repr(summary)
     # the store keeps it with the run
     assert summary.run_id is not None
@@ -151,7 +165,8 @@ def test_compare__json_and_store_name_the_calibration(calibration: Path, tmp_pat
     named = document["calibration"]
     assert named["sha256"] == hashlib.sha256(calibration.read_bytes()).hexdigest()
     assert named["description"] == applied_calibration(calibration).describe()
-    assert len(named["warnings"]) == 2  # one per policy (their units differ from the fit's)
+    # the prior-edge line, then one per policy (their units differ from the fit's)
+    assert len(named["warnings"]) == 3
     assert result.run_id is not None
     record = run_record(tmp_path / "store", result.run_id)
     assert record is not None
@@ -251,3 +266,69 @@ def test_cli__a_calibrated_verb_reads_the_file_once(
     assert result.returncode == 0, result.stderr
     assert "posture the fit used" in result.stderr
     assert len(reads) == 1, reads
+
+
+def test_at_prior_edge__names_the_ends_the_posterior_reaches() -> None:
+    """Upper ends when the 95% quantile is within 3% of the box's width of them; lower ends
+    likewise, except a lower end of 0 (no EW, no losses, no decoys: physical floors)."""
+    summary = pd.DataFrame(
+        {
+            "parameter": ["posture_medium", "pk_cruise", "ew", "loss_cruise", "pk_drone"],
+            "p5": [2.2, 0.15, 0.0, 0.0, 0.5],
+            "median": [2.8, 0.3, 1.0, 0.05, 1.0],
+            "p95": [2.95, 0.6, 2.0, 0.295, 2.0],
+        }
+    )
+    (line,) = at_prior_edge(summary)
+    # posture_medium: 2.95 >= 3.0 - 0.087; pk_cruise: 0.15 <= 0.1 + 0.087; loss_cruise: 0.295
+    # >= 0.3 - 0.009; ew's p5 at 0 is a floor, not a limit; pk_drone inside
+    assert "posture_medium 2.80 (90% up to 2.95; box end 3)" in line
+    assert "pk_cruise 0.30 (90% down to 0.15; box end 0.1)" in line
+    assert "loss_cruise 0.05 (90% up to 0.29; box end 0.3)" in line  # 0.295 shown .2f
+    assert "ew" not in line.replace("reaches", "")
+    assert "pk_drone" not in line
+    inside = summary.assign(p5=[1.0, 0.5, 0.5, 0.01, 0.5], p95=[2.0, 1.0, 2.0, 0.2, 2.0])
+    assert at_prior_edge(inside) == []
+
+
+def test_calibration_warnings__the_applied_quarters_edges_and_missed_check() -> None:
+    row = np.array([CHOSEN.get(name, 0.5) for name in FIT_NAMES])
+    older = Posterior(
+        "2024-10-01", "2025-01-01", 80, np.ones((5, row.size)), np.ones((4, row.size)), 0.3
+    )
+    latest = Posterior(
+        "2025-01-01", "2025-04-01", 90, np.tile(row, (5, 1)), np.tile(row, (4, 1)), 0.3
+    )
+    check = pd.DataFrame(
+        {
+            "quarter": ["2024-10-01", "2025-01-01", "2025-01-01"],
+            "class": ["drone", "drone", "ballistic"],
+            "nights": [80, 90, 30],
+            "launched": [9000, 9000, 60],
+            "reported_share": [0.5, 0.9, 0.14],
+            "predicted_share": [0.9, 0.9, 0.24],
+            "predicted_p05": [0.85, 0.85, 0.16],
+            "predicted_p95": [0.95, 0.95, 0.38],
+            "inside_90": [False, True, False],
+        }
+    )
+    calibration = Calibration(
+        Surrogate(np.zeros((3, 2, 4))),
+        EmulatorSettings(),
+        pd.DataFrame(),
+        (older, latest),
+        check=check,
+    )
+    edge, missed = calibration.warnings()
+    assert edge.startswith(
+        "2025-01-01: the posterior reaches an end of the prior box for pk_ballistic"
+    )
+    # only the applied (latest) quarter's miss: not 2024-10-01's drones
+    assert missed == (
+        "2025-01-01: ballistic share neutralised reported 0.14, outside the fit's own 90% "
+        "interval 0.16-0.38"
+    )
+    assert (
+        Calibration(Surrogate(np.zeros((3, 2, 4))), EmulatorSettings(), pd.DataFrame()).warnings()
+        == []
+    )

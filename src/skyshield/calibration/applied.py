@@ -24,16 +24,18 @@ from pathlib import Path
 from typing import Any
 
 from skyshield.calibration.calibrate import load_calibration
-from skyshield.calibration.model import NAMES
+from skyshield.calibration.model import NAMES, at_prior_edge
 from skyshield.calibration.transfer import CalibratedPosture, latest_medians
 from skyshield.engine.compile import compile_scenario
 from skyshield.posture import FAMILIES, FAMILY_OF_SYSTEM, LAYDOWN
+from skyshield.reports import REPORTS_CREDIT
 from skyshield.scenario import Scenario
 
 __all__ = [
     "APPLIED_PARAMETERS",
     "AppliedCalibration",
     "applied_calibration",
+    "applied_warnings",
     "posture_warnings",
 ]
 
@@ -71,6 +73,9 @@ class AppliedCalibration:
     posture: dict[str, float]  # posture_<family> -> median (applied; also in multipliers)
     # missiles' losses (LOSS_PARAMETERS -> median; applied, also in multipliers)
     losses: dict[str, float] = field(default_factory=dict)
+    # the applied quarter's parameters held by their prior's limits (model.at_prior_edge);
+    # warnings of the run, not in this record
+    prior_edges: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready: what ``run --json`` prints under ``calibration``."""
@@ -104,7 +109,8 @@ class AppliedCalibration:
             f"kill probability x drone {m['pk_drone']:.2f}, cruise {m['pk_cruise']:.2f}, "
             f"ballistic {m['pk_ballistic']:.2f}; EW x {m['ew']:.2f}; family size {_sizes(m)}"
             f"{_losses(self.losses)}; decoy share {m.get('decoy_share', 0.0):.2f} "
-            "(where the scenario names no decoys)"
+            "(where the scenario names no decoys). Medians only: the run's intervals are its "
+            "Monte Carlo noise, not the fit's uncertainty. Fitted to: " + REPORTS_CREDIT.rstrip(".")
         )
 
 
@@ -137,6 +143,7 @@ def applied_calibration(calibration: str | Path | AppliedCalibration) -> Applied
         multipliers={k: float(medians[k]) for k in APPLIED_PARAMETERS if k in medians},
         posture={f"posture_{f}": float(medians[f"posture_{f}"]) for f in FAMILIES},
         losses={k: float(medians[k]) for k in LOSS_PARAMETERS if k in medians},
+        prior_edges=tuple(at_prior_edge(latest.summary())),
     )
 
 
@@ -155,6 +162,18 @@ def _families(systems: Counter[str]) -> str:
         counts[FAMILY_OF_SYSTEM.get(system, "other")] += n
     order = (*FAMILIES, "other")
     return ", ".join(f"{counts[f]} {f}" for f in order if counts[f])
+
+
+def applied_warnings(scenarios: list[Scenario], applied: AppliedCalibration) -> list[str]:
+    """Warnings of a run that applies ``applied`` to ``scenarios``, each line once.
+
+    The applied quarter's parameters held by their prior's limits
+    (:func:`~skyshield.calibration.model.at_prior_edge`), then :func:`posture_warnings` per
+    scenario.
+    """
+    lines = [f"--calibration {applied.file}: {line}" for line in applied.prior_edges]
+    lines += [w for s in scenarios for w in posture_warnings(s, applied)]
+    return list(dict.fromkeys(lines))
 
 
 def posture_warnings(scenario: Scenario, applied: AppliedCalibration) -> list[str]:

@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from skyshield.calibration.fit import NightData, Posterior, fit_period
+from skyshield.calibration.model import at_prior_edge
 from skyshield.calibration.settings import DEFAULT_STEPS, DEFAULTS, EmulatorSettings
 from skyshield.calibration.surrogate import (
     Surrogate,
@@ -91,6 +92,25 @@ class Calibration:
     def latest(self) -> Posterior:
         """Return the most recent period's posterior."""
         return self.periods[-1]
+
+    def warnings(self) -> list[str]:
+        """Return warnings on the latest quarter, the one ``--calibration`` applies.
+
+        Its parameters held at an end of their prior box, and the classes whose reported share
+        its posterior predictive check puts outside the predicted 90% interval.
+        """
+        if not self.periods:
+            return []
+        latest = self.latest()
+        lines = [f"{latest.start}: {line}" for line in at_prior_edge(latest.summary())]
+        if self.check is not None and not self.check.empty:
+            missed = self.check[(self.check["quarter"] == latest.start) & ~self.check["inside_90"]]
+            lines += [
+                f"{latest.start}: {r._2} share neutralised reported {r.reported_share:.2f}, "
+                f"outside the fit's own 90% interval {r.predicted_p05:.2f}-{r.predicted_p95:.2f}"
+                for r in missed.itertuples()
+            ]
+        return lines
 
     def skipped_line(self) -> str:
         """One line naming the quarters left unfitted and why ("" when none was)."""

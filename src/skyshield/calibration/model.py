@@ -46,6 +46,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from skyshield.catalog import ThreatClass
 from skyshield.catalog.types import REPORT_CLASSES, THREATS_OF_REPORT_CLASS
@@ -76,6 +77,7 @@ __all__ = [
     "NightEngine",
     "NightOutcome",
     "aircraft_size",
+    "at_prior_edge",
     "tasking_factor",
     "unit_families",
 ]
@@ -130,6 +132,44 @@ PARAMETERS = (
     ),
 )
 NAMES = tuple(p.name for p in PARAMETERS)
+# a posterior's 5-95% interval this close to an end of its prior box (share of the box's
+# width) says the prior's limit, not the reports, holds the fit on that side
+PRIOR_EDGE = 0.03
+
+
+def at_prior_edge(summary: pd.DataFrame) -> list[str]:
+    """Name in one line the fitted parameters whose posterior reaches an end of its prior box.
+
+    An empty list when none does.
+
+    ``summary``: :meth:`~skyshield.calibration.fit.Posterior.summary` (parameter, p5, median,
+    p95). An upper end is named when the 95% quantile reaches it; a lower end when the 5%
+    quantile does and the end is not 0 (a rate, share or multiplier of 0 is a physical floor).
+    """
+    pressed = []
+    rows = summary.set_index("parameter")
+    for p in PARAMETERS:
+        if p.name not in rows.index:
+            continue
+        r = rows.loc[p.name]
+        margin = PRIOR_EDGE * (p.high - p.low)
+        if r["p95"] >= p.high - margin:
+            pressed.append(
+                f"{p.name} {r['median']:.2f} (90% up to {r['p95']:.2f}; box end {p.high:g})"
+            )
+        if p.low != 0 and r["p5"] <= p.low + margin:
+            pressed.append(
+                f"{p.name} {r['median']:.2f} (90% down to {r['p5']:.2f}; box end {p.low:g})"
+            )
+    if not pressed:
+        return []
+    return [
+        "the posterior reaches an end of the prior box for "
+        + ", ".join(pressed)
+        + ": there the prior's limits, not the reports, hold the fit"
+    ]
+
+
 # The raid size at which the tasked low-cost layers have the laydown's size (posture_short): a
 # typical night of 2024-2025 in the shipped reports (median ~90 Shahed-type drones a night
 # from 2024-07 to 2025-06), rounded.

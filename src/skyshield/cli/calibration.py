@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
+import numpy as np
 import typer
 from rich.table import Table
 
@@ -23,7 +24,8 @@ from skyshield.calibration.settings import (
     format_half_lives,
     format_state_noise,
 )
-from skyshield.cli.common import check_outputs, staged_progress
+from skyshield.cli.common import check_outputs, staged_progress, warn
+from skyshield.reports import REPORTS_CREDIT
 from skyshield.terminal import (
     out,
     print_json,
@@ -47,10 +49,7 @@ DataOption = Annotated[
 TrainUntil = Annotated[
     str, typer.Option("--train-until", help="Fit on report nights before this date (YYYY-MM-DD).")
 ]
-CREDIT = (
-    "Data: Petro Ivaniuk (piterfm), Massive Missile Attacks on Ukraine, Kaggle; based on "
-    "Ukrainian Air Force reports."
-)
+CREDIT = f"Data: {REPORTS_CREDIT}"
 
 
 def calibrate_command(
@@ -168,9 +167,20 @@ def _print_calibration(result: Calibration, output: Path) -> None:
             str(r.parameter),
             f"{r.median:.2f}",
             f"{r.p5:.2f}-{r.p95:.2f}",
-            meaning.get(str(r.parameter), "night-to-night overdispersion (beta-binomial ρ)"),
+            meaning.get(str(r.parameter)) or _overdispersion_meaning(str(r.parameter)),
         )
     print_table(table)
+    warn(result.warnings())
+
+
+def _overdispersion_meaning(name: str) -> str:
+    """Say what a fitted overdispersion term is (fit.overdispersion)."""
+    cls = name.rsplit("_", 1)[-1]
+    part = "its small-salvo part, ρ_small / n" if "small" in name else "its constant part, ρ"
+    return (
+        f"night-to-night overdispersion of {cls} (beta-binomial ρ(n) = ρ + ρ_small / n for n "
+        f"launched): {part}"
+    )
 
 
 def backtest_command(
@@ -297,11 +307,14 @@ def _print_backtest(result: Backtest, until: str) -> None:
     out.print(CREDIT, style="dim")
     table = Table(
         title=(
-            "Model vs naive baseline (launched × share of the 30 days before); "
-            "50% / 90%: share of nights inside the model's intervals (inclusive ranges of "
-            "counts: over 90% on small counts); PIT 90%: the same by the randomised PIT "
-            "(0.9 when calibrated), model / baseline; width: mean 90% interval width; "
-            "DM p: Diebold-Mariano test of equal CRPS (Newey-West, Harvey)"
+            "Model vs naive baseline (launched × share of the 30 days before); each 'base' "
+            "is the baseline's value of the column before it. MAE: mean absolute error of the "
+            "median; CRPS: continuous ranked probability score of the whole forecast (both in "
+            "missiles or drones, lower is better); 50% / 90%: share of nights inside the "
+            "model's intervals (inclusive ranges of counts: over 90% on small counts); PIT 90%: "
+            "the same by the randomised probability integral transform (90% when calibrated); "
+            "width: mean 90% interval width; DM p: Diebold-Mariano test of equal CRPS "
+            "(Newey-West, Harvey). More: docs/calibration.md, 'Mechanism checks'"
         ),
         title_justify="left",
     )
@@ -313,20 +326,30 @@ def _print_backtest(result: Backtest, until: str) -> None:
             str(r._1),
             str(r.target),
             str(r.nights),
-            f"{r.mae:.2f}",
-            f"{r.baseline_mae:.2f}",
-            f"{r.crps:.2f}",
-            f"{r.baseline_crps:.2f}",
-            f"{r.coverage_50:.0%}",
-            f"{r.coverage_90:.0%}",
-            f"{r.pit_coverage_90:.0%}",
-            f"{r.baseline_pit_coverage_90:.0%}",
-            f"{r.width_90:.1f}",
-            f"{r.baseline_width_90:.1f}",
-            f"{r.dm_p:.3f}",
+            *(
+                _cell(value, spec)
+                for value, spec in (
+                    (r.mae, ".2f"),
+                    (r.baseline_mae, ".2f"),
+                    (r.crps, ".2f"),
+                    (r.baseline_crps, ".2f"),
+                    (r.coverage_50, ".0%"),
+                    (r.coverage_90, ".0%"),
+                    (r.pit_coverage_90, ".0%"),
+                    (r.baseline_pit_coverage_90, ".0%"),
+                    (r.width_90, ".1f"),
+                    (r.baseline_width_90, ".1f"),
+                    (r.dm_p, ".3f"),
+                )
+            ),
         )
     print_table(table)
     _print_checks(result)
+
+
+def _cell(value: float, spec: str) -> str:
+    """Format a table's number; "–" where there is none (a DM test on fewer than 3 nights)."""
+    return "–" if value is None or not np.isfinite(value) else format(value, spec)
 
 
 def _check_table(title: str, columns: tuple[str, ...], left: tuple[str, ...]) -> Table:

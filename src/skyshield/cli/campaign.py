@@ -11,6 +11,7 @@ import typer
 from rich.table import Table
 
 from skyshield.cli.common import check_outputs, staged_progress
+from skyshield.reports import REPORTS_CREDIT
 from skyshield.terminal import (
     out,
     print_json,
@@ -23,10 +24,7 @@ if TYPE_CHECKING:
 
 __all__ = ["campaign_command"]
 
-CREDIT = (
-    "Raid tempo from: Petro Ivaniuk (piterfm), Massive Missile Attacks on Ukraine, Kaggle; "
-    "based on Ukrainian Air Force reports. Posture notional; stocks and deliveries assumed."
-)
+CREDIT = f"Raid tempo from: {REPORTS_CREDIT} Posture notional; stocks and deliveries assumed."
 
 
 def campaign_command(
@@ -158,12 +156,14 @@ def _print(result: CampaignRun) -> None:
             )
     print_table(table)
     monthly = Table(
-        title="Per month: mean over replications [5-95% of replications]",
+        title="Per month: mean over replications [5-95% of replications]; a month the campaign "
+        "covers in part has fewer nights",
         title_justify="left",
     )
     for col in (
         "schedule",
         "month",
+        "nights",
         "drones launched",
         "drone hits",
         "cruise hits",
@@ -176,6 +176,7 @@ def _print(result: CampaignRun) -> None:
             monthly.add_row(
                 label,
                 str(r["month"]),
+                str(r["nights"]),
                 _fmt(r["drone_launched"]),
                 _spread(r, "drone_hits", 0),
                 _spread(r, "cruise_hits", 1),

@@ -77,11 +77,10 @@ def compare_command(
 
     applied = check_outputs(out_dir=out_dir, calibration=calibration)
     if applied is not None:  # as `run` warns: each policy whose units differ from the fit's
-        from skyshield.calibration.applied import posture_warnings
+        from skyshield.calibration.applied import applied_warnings
         from skyshield.scenario import load_scenario
 
-        lines = [w for s in scenarios for w in posture_warnings(load_scenario(s), applied)]
-        warn(list(dict.fromkeys(lines)))
+        warn(applied_warnings([load_scenario(s) for s in scenarios], applied))
     result = compare(
         *scenarios,
         replications=replications,

@@ -48,14 +48,13 @@ def report_command(
 
     applied = check_outputs(files=[output], calibration=calibration)
     if applied is not None:
-        from skyshield.calibration.applied import posture_warnings
+        from skyshield.calibration.applied import applied_warnings
         from skyshield.runner.replay import stored_run_reference
         from skyshield.scenario import load_scenario
 
         sources: list[str | None] = [*scenarios] if scenarios else [None]
-        for source in sources:
-            if source is None or stored_run_reference(source) is None:
-                warn(posture_warnings(load_scenario(source), applied))
+        fresh = [s for s in sources if s is None or stored_run_reference(s) is None]
+        warn(applied_warnings([load_scenario(s) for s in fresh], applied))
     with progress_bar("replications", quiet=False) as replications_progress:
         html = report(
             *(scenarios or []),

@@ -80,9 +80,9 @@ def run_command(
     loaded = load_scenario(scenario)
     warn(scenario_warnings(loaded))
     if applied is not None:
-        from skyshield.calibration.applied import posture_warnings
+        from skyshield.calibration.applied import applied_warnings
 
-        warn(posture_warnings(loaded, applied))
+        warn(applied_warnings([loaded], applied))
     total = replications or loaded.monte_carlo.replications
     if engine is EngineKind.REFERENCE:
         say_reference_time(loaded, total)
@@ -161,11 +161,12 @@ def _print_summary(summary: RunSummary) -> None:
     if s.replications < _MIN_REPLICATIONS_FOR_CI:
         out.print("(intervals of the mean need at least 2 replications; shown as nan)")
     table = Table(
-        title="Per target per night: impacts, and decoys that reached its area (95% of nights "
-        "between)",
+        title="Per target per night: impacts, and decoys whose flight ended within its area "
+        "(shot down there or not); mean ± 95% CI, and the range of the middle 95% (impacts) "
+        "or 90% (decoys) of nights",
         title_justify="left",
     )
-    for col in ("target", "impacts", "nights 2.5–97.5%", "decoys in area", "nights 5–95%"):
+    for col in ("target", "impacts", "nights 2.5–97.5%", "decoys ended in area", "nights 5–95%"):
         table.add_column(col, justify="right" if col != "target" else "left")
     by_target = s.by_target.set_index(["quantity", "target"])
     for target in dict.fromkeys(s.by_target["target"]):

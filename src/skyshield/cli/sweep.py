@@ -81,10 +81,10 @@ def sweep_command(
 
     applied = check_outputs(plot=plot, out_dir=out_dir, calibration=calibration)
     if applied is not None:  # as `run` warns: the scenario's units against the fit's
-        from skyshield.calibration.applied import posture_warnings
+        from skyshield.calibration.applied import applied_warnings
         from skyshield.scenario import load_scenario
 
-        warn(posture_warnings(load_scenario(scenario), applied))
+        warn(applied_warnings([load_scenario(scenario)], applied))
     from skyshield.metrics.sobol import sobol_warnings
 
     before = sobol_warnings(sobol) if sobol is not None else []
