@@ -26,9 +26,9 @@ from typing import Any
 from skyshield.calibration.calibrate import load_calibration
 from skyshield.calibration.model import NAMES, at_prior_edge
 from skyshield.calibration.transfer import CalibratedPosture, latest_medians
+from skyshield.credits import REPORTS_CREDIT
 from skyshield.engine.compile import compile_scenario
 from skyshield.posture import FAMILIES, FAMILY_OF_SYSTEM, LAYDOWN
-from skyshield.reports import REPORTS_CREDIT
 from skyshield.scenario import Scenario
 
 __all__ = [

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
-import numpy as np
 import typer
 from rich.table import Table
 
@@ -25,7 +25,7 @@ from skyshield.calibration.settings import (
     format_state_noise,
 )
 from skyshield.cli.common import check_outputs, staged_progress, warn
-from skyshield.reports import REPORTS_CREDIT
+from skyshield.credits import REPORTS_CREDIT
 from skyshield.terminal import (
     out,
     print_json,
@@ -349,7 +349,7 @@ def _print_backtest(result: Backtest, until: str) -> None:
 
 def _cell(value: float, spec: str) -> str:
     """Format a table's number; "–" where there is none (a DM test on fewer than 3 nights)."""
-    return "–" if value is None or not np.isfinite(value) else format(value, spec)
+    return "–" if value is None or not math.isfinite(value) else format(value, spec)
 
 
 def _check_table(title: str, columns: tuple[str, ...], left: tuple[str, ...]) -> Table:

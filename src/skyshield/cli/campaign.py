@@ -11,7 +11,7 @@ import typer
 from rich.table import Table
 
 from skyshield.cli.common import check_outputs, staged_progress
-from skyshield.reports import REPORTS_CREDIT
+from skyshield.credits import REPORTS_CREDIT
 from skyshield.terminal import (
     out,
     print_json,

@@ -18,7 +18,6 @@ from skyshield.reports.weapons import CLASS_OVERRIDES, ReportClass
 
 __all__ = [
     "CLASS_OVERRIDES",
-    "REPORTS_CREDIT",
     "DropReason",
     "ReportClass",
     "Reports",
@@ -27,9 +26,3 @@ __all__ = [
     "load_reports",
     "monthly_totals",
 ]
-
-# the credit the data's licence asks for wherever it or results derived from it are shown
-REPORTS_CREDIT = (
-    "Petro Ivaniuk (piterfm), Massive Missile Attacks on Ukraine, Kaggle; based on "
-    "Ukrainian Air Force reports."
-)
