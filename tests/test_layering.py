@@ -18,7 +18,7 @@ SOURCE = Path(skyshield.__file__).parent
 
 # lowest first; a name in layer k imports only from layers below k (or from itself)
 LAYERS: tuple[frozenset[str], ...] = (
-    frozenset({"units", "errors", "yamlio", "settings"}),
+    frozenset({"units", "errors", "yamlio", "settings", "credits"}),
     frozenset({"catalog", "geo"}),
     frozenset({"scenario", "reports"}),
     frozenset({"engine", "posture"}),
