@@ -107,6 +107,7 @@ def test_central_pit_share__exactly_the_level_for_a_calibrated_count(
 
 
 def test_score__pit_coverage_is_the_mean_of_the_nights_shares() -> None:
+    quantiles = {"p5": 0.0, "p25": 1.0, "p75": 1.0, "p95": 2.0}  # the model's and the baseline's
     nights = pd.DataFrame(
         {
             "night": ["2025-01-01", "2025-01-02", "2025-01-03"],
@@ -115,18 +116,12 @@ def test_score__pit_coverage_is_the_mean_of_the_nights_shares() -> None:
             "launched": [2, 2, 2],
             "reported": [0, 2, 1],
             "median": [1.0, 1.0, 1.0],
-            "p5": 0.0,
-            "p25": 1.0,
-            "p75": 1.0,
-            "p95": 2.0,
+            **quantiles,
             "crps": [0.5, 0.5, 0.2],
             "baseline": 1.0,
             "baseline_median": 1.0,
             "baseline_crps": [0.4, 0.4, 0.3],
-            "b_p5": 0.0,
-            "b_p25": 1.0,
-            "b_p75": 1.0,
-            "b_p95": 2.0,
+            **{f"b_{name}": value for name, value in quantiles.items()},
             "pit_90": [0.5, 1.0, 0.3],
             "b_pit_90": [0.2, 0.8, 1.0],
         }
