@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -327,7 +326,7 @@ def _print_backtest(result: Backtest, until: str) -> None:
             str(r.target),
             str(r.nights),
             *(
-                _cell(value, spec)
+                _number(value, spec)
                 for value, spec in (
                     (r.mae, ".2f"),
                     (r.baseline_mae, ".2f"),
@@ -347,9 +346,9 @@ def _print_backtest(result: Backtest, until: str) -> None:
     _print_checks(result)
 
 
-def _cell(value: float, spec: str) -> str:
-    """Format a table's number; "–" where there is none (a DM test on fewer than 3 nights)."""
-    return "–" if value is None or not math.isfinite(value) else format(value, spec)
+def _number(value: float, spec: str = "+.3f") -> str:
+    """Format a table's number; "-" where there is none (NaN: e.g. a DM test on < 3 nights)."""
+    return "-" if value != value else format(value, spec)
 
 
 def _check_table(title: str, columns: tuple[str, ...], left: tuple[str, ...]) -> Table:
@@ -363,9 +362,6 @@ def _check_table(title: str, columns: tuple[str, ...], left: tuple[str, ...]) ->
 def _print_checks(result: Backtest) -> None:
     """Print the mechanism checks of ``result.checks`` (#23 item 7)."""
     checks = result.checks
-
-    def number(value: float, spec: str = "+.3f") -> str:
-        return "-" if value != value else format(value, spec)  # NaN: no value
 
     slopes = checks.get("slopes")
     if slopes is not None and not slopes.empty:
@@ -381,10 +377,10 @@ def _print_checks(result: Backtest) -> None:
                 str(r.quarter),
                 str(r.nights),
                 f"{r.launched_min}-{r.launched_max}",
-                number(r.reported_slope),
-                f"{number(r.reported_p5)}..{number(r.reported_p95)}",
-                number(r.model_slope),
-                f"{number(r.model_p5)}..{number(r.model_p95)}",
+                _number(r.reported_slope),
+                f"{_number(r.reported_p5)}..{_number(r.reported_p95)}",
+                _number(r.model_slope),
+                f"{_number(r.model_p5)}..{_number(r.model_p95)}",
             )
         print_table(table)
     split = checks.get("split")
@@ -419,8 +415,8 @@ def _print_checks(result: Backtest) -> None:
                 str(r.cover),
                 str(r.nights),
                 str(r.launched),
-                number(r.reported_share, ".2f"),
-                number(r.predicted_share, ".2f"),
+                _number(r.reported_share, ".2f"),
+                _number(r.predicted_share, ".2f"),
             )
         print_table(table)
     pit = checks.get("pit")
@@ -468,11 +464,11 @@ def _print_checks(result: Backtest) -> None:
                 str(r._1),
                 str(r.launched),
                 str(r.nights),
-                number(r.bias, "+.2f"),
-                number(r.bias_share, "+.3f"),
-                number(r.baseline_bias, "+.2f"),
-                number(r.mae, ".2f"),
-                number(r.baseline_mae, ".2f"),
+                _number(r.bias, "+.2f"),
+                _number(r.bias_share, "+.3f"),
+                _number(r.baseline_bias, "+.2f"),
+                _number(r.mae, ".2f"),
+                _number(r.baseline_mae, ".2f"),
             )
         print_table(table)
     stability = checks.get("stability")
@@ -487,6 +483,6 @@ def _print_checks(result: Backtest) -> None:
             table.add_row(
                 str(r.parameter),
                 *(f"{v:.3g}" for v in (r.first, r.last, r.min, r.max, r.mean_width_90)),
-                number(r.drift_vs_width, ".2f"),
+                _number(r.drift_vs_width, ".2f"),
             )
         print_table(table)
